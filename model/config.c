@@ -1,0 +1,125 @@
+/* Configuration defaults and validation (docs/latency-model.md explains the
+ * values; docs/user-guide.md lists every parameter). */
+#include "gic_internal.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static void cache_default(gic_cache_config_t *c, uint32_t entries, uint32_t ways)
+{
+    c->entries = entries;
+    c->ways = ways;
+    c->repl = GIC_REPL_LRU;
+    c->locked_ways = 0;
+    c->hit_cycles = 1;
+}
+
+void gic_config_default(gic_config_t *c)
+{
+    memset(c, 0, sizeof(*c));
+    c->version = GICTLM_CONFIG_VERSION;
+    c->num_cpus = 4;
+    c->cpus_per_cluster = 16;
+    c->num_spis = 96;
+    c->pri_bits = 5;
+    c->gic_version = 3;
+    c->clock_period_ps = 1000; /* 1 GHz */
+    c->lat_spi_input = 2;
+    c->lat_dist_to_redist = 10;
+    c->lat_redist_to_cpu = 10;
+    c->lat_cpu_signal = 2;
+    c->lat_sgi = 20;
+    c->lat_sysreg = 1;
+    c->lpi_id_bits = 16;
+    c->lpi_scan_policy = GIC_SCAN_TRACKED;
+    cache_default(&c->lpi_cache, 256, 2);
+    c->lpi_cache_per_redist = 0;
+    c->redist_max_reads = 5;
+    c->redist_max_writes = 1;
+    c->num_its = 1;
+    c->its_devbits = 16;
+    c->its_eventid_bits = 16;
+    c->its_cid_bits = 16;
+    c->its_pta = 0;
+    c->its_hcc = 0;
+    c->its_cmd_decode_cycles = 4;
+    c->its_translate_cycles = 4;
+    c->its_pipeline_depth = 4;
+    c->its_max_reads = 5;
+    c->its_max_writes = 1;
+    c->its_error_policy = GIC_ITS_ERR_SKIP;
+    cache_default(&c->its_device_cache, 64, 2);
+    cache_default(&c->its_event_cache, 256, 2);
+    cache_default(&c->its_collection_cache, 64, 2);
+    c->mem_latency_ps = 100000; /* 100 ns */
+    c->mem_size = (uint64_t)1 << 36;
+    c->gicd_base = 0x08000000;
+    c->gits_base = 0x08080000;
+    c->gicr_base = 0x080a0000;
+    c->seed = 1;
+}
+
+#define CHECK(cond, ...)                                                                           \
+    do {                                                                                           \
+        if (!(cond)) {                                                                             \
+            if (err && errlen) snprintf(err, errlen, __VA_ARGS__);                                 \
+            return GIC_ERR_CONFIG;                                                                 \
+        }                                                                                          \
+    } while (0)
+
+static gic_status_t cache_validate(const gic_cache_config_t *c, const char *name, char *err,
+                                   size_t errlen)
+{
+    CHECK(c->entries <= (1u << 20), "%s.entries: %u is more than 1048576", name, c->entries);
+    CHECK(c->ways <= c->entries || c->entries == 0, "%s.ways: %u is more than %u entries", name,
+          c->ways, c->entries);
+    CHECK(c->ways == 0 || c->entries % c->ways == 0, "%s.entries (%u) must be a multiple of ways (%u)",
+          name, c->entries, c->ways);
+    CHECK((unsigned)c->repl <= GIC_REPL_RANDOM, "%s.repl: unknown policy %u", name, (unsigned)c->repl);
+    uint32_t ways = c->ways ? c->ways : c->entries;
+    CHECK(c->locked_ways == 0 || c->locked_ways < ways, "%s.locked_ways (%u) must leave a free way",
+          name, c->locked_ways);
+    return GIC_OK;
+}
+
+gic_status_t gic_config_validate(const gic_config_t *c, char *err, size_t errlen)
+{
+    CHECK(c != NULL, "no configuration");
+    CHECK(c->version == GICTLM_CONFIG_VERSION, "config version %u, expected %u", c->version,
+          GICTLM_CONFIG_VERSION);
+    CHECK(c->num_cpus >= 1 && c->num_cpus <= GIC_MAX_CPUS, "num_cpus: %u not in 1..%u", c->num_cpus,
+          GIC_MAX_CPUS);
+    CHECK(c->cpus_per_cluster >= 1 && c->cpus_per_cluster <= 16, "cpus_per_cluster: %u not in 1..16",
+          c->cpus_per_cluster);
+    CHECK((c->num_spis % 32 == 0 && c->num_spis <= 960) || c->num_spis == 988, "num_spis: %u not a multiple of 32 up to 960, or 988",
+          c->num_spis);
+    CHECK(c->pri_bits >= 5 && c->pri_bits <= 8, "pri_bits: %u not in 5..8", c->pri_bits);
+    CHECK(c->gic_version == 3 || c->gic_version == 4, "gic_version: %u not 3 or 4", c->gic_version);
+    CHECK(c->clock_period_ps >= 1 && c->clock_period_ps <= 1000000000ull,
+          "clock_period_ps: %llu not in 1..1e9", (unsigned long long)c->clock_period_ps);
+    CHECK(c->lpi_id_bits == 0 || (c->lpi_id_bits >= 14 && c->lpi_id_bits <= 24),
+          "lpi_id_bits: %u not 0 or 14..24", c->lpi_id_bits);
+    CHECK((unsigned)c->lpi_scan_policy <= GIC_SCAN_SUMMARY, "lpi_scan_policy: unknown value %u",
+          (unsigned)c->lpi_scan_policy);
+    CHECK(c->num_its <= GIC_MAX_ITS, "num_its: %u more than %u", c->num_its, GIC_MAX_ITS);
+    CHECK(c->num_its == 0 || c->lpi_id_bits != 0, "an ITS needs LPIs (lpi_id_bits != 0)");
+    CHECK(c->its_devbits >= 1 && c->its_devbits <= 32, "its.devbits: %u not in 1..32", c->its_devbits);
+    CHECK(c->its_eventid_bits >= 1 && c->its_eventid_bits <= 32, "its.eventid_bits: %u not in 1..32",
+          c->its_eventid_bits);
+    CHECK(c->its_cid_bits >= 1 && c->its_cid_bits <= 16, "its.cid_bits: %u not in 1..16",
+          c->its_cid_bits);
+    CHECK(c->its_hcc <= 255, "its.hcc: %u more than 255", c->its_hcc);
+    CHECK(c->its_pipeline_depth >= 1 && c->its_pipeline_depth <= 64,
+          "its.pipeline_depth: %u not in 1..64", c->its_pipeline_depth);
+    CHECK((unsigned)c->its_error_policy <= GIC_ITS_ERR_STALL, "its.error_policy: unknown value %u",
+          (unsigned)c->its_error_policy);
+    if (cache_validate(&c->lpi_cache, "lpi.cache", err, errlen)) return GIC_ERR_CONFIG;
+    if (cache_validate(&c->its_device_cache, "its.device_cache", err, errlen)) return GIC_ERR_CONFIG;
+    if (cache_validate(&c->its_event_cache, "its.event_cache", err, errlen)) return GIC_ERR_CONFIG;
+    if (cache_validate(&c->its_collection_cache, "its.collection_cache", err, errlen))
+        return GIC_ERR_CONFIG;
+    CHECK(c->mem_size >= 4096, "mem.size: %llu too small", (unsigned long long)c->mem_size);
+    CHECK((c->gicd_base & 0xffff) == 0 && (c->gicr_base & 0xffff) == 0 && (c->gits_base & 0xffff) == 0,
+          "map: frame bases must be 64 KiB aligned");
+    return GIC_OK;
+}

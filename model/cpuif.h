@@ -1,0 +1,17 @@
+/* Physical CPU interface (ICC_*_EL1). */
+#ifndef GIC_CPUIF_H
+#define GIC_CPUIF_H
+#include "gic_internal.h"
+
+struct gic_cpuif *cpuif_create(gic_t *g); /* array of cfg.num_cpus */
+void cpuif_destroy(gic_t *g, struct gic_cpuif *c);
+
+gic_status_t cpuif_sysreg_read(gic_t *g, uint32_t cpu, gic_sysreg_t reg, uint64_t *val);
+gic_status_t cpuif_sysreg_write(gic_t *g, uint32_t cpu, gic_sysreg_t reg, uint64_t val);
+/* Re-evaluate the highest-priority pending interrupt and drive IRQ/FIQ now. */
+void cpuif_update(gic_t *g, uint32_t cpu);
+/* ICC_IGRPEN<group>_EL1.Enable */
+bool cpuif_group_enabled(const gic_t *g, uint32_t cpu, unsigned group);
+/* Would this CPU take an interrupt of that priority now (PMR and running priority)? */
+bool cpuif_would_take(const gic_t *g, uint32_t cpu, uint8_t prio, unsigned group);
+#endif

@@ -1,0 +1,31 @@
+/* Distributor (GICD_*): SPIs, routing, group/priority/enable state. */
+#ifndef GIC_DIST_H
+#define GIC_DIST_H
+#include "gic_internal.h"
+
+struct gic_dist *dist_create(gic_t *g);
+void dist_destroy(struct gic_dist *d);
+extern const gic_regmap_t dist_regmap; /* blk = g->dist */
+
+/* GICD_CTLR.EnableGrp0 / EnableGrp1 (group 0 or 1) and ARE */
+bool dist_group_enabled(const gic_t *g, unsigned group);
+
+/* SPI wire input; intid in [32, 32+num_spis). Applied at g->now. */
+void dist_set_spi_line(gic_t *g, uint32_t intid, bool level);
+/* GICD_SETSPI_NSR / CLRSPI_NSR semantics (message-based SPI, edge-like set). */
+void dist_set_spi_msg(gic_t *g, uint32_t intid, bool set);
+
+/* Highest-priority SPI that is pending, enabled, not active, in an enabled
+ * group, routed to cpu and visible to cpu at g->now. */
+void dist_hppi(gic_t *g, uint32_t cpu, gic_cand_t *out);
+/* Acknowledge: pending -> active (level: stays pending while the line is high).
+ * Returns the time the interrupt was first made pending (for latency stats). */
+gic_time_t dist_ack(gic_t *g, uint32_t cpu, uint32_t intid);
+/* Deactivate (EOImode 0 EOIR or DIR). Emits GIC_OUT_DEACTIVATE. Returns false if not active. */
+bool dist_deactivate(gic_t *g, uint32_t cpu, uint32_t intid);
+/* Priority/group of an SPI (for the active-priority logic). */
+uint8_t dist_priority(const gic_t *g, uint32_t intid);
+unsigned dist_group(const gic_t *g, uint32_t intid);
+/* A CPU's participation changed (IGRPEN, WAKER, DPG): re-target 1-of-N SPIs. */
+void dist_cpu_changed(gic_t *g, uint32_t cpu);
+#endif

@@ -1,0 +1,198 @@
+/*
+ * gictlm core: shared internal definitions. Not part of the public API.
+ *
+ * Ownership of the blocks (one file per architectural block):
+ *   gic.c      instance, event loop, error/log helpers, frame routing
+ *   evq.c      discrete-event queue (binary heap, FIFO among equal times)
+ *   regmap.c   table-driven register access (sizes, RAZ/WI, halves)
+ *   stats.c    counters and log-linear histograms
+ *   dist.c     GICD_* (SPIs)                          -> dist.h
+ *   redist.c   GICR_* RD_base/SGI_base (SGIs, PPIs)   -> redist.h
+ *   cpuif.c    ICC_*_EL1                               -> cpuif.h
+ *   lpi.c      LPI property/pending state, GICR LPI registers -> lpi.h
+ *   its.c      GITS_* registers, command queue, translation   -> its.h
+ *   mem.c      memory port, built-in sparse memory, outstanding limits -> mem.h
+ *   cache.c    generic set-associative cache component -> cache.h
+ */
+#ifndef GIC_INTERNAL_H
+#define GIC_INTERNAL_H
+
+#include "gictlm.h"
+
+#include <stdarg.h>
+
+/* ---- event queue ---------------------------------------------------------- */
+typedef struct gic_event gic_event_t;
+typedef void (*gic_ev_fn)(gic_t *g, const gic_event_t *ev);
+
+struct gic_event {
+    gic_time_t time;
+    uint64_t seq; /* insertion order: FIFO among equal times (determinism) */
+    gic_ev_fn fn;
+    uint32_t a, b;
+    uint64_t c, d;
+};
+
+typedef struct gic_evq {
+    gic_event_t *heap;
+    size_t n, cap;
+    uint64_t next_seq;
+} gic_evq_t;
+
+void evq_init(gic_evq_t *q);
+void evq_free(gic_evq_t *q);
+bool evq_push(gic_evq_t *q, const gic_event_t *ev); /* false on allocation failure */
+bool evq_peek(const gic_evq_t *q, gic_time_t *t);
+bool evq_pop(gic_evq_t *q, gic_event_t *out);
+
+/* Schedule fn at time t (>= now). Returns false (and counts an error) on allocation failure. */
+bool gic_schedule(gic_t *g, gic_time_t t, gic_ev_fn fn, uint32_t a, uint32_t b, uint64_t c,
+                  uint64_t d);
+
+/* ---- statistics ----------------------------------------------------------- */
+#define GIC_HIST_SUB_BITS 4
+#define GIC_HIST_SUB (1u << GIC_HIST_SUB_BITS)
+#define GIC_HIST_BUCKETS (GIC_HIST_SUB + (64 - GIC_HIST_SUB_BITS) * GIC_HIST_SUB)
+
+typedef struct gic_hist {
+    uint64_t count, min, max, sum;
+    uint64_t buckets[GIC_HIST_BUCKETS];
+} gic_hist_t;
+
+typedef struct gic_stat_entry {
+    char *name;
+    int kind; /* 0 counter, 1 histogram */
+    uint64_t counter;
+    gic_hist_t *hist;
+    const char *unit; /* "ps", "bytes", NULL */
+} gic_stat_entry_t;
+
+typedef struct gic_stats {
+    gic_stat_entry_t **e;
+    size_t n, cap;
+} gic_stats_t;
+
+void stats_init(gic_stats_t *s);
+void stats_free(gic_stats_t *s);
+/* Get-or-create. Returned pointers stay valid for the instance's lifetime.
+ * Resolve once at creation time for hot paths. NULL only on allocation failure. */
+uint64_t *stats_counter(gic_stats_t *s, const char *name);
+gic_hist_t *stats_hist(gic_stats_t *s, const char *name, const char *unit);
+const gic_stat_entry_t *stats_find(const gic_stats_t *s, const char *name);
+void stats_reset_all(gic_stats_t *s);
+void hist_add(gic_hist_t *h, uint64_t v);
+void hist_summary(const gic_hist_t *h, gic_hist_summary_t *out);
+uint64_t hist_bucket_low(unsigned idx);
+uint64_t hist_bucket_high(unsigned idx);
+unsigned hist_bucket_index(uint64_t v);
+
+/* Shorthands: name formatted printf-style. */
+uint64_t *gic_counter(gic_t *g, const char *fmt, ...);
+gic_hist_t *gic_hist(gic_t *g, const char *unit, const char *fmt, ...);
+static inline void gic_inc(uint64_t *c) { if (c) (*c)++; }
+
+/* ---- register maps -------------------------------------------------------- */
+#define REG_F_BYTE 0x01u /* byte accesses allowed (IPRIORITYR, ...) */
+#define REG_F_RO 0x02u   /* writes ignored, counted */
+#define REG_F_WO 0x04u   /* reads as zero, counted */
+
+typedef uint64_t (*gic_reg_rd_fn)(gic_t *g, void *blk, unsigned n);
+/* val is the new register value in the bits selected by mask (mask covers the
+ * bytes written: a byte write to a 32-bit register gives an 8-bit mask; a
+ * 32-bit write to one half of a 64-bit register gives a 32-bit mask). The
+ * handler merges; most handlers use (old & ~mask) | (val & mask). */
+typedef void (*gic_reg_wr_fn)(gic_t *g, void *blk, unsigned n, uint64_t val, uint64_t mask);
+
+typedef struct gic_reg {
+    uint32_t offset; /* of instance 0 */
+    uint32_t count;  /* instances; instance n at offset + n*width */
+    uint8_t width;   /* 4 or 8 bytes */
+    uint8_t flags;   /* REG_F_* */
+    const char *name;
+    uint64_t reset;  /* architectural reset value (for docs and dump) */
+    gic_reg_rd_fn read;  /* NULL: RAZ */
+    gic_reg_wr_fn write; /* NULL: WI */
+} gic_reg_t;
+
+typedef struct gic_regmap {
+    const char *name;     /* "GICD", "GICR_RD", "GICR_SGI", "GITS" */
+    const gic_reg_t *regs; /* sorted by offset */
+    size_t nregs;
+    uint32_t size;        /* frame size in bytes */
+} gic_regmap_t;
+
+/* Access a register frame. Reserved offsets inside the frame are RAZ/WI
+ * (IHI0069 "Reserved" register space), counted and logged; offsets outside
+ * return GIC_ERR_ADDR; unsupported size/alignment returns GIC_ERR_SIZE
+ * (read value 0, write ignored), counted and logged. */
+gic_status_t regmap_access(gic_t *g, const gic_regmap_t *map, void *blk, uint64_t off,
+                           uint32_t size, bool is_write, uint64_t *val);
+const gic_reg_t *regmap_find(const gic_regmap_t *map, uint64_t off, unsigned *n);
+
+/* ---- instance --------------------------------------------------------------- */
+struct gic_dist;
+struct gic_redist;
+struct gic_cpuif;
+struct gic_lpi;
+struct gic_its;
+struct gic_mem;
+
+struct gic {
+    gic_config_t cfg;
+    gic_callbacks_t cb;
+    gic_time_t now;
+    gic_evq_t evq;
+    gic_stats_t stats;
+
+    struct gic_dist *dist;
+    struct gic_redist *redist; /* array [num_cpus] (opaque to others: use redist.h) */
+    struct gic_cpuif *cpuif;   /* array [num_cpus] */
+    struct gic_lpi *lpi;
+    struct gic_its *its[GIC_MAX_ITS];
+    struct gic_mem *mem;
+
+    uint64_t *cnt_errors; /* "errors.total" */
+};
+
+/* Cycles -> picoseconds */
+static inline gic_time_t gic_cycles(const gic_t *g, uint64_t n) { return n * g->cfg.clock_period_ps; }
+
+/* Logging and errors. gic_error counts "errors.<id>" and "errors.total",
+ * logs at WARN and emits a GIC_OUT_ERROR output. id must be a static string. */
+void gic_log(gic_t *g, gic_log_level_t lvl, const char *component, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+void gic_error(gic_t *g, const char *id, const char *component, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+void gic_emit(gic_t *g, const gic_output_t *out);
+static inline bool gic_log_on(const gic_t *g, gic_log_level_t lvl)
+{
+    return g->cb.log && lvl <= g->cb.log_level;
+}
+
+/* ---- interrupt candidates (shared by dist/redist/lpi/cpuif) ------------------ */
+typedef struct gic_cand {
+    uint32_t intid; /* GIC_SPURIOUS = none */
+    uint8_t prio;   /* 8-bit priority, already masked to implemented bits */
+    uint8_t group;  /* 0 or 1 */
+} gic_cand_t;
+
+static inline void cand_none(gic_cand_t *c) { c->intid = GIC_SPURIOUS; c->prio = 0xff; c->group = 1; }
+/* Better = lower priority value; ties: lower INTID wins (deterministic). */
+static inline bool cand_better(const gic_cand_t *a, const gic_cand_t *b)
+{
+    if (a->intid == GIC_SPURIOUS) return false;
+    if (b->intid == GIC_SPURIOUS) return true;
+    if (a->prio != b->prio) return a->prio < b->prio;
+    return a->intid < b->intid;
+}
+static inline uint8_t gic_prio_mask(const gic_t *g) { return (uint8_t)(0xffu << (8 - g->cfg.pri_bits)); }
+
+/* Affinity of CPU i as Aff3.Aff2.Aff1.Aff0 packed in 32 bits (Aff3 in [31:24]). */
+uint32_t gic_cpu_affinity(const gic_t *g, uint32_t cpu);
+/* CPU index with that affinity, or -1 */
+int gic_cpu_by_affinity(const gic_t *g, uint32_t aff);
+
+/* Ask the CPU interface of cpu to re-evaluate its lines at time t (>= now). */
+void gic_cpu_update_at(gic_t *g, uint32_t cpu, gic_time_t t);
+
+#endif /* GIC_INTERNAL_H */

@@ -1,0 +1,29 @@
+/* Redistributor (GICR_*): RD_base and SGI_base frames, SGIs and PPIs.
+ * LPI registers of RD_base delegate to lpi.h. */
+#ifndef GIC_REDIST_H
+#define GIC_REDIST_H
+#include "gic_internal.h"
+
+struct gic_redist *redist_create(gic_t *g); /* array of cfg.num_cpus */
+void redist_destroy(gic_t *g, struct gic_redist *r);
+extern const gic_regmap_t redist_rd_regmap;  /* RD_base, offset 0x00000 */
+extern const gic_regmap_t redist_sgi_regmap; /* SGI_base, offset 0x10000 */
+void *redist_blk(gic_t *g, uint32_t cpu);
+
+/* PPI wire input, intid 16..31. Applied at g->now. */
+void redist_set_ppi_line(gic_t *g, uint32_t cpu, uint32_t intid, bool level);
+/* SGI arrival at target redistributor (intid 0..15), group = group the
+ * generating register targets (0: SGI0R, 1: SGI1R/ASGI1R). Applied at g->now. */
+void redist_sgi_arrive(gic_t *g, uint32_t target, uint32_t intid, unsigned group);
+
+void redist_hppi(gic_t *g, uint32_t cpu, gic_cand_t *out);
+gic_time_t redist_ack(gic_t *g, uint32_t cpu, uint32_t intid);
+bool redist_deactivate(gic_t *g, uint32_t cpu, uint32_t intid);
+uint8_t redist_priority(const gic_t *g, uint32_t cpu, uint32_t intid);
+unsigned redist_group(const gic_t *g, uint32_t cpu, uint32_t intid);
+
+/* GICR_WAKER.ProcessorSleep: a sleeping redistributor forwards nothing. */
+bool redist_asleep(const gic_t *g, uint32_t cpu);
+/* GICR_CTLR.DPG0 / DPG1NS: CPU does not participate in 1-of-N for that group. */
+bool redist_dpg(const gic_t *g, uint32_t cpu, unsigned group);
+#endif

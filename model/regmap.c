@@ -1,0 +1,79 @@
+/* Table-driven register access shared by every register frame.
+ *
+ * Rules (IHI0069, "GIC memory-mapped register access"):
+ *  - 32-bit registers take 32-bit accesses; byte accesses only where the
+ *    architecture allows them (IPRIORITYR, ITARGETSR, ...: REG_F_BYTE).
+ *  - 64-bit registers take 64-bit accesses or 32-bit accesses to either half.
+ *  - Reserved offsets inside a frame are RAZ/WI.
+ * Anything else is reported as GIC_ERR_SIZE (read returns 0, write ignored),
+ * counted and logged; the model state is never touched by a rejected access. */
+#include "gic_internal.h"
+
+const gic_reg_t *regmap_find(const gic_regmap_t *map, uint64_t off, unsigned *n)
+{
+    size_t lo = 0, hi = map->nregs;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        const gic_reg_t *r = &map->regs[mid];
+        uint64_t end = (uint64_t)r->offset + (uint64_t)r->count * r->width;
+        if (off < r->offset) hi = mid;
+        else if (off >= end) lo = mid + 1;
+        else {
+            if (n) *n = (unsigned)((off - r->offset) / r->width);
+            return r;
+        }
+    }
+    return NULL;
+}
+
+static uint64_t size_mask(uint32_t size)
+{
+    return size >= 8 ? ~(uint64_t)0 : (((uint64_t)1 << (size * 8)) - 1);
+}
+
+gic_status_t regmap_access(gic_t *g, const gic_regmap_t *map, void *blk, uint64_t off,
+                           uint32_t size, bool is_write, uint64_t *val)
+{
+    if (!is_write) *val = 0;
+    if (off >= map->size || size > map->size - off) return GIC_ERR_ADDR;
+    if ((size != 1 && size != 2 && size != 4 && size != 8) || (off & (size - 1)) != 0) {
+        gic_error(g, "mmio_bad_size", map->name, "%s of size %u at offset 0x%llx: bad size or alignment",
+                  is_write ? "write" : "read", size, (unsigned long long)off);
+        return GIC_ERR_SIZE;
+    }
+    unsigned n = 0;
+    const gic_reg_t *r = regmap_find(map, off, &n);
+    if (!r) {
+        gic_error(g, is_write ? "mmio_reserved_write" : "mmio_reserved_read", map->name,
+                  "%s at reserved offset 0x%llx (RAZ/WI)", is_write ? "write" : "read",
+                  (unsigned long long)off);
+        return GIC_OK;
+    }
+    uint64_t base = (uint64_t)r->offset + (uint64_t)n * r->width;
+    unsigned bo = (unsigned)(off - base);
+    bool ok;
+    if (r->width == 8) ok = size == 8 || size == 4;
+    else ok = size == 4 || (size == 1 && (r->flags & REG_F_BYTE));
+    if (!ok) {
+        gic_error(g, "mmio_bad_size", map->name, "%s of size %u to %s (width %u) not supported",
+                  is_write ? "write" : "read", size, r->name, r->width);
+        return GIC_ERR_SIZE;
+    }
+    uint64_t m = size_mask(size);
+    if (!is_write) {
+        if (r->flags & REG_F_WO) {
+            gic_error(g, "mmio_read_wo", map->name, "read of write-only %s (RAZ)", r->name);
+            return GIC_OK;
+        }
+        uint64_t v = r->read ? r->read(g, blk, n) : 0;
+        *val = (v >> (bo * 8)) & m;
+        return GIC_OK;
+    }
+    if ((r->flags & REG_F_RO) || !r->write) {
+        if (r->flags & REG_F_RO)
+            gic_error(g, "mmio_write_ro", map->name, "write of read-only %s ignored", r->name);
+        return GIC_OK;
+    }
+    r->write(g, blk, n, (*val & m) << (bo * 8), m << (bo * 8));
+    return GIC_OK;
+}

@@ -1,0 +1,167 @@
+/* Statistics registry: named counters and log-linear latency histograms.
+ *
+ * Histogram buckets: values 0..15 have one bucket each; above that every
+ * power-of-two range [2^k, 2^(k+1)) is split into 16 equal sub-buckets, so a
+ * bucket is at most 1/16 (6.25%) of its value wide. Percentiles report the
+ * upper bound of the bucket holding the rank, clamped to the exact min/max. */
+#include "gic_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void stats_init(gic_stats_t *s) { memset(s, 0, sizeof(*s)); }
+
+void stats_free(gic_stats_t *s)
+{
+    for (size_t i = 0; i < s->n; i++) {
+        free(s->e[i]->name);
+        free(s->e[i]->hist);
+        free(s->e[i]);
+    }
+    free(s->e);
+    memset(s, 0, sizeof(*s));
+}
+
+const gic_stat_entry_t *stats_find(const gic_stats_t *s, const char *name)
+{
+    for (size_t i = 0; i < s->n; i++)
+        if (strcmp(s->e[i]->name, name) == 0) return s->e[i];
+    return NULL;
+}
+
+static gic_stat_entry_t *stats_add(gic_stats_t *s, const char *name, int kind)
+{
+    gic_stat_entry_t *e = (gic_stat_entry_t *)stats_find(s, name);
+    if (e) return e->kind == kind ? e : NULL;
+    if (s->n == s->cap) {
+        size_t ncap = s->cap ? s->cap * 2 : 64;
+        gic_stat_entry_t **ne = realloc(s->e, ncap * sizeof(*ne));
+        if (!ne) return NULL;
+        s->e = ne;
+        s->cap = ncap;
+    }
+    e = calloc(1, sizeof(*e));
+    if (!e) return NULL;
+    size_t len = strlen(name);
+    e->name = malloc(len + 1);
+    if (!e->name) { free(e); return NULL; }
+    memcpy(e->name, name, len + 1);
+    e->kind = kind;
+    if (kind == 1) {
+        e->hist = calloc(1, sizeof(gic_hist_t));
+        if (!e->hist) { free(e->name); free(e); return NULL; }
+    }
+    s->e[s->n++] = e;
+    return e;
+}
+
+uint64_t *stats_counter(gic_stats_t *s, const char *name)
+{
+    gic_stat_entry_t *e = stats_add(s, name, 0);
+    return e ? &e->counter : NULL;
+}
+
+gic_hist_t *stats_hist(gic_stats_t *s, const char *name, const char *unit)
+{
+    gic_stat_entry_t *e = stats_add(s, name, 1);
+    if (!e) return NULL;
+    e->unit = unit;
+    return e->hist;
+}
+
+void stats_reset_all(gic_stats_t *s)
+{
+    for (size_t i = 0; i < s->n; i++) {
+        s->e[i]->counter = 0;
+        if (s->e[i]->hist) memset(s->e[i]->hist, 0, sizeof(gic_hist_t));
+    }
+}
+
+static unsigned msb64(uint64_t v) { return 63u - (unsigned)__builtin_clzll(v); }
+
+unsigned hist_bucket_index(uint64_t v)
+{
+    if (v < GIC_HIST_SUB) return (unsigned)v;
+    unsigned m = msb64(v);
+    unsigned shift = m - GIC_HIST_SUB_BITS;
+    unsigned mant = (unsigned)(v >> shift) - GIC_HIST_SUB; /* 0..15 */
+    return GIC_HIST_SUB + shift * GIC_HIST_SUB + mant;
+}
+
+uint64_t hist_bucket_low(unsigned idx)
+{
+    if (idx < GIC_HIST_SUB) return idx;
+    unsigned shift = (idx - GIC_HIST_SUB) / GIC_HIST_SUB;
+    uint64_t mant = (idx - GIC_HIST_SUB) % GIC_HIST_SUB + GIC_HIST_SUB;
+    return mant << shift;
+}
+
+uint64_t hist_bucket_high(unsigned idx)
+{
+    if (idx < GIC_HIST_SUB) return idx;
+    unsigned shift = (idx - GIC_HIST_SUB) / GIC_HIST_SUB;
+    uint64_t low = hist_bucket_low(idx);
+    return low + ((uint64_t)1 << shift) - 1;
+}
+
+void hist_add(gic_hist_t *h, uint64_t v)
+{
+    if (!h) return;
+    if (h->count == 0 || v < h->min) h->min = v;
+    if (v > h->max) h->max = v;
+    h->count++;
+    h->sum += v;
+    h->buckets[hist_bucket_index(v)]++;
+}
+
+static uint64_t hist_pct(const gic_hist_t *h, unsigned pct)
+{
+    /* rank = ceil(count * pct / 100), 1-based */
+    uint64_t rank = (h->count * pct + 99) / 100;
+    if (rank == 0) rank = 1;
+    uint64_t cum = 0;
+    for (unsigned i = 0; i < GIC_HIST_BUCKETS; i++) {
+        cum += h->buckets[i];
+        if (cum >= rank) {
+            uint64_t v = hist_bucket_high(i);
+            if (v > h->max) v = h->max;
+            if (v < h->min) v = h->min;
+            return v;
+        }
+    }
+    return h->max;
+}
+
+void hist_summary(const gic_hist_t *h, gic_hist_summary_t *out)
+{
+    memset(out, 0, sizeof(*out));
+    if (!h || h->count == 0) return;
+    out->count = h->count;
+    out->min = h->min;
+    out->max = h->max;
+    out->sum = h->sum;
+    out->p50 = hist_pct(h, 50);
+    out->p90 = hist_pct(h, 90);
+    out->p99 = hist_pct(h, 99);
+}
+
+uint64_t *gic_counter(gic_t *g, const char *fmt, ...)
+{
+    char name[128];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(name, sizeof(name), fmt, ap);
+    va_end(ap);
+    return stats_counter(&g->stats, name);
+}
+
+gic_hist_t *gic_hist(gic_t *g, const char *unit, const char *fmt, ...)
+{
+    char name[128];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(name, sizeof(name), fmt, ap);
+    va_end(ap);
+    return stats_hist(&g->stats, name, unit);
+}

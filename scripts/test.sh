@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Build and run every test (ctest). With --sanitize: a separate ASan+UBSan build.
+# Usage: scripts/test.sh [--sanitize]
+set -euo pipefail
+here="$(cd "$(dirname "$0")/.." && pwd)"
+export SYSTEMC_DISABLE_COPYRIGHT_MESSAGE=1
+if [ "${1:-}" = "--sanitize" ]; then
+  bdir="$here/build-asan"
+  bash "$here/scripts/build.sh" "$bdir" -DGICTLM_SANITIZE=ON -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++
+  export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+  export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+else
+  bdir="$here/build"
+  bash "$here/scripts/build.sh" "$bdir"
+fi
+cd "$bdir"
+ctest --output-on-failure -j"$(nproc)"
