@@ -20,4 +20,26 @@ void lpi_hppi(gic_t *g, uint32_t cpu, gic_cand_t *out);
 /* Acknowledge (LPIs have no active state: pending is cleared). Returns the
  * time the LPI was made pending (MSI arrival time for ITS-generated LPIs). */
 gic_time_t lpi_ack(gic_t *g, uint32_t cpu, uint32_t intid);
+
+/* ---- interface for the ITS (called at g->now = time the request reaches the
+ * redistributor). Functions returning gic_time_t return the time at which the
+ * operation (including its memory accesses) has completed. ---- */
+/* INTID is an LPI that GICD_TYPER.IDbits can represent (8192..2^lpi_id_bits-1). */
+bool lpi_valid_intid(const gic_t *g, uint32_t intid);
+/* Make an LPI pending. t_src is when its MSI hit GITS_TRANSLATER (for
+ * MSI-to-IAR latency). Returns DELIVERED, COALESCED (already pending) or
+ * DROPPED with *reason (static string), e.g. LPIs disabled at that
+ * redistributor or INTID beyond GICR_PROPBASER.IDbits. */
+gic_msi_outcome_t lpi_set_pending(gic_t *g, uint32_t cpu, uint32_t intid, gic_time_t t_src,
+                                  const char **reason);
+/* CLEAR / DISCARD: remove pending state. */
+gic_time_t lpi_clear_pending(gic_t *g, uint32_t cpu, uint32_t intid);
+/* INV / INVALL: reload configuration (priority, enable) from the property table. */
+gic_time_t lpi_inv(gic_t *g, uint32_t cpu, uint32_t intid);
+gic_time_t lpi_invall(gic_t *g, uint32_t cpu);
+/* MOVI / MOVALL: move pending state between redistributors. */
+gic_time_t lpi_move(gic_t *g, uint32_t from, uint32_t to, uint32_t intid);
+gic_time_t lpi_movall(gic_t *g, uint32_t from, uint32_t to);
+/* SYNC: time at which every earlier effect at this redistributor is visible. */
+gic_time_t lpi_sync(gic_t *g, uint32_t cpu);
 #endif
