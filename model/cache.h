@@ -1,0 +1,42 @@
+/* Generic set-associative cache component (ITS device/event/collection
+ * caches, LPI cache). Keys are 64-bit, values are fixed-size blobs. With
+ * entries == 0 the cache is absent: every lookup misses (and is counted).
+ *
+ * Statistics, under the prefix given at creation (e.g. "its0.cache.device"):
+ * <prefix>.lookups, .hits, .misses, .fills, .evictions, .invalidations,
+ * .lock_hits. */
+#ifndef GIC_CACHE_H
+#define GIC_CACHE_H
+#include "gic_internal.h"
+
+typedef struct gic_cache gic_cache_t;
+
+gic_cache_t *cache_create(gic_t *g, const gic_cache_config_t *cfg, size_t val_size,
+                          const char *stat_prefix);
+void cache_destroy(gic_cache_t *c);
+bool cache_present(const gic_cache_t *c); /* entries > 0 */
+
+/* Lookup; on a hit copies the value into val (if non-NULL), updates
+ * replacement state and returns true. */
+bool cache_lookup(gic_cache_t *c, uint64_t key, void *val);
+/* Lookup without statistics or replacement update (for checks). */
+bool cache_peek(const gic_cache_t *c, uint64_t key, void *val);
+/* Insert or update. If a valid entry had to be evicted returns true and
+ * writes its key/value to ev_key/ev_val (if non-NULL) so the owner can write
+ * it back. lock = place the entry in a locked way (never evicted by normal
+ * fills; a lookup of a locked entry counts as a lock hit). If no way can take
+ * the entry (all locked) nothing is inserted and false is returned. */
+bool cache_fill(gic_cache_t *c, uint64_t key, const void *val, bool lock, uint64_t *ev_key,
+                void *ev_val);
+/* Update the value of a present entry in place (no replacement update). */
+bool cache_update(gic_cache_t *c, uint64_t key, const void *val);
+/* Drop one entry (returns true if it was present). Locked entries are dropped too. */
+bool cache_invalidate(gic_cache_t *c, uint64_t key);
+/* Drop every entry for which pred returns true (NULL pred = all); returns how many. */
+size_t cache_invalidate_if(gic_cache_t *c, bool (*pred)(uint64_t key, const void *val, void *ctx),
+                           void *ctx);
+/* Visit every valid entry in a deterministic order (set, then way). */
+void cache_foreach(const gic_cache_t *c, void (*fn)(uint64_t key, const void *val, void *ctx),
+                   void *ctx);
+size_t cache_count(const gic_cache_t *c);
+#endif
