@@ -1,0 +1,127 @@
+// Configuration parameters (set/get/JSON) and statistics output.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+#include "gictlm.h"
+
+static std::string capture(void (*fn)(FILE *, const void *), const void *arg)
+{
+    char *buf = nullptr;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    fn(f, arg);
+    fclose(f);
+    std::string s(buf, len);
+    free(buf);
+    return s;
+}
+
+TEST(Config, SetGetByName)
+{
+    gic_config_t cfg;
+    gic_config_default(&cfg);
+    char err[256] = "", buf[64];
+    ASSERT_EQ(gic_config_set(&cfg, "its.event_cache.entries", "16", err, sizeof err), GIC_OK) << err;
+    EXPECT_EQ(cfg.its_event_cache.entries, 16u);
+    ASSERT_EQ(gic_config_set(&cfg, "lpi.scan_policy", "summary", err, sizeof err), GIC_OK) << err;
+    EXPECT_EQ(cfg.lpi_scan_policy, GIC_SCAN_SUMMARY);
+    ASSERT_EQ(gic_config_set(&cfg, "map.gicd_base", "0x2f000000", err, sizeof err), GIC_OK) << err;
+    EXPECT_EQ(cfg.gicd_base, 0x2f000000u);
+    ASSERT_EQ(gic_config_get(&cfg, "map.gicd_base", buf, sizeof buf), GIC_OK);
+    EXPECT_STREQ(buf, "0x2f000000");
+    ASSERT_EQ(gic_config_get(&cfg, "its.error_policy", buf, sizeof buf), GIC_OK);
+    EXPECT_STREQ(buf, "skip");
+}
+
+TEST(Config, Errors)
+{
+    gic_config_t cfg;
+    gic_config_default(&cfg);
+    char err[256] = "";
+    EXPECT_EQ(gic_config_set(&cfg, "no.such", "1", err, sizeof err), GIC_ERR_CONFIG);
+    EXPECT_NE(std::string(err).find("unknown parameter 'no.such'"), std::string::npos) << err;
+    EXPECT_EQ(gic_config_set(&cfg, "pri_bits", "9", err, sizeof err), GIC_ERR_CONFIG);
+    EXPECT_NE(std::string(err).find("not in 5..8"), std::string::npos) << err;
+    EXPECT_EQ(gic_config_set(&cfg, "num_cpus", "4x", err, sizeof err), GIC_ERR_CONFIG);
+    EXPECT_EQ(gic_config_set(&cfg, "num_cpus", "-1", err, sizeof err), GIC_ERR_CONFIG);
+    EXPECT_EQ(gic_config_set(&cfg, "lpi.cache.repl", "mru", err, sizeof err), GIC_ERR_CONFIG);
+    EXPECT_NE(std::string(err).find("lru, plru, fifo, random"), std::string::npos) << err;
+    EXPECT_EQ(cfg.num_cpus, 4u) << "failed sets must not change the config";
+    EXPECT_EQ(gic_config_load_json(&cfg, "{\"num_cpus\": ", err, sizeof err), GIC_ERR_CONFIG);
+    EXPECT_NE(std::string(err).find("syntax error"), std::string::npos) << err;
+    EXPECT_EQ(gic_config_load_json(&cfg, "{\"version\": 2}", err, sizeof err), GIC_ERR_CONFIG);
+    EXPECT_EQ(gic_config_load_json(&cfg, "{\"num_cpus\": 2.5}", err, sizeof err), GIC_ERR_CONFIG);
+    EXPECT_EQ(gic_config_load_json(&cfg, "{\"num_cpus\": [1]}", err, sizeof err), GIC_ERR_CONFIG);
+    EXPECT_EQ(gic_config_load_file(&cfg, "/nonexistent/x.json", err, sizeof err), GIC_ERR_CONFIG);
+}
+
+TEST(Config, JsonNestedDottedAndPlatformLayout)
+{
+    gic_config_t cfg;
+    gic_config_default(&cfg);
+    char err[256] = "";
+    ASSERT_EQ(gic_config_load_json(&cfg,
+                                   "{\"version\":1, \"num_cpus\": 8, \"its\": {\"device_cache\": "
+                                   "{\"entries\": 32, \"repl\": \"fifo\"}}, \"lpi.id_bits\": 20}",
+                                   err, sizeof err),
+              GIC_OK)
+        << err;
+    EXPECT_EQ(cfg.num_cpus, 8u);
+    EXPECT_EQ(cfg.its_device_cache.entries, 32u);
+    EXPECT_EQ(cfg.its_device_cache.repl, GIC_REPL_FIFO);
+    EXPECT_EQ(cfg.lpi_id_bits, 20u);
+    ASSERT_EQ(gic_config_load_json(&cfg, "{\"gic\": {\"num_cpus\": 2}, \"platform\": {\"x\": 1}}", err,
+                                   sizeof err),
+              GIC_OK)
+        << err;
+    EXPECT_EQ(cfg.num_cpus, 2u);
+}
+
+TEST(Config, DumpRoundTrips)
+{
+    gic_config_t a, b;
+    gic_config_default(&a);
+    char err[256] = "";
+    ASSERT_EQ(gic_config_set(&a, "its.collection_cache.ways", "4", err, sizeof err), GIC_OK);
+    ASSERT_EQ(gic_config_set(&a, "mem.latency_ps", "12345", err, sizeof err), GIC_OK);
+    std::string json = capture([](FILE *f, const void *c) { gic_config_write_json((const gic_config_t *)c, f); }, &a);
+    EXPECT_NE(json.find("\"schema\":\t\"gictlm-config\""), std::string::npos) << json;
+    gic_config_default(&b);
+    ASSERT_EQ(gic_config_load_json(&b, json.c_str(), err, sizeof err), GIC_OK) << err;
+    EXPECT_EQ(memcmp(&a, &b, sizeof a), 0);
+    const char *doc = nullptr;
+    size_t n = 0;
+    while (gic_config_param_name(n, &doc)) {
+        EXPECT_NE(doc, nullptr);
+        n++;
+    }
+    EXPECT_GT(n, 40u);
+}
+
+TEST(Stats, JsonAndTable)
+{
+    gic_config_t cfg;
+    gic_config_default(&cfg);
+    char err[256] = "";
+    gic_t *g = gic_create(&cfg, nullptr, nullptr, err, sizeof err);
+    ASSERT_NE(g, nullptr) << err;
+    // A halfword access is never supported: GIC_ERR_SIZE, counted, value 0.
+    uint64_t v = 1;
+    EXPECT_EQ(gic_mmio_read(g, 10, GIC_FRAME_GICD, 0, 0x0, 2, &v), GIC_ERR_SIZE);
+    EXPECT_EQ(v, 0u);
+    uint64_t total = 0, bad = 0;
+    ASSERT_TRUE(gic_stat_counter(g, "errors.total", &total));
+    ASSERT_TRUE(gic_stat_counter(g, "errors.mmio_bad_size", &bad));
+    EXPECT_EQ(total, 1u);
+    EXPECT_EQ(bad, 1u);
+    std::string json = capture([](FILE *f, const void *p) { gic_stats_write_json((const gic_t *)p, f); }, g);
+    EXPECT_NE(json.find("\"schema\":\t\"gictlm-stats\""), std::string::npos) << json;
+    EXPECT_NE(json.find("\"version\":\t1"), std::string::npos);
+    EXPECT_NE(json.find("\"errors.mmio_bad_size\":\t1"), std::string::npos) << json;
+    std::string table = capture([](FILE *f, const void *p) { gic_stats_write_table((const gic_t *)p, f); }, g);
+    EXPECT_NE(table.find("gictlm statistics"), std::string::npos);
+    gic_destroy(g);
+}
