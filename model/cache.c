@@ -1,15 +1,413 @@
-/* SCAFFOLD: replaced by the cache implementation. */
+/* Generic set-associative cache component (ITS device/event/collection
+ * caches, LPI cache).
+ *
+ * Organisation: entries = sets x ways (ways == 0: fully associative, one set).
+ * The set of a key is hash(key) % sets, with a fixed 64-bit mixer (splitmix64
+ * finaliser), so a run is deterministic and keys that differ only in high bits
+ * still spread over the sets.
+ *
+ * Locking: the first cfg.locked_ways ways of every set are reserved for locked
+ * entries (cache_fill(..., lock = true)); normal fills only use the other ways,
+ * so a locked entry is never evicted by a normal fill. A locked fill takes a
+ * free locked way or is refused (returns false, nothing inserted): locked
+ * entries are only removed by invalidation. With locked_ways == 0 a lock
+ * request is ignored (normal fill).
+ *
+ * Replacement (among the ways the fill may use; an invalid way is always
+ * taken first, lowest way number first):
+ *   LRU     least recently used (fill and hit both count as a use)
+ *   PLRU    tree pseudo-LRU (binary tree of ways-1 bits over the next power
+ *           of two >= ways; subtrees without a usable way are skipped)
+ *   FIFO    oldest fill
+ *   RANDOM  xorshift64* PRNG seeded from cfg.seed and a salt derived from the
+ *           statistics prefix, so two caches of one GIC draw different but
+ *           reproducible sequences.
+ *
+ * Host cost: a lookup is O(1) through an open-addressing index key -> slot
+ * (linear probing, backward-shift deletion), independent of associativity.
+ */
 #include "cache.h"
+
 #include <stdlib.h>
-struct gic_cache { int dummy; };
-gic_cache_t *cache_create(gic_t *g, const gic_cache_config_t *cfg, size_t val_size, const char *p) { (void)g; (void)cfg; (void)val_size; (void)p; return calloc(1, sizeof(gic_cache_t)); }
-void cache_destroy(gic_cache_t *c) { free(c); }
-bool cache_present(const gic_cache_t *c) { (void)c; return false; }
-bool cache_lookup(gic_cache_t *c, uint64_t key, void *val) { (void)c; (void)key; (void)val; return false; }
-bool cache_peek(const gic_cache_t *c, uint64_t key, void *val) { (void)c; (void)key; (void)val; return false; }
-bool cache_fill(gic_cache_t *c, uint64_t key, const void *val, bool lock, uint64_t *ek, void *ev) { (void)c; (void)key; (void)val; (void)lock; (void)ek; (void)ev; return false; }
-bool cache_update(gic_cache_t *c, uint64_t key, const void *val) { (void)c; (void)key; (void)val; return false; }
-bool cache_invalidate(gic_cache_t *c, uint64_t key) { (void)c; (void)key; return false; }
-size_t cache_invalidate_if(gic_cache_t *c, bool (*pred)(uint64_t, const void *, void *), void *ctx) { (void)c; (void)pred; (void)ctx; return 0; }
-void cache_foreach(const gic_cache_t *c, void (*fn)(uint64_t, const void *, void *), void *ctx) { (void)c; (void)fn; (void)ctx; }
-size_t cache_count(const gic_cache_t *c) { (void)c; return 0; }
+#include <string.h>
+
+#define IDX_EMPTY 0xffffffffu
+
+struct gic_cache {
+    gic_t *g;
+    gic_cache_config_t cfg;
+    uint32_t sets, ways, locked_ways;
+    uint32_t plru_span; /* next power of two >= ways */
+    size_t val_size;
+    uint64_t *keys;
+    uint8_t *vals;
+    uint64_t *stamp; /* LRU: last use; FIFO: fill time */
+    uint8_t *valid;
+    uint8_t *locked;
+    uint8_t *plru;   /* sets x (plru_span - 1) tree bits */
+    uint64_t tick;
+    uint64_t rng;
+    size_t count;
+    /* index key -> slot */
+    uint32_t *idx;
+    uint32_t idx_mask;
+    /* statistics */
+    uint64_t *st_lookups, *st_hits, *st_misses, *st_fills, *st_evictions, *st_inval,
+        *st_lock_hits;
+};
+
+static uint64_t mix64(uint64_t x)
+{
+    x += 0x9e3779b97f4a7c15ull;
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+    return x ^ (x >> 31);
+}
+
+static uint64_t str_hash(const char *s)
+{
+    uint64_t h = 1469598103934665603ull; /* FNV-1a */
+    for (; s && *s; s++) h = (h ^ (uint8_t)*s) * 1099511628211ull;
+    return h;
+}
+
+static uint64_t rng_next(gic_cache_t *c)
+{
+    uint64_t x = c->rng;
+    x ^= x >> 12;
+    x ^= x << 25;
+    x ^= x >> 27;
+    c->rng = x;
+    return x * 0x2545f4914f6cdd1dull;
+}
+
+gic_cache_t *cache_create(gic_t *g, const gic_cache_config_t *cfg, size_t val_size,
+                          const char *stat_prefix)
+{
+    gic_cache_t *c = calloc(1, sizeof(*c));
+    if (!c) return NULL;
+    c->g = g;
+    c->cfg = *cfg;
+    c->val_size = val_size;
+    const char *p = stat_prefix ? stat_prefix : "cache";
+    c->st_lookups = gic_counter(g, "%s.lookups", p);
+    c->st_hits = gic_counter(g, "%s.hits", p);
+    c->st_misses = gic_counter(g, "%s.misses", p);
+    c->st_fills = gic_counter(g, "%s.fills", p);
+    c->st_evictions = gic_counter(g, "%s.evictions", p);
+    c->st_inval = gic_counter(g, "%s.invalidations", p);
+    c->st_lock_hits = gic_counter(g, "%s.lock_hits", p);
+    c->rng = mix64(((uint64_t)g->cfg.seed << 32) ^ str_hash(p));
+    if (c->rng == 0) c->rng = 0x853c49e6748fea9bull;
+    uint32_t n = cfg->entries;
+    if (n == 0) return c; /* absent cache */
+    c->ways = cfg->ways ? cfg->ways : n;
+    if (c->ways > n) c->ways = n;
+    c->sets = n / c->ways;
+    n = c->sets * c->ways;
+    c->locked_ways = cfg->locked_ways < c->ways ? cfg->locked_ways : 0;
+    c->plru_span = 1;
+    while (c->plru_span < c->ways) c->plru_span <<= 1;
+    uint32_t isz = 16;
+    while (isz < 2 * n) isz <<= 1;
+    c->idx_mask = isz - 1;
+    c->keys = calloc(n, sizeof(uint64_t));
+    c->vals = calloc(n, val_size ? val_size : 1);
+    c->stamp = calloc(n, sizeof(uint64_t));
+    c->valid = calloc(n, 1);
+    c->locked = calloc(n, 1);
+    c->plru = calloc((size_t)c->sets * c->plru_span, 1);
+    c->idx = malloc((size_t)isz * sizeof(uint32_t));
+    if (!c->keys || !c->vals || !c->stamp || !c->valid || !c->locked || !c->plru || !c->idx) {
+        cache_destroy(c);
+        return NULL;
+    }
+    for (uint32_t i = 0; i < isz; i++) c->idx[i] = IDX_EMPTY;
+    return c;
+}
+
+void cache_destroy(gic_cache_t *c)
+{
+    if (!c) return;
+    free(c->keys);
+    free(c->vals);
+    free(c->stamp);
+    free(c->valid);
+    free(c->locked);
+    free(c->plru);
+    free(c->idx);
+    free(c);
+}
+
+bool cache_present(const gic_cache_t *c) { return c && c->cfg.entries > 0; }
+size_t cache_count(const gic_cache_t *c) { return c ? c->count : 0; }
+uint32_t cache_hit_cycles(const gic_cache_t *c) { return c ? c->cfg.hit_cycles : 0; }
+uint32_t cache_sets(const gic_cache_t *c) { return c ? c->sets : 0; }
+uint32_t cache_ways(const gic_cache_t *c) { return c ? c->ways : 0; }
+
+/* ---- index key -> slot ---------------------------------------------------- */
+static uint32_t idx_home(const gic_cache_t *c, uint64_t key)
+{
+    return (uint32_t)(mix64(key ^ 0x5bd1e995u) & c->idx_mask);
+}
+
+static uint32_t idx_find(const gic_cache_t *c, uint64_t key)
+{
+    for (uint32_t i = idx_home(c, key);; i = (i + 1) & c->idx_mask) {
+        uint32_t s = c->idx[i];
+        if (s == IDX_EMPTY) return IDX_EMPTY;
+        if (c->keys[s] == key) return s;
+    }
+}
+
+static void idx_insert(gic_cache_t *c, uint64_t key, uint32_t slot)
+{
+    uint32_t i = idx_home(c, key);
+    while (c->idx[i] != IDX_EMPTY) i = (i + 1) & c->idx_mask;
+    c->idx[i] = slot;
+}
+
+static void idx_remove(gic_cache_t *c, uint64_t key)
+{
+    uint32_t i = idx_home(c, key);
+    while (c->idx[i] != IDX_EMPTY && c->keys[c->idx[i]] != key) i = (i + 1) & c->idx_mask;
+    if (c->idx[i] == IDX_EMPTY) return;
+    /* backward-shift deletion keeps every probe chain unbroken */
+    uint32_t hole = i;
+    for (uint32_t j = (i + 1) & c->idx_mask; c->idx[j] != IDX_EMPTY; j = (j + 1) & c->idx_mask) {
+        uint32_t home = idx_home(c, c->keys[c->idx[j]]);
+        /* can the entry at j move to hole? yes if home is not in (hole, j] cyclically */
+        bool in = hole <= j ? (home > hole && home <= j) : (home > hole || home <= j);
+        if (!in) {
+            c->idx[hole] = c->idx[j];
+            hole = j;
+        }
+    }
+    c->idx[hole] = IDX_EMPTY;
+}
+
+/* ---- replacement state ------------------------------------------------------ */
+static uint32_t set_of(const gic_cache_t *c, uint64_t key)
+{
+    return (uint32_t)(mix64(key) % c->sets);
+}
+
+/* PLRU: node bits point to the subtree to replace next (0 left, 1 right).
+ * A use of way w sets every node on its path to point away from w. */
+static void plru_touch(gic_cache_t *c, uint32_t set, uint32_t way)
+{
+    uint8_t *t = c->plru + (size_t)set * c->plru_span;
+    uint32_t node = 1, lo = 0, span = c->plru_span;
+    while (span > 1) {
+        span >>= 1;
+        bool right = way >= lo + span;
+        t[node - 1] = right ? 0 : 1;
+        node = node * 2 + (right ? 1 : 0);
+        if (right) lo += span;
+    }
+}
+
+static void touch(gic_cache_t *c, uint32_t slot, bool is_fill)
+{
+    uint32_t set = slot / c->ways, way = slot % c->ways;
+    switch (c->cfg.repl) {
+    case GIC_REPL_LRU: c->stamp[slot] = ++c->tick; break;
+    case GIC_REPL_FIFO:
+        if (is_fill) c->stamp[slot] = ++c->tick;
+        break;
+    case GIC_REPL_PLRU: plru_touch(c, set, way); break;
+    case GIC_REPL_RANDOM: break;
+    }
+}
+
+static bool way_usable(const gic_cache_t *c, uint32_t set, uint32_t way, uint32_t lo, uint32_t hi)
+{
+    (void)set;
+    return way >= lo && way < hi && way < c->ways;
+}
+
+static bool subtree_usable(const gic_cache_t *c, uint32_t set, uint32_t a, uint32_t b, uint32_t lo,
+                           uint32_t hi)
+{
+    for (uint32_t w = a; w < b; w++)
+        if (way_usable(c, set, w, lo, hi)) return true;
+    return false;
+}
+
+/* Choose the victim way among [lo, hi) of a set (all valid). */
+static uint32_t choose_victim(gic_cache_t *c, uint32_t set, uint32_t lo, uint32_t hi)
+{
+    uint32_t base = set * c->ways;
+    switch (c->cfg.repl) {
+    case GIC_REPL_LRU:
+    case GIC_REPL_FIFO: {
+        uint32_t best = lo;
+        for (uint32_t w = lo + 1; w < hi; w++)
+            if (c->stamp[base + w] < c->stamp[base + best]) best = w;
+        return best;
+    }
+    case GIC_REPL_PLRU: {
+        const uint8_t *t = c->plru + (size_t)set * c->plru_span;
+        uint32_t node = 1, a = 0, span = c->plru_span;
+        while (span > 1) {
+            span >>= 1;
+            bool right = t[node - 1] != 0;
+            uint32_t ra = right ? a + span : a;
+            if (!subtree_usable(c, set, ra, ra + span, lo, hi)) right = !right;
+            node = node * 2 + (right ? 1 : 0);
+            if (right) a += span;
+        }
+        return a;
+    }
+    case GIC_REPL_RANDOM:
+        return lo + (uint32_t)(rng_next(c) % (hi - lo));
+    }
+    return lo;
+}
+
+/* ---- public operations ---------------------------------------------------------- */
+bool cache_peek(const gic_cache_t *c, uint64_t key, void *val)
+{
+    if (!cache_present(c) || c->count == 0) return false;
+    uint32_t s = idx_find(c, key);
+    if (s == IDX_EMPTY) return false;
+    if (val && c->val_size) memcpy(val, c->vals + (size_t)s * c->val_size, c->val_size);
+    return true;
+}
+
+bool cache_is_locked(const gic_cache_t *c, uint64_t key)
+{
+    if (!cache_present(c) || c->count == 0) return false;
+    uint32_t s = idx_find(c, key);
+    return s != IDX_EMPTY && c->locked[s];
+}
+
+bool cache_lookup(gic_cache_t *c, uint64_t key, void *val)
+{
+    if (!c) return false;
+    gic_inc(c->st_lookups);
+    uint32_t s = (cache_present(c) && c->count) ? idx_find(c, key) : IDX_EMPTY;
+    if (s == IDX_EMPTY) {
+        gic_inc(c->st_misses);
+        return false;
+    }
+    gic_inc(c->st_hits);
+    if (c->locked[s]) gic_inc(c->st_lock_hits);
+    touch(c, s, false);
+    if (val && c->val_size) memcpy(val, c->vals + (size_t)s * c->val_size, c->val_size);
+    return true;
+}
+
+bool cache_update(gic_cache_t *c, uint64_t key, const void *val)
+{
+    if (!cache_present(c) || c->count == 0) return false;
+    uint32_t s = idx_find(c, key);
+    if (s == IDX_EMPTY) return false;
+    if (val && c->val_size) memcpy(c->vals + (size_t)s * c->val_size, val, c->val_size);
+    return true;
+}
+
+static void drop_slot(gic_cache_t *c, uint32_t s)
+{
+    idx_remove(c, c->keys[s]);
+    c->valid[s] = 0;
+    c->locked[s] = 0;
+    c->stamp[s] = 0;
+    c->count--;
+}
+
+static void place(gic_cache_t *c, uint32_t s, uint64_t key, const void *val, bool lock)
+{
+    c->keys[s] = key;
+    if (c->val_size) {
+        if (val) memcpy(c->vals + (size_t)s * c->val_size, val, c->val_size);
+        else memset(c->vals + (size_t)s * c->val_size, 0, c->val_size);
+    }
+    c->valid[s] = 1;
+    c->locked[s] = lock ? 1 : 0;
+    c->count++;
+    idx_insert(c, key, s);
+    touch(c, s, true);
+    gic_inc(c->st_fills);
+}
+
+cache_fill_result_t cache_fill_ex(gic_cache_t *c, uint64_t key, const void *val, bool lock,
+                                  uint64_t *ev_key, void *ev_val)
+{
+    if (!cache_present(c)) return CACHE_FILL_REJECTED;
+    if (c->locked_ways == 0) lock = false;
+    uint32_t s = c->count ? idx_find(c, key) : IDX_EMPTY;
+    if (s != IDX_EMPTY) {
+        if (lock && !c->locked[s]) {
+            /* upgrade: move into a locked way if one is free */
+            uint32_t set = s / c->ways, base = set * c->ways;
+            for (uint32_t w = 0; w < c->locked_ways; w++) {
+                if (!c->valid[base + w]) {
+                    drop_slot(c, s);
+                    place(c, base + w, key, val, true);
+                    if (c->st_fills) (*c->st_fills)--; /* a move is not a new fill */
+                    return CACHE_FILL_UPDATED;
+                }
+            }
+        }
+        if (val && c->val_size) memcpy(c->vals + (size_t)s * c->val_size, val, c->val_size);
+        touch(c, s, false);
+        return CACHE_FILL_UPDATED;
+    }
+    uint32_t set = set_of(c, key), base = set * c->ways;
+    uint32_t lo = lock ? 0 : c->locked_ways, hi = lock ? c->locked_ways : c->ways;
+    for (uint32_t w = lo; w < hi; w++) {
+        if (!c->valid[base + w]) {
+            place(c, base + w, key, val, lock);
+            return CACHE_FILL_INSERTED;
+        }
+    }
+    if (lock) return CACHE_FILL_REJECTED; /* every locked way holds a locked entry */
+    uint32_t v = base + choose_victim(c, set, lo, hi);
+    if (ev_key) *ev_key = c->keys[v];
+    if (ev_val && c->val_size) memcpy(ev_val, c->vals + (size_t)v * c->val_size, c->val_size);
+    gic_inc(c->st_evictions);
+    drop_slot(c, v);
+    place(c, v, key, val, false);
+    return CACHE_FILL_EVICTED;
+}
+
+bool cache_fill(gic_cache_t *c, uint64_t key, const void *val, bool lock, uint64_t *ev_key,
+                void *ev_val)
+{
+    return cache_fill_ex(c, key, val, lock, ev_key, ev_val) == CACHE_FILL_EVICTED;
+}
+
+bool cache_invalidate(gic_cache_t *c, uint64_t key)
+{
+    if (!cache_present(c) || c->count == 0) return false;
+    uint32_t s = idx_find(c, key);
+    if (s == IDX_EMPTY) return false;
+    drop_slot(c, s);
+    gic_inc(c->st_inval);
+    return true;
+}
+
+size_t cache_invalidate_if(gic_cache_t *c, bool (*pred)(uint64_t key, const void *val, void *ctx),
+                           void *ctx)
+{
+    if (!cache_present(c) || c->count == 0) return 0;
+    size_t n = 0, total = (size_t)c->sets * c->ways;
+    for (size_t s = 0; s < total; s++) {
+        if (!c->valid[s]) continue;
+        if (pred && !pred(c->keys[s], c->vals + s * c->val_size, ctx)) continue;
+        drop_slot(c, (uint32_t)s);
+        gic_inc(c->st_inval);
+        n++;
+    }
+    return n;
+}
+
+void cache_foreach(const gic_cache_t *c, void (*fn)(uint64_t key, const void *val, void *ctx),
+                   void *ctx)
+{
+    if (!cache_present(c) || c->count == 0 || !fn) return;
+    size_t total = (size_t)c->sets * c->ways;
+    for (size_t s = 0; s < total; s++)
+        if (c->valid[s]) fn(c->keys[s], c->vals + s * c->val_size, ctx);
+}

@@ -39,4 +39,20 @@ size_t cache_invalidate_if(gic_cache_t *c, bool (*pred)(uint64_t key, const void
 void cache_foreach(const gic_cache_t *c, void (*fn)(uint64_t key, const void *val, void *ctx),
                    void *ctx);
 size_t cache_count(const gic_cache_t *c);
+
+/* ---- additions (documented in model/cache.c) ---- */
+typedef enum cache_fill_result {
+    CACHE_FILL_INSERTED = 0, /* new entry, no eviction */
+    CACHE_FILL_UPDATED = 1,  /* key was present: value replaced */
+    CACHE_FILL_EVICTED = 2,  /* new entry; a valid entry was evicted (ev_key/ev_val) */
+    CACHE_FILL_REJECTED = 3  /* not inserted: cache absent, or lock requested and every
+                                locked way holds a locked entry */
+} cache_fill_result_t;
+/* cache_fill with a precise result (cache_fill returns result == EVICTED). */
+cache_fill_result_t cache_fill_ex(gic_cache_t *c, uint64_t key, const void *val, bool lock,
+                                  uint64_t *ev_key, void *ev_val);
+bool cache_is_locked(const gic_cache_t *c, uint64_t key);
+uint32_t cache_hit_cycles(const gic_cache_t *c); /* cfg.hit_cycles */
+uint32_t cache_sets(const gic_cache_t *c);
+uint32_t cache_ways(const gic_cache_t *c);
 #endif
