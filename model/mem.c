@@ -1,9 +1,275 @@
-/* SCAFFOLD: replaced by the memory port implementation. */
+/* Memory port: built-in sparse memory or an external port, per-class
+ * statistics and per-agent outstanding-access limits (see mem.h). */
 #include "mem.h"
+
 #include <stdlib.h>
-struct gic_mem { int dummy; };
-struct gic_mem *mem_create(gic_t *g, const gic_mem_port_t *port) { (void)g; (void)port; return calloc(1, sizeof(struct gic_mem)); }
-void mem_destroy(gic_t *g, struct gic_mem *m) { (void)g; free(m); }
-gic_status_t mem_access(gic_t *g, mem_cls_t cls, gic_time_t start, bool w, uint64_t addr, void *buf, uint32_t len, gic_time_t *done) { (void)g; (void)cls; (void)w; (void)addr; (void)buf; (void)len; *done = start; return GIC_ERR_MEM; }
-gic_status_t mem_sw_access(gic_t *g, bool w, uint64_t addr, void *buf, size_t len) { (void)g; (void)w; (void)addr; (void)buf; (void)len; return GIC_ERR_MEM; }
-size_t mem_footprint(const gic_t *g) { (void)g; return 0; }
+#include <string.h>
+
+#define PAGE_SHIFT 12u
+#define PAGE_SIZE (1u << PAGE_SHIFT)
+
+typedef struct mem_slot {
+    uint64_t pn;   /* page number + 1 (0 = empty slot) */
+    uint8_t *page; /* PAGE_SIZE bytes */
+} mem_slot_t;
+
+typedef struct mem_cls_stats {
+    uint64_t *reads, *writes, *bytes_read, *bytes_written, *errors;
+} mem_cls_stats_t;
+
+struct gic_mem {
+    bool external;
+    gic_mem_port_t port;
+    /* built-in sparse memory: open addressing, linear probing, power-of-two
+     * capacity, grown at 1/2 load. Keyed by page number only (deterministic). */
+    mem_slot_t *slots;
+    size_t cap, used;
+    mem_cls_stats_t cls[MEM_CLS_COUNT];
+    gic_hist_t *queue_delay;
+};
+
+static const char *const cls_names[MEM_CLS_COUNT] = {"cmdq", "device", "itt",
+                                                     "collection", "prop", "pend"};
+
+const char *mem_cls_name(mem_cls_t cls)
+{
+    return (unsigned)cls < MEM_CLS_COUNT ? cls_names[cls] : "?";
+}
+
+/* ---- sparse page store ------------------------------------------------------- */
+static size_t page_hash(uint64_t pn, size_t cap)
+{
+    uint64_t h = pn * 0x9e3779b97f4a7c15ull;
+    h ^= h >> 29;
+    return (size_t)(h & (cap - 1));
+}
+
+static uint8_t *page_find(const struct gic_mem *m, uint64_t pn)
+{
+    if (!m->cap) return NULL;
+    size_t i = page_hash(pn, m->cap);
+    for (;;) {
+        const mem_slot_t *s = &m->slots[i];
+        if (s->pn == 0) return NULL;
+        if (s->pn == pn + 1) return s->page;
+        i = (i + 1) & (m->cap - 1);
+    }
+}
+
+static bool page_table_grow(struct gic_mem *m)
+{
+    size_t ncap = m->cap ? m->cap * 2 : 64;
+    mem_slot_t *ns = calloc(ncap, sizeof(*ns));
+    if (!ns) return false;
+    for (size_t j = 0; j < m->cap; j++) {
+        if (!m->slots[j].pn) continue;
+        size_t i = page_hash(m->slots[j].pn - 1, ncap);
+        while (ns[i].pn) i = (i + 1) & (ncap - 1);
+        ns[i] = m->slots[j];
+    }
+    free(m->slots);
+    m->slots = ns;
+    m->cap = ncap;
+    return true;
+}
+
+static uint8_t *page_get(struct gic_mem *m, uint64_t pn)
+{
+    uint8_t *p = page_find(m, pn);
+    if (p) return p;
+    if ((m->used + 1) * 2 > m->cap && !page_table_grow(m)) return NULL;
+    p = calloc(1, PAGE_SIZE);
+    if (!p) return NULL;
+    size_t i = page_hash(pn, m->cap);
+    while (m->slots[i].pn) i = (i + 1) & (m->cap - 1);
+    m->slots[i].pn = pn + 1;
+    m->slots[i].page = p;
+    m->used++;
+    return p;
+}
+
+static bool all_zero(const uint8_t *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (b[i]) return false;
+    return true;
+}
+
+/* Copy to/from the sparse store. Range already checked. Writing zeros to an
+ * untouched page allocates nothing (it already reads as zero). */
+static gic_status_t sparse_rw(struct gic_mem *m, bool is_write, uint64_t addr, uint8_t *buf,
+                              size_t len)
+{
+    while (len) {
+        uint64_t pn = addr >> PAGE_SHIFT;
+        size_t off = (size_t)(addr & (PAGE_SIZE - 1));
+        size_t n = PAGE_SIZE - off;
+        if (n > len) n = len;
+        if (is_write) {
+            uint8_t *p = page_find(m, pn);
+            if (!p && !all_zero(buf, n)) {
+                p = page_get(m, pn);
+                if (!p) return GIC_ERR_NOMEM;
+            }
+            if (p) memcpy(p + off, buf, n);
+        } else {
+            const uint8_t *p = page_find(m, pn);
+            if (p) memcpy(buf, p + off, n);
+            else memset(buf, 0, n);
+        }
+        addr += n;
+        buf += n;
+        len -= n;
+    }
+    return GIC_OK;
+}
+
+static bool in_range(const gic_t *g, uint64_t addr, uint64_t len)
+{
+    return addr < g->cfg.mem_size && len <= g->cfg.mem_size - addr;
+}
+
+/* ---- lifecycle ------------------------------------------------------------------ */
+struct gic_mem *mem_create(gic_t *g, const gic_mem_port_t *port)
+{
+    struct gic_mem *m = calloc(1, sizeof(*m));
+    if (!m) return NULL;
+    if (port && port->access) {
+        m->external = true;
+        m->port = *port;
+    }
+    for (unsigned c = 0; c < MEM_CLS_COUNT; c++) {
+        mem_cls_stats_t *s = &m->cls[c];
+        s->reads = gic_counter(g, "mem.%s.reads", cls_names[c]);
+        s->writes = gic_counter(g, "mem.%s.writes", cls_names[c]);
+        s->bytes_read = gic_counter(g, "mem.%s.bytes_read", cls_names[c]);
+        s->bytes_written = gic_counter(g, "mem.%s.bytes_written", cls_names[c]);
+        s->errors = gic_counter(g, "mem.%s.errors", cls_names[c]);
+    }
+    m->queue_delay = gic_hist(g, "ps", "mem.queue_delay");
+    return m;
+}
+
+void mem_destroy(gic_t *g, struct gic_mem *m)
+{
+    (void)g;
+    if (!m) return;
+    for (size_t i = 0; i < m->cap; i++) free(m->slots[i].page);
+    free(m->slots);
+    free(m);
+}
+
+/* ---- agents --------------------------------------------------------------------- */
+bool mem_agent_init(gic_t *g, mem_agent_t *a, const char *name, uint32_t max_reads,
+                    uint32_t max_writes)
+{
+    memset(a, 0, sizeof(*a));
+    if (name) a->queue_delay = gic_hist(g, "ps", "%s.mem.queue_delay", name);
+    if (max_reads) a->rd_free = calloc(max_reads, sizeof(gic_time_t));
+    if (max_writes) a->wr_free = calloc(max_writes, sizeof(gic_time_t));
+    if ((max_reads && !a->rd_free) || (max_writes && !a->wr_free)) {
+        free(a->rd_free);
+        free(a->wr_free);
+        a->rd_free = a->wr_free = NULL;
+        gic_error(g, "mem_agent_alloc", "mem", "%s: cannot allocate outstanding-access slots: "
+                  "unlimited", name ? name : "agent");
+        return false;
+    }
+    a->max_reads = max_reads;
+    a->max_writes = max_writes;
+    return true;
+}
+
+void mem_agent_free(mem_agent_t *a)
+{
+    free(a->rd_free);
+    free(a->wr_free);
+    a->rd_free = a->wr_free = NULL;
+    a->max_reads = a->max_writes = 0;
+}
+
+void mem_agent_reset(mem_agent_t *a)
+{
+    for (uint32_t i = 0; i < a->max_reads; i++) a->rd_free[i] = 0;
+    for (uint32_t i = 0; i < a->max_writes; i++) a->wr_free[i] = 0;
+}
+
+/* Slot that frees earliest (lowest index on ties), or NULL when unlimited. */
+static gic_time_t *agent_slot(mem_agent_t *a, bool is_write)
+{
+    if (!a) return NULL;
+    gic_time_t *v = is_write ? a->wr_free : a->rd_free;
+    uint32_t n = is_write ? a->max_writes : a->max_reads;
+    if (!v || !n) return NULL;
+    uint32_t best = 0;
+    for (uint32_t i = 1; i < n; i++)
+        if (v[i] < v[best]) best = i;
+    return &v[best];
+}
+
+/* ---- timed access ------------------------------------------------------------------ */
+gic_status_t mem_access_agent(gic_t *g, mem_agent_t *a, mem_cls_t cls, gic_time_t start,
+                              bool is_write, uint64_t addr, void *buf, uint32_t len,
+                              gic_time_t *done)
+{
+    struct gic_mem *m = g->mem;
+    if ((unsigned)cls >= MEM_CLS_COUNT) cls = MEM_CLS_CMDQ;
+    mem_cls_stats_t *s = &m->cls[cls];
+    gic_time_t begin = start;
+    gic_time_t *slot = agent_slot(a, is_write);
+    if (slot && *slot > begin) begin = *slot;
+    hist_add(m->queue_delay, begin - start);
+    if (a && a->queue_delay) hist_add(a->queue_delay, begin - start);
+
+    gic_status_t st;
+    uint64_t lat = g->cfg.mem_latency_ps;
+    if (m->external) {
+        lat = 0;
+        st = m->port.access(m->port.ctx, begin, is_write, addr, buf, len, &lat);
+        if (st != GIC_OK) st = GIC_ERR_MEM;
+    } else if (!in_range(g, addr, len)) {
+        st = GIC_ERR_MEM;
+    } else {
+        st = sparse_rw(m, is_write, addr, buf, len);
+        if (st == GIC_ERR_NOMEM) {
+            gic_error(g, "mem_alloc", "mem", "host allocation failed writing 0x%llx",
+                      (unsigned long long)addr);
+            st = GIC_ERR_MEM;
+        }
+    }
+    if (st != GIC_OK && !is_write && buf) memset(buf, 0, len);
+    *done = begin + lat;
+    if (slot) *slot = *done;
+    if (is_write) {
+        gic_inc(s->writes);
+        if (s->bytes_written) *s->bytes_written += len;
+    } else {
+        gic_inc(s->reads);
+        if (s->bytes_read) *s->bytes_read += len;
+    }
+    if (st != GIC_OK) gic_inc(s->errors);
+    return st;
+}
+
+gic_status_t mem_access(gic_t *g, mem_cls_t cls, gic_time_t start, bool is_write, uint64_t addr,
+                        void *buf, uint32_t len, gic_time_t *done)
+{
+    return mem_access_agent(g, NULL, cls, start, is_write, addr, buf, len, done);
+}
+
+/* ---- software view -------------------------------------------------------------------- */
+gic_status_t mem_sw_access(gic_t *g, bool is_write, uint64_t addr, void *buf, size_t len)
+{
+    struct gic_mem *m = g->mem;
+    if (m->external) return GIC_ERR_STATE;
+    if (!in_range(g, addr, len)) return GIC_ERR_MEM;
+    gic_status_t st = sparse_rw(m, is_write, addr, buf, len);
+    return st == GIC_ERR_NOMEM ? GIC_ERR_NOMEM : st;
+}
+
+size_t mem_footprint(const gic_t *g)
+{
+    const struct gic_mem *m = g->mem;
+    if (!m) return 0;
+    return sizeof(*m) + m->cap * sizeof(mem_slot_t) + m->used * (size_t)PAGE_SIZE;
+}

@@ -1,4 +1,33 @@
-/* The GIC's memory port: every access the GIC makes goes through mem_access. */
+/* The GIC's memory port: every access the GIC makes goes through mem_access.
+ *
+ * Two back ends:
+ *  - the built-in sparse memory (no gic_mem_port_t given to gic_create): only
+ *    4 KiB pages that were written with non-zero data are allocated (an
+ *    open-addressing hash keyed by page number, deterministic); untouched
+ *    pages read as zero; addresses >= cfg.mem_size fail with GIC_ERR_MEM
+ *    ("bad table address"); every access costs cfg.mem_latency_ps;
+ *  - an external port: every timed access is forwarded to it (at the time it
+ *    begins) and its latency is used. Software then owns the memory itself:
+ *    mem_sw_access (gic_mem_write/read) returns GIC_ERR_STATE.
+ *
+ * Agents and outstanding limits. Accesses are issued by an agent (one per
+ * ITS, one per redistributor) that may have at most max_reads reads and
+ * max_writes writes outstanding (0 = unlimited). Each agent keeps, per slot,
+ * the time the slot becomes free. An access issued at `start` takes the slot
+ * that frees earliest (lowest index on ties), begins at
+ * max(start, slot free time), completes at begin + latency, and the slot is
+ * busy until then. begin - start is added to histogram mem.queue_delay (ps,
+ * also <agent>.mem.queue_delay when the agent has a name). Dependent accesses
+ * (a table walk) chain: the caller issues the next one at the previous one's
+ * completion time; independent accesses issued at the same time overlap up
+ * to the limit. Slot times are only ever moved forward, so an access issued
+ * "in the past" relative to a later-issued one still waits for its slot (a
+ * conservative, simple and exact-to-reproduce approximation of an in-order
+ * request queue).
+ *
+ * Statistics per class (cmdq, device, itt, collection, prop, pend):
+ * mem.<class>.reads / .writes / .bytes_read / .bytes_written / .errors.
+ */
 #ifndef GIC_MEM_H
 #define GIC_MEM_H
 #include "gic_internal.h"
@@ -13,16 +42,45 @@ typedef enum mem_cls {
     MEM_CLS_COUNT
 } mem_cls_t;
 
+const char *mem_cls_name(mem_cls_t cls);
+
+/* An issuer of memory accesses with outstanding-access limits. Embed it in
+ * the issuing block, initialise with mem_agent_init, release with
+ * mem_agent_free. A zero-initialised agent is valid and unlimited. */
+typedef struct mem_agent {
+    uint32_t max_reads, max_writes; /* 0 = unlimited */
+    gic_time_t *rd_free;            /* [max_reads]: time each read slot is free */
+    gic_time_t *wr_free;            /* [max_writes] */
+    gic_hist_t *queue_delay;        /* "<name>.mem.queue_delay" or NULL */
+} mem_agent_t;
+
+/* name: stat prefix such as "its0" or "redist3" (NULL = no per-agent histogram).
+ * Returns false on allocation failure (the agent is then unlimited). */
+bool mem_agent_init(gic_t *g, mem_agent_t *a, const char *name, uint32_t max_reads,
+                    uint32_t max_writes);
+void mem_agent_free(mem_agent_t *a);
+/* Forget outstanding accesses (all slots free at time 0). */
+void mem_agent_reset(mem_agent_t *a);
+
 struct gic_mem *mem_create(gic_t *g, const gic_mem_port_t *port);
 void mem_destroy(gic_t *g, struct gic_mem *m);
 
-/* Timed access by the GIC, issued at `start`; *done = completion time.
- * Counts reads/writes/bytes per class. On failure returns GIC_ERR_MEM
- * (buffer contents undefined for reads) and *done is still valid. */
+/* Timed access by agent `a` (NULL = an unlimited agent), issued at `start`;
+ * *done = completion time. Counts reads/writes/bytes per class. On failure
+ * returns GIC_ERR_MEM (buffer contents are zero for reads), counts
+ * mem.<class>.errors, and *done is still valid (the failed access takes the
+ * same time). Errors are not reported through gic_error here: the caller
+ * knows the context (command, table) and reports it. */
+gic_status_t mem_access_agent(gic_t *g, mem_agent_t *a, mem_cls_t cls, gic_time_t start,
+                              bool is_write, uint64_t addr, void *buf, uint32_t len,
+                              gic_time_t *done);
+/* Same with no agent (no outstanding limit). */
 gic_status_t mem_access(gic_t *g, mem_cls_t cls, gic_time_t start, bool is_write, uint64_t addr,
                         void *buf, uint32_t len, gic_time_t *done);
 
-/* Untimed software view of the built-in memory (gic_mem_write/read). */
+/* Untimed software view of the built-in memory (gic_mem_write/read).
+ * GIC_ERR_MEM beyond cfg.mem_size, GIC_ERR_STATE with an external port. */
 gic_status_t mem_sw_access(gic_t *g, bool is_write, uint64_t addr, void *buf, size_t len);
+/* Host bytes held by the built-in memory (pages + hash table). */
 size_t mem_footprint(const gic_t *g);
 #endif
