@@ -1,0 +1,420 @@
+/* gictlm SystemC/TLM-2.0 wrapper. No functional logic: everything goes through capi/gictlm.h. */
+#include "gic_tlm.h"
+
+#include <cstring>
+#include <stdexcept>
+
+using namespace sc_core;
+
+namespace gictlm {
+
+static uint64_t units_per_ps()
+{
+    static const uint64_t u = sc_time(1, SC_PS).value();
+    return u;
+}
+
+uint64_t to_ps(const sc_time &t)
+{
+    uint64_t u = units_per_ps();
+    return u ? t.value() / u : 0;
+}
+
+sc_time from_ps(uint64_t ps) { return sc_time::from_value(ps * units_per_ps()); }
+
+tlm::tlm_response_status tlm_status(gic_status_t st)
+{
+    switch (st) {
+    case GIC_OK: return tlm::TLM_OK_RESPONSE;
+    case GIC_ERR_ADDR: return tlm::TLM_ADDRESS_ERROR_RESPONSE;
+    case GIC_ERR_SIZE: return tlm::TLM_BURST_ERROR_RESPONSE;
+    default: return tlm::TLM_GENERIC_ERROR_RESPONSE;
+    }
+}
+
+gic_tlm::gic_tlm(sc_module_name name, const gic_config_t &cfg, const gic_tlm_options &opt)
+    : sc_module(name), gicd_socket("gicd_socket"), gicr_socket("gicr_socket"),
+      gits_socket("gits_socket", cfg.num_its), mem_socket("mem_socket"),
+      spi_in("spi_in", cfg.num_spis), ppi_in("ppi_in", cfg.num_cpus * 16),
+      irq("irq", cfg.num_cpus), fiq("fiq", cfg.num_cpus), virq("virq", cfg.num_cpus),
+      vfiq("vfiq", cfg.num_cpus), cfg_(cfg), opt_(opt)
+{
+    if (units_per_ps() == 0)
+        throw std::runtime_error("gic_tlm: SystemC time resolution must be 1 ps or finer");
+    gic_callbacks_t cb;
+    std::memset(&cb, 0, sizeof cb);
+    cb.ctx = this;
+    cb.output = &gic_tlm::on_output;
+    cb.log = &gic_tlm::on_log;
+    cb.log_level = opt.log_level;
+    gic_mem_port_t port;
+    port.ctx = this;
+    port.access = &gic_tlm::on_mem;
+    char err[512] = "";
+    g_ = gic_create(&cfg, &cb, opt.use_builtin_memory ? nullptr : &port, err, sizeof err);
+    if (!g_) throw std::runtime_error(std::string("gic_tlm: ") + err);
+    cfg_ = *gic_get_config(g_);
+    sysreg_latency_ = from_ps((uint64_t)cfg_.lat_sysreg * cfg_.clock_period_ps);
+
+    gicd_socket.register_b_transport(this, &gic_tlm::gicd_b_transport);
+    gicd_socket.register_transport_dbg(this, &gic_tlm::gicd_dbg);
+    gicd_socket.register_get_direct_mem_ptr(this, &gic_tlm::no_dmi);
+    gicr_socket.register_b_transport(this, &gic_tlm::gicr_b_transport);
+    gicr_socket.register_transport_dbg(this, &gic_tlm::gicr_dbg);
+    gicr_socket.register_get_direct_mem_ptr(this, &gic_tlm::no_dmi);
+    for (uint32_t i = 0; i < cfg_.num_its; i++) {
+        gits_socket[i].register_b_transport(this, &gic_tlm::gits_b_transport, (int)i);
+        gits_socket[i].register_transport_dbg(this, &gic_tlm::gits_dbg, (int)i);
+        gits_socket[i].register_get_direct_mem_ptr(this, &gic_tlm::no_dmi_tagged, (int)i);
+    }
+    spi_last_.assign(cfg_.num_spis, false);
+    ppi_last_.assign((size_t)cfg_.num_cpus * 16, false);
+
+    SC_METHOD(driver); /* runs once at time 0, then on wake_ */
+    sensitive << wake_;
+    SC_METHOD(line_writer);
+    sensitive << line_ev_;
+    dont_initialize();
+    if (cfg_.num_spis) {
+        SC_METHOD(spi_changed);
+        for (auto &p : spi_in) sensitive << p;
+        dont_initialize();
+    }
+    SC_METHOD(ppi_changed);
+    for (auto &p : ppi_in) sensitive << p;
+    dont_initialize();
+}
+
+gic_tlm::~gic_tlm() { gic_destroy(g_); }
+
+void gic_tlm::set_log_level(gic_log_level_t lvl)
+{
+    /* The callbacks are copied at creation; the level is checked in on_log too. */
+    opt_.log_level = lvl;
+}
+
+/* ---- time --------------------------------------------------------------------- */
+
+/* Time at which a synchronous input is applied. With sync_on_access the calling
+ * thread first waits until its local time, so every input reaches the core in
+ * non-decreasing time order (no clamping by the core). */
+uint64_t gic_tlm::input_time(sc_time &delay)
+{
+    if (delay != SC_ZERO_TIME && opt_.sync_on_access) {
+        sc_process_handle h = sc_get_current_process_handle();
+        if (h.valid() && h.proc_kind() == SC_THREAD_PROC_) {
+            wait(delay);
+            delay = SC_ZERO_TIME;
+        }
+    }
+    uint64_t t = to_ps(sc_time_stamp() + delay);
+    flush_posted(t);
+    return t;
+}
+
+/* Apply every posted MSI with time <= t, in (time, arrival) order. */
+void gic_tlm::flush_posted(uint64_t t)
+{
+    while (!posted_.empty() && posted_.top().t <= t) {
+        posted p = posted_.top();
+        posted_.pop();
+        in_core_ = true;
+        gic_msi(g_, p.t, p.its, p.devid, p.eventid);
+        in_core_ = false;
+    }
+}
+
+void gic_tlm::rearm()
+{
+    uint64_t next = UINT64_MAX;
+    gic_time_t t;
+    if (gic_next_event_time(g_, &t)) next = t;
+    if (!posted_.empty() && posted_.top().t < next) next = posted_.top().t;
+    if (next == UINT64_MAX) return;
+    uint64_t now = to_ps(sc_time_stamp());
+    wake_.notify(next > now ? from_ps(next - now) : SC_ZERO_TIME);
+}
+
+/* Drives the core: posted inputs and internal events happen at their times even
+ * when nobody accesses the GIC. An SC_METHOD (no thread switch, and no wait()
+ * possible: hence the rule for mem_socket targets). */
+void gic_tlm::driver()
+{
+    st_.driver_activations++;
+    uint64_t now = to_ps(sc_time_stamp());
+    flush_posted(now);
+    in_core_ = true;
+    gic_run_until(g_, now);
+    in_core_ = false;
+    rearm();
+}
+
+void gic_tlm::line_writer()
+{
+    uint64_t now = to_ps(sc_time_stamp());
+    while (!lines_.empty() && lines_.top().t <= now) {
+        line_change c = lines_.top();
+        lines_.pop();
+        st_.line_changes++;
+        switch (c.line) {
+        case GIC_LINE_IRQ: irq[c.cpu].write(c.level != 0); break;
+        case GIC_LINE_FIQ: fiq[c.cpu].write(c.level != 0); break;
+        case GIC_LINE_VIRQ: virq[c.cpu].write(c.level != 0); break;
+        case GIC_LINE_VFIQ: vfiq[c.cpu].write(c.level != 0); break;
+        default: break;
+        }
+    }
+    if (!lines_.empty()) line_ev_.notify(from_ps(lines_.top().t - now));
+}
+
+void gic_tlm::spi_changed()
+{
+    uint64_t t = to_ps(sc_time_stamp());
+    flush_posted(t);
+    for (uint32_t i = 0; i < cfg_.num_spis; i++) {
+        bool v = spi_in[i].read();
+        if (v == spi_last_[i]) continue;
+        spi_last_[i] = v;
+        in_core_ = true;
+        gic_set_spi(g_, t, 32 + i, v);
+        in_core_ = false;
+    }
+    rearm();
+}
+
+void gic_tlm::ppi_changed()
+{
+    uint64_t t = to_ps(sc_time_stamp());
+    flush_posted(t);
+    for (size_t i = 0; i < ppi_last_.size(); i++) {
+        bool v = ppi_in[i].read();
+        if (v == ppi_last_[i]) continue;
+        ppi_last_[i] = v;
+        in_core_ = true;
+        gic_set_ppi(g_, t, (uint32_t)(i / 16), (uint32_t)(16 + i % 16), v);
+        in_core_ = false;
+    }
+    rearm();
+}
+
+/* ---- core callbacks ---------------------------------------------------------------- */
+
+void gic_tlm::on_output(void *ctx, const gic_output_t *out)
+{
+    gic_tlm *self = static_cast<gic_tlm *>(ctx);
+    if (out->kind == GIC_OUT_LINE && out->cpu < self->cfg_.num_cpus && out->line <= GIC_LINE_VFIQ) {
+        line_change c{out->time, self->seq_++, out->cpu, out->line, out->level};
+        self->lines_.push(c);
+        uint64_t now = to_ps(sc_time_stamp());
+        self->line_ev_.notify(c.t > now ? from_ps(c.t - now) : SC_ZERO_TIME);
+    }
+    for (auto &fn : self->observers_) fn(*out);
+}
+
+void gic_tlm::on_log(void *ctx, gic_time_t t, gic_log_level_t level, const char *component,
+                     const char *msg)
+{
+    gic_tlm *self = static_cast<gic_tlm *>(ctx);
+    if (level > self->opt_.log_level) return;
+    std::string type = std::string("gictlm/") + (component ? component : "core");
+    std::string text = std::string(self->name()) + " @" + std::to_string(t) + " ps: " + msg;
+    if (level <= GIC_LOG_WARN)
+        SC_REPORT_WARNING(type.c_str(), text.c_str());
+    else
+        SC_REPORT_INFO_VERB(type.c_str(), text.c_str(), level == GIC_LOG_INFO ? SC_MEDIUM : SC_HIGH);
+}
+
+gic_status_t gic_tlm::on_mem(void *ctx, gic_time_t t, bool is_write, uint64_t addr, void *buf,
+                             uint32_t len, uint64_t *latency_ps)
+{
+    gic_tlm *self = static_cast<gic_tlm *>(ctx);
+    tlm::tlm_generic_payload gp;
+    gp.set_command(is_write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
+    gp.set_address(addr);
+    gp.set_data_ptr(static_cast<unsigned char *>(buf));
+    gp.set_data_length(len);
+    gp.set_streaming_width(len);
+    gp.set_byte_enable_ptr(nullptr);
+    gp.set_dmi_allowed(false);
+    gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    sc_time before = sc_time_stamp();
+    uint64_t now = to_ps(before);
+    sc_time d0 = t > now ? from_ps(t - now) : SC_ZERO_TIME;
+    sc_time d = d0;
+    self->mem_socket->b_transport(gp, d);
+    if (sc_time_stamp() != before) {
+        /* The target waited: not allowed here (we may be in an SC_METHOD). */
+        self->st_.mem_target_waited++;
+        SC_REPORT_WARNING("gictlm/mem", "mem_socket target advanced time inside b_transport");
+    }
+    uint64_t lat = d > d0 ? to_ps(d - d0) : 0;
+    if (latency_ps) *latency_ps = lat;
+    (is_write ? self->st_.mem_writes : self->st_.mem_reads)++;
+    self->st_.mem_bytes += len;
+    self->st_.mem_latency_ps += lat;
+    if (!gp.is_response_ok()) {
+        self->st_.mem_errors++;
+        return GIC_ERR_MEM;
+    }
+    return GIC_OK;
+}
+
+/* ---- register frames ----------------------------------------------------------------- */
+
+bool gic_tlm::check_payload(tlm::tlm_generic_payload &gp)
+{
+    unsigned len = gp.get_data_length();
+    if (gp.get_byte_enable_ptr()) {
+        gp.set_response_status(tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE); /* byte enables unsupported */
+    } else if (gp.get_streaming_width() < len || len == 0 || len > 8) {
+        gp.set_response_status(tlm::TLM_BURST_ERROR_RESPONSE);
+    } else if (in_core_) {
+        /* e.g. a memory target routing the core's access back into a GIC frame */
+        gp.set_response_status(tlm::TLM_GENERIC_ERROR_RESPONSE);
+        SC_REPORT_WARNING("gictlm/wrapper", "GIC register access from inside the GIC (re-entrant)");
+    } else {
+        return true;
+    }
+    st_.mmio_errors++;
+    return false;
+}
+
+void gic_tlm::frame_access(gic_frame_t frame, uint32_t index, uint64_t offset,
+                           tlm::tlm_generic_payload &gp, sc_time *delay)
+{
+    if (gp.get_command() == tlm::TLM_IGNORE_COMMAND) {
+        gp.set_response_status(tlm::TLM_OK_RESPONSE);
+        return;
+    }
+    if (!check_payload(gp)) return;
+    unsigned len = gp.get_data_length();
+    bool wr = gp.is_write();
+    uint64_t t = delay ? input_time(*delay) : gic_now(g_);
+    uint64_t v = 0;
+    gic_status_t st;
+    in_core_ = true;
+    if (wr) {
+        std::memcpy(&v, gp.get_data_ptr(), len); /* little-endian host, little-endian GIC */
+        st = gic_mmio_write(g_, t, frame, index, offset, len, v);
+        st_.mmio_writes++;
+    } else {
+        st = gic_mmio_read(g_, t, frame, index, offset, len, &v);
+        std::memcpy(gp.get_data_ptr(), &v, len);
+        st_.mmio_reads++;
+    }
+    in_core_ = false;
+    if (st != GIC_OK) st_.mmio_errors++;
+    if (st == GIC_ERR_DEVID) st_.msis_no_devid++;
+    gp.set_response_status(tlm_status(st));
+    if (delay) {
+        *delay += opt_.mmio_latency;
+        rearm();
+    }
+}
+
+void gic_tlm::gicd_b_transport(tlm::tlm_generic_payload &gp, sc_time &delay)
+{
+    frame_access(GIC_FRAME_GICD, 0, gp.get_address(), gp, &delay);
+}
+
+void gic_tlm::gicr_b_transport(tlm::tlm_generic_payload &gp, sc_time &delay)
+{
+    uint64_t a = gp.get_address();
+    frame_access(GIC_FRAME_GICR, (uint32_t)(a / GIC_GICR_STRIDE), a % GIC_GICR_STRIDE, gp, &delay);
+}
+
+void gic_tlm::gits_b_transport(int id, tlm::tlm_generic_payload &gp, sc_time &delay)
+{
+    uint64_t a = gp.get_address();
+    device_id_extension *ext = nullptr;
+    gp.get_extension(ext);
+    if (gp.is_write() && a == 0x10040 && ext) {
+        /* MSI: GITS_TRANSLATER accepts 16- and 32-bit writes (EventID zero-extended). */
+        unsigned len = gp.get_data_length();
+        if (gp.get_byte_enable_ptr()) {
+            gp.set_response_status(tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE);
+            st_.mmio_errors++;
+            return;
+        }
+        if ((len != 2 && len != 4) || gp.get_streaming_width() < len) {
+            gp.set_response_status(tlm::TLM_BURST_ERROR_RESPONSE);
+            st_.mmio_errors++;
+            return;
+        }
+        uint32_t ev = 0;
+        std::memcpy(&ev, gp.get_data_ptr(), len);
+        /* Posted: applied by the driver at exactly the initiator's local time. */
+        uint64_t t = to_ps(sc_time_stamp() + delay);
+        posted_.push(posted{t, seq_++, (uint32_t)id, ext->device_id, ev});
+        st_.msis_posted++;
+        gp.set_response_status(tlm::TLM_OK_RESPONSE);
+        delay += opt_.msi_latency;
+        uint64_t now = to_ps(sc_time_stamp());
+        wake_.notify(t > now ? from_ps(t - now) : SC_ZERO_TIME);
+        return;
+    }
+    /* Everything else, including a TRANSLATER write without DeviceID, which the
+     * core refuses with GIC_ERR_DEVID (-> TLM_GENERIC_ERROR_RESPONSE): never a guess. */
+    frame_access(GIC_FRAME_GITS, (uint32_t)id, a, gp, &delay);
+}
+
+unsigned gic_tlm::gicd_dbg(tlm::tlm_generic_payload &gp)
+{
+    frame_access(GIC_FRAME_GICD, 0, gp.get_address(), gp, nullptr);
+    return gp.is_response_ok() ? gp.get_data_length() : 0;
+}
+
+unsigned gic_tlm::gicr_dbg(tlm::tlm_generic_payload &gp)
+{
+    uint64_t a = gp.get_address();
+    frame_access(GIC_FRAME_GICR, (uint32_t)(a / GIC_GICR_STRIDE), a % GIC_GICR_STRIDE, gp, nullptr);
+    return gp.is_response_ok() ? gp.get_data_length() : 0;
+}
+
+unsigned gic_tlm::gits_dbg(int id, tlm::tlm_generic_payload &gp)
+{
+    /* A debug write to GITS_TRANSLATER never generates an MSI (the core refuses it). */
+    frame_access(GIC_FRAME_GITS, (uint32_t)id, gp.get_address(), gp, nullptr);
+    return gp.is_response_ok() ? gp.get_data_length() : 0;
+}
+
+bool gic_tlm::no_dmi(tlm::tlm_generic_payload &, tlm::tlm_dmi &dmi)
+{
+    dmi.allow_none(); /* register frames: no direct memory access */
+    return false;
+}
+
+bool gic_tlm::no_dmi_tagged(int, tlm::tlm_generic_payload &gp, tlm::tlm_dmi &dmi)
+{
+    return no_dmi(gp, dmi);
+}
+
+/* ---- system registers ------------------------------------------------------------------ */
+
+gic_status_t gic_tlm::sysreg_read(uint32_t cpu, gic_sysreg_t reg, uint64_t &val, sc_time &delay)
+{
+    if (in_core_) return GIC_ERR_STATE;
+    uint64_t t = input_time(delay);
+    in_core_ = true;
+    gic_status_t st = gic_sysreg_read(g_, t, cpu, reg, &val);
+    in_core_ = false;
+    st_.sysreg_accesses++;
+    delay += sysreg_latency_;
+    rearm();
+    return st;
+}
+
+gic_status_t gic_tlm::sysreg_write(uint32_t cpu, gic_sysreg_t reg, uint64_t val, sc_time &delay)
+{
+    if (in_core_) return GIC_ERR_STATE;
+    uint64_t t = input_time(delay);
+    in_core_ = true;
+    gic_status_t st = gic_sysreg_write(g_, t, cpu, reg, val);
+    in_core_ = false;
+    st_.sysreg_accesses++;
+    delay += sysreg_latency_;
+    rearm();
+    return st;
+}
+
+} // namespace gictlm

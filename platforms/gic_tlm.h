@@ -1,0 +1,190 @@
+/*
+ * gictlm SystemC/TLM-2.0 wrapper: a thin sc_module around one gic_t.
+ *
+ * Everything functional happens in the C core behind capi/gictlm.h; this module
+ * only converts TLM transactions, signals and SystemC time into gic_* calls and
+ * the core's outputs back into signal writes. See docs/platform.md.
+ *
+ * Sockets (all loosely-timed, b_transport + transport_dbg):
+ *   gicd_socket        GICD frame, 64 KiB; address = offset in the frame
+ *   gicr_socket        redistributors, num_cpus x 128 KiB; address = cpu * 0x20000 + offset
+ *   gits_socket[i]     ITS i, 128 KiB; GITS_TRANSLATER at 0x10040 needs a
+ *                      gictlm::device_id_extension (the DeviceID)
+ *   mem_socket         initiator: every memory access of the core (command
+ *                      queue, ITS tables, LPI tables). The core calls it from
+ *                      inside its event loop, which may run in an SC_METHOD:
+ *                      targets of this socket must NOT call wait(); they
+ *                      annotate their latency on the delay argument.
+ *
+ * Time: the core's clock follows SystemC time. Synchronous inputs (register
+ * accesses, system registers) are applied at sc_time_stamp()+delay after the
+ * calling thread has been synchronised to that time (wait(delay)); posted
+ * inputs (MSIs) are queued and applied by the wrapper at exactly their local
+ * time, so initiators that post MSIs stay temporally decoupled. An internal
+ * SC_METHOD drives the core's event queue (gic_next_event_time/gic_run_until)
+ * and an SC_METHOD writes the output lines at the times the core reports.
+ */
+#ifndef GICTLM_GIC_TLM_H
+#define GICTLM_GIC_TLM_H
+
+#include "gictlm.h"
+
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/simple_initiator_socket.h>
+#include <tlm_utils/simple_target_socket.h>
+
+#include <cstdint>
+#include <functional>
+#include <queue>
+#include <string>
+#include <vector>
+
+namespace gictlm {
+
+/*
+ * DeviceID of an MSI (GITS_TRANSLATER write). Ignorable: initiators and
+ * interconnects that do not know it pass it through. In a real system the
+ * DeviceID comes from the bus (e.g. PCIe Requester ID mapped by the SMMU or
+ * the interconnect); here the device model attaches it to the payload.
+ */
+struct device_id_extension : tlm::tlm_extension<device_id_extension> {
+    uint32_t device_id = 0;
+    device_id_extension() = default;
+    explicit device_id_extension(uint32_t id) : device_id(id) {}
+    tlm::tlm_extension_base *clone() const override { return new device_id_extension(device_id); }
+    void copy_from(const tlm::tlm_extension_base &ext) override
+    {
+        device_id = static_cast<const device_id_extension &>(ext).device_id;
+    }
+};
+
+/* Conversions between sc_time and picoseconds (time resolution must be <= 1 ps). */
+uint64_t to_ps(const sc_core::sc_time &t);
+sc_core::sc_time from_ps(uint64_t ps);
+
+/* Map a gic_status_t to a TLM response status (see docs/platform.md). */
+tlm::tlm_response_status tlm_status(gic_status_t st);
+
+struct gic_tlm_options {
+    sc_core::sc_time mmio_latency = sc_core::sc_time(20, sc_core::SC_NS); /* annotated per register access */
+    sc_core::sc_time msi_latency = sc_core::sc_time(0, sc_core::SC_NS);   /* annotated per posted MSI write */
+    /* true: synchronous inputs synchronise the calling thread (wait(delay))
+     * before they are applied, so inputs reach the core in time order.
+     * false: applied at sc_time_stamp()+delay without waiting: decoupled
+     * initiators can then be "late" and the core clamps (error late_input). */
+    bool sync_on_access = true;
+    gic_log_level_t log_level = GIC_LOG_WARN;
+    bool use_builtin_memory = false;       /* true: the core's built-in memory, mem_socket unused */
+};
+
+/* Counters kept by the wrapper itself (not by the core). */
+struct gic_tlm_stats {
+    uint64_t mmio_reads = 0, mmio_writes = 0, mmio_errors = 0;
+    uint64_t msis_posted = 0, msis_no_devid = 0;
+    uint64_t sysreg_accesses = 0;
+    uint64_t mem_reads = 0, mem_writes = 0, mem_bytes = 0, mem_errors = 0;
+    uint64_t mem_latency_ps = 0;
+    uint64_t mem_target_waited = 0; /* memory target advanced time: forbidden */
+    uint64_t driver_activations = 0;
+    uint64_t line_changes = 0;
+};
+
+class gic_tlm : public sc_core::sc_module {
+public:
+    using target_socket = tlm_utils::simple_target_socket<gic_tlm>;
+    using tagged_target_socket = tlm_utils::simple_target_socket_tagged<gic_tlm>;
+
+    target_socket gicd_socket;
+    target_socket gicr_socket;
+    sc_core::sc_vector<tagged_target_socket> gits_socket;
+    tlm_utils::simple_initiator_socket<gic_tlm> mem_socket;
+
+    sc_core::sc_vector<sc_core::sc_in<bool>> spi_in; /* [i] = INTID 32 + i */
+    sc_core::sc_vector<sc_core::sc_in<bool>> ppi_in; /* [cpu * 16 + (intid - 16)] */
+    sc_core::sc_vector<sc_core::sc_out<bool>> irq, fiq, virq, vfiq; /* [cpu] */
+
+    SC_HAS_PROCESS(gic_tlm);
+    /* Throws std::runtime_error when the configuration is invalid. */
+    gic_tlm(sc_core::sc_module_name name, const gic_config_t &cfg,
+            const gic_tlm_options &opt = gic_tlm_options());
+    ~gic_tlm() override;
+
+    gic_t *core() { return g_; }
+    const gic_config_t &config() const { return cfg_; }
+    const gic_tlm_stats &stats() const { return st_; }
+
+    /* CPU interface system registers (ICC_*_EL1 are not memory mapped). Call
+     * from the CPU's SC_THREAD with its local time offset in delay (quantum
+     * keeper); on return delay is the new offset (access latency added). */
+    gic_status_t sysreg_read(uint32_t cpu, gic_sysreg_t reg, uint64_t &val, sc_core::sc_time &delay);
+    gic_status_t sysreg_write(uint32_t cpu, gic_sysreg_t reg, uint64_t val, sc_core::sc_time &delay);
+
+    /* Observe every output of the core (MSI outcomes, command completions,
+     * errors, line changes) for statistics. Observers run inside the core's
+     * event loop: they must not call back into the GIC. */
+    void add_output_observer(std::function<void(const gic_output_t &)> fn)
+    {
+        observers_.push_back(std::move(fn));
+    }
+
+    /* Core log messages above this level are not produced (sc_report info/warnings). */
+    void set_log_level(gic_log_level_t lvl);
+
+private:
+    struct posted {
+        uint64_t t;
+        uint64_t seq;
+        uint32_t its, devid, eventid;
+        bool operator>(const posted &o) const { return t != o.t ? t > o.t : seq > o.seq; }
+    };
+    struct line_change {
+        uint64_t t;
+        uint64_t seq;
+        uint32_t cpu, line, level;
+        bool operator>(const line_change &o) const { return t != o.t ? t > o.t : seq > o.seq; }
+    };
+
+    void gicd_b_transport(tlm::tlm_generic_payload &gp, sc_core::sc_time &delay);
+    void gicr_b_transport(tlm::tlm_generic_payload &gp, sc_core::sc_time &delay);
+    void gits_b_transport(int id, tlm::tlm_generic_payload &gp, sc_core::sc_time &delay);
+    unsigned gicd_dbg(tlm::tlm_generic_payload &gp);
+    unsigned gicr_dbg(tlm::tlm_generic_payload &gp);
+    unsigned gits_dbg(int id, tlm::tlm_generic_payload &gp);
+    bool no_dmi(tlm::tlm_generic_payload &gp, tlm::tlm_dmi &dmi);
+    bool no_dmi_tagged(int id, tlm::tlm_generic_payload &gp, tlm::tlm_dmi &dmi);
+
+    void frame_access(gic_frame_t frame, uint32_t index, uint64_t offset, tlm::tlm_generic_payload &gp,
+                      sc_core::sc_time *delay);
+    bool check_payload(tlm::tlm_generic_payload &gp);
+    uint64_t input_time(sc_core::sc_time &delay);
+    void flush_posted(uint64_t t);
+    void rearm();
+    void driver();
+    void line_writer();
+    void spi_changed();
+    void ppi_changed();
+
+    static void on_output(void *ctx, const gic_output_t *out);
+    static void on_log(void *ctx, gic_time_t t, gic_log_level_t level, const char *component,
+                       const char *msg);
+    static gic_status_t on_mem(void *ctx, gic_time_t t, bool is_write, uint64_t addr, void *buf,
+                               uint32_t len, uint64_t *latency_ps);
+
+    gic_config_t cfg_;
+    gic_tlm_options opt_;
+    gic_t *g_ = nullptr;
+    gic_tlm_stats st_;
+    sc_core::sc_event wake_;     /* driver */
+    sc_core::sc_event line_ev_;  /* line writer */
+    std::priority_queue<posted, std::vector<posted>, std::greater<posted>> posted_;
+    std::priority_queue<line_change, std::vector<line_change>, std::greater<line_change>> lines_;
+    uint64_t seq_ = 0;
+    std::vector<std::function<void(const gic_output_t &)>> observers_;
+    std::vector<bool> spi_last_, ppi_last_;
+    sc_core::sc_time sysreg_latency_;
+    bool in_core_ = false; /* re-entrancy guard */
+};
+
+} // namespace gictlm
+#endif

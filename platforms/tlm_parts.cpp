@@ -1,0 +1,212 @@
+/* Sparse memory and router (see tlm_parts.h). */
+#include "tlm_parts.h"
+
+#include <algorithm>
+#include <cstring>
+#include <ostream>
+#include <stdexcept>
+
+using namespace sc_core;
+
+namespace gictlm {
+
+sparse_memory::sparse_memory(sc_module_name name, uint64_t size, sc_time read_latency,
+                             sc_time write_latency, bool dmi)
+    : sc_module(name), socket("socket"), size_(size), rd_lat_(read_latency), wr_lat_(write_latency),
+      dmi_(dmi)
+{
+    socket.register_b_transport(this, &sparse_memory::b_transport);
+    socket.register_transport_dbg(this, &sparse_memory::transport_dbg);
+    socket.register_get_direct_mem_ptr(this, &sparse_memory::get_dmi);
+}
+
+uint8_t *sparse_memory::page(uint64_t pn, bool alloc)
+{
+    auto it = pages_.find(pn);
+    if (it != pages_.end()) return it->second.get();
+    if (!alloc) return nullptr;
+    std::unique_ptr<uint8_t[]> p(new uint8_t[kPage]());
+    uint8_t *raw = p.get();
+    pages_.emplace(pn, std::move(p));
+    return raw;
+}
+
+void sparse_memory::write(uint64_t addr, const void *buf, size_t len)
+{
+    const uint8_t *s = static_cast<const uint8_t *>(buf);
+    while (len) {
+        uint64_t off = addr % kPage;
+        size_t n = std::min<uint64_t>(len, kPage - off);
+        std::memcpy(page(addr / kPage, true) + off, s, n);
+        addr += n, s += n, len -= n;
+    }
+}
+
+void sparse_memory::read(uint64_t addr, void *buf, size_t len)
+{
+    uint8_t *d = static_cast<uint8_t *>(buf);
+    while (len) {
+        uint64_t off = addr % kPage;
+        size_t n = std::min<uint64_t>(len, kPage - off);
+        const uint8_t *p = page(addr / kPage, false);
+        if (p)
+            std::memcpy(d, p + off, n);
+        else
+            std::memset(d, 0, n);
+        addr += n, d += n, len -= n;
+    }
+}
+
+bool sparse_memory::access(tlm::tlm_generic_payload &gp)
+{
+    uint64_t a = gp.get_address();
+    unsigned len = gp.get_data_length();
+    if (gp.get_byte_enable_ptr() || gp.get_streaming_width() < len) {
+        gp.set_response_status(gp.get_byte_enable_ptr() ? tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE
+                                                        : tlm::TLM_BURST_ERROR_RESPONSE);
+        errors++;
+        return false;
+    }
+    if (a >= size_ || len > size_ - a) {
+        gp.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+        errors++;
+        return false;
+    }
+    if (gp.is_write()) {
+        write(a, gp.get_data_ptr(), len);
+    } else if (gp.is_read()) {
+        read(a, gp.get_data_ptr(), len);
+    }
+    gp.set_response_status(tlm::TLM_OK_RESPONSE);
+    return true;
+}
+
+void sparse_memory::b_transport(tlm::tlm_generic_payload &gp, sc_time &delay)
+{
+    if (!access(gp)) return;
+    if (gp.is_write()) {
+        writes++;
+        bytes_written += gp.get_data_length();
+        delay += wr_lat_;
+    } else if (gp.is_read()) {
+        reads++;
+        bytes_read += gp.get_data_length();
+        delay += rd_lat_;
+    }
+    if (dmi_) gp.set_dmi_allowed(true);
+}
+
+unsigned sparse_memory::transport_dbg(tlm::tlm_generic_payload &gp)
+{
+    return access(gp) ? gp.get_data_length() : 0;
+}
+
+bool sparse_memory::get_dmi(tlm::tlm_generic_payload &gp, tlm::tlm_dmi &dmi)
+{
+    uint64_t a = gp.get_address();
+    if (!dmi_ || a >= size_) {
+        dmi.allow_none();
+        return false;
+    }
+    /* One page at a time (the memory is sparse): the page is allocated now. */
+    uint64_t pn = a / kPage;
+    dmi.set_dmi_ptr(page(pn, true));
+    dmi.set_start_address(pn * kPage);
+    dmi.set_end_address(std::min(size_, (pn + 1) * kPage) - 1);
+    dmi.set_read_latency(rd_lat_);
+    dmi.set_write_latency(wr_lat_);
+    dmi.allow_read_write();
+    return true;
+}
+
+router::router(sc_module_name name) : sc_module(name), target("target"), initiator("initiator")
+{
+    target.register_b_transport(this, &router::b_transport);
+    target.register_transport_dbg(this, &router::transport_dbg);
+    target.register_get_direct_mem_ptr(this, &router::get_dmi);
+    initiator.register_invalidate_direct_mem_ptr(this, &router::invalidate);
+}
+
+void router::add_entry(uint64_t base, uint64_t size, const std::string &name)
+{
+    for (const entry &e : map_)
+        if (base < e.base + e.size && e.base < base + size)
+            throw std::runtime_error("router: " + name + " overlaps " + e.name);
+    map_.push_back(entry{base, size, nports_++, name});
+    std::sort(map_.begin(), map_.end(), [](const entry &x, const entry &y) { return x.base < y.base; });
+}
+
+void router::add_target(tlm::tlm_base_target_socket<> &t, uint64_t base, uint64_t size,
+                        const std::string &name)
+{
+    add_entry(base, size, name);
+    initiator.bind(t);
+}
+
+void router::print_map(std::ostream &os) const
+{
+    char buf[160];
+    for (const entry &e : map_) {
+        std::snprintf(buf, sizeof buf, "  0x%010llx - 0x%010llx  %s\n", (unsigned long long)e.base,
+                      (unsigned long long)(e.base + e.size - 1), e.name.c_str());
+        os << buf;
+    }
+}
+
+const router::entry *router::decode(uint64_t addr) const
+{
+    for (const entry &e : map_)
+        if (addr >= e.base && addr - e.base < e.size) return &e;
+    return nullptr;
+}
+
+void router::b_transport(int, tlm::tlm_generic_payload &gp, sc_time &delay)
+{
+    uint64_t a = gp.get_address();
+    const entry *e = decode(a);
+    if (!e) {
+        decode_errors++;
+        gp.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+        return;
+    }
+    gp.set_address(a - e->base);
+    initiator[e->port]->b_transport(gp, delay);
+    gp.set_address(a);
+}
+
+unsigned router::transport_dbg(int, tlm::tlm_generic_payload &gp)
+{
+    uint64_t a = gp.get_address();
+    const entry *e = decode(a);
+    if (!e) {
+        gp.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+        return 0;
+    }
+    gp.set_address(a - e->base);
+    unsigned n = initiator[e->port]->transport_dbg(gp);
+    gp.set_address(a);
+    return n;
+}
+
+bool router::get_dmi(int, tlm::tlm_generic_payload &gp, tlm::tlm_dmi &dmi)
+{
+    uint64_t a = gp.get_address();
+    const entry *e = decode(a);
+    if (!e) return false;
+    gp.set_address(a - e->base);
+    bool ok = initiator[e->port]->get_direct_mem_ptr(gp, dmi);
+    gp.set_address(a);
+    dmi.set_start_address(dmi.get_start_address() + e->base);
+    dmi.set_end_address(std::min<uint64_t>(dmi.get_end_address(), e->size - 1) + e->base);
+    return ok;
+}
+
+void router::invalidate(int port, sc_dt::uint64 start, sc_dt::uint64 end)
+{
+    for (const entry &e : map_)
+        if ((int)e.port == port)
+            for (unsigned i = 0; i < target.size(); i++)
+                target[i]->invalidate_direct_mem_ptr(start + e.base, end + e.base);
+}
+
+} // namespace gictlm

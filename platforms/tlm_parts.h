@@ -1,0 +1,93 @@
+/*
+ * Generic TLM-2.0 platform parts: a sparse memory and an address router.
+ * See docs/platform.md.
+ */
+#ifndef GICTLM_TLM_PARTS_H
+#define GICTLM_TLM_PARTS_H
+
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/multi_passthrough_initiator_socket.h>
+#include <tlm_utils/multi_passthrough_target_socket.h>
+#include <tlm_utils/simple_target_socket.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace gictlm {
+
+/*
+ * Sparse memory (4 KiB pages allocated on first write; unwritten memory reads
+ * as zero), so that large GIC tables cost nothing until touched. Loosely timed:
+ * b_transport only annotates the latency (never waits), which makes it a valid
+ * target for the GIC's memory port. DMI is granted per page when enabled.
+ */
+class sparse_memory : public sc_core::sc_module {
+public:
+    tlm_utils::simple_target_socket<sparse_memory> socket;
+
+    sparse_memory(sc_core::sc_module_name name, uint64_t size, sc_core::sc_time read_latency,
+                  sc_core::sc_time write_latency, bool dmi = false);
+
+    /* Untimed host access (e.g. for tests). */
+    void write(uint64_t addr, const void *buf, size_t len);
+    void read(uint64_t addr, void *buf, size_t len);
+    size_t footprint() const { return pages_.size() * kPage; }
+
+    uint64_t reads = 0, writes = 0, bytes_read = 0, bytes_written = 0, errors = 0;
+
+private:
+    static constexpr uint64_t kPage = 4096;
+    uint8_t *page(uint64_t pn, bool alloc);
+    void b_transport(tlm::tlm_generic_payload &gp, sc_core::sc_time &delay);
+    unsigned transport_dbg(tlm::tlm_generic_payload &gp);
+    bool get_dmi(tlm::tlm_generic_payload &gp, tlm::tlm_dmi &dmi);
+    bool access(tlm::tlm_generic_payload &gp);
+
+    uint64_t size_;
+    sc_core::sc_time rd_lat_, wr_lat_;
+    bool dmi_;
+    std::unordered_map<uint64_t, std::unique_ptr<uint8_t[]>> pages_; /* looked up, never iterated */
+};
+
+/*
+ * Address decoder. Initiators bind to `target`; targets are added with
+ * add_target(socket, base, size). The address seen by a target is relative to
+ * its base. Extensions (e.g. the DeviceID) pass through. Unmapped addresses
+ * get TLM_ADDRESS_ERROR_RESPONSE.
+ */
+class router : public sc_core::sc_module {
+public:
+    tlm_utils::multi_passthrough_target_socket<router> target;
+    tlm_utils::multi_passthrough_initiator_socket<router> initiator;
+
+    explicit router(sc_core::sc_module_name name);
+    /* Throws std::runtime_error on overlapping ranges. */
+    void add_target(tlm::tlm_base_target_socket<> &t, uint64_t base, uint64_t size,
+                    const std::string &name);
+    void print_map(std::ostream &os) const;
+
+    uint64_t decode_errors = 0;
+
+private:
+    struct entry {
+        uint64_t base, size;
+        unsigned port;
+        std::string name;
+    };
+    const entry *decode(uint64_t addr) const;
+    void add_entry(uint64_t base, uint64_t size, const std::string &name);
+    void b_transport(int id, tlm::tlm_generic_payload &gp, sc_core::sc_time &delay);
+    unsigned transport_dbg(int id, tlm::tlm_generic_payload &gp);
+    bool get_dmi(int id, tlm::tlm_generic_payload &gp, tlm::tlm_dmi &dmi);
+    void invalidate(int port, sc_dt::uint64 start, sc_dt::uint64 end);
+
+    std::vector<entry> map_;
+    unsigned nports_ = 0;
+};
+
+} // namespace gictlm
+#endif
