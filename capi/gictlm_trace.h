@@ -1,0 +1,98 @@
+/*
+ * gictlm traces (public API, part of API version 1): recorder, replayer,
+ * timeline comparison. The trace format is described in docs/trace-format.md.
+ *
+ *  - gic_record_start/stop: record every input given to a GIC through the
+ *    public API (with its time) as a replayable trace, starting with the
+ *    "gictlm-trace 1" header and one "config" line per parameter.
+ *  - gic_trace_replay: parse a trace, build a GIC from its configuration,
+ *    apply every stimulus, check every expectation, and produce the
+ *    deterministic timeline of outputs (line changes, read values, MSI
+ *    outcomes, command completions, errors).
+ *  - gic_trace_diff: compare a timeline with a golden one and print a
+ *    unified-diff-like report naming the trace line that produced each
+ *    differing output.
+ */
+#ifndef GICTLM_TRACE_H
+#define GICTLM_TRACE_H
+
+#include "gictlm.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define GICTLM_TRACE_VERSION 1
+
+/* ---- recorder ------------------------------------------------------------------ */
+/* Start recording the inputs of g to f (the caller keeps ownership of f and
+ * must keep it open until gic_record_stop). Writes the header and the full
+ * configuration at once. GIC_ERR_STATE if already recording. Only software
+ * memory writes through gic_mem_write are recorded (an external memory port
+ * is outside the GIC). */
+gic_status_t gic_record_start(gic_t *g, FILE *f);
+/* Stop recording (flushes f; does not close it). No-op if not recording. */
+void gic_record_stop(gic_t *g);
+
+/* ---- replayer ---------------------------------------------------------------- */
+typedef struct gic_replay_opts {
+    FILE *timeline;   /* timeline output (may be NULL; the text is also in the result) */
+    FILE *stats_json; /* gic_stats_write_json at the end (may be NULL) */
+    FILE *diag;       /* "file:line: message" diagnostics (may be NULL) */
+    /* Configuration overrides "name=value", applied after the trace header. */
+    const char *const *overrides;
+    size_t n_overrides;
+    /* Optional observer: every output of the model, with the trace line
+     * (1-based) whose input was being applied when it happened. */
+    void (*observe)(void *ctx, const gic_output_t *out, unsigned trace_line);
+    /* Optional observer of values returned by reads (mmio-read: kind 0,
+     * sysreg-read: kind 1; reg = sysreg or frame). */
+    void (*observe_read)(void *ctx, int kind, uint32_t index, uint32_t reg, uint64_t offset,
+                         uint64_t value, unsigned trace_line);
+    void *ctx;
+    unsigned max_diags; /* stop printing diagnostics after this many (0 = 50) */
+    bool parse_only;    /* check syntax and configuration, create no GIC */
+} gic_replay_opts_t;
+
+typedef struct gic_replay_result {
+    unsigned parse_errors;     /* malformed lines (the trace is not run if > 0) */
+    unsigned expect_failures;  /* expect ... that did not hold */
+    unsigned input_errors;     /* inputs the model rejected (non-OK status) */
+    uint64_t stimuli;          /* timed lines applied */
+    uint64_t outputs;          /* model outputs seen */
+    gic_time_t end_time;       /* model time at the end */
+    char *timeline;            /* NUL-terminated timeline text (malloc'd) */
+    size_t timeline_len;
+    unsigned *timeline_src;    /* [timeline_lines]: trace line that produced each line */
+    size_t timeline_lines;
+    char message[256];         /* first fatal message (bad header, no GIC, ...) */
+} gic_replay_result_t;
+
+/* Replay a trace held in memory (text need not be NUL-terminated). name is
+ * used in diagnostics and to resolve "config-file" relative paths. Returns 0
+ * when the trace parsed, ran and every expectation held; 1 when an
+ * expectation failed; 2 on parse/configuration errors. Always fills *r (free
+ * it with gic_replay_result_free). */
+int gic_trace_replay(const char *name, const char *text, size_t len, const gic_replay_opts_t *o,
+                     gic_replay_result_t *r);
+int gic_trace_replay_file(const char *path, const gic_replay_opts_t *o, gic_replay_result_t *r);
+void gic_replay_result_free(gic_replay_result_t *r);
+
+/* Read a whole file into a malloc'd NUL-terminated buffer (NULL on error). */
+char *gic_trace_load(const char *path, size_t *len);
+
+/* Compare timeline `actual` with `expected` (golden). Prints a unified-diff-
+ * like report to out (may be NULL): "-" golden lines, "+" actual lines, each
+ * hunk headed with the trace line (from actual_src, may be NULL) that
+ * produced it. Returns the number of differing hunks (0 = identical). */
+unsigned gic_trace_diff(const char *expected, size_t elen, const char *actual, size_t alen,
+                        const unsigned *actual_src, size_t n_src, const char *trace_name,
+                        const char *golden_name, FILE *out);
+
+/* ITS command name for an opcode ("MAPD"), or NULL. */
+const char *gic_its_cmd_name(uint32_t opcode);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* GICTLM_TRACE_H */

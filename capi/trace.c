@@ -1,0 +1,1131 @@
+/*
+ * Trace replayer: parser of the gictlm trace format (docs/trace-format.md),
+ * stimulus application through the public API, expectations, the output
+ * timeline, and the golden comparison (gic_trace_diff).
+ *
+ * The parser never trusts its input: every malformed line gives a
+ * "file:line: message" diagnostic, the whole trace is checked before the
+ * model runs (a trace with a syntax error runs nothing), and nothing in a
+ * trace can crash the replayer.
+ */
+#include "gictlm.h"
+#include "gictlm_trace.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- growable text buffer ---------------------------------------------------- */
+typedef struct sbuf {
+    char *p;
+    size_t n, cap;
+    bool oom;
+} sbuf_t;
+
+static void sb_grow(sbuf_t *s, size_t extra)
+{
+    if (s->oom || s->n + extra + 1 <= s->cap) return;
+    size_t cap = s->cap ? s->cap : 256;
+    while (cap < s->n + extra + 1) cap *= 2;
+    char *np = realloc(s->p, cap);
+    if (!np) {
+        s->oom = true;
+        return;
+    }
+    s->p = np;
+    s->cap = cap;
+}
+
+static void sb_printf(sbuf_t *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void sb_printf(sbuf_t *s, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char tmp[512];
+    int k = vsnprintf(tmp, sizeof tmp, fmt, ap);
+    va_end(ap);
+    if (k < 0) return;
+    size_t len = (size_t)k < sizeof tmp ? (size_t)k : sizeof tmp - 1;
+    sb_grow(s, len);
+    if (s->oom) return;
+    memcpy(s->p + s->n, tmp, len);
+    s->n += len;
+    s->p[s->n] = 0;
+}
+
+/* ---- ITS command names (IHI0069 table "ITS commands") -------------------------- */
+const char *gic_its_cmd_name(uint32_t op)
+{
+    switch (op) {
+    case 0x01: return "MOVI";
+    case 0x03: return "INT";
+    case 0x04: return "CLEAR";
+    case 0x05: return "SYNC";
+    case 0x08: return "MAPD";
+    case 0x09: return "MAPC";
+    case 0x0a: return "MAPTI";
+    case 0x0b: return "MAPI";
+    case 0x0c: return "INV";
+    case 0x0d: return "INVALL";
+    case 0x0e: return "MOVALL";
+    case 0x0f: return "DISCARD";
+    case 0x21: return "VMOVI";
+    case 0x22: return "VMOVP";
+    case 0x25: return "VSYNC";
+    case 0x29: return "VMAPP";
+    case 0x2a: return "VMAPTI";
+    case 0x2b: return "VMAPI";
+    case 0x2d: return "VINVALL";
+    }
+    return NULL;
+}
+
+static const char *const line_names[4] = {"irq", "fiq", "virq", "vfiq"};
+static const char *const outcome_names[3] = {"delivered", "coalesced", "dropped"};
+
+/* ---- replay state ---------------------------------------------------------------- */
+#define MAX_TOK 80
+
+typedef struct msi_rec {
+    gic_time_t time;
+    uint32_t its, devid, eventid, intid, cpu, outcome;
+} msi_rec_t;
+
+typedef struct rp {
+    const gic_replay_opts_t *o;
+    gic_replay_result_t *r;
+    const char *name;
+    unsigned line;    /* current trace line (1-based) */
+    unsigned ndiags;
+    bool exec;        /* second pass: apply */
+    bool header_seen;
+    bool cfg_frozen;  /* a stimulus was seen: config lines are no longer allowed */
+    gic_config_t cfg;
+    gic_t *g;
+    gic_time_t t;     /* time of the current line */
+    sbuf_t tl;
+    unsigned *src;
+    size_t nsrc, capsrc;
+    uint8_t level[GIC_MAX_CPUS][4];
+    msi_rec_t *msi;
+    size_t nmsi, capmsi;
+} rp_t;
+
+static void diag(rp_t *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void diag(rp_t *s, const char *fmt, ...)
+{
+    unsigned max = s->o->max_diags ? s->o->max_diags : 50;
+    char msg[400];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (!s->r->message[0]) {
+        char full[800];
+        snprintf(full, sizeof full, "%s:%u: %s", s->name, s->line, msg);
+        size_t k = strlen(full);
+        if (k >= sizeof s->r->message) k = sizeof s->r->message - 1;
+        memcpy(s->r->message, full, k);
+        s->r->message[k] = 0;
+    }
+    if (s->o->diag && s->ndiags < max) fprintf(s->o->diag, "%s:%u: %s\n", s->name, s->line, msg);
+    s->ndiags++;
+}
+
+/* A syntax error: counted, reported, the trace will not run. */
+#define PERR(s, ...)                                                                               \
+    do {                                                                                           \
+        (s)->r->parse_errors++;                                                                    \
+        diag((s), __VA_ARGS__);                                                                    \
+        return;                                                                                    \
+    } while (0)
+
+static void tl_line(rp_t *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void tl_line(rp_t *s, const char *fmt, ...)
+{
+    char tmp[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(tmp, sizeof tmp, fmt, ap);
+    va_end(ap);
+    sb_printf(&s->tl, "%s\n", tmp);
+    if (s->o->timeline) fprintf(s->o->timeline, "%s\n", tmp);
+    if (s->nsrc == s->capsrc) {
+        size_t cap = s->capsrc ? s->capsrc * 2 : 256;
+        unsigned *np = realloc(s->src, cap * sizeof *np);
+        if (!np) return;
+        s->src = np;
+        s->capsrc = cap;
+    }
+    s->src[s->nsrc++] = s->line;
+}
+
+static void on_output(void *ctx, const gic_output_t *o)
+{
+    rp_t *s = ctx;
+    unsigned long long t = (unsigned long long)o->time;
+    s->r->outputs++;
+    switch (o->kind) {
+    case GIC_OUT_LINE:
+        if (o->cpu < GIC_MAX_CPUS && o->line < 4) s->level[o->cpu][o->line] = o->level ? 1 : 0;
+        tl_line(s, "@%llu line cpu%u %s %u", t, o->cpu, o->line < 4 ? line_names[o->line] : "?",
+                o->level);
+        break;
+    case GIC_OUT_DEACTIVATE:
+        tl_line(s, "@%llu deactivate cpu%u intid %u", t, o->cpu, o->intid);
+        break;
+    case GIC_OUT_MSI: {
+        const char *oc = o->outcome < 3 ? outcome_names[o->outcome] : "?";
+        if (o->outcome == GIC_MSI_DROPPED)
+            tl_line(s, "@%llu msi its%u dev 0x%x ev %u -> dropped (%s)", t, o->its, o->devid,
+                    o->eventid, o->reason ? o->reason : "no reason");
+        else
+            tl_line(s, "@%llu msi its%u dev 0x%x ev %u -> intid %u cpu%u %s", t, o->its, o->devid,
+                    o->eventid, o->intid, o->cpu, oc);
+        if (s->nmsi == s->capmsi) {
+            size_t cap = s->capmsi ? s->capmsi * 2 : 64;
+            msi_rec_t *np = realloc(s->msi, cap * sizeof *np);
+            if (!np) break;
+            s->msi = np;
+            s->capmsi = cap;
+        }
+        msi_rec_t m = {o->time, o->its, o->devid, o->eventid, o->intid, o->cpu, o->outcome};
+        s->msi[s->nmsi++] = m;
+        break;
+    }
+    case GIC_OUT_CMD: {
+        const char *cn = gic_its_cmd_name(o->code);
+        char op[16];
+        if (!cn) {
+            snprintf(op, sizeof op, "0x%02x", o->code);
+            cn = op;
+        }
+        if (o->error)
+            tl_line(s, "@%llu cmd its%u %s creadr 0x%llx error 0x%x (%s)", t, o->its, cn,
+                    (unsigned long long)o->value, o->error, o->reason ? o->reason : "");
+        else
+            tl_line(s, "@%llu cmd its%u %s creadr 0x%llx", t, o->its, cn,
+                    (unsigned long long)o->value);
+        break;
+    }
+    case GIC_OUT_ERROR:
+        tl_line(s, "@%llu error %s", t, o->reason ? o->reason : "?");
+        break;
+    default:
+        tl_line(s, "@%llu output kind %u", t, (unsigned)o->kind);
+        break;
+    }
+    if (s->o->observe) s->o->observe(s->o->ctx, o, s->line);
+}
+
+/* ---- lexical helpers ---------------------------------------------------------------- */
+static bool parse_u64(const char *tok, uint64_t *v)
+{
+    if (!tok || !*tok) return false;
+    uint64_t x = 0;
+    const char *p = tok;
+    if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
+        p += 2;
+        if (!*p) return false;
+        for (; *p; p++) {
+            if (*p == '_') continue;
+            int d;
+            if (*p >= '0' && *p <= '9') d = *p - '0';
+            else if (*p >= 'a' && *p <= 'f') d = *p - 'a' + 10;
+            else if (*p >= 'A' && *p <= 'F') d = *p - 'A' + 10;
+            else return false;
+            if (x >> 60) return false;
+            x = (x << 4) | (uint64_t)d;
+        }
+    } else {
+        for (; *p; p++) {
+            if (*p == '_') continue;
+            if (*p < '0' || *p > '9') return false;
+            uint64_t d = (uint64_t)(*p - '0');
+            if (x > (UINT64_MAX - d) / 10) return false;
+            x = x * 10 + d;
+        }
+    }
+    *v = x;
+    return true;
+}
+
+static bool parse_u32(const char *tok, uint32_t *v)
+{
+    uint64_t x;
+    if (!parse_u64(tok, &x) || x > UINT32_MAX) return false;
+    *v = (uint32_t)x;
+    return true;
+}
+
+static bool ieq(const char *a, const char *b)
+{
+    for (; *a && *b; a++, b++)
+        if (tolower((unsigned char)*a) != tolower((unsigned char)*b)) return false;
+    return *a == *b;
+}
+
+/* "1000", "1000ps", "2ns", "1.5us" is not accepted (integers only), "3ms". */
+static bool parse_time(const char *tok, gic_time_t *t)
+{
+    char num[64];
+    size_t i = 0;
+    while (tok[i] && (isxdigit((unsigned char)tok[i]) || tok[i] == 'x' || tok[i] == 'X' ||
+                      tok[i] == '_')) {
+        if (i + 1 >= sizeof num) return false;
+        num[i] = tok[i];
+        i++;
+    }
+    /* a hex number may end in digits that look like a unit ("0x1ms" is ambiguous): units only
+     * after decimal numbers */
+    num[i] = 0;
+    const char *unit = tok + i;
+    uint64_t mul = 1;
+    if (num[0] == '0' && (num[1] == 'x' || num[1] == 'X')) {
+        if (*unit) return false;
+    } else {
+        /* for decimal numbers, back off letters that belong to the unit */
+        size_t j = 0;
+        while (num[j] && ((num[j] >= '0' && num[j] <= '9') || num[j] == '_')) j++;
+        unit = tok + j;
+        num[j] = 0;
+        if (!*unit || ieq(unit, "ps")) mul = 1;
+        else if (ieq(unit, "ns")) mul = 1000;
+        else if (ieq(unit, "us")) mul = 1000000;
+        else if (ieq(unit, "ms")) mul = 1000000000;
+        else return false;
+    }
+    uint64_t v;
+    if (!parse_u64(num, &v)) return false;
+    if (v > UINT64_MAX / mul) return false;
+    *t = v * mul;
+    return true;
+}
+
+static int hexval(char c)
+{
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+/* Concatenate hex-byte tokens into bytes. Returns false on a bad digit or odd count. */
+static bool parse_hexbytes(char **tok, int n, uint8_t **out, size_t *len)
+{
+    size_t digits = 0;
+    for (int i = 0; i < n; i++) {
+        const char *p = tok[i];
+        if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) return false;
+        for (; *p; p++) {
+            if (*p == '_') continue;
+            if (hexval(*p) < 0) return false;
+            digits++;
+        }
+    }
+    if (digits == 0 || digits % 2) return false;
+    uint8_t *b = malloc(digits / 2);
+    if (!b) return false;
+    size_t k = 0;
+    int hi = -1;
+    for (int i = 0; i < n; i++)
+        for (const char *p = tok[i]; *p; p++) {
+            if (*p == '_') continue;
+            if (hi < 0) hi = hexval(*p);
+            else {
+                b[k++] = (uint8_t)(hi << 4 | hexval(*p));
+                hi = -1;
+            }
+        }
+    *out = b;
+    *len = k;
+    return true;
+}
+
+static bool parse_frame(const char *tok, gic_frame_t *f)
+{
+    if (ieq(tok, "gicd")) *f = GIC_FRAME_GICD;
+    else if (ieq(tok, "gicr")) *f = GIC_FRAME_GICR;
+    else if (ieq(tok, "gits")) *f = GIC_FRAME_GITS;
+    else return false;
+    return true;
+}
+
+static bool parse_sysreg(const char *tok, gic_sysreg_t *r)
+{
+    char up[40];
+    size_t n = strlen(tok);
+    if (n >= sizeof up) return false;
+    for (size_t i = 0; i <= n; i++) up[i] = (char)toupper((unsigned char)tok[i]);
+    *r = gic_sysreg_by_name(up);
+    return *r != GIC_SYSREG_COUNT;
+}
+
+static bool parse_level(const char *tok, bool *lvl)
+{
+    if (strcmp(tok, "0") == 0 || ieq(tok, "low")) *lvl = false;
+    else if (strcmp(tok, "1") == 0 || ieq(tok, "high")) *lvl = true;
+    else return false;
+    return true;
+}
+
+/* ---- model creation ---------------------------------------------------------------- */
+static bool ensure_gic(rp_t *s)
+{
+    if (s->cfg_frozen) return s->g != NULL || !s->exec;
+    s->cfg_frozen = true;
+    for (size_t i = 0; i < s->o->n_overrides; i++) {
+        const char *ov = s->o->overrides[i];
+        const char *eq = ov ? strchr(ov, '=') : NULL;
+        char name[128], err[200] = "";
+        if (!eq || (size_t)(eq - ov) >= sizeof name) {
+            diag(s, "override '%s': expected name=value", ov ? ov : "(null)");
+            s->r->parse_errors++;
+            continue;
+        }
+        memcpy(name, ov, (size_t)(eq - ov));
+        name[eq - ov] = 0;
+        if (gic_config_set(&s->cfg, name, eq + 1, err, sizeof err) != GIC_OK) {
+            diag(s, "override '%s': %s", ov, err[0] ? err : "rejected");
+            s->r->parse_errors++;
+        }
+    }
+    char err[256] = "";
+    if (gic_config_validate(&s->cfg, err, sizeof err) != GIC_OK) {
+        diag(s, "invalid configuration: %s", err);
+        s->r->parse_errors++;
+        return false;
+    }
+    if (!s->exec) return true;
+    gic_callbacks_t cb;
+    memset(&cb, 0, sizeof cb);
+    cb.ctx = s;
+    cb.output = on_output;
+    cb.log_level = GIC_LOG_ERROR;
+    s->g = gic_create(&s->cfg, &cb, NULL, err, sizeof err);
+    if (!s->g) {
+        diag(s, "cannot create the GIC: %s", err);
+        s->r->parse_errors++;
+        return false;
+    }
+    return true;
+}
+
+/* Resolve config-file relative to the trace's directory. */
+static void config_file(rp_t *s, const char *path)
+{
+    char full[1024];
+    const char *slash = strrchr(s->name, '/');
+    if (path[0] != '/' && slash) {
+        int k = snprintf(full, sizeof full, "%.*s/%s", (int)(slash - s->name), s->name, path);
+        if (k < 0 || (size_t)k >= sizeof full) PERR(s, "config-file: path too long");
+    } else {
+        snprintf(full, sizeof full, "%s", path);
+    }
+    char err[256] = "";
+    if (gic_config_load_file(&s->cfg, full, err, sizeof err) != GIC_OK)
+        PERR(s, "config-file %s: %s", full, err[0] ? err : "cannot load");
+}
+
+/* ---- one directive ---------------------------------------------------------------- */
+static void status_line(rp_t *s, const char *what, gic_status_t st)
+{
+    s->r->input_errors++;
+    tl_line(s, "@%llu status %s: %s", (unsigned long long)s->t, what, gic_status_name(st));
+}
+
+static void timed(rp_t *s, char **tok, int n)
+{
+    const char *cmd = tok[0];
+    gic_t *g = s->g;
+    bool x = s->exec;
+    unsigned long long t = (unsigned long long)s->t;
+    char what[160];
+
+    if (strcmp(cmd, "mmio-write") == 0) {
+        gic_frame_t f;
+        uint32_t idx, size;
+        uint64_t off, val;
+        if (n != 6) PERR(s, "mmio-write: expected <frame> <index> <offset> <size> <value>");
+        if (!parse_frame(tok[1], &f)) PERR(s, "mmio-write: unknown frame '%s' (gicd, gicr, gits)", tok[1]);
+        if (!parse_u32(tok[2], &idx)) PERR(s, "mmio-write: bad index '%s'", tok[2]);
+        if (!parse_u64(tok[3], &off)) PERR(s, "mmio-write: bad offset '%s'", tok[3]);
+        if (!parse_u32(tok[4], &size) || (size != 1 && size != 2 && size != 4 && size != 8))
+            PERR(s, "mmio-write: bad size '%s' (1, 2, 4 or 8)", tok[4]);
+        if (!parse_u64(tok[5], &val)) PERR(s, "mmio-write: bad value '%s'", tok[5]);
+        if (!x) return;
+        gic_status_t st = gic_mmio_write(g, s->t, f, idx, off, size, val);
+        if (st != GIC_OK) {
+            snprintf(what, sizeof what, "mmio-write %s%u 0x%04llx", gic_frame_name(f), idx,
+                     (unsigned long long)off);
+            status_line(s, what, st);
+        }
+        return;
+    }
+    if (strcmp(cmd, "mmio-read") == 0) {
+        gic_frame_t f;
+        uint32_t idx, size;
+        uint64_t off, exp = 0, mask = UINT64_MAX;
+        bool has_exp = false;
+        if (n != 5 && n != 7 && n != 9)
+            PERR(s, "mmio-read: expected <frame> <index> <offset> <size> [expect <value> [mask <m>]]");
+        if (!parse_frame(tok[1], &f)) PERR(s, "mmio-read: unknown frame '%s' (gicd, gicr, gits)", tok[1]);
+        if (!parse_u32(tok[2], &idx)) PERR(s, "mmio-read: bad index '%s'", tok[2]);
+        if (!parse_u64(tok[3], &off)) PERR(s, "mmio-read: bad offset '%s'", tok[3]);
+        if (!parse_u32(tok[4], &size) || (size != 1 && size != 2 && size != 4 && size != 8))
+            PERR(s, "mmio-read: bad size '%s' (1, 2, 4 or 8)", tok[4]);
+        if (n >= 7) {
+            if (strcmp(tok[5], "expect") != 0) PERR(s, "mmio-read: expected 'expect', got '%s'", tok[5]);
+            if (!parse_u64(tok[6], &exp)) PERR(s, "mmio-read: bad expected value '%s'", tok[6]);
+            has_exp = true;
+        }
+        if (n == 9) {
+            if (strcmp(tok[7], "mask") != 0) PERR(s, "mmio-read: expected 'mask', got '%s'", tok[7]);
+            if (!parse_u64(tok[8], &mask)) PERR(s, "mmio-read: bad mask '%s'", tok[8]);
+        }
+        if (!x) return;
+        uint64_t v = 0;
+        gic_status_t st = gic_mmio_read(g, s->t, f, idx, off, size, &v);
+        snprintf(what, sizeof what, "%s%u 0x%04llx", gic_frame_name(f), idx, (unsigned long long)off);
+        if (st != GIC_OK) {
+            char w2[200];
+            snprintf(w2, sizeof w2, "mmio-read %s", what);
+            status_line(s, w2, st);
+        } else {
+            const char *rn = gic_reg_name(g, f, off);
+            tl_line(s, "@%llu read %s/%u%s%s = 0x%llx", t, what, size, rn ? " " : "", rn ? rn : "",
+                    (unsigned long long)v);
+        }
+        if (s->o->observe_read) s->o->observe_read(s->o->ctx, 0, idx, (uint32_t)f, off, v, s->line);
+        if (has_exp && (v & mask) != (exp & mask)) {
+            s->r->expect_failures++;
+            diag(s, "expect failed: mmio-read %s returned 0x%llx, expected 0x%llx (mask 0x%llx)", what,
+                 (unsigned long long)v, (unsigned long long)exp, (unsigned long long)mask);
+        }
+        return;
+    }
+    if (strcmp(cmd, "mem-write") == 0 || strcmp(cmd, "mem-expect") == 0) {
+        uint64_t addr;
+        uint8_t *b = NULL;
+        size_t len = 0;
+        if (n < 3) PERR(s, "%s: expected <addr> <hex bytes>", cmd);
+        if (!parse_u64(tok[1], &addr)) PERR(s, "%s: bad address '%s'", cmd, tok[1]);
+        if (!parse_hexbytes(tok + 2, n - 2, &b, &len))
+            PERR(s, "%s: bad hex bytes (pairs of hex digits, no 0x prefix)", cmd);
+        if (x && cmd[4] == 'w') {
+            gic_status_t st = gic_mem_write(g, addr, b, len);
+            if (st != GIC_OK) {
+                snprintf(what, sizeof what, "mem-write 0x%llx", (unsigned long long)addr);
+                status_line(s, what, st);
+            }
+        } else if (x) {
+            uint8_t *got = calloc(1, len);
+            gic_status_t st = got ? gic_mem_read(g, addr, got, len) : GIC_ERR_NOMEM;
+            if (st != GIC_OK) {
+                snprintf(what, sizeof what, "mem-expect 0x%llx", (unsigned long long)addr);
+                status_line(s, what, st);
+            } else {
+                for (size_t i = 0; i < len; i++)
+                    if (got[i] != b[i]) {
+                        s->r->expect_failures++;
+                        diag(s, "expect failed: mem-expect byte at 0x%llx is 0x%02x, expected 0x%02x",
+                             (unsigned long long)(addr + i), got[i], b[i]);
+                        break;
+                    }
+            }
+            free(got);
+        }
+        free(b);
+        return;
+    }
+    if (strcmp(cmd, "mem-write64") == 0) {
+        uint64_t addr, w[MAX_TOK];
+        if (n < 3) PERR(s, "mem-write64: expected <addr> <u64> [<u64> ...]");
+        if (!parse_u64(tok[1], &addr)) PERR(s, "mem-write64: bad address '%s'", tok[1]);
+        for (int i = 2; i < n; i++)
+            if (!parse_u64(tok[i], &w[i - 2])) PERR(s, "mem-write64: bad value '%s'", tok[i]);
+        if (!x) return;
+        uint8_t b[MAX_TOK * 8];
+        size_t len = (size_t)(n - 2) * 8;
+        for (size_t i = 0; i < len; i++) b[i] = (uint8_t)(w[i / 8] >> (8 * (i % 8))); /* little endian */
+        gic_status_t st = gic_mem_write(g, addr, b, len);
+        if (st != GIC_OK) {
+            snprintf(what, sizeof what, "mem-write64 0x%llx", (unsigned long long)addr);
+            status_line(s, what, st);
+        }
+        return;
+    }
+    if (strcmp(cmd, "mem-fill") == 0) {
+        uint64_t addr, len;
+        uint32_t byte;
+        if (n != 4) PERR(s, "mem-fill: expected <addr> <length> <byte>");
+        if (!parse_u64(tok[1], &addr)) PERR(s, "mem-fill: bad address '%s'", tok[1]);
+        if (!parse_u64(tok[2], &len) || len == 0 || len > (64u << 20))
+            PERR(s, "mem-fill: bad length '%s' (1..64 MiB)", tok[2]);
+        if (!parse_u32(tok[3], &byte) || byte > 255) PERR(s, "mem-fill: bad byte '%s'", tok[3]);
+        if (!x) return;
+        uint8_t chunk[4096];
+        memset(chunk, (int)byte, sizeof chunk);
+        for (uint64_t done = 0; done < len;) {
+            size_t k = len - done < sizeof chunk ? (size_t)(len - done) : sizeof chunk;
+            gic_status_t st = gic_mem_write(g, addr + done, chunk, k);
+            if (st != GIC_OK) {
+                snprintf(what, sizeof what, "mem-fill 0x%llx", (unsigned long long)(addr + done));
+                status_line(s, what, st);
+                break;
+            }
+            done += k;
+        }
+        return;
+    }
+    if (strcmp(cmd, "sysreg-write") == 0) {
+        uint32_t cpu;
+        gic_sysreg_t r;
+        uint64_t v;
+        if (n != 4) PERR(s, "sysreg-write: expected <cpu> <register> <value>");
+        if (!parse_u32(tok[1], &cpu)) PERR(s, "sysreg-write: bad cpu '%s'", tok[1]);
+        if (!parse_sysreg(tok[2], &r)) PERR(s, "sysreg-write: unknown register '%s'", tok[2]);
+        if (!parse_u64(tok[3], &v)) PERR(s, "sysreg-write: bad value '%s'", tok[3]);
+        if (!x) return;
+        gic_status_t st = gic_sysreg_write(g, s->t, cpu, r, v);
+        if (st != GIC_OK) {
+            snprintf(what, sizeof what, "sysreg-write cpu%u %s", cpu, gic_sysreg_name(r));
+            status_line(s, what, st);
+        }
+        return;
+    }
+    if (strcmp(cmd, "sysreg-read") == 0) {
+        uint32_t cpu;
+        gic_sysreg_t r;
+        uint64_t exp = 0;
+        if (n != 3 && n != 5) PERR(s, "sysreg-read: expected <cpu> <register> [expect <value>]");
+        if (!parse_u32(tok[1], &cpu)) PERR(s, "sysreg-read: bad cpu '%s'", tok[1]);
+        if (!parse_sysreg(tok[2], &r)) PERR(s, "sysreg-read: unknown register '%s'", tok[2]);
+        if (n == 5) {
+            if (strcmp(tok[3], "expect") != 0) PERR(s, "sysreg-read: expected 'expect', got '%s'", tok[3]);
+            if (!parse_u64(tok[4], &exp)) PERR(s, "sysreg-read: bad expected value '%s'", tok[4]);
+        }
+        if (!x) return;
+        uint64_t v = 0;
+        gic_status_t st = gic_sysreg_read(g, s->t, cpu, r, &v);
+        if (st != GIC_OK) {
+            snprintf(what, sizeof what, "sysreg-read cpu%u %s", cpu, gic_sysreg_name(r));
+            status_line(s, what, st);
+        } else {
+            tl_line(s, "@%llu sysreg-read cpu%u %s = %llu", t, cpu, gic_sysreg_name(r),
+                    (unsigned long long)v);
+        }
+        if (s->o->observe_read) s->o->observe_read(s->o->ctx, 1, cpu, (uint32_t)r, 0, v, s->line);
+        if (n == 5 && v != exp) {
+            s->r->expect_failures++;
+            diag(s, "expect failed: sysreg-read cpu%u %s returned %llu (0x%llx), expected %llu (0x%llx)",
+                 cpu, gic_sysreg_name(r), (unsigned long long)v, (unsigned long long)v,
+                 (unsigned long long)exp, (unsigned long long)exp);
+        }
+        return;
+    }
+    if (strcmp(cmd, "msi") == 0) {
+        uint32_t its, dev, ev;
+        if (n != 4) PERR(s, "msi: expected <its> <DeviceID> <EventID>");
+        if (!parse_u32(tok[1], &its)) PERR(s, "msi: bad ITS index '%s'", tok[1]);
+        if (!parse_u32(tok[2], &dev)) PERR(s, "msi: bad DeviceID '%s'", tok[2]);
+        if (!parse_u32(tok[3], &ev)) PERR(s, "msi: bad EventID '%s'", tok[3]);
+        if (!x) return;
+        gic_status_t st = gic_msi(g, s->t, its, dev, ev);
+        if (st != GIC_OK) {
+            snprintf(what, sizeof what, "msi its%u dev 0x%x ev %u", its, dev, ev);
+            status_line(s, what, st);
+        }
+        return;
+    }
+    if (strcmp(cmd, "spi") == 0) {
+        uint32_t id;
+        bool lvl;
+        if (n != 3) PERR(s, "spi: expected <intid> <level>");
+        if (!parse_u32(tok[1], &id)) PERR(s, "spi: bad INTID '%s'", tok[1]);
+        if (!parse_level(tok[2], &lvl)) PERR(s, "spi: bad level '%s' (0 or 1)", tok[2]);
+        if (!x) return;
+        gic_status_t st = gic_set_spi(g, s->t, id, lvl);
+        if (st != GIC_OK) {
+            snprintf(what, sizeof what, "spi %u", id);
+            status_line(s, what, st);
+        }
+        return;
+    }
+    if (strcmp(cmd, "ppi") == 0) {
+        uint32_t cpu, id;
+        bool lvl;
+        if (n != 4) PERR(s, "ppi: expected <cpu> <intid> <level>");
+        if (!parse_u32(tok[1], &cpu)) PERR(s, "ppi: bad cpu '%s'", tok[1]);
+        if (!parse_u32(tok[2], &id)) PERR(s, "ppi: bad INTID '%s'", tok[2]);
+        if (!parse_level(tok[3], &lvl)) PERR(s, "ppi: bad level '%s' (0 or 1)", tok[3]);
+        if (!x) return;
+        gic_status_t st = gic_set_ppi(g, s->t, cpu, id, lvl);
+        if (st != GIC_OK) {
+            snprintf(what, sizeof what, "ppi cpu%u %u", cpu, id);
+            status_line(s, what, st);
+        }
+        return;
+    }
+    if (strcmp(cmd, "run") == 0) {
+        if (n != 1) PERR(s, "run: takes no arguments");
+        if (x) gic_run_until(g, s->t);
+        return;
+    }
+    if (strcmp(cmd, "stats-reset") == 0) {
+        if (n != 1) PERR(s, "stats-reset: takes no arguments");
+        if (x) gic_stats_reset(g);
+        return;
+    }
+    if (strcmp(cmd, "expect-line") == 0) {
+        uint32_t cpu, lvl;
+        int li = -1;
+        if (n != 4) PERR(s, "expect-line: expected <cpu> <irq|fiq|virq|vfiq> <level>");
+        if (!parse_u32(tok[1], &cpu) || cpu >= GIC_MAX_CPUS) PERR(s, "expect-line: bad cpu '%s'", tok[1]);
+        for (int i = 0; i < 4; i++)
+            if (ieq(tok[2], line_names[i])) li = i;
+        if (li < 0) PERR(s, "expect-line: unknown line '%s' (irq, fiq, virq, vfiq)", tok[2]);
+        if (!parse_u32(tok[3], &lvl) || lvl > 1) PERR(s, "expect-line: bad level '%s' (0 or 1)", tok[3]);
+        if (!x) return;
+        gic_run_until(g, s->t);
+        if (s->level[cpu][li] != lvl) {
+            s->r->expect_failures++;
+            diag(s, "expect failed: cpu%u %s is %u at %llu ps, expected %u", cpu, line_names[li],
+                 s->level[cpu][li], t, lvl);
+        }
+        return;
+    }
+    if (strcmp(cmd, "expect-msi") == 0) {
+        uint32_t its, dev, ev, intid = 0, cpu = 0;
+        int oc = -1;
+        if (n < 5) PERR(s, "expect-msi: expected <its> <DeviceID> <EventID> delivered|coalesced <intid> <cpu> | dropped");
+        if (!parse_u32(tok[1], &its)) PERR(s, "expect-msi: bad ITS index '%s'", tok[1]);
+        if (!parse_u32(tok[2], &dev)) PERR(s, "expect-msi: bad DeviceID '%s'", tok[2]);
+        if (!parse_u32(tok[3], &ev)) PERR(s, "expect-msi: bad EventID '%s'", tok[3]);
+        for (int i = 0; i < 3; i++)
+            if (ieq(tok[4], outcome_names[i])) oc = i;
+        if (oc < 0) PERR(s, "expect-msi: unknown outcome '%s' (delivered, coalesced, dropped)", tok[4]);
+        if (oc == GIC_MSI_DROPPED && n != 5) PERR(s, "expect-msi: 'dropped' takes no intid/cpu");
+        if (oc != GIC_MSI_DROPPED) {
+            if (n != 7) PERR(s, "expect-msi: '%s' needs <intid> <cpu>", tok[4]);
+            if (!parse_u32(tok[5], &intid)) PERR(s, "expect-msi: bad INTID '%s'", tok[5]);
+            if (!parse_u32(tok[6], &cpu)) PERR(s, "expect-msi: bad cpu '%s'", tok[6]);
+        }
+        if (!x) return;
+        gic_run_until(g, s->t);
+        const msi_rec_t *m = NULL;
+        for (size_t i = s->nmsi; i-- > 0;)
+            if (s->msi[i].its == its && s->msi[i].devid == dev && s->msi[i].eventid == ev) {
+                m = &s->msi[i];
+                break;
+            }
+        if (!m) {
+            s->r->expect_failures++;
+            diag(s, "expect failed: no MSI outcome for its%u dev 0x%x ev %u by %llu ps", its, dev, ev, t);
+        } else if ((int)m->outcome != oc ||
+                   (oc != GIC_MSI_DROPPED && (m->intid != intid || m->cpu != cpu))) {
+            s->r->expect_failures++;
+            diag(s, "expect failed: MSI its%u dev 0x%x ev %u was %s intid %u cpu%u at %llu ps, expected %s intid %u cpu%u",
+                 its, dev, ev, m->outcome < 3 ? outcome_names[m->outcome] : "?", m->intid, m->cpu,
+                 (unsigned long long)m->time, outcome_names[oc], intid, cpu);
+        }
+        return;
+    }
+    if (strcmp(cmd, "expect-counter") == 0) {
+        uint64_t exp, v = 0;
+        if (n != 3) PERR(s, "expect-counter: expected <name> <value>");
+        if (!parse_u64(tok[2], &exp)) PERR(s, "expect-counter: bad value '%s'", tok[2]);
+        if (!x) return;
+        gic_run_until(g, s->t);
+        bool found = gic_stat_counter(g, tok[1], &v);
+        if (!found && exp != 0) {
+            s->r->expect_failures++;
+            diag(s, "expect failed: counter %s does not exist, expected %llu", tok[1],
+                 (unsigned long long)exp);
+        } else if (found && v != exp) {
+            s->r->expect_failures++;
+            diag(s, "expect failed: counter %s is %llu, expected %llu", tok[1], (unsigned long long)v,
+                 (unsigned long long)exp);
+        }
+        return;
+    }
+    PERR(s, "unknown directive '%s'", cmd);
+}
+
+/* Tokenize one line in place; returns the token count or -1 when too many. */
+static int tokenize(char *line, char **tok)
+{
+    char *h = strchr(line, '#');
+    if (h) *h = 0;
+    int n = 0;
+    char *p = line;
+    while (*p) {
+        while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\v' || *p == '\f') p++;
+        if (!*p) break;
+        if (n == MAX_TOK) return -1;
+        tok[n++] = p;
+        while (*p && *p != ' ' && *p != '\t' && *p != '\r' && *p != '\v' && *p != '\f') p++;
+        if (*p) *p++ = 0;
+    }
+    return n;
+}
+
+static void do_line(rp_t *s, char *line)
+{
+    char *tok[MAX_TOK];
+    int n = tokenize(line, tok);
+    if (n < 0) PERR(s, "too many fields (at most %d)", MAX_TOK);
+    if (n == 0) return;
+    if (!s->header_seen) {
+        if (strcmp(tok[0], "gictlm-trace") != 0)
+            PERR(s, "missing header: the first line must be 'gictlm-trace %d'", GICTLM_TRACE_VERSION);
+        uint32_t v;
+        s->header_seen = true;
+        if (n != 2 || !parse_u32(tok[1], &v)) PERR(s, "bad header: expected 'gictlm-trace <version>'");
+        if (v != GICTLM_TRACE_VERSION)
+            PERR(s, "unsupported trace version %u (this replayer reads version %d)", v, GICTLM_TRACE_VERSION);
+        return;
+    }
+    if (strcmp(tok[0], "gictlm-trace") == 0) PERR(s, "duplicate header");
+    if (strcmp(tok[0], "config") == 0) {
+        if (s->cfg_frozen) PERR(s, "config after the first stimulus");
+        if (n != 3) PERR(s, "config: expected <name> <value>");
+        char err[200] = "";
+        if (gic_config_set(&s->cfg, tok[1], tok[2], err, sizeof err) != GIC_OK)
+            PERR(s, "config %s: %s", tok[1], err[0] ? err : "rejected");
+        return;
+    }
+    if (strcmp(tok[0], "config-file") == 0) {
+        if (s->cfg_frozen) PERR(s, "config-file after the first stimulus");
+        if (n != 2) PERR(s, "config-file: expected <path>");
+        config_file(s, tok[1]);
+        return;
+    }
+    if (tok[0][0] != '@') PERR(s, "expected '@<time> <directive>' or a config line, got '%s'", tok[0]);
+    const char *ts = tok[0] + 1;
+    bool rel = false;
+    if (*ts == '+') {
+        rel = true;
+        ts++;
+    }
+    gic_time_t t;
+    if (!parse_time(ts, &t)) PERR(s, "bad time '%s' (integer with optional ps/ns/us/ms unit)", tok[0]);
+    if (rel) {
+        if (t > UINT64_MAX - s->t) PERR(s, "time overflow");
+        t += s->t;
+    }
+    if (n < 2) PERR(s, "missing directive after '%s'", tok[0]);
+    s->t = t;
+    if (!ensure_gic(s)) {
+        s->cfg_frozen = true;
+        return;
+    }
+    if (s->exec) s->r->stimuli++;
+    timed(s, tok + 1, n - 1);
+}
+
+/* Walk the text line by line (a copy per line, NUL-safe). */
+static void walk(rp_t *s, const char *text, size_t len)
+{
+    size_t pos = 0;
+    char *buf = NULL;
+    size_t bcap = 0;
+    s->line = 0;
+    while (pos < len) {
+        size_t e = pos;
+        while (e < len && text[e] != '\n') e++;
+        size_t ll = e - pos;
+        s->line++;
+        if (ll + 1 > bcap) {
+            size_t nc = ll + 1 < 256 ? 256 : ll + 1;
+            char *nb = realloc(buf, nc);
+            if (!nb) {
+                diag(s, "out of memory");
+                s->r->parse_errors++;
+                break;
+            }
+            buf = nb;
+            bcap = nc;
+        }
+        memcpy(buf, text + pos, ll);
+        buf[ll] = 0;
+        if (memchr(text + pos, 0, ll)) {
+            s->r->parse_errors++;
+            diag(s, "NUL byte in line");
+        } else {
+            do_line(s, buf);
+        }
+        pos = e + 1;
+        if (s->exec && s->r->parse_errors) break;
+    }
+    free(buf);
+}
+
+int gic_trace_replay(const char *name, const char *text, size_t len, const gic_replay_opts_t *o,
+                     gic_replay_result_t *r)
+{
+    static const gic_replay_opts_t none;
+    if (!o) o = &none;
+    if (!r) return 2;
+    memset(r, 0, sizeof *r);
+    if (!name) name = "<trace>";
+    if (!text) len = 0;
+    rp_t s;
+    memset(&s, 0, sizeof s);
+    s.o = o;
+    s.r = r;
+    s.name = name;
+    /* Pass 1: syntax and configuration only. */
+    gic_config_default(&s.cfg);
+    walk(&s, text, len);
+    if (!s.header_seen && !r->parse_errors) {
+        s.line = 1;
+        diag(&s, "empty trace: missing 'gictlm-trace %d' header", GICTLM_TRACE_VERSION);
+        r->parse_errors++;
+    }
+    if (!r->parse_errors && !s.cfg_frozen) ensure_gic(&s); /* validate config of a trace without stimuli */
+    if (r->parse_errors || o->parse_only) return r->parse_errors ? 2 : 0;
+    /* Pass 2: run. */
+    rp_t s2;
+    memset(&s2, 0, sizeof s2);
+    s2.o = o;
+    s2.r = r;
+    s2.name = name;
+    s2.exec = true;
+    gic_config_default(&s2.cfg);
+    walk(&s2, text, len);
+    if (!s2.cfg_frozen) ensure_gic(&s2);
+    if (s2.g) {
+        r->end_time = gic_now(s2.g);
+        if (o->stats_json) gic_stats_write_json(s2.g, o->stats_json);
+        gic_destroy(s2.g);
+    }
+    if (s2.tl.oom) {
+        r->parse_errors++;
+        snprintf(r->message, sizeof r->message, "out of memory building the timeline");
+    }
+    r->timeline = s2.tl.p;
+    if (!r->timeline) r->timeline = calloc(1, 1);
+    r->timeline_len = s2.tl.p ? s2.tl.n : 0;
+    r->timeline_src = s2.src;
+    r->timeline_lines = s2.nsrc;
+    free(s2.msi);
+    if (r->parse_errors) return 2;
+    return r->expect_failures ? 1 : 0;
+}
+
+char *gic_trace_load(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    sbuf_t b = {0};
+    char chunk[65536];
+    size_t k;
+    while ((k = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        sb_grow(&b, k);
+        if (b.oom) break;
+        memcpy(b.p + b.n, chunk, k);
+        b.n += k;
+        b.p[b.n] = 0;
+    }
+    bool bad = ferror(f) || b.oom;
+    fclose(f);
+    if (bad) {
+        free(b.p);
+        return NULL;
+    }
+    if (!b.p) b.p = calloc(1, 1);
+    if (len) *len = b.n;
+    return b.p;
+}
+
+int gic_trace_replay_file(const char *path, const gic_replay_opts_t *o, gic_replay_result_t *r)
+{
+    size_t len = 0;
+    char *text = gic_trace_load(path, &len);
+    if (!text) {
+        memset(r, 0, sizeof *r);
+        snprintf(r->message, sizeof r->message, "%s: cannot read: %s", path, strerror(errno));
+        if (o && o->diag) fprintf(o->diag, "%s\n", r->message);
+        r->parse_errors = 1;
+        r->timeline = calloc(1, 1);
+        return 2;
+    }
+    int rc = gic_trace_replay(path, text, len, o, r);
+    free(text);
+    return rc;
+}
+
+void gic_replay_result_free(gic_replay_result_t *r)
+{
+    if (!r) return;
+    free(r->timeline);
+    free(r->timeline_src);
+    r->timeline = NULL;
+    r->timeline_src = NULL;
+}
+
+/* ---- timeline diff -------------------------------------------------------------- */
+typedef struct lines {
+    const char **s;
+    size_t *len;
+    size_t n;
+} lines_t;
+
+static bool split_lines(const char *t, size_t n, lines_t *l)
+{
+    size_t cnt = 0;
+    for (size_t i = 0; i < n; i++)
+        if (t[i] == '\n') cnt++;
+    if (n && t[n - 1] != '\n') cnt++;
+    l->s = malloc((cnt + 1) * sizeof *l->s);
+    l->len = malloc((cnt + 1) * sizeof *l->len);
+    l->n = 0;
+    if (!l->s || !l->len) return false;
+    size_t p = 0;
+    while (p < n) {
+        size_t e = p;
+        while (e < n && t[e] != '\n') e++;
+        size_t ll = e - p;
+        if (ll && t[p + ll - 1] == '\r') ll--;
+        l->s[l->n] = t + p;
+        l->len[l->n++] = ll;
+        p = e + 1;
+    }
+    return true;
+}
+
+static bool line_eq(const lines_t *a, size_t i, const lines_t *b, size_t j)
+{
+    return a->len[i] == b->len[j] && memcmp(a->s[i], b->s[j], a->len[i]) == 0;
+}
+
+/* ops: 0 = same, 1 = delete (golden only), 2 = insert (actual only) */
+typedef struct op {
+    uint8_t kind;
+    size_t i, j;
+} op_t;
+
+#define DIFF_CTX 2
+#define DIFF_MAX_HUNKS 20
+#define DIFF_MAX_CELLS 16000000u
+
+unsigned gic_trace_diff(const char *expected, size_t elen, const char *actual, size_t alen,
+                        const unsigned *actual_src, size_t n_src, const char *trace_name,
+                        const char *golden_name, FILE *out)
+{
+    lines_t a = {0}, b = {0};
+    unsigned hunks = 0;
+    op_t *ops = NULL;
+    uint32_t *dp = NULL;
+    if (!expected) elen = 0;
+    if (!actual) alen = 0;
+    if (!split_lines(expected, elen, &a) || !split_lines(actual, alen, &b)) {
+        hunks = 1;
+        if (out) fprintf(out, "out of memory comparing timelines\n");
+        goto done;
+    }
+    size_t pre = 0;
+    while (pre < a.n && pre < b.n && line_eq(&a, pre, &b, pre)) pre++;
+    size_t suf = 0;
+    while (suf < a.n - pre && suf < b.n - pre && line_eq(&a, a.n - 1 - suf, &b, b.n - 1 - suf)) suf++;
+    size_t na = a.n - pre - suf, nb = b.n - pre - suf;
+    if (na == 0 && nb == 0) goto done;
+    ops = malloc((a.n + b.n + 1) * sizeof *ops);
+    if (!ops) {
+        hunks = 1;
+        goto done;
+    }
+    size_t nops = 0;
+    for (size_t k = 0; k < pre; k++) ops[nops++] = (op_t){0, k, k};
+    if ((na + 1) * (nb + 1) <= DIFF_MAX_CELLS) dp = malloc((na + 1) * (nb + 1) * sizeof *dp);
+    if (dp) {
+        /* LCS of the middle: dp[i][j] = LCS of a[pre+i..] and b[pre+j..] */
+        size_t w = nb + 1;
+        for (size_t i = na + 1; i-- > 0;)
+            for (size_t j = nb + 1; j-- > 0;) {
+                if (i == na || j == nb) dp[i * w + j] = 0;
+                else if (line_eq(&a, pre + i, &b, pre + j)) dp[i * w + j] = dp[(i + 1) * w + j + 1] + 1;
+                else {
+                    uint32_t x = dp[(i + 1) * w + j], y = dp[i * w + j + 1];
+                    dp[i * w + j] = x > y ? x : y;
+                }
+            }
+        size_t i = 0, j = 0;
+        while (i < na || j < nb) {
+            if (i < na && j < nb && line_eq(&a, pre + i, &b, pre + j)) {
+                ops[nops++] = (op_t){0, pre + i, pre + j};
+                i++, j++;
+            } else if (j < nb && (i == na || dp[i * w + j + 1] >= dp[(i + 1) * w + j])) {
+                ops[nops++] = (op_t){2, pre + i, pre + j};
+                j++;
+            } else {
+                ops[nops++] = (op_t){1, pre + i, pre + j};
+                i++;
+            }
+        }
+    } else {
+        /* too large for an exact diff: one replaced block */
+        for (size_t i = 0; i < na; i++) ops[nops++] = (op_t){1, pre + i, pre};
+        for (size_t j = 0; j < nb; j++) ops[nops++] = (op_t){2, pre + na, pre + j};
+    }
+    for (size_t k = 0; k < suf; k++) ops[nops++] = (op_t){0, pre + na + k, pre + nb + k};
+
+    if (out)
+        fprintf(out, "--- %s (golden)\n+++ %s (replay of %s)\n", golden_name ? golden_name : "golden",
+                "timeline", trace_name ? trace_name : "trace");
+    size_t k = 0;
+    while (k < nops) {
+        if (ops[k].kind == 0) {
+            k++;
+            continue;
+        }
+        /* hunk: from k - ctx to the end of the change run + ctx, merging close runs */
+        size_t start = k >= DIFF_CTX ? k - DIFF_CTX : 0;
+        size_t end = k;
+        while (end < nops) {
+            if (ops[end].kind != 0) {
+                end++;
+                continue;
+            }
+            size_t same = 0;
+            while (end + same < nops && ops[end + same].kind == 0) same++;
+            if (end + same < nops && same <= 2 * DIFF_CTX) {
+                end += same;
+                continue;
+            }
+            end = end + (same < DIFF_CTX ? same : DIFF_CTX);
+            break;
+        }
+        if (end > nops) end = nops;
+        hunks++;
+        if (out && hunks <= DIFF_MAX_HUNKS) {
+            size_t first_change = k;
+            size_t aj = ops[first_change].j;
+            unsigned tl = 0;
+            if (actual_src && n_src) tl = actual_src[aj < n_src ? aj : n_src - 1];
+            else if (actual_src == NULL) tl = 0;
+            fprintf(out, "@@ golden line %zu, replay line %zu", ops[start].i + 1, ops[start].j + 1);
+            if (tl) fprintf(out, " (%s:%u) @@\n", trace_name ? trace_name : "trace", tl);
+            else fprintf(out, " @@\n");
+            for (size_t q = start; q < end; q++) {
+                const op_t *p = &ops[q];
+                if (p->kind == 0) fprintf(out, " %.*s\n", (int)a.len[p->i], a.s[p->i]);
+                else if (p->kind == 1) fprintf(out, "-%.*s\n", (int)a.len[p->i], a.s[p->i]);
+                else fprintf(out, "+%.*s\n", (int)b.len[p->j], b.s[p->j]);
+            }
+        }
+        k = end;
+    }
+    if (out && hunks > DIFF_MAX_HUNKS) fprintf(out, "... %u more differing hunks\n", hunks - DIFF_MAX_HUNKS);
+done:
+    free(dp);
+    free(ops);
+    free(a.s);
+    free(a.len);
+    free(b.s);
+    free(b.len);
+    return hunks;
+}
