@@ -7,6 +7,7 @@
 #include "../model/its.h"
 #include "../model/mem.h"
 #include "../model/redist.h"
+#include "trace_internal.h"
 
 #include <string.h>
 
@@ -41,11 +42,19 @@ gic_t *gic_create(const gic_config_t *cfg, const gic_callbacks_t *cb, const gic_
     return gic_core_create(cfg, cb, mem, err, errlen);
 }
 
-void gic_destroy(gic_t *g) { gic_core_destroy(g); }
+void gic_destroy(gic_t *g)
+{
+    if (g && g->rec) gic_rec_free(g);
+    gic_core_destroy(g);
+}
 const gic_config_t *gic_get_config(const gic_t *g) { return &g->cfg; }
 gic_time_t gic_now(const gic_t *g) { return g->now; }
 bool gic_next_event_time(const gic_t *g, gic_time_t *t) { return evq_peek(&g->evq, t); }
-void gic_run_until(gic_t *g, gic_time_t t) { gic_core_run_until(g, t); }
+void gic_run_until(gic_t *g, gic_time_t t)
+{
+    if (g->rec) gic_rec_run(g, t);
+    gic_core_run_until(g, t);
+}
 
 /* Bring the model to time t before applying an input at t. */
 static void advance(gic_t *g, gic_time_t t)
@@ -124,12 +133,15 @@ static gic_status_t mmio(gic_t *g, gic_time_t t, gic_frame_t frame, uint32_t ind
 gic_status_t gic_mmio_read(gic_t *g, gic_time_t t, gic_frame_t frame, uint32_t index,
                            uint64_t offset, uint32_t size, uint64_t *val)
 {
-    return mmio(g, t, frame, index, offset, size, false, val);
+    gic_status_t st = mmio(g, t, frame, index, offset, size, false, val);
+    if (g && g->rec && val) gic_rec_mmio(g, t, frame, index, offset, size, false, *val, st);
+    return st;
 }
 
 gic_status_t gic_mmio_write(gic_t *g, gic_time_t t, gic_frame_t frame, uint32_t index,
                             uint64_t offset, uint32_t size, uint64_t val)
 {
+    if (g && g->rec) gic_rec_mmio(g, t, frame, index, offset, size, true, val, GIC_OK);
     return mmio(g, t, frame, index, offset, size, true, &val);
 }
 
@@ -170,6 +182,7 @@ const char *gic_reg_name(const gic_t *g, gic_frame_t frame, uint64_t offset)
 gic_status_t gic_msi(gic_t *g, gic_time_t t, uint32_t its, uint32_t devid, uint32_t eventid)
 {
     if (!g) return GIC_ERR_ARG;
+    if (g->rec) gic_rec_msi(g, t, its, devid, eventid);
     advance(g, t);
     if (its >= g->cfg.num_its) {
         gic_error(g, "msi_bad_its", "api", "MSI to ITS %u: no such ITS", its);
@@ -182,6 +195,7 @@ gic_status_t gic_msi(gic_t *g, gic_time_t t, uint32_t its, uint32_t devid, uint3
 gic_status_t gic_set_spi(gic_t *g, gic_time_t t, uint32_t intid, bool level)
 {
     if (!g) return GIC_ERR_ARG;
+    if (g->rec) gic_rec_spi(g, t, intid, level);
     advance(g, t);
     if (intid < 32 || intid >= 32 + g->cfg.num_spis) {
         gic_error(g, "bad_spi", "api", "SPI line %u out of range", intid);
@@ -194,6 +208,7 @@ gic_status_t gic_set_spi(gic_t *g, gic_time_t t, uint32_t intid, bool level)
 gic_status_t gic_set_ppi(gic_t *g, gic_time_t t, uint32_t cpu, uint32_t intid, bool level)
 {
     if (!g) return GIC_ERR_ARG;
+    if (g->rec) gic_rec_ppi(g, t, cpu, intid, level);
     advance(g, t);
     if (cpu >= g->cfg.num_cpus || intid < 16 || intid >= 32) {
         gic_error(g, "bad_ppi", "api", "PPI line %u on CPU %u out of range", intid, cpu);
@@ -231,8 +246,8 @@ gic_sysreg_t gic_sysreg_by_name(const char *name)
     return GIC_SYSREG_COUNT;
 }
 
-gic_status_t gic_sysreg_read(gic_t *g, gic_time_t t, uint32_t cpu, gic_sysreg_t reg,
-                             uint64_t *val)
+static gic_status_t sysreg_read(gic_t *g, gic_time_t t, uint32_t cpu, gic_sysreg_t reg,
+                               uint64_t *val)
 {
     if (!g || !val) return GIC_ERR_ARG;
     *val = 0;
@@ -245,10 +260,19 @@ gic_status_t gic_sysreg_read(gic_t *g, gic_time_t t, uint32_t cpu, gic_sysreg_t 
     return cpuif_sysreg_read(g, cpu, reg, val);
 }
 
+gic_status_t gic_sysreg_read(gic_t *g, gic_time_t t, uint32_t cpu, gic_sysreg_t reg,
+                             uint64_t *val)
+{
+    gic_status_t st = sysreg_read(g, t, cpu, reg, val);
+    if (g && val && g->rec) gic_rec_sysreg(g, t, cpu, reg, false, *val, st);
+    return st;
+}
+
 gic_status_t gic_sysreg_write(gic_t *g, gic_time_t t, uint32_t cpu, gic_sysreg_t reg,
                               uint64_t val)
 {
     if (!g) return GIC_ERR_ARG;
+    if (g->rec) gic_rec_sysreg(g, t, cpu, reg, true, val, GIC_OK);
     advance(g, t);
     if (cpu >= g->cfg.num_cpus || (unsigned)reg >= GIC_SYSREG_COUNT) {
         gic_error(g, "sysreg_bad_arg", "api", "sysreg write %u on CPU %u: bad argument",
@@ -261,6 +285,7 @@ gic_status_t gic_sysreg_write(gic_t *g, gic_time_t t, uint32_t cpu, gic_sysreg_t
 gic_status_t gic_mem_write(gic_t *g, uint64_t addr, const void *buf, size_t len)
 {
     if (!g || (!buf && len)) return GIC_ERR_ARG;
+    if (g->rec) gic_rec_mem_write(g, addr, buf, len);
     return mem_sw_access(g, true, addr, (void *)buf, len);
 }
 
@@ -289,7 +314,11 @@ bool gic_stat_hist(const gic_t *g, const char *name, gic_hist_summary_t *out)
     return true;
 }
 
-void gic_stats_reset(gic_t *g) { stats_reset_all(&g->stats); }
+void gic_stats_reset(gic_t *g)
+{
+    if (g->rec) gic_rec_stats_reset(g);
+    stats_reset_all(&g->stats);
+}
 
 const char *gic_stat_name(const gic_t *g, int kind, size_t i)
 {

@@ -152,6 +152,7 @@ struct gic {
     struct gic_mem *mem;
 
     uint64_t *cnt_errors; /* "errors.total" */
+    struct gic_recorder *rec; /* trace recorder (capi/trace_record.c) or NULL */
 };
 
 /* Cycles -> picoseconds */
