@@ -3,6 +3,30 @@
 #define GIC_DIST_H
 #include "gic_internal.h"
 
+/* Per-interrupt state shared by the distributor (SPIs) and the
+ * redistributors (SGIs, PPIs). See docs/interrupt-delivery.md. */
+typedef struct gic_irq {
+    gic_time_t t_pend; /* start of the current pending episode (latency reference) */
+    gic_time_t t_vis;  /* time from which the CPU interface sees it */
+    uint8_t prio;      /* masked to the implemented priority bits */
+    uint8_t group;     /* 0 or 1 (GICD_IGROUPR / GICR_IGROUPR0) */
+    bool enabled;
+    bool edge;         /* GICD_ICFGR / GICR_ICFGR: 1 = edge-triggered */
+    bool active;
+    bool latch;        /* edge latch or software pending (ISPENDR, SETSPI on edge) */
+    bool line;         /* wire level */
+    bool msg;          /* level set by GICD_SETSPI_NSR on a level-sensitive SPI */
+    bool repend;       /* still pending at acknowledge: new episode starts at deactivation */
+} gic_irq_t;
+
+/* Pending state (IHI0069 "Interrupt handling state machine"): an edge
+ * interrupt is pending while its latch is set; a level interrupt while its
+ * line is asserted or software set it pending. */
+static inline bool gic_irq_pending(const gic_irq_t *s)
+{
+    return s->latch || (!s->edge && (s->line || s->msg));
+}
+
 struct gic_dist *dist_create(gic_t *g);
 void dist_destroy(struct gic_dist *d);
 extern const gic_regmap_t dist_regmap; /* blk = g->dist */
@@ -28,4 +52,12 @@ uint8_t dist_priority(const gic_t *g, uint32_t intid);
 unsigned dist_group(const gic_t *g, uint32_t intid);
 /* A CPU's participation changed (IGRPEN, WAKER, DPG): re-target 1-of-N SPIs. */
 void dist_cpu_changed(gic_t *g, uint32_t cpu);
+
+/* Start of the current pending episode of an SPI (for latency statistics). */
+gic_time_t dist_pending_time(const gic_t *g, uint32_t intid);
+/* true if intid is an implemented SPI */
+bool dist_spi_valid(const gic_t *g, uint32_t intid);
+/* CoreSight ID register k (0..3 PIDR4..7, 4..7 PIDR0..3, 8..11 CIDR0..3),
+ * shared by the GICD and GICR frames. */
+uint8_t gic_id_reg(const gic_t *g, unsigned k);
 #endif

@@ -1,20 +1,438 @@
-/* SCAFFOLD: replaced by the redistributor implementation. */
+/* Redistributors (GICR_*): RD_base control registers, SGI_base frame with
+ * the SGI (INTID 0-15) and PPI (INTID 16-31) state of each CPU, GICR_WAKER
+ * power handshake. LPI registers of RD_base are forwarded to lpi.c.
+ * Single security state (GICD_CTLR.DS = 1): IGRPMODR0/NSACR are RAZ/WI. */
 #include "redist.h"
+
+#include "cpuif.h"
+#include "dist.h"
+#include "lpi.h"
+
 #include <stdlib.h>
-struct gic_redist { int dummy; };
-static const gic_reg_t rd[] = { {0x0, 1, 4, 0, "GICR_CTLR", 0, NULL, NULL} };
-static const gic_reg_t sgi[] = { {0x80, 1, 4, 0, "GICR_IGROUPR0", 0, NULL, NULL} };
-const gic_regmap_t redist_rd_regmap = {"GICR_RD", rd, 1, 0x10000};
-const gic_regmap_t redist_sgi_regmap = {"GICR_SGI", sgi, 1, 0x10000};
-struct gic_redist *redist_create(gic_t *g) { return calloc(g->cfg.num_cpus, sizeof(struct gic_redist)); }
+#include <string.h>
+
+#define GICTLM_IIDR 0x47000000u
+#define WAKER_PSLEEP 0x2u
+#define WAKER_CASLEEP 0x4u
+#define CTLR_DPG0 (1u << 24)
+#define CTLR_DPG1NS (1u << 25)
+
+struct gic_redist {
+    uint32_t cpu;
+    uint32_t dpg;    /* GICR_CTLR.DPG0 | DPG1NS (DPG1S is RAZ/WI with DS = 1) */
+    bool asleep;     /* GICR_WAKER.ProcessorSleep */
+    gic_time_t t_fwd; /* forwarding to the CPU interface resumes (after wake-up) */
+    gic_irq_t irq[32];
+};
+
+static struct gic_redist *rd_of(const gic_t *g, uint32_t cpu) { return &g->redist[cpu]; }
+
+struct gic_redist *redist_create(gic_t *g)
+{
+    struct gic_redist *r = calloc(g->cfg.num_cpus, sizeof(*r));
+    if (!r) return NULL;
+    for (uint32_t c = 0; c < g->cfg.num_cpus; c++) {
+        r[c].cpu = c;
+        /* Reset: ProcessorSleep = 1, ChildrenAsleep = 1 (as on hardware). */
+        r[c].asleep = true;
+        for (unsigned i = 0; i < 16; i++) r[c].irq[i].edge = true; /* SGIs are edge-triggered */
+    }
+    return r;
+}
+
 void redist_destroy(gic_t *g, struct gic_redist *r) { (void)g; free(r); }
 void *redist_blk(gic_t *g, uint32_t cpu) { return &g->redist[cpu]; }
-void redist_set_ppi_line(gic_t *g, uint32_t cpu, uint32_t intid, bool level) { (void)g; (void)cpu; (void)intid; (void)level; }
-void redist_sgi_arrive(gic_t *g, uint32_t t, uint32_t intid, unsigned group) { (void)g; (void)t; (void)intid; (void)group; }
-void redist_hppi(gic_t *g, uint32_t cpu, gic_cand_t *out) { (void)g; (void)cpu; cand_none(out); }
-gic_time_t redist_ack(gic_t *g, uint32_t cpu, uint32_t intid) { (void)g; (void)cpu; (void)intid; return 0; }
-bool redist_deactivate(gic_t *g, uint32_t cpu, uint32_t intid) { (void)g; (void)cpu; (void)intid; return false; }
-uint8_t redist_priority(const gic_t *g, uint32_t cpu, uint32_t intid) { (void)g; (void)cpu; (void)intid; return 0; }
-unsigned redist_group(const gic_t *g, uint32_t cpu, uint32_t intid) { (void)g; (void)cpu; (void)intid; return 1; }
-bool redist_asleep(const gic_t *g, uint32_t cpu) { (void)g; (void)cpu; return false; }
-bool redist_dpg(const gic_t *g, uint32_t cpu, unsigned group) { (void)g; (void)cpu; (void)group; return false; }
+
+bool redist_asleep(const gic_t *g, uint32_t cpu) { return rd_of(g, cpu)->asleep; }
+
+gic_time_t redist_forward_from(const gic_t *g, uint32_t cpu) { return rd_of(g, cpu)->t_fwd; }
+
+bool redist_dpg(const gic_t *g, uint32_t cpu, unsigned group)
+{
+    return (rd_of(g, cpu)->dpg & (group ? CTLR_DPG1NS : CTLR_DPG0)) != 0;
+}
+
+static uint64_t lat_local(const gic_t *g) /* redistributor -> CPU pin, cycles */
+{
+    return (uint64_t)g->cfg.lat_redist_to_cpu + g->cfg.lat_cpu_signal;
+}
+
+/* Apply the consequences of a state change of irq intid of cpu. */
+static void irq_changed(gic_t *g, uint32_t cpu, uint32_t intid, bool was, gic_time_t t_src,
+                        gic_time_t t_vis)
+{
+    gic_irq_t *s = &rd_of(g, cpu)->irq[intid];
+    bool now_p = gic_irq_pending(s);
+    if (now_p && !was) {
+        s->t_pend = t_src;
+        s->t_vis = t_vis;
+        s->repend = false;
+        gic_cpu_update_at(g, cpu, t_vis);
+    } else if (!now_p && was) {
+        cpuif_update(g, cpu);
+    }
+}
+
+void redist_set_ppi_line(gic_t *g, uint32_t cpu, uint32_t intid, bool level)
+{
+    if (cpu >= g->cfg.num_cpus || intid < 16 || intid >= 32) return;
+    gic_irq_t *s = &rd_of(g, cpu)->irq[intid];
+    bool was = gic_irq_pending(s);
+    if (s->edge && level && !s->line) s->latch = true; /* rising edge */
+    s->line = level;
+    irq_changed(g, cpu, intid, was, g->now,
+                g->now + gic_cycles(g, (uint64_t)g->cfg.lat_spi_input + lat_local(g)));
+}
+
+/* SGI forwarding with GICD_CTLR.DS = 1 (IHI0069 "Forwarding an SGI to a
+ * target PE"): ICC_SGI0R_EL1 and ICC_ASGI1R_EL1 (no other Security state
+ * exists) only set SGIs configured as Group 0 at the target; ICC_SGI1R_EL1
+ * sets the SGI whatever group the target configured. Otherwise the SGI is
+ * not forwarded (counted as errors.sgi_group_mismatch). */
+static void sgi_arrive(gic_t *g, uint32_t target, uint32_t intid, unsigned group, gic_time_t t_src)
+{
+    if (target >= g->cfg.num_cpus || intid >= 16) return;
+    gic_irq_t *s = &rd_of(g, target)->irq[intid];
+    if (group == 0 && s->group != 0) {
+        gic_error(g, "sgi_group_mismatch", "GICR",
+                  "SGI %u from ICC_SGI0R/ASGI1R to CPU %u, configured as Group 1: not forwarded",
+                  intid, target);
+        return;
+    }
+    bool was = gic_irq_pending(s);
+    s->latch = true;
+    irq_changed(g, target, intid, was, t_src, g->now + gic_cycles(g, lat_local(g)));
+}
+
+void redist_sgi_arrive(gic_t *g, uint32_t target, uint32_t intid, unsigned group)
+{
+    sgi_arrive(g, target, intid, group, g->now);
+}
+
+static void ev_sgi(gic_t *g, const gic_event_t *ev)
+{
+    sgi_arrive(g, ev->a, ev->b & 0xff, (unsigned)(ev->b >> 8), ev->c);
+}
+
+void redist_sgi_send(gic_t *g, uint32_t target, uint32_t intid, unsigned group)
+{
+    gic_schedule(g, g->now + gic_cycles(g, g->cfg.lat_sgi), ev_sgi, target,
+                 (intid & 0xff) | (group << 8), g->now, 0);
+}
+
+void redist_hppi(gic_t *g, uint32_t cpu, gic_cand_t *out)
+{
+    cand_none(out);
+    const struct gic_redist *r = rd_of(g, cpu);
+    bool en[2] = {dist_group_enabled(g, 0) && cpuif_group_enabled(g, cpu, 0),
+                  dist_group_enabled(g, 1) && cpuif_group_enabled(g, cpu, 1)};
+    if (!en[0] && !en[1]) return;
+    for (uint32_t i = 0; i < 32; i++) {
+        const gic_irq_t *s = &r->irq[i];
+        if (!s->enabled || s->active || !en[s->group] || !gic_irq_pending(s) || s->t_vis > g->now)
+            continue;
+        gic_cand_t c = {i, s->prio, s->group};
+        if (cand_better(&c, out)) *out = c;
+    }
+}
+
+gic_time_t redist_pending_time(const gic_t *g, uint32_t cpu, uint32_t intid)
+{
+    return intid < 32 ? rd_of(g, cpu)->irq[intid].t_pend : g->now;
+}
+
+gic_time_t redist_ack(gic_t *g, uint32_t cpu, uint32_t intid)
+{
+    if (intid >= 32) return g->now;
+    gic_irq_t *s = &rd_of(g, cpu)->irq[intid];
+    gic_time_t t = s->t_pend;
+    s->active = true;
+    s->latch = false;
+    s->repend = gic_irq_pending(s); /* level PPI still asserted: active and pending */
+    return t;
+}
+
+static bool deactivate(gic_t *g, uint32_t cpu, uint32_t intid)
+{
+    gic_irq_t *s = &rd_of(g, cpu)->irq[intid];
+    if (!s->active) return false;
+    s->active = false;
+    if (intid >= 16) {
+        gic_output_t o;
+        memset(&o, 0, sizeof(o));
+        o.kind = GIC_OUT_DEACTIVATE;
+        o.time = g->now;
+        o.intid = intid;
+        o.cpu = cpu;
+        gic_emit(g, &o);
+    }
+    if (gic_irq_pending(s)) {
+        if (s->repend) s->t_pend = g->now;
+        gic_time_t tv = g->now + gic_cycles(g, lat_local(g));
+        if (s->t_vis < tv) s->t_vis = tv;
+        gic_cpu_update_at(g, cpu, s->t_vis);
+    }
+    s->repend = false;
+    return true;
+}
+
+bool redist_deactivate(gic_t *g, uint32_t cpu, uint32_t intid)
+{
+    if (intid >= 32) return false;
+    return deactivate(g, cpu, intid);
+}
+
+uint8_t redist_priority(const gic_t *g, uint32_t cpu, uint32_t intid)
+{
+    return intid < 32 ? rd_of(g, cpu)->irq[intid].prio : 0xff;
+}
+
+unsigned redist_group(const gic_t *g, uint32_t cpu, uint32_t intid)
+{
+    return intid < 32 ? rd_of(g, cpu)->irq[intid].group : 1;
+}
+
+/* ---- RD_base registers -------------------------------------------------- */
+
+#define BLK(b) ((struct gic_redist *)(b))
+
+static uint64_t rd_ctlr(gic_t *g, void *b, unsigned n)
+{
+    (void)n;
+    struct gic_redist *r = BLK(b);
+    /* EnableLPIs and RWP come from the LPI block; UWP (bit 31) reads 0. */
+    return (lpi_ctlr_bits(g, r->cpu) & 0x9u) | r->dpg;
+}
+
+static void wr_ctlr(gic_t *g, void *b, unsigned n, uint64_t v, uint64_t m)
+{
+    struct gic_redist *r = BLK(b);
+    uint64_t nv = (rd_ctlr(g, b, n) & ~m) | (v & m);
+    lpi_ctlr_write(g, r->cpu, nv);
+    uint32_t dpg = (uint32_t)nv & (CTLR_DPG0 | CTLR_DPG1NS);
+    if (dpg != r->dpg) {
+        r->dpg = dpg;
+        dist_cpu_changed(g, r->cpu);
+        cpuif_update(g, r->cpu);
+    }
+}
+
+static uint64_t rd_iidr(gic_t *g, void *b, unsigned n) { (void)g; (void)b; (void)n; return GICTLM_IIDR; }
+
+static uint64_t rd_typer(gic_t *g, void *b, unsigned n)
+{
+    (void)n;
+    uint32_t cpu = BLK(b)->cpu;
+    uint64_t v = (uint64_t)(g->cfg.lpi_id_bits != 0) /* PLPIS */ | (1ull << 3) /* DirectLPI */ |
+                 (1ull << 5) /* DPGS */ | ((uint64_t)(cpu & 0xffff) << 8) /* Processor_Number */;
+    if (cpu == g->cfg.num_cpus - 1) v |= 1ull << 4; /* Last */
+    v |= (uint64_t)gic_cpu_affinity(g, cpu) << 32;
+    return v;
+}
+
+static uint64_t rd_waker(gic_t *g, void *b, unsigned n)
+{
+    (void)g; (void)n;
+    /* ChildrenAsleep mirrors ProcessorSleep: the model has no wake-up delay. */
+    return BLK(b)->asleep ? (WAKER_PSLEEP | WAKER_CASLEEP) : 0;
+}
+
+static void wr_waker(gic_t *g, void *b, unsigned n, uint64_t v, uint64_t m)
+{
+    struct gic_redist *r = BLK(b);
+    uint64_t nv = (rd_waker(g, b, n) & ~m) | (v & m);
+    bool sleep = (nv & WAKER_PSLEEP) != 0;
+    if (sleep == r->asleep) return;
+    r->asleep = sleep;
+    if (!sleep) {
+        /* Waking up: everything held for this CPU is forwarded from now. */
+        r->t_fwd = g->now + gic_cycles(g, lat_local(g));
+        gic_cpu_update_at(g, r->cpu, r->t_fwd);
+    }
+    dist_cpu_changed(g, r->cpu);
+    cpuif_update(g, r->cpu);
+}
+
+#define LPI_FWD(name, off)                                                                         \
+    static uint64_t rd_##name(gic_t *g, void *b, unsigned n)                                        \
+    {                                                                                              \
+        (void)n;                                                                                   \
+        return lpi_reg_read(g, BLK(b)->cpu, off);                                                  \
+    }                                                                                              \
+    static void wr_##name(gic_t *g, void *b, unsigned n, uint64_t v, uint64_t m)                    \
+    {                                                                                              \
+        (void)n;                                                                                   \
+        lpi_reg_write(g, BLK(b)->cpu, off, v, m);                                                  \
+    }
+LPI_FWD(setlpir, 0x40)
+LPI_FWD(clrlpir, 0x48)
+LPI_FWD(propbaser, 0x70)
+LPI_FWD(pendbaser, 0x78)
+LPI_FWD(invlpir, 0xa0)
+LPI_FWD(invallr, 0xb0)
+LPI_FWD(syncr, 0xc0)
+
+#define ID_FN(k) \
+    static uint64_t rd_id##k(gic_t *g, void *b, unsigned n) { (void)b; (void)n; return gic_id_reg(g, k); }
+ID_FN(0) ID_FN(1) ID_FN(2) ID_FN(3) ID_FN(4) ID_FN(5) ID_FN(6) ID_FN(7) ID_FN(8) ID_FN(9) ID_FN(10) ID_FN(11)
+
+#define R(off, cnt, w, fl, nm, rs, rd, wr) {off, cnt, w, fl, nm, rs, rd, wr}
+static const gic_reg_t rd_regs[] = {
+    R(0x0000, 1, 4, 0, "GICR_CTLR", 0, rd_ctlr, wr_ctlr),
+    R(0x0004, 1, 4, REG_F_RO, "GICR_IIDR", GICTLM_IIDR, rd_iidr, NULL),
+    R(0x0008, 1, 8, REG_F_RO, "GICR_TYPER", 0, rd_typer, NULL),
+    R(0x0010, 1, 4, 0, "GICR_STATUSR", 0, NULL, NULL),
+    R(0x0014, 1, 4, 0, "GICR_WAKER", 0x6, rd_waker, wr_waker),
+    R(0x0040, 1, 8, REG_F_WO, "GICR_SETLPIR", 0, rd_setlpir, wr_setlpir),
+    R(0x0048, 1, 8, REG_F_WO, "GICR_CLRLPIR", 0, rd_clrlpir, wr_clrlpir),
+    R(0x0070, 1, 8, 0, "GICR_PROPBASER", 0, rd_propbaser, wr_propbaser),
+    R(0x0078, 1, 8, 0, "GICR_PENDBASER", 0, rd_pendbaser, wr_pendbaser),
+    R(0x00a0, 1, 8, REG_F_WO, "GICR_INVLPIR", 0, rd_invlpir, wr_invlpir),
+    R(0x00b0, 1, 8, REG_F_WO, "GICR_INVALLR", 0, rd_invallr, wr_invallr),
+    R(0x00c0, 1, 4, REG_F_RO, "GICR_SYNCR", 0, rd_syncr, wr_syncr),
+    R(0xffd0, 1, 4, REG_F_RO, "GICR_PIDR4", 0x04, rd_id0, NULL),
+    R(0xffd4, 1, 4, REG_F_RO, "GICR_PIDR5", 0, rd_id1, NULL),
+    R(0xffd8, 1, 4, REG_F_RO, "GICR_PIDR6", 0, rd_id2, NULL),
+    R(0xffdc, 1, 4, REG_F_RO, "GICR_PIDR7", 0, rd_id3, NULL),
+    R(0xffe0, 1, 4, REG_F_RO, "GICR_PIDR0", 0x00, rd_id4, NULL),
+    R(0xffe4, 1, 4, REG_F_RO, "GICR_PIDR1", 0xb0, rd_id5, NULL),
+    R(0xffe8, 1, 4, REG_F_RO, "GICR_PIDR2", 0x3b, rd_id6, NULL),
+    R(0xffec, 1, 4, REG_F_RO, "GICR_PIDR3", 0, rd_id7, NULL),
+    R(0xfff0, 1, 4, REG_F_RO, "GICR_CIDR0", 0x0d, rd_id8, NULL),
+    R(0xfff4, 1, 4, REG_F_RO, "GICR_CIDR1", 0xf0, rd_id9, NULL),
+    R(0xfff8, 1, 4, REG_F_RO, "GICR_CIDR2", 0x05, rd_id10, NULL),
+    R(0xfffc, 1, 4, REG_F_RO, "GICR_CIDR3", 0xb1, rd_id11, NULL),
+};
+const gic_regmap_t redist_rd_regmap = {"GICR_RD", rd_regs, sizeof(rd_regs) / sizeof(rd_regs[0]),
+                                       0x10000};
+
+/* ---- SGI_base registers ----------------------------------------------- */
+
+typedef enum { F_GROUP, F_ENABLE, F_PEND, F_ACTIVE } bitfield_t;
+
+static uint64_t rd_bits(void *b, bitfield_t f)
+{
+    const struct gic_redist *r = BLK(b);
+    uint32_t v = 0;
+    for (unsigned i = 0; i < 32; i++) {
+        const gic_irq_t *s = &r->irq[i];
+        bool on = f == F_GROUP ? s->group : f == F_ENABLE ? s->enabled
+                : f == F_PEND ? gic_irq_pending(s) : s->active;
+        if (on) v |= 1u << i;
+    }
+    return v;
+}
+
+static uint64_t rd_igroupr(gic_t *g, void *b, unsigned n) { (void)g; (void)n; return rd_bits(b, F_GROUP); }
+static uint64_t rd_enabler(gic_t *g, void *b, unsigned n) { (void)g; (void)n; return rd_bits(b, F_ENABLE); }
+static uint64_t rd_pendr(gic_t *g, void *b, unsigned n) { (void)g; (void)n; return rd_bits(b, F_PEND); }
+static uint64_t rd_activer(gic_t *g, void *b, unsigned n) { (void)g; (void)n; return rd_bits(b, F_ACTIVE); }
+
+static void wr_igroupr(gic_t *g, void *b, unsigned n, uint64_t v, uint64_t m)
+{
+    (void)n;
+    struct gic_redist *r = BLK(b);
+    for (unsigned i = 0; i < 32; i++)
+        if (m >> i & 1) r->irq[i].group = (uint8_t)(v >> i & 1);
+    cpuif_update(g, r->cpu);
+}
+
+static void wr_set_clear(gic_t *g, void *b, uint64_t v, uint64_t m, bitfield_t f, bool set)
+{
+    struct gic_redist *r = BLK(b);
+    uint32_t bits = (uint32_t)(v & m);
+    while (bits) {
+        unsigned i = (unsigned)__builtin_ctz(bits);
+        bits &= bits - 1;
+        gic_irq_t *s = &r->irq[i];
+        bool was = gic_irq_pending(s);
+        switch (f) {
+        case F_ENABLE:
+            if (set && !s->enabled && was) {
+                gic_time_t tv = g->now + gic_cycles(g, lat_local(g));
+                if (s->t_vis < tv) s->t_vis = tv;
+                gic_cpu_update_at(g, r->cpu, s->t_vis);
+            }
+            s->enabled = set;
+            break;
+        case F_PEND:
+            s->latch = set;
+            irq_changed(g, r->cpu, i, was, g->now, g->now + gic_cycles(g, lat_local(g)));
+            break;
+        case F_ACTIVE:
+            if (set) s->active = true;
+            else deactivate(g, r->cpu, i);
+            break;
+        case F_GROUP: break;
+        }
+    }
+    cpuif_update(g, r->cpu);
+}
+
+static void wr_isenabler(gic_t *g, void *b, unsigned n, uint64_t v, uint64_t m) { (void)n; wr_set_clear(g, b, v, m, F_ENABLE, true); }
+static void wr_icenabler(gic_t *g, void *b, unsigned n, uint64_t v, uint64_t m) { (void)n; wr_set_clear(g, b, v, m, F_ENABLE, false); }
+static void wr_ispendr(gic_t *g, void *b, unsigned n, uint64_t v, uint64_t m) { (void)n; wr_set_clear(g, b, v, m, F_PEND, true); }
+static void wr_icpendr(gic_t *g, void *b, unsigned n, uint64_t v, uint64_t m) { (void)n; wr_set_clear(g, b, v, m, F_PEND, false); }
+static void wr_isactiver(gic_t *g, void *b, unsigned n, uint64_t v, uint64_t m) { (void)n; wr_set_clear(g, b, v, m, F_ACTIVE, true); }
+static void wr_icactiver(gic_t *g, void *b, unsigned n, uint64_t v, uint64_t m) { (void)n; wr_set_clear(g, b, v, m, F_ACTIVE, false); }
+
+static uint64_t rd_ipriorityr(gic_t *g, void *b, unsigned n)
+{
+    (void)g;
+    const struct gic_redist *r = BLK(b);
+    uint32_t v = 0;
+    for (unsigned i = 0; i < 4; i++) v |= (uint32_t)r->irq[n * 4 + i].prio << (8 * i);
+    return v;
+}
+
+static void wr_ipriorityr(gic_t *g, void *b, unsigned n, uint64_t v, uint64_t m)
+{
+    struct gic_redist *r = BLK(b);
+    for (unsigned i = 0; i < 4; i++)
+        if ((m >> (8 * i)) & 0xff) r->irq[n * 4 + i].prio = (uint8_t)(v >> (8 * i)) & gic_prio_mask(g);
+    cpuif_update(g, r->cpu);
+}
+
+/* GICR_ICFGR0: SGIs are always edge-triggered (RAO/WI Int_config fields). */
+static uint64_t rd_icfgr0(gic_t *g, void *b, unsigned n) { (void)g; (void)b; (void)n; return 0xaaaaaaaau; }
+
+/* GICR_ICFGR1: PPIs 16..31, bit 2k+1 = 1 edge-triggered. */
+static uint64_t rd_icfgr1(gic_t *g, void *b, unsigned n)
+{
+    (void)g; (void)n;
+    const struct gic_redist *r = BLK(b);
+    uint32_t v = 0;
+    for (unsigned i = 0; i < 16; i++)
+        if (r->irq[16 + i].edge) v |= 2u << (2 * i);
+    return v;
+}
+
+static void wr_icfgr1(gic_t *g, void *b, unsigned n, uint64_t v, uint64_t m)
+{
+    (void)n;
+    struct gic_redist *r = BLK(b);
+    for (unsigned i = 0; i < 16; i++) {
+        if (!((m >> (2 * i + 1)) & 1)) continue;
+        gic_irq_t *s = &r->irq[16 + i];
+        bool was = gic_irq_pending(s);
+        s->edge = (v >> (2 * i + 1)) & 1;
+        irq_changed(g, r->cpu, 16 + i, was, g->now, g->now + gic_cycles(g, lat_local(g)));
+    }
+}
+
+static const gic_reg_t sgi_regs[] = {
+    R(0x0080, 1, 4, 0, "GICR_IGROUPR0", 0, rd_igroupr, wr_igroupr),
+    R(0x0100, 1, 4, 0, "GICR_ISENABLER0", 0, rd_enabler, wr_isenabler),
+    R(0x0180, 1, 4, 0, "GICR_ICENABLER0", 0, rd_enabler, wr_icenabler),
+    R(0x0200, 1, 4, 0, "GICR_ISPENDR0", 0, rd_pendr, wr_ispendr),
+    R(0x0280, 1, 4, 0, "GICR_ICPENDR0", 0, rd_pendr, wr_icpendr),
+    R(0x0300, 1, 4, 0, "GICR_ISACTIVER0", 0, rd_activer, wr_isactiver),
+    R(0x0380, 1, 4, 0, "GICR_ICACTIVER0", 0, rd_activer, wr_icactiver),
+    R(0x0400, 8, 4, REG_F_BYTE, "GICR_IPRIORITYR", 0, rd_ipriorityr, wr_ipriorityr),
+    R(0x0c00, 1, 4, 0, "GICR_ICFGR0", 0xaaaaaaaa, rd_icfgr0, NULL),
+    R(0x0c04, 1, 4, 0, "GICR_ICFGR1", 0, rd_icfgr1, wr_icfgr1),
+    R(0x0d00, 1, 4, 0, "GICR_IGRPMODR0", 0, NULL, NULL),
+    R(0x0e00, 1, 4, 0, "GICR_NSACR", 0, NULL, NULL),
+};
+const gic_regmap_t redist_sgi_regmap = {"GICR_SGI", sgi_regs, sizeof(sgi_regs) / sizeof(sgi_regs[0]),
+                                        0x10000};

@@ -26,4 +26,15 @@ unsigned redist_group(const gic_t *g, uint32_t cpu, uint32_t intid);
 bool redist_asleep(const gic_t *g, uint32_t cpu);
 /* GICR_CTLR.DPG0 / DPG1NS: CPU does not participate in 1-of-N for that group. */
 bool redist_dpg(const gic_t *g, uint32_t cpu, unsigned group);
+
+/* Generate an SGI from the CPU interface: it arrives at the target
+ * redistributor lat_sgi cycles after now (redist_sgi_arrive); the pending
+ * episode's latency reference is now (the ICC_SGI*R write). */
+void redist_sgi_send(gic_t *g, uint32_t target, uint32_t intid, unsigned group);
+/* Start of the current pending episode of SGI/PPI intid (latency statistics). */
+gic_time_t redist_pending_time(const gic_t *g, uint32_t cpu, uint32_t intid);
+/* Earliest time the redistributor forwards anything to its CPU interface
+ * (GICR_WAKER: after a wake-up the path to the CPU takes
+ * lat_redist_to_cpu + lat_cpu_signal cycles). */
+gic_time_t redist_forward_from(const gic_t *g, uint32_t cpu);
 #endif
