@@ -1,0 +1,330 @@
+// ITS registers, command queue mechanics, command timing and command errors.
+#include "test_its_fixture.h"
+
+using namespace its_test;
+
+TEST_F(ItsTest, TyperReflectsConfig)
+{
+    cfg.its_devbits = 20;
+    cfg.its_eventid_bits = 12;
+    cfg.its_cid_bits = 8;
+    cfg.its_pta = 1;
+    cfg.its_hcc = 4;
+    Create();
+    uint64_t ty = gits(0x8);
+    EXPECT_EQ(ty & 1, 1u);                  // Physical
+    EXPECT_EQ((ty >> 1) & 1, 0u);           // Virtual
+    EXPECT_EQ((ty >> 4) & 0xf, 7u);         // ITT_entry_size = 8 bytes
+    EXPECT_EQ((ty >> 8) & 0x1f, 11u);       // ID_bits
+    EXPECT_EQ((ty >> 13) & 0x1f, 19u);      // Devbits
+    EXPECT_EQ((ty >> 18) & 1, 0u);          // SEIS
+    EXPECT_EQ((ty >> 19) & 1, 1u);          // PTA
+    EXPECT_EQ((ty >> 24) & 0xff, 4u);       // HCC
+    EXPECT_EQ((ty >> 32) & 0xf, 7u);        // CIDbits
+    EXPECT_EQ((ty >> 36) & 1, 1u);          // CIL
+    EXPECT_EQ(gits(0x8, 0, 4), ty & 0xffffffffu); // 32-bit halves
+    EXPECT_EQ(gits(0xc, 0, 4), ty >> 32);
+    EXPECT_EQ(gits(0xffe8, 0, 4), 0x3bu);   // PIDR2 ArchRev 3
+    EXPECT_EQ(gits(0x4, 0, 4), 0x4700043bu); // IIDR
+    EXPECT_STREQ(gic_reg_name(g, GIC_FRAME_GITS, 0x90), "GITS_CREADR");
+    EXPECT_STREQ(gic_reg_name(g, GIC_FRAME_GITS, 0x10040), "GITS_TRANSLATER");
+}
+
+TEST_F(ItsTest, BaserTypesSizesAndRazWi)
+{
+    Create();
+    uint64_t b0 = gits(0x100), b1 = gits(0x108);
+    EXPECT_EQ((b0 >> 56) & 7, 1u); // Device
+    EXPECT_EQ((b0 >> 48) & 0x1f, 7u);
+    EXPECT_EQ((b1 >> 56) & 7, 4u); // Collection
+    EXPECT_EQ((b1 >> 48) & 0x1f, 7u);
+    for (unsigned n = 2; n < 8; n++) {
+        gits_w(0x100 + 8 * n, ~0ull);
+        EXPECT_EQ(gits(0x100 + 8 * n), 0u) << n;
+    }
+    // Type and Entry_Size are read-only; Page_Size/Indirect/Size/address read back.
+    gits_w(0x100, (1ull << 63) | (1ull << 62) | (0x7ull << 56) | (0x1full << 48) | 0x123450000ull |
+                      (2u << 8) | 3);
+    uint64_t v = gits(0x100);
+    EXPECT_EQ((v >> 56) & 7, 1u);
+    EXPECT_EQ((v >> 48) & 0x1f, 7u);
+    EXPECT_EQ(v & 0x0000ffffffffffffull, 0x123450000ull | (2u << 8) | 3);
+    EXPECT_EQ(v >> 62, 3u);
+    // 64 KiB pages: bits [15:12] are PA[51:48] and are stored.
+    gits_w(0x100, (1ull << 63) | 0x10000ull | (0xaull << 12) | (2u << 8));
+    EXPECT_EQ((gits(0x100) >> 12) & 0xf, 0xau);
+}
+
+TEST_F(ItsTest, HccCoveringAllCollectionsMakesBaser1RazWi)
+{
+    cfg.its_cid_bits = 4;
+    cfg.its_hcc = 16;
+    Create();
+    EXPECT_EQ(gits(0x108), 0u);
+    gits_w(0x108, (1ull << 63) | CT);
+    EXPECT_EQ(gits(0x108), 0u);
+}
+
+TEST_F(ItsTest, CbaserOnlyWhileDisabledAndResetsCreadr)
+{
+    Create();
+    gits_w(0x80, (1ull << 63) | (7ull << 59) | CMDQ | (1u << 10) | 0);
+    EXPECT_EQ(gits(0x80), (1ull << 63) | (7ull << 59) | CMDQ | (1u << 10) | 0);
+    gits_w(0x0, 1, 0, 4);
+    EXPECT_EQ(gits(0x0, 0, 4), 0x80000001u); // Enabled, Quiescent
+    gits_w(0x80, (1ull << 63) | 0x500000);
+    EXPECT_EQ(gits(0x80) & 0xfffffffff000ull, CMDQ); // ignored while enabled
+    EXPECT_EQ(counter("errors.its_cbaser_write_enabled"), 1u);
+    // BASER too
+    gits_w(0x100, (1ull << 63) | DT);
+    EXPECT_EQ(gits(0x100) >> 63, 0u);
+    EXPECT_EQ(counter("errors.its_baser_write_enabled"), 1u);
+}
+
+TEST_F(ItsTest, CwriterBeyondQueueIsIgnoredAndCounted)
+{
+    Create();
+    BringUpIts();
+    gits_w(0x88, 0x1000); // queue is 4 KiB: offset 0x1000 is outside
+    EXPECT_EQ(gits(0x88), 0u);
+    EXPECT_EQ(counter("errors.its_cwriter_oor"), 1u);
+    EXPECT_EQ(creadr(), 0u);
+}
+
+// Exact command timing: each command = 32-byte queue read + decode + its
+// table accesses (1 write slot, 100 ns memory, 1 GHz, 4 decode cycles).
+TEST_F(ItsTest, CreadrAdvancesOverTimeWithExactTimes)
+{
+    Create();
+    BringUpCpus();
+    BringUpIts();
+    t = 1000000;
+    Queue(mapd(1, ITT + 0x1000, 4, true)); // read 100 ns, decode 4 ns, DTE write 100 ns
+    Queue(mapc(0, 0, true));               // read, decode, CTE write
+    Release();
+    const gic_time_t T = 1000000;
+    EXPECT_EQ(creadr(), 0u);
+    t = T + 204000 - 1;
+    EXPECT_EQ(creadr(), 0u);
+    t = T + 204000;
+    EXPECT_EQ(creadr(), 32u);
+    EXPECT_EQ(gits(0x0, 0, 4) >> 31, 0u); // not quiescent: MAPC in flight
+    t = T + 408000 - 1;
+    EXPECT_EQ(creadr(), 32u);
+    t = T + 408000;
+    EXPECT_EQ(creadr(), 64u);
+    EXPECT_EQ(gits(0x0, 0, 4) >> 31, 1u);
+    auto cmds = Outputs(GIC_OUT_CMD);
+    ASSERT_EQ(cmds.size(), 2u);
+    EXPECT_EQ(cmds[0].code, 0x08u);
+    EXPECT_EQ(cmds[0].time, T + 204000);
+    EXPECT_EQ(cmds[0].value, 32u);
+    EXPECT_EQ(cmds[0].error, 0u);
+    EXPECT_EQ(cmds[1].code, 0x09u);
+    EXPECT_EQ(cmds[1].time, T + 408000);
+    gic_hist_summary_t h;
+    ASSERT_TRUE(gic_stat_hist(g, "its0.cmd.MAPD.latency", &h));
+    EXPECT_EQ(h.count, 1u);
+    EXPECT_EQ(h.max, 204000u);
+    ASSERT_TRUE(gic_stat_hist(g, "its0.cmd.MAPC.latency", &h));
+    EXPECT_EQ(h.max, 408000u);
+    EXPECT_EQ(counter("its0.cmd.MAPD.count"), 1u);
+    EXPECT_EQ(counter("its0.cmd.MAPC.count"), 1u);
+    EXPECT_EQ(counter("mem.cmdq.reads"), 2u);
+    EXPECT_EQ(counter("mem.cmdq.bytes_read"), 64u);
+    EXPECT_EQ(counter("mem.device.writes"), 1u);
+    EXPECT_EQ(counter("mem.collection.writes"), 1u);
+    // The entries written (IMPLEMENTATION DEFINED formats, docs/its.md).
+    EXPECT_EQ(r64(DT + 8 * 1), (1ull << 63) | (ITT + 0x1000) | 4);
+    EXPECT_EQ(r64(CT), (1ull << 63) | 0);
+}
+
+TEST_F(ItsTest, OutstandingWriteLimitSerialisesWrites)
+{
+    // With 2 write slots the second command's table write does not wait.
+    cfg.its_max_writes = 0; // unlimited
+    Create();
+    BringUpCpus();
+    BringUpIts();
+    t = 1000000;
+    Queue(mapd(1, ITT, 4, true));
+    Queue(mapd(2, ITT + 0x1000, 4, true));
+    Release();
+    t += 1000000;
+    gic_run_until(g, t);
+    auto cmds = Outputs(GIC_OUT_CMD);
+    ASSERT_EQ(cmds.size(), 2u);
+    EXPECT_EQ(cmds[0].time, 1000000u + 204000);
+    EXPECT_EQ(cmds[1].time, 1000000u + 408000); // commands are sequential anyway
+}
+
+TEST_F(ItsTest, CommandQueueWrapsAround)
+{
+    Create();
+    BringUpCpus();
+    BringUpIts();
+    // 4 KiB queue = 128 commands; issue 200 MAPC in batches of 50.
+    for (int batch = 0; batch < 4; batch++) {
+        for (int i = 0; i < 50; i++) Queue(mapc((uint32_t)(batch * 50 + i) % 256, i % 4, true));
+        Release();
+        Drain();
+        EXPECT_EQ(creadr(), cwriter[0]);
+    }
+    EXPECT_EQ(cwriter[0], (200u * 32) % 4096);
+    EXPECT_EQ(counter("its0.cmd.MAPC.count"), 200u);
+    EXPECT_EQ(counter("its0.cmd.errors"), 0u);
+    EXPECT_EQ(r64(CT + 8 * 199), (1ull << 63) | (199 % 50 % 4));
+}
+
+TEST_F(ItsTest, NoProcessingWhileDisabledOrCbaserInvalid)
+{
+    Create();
+    BringUpCpus();
+    gits_w(0x100, (1ull << 63) | DT | 15);
+    gits_w(0x108, (1ull << 63) | CT);
+    gits_w(0x80, CMDQ); // not Valid
+    gits_w(0x0, 1, 0, 4);
+    Queue(mapc(0, 0, true));
+    Release();
+    t += 1000000;
+    gic_run_until(g, t);
+    EXPECT_EQ(creadr(), 0u);
+    // Disable, make CBASER valid, re-enable: the pending command runs.
+    gits_w(0x0, 0, 0, 4);
+    gits_w(0x80, (1ull << 63) | CMDQ);
+    gits_w(0x88, 32);
+    t += 1000;
+    EXPECT_EQ(creadr(), 0u); // disabled
+    gits_w(0x0, 1, 0, 4);
+    Drain();
+    EXPECT_EQ(creadr(), 32u);
+    EXPECT_EQ(r64(CT), 1ull << 63);
+}
+
+// ---- command errors -------------------------------------------------------------
+struct ErrCase {
+    const char *name;
+    Cmd cmd;
+    uint32_t code;
+};
+
+TEST_F(ItsTest, EveryCommandErrorCodeSkipPolicy)
+{
+    cfg.its_devbits = 12; // 4096 DeviceIDs, table holds 8192 (16 pages)
+    cfg.its_eventid_bits = 8;
+    cfg.its_cid_bits = 8;
+    Create();
+    BringUpCpus();
+    BringUpIts();
+    // Device 1 mapped with 2 EventID bits, event 0 -> 8192 col 0, event 1 -> col 7 (unmapped),
+    // collection 0 -> CPU 0. Device 2 unmapped.
+    Exec({mapc(0, 0, true), mapd(1, ITT + 0x1000, 1, true), mapti(1, 0, 8192, 0),
+          mapti(1, 1, 8193, 7)});
+    ASSERT_EQ(counter("its0.cmd.errors"), 0u);
+    const ErrCase cases[] = {
+        {"MAPD devid oor", mapd(4096, ITT, 1, true), 0x010801},
+        {"MAPD itt size oor", mapd(3, ITT, 8, true), 0x010802},
+        {"MAPC icid oor", mapc(256, 0, true), 0x010903},
+        {"MAPC rdbase oor", mapc(1, 4, true), 0x010902},
+        {"MAPTI devid oor", mapti(5000, 0, 8192, 0), 0x010a01},
+        {"MAPTI unmapped device", mapti(2, 0, 8192, 0), 0x010a04},
+        {"MAPTI eventid oor", mapti(1, 4, 8192, 0), 0x010a05},
+        {"MAPTI pintid oor", mapti(1, 2, 8000, 0), 0x010a06},
+        {"MAPTI pintid beyond IDbits", mapti(1, 2, 1u << 16, 0), 0x010a06},
+        {"MAPTI icid oor", mapti(1, 2, 8194, 256), 0x010a03},
+        {"MAPI unmapped device", mapi(2, 0, 0), 0x010b04},
+        {"INT unmapped interrupt", devev(INT, 1, 3), 0x010307},
+        {"INT unmapped collection", devev(INT, 1, 1), 0x010309},
+        {"INT eventid oor", devev(INT, 1, 9), 0x010305},
+        {"CLEAR unmapped device", devev(CLEAR, 2, 0), 0x010504},
+        {"INV devid oor", devev(INV, 4096, 0), 0x010c01},
+        {"DISCARD unmapped interrupt", devev(DISCARD, 1, 2), 0x010f07},
+        {"MOVI unmapped collection (target)", movi(1, 0, 9), 0x010109},
+        {"MOVI icid oor", movi(1, 0, 300), 0x010103},
+        {"MOVALL rdbase1 oor", movall(9, 0), 0x010e20},
+        {"MOVALL rdbase2 oor", movall(0, 9), 0x010e21},
+        {"INVALL unmapped collection", invall(5), 0x010d09},
+        {"INVALL icid oor", invall(256), 0x010d03},
+        {"SYNC rdbase oor", sync(4), 0x010502},
+    };
+    uint64_t errs = 0;
+    for (const ErrCase &c : cases) {
+        out.clear();
+        Exec({c.cmd});
+        auto cmds = Outputs(GIC_OUT_CMD);
+        ASSERT_EQ(cmds.size(), 1u) << c.name;
+        EXPECT_EQ(cmds[0].error, c.code) << c.name << " got 0x" << std::hex << cmds[0].error;
+        EXPECT_EQ(cmds[0].code, (uint32_t)(c.cmd.d[0] & 0xff)) << c.name;
+        EXPECT_EQ(cmds[0].value, cwriter[0]) << c.name; // skipped: CREADR advanced
+        EXPECT_EQ(counter("its0.cmd.errors"), ++errs) << c.name;
+    }
+    // Unknown opcode (a GICv4 VMAPP on a GICv3 ITS).
+    out.clear();
+    Cmd vmapp;
+    vmapp.d[0] = 0x29;
+    Exec({vmapp});
+    EXPECT_EQ(LastCmd().error, 0x0129ffu);
+    EXPECT_EQ(counter("its0.cmd.UNKNOWN.count"), 1u);
+    // A good command after the errors still works.
+    out.clear();
+    Exec({mapti(1, 2, 8194, 0)});
+    EXPECT_EQ(LastCmd().error, 0u);
+    EXPECT_EQ(r64(ITT + 0x1000 + 16), (1ull << 63) | 8194);
+    EXPECT_EQ(counter("errors.its_cmd_error"), errs + 1);
+}
+
+TEST_F(ItsTest, StallPolicyAndRetry)
+{
+    cfg.its_error_policy = GIC_ITS_ERR_STALL;
+    Create();
+    BringUpCpus();
+    BringUpIts();
+    Queue(mapc(0, 0, true));
+    Queue(mapd(1, ITT + 0x1000, 1, true));
+    Queue(mapti(1, 0, 8192, 0));
+    Queue(mapti(2, 0, 8193, 0)); // device 2 unmapped: error
+    Queue(mapc(1, 1, true));
+    Release();
+    Drain();
+    EXPECT_EQ(creadr(), 96u | 1u); // stalled on the 4th command
+    EXPECT_EQ(LastCmd().error, 0x010a04u);
+    EXPECT_EQ(LastCmd().value, 97u);
+    t += 1000000;
+    gic_run_until(g, t);
+    EXPECT_EQ(creadr(), 97u); // stays stalled
+    EXPECT_EQ(r64(CT + 8), 0u);
+    // Software fixes the cause (inserts MAPD for device 2 by rewriting the
+    // stalled command slot) and retries.
+    Cmd fix = mapd(2, ITT + 0x2000, 1, true);
+    for (int i = 0; i < 4; i++) w64(CMDQ + 96 + 8 * i, fix.d[i]);
+    gits_w(0x88, cwriter[0] | 1); // Retry
+    Drain();
+    EXPECT_EQ(creadr(), cwriter[0]);
+    EXPECT_EQ(r64(CT + 8), (1ull << 63) | 1);
+    EXPECT_EQ(r64(DT + 16) >> 63, 1u);
+    EXPECT_EQ(counter("its0.cmd.errors"), 1u);
+    // Retry with nothing stalled is harmless.
+    gits_w(0x88, cwriter[0] | 1);
+    EXPECT_EQ(creadr(), cwriter[0]);
+}
+
+TEST_F(ItsTest, BadTableAddressGivesMemoryError)
+{
+    cfg.mem_size = 1ull << 28; // 256 MiB
+    Create();
+    BringUpCpus();
+    BringUpIts();
+    // ITT beyond memory: MAPD succeeds (the address is not accessed), MAPTI fails.
+    Exec({mapc(0, 0, true), mapd(1, 1ull << 29, 1, true), mapti(1, 0, 8192, 0)});
+    EXPECT_EQ(LastCmd().error, 0x010b01u);
+    EXPECT_EQ(counter("mem.itt.errors"), 1u);
+    // Command queue beyond memory.
+    gits_w(0x0, 0, 0, 4);
+    gits_w(0x80, (1ull << 63) | (1ull << 29));
+    gits_w(0x0, 1, 0, 4);
+    gits_w(0x88, 32);
+    t += 1000000;
+    gic_run_until(g, t);
+    EXPECT_EQ(LastCmd().error, 0x010b01u);
+    EXPECT_EQ(counter("mem.cmdq.errors"), 1u);
+}
