@@ -47,6 +47,8 @@ gic_tlm::gic_tlm(sc_module_name name, const gic_config_t &cfg, const gic_tlm_opt
     cb.output = &gic_tlm::on_output;
     cb.log = &gic_tlm::on_log;
     cb.log_level = opt.log_level;
+    for (const auto &c : opt.component_log_level)
+        if (c.second > cb.log_level) cb.log_level = c.second;
     gic_mem_port_t port;
     port.ctx = this;
     port.access = &gic_tlm::on_mem;
@@ -215,7 +217,12 @@ void gic_tlm::on_log(void *ctx, gic_time_t t, gic_log_level_t level, const char 
                      const char *msg)
 {
     gic_tlm *self = static_cast<gic_tlm *>(ctx);
-    if (level > self->opt_.log_level) return;
+    gic_log_level_t lim = self->opt_.log_level;
+    if (component) {
+        auto it = self->opt_.component_log_level.find(component);
+        if (it != self->opt_.component_log_level.end()) lim = it->second;
+    }
+    if (level > lim) return;
     std::string type = std::string("gictlm/") + (component ? component : "core");
     std::string text = std::string(self->name()) + " @" + std::to_string(t) + " ps: " + msg;
     if (level <= GIC_LOG_WARN)

@@ -36,6 +36,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <queue>
 #include <string>
 #include <vector>
@@ -76,6 +77,8 @@ struct gic_tlm_options {
     bool sync_on_access = true;
     gic_log_level_t log_level = GIC_LOG_WARN;
     bool use_builtin_memory = false;       /* true: the core's built-in memory, mem_socket unused */
+    /* per core component ("its", "lpi", "api", ...) log level; others use log_level */
+    std::map<std::string, gic_log_level_t> component_log_level;
 };
 
 /* Counters kept by the wrapper itself (not by the core). */

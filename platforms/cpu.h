@@ -1,0 +1,107 @@
+/*
+ * CPU model: what a kernel does with GIC interrupts (boot like Linux, then
+ * wait for IRQ, acknowledge, handle, EOI), plus the shared boot state.
+ */
+#ifndef GICTLM_CPU_H
+#define GICTLM_CPU_H
+
+#include "gic_tlm.h"
+#include "msi_device.h"
+
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/simple_initiator_socket.h>
+#include <tlm_utils/tlm_quantumkeeper.h>
+
+#include <cstdint>
+#include <vector>
+
+namespace gictlm {
+
+/* One device as the boot code maps it. */
+struct boot_device {
+    uint32_t its;
+    uint32_t devid;
+    uint32_t vectors;
+    uint32_t first_intid;          /* vector e -> LPI first_intid + e */
+    std::vector<uint32_t> cpu_of;  /* vector e -> target CPU (collection) */
+};
+
+/* Shared state of the Linux-like bring-up (drivers/irqchip/irq-gic-v3.c and
+ * irq-gic-v3-its.c), executed by the CPU models through their sockets. */
+struct boot_state {
+    uint64_t gicd_base = 0, gicr_base = 0, gits_base = 0;
+    uint64_t ram_base = 0, ram_size = 0;
+    uint64_t alloc_next = 0;           /* bump allocator in RAM */
+    uint32_t num_cpus = 1, num_its = 1;
+    bool eoi_mode = false;             /* ICC_CTLR_EL1.EOImode (1 = split priority drop/deactivate) */
+    sc_core::sc_time poll_interval = sc_core::sc_time(100, sc_core::SC_NS);
+    sc_core::sc_time cmd_timeout = sc_core::sc_time(1, sc_core::SC_MS);
+    std::vector<boot_device> devices;
+
+    /* filled during boot */
+    uint32_t lpi_bits = 0;
+    uint64_t prop_base = 0;
+    std::vector<uint64_t> pend_base;
+    struct its_state {
+        uint64_t cmdq = 0, cmdq_size = 0x10000, cwriter = 0;
+        uint32_t itt_esz = 8, devbits = 16;
+        bool pta = false;
+    };
+    std::vector<its_state> its;
+    uint32_t turn = 0;               /* CPU whose turn it is to bring itself up */
+    sc_core::sc_event turn_ev, all_up, done;
+    bool finished = false;
+    uint64_t errors = 0;             /* failed accesses or command timeouts */
+    uint64_t commands = 0;
+    sc_core::sc_time done_time;
+
+    uint64_t alloc(uint64_t size, uint64_t align);
+};
+
+struct cpu_params {
+    uint32_t index = 0;
+    sc_core::sc_time entry_latency = sc_core::sc_time(100, sc_core::SC_NS); /* exception entry */
+    sc_core::sc_time handler_time = sc_core::sc_time(500, sc_core::SC_NS);
+    sc_core::sc_time exit_latency = sc_core::sc_time(50, sc_core::SC_NS);
+    uint64_t touch_addr = 0; /* nonzero: the handler reads this device register */
+    bool boot = true;        /* run the Linux-like bring-up */
+};
+
+class cpu_model : public sc_core::sc_module {
+public:
+    tlm_utils::simple_initiator_socket<cpu_model> socket;
+    sc_core::sc_in<bool> irq;
+
+    SC_HAS_PROCESS(cpu_model);
+    cpu_model(sc_core::sc_module_name name, const cpu_params &p, gic_tlm *gic, boot_state *boot,
+              msi_tracker *tracker);
+
+    /* MMIO through the socket at the local time; errors are counted. */
+    uint64_t mmio_read(uint64_t addr, unsigned size);
+    void mmio_write(uint64_t addr, unsigned size, uint64_t val);
+    void mem_write(uint64_t addr, const void *buf, unsigned len);
+    uint64_t sysreg_read(gic_sysreg_t r);
+    void sysreg_write(gic_sysreg_t r, uint64_t v);
+
+    uint64_t irqs = 0, handled = 0, spurious = 0, bus_errors = 0, sysreg_errors = 0;
+    sc_core::sc_time busy; /* time spent in handlers (entry to EOI) */
+
+private:
+    void run();
+    void boot_primary();
+    void boot_secondary();
+    void boot_devices();
+    void its_cmd(uint32_t its, const uint64_t c[4]);
+    void its_flush(uint32_t its);
+    void handle_irqs();
+
+    cpu_params p_;
+    gic_tlm *gic_;
+    boot_state *b_;
+    msi_tracker *tracker_;
+    tlm_utils::tlm_quantumkeeper qk_;
+};
+
+} // namespace gictlm
+#endif

@@ -1,0 +1,230 @@
+/*
+ * gictlm-platform: the virtual platform as a command-line program.
+ * See docs/user-guide.md. `gictlm-platform --help` lists every option and parameter.
+ */
+#include "platform.h"
+
+#include "gictlm_trace.h"
+
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+using namespace sc_core;
+using namespace gictlm;
+
+static void usage(const gic_config_t &g, const platform_params &p)
+{
+    std::printf(
+        "usage: gictlm-platform [options]\n"
+        "Runs the GICv3 virtual platform (CPUs, MSI devices, memory, GIC with ITS) and prints\n"
+        "MSI conservation, latency percentiles, ITS command latencies, cache hit rates,\n"
+        "memory traffic and simulation speed.\n\n"
+        "options:\n"
+        "  --config FILE        JSON configuration {\"gic\": {...}, \"platform\": {...}}\n"
+        "  -p NAME=VALUE        set a parameter (gic.NAME or platform.NAME); repeatable,\n"
+        "                       applied after --config in command-line order\n"
+        "  --dump-config        print the effective configuration as JSON and exit\n"
+        "  --json FILE          write the report as JSON (schema gictlm-platform-report v1)\n"
+        "  --gic-stats          also print the full GIC statistics table\n"
+        "  --vcd FILE           write the IRQ/FIQ/vIRQ/vFIQ lines as VCD (FILE.vcd)\n"
+        "  --record FILE        record the GIC's inputs as a gictlm trace\n"
+        "  --verbose MOD=LEVEL  log level per module: MOD is 'gic' (all core components),\n"
+        "                       a core component (its, lpi, api, ...) or 'sc' (SystemC\n"
+        "                       info verbosity); LEVEL is error, warn, info, debug\n"
+        "  --no-host-time       omit host timing from the JSON (bit-identical reruns)\n"
+        "  -h, --help           this help\n\n"
+        "gic parameters (default):\n");
+    const char *doc = nullptr;
+    for (size_t i = 0;; i++) {
+        const char *n = gic_config_param_name(i, &doc);
+        if (!n) break;
+        char buf[128] = "";
+        gic_config_get(&g, n, buf, sizeof buf);
+        std::printf("  gic.%-32s %-12s %s\n", n, buf, doc ? doc : "");
+    }
+    std::printf("\nplatform parameters (default):\n");
+    for (const auto &pi : platform_param_list())
+        std::printf("  platform.%-27s %-12s %s\n", pi.name, platform_param_get(p, pi.name).c_str(), pi.doc);
+    std::printf("\nexit status: 0 ok, 1 usage/configuration error, 2 MSI conservation violated\n");
+}
+
+static bool parse_level(const std::string &s, gic_log_level_t &l)
+{
+    if (s == "error") l = GIC_LOG_ERROR;
+    else if (s == "warn") l = GIC_LOG_WARN;
+    else if (s == "info") l = GIC_LOG_INFO;
+    else if (s == "debug") l = GIC_LOG_DEBUG;
+    else return false;
+    return true;
+}
+
+static bool set_param(gic_config_t &g, platform_params &p, const std::string &kv, std::string &err)
+{
+    size_t eq = kv.find('=');
+    if (eq == std::string::npos) {
+        err = "-p expects NAME=VALUE, got '" + kv + "'";
+        return false;
+    }
+    std::string name = kv.substr(0, eq), value = kv.substr(eq + 1);
+    if (name.rfind("gic.", 0) == 0) {
+        char e[512] = "";
+        if (gic_config_set(&g, name.c_str() + 4, value.c_str(), e, sizeof e) != GIC_OK) {
+            err = e;
+            return false;
+        }
+        return true;
+    }
+    if (name.rfind("platform.", 0) == 0) return platform_param_set(p, name.substr(9), value, err);
+    err = "parameter '" + name + "' must start with gic. or platform.";
+    return false;
+}
+
+int sc_main(int argc, char **argv)
+{
+    gic_config_t gcfg;
+    gic_config_default(&gcfg);
+    platform_params pp;
+    std::string json_path, vcd_path, record_path;
+    bool dump = false, gic_table = false, host_time = true;
+    gic_log_level_t gic_level = GIC_LOG_WARN;
+    std::map<std::string, gic_log_level_t> comp_levels;
+    std::vector<std::pair<std::string, std::string>> actions; /* (kind, arg) in order */
+
+    for (int i = 1; i < argc; i++) {
+        std::string a = argv[i];
+        auto need = [&](const char *opt) -> std::string {
+            if (i + 1 >= argc) {
+                std::fprintf(stderr, "gictlm-platform: %s needs an argument\n", opt);
+                std::exit(1);
+            }
+            return argv[++i];
+        };
+        if (a == "-h" || a == "--help") {
+            usage(gcfg, pp);
+            return 0;
+        } else if (a == "--config") {
+            actions.push_back({"config", need("--config")});
+        } else if (a == "-p") {
+            actions.push_back({"p", need("-p")});
+        } else if (a.rfind("-p", 0) == 0 && a.size() > 2 && a.find('=') != std::string::npos) {
+            actions.push_back({"p", a.substr(2)});
+        } else if (a == "--dump-config") {
+            dump = true;
+        } else if (a == "--json") {
+            json_path = need("--json");
+        } else if (a == "--vcd") {
+            vcd_path = need("--vcd");
+        } else if (a == "--record") {
+            record_path = need("--record");
+        } else if (a == "--gic-stats") {
+            gic_table = true;
+        } else if (a == "--no-host-time") {
+            host_time = false;
+        } else if (a == "--verbose") {
+            std::string kv = need("--verbose");
+            size_t eq = kv.find('=');
+            gic_log_level_t l;
+            if (eq == std::string::npos || !parse_level(kv.substr(eq + 1), l)) {
+                std::fprintf(stderr, "gictlm-platform: --verbose expects MODULE=error|warn|info|debug\n");
+                return 1;
+            }
+            std::string m = kv.substr(0, eq);
+            if (m == "gic") {
+                gic_level = l;
+            } else if (m == "sc") {
+                sc_report_handler::set_verbosity_level(l == GIC_LOG_DEBUG ? SC_DEBUG
+                                                       : l == GIC_LOG_INFO ? SC_HIGH
+                                                                           : SC_LOW);
+            } else {
+                comp_levels[m] = l;
+            }
+        } else {
+            std::fprintf(stderr, "gictlm-platform: unknown option '%s' (see --help)\n", a.c_str());
+            return 1;
+        }
+    }
+    for (const auto &act : actions) {
+        std::string err;
+        if (act.first == "config") {
+            std::ifstream in(act.second);
+            if (!in) {
+                std::fprintf(stderr, "gictlm-platform: cannot read %s\n", act.second.c_str());
+                return 1;
+            }
+            std::stringstream ss;
+            ss << in.rdbuf();
+            if (!load_config_json(ss.str(), gcfg, pp, err)) {
+                std::fprintf(stderr, "gictlm-platform: %s: %s\n", act.second.c_str(), err.c_str());
+                return 1;
+            }
+        } else if (!set_param(gcfg, pp, act.second, err)) {
+            std::fprintf(stderr, "gictlm-platform: %s\n", err.c_str());
+            return 1;
+        }
+    }
+    char verr[512] = "";
+    if (gic_config_validate(&gcfg, verr, sizeof verr) != GIC_OK) {
+        std::fprintf(stderr, "gictlm-platform: invalid GIC configuration: %s\n", verr);
+        return 1;
+    }
+    if (dump) {
+        nlohmann::json j = {{"gic", gic_config_json(gcfg)}, {"platform", platform_params_json(pp)}};
+        std::printf("%s\n", j.dump(2).c_str());
+        return 0;
+    }
+
+    std::unique_ptr<platform> top;
+    try {
+        top = std::make_unique<platform>("top", gcfg, pp, gic_level, comp_levels);
+    } catch (const std::exception &e) {
+        std::fprintf(stderr, "gictlm-platform: %s\n", e.what());
+        return 1;
+    }
+    sc_trace_file *tf = nullptr;
+    if (!vcd_path.empty()) {
+        std::string base = vcd_path;
+        if (base.size() > 4 && base.compare(base.size() - 4, 4, ".vcd") == 0) base.resize(base.size() - 4);
+        tf = sc_create_vcd_trace_file(base.c_str());
+        top->trace_lines(tf);
+    }
+    FILE *rec = nullptr;
+    if (!record_path.empty()) {
+        rec = std::fopen(record_path.c_str(), "w");
+        if (!rec || gic_record_start(top->gic().core(), rec) != GIC_OK) {
+            std::fprintf(stderr, "gictlm-platform: cannot record to %s\n", record_path.c_str());
+            return 1;
+        }
+    }
+    auto t0 = std::chrono::steady_clock::now();
+    sc_start(top->total_time());
+    auto t1 = std::chrono::steady_clock::now();
+    double host = std::chrono::duration<double>(t1 - t0).count();
+    if (rec) {
+        gic_record_stop(top->gic().core());
+        std::fclose(rec);
+    }
+    top->report(stdout, host);
+    if (gic_table) {
+        std::printf("\nGIC statistics\n");
+        gic_stats_write_table(top->gic().core(), stdout);
+    }
+    if (!json_path.empty()) {
+        nlohmann::json j = top->report_json(host_time ? host : 0.0);
+        if (!host_time) j.erase("host");
+        std::ofstream out(json_path);
+        out << j.dump(2) << "\n";
+        if (!out) {
+            std::fprintf(stderr, "gictlm-platform: cannot write %s\n", json_path.c_str());
+            return 1;
+        }
+    }
+    if (tf) sc_close_vcd_trace_file(tf);
+    std::string why;
+    int rc = top->conservation_ok(why) ? 0 : 2;
+    std::fflush(stdout);
+    return rc;
+}

@@ -1,0 +1,236 @@
+/* MSI device model and MSI tracker. */
+#include "msi_device.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+using namespace sc_core;
+
+namespace gictlm {
+
+static uint64_t splitmix64(uint64_t &x)
+{
+    uint64_t z = (x += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
+rng::rng(uint64_t seed)
+{
+    for (auto &w : s) w = splitmix64(seed);
+}
+
+static inline uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+
+uint64_t rng::next()
+{
+    uint64_t r = rotl(s[1] * 5, 7) * 9;
+    uint64_t t = s[1] << 17;
+    s[2] ^= s[0];
+    s[3] ^= s[1];
+    s[1] ^= s[2];
+    s[0] ^= s[3];
+    s[2] ^= t;
+    s[3] = rotl(s[3], 45);
+    return r;
+}
+
+double rng::uniform() { return (double)(next() >> 11) * (1.0 / 9007199254740992.0); }
+
+latency_samples::summary latency_samples::summarize() const
+{
+    summary s;
+    if (v.empty()) return s;
+    std::vector<uint64_t> w(v);
+    std::sort(w.begin(), w.end());
+    auto rank = [&](double q) {
+        size_t i = (size_t)std::ceil(q * (double)w.size());
+        return w[i == 0 ? 0 : i - 1];
+    };
+    s.count = w.size();
+    s.min = w.front();
+    s.max = w.back();
+    s.p50 = rank(0.50);
+    s.p90 = rank(0.90);
+    s.p99 = rank(0.99);
+    long double sum = 0;
+    for (uint64_t x : w) sum += x;
+    s.mean = (double)(sum / w.size());
+    return s;
+}
+
+/* ---- tracker ---------------------------------------------------------------------- */
+
+void msi_tracker::on_send(uint32_t devid, uint32_t eventid, uint64_t t_ps)
+{
+    sent++;
+    sent_[((uint64_t)devid << 32) | eventid].push_back(t_ps);
+}
+
+void msi_tracker::on_output(const gic_output_t &o)
+{
+    if (o.kind != GIC_OUT_MSI) return;
+    auto it = sent_.find(((uint64_t)o.devid << 32) | o.eventid);
+    if (it == sent_.end() || it->second.empty()) {
+        unmatched++; /* e.g. an MSI injected by something else than our devices */
+        return;
+    }
+    uint64_t ts = it->second.front();
+    it->second.pop_front();
+    switch (o.outcome) {
+    case GIC_MSI_DELIVERED:
+        delivered++;
+        break;
+    case GIC_MSI_COALESCED:
+        coalesced++;
+        break;
+    default:
+        dropped++;
+        drop_reasons[o.reason ? o.reason : "unknown"]++;
+        return;
+    }
+    msi_to_pending.add(o.time >= ts ? o.time - ts : 0);
+    pending_[o.intid].push_back(ts);
+}
+
+void msi_tracker::on_ack(uint32_t, uint32_t intid, uint64_t t_ps)
+{
+    acks++;
+    auto it = pending_.find(intid);
+    if (it == pending_.end()) return;
+    auto &act = active_[intid];
+    for (uint64_t ts : it->second) {
+        msi_to_iar.add(t_ps - ts);
+        act.push_back(ts);
+    }
+    it->second.clear();
+}
+
+void msi_tracker::on_eoi(uint32_t, uint32_t intid, uint64_t t_ps)
+{
+    eois++;
+    auto it = active_.find(intid);
+    if (it == active_.end()) return;
+    for (uint64_t ts : it->second) msi_to_eoi.add(t_ps - ts);
+    it->second.clear();
+}
+
+/* ---- device --------------------------------------------------------------------------- */
+
+msi_device::msi_device(sc_module_name name, const msi_device_params &p, msi_tracker *tracker,
+                       const sc_event *start)
+    : sc_module(name), socket("socket"), regs("regs"), p_(p), tracker_(tracker), start_(start),
+      rng_(p.seed)
+{
+    if (p_.vectors == 0) p_.vectors = 1;
+    if (p_.dist == eventid_dist::zipf) {
+        double sum = 0;
+        for (uint32_t k = 1; k <= p_.vectors; k++) sum += 1.0 / std::pow((double)k, p_.zipf_s);
+        double acc = 0;
+        for (uint32_t k = 1; k <= p_.vectors; k++) {
+            acc += 1.0 / std::pow((double)k, p_.zipf_s) / sum;
+            zipf_cdf_.push_back(acc);
+        }
+    }
+    regs.register_b_transport(this, &msi_device::reg_b_transport);
+    SC_THREAD(run);
+}
+
+sc_time msi_device::next_interval()
+{
+    double m = p_.mean_interval.to_seconds();
+    switch (p_.arrival) {
+    case arrival_kind::periodic:
+        return p_.mean_interval;
+    case arrival_kind::poisson:
+        return sc_time(-m * std::log(1.0 - rng_.uniform()), SC_SEC);
+    case arrival_kind::bursty: {
+        /* bursts of burst_len MSIs burst_gap apart, exponential idle time between
+         * bursts such that the mean interval is mean_interval */
+        if (burst_left_ > 0) {
+            burst_left_--;
+            return p_.burst_gap;
+        }
+        burst_left_ = p_.burst_len > 0 ? p_.burst_len - 1 : 0;
+        double idle = m * p_.burst_len - p_.burst_gap.to_seconds() * (p_.burst_len - 1);
+        if (idle < 0) idle = 0;
+        return sc_time(-idle * std::log(1.0 - rng_.uniform()), SC_SEC);
+    }
+    }
+    return p_.mean_interval;
+}
+
+uint32_t msi_device::next_event()
+{
+    switch (p_.dist) {
+    case eventid_dist::round_robin:
+        return rr_++ % p_.vectors;
+    case eventid_dist::uniform:
+        return (uint32_t)(rng_.uniform() * p_.vectors) % p_.vectors;
+    case eventid_dist::zipf: {
+        double u = rng_.uniform();
+        auto it = std::upper_bound(zipf_cdf_.begin(), zipf_cdf_.end(), u);
+        size_t k = (size_t)(it - zipf_cdf_.begin());
+        return (uint32_t)std::min<size_t>(k, p_.vectors - 1);
+    }
+    }
+    return 0;
+}
+
+void msi_device::run()
+{
+    if (start_) wait(*start_);
+    qk_.reset();
+    uint32_t data = 0;
+    while (true) {
+        qk_.inc(next_interval());
+        sc_time t = qk_.get_current_time();
+        if (t >= p_.stop_time) break;
+        uint32_t ev = next_event();
+        tlm::tlm_generic_payload gp;
+        device_id_extension ext(p_.devid);
+        data = ev;
+        gp.set_command(tlm::TLM_WRITE_COMMAND);
+        gp.set_address(p_.translater_addr);
+        gp.set_data_ptr(reinterpret_cast<unsigned char *>(&data));
+        gp.set_data_length(4);
+        gp.set_streaming_width(4);
+        gp.set_byte_enable_ptr(nullptr);
+        gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+        gp.set_extension(&ext);
+        sc_time delay = qk_.get_local_time();
+        socket->b_transport(gp, delay);
+        gp.clear_extension(&ext);
+        qk_.set(delay);
+        if (gp.is_response_ok()) {
+            sent++;
+            /* posted: the GIC applies it later, at time t */
+            if (tracker_) tracker_->on_send(p_.devid, ev, to_ps(t));
+        } else {
+            send_errors++;
+        }
+        if (qk_.need_sync()) qk_.sync();
+    }
+    qk_.sync();
+}
+
+void msi_device::reg_b_transport(tlm::tlm_generic_payload &gp, sc_time &delay)
+{
+    /* A single read-only status register: the number of MSIs sent. */
+    unsigned len = gp.get_data_length();
+    if (len > 8 || gp.get_byte_enable_ptr()) {
+        gp.set_response_status(tlm::TLM_BURST_ERROR_RESPONSE);
+        return;
+    }
+    if (gp.is_read()) {
+        uint64_t v = sent;
+        std::memcpy(gp.get_data_ptr(), &v, len);
+        reg_reads++;
+    }
+    delay += p_.reg_latency;
+    gp.set_response_status(tlm::TLM_OK_RESPONSE);
+}
+
+} // namespace gictlm

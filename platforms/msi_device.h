@@ -1,0 +1,115 @@
+/*
+ * MSI-capable device model (PCIe-endpoint-like) and the MSI tracker that
+ * measures what happens to every MSI (conservation and latencies).
+ */
+#ifndef GICTLM_MSI_DEVICE_H
+#define GICTLM_MSI_DEVICE_H
+
+#include "gic_tlm.h"
+
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/simple_initiator_socket.h>
+#include <tlm_utils/simple_target_socket.h>
+#include <tlm_utils/tlm_quantumkeeper.h>
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace gictlm {
+
+/* Deterministic RNG: xoshiro256** seeded through splitmix64 (identical on every host). */
+struct rng {
+    uint64_t s[4];
+    explicit rng(uint64_t seed);
+    uint64_t next();
+    double uniform(); /* [0, 1) with 53 random bits */
+};
+
+/* Latency samples with exact percentiles (nearest rank). */
+struct latency_samples {
+    std::vector<uint64_t> v;
+    void add(uint64_t x) { v.push_back(x); }
+    struct summary {
+        uint64_t count = 0, min = 0, p50 = 0, p90 = 0, p99 = 0, max = 0;
+        double mean = 0;
+    };
+    summary summarize() const;
+};
+
+/*
+ * Follows each MSI from the device to the handler: send -> GIC_OUT_MSI outcome
+ * (delivered / coalesced / dropped with reason) -> ICC_IAR1_EL1 -> ICC_EOIR1_EL1.
+ * MSIs that became (or found) their LPI pending are all served by the next
+ * acknowledge of that LPI.
+ */
+class msi_tracker {
+public:
+    void on_send(uint32_t devid, uint32_t eventid, uint64_t t_ps);
+    void on_output(const gic_output_t &o);
+    void on_ack(uint32_t cpu, uint32_t intid, uint64_t t_ps);
+    void on_eoi(uint32_t cpu, uint32_t intid, uint64_t t_ps);
+
+    uint64_t sent = 0, delivered = 0, coalesced = 0, dropped = 0, unmatched = 0;
+    uint64_t acks = 0, eois = 0;
+    std::map<std::string, uint64_t> drop_reasons;
+    latency_samples msi_to_pending, msi_to_iar, msi_to_eoi;
+    std::map<std::string, latency_samples> cmd_latency; /* not used: from GIC stats */
+    uint64_t in_flight() const { return sent - delivered - coalesced - dropped; }
+
+private:
+    std::unordered_map<uint64_t, std::deque<uint64_t>> sent_;  /* (devid, eventid) -> send times */
+    std::unordered_map<uint32_t, std::vector<uint64_t>> pending_; /* intid -> send times */
+    std::unordered_map<uint32_t, std::vector<uint64_t>> active_;  /* intid -> send times */
+};
+
+enum class arrival_kind { periodic, poisson, bursty };
+enum class eventid_dist { round_robin, uniform, zipf };
+
+struct msi_device_params {
+    uint32_t devid = 0;
+    uint32_t vectors = 8;
+    uint64_t translater_addr = 0; /* physical address of GITS_TRANSLATER */
+    arrival_kind arrival = arrival_kind::poisson;
+    sc_core::sc_time mean_interval = sc_core::sc_time(2, sc_core::SC_US); /* per device */
+    uint32_t burst_len = 8;
+    sc_core::sc_time burst_gap = sc_core::sc_time(50, sc_core::SC_NS);
+    eventid_dist dist = eventid_dist::round_robin;
+    double zipf_s = 1.0;
+    uint64_t seed = 1;
+    sc_core::sc_time stop_time = sc_core::sc_time(1, sc_core::SC_MS); /* no MSI at or after */
+    sc_core::sc_time reg_latency = sc_core::sc_time(50, sc_core::SC_NS);
+};
+
+class msi_device : public sc_core::sc_module {
+public:
+    tlm_utils::simple_initiator_socket<msi_device> socket; /* MSI writes */
+    tlm_utils::simple_target_socket<msi_device> regs;      /* MMIO: a status register (handler touch) */
+
+    SC_HAS_PROCESS(msi_device);
+    msi_device(sc_core::sc_module_name name, const msi_device_params &p, msi_tracker *tracker,
+               const sc_core::sc_event *start);
+
+    uint64_t sent = 0, send_errors = 0, reg_reads = 0;
+
+private:
+    void run();
+    sc_core::sc_time next_interval();
+    uint32_t next_event();
+    void reg_b_transport(tlm::tlm_generic_payload &gp, sc_core::sc_time &delay);
+
+    msi_device_params p_;
+    msi_tracker *tracker_;
+    const sc_core::sc_event *start_;
+    rng rng_;
+    uint32_t rr_ = 0, burst_left_ = 0;
+    std::vector<double> zipf_cdf_;
+    tlm_utils::tlm_quantumkeeper qk_;
+};
+
+} // namespace gictlm
+#endif

@@ -1,0 +1,510 @@
+/* Virtual platform: construction, parameters, report. */
+#include "platform.h"
+
+#include <tlm_utils/tlm_quantumkeeper.h>
+
+#include <cinttypes>
+#include <cstdlib>
+#include <cstring>
+#include <functional>
+#include <sstream>
+#include <stdexcept>
+
+using namespace sc_core;
+using nlohmann::json;
+
+namespace gictlm {
+
+/* ---- parameters ------------------------------------------------------------------------ */
+
+namespace {
+enum class pk { u64, dbl, str };
+struct pdesc {
+    const char *name;
+    const char *doc;
+    pk kind;
+    size_t off;
+    const char *choices; /* for strings: comma-separated */
+};
+#define PU(n, d) {#n, d, pk::u64, offsetof(platform_params, n), nullptr}
+#define PD(n, d) {#n, d, pk::dbl, offsetof(platform_params, n), nullptr}
+#define PS(n, c, d) {#n, d, pk::str, offsetof(platform_params, n), c}
+const pdesc kParams[] = {
+    PU(devices, "number of MSI devices"),
+    PU(vectors, "MSI vectors (EventIDs) per device"),
+    PU(first_devid, "DeviceID of device 0 (device i has first_devid + i)"),
+    PS(arrival, "periodic,poisson,bursty", "arrival process of each device's MSIs"),
+    PD(msi_interval_ns, "mean interval between two MSIs of one device, ns"),
+    PU(burst_len, "bursty: MSIs per burst"),
+    PD(burst_gap_ns, "bursty: interval inside a burst, ns"),
+    PS(eventid_dist, "rr,uniform,zipf", "EventID distribution: round-robin, uniform, Zipf"),
+    PD(zipf_s, "Zipf exponent"),
+    PU(seed, "random seed of the devices (runs are deterministic)"),
+    PD(sim_time_us, "simulated time during which the devices send MSIs, us"),
+    PD(drain_time_us, "extra simulated time for in-flight work, us"),
+    PD(quantum_ns, "TLM global quantum (temporal decoupling), ns"),
+    PD(mem_latency_ns, "memory latency per access (GIC tables, command queue), ns"),
+    PU(mem_dmi, "1: memory grants DMI (per 4 KiB page)"),
+    PU(ram_base, "physical base of RAM (GIC tables are allocated here)"),
+    PU(ram_size, "RAM size in bytes (sparse)"),
+    PU(dev_base, "physical base of the device register frames (4 KiB each)"),
+    PD(entry_ns, "CPU: exception entry latency before ICC_IAR1_EL1, ns"),
+    PD(handler_ns, "CPU: handler run time per interrupt, ns"),
+    PD(exit_ns, "CPU: exception return latency, ns"),
+    PU(eoi_mode, "ICC_CTLR_EL1.EOImode: 1 = EOIR drops priority, DIR deactivates"),
+    PU(touch_device, "1: the handler reads a device register"),
+    PD(device_latency_ns, "latency of a device register read, ns"),
+    PD(mmio_latency_ns, "GIC register access latency annotated by the wrapper, ns"),
+    PD(msi_latency_ns, "GITS_TRANSLATER write latency annotated by the wrapper, ns"),
+    PD(its_poll_ns, "boot: interval between GITS_CREADR polls, ns"),
+    PD(its_timeout_us, "boot: give up waiting for the ITS after this, us"),
+    PU(sync_on_access, "1: GIC accesses synchronise the caller first (no late inputs)"),
+};
+
+const pdesc *find(const std::string &n)
+{
+    for (const pdesc &d : kParams)
+        if (n == d.name) return &d;
+    return nullptr;
+}
+
+template <typename T> T &field(platform_params &p, size_t off)
+{
+    return *reinterpret_cast<T *>(reinterpret_cast<char *>(&p) + off);
+}
+template <typename T> const T &field(const platform_params &p, size_t off)
+{
+    return *reinterpret_cast<const T *>(reinterpret_cast<const char *>(&p) + off);
+}
+} // namespace
+
+const std::vector<platform_param_info> &platform_param_list()
+{
+    static const std::vector<platform_param_info> v = [] {
+        std::vector<platform_param_info> r;
+        for (const pdesc &d : kParams) r.push_back({d.name, d.doc});
+        return r;
+    }();
+    return v;
+}
+
+bool platform_param_set(platform_params &p, const std::string &name, const std::string &value,
+                        std::string &err)
+{
+    const pdesc *d = find(name);
+    if (!d) {
+        err = "unknown platform parameter '" + name + "'";
+        return false;
+    }
+    const char *s = value.c_str();
+    char *end = nullptr;
+    switch (d->kind) {
+    case pk::u64: {
+        errno = 0;
+        unsigned long long v = std::strtoull(s, &end, 0);
+        if (!*s || *end || errno || s[0] == '-') {
+            err = "platform." + name + ": '" + value + "' is not an unsigned integer";
+            return false;
+        }
+        field<uint64_t>(p, d->off) = v;
+        return true;
+    }
+    case pk::dbl: {
+        double v = std::strtod(s, &end);
+        if (!*s || *end || !(v >= 0) || v > 1e15) {
+            err = "platform." + name + ": '" + value + "' is not a non-negative number";
+            return false;
+        }
+        field<double>(p, d->off) = v;
+        return true;
+    }
+    case pk::str: {
+        std::stringstream ss(d->choices);
+        std::string c;
+        while (std::getline(ss, c, ','))
+            if (c == value) {
+                field<std::string>(p, d->off) = value;
+                return true;
+            }
+        err = "platform." + name + ": '" + value + "' is not one of " + d->choices;
+        return false;
+    }
+    }
+    return false;
+}
+
+std::string platform_param_get(const platform_params &p, const std::string &name)
+{
+    const pdesc *d = find(name);
+    if (!d) return "";
+    switch (d->kind) {
+    case pk::u64: return std::to_string(field<uint64_t>(p, d->off));
+    case pk::dbl: {
+        char b[64];
+        std::snprintf(b, sizeof b, "%.17g", field<double>(p, d->off));
+        return b;
+    }
+    case pk::str: return field<std::string>(p, d->off);
+    }
+    return "";
+}
+
+json platform_params_json(const platform_params &p)
+{
+    json j = json::object();
+    for (const pdesc &d : kParams) {
+        switch (d.kind) {
+        case pk::u64: j[d.name] = field<uint64_t>(p, d.off); break;
+        case pk::dbl: j[d.name] = field<double>(p, d.off); break;
+        case pk::str: j[d.name] = field<std::string>(p, d.off); break;
+        }
+    }
+    return j;
+}
+
+static std::string capture(const std::function<void(FILE *)> &fn)
+{
+    char *buf = nullptr;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    if (!f) return "";
+    fn(f);
+    std::fclose(f);
+    std::string s(buf, len);
+    std::free(buf);
+    return s;
+}
+
+json gic_config_json(const gic_config_t &c)
+{
+    std::string s = capture([&](FILE *f) { gic_config_write_json(&c, f); });
+    return json::parse(s, nullptr, false);
+}
+
+json gic_stats_json(gic_t *g)
+{
+    std::string s = capture([&](FILE *f) { gic_stats_write_json(g, f); });
+    return json::parse(s, nullptr, false);
+}
+
+bool load_config_json(const std::string &text, gic_config_t &gcfg, platform_params &pp,
+                      std::string &err)
+{
+    json j = json::parse(text, nullptr, false);
+    if (j.is_discarded() || !j.is_object()) {
+        err = "configuration is not a JSON object";
+        return false;
+    }
+    for (auto it = j.begin(); it != j.end(); ++it) {
+        if (it.key() == "gic") {
+            std::string s = it.value().dump();
+            char e[512] = "";
+            if (gic_config_load_json(&gcfg, s.c_str(), e, sizeof e) != GIC_OK) {
+                err = std::string("gic: ") + e;
+                return false;
+            }
+        } else if (it.key() == "platform") {
+            if (!it.value().is_object()) {
+                err = "platform: not an object";
+                return false;
+            }
+            for (auto p = it.value().begin(); p != it.value().end(); ++p) {
+                std::string v = p.value().is_string() ? p.value().get<std::string>() : p.value().dump();
+                if (!platform_param_set(pp, p.key(), v, err)) return false;
+            }
+        } else if (it.key() == "schema" || it.key() == "version" || it.key() == "comment") {
+            continue;
+        } else {
+            err = "unknown section '" + it.key() + "' (expected gic, platform)";
+            return false;
+        }
+    }
+    return true;
+}
+
+/* ---- construction ---------------------------------------------------------------------------- */
+
+static sc_time ns(double v) { return sc_time(v, SC_NS); }
+
+platform::platform(sc_module_name name, const gic_config_t &gcfg, const platform_params &pp,
+                   gic_log_level_t gic_log,
+                   const std::map<std::string, gic_log_level_t> &component_log)
+    : sc_module(name), irq("irq", gcfg.num_cpus), fiq("fiq", gcfg.num_cpus),
+      virq("virq", gcfg.num_cpus), vfiq("vfiq", gcfg.num_cpus), spi("spi", gcfg.num_spis),
+      ppi("ppi", gcfg.num_cpus * 16), gcfg_(gcfg), pp_(pp)
+{
+    tlm_utils::tlm_quantumkeeper::set_global_quantum(ns(pp.quantum_ns));
+    gic_tlm_options o;
+    o.mmio_latency = ns(pp.mmio_latency_ns);
+    o.msi_latency = ns(pp.msi_latency_ns);
+    o.sync_on_access = pp.sync_on_access != 0;
+    o.log_level = gic_log;
+    o.component_log_level = component_log;
+    gic_ = std::make_unique<gic_tlm>("gic", gcfg, o);
+    const gic_config_t &c = gic_->config();
+    gcfg_ = c;
+    mem_ = std::make_unique<sparse_memory>("ram", pp.ram_size, ns(pp.mem_latency_ns),
+                                           ns(pp.mem_latency_ns), pp.mem_dmi != 0);
+    bus_ = std::make_unique<router>("bus");
+
+    bus_->add_target(gic_->gicd_socket, c.gicd_base, GIC_GICD_SIZE, "GICD");
+    bus_->add_target(gic_->gicr_socket, c.gicr_base, (uint64_t)GIC_GICR_STRIDE * c.num_cpus, "GICR");
+    for (uint32_t i = 0; i < c.num_its; i++)
+        bus_->add_target(gic_->gits_socket[i], c.gits_base + (uint64_t)i * GIC_GITS_SIZE, GIC_GITS_SIZE,
+                         "GITS" + std::to_string(i));
+    bus_->add_target(mem_->socket, pp.ram_base, pp.ram_size, "RAM");
+    gic_->mem_socket.bind(bus_->target);
+
+    for (uint32_t i = 0; i < c.num_cpus; i++) {
+        gic_->irq[i].bind(irq[i]);
+        gic_->fiq[i].bind(fiq[i]);
+        gic_->virq[i].bind(virq[i]);
+        gic_->vfiq[i].bind(vfiq[i]);
+    }
+    for (uint32_t i = 0; i < c.num_spis; i++) gic_->spi_in[i].bind(spi[i]);
+    for (uint32_t i = 0; i < c.num_cpus * 16; i++) gic_->ppi_in[i].bind(ppi[i]);
+
+    boot_.gicd_base = c.gicd_base;
+    boot_.gicr_base = c.gicr_base;
+    boot_.gits_base = c.gits_base;
+    boot_.ram_base = pp.ram_base;
+    boot_.ram_size = pp.ram_size;
+    boot_.num_cpus = c.num_cpus;
+    boot_.num_its = c.num_its;
+    boot_.eoi_mode = pp.eoi_mode != 0;
+    boot_.poll_interval = ns(pp.its_poll_ns);
+    boot_.cmd_timeout = ns(pp.its_timeout_us * 1000);
+
+    arrival_kind ak = pp.arrival == "periodic" ? arrival_kind::periodic
+                      : pp.arrival == "bursty" ? arrival_kind::bursty
+                                               : arrival_kind::poisson;
+    eventid_dist ed = pp.eventid_dist == "uniform" ? eventid_dist::uniform
+                      : pp.eventid_dist == "zipf"  ? eventid_dist::zipf
+                                                   : eventid_dist::round_robin;
+    uint64_t nlpi = c.lpi_id_bits ? (1ull << c.lpi_id_bits) - 8192 : 0;
+    if (pp.devices * pp.vectors > nlpi && pp.devices)
+        throw std::runtime_error("platform: devices x vectors exceeds the LPIs of gic.lpi.id_bits");
+    if (pp.devices && c.num_its == 0) throw std::runtime_error("platform: MSI devices need an ITS");
+    for (uint64_t d = 0; d < pp.devices; d++) {
+        msi_device_params mp;
+        mp.devid = (uint32_t)(pp.first_devid + d);
+        mp.vectors = (uint32_t)pp.vectors;
+        uint32_t its = (uint32_t)(d % (c.num_its ? c.num_its : 1));
+        mp.translater_addr = c.gits_base + (uint64_t)its * GIC_GITS_SIZE + 0x10040;
+        mp.arrival = ak;
+        mp.mean_interval = ns(pp.msi_interval_ns);
+        mp.burst_len = (uint32_t)pp.burst_len;
+        mp.burst_gap = ns(pp.burst_gap_ns);
+        mp.dist = ed;
+        mp.zipf_s = pp.zipf_s;
+        mp.seed = pp.seed * 1000003ull + d;
+        mp.stop_time = ns(pp.sim_time_us * 1000);
+        mp.reg_latency = ns(pp.device_latency_ns);
+        devices.push_back(std::make_unique<msi_device>(("dev" + std::to_string(d)).c_str(), mp,
+                                                       &tracker_, &boot_.done));
+        devices.back()->socket.bind(bus_->target);
+        bus_->add_target(devices.back()->regs, pp.dev_base + d * 0x1000, 0x1000,
+                         "DEV" + std::to_string(d));
+        boot_device bd;
+        bd.its = its;
+        bd.devid = mp.devid;
+        bd.vectors = mp.vectors;
+        bd.first_intid = (uint32_t)(8192 + d * pp.vectors);
+        for (uint32_t e = 0; e < mp.vectors; e++)
+            bd.cpu_of.push_back((uint32_t)((d * pp.vectors + e) % c.num_cpus)); /* spread like irqbalance */
+        boot_.devices.push_back(bd);
+    }
+    for (uint32_t i = 0; i < c.num_cpus; i++) {
+        cpu_params cp;
+        cp.index = i;
+        cp.entry_latency = ns(pp.entry_ns);
+        cp.handler_time = ns(pp.handler_ns);
+        cp.exit_latency = ns(pp.exit_ns);
+        /* the handler of CPU i touches the device whose vectors it mostly serves */
+        cp.touch_addr = (pp.touch_device && pp.devices) ? pp.dev_base + (i % pp.devices) * 0x1000 : 0;
+        cpus.push_back(std::make_unique<cpu_model>(("cpu" + std::to_string(i)).c_str(), cp, gic_.get(),
+                                                   &boot_, &tracker_));
+        cpus.back()->socket.bind(bus_->target);
+        cpus.back()->irq.bind(irq[i]);
+    }
+    gic_->add_output_observer([this](const gic_output_t &o) { tracker_.on_output(o); });
+}
+
+sc_time platform::total_time() const { return ns((pp_.sim_time_us + pp_.drain_time_us) * 1000); }
+
+void platform::trace_lines(sc_trace_file *tf)
+{
+    for (uint32_t i = 0; i < gcfg_.num_cpus; i++) {
+        std::string n = "cpu" + std::to_string(i);
+        sc_trace(tf, irq[i], n + "_irq");
+        sc_trace(tf, fiq[i], n + "_fiq");
+        sc_trace(tf, virq[i], n + "_virq");
+        sc_trace(tf, vfiq[i], n + "_vfiq");
+    }
+}
+
+/* ---- report ------------------------------------------------------------------------------------ */
+
+static uint64_t counter(gic_t *g, const char *name, bool *found = nullptr)
+{
+    uint64_t v = 0;
+    bool ok = gic_stat_counter(g, name, &v);
+    if (found) *found = ok;
+    return ok ? v : 0;
+}
+
+bool platform::conservation_ok(std::string &why) const
+{
+    const msi_tracker &t = tracker_;
+    std::ostringstream os;
+    bool ok = true;
+    if (t.in_flight() != 0 || t.unmatched != 0) {
+        os << t.sent << " sent but " << t.delivered << " delivered + " << t.coalesced << " coalesced + "
+           << t.dropped << " dropped (" << t.in_flight() << " unaccounted, " << t.unmatched
+           << " unmatched outcomes); ";
+        ok = false;
+    }
+    gic_t *g = const_cast<platform *>(this)->gic_->core();
+    bool have = false;
+    uint64_t rec = counter(g, "msi.received", &have);
+    if (have) {
+        uint64_t del = counter(g, "msi.delivered"), coa = counter(g, "msi.coalesced"),
+                 dro = counter(g, "msi.dropped");
+        if (rec != t.sent || del != t.delivered || coa != t.coalesced || dro != t.dropped) {
+            os << "GIC counters msi.received/delivered/coalesced/dropped = " << rec << "/" << del << "/"
+               << coa << "/" << dro << " disagree with the platform; ";
+            ok = false;
+        }
+    } else {
+        os << "GIC counter msi.received missing; ";
+        ok = false;
+    }
+    why = os.str();
+    return ok;
+}
+
+static json lat_json(const latency_samples &s)
+{
+    auto m = s.summarize();
+    return json{{"count", m.count}, {"min_ps", m.min}, {"p50_ps", m.p50}, {"p90_ps", m.p90},
+                {"p99_ps", m.p99}, {"max_ps", m.max}, {"mean_ps", m.mean}};
+}
+
+json platform::report_json(double host_seconds) const
+{
+    gic_t *g = const_cast<platform *>(this)->gic_->core();
+    const msi_tracker &t = tracker_;
+    json j;
+    j["schema"] = "gictlm-platform-report";
+    j["version"] = 1;
+    j["config"] = {{"gic", gic_config_json(gcfg_)}, {"platform", platform_params_json(pp_)}};
+    json reasons = json::object();
+    for (const auto &r : t.drop_reasons) reasons[r.first] = r.second;
+    std::string why;
+    bool cons = conservation_ok(why);
+    j["msi"] = {{"sent", t.sent},          {"delivered", t.delivered}, {"coalesced", t.coalesced},
+                {"dropped", t.dropped},    {"dropped_reasons", reasons}, {"in_flight", t.in_flight()},
+                {"unmatched", t.unmatched}, {"conservation_ok", cons},   {"conservation_detail", why}};
+    j["latency"] = {{"msi_to_pending", lat_json(t.msi_to_pending)},
+                    {"msi_to_iar", lat_json(t.msi_to_iar)},
+                    {"msi_to_eoi", lat_json(t.msi_to_eoi)}};
+    json cpus_j = json::array();
+    for (const auto &c : cpus)
+        cpus_j.push_back({{"irqs", c->irqs}, {"handled", c->handled}, {"spurious", c->spurious},
+                          {"busy_ps", to_ps(c->busy)}, {"bus_errors", c->bus_errors},
+                          {"sysreg_errors", c->sysreg_errors}});
+    j["cpus"] = cpus_j;
+    const gic_tlm_stats &w = gic_->stats();
+    j["memory"] = {{"gic_reads", w.mem_reads},          {"gic_writes", w.mem_writes},
+                   {"gic_bytes", w.mem_bytes},          {"gic_latency_ps_total", w.mem_latency_ps},
+                   {"gic_errors", w.mem_errors},        {"ram_reads", mem_->reads},
+                   {"ram_writes", mem_->writes},        {"ram_footprint_bytes", mem_->footprint()}};
+    j["wrapper"] = {{"mmio_reads", w.mmio_reads},     {"mmio_writes", w.mmio_writes},
+                    {"mmio_errors", w.mmio_errors},   {"msis_posted", w.msis_posted},
+                    {"sysreg_accesses", w.sysreg_accesses}, {"driver_activations", w.driver_activations},
+                    {"line_changes", w.line_changes}, {"late_inputs", counter(g, "errors.late_input")}};
+    j["boot"] = {{"done", boot_.finished}, {"done_ps", to_ps(boot_.done_time)},
+                 {"its_commands", boot_.commands}, {"errors", boot_.errors}};
+    j["simulated_ps"] = to_ps(sc_time_stamp());
+    j["gic_stats"] = gic_stats_json(g);
+    /* the only host-dependent part of the report */
+    j["host"] = {{"seconds", host_seconds},
+                 {"msis_per_host_second", host_seconds > 0 ? (double)t.sent / host_seconds : 0.0}};
+    return j;
+}
+
+static void lat_line(FILE *f, const char *what, const latency_samples &s)
+{
+    auto m = s.summarize();
+    std::fprintf(f, "  %-26s %9" PRIu64 " %10.1f %10.1f %10.1f %10.1f %10.1f %10.1f\n", what, m.count,
+                 m.min / 1e3, m.p50 / 1e3, m.p90 / 1e3, m.p99 / 1e3, m.max / 1e3, m.mean / 1e3);
+}
+
+void platform::report(FILE *f, double host_seconds) const
+{
+    gic_t *g = const_cast<platform *>(this)->gic_->core();
+    const msi_tracker &t = tracker_;
+    std::fprintf(f, "gictlm-platform: %u CPUs, %" PRIu64 " devices x %" PRIu64 " vectors, %u ITS, %s arrivals, "
+                    "mean interval %.0f ns per device\n",
+                 gcfg_.num_cpus, pp_.devices, pp_.vectors, gcfg_.num_its, pp_.arrival.c_str(),
+                 pp_.msi_interval_ns);
+    std::fprintf(f, "simulated %.3f us (MSIs during the first %.3f us)\n", sc_time_stamp().to_seconds() * 1e6,
+                 pp_.sim_time_us);
+    std::fprintf(f, "boot: %s at %.3f us, %" PRIu64 " ITS commands, %" PRIu64 " errors\n",
+                 boot_.finished ? "done" : "NOT DONE", boot_.done_time.to_seconds() * 1e6, boot_.commands,
+                 boot_.errors);
+    std::fprintf(f, "\nMSIs\n  sent %" PRIu64 "  delivered %" PRIu64 "  coalesced %" PRIu64 "  dropped %" PRIu64
+                    "  in flight %" PRIu64 "\n",
+                 t.sent, t.delivered, t.coalesced, t.dropped, t.in_flight());
+    for (const auto &r : t.drop_reasons)
+        std::fprintf(f, "    dropped: %-30s %" PRIu64 "\n", r.first.c_str(), r.second);
+    std::string why;
+    bool cons = conservation_ok(why);
+    std::fprintf(f, "  conservation: %s%s\n", cons ? "OK" : "VIOLATED: ", why.c_str());
+    std::fprintf(f, "\nLatency (ns)                    count        min        p50        p90        p99        max       mean\n");
+    lat_line(f, "MSI -> LPI pending", t.msi_to_pending);
+    lat_line(f, "MSI -> ICC_IAR1 (ack)", t.msi_to_iar);
+    lat_line(f, "MSI -> ICC_EOIR1 (done)", t.msi_to_eoi);
+
+    std::fprintf(f, "\nITS commands (GIC histograms, ns)  count        p50        p90        max\n");
+    for (size_t i = 0;; i++) {
+        const char *n = gic_stat_name(g, 1, i);
+        if (!n) break;
+        if (!std::strstr(n, "cmd")) continue;
+        gic_hist_summary_t h;
+        if (!gic_stat_hist(g, n, &h) || h.count == 0) continue;
+        std::fprintf(f, "  %-32s %6" PRIu64 " %10.1f %10.1f %10.1f\n", n, h.count, h.p50 / 1e3, h.p90 / 1e3,
+                     h.max / 1e3);
+    }
+    std::fprintf(f, "\nCaches                                 hits     misses   hit rate\n");
+    for (size_t i = 0;; i++) {
+        const char *n = gic_stat_name(g, 0, i);
+        if (!n) break;
+        size_t len = std::strlen(n);
+        if (len < 5 || std::strcmp(n + len - 5, ".hits") != 0) continue;
+        std::string base(n, len - 5);
+        uint64_t hits = counter(g, n), miss = counter(g, (base + ".misses").c_str());
+        if (hits + miss == 0) continue;
+        std::fprintf(f, "  %-32s %10" PRIu64 " %10" PRIu64 " %9.1f%%\n", base.c_str(), hits, miss,
+                     100.0 * (double)hits / (double)(hits + miss));
+    }
+    const gic_tlm_stats &w = gic_->stats();
+    std::fprintf(f, "\nMemory traffic of the GIC (through mem_socket)\n  reads %" PRIu64 "  writes %" PRIu64
+                    "  bytes %" PRIu64 "  mean latency %.1f ns  errors %" PRIu64 "\n",
+                 w.mem_reads, w.mem_writes, w.mem_bytes,
+                 (w.mem_reads + w.mem_writes) ? w.mem_latency_ps / 1e3 / (double)(w.mem_reads + w.mem_writes) : 0.0,
+                 w.mem_errors);
+    std::fprintf(f, "\nCPUs         irqs    handled   spurious     busy\n");
+    double simt = sc_time_stamp().to_seconds();
+    for (const auto &c : cpus)
+        std::fprintf(f, "  %-6s %9" PRIu64 " %10" PRIu64 " %10" PRIu64 " %7.1f%%\n", c->basename(), c->irqs,
+                     c->handled, c->spurious, simt > 0 ? 100.0 * c->busy.to_seconds() / simt : 0.0);
+    std::fprintf(f, "\nWrapper: %" PRIu64 " register accesses, %" PRIu64 " sysreg accesses, %" PRIu64
+                    " MSIs posted, %" PRIu64 " late inputs, %" PRIu64 " GIC errors\n",
+                 w.mmio_reads + w.mmio_writes, w.sysreg_accesses, w.msis_posted,
+                 counter(g, "errors.late_input"), counter(g, "errors.total"));
+    std::fprintf(f, "\nSimulation speed: %.3f host s, %.0f simulated MSIs per host second\n", host_seconds,
+                 host_seconds > 0 ? (double)t.sent / host_seconds : 0.0);
+}
+
+} // namespace gictlm
