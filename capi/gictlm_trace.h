@@ -92,6 +92,64 @@ unsigned gic_trace_diff(const char *expected, size_t elen, const char *actual, s
 /* ITS command name for an opcode ("MAPD"), or NULL. */
 const char *gic_its_cmd_name(uint32_t opcode);
 
+/* ---- QEMU trace-log import (gictlm-qemu-import) ------------------------------------- */
+/* Import a QEMU 7.x "-trace 'gicv3_*'" log into a gictlm trace. The log has
+ * no timestamps and no memory contents: the importer spaces events step_ps
+ * apart and reconstructs the command queue (from the decoded commands), the
+ * LPI configuration bytes (Linux writes 0xa0 | group1 | enable before INV)
+ * and states what it reconstructed in comments. */
+typedef struct gic_qemu_counts {
+    unsigned lines, translater, mapd, mapc, mapti, mapi, inv, invall, movi, discard, sync, int_cmd,
+        clear, movall, other_cmds, iar1, eoir, sgi, ppi, spi, mmio_reads, mmio_writes,
+        sysreg_other, qemu_outputs, unknown, malformed;
+} gic_qemu_counts_t;
+
+typedef struct gic_qemu_msi {
+    unsigned log_line, trace_line;
+    uint32_t devid, eventid;
+    uint32_t intid;         /* INTID mapped by the decoded commands then (0 = unmapped) */
+    int qemu_cpu;           /* CPU whose next ICC_IAR1 read returned intid (-1 = none) */
+    unsigned qemu_iar_line; /* its log line (0 = none) */
+    /* filled by gic_qemu_compare */
+    int model_outcome;      /* gic_msi_outcome_t, -1 = no outcome */
+    uint32_t model_intid, model_cpu;
+    const char *model_reason;
+    bool agree;
+    char cause[160];
+} gic_qemu_msi_t;
+
+typedef struct gic_qemu_import {
+    char *trace; /* the trace text (malloc'd, NUL-terminated) */
+    size_t trace_len;
+    gic_qemu_counts_t counts;
+    gic_qemu_msi_t *msi;
+    size_t n_msi;
+    unsigned *iar_trace_line; /* per ICC_IAR1 read: trace line and QEMU's value */
+    uint32_t *iar_value;
+    size_t n_iar;
+    unsigned n_cpus;
+    char message[256];
+} gic_qemu_import_t;
+
+typedef struct gic_qemu_import_opts {
+    const char *source_name; /* for comments and diagnostics */
+    gic_time_t step_ps;      /* time between two stimuli (0 = 10 us) */
+    bool strict;             /* unknown or malformed lines are fatal */
+    FILE *diag;              /* "log:line: message" for unknown/malformed lines (may be NULL) */
+    unsigned max_diags;      /* 0 = 20 */
+} gic_qemu_import_opts_t;
+
+/* 0 = imported; 2 = fatal (strict mode and an unknown/malformed line, or no memory). */
+int gic_qemu_import(const char *text, size_t len, const gic_qemu_import_opts_t *o,
+                    gic_qemu_import_t *out);
+/* Replay the imported trace and compare, per MSI, the model's delivery (INTID
+ * and CPU) with QEMU's. Writes a report (summary and each disagreement with
+ * its cause) to report (may be NULL). Returns the number of disagreements, or
+ * -1 if the trace did not replay. *iar_agree counts ICC_IAR1 reads where the
+ * model returned QEMU's value. */
+int gic_qemu_compare(gic_qemu_import_t *imp, FILE *report, unsigned *iar_agree);
+void gic_qemu_import_free(gic_qemu_import_t *imp);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1058,12 +1058,12 @@ unsigned gic_trace_diff(const char *expected, size_t elen, const char *actual, s
             if (i < na && j < nb && line_eq(&a, pre + i, &b, pre + j)) {
                 ops[nops++] = (op_t){0, pre + i, pre + j};
                 i++, j++;
-            } else if (j < nb && (i == na || dp[i * w + j + 1] >= dp[(i + 1) * w + j])) {
+            } else if (i < na && (j == nb || dp[(i + 1) * w + j] >= dp[i * w + j + 1])) {
+                ops[nops++] = (op_t){1, pre + i, pre + j}; /* golden-only lines first */
+                i++;
+            } else {
                 ops[nops++] = (op_t){2, pre + i, pre + j};
                 j++;
-            } else {
-                ops[nops++] = (op_t){1, pre + i, pre + j};
-                i++;
             }
         }
     } else {
