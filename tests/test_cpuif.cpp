@@ -1,0 +1,287 @@
+// Physical CPU interface (ICC_*_EL1): priority masking, preemption, binary
+// point, EOImode, active priorities, groups, error handling.
+#include "h1_fixture.h"
+
+using namespace h1;
+
+namespace {
+
+struct Cpuif : Fixture {
+    // edge pulse on an SPI wire
+    void raise(gic_time_t t, uint32_t intid)
+    {
+        ASSERT_EQ(gic_set_spi(g, t, intid, true), GIC_OK);
+        ASSERT_EQ(gic_set_spi(g, t, intid, false), GIC_OK);
+    }
+};
+
+TEST_F(Cpuif, PmrMasksPriority)
+{
+    create();
+    bringup(0);
+    spi(0, 40, 0x80, true, 0);
+    sw(0, 0, GIC_ICC_PMR_EL1, 0x80); // priority must be strictly below PMR
+    raise(ns(1000), 40);
+    gic_run_until(g, ns(2000));
+    EXPECT_EQ(lines(), "");
+    EXPECT_EQ(sr(ns(2000), 0, GIC_ICC_HPPIR1_EL1), 40u); // HPPIR ignores PMR
+    EXPECT_EQ(sr(ns(2000), 0, GIC_ICC_IAR1_EL1), 1023u);
+    sw(ns(3000), 0, GIC_ICC_PMR_EL1, 0x88);
+    EXPECT_EQ(lines(), "3000000:0:IRQ:1;");
+    sw(ns(3500), 0, GIC_ICC_PMR_EL1, 0x00);
+    EXPECT_EQ(lines(), "3000000:0:IRQ:1;3500000:0:IRQ:0;");
+    sw(ns(4000), 0, GIC_ICC_PMR_EL1, 0xff);
+    EXPECT_EQ(sr(ns(4000), 0, GIC_ICC_PMR_EL1), 0xf8u); // implemented bits only
+    EXPECT_EQ(sr(ns(4000), 0, GIC_ICC_IAR1_EL1), 40u);
+    EXPECT_EQ(counter("irq.spurious"), 1u);
+}
+
+TEST_F(Cpuif, NestingActivePrioritiesAndRpr)
+{
+    create();
+    bringup(0);
+    spi(0, 40, 0x90, true, 0);
+    spi(0, 41, 0x80, true, 0);
+    EXPECT_EQ(sr(0, 0, GIC_ICC_RPR_EL1), 0xffu);
+    raise(ns(1000), 40);
+    EXPECT_EQ(sr(ns(2000), 0, GIC_ICC_IAR1_EL1), 40u);
+    EXPECT_EQ(sr(ns(2000), 0, GIC_ICC_RPR_EL1), 0x90u);
+    raise(ns(3000), 41); // 0x80 < 0x90: preempts
+    gic_run_until(g, ns(3500));
+    EXPECT_EQ(lines(), "1024000:0:IRQ:1;2000000:0:IRQ:0;3024000:0:IRQ:1;");
+    EXPECT_EQ(sr(ns(4000), 0, GIC_ICC_IAR1_EL1), 41u);
+    EXPECT_EQ(sr(ns(4000), 0, GIC_ICC_RPR_EL1), 0x80u);
+    // pri_bits 5: AP1R0 bit = priority >> 3
+    EXPECT_EQ(sr(ns(4000), 0, GIC_ICC_AP1R0_EL1), (1u << 18) | (1u << 16));
+    EXPECT_EQ(sr(ns(4000), 0, GIC_ICC_AP0R0_EL1), 0u);
+    sw(ns(5000), 0, GIC_ICC_EOIR1_EL1, 41);
+    EXPECT_EQ(sr(ns(5000), 0, GIC_ICC_RPR_EL1), 0x90u);
+    sw(ns(6000), 0, GIC_ICC_EOIR1_EL1, 40);
+    EXPECT_EQ(sr(ns(6000), 0, GIC_ICC_RPR_EL1), 0xffu);
+    auto h = hist("latency.iar_to_eoi");
+    EXPECT_EQ(h.count, 2u);
+    EXPECT_EQ(h.min, ns(1000)); // 41: 4000 -> 5000
+    EXPECT_EQ(h.max, ns(4000)); // 40: 2000 -> 6000
+    auto d = outs(GIC_OUT_DEACTIVATE);
+    ASSERT_EQ(d.size(), 2u);
+    EXPECT_EQ(d[0].intid, 41u);
+    EXPECT_EQ(d[1].intid, 40u);
+}
+
+TEST_F(Cpuif, SamePriorityDoesNotPreempt)
+{
+    create();
+    bringup(0);
+    spi(0, 40, 0x80, true, 0);
+    spi(0, 41, 0x80, true, 0);
+    raise(ns(1000), 40);
+    EXPECT_EQ(sr(ns(2000), 0, GIC_ICC_IAR1_EL1), 40u);
+    raise(ns(3000), 41);
+    gic_run_until(g, ns(4000));
+    EXPECT_EQ(lines(), "1024000:0:IRQ:1;2000000:0:IRQ:0;");
+    EXPECT_EQ(sr(ns(4000), 0, GIC_ICC_IAR1_EL1), 1023u);
+    sw(ns(5000), 0, GIC_ICC_EOIR1_EL1, 40);
+    EXPECT_EQ(lines(), "1024000:0:IRQ:1;2000000:0:IRQ:0;5000000:0:IRQ:1;");
+}
+
+TEST_F(Cpuif, BinaryPointGroupsPriorities)
+{
+    create();
+    bringup(0);
+    spi(0, 40, 0x90, true, 0);
+    spi(0, 41, 0x88, true, 0);
+    // BPR1 = 5 -> bpr 4: mask 0xe0; 0x90 and 0x88 are both group priority 0x80
+    sw(0, 0, GIC_ICC_BPR1_EL1, 5);
+    raise(ns(1000), 40);
+    EXPECT_EQ(sr(ns(2000), 0, GIC_ICC_IAR1_EL1), 40u);
+    EXPECT_EQ(sr(ns(2000), 0, GIC_ICC_RPR_EL1), 0x80u);
+    raise(ns(3000), 41);
+    gic_run_until(g, ns(4000));
+    EXPECT_EQ(lines(), "1024000:0:IRQ:1;2000000:0:IRQ:0;"); // no preemption
+    // back to the minimum BPR1 (3 -> mask 0xf8): 0x88 < 0x80? no: running
+    // priority stays 0x80 (group priority recorded at acknowledge)
+    sw(ns(4000), 0, GIC_ICC_BPR1_EL1, 0);
+    EXPECT_EQ(sr(ns(4000), 0, GIC_ICC_BPR1_EL1), 3u);
+    EXPECT_EQ(lines(), "1024000:0:IRQ:1;2000000:0:IRQ:0;");
+    sw(ns(5000), 0, GIC_ICC_EOIR1_EL1, 40);
+    EXPECT_EQ(sr(ns(5000), 0, GIC_ICC_IAR1_EL1), 41u);
+    sw(ns(5000), 0, GIC_ICC_EOIR1_EL1, 41);
+    // with BPR1 minimum, 0x88 preempts 0x90
+    raise(ns(6000), 40);
+    EXPECT_EQ(sr(ns(7000), 0, GIC_ICC_IAR1_EL1), 40u);
+    EXPECT_EQ(sr(ns(7000), 0, GIC_ICC_RPR_EL1), 0x90u);
+    raise(ns(8000), 41);
+    gic_run_until(g, ns(9000));
+    EXPECT_EQ(outs(GIC_OUT_LINE).back().time, ns(8024));
+    EXPECT_EQ(outs(GIC_OUT_LINE).back().level, 1u);
+}
+
+TEST_F(Cpuif, CbprUsesBpr0ForGroup1)
+{
+    create();
+    bringup(0);
+    spi(0, 40, 0x90, true, 0);
+    spi(0, 41, 0x88, true, 0);
+    sw(0, 0, GIC_ICC_BPR0_EL1, 4);            // mask 0xe0
+    sw(0, 0, GIC_ICC_CTLR_EL1, 1);            // CBPR
+    EXPECT_EQ(sr(0, 0, GIC_ICC_BPR1_EL1), 5u); // reads BPR0 + 1
+    sw(0, 0, GIC_ICC_BPR1_EL1, 7);            // ignored with CBPR = 1
+    raise(ns(1000), 40);
+    EXPECT_EQ(sr(ns(2000), 0, GIC_ICC_IAR1_EL1), 40u);
+    EXPECT_EQ(sr(ns(2000), 0, GIC_ICC_RPR_EL1), 0x80u);
+    raise(ns(3000), 41);
+    gic_run_until(g, ns(4000));
+    EXPECT_EQ(outs(GIC_OUT_LINE).size(), 2u); // 0x88 does not preempt group 0x80
+    sw(ns(4000), 0, GIC_ICC_CTLR_EL1, 0);
+    EXPECT_EQ(sr(ns(4000), 0, GIC_ICC_BPR1_EL1), 3u); // BPR1 kept its own value (minimum)
+}
+
+TEST_F(Cpuif, BinaryPointMinimumsAndAprCount)
+{
+    cfg.pri_bits = 5;
+    create();
+    sw(0, 0, GIC_ICC_BPR0_EL1, 0);
+    EXPECT_EQ(sr(0, 0, GIC_ICC_BPR0_EL1), 2u);
+    sw(0, 0, GIC_ICC_BPR1_EL1, 0);
+    EXPECT_EQ(sr(0, 0, GIC_ICC_BPR1_EL1), 3u);
+    sw(0, 0, GIC_ICC_AP1R1_EL1, 0xffffffff); // not implemented with 5 bits: RAZ/WI
+    EXPECT_EQ(sr(0, 0, GIC_ICC_AP1R1_EL1), 0u);
+    // PRIbits = 4, IDbits = 0 (16 bits), A3V, RSS
+    EXPECT_EQ(sr(0, 0, GIC_ICC_CTLR_EL1), 0x48400u);
+    EXPECT_EQ(sr(0, 0, GIC_ICC_SRE_EL1), 7u);
+}
+
+TEST_F(Cpuif, EightPriorityBits)
+{
+    cfg.pri_bits = 8;
+    cfg.lpi_id_bits = 24;
+    create();
+    sw(0, 0, GIC_ICC_BPR0_EL1, 0);
+    EXPECT_EQ(sr(0, 0, GIC_ICC_BPR0_EL1), 0u);
+    sw(0, 0, GIC_ICC_BPR1_EL1, 0);
+    EXPECT_EQ(sr(0, 0, GIC_ICC_BPR1_EL1), 1u);
+    sw(0, 0, GIC_ICC_AP1R3_EL1, 0x1);
+    EXPECT_EQ(sr(0, 0, GIC_ICC_AP1R3_EL1), 1u);
+    EXPECT_EQ(sr(0, 0, GIC_ICC_RPR_EL1), 0xc0u); // bit 96 -> priority 96 << 1
+    sw(0, 0, GIC_ICC_AP1R3_EL1, 0);
+    EXPECT_EQ(sr(0, 0, GIC_ICC_CTLR_EL1), 0x48f00u); // PRIbits 7, IDbits 1 (24 bits)
+    sw(0, 0, GIC_ICC_PMR_EL1, 0xff);
+    EXPECT_EQ(sr(0, 0, GIC_ICC_PMR_EL1), 0xffu);
+}
+
+TEST_F(Cpuif, EoiModeSplitsDropAndDeactivate)
+{
+    create();
+    bringup(0);
+    spi(0, 40, 0x80, false, 0);
+    sw(0, 0, GIC_ICC_CTLR_EL1, 2); // EOImode
+    gic_set_spi(g, ns(1000), 40, true);
+    EXPECT_EQ(sr(ns(2000), 0, GIC_ICC_IAR1_EL1), 40u);
+    gic_set_spi(g, ns(2500), 40, false);
+    sw(ns(3000), 0, GIC_ICC_EOIR1_EL1, 40);
+    EXPECT_EQ(sr(ns(3000), 0, GIC_ICC_RPR_EL1), 0xffu);              // priority dropped
+    EXPECT_EQ(dr(ns(3000), GICD_ISACTIVER + 4), 1u << 8);               // still active
+    EXPECT_EQ(outs(GIC_OUT_DEACTIVATE).size(), 0u);
+    sw(ns(4000), 0, GIC_ICC_DIR_EL1, 40);
+    EXPECT_EQ(dr(ns(4000), GICD_ISACTIVER + 4), 0u);
+    auto d = outs(GIC_OUT_DEACTIVATE);
+    ASSERT_EQ(d.size(), 1u);
+    EXPECT_EQ(d[0].time, ns(4000));
+    EXPECT_EQ(hist("latency.iar_to_eoi").min, ns(1000));
+    // DIR of an inactive interrupt is counted
+    sw(ns(5000), 0, GIC_ICC_DIR_EL1, 40);
+    EXPECT_EQ(counter("errors.deactivate_not_active"), 1u);
+    // DIR with EOImode = 0 is ignored and counted
+    sw(ns(6000), 0, GIC_ICC_CTLR_EL1, 0);
+    sw(ns(6000), 0, GIC_ICC_DIR_EL1, 40);
+    EXPECT_EQ(counter("errors.dir_eoimode0"), 1u);
+}
+
+TEST_F(Cpuif, Group0IsFiqGroup1IsIrq)
+{
+    create();
+    bringup(0, true);
+    spi(0, 40, 0x80, true, 0, 0);
+    spi(0, 41, 0x90, true, 0, 1);
+    raise(ns(1000), 40);
+    raise(ns(1000), 41);
+    gic_run_until(g, ns(2000));
+    EXPECT_EQ(lines(), "1024000:0:FIQ:1;");
+    EXPECT_EQ(sr(ns(2000), 0, GIC_ICC_HPPIR1_EL1), 1023u);
+    EXPECT_EQ(sr(ns(2000), 0, GIC_ICC_HPPIR0_EL1), 40u);
+    EXPECT_EQ(sr(ns(2000), 0, GIC_ICC_IAR1_EL1), 1023u); // HPPI is Group 0
+    EXPECT_EQ(sr(ns(2000), 0, GIC_ICC_IAR0_EL1), 40u);
+    EXPECT_EQ(sr(ns(2000), 0, GIC_ICC_AP0R0_EL1), 1u << 16);
+    // 0x90 does not preempt 0x80: nothing signalled
+    EXPECT_EQ(lines(), "1024000:0:FIQ:1;2000000:0:FIQ:0;");
+    // EOIR1 while the highest active priority is Group 0: ignored, counted
+    sw(ns(3000), 0, GIC_ICC_EOIR1_EL1, 40);
+    EXPECT_EQ(counter("errors.eoi_wrong_group"), 1u);
+    EXPECT_EQ(sr(ns(3000), 0, GIC_ICC_RPR_EL1), 0x80u);
+    sw(ns(3000), 0, GIC_ICC_EOIR0_EL1, 40);
+    EXPECT_EQ(lines(), "1024000:0:FIQ:1;2000000:0:FIQ:0;3000000:0:IRQ:1;");
+    EXPECT_EQ(sr(ns(3000), 0, GIC_ICC_IAR0_EL1), 1023u);
+    EXPECT_EQ(sr(ns(3000), 0, GIC_ICC_IAR1_EL1), 41u);
+    // IGRPEN0 = 0 hides Group 0 interrupts
+    raise(ns(4000), 40);
+    sw(ns(4000), 0, GIC_ICC_IGRPEN0_EL1, 0);
+    gic_run_until(g, ns(5000));
+    EXPECT_EQ(sr(ns(5000), 0, GIC_ICC_HPPIR0_EL1), 1023u);
+    EXPECT_EQ(counter("irq.spurious"), 2u);
+}
+
+TEST_F(Cpuif, EoiErrorsAreCounted)
+{
+    create();
+    bringup(0);
+    sw(ns(1000), 0, GIC_ICC_EOIR1_EL1, 40); // nothing active
+    EXPECT_EQ(counter("errors.eoi_no_active"), 1u);
+    sw(ns(1000), 0, GIC_ICC_EOIR1_EL1, 1023); // special INTID: ignored
+    EXPECT_EQ(counter("errors.total"), 1u);
+    spi(0, 40, 0x80, true, 0);
+    raise(ns(2000), 40);
+    EXPECT_EQ(sr(ns(3000), 0, GIC_ICC_IAR1_EL1), 40u);
+    sw(ns(4000), 0, GIC_ICC_EOIR1_EL1, 41); // wrong INTID: drop happens, 41 not active
+    EXPECT_EQ(counter("errors.deactivate_not_active"), 1u);
+    EXPECT_EQ(sr(ns(4000), 0, GIC_ICC_RPR_EL1), 0xffu);
+    EXPECT_EQ(dr(ns(4000), GICD_ISACTIVER + 4), 1u << 8);
+    sw(ns(4000), 0, GIC_ICC_EOIR1_EL1, 500); // unimplemented INTID
+    uint64_t v = 0;
+    EXPECT_EQ(gic_sysreg_read(g, ns(5000), 0, GIC_ICC_EOIR1_EL1, &v), GIC_OK);
+    EXPECT_EQ(v, 0u);
+    EXPECT_EQ(counter("errors.sysreg_read_wo"), 1u);
+    EXPECT_EQ(gic_sysreg_write(g, ns(5000), 0, GIC_ICC_IAR1_EL1, 0), GIC_OK);
+    EXPECT_EQ(counter("errors.sysreg_write_ro"), 1u);
+    EXPECT_EQ(gic_sysreg_read(g, ns(5000), 9, GIC_ICC_IAR1_EL1, &v), GIC_ERR_ARG);
+    EXPECT_EQ(gic_sysreg_read(g, ns(5000), 0, GIC_SYSREG_COUNT, &v), GIC_ERR_ARG);
+}
+
+TEST_F(Cpuif, DeterministicTimeline)
+{
+    // Same inputs, same outputs, bit for bit.
+    std::string first;
+    for (int run = 0; run < 2; run++) {
+        if (g) gic_destroy(g);
+        g = nullptr;
+        out.clear();
+        cfg.num_cpus = 3;
+        create();
+        bringup(0);
+        for (uint32_t i = 40; i < 48; i++) spi(0, i, (uint8_t)(0x80 - 8 * (i % 4)), i % 2, -1);
+        for (uint32_t i = 40; i < 48; i++) gic_set_spi(g, ns(1000 + 7 * i), i, true);
+        for (int k = 0; k < 20; k++)
+            for (uint32_t c = 0; c < 3; c++) {
+                uint64_t id = sr(ns(2000 + 100 * k), c, GIC_ICC_IAR1_EL1);
+                if (id != 1023) sw(ns(2050 + 100 * k), c, GIC_ICC_EOIR1_EL1, id);
+            }
+        std::string s = lines();
+        for (auto &o : outs(GIC_OUT_DEACTIVATE))
+            s += "D" + std::to_string(o.time) + ":" + std::to_string(o.cpu) + ":" + std::to_string(o.intid) + ";";
+        if (run == 0) first = s;
+        else EXPECT_EQ(s, first);
+    }
+    EXPECT_NE(first.find("D"), std::string::npos);
+    EXPECT_GE(counter("irq.delivered.spi"), 8u);
+}
+
+} // namespace

@@ -1,0 +1,244 @@
+// Redistributor (GICR_*): PPIs, SGIs, WAKER, DPG, registers.
+#include "h1_fixture.h"
+
+using namespace h1;
+
+namespace {
+
+struct Redist : Fixture {
+    // PPI/SGI intid on cpu: group 1, priority, enabled; edge for PPIs if asked.
+    void local(gic_time_t t, uint32_t cpu, uint32_t intid, uint8_t prio, bool edge = false,
+               unsigned group = 1)
+    {
+        uint64_t grp = rr(t, cpu, GICR_IGROUPR0);
+        grp = group ? grp | (1u << intid) : grp & ~(1u << intid);
+        rw(t, cpu, GICR_IGROUPR0, grp);
+        rw(t, cpu, GICR_IPRIORITYR + intid, prio, 1);
+        if (intid >= 16) {
+            uint64_t c = rr(t, cpu, GICR_ICFGR1);
+            uint32_t bit = 2u << (2 * (intid - 16));
+            rw(t, cpu, GICR_ICFGR1, edge ? (c | bit) : (c & ~bit));
+        }
+        rw(t, cpu, GICR_ISENABLER0, 1u << intid);
+    }
+};
+
+// PPI wire path: spi_input 2 + redist_to_cpu 10 + cpu_signal 2 = 14 ns.
+TEST_F(Redist, LevelPpiTimingAndRepend)
+{
+    create();
+    bringup(0);
+    local(0, 0, 27, 0x80);
+    ASSERT_EQ(gic_set_ppi(g, ns(3000), 0, 27, true), GIC_OK);
+    gic_run_until(g, ns(3500));
+    EXPECT_EQ(lines(), "3014000:0:IRQ:1;");
+    EXPECT_EQ(sr(ns(4000), 0, GIC_ICC_IAR1_EL1), 27u);
+    sw(ns(5000), 0, GIC_ICC_EOIR1_EL1, 27);
+    gic_run_until(g, ns(5500));
+    auto d = outs(GIC_OUT_DEACTIVATE);
+    ASSERT_EQ(d.size(), 1u);
+    EXPECT_EQ(d[0].intid, 27u);
+    EXPECT_EQ(d[0].cpu, 0u);
+    EXPECT_EQ(d[0].time, ns(5000));
+    // still high: pending again, forwarded redistributor -> pin (12 ns)
+    EXPECT_EQ(lines(), "3014000:0:IRQ:1;4000000:0:IRQ:0;5012000:0:IRQ:1;");
+    gic_set_ppi(g, ns(6000), 0, 27, false);
+    EXPECT_EQ(lines(), "3014000:0:IRQ:1;4000000:0:IRQ:0;5012000:0:IRQ:1;6000000:0:IRQ:0;");
+    EXPECT_EQ(counter("irq.delivered.ppi"), 1u);
+    auto h = hist("latency.line_to_signal.ppi");
+    EXPECT_EQ(h.count, 2u);
+    EXPECT_EQ(h.max, ns(14)); // wire -> pin
+    EXPECT_EQ(h.min, ns(12)); // re-pend at deactivation -> pin
+    EXPECT_EQ(hist("latency.line_to_iar.ppi").min, ns(1000));
+}
+
+TEST_F(Redist, EdgePpiDoesNotRepend)
+{
+    create();
+    bringup(0);
+    local(0, 1, 20, 0x80, true);
+    gic_set_ppi(g, ns(3000), 1, 20, true);
+    EXPECT_EQ(sr(ns(4000), 1, GIC_ICC_IAR1_EL1), 20u);
+    sw(ns(5000), 1, GIC_ICC_EOIR1_EL1, 20);
+    gic_run_until(g, ns(7000));
+    EXPECT_EQ(lines(), "3014000:1:IRQ:1;4000000:1:IRQ:0;");
+    EXPECT_EQ(outs(GIC_OUT_DEACTIVATE).size(), 1u);
+    EXPECT_EQ(rr(ns(7000), 1, GICR_ICFGR1), 2u << 8);
+}
+
+TEST_F(Redist, WakerSleepBlocksDelivery)
+{
+    create();
+    dw(0, GICD_CTLR, 0x2);
+    sw(0, 0, GIC_ICC_PMR_EL1, 0xf0);
+    sw(0, 0, GIC_ICC_IGRPEN1_EL1, 1);
+    EXPECT_EQ(rr(0, 0, GICR_WAKER), 0x6u); // ProcessorSleep and ChildrenAsleep at reset
+    local(0, 0, 27, 0x80);
+    gic_set_ppi(g, ns(3000), 0, 27, true);
+    gic_run_until(g, ns(10000));
+    EXPECT_EQ(lines(), "");
+    EXPECT_EQ(sr(ns(10000), 0, GIC_ICC_HPPIR1_EL1), 1023u);
+    rw(ns(10000), 0, GICR_WAKER, 0);
+    EXPECT_EQ(rr(ns(10000), 0, GICR_WAKER), 0u);
+    gic_run_until(g, ns(11000));
+    EXPECT_EQ(lines(), "10012000:0:IRQ:1;");
+    rw(ns(11000), 0, GICR_WAKER, 2); // going to sleep drops the line
+    EXPECT_EQ(rr(ns(11000), 0, GICR_WAKER), 6u);
+    EXPECT_EQ(lines(), "10012000:0:IRQ:1;11000000:0:IRQ:0;");
+}
+
+TEST_F(Redist, DpgExcludesCpuFromOneOfN)
+{
+    cfg.num_cpus = 2;
+    create();
+    bringup(0);
+    rw(0, 0, GICR_CTLR, 1u << 25); // DPG1NS
+    EXPECT_EQ(rr(0, 0, GICR_CTLR) & (1u << 25), 1u << 25);
+    spi(0, 40, 0x80, true, -1);
+    gic_set_spi(g, ns(3000), 40, true);
+    gic_run_until(g, ns(4000));
+    EXPECT_EQ(lines(), "3024000:1:IRQ:1;");
+}
+
+TEST_F(Redist, RegisterValues)
+{
+    create();
+    // PLPIS, DirectLPI, DPGS, Processor_Number, Last, affinity
+    EXPECT_EQ(rr(0, 0, GICR_TYPER, 8), 0x29u);
+    EXPECT_EQ(rr(0, 3, GICR_TYPER, 8), 0x0000000300000339ull);
+    EXPECT_EQ(rr(0, 3, GICR_TYPER + 4), 3u); // upper half: affinity
+    EXPECT_EQ(rr(0, 0, 0x4), 0x47000000u);   // IIDR
+    EXPECT_EQ(rr(0, 0, 0xffe8), 0x3bu);      // PIDR2
+    EXPECT_EQ(rr(0, 0, GICR_ICFGR0), 0xaaaaaaaau);
+    rw(0, 0, GICR_ICFGR0, 0);
+    EXPECT_EQ(rr(0, 0, GICR_ICFGR0), 0xaaaaaaaau);
+    rw(0, 0, GICR_ICFGR1, 0xffffffff);
+    EXPECT_EQ(rr(0, 0, GICR_ICFGR1), 0xaaaaaaaau);
+    rw(0, 0, GICR_IPRIORITYR + 5, 0xff, 1);
+    EXPECT_EQ(rr(0, 0, GICR_IPRIORITYR + 4), 0xf800u);
+    rw(0, 2, GICR_ISENABLER0, 0x80000001);
+    EXPECT_EQ(rr(0, 2, GICR_ISENABLER0), 0x80000001u);
+    EXPECT_EQ(rr(0, 1, GICR_ISENABLER0), 0u);
+    rw(0, 2, GICR_ICENABLER0, 0x1);
+    EXPECT_EQ(rr(0, 2, GICR_ICENABLER0), 0x80000000u);
+    rw(0, 0, SGI_BASE + 0xd00, 0xffffffff); // IGRPMODR0 RAZ/WI (DS = 1)
+    EXPECT_EQ(rr(0, 0, SGI_BASE + 0xd00), 0u);
+    rw(0, 0, GICR_CTLR, 1u << 26); // DPG1S RAZ/WI with DS = 1
+    EXPECT_EQ(rr(0, 0, GICR_CTLR) & (7u << 24), 0u);
+    EXPECT_STREQ(gic_reg_name(g, GIC_FRAME_GICR, GICR_WAKER), "GICR_WAKER");
+    EXPECT_STREQ(gic_reg_name(g, GIC_FRAME_GICR, GICR_ICFGR1), "GICR_ICFGR1");
+    EXPECT_EQ(counter("errors.total"), 0u);
+}
+
+TEST_F(Redist, EveryReservedOffsetReadsZero)
+{
+    cfg.num_cpus = 2;
+    create();
+    uint64_t reserved = 0;
+    for (uint64_t off = 0; off < GIC_GICR_STRIDE; off += 4) {
+        uint64_t v = ~0ull;
+        ASSERT_EQ(gic_mmio_read(g, 0, GIC_FRAME_GICR, 1, off, 4, &v), GIC_OK) << std::hex << off;
+        if (!gic_reg_name(g, GIC_FRAME_GICR, off)) {
+            EXPECT_EQ(v, 0u) << std::hex << off;
+            reserved++;
+        }
+    }
+    EXPECT_EQ(counter("errors.mmio_reserved_read"), reserved);
+    EXPECT_GT(reserved, 32000u);
+    uint64_t v;
+    EXPECT_EQ(gic_mmio_read(g, 0, GIC_FRAME_GICR, 2, 0, 4, &v), GIC_ERR_ADDR);
+    EXPECT_EQ(gic_mmio_read(g, 0, GIC_FRAME_GICR, 0, GICR_WAKER, 2, &v), GIC_ERR_SIZE);
+    EXPECT_EQ(gic_mmio_read(g, 0, GIC_FRAME_GICR, 0, GICR_TYPER, 2, &v), GIC_ERR_SIZE);
+    EXPECT_EQ(counter("errors.mmio_bad_size"), 2u);
+    EXPECT_EQ(gic_set_ppi(g, 0, 0, 15, true), GIC_ERR_ARG);
+    EXPECT_EQ(gic_set_ppi(g, 0, 2, 20, true), GIC_ERR_ARG);
+}
+
+// SGI path: lat_sgi 20 + redist_to_cpu 10 + cpu_signal 2 = 32 ns after the write.
+TEST_F(Redist, SgiTargetListAff1)
+{
+    cfg.num_cpus = 4;
+    cfg.cpus_per_cluster = 2; // CPU 3 = Aff1 1, Aff0 1
+    create();
+    bringup(0);
+    for (uint32_t c = 0; c < 4; c++) local(0, c, 5, 0x80);
+    // INTID 5, Aff1 = 1, TargetList = 0b10
+    sw(ns(3000), 0, GIC_ICC_SGI1R_EL1, (5ull << 24) | (1ull << 16) | 0x2);
+    gic_run_until(g, ns(3500));
+    EXPECT_EQ(lines(), "3032000:3:IRQ:1;");
+    EXPECT_EQ(sr(ns(4000), 3, GIC_ICC_IAR1_EL1), 5u);
+    EXPECT_EQ(hist("latency.line_to_iar.sgi").min, ns(1000));
+    EXPECT_EQ(hist("latency.line_to_signal.sgi").min, ns(32));
+    EXPECT_EQ(counter("irq.delivered.sgi"), 1u);
+}
+
+TEST_F(Redist, SgiIrmAllButSelfAndRs)
+{
+    cfg.num_cpus = 4;
+    create();
+    bringup(0);
+    for (uint32_t c = 0; c < 4; c++) local(0, c, 3, 0x80);
+    sw(ns(3000), 1, GIC_ICC_SGI1R_EL1, (1ull << 40) | (3ull << 24));
+    gic_run_until(g, ns(3500));
+    EXPECT_EQ(lines(), "3032000:0:IRQ:1;3032000:2:IRQ:1;3032000:3:IRQ:1;");
+    // RS = 1 selects Aff0 16..31: no such CPU, counted
+    sw(ns(4000), 0, GIC_ICC_SGI1R_EL1, (1ull << 44) | (3ull << 24) | 0x3);
+    gic_run_until(g, ns(5000));
+    EXPECT_EQ(outs(GIC_OUT_LINE).size(), 3u);
+    EXPECT_EQ(counter("errors.sgi_no_target"), 2u);
+    // self-targeted SGI with IRM = 0
+    sw(ns(5000), 1, GIC_ICC_SGI1R_EL1, (3ull << 24) | 0x2);
+    gic_run_until(g, ns(6000));
+    EXPECT_EQ(outs(GIC_OUT_LINE, 1).size(), 1u);
+    EXPECT_EQ(outs(GIC_OUT_LINE, 1)[0].time, ns(5032));
+}
+
+TEST_F(Redist, SgiGroupRules)
+{
+    cfg.num_cpus = 2;
+    create();
+    bringup(0, true);
+    local(0, 1, 1, 0x80, false, 1); // SGI 1: Group 1
+    local(0, 1, 2, 0x80, false, 0); // SGI 2: Group 0
+    // SGI0R to a Group 1 SGI: not forwarded
+    sw(ns(1000), 0, GIC_ICC_SGI0R_EL1, (1ull << 24) | 0x2);
+    gic_run_until(g, ns(2000));
+    EXPECT_EQ(lines(), "");
+    EXPECT_EQ(counter("errors.sgi_group_mismatch"), 1u);
+    // SGI0R to a Group 0 SGI: FIQ
+    sw(ns(2000), 0, GIC_ICC_SGI0R_EL1, (2ull << 24) | 0x2);
+    gic_run_until(g, ns(3000));
+    EXPECT_EQ(lines(), "2032000:1:FIQ:1;");
+    EXPECT_EQ(sr(ns(3000), 1, GIC_ICC_IAR0_EL1), 2u);
+    sw(ns(3000), 1, GIC_ICC_EOIR0_EL1, 2);
+    // SGI1R sets the SGI whatever group the target configured (DS = 1)
+    sw(ns(4000), 0, GIC_ICC_SGI1R_EL1, (2ull << 24) | 0x2);
+    gic_run_until(g, ns(5000));
+    EXPECT_EQ(lines(), "2032000:1:FIQ:1;3000000:1:FIQ:0;4032000:1:FIQ:1;");
+    EXPECT_EQ(sr(ns(5000), 1, GIC_ICC_IAR0_EL1), 2u);
+    sw(ns(5000), 1, GIC_ICC_EOIR0_EL1, 2);
+    // ASGI1R behaves as SGI0R with DS = 1
+    sw(ns(6000), 0, GIC_ICC_ASGI1R_EL1, (1ull << 24) | 0x2);
+    gic_run_until(g, ns(7000));
+    EXPECT_EQ(counter("errors.sgi_group_mismatch"), 2u);
+    sw(ns(7000), 0, GIC_ICC_ASGI1R_EL1, (2ull << 24) | 0x2);
+    gic_run_until(g, ns(8000));
+    EXPECT_EQ(outs(GIC_OUT_LINE).back().time, ns(7032));
+    EXPECT_EQ(outs(GIC_OUT_LINE).back().line, (uint32_t)GIC_LINE_FIQ);
+}
+
+TEST_F(Redist, SgiPendingRegisterAndDeactivateViaIcactiver)
+{
+    create();
+    bringup(0);
+    local(0, 0, 7, 0x80);
+    rw(ns(1000), 0, GICR_ISPENDR0, 1u << 7);
+    gic_run_until(g, ns(2000));
+    EXPECT_EQ(lines(), "1012000:0:IRQ:1;");
+    EXPECT_EQ(sr(ns(2000), 0, GIC_ICC_IAR1_EL1), 7u);
+    EXPECT_EQ(rr(ns(2000), 0, GICR_ISACTIVER0), 1u << 7);
+    rw(ns(2100), 0, SGI_BASE + 0x380, 1u << 7); // ICACTIVER0
+    EXPECT_EQ(rr(ns(2100), 0, GICR_ISACTIVER0), 0u);
+}
+
+} // namespace
