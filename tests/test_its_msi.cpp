@@ -1,0 +1,432 @@
+// ITS translation and delivery: Linux-style bring-up, MSIs to LPIs at the right
+// CPUs, drop reasons, conservation, INT/CLEAR/DISCARD/MOVI/MOVALL, flat and
+// two-level tables at every page size, several ITSs, IDbits, caches.
+#include "test_its_fixture.h"
+
+using namespace its_test;
+
+class ItsMsi : public ItsTest {
+protected:
+    void Map(uint32_t dev, uint32_t bits, uint32_t n, uint32_t base, bool inv = true,
+             uint32_t its = 0, uint64_t off = 0)
+    {
+        Queue(mapd(dev, ITT + off + dev * 0x1000ull, bits - 1, true), its, off);
+        for (uint32_t e = 0; e < n; e++) {
+            Queue(mapti(dev, e, base + e, e % cfg.num_cpus), its, off);
+            if (inv) Queue(devev(INV, dev, e), its, off);
+        }
+        if (inv) Queue(sync(rdbase(0)), its, off);
+        Release(its);
+        Drain(its);
+        ASSERT_EQ(counter0("its" + std::to_string(its) + ".cmd.errors"), 0u);
+    }
+};
+
+TEST_F(ItsMsi, LinuxBringUpDeliversToTheRightCpus)
+{
+    FullBringUp();
+    Map(1, 4, 8, 8192);
+    for (uint32_t e = 0; e < 8; e++) {
+        out.clear();
+        Msi(1, e);
+        auto m = Outputs(GIC_OUT_MSI);
+        ASSERT_EQ(m.size(), 1u);
+        EXPECT_EQ(m[0].outcome, (uint32_t)GIC_MSI_DELIVERED);
+        EXPECT_EQ(m[0].intid, 8192 + e);
+        EXPECT_EQ(m[0].cpu, e % 4);
+        EXPECT_EQ(m[0].devid, 1u);
+        EXPECT_EQ(m[0].eventid, e);
+        EXPECT_EQ(Ack(e % 4), 8192 + e) << "event " << e;
+        EXPECT_EQ(Ack(e % 4), GIC_SPURIOUS);
+    }
+    EXPECT_EQ(counter("msi.received"), 8u);
+    EXPECT_EQ(counter("msi.delivered"), 8u);
+    EXPECT_EQ(counter("its0.msi.delivered"), 8u);
+    ExpectConservation();
+}
+
+TEST_F(ItsMsi, TranslationLatencyWithAndWithoutCacheHits)
+{
+    FullBringUp();
+    Map(1, 4, 1, 8192, false); // MAPD + MAPTI: MAPTI's walk filled the device cache only
+    t = 50000000;
+    const gic_time_t T = t;
+    Msi(1, 0);
+    // translate 4 cycles + DTE hit 1 cycle + ITE miss 100 ns + CTE miss 100 ns
+    auto m = Outputs(GIC_OUT_MSI);
+    ASSERT_EQ(m.size(), 1u);
+    EXPECT_EQ(m[0].time, T + 4000 + 1000 + 100000 + 100000);
+    out.clear();
+    EXPECT_EQ(Ack(0), 8192u);
+    const gic_time_t T2 = t;
+    Msi(1, 0); // everything hits: 4 + 3 cycles
+    m = Outputs(GIC_OUT_MSI);
+    ASSERT_EQ(m.size(), 1u);
+    EXPECT_EQ(m[0].time, T2 + 7000);
+    gic_hist_summary_t h;
+    ASSERT_TRUE(gic_stat_hist(g, "msi.latency.translate", &h));
+    EXPECT_EQ(h.count, 2u);
+    EXPECT_EQ(h.min, 7000u);
+    EXPECT_EQ(h.max, 205000u);
+    EXPECT_EQ(counter("its0.cache.event.hits"), 1u);
+    EXPECT_EQ(counter("its0.cache.event.misses"), 1u);
+    EXPECT_EQ(counter("its0.cache.collection.hits"), 1u);
+}
+
+TEST_F(ItsMsi, NoCachesEveryLookupWalksMemory)
+{
+    cfg.its_device_cache.entries = 0;
+    cfg.its_device_cache.ways = 0;
+    cfg.its_event_cache.entries = 0;
+    cfg.its_event_cache.ways = 0;
+    cfg.its_collection_cache.entries = 0;
+    cfg.its_collection_cache.ways = 0;
+    FullBringUp();
+    Map(1, 4, 1, 8192, false);
+    uint64_t reads0 = counter("mem.device.reads") + counter("mem.itt.reads") + counter("mem.collection.reads");
+    for (int i = 0; i < 3; i++) {
+        out.clear();
+        const gic_time_t T = t;
+        Msi(1, 0);
+        auto m = Outputs(GIC_OUT_MSI);
+        ASSERT_EQ(m.size(), 1u);
+        EXPECT_EQ(m[0].time, T + 4000 + 3 * 100000);
+        EXPECT_EQ(Ack(0), 8192u);
+    }
+    EXPECT_EQ(counter("mem.device.reads") + counter("mem.itt.reads") + counter("mem.collection.reads"),
+              reads0 + 9);
+}
+
+TEST_F(ItsMsi, MsiWaitsBehindACommand)
+{
+    FullBringUp();
+    Map(1, 4, 1, 8192, true); // INV warmed all three caches
+    t = 50000000;
+    const gic_time_t T = t;
+    Queue(mapd(9, ITT + 0x9000, 1, true)); // 204 ns
+    Release();
+    t = T + 1000;
+    Msi(1, 0);
+    auto m = Outputs(GIC_OUT_MSI);
+    ASSERT_EQ(m.size(), 1u);
+    EXPECT_EQ(m[0].time, T + 204000 + 7000);
+    gic_hist_summary_t h;
+    ASSERT_TRUE(gic_stat_hist(g, "its0.msi.queue_delay", &h));
+    EXPECT_EQ(h.max, 203000u);
+    ASSERT_TRUE(gic_stat_hist(g, "msi.latency.translate", &h));
+    EXPECT_EQ(h.max, 210000u);
+}
+
+TEST_F(ItsMsi, PipelineDepthLimitsTranslationsInFlight)
+{
+    cfg.its_pipeline_depth = 2;
+    FullBringUp();
+    Map(1, 4, 4, 8192, true);
+    t = 50000000;
+    const gic_time_t T = t;
+    for (uint32_t e = 0; e < 4; e++) EXPECT_EQ(gic_msi(g, T, 0, 1, e), GIC_OK);
+    t = T + 1000000;
+    gic_run_until(g, t);
+    auto m = Outputs(GIC_OUT_MSI);
+    ASSERT_EQ(m.size(), 4u);
+    // Two slots: MSIs 0,1 finish at T+7 ns, 2,3 at T+14 ns.
+    EXPECT_EQ(m[0].time, T + 7000);
+    EXPECT_EQ(m[1].time, T + 7000);
+    EXPECT_EQ(m[2].time, T + 14000);
+    EXPECT_EQ(m[3].time, T + 14000);
+}
+
+TEST_F(ItsMsi, DropReasonsAndConservation)
+{
+    cfg.its_devbits = 10;
+    FullBringUp();
+    Map(1, 2, 2, 8192, true);
+    Exec({mapti(1, 2, 8194, 9)}); // collection 9 never mapped
+    Msi(2, 0);    // unmapped device
+    Msi(1, 4);    // EventID beyond 2 bits
+    Msi(1, 3);    // no ITE
+    Msi(1, 2);    // collection unmapped
+    Msi(1024, 0); // DeviceID beyond Devbits
+    Msi(1, 0);    // delivered
+    Msi(1, 0);    // coalesced (not acknowledged)
+    gits_w(0x0, 0, 0, 4);
+    Msi(1, 1); // ITS disabled
+    EXPECT_EQ(counter("msi.received"), 8u);
+    EXPECT_EQ(counter("msi.delivered"), 1u);
+    EXPECT_EQ(counter("msi.coalesced"), 1u);
+    EXPECT_EQ(counter("msi.dropped"), 6u);
+    EXPECT_EQ(counter("msi.dropped.unmapped_device"), 1u);
+    EXPECT_EQ(counter("msi.dropped.eventid_oor"), 1u);
+    EXPECT_EQ(counter("msi.dropped.unmapped_interrupt"), 1u);
+    EXPECT_EQ(counter("msi.dropped.unmapped_collection"), 1u);
+    EXPECT_EQ(counter("msi.dropped.device_oor"), 1u);
+    EXPECT_EQ(counter("msi.dropped.its_disabled"), 1u);
+    EXPECT_EQ(counter("its0.msi.dropped.its_disabled"), 1u);
+    EXPECT_EQ(counter("its0.msi.received"), 8u);
+    ExpectConservation();
+    auto m = Outputs(GIC_OUT_MSI);
+    ASSERT_EQ(m.size(), 8u);
+    EXPECT_STREQ(m[0].reason, "unmapped_device");
+    EXPECT_EQ(m[0].outcome, (uint32_t)GIC_MSI_DROPPED);
+    EXPECT_EQ(m[6].outcome, (uint32_t)GIC_MSI_COALESCED);
+    EXPECT_EQ(gits(0x0, 0, 4), 0x80000000u); // disabled, quiescent
+}
+
+TEST_F(ItsMsi, IntAndClear)
+{
+    FullBringUp();
+    Map(1, 2, 4, 8192, true);
+    Exec({devev(INT, 1, 2)});
+    EXPECT_EQ(LastCmd().error, 0u);
+    t += 1000000; // redistributor -> CPU interface
+    gic_run_until(g, t);
+    EXPECT_EQ(Ack(2), 8194u);
+    Exec({devev(INT, 1, 3), devev(CLEAR, 1, 3)});
+    t += 1000000;
+    gic_run_until(g, t);
+    EXPECT_EQ(Ack(3), GIC_SPURIOUS);
+    EXPECT_EQ(counter("its0.cmd.INT.count"), 2u);
+    EXPECT_EQ(counter("its0.cmd.CLEAR.count"), 1u);
+    EXPECT_EQ(counter("msi.received"), 0u); // commands are not MSIs
+}
+
+TEST_F(ItsMsi, DiscardClearsPendingAndUnmaps)
+{
+    FullBringUp();
+    Map(1, 2, 4, 8192, true);
+    Msi(1, 1);
+    Exec({devev(DISCARD, 1, 1), sync(rdbase(1))});
+    EXPECT_EQ(Ack(1), GIC_SPURIOUS);
+    EXPECT_EQ(r64(ITT + 0x1000 + 8), 0u);
+    Msi(1, 1);
+    EXPECT_EQ(counter("msi.dropped.unmapped_interrupt"), 1u);
+    ExpectConservation();
+}
+
+TEST_F(ItsMsi, MoviMovesPendingStateAndFutureMsis)
+{
+    FullBringUp();
+    Map(1, 2, 1, 8192, true); // event 0 -> CPU 0
+    Msi(1, 0);
+    Exec({movi(1, 0, 2), sync(rdbase(2))});
+    EXPECT_EQ(LastCmd().error, 0u);
+    EXPECT_EQ(Ack(0), GIC_SPURIOUS);
+    EXPECT_EQ(Ack(2), 8192u);
+    EXPECT_EQ(r64(ITT + 0x1000), (1ull << 63) | (2ull << 32) | 8192);
+    out.clear();
+    Msi(1, 0);
+    auto m = Outputs(GIC_OUT_MSI);
+    ASSERT_EQ(m.size(), 1u);
+    EXPECT_EQ(m[0].cpu, 2u);
+    EXPECT_EQ(Ack(2), 8192u);
+}
+
+TEST_F(ItsMsi, MovallMovesEveryPendingLpi)
+{
+    FullBringUp();
+    // Events 0 and 4 -> CPU 0
+    Map(1, 3, 8, 8192, true);
+    Msi(1, 0);
+    Msi(1, 4);
+    Exec({movall(rdbase(0), rdbase(3)), sync(rdbase(3))});
+    EXPECT_EQ(LastCmd().error, 0u);
+    EXPECT_EQ(Ack(0), GIC_SPURIOUS);
+    EXPECT_EQ(Ack(3), 8192u);
+    EXPECT_EQ(Ack(3), 8196u);
+    EXPECT_EQ(Ack(3), GIC_SPURIOUS);
+}
+
+TEST_F(ItsMsi, InvallAndSyncComplete)
+{
+    FullBringUp();
+    Map(1, 2, 4, 8192, true);
+    Exec({invall(1), sync(rdbase(1))});
+    EXPECT_EQ(LastCmd().error, 0u);
+    EXPECT_EQ(counter("its0.cmd.INVALL.count"), 1u);
+    EXPECT_GE(counter("its0.cmd.SYNC.count"), 2u);
+}
+
+TEST_F(ItsMsi, PhysicalAddressRdbase)
+{
+    cfg.its_pta = 1;
+    FullBringUp(); // MAPC with RD_base >> 16
+    Map(1, 2, 4, 8192, true);
+    Msi(1, 3);
+    EXPECT_EQ(Ack(3), 8195u);
+    // A misaligned / foreign address is RDbase out of range.
+    Exec({mapc(9, (cfg.gicr_base + 0x10000) >> 16, true)});
+    EXPECT_EQ(LastCmd().error, 0x010902u);
+}
+
+TEST_F(ItsMsi, CollectionsHeldInTheIts)
+{
+    cfg.its_hcc = 2; // ICID 0,1 in the ITS, 2,3 in memory
+    FullBringUp();
+    EXPECT_EQ(r64(CT + 0), 0u); // HCC collections never touch memory
+    EXPECT_EQ(r64(CT + 8), 0u);
+    EXPECT_EQ(r64(CT + 16), (1ull << 63) | 2);
+    Map(1, 2, 4, 8192, true);
+    Msi(1, 1);
+    EXPECT_EQ(Ack(1), 8193u);
+    Msi(1, 2);
+    EXPECT_EQ(Ack(2), 8194u);
+}
+
+// Two-level device table at each page size; DeviceID in the second L2 page.
+class ItsPageSize : public ItsMsi, public ::testing::WithParamInterface<std::tuple<unsigned, bool>> {};
+
+TEST_P(ItsPageSize, DeviceAndCollectionTables)
+{
+    unsigned ps_code = std::get<0>(GetParam());
+    bool indirect = std::get<1>(GetParam());
+    uint64_t ps = ps_code == 0 ? 0x1000 : ps_code == 1 ? 0x4000 : 0x10000;
+    cfg.its_devbits = 20;
+    Create();
+    BringUpCpus();
+    uint64_t per_l2 = ps / 8;
+    uint32_t dev = (uint32_t)(per_l2 + 5); // second level-2 page / beyond one flat page
+    uint64_t dt = 0x10000000, ct = 0x11000000;
+    if (indirect) {
+        gits_w(0x100, (1ull << 63) | (1ull << 62) | dt | (ps_code << 8) | 0); // one L1 page
+        w64(dt + 8, (1ull << 63) | L2); // L1[1] -> L2 page
+    } else {
+        gits_w(0x100, (1ull << 63) | dt | (ps_code << 8) | 1); // two pages: dev fits
+    }
+    gits_w(0x108, (1ull << 63) | ct | (ps_code << 8) | 0);
+    gits_w(0x80, (1ull << 63) | CMDQ);
+    gits_w(0x88, 0);
+    gits_w(0x0, 1, 0, 4);
+    Exec({mapc(0, 1, true), mapd(dev, ITT, 1, true), mapti(dev, 1, 9000, 0), devev(INV, dev, 1),
+          sync(1)});
+    EXPECT_EQ(counter("its0.cmd.errors"), 0u);
+    uint64_t dte_addr = indirect ? L2 + 5 * 8 : dt + dev * 8ull;
+    EXPECT_EQ(r64(dte_addr), (1ull << 63) | ITT | 1);
+    Msi(dev, 1);
+    EXPECT_EQ(Ack(1), 9000u);
+    // A DeviceID whose level-1 entry is invalid (or beyond the flat table) is out of range.
+    uint32_t far = (uint32_t)(indirect ? 2 * per_l2 : 2 * per_l2 + 1);
+    Exec({mapd(far, ITT, 1, true)});
+    EXPECT_EQ(LastCmd().error, 0x010801u);
+    Msi(far, 0);
+    EXPECT_EQ(counter("msi.dropped.device_oor"), 1u);
+}
+
+INSTANTIATE_TEST_SUITE_P(AllPageSizes, ItsPageSize,
+                         ::testing::Combine(::testing::Values(0u, 1u, 2u), ::testing::Bool()));
+
+TEST_F(ItsMsi, SeveralItsShareRedistributors)
+{
+    cfg.num_its = 2;
+    Create();
+    BringUpCpus();
+    const uint64_t off = 0x8000000;
+    BringUpIts(0);
+    BringUpIts(1, off);
+    Exec({mapc(0, 2, true), mapd(1, ITT + 0x1000, 1, true), mapti(1, 0, 8200, 0), devev(INV, 1, 0),
+          sync(2)},
+         0);
+    Exec({mapc(5, 2, true), mapd(1, ITT + off + 0x1000, 1, true), mapti(1, 0, 8201, 5),
+          devev(INV, 1, 0), sync(2)},
+         1, off);
+    EXPECT_EQ(counter("its0.cmd.errors") + counter("its1.cmd.errors"), 0u);
+    Msi(1, 0, 0);
+    Msi(1, 0, 1);
+    EXPECT_EQ(Ack(2), 8200u);
+    EXPECT_EQ(Ack(2), 8201u);
+    EXPECT_EQ(counter("its0.msi.delivered"), 1u);
+    EXPECT_EQ(counter("its1.msi.delivered"), 1u);
+    EXPECT_EQ(counter("msi.delivered"), 2u);
+    // Tables are per ITS: ITS 1's collection 0 is unmapped.
+    Msi(1, 1, 1);
+    EXPECT_EQ(counter0("its1.msi.dropped.eventid_oor"), 0u);
+    EXPECT_EQ(counter("its1.msi.dropped.unmapped_interrupt"), 1u);
+}
+
+class ItsIdBits : public ItsMsi, public ::testing::WithParamInterface<unsigned> {};
+
+TEST_P(ItsIdBits, LargestLpiWorksAndBeyondIsRejected)
+{
+    unsigned bits = GetParam();
+    cfg.lpi_id_bits = bits;
+    FullBringUp();
+    uint32_t top = bits >= 21 ? 8192 + (1u << 20) - 1 : (1u << bits) - 1; // enabled in the prop table
+    uint32_t beyond = 1u << bits;
+    Exec({mapd(1, ITT + 0x1000, 1, true), mapti(1, 0, top, 1), devev(INV, 1, 0), sync(1),
+          mapti(1, 1, beyond, 1)});
+    EXPECT_EQ(LastCmd().error, 0x010a06u);
+    Msi(1, 0);
+    EXPECT_EQ(Ack(1), top);
+    EXPECT_LT(gic_mem_footprint(g), (size_t)64 << 20);
+}
+
+INSTANTIATE_TEST_SUITE_P(Bits, ItsIdBits, ::testing::Values(14u, 16u, 20u, 24u));
+
+TEST_F(ItsMsi, CacheInvalidationOnRemap)
+{
+    FullBringUp();
+    Map(1, 2, 2, 8192, true); // cached: device 1, events 0/1, collections
+    Msi(1, 0);
+    EXPECT_EQ(Ack(0), 8192u);
+    // MAPTI over an existing mapping: new INTID used at once.
+    Exec({mapti(1, 0, 8300, 0), devev(INV, 1, 0), sync(0)});
+    Msi(1, 0);
+    EXPECT_EQ(Ack(0), 8300u);
+    // MAPC remap: collection 0 -> CPU 3.
+    Exec({mapc(0, 3, true), sync(3)});
+    Msi(1, 0);
+    EXPECT_EQ(Ack(3), 8300u);
+    // MAPD remap to a fresh ITT: old events are gone.
+    Exec({mapd(1, ITT + 0x7000, 1, true)});
+    Msi(1, 1);
+    EXPECT_EQ(counter("msi.dropped.unmapped_interrupt"), 1u);
+    // MAPD V=0 unmaps.
+    Exec({mapd(1, 0, 0, false)});
+    Msi(1, 0);
+    EXPECT_EQ(counter("msi.dropped.unmapped_device"), 1u);
+    ExpectConservation();
+}
+
+TEST_F(ItsMsi, DisableDropsCachedTranslations)
+{
+    FullBringUp();
+    Map(1, 2, 1, 8192, true);
+    t = 50000000;
+    gic_time_t T = t;
+    Msi(1, 0);
+    EXPECT_EQ(Outputs(GIC_OUT_MSI).back().time, T + 7000);
+    EXPECT_EQ(Ack(0), 8192u);
+    gits_w(0x0, 0, 0, 4);
+    gits_w(0x0, 1, 0, 4);
+    T = t;
+    Msi(1, 0);
+    EXPECT_EQ(Outputs(GIC_OUT_MSI).back().time, T + 4000 + 300000); // all three miss
+    EXPECT_EQ(Ack(0), 8192u);
+}
+
+TEST_F(ItsMsi, Deterministic)
+{
+    std::vector<gic_output_t> runs[2];
+    for (int r = 0; r < 2; r++) {
+        if (g) gic_destroy(g);
+        g = nullptr;
+        t = 0;
+        out.clear();
+        for (auto &c : cwriter) c = 0;
+        FullBringUp();
+        Map(1, 4, 16, 8192, true);
+        gic_time_t T = t;
+        for (uint32_t i = 0; i < 64; i++) EXPECT_EQ(gic_msi(g, T + i * 3000, 0, 1, i % 17), GIC_OK);
+        t = T + 1000000;
+        gic_run_until(g, t);
+        runs[r] = out;
+    }
+    ASSERT_EQ(runs[0].size(), runs[1].size());
+    for (size_t i = 0; i < runs[0].size(); i++) {
+        EXPECT_EQ(runs[0][i].kind, runs[1][i].kind);
+        EXPECT_EQ(runs[0][i].time, runs[1][i].time);
+        EXPECT_EQ(runs[0][i].intid, runs[1][i].intid);
+        EXPECT_EQ(runs[0][i].outcome, runs[1][i].outcome);
+    }
+    EXPECT_EQ(counter("msi.received"), 64u);
+    ExpectConservation();
+}
