@@ -77,6 +77,7 @@ typedef struct qcmd {
     char note[120];
     uint32_t prop_intid; /* INV: LPI whose property byte is reconstructed */
     int prop_val;        /* -1 = none */
+    uint64_t l1_addr, l1_val; /* MAPD on a two-level device table: level-1 entry (0 = none) */
 } qcmd_t;
 
 typedef struct qi {
@@ -89,6 +90,10 @@ typedef struct qi {
     uint64_t prop_base;
     bool have_prop;
     uint32_t last_mapc_icid;
+    uint64_t baser[8];      /* last GITS_BASER<n> values written */
+    uint64_t l1_done[64];   /* level-1 entries already reconstructed (address) */
+    size_t nl1;
+    uint64_t next_l2;       /* synthetic level-2 pages */
     qmap_t *map;
     size_t nmap, capmap;
     qcmd_t cmds[64]; /* released by the next GITS_CWRITER write */
@@ -192,6 +197,13 @@ static void cmd_flush(qi_t *s)
             emit(s, "@%llu mem-write 0x%llx %02x", (unsigned long long)s->t,
                  (unsigned long long)(s->prop_base + c->prop_intid - GIC_LPI_BASE), c->prop_val);
         }
+        if (c->l1_addr) {
+            emit(s, "# reconstructed: level-1 device table entry at 0x%llx -> level-2 page 0x%llx (zeroed; Linux "
+                    "allocates it, the log does not say where)",
+                 (unsigned long long)c->l1_addr, (unsigned long long)(c->l1_val & ~(1ull << 63)));
+            emit(s, "@%llu mem-write64 0x%llx 0x%llx", (unsigned long long)s->t, (unsigned long long)c->l1_addr,
+                 (unsigned long long)c->l1_val);
+        }
         emit(s, "# reconstructed: command queue entry %llu: %s%s%s (log line %u)",
              (unsigned long long)c->index, nm ? nm : "?", c->note[0] ? ", " : "", c->note, c->log_line);
         emit(s, "@%llu mem-write64 0x%llx 0x%llx 0x%llx 0x%llx 0x%llx", (unsigned long long)s->t,
@@ -225,6 +237,25 @@ static void cmd_decode(qi_t *s, const char *ev, const char *text)
         c->dw[2] = ((itt << 8) & 0x000fffffffffff00ull) | (v ? 1ull << 63 : 0);
         snprintf(c->note, sizeof c->note, "DeviceID 0x%llx Size %llu ITT 0x%llx V %llu", (unsigned long long)dev,
                  (unsigned long long)size, (unsigned long long)(itt << 8), (unsigned long long)v);
+        /* Two-level device table (GITS_BASER<n>.Indirect): Linux allocates the level-2
+         * page when it creates the device and writes the level-1 entry; the log has
+         * neither, so a zeroed level-2 page is placed outside the guest's RAM. */
+        for (unsigned b = 0; b < 8; b++) {
+            uint64_t bv = s->baser[b];
+            if (!(bv >> 63) || ((bv >> 56) & 7) != 1 || !((bv >> 62) & 1)) continue;
+            static const uint64_t psz[4] = {4096, 16384, 65536, 65536};
+            uint64_t ps = psz[(bv >> 8) & 3], esz = ((bv >> 48) & 0x1f) + 1;
+            uint64_t l1a = (bv & 0x0000fffffffff000ull) + (dev / (ps / esz)) * 8;
+            bool done = false;
+            for (size_t i = 0; i < s->nl1; i++) done |= s->l1_done[i] == l1a;
+            if (!done && s->nl1 < 64) {
+                s->l1_done[s->nl1++] = l1a;
+                if (!s->next_l2) s->next_l2 = 0x7f0000000ull;
+                c->l1_addr = l1a;
+                c->l1_val = s->next_l2 | (1ull << 63);
+                s->next_l2 += ps;
+            }
+        }
         if (!v)
             for (size_t i = 0; i < s->nmap; i++)
                 if (s->map[i].devid == dev) s->map[i].valid = false;
@@ -396,6 +427,14 @@ static void sysreg_event(qi_t *s, const char *text, bool is_write)
     }
 }
 
+static int hexdig(char c)
+{
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
 static bool starts(const char *s, const char *p) { return strncmp(s, p, strlen(p)) == 0; }
 
 static void one_line(qi_t *s, char *ln)
@@ -501,6 +540,7 @@ static void one_line(qi_t *s, char *ln)
         }
         if (w) {
             k->mmio_writes++;
+            if (off >= 0x100 && off < 0x140 && (off & 7) == 0 && size == 8) s->baser[(off - 0x100) / 8] = data;
             if (off == 0x80) s->cbaser_base = data & 0x000ffffffffff000ull; /* GITS_CBASER PA [51:12] */
             if (off == 0x88 || off == 0x8c) cmd_flush(s);                  /* GITS_CWRITER */
             stim(s, "mmio-write gits 0 0x%04llx %u 0x%llx", off, size, data);
@@ -544,9 +584,14 @@ static void one_line(qi_t *s, char *ln)
     if (strcmp(evname, "gicv3_icc_generate_sgi") == 0) {
         /* "CPU i/f 0x%x generating SGI %d IRM %d target affinity 0x%xxx targetlist 0x%x":
          * affinity printed as Aff3.Aff2.Aff1 followed by a literal "xx" */
-        if (sscanf(text, "GICv3 CPU i/f 0x%x generating SGI %u IRM %u target affinity 0x%llxxx targetlist 0x%llx", &cpu,
-                   &irq, &irm, &aff, &tl) != 5)
+        int pos = -1;
+        if (sscanf(text, "GICv3 CPU i/f 0x%x generating SGI %u IRM %u target affinity 0x%n", &cpu, &irq, &irm, &pos) != 3 ||
+            pos < 0)
             goto malformed;
+        const char *q = text + pos;
+        aff = 0;
+        for (int d; (d = hexdig(*q)) >= 0; q++) aff = (aff << 4) | (unsigned)d;
+        if (sscanf(q, "xx targetlist 0x%llx", &tl) != 1) goto malformed;
         k->sgi++;
         uint64_t v = (tl & 0xffff) | ((aff & 0xff) << 16) | ((uint64_t)(irq & 0xf) << 24) |
                      (((aff >> 8) & 0xff) << 32) | ((uint64_t)(irm & 1) << 40) | (((aff >> 16) & 0xff) << 48);
