@@ -7,6 +7,7 @@
 #include "gictlm_trace.h"
 
 #include <chrono>
+#include <cstdlib>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -85,6 +86,7 @@ static bool set_param(gic_config_t &g, platform_params &p, const std::string &kv
 
 int sc_main(int argc, char **argv)
 {
+    setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0);
     gic_config_t gcfg;
     gic_config_default(&gcfg);
     platform_params pp;

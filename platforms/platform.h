@@ -33,7 +33,7 @@ struct platform_params {
     std::string eventid_dist = "rr"; /* rr, uniform, zipf */
     double zipf_s = 1.0;
     uint64_t seed = 1;
-    double sim_time_us = 20000; /* devices send MSIs during this time */
+    double sim_time_us = 50000; /* devices send MSIs during this time */
     double drain_time_us = 200; /* then the run continues so that in-flight work completes */
     double quantum_ns = 1000;   /* tlm_global_quantum */
     double mem_latency_ns = 100;

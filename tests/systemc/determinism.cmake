@@ -1,0 +1,12 @@
+# Run gictlm-platform twice with the same inputs: the JSON reports must be identical.
+set(ARGS -p platform.sim_time_us=2000 -p platform.arrival=bursty -p platform.eventid_dist=zipf --no-host-time)
+foreach(i 1 2)
+  execute_process(COMMAND ${EXE} ${ARGS} --json ${OUT}/det${i}.json RESULT_VARIABLE rc OUTPUT_QUIET)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "gictlm-platform run ${i} failed with ${rc}")
+  endif()
+endforeach()
+execute_process(COMMAND ${CMAKE_COMMAND} -E compare_files ${OUT}/det1.json ${OUT}/det2.json RESULT_VARIABLE diff)
+if(NOT diff EQUAL 0)
+  message(FATAL_ERROR "two identical runs produced different reports")
+endif()

@@ -1,0 +1,432 @@
+// SystemC/TLM wrapper and platform tests. Each TEST elaborates its own design:
+// ctest runs every test in its own process (one elaboration per process).
+#include <gtest/gtest.h>
+
+#include "gic_tlm.h"
+#include "platform.h"
+#include "tlm_parts.h"
+#include "gictlm_driver.h"
+
+#include <tlm_utils/simple_initiator_socket.h>
+#include <tlm_utils/simple_target_socket.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <functional>
+#include <vector>
+
+using namespace sc_core;
+using namespace gictlm;
+
+namespace {
+
+int g_tests_run = 0;
+#define ONE_ELABORATION()                                                                          \
+    do {                                                                                           \
+        if (++g_tests_run > 1) GTEST_SKIP() << "one SystemC elaboration per process: use ctest";   \
+    } while (0)
+
+/* A test bench: a thread running a test body, with an initiator socket. */
+struct bench : sc_module {
+    tlm_utils::simple_initiator_socket<bench> socket;
+    std::function<void(bench &)> body;
+    SC_HAS_PROCESS(bench);
+    bench(sc_module_name n, std::function<void(bench &)> b) : sc_module(n), socket("socket"), body(std::move(b))
+    {
+        SC_THREAD(run);
+    }
+    void run() { body(*this); }
+    tlm::tlm_response_status access(bool wr, uint64_t addr, unsigned len, uint64_t &val, sc_time &delay,
+                                    uint32_t *devid = nullptr, unsigned char *be = nullptr,
+                                    unsigned sw = 0)
+    {
+        tlm::tlm_generic_payload gp;
+        device_id_extension ext(devid ? *devid : 0);
+        gp.set_command(wr ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
+        gp.set_address(addr);
+        gp.set_data_ptr(reinterpret_cast<unsigned char *>(&val));
+        gp.set_data_length(len);
+        gp.set_streaming_width(sw ? sw : len);
+        gp.set_byte_enable_ptr(be);
+        gp.set_byte_enable_length(be ? len : 0);
+        gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+        if (devid) gp.set_extension(&ext);
+        socket->b_transport(gp, delay);
+        if (devid) gp.clear_extension(&ext);
+        return gp.get_response_status();
+    }
+    uint64_t rd(uint64_t addr, unsigned len = 4)
+    {
+        uint64_t v = 0;
+        sc_time d = SC_ZERO_TIME;
+        EXPECT_EQ(access(false, addr, len, v, d), tlm::TLM_OK_RESPONSE) << std::hex << addr;
+        return v;
+    }
+    void wr(uint64_t addr, uint64_t v, unsigned len = 4)
+    {
+        sc_time d = SC_ZERO_TIME;
+        EXPECT_EQ(access(true, addr, len, v, d), tlm::TLM_OK_RESPONSE) << std::hex << addr;
+    }
+};
+
+/* Memory target that records every access (address, size, time) with a fixed latency. */
+struct recording_memory : sc_module {
+    tlm_utils::simple_target_socket<recording_memory> socket;
+    std::vector<uint8_t> backing = std::vector<uint8_t>(1 << 20); /* RAM window, offset-addressed */
+    sc_time latency;
+    struct rec { uint64_t addr; unsigned len; bool wr; uint64_t t_ps; };
+    std::vector<rec> log;
+    recording_memory(sc_module_name n, sc_time lat) : sc_module(n), socket("socket"), latency(lat)
+    {
+        socket.register_b_transport(this, &recording_memory::bt);
+    }
+    void bt(tlm::tlm_generic_payload &gp, sc_time &d)
+    {
+        log.push_back({gp.get_address(), gp.get_data_length(), gp.is_write(), to_ps(sc_time_stamp() + d)});
+        if (gp.get_address() + gp.get_data_length() > backing.size()) {
+            gp.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+            return;
+        }
+        if (gp.is_write())
+            std::memcpy(&backing[gp.get_address()], gp.get_data_ptr(), gp.get_data_length());
+        else
+            std::memcpy(gp.get_data_ptr(), &backing[gp.get_address()], gp.get_data_length());
+        d += latency;
+        gp.set_response_status(tlm::TLM_OK_RESPONSE);
+    }
+};
+
+/* GIC + router + test bench, with lines bound to signals. */
+struct rig {
+    gic_config_t cfg;
+    std::unique_ptr<gic_tlm> gic;
+    std::unique_ptr<router> bus;
+    std::unique_ptr<recording_memory> rmem;
+    std::unique_ptr<bench> tb, tb2;
+    sc_vector<sc_signal<bool>> irq, fiq, virq, vfiq, spi, ppi;
+    rig(std::function<void(bench &)> body, gic_tlm_options o = gic_tlm_options(),
+        std::function<void(bench &)> body2 = nullptr, uint32_t cpus = 4)
+        : irq("irq"), fiq("fiq"), virq("virq"), vfiq("vfiq"), spi("spi"), ppi("ppi")
+    {
+        gic_config_default(&cfg);
+        cfg.num_cpus = cpus;
+        gic = std::make_unique<gic_tlm>("gic", cfg, o);
+        irq.init(cpus); fiq.init(cpus); virq.init(cpus); vfiq.init(cpus);
+        spi.init(cfg.num_spis); ppi.init(cpus * 16);
+        for (uint32_t i = 0; i < cpus; i++) {
+            gic->irq[i].bind(irq[i]); gic->fiq[i].bind(fiq[i]);
+            gic->virq[i].bind(virq[i]); gic->vfiq[i].bind(vfiq[i]);
+        }
+        for (uint32_t i = 0; i < cfg.num_spis; i++) gic->spi_in[i].bind(spi[i]);
+        for (uint32_t i = 0; i < cpus * 16; i++) gic->ppi_in[i].bind(ppi[i]);
+        bus = std::make_unique<router>("bus");
+        bus->add_target(gic->gicd_socket, cfg.gicd_base, GIC_GICD_SIZE, "GICD");
+        bus->add_target(gic->gicr_socket, cfg.gicr_base, GIC_GICR_STRIDE * cpus, "GICR");
+        bus->add_target(gic->gits_socket[0], cfg.gits_base, GIC_GITS_SIZE, "GITS0");
+        rmem = std::make_unique<recording_memory>("rmem", sc_time(250, SC_NS));
+        bus->add_target(rmem->socket, 0x40000000, 1 << 20, "RAM");
+        gic->mem_socket.bind(bus->target);
+        tb = std::make_unique<bench>("tb", body);
+        tb->socket.bind(bus->target);
+        if (body2) {
+            tb2 = std::make_unique<bench>("tb2", body2);
+            tb2->socket.bind(bus->target);
+        }
+    }
+    uint64_t D(uint64_t off) const { return cfg.gicd_base + off; }
+    uint64_t R(uint32_t cpu, uint64_t off) const { return cfg.gicr_base + cpu * GIC_GICR_STRIDE + off; }
+    uint64_t I(uint64_t off) const { return cfg.gits_base + off; }
+    uint64_t counter(const char *n)
+    {
+        uint64_t v = 0;
+        gic_stat_counter(gic->core(), n, &v);
+        return v;
+    }
+};
+
+} // namespace
+
+TEST(ScWrapper, RegisterAccessThroughSockets)
+{
+    ONE_ELABORATION();
+    uint64_t typer = 0, rtyper2 = 0, ctlr = 0, direct = 0;
+    rig *r = nullptr;
+    rig rr([&](bench &b) {
+        typer = b.rd(r->D(0x4));
+        b.wr(r->D(0x0), 0x13);
+        ctlr = b.rd(r->D(0x0));
+        rtyper2 = b.rd(r->R(2, 0x8), 8);
+    });
+    r = &rr;
+    sc_start(10, SC_US);
+    gic_mmio_read(rr.gic->core(), gic_now(rr.gic->core()), GIC_FRAME_GICD, 0, 0x4, 4, &direct);
+    EXPECT_EQ(typer, direct);
+    EXPECT_EQ((typer & 0x1f) + 1, (rr.cfg.num_spis + 32) / 32); /* GICD_TYPER.ITLinesNumber */
+    EXPECT_EQ(ctlr & 0x13, 0x13u);
+    EXPECT_EQ((rtyper2 >> 8) & 0xffff, 2u); /* GICR_TYPER.Processor_Number */
+    EXPECT_EQ(rr.gic->stats().mmio_reads, 3u);
+    EXPECT_EQ(rr.gic->stats().mmio_writes, 1u);
+}
+
+TEST(ScWrapper, ResponseStatuses)
+{
+    ONE_ELABORATION();
+    std::vector<tlm::tlm_response_status> st;
+    rig *r = nullptr;
+    rig rr([&](bench &b) {
+        uint64_t v = 0;
+        sc_time d = SC_ZERO_TIME;
+        unsigned char be[4] = {0xff, 0xff, 0xff, 0xff};
+        st.push_back(b.access(false, r->D(0x4), 3, v, d));                    /* 0: bad size */
+        st.push_back(b.access(false, r->D(0x4), 4, v, d, nullptr, be));       /* 1: byte enables */
+        st.push_back(b.access(false, r->D(0x4), 4, v, d, nullptr, nullptr, 2)); /* 2: streaming */
+        v = 5;
+        st.push_back(b.access(true, r->I(0x10040), 4, v, d));                 /* 3: MSI, no DeviceID */
+        uint32_t dev = 7;
+        st.push_back(b.access(true, r->I(0x10040), 4, v, d, &dev));           /* 4: MSI with DeviceID */
+        st.push_back(b.access(true, r->I(0x10040), 1, v, d, &dev));           /* 5: MSI, byte */
+        st.push_back(b.access(false, 0x20000000, 4, v, d));                    /* 6: unmapped */
+        tlm::tlm_generic_payload gp;                                           /* 7: GICR past the last CPU */
+        gp.set_command(tlm::TLM_READ_COMMAND);
+        gp.set_address(4 * GIC_GICR_STRIDE + 8);
+        gp.set_data_ptr(reinterpret_cast<unsigned char *>(&v));
+        gp.set_data_length(4);
+        gp.set_streaming_width(4);
+        r->gic->gicr_socket.get_base_export()->b_transport(gp, d);
+        st.push_back(gp.get_response_status());
+        tlm::tlm_dmi dmi;
+        gp.set_address(0);
+        EXPECT_FALSE(r->gic->gicd_socket.get_base_export()->get_direct_mem_ptr(gp, dmi));
+    });
+    r = &rr;
+    sc_start(10, SC_US);
+    ASSERT_EQ(st.size(), 8u);
+    EXPECT_EQ(st[0], tlm::TLM_BURST_ERROR_RESPONSE);
+    EXPECT_EQ(st[1], tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE);
+    EXPECT_EQ(st[2], tlm::TLM_BURST_ERROR_RESPONSE);
+    EXPECT_EQ(st[3], tlm::TLM_GENERIC_ERROR_RESPONSE);
+    EXPECT_EQ(st[4], tlm::TLM_OK_RESPONSE);
+    EXPECT_EQ(st[5], tlm::TLM_BURST_ERROR_RESPONSE);
+    EXPECT_EQ(st[6], tlm::TLM_ADDRESS_ERROR_RESPONSE);
+    EXPECT_EQ(st[7], tlm::TLM_ADDRESS_ERROR_RESPONSE);
+    EXPECT_EQ(rr.counter("errors.msi_no_devid"), 1u);
+    EXPECT_EQ(rr.counter("msi.received"), 1u); /* only the one with a DeviceID */
+    EXPECT_EQ(rr.gic->stats().msis_posted, 1u);
+    EXPECT_EQ(rr.bus->decode_errors, 1u);
+}
+
+TEST(ScWrapper, DebugTransportDoesNotAdvanceTime)
+{
+    ONE_ELABORATION();
+    uint64_t typer = 0;
+    unsigned n = 0;
+    gic_time_t before = 0, after = 0;
+    rig *r = nullptr;
+    rig rr([&](bench &b) {
+        wait(3, SC_US);
+        before = gic_now(r->gic->core());
+        tlm::tlm_generic_payload gp;
+        gp.set_command(tlm::TLM_READ_COMMAND);
+        gp.set_address(r->D(0x4));
+        gp.set_data_ptr(reinterpret_cast<unsigned char *>(&typer));
+        gp.set_data_length(4);
+        gp.set_streaming_width(4);
+        n = b.socket->transport_dbg(gp);
+        after = gic_now(r->gic->core());
+    });
+    r = &rr;
+    sc_start(10, SC_US);
+    EXPECT_EQ(n, 4u);
+    EXPECT_EQ(before, after);
+    uint64_t direct = 0;
+    gic_mmio_read(rr.gic->core(), gic_now(rr.gic->core()), GIC_FRAME_GICD, 0, 0x4, 4, &direct);
+    EXPECT_EQ(typer, direct);
+}
+
+TEST(ScWrapper, TimeAnnotationSynchronisesTheCaller)
+{
+    ONE_ELABORATION();
+    sc_time t_after, d_after;
+    gic_time_t core_t = 0;
+    rig *r = nullptr;
+    gic_tlm_options o;
+    o.mmio_latency = sc_time(20, SC_NS);
+    rig rr(
+        [&](bench &b) {
+            uint64_t v = 0x13;
+            sc_time d(100, SC_NS); /* local time offset of a decoupled initiator */
+            EXPECT_EQ(b.access(true, r->D(0x0), 4, v, d), tlm::TLM_OK_RESPONSE);
+            t_after = sc_time_stamp();
+            d_after = d;
+            core_t = gic_now(r->gic->core());
+        },
+        o);
+    r = &rr;
+    sc_start(10, SC_US);
+    EXPECT_EQ(t_after, sc_time(100, SC_NS)); /* waited to its local time */
+    EXPECT_EQ(d_after, sc_time(20, SC_NS));  /* access latency annotated */
+    EXPECT_EQ(core_t, 100000u);              /* applied at 100 ns */
+    EXPECT_EQ(rr.counter("errors.late_input"), 0u);
+}
+
+/* Two decoupled initiators inside one quantum: the second is "behind" the first. */
+static void late_scenario(bool sync, uint64_t expected_late)
+{
+    rig *r = nullptr;
+    gic_tlm_options o;
+    o.sync_on_access = sync;
+    rig rr(
+        [&](bench &b) {
+            uint64_t v = 0;
+            sc_time d(500, SC_NS);
+            b.access(false, r->D(0x4), 4, v, d);
+        },
+        o,
+        [&](bench &b) {
+            uint64_t v = 0;
+            sc_time d(100, SC_NS);
+            b.access(false, r->D(0x4), 4, v, d);
+        });
+    r = &rr;
+    sc_start(10, SC_US);
+    EXPECT_EQ(rr.counter("errors.late_input"), expected_late);
+}
+
+TEST(ScWrapper, DecoupledInitiatorsAreNotLateWithSync) { ONE_ELABORATION(); late_scenario(true, 0); }
+TEST(ScWrapper, DecoupledInitiatorsAreLateWithoutSync) { ONE_ELABORATION(); late_scenario(false, 1); }
+
+TEST(ScWrapper, CoreMemoryAccessesUseTheInitiatorSocket)
+{
+    ONE_ELABORATION();
+    rig *r = nullptr;
+    uint64_t creadr = 0;
+    sc_time t_cwriter;
+    std::vector<gic_output_t> cmds;
+    const uint64_t cmdq = 0x40010000;
+    rig rr([&](bench &b) {
+        b.wr(r->I(0x80), (1ull << 63) | cmdq | 15, 8); /* GITS_CBASER: 64 KiB queue */
+        b.wr(r->I(0x88), 0, 8);
+        b.wr(r->I(0x0), 1); /* GITS_CTLR.Enabled */
+        uint64_t sync[4];
+        gic_cmd_sync(sync, 0); /* SYNC to CPU 0 */
+        std::memcpy(&r->rmem->backing[cmdq - 0x40000000], sync, 32);
+        t_cwriter = sc_time_stamp();
+        b.wr(r->I(0x88), 32, 8); /* GITS_CWRITER */
+        wait(10, SC_US);
+        creadr = b.rd(r->I(0x90), 8);
+    });
+    r = &rr;
+    rr.gic->add_output_observer([&](const gic_output_t &o) {
+        if (o.kind == GIC_OUT_CMD) cmds.push_back(o);
+    });
+    sc_start(20, SC_US);
+    EXPECT_EQ(creadr & 0xfffe0, 32u);
+    bool read_cmd = false;
+    for (const auto &a : rr.rmem->log)
+        if (!a.wr && a.addr == cmdq - 0x40000000) read_cmd = true;
+    EXPECT_TRUE(read_cmd) << "the command read did not appear on mem_socket";
+    ASSERT_EQ(cmds.size(), 1u);
+    /* the command completes no earlier than one memory latency (250 ns) after CWRITER */
+    EXPECT_GE(cmds[0].time, to_ps(t_cwriter) + 250000u);
+    EXPECT_EQ(rr.gic->stats().mem_latency_ps, 250000u * (rr.gic->stats().mem_reads + rr.gic->stats().mem_writes));
+}
+
+TEST(ScWrapper, SpiLineToIrqOutput)
+{
+    ONE_ELABORATION();
+    rig *r = nullptr;
+    sc_time t_irq, t_low;
+    uint64_t iar = 0, iar2 = 0;
+    rig rr([&](bench &b) {
+        b.wr(r->D(0x0), 0x13);              /* ARE | G1A | G1 */
+        b.wr(r->D(0x80 + 4), 0xffffffffu); /* SPIs 32..63 group 1 */
+        b.wr(r->D(0x400 + 32), 0x80);      /* priority of SPI 32 */
+        b.wr(r->D(0x6000 + 8 * 32), 0, 8); /* IROUTER -> CPU 0 */
+        b.wr(r->D(0x100 + 4), 1);          /* ISENABLER: SPI 32 */
+        b.wr(r->R(0, 0x14), 0);            /* GICR_WAKER */
+        sc_time d = SC_ZERO_TIME;
+        r->gic->sysreg_write(0, GIC_ICC_SRE_EL1, 7, d);
+        r->gic->sysreg_write(0, GIC_ICC_PMR_EL1, 0xf0, d);
+        r->gic->sysreg_write(0, GIC_ICC_IGRPEN1_EL1, 1, d);
+        wait(sc_time(2, SC_US) - sc_time_stamp());
+        r->spi[0].write(true); /* level-sensitive SPI 32 */
+        wait(r->irq[0].posedge_event());
+        t_irq = sc_time_stamp();
+        d = SC_ZERO_TIME;
+        r->gic->sysreg_read(0, GIC_ICC_IAR1_EL1, iar, d);
+        r->spi[0].write(false);
+        r->gic->sysreg_write(0, GIC_ICC_EOIR1_EL1, iar, d);
+        if (r->irq[0].read()) wait(r->irq[0].negedge_event());
+        t_low = sc_time_stamp();
+        d = SC_ZERO_TIME;
+        r->gic->sysreg_read(0, GIC_ICC_IAR1_EL1, iar2, d);
+    });
+    r = &rr;
+    sc_start(10, SC_US);
+    const gic_config_t &c = rr.gic->config();
+    EXPECT_EQ(iar, 32u);
+    EXPECT_EQ(iar2, 1023u);
+    /* wire -> distributor -> redistributor -> CPU interface -> pin */
+    uint64_t lat = (uint64_t)(c.lat_spi_input + c.lat_dist_to_redist + c.lat_redist_to_cpu + c.lat_cpu_signal) *
+                   c.clock_period_ps;
+    EXPECT_EQ(to_ps(t_irq), 2000000u + lat);
+    EXPECT_GT(t_low, t_irq);
+    EXPECT_EQ(rr.counter("errors.late_input"), 0u);
+}
+
+static platform_params small_platform()
+{
+    platform_params pp;
+    pp.devices = 3;
+    pp.vectors = 4;
+    pp.sim_time_us = 300;
+    pp.drain_time_us = 50;
+    pp.msi_interval_ns = 700; /* enough load for some coalescing */
+    pp.arrival = "bursty";
+    return pp;
+}
+
+TEST(ScPlatform, ConservationAndLatencies)
+{
+    ONE_ELABORATION();
+    gic_config_t g;
+    gic_config_default(&g);
+    g.num_cpus = 2;
+    platform top("top", g, small_platform());
+    sc_start(top.total_time());
+    const msi_tracker &t = top.tracker();
+    EXPECT_TRUE(top.boot().finished);
+    EXPECT_EQ(top.boot().errors, 0u);
+    EXPECT_GT(t.sent, 500u);
+    std::string why;
+    EXPECT_TRUE(top.conservation_ok(why)) << why;
+    EXPECT_EQ(t.sent, t.delivered + t.coalesced + t.dropped);
+    EXPECT_EQ(t.dropped, 0u);
+    uint64_t v = 0;
+    ASSERT_TRUE(gic_stat_counter(top.gic().core(), "msi.received", &v));
+    EXPECT_EQ(v, t.sent);
+    auto p = t.msi_to_pending.summarize(), a = t.msi_to_iar.summarize(), e = t.msi_to_eoi.summarize();
+    /* every delivered or coalesced MSI was acknowledged and completed by a handler */
+    EXPECT_EQ(a.count, t.delivered + t.coalesced);
+    EXPECT_EQ(e.count, a.count);
+    EXPECT_GT(p.min, 0u);
+    EXPECT_GE(a.min, p.min);
+    EXPECT_LE(a.p50, e.p50);
+    EXPECT_LE(a.max, e.max);
+    /* at least entry latency + handler time between ack and EOI */
+    EXPECT_GE(e.min, 500000u);
+    uint64_t late = 0;
+    gic_stat_counter(top.gic().core(), "errors.late_input", &late);
+    EXPECT_EQ(late, 0u);
+    uint64_t handled = 0;
+    for (auto &c : top.cpus) handled += c->handled;
+    EXPECT_EQ(handled, t.acks);
+    EXPECT_EQ(t.acks, t.eois);
+}
+
+int sc_main(int argc, char **argv)
+{
+    setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0);
+    testing::InitGoogleTest(&argc, argv);
+    return RUN_ALL_TESTS();
+}
