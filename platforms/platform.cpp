@@ -195,7 +195,17 @@ bool load_config_json(const std::string &text, gic_config_t &gcfg, platform_para
         err = "configuration is not a JSON object";
         return false;
     }
+    if (!j.contains("gic") && !j.contains("platform")) {
+        /* a plain GIC configuration file (e.g. platforms/configs/ *.json) */
+        char e[512] = "";
+        if (gic_config_load_json(&gcfg, text.c_str(), e, sizeof e) != GIC_OK) {
+            err = std::string("gic: ") + e;
+            return false;
+        }
+        return true;
+    }
     for (auto it = j.begin(); it != j.end(); ++it) {
+        if (!it.key().empty() && it.key()[0] == '_') continue; /* comments */
         if (it.key() == "gic") {
             std::string s = it.value().dump();
             char e[512] = "";
