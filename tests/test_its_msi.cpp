@@ -430,3 +430,38 @@ TEST_F(ItsMsi, Deterministic)
     EXPECT_EQ(counter("msi.received"), 64u);
     ExpectConservation();
 }
+
+// Outstanding-read limit of the ITS memory agent (mem.h): with one read slot
+// two independent walks serialise; with no limit they overlap.
+TEST_F(ItsMsi, OutstandingReadLimitSerialisesWalks)
+{
+    for (uint32_t limit : {1u, 0u}) {
+        if (g) gic_destroy(g);
+        g = nullptr;
+        t = 0;
+        out.clear();
+        for (auto &c : cwriter) c = 0;
+        gic_config_default(&cfg);
+        cfg.its_max_reads = limit;
+        cfg.its_device_cache.entries = cfg.its_device_cache.ways = 0;
+        cfg.its_event_cache.entries = cfg.its_event_cache.ways = 0;
+        cfg.its_collection_cache.entries = cfg.its_collection_cache.ways = 0;
+        FullBringUp();
+        Map(1, 2, 2, 8192, false);
+        t = 50000000;
+        const gic_time_t T = t;
+        out.clear();
+        EXPECT_EQ(gic_msi(g, T, 0, 1, 0), GIC_OK);
+        EXPECT_EQ(gic_msi(g, T, 0, 1, 1), GIC_OK);
+        t = T + 2000000;
+        gic_run_until(g, t);
+        auto m = Outputs(GIC_OUT_MSI);
+        ASSERT_EQ(m.size(), 2u);
+        EXPECT_EQ(m[0].time, T + 304000) << "limit " << limit;
+        EXPECT_EQ(m[1].time, limit ? T + 604000 : T + 304000) << "limit " << limit;
+        gic_hist_summary_t h;
+        ASSERT_TRUE(gic_stat_hist(g, "its0.mem.queue_delay", &h));
+        EXPECT_EQ(h.max, limit ? 300000u : 0u);
+        ExpectConservation();
+    }
+}
