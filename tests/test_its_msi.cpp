@@ -465,3 +465,35 @@ TEST_F(ItsMsi, OutstandingReadLimitSerialisesWalks)
         ExpectConservation();
     }
 }
+
+TEST_F(ItsMsi, MapiUsesEventIdAsIntid)
+{
+    FullBringUp();
+    Exec({mapd(3, ITT + 0x3000, 13, true), mapi(3, 8200, 1), devev(INV, 3, 8200), sync(1)});
+    EXPECT_EQ(counter("its0.cmd.errors"), 0u);
+    EXPECT_EQ(r64(ITT + 0x3000 + 8200 * 8), (1ull << 63) | (1ull << 32) | 8200);
+    Msi(3, 8200);
+    EXPECT_EQ(Ack(1), 8200u);
+    Exec({mapi(3, 100, 1)}); // EventID 100 is not an LPI INTID
+    EXPECT_EQ(LastCmd().error, 0x010b06u);
+}
+
+TEST_F(ItsMsi, TwoLevelCollectionTable)
+{
+    Create();
+    BringUpCpus();
+    gits_w(0x100, (1ull << 63) | DT | 15);
+    gits_w(0x108, (1ull << 63) | (1ull << 62) | CT); // 4 KiB L1 page, 512 ICIDs per L2 page
+    w64(CT + 8, (1ull << 63) | L2);                  // ICIDs 512..1023
+    gits_w(0x80, (1ull << 63) | CMDQ);
+    gits_w(0x88, 0);
+    gits_w(0x0, 1, 0, 4);
+    Exec({mapc(515, 2, true), mapd(1, ITT + 0x1000, 1, true), mapti(1, 0, 8192, 515),
+          devev(INV, 1, 0), sync(2)});
+    EXPECT_EQ(counter("its0.cmd.errors"), 0u);
+    EXPECT_EQ(r64(L2 + 3 * 8), (1ull << 63) | 2);
+    Msi(1, 0);
+    EXPECT_EQ(Ack(2), 8192u);
+    Exec({mapc(5, 1, true)}); // level-1 entry 0 invalid
+    EXPECT_EQ(LastCmd().error, 0x010903u);
+}
