@@ -70,12 +70,23 @@ bool gic_schedule(gic_t *g, gic_time_t t, gic_ev_fn fn, uint32_t a, uint32_t b, 
     return true;
 }
 
-static void ev_cpu_update(gic_t *g, const gic_event_t *ev) { cpuif_update(g, ev->a); }
+static void ev_cpu_update(gic_t *g, const gic_event_t *ev)
+{
+    for (int i = 0; i < 2; i++)
+        if (g->upd_at[ev->a][i] == ev->time) g->upd_at[ev->a][i] = UINT64_MAX;
+    cpuif_update(g, ev->a);
+}
 
 void gic_cpu_update_at(gic_t *g, uint32_t cpu, gic_time_t t)
 {
     if (t <= g->now) t = g->now;
-    gic_schedule(g, t, ev_cpu_update, cpu, 0, 0, 0);
+    if (cpu >= GIC_MAX_CPUS) return;
+    gic_time_t *u = g->upd_at[cpu];
+    if (u[0] == t || u[1] == t) return; /* already queued for that instant */
+    if (!gic_schedule(g, t, ev_cpu_update, cpu, 0, 0, 0)) return;
+    /* remember it in a free slot, else replace the older entry */
+    int slot = u[0] == UINT64_MAX ? 0 : u[1] == UINT64_MAX ? 1 : (u[0] < u[1] ? 0 : 1);
+    u[slot] = t;
 }
 
 uint32_t gic_cpu_affinity(const gic_t *g, uint32_t cpu)
@@ -120,6 +131,7 @@ gic_t *gic_core_create(const gic_config_t *cfg, const gic_callbacks_t *cb,
     evq_init(&g->evq);
     stats_init(&g->stats);
     g->cnt_errors = gic_counter(g, "errors.total");
+    for (uint32_t i = 0; i < GIC_MAX_CPUS; i++) g->upd_at[i][0] = g->upd_at[i][1] = UINT64_MAX;
     g->mem = mem_create(g, port);
     g->dist = dist_create(g);
     g->redist = redist_create(g);

@@ -152,6 +152,10 @@ struct gic {
     struct gic_mem *mem;
 
     uint64_t *cnt_errors; /* "errors.total" */
+    /* Times of the last two CPU-update events queued for each CPU
+     * (UINT64_MAX: none), so that many state changes at the same instants
+     * queue one update each. */
+    gic_time_t upd_at[GIC_MAX_CPUS][2];
     struct gic_recorder *rec; /* trace recorder (capi/trace_record.c) or NULL */
 };
 

@@ -69,23 +69,27 @@ static double run(gic_scan_policy_t pol, int iters, int with_hppi, uint32_t *che
 int main(void)
 {
     uint32_t chk = 0;
-    const int n_full = 2000, n_tr = 200000;
-    double best_full = 1e30, best_tr = 1e30, best_tr_iter = 1e30;
-    for (int rep = 0; rep < 3; rep++) {
-        double f = run(GIC_SCAN_FULL, n_full, 1, &chk) - run(GIC_SCAN_FULL, n_full, 0, &chk);
+    const int n_full = 2000, n_tr = 1000000;
+    double best_full = 1e30, best_tr = 1e30, best_tr_iter = 1e30, best_full_iter = 1e30;
+    for (int rep = 0; rep < 5; rep++) {
+        double fw = run(GIC_SCAN_FULL, n_full, 1, &chk);
+        double f = fw - run(GIC_SCAN_FULL, n_full, 0, &chk);
+        if (fw < best_full_iter) best_full_iter = fw;
         double tw = run(GIC_SCAN_TRACKED, n_tr, 1, &chk);
         double t = tw - run(GIC_SCAN_TRACKED, n_tr, 0, &chk);
         if (f < best_full) best_full = f;
         if (t < best_tr) best_tr = t;
         if (tw < best_tr_iter) best_tr_iter = tw;
     }
-    if (best_tr < 0) best_tr = 0;
     printf("# checksum %u\n", chk);
-    printf("# tracked: whole iteration (acknowledge + set pending + HPPI) %.1f ns\n", best_tr_iter);
     printf("BENCH lpi_hppi_full_ns %.1f ns\n", best_full);
     printf("BENCH lpi_hppi_tracked_ns %.1f ns\n", best_tr);
-    /* conservative ratio: the full re-evaluation against a whole tracked
-     * iteration (the tracked HPPI alone is within timer noise) */
-    printf("BENCH lpi_hppi_full_vs_tracked %.1f x\n", best_full / best_tr_iter);
+    /* Headline: the same iteration (acknowledge the best LPI, make it pending
+     * again, re-evaluate the highest-priority pending LPI) under both
+     * policies. The differential costs above isolate the re-evaluation but a
+     * tracked re-evaluation is within timer noise, so they are informational. */
+    printf("BENCH lpi_hppi_full_iteration_ns %.1f ns\n", best_full_iter);
+    printf("BENCH lpi_hppi_tracked_iteration_ns %.1f ns\n", best_tr_iter);
+    printf("BENCH lpi_hppi_full_vs_tracked %.1f x\n", best_full_iter / best_tr_iter);
     return 0;
 }
