@@ -6,9 +6,10 @@ here="$(cd "$(dirname "$0")/.." && pwd)"
 export SYSTEMC_DISABLE_COPYRIGHT_MESSAGE=1
 bash "$here/scripts/install-deps.sh"
 cmake -S "$here" -B "$here/build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-if cmake --build "$here/build" -j"$(nproc)" --target gictlm-platform >/dev/null 2>&1; then
+if [ -d "$here/build/platforms" ]; then
+  cmake --build "$here/build" -j"$(nproc)" --target gictlm-platform >/dev/null
   exec "$here/build/platforms/gictlm-platform" "$@"
 fi
-# Without SystemC the platform is not built: fall back to the C demo.
+# Without SystemC (not found by CMake) there is no platform: run the C demo.
 cmake --build "$here/build" -j"$(nproc)" --target gictlm-demo >/dev/null
 exec "$here/build/gictlm-demo" "$@"
