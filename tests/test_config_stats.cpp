@@ -125,3 +125,23 @@ TEST(Stats, JsonAndTable)
     EXPECT_NE(table.find("gictlm statistics"), std::string::npos);
     gic_destroy(g);
 }
+
+TEST(Config, EveryParameterDocumented)
+{
+    FILE *f = fopen(GICTLM_SOURCE_DIR "/docs/configuration.md", "rb");
+    ASSERT_NE(f, nullptr);
+    std::string doc;
+    char buf[4096];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0) doc.append(buf, n);
+    fclose(f);
+    gic_config_t cfg;
+    gic_config_default(&cfg);
+    const char *name;
+    for (size_t i = 0; (name = gic_config_param_name(i, nullptr)) != nullptr; i++) {
+        char val[64];
+        ASSERT_EQ(gic_config_get(&cfg, name, val, sizeof val), GIC_OK);
+        std::string row = std::string("| `") + name + "` | " + val + " |";
+        EXPECT_NE(doc.find(row), std::string::npos) << "docs/configuration.md lacks or has a stale row for " << name;
+    }
+}
