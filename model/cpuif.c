@@ -146,7 +146,7 @@ static gic_time_t pending_time(gic_t *g, uint32_t cpu, uint32_t intid)
 {
     if (intid < 32) return redist_pending_time(g, cpu, intid);
     if (intid < 1020) return dist_pending_time(g, intid);
-    return g->now; /* LPIs: the LPI block does not export the pending time before acknowledge */
+    return lpi_pending_time(g, cpu, intid); /* MSI arrival (or GICR_SETLPIR write) */
 }
 
 static void set_line(gic_t *g, struct gic_cpuif *c, unsigned line, bool level)
@@ -177,7 +177,8 @@ void cpuif_update(gic_t *g, uint32_t cpu)
     set_line(g, c, 1, fiq);
     if (rise) {
         unsigned t = intid_type(h.intid);
-        if (t != T_LPI) hist_add(c->st.line_to_signal[t], g->now - pending_time(g, cpu, h.intid));
+        gic_time_t t0 = pending_time(g, cpu, h.intid);
+        hist_add(c->st.line_to_signal[t], g->now >= t0 ? g->now - t0 : 0);
     }
 }
 

@@ -384,6 +384,15 @@ static void inval_device(struct gic_its *its, uint32_t devid)
     cache_invalidate_if(its->c_ev, pred_dev_events, &devid);
 }
 
+/* Collection-cache entries whose target is `cpu` (CTE[15:0] = processor number). */
+static bool pred_coll_cpu(uint64_t key, const void *val, void *ctx)
+{
+    (void)key;
+    uint64_t cte;
+    memcpy(&cte, val, sizeof cte);
+    return (uint32_t)(cte & 0xffff) == *(const uint32_t *)ctx;
+}
+
 static void inval_all(struct gic_its *its)
 {
     cache_invalidate_if(its->c_dev, NULL, NULL);
@@ -704,6 +713,13 @@ static void cmd_execute(gic_t *g, struct gic_its *its, const uint64_t dw[4], wal
         uint32_t a, b;
         if (!rdbase_cpu(g, rd1, &a)) FAIL(E_TGT_OOR, "rdbase_oor");
         if (!rdbase_cpu(g, rd2, &b)) FAIL(E_DST_TGT_OOR, "rdbase2_oor");
+        /* MOVALL retargets everything at RDbase1; software then remaps the
+         * collections that named it (IHI0069 MOVALL usage: MOVALL is followed
+         * by MAPC). The ITS drops cached collections that target RDbase1 so
+         * that no translation after MOVALL uses a copy taken before it (an ITS
+         * may drop cached entries at any time: this is always safe). Collections
+         * held in the ITS (ICID < HCC) are the table itself and are kept. */
+        if (a != b) cache_invalidate_if(its->c_coll, pred_coll_cpu, &a);
         c->cpu = a;
         c->cpu2 = b;
         c->lpi_op = a != b ? LPI_MOVALL : LPI_NONE;

@@ -688,6 +688,13 @@ gic_time_t lpi_ack(gic_t *g, uint32_t cpu, uint32_t intid)
     return t_src;
 }
 
+gic_time_t lpi_pending_time(gic_t *g, uint32_t cpu, uint32_t intid)
+{
+    if (cpu >= g->cfg.num_cpus) return g->now;
+    lpi_rec_t *e = map_find(RD(g, cpu), intid);
+    return e ? e->t_src : g->now;
+}
+
 gic_time_t lpi_clear_pending(gic_t *g, uint32_t cpu, uint32_t intid)
 {
     if (cpu >= g->cfg.num_cpus) return g->now;

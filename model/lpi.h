@@ -17,6 +17,11 @@ void lpi_reg_write(gic_t *g, uint32_t cpu, uint32_t off, uint64_t val, uint64_t 
 
 /* Highest-priority enabled pending LPI of this redistributor visible at g->now. */
 void lpi_hppi(gic_t *g, uint32_t cpu, gic_cand_t *out);
+/* Start of the pending episode of a pending LPI: t_src given to
+ * lpi_set_pending (MSI arrival at GITS_TRANSLATER; GICR_SETLPIR write time;
+ * EnableLPIs time for LPIs loaded from the pending table). g->now if intid is
+ * not pending at this redistributor. For latency.line_to_signal.lpi. */
+gic_time_t lpi_pending_time(gic_t *g, uint32_t cpu, uint32_t intid);
 /* Acknowledge (LPIs have no active state: pending is cleared). Returns the
  * time the LPI was made pending (MSI arrival time for ITS-generated LPIs). */
 gic_time_t lpi_ack(gic_t *g, uint32_t cpu, uint32_t intid);

@@ -497,3 +497,72 @@ TEST_F(ItsMsi, TwoLevelCollectionTable)
     Exec({mapc(5, 1, true)}); // level-1 entry 0 invalid
     EXPECT_EQ(LastCmd().error, 0x010903u);
 }
+
+// MOVALL drops the cached collections that target RDbase1 (and only those):
+// the next MSI through collection 0 re-reads its CTE, collection 1 still hits.
+TEST_F(ItsMsi, MovallDropsCachedCollectionsOfRdbase1)
+{
+    FullBringUp();
+    Map(1, 3, 8, 8192, true); // event e -> collection e % 4 -> CPU e % 4; INV filled the caches
+    const uint64_t inval0 = counter("its0.cache.collection.invalidations");
+    Exec({movall(rdbase(0), rdbase(3)), sync(rdbase(3))});
+    EXPECT_EQ(LastCmd().error, 0u);
+    EXPECT_EQ(counter("its0.cache.collection.invalidations"), inval0 + 1);
+    // MOVALL of a redistributor onto itself moves nothing and drops nothing.
+    Exec({movall(rdbase(1), rdbase(1))});
+    EXPECT_EQ(counter("its0.cache.collection.invalidations"), inval0 + 1);
+    t = 50000000;
+    gic_time_t T = t;
+    out.clear();
+    Msi(1, 0); // device and event hit, collection 0 misses: 4 + 1 + 1 cycles + 100 ns
+    auto m = Outputs(GIC_OUT_MSI);
+    ASSERT_EQ(m.size(), 1u);
+    EXPECT_EQ(m[0].time, T + 6000 + 100000);
+    EXPECT_EQ(m[0].cpu, 0u); // the CTE in memory still names CPU 0 (software did no MAPC)
+    EXPECT_EQ(Ack(0), 8192u);
+    T = t;
+    out.clear();
+    Msi(1, 1); // collection 1 (CPU 1) was not dropped: all three hit
+    m = Outputs(GIC_OUT_MSI);
+    ASSERT_EQ(m.size(), 1u);
+    EXPECT_EQ(m[0].time, T + 7000);
+    EXPECT_EQ(Ack(1), 8193u);
+}
+
+// MSI -> IRQ signal latency (latency.line_to_signal.lpi) is measured from the
+// GITS_TRANSLATER write: translation (4 cycles + 3 cache hits), LPI cache miss
+// (property and pending reads in parallel, 100 ns), redistributor -> CPU
+// interface -> pin (10 + 2 cycles); then with an LPI cache hit (1 cycle).
+TEST_F(ItsMsi, MsiToSignalLatencyIsRecorded)
+{
+    FullBringUp();
+    Map(1, 2, 1, 8192, true);
+    t = 50000000;
+    const gic_time_t T = t;
+    out.clear();
+    Msi(1, 0);
+    auto lines = Outputs(GIC_OUT_LINE);
+    ASSERT_EQ(lines.size(), 1u);
+    EXPECT_EQ(lines[0].level, 1u);
+    EXPECT_EQ(lines[0].time, T + 7000 + 100000 + 12000);
+    gic_hist_summary_t h;
+    ASSERT_TRUE(gic_stat_hist(g, "latency.line_to_signal.lpi", &h));
+    EXPECT_EQ(h.count, 1u);
+    EXPECT_EQ(h.min, 119000u);
+    EXPECT_EQ(h.max, 119000u);
+    const gic_time_t tack = t + 1000;
+    EXPECT_EQ(Ack(0), 8192u);
+    ASSERT_TRUE(gic_stat_hist(g, "latency.line_to_iar.lpi", &h));
+    EXPECT_EQ(h.count, 1u);
+    EXPECT_EQ(h.max, tack - T);
+    const gic_time_t T2 = t;
+    out.clear();
+    Msi(1, 0); // LPI cache hit: 1 cycle instead of 100 ns
+    lines = Outputs(GIC_OUT_LINE);
+    ASSERT_GE(lines.size(), 1u);
+    EXPECT_EQ(lines[0].time, T2 + 7000 + 1000 + 12000);
+    ASSERT_TRUE(gic_stat_hist(g, "latency.line_to_signal.lpi", &h));
+    EXPECT_EQ(h.count, 2u);
+    EXPECT_EQ(h.min, 20000u);
+    EXPECT_EQ(h.max, 119000u);
+}
