@@ -298,6 +298,28 @@ bool cache_lookup(gic_cache_t *c, uint64_t key, void *val)
     return true;
 }
 
+void *cache_lookup_ref(gic_cache_t *c, uint64_t key)
+{
+    if (!c) return NULL;
+    gic_inc(c->st_lookups);
+    uint32_t s = (c->cfg.entries && c->count) ? idx_find(c, key) : IDX_EMPTY;
+    if (s == IDX_EMPTY) {
+        gic_inc(c->st_misses);
+        return NULL;
+    }
+    gic_inc(c->st_hits);
+    if (c->locked[s]) gic_inc(c->st_lock_hits);
+    touch(c, s, false);
+    return c->vals + (size_t)s * c->val_size;
+}
+
+void *cache_peek_ref(gic_cache_t *c, uint64_t key)
+{
+    if (!c || !c->cfg.entries || c->count == 0) return NULL;
+    uint32_t s = idx_find(c, key);
+    return s == IDX_EMPTY ? NULL : c->vals + (size_t)s * c->val_size;
+}
+
 bool cache_update(gic_cache_t *c, uint64_t key, const void *val)
 {
     if (!cache_present(c) || c->count == 0) return false;

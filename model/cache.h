@@ -51,6 +51,11 @@ typedef enum cache_fill_result {
 /* cache_fill with a precise result (cache_fill returns result == EVICTED). */
 cache_fill_result_t cache_fill_ex(gic_cache_t *c, uint64_t key, const void *val, bool lock,
                                   uint64_t *ev_key, void *ev_val);
+/* Like cache_lookup / cache_peek, but return a pointer to the value held in
+ * the cache (NULL on a miss) so the owner can read and update it in place with
+ * one index probe. The pointer is valid until the next fill or invalidation. */
+void *cache_lookup_ref(gic_cache_t *c, uint64_t key);
+void *cache_peek_ref(gic_cache_t *c, uint64_t key);
 bool cache_is_locked(const gic_cache_t *c, uint64_t key);
 uint32_t cache_hit_cycles(const gic_cache_t *c); /* cfg.hit_cycles */
 uint32_t cache_sets(const gic_cache_t *c);

@@ -556,14 +556,17 @@ static gic_msi_outcome_t set_pending_at(gic_t *g, lpi_rd_t *r, uint32_t intid, g
     lpi_rec_t *e = map_find(r, intid);
     lpi_cval_t cv;
     gic_time_t done = start;
-    if (cache_lookup(c, ckey(r->cpu, intid), &cv)) {
+    bool hit = false;
+    lpi_cval_t *cvp = cache_lookup_ref(c, ckey(r->cpu, intid));
+    if (cvp) {
+        hit = true;
         done = start + gic_cycles(g, cache_hit_cycles(c));
-        if (cv.pending) {
+        if (cvp->pending) {
             gic_inc(g->lpi->c_coal);
             return GIC_MSI_COALESCED;
         }
-        cv.pending = 1;
-        cache_update(c, ckey(r->cpu, intid), &cv);
+        cvp->pending = 1;
+        cv = *cvp;
     } else {
         /* miss: configuration from the property table, pending bit from the
          * pending table (two independent reads) */
@@ -627,7 +630,7 @@ static gic_msi_outcome_t set_pending_at(gic_t *g, lpi_rd_t *r, uint32_t intid, g
     }
     e->prio = cv.prio;
     e->enabled = cv.enabled;
-    e->in_cache = cache_peek(c, ckey(r->cpu, intid), NULL) ? 1 : 0;
+    e->in_cache = (hit || cache_peek_ref(c, ckey(r->cpu, intid))) ? 1 : 0;
     e->t_src = t_src;
     e->t_vis = done + sig_lat(g);
     r->busy_until = tmax(r->busy_until, done);
@@ -660,11 +663,10 @@ static gic_time_t clear_at(gic_t *g, lpi_rd_t *r, uint32_t intid, gic_time_t sta
         }
     }
     gic_cache_t *c = CACHE_OF(g, r->cpu);
-    lpi_cval_t cv;
     gic_time_t done = start;
-    if (cache_peek(c, ckey(r->cpu, intid), &cv)) {
-        cv.pending = 0;
-        cache_update(c, ckey(r->cpu, intid), &cv);
+    lpi_cval_t *cvp = cache_peek_ref(c, ckey(r->cpu, intid));
+    if (cvp) {
+        cvp->pending = 0;
         done = start + gic_cycles(g, cache_hit_cycles(c));
     } else if (pend_rmw(g, r, intid, false, start, &done) != GIC_OK) {
         gic_error(g, "lpi_pend_write_failed", "lpi",
