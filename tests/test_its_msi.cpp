@@ -566,3 +566,30 @@ TEST_F(ItsMsi, MsiToSignalLatencyIsRecorded)
     EXPECT_EQ(h.min, 20000u);
     EXPECT_EQ(h.max, 119000u);
 }
+
+// No caches anywhere (nocache.json): MSI -> IRQ = 4 cycles + three table reads
+// (300 ns) + property and pending reads in parallel (100 ns; the pending-byte
+// write that follows is posted) + 12 cycles = 416 ns.
+TEST_F(ItsMsi, MsiToSignalWithoutCaches)
+{
+    for (gic_cache_config_t *c : {&cfg.its_device_cache, &cfg.its_event_cache,
+                                  &cfg.its_collection_cache, &cfg.lpi_cache}) {
+        c->entries = 0;
+        c->ways = 0;
+    }
+    cfg.lpi_scan_policy = GIC_SCAN_FULL;
+    FullBringUp();
+    Map(1, 2, 1, 8192, true);
+    t = 50000000;
+    const gic_time_t T = t;
+    out.clear();
+    Msi(1, 0);
+    auto lines = Outputs(GIC_OUT_LINE);
+    ASSERT_EQ(lines.size(), 1u);
+    EXPECT_EQ(lines[0].time, T + 4000 + 300000 + 100000 + 12000);
+    gic_hist_summary_t h;
+    ASSERT_TRUE(gic_stat_hist(g, "latency.line_to_signal.lpi", &h));
+    EXPECT_EQ(h.count, 1u);
+    EXPECT_EQ(h.max, 416000u);
+    EXPECT_EQ(Ack(0), 8192u);
+}
