@@ -47,12 +47,13 @@ cpu_model::cpu_model(sc_module_name name, const cpu_params &p, gic_tlm *gic, boo
 uint64_t cpu_model::mmio_read(uint64_t addr, unsigned size)
 {
     uint64_t v = 0;
-    tlm::tlm_generic_payload gp;
+    tlm::tlm_generic_payload &gp = gp_;
     gp.set_command(tlm::TLM_READ_COMMAND);
     gp.set_address(addr);
     gp.set_data_ptr(reinterpret_cast<unsigned char *>(&v));
     gp.set_data_length(size);
     gp.set_streaming_width(size);
+    gp.set_dmi_allowed(false);
     gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
     sc_time d = qk_.get_local_time();
     socket->b_transport(gp, d);
@@ -67,12 +68,13 @@ uint64_t cpu_model::mmio_read(uint64_t addr, unsigned size)
 
 void cpu_model::mmio_write(uint64_t addr, unsigned size, uint64_t val)
 {
-    tlm::tlm_generic_payload gp;
+    tlm::tlm_generic_payload &gp = gp_;
     gp.set_command(tlm::TLM_WRITE_COMMAND);
     gp.set_address(addr);
     gp.set_data_ptr(reinterpret_cast<unsigned char *>(&val));
     gp.set_data_length(size);
     gp.set_streaming_width(size);
+    gp.set_dmi_allowed(false);
     gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
     sc_time d = qk_.get_local_time();
     socket->b_transport(gp, d);
@@ -86,12 +88,13 @@ void cpu_model::mmio_write(uint64_t addr, unsigned size, uint64_t val)
 
 void cpu_model::mem_write(uint64_t addr, const void *buf, unsigned len)
 {
-    tlm::tlm_generic_payload gp;
+    tlm::tlm_generic_payload &gp = gp_;
     gp.set_command(tlm::TLM_WRITE_COMMAND);
     gp.set_address(addr);
     gp.set_data_ptr(const_cast<unsigned char *>(static_cast<const unsigned char *>(buf)));
     gp.set_data_length(len);
     gp.set_streaming_width(len);
+    gp.set_dmi_allowed(false);
     gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
     sc_time d = qk_.get_local_time();
     socket->b_transport(gp, d);

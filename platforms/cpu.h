@@ -101,6 +101,9 @@ private:
     boot_state *b_;
     msi_tracker *tracker_;
     tlm_utils::tlm_quantumkeeper qk_;
+    /* one payload for every access of this CPU (blocking: one at a time;
+     * byte enables and extensions never set): no allocation per access */
+    tlm::tlm_generic_payload gp_;
 };
 
 } // namespace gictlm

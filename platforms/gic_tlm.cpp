@@ -97,16 +97,38 @@ void gic_tlm::set_log_level(gic_log_level_t lvl)
 
 /* ---- time --------------------------------------------------------------------- */
 
-/* Time at which a synchronous input is applied. With sync_on_access the calling
- * thread first waits until its local time, so every input reaches the core in
- * non-decreasing time order (no clamping by the core). */
+/* True when no SystemC process can run before or at absolute time t (ps):
+ * nothing runnable in the current delta, no pending update, and the next
+ * timed event is strictly later than t. Then a wait() up to t would only
+ * advance time with nobody else running in between, so applying an input at
+ * t now (or running the core's own events up to t) reaches the core in
+ * exactly the same order and at the same times as with the wait. */
+bool gic_tlm::quiet_until(uint64_t t) const
+{
+    const sc_simcontext *c = sc_core::sc_get_curr_simcontext();
+    if (sc_pending_activity_at_current_time(c)) return false;
+    if (!sc_pending_activity_at_future_time(c)) return true;
+    return to_ps(sc_time_stamp() + sc_time_to_pending_activity(c)) > t;
+}
+
+/* Time at which a synchronous input is applied. With sync_on_access the input
+ * reaches the core in global time order: the calling thread waits until its
+ * local time, unless nothing else can happen before that time (quiet_until),
+ * in which case the input is applied at once and the thread keeps its local
+ * time offset (temporal decoupling without a context switch). */
 uint64_t gic_tlm::input_time(sc_time &delay)
 {
     if (delay != SC_ZERO_TIME && opt_.sync_on_access) {
-        sc_process_handle h = sc_get_current_process_handle();
-        if (h.valid() && h.proc_kind() == SC_THREAD_PROC_) {
-            wait(delay);
-            delay = SC_ZERO_TIME;
+        uint64_t target = to_ps(sc_time_stamp() + delay);
+        if (opt_.run_ahead && quiet_until(target)) {
+            st_.syncs_avoided++;
+        } else {
+            sc_process_handle h = sc_get_current_process_handle();
+            if (h.valid() && h.proc_kind() == SC_THREAD_PROC_) {
+                wait(delay);
+                delay = SC_ZERO_TIME;
+                st_.syncs++;
+            }
         }
     }
     uint64_t t = to_ps(sc_time_stamp() + delay);
@@ -126,28 +148,46 @@ void gic_tlm::flush_posted(uint64_t t)
     }
 }
 
-void gic_tlm::rearm()
+/* Time of the next thing the driver has to do (core event or posted MSI). */
+bool gic_tlm::next_work(uint64_t &next) const
 {
-    uint64_t next = UINT64_MAX;
+    next = UINT64_MAX;
     gic_time_t t;
     if (gic_next_event_time(g_, &t)) next = t;
     if (!posted_.empty() && posted_.top().t < next) next = posted_.top().t;
-    if (next == UINT64_MAX) return;
+    return next != UINT64_MAX;
+}
+
+void gic_tlm::rearm()
+{
+    uint64_t next;
+    if (!next_work(next)) return;
     uint64_t now = to_ps(sc_time_stamp());
     wake_.notify(next > now ? from_ps(next - now) : SC_ZERO_TIME);
 }
 
 /* Drives the core: posted inputs and internal events happen at their times even
  * when nobody accesses the GIC. An SC_METHOD (no thread switch, and no wait()
- * possible: hence the rule for mem_socket targets). */
+ * possible: hence the rule for mem_socket targets). After the work due now it
+ * keeps processing the core's later events and posted MSIs in time order for
+ * as long as no other SystemC process could run before them (quiet_until):
+ * exactly the calls a wake-up per event would make, without the wake-ups.
+ * It stops at the first time another process (or an output line change of
+ * its own) is due, so every other input still arrives in time order. */
 void gic_tlm::driver()
 {
     st_.driver_activations++;
+    wake_.cancel(); /* our own pending wake-up is not "other activity"; rearm() renews it */
     uint64_t now = to_ps(sc_time_stamp());
-    flush_posted(now);
-    in_core_ = true;
-    gic_run_until(g_, now);
-    in_core_ = false;
+    uint64_t t = now;
+    for (;;) {
+        flush_posted(t);
+        in_core_ = true;
+        gic_run_until(g_, t);
+        in_core_ = false;
+        if (!opt_.run_ahead || !next_work(t) || !quiet_until(t)) break;
+        st_.driver_run_ahead++;
+    }
     rearm();
 }
 
@@ -235,13 +275,16 @@ gic_status_t gic_tlm::on_mem(void *ctx, gic_time_t t, bool is_write, uint64_t ad
                              uint32_t len, uint64_t *latency_ps)
 {
     gic_tlm *self = static_cast<gic_tlm *>(ctx);
-    tlm::tlm_generic_payload gp;
+    /* One payload, reused (the core makes one memory access at a time; no
+     * extensions, no memory manager): no allocation per access. */
+    tlm::tlm_generic_payload &gp = self->mem_gp_;
     gp.set_command(is_write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
     gp.set_address(addr);
     gp.set_data_ptr(static_cast<unsigned char *>(buf));
     gp.set_data_length(len);
     gp.set_streaming_width(len);
     gp.set_byte_enable_ptr(nullptr);
+    gp.set_byte_enable_length(0);
     gp.set_dmi_allowed(false);
     gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
     sc_time before = sc_time_stamp();

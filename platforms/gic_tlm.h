@@ -75,6 +75,12 @@ struct gic_tlm_options {
      * false: applied at sc_time_stamp()+delay without waiting: decoupled
      * initiators can then be "late" and the core clamps (error late_input). */
     bool sync_on_access = true;
+    /* true: an access whose local time no other process can precede is
+     * applied without wait() (see quiet_until in gic_tlm.cpp), and the
+     * internal driver processes the core's events ahead while no other
+     * process is due. Same inputs, same order, same outputs; fewer context
+     * switches. false: one wait()/wake-up per access and per core event. */
+    bool run_ahead = true;
     gic_log_level_t log_level = GIC_LOG_WARN;
     bool use_builtin_memory = false;       /* true: the core's built-in memory, mem_socket unused */
     /* per core component ("its", "lpi", "api", ...) log level; others use log_level */
@@ -90,6 +96,9 @@ struct gic_tlm_stats {
     uint64_t mem_latency_ps = 0;
     uint64_t mem_target_waited = 0; /* memory target advanced time: forbidden */
     uint64_t driver_activations = 0;
+    uint64_t driver_run_ahead = 0;  /* core event times processed ahead by the driver */
+    uint64_t syncs = 0;             /* accesses that waited for their local time */
+    uint64_t syncs_avoided = 0;     /* accesses applied at their local time without wait() */
     uint64_t line_changes = 0;
 };
 
@@ -139,7 +148,17 @@ private:
         uint64_t t;
         uint64_t seq;
         uint32_t its, devid, eventid;
-        bool operator>(const posted &o) const { return t != o.t ? t > o.t : seq > o.seq; }
+        /* Simultaneous MSIs (same ps) reach the ITSs in a fixed order, ITS then
+         * DeviceID (like a fixed-priority arbiter), not in the order the
+         * SystemC kernel happened to run the devices; MSIs of one device keep
+         * their posting order (seq). */
+        bool operator>(const posted &o) const
+        {
+            if (t != o.t) return t > o.t;
+            if (its != o.its) return its > o.its;
+            if (devid != o.devid) return devid > o.devid;
+            return seq > o.seq;
+        }
     };
     struct line_change {
         uint64_t t;
@@ -161,6 +180,8 @@ private:
                       sc_core::sc_time *delay);
     bool check_payload(tlm::tlm_generic_payload &gp);
     uint64_t input_time(sc_core::sc_time &delay);
+    bool quiet_until(uint64_t t) const;
+    bool next_work(uint64_t &next) const;
     void flush_posted(uint64_t t);
     void rearm();
     void driver();
@@ -187,6 +208,7 @@ private:
     std::vector<bool> spi_last_, ppi_last_;
     sc_core::sc_time sysreg_latency_;
     bool in_core_ = false; /* re-entrancy guard */
+    tlm::tlm_generic_payload mem_gp_; /* reused for every access of the core to mem_socket */
 };
 
 } // namespace gictlm

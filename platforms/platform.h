@@ -52,6 +52,7 @@ struct platform_params {
     double its_poll_ns = 100;
     double its_timeout_us = 1000;
     uint64_t sync_on_access = 1;
+    uint64_t run_ahead = 1;
 };
 
 /* Parameter table of the platform ("platform.<name>"). */

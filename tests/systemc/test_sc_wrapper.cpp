@@ -251,6 +251,7 @@ TEST(ScWrapper, TimeAnnotationSynchronisesTheCaller)
     rig *r = nullptr;
     gic_tlm_options o;
     o.mmio_latency = sc_time(20, SC_NS);
+    o.run_ahead = false; /* always wait() (see RunAheadAppliesWithoutWait) */
     rig rr(
         [&](bench &b) {
             uint64_t v = 0x13;
@@ -267,6 +268,63 @@ TEST(ScWrapper, TimeAnnotationSynchronisesTheCaller)
     EXPECT_EQ(d_after, sc_time(20, SC_NS));  /* access latency annotated */
     EXPECT_EQ(core_t, 100000u);              /* applied at 100 ns */
     EXPECT_EQ(rr.counter("errors.late_input"), 0u);
+}
+
+/* run_ahead (default): nothing else can happen before the initiator's local
+ * time, so the access is applied at that time without a wait() and the
+ * initiator keeps its offset (plus the access latency). */
+TEST(ScWrapper, RunAheadAppliesWithoutWait)
+{
+    ONE_ELABORATION();
+    sc_time t_after, d_after;
+    gic_time_t core_t = 0;
+    rig *r = nullptr;
+    gic_tlm_options o;
+    o.mmio_latency = sc_time(20, SC_NS);
+    rig rr(
+        [&](bench &b) {
+            uint64_t v = 0x13;
+            sc_time d(100, SC_NS);
+            EXPECT_EQ(b.access(true, r->D(0x0), 4, v, d), tlm::TLM_OK_RESPONSE);
+            t_after = sc_time_stamp();
+            d_after = d;
+            core_t = gic_now(r->gic->core());
+        },
+        o);
+    r = &rr;
+    sc_start(10, SC_US);
+    EXPECT_EQ(t_after, SC_ZERO_TIME);        /* no context switch */
+    EXPECT_EQ(d_after, sc_time(120, SC_NS)); /* offset kept, latency added */
+    EXPECT_EQ(core_t, 100000u);              /* applied at its local time, 100 ns */
+    EXPECT_EQ(rr.counter("errors.late_input"), 0u);
+    EXPECT_EQ(r->gic->stats().syncs_avoided, 1u);
+    EXPECT_EQ(r->gic->stats().syncs, 0u);
+}
+
+/* run_ahead with another process due before the access time: the access
+ * waits (here another thread wakes up at 50 ns, before the access at 100 ns). */
+TEST(ScWrapper, RunAheadWaitsWhenSomethingIsDueFirst)
+{
+    ONE_ELABORATION();
+    sc_time t_after;
+    rig *r = nullptr;
+    gic_tlm_options o;
+    rig rr(
+        [&](bench &b) {
+            sc_time d(100, SC_NS);
+            uint64_t v = 0;
+            wait(sc_time(1, SC_NS)); /* after the other thread's event is scheduled */
+            d = sc_time(99, SC_NS);
+            b.access(false, r->D(0x0), 4, v, d);
+            t_after = sc_time_stamp();
+        },
+        o,
+        [&](bench &) { wait(sc_time(50, SC_NS)); });
+    r = &rr;
+    sc_start(10, SC_US);
+    EXPECT_EQ(t_after, sc_time(100, SC_NS)); /* waited: a process was due at 50 ns */
+    EXPECT_EQ(r->gic->stats().syncs, 1u);
+    EXPECT_EQ(r->gic->stats().syncs_avoided, 0u);
 }
 
 /* Two decoupled initiators inside one quantum: the second is "behind" the first. */
