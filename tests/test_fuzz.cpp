@@ -172,7 +172,10 @@ std::string fuzz_run(uint64_t seed, int ops, gic_its_error_policy_t pol, uint64_
 
 TEST(Fuzz, RandomInputsNeverBreakTheModel)
 {
-    for (uint64_t seed = 1; seed <= 12; seed++) {
+    // GICTLM_SOAK_SEEDS=N turns this into a soak (README: "Soak").
+    const char *soak = getenv("GICTLM_SOAK_SEEDS");
+    uint64_t seeds = soak ? strtoull(soak, nullptr, 10) : 12;
+    for (uint64_t seed = 1; seed <= seeds; seed++) {
         uint64_t sent = 0;
         std::string a = fuzz_run(seed, 3000, seed % 2 ? GIC_ITS_ERR_SKIP : GIC_ITS_ERR_STALL, &sent);
         EXPECT_GT(sent, 100u);
