@@ -27,10 +27,19 @@ extern "C" {
 /* ---- recorder ------------------------------------------------------------------ */
 /* Start recording the inputs of g to f (the caller keeps ownership of f and
  * must keep it open until gic_record_stop). Writes the header and the full
- * configuration at once. GIC_ERR_STATE if already recording. Only software
- * memory writes through gic_mem_write are recorded (an external memory port
- * is outside the GIC). */
+ * configuration at once. GIC_ERR_STATE if already recording. Software
+ * memory writes through gic_mem_write are recorded; with an external memory
+ * port the writes of other agents to that memory are not seen by the GIC:
+ * the platform reports them with gic_record_mem_write. */
 gic_status_t gic_record_start(gic_t *g, FILE *f);
+/* Record (only) a write of len bytes at physical address addr made at time t
+ * by another agent (e.g. a CPU writing the ITS command queue or the LPI
+ * property table) into the GIC's external memory, so that a replay with the
+ * built-in memory sees the same contents. Nothing is written to any memory.
+ * No-op (GIC_OK) when g is not recording; GIC_ERR_ARG for g == NULL or
+ * buf == NULL with len > 0. On replay the write takes effect at its place in
+ * the trace (mem-write does not advance time). */
+gic_status_t gic_record_mem_write(gic_t *g, gic_time_t t, uint64_t addr, const void *buf, size_t len);
 /* Stop recording (flushes f; does not close it). No-op if not recording. */
 void gic_record_stop(gic_t *g);
 

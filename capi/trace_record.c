@@ -101,9 +101,10 @@ void gic_rec_sysreg(gic_t *g, gic_time_t t, uint32_t cpu, gic_sysreg_t reg, bool
         fprintf(rf(g), "@%llu sysreg-read %u %s\n", (unsigned long long)t, cpu, gic_sysreg_name(reg));
 }
 
-/* Software memory writes are untimed; they are stamped with the model time and
- * split into 64-byte lines (equivalent on replay: mem-write does not advance time). */
-void gic_rec_mem_write(gic_t *g, uint64_t addr, const void *buf, size_t len)
+/* Memory writes are split into 64-byte lines (long runs of one byte value as
+ * mem-fill), stamped with t. On replay mem-write does not advance time: it
+ * takes effect at its place in the trace (between the inputs around it). */
+static void rec_mem_lines(gic_t *g, gic_time_t t, uint64_t addr, const void *buf, size_t len)
 {
     const uint8_t *b = buf;
     for (size_t off = 0; off < len; off += 64) {
@@ -113,16 +114,29 @@ void gic_rec_mem_write(gic_t *g, uint64_t addr, const void *buf, size_t len)
         while (off + same < len && b[off + same] == b[off]) same++;
         if (same > 64) {
             same &= ~(size_t)63;
-            fprintf(rf(g), "@%llu mem-fill 0x%llx %zu 0x%02x\n", (unsigned long long)g->now,
+            fprintf(rf(g), "@%llu mem-fill 0x%llx %zu 0x%02x\n", (unsigned long long)t,
                     (unsigned long long)(addr + off), same, b[off]);
             off += same - 64;
             continue;
         }
-        fprintf(rf(g), "@%llu mem-write 0x%llx ", (unsigned long long)g->now,
+        fprintf(rf(g), "@%llu mem-write 0x%llx ", (unsigned long long)t,
                 (unsigned long long)(addr + off));
         for (size_t i = 0; i < k; i++) fprintf(rf(g), "%02x", b[off + i]);
         fputc('\n', rf(g));
     }
+}
+
+/* Software memory writes (gic_mem_write) are untimed: stamped with the model time. */
+void gic_rec_mem_write(gic_t *g, uint64_t addr, const void *buf, size_t len)
+{
+    rec_mem_lines(g, g->now, addr, buf, len);
+}
+
+gic_status_t gic_record_mem_write(gic_t *g, gic_time_t t, uint64_t addr, const void *buf, size_t len)
+{
+    if (!g || (!buf && len)) return GIC_ERR_ARG;
+    if (g->rec && len) rec_mem_lines(g, t, addr, buf, len);
+    return GIC_OK;
 }
 
 void gic_rec_run(gic_t *g, gic_time_t t)

@@ -125,6 +125,9 @@ public:
     gic_t *core() { return g_; }
     const gic_config_t &config() const { return cfg_; }
     const gic_tlm_stats &stats() const { return st_; }
+    /* true while the core is running (inside a gic_* call): a memory write
+     * seen then is the GIC's own (through mem_socket) */
+    bool in_core() const { return in_core_; }
 
     /* CPU interface system registers (ICC_*_EL1 are not memory mapped). Call
      * from the CPU's SC_THREAD with its local time offset in delay (quantum

@@ -1,6 +1,8 @@
 /* Virtual platform: construction, parameters, report. */
 #include "platform.h"
 
+#include "gictlm_trace.h"
+
 #include <tlm_utils/tlm_quantumkeeper.h>
 
 #include <cinttypes>
@@ -252,12 +254,27 @@ platform::platform(sc_module_name name, const gic_config_t &gcfg, const platform
     o.run_ahead = pp.run_ahead != 0;
     o.log_level = gic_log;
     o.component_log_level = component_log;
-    gic_ = std::make_unique<gic_tlm>("gic", gcfg, o);
+    /* The built-in memory is not used (mem_socket is bound), but its parameters
+     * describe the memory the GIC sees, so a recording (--record) carries the
+     * platform's memory latency and size and replays with the same timing. */
+    gic_config_t gc = gcfg;
+    gc.mem_latency_ps = to_ps(ns(pp.mem_latency_ns));
+    gc.mem_size = pp.ram_base + pp.ram_size;
+    gic_ = std::make_unique<gic_tlm>("gic", gc, o);
     const gic_config_t &c = gic_->config();
     gcfg_ = c;
     mem_ = std::make_unique<sparse_memory>("ram", pp.ram_size, ns(pp.mem_latency_ns),
                                            ns(pp.mem_latency_ns), pp.mem_dmi != 0);
     bus_ = std::make_unique<router>("bus");
+    /* Writes of the CPUs (and any other initiator) to RAM go into the GIC's
+     * recording, if any: command queue entries, LPI properties, tables
+     * prepared by software. The GIC's own writes are not recorded (a replay
+     * makes them again). */
+    const uint64_t ram_base = pp.ram_base;
+    mem_->on_write = [this, ram_base](uint64_t a, const unsigned char *d, unsigned len, const sc_time &delay) {
+        if (gic_->in_core()) return;
+        gic_record_mem_write(gic_->core(), to_ps(sc_time_stamp() + delay), ram_base + a, d, len);
+    };
 
     bus_->add_target(gic_->gicd_socket, c.gicd_base, GIC_GICD_SIZE, "GICD");
     bus_->add_target(gic_->gicr_socket, c.gicr_base, (uint64_t)GIC_GICR_STRIDE * c.num_cpus, "GICR");

@@ -85,6 +85,7 @@ void sparse_memory::b_transport(tlm::tlm_generic_payload &gp, sc_time &delay)
 {
     if (!access(gp)) return;
     if (gp.is_write()) {
+        if (on_write) on_write(gp.get_address(), gp.get_data_ptr(), gp.get_data_length(), delay);
         writes++;
         bytes_written += gp.get_data_length();
         delay += wr_lat_;
@@ -98,7 +99,10 @@ void sparse_memory::b_transport(tlm::tlm_generic_payload &gp, sc_time &delay)
 
 unsigned sparse_memory::transport_dbg(tlm::tlm_generic_payload &gp)
 {
-    return access(gp) ? gp.get_data_length() : 0;
+    if (!access(gp)) return 0;
+    if (gp.is_write() && on_write)
+        on_write(gp.get_address(), gp.get_data_ptr(), gp.get_data_length(), SC_ZERO_TIME);
+    return gp.get_data_length();
 }
 
 bool sparse_memory::get_dmi(tlm::tlm_generic_payload &gp, tlm::tlm_dmi &dmi)

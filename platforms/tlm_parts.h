@@ -12,6 +12,7 @@
 #include <tlm_utils/simple_target_socket.h>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -38,6 +39,14 @@ public:
     size_t footprint() const { return pages_.size() * kPage; }
 
     uint64_t reads = 0, writes = 0, bytes_read = 0, bytes_written = 0, errors = 0;
+
+    /* Called for every successful write through the socket (b_transport and
+     * transport_dbg) with the address relative to the memory, the data and the
+     * initiator's local time offset (zero for debug writes), before the write's
+     * latency is added. Used to record the writes of other agents for replay. */
+    std::function<void(uint64_t addr, const unsigned char *data, unsigned len,
+                       const sc_core::sc_time &delay)>
+        on_write;
 
 private:
     static constexpr uint64_t kPage = 4096;
