@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <string>
 
 using namespace sc_core;
 using namespace gictlm;
@@ -57,13 +58,17 @@ struct empty_initiator : sc_module {
 };
 } // namespace
 
-int sc_main(int, char **)
+/* Option --no-run-ahead: the wrapper waits at every access and wakes up at
+ * every core event (platform.run_ahead=0), for before/after comparisons. */
+int sc_main(int argc, char **argv)
 {
     setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0);
     gic_config_t g;
     gic_config_default(&g);
     platform_params pp;
     pp.sim_time_us = 20000;
+    for (int i = 1; i < argc; i++)
+        if (std::string(argv[i]) == "--no-run-ahead") pp.run_ahead = 0;
     const uint64_t n_empty = 2000000;
     platform top("top", g, pp);
     empty_target et("empty_target");
