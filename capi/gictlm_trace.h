@@ -98,6 +98,95 @@ unsigned gic_trace_diff(const char *expected, size_t elen, const char *actual, s
                         const unsigned *actual_src, size_t n_src, const char *trace_name,
                         const char *golden_name, FILE *out);
 
+/* ---- parsed traces: for other drivers of the same stimuli (e.g. the SystemC
+ * trace player, platforms/trace_player.h) ------------------------------------------ */
+/* mem-fill is applied in writes of at most this many bytes (status lines name the failing one). */
+#define GIC_TRACE_FILL_CHUNK 4096
+
+typedef enum gic_stim_kind {
+    GIC_STIM_MMIO_WRITE,
+    GIC_STIM_MMIO_READ,
+    GIC_STIM_MEM_WRITE,  /* mem-write and mem-write64 (bytes) */
+    GIC_STIM_MEM_FILL,
+    GIC_STIM_MEM_EXPECT,
+    GIC_STIM_SYSREG_WRITE,
+    GIC_STIM_SYSREG_READ,
+    GIC_STIM_MSI,
+    GIC_STIM_SPI,
+    GIC_STIM_PPI,
+    GIC_STIM_RUN,
+    GIC_STIM_STATS_RESET,
+    GIC_STIM_EXPECT_LINE,
+    GIC_STIM_EXPECT_MSI,
+    GIC_STIM_EXPECT_COUNTER
+} gic_stim_kind_t;
+
+/* One timed line of a trace. Fields not used by a kind are zero. */
+typedef struct gic_trace_stim {
+    gic_stim_kind_t kind;
+    unsigned line;          /* 1-based line in the trace */
+    const char *directive;  /* as written: "mmio-read", "mem-write64", ... (static) */
+    gic_time_t time;        /* absolute, ps */
+    gic_frame_t frame;      /* mmio-* */
+    uint32_t index;         /* mmio-*: frame index; msi, expect-msi: ITS */
+    uint64_t offset;        /* mmio-*: offset in the frame */
+    uint32_t size;          /* mmio-*: 1, 2, 4 or 8 */
+    uint32_t cpu;           /* sysreg-*, ppi, expect-line; expect-msi: expected CPU */
+    gic_sysreg_t sysreg;    /* sysreg-* */
+    uint64_t value;         /* writes: value; reads: expected value; spi/ppi/expect-line:
+                               level; mem-fill: the byte; expect-counter: expected value */
+    uint64_t mask;          /* mmio-read: expect mask (all ones without "mask") */
+    bool has_expect;        /* mmio-read, sysreg-read: "expect" given */
+    uint32_t intid;         /* spi, ppi; expect-msi: expected INTID */
+    uint32_t devid, eventid;/* msi, expect-msi */
+    uint32_t outcome;       /* expect-msi: gic_msi_outcome_t */
+    uint32_t line_kind;     /* expect-line: gic_line_t */
+    uint64_t addr;          /* mem-*: physical address */
+    uint64_t len;           /* mem-*: bytes */
+    const uint8_t *bytes;   /* mem-write, mem-expect: len bytes (owned by the trace) */
+    const char *counter;    /* expect-counter: counter name (owned by the trace) */
+} gic_trace_stim_t;
+
+typedef struct gic_trace {
+    char *name;              /* as given to gic_trace_parse (malloc'd) */
+    gic_config_t cfg;        /* header config, config-file and overrides; validated */
+    gic_trace_stim_t *stim;  /* timed lines in trace order */
+    size_t n_stim;
+    unsigned parse_errors;
+    char message[256];       /* first diagnostic */
+    void *priv_;             /* storage of bytes and names */
+} gic_trace_t;
+
+/* Parse and check a trace (the first pass of gic_trace_replay, same
+ * diagnostics on o->diag; o->overrides apply). Returns 0 when the trace is
+ * valid, 2 otherwise. Always fills *t: free it with gic_trace_free. */
+int gic_trace_parse(const char *name, const char *text, size_t len, const gic_replay_opts_t *o,
+                    gic_trace_t *t);
+int gic_trace_parse_file(const char *path, const gic_replay_opts_t *o, gic_trace_t *t);
+void gic_trace_free(gic_trace_t *t);
+
+/* Timeline lines (without the newline), exactly as gic_trace_replay writes
+ * them: any other driver of a trace formats its outputs with these and gets
+ * a byte-identical timeline. snprintf semantics (returns the full length). */
+int gic_timeline_output(char *buf, size_t n, const gic_output_t *o);
+/* The value returned by an mmio-read or sysreg-read stimulus s (g names the register). */
+int gic_timeline_read(char *buf, size_t n, const gic_t *g, const gic_trace_stim_t *s, uint64_t value);
+/* An input the model rejected. addr: for mem-* the address of the failing
+ * access (mem-fill writes 4 KiB chunks); ignored otherwise. */
+int gic_timeline_status(char *buf, size_t n, const gic_trace_stim_t *s, gic_status_t st, uint64_t addr);
+
+/* Expectation checker: feed it every model output, then check expect-*
+ * stimuli (after running the model to their time), reads (value = the value
+ * read) and mem-expect (data = len bytes read). */
+typedef struct gic_trace_checker gic_trace_checker_t;
+gic_trace_checker_t *gic_trace_checker_new(void);
+void gic_trace_checker_free(gic_trace_checker_t *c);
+void gic_trace_checker_output(gic_trace_checker_t *c, const gic_output_t *o);
+/* true when s holds (or expects nothing); otherwise msg gets
+ * "expect failed: ..." (without "file:line: "). g: for expect-counter. */
+bool gic_trace_check(gic_trace_checker_t *c, const gic_t *g, const gic_trace_stim_t *s, uint64_t value,
+                     const uint8_t *data, char *msg, size_t n);
+
 /* ITS command name for an opcode ("MAPD"), or NULL. */
 const char *gic_its_cmd_name(uint32_t opcode);
 

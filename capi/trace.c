@@ -85,32 +85,234 @@ const char *gic_its_cmd_name(uint32_t op)
 static const char *const line_names[4] = {"irq", "fiq", "virq", "vfiq"};
 static const char *const outcome_names[3] = {"delivered", "coalesced", "dropped"};
 
-/* ---- replay state ---------------------------------------------------------------- */
-#define MAX_TOK 80
+/* ---- timeline lines (shared by every driver of a trace) ------------------------------ */
+int gic_timeline_output(char *buf, size_t n, const gic_output_t *o)
+{
+    unsigned long long t = (unsigned long long)o->time;
+    switch (o->kind) {
+    case GIC_OUT_LINE:
+        return snprintf(buf, n, "@%llu line cpu%u %s %u", t, o->cpu, o->line < 4 ? line_names[o->line] : "?",
+                        o->level);
+    case GIC_OUT_DEACTIVATE:
+        return snprintf(buf, n, "@%llu deactivate cpu%u intid %u", t, o->cpu, o->intid);
+    case GIC_OUT_MSI:
+        if (o->outcome == GIC_MSI_DROPPED)
+            return snprintf(buf, n, "@%llu msi its%u dev 0x%x ev %u -> dropped (%s)", t, o->its, o->devid,
+                            o->eventid, o->reason ? o->reason : "no reason");
+        return snprintf(buf, n, "@%llu msi its%u dev 0x%x ev %u -> intid %u cpu%u %s", t, o->its, o->devid,
+                        o->eventid, o->intid, o->cpu, o->outcome < 3 ? outcome_names[o->outcome] : "?");
+    case GIC_OUT_CMD: {
+        const char *cn = gic_its_cmd_name(o->code);
+        char op[16];
+        if (!cn) {
+            snprintf(op, sizeof op, "0x%02x", o->code);
+            cn = op;
+        }
+        if (o->error)
+            return snprintf(buf, n, "@%llu cmd its%u %s creadr 0x%llx error 0x%x (%s)", t, o->its, cn,
+                            (unsigned long long)o->value, o->error, o->reason ? o->reason : "");
+        return snprintf(buf, n, "@%llu cmd its%u %s creadr 0x%llx", t, o->its, cn, (unsigned long long)o->value);
+    }
+    case GIC_OUT_ERROR:
+        return snprintf(buf, n, "@%llu error %s", t, o->reason ? o->reason : "?");
+    default:
+        return snprintf(buf, n, "@%llu output kind %u", t, (unsigned)o->kind);
+    }
+}
 
+/* "gicd0 0x0428": the register named in read lines and diagnostics */
+static void mmio_what(char *w, size_t n, const gic_trace_stim_t *s)
+{
+    snprintf(w, n, "%s%u 0x%04llx", gic_frame_name(s->frame), s->index, (unsigned long long)s->offset);
+}
+
+int gic_timeline_read(char *buf, size_t n, const gic_t *g, const gic_trace_stim_t *s, uint64_t v)
+{
+    unsigned long long t = (unsigned long long)s->time;
+    if (s->kind == GIC_STIM_SYSREG_READ)
+        return snprintf(buf, n, "@%llu sysreg-read cpu%u %s = %llu", t, s->cpu, gic_sysreg_name(s->sysreg),
+                        (unsigned long long)v);
+    char what[96];
+    mmio_what(what, sizeof what, s);
+    const char *rn = g ? gic_reg_name(g, s->frame, s->offset) : NULL;
+    return snprintf(buf, n, "@%llu read %s/%u%s%s = 0x%llx", t, what, s->size, rn ? " " : "", rn ? rn : "",
+                    (unsigned long long)v);
+}
+
+int gic_timeline_status(char *buf, size_t n, const gic_trace_stim_t *s, gic_status_t st, uint64_t addr)
+{
+    char what[160], w[96];
+    switch (s->kind) {
+    case GIC_STIM_MMIO_WRITE:
+    case GIC_STIM_MMIO_READ:
+        mmio_what(w, sizeof w, s);
+        snprintf(what, sizeof what, "%s %s", s->directive, w);
+        break;
+    case GIC_STIM_MEM_WRITE:
+    case GIC_STIM_MEM_FILL:
+    case GIC_STIM_MEM_EXPECT:
+        snprintf(what, sizeof what, "%s 0x%llx", s->directive, (unsigned long long)addr);
+        break;
+    case GIC_STIM_SYSREG_WRITE:
+    case GIC_STIM_SYSREG_READ:
+        snprintf(what, sizeof what, "%s cpu%u %s", s->directive, s->cpu, gic_sysreg_name(s->sysreg));
+        break;
+    case GIC_STIM_MSI:
+        snprintf(what, sizeof what, "msi its%u dev 0x%x ev %u", s->index, s->devid, s->eventid);
+        break;
+    case GIC_STIM_SPI:
+        snprintf(what, sizeof what, "spi %u", s->intid);
+        break;
+    case GIC_STIM_PPI:
+        snprintf(what, sizeof what, "ppi cpu%u %u", s->cpu, s->intid);
+        break;
+    default:
+        snprintf(what, sizeof what, "%s", s->directive ? s->directive : "?");
+        break;
+    }
+    return snprintf(buf, n, "@%llu status %s: %s", (unsigned long long)s->time, what, gic_status_name(st));
+}
+
+/* ---- expectation checker ------------------------------------------------------------- */
 typedef struct msi_rec {
     gic_time_t time;
     uint32_t its, devid, eventid, intid, cpu, outcome;
 } msi_rec_t;
 
-typedef struct rp {
-    const gic_replay_opts_t *o;
-    gic_replay_result_t *r;
-    const char *name;
-    unsigned line;    /* current trace line (1-based) */
-    unsigned ndiags;
-    bool exec;        /* second pass: apply */
-    bool header_seen;
-    bool cfg_frozen;  /* a stimulus was seen: config lines are no longer allowed */
-    gic_config_t cfg;
-    gic_t *g;
-    gic_time_t t;     /* time of the current line */
-    sbuf_t tl;
-    unsigned *src;
-    size_t nsrc, capsrc;
+struct gic_trace_checker {
     uint8_t level[GIC_MAX_CPUS][4];
     msi_rec_t *msi;
     size_t nmsi, capmsi;
+};
+
+gic_trace_checker_t *gic_trace_checker_new(void) { return calloc(1, sizeof(gic_trace_checker_t)); }
+
+void gic_trace_checker_free(gic_trace_checker_t *c)
+{
+    if (!c) return;
+    free(c->msi);
+    free(c);
+}
+
+void gic_trace_checker_output(gic_trace_checker_t *c, const gic_output_t *o)
+{
+    if (!c) return;
+    if (o->kind == GIC_OUT_LINE && o->cpu < GIC_MAX_CPUS && o->line < 4)
+        c->level[o->cpu][o->line] = o->level ? 1 : 0;
+    if (o->kind != GIC_OUT_MSI) return;
+    if (c->nmsi == c->capmsi) {
+        size_t cap = c->capmsi ? c->capmsi * 2 : 64;
+        msi_rec_t *np = realloc(c->msi, cap * sizeof *np);
+        if (!np) return;
+        c->msi = np;
+        c->capmsi = cap;
+    }
+    msi_rec_t m = {o->time, o->its, o->devid, o->eventid, o->intid, o->cpu, o->outcome};
+    c->msi[c->nmsi++] = m;
+}
+
+bool gic_trace_check(gic_trace_checker_t *c, const gic_t *g, const gic_trace_stim_t *s, uint64_t v,
+                     const uint8_t *data, char *msg, size_t n)
+{
+    unsigned long long t = (unsigned long long)s->time;
+    switch (s->kind) {
+    case GIC_STIM_MMIO_READ:
+        if (!s->has_expect || (v & s->mask) == (s->value & s->mask)) return true;
+        {
+            char what[96];
+            mmio_what(what, sizeof what, s);
+            snprintf(msg, n, "expect failed: mmio-read %s returned 0x%llx, expected 0x%llx (mask 0x%llx)", what,
+                     (unsigned long long)v, (unsigned long long)s->value, (unsigned long long)s->mask);
+        }
+        return false;
+    case GIC_STIM_SYSREG_READ:
+        if (!s->has_expect || v == s->value) return true;
+        snprintf(msg, n, "expect failed: sysreg-read cpu%u %s returned %llu (0x%llx), expected %llu (0x%llx)",
+                 s->cpu, gic_sysreg_name(s->sysreg), (unsigned long long)v, (unsigned long long)v,
+                 (unsigned long long)s->value, (unsigned long long)s->value);
+        return false;
+    case GIC_STIM_MEM_EXPECT:
+        for (uint64_t i = 0; data && i < s->len; i++)
+            if (data[i] != s->bytes[i]) {
+                snprintf(msg, n, "expect failed: mem-expect byte at 0x%llx is 0x%02x, expected 0x%02x",
+                         (unsigned long long)(s->addr + i), data[i], s->bytes[i]);
+                return false;
+            }
+        return true;
+    case GIC_STIM_EXPECT_LINE: {
+        unsigned lvl = c && s->cpu < GIC_MAX_CPUS && s->line_kind < 4 ? c->level[s->cpu][s->line_kind] : 0;
+        if (lvl == s->value) return true;
+        snprintf(msg, n, "expect failed: cpu%u %s is %u at %llu ps, expected %u", s->cpu,
+                 line_names[s->line_kind & 3], lvl, t, (unsigned)s->value);
+        return false;
+    }
+    case GIC_STIM_EXPECT_MSI: {
+        const msi_rec_t *m = NULL;
+        for (size_t i = c ? c->nmsi : 0; i-- > 0;)
+            if (c->msi[i].its == s->index && c->msi[i].devid == s->devid && c->msi[i].eventid == s->eventid) {
+                m = &c->msi[i];
+                break;
+            }
+        if (!m) {
+            snprintf(msg, n, "expect failed: no MSI outcome for its%u dev 0x%x ev %u by %llu ps", s->index,
+                     s->devid, s->eventid, t);
+            return false;
+        }
+        if (m->outcome == s->outcome &&
+            (s->outcome == GIC_MSI_DROPPED || (m->intid == s->intid && m->cpu == s->cpu)))
+            return true;
+        snprintf(msg, n,
+                 "expect failed: MSI its%u dev 0x%x ev %u was %s intid %u cpu%u at %llu ps, expected %s intid %u cpu%u",
+                 s->index, s->devid, s->eventid, m->outcome < 3 ? outcome_names[m->outcome] : "?", m->intid, m->cpu,
+                 (unsigned long long)m->time, outcome_names[s->outcome % 3], s->intid, s->cpu);
+        return false;
+    }
+    case GIC_STIM_EXPECT_COUNTER: {
+        uint64_t cv = 0;
+        bool found = g && gic_stat_counter(g, s->counter, &cv);
+        if (!found && s->value != 0) {
+            snprintf(msg, n, "expect failed: counter %s does not exist, expected %llu", s->counter,
+                     (unsigned long long)s->value);
+            return false;
+        }
+        if (found && cv != s->value) {
+            snprintf(msg, n, "expect failed: counter %s is %llu, expected %llu", s->counter, (unsigned long long)cv,
+                     (unsigned long long)s->value);
+            return false;
+        }
+        return true;
+    }
+    default:
+        return true;
+    }
+}
+
+/* ---- parser and replay state ----------------------------------------------------------- */
+#define MAX_TOK 80
+
+typedef struct trace_priv {
+    void **blk;
+    size_t n, cap;
+    size_t capstim;
+} trace_priv_t;
+
+typedef struct rp {
+    const gic_replay_opts_t *o;
+    gic_trace_t *tr;          /* parse output */
+    gic_replay_result_t *r;   /* replay result (NULL when only parsing) */
+    const char *name;
+    char *message;            /* where the first diagnostic goes (256 bytes) */
+    unsigned line;            /* current trace line (1-based) */
+    unsigned ndiags;
+    bool header_seen;
+    bool cfg_frozen;          /* a stimulus was seen: config lines are no longer allowed */
+    gic_time_t t;             /* time of the current line */
+    /* replay */
+    gic_t *g;
+    gic_trace_checker_t *chk;
+    sbuf_t tl;
+    unsigned *src;
+    size_t nsrc, capsrc;
 } rp_t;
 
 static void diag(rp_t *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -122,13 +324,13 @@ static void diag(rp_t *s, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    if (!s->r->message[0]) {
+    if (s->message && !s->message[0]) {
         char full[800];
         snprintf(full, sizeof full, "%s:%u: %s", s->name, s->line, msg);
         size_t k = strlen(full);
-        if (k >= sizeof s->r->message) k = sizeof s->r->message - 1;
-        memcpy(s->r->message, full, k);
-        s->r->message[k] = 0;
+        if (k >= 256) k = 255;
+        memcpy(s->message, full, k);
+        s->message[k] = 0;
     }
     if (s->o->diag && s->ndiags < max) fprintf(s->o->diag, "%s:%u: %s\n", s->name, s->line, msg);
     s->ndiags++;
@@ -137,21 +339,15 @@ static void diag(rp_t *s, const char *fmt, ...)
 /* A syntax error: counted, reported, the trace will not run. */
 #define PERR(s, ...)                                                                               \
     do {                                                                                           \
-        (s)->r->parse_errors++;                                                                    \
+        (s)->tr->parse_errors++;                                                                   \
         diag((s), __VA_ARGS__);                                                                    \
         return;                                                                                    \
     } while (0)
 
-static void tl_line(rp_t *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void tl_line(rp_t *s, const char *fmt, ...)
+static void tl_put(rp_t *s, const char *line)
 {
-    char tmp[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(tmp, sizeof tmp, fmt, ap);
-    va_end(ap);
-    sb_printf(&s->tl, "%s\n", tmp);
-    if (s->o->timeline) fprintf(s->o->timeline, "%s\n", tmp);
+    sb_printf(&s->tl, "%s\n", line);
+    if (s->o->timeline) fprintf(s->o->timeline, "%s\n", line);
     if (s->nsrc == s->capsrc) {
         size_t cap = s->capsrc ? s->capsrc * 2 : 256;
         unsigned *np = realloc(s->src, cap * sizeof *np);
@@ -165,58 +361,11 @@ static void tl_line(rp_t *s, const char *fmt, ...)
 static void on_output(void *ctx, const gic_output_t *o)
 {
     rp_t *s = ctx;
-    unsigned long long t = (unsigned long long)o->time;
+    char buf[512];
     s->r->outputs++;
-    switch (o->kind) {
-    case GIC_OUT_LINE:
-        if (o->cpu < GIC_MAX_CPUS && o->line < 4) s->level[o->cpu][o->line] = o->level ? 1 : 0;
-        tl_line(s, "@%llu line cpu%u %s %u", t, o->cpu, o->line < 4 ? line_names[o->line] : "?",
-                o->level);
-        break;
-    case GIC_OUT_DEACTIVATE:
-        tl_line(s, "@%llu deactivate cpu%u intid %u", t, o->cpu, o->intid);
-        break;
-    case GIC_OUT_MSI: {
-        const char *oc = o->outcome < 3 ? outcome_names[o->outcome] : "?";
-        if (o->outcome == GIC_MSI_DROPPED)
-            tl_line(s, "@%llu msi its%u dev 0x%x ev %u -> dropped (%s)", t, o->its, o->devid,
-                    o->eventid, o->reason ? o->reason : "no reason");
-        else
-            tl_line(s, "@%llu msi its%u dev 0x%x ev %u -> intid %u cpu%u %s", t, o->its, o->devid,
-                    o->eventid, o->intid, o->cpu, oc);
-        if (s->nmsi == s->capmsi) {
-            size_t cap = s->capmsi ? s->capmsi * 2 : 64;
-            msi_rec_t *np = realloc(s->msi, cap * sizeof *np);
-            if (!np) break;
-            s->msi = np;
-            s->capmsi = cap;
-        }
-        msi_rec_t m = {o->time, o->its, o->devid, o->eventid, o->intid, o->cpu, o->outcome};
-        s->msi[s->nmsi++] = m;
-        break;
-    }
-    case GIC_OUT_CMD: {
-        const char *cn = gic_its_cmd_name(o->code);
-        char op[16];
-        if (!cn) {
-            snprintf(op, sizeof op, "0x%02x", o->code);
-            cn = op;
-        }
-        if (o->error)
-            tl_line(s, "@%llu cmd its%u %s creadr 0x%llx error 0x%x (%s)", t, o->its, cn,
-                    (unsigned long long)o->value, o->error, o->reason ? o->reason : "");
-        else
-            tl_line(s, "@%llu cmd its%u %s creadr 0x%llx", t, o->its, cn,
-                    (unsigned long long)o->value);
-        break;
-    }
-    case GIC_OUT_ERROR:
-        tl_line(s, "@%llu error %s", t, o->reason ? o->reason : "?");
-        break;
-    default:
-        tl_line(s, "@%llu output kind %u", t, (unsigned)o->kind);
-        break;
-    }
+    gic_trace_checker_output(s->chk, o);
+    gic_timeline_output(buf, sizeof buf, o);
+    tl_put(s, buf);
     if (s->o->observe) s->o->observe(s->o->ctx, o, s->line);
 }
 
@@ -371,46 +520,37 @@ static bool parse_level(const char *tok, bool *lvl)
     return true;
 }
 
-/* ---- model creation ---------------------------------------------------------------- */
-static bool ensure_gic(rp_t *s)
+/* ---- configuration ------------------------------------------------------------------- */
+/* At the first stimulus: apply the overrides and validate the configuration. */
+static bool freeze_config(rp_t *s)
 {
-    if (s->cfg_frozen) return s->g != NULL || !s->exec;
+    if (s->cfg_frozen) return true;
     s->cfg_frozen = true;
+    gic_config_t *cfg = &s->tr->cfg;
+    bool ok = true;
     for (size_t i = 0; i < s->o->n_overrides; i++) {
         const char *ov = s->o->overrides[i];
         const char *eq = ov ? strchr(ov, '=') : NULL;
         char name[128], err[200] = "";
         if (!eq || (size_t)(eq - ov) >= sizeof name) {
             diag(s, "override '%s': expected name=value", ov ? ov : "(null)");
-            s->r->parse_errors++;
+            s->tr->parse_errors++;
             continue;
         }
         memcpy(name, ov, (size_t)(eq - ov));
         name[eq - ov] = 0;
-        if (gic_config_set(&s->cfg, name, eq + 1, err, sizeof err) != GIC_OK) {
+        if (gic_config_set(cfg, name, eq + 1, err, sizeof err) != GIC_OK) {
             diag(s, "override '%s': %s", ov, err[0] ? err : "rejected");
-            s->r->parse_errors++;
+            s->tr->parse_errors++;
         }
     }
     char err[256] = "";
-    if (gic_config_validate(&s->cfg, err, sizeof err) != GIC_OK) {
+    if (gic_config_validate(cfg, err, sizeof err) != GIC_OK) {
         diag(s, "invalid configuration: %s", err);
-        s->r->parse_errors++;
-        return false;
+        s->tr->parse_errors++;
+        ok = false;
     }
-    if (!s->exec) return true;
-    gic_callbacks_t cb;
-    memset(&cb, 0, sizeof cb);
-    cb.ctx = s;
-    cb.output = on_output;
-    cb.log_level = GIC_LOG_ERROR;
-    s->g = gic_create(&s->cfg, &cb, NULL, err, sizeof err);
-    if (!s->g) {
-        diag(s, "cannot create the GIC: %s", err);
-        s->r->parse_errors++;
-        return false;
-    }
-    return true;
+    return ok;
 }
 
 /* Resolve config-file relative to the trace's directory. */
@@ -425,330 +565,222 @@ static void config_file(rp_t *s, const char *path)
         snprintf(full, sizeof full, "%s", path);
     }
     char err[256] = "";
-    if (gic_config_load_file(&s->cfg, full, err, sizeof err) != GIC_OK)
+    if (gic_config_load_file(&s->tr->cfg, full, err, sizeof err) != GIC_OK)
         PERR(s, "config-file %s: %s", full, err[0] ? err : "cannot load");
 }
 
-/* ---- one directive ---------------------------------------------------------------- */
-static void status_line(rp_t *s, const char *what, gic_status_t st)
+static bool keep(rp_t *s, void *p)
 {
-    s->r->input_errors++;
-    tl_line(s, "@%llu status %s: %s", (unsigned long long)s->t, what, gic_status_name(st));
+    trace_priv_t *pv = s->tr->priv_;
+    if (!p || !pv) {
+        free(p);
+        return false;
+    }
+    if (pv->n == pv->cap) {
+        size_t cap = pv->cap ? pv->cap * 2 : 64;
+        void **nb = realloc(pv->blk, cap * sizeof *nb);
+        if (!nb) {
+            free(p);
+            return false;
+        }
+        pv->blk = nb;
+        pv->cap = cap;
+    }
+    pv->blk[pv->n++] = p;
+    return true;
 }
 
-static void timed(rp_t *s, char **tok, int n)
+/* ---- one timed line: syntax into *st ------------------------------------------------- */
+static void parse_timed(rp_t *s, char **tok, int n, gic_trace_stim_t *st)
 {
     const char *cmd = tok[0];
-    gic_t *g = s->g;
-    bool x = s->exec;
-    unsigned long long t = (unsigned long long)s->t;
-    char what[160];
 
     if (strcmp(cmd, "mmio-write") == 0) {
-        gic_frame_t f;
-        uint32_t idx, size;
-        uint64_t off, val;
+        st->kind = GIC_STIM_MMIO_WRITE;
+        st->directive = "mmio-write";
         if (n != 6) PERR(s, "mmio-write: expected <frame> <index> <offset> <size> <value>");
-        if (!parse_frame(tok[1], &f)) PERR(s, "mmio-write: unknown frame '%s' (gicd, gicr, gits)", tok[1]);
-        if (!parse_u32(tok[2], &idx)) PERR(s, "mmio-write: bad index '%s'", tok[2]);
-        if (!parse_u64(tok[3], &off)) PERR(s, "mmio-write: bad offset '%s'", tok[3]);
-        if (!parse_u32(tok[4], &size) || (size != 1 && size != 2 && size != 4 && size != 8))
+        if (!parse_frame(tok[1], &st->frame)) PERR(s, "mmio-write: unknown frame '%s' (gicd, gicr, gits)", tok[1]);
+        if (!parse_u32(tok[2], &st->index)) PERR(s, "mmio-write: bad index '%s'", tok[2]);
+        if (!parse_u64(tok[3], &st->offset)) PERR(s, "mmio-write: bad offset '%s'", tok[3]);
+        if (!parse_u32(tok[4], &st->size) || (st->size != 1 && st->size != 2 && st->size != 4 && st->size != 8))
             PERR(s, "mmio-write: bad size '%s' (1, 2, 4 or 8)", tok[4]);
-        if (!parse_u64(tok[5], &val)) PERR(s, "mmio-write: bad value '%s'", tok[5]);
-        if (!x) return;
-        gic_status_t st = gic_mmio_write(g, s->t, f, idx, off, size, val);
-        if (st != GIC_OK) {
-            snprintf(what, sizeof what, "mmio-write %s%u 0x%04llx", gic_frame_name(f), idx,
-                     (unsigned long long)off);
-            status_line(s, what, st);
-        }
+        if (!parse_u64(tok[5], &st->value)) PERR(s, "mmio-write: bad value '%s'", tok[5]);
         return;
     }
     if (strcmp(cmd, "mmio-read") == 0) {
-        gic_frame_t f;
-        uint32_t idx, size;
-        uint64_t off, exp = 0, mask = UINT64_MAX;
-        bool has_exp = false;
+        st->kind = GIC_STIM_MMIO_READ;
+        st->directive = "mmio-read";
+        st->mask = UINT64_MAX;
         if (n != 5 && n != 7 && n != 9)
             PERR(s, "mmio-read: expected <frame> <index> <offset> <size> [expect <value> [mask <m>]]");
-        if (!parse_frame(tok[1], &f)) PERR(s, "mmio-read: unknown frame '%s' (gicd, gicr, gits)", tok[1]);
-        if (!parse_u32(tok[2], &idx)) PERR(s, "mmio-read: bad index '%s'", tok[2]);
-        if (!parse_u64(tok[3], &off)) PERR(s, "mmio-read: bad offset '%s'", tok[3]);
-        if (!parse_u32(tok[4], &size) || (size != 1 && size != 2 && size != 4 && size != 8))
+        if (!parse_frame(tok[1], &st->frame)) PERR(s, "mmio-read: unknown frame '%s' (gicd, gicr, gits)", tok[1]);
+        if (!parse_u32(tok[2], &st->index)) PERR(s, "mmio-read: bad index '%s'", tok[2]);
+        if (!parse_u64(tok[3], &st->offset)) PERR(s, "mmio-read: bad offset '%s'", tok[3]);
+        if (!parse_u32(tok[4], &st->size) || (st->size != 1 && st->size != 2 && st->size != 4 && st->size != 8))
             PERR(s, "mmio-read: bad size '%s' (1, 2, 4 or 8)", tok[4]);
         if (n >= 7) {
             if (strcmp(tok[5], "expect") != 0) PERR(s, "mmio-read: expected 'expect', got '%s'", tok[5]);
-            if (!parse_u64(tok[6], &exp)) PERR(s, "mmio-read: bad expected value '%s'", tok[6]);
-            has_exp = true;
+            if (!parse_u64(tok[6], &st->value)) PERR(s, "mmio-read: bad expected value '%s'", tok[6]);
+            st->has_expect = true;
         }
         if (n == 9) {
             if (strcmp(tok[7], "mask") != 0) PERR(s, "mmio-read: expected 'mask', got '%s'", tok[7]);
-            if (!parse_u64(tok[8], &mask)) PERR(s, "mmio-read: bad mask '%s'", tok[8]);
-        }
-        if (!x) return;
-        uint64_t v = 0;
-        gic_status_t st = gic_mmio_read(g, s->t, f, idx, off, size, &v);
-        snprintf(what, sizeof what, "%s%u 0x%04llx", gic_frame_name(f), idx, (unsigned long long)off);
-        if (st != GIC_OK) {
-            char w2[200];
-            snprintf(w2, sizeof w2, "mmio-read %s", what);
-            status_line(s, w2, st);
-        } else {
-            const char *rn = gic_reg_name(g, f, off);
-            tl_line(s, "@%llu read %s/%u%s%s = 0x%llx", t, what, size, rn ? " " : "", rn ? rn : "",
-                    (unsigned long long)v);
-        }
-        if (s->o->observe_read) s->o->observe_read(s->o->ctx, 0, idx, (uint32_t)f, off, v, s->line);
-        if (has_exp && (v & mask) != (exp & mask)) {
-            s->r->expect_failures++;
-            diag(s, "expect failed: mmio-read %s returned 0x%llx, expected 0x%llx (mask 0x%llx)", what,
-                 (unsigned long long)v, (unsigned long long)exp, (unsigned long long)mask);
+            if (!parse_u64(tok[8], &st->mask)) PERR(s, "mmio-read: bad mask '%s'", tok[8]);
         }
         return;
     }
     if (strcmp(cmd, "mem-write") == 0 || strcmp(cmd, "mem-expect") == 0) {
-        uint64_t addr;
+        bool w = cmd[4] == 'w';
         uint8_t *b = NULL;
         size_t len = 0;
+        st->kind = w ? GIC_STIM_MEM_WRITE : GIC_STIM_MEM_EXPECT;
+        st->directive = w ? "mem-write" : "mem-expect";
         if (n < 3) PERR(s, "%s: expected <addr> <hex bytes>", cmd);
-        if (!parse_u64(tok[1], &addr)) PERR(s, "%s: bad address '%s'", cmd, tok[1]);
+        if (!parse_u64(tok[1], &st->addr)) PERR(s, "%s: bad address '%s'", cmd, tok[1]);
         if (!parse_hexbytes(tok + 2, n - 2, &b, &len))
             PERR(s, "%s: bad hex bytes (pairs of hex digits, no 0x prefix)", cmd);
-        if (x && cmd[4] == 'w') {
-            gic_status_t st = gic_mem_write(g, addr, b, len);
-            if (st != GIC_OK) {
-                snprintf(what, sizeof what, "mem-write 0x%llx", (unsigned long long)addr);
-                status_line(s, what, st);
-            }
-        } else if (x) {
-            uint8_t *got = calloc(1, len);
-            gic_status_t st = got ? gic_mem_read(g, addr, got, len) : GIC_ERR_NOMEM;
-            if (st != GIC_OK) {
-                snprintf(what, sizeof what, "mem-expect 0x%llx", (unsigned long long)addr);
-                status_line(s, what, st);
-            } else {
-                for (size_t i = 0; i < len; i++)
-                    if (got[i] != b[i]) {
-                        s->r->expect_failures++;
-                        diag(s, "expect failed: mem-expect byte at 0x%llx is 0x%02x, expected 0x%02x",
-                             (unsigned long long)(addr + i), got[i], b[i]);
-                        break;
-                    }
-            }
-            free(got);
-        }
-        free(b);
+        if (!keep(s, b)) PERR(s, "out of memory");
+        st->bytes = b;
+        st->len = len;
         return;
     }
     if (strcmp(cmd, "mem-write64") == 0) {
-        uint64_t addr, w[MAX_TOK];
+        uint64_t w[MAX_TOK];
+        st->kind = GIC_STIM_MEM_WRITE;
+        st->directive = "mem-write64";
         if (n < 3) PERR(s, "mem-write64: expected <addr> <u64> [<u64> ...]");
-        if (!parse_u64(tok[1], &addr)) PERR(s, "mem-write64: bad address '%s'", tok[1]);
+        if (!parse_u64(tok[1], &st->addr)) PERR(s, "mem-write64: bad address '%s'", tok[1]);
         for (int i = 2; i < n; i++)
             if (!parse_u64(tok[i], &w[i - 2])) PERR(s, "mem-write64: bad value '%s'", tok[i]);
-        if (!x) return;
-        uint8_t b[MAX_TOK * 8];
         size_t len = (size_t)(n - 2) * 8;
+        uint8_t *b = malloc(len);
+        if (!keep(s, b)) PERR(s, "out of memory");
         for (size_t i = 0; i < len; i++) b[i] = (uint8_t)(w[i / 8] >> (8 * (i % 8))); /* little endian */
-        gic_status_t st = gic_mem_write(g, addr, b, len);
-        if (st != GIC_OK) {
-            snprintf(what, sizeof what, "mem-write64 0x%llx", (unsigned long long)addr);
-            status_line(s, what, st);
-        }
+        st->bytes = b;
+        st->len = len;
         return;
     }
     if (strcmp(cmd, "mem-fill") == 0) {
-        uint64_t addr, len;
         uint32_t byte;
+        st->kind = GIC_STIM_MEM_FILL;
+        st->directive = "mem-fill";
         if (n != 4) PERR(s, "mem-fill: expected <addr> <length> <byte>");
-        if (!parse_u64(tok[1], &addr)) PERR(s, "mem-fill: bad address '%s'", tok[1]);
-        if (!parse_u64(tok[2], &len) || len == 0 || len > (64u << 20))
+        if (!parse_u64(tok[1], &st->addr)) PERR(s, "mem-fill: bad address '%s'", tok[1]);
+        if (!parse_u64(tok[2], &st->len) || st->len == 0 || st->len > (64u << 20))
             PERR(s, "mem-fill: bad length '%s' (1..64 MiB)", tok[2]);
         if (!parse_u32(tok[3], &byte) || byte > 255) PERR(s, "mem-fill: bad byte '%s'", tok[3]);
-        if (!x) return;
-        uint8_t chunk[4096];
-        memset(chunk, (int)byte, sizeof chunk);
-        for (uint64_t done = 0; done < len;) {
-            size_t k = len - done < sizeof chunk ? (size_t)(len - done) : sizeof chunk;
-            gic_status_t st = gic_mem_write(g, addr + done, chunk, k);
-            if (st != GIC_OK) {
-                snprintf(what, sizeof what, "mem-fill 0x%llx", (unsigned long long)(addr + done));
-                status_line(s, what, st);
-                break;
-            }
-            done += k;
-        }
+        st->value = byte;
         return;
     }
     if (strcmp(cmd, "sysreg-write") == 0) {
-        uint32_t cpu;
-        gic_sysreg_t r;
-        uint64_t v;
+        st->kind = GIC_STIM_SYSREG_WRITE;
+        st->directive = "sysreg-write";
         if (n != 4) PERR(s, "sysreg-write: expected <cpu> <register> <value>");
-        if (!parse_u32(tok[1], &cpu)) PERR(s, "sysreg-write: bad cpu '%s'", tok[1]);
-        if (!parse_sysreg(tok[2], &r)) PERR(s, "sysreg-write: unknown register '%s'", tok[2]);
-        if (!parse_u64(tok[3], &v)) PERR(s, "sysreg-write: bad value '%s'", tok[3]);
-        if (!x) return;
-        gic_status_t st = gic_sysreg_write(g, s->t, cpu, r, v);
-        if (st != GIC_OK) {
-            snprintf(what, sizeof what, "sysreg-write cpu%u %s", cpu, gic_sysreg_name(r));
-            status_line(s, what, st);
-        }
+        if (!parse_u32(tok[1], &st->cpu)) PERR(s, "sysreg-write: bad cpu '%s'", tok[1]);
+        if (!parse_sysreg(tok[2], &st->sysreg)) PERR(s, "sysreg-write: unknown register '%s'", tok[2]);
+        if (!parse_u64(tok[3], &st->value)) PERR(s, "sysreg-write: bad value '%s'", tok[3]);
         return;
     }
     if (strcmp(cmd, "sysreg-read") == 0) {
-        uint32_t cpu;
-        gic_sysreg_t r;
-        uint64_t exp = 0;
+        st->kind = GIC_STIM_SYSREG_READ;
+        st->directive = "sysreg-read";
         if (n != 3 && n != 5) PERR(s, "sysreg-read: expected <cpu> <register> [expect <value>]");
-        if (!parse_u32(tok[1], &cpu)) PERR(s, "sysreg-read: bad cpu '%s'", tok[1]);
-        if (!parse_sysreg(tok[2], &r)) PERR(s, "sysreg-read: unknown register '%s'", tok[2]);
+        if (!parse_u32(tok[1], &st->cpu)) PERR(s, "sysreg-read: bad cpu '%s'", tok[1]);
+        if (!parse_sysreg(tok[2], &st->sysreg)) PERR(s, "sysreg-read: unknown register '%s'", tok[2]);
         if (n == 5) {
             if (strcmp(tok[3], "expect") != 0) PERR(s, "sysreg-read: expected 'expect', got '%s'", tok[3]);
-            if (!parse_u64(tok[4], &exp)) PERR(s, "sysreg-read: bad expected value '%s'", tok[4]);
-        }
-        if (!x) return;
-        uint64_t v = 0;
-        gic_status_t st = gic_sysreg_read(g, s->t, cpu, r, &v);
-        if (st != GIC_OK) {
-            snprintf(what, sizeof what, "sysreg-read cpu%u %s", cpu, gic_sysreg_name(r));
-            status_line(s, what, st);
-        } else {
-            tl_line(s, "@%llu sysreg-read cpu%u %s = %llu", t, cpu, gic_sysreg_name(r),
-                    (unsigned long long)v);
-        }
-        if (s->o->observe_read) s->o->observe_read(s->o->ctx, 1, cpu, (uint32_t)r, 0, v, s->line);
-        if (n == 5 && v != exp) {
-            s->r->expect_failures++;
-            diag(s, "expect failed: sysreg-read cpu%u %s returned %llu (0x%llx), expected %llu (0x%llx)",
-                 cpu, gic_sysreg_name(r), (unsigned long long)v, (unsigned long long)v,
-                 (unsigned long long)exp, (unsigned long long)exp);
+            if (!parse_u64(tok[4], &st->value)) PERR(s, "sysreg-read: bad expected value '%s'", tok[4]);
+            st->has_expect = true;
         }
         return;
     }
     if (strcmp(cmd, "msi") == 0) {
-        uint32_t its, dev, ev;
+        st->kind = GIC_STIM_MSI;
+        st->directive = "msi";
         if (n != 4) PERR(s, "msi: expected <its> <DeviceID> <EventID>");
-        if (!parse_u32(tok[1], &its)) PERR(s, "msi: bad ITS index '%s'", tok[1]);
-        if (!parse_u32(tok[2], &dev)) PERR(s, "msi: bad DeviceID '%s'", tok[2]);
-        if (!parse_u32(tok[3], &ev)) PERR(s, "msi: bad EventID '%s'", tok[3]);
-        if (!x) return;
-        gic_status_t st = gic_msi(g, s->t, its, dev, ev);
-        if (st != GIC_OK) {
-            snprintf(what, sizeof what, "msi its%u dev 0x%x ev %u", its, dev, ev);
-            status_line(s, what, st);
-        }
+        if (!parse_u32(tok[1], &st->index)) PERR(s, "msi: bad ITS index '%s'", tok[1]);
+        if (!parse_u32(tok[2], &st->devid)) PERR(s, "msi: bad DeviceID '%s'", tok[2]);
+        if (!parse_u32(tok[3], &st->eventid)) PERR(s, "msi: bad EventID '%s'", tok[3]);
         return;
     }
     if (strcmp(cmd, "spi") == 0) {
-        uint32_t id;
         bool lvl;
+        st->kind = GIC_STIM_SPI;
+        st->directive = "spi";
         if (n != 3) PERR(s, "spi: expected <intid> <level>");
-        if (!parse_u32(tok[1], &id)) PERR(s, "spi: bad INTID '%s'", tok[1]);
+        if (!parse_u32(tok[1], &st->intid)) PERR(s, "spi: bad INTID '%s'", tok[1]);
         if (!parse_level(tok[2], &lvl)) PERR(s, "spi: bad level '%s' (0 or 1)", tok[2]);
-        if (!x) return;
-        gic_status_t st = gic_set_spi(g, s->t, id, lvl);
-        if (st != GIC_OK) {
-            snprintf(what, sizeof what, "spi %u", id);
-            status_line(s, what, st);
-        }
+        st->value = lvl;
         return;
     }
     if (strcmp(cmd, "ppi") == 0) {
-        uint32_t cpu, id;
         bool lvl;
+        st->kind = GIC_STIM_PPI;
+        st->directive = "ppi";
         if (n != 4) PERR(s, "ppi: expected <cpu> <intid> <level>");
-        if (!parse_u32(tok[1], &cpu)) PERR(s, "ppi: bad cpu '%s'", tok[1]);
-        if (!parse_u32(tok[2], &id)) PERR(s, "ppi: bad INTID '%s'", tok[2]);
+        if (!parse_u32(tok[1], &st->cpu)) PERR(s, "ppi: bad cpu '%s'", tok[1]);
+        if (!parse_u32(tok[2], &st->intid)) PERR(s, "ppi: bad INTID '%s'", tok[2]);
         if (!parse_level(tok[3], &lvl)) PERR(s, "ppi: bad level '%s' (0 or 1)", tok[3]);
-        if (!x) return;
-        gic_status_t st = gic_set_ppi(g, s->t, cpu, id, lvl);
-        if (st != GIC_OK) {
-            snprintf(what, sizeof what, "ppi cpu%u %u", cpu, id);
-            status_line(s, what, st);
-        }
+        st->value = lvl;
         return;
     }
     if (strcmp(cmd, "run") == 0) {
+        st->kind = GIC_STIM_RUN;
+        st->directive = "run";
         if (n != 1) PERR(s, "run: takes no arguments");
-        if (x) gic_run_until(g, s->t);
         return;
     }
     if (strcmp(cmd, "stats-reset") == 0) {
+        st->kind = GIC_STIM_STATS_RESET;
+        st->directive = "stats-reset";
         if (n != 1) PERR(s, "stats-reset: takes no arguments");
-        if (x) gic_stats_reset(g);
         return;
     }
     if (strcmp(cmd, "expect-line") == 0) {
-        uint32_t cpu, lvl;
+        uint32_t lvl;
         int li = -1;
+        st->kind = GIC_STIM_EXPECT_LINE;
+        st->directive = "expect-line";
         if (n != 4) PERR(s, "expect-line: expected <cpu> <irq|fiq|virq|vfiq> <level>");
-        if (!parse_u32(tok[1], &cpu) || cpu >= GIC_MAX_CPUS) PERR(s, "expect-line: bad cpu '%s'", tok[1]);
+        if (!parse_u32(tok[1], &st->cpu) || st->cpu >= GIC_MAX_CPUS) PERR(s, "expect-line: bad cpu '%s'", tok[1]);
         for (int i = 0; i < 4; i++)
             if (ieq(tok[2], line_names[i])) li = i;
         if (li < 0) PERR(s, "expect-line: unknown line '%s' (irq, fiq, virq, vfiq)", tok[2]);
         if (!parse_u32(tok[3], &lvl) || lvl > 1) PERR(s, "expect-line: bad level '%s' (0 or 1)", tok[3]);
-        if (!x) return;
-        gic_run_until(g, s->t);
-        if (s->level[cpu][li] != lvl) {
-            s->r->expect_failures++;
-            diag(s, "expect failed: cpu%u %s is %u at %llu ps, expected %u", cpu, line_names[li],
-                 s->level[cpu][li], t, lvl);
-        }
+        st->line_kind = (uint32_t)li;
+        st->value = lvl;
         return;
     }
     if (strcmp(cmd, "expect-msi") == 0) {
-        uint32_t its, dev, ev, intid = 0, cpu = 0;
         int oc = -1;
+        st->kind = GIC_STIM_EXPECT_MSI;
+        st->directive = "expect-msi";
         if (n < 5) PERR(s, "expect-msi: expected <its> <DeviceID> <EventID> delivered|coalesced <intid> <cpu> | dropped");
-        if (!parse_u32(tok[1], &its)) PERR(s, "expect-msi: bad ITS index '%s'", tok[1]);
-        if (!parse_u32(tok[2], &dev)) PERR(s, "expect-msi: bad DeviceID '%s'", tok[2]);
-        if (!parse_u32(tok[3], &ev)) PERR(s, "expect-msi: bad EventID '%s'", tok[3]);
+        if (!parse_u32(tok[1], &st->index)) PERR(s, "expect-msi: bad ITS index '%s'", tok[1]);
+        if (!parse_u32(tok[2], &st->devid)) PERR(s, "expect-msi: bad DeviceID '%s'", tok[2]);
+        if (!parse_u32(tok[3], &st->eventid)) PERR(s, "expect-msi: bad EventID '%s'", tok[3]);
         for (int i = 0; i < 3; i++)
             if (ieq(tok[4], outcome_names[i])) oc = i;
         if (oc < 0) PERR(s, "expect-msi: unknown outcome '%s' (delivered, coalesced, dropped)", tok[4]);
         if (oc == GIC_MSI_DROPPED && n != 5) PERR(s, "expect-msi: 'dropped' takes no intid/cpu");
         if (oc != GIC_MSI_DROPPED) {
             if (n != 7) PERR(s, "expect-msi: '%s' needs <intid> <cpu>", tok[4]);
-            if (!parse_u32(tok[5], &intid)) PERR(s, "expect-msi: bad INTID '%s'", tok[5]);
-            if (!parse_u32(tok[6], &cpu)) PERR(s, "expect-msi: bad cpu '%s'", tok[6]);
+            if (!parse_u32(tok[5], &st->intid)) PERR(s, "expect-msi: bad INTID '%s'", tok[5]);
+            if (!parse_u32(tok[6], &st->cpu)) PERR(s, "expect-msi: bad cpu '%s'", tok[6]);
         }
-        if (!x) return;
-        gic_run_until(g, s->t);
-        const msi_rec_t *m = NULL;
-        for (size_t i = s->nmsi; i-- > 0;)
-            if (s->msi[i].its == its && s->msi[i].devid == dev && s->msi[i].eventid == ev) {
-                m = &s->msi[i];
-                break;
-            }
-        if (!m) {
-            s->r->expect_failures++;
-            diag(s, "expect failed: no MSI outcome for its%u dev 0x%x ev %u by %llu ps", its, dev, ev, t);
-        } else if ((int)m->outcome != oc ||
-                   (oc != GIC_MSI_DROPPED && (m->intid != intid || m->cpu != cpu))) {
-            s->r->expect_failures++;
-            diag(s, "expect failed: MSI its%u dev 0x%x ev %u was %s intid %u cpu%u at %llu ps, expected %s intid %u cpu%u",
-                 its, dev, ev, m->outcome < 3 ? outcome_names[m->outcome] : "?", m->intid, m->cpu,
-                 (unsigned long long)m->time, outcome_names[oc], intid, cpu);
-        }
+        st->outcome = (uint32_t)oc;
         return;
     }
     if (strcmp(cmd, "expect-counter") == 0) {
-        uint64_t exp, v = 0;
+        st->kind = GIC_STIM_EXPECT_COUNTER;
+        st->directive = "expect-counter";
         if (n != 3) PERR(s, "expect-counter: expected <name> <value>");
-        if (!parse_u64(tok[2], &exp)) PERR(s, "expect-counter: bad value '%s'", tok[2]);
-        if (!x) return;
-        gic_run_until(g, s->t);
-        bool found = gic_stat_counter(g, tok[1], &v);
-        if (!found && exp != 0) {
-            s->r->expect_failures++;
-            diag(s, "expect failed: counter %s does not exist, expected %llu", tok[1],
-                 (unsigned long long)exp);
-        } else if (found && v != exp) {
-            s->r->expect_failures++;
-            diag(s, "expect failed: counter %s is %llu, expected %llu", tok[1], (unsigned long long)v,
-                 (unsigned long long)exp);
-        }
+        if (!parse_u64(tok[2], &st->value)) PERR(s, "expect-counter: bad value '%s'", tok[2]);
+        size_t k = strlen(tok[1]);
+        char *name = malloc(k + 1);
+        if (!keep(s, name)) PERR(s, "out of memory");
+        memcpy(name, tok[1], k + 1);
+        st->counter = name;
         return;
     }
     PERR(s, "unknown directive '%s'", cmd);
@@ -772,6 +804,24 @@ static int tokenize(char *line, char **tok)
     return n;
 }
 
+static void add_stim(rp_t *s, const gic_trace_stim_t *st)
+{
+    gic_trace_t *tr = s->tr;
+    trace_priv_t *pv = tr->priv_;
+    if (tr->n_stim == pv->capstim) {
+        size_t cap = pv->capstim ? pv->capstim * 2 : 256;
+        gic_trace_stim_t *np = realloc(tr->stim, cap * sizeof *np);
+        if (!np) {
+            tr->parse_errors++;
+            diag(s, "out of memory");
+            return;
+        }
+        tr->stim = np;
+        pv->capstim = cap;
+    }
+    tr->stim[tr->n_stim++] = *st;
+}
+
 static void do_line(rp_t *s, char *line)
 {
     char *tok[MAX_TOK];
@@ -793,7 +843,7 @@ static void do_line(rp_t *s, char *line)
         if (s->cfg_frozen) PERR(s, "config after the first stimulus");
         if (n != 3) PERR(s, "config: expected <name> <value>");
         char err[200] = "";
-        if (gic_config_set(&s->cfg, tok[1], tok[2], err, sizeof err) != GIC_OK)
+        if (gic_config_set(&s->tr->cfg, tok[1], tok[2], err, sizeof err) != GIC_OK)
             PERR(s, "config %s: %s", tok[1], err[0] ? err : "rejected");
         return;
     }
@@ -818,12 +868,14 @@ static void do_line(rp_t *s, char *line)
     }
     if (n < 2) PERR(s, "missing directive after '%s'", tok[0]);
     s->t = t;
-    if (!ensure_gic(s)) {
-        s->cfg_frozen = true;
-        return;
-    }
-    if (s->exec) s->r->stimuli++;
-    timed(s, tok + 1, n - 1);
+    if (!freeze_config(s)) return;
+    gic_trace_stim_t st;
+    memset(&st, 0, sizeof st);
+    st.line = s->line;
+    st.time = t;
+    unsigned before = s->tr->parse_errors;
+    parse_timed(s, tok + 1, n - 1, &st);
+    if (s->tr->parse_errors == before) add_stim(s, &st);
 }
 
 /* Walk the text line by line (a copy per line, NUL-safe). */
@@ -843,7 +895,7 @@ static void walk(rp_t *s, const char *text, size_t len)
             char *nb = realloc(buf, nc);
             if (!nb) {
                 diag(s, "out of memory");
-                s->r->parse_errors++;
+                s->tr->parse_errors++;
                 break;
             }
             buf = nb;
@@ -852,15 +904,200 @@ static void walk(rp_t *s, const char *text, size_t len)
         memcpy(buf, text + pos, ll);
         buf[ll] = 0;
         if (memchr(text + pos, 0, ll)) {
-            s->r->parse_errors++;
+            s->tr->parse_errors++;
             diag(s, "NUL byte in line");
         } else {
             do_line(s, buf);
         }
         pos = e + 1;
-        if (s->exec && s->r->parse_errors) break;
     }
     free(buf);
+}
+
+/* Parse into *tr with the diagnostics state of s (shared with a replay). */
+static int parse_into(rp_t *s, const char *name, const char *text, size_t len, gic_trace_t *tr)
+{
+    memset(tr, 0, sizeof *tr);
+    size_t k = strlen(name);
+    tr->name = malloc(k + 1);
+    if (tr->name) memcpy(tr->name, name, k + 1);
+    tr->priv_ = calloc(1, sizeof(trace_priv_t));
+    s->tr = tr;
+    s->name = name;
+    if (!s->message) s->message = tr->message;
+    gic_config_default(&tr->cfg);
+    if (!tr->priv_ || !tr->name) {
+        s->line = 0;
+        diag(s, "out of memory");
+        tr->parse_errors++;
+        return 2;
+    }
+    if (!text) len = 0;
+    walk(s, text, len);
+    if (!s->header_seen && !tr->parse_errors) {
+        s->line = 1;
+        diag(s, "empty trace: missing 'gictlm-trace %d' header", GICTLM_TRACE_VERSION);
+        tr->parse_errors++;
+    }
+    if (!tr->parse_errors && !s->cfg_frozen) freeze_config(s); /* validate config of a trace without stimuli */
+    if (s->message != tr->message) memcpy(tr->message, s->message, sizeof tr->message);
+    return tr->parse_errors ? 2 : 0;
+}
+
+int gic_trace_parse(const char *name, const char *text, size_t len, const gic_replay_opts_t *o, gic_trace_t *t)
+{
+    static const gic_replay_opts_t none;
+    if (!t) return 2;
+    rp_t s;
+    memset(&s, 0, sizeof s);
+    s.o = o ? o : &none;
+    return parse_into(&s, name ? name : "<trace>", text, len, t);
+}
+
+int gic_trace_parse_file(const char *path, const gic_replay_opts_t *o, gic_trace_t *t)
+{
+    size_t len = 0;
+    char *text = gic_trace_load(path, &len);
+    if (!text) {
+        if (!t) return 2;
+        memset(t, 0, sizeof *t);
+        gic_config_default(&t->cfg);
+        snprintf(t->message, sizeof t->message, "%s: cannot read: %s", path, strerror(errno));
+        if (o && o->diag) fprintf(o->diag, "%s\n", t->message);
+        t->parse_errors = 1;
+        return 2;
+    }
+    int rc = gic_trace_parse(path, text, len, o, t);
+    free(text);
+    return rc;
+}
+
+void gic_trace_free(gic_trace_t *t)
+{
+    if (!t) return;
+    trace_priv_t *pv = t->priv_;
+    if (pv) {
+        for (size_t i = 0; i < pv->n; i++) free(pv->blk[i]);
+        free(pv->blk);
+        free(pv);
+    }
+    free(t->stim);
+    free(t->name);
+    t->priv_ = NULL;
+    t->stim = NULL;
+    t->name = NULL;
+    t->n_stim = 0;
+}
+
+/* ---- replay: apply one stimulus through the public API -------------------------------- */
+static void status_line(rp_t *s, const gic_trace_stim_t *st, gic_status_t rc, uint64_t addr)
+{
+    char buf[512];
+    s->r->input_errors++;
+    gic_timeline_status(buf, sizeof buf, st, rc, addr);
+    tl_put(s, buf);
+}
+
+static void check(rp_t *s, const gic_trace_stim_t *st, uint64_t v, const uint8_t *data)
+{
+    char msg[400];
+    if (gic_trace_check(s->chk, s->g, st, v, data, msg, sizeof msg)) return;
+    s->r->expect_failures++;
+    diag(s, "%s", msg);
+}
+
+static void exec_stim(rp_t *s, const gic_trace_stim_t *st)
+{
+    gic_t *g = s->g;
+    gic_time_t t = st->time;
+    gic_status_t rc;
+    uint64_t v = 0;
+    char buf[512];
+    s->line = st->line;
+    s->r->stimuli++;
+    switch (st->kind) {
+    case GIC_STIM_MMIO_WRITE:
+        rc = gic_mmio_write(g, t, st->frame, st->index, st->offset, st->size, st->value);
+        if (rc != GIC_OK) status_line(s, st, rc, 0);
+        break;
+    case GIC_STIM_MMIO_READ:
+        rc = gic_mmio_read(g, t, st->frame, st->index, st->offset, st->size, &v);
+        if (rc != GIC_OK) {
+            status_line(s, st, rc, 0);
+        } else {
+            gic_timeline_read(buf, sizeof buf, g, st, v);
+            tl_put(s, buf);
+        }
+        if (s->o->observe_read)
+            s->o->observe_read(s->o->ctx, 0, st->index, (uint32_t)st->frame, st->offset, v, st->line);
+        check(s, st, v, NULL);
+        break;
+    case GIC_STIM_MEM_WRITE:
+        rc = gic_mem_write(g, st->addr, st->bytes, (size_t)st->len);
+        if (rc != GIC_OK) status_line(s, st, rc, st->addr);
+        break;
+    case GIC_STIM_MEM_FILL: {
+        uint8_t chunk[GIC_TRACE_FILL_CHUNK];
+        memset(chunk, (int)st->value, sizeof chunk);
+        for (uint64_t done = 0; done < st->len;) {
+            size_t k = st->len - done < sizeof chunk ? (size_t)(st->len - done) : sizeof chunk;
+            rc = gic_mem_write(g, st->addr + done, chunk, k);
+            if (rc != GIC_OK) {
+                status_line(s, st, rc, st->addr + done);
+                break;
+            }
+            done += k;
+        }
+        break;
+    }
+    case GIC_STIM_MEM_EXPECT: {
+        uint8_t *got = calloc(1, (size_t)st->len);
+        rc = got ? gic_mem_read(g, st->addr, got, (size_t)st->len) : GIC_ERR_NOMEM;
+        if (rc != GIC_OK) status_line(s, st, rc, st->addr);
+        else check(s, st, 0, got);
+        free(got);
+        break;
+    }
+    case GIC_STIM_SYSREG_WRITE:
+        rc = gic_sysreg_write(g, t, st->cpu, st->sysreg, st->value);
+        if (rc != GIC_OK) status_line(s, st, rc, 0);
+        break;
+    case GIC_STIM_SYSREG_READ:
+        rc = gic_sysreg_read(g, t, st->cpu, st->sysreg, &v);
+        if (rc != GIC_OK) {
+            status_line(s, st, rc, 0);
+        } else {
+            gic_timeline_read(buf, sizeof buf, g, st, v);
+            tl_put(s, buf);
+        }
+        if (s->o->observe_read) s->o->observe_read(s->o->ctx, 1, st->cpu, (uint32_t)st->sysreg, 0, v, st->line);
+        check(s, st, v, NULL);
+        break;
+    case GIC_STIM_MSI:
+        rc = gic_msi(g, t, st->index, st->devid, st->eventid);
+        if (rc != GIC_OK) status_line(s, st, rc, 0);
+        break;
+    case GIC_STIM_SPI:
+        rc = gic_set_spi(g, t, st->intid, st->value != 0);
+        if (rc != GIC_OK) status_line(s, st, rc, 0);
+        break;
+    case GIC_STIM_PPI:
+        rc = gic_set_ppi(g, t, st->cpu, st->intid, st->value != 0);
+        if (rc != GIC_OK) status_line(s, st, rc, 0);
+        break;
+    case GIC_STIM_RUN:
+        gic_run_until(g, t);
+        break;
+    case GIC_STIM_STATS_RESET:
+        gic_stats_reset(g);
+        break;
+    case GIC_STIM_EXPECT_LINE:
+    case GIC_STIM_EXPECT_MSI:
+    case GIC_STIM_EXPECT_COUNTER:
+        gic_run_until(g, t);
+        check(s, st, 0, NULL);
+        break;
+    }
 }
 
 int gic_trace_replay(const char *name, const char *text, size_t len, const gic_replay_opts_t *o,
@@ -871,47 +1108,50 @@ int gic_trace_replay(const char *name, const char *text, size_t len, const gic_r
     if (!r) return 2;
     memset(r, 0, sizeof *r);
     if (!name) name = "<trace>";
-    if (!text) len = 0;
     rp_t s;
     memset(&s, 0, sizeof s);
     s.o = o;
     s.r = r;
-    s.name = name;
+    s.message = r->message;
     /* Pass 1: syntax and configuration only. */
-    gic_config_default(&s.cfg);
-    walk(&s, text, len);
-    if (!s.header_seen && !r->parse_errors) {
-        s.line = 1;
-        diag(&s, "empty trace: missing 'gictlm-trace %d' header", GICTLM_TRACE_VERSION);
-        r->parse_errors++;
+    gic_trace_t tr;
+    parse_into(&s, name, text, len, &tr);
+    r->parse_errors = tr.parse_errors;
+    if (r->parse_errors || o->parse_only) {
+        gic_trace_free(&tr);
+        if (!r->timeline) r->timeline = calloc(1, 1);
+        return r->parse_errors ? 2 : 0;
     }
-    if (!r->parse_errors && !s.cfg_frozen) ensure_gic(&s); /* validate config of a trace without stimuli */
-    if (r->parse_errors || o->parse_only) return r->parse_errors ? 2 : 0;
     /* Pass 2: run. */
-    rp_t s2;
-    memset(&s2, 0, sizeof s2);
-    s2.o = o;
-    s2.r = r;
-    s2.name = name;
-    s2.exec = true;
-    gic_config_default(&s2.cfg);
-    walk(&s2, text, len);
-    if (!s2.cfg_frozen) ensure_gic(&s2);
-    if (s2.g) {
-        r->end_time = gic_now(s2.g);
-        if (o->stats_json) gic_stats_write_json(s2.g, o->stats_json);
-        gic_destroy(s2.g);
+    s.chk = gic_trace_checker_new();
+    gic_callbacks_t cb;
+    memset(&cb, 0, sizeof cb);
+    cb.ctx = &s;
+    cb.output = on_output;
+    cb.log_level = GIC_LOG_ERROR;
+    char err[256] = "";
+    s.line = tr.n_stim ? tr.stim[0].line : s.line;
+    s.g = s.chk ? gic_create(&tr.cfg, &cb, NULL, err, sizeof err) : NULL;
+    if (!s.g) {
+        diag(&s, "cannot create the GIC: %s", s.chk ? err : "out of memory");
+        r->parse_errors++;
+    } else {
+        for (size_t i = 0; i < tr.n_stim; i++) exec_stim(&s, &tr.stim[i]);
+        r->end_time = gic_now(s.g);
+        if (o->stats_json) gic_stats_write_json(s.g, o->stats_json);
+        gic_destroy(s.g);
     }
-    if (s2.tl.oom) {
+    gic_trace_checker_free(s.chk);
+    gic_trace_free(&tr);
+    if (s.tl.oom) {
         r->parse_errors++;
         snprintf(r->message, sizeof r->message, "out of memory building the timeline");
     }
-    r->timeline = s2.tl.p;
+    r->timeline = s.tl.p;
     if (!r->timeline) r->timeline = calloc(1, 1);
-    r->timeline_len = s2.tl.p ? s2.tl.n : 0;
-    r->timeline_src = s2.src;
-    r->timeline_lines = s2.nsrc;
-    free(s2.msi);
+    r->timeline_len = s.tl.p ? s.tl.n : 0;
+    r->timeline_src = s.src;
+    r->timeline_lines = s.nsrc;
     if (r->parse_errors) return 2;
     return r->expect_failures ? 1 : 0;
 }
