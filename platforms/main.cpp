@@ -5,6 +5,7 @@
 #include "platform.h"
 
 #include "gictlm_trace.h"
+#include "trace_player.h"
 
 #include <chrono>
 #include <cstdlib>
@@ -33,6 +34,8 @@ static void usage(const gic_config_t &g, const platform_params &p)
         "  --gic-stats          also print the full GIC statistics table\n"
         "  --vcd FILE           write the IRQ/FIQ/vIRQ/vFIQ lines as VCD (FILE.vcd)\n"
         "  --record FILE        record the GIC's inputs as a gictlm trace\n"
+        "  --replay TRACE       replay a gictlm trace through SystemC instead (see\n"
+        "                       gictlm-platform --replay TRACE --help)\n"
         "  --verbose MOD=LEVEL  log level per module: MOD is 'gic' (all core components),\n"
         "                       a core component (its, lpi, api, ...) or 'sc' (SystemC\n"
         "                       info verbosity); LEVEL is error, warn, info, debug\n"
@@ -87,6 +90,9 @@ static bool set_param(gic_config_t &g, platform_params &p, const std::string &kv
 int sc_main(int argc, char **argv)
 {
     setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0);
+    /* --replay TRACE: replay a trace through the SystemC platform instead (trace_player.h) */
+    for (int i = 1; i < argc; i++)
+        if (std::strcmp(argv[i], "--replay") == 0) return sc_replay_cli(argc, argv, "gictlm-platform");
     gic_config_t gcfg;
     gic_config_default(&gcfg);
     platform_params pp;
