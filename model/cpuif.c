@@ -21,6 +21,7 @@
 #include "lpi.h"
 #include "redist.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -45,6 +46,10 @@ struct gic_cpuif {
     uint32_t apr[2][4];
     gic_time_t t_iar[2][128]; /* IAR time per active priority level, per group */
     cpu_stats_t st;
+    /* HPPI cache: the last hppi() answer, valid while this CPU's bit in
+     * g->hppi_stale is clear and g->now < hp_until (see "HPPI cache"). */
+    gic_cand_t hp;
+    gic_time_t hp_until;
 };
 
 static unsigned prebits(const gic_t *g) { return g->cfg.pri_bits > 7 ? 7 : g->cfg.pri_bits; }
@@ -123,23 +128,73 @@ bool cpuif_would_take(const gic_t *g, uint32_t cpu, uint8_t prio, unsigned group
     return can_signal(g, ci(g, cpu), prio, group ? 1 : 0);
 }
 
+/* ---- HPPI cache ---------------------------------------------------------
+ * The highest-priority pending interrupt (HPPI) forwarded to a CPU interface
+ * is a function of the distributor, redistributor and LPI state, of the group
+ * enables (GICD_CTLR, ICC_IGRPEN<n>_EL1) and of time (an interrupt is seen
+ * from its visibility time t_vis on; LPIs also wait for a scan gate; a
+ * redistributor forwards nothing before its wake-up time). It does not depend
+ * on ICC_PMR_EL1, the BPRs or the active priorities (those only decide whether
+ * it is signalled: can_signal).
+ *
+ * Each CPU interface keeps its last answer. It is reused while
+ *  - no state it depends on changed: every such change marks the CPUs it
+ *    affects in g->hppi_stale (gic_hppi_changed*: register writes in
+ *    regmap_access, SPI changes in dist.c, SGI/PPI changes in redist.c
+ *    irq_mut, LPI changes in the lpi.h entry points, ICC_IGRPEN writes here,
+ *    gic_cpu_update_at); and
+ *  - time has not reached hp_until, the earliest time at which a candidate
+ *    excluded only because it was not visible yet becomes visible (or the
+ *    scan gate / wake-up time ends). Visibility only ever turns on as time
+ *    advances, so before hp_until the answer is unchanged.
+ * cpuif_update() (called by the blocks right after a change) always
+ * recomputes; cpuif_refresh() (update events) and the ICC_* accesses use the
+ * cache. Build with -DGICTLM_CHECK_HPPI_CACHE to recompute on every use and
+ * abort on a difference (used to validate the invalidation rules). */
+static gic_time_t hppi_compute(gic_t *g, uint32_t cpu, gic_cand_t *out)
+{
+    cand_none(out);
+    if (redist_asleep(g, cpu)) return UINT64_MAX; /* waking up marks the CPU */
+    gic_time_t t_fwd = redist_forward_from(g, cpu);
+    if (g->now < t_fwd) return t_fwd;
+    gic_time_t until = UINT64_MAX;
+    const struct gic_cpuif *ic = ci(g, cpu);
+    bool en[2] = {dist_group_enabled(g, 0) && ic->igrpen[0], dist_group_enabled(g, 1) && ic->igrpen[1]};
+    gic_cand_t c;
+    redist_hppi(g, cpu, en, &c, &until);
+    if (cand_better(&c, out)) *out = c;
+    dist_hppi(g, cpu, en, &c, &until);
+    if (cand_better(&c, out)) *out = c;
+    if (g->cfg.lpi_id_bits) {
+        /* called whatever the enables: it also runs pending-table rescans */
+        lpi_hppi_until(g, cpu, &c, &until);
+        /* LPIs are Group 1; gated by GICD_CTLR.EnableGrp1 and ICC_IGRPEN1_EL1. */
+        if (c.intid != GIC_SPURIOUS && en[c.group] && cand_better(&c, out)) *out = c;
+    }
+    return until;
+}
+
 /* Highest-priority pending interrupt forwarded to this CPU interface now. */
 static void hppi(gic_t *g, uint32_t cpu, gic_cand_t *out)
 {
-    cand_none(out);
-    if (redist_asleep(g, cpu) || g->now < redist_forward_from(g, cpu)) return;
-    gic_cand_t c;
-    redist_hppi(g, cpu, &c);
-    if (cand_better(&c, out)) *out = c;
-    dist_hppi(g, cpu, &c);
-    if (cand_better(&c, out)) *out = c;
-    if (g->cfg.lpi_id_bits) {
-        lpi_hppi(g, cpu, &c);
-        /* LPIs are Group 1; gated by GICD_CTLR.EnableGrp1 and ICC_IGRPEN1_EL1. */
-        if (c.intid != GIC_SPURIOUS && dist_group_enabled(g, c.group) &&
-            cpuif_group_enabled(g, cpu, c.group) && cand_better(&c, out))
-            *out = c;
+    struct gic_cpuif *c = ci(g, cpu);
+    uint64_t bit = (uint64_t)1 << cpu;
+    if (!(g->hppi_stale & bit) && g->now < c->hp_until) {
+#ifdef GICTLM_CHECK_HPPI_CACHE
+        gic_cand_t f;
+        hppi_compute(g, cpu, &f);
+        if (f.intid != c->hp.intid || f.prio != c->hp.prio || f.group != c->hp.group) {
+            fprintf(stderr, "gictlm: HPPI cache of CPU %u stale at %llu ps: cached %u, actual %u\n",
+                    cpu, (unsigned long long)g->now, c->hp.intid, f.intid);
+            abort();
+        }
+#endif
+        *out = c->hp;
+        return;
     }
+    g->hppi_stale &= ~bit;
+    c->hp_until = hppi_compute(g, cpu, &c->hp);
+    *out = c->hp;
 }
 
 static gic_time_t pending_time(gic_t *g, uint32_t cpu, uint32_t intid)
@@ -166,6 +221,12 @@ static void set_line(gic_t *g, struct gic_cpuif *c, unsigned line, bool level)
 }
 
 void cpuif_update(gic_t *g, uint32_t cpu)
+{
+    gic_hppi_changed(g, cpu);
+    cpuif_refresh(g, cpu);
+}
+
+void cpuif_refresh(gic_t *g, uint32_t cpu)
 {
     struct gic_cpuif *c = ci(g, cpu);
     gic_cand_t h;
@@ -251,7 +312,7 @@ static void do_eoi(gic_t *g, struct gic_cpuif *c, unsigned group, uint64_t v)
     c->apr[group][idx / 32] &= ~(1u << (idx % 32));
     hist_add(c->st.iar_to_eoi, g->now - c->t_iar[group][idx]);
     if (!c->eoimode) deactivate(g, c, intid, via);
-    cpuif_update(g, c->cpu);
+    cpuif_refresh(g, c->cpu); /* no HPPI state changed here (deactivation marks its own) */
 }
 
 static void do_dir(gic_t *g, struct gic_cpuif *c, uint64_t v)
@@ -265,7 +326,7 @@ static void do_dir(gic_t *g, struct gic_cpuif *c, uint64_t v)
         return;
     }
     deactivate(g, c, intid, "ICC_DIR_EL1");
-    cpuif_update(g, c->cpu);
+    cpuif_refresh(g, c->cpu); /* no HPPI state changed here (deactivation marks its own) */
 }
 
 /* ICC_SGI0R/SGI1R/ASGI1R: TargetList [15:0], Aff1 [23:16], INTID [27:24],
@@ -328,7 +389,7 @@ static void w_bpr(gic_t *g, struct gic_cpuif *c, unsigned a, uint64_t v)
     if (b < min) b = min; /* below the minimum: the minimum is set (IHI0069) */
     if (a == 0) c->bpr0 = b;
     else if (!c->cbpr) c->bpr1 = b;
-    cpuif_update(g, c->cpu);
+    cpuif_refresh(g, c->cpu); /* HPPI unchanged: only whether it is signalled */
 }
 
 static uint64_t r_pmr(gic_t *g, struct gic_cpuif *c, unsigned a) { (void)g; (void)a; return c->pmr; }
@@ -336,7 +397,7 @@ static void w_pmr(gic_t *g, struct gic_cpuif *c, unsigned a, uint64_t v)
 {
     (void)a;
     c->pmr = (uint8_t)v & gic_prio_mask(g);
-    cpuif_update(g, c->cpu);
+    cpuif_refresh(g, c->cpu); /* HPPI unchanged: only whether it is signalled */
 }
 
 static uint64_t r_rpr(gic_t *g, struct gic_cpuif *c, unsigned a) { (void)a; return running_priority(g, c); }
@@ -350,7 +411,7 @@ static void w_apr(gic_t *g, struct gic_cpuif *c, unsigned a, uint64_t v)
 {
     if ((a & 3) >= napr(g)) return; /* not implemented: RAZ/WI */
     c->apr[a >> 2][a & 3] = (uint32_t)v;
-    cpuif_update(g, c->cpu);
+    cpuif_refresh(g, c->cpu); /* HPPI unchanged: only whether it is signalled */
 }
 
 static uint64_t r_ctlr(gic_t *g, struct gic_cpuif *c, unsigned a)
@@ -365,7 +426,7 @@ static void w_ctlr(gic_t *g, struct gic_cpuif *c, unsigned a, uint64_t v)
     (void)a;
     c->cbpr = v & 1;
     c->eoimode = (v >> 1) & 1;
-    cpuif_update(g, c->cpu);
+    cpuif_refresh(g, c->cpu); /* HPPI unchanged: only whether it is signalled */
 }
 
 static uint64_t r_igrpen(gic_t *g, struct gic_cpuif *c, unsigned a) { (void)g; return c->igrpen[a]; }

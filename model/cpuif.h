@@ -8,8 +8,11 @@ void cpuif_destroy(gic_t *g, struct gic_cpuif *c);
 
 gic_status_t cpuif_sysreg_read(gic_t *g, uint32_t cpu, gic_sysreg_t reg, uint64_t *val);
 gic_status_t cpuif_sysreg_write(gic_t *g, uint32_t cpu, gic_sysreg_t reg, uint64_t val);
-/* Re-evaluate the highest-priority pending interrupt and drive IRQ/FIQ now. */
+/* Re-evaluate the highest-priority pending interrupt and drive IRQ/FIQ now.
+ * cpuif_update: after a state change (always recomputes the HPPI);
+ * cpuif_refresh: through the HPPI cache (see cpuif.c "HPPI cache"). */
 void cpuif_update(gic_t *g, uint32_t cpu);
+void cpuif_refresh(gic_t *g, uint32_t cpu);
 /* ICC_IGRPEN<group>_EL1.Enable */
 bool cpuif_group_enabled(const gic_t *g, uint32_t cpu, unsigned group);
 /* Would this CPU take an interrupt of that priority now (PMR and running priority)? */

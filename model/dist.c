@@ -4,7 +4,12 @@
  * affinity routing always enabled (GICD_CTLR.ARE = 1, RAO/WI). With ARE = 1
  * the distributor registers for INTIDs 0-31 are RAZ/WI (IHI0069 "Affinity
  * routing": SGIs and PPIs are programmed in the redistributors).
- * Timing and 1-of-N choices: docs/interrupt-delivery.md. */
+ * Timing and 1-of-N choices: docs/interrupt-delivery.md.
+ *
+ * HPPI cache (cpuif.c): every entry point that changes SPI state marks all
+ * CPUs with gic_hppi_changed_all() before returning (register writes are
+ * marked by regmap_access); evaluations made inside (cpuif_update) always
+ * recompute. */
 #include "dist.h"
 
 #include "cpuif.h"
@@ -36,6 +41,7 @@ struct gic_dist {
     gic_spi_t *spi;     /* [nspis], index intid-32 */
     uint32_t *pendmap;  /* bit per SPI: pending */
     uint32_t nwords;
+    uint32_t npend;     /* bits set in pendmap (dist_hppi skips the scan when 0) */
     int32_t rr_last;    /* last CPU chosen for a 1-of-N SPI */
     uint64_t *cnt_no_target;
     uint64_t *cnt_1ofn_none;
@@ -136,9 +142,16 @@ static int32_t route(gic_t *g, uint32_t intid, gic_spi_t *p)
 
 static void set_pendbit(struct gic_dist *d, uint32_t intid, bool on)
 {
-    uint32_t i = intid - 32;
-    if (on) d->pendmap[i / 32] |= 1u << (i % 32);
-    else d->pendmap[i / 32] &= ~(1u << (i % 32));
+    uint32_t i = intid - 32, m = 1u << (i % 32);
+    uint32_t *w = &d->pendmap[i / 32];
+    if (!(*w & m) == !on) return;
+    if (on) {
+        *w |= m;
+        d->npend++;
+    } else {
+        *w &= ~m;
+        d->npend--;
+    }
 }
 
 /* Forward the pending episode of an SPI to its (new) target: visible at
@@ -183,6 +196,7 @@ void dist_set_spi_line(gic_t *g, uint32_t intid, bool level)
     p->s.line = level;
     spi_changed(g, intid, was,
                 (uint64_t)g->cfg.lat_spi_input + lat_fwd(g));
+    gic_hppi_changed_all(g);
 }
 
 void dist_set_spi_msg(gic_t *g, uint32_t intid, bool set)
@@ -200,24 +214,26 @@ void dist_set_spi_msg(gic_t *g, uint32_t intid, bool set)
     if (p->s.edge) p->s.latch = set;
     else p->s.msg = set;
     spi_changed(g, intid, was, lat_fwd(g));
+    gic_hppi_changed_all(g);
 }
 
-void dist_hppi(gic_t *g, uint32_t cpu, gic_cand_t *out)
+void dist_hppi(gic_t *g, uint32_t cpu, const bool en[2], gic_cand_t *out, gic_time_t *until)
 {
     struct gic_dist *d = g->dist;
     cand_none(out);
-    bool en[2] = {dist_group_enabled(g, 0) && cpuif_group_enabled(g, cpu, 0),
-                  dist_group_enabled(g, 1) && cpuif_group_enabled(g, cpu, 1)};
-    if (!en[0] && !en[1]) return;
+    if ((!en[0] && !en[1]) || !d->npend) return;
     for (uint32_t w = 0; w < d->nwords; w++) {
         uint32_t bits = d->pendmap[w];
         while (bits) {
             unsigned b = (unsigned)__builtin_ctz(bits);
             bits &= bits - 1;
             const gic_spi_t *p = &d->spi[w * 32 + b];
-            if (p->target != (int32_t)cpu || !p->s.enabled || p->s.active || !en[p->s.group] ||
-                p->s.t_vis > g->now)
+            if (p->target != (int32_t)cpu || !p->s.enabled || p->s.active || !en[p->s.group])
                 continue;
+            if (p->s.t_vis > g->now) {
+                if (p->s.t_vis < *until) *until = p->s.t_vis;
+                continue;
+            }
             gic_cand_t c = {32 + w * 32 + b, p->s.prio, p->s.group};
             if (cand_better(&c, out)) *out = c;
         }
@@ -266,6 +282,7 @@ gic_time_t dist_ack(gic_t *g, uint32_t cpu, uint32_t intid)
     p->s.repend = still; /* level source still asserted: active and pending */
     (void)was;
     retarget_from(g, cpu, intid, false);
+    gic_hppi_changed_all(g);
     return t;
 }
 
@@ -299,7 +316,9 @@ static bool deactivate(gic_t *g, uint32_t cpu, uint32_t intid)
 bool dist_deactivate(gic_t *g, uint32_t cpu, uint32_t intid)
 {
     if (!dist_spi_valid(g, intid)) return false;
-    return deactivate(g, cpu, intid);
+    bool ok = deactivate(g, cpu, intid);
+    gic_hppi_changed_all(g);
+    return ok;
 }
 
 uint8_t dist_priority(const gic_t *g, uint32_t intid)
@@ -324,6 +343,7 @@ void dist_cpu_changed(gic_t *g, uint32_t cpu)
         p->target = choose_1ofn(g, p);
         if (p->target >= 0) forward(g, p, g->now + gic_cycles(g, lat_fwd(g)));
     }
+    gic_hppi_changed_all(g);
 }
 
 /* ---- register handlers -------------------------------------------------- */

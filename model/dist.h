@@ -39,9 +39,12 @@ void dist_set_spi_line(gic_t *g, uint32_t intid, bool level);
 /* GICD_SETSPI_NSR / CLRSPI_NSR semantics (message-based SPI, edge-like set). */
 void dist_set_spi_msg(gic_t *g, uint32_t intid, bool set);
 
-/* Highest-priority SPI that is pending, enabled, not active, in an enabled
- * group, routed to cpu and visible to cpu at g->now. */
-void dist_hppi(gic_t *g, uint32_t cpu, gic_cand_t *out);
+/* Highest-priority SPI that is pending, enabled, not active, in a group
+ * enabled for this CPU (en[group]: GICD_CTLR.EnableGrp<n> and
+ * ICC_IGRPEN<n>_EL1), routed to cpu and visible to cpu at g->now.
+ * *until is lowered to the earliest later time at which a candidate excluded
+ * only because it is not visible yet becomes visible. */
+void dist_hppi(gic_t *g, uint32_t cpu, const bool en[2], gic_cand_t *out, gic_time_t *until);
 /* Acknowledge: pending -> active (level: stays pending while the line is high).
  * Returns the time the interrupt was first made pending (for latency stats). */
 gic_time_t dist_ack(gic_t *g, uint32_t cpu, uint32_t intid);

@@ -74,13 +74,17 @@ static void ev_cpu_update(gic_t *g, const gic_event_t *ev)
 {
     for (int i = 0; i < 2; i++)
         if (g->upd_at[ev->a][i] == ev->time) g->upd_at[ev->a][i] = UINT64_MAX;
-    cpuif_update(g, ev->a);
+    /* Re-evaluation through the HPPI cache: the callers marked what changed. */
+    cpuif_refresh(g, ev->a);
 }
 
 void gic_cpu_update_at(gic_t *g, uint32_t cpu, gic_time_t t)
 {
     if (t <= g->now) t = g->now;
     if (cpu >= GIC_MAX_CPUS) return;
+    /* Callers announce a state change of this CPU: never answer the update
+     * from a stale HPPI (belt and braces; the changes are marked at source). */
+    gic_hppi_changed(g, cpu);
     gic_time_t *u = g->upd_at[cpu];
     if (u[0] == t || u[1] == t) return; /* already queued for that instant */
     if (!gic_schedule(g, t, ev_cpu_update, cpu, 0, 0, 0)) return;
@@ -132,6 +136,7 @@ gic_t *gic_core_create(const gic_config_t *cfg, const gic_callbacks_t *cb,
     stats_init(&g->stats);
     g->cnt_errors = gic_counter(g, "errors.total");
     for (uint32_t i = 0; i < GIC_MAX_CPUS; i++) g->upd_at[i][0] = g->upd_at[i][1] = UINT64_MAX;
+    gic_hppi_changed_all(g);
     g->mem = mem_create(g, port);
     g->dist = dist_create(g);
     g->redist = redist_create(g);

@@ -156,6 +156,10 @@ struct gic {
      * (UINT64_MAX: none), so that many state changes at the same instants
      * queue one update each. */
     gic_time_t upd_at[GIC_MAX_CPUS][2];
+    /* Bit i set: CPU i's cached highest-priority pending interrupt (cpuif.c)
+     * must be recomputed. Every state change that can alter what a CPU
+     * interface sees marks the CPUs it affects (gic_hppi_changed*). */
+    uint64_t hppi_stale;
     struct gic_recorder *rec; /* trace recorder (capi/trace_record.c) or NULL */
 };
 
@@ -196,6 +200,16 @@ static inline uint8_t gic_prio_mask(const gic_t *g) { return (uint8_t)(0xffu << 
 uint32_t gic_cpu_affinity(const gic_t *g, uint32_t cpu);
 /* CPU index with that affinity, or -1 */
 int gic_cpu_by_affinity(const gic_t *g, uint32_t aff);
+
+/* State that the highest-priority pending interrupt of cpu (or of every CPU)
+ * depends on has changed: its cached value is recomputed at the next
+ * evaluation. Call after the change (or before, if no evaluation can happen
+ * in between). See cpuif.c "HPPI cache". */
+static inline void gic_hppi_changed(gic_t *g, uint32_t cpu)
+{
+    if (cpu < GIC_MAX_CPUS) g->hppi_stale |= (uint64_t)1 << cpu;
+}
+static inline void gic_hppi_changed_all(gic_t *g) { g->hppi_stale = ~(uint64_t)0; }
 
 /* Ask the CPU interface of cpu to re-evaluate its lines at time t (>= now). */
 void gic_cpu_update_at(gic_t *g, uint32_t cpu, gic_time_t t);

@@ -23,6 +23,11 @@
  * modelled memory (and cross-check their result against the mirror,
  * errors.lpi_scan_mismatch), tracked never rescans.
  *
+ * HPPI cache (cpuif.c): every function of lpi.h that changes a
+ * redistributor's LPI state marks that CPU with gic_hppi_changed() before
+ * returning (nothing in this file evaluates a CPU interface); lpi_hppi_until
+ * reports when its answer can change by time alone (gate, next arrival).
+ *
  * Configuration semantic (all policies alike): an LPI's priority/enable is
  * latched when the GIC reads its property byte (on a set-pending that misses
  * the cache, at the EnableLPIs load, on INV/INVALL/GICR_INVLPIR/GICR_INVALLR)
@@ -642,7 +647,9 @@ gic_msi_outcome_t lpi_set_pending(gic_t *g, uint32_t cpu, uint32_t intid, gic_ti
                                   const char **reason)
 {
     if (cpu >= g->cfg.num_cpus) return drop(g, "bad_redistributor", reason);
-    return set_pending_at(g, RD(g, cpu), intid, g->now, t_src, reason);
+    gic_msi_outcome_t oc = set_pending_at(g, RD(g, cpu), intid, g->now, t_src, reason);
+    gic_hppi_changed(g, cpu);
+    return oc;
 }
 
 /* Remove the pending state of intid at r (ack, CLEAR, DISCARD, move-out).
@@ -686,6 +693,7 @@ gic_time_t lpi_ack(gic_t *g, uint32_t cpu, uint32_t intid)
     if (!map_find(r, intid)) return g->now;
     gic_inc(g->lpi->c_acks);
     clear_at(g, r, intid, g->now, &t_src);
+    gic_hppi_changed(g, cpu);
     gic_cpu_update_at(g, cpu, g->now);
     return t_src;
 }
@@ -701,6 +709,7 @@ gic_time_t lpi_clear_pending(gic_t *g, uint32_t cpu, uint32_t intid)
 {
     if (cpu >= g->cfg.num_cpus) return g->now;
     gic_time_t d = clear_at(g, RD(g, cpu), intid, g->now, NULL);
+    gic_hppi_changed(g, cpu);
     gic_cpu_update_at(g, cpu, g->now);
     return d;
 }
@@ -746,6 +755,7 @@ gic_time_t lpi_inv(gic_t *g, uint32_t cpu, uint32_t intid)
     lpi_rd_t *r = RD(g, cpu);
     gic_time_t d = inv_at(g, r, intid, g->now);
     r->busy_until = tmax(r->busy_until, d);
+    gic_hppi_changed(g, cpu);
     gic_cpu_update_at(g, cpu, g->now);
     return d;
 }
@@ -813,6 +823,7 @@ gic_time_t lpi_invall(gic_t *g, uint32_t cpu)
         r->stale_since = tmax(r->stale ? r->stale_since : 0, d);
     }
     r->busy_until = tmax(r->busy_until, d);
+    gic_hppi_changed(g, cpu);
     gic_cpu_update_at(g, cpu, g->now);
     return d;
 }
@@ -829,6 +840,8 @@ gic_time_t lpi_move(gic_t *g, uint32_t from, uint32_t to, uint32_t intid)
     if (set_pending_at(g, RD(g, to), intid, d, t_src, &why) == GIC_MSI_DROPPED)
         gic_error(g, "lpi_move_dropped", "lpi", "move of pending LPI %u from redist %u to %u: %s",
                   intid, from, to, why ? why : "?");
+    gic_hppi_changed(g, from);
+    gic_hppi_changed(g, to);
     gic_cpu_update_at(g, from, g->now);
     return tmax(d, RD(g, to)->busy_until);
 }
@@ -863,6 +876,8 @@ gic_time_t lpi_movall(gic_t *g, uint32_t from, uint32_t to)
     }
     free(k.v);
     rf->stale = false;
+    gic_hppi_changed(g, from);
+    gic_hppi_changed(g, to);
     gic_cpu_update_at(g, from, g->now);
     return d;
 }
@@ -883,6 +898,12 @@ static bool rec_current(lpi_rd_t *r, const heap_ent_t *h, lpi_rec_t **out)
 
 void lpi_hppi(gic_t *g, uint32_t cpu, gic_cand_t *out)
 {
+    gic_time_t until = UINT64_MAX;
+    lpi_hppi_until(g, cpu, out, &until);
+}
+
+void lpi_hppi_until(gic_t *g, uint32_t cpu, gic_cand_t *out, gic_time_t *until)
+{
     cand_none(out);
     if (cpu >= g->cfg.num_cpus) return;
     lpi_rd_t *r = RD(g, cpu);
@@ -891,7 +912,10 @@ void lpi_hppi(gic_t *g, uint32_t cpu, gic_cand_t *out)
         r->stale = false;
         rescan(g, r, tmax(r->stale_since, g->now));
     }
-    if (g->now < r->gate) return;
+    if (g->now < r->gate) {
+        if (r->gate < *until) *until = r->gate;
+        return;
+    }
     /* LPIs whose set-pending (or reconfiguration) has become visible */
     while (r->arrive.n && r->arrive.v[0].key <= g->now) {
         heap_ent_t h = r->arrive.v[0];
@@ -900,6 +924,8 @@ void lpi_hppi(gic_t *g, uint32_t cpu, gic_cand_t *out)
         if (rec_current(r, &h, &e) && e->enabled)
             heap_push(&r->prio, ((uint64_t)e->prio << 32) | e->intid, e->intid, e->gen);
     }
+    /* the next arrival (possibly of a superseded record: conservative) */
+    if (r->arrive.n && r->arrive.v[0].key < *until) *until = r->arrive.v[0].key;
     while (r->prio.n) {
         heap_ent_t h = r->prio.v[0];
         lpi_rec_t *e;
@@ -1064,6 +1090,7 @@ void lpi_ctlr_write(gic_t *g, uint32_t cpu, uint64_t val)
     }
     if (en) enable_lpis(g, r);
     else disable_lpis(g, r);
+    gic_hppi_changed(g, cpu);
 }
 
 /* ---- GICR LPI registers -------------------------------------------------------------- */
@@ -1124,6 +1151,7 @@ void lpi_reg_write(gic_t *g, uint32_t cpu, uint32_t off, uint64_t val, uint64_t 
     case OFF_SETLPIR: {
         const char *why = NULL;
         set_pending_at(g, r, intid, g->now, g->now, &why);
+        gic_hppi_changed(g, cpu);
         break;
     }
     case OFF_CLRLPIR: lpi_clear_pending(g, cpu, intid); break;

@@ -17,6 +17,9 @@ void lpi_reg_write(gic_t *g, uint32_t cpu, uint32_t off, uint64_t val, uint64_t 
 
 /* Highest-priority enabled pending LPI of this redistributor visible at g->now. */
 void lpi_hppi(gic_t *g, uint32_t cpu, gic_cand_t *out);
+/* Same; *until is lowered to the earliest later time at which the answer can
+ * change without any other state change (scan gate, next LPI arrival). */
+void lpi_hppi_until(gic_t *g, uint32_t cpu, gic_cand_t *out, gic_time_t *until);
 /* Start of the pending episode of a pending LPI: t_src given to
  * lpi_set_pending (MSI arrival at GITS_TRANSLATER; GICR_SETLPIR write time;
  * EnableLPIs time for LPIs loaded from the pending table). g->now if intid is

@@ -30,10 +30,13 @@ struct gic_redist {
 };
 
 static struct gic_redist *rd_of(const gic_t *g, uint32_t cpu) { return &g->redist[cpu]; }
-/* Every write access to an interrupt's state goes through here. */
-static gic_irq_t *irq_mut(struct gic_redist *r, uint32_t intid)
+/* Every write access to an interrupt's state goes through here: it marks the
+ * candidate mask and the CPU's cached HPPI (cpuif.c) for recomputation. The
+ * returned pointer is not kept across an evaluation. */
+static gic_irq_t *irq_mut(gic_t *g, struct gic_redist *r, uint32_t intid)
 {
     r->dirty = true;
+    gic_hppi_changed(g, r->cpu);
     return &r->irq[intid];
 }
 
@@ -72,7 +75,7 @@ static uint64_t lat_local(const gic_t *g) /* redistributor -> CPU pin, cycles */
 static void irq_changed(gic_t *g, uint32_t cpu, uint32_t intid, bool was, gic_time_t t_src,
                         gic_time_t t_vis)
 {
-    gic_irq_t *s = irq_mut(rd_of(g, cpu), intid);
+    gic_irq_t *s = irq_mut(g, rd_of(g, cpu), intid);
     bool now_p = gic_irq_pending(s);
     if (now_p && !was) {
         s->t_pend = t_src;
@@ -87,7 +90,7 @@ static void irq_changed(gic_t *g, uint32_t cpu, uint32_t intid, bool was, gic_ti
 void redist_set_ppi_line(gic_t *g, uint32_t cpu, uint32_t intid, bool level)
 {
     if (cpu >= g->cfg.num_cpus || intid < 16 || intid >= 32) return;
-    gic_irq_t *s = irq_mut(rd_of(g, cpu), intid);
+    gic_irq_t *s = irq_mut(g, rd_of(g, cpu), intid);
     bool was = gic_irq_pending(s);
     if (s->edge && level && !s->line) s->latch = true; /* rising edge */
     s->line = level;
@@ -103,7 +106,7 @@ void redist_set_ppi_line(gic_t *g, uint32_t cpu, uint32_t intid, bool level)
 static void sgi_arrive(gic_t *g, uint32_t target, uint32_t intid, unsigned group, gic_time_t t_src)
 {
     if (target >= g->cfg.num_cpus || intid >= 16) return;
-    gic_irq_t *s = irq_mut(rd_of(g, target), intid);
+    gic_irq_t *s = irq_mut(g, rd_of(g, target), intid);
     if (group == 0 && s->group != 0) {
         gic_error(g, "sgi_group_mismatch", "GICR",
                   "SGI %u from ICC_SGI0R/ASGI1R to CPU %u, configured as Group 1: not forwarded",
@@ -131,7 +134,7 @@ void redist_sgi_send(gic_t *g, uint32_t target, uint32_t intid, unsigned group)
                  (intid & 0xff) | (group << 8), g->now, 0);
 }
 
-void redist_hppi(gic_t *g, uint32_t cpu, gic_cand_t *out)
+void redist_hppi(gic_t *g, uint32_t cpu, const bool en[2], gic_cand_t *out, gic_time_t *until)
 {
     cand_none(out);
     struct gic_redist *r = rd_of(g, cpu);
@@ -144,13 +147,14 @@ void redist_hppi(gic_t *g, uint32_t cpu, gic_cand_t *out)
         r->cand = m;
         r->dirty = false;
     }
-    if (!r->cand) return;
-    bool en[2] = {dist_group_enabled(g, 0) && cpuif_group_enabled(g, cpu, 0),
-                  dist_group_enabled(g, 1) && cpuif_group_enabled(g, cpu, 1)};
     for (uint32_t bits = r->cand; bits; bits &= bits - 1) {
         uint32_t i = (uint32_t)__builtin_ctz(bits);
         const gic_irq_t *s = &r->irq[i];
-        if (!en[s->group] || s->t_vis > g->now) continue;
+        if (!en[s->group]) continue;
+        if (s->t_vis > g->now) {
+            if (s->t_vis < *until) *until = s->t_vis;
+            continue;
+        }
         gic_cand_t c = {i, s->prio, s->group};
         if (cand_better(&c, out)) *out = c;
     }
@@ -164,7 +168,7 @@ gic_time_t redist_pending_time(const gic_t *g, uint32_t cpu, uint32_t intid)
 gic_time_t redist_ack(gic_t *g, uint32_t cpu, uint32_t intid)
 {
     if (intid >= 32) return g->now;
-    gic_irq_t *s = irq_mut(rd_of(g, cpu), intid);
+    gic_irq_t *s = irq_mut(g, rd_of(g, cpu), intid);
     gic_time_t t = s->t_pend;
     s->active = true;
     s->latch = false;
@@ -174,7 +178,7 @@ gic_time_t redist_ack(gic_t *g, uint32_t cpu, uint32_t intid)
 
 static bool deactivate(gic_t *g, uint32_t cpu, uint32_t intid)
 {
-    gic_irq_t *s = irq_mut(rd_of(g, cpu), intid);
+    gic_irq_t *s = irq_mut(g, rd_of(g, cpu), intid);
     if (!s->active) return false;
     s->active = false;
     if (intid >= 16) {
@@ -353,7 +357,7 @@ static void wr_igroupr(gic_t *g, void *b, unsigned n, uint64_t v, uint64_t m)
     (void)n;
     struct gic_redist *r = BLK(b);
     for (unsigned i = 0; i < 32; i++)
-        if (m >> i & 1) irq_mut(r, i)->group = (uint8_t)(v >> i & 1);
+        if (m >> i & 1) irq_mut(g, r, i)->group = (uint8_t)(v >> i & 1);
     cpuif_update(g, r->cpu);
 }
 
@@ -364,7 +368,7 @@ static void wr_set_clear(gic_t *g, void *b, uint64_t v, uint64_t m, bitfield_t f
     while (bits) {
         unsigned i = (unsigned)__builtin_ctz(bits);
         bits &= bits - 1;
-        gic_irq_t *s = irq_mut(r, i);
+        gic_irq_t *s = irq_mut(g, r, i);
         bool was = gic_irq_pending(s);
         switch (f) {
         case F_ENABLE:
@@ -409,7 +413,7 @@ static void wr_ipriorityr(gic_t *g, void *b, unsigned n, uint64_t v, uint64_t m)
 {
     struct gic_redist *r = BLK(b);
     for (unsigned i = 0; i < 4; i++)
-        if ((m >> (8 * i)) & 0xff) irq_mut(r, n * 4 + i)->prio = (uint8_t)(v >> (8 * i)) & gic_prio_mask(g);
+        if ((m >> (8 * i)) & 0xff) irq_mut(g, r, n * 4 + i)->prio = (uint8_t)(v >> (8 * i)) & gic_prio_mask(g);
     cpuif_update(g, r->cpu);
 }
 
@@ -433,7 +437,7 @@ static void wr_icfgr1(gic_t *g, void *b, unsigned n, uint64_t v, uint64_t m)
     struct gic_redist *r = BLK(b);
     for (unsigned i = 0; i < 16; i++) {
         if (!((m >> (2 * i + 1)) & 1)) continue;
-        gic_irq_t *s = irq_mut(r, 16 + i);
+        gic_irq_t *s = irq_mut(g, r, 16 + i);
         bool was = gic_irq_pending(s);
         s->edge = (v >> (2 * i + 1)) & 1;
         irq_changed(g, r->cpu, 16 + i, was, g->now, g->now + gic_cycles(g, lat_local(g)));

@@ -16,7 +16,10 @@ void redist_set_ppi_line(gic_t *g, uint32_t cpu, uint32_t intid, bool level);
  * generating register targets (0: SGI0R, 1: SGI1R/ASGI1R). Applied at g->now. */
 void redist_sgi_arrive(gic_t *g, uint32_t target, uint32_t intid, unsigned group);
 
-void redist_hppi(gic_t *g, uint32_t cpu, gic_cand_t *out);
+/* Highest-priority SGI/PPI of cpu that is enabled, pending, not active, in a
+ * group enabled for this CPU (en[group]) and visible at g->now; *until is
+ * lowered to the earliest later time at which one becomes visible. */
+void redist_hppi(gic_t *g, uint32_t cpu, const bool en[2], gic_cand_t *out, gic_time_t *until);
 gic_time_t redist_ack(gic_t *g, uint32_t cpu, uint32_t intid);
 bool redist_deactivate(gic_t *g, uint32_t cpu, uint32_t intid);
 uint8_t redist_priority(const gic_t *g, uint32_t cpu, uint32_t intid);
