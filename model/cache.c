@@ -151,7 +151,7 @@ static uint32_t idx_home(const gic_cache_t *c, uint64_t key)
     return (uint32_t)(mix64(key ^ 0x5bd1e995u) & c->idx_mask);
 }
 
-static uint32_t idx_find(const gic_cache_t *c, uint64_t key)
+static inline uint32_t idx_find(const gic_cache_t *c, uint64_t key)
 {
     for (uint32_t i = idx_home(c, key);; i = (i + 1) & c->idx_mask) {
         uint32_t s = c->idx[i];
@@ -207,15 +207,14 @@ static void plru_touch(gic_cache_t *c, uint32_t set, uint32_t way)
     }
 }
 
-static void touch(gic_cache_t *c, uint32_t slot, bool is_fill)
+static inline void touch(gic_cache_t *c, uint32_t slot, bool is_fill)
 {
-    uint32_t set = slot / c->ways, way = slot % c->ways;
     switch (c->cfg.repl) {
     case GIC_REPL_LRU: c->stamp[slot] = ++c->tick; break;
     case GIC_REPL_FIFO:
         if (is_fill) c->stamp[slot] = ++c->tick;
         break;
-    case GIC_REPL_PLRU: plru_touch(c, set, way); break;
+    case GIC_REPL_PLRU: plru_touch(c, slot / c->ways, slot % c->ways); break;
     case GIC_REPL_RANDOM: break;
     }
 }
@@ -265,6 +264,15 @@ static uint32_t choose_victim(gic_cache_t *c, uint32_t set, uint32_t lo, uint32_
     return lo;
 }
 
+/* Copy a value out of slot s: a fixed 8-byte copy for the common size (ITS
+ * table entries), so the hot lookups do not call memcpy. */
+static inline void copy_out(const gic_cache_t *c, uint32_t s, void *val)
+{
+    const uint8_t *src = c->vals + (size_t)s * c->val_size;
+    if (c->val_size == 8) memcpy(val, src, 8);
+    else if (c->val_size) memcpy(val, src, c->val_size);
+}
+
 /* ---- public operations ---------------------------------------------------------- */
 bool cache_peek(const gic_cache_t *c, uint64_t key, void *val)
 {
@@ -294,7 +302,7 @@ bool cache_lookup(gic_cache_t *c, uint64_t key, void *val)
     gic_inc(c->st_hits);
     if (c->locked[s]) gic_inc(c->st_lock_hits);
     touch(c, s, false);
-    if (val && c->val_size) memcpy(val, c->vals + (size_t)s * c->val_size, c->val_size);
+    if (val) copy_out(c, s, val);
     return true;
 }
 

@@ -80,11 +80,29 @@ uint64_t *stats_counter(gic_stats_t *s, const char *name);
 gic_hist_t *stats_hist(gic_stats_t *s, const char *name, const char *unit);
 const gic_stat_entry_t *stats_find(const gic_stats_t *s, const char *name);
 void stats_reset_all(gic_stats_t *s);
-void hist_add(gic_hist_t *h, uint64_t v);
 void hist_summary(const gic_hist_t *h, gic_hist_summary_t *out);
 uint64_t hist_bucket_low(unsigned idx);
 uint64_t hist_bucket_high(unsigned idx);
-unsigned hist_bucket_index(uint64_t v);
+
+/* Bucket of a value: 0..15 one bucket each, then 16 sub-buckets per power of
+ * two (stats.c). Inline: histograms are added to on every interrupt. */
+static inline unsigned hist_bucket_index(uint64_t v)
+{
+    if (v < GIC_HIST_SUB) return (unsigned)v;
+    unsigned shift = (unsigned)(63 - __builtin_clzll(v)) - GIC_HIST_SUB_BITS;
+    unsigned mant = (unsigned)(v >> shift) - GIC_HIST_SUB; /* 0..15 */
+    return GIC_HIST_SUB + shift * GIC_HIST_SUB + mant;
+}
+
+static inline void hist_add(gic_hist_t *h, uint64_t v)
+{
+    if (!h) return;
+    if (h->count == 0 || v < h->min) h->min = v;
+    if (v > h->max) h->max = v;
+    h->count++;
+    h->sum += v;
+    h->buckets[hist_bucket_index(v)]++;
+}
 
 /* Shorthands: name formatted printf-style. */
 uint64_t *gic_counter(gic_t *g, const char *fmt, ...);

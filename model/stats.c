@@ -3,7 +3,8 @@
  * Histogram buckets: values 0..15 have one bucket each; above that every
  * power-of-two range [2^k, 2^(k+1)) is split into 16 equal sub-buckets, so a
  * bucket is at most 1/16 (6.25%) of its value wide. Percentiles report the
- * upper bound of the bucket holding the rank, clamped to the exact min/max. */
+ * upper bound of the bucket holding the rank, clamped to the exact min/max.
+ * hist_add and hist_bucket_index are inline in gic_internal.h (hot path). */
 #include "gic_internal.h"
 
 #include <stdio.h>
@@ -78,17 +79,6 @@ void stats_reset_all(gic_stats_t *s)
     }
 }
 
-static unsigned msb64(uint64_t v) { return 63u - (unsigned)__builtin_clzll(v); }
-
-unsigned hist_bucket_index(uint64_t v)
-{
-    if (v < GIC_HIST_SUB) return (unsigned)v;
-    unsigned m = msb64(v);
-    unsigned shift = m - GIC_HIST_SUB_BITS;
-    unsigned mant = (unsigned)(v >> shift) - GIC_HIST_SUB; /* 0..15 */
-    return GIC_HIST_SUB + shift * GIC_HIST_SUB + mant;
-}
-
 uint64_t hist_bucket_low(unsigned idx)
 {
     if (idx < GIC_HIST_SUB) return idx;
@@ -103,16 +93,6 @@ uint64_t hist_bucket_high(unsigned idx)
     unsigned shift = (idx - GIC_HIST_SUB) / GIC_HIST_SUB;
     uint64_t low = hist_bucket_low(idx);
     return low + ((uint64_t)1 << shift) - 1;
-}
-
-void hist_add(gic_hist_t *h, uint64_t v)
-{
-    if (!h) return;
-    if (h->count == 0 || v < h->min) h->min = v;
-    if (v > h->max) h->max = v;
-    h->count++;
-    h->sum += v;
-    h->buckets[hist_bucket_index(v)]++;
 }
 
 static uint64_t hist_pct(const gic_hist_t *h, unsigned pct)

@@ -261,10 +261,21 @@ static double bench_empty(long n)
     return median(per, BATCHES);
 }
 
+/* usage: bench_core_paths [iterations [msi|spi]] (one path only: for profilers,
+ * e.g. instructions per MSI from two valgrind --tool=callgrind runs) */
 int main(int argc, char **argv)
 {
     long n = argc > 1 ? atol(argv[1]) : 270000;
+    const char *only = argc > 2 ? argv[2] : "";
     if (n < BATCHES * NPAIRS) n = BATCHES * NPAIRS;
+    if (strcmp(only, "msi") == 0) {
+        printf("core_msi_warm_ns %.1f ns\n", bench_msi(n));
+        return 0;
+    }
+    if (strcmp(only, "spi") == 0) {
+        printf("core_spi_ns %.1f ns\n", bench_spi(n));
+        return 0;
+    }
     double msi = bench_msi(n);
     double spi = bench_spi(n);
     double empty = bench_empty(n * 10);
