@@ -330,9 +330,15 @@ void cpu_model::handle_irqs()
     qk_.inc(p_.exit_latency);
     busy += qk_.get_current_time() - start;
     if (!any) spurious++;
-    qk_.sync();
+    /* Synchronise, unless nothing in the system can happen (and the IRQ line
+     * cannot change) before our local time: then the line read below is the
+     * value at that time and the wait would only cost a context switch. */
+    if (!gic_->quiet_through(qk_.get_local_time())) qk_.sync();
     /* Nothing acknowledged while the line is high: wait for it to change rather than spin. */
-    if (!any && irq.read()) wait(irq.value_changed_event());
+    if (!any && irq.read()) {
+        wait(irq.value_changed_event());
+        qk_.reset();
+    }
 }
 
 void cpu_model::run()
@@ -361,8 +367,14 @@ void cpu_model::run()
         }
     }
     while (true) {
-        qk_.sync();
-        if (!irq.read()) wait(irq.posedge_event());
+        /* After a real synchronisation (local offset zero) this is a delta
+         * wait: a line written at the very same time is seen. With an offset
+         * left by handle_irqs, the system is quiet up to that local time. */
+        if (qk_.get_local_time() == SC_ZERO_TIME || !gic_->quiet_through(qk_.get_local_time())) qk_.sync();
+        if (!irq.read()) {
+            wait(irq.posedge_event());
+            qk_.reset();
+        }
         irqs++;
         handle_irqs();
     }

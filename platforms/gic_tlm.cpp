@@ -2,6 +2,7 @@
 #include "gic_tlm.h"
 
 #include <cstring>
+#include <iterator>
 #include <stdexcept>
 
 using namespace sc_core;
@@ -74,9 +75,6 @@ gic_tlm::gic_tlm(sc_module_name name, const gic_config_t &cfg, const gic_tlm_opt
 
     SC_METHOD(driver); /* runs once at time 0, then on wake_ */
     sensitive << wake_;
-    SC_METHOD(line_writer);
-    sensitive << line_ev_;
-    dont_initialize();
     if (cfg_.num_spis) {
         SC_METHOD(spi_changed);
         for (auto &p : spi_in) sensitive << p;
@@ -97,30 +95,84 @@ void gic_tlm::set_log_level(gic_log_level_t lvl)
 
 /* ---- time --------------------------------------------------------------------- */
 
+/* Time (ps) of the next activity of the SystemC kernel: the current time when
+ * something is runnable now or an update/delta notification is pending,
+ * kNever when nothing at all is pending. Includes the driver's own wake-up. */
+uint64_t gic_tlm::next_activity() const
+{
+    const sc_simcontext *c = sc_core::sc_get_curr_simcontext();
+    if (sc_pending_activity_at_current_time(c)) return to_ps(sc_time_stamp());
+    if (!sc_pending_activity_at_future_time(c)) return kNever;
+    return to_ps(sc_time_stamp() + sc_time_to_pending_activity(c));
+}
+
 /* True when no SystemC process can run before or at absolute time t (ps):
  * nothing runnable in the current delta, no pending update, and the next
  * timed event is strictly later than t. Then a wait() up to t would only
  * advance time with nobody else running in between, so applying an input at
  * t now (or running the core's own events up to t) reaches the core in
  * exactly the same order and at the same times as with the wait. */
-bool gic_tlm::quiet_until(uint64_t t) const
+bool gic_tlm::quiet_until(uint64_t t) const { return next_activity() > t; }
+
+/* Time of the first pending line write that another process may react to:
+ * every one (all) or, with falling_edges_passive, the first assertion. */
+uint64_t gic_tlm::first_blocking_line(bool all) const
 {
-    const sc_simcontext *c = sc_core::sc_get_curr_simcontext();
-    if (sc_pending_activity_at_current_time(c)) return false;
-    if (!sc_pending_activity_at_future_time(c)) return true;
-    return to_ps(sc_time_stamp() + sc_time_to_pending_activity(c)) > t;
+    for (const line_change &c : lines_)
+        if (all || c.level) return c.t;
+    return kNever;
+}
+
+/* The driver's own work up to absolute time t (posted MSIs, core events), done
+ * now by the calling process instead of by driver wake-ups, for as long as no
+ * other process is due first and no line write another process may react to
+ * is due (same rule as the driver's run-ahead). Returns true when, afterwards,
+ * nothing else can happen up to and including t: an input at t can then be
+ * applied at once. The driver's wake-up is cancelled only when it is the
+ * earliest pending activity and due by t, and renewed only if its time changed. */
+bool gic_tlm::catch_up(uint64_t t, bool all_lines)
+{
+    if (!opt_.run_ahead) return false;
+    uint64_t na = next_activity();
+    if (na > t) return true;              /* nothing due by t, the driver included */
+    if (armed_ps_ > t || na < armed_ps_) return false; /* someone else is due first */
+    /* the driver's wake-up is the earliest activity and due by t */
+    wake_.cancel();
+    armed_ps_ = kNever;
+    bool ok = true;
+    uint64_t n;
+    while (next_work(n) && n <= t) {
+        if (!quiet_until(n) || first_blocking_line(all_lines) <= n) {
+            ok = false;
+            break;
+        }
+        flush_posted(n);
+        in_core_ = true;
+        gic_run_until(g_, n);
+        in_core_ = false;
+        st_.caught_up++;
+    }
+    if (ok) ok = quiet_until(t) && first_blocking_line(all_lines) > t;
+    rearm();
+    return ok;
+}
+
+bool gic_tlm::quiet_through(const sc_time &delay)
+{
+    if (in_core_) return false;
+    return catch_up(to_ps(sc_time_stamp() + delay), true);
 }
 
 /* Time at which a synchronous input is applied. With sync_on_access the input
  * reaches the core in global time order: the calling thread waits until its
- * local time, unless nothing else can happen before that time (quiet_until),
- * in which case the input is applied at once and the thread keeps its local
- * time offset (temporal decoupling without a context switch). */
+ * local time, unless nothing else can happen before that time (catch_up), in
+ * which case the input is applied at once and the thread keeps its local time
+ * offset (temporal decoupling without a context switch). */
 uint64_t gic_tlm::input_time(sc_time &delay)
 {
     if (delay != SC_ZERO_TIME && opt_.sync_on_access) {
         uint64_t target = to_ps(sc_time_stamp() + delay);
-        if (opt_.run_ahead && quiet_until(target)) {
+        if (catch_up(target, !opt_.falling_edges_passive)) {
             st_.syncs_avoided++;
         } else {
             sc_process_handle h = sc_get_current_process_handle();
@@ -148,55 +200,43 @@ void gic_tlm::flush_posted(uint64_t t)
     }
 }
 
-/* Time of the next thing the driver has to do (core event or posted MSI). */
+/* Time of the next core work for the driver (core event or posted MSI). */
 bool gic_tlm::next_work(uint64_t &next) const
 {
-    next = UINT64_MAX;
+    next = kNever;
     gic_time_t t;
     if (gic_next_event_time(g_, &t)) next = t;
     if (!posted_.empty() && posted_.top().t < next) next = posted_.top().t;
-    return next != UINT64_MAX;
+    return next != kNever;
+}
+
+/* Have the driver woken at absolute time t (kNever: not at all). One pending
+ * notification at a time, renewed only when its time changes (no notify/cancel
+ * churn in the kernel's timed-event queue). */
+void gic_tlm::arm(uint64_t t)
+{
+    if (t == armed_ps_) return;
+    if (armed_ps_ != kNever) wake_.cancel();
+    armed_ps_ = t;
+    if (t == kNever) return;
+    uint64_t now = to_ps(sc_time_stamp());
+    wake_.notify(t > now ? from_ps(t - now) : SC_ZERO_TIME);
 }
 
 void gic_tlm::rearm()
 {
     uint64_t next;
-    if (!next_work(next)) return;
-    uint64_t now = to_ps(sc_time_stamp());
-    wake_.notify(next > now ? from_ps(next - now) : SC_ZERO_TIME);
+    next_work(next);
+    if (!lines_.empty() && lines_.front().t < next) next = lines_.front().t;
+    arm(next);
 }
 
-/* Drives the core: posted inputs and internal events happen at their times even
- * when nobody accesses the GIC. An SC_METHOD (no thread switch, and no wait()
- * possible: hence the rule for mem_socket targets). After the work due now it
- * keeps processing the core's later events and posted MSIs in time order for
- * as long as no other SystemC process could run before them (quiet_until):
- * exactly the calls a wake-up per event would make, without the wake-ups.
- * It stops at the first time another process (or an output line change of
- * its own) is due, so every other input still arrives in time order. */
-void gic_tlm::driver()
+/* Write the output lines due at or before now (the driver is their only writer). */
+void gic_tlm::write_lines(uint64_t now)
 {
-    st_.driver_activations++;
-    wake_.cancel(); /* our own pending wake-up is not "other activity"; rearm() renews it */
-    uint64_t now = to_ps(sc_time_stamp());
-    uint64_t t = now;
-    for (;;) {
-        flush_posted(t);
-        in_core_ = true;
-        gic_run_until(g_, t);
-        in_core_ = false;
-        if (!opt_.run_ahead || !next_work(t) || !quiet_until(t)) break;
-        st_.driver_run_ahead++;
-    }
-    rearm();
-}
-
-void gic_tlm::line_writer()
-{
-    uint64_t now = to_ps(sc_time_stamp());
-    while (!lines_.empty() && lines_.top().t <= now) {
-        line_change c = lines_.top();
-        lines_.pop();
+    while (!lines_.empty() && lines_.front().t <= now) {
+        line_change c = lines_.front();
+        lines_.pop_front();
         st_.line_changes++;
         switch (c.line) {
         case GIC_LINE_IRQ: irq[c.cpu].write(c.level != 0); break;
@@ -206,7 +246,38 @@ void gic_tlm::line_writer()
         default: break;
         }
     }
-    if (!lines_.empty()) line_ev_.notify(from_ps(lines_.top().t - now));
+}
+
+/* Drives the core: posted inputs and internal events happen at their times even
+ * when nobody accesses the GIC, and writes the output lines at the times the
+ * core stamps on them. An SC_METHOD (no thread switch, and no wait()
+ * possible: hence the rule for mem_socket targets). After the work due now it
+ * keeps processing the core's later events and posted MSIs in time order for
+ * as long as no other SystemC process could run before them (quiet_until):
+ * exactly the calls a wake-up per event would make, without the wake-ups.
+ * It stops at the first time another process (or a line write another
+ * process may react to) is due, so every other input still arrives in time
+ * order. Lines due now are written in this same activation. */
+void gic_tlm::driver()
+{
+    st_.driver_activations++;
+    wake_.cancel(); /* our own pending wake-up is not "other activity"; rearm() renews it */
+    armed_ps_ = kNever;
+    uint64_t now = to_ps(sc_time_stamp());
+    uint64_t t = now;
+    write_lines(now);
+    for (;;) {
+        flush_posted(t);
+        in_core_ = true;
+        gic_run_until(g_, t);
+        in_core_ = false;
+        write_lines(now);
+        if (!opt_.run_ahead || !next_work(t) || !quiet_until(t) ||
+            first_blocking_line(!opt_.falling_edges_passive) <= t)
+            break;
+        st_.driver_run_ahead++;
+    }
+    rearm();
 }
 
 void gic_tlm::spi_changed()
@@ -245,10 +316,13 @@ void gic_tlm::on_output(void *ctx, const gic_output_t *out)
 {
     gic_tlm *self = static_cast<gic_tlm *>(ctx);
     if (out->kind == GIC_OUT_LINE && out->cpu < self->cfg_.num_cpus && out->line <= GIC_LINE_VFIQ) {
-        line_change c{out->time, self->seq_++, out->cpu, out->line, out->level};
-        self->lines_.push(c);
-        uint64_t now = to_ps(sc_time_stamp());
-        self->line_ev_.notify(c.t > now ? from_ps(c.t - now) : SC_ZERO_TIME);
+        /* Written by the driver at out->time; every caller of the core re-arms
+         * the driver afterwards. Kept in (time, output) order. */
+        line_change c{out->time, out->cpu, out->line, out->level};
+        auto &q = self->lines_;
+        auto it = q.end();
+        while (it != q.begin() && std::prev(it)->t > c.t) --it;
+        q.insert(it, c);
     }
     for (auto &fn : self->observers_) fn(*out);
 }
@@ -356,10 +430,8 @@ void gic_tlm::frame_access(gic_frame_t frame, uint32_t index, uint64_t offset,
     if (st != GIC_OK) st_.mmio_errors++;
     if (st == GIC_ERR_DEVID) st_.msis_no_devid++;
     gp.set_response_status(tlm_status(st));
-    if (delay) {
-        *delay += opt_.mmio_latency;
-        rearm();
-    }
+    if (delay) *delay += opt_.mmio_latency;
+    rearm(); /* a debug access can change state (and lines) too */
 }
 
 void gic_tlm::gicd_b_transport(tlm::tlm_generic_payload &gp, sc_time &delay)
@@ -399,8 +471,7 @@ void gic_tlm::gits_b_transport(int id, tlm::tlm_generic_payload &gp, sc_time &de
         st_.msis_posted++;
         gp.set_response_status(tlm::TLM_OK_RESPONSE);
         delay += opt_.msi_latency;
-        uint64_t now = to_ps(sc_time_stamp());
-        wake_.notify(t > now ? from_ps(t - now) : SC_ZERO_TIME);
+        if (t < armed_ps_) arm(t);
         return;
     }
     /* Everything else, including a TRANSLATER write without DeviceID, which the

@@ -35,6 +35,7 @@
 #include <tlm_utils/simple_target_socket.h>
 
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
 #include <queue>
@@ -81,6 +82,12 @@ struct gic_tlm_options {
      * process is due. Same inputs, same order, same outputs; fewer context
      * switches. false: one wait()/wake-up per access and per core event. */
     bool run_ahead = true;
+    /* true: no process reacts to an output line going LOW by accessing the
+     * GIC before the line rises again (true for CPU models that wait for the
+     * rising edge, like cpu_model). A pending deassertion then does not stop
+     * run-ahead; the line is still written at its exact time. false (default):
+     * every pending line change counts as activity of another process. */
+    bool falling_edges_passive = false;
     gic_log_level_t log_level = GIC_LOG_WARN;
     bool use_builtin_memory = false;       /* true: the core's built-in memory, mem_socket unused */
     /* per core component ("its", "lpi", "api", ...) log level; others use log_level */
@@ -97,6 +104,7 @@ struct gic_tlm_stats {
     uint64_t mem_target_waited = 0; /* memory target advanced time: forbidden */
     uint64_t driver_activations = 0;
     uint64_t driver_run_ahead = 0;  /* core event times processed ahead by the driver */
+    uint64_t caught_up = 0;         /* core event times processed ahead by an accessing thread */
     uint64_t syncs = 0;             /* accesses that waited for their local time */
     uint64_t syncs_avoided = 0;     /* accesses applied at their local time without wait() */
     uint64_t line_changes = 0;
@@ -143,6 +151,14 @@ public:
         observers_.push_back(std::move(fn));
     }
 
+    /* For a thread at local time sc_time_stamp() + delay (e.g. a quantum
+     * keeper's offset): true when no other SystemC process can run and no
+     * output line can change up to that time, so the caller may go on without
+     * synchronising (its view of the lines and of the GIC stays valid). The
+     * GIC's own work due before that time is done now if nothing else is due
+     * first. Always false with run_ahead off. */
+    bool quiet_through(const sc_core::sc_time &delay);
+
     /* Core log messages above this level are not produced (sc_report info/warnings). */
     void set_log_level(gic_log_level_t lvl);
 
@@ -165,9 +181,7 @@ private:
     };
     struct line_change {
         uint64_t t;
-        uint64_t seq;
         uint32_t cpu, line, level;
-        bool operator>(const line_change &o) const { return t != o.t ? t > o.t : seq > o.seq; }
     };
 
     void gicd_b_transport(tlm::tlm_generic_payload &gp, sc_core::sc_time &delay);
@@ -184,11 +198,15 @@ private:
     bool check_payload(tlm::tlm_generic_payload &gp);
     uint64_t input_time(sc_core::sc_time &delay);
     bool quiet_until(uint64_t t) const;
+    uint64_t next_activity() const;
     bool next_work(uint64_t &next) const;
+    uint64_t first_blocking_line(bool all) const;
+    bool catch_up(uint64_t t, bool all_lines);
     void flush_posted(uint64_t t);
+    void arm(uint64_t t);
     void rearm();
     void driver();
-    void line_writer();
+    void write_lines(uint64_t now);
     void spi_changed();
     void ppi_changed();
 
@@ -202,10 +220,11 @@ private:
     gic_tlm_options opt_;
     gic_t *g_ = nullptr;
     gic_tlm_stats st_;
-    sc_core::sc_event wake_;     /* driver */
-    sc_core::sc_event line_ev_;  /* line writer */
+    static constexpr uint64_t kNever = UINT64_MAX;
+    sc_core::sc_event wake_;     /* driver: core events, posted MSIs, line writes */
+    uint64_t armed_ps_ = kNever; /* time of wake_'s pending notification (kNever: none) */
     std::priority_queue<posted, std::vector<posted>, std::greater<posted>> posted_;
-    std::priority_queue<line_change, std::vector<line_change>, std::greater<line_change>> lines_;
+    std::deque<line_change> lines_; /* pending line writes, in (time, output) order */
     uint64_t seq_ = 0;
     std::vector<std::function<void(const gic_output_t &)>> observers_;
     std::vector<bool> spi_last_, ppi_last_;

@@ -252,6 +252,10 @@ platform::platform(sc_module_name name, const gic_config_t &gcfg, const platform
     o.msi_latency = ns(pp.msi_latency_ns);
     o.sync_on_access = pp.sync_on_access != 0;
     o.run_ahead = pp.run_ahead != 0;
+    /* The CPU models react to the rising edge of their IRQ line only (a falling
+     * edge wakes a CPU that saw nothing to acknowledge, and it then waits for
+     * the next rising edge without touching the GIC). */
+    o.falling_edges_passive = true;
     o.log_level = gic_log;
     o.component_log_level = component_log;
     /* The built-in memory is not used (mem_socket is bound), but its parameters
