@@ -693,8 +693,9 @@ gic_time_t lpi_ack(gic_t *g, uint32_t cpu, uint32_t intid)
     if (!map_find(r, intid)) return g->now;
     gic_inc(g->lpi->c_acks);
     clear_at(g, r, intid, g->now, &t_src);
+    /* No update event: the only caller (ICC_IAR<n>_EL1, cpuif.c do_iar)
+     * re-evaluates this CPU interface right after the acknowledge. */
     gic_hppi_changed(g, cpu);
-    gic_cpu_update_at(g, cpu, g->now);
     return t_src;
 }
 

@@ -26,7 +26,8 @@ void lpi_hppi_until(gic_t *g, uint32_t cpu, gic_cand_t *out, gic_time_t *until);
  * not pending at this redistributor. For latency.line_to_signal.lpi. */
 gic_time_t lpi_pending_time(gic_t *g, uint32_t cpu, uint32_t intid);
 /* Acknowledge (LPIs have no active state: pending is cleared). Returns the
- * time the LPI was made pending (MSI arrival time for ITS-generated LPIs). */
+ * time the LPI was made pending (MSI arrival time for ITS-generated LPIs).
+ * The caller re-evaluates the CPU interface (cpuif_update) afterwards. */
 gic_time_t lpi_ack(gic_t *g, uint32_t cpu, uint32_t intid);
 
 /* ---- interface for the ITS (called at g->now = time the request reaches the
