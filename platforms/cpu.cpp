@@ -40,6 +40,7 @@ cpu_model::cpu_model(sc_module_name name, const cpu_params &p, gic_tlm *gic, boo
     : sc_module(name), socket("socket"), irq("irq"), p_(p), gic_(gic), b_(boot), tracker_(tracker)
 {
     SC_THREAD(run);
+    if (p_.agenda) gic_->add_line_listener(p_.index, this);
 }
 
 /* ---- accesses ---------------------------------------------------------------------- */
@@ -341,6 +342,124 @@ void cpu_model::handle_irqs()
     }
 }
 
+/* ---- interrupt handling as agenda steps (cpu_params::agenda) ------------------------------ */
+
+/* The same sequence as handle_irqs() and the loop in run(), one step per GIC
+ * access, each at the absolute time the thread would make it. */
+uint64_t cpu_model::mmio_read_at(uint64_t addr, unsigned size, uint64_t &t_ps)
+{
+    uint64_t v = 0;
+    tlm::tlm_generic_payload &gp = gp_;
+    gp.set_command(tlm::TLM_READ_COMMAND);
+    gp.set_address(addr);
+    gp.set_data_ptr(reinterpret_cast<unsigned char *>(&v));
+    gp.set_data_length(size);
+    gp.set_streaming_width(size);
+    gp.set_dmi_allowed(false);
+    gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    sc_time now = sc_time_stamp();
+    sc_time d = from_ps(t_ps) - now; /* steps run at or ahead of SystemC time */
+    socket->b_transport(gp, d);      /* loosely timed: the target annotates, never waits */
+    t_ps = to_ps(now + d);
+    if (!gp.is_response_ok()) {
+        bus_errors++;
+        SC_REPORT_WARNING(name(), ("read error at 0x" + std::to_string(addr) + ": " +
+                                   gp.get_response_string()).c_str());
+    }
+    return v;
+}
+
+void cpu_model::begin_irq(uint64_t t)
+{
+    /* exception entry, then ICC_IAR1_EL1 */
+    idle_ = idle::none;
+    irqs++;
+    any_ = false;
+    t += to_ps(p_.entry_latency);
+    start_ps_ = t;
+    gic_->schedule_step(this, t, S_IAR);
+}
+
+void cpu_model::gic_step(uint64_t t, uint32_t what)
+{
+    const uint64_t lat = gic_->sysreg_latency_ps();
+    if (what & kLineStep) {
+        if (((what >> 1) & 0x3fff) != GIC_LINE_IRQ) return;
+        level_ = (what & 1) != 0;
+        /* like a wait on the signal: look at the level once every change at
+         * this time has been delivered */
+        if (booted_ && idle_ != idle::none && !check_pending_) {
+            check_pending_ = true;
+            gic_->schedule_step(this, t, S_CHECK);
+        }
+        return;
+    }
+    switch (what) {
+    case S_START: /* first look at the line after the bring-up */
+        booted_ = true;
+        if (level_) begin_irq(t);
+        else idle_ = idle::rise;
+        break;
+    case S_CHECK:
+        check_pending_ = false;
+        if (idle_ == idle::rise && level_) begin_irq(t);
+        else if (idle_ == idle::change && level_ != idle_level_) {
+            if (level_) begin_irq(t);
+            else idle_ = idle::rise;
+        }
+        break;
+    case S_IAR: {
+        uint64_t iar = 0;
+        if (gic_->sysreg_read_at(p_.index, GIC_ICC_IAR1_EL1, iar, t) != GIC_OK) sysreg_errors++;
+        t += lat;
+        uint32_t intid = (uint32_t)(iar & 0xffffff);
+        if (intid >= 1020 && intid < 1024) {
+            t += to_ps(p_.exit_latency);
+            busy += from_ps(t - start_ps_);
+            if (!any_) spurious++;
+            gic_->schedule_step(this, t, S_END);
+            break;
+        }
+        any_ = true;
+        handled++;
+        intid_ = intid;
+        if (tracker_) tracker_->on_ack(p_.index, intid, t);
+        t += to_ps(p_.handler_time);
+        if (p_.touch_addr) mmio_read_at(p_.touch_addr, 4, t);
+        gic_->schedule_step(this, t, S_EOIR);
+        break;
+    }
+    case S_EOIR:
+        /* priority drop (and deactivate if EOImode=0) */
+        if (gic_->sysreg_write_at(p_.index, GIC_ICC_EOIR1_EL1, intid_, t) != GIC_OK) sysreg_errors++;
+        t += lat;
+        if (b_->eoi_mode) {
+            gic_->schedule_step(this, t, S_DIR);
+            break;
+        }
+        if (tracker_) tracker_->on_eoi(p_.index, intid_, t);
+        gic_->schedule_step(this, t, S_IAR);
+        break;
+    case S_DIR:
+        if (gic_->sysreg_write_at(p_.index, GIC_ICC_DIR_EL1, intid_, t) != GIC_OK) sysreg_errors++;
+        t += lat;
+        if (tracker_) tracker_->on_eoi(p_.index, intid_, t);
+        gic_->schedule_step(this, t, S_IAR);
+        break;
+    case S_END: /* back from the exception: the line as it is now */
+        if (!any_ && level_) {
+            idle_ = idle::change; /* nothing acknowledged while high: wait for a change */
+            idle_level_ = level_;
+        } else if (level_) {
+            begin_irq(t);
+        } else {
+            idle_ = idle::rise;
+        }
+        break;
+    default: break;
+    }
+}
+
 void cpu_model::run()
 {
     qk_.reset();
@@ -365,6 +484,12 @@ void cpu_model::run()
             b.done_time = sc_time_stamp();
             b.done.notify(SC_ZERO_TIME);
         }
+    }
+    if (p_.agenda) {
+        /* hand interrupt handling over to the wrapper's agenda; this thread ends */
+        qk_.sync();
+        gic_->schedule_step(this, to_ps(sc_time_stamp()), S_START);
+        return;
     }
     while (true) {
         /* After a real synchronisation (local offset zero) this is a delta

@@ -66,9 +66,15 @@ struct cpu_params {
     sc_core::sc_time exit_latency = sc_core::sc_time(50, sc_core::SC_NS);
     uint64_t touch_addr = 0; /* nonzero: the handler reads this device register */
     bool boot = true;        /* run the Linux-like bring-up */
+    /* true: after the bring-up, interrupt handling runs as steps on the GIC
+     * wrapper's agenda (gic_tlm_client, IRQ line listener) instead of in the
+     * SC_THREAD: the same accesses at the same times, without a context
+     * switch or a SystemC event per access. false: the SC_THREAD waits for
+     * the IRQ line and synchronises its quantum keeper at GIC accesses. */
+    bool agenda = false;
 };
 
-class cpu_model : public sc_core::sc_module {
+class cpu_model : public sc_core::sc_module, public gic_tlm_client {
 public:
     tlm_utils::simple_initiator_socket<cpu_model> socket;
     sc_core::sc_in<bool> irq;
@@ -87,7 +93,23 @@ public:
     uint64_t irqs = 0, handled = 0, spurious = 0, bus_errors = 0, sysreg_errors = 0;
     sc_core::sc_time busy; /* time spent in handlers (entry to EOI) */
 
+    void gic_step(uint64_t t_ps, uint32_t what) override;
+
 private:
+    /* agenda mode (cpu_params::agenda) */
+    enum step_kind : uint32_t { S_START = 1, S_IAR, S_EOIR, S_DIR, S_END, S_CHECK };
+    enum class idle { none, rise, change };
+    void begin_irq(uint64_t t);
+    uint64_t mmio_read_at(uint64_t addr, unsigned size, uint64_t &t_ps);
+    bool level_ = false;          /* IRQ line as delivered by the wrapper */
+    bool booted_ = false;
+    idle idle_ = idle::none;      /* waiting for a rising edge / any change of the line */
+    bool idle_level_ = false;     /* line level when the wait for a change began */
+    bool check_pending_ = false;
+    bool any_ = false;
+    uint32_t intid_ = 0;
+    uint64_t start_ps_ = 0;
+
     void run();
     void boot_primary();
     void boot_secondary();

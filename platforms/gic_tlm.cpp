@@ -57,6 +57,7 @@ gic_tlm::gic_tlm(sc_module_name name, const gic_config_t &cfg, const gic_tlm_opt
     g_ = gic_create(&cfg, &cb, opt.use_builtin_memory ? nullptr : &port, err, sizeof err);
     if (!g_) throw std::runtime_error(std::string("gic_tlm: ") + err);
     cfg_ = *gic_get_config(g_);
+    if (opt_.lines_passive) opt_.falling_edges_passive = true;
     sysreg_latency_ = from_ps((uint64_t)cfg_.lat_sysreg * cfg_.clock_period_ps);
 
     gicd_socket.register_b_transport(this, &gic_tlm::gicd_b_transport);
@@ -118,6 +119,7 @@ bool gic_tlm::quiet_until(uint64_t t) const { return next_activity() > t; }
  * every one (all) or, with falling_edges_passive, the first assertion. */
 uint64_t gic_tlm::first_blocking_line(bool all) const
 {
+    if (opt_.lines_passive) return kNever;
     for (const line_change &c : lines_)
         if (all || c.level) return c.t;
     return kNever;
@@ -141,18 +143,17 @@ bool gic_tlm::catch_up(uint64_t t, bool all_lines)
     armed_ps_ = kNever;
     bool ok = true;
     uint64_t n;
+    driving_ = true;
     while (next_work(n) && n <= t) {
         if (!quiet_until(n) || first_blocking_line(all_lines) <= n) {
             ok = false;
             break;
         }
-        flush_posted(n);
-        in_core_ = true;
-        gic_run_until(g_, n);
-        in_core_ = false;
+        work_at(n, false);
         st_.caught_up++;
     }
     if (ok) ok = quiet_until(t) && first_blocking_line(all_lines) > t;
+    driving_ = false;
     rearm();
     return ok;
 }
@@ -200,14 +201,74 @@ void gic_tlm::flush_posted(uint64_t t)
     }
 }
 
-/* Time of the next core work for the driver (core event or posted MSI). */
+/* Time of the next internal work for the driver (core event, posted MSI or
+ * agenda step). */
 bool gic_tlm::next_work(uint64_t &next) const
 {
     next = kNever;
     gic_time_t t;
     if (gic_next_event_time(g_, &t)) next = t;
     if (!posted_.empty() && posted_.top().t < next) next = posted_.top().t;
+    if (!agenda_.empty() && agenda_.top().t < next) next = agenda_.top().t;
     return next != kNever;
+}
+
+/* All internal work due at time t (>= the core's time): posted MSIs and core
+ * events up to t, then the agenda steps at t (those scheduled meanwhile at t
+ * included), like inputs at t after the core has caught up to t. */
+void gic_tlm::work_at(uint64_t t, bool advance)
+{
+    flush_posted(t);
+    gic_time_t ev;
+    if (advance || (gic_next_event_time(g_, &ev) && ev <= t)) {
+        /* (an agenda step alone does not advance the core's clock: its
+         * access does, at its own time) */
+        in_core_ = true;
+        gic_run_until(g_, t);
+        in_core_ = false;
+    }
+    while (!agenda_.empty() && agenda_.top().t <= t) {
+        step s = agenda_.top();
+        agenda_.pop();
+        s.c->gic_step(s.t, s.what);
+    }
+}
+
+void gic_tlm::schedule_step(gic_tlm_client *c, uint64_t t_ps, uint32_t what)
+{
+    agenda_.push(step{t_ps, 1, seq_++, c, what});
+    if (!driving_ && t_ps < armed_ps_) arm(t_ps);
+}
+
+void gic_tlm::add_line_listener(uint32_t cpu, gic_tlm_client *c)
+{
+    if (cpu >= cfg_.num_cpus) throw std::runtime_error("gic_tlm: add_line_listener: no such CPU");
+    listeners_.resize(cfg_.num_cpus, nullptr);
+    listeners_[cpu] = c;
+}
+
+gic_status_t gic_tlm::sysreg_read_at(uint32_t cpu, gic_sysreg_t reg, uint64_t &val, uint64_t t)
+{
+    if (in_core_) return GIC_ERR_STATE;
+    flush_posted(t);
+    in_core_ = true;
+    gic_status_t st = gic_sysreg_read(g_, t, cpu, reg, &val);
+    in_core_ = false;
+    st_.sysreg_accesses++;
+    rearm();
+    return st;
+}
+
+gic_status_t gic_tlm::sysreg_write_at(uint32_t cpu, gic_sysreg_t reg, uint64_t val, uint64_t t)
+{
+    if (in_core_) return GIC_ERR_STATE;
+    flush_posted(t);
+    in_core_ = true;
+    gic_status_t st = gic_sysreg_write(g_, t, cpu, reg, val);
+    in_core_ = false;
+    st_.sysreg_accesses++;
+    rearm();
+    return st;
 }
 
 /* Have the driver woken at absolute time t (kNever: not at all). One pending
@@ -225,6 +286,7 @@ void gic_tlm::arm(uint64_t t)
 
 void gic_tlm::rearm()
 {
+    if (driving_) return; /* the loop re-arms once when it ends */
     uint64_t next;
     next_work(next);
     if (!lines_.empty() && lines_.front().t < next) next = lines_.front().t;
@@ -266,17 +328,17 @@ void gic_tlm::driver()
     uint64_t now = to_ps(sc_time_stamp());
     uint64_t t = now;
     write_lines(now);
-    for (;;) {
-        flush_posted(t);
-        in_core_ = true;
-        gic_run_until(g_, t);
-        in_core_ = false;
+    driving_ = true;
+    for (bool first = true;; first = false) {
+        work_at(t, first); /* the core's clock follows the driver's wake-ups */
         write_lines(now);
-        if (!opt_.run_ahead || !next_work(t) || !quiet_until(t) ||
-            first_blocking_line(!opt_.falling_edges_passive) <= t)
+        if (!next_work(t)) break;
+        if (t <= now) continue; /* steps or events scheduled at now by the work just done */
+        if (!opt_.run_ahead || !quiet_until(t) || first_blocking_line(!opt_.falling_edges_passive) <= t)
             break;
         st_.driver_run_ahead++;
     }
+    driving_ = false;
     rearm();
 }
 
@@ -323,6 +385,9 @@ void gic_tlm::on_output(void *ctx, const gic_output_t *out)
         auto it = q.end();
         while (it != q.begin() && std::prev(it)->t > c.t) --it;
         q.insert(it, c);
+        if (out->cpu < self->listeners_.size() && self->listeners_[out->cpu])
+            self->agenda_.push(step{c.t, 0, self->seq_++, self->listeners_[out->cpu],
+                                    gic_tlm_client::kLineStep | out->line << 1 | (out->level ? 1u : 0u)});
     }
     for (auto &fn : self->observers_) fn(*out);
 }

@@ -68,6 +68,23 @@ sc_core::sc_time from_ps(uint64_t ps);
 /* Map a gic_status_t to a TLM response status (see docs/platform.md). */
 tlm::tlm_response_status tlm_status(gic_status_t st);
 
+/*
+ * A model tightly coupled to the GIC (e.g. a CPU model's interrupt handling)
+ * can run as steps on the wrapper's own agenda instead of as a SystemC
+ * process: gic_step(t, what) is called by the wrapper at time t (ps), in time
+ * order with the core's events and the posted MSIs, possibly ahead of
+ * sc_time_stamp() (temporal decoupling). A step may access the GIC at exactly
+ * its time t (sysreg_read_at/sysreg_write_at), do loosely-timed TLM accesses
+ * with the delay t - sc_time_stamp() (never wait()), and schedule further
+ * steps at times >= t. Line listeners get a step for every change of an
+ * output line of their CPU: what = kLineStep | line << 1 | level.
+ */
+struct gic_tlm_client {
+    static constexpr uint32_t kLineStep = 0x80000000u;
+    virtual void gic_step(uint64_t t_ps, uint32_t what) = 0;
+    virtual ~gic_tlm_client() = default;
+};
+
 struct gic_tlm_options {
     sc_core::sc_time mmio_latency = sc_core::sc_time(20, sc_core::SC_NS); /* annotated per register access */
     sc_core::sc_time msi_latency = sc_core::sc_time(0, sc_core::SC_NS);   /* annotated per posted MSI write */
@@ -88,6 +105,10 @@ struct gic_tlm_options {
      * run-ahead; the line is still written at its exact time. false (default):
      * every pending line change counts as activity of another process. */
     bool falling_edges_passive = false;
+    /* true: no process reacts to any output line by accessing the GIC (the
+     * models that need the lines are line listeners, see gic_tlm_client):
+     * pending line writes never stop run-ahead. Implies falling_edges_passive. */
+    bool lines_passive = false;
     gic_log_level_t log_level = GIC_LOG_WARN;
     bool use_builtin_memory = false;       /* true: the core's built-in memory, mem_socket unused */
     /* per core component ("its", "lpi", "api", ...) log level; others use log_level */
@@ -159,6 +180,18 @@ public:
      * first. Always false with run_ahead off. */
     bool quiet_through(const sc_core::sc_time &delay);
 
+    /* Agenda (see gic_tlm_client). schedule_step: run c->gic_step(t, what) at
+     * time t (ps, not before the time being processed). At equal times line
+     * changes are delivered before other steps, steps in scheduling order. */
+    void schedule_step(gic_tlm_client *c, uint64_t t_ps, uint32_t what = 0);
+    /* c gets a step for every change of cpu's IRQ/FIQ/vIRQ/vFIQ outputs. */
+    void add_line_listener(uint32_t cpu, gic_tlm_client *c);
+    /* System register access at absolute time t_ps, from an agenda step at
+     * that time (no synchronisation: the agenda is in time order). */
+    gic_status_t sysreg_read_at(uint32_t cpu, gic_sysreg_t reg, uint64_t &val, uint64_t t_ps);
+    gic_status_t sysreg_write_at(uint32_t cpu, gic_sysreg_t reg, uint64_t val, uint64_t t_ps);
+    uint64_t sysreg_latency_ps() const { return to_ps(sysreg_latency_); }
+
     /* Core log messages above this level are not produced (sc_report info/warnings). */
     void set_log_level(gic_log_level_t lvl);
 
@@ -176,6 +209,19 @@ private:
             if (t != o.t) return t > o.t;
             if (its != o.its) return its > o.its;
             if (devid != o.devid) return devid > o.devid;
+            return seq > o.seq;
+        }
+    };
+    struct step {
+        uint64_t t;
+        uint32_t cls; /* 0: line change delivery, 1: other step */
+        uint64_t seq;
+        gic_tlm_client *c;
+        uint32_t what;
+        bool operator>(const step &o) const
+        {
+            if (t != o.t) return t > o.t;
+            if (cls != o.cls) return cls > o.cls;
             return seq > o.seq;
         }
     };
@@ -203,6 +249,7 @@ private:
     uint64_t first_blocking_line(bool all) const;
     bool catch_up(uint64_t t, bool all_lines);
     void flush_posted(uint64_t t);
+    void work_at(uint64_t t, bool advance);
     void arm(uint64_t t);
     void rearm();
     void driver();
@@ -225,6 +272,9 @@ private:
     uint64_t armed_ps_ = kNever; /* time of wake_'s pending notification (kNever: none) */
     std::priority_queue<posted, std::vector<posted>, std::greater<posted>> posted_;
     std::deque<line_change> lines_; /* pending line writes, in (time, output) order */
+    std::priority_queue<step, std::vector<step>, std::greater<step>> agenda_;
+    std::vector<gic_tlm_client *> listeners_; /* [cpu] */
+    bool driving_ = false; /* inside the driver's / catch_up's loop: re-arm once at the end */
     uint64_t seq_ = 0;
     std::vector<std::function<void(const gic_output_t &)>> observers_;
     std::vector<bool> spi_last_, ppi_last_;

@@ -256,6 +256,10 @@ platform::platform(sc_module_name name, const gic_config_t &gcfg, const platform
      * edge wakes a CPU that saw nothing to acknowledge, and it then waits for
      * the next rising edge without touching the GIC). */
     o.falling_edges_passive = true;
+    /* With run-ahead the CPU models handle interrupts as steps on the GIC
+     * wrapper's agenda and get the IRQ line as listeners: no process reacts
+     * to the line signals (they are still written at their exact times). */
+    o.lines_passive = pp.run_ahead != 0;
     o.log_level = gic_log;
     o.component_log_level = component_log;
     /* The built-in memory is not used (mem_socket is bound), but its parameters
@@ -353,6 +357,7 @@ platform::platform(sc_module_name name, const gic_config_t &gcfg, const platform
         cp.entry_latency = ns(pp.entry_ns);
         cp.handler_time = ns(pp.handler_ns);
         cp.exit_latency = ns(pp.exit_ns);
+        cp.agenda = pp.run_ahead != 0;
         /* the handler of CPU i touches the device whose vectors it mostly serves */
         cp.touch_addr = (pp.touch_device && pp.devices) ? pp.dev_base + (i % pp.devices) * 0x1000 : 0;
         cpus.push_back(std::make_unique<cpu_model>(("cpu" + std::to_string(i)).c_str(), cp, gic_.get(),
@@ -361,6 +366,10 @@ platform::platform(sc_module_name name, const gic_config_t &gcfg, const platform
         cpus.back()->irq.bind(irq[i]);
     }
     gic_->add_output_observer([this](const gic_output_t &o) { tracker_.on_output(o); });
+    /* The wrapper runs ahead of SystemC time while no other process is due;
+     * this pending notification stops it at the end of the run, so the GIC
+     * does no work beyond the simulated time. */
+    horizon_.notify(total_time());
 }
 
 sc_time platform::total_time() const { return ns((pp_.sim_time_us + pp_.drain_time_us) * 1000); }

@@ -103,6 +103,9 @@ private:
     std::unique_ptr<gic_tlm> gic_;
     std::unique_ptr<sparse_memory> mem_;
     std::unique_ptr<router> bus_;
+    /* notified at total_time(): a pending event there bounds the GIC
+     * wrapper's run-ahead to the simulated time (nothing waits on it) */
+    sc_core::sc_event horizon_;
 };
 
 } // namespace gictlm
