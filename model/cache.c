@@ -23,8 +23,12 @@
  *           statistics prefix, so two caches of one GIC draw different but
  *           reproducible sequences.
  *
- * Host cost: a lookup is O(1) through an open-addressing index key -> slot
- * (linear probing, backward-shift deletion), independent of associativity.
+ * Host cost: a key only ever lives in the ways of its set, so with few ways
+ * (<= SCAN_MAX_WAYS) a lookup scans them: one hash and a handful of
+ * compares, and fills/evictions have nothing else to maintain. With more ways
+ * (up to fully associative) a lookup goes through an open-addressing index
+ * key -> slot (linear probing, backward-shift deletion) instead. Both give the
+ * same answers; only the host work differs.
  */
 #include "cache.h"
 
@@ -32,12 +36,15 @@
 #include <string.h>
 
 #define IDX_EMPTY 0xffffffffu
+#define SCAN_MAX_WAYS 8u /* above this, lookups use the key -> slot index */
 
 struct gic_cache {
     gic_t *g;
     gic_cache_config_t cfg;
     uint32_t sets, ways, locked_ways;
     uint32_t plru_span; /* next power of two >= ways */
+    bool sets_pow2;     /* set = hash & (sets - 1) (same as hash % sets) */
+    bool use_idx;       /* ways > SCAN_MAX_WAYS: lookups through idx */
     size_t val_size;
     uint64_t *keys;
     uint8_t *vals;
@@ -108,8 +115,10 @@ gic_cache_t *cache_create(gic_t *g, const gic_cache_config_t *cfg, size_t val_si
     c->locked_ways = cfg->locked_ways < c->ways ? cfg->locked_ways : 0;
     c->plru_span = 1;
     while (c->plru_span < c->ways) c->plru_span <<= 1;
+    c->sets_pow2 = (c->sets & (c->sets - 1)) == 0;
+    c->use_idx = c->ways > SCAN_MAX_WAYS;
     uint32_t isz = 16;
-    while (isz < 2 * n) isz <<= 1;
+    while (c->use_idx && isz < 2 * n) isz <<= 1;
     c->idx_mask = isz - 1;
     c->keys = calloc(n, sizeof(uint64_t));
     c->vals = calloc(n, val_size ? val_size : 1);
@@ -151,6 +160,12 @@ static uint32_t idx_home(const gic_cache_t *c, uint64_t key)
     return (uint32_t)(mix64(key ^ 0x5bd1e995u) & c->idx_mask);
 }
 
+static inline uint32_t set_of(const gic_cache_t *c, uint64_t key)
+{
+    uint64_t h = mix64(key);
+    return (uint32_t)(c->sets_pow2 ? h & (c->sets - 1) : h % c->sets);
+}
+
 static inline uint32_t idx_find(const gic_cache_t *c, uint64_t key)
 {
     for (uint32_t i = idx_home(c, key);; i = (i + 1) & c->idx_mask) {
@@ -186,12 +201,17 @@ static void idx_remove(gic_cache_t *c, uint64_t key)
     c->idx[hole] = IDX_EMPTY;
 }
 
-/* ---- replacement state ------------------------------------------------------ */
-static uint32_t set_of(const gic_cache_t *c, uint64_t key)
+/* Slot holding key, or IDX_EMPTY. */
+static inline uint32_t slot_find(const gic_cache_t *c, uint64_t key)
 {
-    return (uint32_t)(mix64(key) % c->sets);
+    if (c->use_idx) return idx_find(c, key);
+    uint32_t base = set_of(c, key) * c->ways;
+    for (uint32_t w = 0; w < c->ways; w++)
+        if (c->keys[base + w] == key && c->valid[base + w]) return base + w;
+    return IDX_EMPTY;
 }
 
+/* ---- replacement state ------------------------------------------------------ */
 /* PLRU: node bits point to the subtree to replace next (0 left, 1 right).
  * A use of way w sets every node on its path to point away from w. */
 static void plru_touch(gic_cache_t *c, uint32_t set, uint32_t way)
@@ -277,7 +297,7 @@ static inline void copy_out(const gic_cache_t *c, uint32_t s, void *val)
 bool cache_peek(const gic_cache_t *c, uint64_t key, void *val)
 {
     if (!cache_present(c) || c->count == 0) return false;
-    uint32_t s = idx_find(c, key);
+    uint32_t s = slot_find(c, key);
     if (s == IDX_EMPTY) return false;
     if (val && c->val_size) memcpy(val, c->vals + (size_t)s * c->val_size, c->val_size);
     return true;
@@ -286,7 +306,7 @@ bool cache_peek(const gic_cache_t *c, uint64_t key, void *val)
 bool cache_is_locked(const gic_cache_t *c, uint64_t key)
 {
     if (!cache_present(c) || c->count == 0) return false;
-    uint32_t s = idx_find(c, key);
+    uint32_t s = slot_find(c, key);
     return s != IDX_EMPTY && c->locked[s];
 }
 
@@ -294,7 +314,7 @@ bool cache_lookup(gic_cache_t *c, uint64_t key, void *val)
 {
     if (!c) return false;
     gic_inc(c->st_lookups);
-    uint32_t s = (cache_present(c) && c->count) ? idx_find(c, key) : IDX_EMPTY;
+    uint32_t s = (cache_present(c) && c->count) ? slot_find(c, key) : IDX_EMPTY;
     if (s == IDX_EMPTY) {
         gic_inc(c->st_misses);
         return false;
@@ -310,7 +330,7 @@ void *cache_lookup_ref(gic_cache_t *c, uint64_t key)
 {
     if (!c) return NULL;
     gic_inc(c->st_lookups);
-    uint32_t s = (c->cfg.entries && c->count) ? idx_find(c, key) : IDX_EMPTY;
+    uint32_t s = (c->cfg.entries && c->count) ? slot_find(c, key) : IDX_EMPTY;
     if (s == IDX_EMPTY) {
         gic_inc(c->st_misses);
         return NULL;
@@ -324,14 +344,14 @@ void *cache_lookup_ref(gic_cache_t *c, uint64_t key)
 void *cache_peek_ref(gic_cache_t *c, uint64_t key)
 {
     if (!c || !c->cfg.entries || c->count == 0) return NULL;
-    uint32_t s = idx_find(c, key);
+    uint32_t s = slot_find(c, key);
     return s == IDX_EMPTY ? NULL : c->vals + (size_t)s * c->val_size;
 }
 
 bool cache_update(gic_cache_t *c, uint64_t key, const void *val)
 {
     if (!cache_present(c) || c->count == 0) return false;
-    uint32_t s = idx_find(c, key);
+    uint32_t s = slot_find(c, key);
     if (s == IDX_EMPTY) return false;
     if (val && c->val_size) memcpy(c->vals + (size_t)s * c->val_size, val, c->val_size);
     return true;
@@ -339,7 +359,7 @@ bool cache_update(gic_cache_t *c, uint64_t key, const void *val)
 
 static void drop_slot(gic_cache_t *c, uint32_t s)
 {
-    idx_remove(c, c->keys[s]);
+    if (c->use_idx) idx_remove(c, c->keys[s]);
     c->valid[s] = 0;
     c->locked[s] = 0;
     c->stamp[s] = 0;
@@ -356,7 +376,7 @@ static void place(gic_cache_t *c, uint32_t s, uint64_t key, const void *val, boo
     c->valid[s] = 1;
     c->locked[s] = lock ? 1 : 0;
     c->count++;
-    idx_insert(c, key, s);
+    if (c->use_idx) idx_insert(c, key, s);
     touch(c, s, true);
     gic_inc(c->st_fills);
 }
@@ -366,7 +386,7 @@ cache_fill_result_t cache_fill_ex(gic_cache_t *c, uint64_t key, const void *val,
 {
     if (!cache_present(c)) return CACHE_FILL_REJECTED;
     if (c->locked_ways == 0) lock = false;
-    uint32_t s = c->count ? idx_find(c, key) : IDX_EMPTY;
+    uint32_t s = c->count ? slot_find(c, key) : IDX_EMPTY;
     if (s != IDX_EMPTY) {
         if (lock && !c->locked[s]) {
             /* upgrade: move into a locked way if one is free */
@@ -411,7 +431,7 @@ bool cache_fill(gic_cache_t *c, uint64_t key, const void *val, bool lock, uint64
 bool cache_invalidate(gic_cache_t *c, uint64_t key)
 {
     if (!cache_present(c) || c->count == 0) return false;
-    uint32_t s = idx_find(c, key);
+    uint32_t s = slot_find(c, key);
     if (s == IDX_EMPTY) return false;
     drop_slot(c, s);
     gic_inc(c->st_inval);
