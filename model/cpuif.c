@@ -154,12 +154,13 @@ bool cpuif_would_take(const gic_t *g, uint32_t cpu, uint8_t prio, unsigned group
 static gic_time_t hppi_compute(gic_t *g, uint32_t cpu, gic_cand_t *out)
 {
     cand_none(out);
-    if (redist_asleep(g, cpu)) return UINT64_MAX; /* waking up marks the CPU */
-    gic_time_t t_fwd = redist_forward_from(g, cpu);
+    /* asleep: UINT64_MAX (waking up is a register write: marks the CPU) */
+    gic_time_t t_fwd = redist_forward_time(g, cpu);
     if (g->now < t_fwd) return t_fwd;
     gic_time_t until = UINT64_MAX;
     const struct gic_cpuif *ic = ci(g, cpu);
-    bool en[2] = {dist_group_enabled(g, 0) && ic->igrpen[0], dist_group_enabled(g, 1) && ic->igrpen[1]};
+    unsigned dg = dist_group_enables(g);
+    bool en[2] = {(dg & 1) && ic->igrpen[0], (dg & 2) && ic->igrpen[1]};
     gic_cand_t c;
     redist_hppi(g, cpu, en, &c, &until);
     if (cand_better(&c, out)) *out = c;

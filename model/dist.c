@@ -86,6 +86,11 @@ bool dist_group_enabled(const gic_t *g, unsigned group)
     return (g->dist->ctlr & (group ? CTLR_GRP1 : CTLR_GRP0)) != 0;
 }
 
+unsigned dist_group_enables(const gic_t *g)
+{
+    return (g->dist->ctlr & CTLR_GRP0 ? 1u : 0u) | (g->dist->ctlr & CTLR_GRP1 ? 2u : 0u);
+}
+
 /* ---- routing ------------------------------------------------------------ */
 
 static uint64_t lat_fwd(const gic_t *g) /* distributor -> CPU pin, cycles */

@@ -33,6 +33,8 @@ extern const gic_regmap_t dist_regmap; /* blk = g->dist */
 
 /* GICD_CTLR.EnableGrp0 / EnableGrp1 (group 0 or 1) and ARE */
 bool dist_group_enabled(const gic_t *g, unsigned group);
+/* Both at once: bit 0 EnableGrp0, bit 1 EnableGrp1. */
+unsigned dist_group_enables(const gic_t *g);
 
 /* SPI wire input; intid in [32, 32+num_spis). Applied at g->now. */
 void dist_set_spi_line(gic_t *g, uint32_t intid, bool level);

@@ -42,13 +42,6 @@ bool evq_push(gic_evq_t *q, const gic_event_t *ev)
     return true;
 }
 
-bool evq_peek(const gic_evq_t *q, gic_time_t *t)
-{
-    if (q->n == 0) return false;
-    *t = q->heap[0].time;
-    return true;
-}
-
 bool evq_pop(gic_evq_t *q, gic_event_t *out)
 {
     if (q->n == 0) return false;

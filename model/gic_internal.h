@@ -42,7 +42,12 @@ typedef struct gic_evq {
 void evq_init(gic_evq_t *q);
 void evq_free(gic_evq_t *q);
 bool evq_push(gic_evq_t *q, const gic_event_t *ev); /* false on allocation failure */
-bool evq_peek(const gic_evq_t *q, gic_time_t *t);
+static inline bool evq_peek(const gic_evq_t *q, gic_time_t *t)
+{
+    if (q->n == 0) return false;
+    *t = q->heap[0].time;
+    return true;
+}
 bool evq_pop(gic_evq_t *q, gic_event_t *out);
 
 /* Schedule fn at time t (>= now). Returns false (and counts an error) on allocation failure. */

@@ -61,6 +61,12 @@ bool redist_asleep(const gic_t *g, uint32_t cpu) { return rd_of(g, cpu)->asleep;
 
 gic_time_t redist_forward_from(const gic_t *g, uint32_t cpu) { return rd_of(g, cpu)->t_fwd; }
 
+gic_time_t redist_forward_time(const gic_t *g, uint32_t cpu)
+{
+    const struct gic_redist *r = rd_of(g, cpu);
+    return r->asleep ? UINT64_MAX : r->t_fwd;
+}
+
 bool redist_dpg(const gic_t *g, uint32_t cpu, unsigned group)
 {
     return (rd_of(g, cpu)->dpg & (group ? CTLR_DPG1NS : CTLR_DPG0)) != 0;

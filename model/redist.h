@@ -40,4 +40,6 @@ gic_time_t redist_pending_time(const gic_t *g, uint32_t cpu, uint32_t intid);
  * (GICR_WAKER: after a wake-up the path to the CPU takes
  * lat_redist_to_cpu + lat_cpu_signal cycles). */
 gic_time_t redist_forward_from(const gic_t *g, uint32_t cpu);
+/* Same, UINT64_MAX while the redistributor is asleep (one call for cpuif.c). */
+gic_time_t redist_forward_time(const gic_t *g, uint32_t cpu);
 #endif
