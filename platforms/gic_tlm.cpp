@@ -9,20 +9,6 @@ using namespace sc_core;
 
 namespace gictlm {
 
-static uint64_t units_per_ps()
-{
-    static const uint64_t u = sc_time(1, SC_PS).value();
-    return u;
-}
-
-uint64_t to_ps(const sc_time &t)
-{
-    uint64_t u = units_per_ps();
-    return u ? t.value() / u : 0;
-}
-
-sc_time from_ps(uint64_t ps) { return sc_time::from_value(ps * units_per_ps()); }
-
 tlm::tlm_response_status tlm_status(gic_status_t st)
 {
     switch (st) {
@@ -40,7 +26,7 @@ gic_tlm::gic_tlm(sc_module_name name, const gic_config_t &cfg, const gic_tlm_opt
       irq("irq", cfg.num_cpus), fiq("fiq", cfg.num_cpus), virq("virq", cfg.num_cpus),
       vfiq("vfiq", cfg.num_cpus), cfg_(cfg), opt_(opt)
 {
-    if (units_per_ps() == 0)
+    if (sc_units_per_ps() == 0)
         throw std::runtime_error("gic_tlm: SystemC time resolution must be 1 ps or finer");
     gic_callbacks_t cb;
     std::memset(&cb, 0, sizeof cb);
@@ -101,10 +87,13 @@ void gic_tlm::set_log_level(gic_log_level_t lvl)
  * kNever when nothing at all is pending. Includes the driver's own wake-up. */
 uint64_t gic_tlm::next_activity() const
 {
+    /* One kernel query: zero when something is pending at the current time,
+     * max_time() - now when nothing is pending at all. */
     const sc_simcontext *c = sc_core::sc_get_curr_simcontext();
-    if (sc_pending_activity_at_current_time(c)) return to_ps(sc_time_stamp());
-    if (!sc_pending_activity_at_future_time(c)) return kNever;
-    return to_ps(sc_time_stamp() + sc_time_to_pending_activity(c));
+    const sc_time &now = sc_time_stamp();
+    sc_time d = sc_time_to_pending_activity(c);
+    if (d == sc_max_time() - now) return kNever;
+    return to_ps(now + d);
 }
 
 /* True when no SystemC process can run before or at absolute time t (ps):

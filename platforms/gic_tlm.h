@@ -62,8 +62,17 @@ struct device_id_extension : tlm::tlm_extension<device_id_extension> {
 };
 
 /* Conversions between sc_time and picoseconds (time resolution must be <= 1 ps). */
-uint64_t to_ps(const sc_core::sc_time &t);
-sc_core::sc_time from_ps(uint64_t ps);
+inline uint64_t sc_units_per_ps()
+{
+    static const uint64_t u = sc_core::sc_time(1, sc_core::SC_PS).value();
+    return u;
+}
+inline uint64_t to_ps(const sc_core::sc_time &t)
+{
+    const uint64_t u = sc_units_per_ps();
+    return u == 1 ? t.value() : (u ? t.value() / u : 0);
+}
+inline sc_core::sc_time from_ps(uint64_t ps) { return sc_core::sc_time::from_value(ps * sc_units_per_ps()); }
 
 /* Map a gic_status_t to a TLM response status (see docs/platform.md). */
 tlm::tlm_response_status tlm_status(gic_status_t st);

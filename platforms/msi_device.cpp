@@ -135,7 +135,11 @@ msi_device::msi_device(sc_module_name name, const msi_device_params &p, msi_trac
         }
     }
     regs.register_b_transport(this, &msi_device::reg_b_transport);
-    SC_THREAD(run);
+    SC_METHOD(run);
+    if (start_) {
+        sensitive << *start_; /* first activation: the start event */
+        dont_initialize();
+    }
 }
 
 sc_time msi_device::next_interval()
@@ -179,15 +183,23 @@ uint32_t msi_device::next_event()
     return 0;
 }
 
+/* An SC_METHOD (no thread stack, no context switch): each activation posts the
+ * device's MSIs at their local times until its quantum keeper asks for a
+ * synchronisation, then re-triggers itself at that local time, which is what
+ * tlm_quantumkeeper::sync() would wait for. */
 void msi_device::run()
 {
-    if (start_) wait(*start_);
-    qk_.reset();
+    if (!started_) {
+        started_ = true;
+        qk_.reset();
+    } else {
+        qk_.reset(); /* woken at the local time of the last synchronisation */
+    }
     uint32_t data = 0;
     while (true) {
         qk_.inc(next_interval());
         sc_time t = qk_.get_current_time();
-        if (t >= p_.stop_time) break;
+        if (t >= p_.stop_time) return; /* done: no further activation */
         uint32_t ev = next_event();
         tlm::tlm_generic_payload gp;
         device_id_extension ext(p_.devid);
@@ -211,9 +223,11 @@ void msi_device::run()
         } else {
             send_errors++;
         }
-        if (qk_.need_sync()) qk_.sync();
+        if (qk_.need_sync()) {
+            next_trigger(qk_.get_local_time()); /* = qk_.sync() */
+            return;
+        }
     }
-    qk_.sync();
 }
 
 void msi_device::reg_b_transport(tlm::tlm_generic_payload &gp, sc_time &delay)

@@ -107,6 +107,7 @@ private:
     const sc_core::sc_event *start_;
     rng rng_;
     uint32_t rr_ = 0, burst_left_ = 0;
+    bool started_ = false;
     std::vector<double> zipf_cdf_;
     tlm_utils::tlm_quantumkeeper qk_;
 };
