@@ -35,14 +35,16 @@ void gic_emit(gic_t *g, const gic_output_t *out)
 
 void gic_error(gic_t *g, const char *id, const char *component, const char *fmt, ...)
 {
-    char msg[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof(msg), fmt, ap);
-    va_end(ap);
     gic_inc(g->cnt_errors);
-    gic_inc(gic_counter(g, "errors.%s", id));
-    if (gic_log_on(g, GIC_LOG_WARN)) g->cb.log(g->cb.ctx, g->now, GIC_LOG_WARN, component, msg);
+    gic_inc(gic_reason_counter(g, &g->err_memo, "errors.", id));
+    if (gic_log_on(g, GIC_LOG_WARN)) { /* the message is only formatted when logged */
+        char msg[512];
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(msg, sizeof(msg), fmt, ap);
+        va_end(ap);
+        g->cb.log(g->cb.ctx, g->now, GIC_LOG_WARN, component, msg);
+    }
     gic_output_t o;
     memset(&o, 0, sizeof(o));
     o.kind = GIC_OUT_ERROR;

@@ -114,6 +114,18 @@ uint64_t *gic_counter(gic_t *g, const char *fmt, ...);
 gic_hist_t *gic_hist(gic_t *g, const char *unit, const char *fmt, ...);
 static inline void gic_inc(uint64_t *c) { if (c) (*c)++; }
 
+/* Counters named "<prefix><reason>" for static reason strings, on paths that
+ * count by reason per event (errors, dropped MSIs): the name is formatted and
+ * looked up once per distinct reason pointer, afterwards found by a pointer
+ * compare. reason must be a static string (same pointer, same text). */
+#define GIC_REASON_MEMO 32
+typedef struct gic_reason_memo {
+    const char *key[GIC_REASON_MEMO];
+    uint64_t *cnt[GIC_REASON_MEMO];
+    unsigned n;
+} gic_reason_memo_t;
+uint64_t *gic_reason_counter(gic_t *g, gic_reason_memo_t *m, const char *prefix, const char *reason);
+
 /* ---- register maps -------------------------------------------------------- */
 #define REG_F_BYTE 0x01u /* byte accesses allowed (IPRIORITYR, ...) */
 #define REG_F_RO 0x02u   /* writes ignored, counted */
@@ -183,6 +195,7 @@ struct gic {
      * must be recomputed. Every state change that can alter what a CPU
      * interface sees marks the CPUs it affects (gic_hppi_changed*). */
     uint64_t hppi_stale;
+    gic_reason_memo_t err_memo; /* "errors.<id>" counters (gic_error) */
     struct gic_recorder *rec; /* trace recorder (capi/trace_record.c) or NULL */
 };
 

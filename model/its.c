@@ -131,6 +131,8 @@ struct gic_its {
     uint64_t *msi_rx, *msi_del, *msi_coal, *msi_drop;       /* its<i>.msi.* */
     uint64_t *g_msi_rx, *g_msi_del, *g_msi_coal, *g_msi_drop; /* msi.* */
     gic_hist_t *lat_translate, *msi_qdelay;
+    char drop_prefix[24];                   /* "its<i>.msi.dropped." */
+    gic_reason_memo_t drop_g, drop_i;       /* msi.dropped.<reason>, its<i>.msi.dropped.<reason> */
 };
 
 static struct gic_its *its_of(gic_t *g, uint32_t i) { return i < GIC_MAX_ITS ? g->its[i] : NULL; }
@@ -417,8 +419,8 @@ static void msi_outcome(gic_t *g, struct gic_its *its, uint32_t devid, uint32_t 
         if (!reason) reason = "unknown";
         gic_inc(its->msi_drop);
         gic_inc(its->g_msi_drop);
-        gic_inc(gic_counter(g, "msi.dropped.%s", reason));
-        gic_inc(gic_counter(g, "%s.msi.dropped.%s", its->name, reason));
+        gic_inc(gic_reason_counter(g, &its->drop_g, "msi.dropped.", reason));
+        gic_inc(gic_reason_counter(g, &its->drop_i, its->drop_prefix, reason));
         gic_log(g, GIC_LOG_INFO, its->name, "MSI DeviceID %u EventID %u dropped: %s", devid,
                 eventid, reason);
         break;
@@ -984,6 +986,7 @@ struct gic_its *its_create(gic_t *g, uint32_t index)
     const gic_config_t *cfg = &g->cfg;
     its->index = index;
     snprintf(its->name, sizeof(its->name), "its%u", index);
+    snprintf(its->drop_prefix, sizeof(its->drop_prefix), "%s.msi.dropped.", its->name);
     its->pipe_free = calloc(cfg->its_pipeline_depth, sizeof(gic_time_t));
     if (cfg->its_hcc) its->coll_hcc = calloc(cfg->its_hcc, sizeof(uint64_t));
     bool ok = its->pipe_free && (!cfg->its_hcc || its->coll_hcc);

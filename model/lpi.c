@@ -106,6 +106,7 @@ struct gic_lpi {
     gic_cache_t **cache; /* [num_cpus] when per-redistributor, else [1] */
     uint32_t ncache;
     uint64_t *c_set, *c_coal, *c_wb, *c_scan_reads, *c_scans, *c_acks, *c_orphan;
+    gic_reason_memo_t drops; /* lpi.dropped.<reason> */
     gic_hist_t *h_scan;
 };
 
@@ -543,7 +544,7 @@ static bool rd_valid_intid(const gic_t *g, const lpi_rd_t *r, uint32_t intid)
 
 static gic_msi_outcome_t drop(gic_t *g, const char *reason, const char **out)
 {
-    gic_inc(gic_counter(g, "lpi.dropped.%s", reason));
+    gic_inc(gic_reason_counter(g, &g->lpi->drops, "lpi.dropped.", reason));
     if (out) *out = reason;
     return GIC_MSI_DROPPED;
 }

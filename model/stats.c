@@ -126,6 +126,18 @@ void hist_summary(const gic_hist_t *h, gic_hist_summary_t *out)
     out->p99 = hist_pct(h, 99);
 }
 
+uint64_t *gic_reason_counter(gic_t *g, gic_reason_memo_t *m, const char *prefix, const char *reason)
+{
+    for (unsigned i = 0; i < m->n; i++)
+        if (m->key[i] == reason) return m->cnt[i];
+    uint64_t *c = gic_counter(g, "%s%s", prefix, reason);
+    if (c && m->n < GIC_REASON_MEMO) {
+        m->key[m->n] = reason;
+        m->cnt[m->n++] = c;
+    }
+    return c;
+}
+
 uint64_t *gic_counter(gic_t *g, const char *fmt, ...)
 {
     char name[128];
