@@ -316,6 +316,7 @@ void gic_tlm::driver()
     armed_ps_ = kNever;
     uint64_t now = to_ps(sc_time_stamp());
     uint64_t t = now;
+    const uint64_t limit = opt_.run_ahead_limit == SC_ZERO_TIME ? kNever : now + to_ps(opt_.run_ahead_limit);
     write_lines(now);
     driving_ = true;
     for (bool first = true;; first = false) {
@@ -323,7 +324,8 @@ void gic_tlm::driver()
         write_lines(now);
         if (!next_work(t)) break;
         if (t <= now) continue; /* steps or events scheduled at now by the work just done */
-        if (!opt_.run_ahead || !quiet_until(t) || first_blocking_line(!opt_.falling_edges_passive) <= t)
+        if (!opt_.run_ahead || t > limit || !quiet_until(t) ||
+            first_blocking_line(!opt_.falling_edges_passive) <= t)
             break;
         st_.driver_run_ahead++;
     }

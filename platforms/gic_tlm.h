@@ -118,6 +118,10 @@ struct gic_tlm_options {
      * models that need the lines are line listeners, see gic_tlm_client):
      * pending line writes never stop run-ahead. Implies falling_edges_passive. */
     bool lines_passive = false;
+    /* run-ahead of the driver: at most this far beyond sc_time_stamp()
+     * (bounds the memory of queued line writes and how far the GIC's state is
+     * ahead of SystemC time); zero: no bound other than other processes */
+    sc_core::sc_time run_ahead_limit = sc_core::SC_ZERO_TIME;
     gic_log_level_t log_level = GIC_LOG_WARN;
     bool use_builtin_memory = false;       /* true: the core's built-in memory, mem_socket unused */
     /* per core component ("its", "lpi", "api", ...) log level; others use log_level */

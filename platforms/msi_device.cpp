@@ -187,8 +187,49 @@ uint32_t msi_device::next_event()
  * device's MSIs at their local times until its quantum keeper asks for a
  * synchronisation, then re-triggers itself at that local time, which is what
  * tlm_quantumkeeper::sync() would wait for. */
+/* Agenda mode: post the MSI after the one at time t (ps), from time t, and
+ * return its time; false when the device has stopped. */
+bool msi_device::post_next(uint64_t &t)
+{
+    t += to_ps(next_interval());
+    if (from_ps(t) >= p_.stop_time) return false;
+    uint32_t ev = next_event();
+    uint32_t data = ev;
+    tlm::tlm_generic_payload gp;
+    device_id_extension ext(p_.devid);
+    gp.set_command(tlm::TLM_WRITE_COMMAND);
+    gp.set_address(p_.translater_addr);
+    gp.set_data_ptr(reinterpret_cast<unsigned char *>(&data));
+    gp.set_data_length(4);
+    gp.set_streaming_width(4);
+    gp.set_byte_enable_ptr(nullptr);
+    gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    gp.set_extension(&ext);
+    sc_time delay = from_ps(t) - sc_time_stamp(); /* agenda steps run at or ahead of SystemC time */
+    socket->b_transport(gp, delay);
+    gp.clear_extension(&ext);
+    if (gp.is_response_ok()) {
+        sent++;
+        if (tracker_) tracker_->on_send(p_.devid, ev, t);
+    } else {
+        send_errors++;
+    }
+    return true;
+}
+
+void msi_device::gic_step(uint64_t t, uint32_t)
+{
+    if (post_next(t)) p_.agenda->schedule_step(this, t);
+}
+
 void msi_device::run()
 {
+    if (p_.agenda) {
+        /* hand over to the agenda: the first MSI is posted now, for its time */
+        uint64_t t = to_ps(sc_time_stamp());
+        if (post_next(t)) p_.agenda->schedule_step(this, t);
+        return;
+    }
     if (!started_) {
         started_ = true;
         qk_.reset();

@@ -83,9 +83,15 @@ struct msi_device_params {
     uint64_t seed = 1;
     sc_core::sc_time stop_time = sc_core::sc_time(1, sc_core::SC_MS); /* no MSI at or after */
     sc_core::sc_time reg_latency = sc_core::sc_time(50, sc_core::SC_NS);
+    /* non-null: after the start event the device runs as steps on this GIC
+     * wrapper's agenda (gic_tlm_client): each step posts the next MSI through
+     * the socket at its time (one MSI ahead, like a quantum keeper's local
+     * time) without a SystemC activation per MSI. null: an SC_METHOD with a
+     * quantum keeper. Same MSIs at the same times either way. */
+    gic_tlm *agenda = nullptr;
 };
 
-class msi_device : public sc_core::sc_module {
+class msi_device : public sc_core::sc_module, public gic_tlm_client {
 public:
     tlm_utils::simple_initiator_socket<msi_device> socket; /* MSI writes */
     tlm_utils::simple_target_socket<msi_device> regs;      /* MMIO: a status register (handler touch) */
@@ -96,8 +102,11 @@ public:
 
     uint64_t sent = 0, send_errors = 0, reg_reads = 0;
 
+    void gic_step(uint64_t t_ps, uint32_t what) override;
+
 private:
     void run();
+    bool post_next(uint64_t &t_ps);
     sc_core::sc_time next_interval();
     uint32_t next_event();
     void reg_b_transport(tlm::tlm_generic_payload &gp, sc_core::sc_time &delay);

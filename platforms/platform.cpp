@@ -260,6 +260,8 @@ platform::platform(sc_module_name name, const gic_config_t &gcfg, const platform
      * wrapper's agenda and get the IRQ line as listeners: no process reacts
      * to the line signals (they are still written at their exact times). */
     o.lines_passive = pp.run_ahead != 0;
+    /* and runs ahead of SystemC time by at most one global quantum */
+    o.run_ahead_limit = pp.quantum_ns > 0 ? ns(pp.quantum_ns) : ns(1000);
     o.log_level = gic_log;
     o.component_log_level = component_log;
     /* The built-in memory is not used (mem_socket is bound), but its parameters
@@ -337,6 +339,7 @@ platform::platform(sc_module_name name, const gic_config_t &gcfg, const platform
         mp.seed = pp.seed * 1000003ull + d;
         mp.stop_time = ns(pp.sim_time_us * 1000);
         mp.reg_latency = ns(pp.device_latency_ns);
+        mp.agenda = pp.run_ahead ? gic_.get() : nullptr;
         devices.push_back(std::make_unique<msi_device>(("dev" + std::to_string(d)).c_str(), mp,
                                                        &tracker_, &boot_.done));
         devices.back()->socket.bind(bus_->target);
