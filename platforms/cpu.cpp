@@ -373,6 +373,7 @@ void cpu_model::begin_irq(uint64_t t)
 {
     /* exception entry, then ICC_IAR1_EL1 */
     idle_ = idle::none;
+    gic_->watch_lines(p_.index, false); /* the handler reads the line when it returns */
     irqs++;
     any_ = false;
     t += to_ps(p_.entry_latency);
@@ -380,33 +381,32 @@ void cpu_model::begin_irq(uint64_t t)
     gic_->schedule_step(this, t, S_IAR);
 }
 
+/* Wait (as the thread would on the signal) for a rising edge or any change. */
+void cpu_model::go_idle(idle how, bool level)
+{
+    idle_ = how;
+    idle_level_ = level;
+    gic_->watch_lines(p_.index, true);
+}
+
 void cpu_model::gic_step(uint64_t t, uint32_t what)
 {
     const uint64_t lat = gic_->sysreg_latency_ps();
     if (what & kLineStep) {
-        if (((what >> 1) & 0x3fff) != GIC_LINE_IRQ) return;
-        level_ = (what & 1) != 0;
-        /* like a wait on the signal: look at the level once every change at
-         * this time has been delivered */
-        if (booted_ && idle_ != idle::none && !check_pending_) {
-            check_pending_ = true;
-            gic_->schedule_step(this, t, S_CHECK);
+        /* a change of one of our lines at t: look at the IRQ level as it is
+         * after the changes made so far at this time */
+        bool level = gic_->line_level(p_.index, GIC_LINE_IRQ);
+        if (idle_ == idle::rise && level) begin_irq(t);
+        else if (idle_ == idle::change && level != idle_level_) {
+            if (level) begin_irq(t);
+            else idle_ = idle::rise;
         }
         return;
     }
     switch (what) {
     case S_START: /* first look at the line after the bring-up */
-        booted_ = true;
-        if (level_) begin_irq(t);
-        else idle_ = idle::rise;
-        break;
-    case S_CHECK:
-        check_pending_ = false;
-        if (idle_ == idle::rise && level_) begin_irq(t);
-        else if (idle_ == idle::change && level_ != idle_level_) {
-            if (level_) begin_irq(t);
-            else idle_ = idle::rise;
-        }
+        if (gic_->line_level(p_.index, GIC_LINE_IRQ)) begin_irq(t);
+        else go_idle(idle::rise, false);
         break;
     case S_IAR: {
         uint64_t iar = 0;
@@ -446,16 +446,13 @@ void cpu_model::gic_step(uint64_t t, uint32_t what)
         if (tracker_) tracker_->on_eoi(p_.index, intid_, t);
         gic_->schedule_step(this, t, S_IAR);
         break;
-    case S_END: /* back from the exception: the line as it is now */
-        if (!any_ && level_) {
-            idle_ = idle::change; /* nothing acknowledged while high: wait for a change */
-            idle_level_ = level_;
-        } else if (level_) {
-            begin_irq(t);
-        } else {
-            idle_ = idle::rise;
-        }
+    case S_END: { /* back from the exception: the line as it is now */
+        bool level = gic_->line_level(p_.index, GIC_LINE_IRQ);
+        if (!any_ && level) go_idle(idle::change, level); /* nothing acknowledged while high */
+        else if (level) begin_irq(t);
+        else go_idle(idle::rise, false);
         break;
+    }
     default: break;
     }
 }

@@ -97,15 +97,13 @@ public:
 
 private:
     /* agenda mode (cpu_params::agenda) */
-    enum step_kind : uint32_t { S_START = 1, S_IAR, S_EOIR, S_DIR, S_END, S_CHECK };
+    enum step_kind : uint32_t { S_START = 1, S_IAR, S_EOIR, S_DIR, S_END };
     enum class idle { none, rise, change };
     void begin_irq(uint64_t t);
+    void go_idle(idle how, bool level);
     uint64_t mmio_read_at(uint64_t addr, unsigned size, uint64_t &t_ps);
-    bool level_ = false;          /* IRQ line as delivered by the wrapper */
-    bool booted_ = false;
     idle idle_ = idle::none;      /* waiting for a rising edge / any change of the line */
     bool idle_level_ = false;     /* line level when the wait for a change began */
-    bool check_pending_ = false;
     bool any_ = false;
     uint32_t intid_ = 0;
     uint64_t start_ps_ = 0;

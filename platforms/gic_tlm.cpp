@@ -57,6 +57,9 @@ gic_tlm::gic_tlm(sc_module_name name, const gic_config_t &cfg, const gic_tlm_opt
         gits_socket[i].register_transport_dbg(this, &gic_tlm::gits_dbg, (int)i);
         gits_socket[i].register_get_direct_mem_ptr(this, &gic_tlm::no_dmi_tagged, (int)i);
     }
+    listeners_.assign(cfg_.num_cpus, nullptr);
+    watching_.assign(cfg_.num_cpus, 0);
+    level_.assign((size_t)cfg_.num_cpus * 4, 0);
     spi_last_.assign(cfg_.num_spis, false);
     ppi_last_.assign((size_t)cfg_.num_cpus * 16, false);
 
@@ -225,14 +228,13 @@ void gic_tlm::work_at(uint64_t t, bool advance)
 
 void gic_tlm::schedule_step(gic_tlm_client *c, uint64_t t_ps, uint32_t what)
 {
-    agenda_.push(step{t_ps, 1, seq_++, c, what});
+    agenda_.push(step{t_ps, seq_++, c, what});
     if (!driving_ && t_ps < armed_ps_) arm(t_ps);
 }
 
 void gic_tlm::add_line_listener(uint32_t cpu, gic_tlm_client *c)
 {
     if (cpu >= cfg_.num_cpus) throw std::runtime_error("gic_tlm: add_line_listener: no such CPU");
-    listeners_.resize(cfg_.num_cpus, nullptr);
     listeners_[cpu] = c;
 }
 
@@ -376,8 +378,9 @@ void gic_tlm::on_output(void *ctx, const gic_output_t *out)
         auto it = q.end();
         while (it != q.begin() && std::prev(it)->t > c.t) --it;
         q.insert(it, c);
-        if (out->cpu < self->listeners_.size() && self->listeners_[out->cpu])
-            self->agenda_.push(step{c.t, 0, self->seq_++, self->listeners_[out->cpu],
+        self->level_[(size_t)out->cpu * 4 + out->line] = out->level != 0;
+        if (self->watching_[out->cpu] && self->listeners_[out->cpu])
+            self->agenda_.push(step{c.t, self->seq_++, self->listeners_[out->cpu],
                                     gic_tlm_client::kLineStep | out->line << 1 | (out->level ? 1u : 0u)});
     }
     for (auto &fn : self->observers_) fn(*out);

@@ -85,8 +85,9 @@ tlm::tlm_response_status tlm_status(gic_status_t st);
  * sc_time_stamp() (temporal decoupling). A step may access the GIC at exactly
  * its time t (sysreg_read_at/sysreg_write_at), do loosely-timed TLM accesses
  * with the delay t - sc_time_stamp() (never wait()), and schedule further
- * steps at times >= t. Line listeners get a step for every change of an
- * output line of their CPU: what = kLineStep | line << 1 | level.
+ * steps at times >= t. A line listener that watches its CPU's lines gets
+ * a step for every change of one of them: what = kLineStep | line << 1 | level
+ * (line_level() gives the levels at the time being processed).
  */
 struct gic_tlm_client {
     static constexpr uint32_t kLineStep = 0x80000000u;
@@ -194,11 +195,18 @@ public:
     bool quiet_through(const sc_core::sc_time &delay);
 
     /* Agenda (see gic_tlm_client). schedule_step: run c->gic_step(t, what) at
-     * time t (ps, not before the time being processed). At equal times line
-     * changes are delivered before other steps, steps in scheduling order. */
+     * time t (ps, not before the time being processed); steps of equal time
+     * run in scheduling order, after the core's events of that time. */
     void schedule_step(gic_tlm_client *c, uint64_t t_ps, uint32_t what = 0);
-    /* c gets a step for every change of cpu's IRQ/FIQ/vIRQ/vFIQ outputs. */
+    /* While watching (watch_lines), c gets a step for every change of cpu's
+     * IRQ/FIQ/vIRQ/vFIQ outputs, at the time of the change, in order with the
+     * other steps. */
     void add_line_listener(uint32_t cpu, gic_tlm_client *c);
+    void watch_lines(uint32_t cpu, bool on) { watching_[cpu] = on; }
+    /* Level of an output line after the latest change the core has made,
+     * i.e. at the time being processed when called from an agenda step (the
+     * pin itself is written at the time of the change). */
+    bool line_level(uint32_t cpu, uint32_t line) const { return level_[(size_t)cpu * 4 + (line & 3)] != 0; }
     /* System register access at absolute time t_ps, from an agenda step at
      * that time (no synchronisation: the agenda is in time order). */
     gic_status_t sysreg_read_at(uint32_t cpu, gic_sysreg_t reg, uint64_t &val, uint64_t t_ps);
@@ -227,16 +235,10 @@ private:
     };
     struct step {
         uint64_t t;
-        uint32_t cls; /* 0: line change delivery, 1: other step */
         uint64_t seq;
         gic_tlm_client *c;
         uint32_t what;
-        bool operator>(const step &o) const
-        {
-            if (t != o.t) return t > o.t;
-            if (cls != o.cls) return cls > o.cls;
-            return seq > o.seq;
-        }
+        bool operator>(const step &o) const { return t != o.t ? t > o.t : seq > o.seq; }
     };
     struct line_change {
         uint64_t t;
@@ -287,6 +289,8 @@ private:
     std::deque<line_change> lines_; /* pending line writes, in (time, output) order */
     std::priority_queue<step, std::vector<step>, std::greater<step>> agenda_;
     std::vector<gic_tlm_client *> listeners_; /* [cpu] */
+    std::vector<uint8_t> watching_;           /* [cpu] */
+    std::vector<uint8_t> level_;              /* [cpu * 4 + line]: latest level output by the core */
     bool driving_ = false; /* inside the driver's / catch_up's loop: re-arm once at the end */
     uint64_t seq_ = 0;
     std::vector<std::function<void(const gic_output_t &)>> observers_;

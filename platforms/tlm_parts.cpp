@@ -159,9 +159,13 @@ void router::print_map(std::ostream &os) const
 
 const router::entry *router::decode(uint64_t addr) const
 {
-    for (const entry &e : map_)
-        if (addr >= e.base && addr - e.base < e.size) return &e;
-    return nullptr;
+    /* map_ is sorted by base and has no overlaps: the candidate is the last
+     * entry with base <= addr (binary search) */
+    auto it = std::upper_bound(map_.begin(), map_.end(), addr,
+                               [](uint64_t a, const entry &e) { return a < e.base; });
+    if (it == map_.begin()) return nullptr;
+    --it;
+    return addr - it->base < it->size ? &*it : nullptr;
 }
 
 void router::b_transport(int, tlm::tlm_generic_payload &gp, sc_time &delay)
