@@ -319,19 +319,31 @@ void gic_tlm::driver()
     uint64_t now = to_ps(sc_time_stamp());
     uint64_t t = now;
     const uint64_t limit = opt_.run_ahead_limit == SC_ZERO_TIME ? kNever : now + to_ps(opt_.run_ahead_limit);
-    write_lines(now);
+    /* Next activity of the other processes: steps and core callbacks do not
+     * notify events (gic_tlm_client contract), and our own line writes come
+     * last, so it stays the same during this loop. */
+    uint64_t other = kNever;
+    bool other_known = false;
     driving_ = true;
     for (bool first = true;; first = false) {
         work_at(t, first); /* the core's clock follows the driver's wake-ups */
-        write_lines(now);
         if (!next_work(t)) break;
         if (t <= now) continue; /* steps or events scheduled at now by the work just done */
-        if (!opt_.run_ahead || t > limit || !quiet_until(t) ||
+        if (!other_known && opt_.run_ahead) {
+            other = next_activity();
+            other_known = true;
+        }
+        if (!opt_.run_ahead || t > limit || t >= other ||
             first_blocking_line(!opt_.falling_edges_passive) <= t)
             break;
         st_.driver_run_ahead++;
     }
     driving_ = false;
+    /* Lines due now are written last: the signals update at the end of this
+     * evaluation phase whenever they are written, and a write (a pending
+     * update) earlier would look like another process's activity to the
+     * run-ahead test above. */
+    write_lines(now);
     rearm();
 }
 
@@ -530,7 +542,7 @@ void gic_tlm::gits_b_transport(int id, tlm::tlm_generic_payload &gp, sc_time &de
         st_.msis_posted++;
         gp.set_response_status(tlm::TLM_OK_RESPONSE);
         delay += opt_.msi_latency;
-        if (t < armed_ps_) arm(t);
+        if (!driving_ && t < armed_ps_) arm(t); /* (a running loop re-arms when it ends) */
         return;
     }
     /* Everything else, including a TRANSLATER write without DeviceID, which the

@@ -84,8 +84,9 @@ tlm::tlm_response_status tlm_status(gic_status_t st);
  * order with the core's events and the posted MSIs, possibly ahead of
  * sc_time_stamp() (temporal decoupling). A step may access the GIC at exactly
  * its time t (sysreg_read_at/sysreg_write_at), do loosely-timed TLM accesses
- * with the delay t - sc_time_stamp() (never wait()), and schedule further
- * steps at times >= t. A line listener that watches its CPU's lines gets
+ * with the delay t - sc_time_stamp() (never wait(), never notify an event or
+ * write a signal: other processes run at SystemC time, which may be behind
+ * t), and schedule further steps at times >= t. A line listener that watches its CPU's lines gets
  * a step for every change of one of them: what = kLineStep | line << 1 | level
  * (line_level() gives the levels at the time being processed).
  */
