@@ -66,7 +66,7 @@ latency_samples::summary latency_samples::summarize() const
 void msi_tracker::on_send(uint32_t devid, uint32_t eventid, uint64_t t_ps)
 {
     sent++;
-    sent_[((uint64_t)devid << 32) | eventid].push_back(t_ps);
+    sent_[((uint64_t)devid << 32) | eventid].push(t_ps);
 }
 
 void msi_tracker::on_output(const gic_output_t &o)
@@ -77,8 +77,7 @@ void msi_tracker::on_output(const gic_output_t &o)
         unmatched++; /* e.g. an MSI injected by something else than our devices */
         return;
     }
-    uint64_t ts = it->second.front();
-    it->second.pop_front();
+    uint64_t ts = it->second.pop();
     switch (o.outcome) {
     case GIC_MSI_DELIVERED:
         delivered++;
@@ -92,29 +91,29 @@ void msi_tracker::on_output(const gic_output_t &o)
         return;
     }
     msi_to_pending.add(o.time >= ts ? o.time - ts : 0);
-    pending_[o.intid].push_back(ts);
+    lpis_[o.intid].pending.push_back(ts);
 }
 
 void msi_tracker::on_ack(uint32_t, uint32_t intid, uint64_t t_ps)
 {
     acks++;
-    auto it = pending_.find(intid);
-    if (it == pending_.end()) return;
-    auto &act = active_[intid];
-    for (uint64_t ts : it->second) {
+    auto it = lpis_.find(intid);
+    if (it == lpis_.end()) return;
+    lpi_state &l = it->second;
+    for (uint64_t ts : l.pending) {
         msi_to_iar.add(t_ps - ts);
-        act.push_back(ts);
+        l.active.push_back(ts);
     }
-    it->second.clear();
+    l.pending.clear();
 }
 
 void msi_tracker::on_eoi(uint32_t, uint32_t intid, uint64_t t_ps)
 {
     eois++;
-    auto it = active_.find(intid);
-    if (it == active_.end()) return;
-    for (uint64_t ts : it->second) msi_to_eoi.add(t_ps - ts);
-    it->second.clear();
+    auto it = lpis_.find(intid);
+    if (it == lpis_.end()) return;
+    for (uint64_t ts : it->second.active) msi_to_eoi.add(t_ps - ts);
+    it->second.active.clear();
 }
 
 /* ---- device --------------------------------------------------------------------------- */

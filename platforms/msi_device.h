@@ -62,9 +62,24 @@ public:
     uint64_t in_flight() const { return sent - delivered - coalesced - dropped; }
 
 private:
-    std::unordered_map<uint64_t, std::deque<uint64_t>> sent_;  /* (devid, eventid) -> send times */
-    std::unordered_map<uint32_t, std::vector<uint64_t>> pending_; /* intid -> send times */
-    std::unordered_map<uint32_t, std::vector<uint64_t>> active_;  /* intid -> send times */
+    /* FIFO of send times without per-element allocation (storage reused once drained) */
+    struct fifo {
+        std::vector<uint64_t> v;
+        size_t head = 0;
+        bool empty() const { return head == v.size(); }
+        void push(uint64_t x) { v.push_back(x); }
+        uint64_t pop()
+        {
+            uint64_t x = v[head++];
+            if (head == v.size()) v.clear(), head = 0;
+            return x;
+        }
+    };
+    struct lpi_state {
+        std::vector<uint64_t> pending, active; /* send times of the MSIs it serves */
+    };
+    std::unordered_map<uint64_t, fifo> sent_;       /* (devid, eventid) -> send times */
+    std::unordered_map<uint32_t, lpi_state> lpis_;  /* intid -> pending / active MSIs */
 };
 
 enum class arrival_kind { periodic, poisson, bursty };
