@@ -436,6 +436,113 @@ TEST(ScWrapper, SpiLineToIrqOutput)
     EXPECT_EQ(rr.counter("errors.late_input"), 0u);
 }
 
+/* ---- agenda (gic_tlm_client) ------------------------------------------------------------ */
+
+namespace {
+/* Records the pin's transitions with their SystemC times. */
+struct pin_probe : sc_module {
+    sc_in<bool> in;
+    std::vector<std::pair<uint64_t, bool>> edges;
+    SC_HAS_PROCESS(pin_probe);
+    explicit pin_probe(sc_module_name n) : sc_module(n), in("in")
+    {
+        SC_METHOD(sample);
+        sensitive << in;
+        dont_initialize();
+    }
+    void sample() { edges.push_back({to_ps(sc_time_stamp()), in.read()}); }
+};
+
+/* A minimal interrupt handler on the agenda: on the rising edge of IRQ, 100 ns
+ * entry, ICC_IAR1_EL1, 500 ns, ICC_EOIR1_EL1. */
+struct agenda_cpu : gic_tlm_client {
+    gic_tlm *gic = nullptr;
+    std::vector<std::string> log; /* "what@ps" */
+    uint64_t iar = 0, iar_core_time = 0, sc_at_iar = 0;
+    bool level_after_iar = true;
+    void gic_step(uint64_t t, uint32_t what) override
+    {
+        if (what & kLineStep) {
+            log.push_back("line" + std::to_string(what & 1) + "@" + std::to_string(t));
+            if (gic->line_level(0, GIC_LINE_IRQ)) {
+                gic->watch_lines(0, false);
+                gic->schedule_step(this, t + 100000, 1);
+            }
+            return;
+        }
+        if (what == 1) {
+            gic->sysreg_read_at(0, GIC_ICC_IAR1_EL1, iar, t);
+            iar_core_time = gic_now(gic->core());
+            sc_at_iar = to_ps(sc_time_stamp());
+            level_after_iar = gic->line_level(0, GIC_LINE_IRQ);
+            log.push_back("iar" + std::to_string(iar) + "@" + std::to_string(t));
+            gic->schedule_step(this, t + 500000, 2);
+        } else {
+            gic->sysreg_write_at(0, GIC_ICC_EOIR1_EL1, iar, t);
+            log.push_back("eoi@" + std::to_string(t));
+        }
+    }
+};
+} // namespace
+
+/* Steps run at their exact times, the core sees the access at the step's time
+ * (ahead of SystemC time: no process is due before it), the listener gets the
+ * IRQ edge at the time the core asserts it, and the pin itself is still
+ * written at exactly the times of the line changes. */
+TEST(ScWrapper, AgendaStepsAndLineListener)
+{
+    ONE_ELABORATION();
+    rig *r = nullptr;
+    agenda_cpu cpu;
+    gic_tlm_options o;
+    o.lines_passive = true;
+    rig rr(
+        [&](bench &b) {
+            b.wr(r->D(0x0), 0x13);              /* ARE | G1A | G1 */
+            b.wr(r->D(0x80 + 4), 0xffffffffu); /* SPIs 32..63 group 1 */
+            b.wr(r->D(0x400 + 32), 0x80);      /* priority of SPI 32 */
+            b.wr(r->D(0x6000 + 8 * 32), 0, 8); /* IROUTER -> CPU 0 */
+            b.wr(r->D(0x100 + 4), 1);          /* ISENABLER: SPI 32 */
+            b.wr(r->R(0, 0x14), 0);            /* GICR_WAKER */
+            sc_time d = SC_ZERO_TIME;
+            r->gic->sysreg_write(0, GIC_ICC_SRE_EL1, 7, d);
+            r->gic->sysreg_write(0, GIC_ICC_PMR_EL1, 0xf0, d);
+            r->gic->sysreg_write(0, GIC_ICC_IGRPEN1_EL1, 1, d);
+            wait(sc_time(2, SC_US) - sc_time_stamp());
+            r->spi[0].write(true); /* level-sensitive SPI 32, stays high */
+        },
+        o);
+    r = &rr;
+    cpu.gic = rr.gic.get();
+    rr.gic->add_line_listener(0, &cpu);
+    rr.gic->watch_lines(0, true);
+    pin_probe probe("probe");
+    probe.in.bind(rr.irq[0]);
+    sc_start(10, SC_US);
+    const gic_config_t &c = rr.gic->config();
+    const uint64_t rise = 2000000u + (uint64_t)(c.lat_spi_input + c.lat_dist_to_redist + c.lat_redist_to_cpu +
+                                                c.lat_cpu_signal) * c.clock_period_ps;
+    const uint64_t iar_t = rise + 100000, eoi_t = iar_t + 500000;
+    ASSERT_EQ(cpu.log.size(), 3u);
+    EXPECT_EQ(cpu.log[0], "line1@" + std::to_string(rise));
+    EXPECT_EQ(cpu.log[1], "iar32@" + std::to_string(iar_t));
+    EXPECT_EQ(cpu.log[2], "eoi@" + std::to_string(eoi_t));
+    EXPECT_EQ(cpu.iar_core_time, iar_t);
+    EXPECT_EQ(cpu.sc_at_iar, rise); /* run ahead: applied 100 ns before SystemC reached it */
+    EXPECT_FALSE(cpu.level_after_iar); /* the line drops at the acknowledge */
+    /* pin: up at the rise, down at the IAR, up again after the EOI (the SPI is
+     * still asserted: level-sensitive, and EOImode 0 deactivated it) */
+    ASSERT_GE(probe.edges.size(), 2u);
+    EXPECT_EQ(probe.edges[0], std::make_pair(rise, true));
+    EXPECT_EQ(probe.edges[1], std::make_pair(iar_t, false));
+    if (probe.edges.size() > 2) {
+        EXPECT_GT(probe.edges[2].first, eoi_t - 1);
+        EXPECT_TRUE(probe.edges[2].second);
+    }
+    EXPECT_EQ(rr.counter("errors.late_input"), 0u);
+    EXPECT_EQ(rr.gic->stats().syncs, 0u);
+}
+
 static platform_params small_platform()
 {
     platform_params pp;
@@ -484,6 +591,13 @@ TEST(ScPlatform, ConservationAndLatencies)
     for (auto &c : top.cpus) handled += c->handled;
     EXPECT_EQ(handled, t.acks);
     EXPECT_EQ(t.acks, t.eois);
+    /* With run-ahead the CPUs and devices are agenda steps: after the boot no
+     * access waits, and the driver wakes up about once per line change (the
+     * pins are written at their exact times); everything else runs ahead. */
+    const gic_tlm_stats &w = top.gic().stats();
+    EXPECT_LT(w.syncs, 50u);
+    EXPECT_GT(w.driver_run_ahead, t.sent);
+    EXPECT_LE(w.driver_activations, w.line_changes + t.sent / 20);
 }
 
 /* ---- record -> replay round trip ------------------------------------------------------- */
