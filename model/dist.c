@@ -255,6 +255,7 @@ gic_time_t dist_pending_time(const gic_t *g, uint32_t intid)
 static void retarget_from(gic_t *g, uint32_t cpu, uint32_t skip, bool only_lost)
 {
     struct gic_dist *d = g->dist;
+    if (!d->npend) return; /* no pending SPI: nothing to re-target */
     for (uint32_t w = 0; w < d->nwords; w++) {
         uint32_t bits = d->pendmap[w];
         while (bits) {
