@@ -201,7 +201,7 @@ bool gic_tlm::next_work(uint64_t &next) const
     gic_time_t t;
     if (gic_next_event_time(g_, &t)) next = t;
     if (!posted_.empty() && posted_.top().t < next) next = posted_.top().t;
-    if (!agenda_.empty() && agenda_.top().t < next) next = agenda_.top().t;
+    if (!agenda_empty() && agenda_top().t < next) next = agenda_top().t;
     return next != kNever;
 }
 
@@ -219,16 +219,46 @@ void gic_tlm::work_at(uint64_t t, bool advance)
         gic_run_until(g_, t);
         in_core_ = false;
     }
-    while (!agenda_.empty() && agenda_.top().t <= t) {
-        step s = agenda_.top();
-        agenda_.pop();
+    while (!agenda_empty() && agenda_top().t <= t) {
+        step s = agenda_pop();
         s.c->gic_step(s.t, s.what);
     }
 }
 
+/* Agenda order is (time, scheduling order). A step strictly earlier than
+ * everything in the heap goes to a one-element slot when it is free (no heap
+ * operations for the usual "next step of the client running now"); top and
+ * pop compare the slot with the heap's top, so the order is the same. */
+void gic_tlm::agenda_push(const step &s)
+{
+    if (!slot_.c && (agenda_.empty() || s.t < agenda_.top().t)) {
+        slot_ = s;
+        return;
+    }
+    agenda_.push(s);
+}
+
+const gic_tlm::step &gic_tlm::agenda_top() const
+{
+    if (slot_.c && (agenda_.empty() || !(slot_ > agenda_.top()))) return slot_;
+    return agenda_.top();
+}
+
+gic_tlm::step gic_tlm::agenda_pop()
+{
+    if (slot_.c && (agenda_.empty() || !(slot_ > agenda_.top()))) {
+        step s = slot_;
+        slot_.c = nullptr;
+        return s;
+    }
+    step s = agenda_.top();
+    agenda_.pop();
+    return s;
+}
+
 void gic_tlm::schedule_step(gic_tlm_client *c, uint64_t t_ps, uint32_t what)
 {
-    agenda_.push(step{t_ps, seq_++, c, what});
+    agenda_push(step{t_ps, seq_++, c, what});
     if (!driving_ && t_ps < armed_ps_) arm(t_ps);
 }
 
@@ -392,7 +422,7 @@ void gic_tlm::on_output(void *ctx, const gic_output_t *out)
         q.insert(it, c);
         self->level_[(size_t)out->cpu * 4 + out->line] = out->level != 0;
         if (self->watching_[out->cpu] && self->listeners_[out->cpu])
-            self->agenda_.push(step{c.t, self->seq_++, self->listeners_[out->cpu],
+            self->agenda_push(step{c.t, self->seq_++, self->listeners_[out->cpu],
                                     gic_tlm_client::kLineStep | out->line << 1 | (out->level ? 1u : 0u)});
     }
     for (auto &fn : self->observers_) fn(*out);

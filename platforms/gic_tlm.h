@@ -289,6 +289,14 @@ private:
     std::priority_queue<posted, std::vector<posted>, std::greater<posted>> posted_;
     std::deque<line_change> lines_; /* pending line writes, in (time, output) order */
     std::priority_queue<step, std::vector<step>, std::greater<step>> agenda_;
+    /* the agenda's earliest step when it was scheduled earlier than every
+     * step in agenda_ (the common case: a client's next step), kept out of
+     * the heap; valid when slot_.c != nullptr */
+    step slot_{0, 0, nullptr, 0};
+    void agenda_push(const step &s);
+    bool agenda_empty() const { return !slot_.c && agenda_.empty(); }
+    const step &agenda_top() const;
+    step agenda_pop();
     std::vector<gic_tlm_client *> listeners_; /* [cpu] */
     std::vector<uint8_t> watching_;           /* [cpu] */
     std::vector<uint8_t> level_;              /* [cpu * 4 + line]: latest level output by the core */
