@@ -20,9 +20,10 @@
  * accesses, system registers) are applied at sc_time_stamp()+delay after the
  * calling thread has been synchronised to that time (wait(delay)); posted
  * inputs (MSIs) are queued and applied by the wrapper at exactly their local
- * time, so initiators that post MSIs stay temporally decoupled. An internal
- * SC_METHOD drives the core's event queue (gic_next_event_time/gic_run_until)
- * and an SC_METHOD writes the output lines at the times the core reports.
+ * time, so initiators that post MSIs stay temporally decoupled. One internal
+ * SC_METHOD (the driver) drives the core's event queue (gic_next_event_time/
+ * gic_run_until), runs the agenda of client steps (gic_tlm_client) and writes
+ * the output lines at the times the core reports.
  */
 #ifndef GICTLM_GIC_TLM_H
 #define GICTLM_GIC_TLM_H
