@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Build and run every test (ctest). With --sanitize: a separate ASan+UBSan build.
+# Build and run every test (ctest). With --sanitize: a separate ASan+UBSan build (clang)
+# that also checks the CPU interface's HPPI cache against a full recomputation at every use.
 # Usage: scripts/test.sh [--sanitize]
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 export SYSTEMC_DISABLE_COPYRIGHT_MESSAGE=1
 if [ "${1:-}" = "--sanitize" ]; then
   bdir="$here/build-asan"
-  bash "$here/scripts/build.sh" "$bdir" -DGICTLM_SANITIZE=ON -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++
+  bash "$here/scripts/build.sh" "$bdir" -DGICTLM_SANITIZE=ON -DGICTLM_CHECK_HPPI_CACHE=ON -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++
   export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
   export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 else
