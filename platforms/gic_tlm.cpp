@@ -181,8 +181,9 @@ uint64_t gic_tlm::input_time(sc_time &delay)
     return t;
 }
 
-/* Apply every posted MSI with time <= t, in (time, arrival) order. */
-void gic_tlm::flush_posted(uint64_t t)
+/* Apply every posted MSI with time <= t, in (time, arrival) order (the
+ * inline flush_posted() checks first whether there is any). */
+void gic_tlm::flush_posted_now(uint64_t t)
 {
     while (!posted_.empty() && posted_.top().t <= t) {
         posted p = posted_.top();
@@ -219,10 +220,8 @@ void gic_tlm::work_at(uint64_t t, bool advance)
         gic_run_until(g_, t);
         in_core_ = false;
     }
-    while (!agenda_empty() && agenda_top().t <= t) {
-        step s = agenda_pop();
-        s.c->gic_step(s.t, s.what);
-    }
+    step s;
+    while (agenda_pop_due(t, s)) s.c->gic_step(s.t, s.what);
 }
 
 /* Agenda order is (time, scheduling order). A step strictly earlier than
@@ -242,6 +241,20 @@ const gic_tlm::step &gic_tlm::agenda_top() const
 {
     if (slot_.c && (agenda_.empty() || !(slot_ > agenda_.top()))) return slot_;
     return agenda_.top();
+}
+
+bool gic_tlm::agenda_pop_due(uint64_t t, step &s)
+{
+    bool heap = !agenda_.empty() && agenda_.top().t <= t;
+    if (slot_.c && slot_.t <= t && (!heap || !(slot_ > agenda_.top()))) {
+        s = slot_;
+        slot_.c = nullptr;
+        return true;
+    }
+    if (!heap) return false;
+    s = agenda_.top();
+    agenda_.pop();
+    return true;
 }
 
 gic_tlm::step gic_tlm::agenda_pop()
@@ -356,8 +369,24 @@ void gic_tlm::driver()
     bool other_known = false;
     driving_ = true;
     for (bool first = true;; first = false) {
-        work_at(t, first); /* the core's clock follows the driver's wake-ups */
-        if (!next_work(t)) break;
+        /* work_at(t, first), inline: posted MSIs, the core's events (the
+         * core's clock follows the driver's wake-ups), then the steps at t */
+        if (!posted_.empty() && posted_.top().t <= t) flush_posted(t);
+        gic_time_t ev;
+        if (first || (gic_next_event_time(g_, &ev) && ev <= t)) {
+            in_core_ = true;
+            gic_run_until(g_, t);
+            in_core_ = false;
+        }
+        step s;
+        while (agenda_pop_due(t, s)) s.c->gic_step(s.t, s.what);
+        /* next_work(t), inline */
+        uint64_t n = gic_next_event_time(g_, &ev) ? ev : kNever;
+        if (!posted_.empty() && posted_.top().t < n) n = posted_.top().t;
+        if (slot_.c && slot_.t < n) n = slot_.t;
+        if (!agenda_.empty() && agenda_.top().t < n) n = agenda_.top().t;
+        if (n == kNever) break;
+        t = n;
         if (t <= now) continue; /* steps or events scheduled at now by the work just done */
         if (!other_known && opt_.run_ahead) {
             other = next_activity();

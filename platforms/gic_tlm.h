@@ -265,7 +265,11 @@ private:
     bool next_work(uint64_t &next) const;
     uint64_t first_blocking_line(bool all) const;
     bool catch_up(uint64_t t, bool all_lines);
-    void flush_posted(uint64_t t);
+    void flush_posted(uint64_t t)
+    {
+        if (!posted_.empty() && posted_.top().t <= t) flush_posted_now(t);
+    }
+    void flush_posted_now(uint64_t t);
     void work_at(uint64_t t, bool advance);
     void arm(uint64_t t);
     void rearm();
@@ -298,6 +302,7 @@ private:
     bool agenda_empty() const { return !slot_.c && agenda_.empty(); }
     const step &agenda_top() const;
     step agenda_pop();
+    bool agenda_pop_due(uint64_t t, step &s); /* pop the earliest step if its time is <= t */
     std::vector<gic_tlm_client *> listeners_; /* [cpu] */
     std::vector<uint8_t> watching_;           /* [cpu] */
     std::vector<uint8_t> level_;              /* [cpu * 4 + line]: latest level output by the core */
