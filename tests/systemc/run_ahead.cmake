@@ -1,5 +1,7 @@
 # The wrapper's run-ahead (no wait() / no wake-up when no other process is due
-# first) must not change any result: the same platform run with
+# first; with run_ahead=1 the CPUs' interrupt handling and the devices run as
+# steps on the wrapper's agenda, with run_ahead=0 they are SystemC processes)
+# must not change any result: the same platform run with
 # platform.run_ahead=0 and =1 gives identical reports, except the wrapper's own
 # activity counters and the run_ahead parameter itself. Periodic arrivals make
 # every device send at the same picosecond (tie order at the ITS).
