@@ -6,6 +6,13 @@
  *                    (DeviceID, EventID) pairs over 4 devices, so that every
  *                    ITS and LPI cache lookup hits after the warm-up (checked:
  *                    the run fails if a timed MSI misses a cache);
+ *  core_msi_platform_ns  the sequence the SystemC platform drives per MSI
+ *                    (platforms/platform.cpp defaults: default configuration,
+ *                    4 CPUs, 8 devices x 8 vectors, LPI k on CPU k % 4): MSI,
+ *                    the core's events run one event time at a time like the
+ *                    platform's driver (gic_next_event_time, gic_run_until),
+ *                    ICC_IAR1_EL1 100 ns after the IRQ edge, ICC_EOIR1_EL1
+ *                    500 ns later, ICC_IAR1_EL1 again (1023); caches warm;
  *  core_spi_ns       edge SPI assert/deassert -> IRQ -> IAR -> EOI on CPU 0;
  *  core_empty_call_ns a non-inlined empty function call, same run.
  *
@@ -211,6 +218,131 @@ static double bench_msi(long n)
     return median(per, BATCHES);
 }
 
+/* ---- platform MSI sequence ------------------------------------------------------- */
+#define P_NDEV 8u
+#define P_NEV 8u
+#define P_NPAIRS (P_NDEV * P_NEV)
+static gic_time_t last_edge_t;
+static void on_out_p(void *ctx, const gic_output_t *o)
+{
+    (void)ctx;
+    if (o->kind == GIC_OUT_LINE && o->level) {
+        irq_edges++;
+        last_edge_t = o->time;
+    }
+}
+
+static gic_t *plat_setup(gic_time_t *t)
+{
+    gic_config_t cfg;
+    gic_config_default(&cfg);
+    cfg.num_cpus = NCPU;
+    gic_callbacks_t cb;
+    memset(&cb, 0, sizeof cb);
+    cb.output = on_out_p;
+    char err[256];
+    gic_t *g = gic_create(&cfg, &cb, NULL, err, sizeof err);
+    if (!g) die(err);
+    uint32_t id_bits = cfg.lpi_id_bits;
+    uint8_t prop[P_NPAIRS];
+    memset(prop, 0xa3, sizeof prop);
+    if (gic_mem_write(g, PROP, prop, sizeof prop) != GIC_OK) die("memory write failed");
+    wr(g, t, GIC_FRAME_GICD, 0, 0x0, 4, (1u << 4) | (1u << 1) | 1u);
+    for (uint32_t c = 0; c < NCPU; c++) {
+        wr(g, t, GIC_FRAME_GICR, c, 0x14, 4, 0);
+        gic_sysreg_write(g, *t, c, GIC_ICC_SRE_EL1, 7);
+        gic_sysreg_write(g, *t, c, GIC_ICC_PMR_EL1, 0xf0);
+        gic_sysreg_write(g, *t, c, GIC_ICC_IGRPEN1_EL1, 1);
+        wr(g, t, GIC_FRAME_GICR, c, 0x70, 8, PROP | (7u << 7) | (1u << 10) | (id_bits - 1));
+        wr(g, t, GIC_FRAME_GICR, c, 0x78, 8, (PEND + c * 0x100000ull) | (1ull << 62));
+        wr(g, t, GIC_FRAME_GICR, c, 0x0, 4, 1);
+    }
+    wr(g, t, GIC_FRAME_GITS, 0, 0x100, 8, (1ull << 63) | DT | 0);
+    wr(g, t, GIC_FRAME_GITS, 0, 0x108, 8, (1ull << 63) | CT);
+    wr(g, t, GIC_FRAME_GITS, 0, 0x80, 8, (1ull << 63) | CMDQ);
+    wr(g, t, GIC_FRAME_GITS, 0, 0x88, 8, 0);
+    wr(g, t, GIC_FRAME_GITS, 0, 0x0, 4, 1);
+    for (uint32_t d = 0; d < P_NDEV; d++) {
+        uint64_t itt = ITT + (uint64_t)d * 0x1000;
+        w64(g, DT + d * 8ull, (1ull << 63) | itt | 3);
+        for (uint32_t e = 0; e < P_NEV; e++) {
+            uint32_t k = d * P_NEV + e;
+            w64(g, itt + e * 8ull, (1ull << 63) | ((uint64_t)(k % NCPU) << 32) | (8192u + k));
+        }
+    }
+    for (uint32_t c = 0; c < NCPU; c++) {
+        w64(g, CMDQ + c * 32, 0x09);
+        w64(g, CMDQ + c * 32 + 8, 0);
+        w64(g, CMDQ + c * 32 + 16, (1ull << 63) | ((uint64_t)c << 16) | c);
+        w64(g, CMDQ + c * 32 + 24, 0);
+    }
+    wr(g, t, GIC_FRAME_GITS, 0, 0x88, 8, NCPU * 32);
+    *t += 10000000;
+    gic_run_until(g, *t);
+    return g;
+}
+
+/* the platform driver: the core's events one event time at a time up to t */
+static void drive_until(gic_t *g, gic_time_t t)
+{
+    gic_time_t e;
+    while (gic_next_event_time(g, &e) && e <= t) gic_run_until(g, e);
+}
+
+static double plat_loop(gic_t *g, gic_time_t *t, long n, long *bad)
+{
+    double t0 = now_ns();
+    for (long i = 0; i < n; i++) {
+        uint32_t k = (uint32_t)(i * 7) % P_NPAIRS;
+        uint32_t cpu = k % NCPU;
+        long e0 = irq_edges;
+        gic_msi(g, *t, 0, k / P_NEV, k % P_NEV);
+        drive_until(g, *t + 1000000);
+        if (irq_edges != e0 + 1) (*bad)++;
+        gic_time_t ti = last_edge_t + 100000;
+        uint64_t v = 0, v2 = 0;
+        gic_sysreg_read(g, ti, cpu, GIC_ICC_IAR1_EL1, &v);
+        if (v != 8192u + k) (*bad)++;
+        drive_until(g, ti + 500000);
+        gic_sysreg_write(g, ti + 500000, cpu, GIC_ICC_EOIR1_EL1, v);
+        drive_until(g, ti + 550000);
+        gic_sysreg_read(g, ti + 550000, cpu, GIC_ICC_IAR1_EL1, &v2);
+        if (v2 != 1023) (*bad)++;
+        *t = ti + 600000;
+    }
+    return (now_ns() - t0) / (double)n;
+}
+
+static double bench_platform(long n)
+{
+    gic_time_t t = 0;
+    gic_t *g = plat_setup(&t);
+    long bad = 0;
+    plat_loop(g, &t, 4 * P_NPAIRS, &bad);
+    /* the ITS caches hold every pair; the default LPI cache (256 entries, 2
+     * ways, hashed sets) has conflict misses on these 64 LPIs, as in the
+     * platform */
+    const char *miss_stats[] = {"its0.cache.device.misses", "its0.cache.event.misses",
+                                "its0.cache.collection.misses"};
+    uint64_t miss0[3];
+    for (int i = 0; i < 3; i++) miss0[i] = stat(g, miss_stats[i]);
+    double per[BATCHES];
+    for (int b = 0; b < BATCHES; b++) per[b] = plat_loop(g, &t, n / BATCHES, &bad);
+    for (int i = 0; i < 3; i++)
+        if (stat(g, miss_stats[i]) != miss0[i]) {
+            fprintf(stderr, "bench_core_paths: platform: %s went from %llu to %llu: caches not warm\n",
+                    miss_stats[i], (unsigned long long)miss0[i],
+                    (unsigned long long)stat(g, miss_stats[i]));
+            exit(1);
+        }
+    if (bad) {
+        fprintf(stderr, "bench_core_paths: platform: %ld wrong IAR values or IRQ edges\n", bad);
+        exit(1);
+    }
+    gic_destroy(g);
+    return median(per, BATCHES);
+}
+
 /* ---- SPI path ------------------------------------------------------------------ */
 static double bench_spi(long n)
 {
@@ -261,7 +393,7 @@ static double bench_empty(long n)
     return median(per, BATCHES);
 }
 
-/* usage: bench_core_paths [iterations [msi|spi]] (one path only: for profilers,
+/* usage: bench_core_paths [iterations [msi|spi|platform]] (one path only: for profilers,
  * e.g. instructions per MSI from two valgrind --tool=callgrind runs) */
 int main(int argc, char **argv)
 {
@@ -272,14 +404,20 @@ int main(int argc, char **argv)
         printf("core_msi_warm_ns %.1f ns\n", bench_msi(n));
         return 0;
     }
+    if (strcmp(only, "platform") == 0) {
+        printf("core_msi_platform_ns %.1f ns\n", bench_platform(n));
+        return 0;
+    }
     if (strcmp(only, "spi") == 0) {
         printf("core_spi_ns %.1f ns\n", bench_spi(n));
         return 0;
     }
     double msi = bench_msi(n);
+    double plat = bench_platform(n);
     double spi = bench_spi(n);
     double empty = bench_empty(n * 10);
     printf("BENCH core_msi_warm_ns %.1f ns\n", msi);
+    printf("BENCH core_msi_platform_ns %.1f ns\n", plat);
     printf("BENCH core_spi_ns %.1f ns\n", spi);
     printf("BENCH core_empty_call_ns %.2f ns\n", empty);
     printf("BENCH core_msi_warm_vs_empty_call %.1f x\n", empty > 0 ? msi / empty : 0.0);
