@@ -43,7 +43,8 @@ struct gic_cache {
     gic_cache_config_t cfg;
     uint32_t sets, ways, locked_ways;
     uint32_t plru_span; /* next power of two >= ways */
-    bool sets_pow2;     /* set = hash & (sets - 1) (same as hash % sets) */
+    bool sets_pow2;     /* set = hash & set_mask (same as hash % sets) */
+    uint32_t set_mask;  /* sets - 1 when sets_pow2 */
     bool use_idx;       /* ways > SCAN_MAX_WAYS: lookups through idx */
     size_t val_size;
     uint64_t *keys;
@@ -116,6 +117,7 @@ gic_cache_t *cache_create(gic_t *g, const gic_cache_config_t *cfg, size_t val_si
     c->plru_span = 1;
     while (c->plru_span < c->ways) c->plru_span <<= 1;
     c->sets_pow2 = (c->sets & (c->sets - 1)) == 0;
+    c->set_mask = c->sets - 1;
     c->use_idx = c->ways > SCAN_MAX_WAYS;
     uint32_t isz = 16;
     while (c->use_idx && isz < 2 * n) isz <<= 1;
@@ -163,7 +165,7 @@ static uint32_t idx_home(const gic_cache_t *c, uint64_t key)
 static inline uint32_t set_of(const gic_cache_t *c, uint64_t key)
 {
     uint64_t h = mix64(key);
-    return (uint32_t)(c->sets_pow2 ? h & (c->sets - 1) : h % c->sets);
+    return (uint32_t)(c->sets_pow2 ? h & c->set_mask : h % c->sets);
 }
 
 static inline uint32_t idx_find(const gic_cache_t *c, uint64_t key)
@@ -310,18 +312,28 @@ bool cache_is_locked(const gic_cache_t *c, uint64_t key)
     return s != IDX_EMPTY && c->locked[s];
 }
 
+/* Lookup with statistics and replacement update (cache_lookup, _ref): the
+ * slot of key or IDX_EMPTY. count > 0 implies a present cache; locked
+ * entries only exist with locked_ways > 0 (cache_fill_ex). */
+static inline uint32_t lookup_slot(gic_cache_t *c, uint64_t key)
+{
+    gic_inc(c->st_lookups);
+    uint32_t s = c->count ? slot_find(c, key) : IDX_EMPTY;
+    if (s == IDX_EMPTY) {
+        gic_inc(c->st_misses);
+        return IDX_EMPTY;
+    }
+    gic_inc(c->st_hits);
+    if (c->locked_ways && c->locked[s]) gic_inc(c->st_lock_hits);
+    touch(c, s, false);
+    return s;
+}
+
 bool cache_lookup(gic_cache_t *c, uint64_t key, void *val)
 {
     if (!c) return false;
-    gic_inc(c->st_lookups);
-    uint32_t s = (cache_present(c) && c->count) ? slot_find(c, key) : IDX_EMPTY;
-    if (s == IDX_EMPTY) {
-        gic_inc(c->st_misses);
-        return false;
-    }
-    gic_inc(c->st_hits);
-    if (c->locked[s]) gic_inc(c->st_lock_hits);
-    touch(c, s, false);
+    uint32_t s = lookup_slot(c, key);
+    if (s == IDX_EMPTY) return false;
     if (val) copy_out(c, s, val);
     return true;
 }
@@ -329,21 +341,13 @@ bool cache_lookup(gic_cache_t *c, uint64_t key, void *val)
 void *cache_lookup_ref(gic_cache_t *c, uint64_t key)
 {
     if (!c) return NULL;
-    gic_inc(c->st_lookups);
-    uint32_t s = (c->cfg.entries && c->count) ? slot_find(c, key) : IDX_EMPTY;
-    if (s == IDX_EMPTY) {
-        gic_inc(c->st_misses);
-        return NULL;
-    }
-    gic_inc(c->st_hits);
-    if (c->locked[s]) gic_inc(c->st_lock_hits);
-    touch(c, s, false);
-    return c->vals + (size_t)s * c->val_size;
+    uint32_t s = lookup_slot(c, key);
+    return s == IDX_EMPTY ? NULL : c->vals + (size_t)s * c->val_size;
 }
 
 void *cache_peek_ref(gic_cache_t *c, uint64_t key)
 {
-    if (!c || !c->cfg.entries || c->count == 0) return NULL;
+    if (!c || c->count == 0) return NULL;
     uint32_t s = slot_find(c, key);
     return s == IDX_EMPTY ? NULL : c->vals + (size_t)s * c->val_size;
 }

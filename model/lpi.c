@@ -655,11 +655,21 @@ gic_msi_outcome_t lpi_set_pending(gic_t *g, uint32_t cpu, uint32_t intid, gic_ti
 
 /* Remove the pending state of intid at r (ack, CLEAR, DISCARD, move-out).
  * Returns completion time of the state update. */
+static gic_time_t clear_rec(gic_t *g, lpi_rd_t *r, lpi_rec_t *e, gic_time_t start,
+                            gic_time_t *t_src);
 static gic_time_t clear_at(gic_t *g, lpi_rd_t *r, uint32_t intid, gic_time_t start,
                            gic_time_t *t_src)
 {
     lpi_rec_t *e = map_find(r, intid);
     if (!e) return start;
+    return clear_rec(g, r, e, start, t_src);
+}
+
+/* clear_at of the pending record e (of r's map) */
+static gic_time_t clear_rec(gic_t *g, lpi_rd_t *r, lpi_rec_t *e, gic_time_t start,
+                            gic_time_t *t_src)
+{
+    uint32_t intid = e->intid;
     if (t_src) *t_src = e->t_src;
     /* full policy: QEMU rescans when the current best is cleared */
     if (g->cfg.lpi_scan_policy != GIC_SCAN_TRACKED && e->enabled) {
@@ -691,9 +701,10 @@ gic_time_t lpi_ack(gic_t *g, uint32_t cpu, uint32_t intid)
     if (cpu >= g->cfg.num_cpus) return g->now;
     gic_time_t t_src = g->now;
     lpi_rd_t *r = RD(g, cpu);
-    if (!map_find(r, intid)) return g->now;
+    lpi_rec_t *e = map_find(r, intid);
+    if (!e) return g->now;
     gic_inc(g->lpi->c_acks);
-    clear_at(g, r, intid, g->now, &t_src);
+    clear_rec(g, r, e, g->now, &t_src);
     /* No update event: the only caller (ICC_IAR<n>_EL1, cpuif.c do_iar)
      * re-evaluates this CPU interface right after the acknowledge. */
     gic_hppi_changed(g, cpu);
