@@ -175,8 +175,16 @@ static gic_time_t hppi_compute(gic_t *g, uint32_t cpu, gic_cand_t *out)
     return until;
 }
 
+/* Recompute the cached HPPI of c (out of line: the cached answer is the
+ * common case and its callers stay small). */
+__attribute__((noinline)) static void hppi_recompute(gic_t *g, struct gic_cpuif *c)
+{
+    g->hppi_stale &= ~((uint64_t)1 << c->cpu);
+    c->hp_until = hppi_compute(g, c->cpu, &c->hp);
+}
+
 /* Highest-priority pending interrupt forwarded to this CPU interface now. */
-static void hppi(gic_t *g, uint32_t cpu, gic_cand_t *out)
+static inline void hppi(gic_t *g, uint32_t cpu, gic_cand_t *out)
 {
     struct gic_cpuif *c = ci(g, cpu);
     uint64_t bit = (uint64_t)1 << cpu;
@@ -193,8 +201,7 @@ static void hppi(gic_t *g, uint32_t cpu, gic_cand_t *out)
         *out = c->hp;
         return;
     }
-    g->hppi_stale &= ~bit;
-    c->hp_until = hppi_compute(g, cpu, &c->hp);
+    hppi_recompute(g, c);
     *out = c->hp;
 }
 
