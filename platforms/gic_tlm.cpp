@@ -44,6 +44,8 @@ gic_tlm::gic_tlm(sc_module_name name, const gic_config_t &cfg, const gic_tlm_opt
     if (!g_) throw std::runtime_error(std::string("gic_tlm: ") + err);
     cfg_ = *gic_get_config(g_);
     if (opt_.lines_passive) opt_.falling_edges_passive = true;
+    sim_ = sc_get_curr_simcontext();
+    max_time_ = sc_max_time().value();
     sysreg_latency_ = from_ps((uint64_t)cfg_.lat_sysreg * cfg_.clock_period_ps);
 
     gicd_socket.register_b_transport(this, &gic_tlm::gicd_b_transport);
@@ -92,11 +94,11 @@ uint64_t gic_tlm::next_activity() const
 {
     /* One kernel query: zero when something is pending at the current time,
      * max_time() - now when nothing is pending at all. */
-    const sc_simcontext *c = sc_core::sc_get_curr_simcontext();
-    const sc_time &now = sc_time_stamp();
-    sc_time d = sc_time_to_pending_activity(c);
-    if (d == sc_max_time() - now) return kNever;
-    return to_ps(now + d);
+    const uint64_t now = sim_->time_stamp().value();
+    const uint64_t d = sc_time_to_pending_activity(sim_).value();
+    if (d == max_time_ - now) return kNever;
+    const uint64_t u = sc_units_per_ps();
+    return u == 1 ? now + d : (now + d) / u;
 }
 
 /* True when no SystemC process can run before or at absolute time t (ps):
@@ -224,51 +226,6 @@ void gic_tlm::work_at(uint64_t t, bool advance)
     while (agenda_pop_due(t, s)) s.c->gic_step(s.t, s.what);
 }
 
-/* Agenda order is (time, scheduling order). A step strictly earlier than
- * everything in the heap goes to a one-element slot when it is free (no heap
- * operations for the usual "next step of the client running now"); top and
- * pop compare the slot with the heap's top, so the order is the same. */
-void gic_tlm::agenda_push(const step &s)
-{
-    if (!slot_.c && (agenda_.empty() || s.t < agenda_.top().t)) {
-        slot_ = s;
-        return;
-    }
-    agenda_.push(s);
-}
-
-const gic_tlm::step &gic_tlm::agenda_top() const
-{
-    if (slot_.c && (agenda_.empty() || !(slot_ > agenda_.top()))) return slot_;
-    return agenda_.top();
-}
-
-bool gic_tlm::agenda_pop_due(uint64_t t, step &s)
-{
-    bool heap = !agenda_.empty() && agenda_.top().t <= t;
-    if (slot_.c && slot_.t <= t && (!heap || !(slot_ > agenda_.top()))) {
-        s = slot_;
-        slot_.c = nullptr;
-        return true;
-    }
-    if (!heap) return false;
-    s = agenda_.top();
-    agenda_.pop();
-    return true;
-}
-
-gic_tlm::step gic_tlm::agenda_pop()
-{
-    if (slot_.c && (agenda_.empty() || !(slot_ > agenda_.top()))) {
-        step s = slot_;
-        slot_.c = nullptr;
-        return s;
-    }
-    step s = agenda_.top();
-    agenda_.pop();
-    return s;
-}
-
 void gic_tlm::schedule_step(gic_tlm_client *c, uint64_t t_ps, uint32_t what)
 {
     agenda_push(step{t_ps, seq_++, c, what});
@@ -383,7 +340,6 @@ void gic_tlm::driver()
         /* next_work(t), inline */
         uint64_t n = gic_next_event_time(g_, &ev) ? ev : kNever;
         if (!posted_.empty() && posted_.top().t < n) n = posted_.top().t;
-        if (slot_.c && slot_.t < n) n = slot_.t;
         if (!agenda_.empty() && agenda_.top().t < n) n = agenda_.top().t;
         if (n == kNever) break;
         t = n;

@@ -35,11 +35,12 @@
 #include <tlm_utils/simple_initiator_socket.h>
 #include <tlm_utils/simple_target_socket.h>
 
+#include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <deque>
 #include <functional>
 #include <map>
-#include <queue>
 #include <string>
 #include <vector>
 
@@ -74,6 +75,61 @@ inline uint64_t to_ps(const sc_core::sc_time &t)
     return u == 1 ? t.value() : (u ? t.value() / u : 0);
 }
 inline sc_core::sc_time from_ps(uint64_t ps) { return sc_core::sc_time::from_value(ps * sc_units_per_ps()); }
+
+/*
+ * Priority queue for the wrapper's few pending items (posted MSIs, agenda
+ * steps: about one per device and CPU). Up to kSorted entries it is a vector
+ * sorted latest first, so top() and pop() are at the back in O(1) and push()
+ * searches from the back, where near-term items go (a client's next step):
+ * usually one comparison and no move. Beyond kSorted entries it becomes a
+ * binary heap on the same vector (std::push_heap) until it has drained back
+ * to kSorted / 2. T's operator> is a total order, so every representation
+ * gives the same sequence.
+ */
+template <class T> class small_pq {
+public:
+    bool empty() const { return v_.empty(); }
+    size_t size() const { return v_.size(); }
+    const T &top() const { return heap_ ? v_.front() : v_.back(); }
+    void push(const T &x)
+    {
+        if (!heap_) {
+            if (v_.size() < kSorted) {
+                /* insertion: move the earlier items one up, x goes above them */
+                size_t i = v_.size();
+                v_.push_back(x);
+                while (i > 0 && x > v_[i - 1]) {
+                    v_[i] = v_[i - 1];
+                    i--;
+                }
+                v_[i] = x;
+                return;
+            }
+            std::make_heap(v_.begin(), v_.end(), std::greater<T>());
+            heap_ = true;
+        }
+        v_.push_back(x);
+        std::push_heap(v_.begin(), v_.end(), std::greater<T>());
+    }
+    void pop()
+    {
+        if (!heap_) {
+            v_.pop_back();
+            return;
+        }
+        std::pop_heap(v_.begin(), v_.end(), std::greater<T>());
+        v_.pop_back();
+        if (v_.size() <= kSorted / 2) {
+            std::sort(v_.begin(), v_.end(), std::greater<T>()); /* latest first */
+            heap_ = false;
+        }
+    }
+
+private:
+    static constexpr size_t kSorted = 32;
+    std::vector<T> v_;
+    bool heap_ = false;
+};
 
 /* Map a gic_status_t to a TLM response status (see docs/platform.md). */
 tlm::tlm_response_status tlm_status(gic_status_t st);
@@ -289,20 +345,23 @@ private:
     gic_t *g_ = nullptr;
     gic_tlm_stats st_;
     static constexpr uint64_t kNever = UINT64_MAX;
+    sc_core::sc_simcontext *sim_ = nullptr; /* the kernel (queried once per activation) */
+    uint64_t max_time_ = 0;                 /* sc_max_time().value() */
     sc_core::sc_event wake_;     /* driver: core events, posted MSIs, line writes */
     uint64_t armed_ps_ = kNever; /* time of wake_'s pending notification (kNever: none) */
-    std::priority_queue<posted, std::vector<posted>, std::greater<posted>> posted_;
+    small_pq<posted> posted_;
     std::deque<line_change> lines_; /* pending line writes, in (time, output) order */
-    std::priority_queue<step, std::vector<step>, std::greater<step>> agenda_;
-    /* the agenda's earliest step when it was scheduled earlier than every
-     * step in agenda_ (the common case: a client's next step), kept out of
-     * the heap; valid when slot_.c != nullptr */
-    step slot_{0, 0, nullptr, 0};
-    void agenda_push(const step &s);
-    bool agenda_empty() const { return !slot_.c && agenda_.empty(); }
-    const step &agenda_top() const;
-    step agenda_pop();
-    bool agenda_pop_due(uint64_t t, step &s); /* pop the earliest step if its time is <= t */
+    small_pq<step> agenda_;
+    void agenda_push(const step &s) { agenda_.push(s); }
+    bool agenda_empty() const { return agenda_.empty(); }
+    const step &agenda_top() const { return agenda_.top(); }
+    bool agenda_pop_due(uint64_t t, step &s) /* pop the earliest step if its time is <= t */
+    {
+        if (agenda_.empty() || agenda_.top().t > t) return false;
+        s = agenda_.top();
+        agenda_.pop();
+        return true;
+    }
     std::vector<gic_tlm_client *> listeners_; /* [cpu] */
     std::vector<uint8_t> watching_;           /* [cpu] */
     std::vector<uint8_t> level_;              /* [cpu * 4 + line]: latest level output by the core */

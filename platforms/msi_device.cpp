@@ -63,21 +63,56 @@ latency_samples::summary latency_samples::summarize() const
 
 /* ---- tracker ---------------------------------------------------------------------- */
 
+msi_tracker::fifo *msi_tracker::sent_fifo(uint32_t devid, uint32_t eventid, bool create)
+{
+    if (devid < kFlat && eventid < kFlat) {
+        if (devid >= sent_flat_.size()) {
+            if (!create) return nullptr;
+            sent_flat_.resize(devid + 1);
+        }
+        std::vector<fifo> &d = sent_flat_[devid];
+        if (eventid >= d.size()) {
+            if (!create) return nullptr;
+            d.resize(eventid + 1);
+        }
+        return &d[eventid];
+    }
+    uint64_t key = ((uint64_t)devid << 32) | eventid;
+    if (create) return &sent_[key];
+    auto it = sent_.find(key);
+    return it == sent_.end() ? nullptr : &it->second;
+}
+
+msi_tracker::lpi_state *msi_tracker::lpi(uint32_t intid, bool create)
+{
+    if (intid >= 8192 && intid - 8192 < kFlatLpi) {
+        size_t i = intid - 8192;
+        if (i >= lpis_flat_.size()) {
+            if (!create) return nullptr;
+            lpis_flat_.resize(i + 1);
+        }
+        return &lpis_flat_[i];
+    }
+    if (create) return &lpis_[intid];
+    auto it = lpis_.find(intid);
+    return it == lpis_.end() ? nullptr : &it->second;
+}
+
 void msi_tracker::on_send(uint32_t devid, uint32_t eventid, uint64_t t_ps)
 {
     sent++;
-    sent_[((uint64_t)devid << 32) | eventid].push(t_ps);
+    sent_fifo(devid, eventid, true)->push(t_ps);
 }
 
 void msi_tracker::on_output(const gic_output_t &o)
 {
     if (o.kind != GIC_OUT_MSI) return;
-    auto it = sent_.find(((uint64_t)o.devid << 32) | o.eventid);
-    if (it == sent_.end() || it->second.empty()) {
+    fifo *f = sent_fifo(o.devid, o.eventid, false);
+    if (!f || f->empty()) {
         unmatched++; /* e.g. an MSI injected by something else than our devices */
         return;
     }
-    uint64_t ts = it->second.pop();
+    uint64_t ts = f->pop();
     switch (o.outcome) {
     case GIC_MSI_DELIVERED:
         delivered++;
@@ -91,29 +126,28 @@ void msi_tracker::on_output(const gic_output_t &o)
         return;
     }
     msi_to_pending.add(o.time >= ts ? o.time - ts : 0);
-    lpis_[o.intid].pending.push_back(ts);
+    lpi(o.intid, true)->pending.push_back(ts);
 }
 
 void msi_tracker::on_ack(uint32_t, uint32_t intid, uint64_t t_ps)
 {
     acks++;
-    auto it = lpis_.find(intid);
-    if (it == lpis_.end()) return;
-    lpi_state &l = it->second;
-    for (uint64_t ts : l.pending) {
+    lpi_state *l = lpi(intid, false);
+    if (!l) return;
+    for (uint64_t ts : l->pending) {
         msi_to_iar.add(t_ps - ts);
-        l.active.push_back(ts);
+        l->active.push_back(ts);
     }
-    l.pending.clear();
+    l->pending.clear();
 }
 
 void msi_tracker::on_eoi(uint32_t, uint32_t intid, uint64_t t_ps)
 {
     eois++;
-    auto it = lpis_.find(intid);
-    if (it == lpis_.end()) return;
-    for (uint64_t ts : it->second.active) msi_to_eoi.add(t_ps - ts);
-    it->second.active.clear();
+    lpi_state *l = lpi(intid, false);
+    if (!l) return;
+    for (uint64_t ts : l->active) msi_to_eoi.add(t_ps - ts);
+    l->active.clear();
 }
 
 /* ---- device --------------------------------------------------------------------------- */

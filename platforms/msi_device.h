@@ -78,8 +78,15 @@ private:
     struct lpi_state {
         std::vector<uint64_t> pending, active; /* send times of the MSIs it serves */
     };
-    std::unordered_map<uint64_t, fifo> sent_;       /* (devid, eventid) -> send times */
-    std::unordered_map<uint32_t, lpi_state> lpis_;  /* intid -> pending / active MSIs */
+    /* Flat arrays for the usual small keys (DeviceID and EventID < kFlat,
+     * LPI INTID - 8192 < kFlatLpi), hash maps for the rest. */
+    static constexpr uint32_t kFlat = 1u << 16, kFlatLpi = 1u << 20;
+    fifo *sent_fifo(uint32_t devid, uint32_t eventid, bool create);
+    lpi_state *lpi(uint32_t intid, bool create);
+    std::vector<std::vector<fifo>> sent_flat_;      /* [devid][eventid] -> send times */
+    std::unordered_map<uint64_t, fifo> sent_;       /* (devid, eventid) -> send times (large keys) */
+    std::vector<lpi_state> lpis_flat_;              /* [intid - 8192] -> pending / active MSIs */
+    std::unordered_map<uint32_t, lpi_state> lpis_;  /* other INTIDs */
 };
 
 enum class arrival_kind { periodic, poisson, bursty };

@@ -168,10 +168,23 @@ const router::entry *router::decode(uint64_t addr) const
     return addr - it->base < it->size ? &*it : nullptr;
 }
 
-void router::b_transport(int, tlm::tlm_generic_payload &gp, sc_time &delay)
+/* An initiator usually accesses the same target as last time (a device its
+ * ITS, a CPU the GIC): that entry is tried before the binary search. */
+const router::entry *router::decode(uint64_t addr, int initiator)
+{
+    size_t i = (size_t)initiator;
+    if (i >= last_.size()) last_.resize(i + 1, 0);
+    size_t &h = last_[i];
+    if (h < map_.size() && addr - map_[h].base < map_[h].size) return &map_[h];
+    const entry *e = decode(addr);
+    if (e) h = (size_t)(e - map_.data());
+    return e;
+}
+
+void router::b_transport(int id, tlm::tlm_generic_payload &gp, sc_time &delay)
 {
     uint64_t a = gp.get_address();
-    const entry *e = decode(a);
+    const entry *e = decode(a, id);
     if (!e) {
         decode_errors++;
         gp.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);

@@ -88,6 +88,7 @@ private:
         std::string name;
     };
     const entry *decode(uint64_t addr) const;
+    const entry *decode(uint64_t addr, int initiator);
     void add_entry(uint64_t base, uint64_t size, const std::string &name);
     void b_transport(int id, tlm::tlm_generic_payload &gp, sc_core::sc_time &delay);
     unsigned transport_dbg(int id, tlm::tlm_generic_payload &gp);
@@ -95,6 +96,8 @@ private:
     void invalidate(int port, sc_dt::uint64 start, sc_dt::uint64 end);
 
     std::vector<entry> map_;
+    /* per initiator (target socket index): the entry it decoded last, tried first */
+    std::vector<size_t> last_;
     unsigned nports_ = 0;
 };
 
