@@ -284,20 +284,26 @@ void gic_tlm::rearm()
     arm(next);
 }
 
+/* The channels bound to the output ports, looked up once (ports are bound by now). */
+void gic_tlm::end_of_elaboration()
+{
+    pins_.assign((size_t)cfg_.num_cpus * 4, nullptr);
+    for (uint32_t c = 0; c < cfg_.num_cpus; c++) {
+        pins_[(size_t)c * 4 + GIC_LINE_IRQ] = irq[c].operator->();
+        pins_[(size_t)c * 4 + GIC_LINE_FIQ] = fiq[c].operator->();
+        pins_[(size_t)c * 4 + GIC_LINE_VIRQ] = virq[c].operator->();
+        pins_[(size_t)c * 4 + GIC_LINE_VFIQ] = vfiq[c].operator->();
+    }
+}
+
 /* Write the output lines due at or before now (the driver is their only writer). */
 void gic_tlm::write_lines(uint64_t now)
 {
     while (!lines_.empty() && lines_.front().t <= now) {
-        line_change c = lines_.front();
-        lines_.pop_front();
+        const line_change &c = lines_.front();
         st_.line_changes++;
-        switch (c.line) {
-        case GIC_LINE_IRQ: irq[c.cpu].write(c.level != 0); break;
-        case GIC_LINE_FIQ: fiq[c.cpu].write(c.level != 0); break;
-        case GIC_LINE_VIRQ: virq[c.cpu].write(c.level != 0); break;
-        case GIC_LINE_VFIQ: vfiq[c.cpu].write(c.level != 0); break;
-        default: break;
-        }
+        pins_[(size_t)c.cpu * 4 + c.line]->write(c.level != 0); /* (on_output keeps line <= VFIQ) */
+        lines_.pop_front();
     }
 }
 

@@ -331,6 +331,8 @@ private:
     void rearm();
     void driver();
     void write_lines(uint64_t now);
+    void end_of_elaboration() override;
+    std::vector<sc_core::sc_signal_inout_if<bool> *> pins_; /* [cpu * 4 + line], bound channels */
     void spi_changed();
     void ppi_changed();
 
