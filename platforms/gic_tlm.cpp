@@ -228,7 +228,7 @@ void gic_tlm::work_at(uint64_t t, bool advance)
 
 void gic_tlm::schedule_step(gic_tlm_client *c, uint64_t t_ps, uint32_t what)
 {
-    agenda_push(step{t_ps, seq_++, c, what});
+    agenda_.push(step{t_ps, seq_++, c, what});
     if (!driving_ && t_ps < armed_ps_) arm(t_ps);
 }
 
@@ -408,12 +408,16 @@ void gic_tlm::on_output(void *ctx, const gic_output_t *out)
          * the driver afterwards. Kept in (time, output) order. */
         line_change c{out->time, out->cpu, out->line, out->level};
         auto &q = self->lines_;
-        auto it = q.end();
-        while (it != q.begin() && std::prev(it)->t > c.t) --it;
-        q.insert(it, c);
+        if (q.empty() || q.back().t <= c.t) {
+            q.push_back(c); /* the usual case */
+        } else {
+            auto it = q.end();
+            while (it != q.begin() && std::prev(it)->t > c.t) --it;
+            q.insert(it, c);
+        }
         self->level_[(size_t)out->cpu * 4 + out->line] = out->level != 0;
         if (self->watching_[out->cpu] && self->listeners_[out->cpu])
-            self->agenda_push(step{c.t, self->seq_++, self->listeners_[out->cpu],
+            self->agenda_.push(step{c.t, self->seq_++, self->listeners_[out->cpu],
                                     gic_tlm_client::kLineStep | out->line << 1 | (out->level ? 1u : 0u)});
     }
     for (auto &fn : self->observers_) fn(*out);

@@ -88,16 +88,23 @@ inline sc_core::sc_time from_ps(uint64_t ps) { return sc_core::sc_time::from_val
  */
 template <class T> class small_pq {
 public:
-    bool empty() const { return v_.empty(); }
-    size_t size() const { return v_.size(); }
-    const T &top() const { return heap_ ? v_.front() : v_.back(); }
+    bool empty() const { return n_ == 0; }
+    size_t size() const { return n_; }
+    const T &top() const { return heap_ ? v_[0] : v_[n_ - 1]; }
+    /* Inlined, and x never passed to an out-of-line function (the storage
+     * grows separately): x, usually built field by field by the caller, then
+     * stays in registers instead of being copied through memory (a wide load
+     * right after narrow stores stalls on store forwarding). */
+#if defined(__GNUC__)
+    __attribute__((always_inline))
+#endif
     void push(const T &x)
     {
+        if (n_ == v_.size()) grow();
         if (!heap_) {
-            if (v_.size() < kSorted) {
+            if (n_ < kSorted) {
                 /* insertion: move the earlier items one up, x goes above them */
-                size_t i = v_.size();
-                v_.push_back(x);
+                size_t i = n_++;
                 while (i > 0 && x > v_[i - 1]) {
                     v_[i] = v_[i - 1];
                     i--;
@@ -105,29 +112,31 @@ public:
                 v_[i] = x;
                 return;
             }
-            std::make_heap(v_.begin(), v_.end(), std::greater<T>());
+            std::make_heap(v_.begin(), v_.begin() + (std::ptrdiff_t)n_, std::greater<T>());
             heap_ = true;
         }
-        v_.push_back(x);
-        std::push_heap(v_.begin(), v_.end(), std::greater<T>());
+        v_[n_++] = x;
+        std::push_heap(v_.begin(), v_.begin() + (std::ptrdiff_t)n_, std::greater<T>());
     }
     void pop()
     {
         if (!heap_) {
-            v_.pop_back();
+            n_--;
             return;
         }
-        std::pop_heap(v_.begin(), v_.end(), std::greater<T>());
-        v_.pop_back();
-        if (v_.size() <= kSorted / 2) {
-            std::sort(v_.begin(), v_.end(), std::greater<T>()); /* latest first */
+        std::pop_heap(v_.begin(), v_.begin() + (std::ptrdiff_t)n_, std::greater<T>());
+        n_--;
+        if (n_ <= kSorted / 2) {
+            std::sort(v_.begin(), v_.begin() + (std::ptrdiff_t)n_, std::greater<T>()); /* latest first */
             heap_ = false;
         }
     }
 
 private:
     static constexpr size_t kSorted = 32;
-    std::vector<T> v_;
+    void grow() { v_.resize(v_.size() * 2 + 16); }
+    std::vector<T> v_; /* [0, n_) used */
+    size_t n_ = 0;
     bool heap_ = false;
 };
 
@@ -354,7 +363,6 @@ private:
     small_pq<posted> posted_;
     std::deque<line_change> lines_; /* pending line writes, in (time, output) order */
     small_pq<step> agenda_;
-    void agenda_push(const step &s) { agenda_.push(s); }
     bool agenda_empty() const { return agenda_.empty(); }
     const step &agenda_top() const { return agenda_.top(); }
     bool agenda_pop_due(uint64_t t, step &s) /* pop the earliest step if its time is <= t */
