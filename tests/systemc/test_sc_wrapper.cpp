@@ -756,3 +756,102 @@ int sc_main(int argc, char **argv)
     testing::InitGoogleTest(&argc, argv);
     return RUN_ALL_TESTS();
 }
+
+/* The wrapper's queue for agenda steps and posted MSIs: (time, seq) order
+ * exactly, below 32 entries (sorted vector), above (heap) and across both
+ * switches, with equal times kept in insertion (seq) order. */
+TEST(ScWrapper, SmallPriorityQueueOrder)
+{
+    struct item {
+        uint64_t t, seq;
+        bool operator>(const item &o) const { return t != o.t ? t > o.t : seq > o.seq; }
+    };
+    small_pq<item> q;
+    std::vector<item> ref; /* every item pushed and not yet popped */
+    uint64_t x = 12345, seq = 0;
+    auto rnd = [&x]() {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        return x;
+    };
+    auto pop_check = [&]() {
+        auto it = std::min_element(ref.begin(), ref.end(),
+                                    [](const item &a, const item &b) { return b > a; });
+        ASSERT_FALSE(q.empty());
+        EXPECT_EQ(q.top().t, it->t);
+        EXPECT_EQ(q.top().seq, it->seq);
+        ref.erase(it);
+        q.pop();
+    };
+    /* grow to 100 (heap beyond 32), drain to 5 (back to sorted at 16), grow
+     * again, drain completely; times from a small range so that many are equal */
+    const int phases[][2] = {{100, 0}, {0, 95}, {60, 0}, {0, 65}};
+    for (const auto &ph : phases) {
+        for (int i = 0; i < ph[0]; i++) {
+            item it{rnd() % 40, seq++};
+            q.push(it);
+            ref.push_back(it);
+            /* interleave pops now and then */
+            if (i % 7 == 6) pop_check();
+        }
+        for (int i = 0; i < ph[1] && !ref.empty(); i++) pop_check();
+        EXPECT_EQ(q.size(), ref.size());
+    }
+    while (!ref.empty()) pop_check();
+    EXPECT_TRUE(q.empty());
+}
+
+/* msi_tracker: flat arrays for small DeviceIDs/EventIDs/LPIs, hash maps for
+ * the others, with the same matching (FIFO per DeviceID/EventID, every
+ * pending MSI served by the next acknowledge of its LPI). */
+TEST(ScPlatform, TrackerMatchesSmallAndLargeKeys)
+{
+    msi_tracker tr;
+    const uint32_t devs[] = {3, 70000};                  /* flat, hashed */
+    const uint32_t lpis[] = {8192 + 5, 8192 + (1u << 21)}; /* flat, hashed */
+    for (int k = 0; k < 2; k++) {
+        tr.on_send(devs[k], 9, 1000);
+        tr.on_send(devs[k], 9, 1500);
+        gic_output_t o;
+        std::memset(&o, 0, sizeof o);
+        o.kind = GIC_OUT_MSI;
+        o.devid = devs[k];
+        o.eventid = 9;
+        o.intid = lpis[k];
+        o.outcome = GIC_MSI_DELIVERED;
+        o.time = 1100;
+        tr.on_output(o); /* first MSI (sent at 1000): 100 ps to pending */
+        o.outcome = GIC_MSI_COALESCED;
+        o.time = 1700;
+        tr.on_output(o); /* second (1500): 200 ps */
+        tr.on_ack(0, lpis[k], 2000);
+        tr.on_eoi(0, lpis[k], 2600);
+    }
+    /* an MSI nobody sent, an acknowledge of an LPI nobody made pending */
+    gic_output_t o;
+    std::memset(&o, 0, sizeof o);
+    o.kind = GIC_OUT_MSI;
+    o.devid = 3;
+    o.eventid = 10;
+    tr.on_output(o);
+    tr.on_ack(0, 8192 + 6, 3000);
+    EXPECT_EQ(tr.sent, 4u);
+    EXPECT_EQ(tr.delivered, 2u);
+    EXPECT_EQ(tr.coalesced, 2u);
+    EXPECT_EQ(tr.unmatched, 1u);
+    EXPECT_EQ(tr.acks, 3u);
+    EXPECT_EQ(tr.eois, 2u);
+    auto p = tr.msi_to_pending.summarize();
+    EXPECT_EQ(p.count, 4u);
+    EXPECT_EQ(p.min, 100u);
+    EXPECT_EQ(p.max, 200u);
+    auto iar = tr.msi_to_iar.summarize();
+    EXPECT_EQ(iar.count, 4u);
+    EXPECT_EQ(iar.min, 500u);  /* 2000 - 1500 */
+    EXPECT_EQ(iar.max, 1000u); /* 2000 - 1000 */
+    auto eoi = tr.msi_to_eoi.summarize();
+    EXPECT_EQ(eoi.count, 4u);
+    EXPECT_EQ(eoi.min, 1100u);
+    EXPECT_EQ(eoi.max, 1600u);
+}
