@@ -225,7 +225,7 @@ uint32_t msi_device::next_event()
 bool msi_device::post_next(uint64_t &t)
 {
     t += to_ps(next_interval());
-    if (from_ps(t) >= p_.stop_time) return false;
+    if (t * sc_units_per_ps() >= p_.stop_time.value()) return false; /* from_ps(t) >= stop_time */
     uint32_t ev = next_event();
     uint32_t data = ev;
     tlm::tlm_generic_payload gp;
@@ -238,7 +238,8 @@ bool msi_device::post_next(uint64_t &t)
     gp.set_byte_enable_ptr(nullptr);
     gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
     gp.set_extension(&ext);
-    sc_time delay = from_ps(t) - sc_time_stamp(); /* agenda steps run at or ahead of SystemC time */
+    /* from_ps(t) - sc_time_stamp(): agenda steps run at or ahead of SystemC time */
+    sc_time delay = sc_time::from_value(t * sc_units_per_ps() - sc_time_stamp().value());
     socket->b_transport(gp, delay);
     gp.clear_extension(&ext);
     if (gp.is_response_ok()) {
