@@ -45,54 +45,13 @@ cpu_model::cpu_model(sc_module_name name, const cpu_params &p, gic_tlm *gic, boo
 
 /* ---- accesses ---------------------------------------------------------------------- */
 
-uint64_t cpu_model::mmio_read(uint64_t addr, unsigned size)
-{
-    uint64_t v = 0;
-    tlm::tlm_generic_payload &gp = gp_;
-    gp.set_command(tlm::TLM_READ_COMMAND);
-    gp.set_address(addr);
-    gp.set_data_ptr(reinterpret_cast<unsigned char *>(&v));
-    gp.set_data_length(size);
-    gp.set_streaming_width(size);
-    gp.set_dmi_allowed(false);
-    gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-    sc_time d = qk_.get_local_time();
-    socket->b_transport(gp, d);
-    qk_.set(d);
-    if (!gp.is_response_ok()) {
-        bus_errors++;
-        SC_REPORT_WARNING(name(), ("read error at 0x" + std::to_string(addr) + ": " +
-                                   gp.get_response_string()).c_str());
-    }
-    return v;
-}
-
-void cpu_model::mmio_write(uint64_t addr, unsigned size, uint64_t val)
+/* One loosely-timed transaction at the CPU's local time; true when it succeeded. */
+bool cpu_model::transact(tlm::tlm_command cmd, uint64_t addr, unsigned char *data, unsigned len)
 {
     tlm::tlm_generic_payload &gp = gp_;
-    gp.set_command(tlm::TLM_WRITE_COMMAND);
+    gp.set_command(cmd);
     gp.set_address(addr);
-    gp.set_data_ptr(reinterpret_cast<unsigned char *>(&val));
-    gp.set_data_length(size);
-    gp.set_streaming_width(size);
-    gp.set_dmi_allowed(false);
-    gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-    sc_time d = qk_.get_local_time();
-    socket->b_transport(gp, d);
-    qk_.set(d);
-    if (!gp.is_response_ok()) {
-        bus_errors++;
-        SC_REPORT_WARNING(name(), ("write error at 0x" + std::to_string(addr) + ": " +
-                                   gp.get_response_string()).c_str());
-    }
-}
-
-void cpu_model::mem_write(uint64_t addr, const void *buf, unsigned len)
-{
-    tlm::tlm_generic_payload &gp = gp_;
-    gp.set_command(tlm::TLM_WRITE_COMMAND);
-    gp.set_address(addr);
-    gp.set_data_ptr(const_cast<unsigned char *>(static_cast<const unsigned char *>(buf)));
+    gp.set_data_ptr(data);
     gp.set_data_length(len);
     gp.set_streaming_width(len);
     gp.set_dmi_allowed(false);
@@ -100,7 +59,31 @@ void cpu_model::mem_write(uint64_t addr, const void *buf, unsigned len)
     sc_time d = qk_.get_local_time();
     socket->b_transport(gp, d);
     qk_.set(d);
-    if (!gp.is_response_ok()) bus_errors++;
+    if (gp.is_response_ok()) return true;
+    bus_errors++;
+    return false;
+}
+
+uint64_t cpu_model::mmio_read(uint64_t addr, unsigned size)
+{
+    uint64_t v = 0;
+    if (!transact(tlm::TLM_READ_COMMAND, addr, reinterpret_cast<unsigned char *>(&v), size))
+        SC_REPORT_WARNING(name(), ("read error at 0x" + std::to_string(addr) + ": " +
+                                   gp_.get_response_string()).c_str());
+    return v;
+}
+
+void cpu_model::mmio_write(uint64_t addr, unsigned size, uint64_t val)
+{
+    if (!transact(tlm::TLM_WRITE_COMMAND, addr, reinterpret_cast<unsigned char *>(&val), size))
+        SC_REPORT_WARNING(name(), ("write error at 0x" + std::to_string(addr) + ": " +
+                                   gp_.get_response_string()).c_str());
+}
+
+void cpu_model::mem_write(uint64_t addr, const void *buf, unsigned len)
+{
+    transact(tlm::TLM_WRITE_COMMAND, addr,
+             const_cast<unsigned char *>(static_cast<const unsigned char *>(buf)), len);
     if (qk_.need_sync()) qk_.sync();
 }
 

@@ -84,6 +84,7 @@ public:
               msi_tracker *tracker);
 
     /* MMIO through the socket at the local time; errors are counted. */
+    bool transact(tlm::tlm_command cmd, uint64_t addr, unsigned char *data, unsigned len);
     uint64_t mmio_read(uint64_t addr, unsigned size);
     void mmio_write(uint64_t addr, unsigned size, uint64_t val);
     void mem_write(uint64_t addr, const void *buf, unsigned len);
