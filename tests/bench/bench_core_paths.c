@@ -21,6 +21,7 @@
  * edges are checked, so a functional regression fails the benchmark. */
 #define _POSIX_C_SOURCE 199309L
 #include "gictlm.h"
+#include "bench_util.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,19 +44,6 @@
 #define ITT 0x10000000ull /* + dev * 4 KiB */
 #define BATCHES 9
 
-static double now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
-
-static volatile unsigned sink;
-__attribute__((noinline)) static void empty_call(unsigned x)
-{
-    __asm__ volatile("" ::: "memory");
-    sink = x;
-}
 
 static long irq_edges;
 static void on_out(void *ctx, const gic_output_t *o)

@@ -3,24 +3,12 @@
  * measured in the same run. Prints BENCH lines. */
 #define _POSIX_C_SOURCE 199309L
 #include "gictlm.h"
+#include "bench_util.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
 
-static double now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
-
-static volatile unsigned sink;
-__attribute__((noinline)) static void empty_call(unsigned x)
-{
-    __asm__ volatile("" ::: "memory");
-    sink = x;
-}
 
 static int irqs;
 static void on_out(void *ctx, const gic_output_t *o)
