@@ -114,14 +114,16 @@ static uint64_t stat(gic_t *g, const char *name)
 }
 
 /* ---- MSI path ------------------------------------------------------------------ */
-static gic_t *msi_setup(gic_time_t *t)
+/* Program g as Linux would, with the ITS tables written directly in the
+ * IMPLEMENTATION DEFINED 8-byte formats of docs/its.md: ndev devices x nev
+ * events, pair k = dev * nev + ev -> LPI 8192 + k on CPU k % NCPU. */
+static void bring_up(gic_t *g, gic_time_t *t, uint32_t ndev, uint32_t nev)
 {
-    gic_t *g = create();
-    const gic_config_t *cfg = gic_get_config(g);
-    uint32_t id_bits = cfg->lpi_id_bits;
-    uint8_t prop[NPAIRS];
+    uint32_t id_bits = gic_get_config(g)->lpi_id_bits;
+    uint8_t prop[256];
     memset(prop, 0xa3, sizeof prop); /* priority 0xa0, enabled */
-    if (gic_mem_write(g, PROP, prop, sizeof prop) != GIC_OK) die("memory write failed");
+    if (ndev * nev > sizeof prop) die("too many pairs");
+    if (gic_mem_write(g, PROP, prop, ndev * nev) != GIC_OK) die("memory write failed");
     wr(g, t, GIC_FRAME_GICD, 0, 0x0, 4, (1u << 4) | (1u << 1) | 1u);
     for (uint32_t c = 0; c < NCPU; c++) {
         wr(g, t, GIC_FRAME_GICR, c, 0x14, 4, 0);
@@ -137,12 +139,11 @@ static gic_t *msi_setup(gic_time_t *t)
     wr(g, t, GIC_FRAME_GITS, 0, 0x80, 8, (1ull << 63) | CMDQ);
     wr(g, t, GIC_FRAME_GITS, 0, 0x88, 8, 0);
     wr(g, t, GIC_FRAME_GITS, 0, 0x0, 4, 1);
-    /* DTEs and ITEs in the IMPLEMENTATION DEFINED 8-byte formats of docs/its.md */
-    for (uint32_t d = 0; d < NDEV; d++) {
+    for (uint32_t d = 0; d < ndev; d++) {
         uint64_t itt = ITT + (uint64_t)d * 0x1000;
         w64(g, DT + d * 8ull, (1ull << 63) | itt | 3); /* Valid, ITT, 4 EventID bits */
-        for (uint32_t e = 0; e < NEV; e++) {
-            uint32_t k = d * NEV + e;
+        for (uint32_t e = 0; e < nev; e++) {
+            uint32_t k = d * nev + e;
             w64(g, itt + e * 8ull, (1ull << 63) | ((uint64_t)(k % NCPU) << 32) | (8192u + k));
         }
     }
@@ -155,6 +156,12 @@ static gic_t *msi_setup(gic_time_t *t)
     wr(g, t, GIC_FRAME_GITS, 0, 0x88, 8, NCPU * 32);
     *t += 10000000;
     gic_run_until(g, *t);
+}
+
+static gic_t *msi_setup(gic_time_t *t)
+{
+    gic_t *g = create();
+    bring_up(g, t, NDEV, NEV);
     return g;
 }
 
@@ -231,42 +238,7 @@ static gic_t *plat_setup(gic_time_t *t)
     char err[256];
     gic_t *g = gic_create(&cfg, &cb, NULL, err, sizeof err);
     if (!g) die(err);
-    uint32_t id_bits = cfg.lpi_id_bits;
-    uint8_t prop[P_NPAIRS];
-    memset(prop, 0xa3, sizeof prop);
-    if (gic_mem_write(g, PROP, prop, sizeof prop) != GIC_OK) die("memory write failed");
-    wr(g, t, GIC_FRAME_GICD, 0, 0x0, 4, (1u << 4) | (1u << 1) | 1u);
-    for (uint32_t c = 0; c < NCPU; c++) {
-        wr(g, t, GIC_FRAME_GICR, c, 0x14, 4, 0);
-        gic_sysreg_write(g, *t, c, GIC_ICC_SRE_EL1, 7);
-        gic_sysreg_write(g, *t, c, GIC_ICC_PMR_EL1, 0xf0);
-        gic_sysreg_write(g, *t, c, GIC_ICC_IGRPEN1_EL1, 1);
-        wr(g, t, GIC_FRAME_GICR, c, 0x70, 8, PROP | (7u << 7) | (1u << 10) | (id_bits - 1));
-        wr(g, t, GIC_FRAME_GICR, c, 0x78, 8, (PEND + c * 0x100000ull) | (1ull << 62));
-        wr(g, t, GIC_FRAME_GICR, c, 0x0, 4, 1);
-    }
-    wr(g, t, GIC_FRAME_GITS, 0, 0x100, 8, (1ull << 63) | DT | 0);
-    wr(g, t, GIC_FRAME_GITS, 0, 0x108, 8, (1ull << 63) | CT);
-    wr(g, t, GIC_FRAME_GITS, 0, 0x80, 8, (1ull << 63) | CMDQ);
-    wr(g, t, GIC_FRAME_GITS, 0, 0x88, 8, 0);
-    wr(g, t, GIC_FRAME_GITS, 0, 0x0, 4, 1);
-    for (uint32_t d = 0; d < P_NDEV; d++) {
-        uint64_t itt = ITT + (uint64_t)d * 0x1000;
-        w64(g, DT + d * 8ull, (1ull << 63) | itt | 3);
-        for (uint32_t e = 0; e < P_NEV; e++) {
-            uint32_t k = d * P_NEV + e;
-            w64(g, itt + e * 8ull, (1ull << 63) | ((uint64_t)(k % NCPU) << 32) | (8192u + k));
-        }
-    }
-    for (uint32_t c = 0; c < NCPU; c++) {
-        w64(g, CMDQ + c * 32, 0x09);
-        w64(g, CMDQ + c * 32 + 8, 0);
-        w64(g, CMDQ + c * 32 + 16, (1ull << 63) | ((uint64_t)c << 16) | c);
-        w64(g, CMDQ + c * 32 + 24, 0);
-    }
-    wr(g, t, GIC_FRAME_GITS, 0, 0x88, 8, NCPU * 32);
-    *t += 10000000;
-    gic_run_until(g, *t);
+    bring_up(g, t, P_NDEV, P_NEV);
     return g;
 }
 
@@ -335,15 +307,7 @@ static double bench_platform(long n)
 static double bench_spi(long n)
 {
     gic_t *g = create();
-    gic_mmio_write(g, 0, GIC_FRAME_GICD, 0, 0x0, 4, 0x2);
-    gic_mmio_write(g, 0, GIC_FRAME_GICR, 0, 0x14, 4, 0);
-    gic_sysreg_write(g, 0, 0, GIC_ICC_PMR_EL1, 0xf0);
-    gic_sysreg_write(g, 0, 0, GIC_ICC_IGRPEN1_EL1, 1);
-    gic_mmio_write(g, 0, GIC_FRAME_GICD, 0, 0x80 + 4, 4, 1u << 8);    /* IGROUPR: 40 -> group 1 */
-    gic_mmio_write(g, 0, GIC_FRAME_GICD, 0, 0x400 + 40, 1, 0x80);    /* priority */
-    gic_mmio_write(g, 0, GIC_FRAME_GICD, 0, 0xc00 + 8, 4, 2u << 16);   /* edge */
-    gic_mmio_write(g, 0, GIC_FRAME_GICD, 0, 0x6000 + 8 * 40, 8, 0);    /* -> CPU 0 */
-    gic_mmio_write(g, 0, GIC_FRAME_GICD, 0, 0x100 + 4, 4, 1u << 8);   /* enable */
+    bench_spi40_setup(g);
     gic_time_t t = 1000000;
     long bad = 0, edges0 = irq_edges, per_batch = n / BATCHES;
     double per[BATCHES];

@@ -30,16 +30,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "gic_create: %s\n", err);
         return 1;
     }
-    /* Linux-like bring-up */
-    gic_mmio_write(g, 0, GIC_FRAME_GICD, 0, 0x0, 4, 0x2);
-    gic_mmio_write(g, 0, GIC_FRAME_GICR, 0, 0x14, 4, 0);
-    gic_sysreg_write(g, 0, 0, GIC_ICC_PMR_EL1, 0xf0);
-    gic_sysreg_write(g, 0, 0, GIC_ICC_IGRPEN1_EL1, 1);
-    gic_mmio_write(g, 0, GIC_FRAME_GICD, 0, 0x80 + 4, 4, 1u << 8);  /* IGROUPR: 40 -> group 1 */
-    gic_mmio_write(g, 0, GIC_FRAME_GICD, 0, 0x400 + 40, 1, 0x80);  /* priority */
-    gic_mmio_write(g, 0, GIC_FRAME_GICD, 0, 0xc00 + 8, 4, 2u << 16); /* edge */
-    gic_mmio_write(g, 0, GIC_FRAME_GICD, 0, 0x6000 + 8 * 40, 8, 0);  /* -> CPU 0 */
-    gic_mmio_write(g, 0, GIC_FRAME_GICD, 0, 0x100 + 4, 4, 1u << 8); /* enable */
+    bench_spi40_setup(g);
 
     gic_time_t t = 1000000;
     long bad = 0;
