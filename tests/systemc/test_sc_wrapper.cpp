@@ -146,6 +146,21 @@ struct rig {
         gic_stat_counter(gic->core(), n, &v);
         return v;
     }
+    /* Level-sensitive SPI 32, Group 1, priority 0x80, routed to CPU 0 and
+     * enabled; CPU 0 woken and taking Group 1 (PMR 0xf0). */
+    void setup_spi32_cpu0(bench &b)
+    {
+        b.wr(D(0x0), 0x13);              /* ARE | G1A | G1 */
+        b.wr(D(0x80 + 4), 0xffffffffu); /* SPIs 32..63 group 1 */
+        b.wr(D(0x400 + 32), 0x80);      /* priority of SPI 32 */
+        b.wr(D(0x6000 + 8 * 32), 0, 8); /* IROUTER -> CPU 0 */
+        b.wr(D(0x100 + 4), 1);          /* ISENABLER: SPI 32 */
+        b.wr(R(0, 0x14), 0);            /* GICR_WAKER */
+        sc_time d = SC_ZERO_TIME;
+        gic->sysreg_write(0, GIC_ICC_SRE_EL1, 7, d);
+        gic->sysreg_write(0, GIC_ICC_PMR_EL1, 0xf0, d);
+        gic->sysreg_write(0, GIC_ICC_IGRPEN1_EL1, 1, d);
+    }
 };
 
 } // namespace
@@ -400,21 +415,12 @@ TEST(ScWrapper, SpiLineToIrqOutput)
     sc_time t_irq, t_low;
     uint64_t iar = 0, iar2 = 0;
     rig rr([&](bench &b) {
-        b.wr(r->D(0x0), 0x13);              /* ARE | G1A | G1 */
-        b.wr(r->D(0x80 + 4), 0xffffffffu); /* SPIs 32..63 group 1 */
-        b.wr(r->D(0x400 + 32), 0x80);      /* priority of SPI 32 */
-        b.wr(r->D(0x6000 + 8 * 32), 0, 8); /* IROUTER -> CPU 0 */
-        b.wr(r->D(0x100 + 4), 1);          /* ISENABLER: SPI 32 */
-        b.wr(r->R(0, 0x14), 0);            /* GICR_WAKER */
-        sc_time d = SC_ZERO_TIME;
-        r->gic->sysreg_write(0, GIC_ICC_SRE_EL1, 7, d);
-        r->gic->sysreg_write(0, GIC_ICC_PMR_EL1, 0xf0, d);
-        r->gic->sysreg_write(0, GIC_ICC_IGRPEN1_EL1, 1, d);
+        r->setup_spi32_cpu0(b);
         wait(sc_time(2, SC_US) - sc_time_stamp());
         r->spi[0].write(true); /* level-sensitive SPI 32 */
         wait(r->irq[0].posedge_event());
         t_irq = sc_time_stamp();
-        d = SC_ZERO_TIME;
+        sc_time d = SC_ZERO_TIME;
         r->gic->sysreg_read(0, GIC_ICC_IAR1_EL1, iar, d);
         r->spi[0].write(false);
         r->gic->sysreg_write(0, GIC_ICC_EOIR1_EL1, iar, d);
@@ -498,16 +504,7 @@ TEST(ScWrapper, AgendaStepsAndLineListener)
     o.lines_passive = true;
     rig rr(
         [&](bench &b) {
-            b.wr(r->D(0x0), 0x13);              /* ARE | G1A | G1 */
-            b.wr(r->D(0x80 + 4), 0xffffffffu); /* SPIs 32..63 group 1 */
-            b.wr(r->D(0x400 + 32), 0x80);      /* priority of SPI 32 */
-            b.wr(r->D(0x6000 + 8 * 32), 0, 8); /* IROUTER -> CPU 0 */
-            b.wr(r->D(0x100 + 4), 1);          /* ISENABLER: SPI 32 */
-            b.wr(r->R(0, 0x14), 0);            /* GICR_WAKER */
-            sc_time d = SC_ZERO_TIME;
-            r->gic->sysreg_write(0, GIC_ICC_SRE_EL1, 7, d);
-            r->gic->sysreg_write(0, GIC_ICC_PMR_EL1, 0xf0, d);
-            r->gic->sysreg_write(0, GIC_ICC_IGRPEN1_EL1, 1, d);
+            r->setup_spi32_cpu0(b);
             wait(sc_time(2, SC_US) - sc_time_stamp());
             r->spi[0].write(true); /* level-sensitive SPI 32, stays high */
         },
