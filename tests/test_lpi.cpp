@@ -79,7 +79,9 @@ struct Lpi {
     {
         uint64_t v = 0;
         EXPECT_EQ(gic_sysreg_read(g, t, 0, GIC_ICC_IAR1_EL1, &v), GIC_OK);
-        if (v != 1023) EXPECT_EQ(gic_sysreg_write(g, t, 0, GIC_ICC_EOIR1_EL1, v), GIC_OK);
+        if (v != 1023) {
+            EXPECT_EQ(gic_sysreg_write(g, t, 0, GIC_ICC_EOIR1_EL1, v), GIC_OK);
+        }
         return (uint32_t)v;
     }
     uint64_t stat(const char *n)
