@@ -158,6 +158,8 @@ msi_device::msi_device(sc_module_name name, const msi_device_params &p, msi_trac
       rng_(p.seed)
 {
     if (p_.vectors == 0) p_.vectors = 1;
+    mean_s_ = p_.mean_interval.to_seconds();
+    sec_scale_ = (double)sc_time(1, SC_SEC).value();
     if (p_.dist == eventid_dist::zipf) {
         double sum = 0;
         for (uint32_t k = 1; k <= p_.vectors; k++) sum += 1.0 / std::pow((double)k, p_.zipf_s);
@@ -175,29 +177,39 @@ msi_device::msi_device(sc_module_name name, const msi_device_params &p, msi_trac
     }
 }
 
-sc_time msi_device::next_interval()
+/* s seconds in SystemC time units, rounded as sc_time(s, SC_SEC) rounds them
+ * (without its per-call lookup of the time resolution). */
+uint64_t msi_device::sec_to_units(double s) const
 {
-    double m = p_.mean_interval.to_seconds();
+    if (s == 0) return 0;
+    volatile double tmp = s * sec_scale_ + 0.5; /* (as SystemC: no extended precision) */
+    return (uint64_t)(int64_t)tmp;
+}
+
+uint64_t msi_device::next_interval_units()
+{
     switch (p_.arrival) {
     case arrival_kind::periodic:
-        return p_.mean_interval;
+        return p_.mean_interval.value();
     case arrival_kind::poisson:
-        return sc_time(-m * std::log(1.0 - rng_.uniform()), SC_SEC);
+        return sec_to_units(-mean_s_ * std::log(1.0 - rng_.uniform()));
     case arrival_kind::bursty: {
         /* bursts of burst_len MSIs burst_gap apart, exponential idle time between
          * bursts such that the mean interval is mean_interval */
         if (burst_left_ > 0) {
             burst_left_--;
-            return p_.burst_gap;
+            return p_.burst_gap.value();
         }
         burst_left_ = p_.burst_len > 0 ? p_.burst_len - 1 : 0;
-        double idle = m * p_.burst_len - p_.burst_gap.to_seconds() * (p_.burst_len - 1);
+        double idle = mean_s_ * p_.burst_len - p_.burst_gap.to_seconds() * (p_.burst_len - 1);
         if (idle < 0) idle = 0;
-        return sc_time(-idle * std::log(1.0 - rng_.uniform()), SC_SEC);
+        return sec_to_units(-idle * std::log(1.0 - rng_.uniform()));
     }
     }
-    return p_.mean_interval;
+    return p_.mean_interval.value();
 }
+
+sc_time msi_device::next_interval() { return sc_time::from_value(next_interval_units()); }
 
 uint32_t msi_device::next_event()
 {
@@ -224,7 +236,7 @@ uint32_t msi_device::next_event()
  * return its time; false when the device has stopped. */
 bool msi_device::post_next(uint64_t &t)
 {
-    t += to_ps(next_interval());
+    t += next_interval_units() / sc_units_per_ps(); /* = to_ps(next_interval()) */
     if (t * sc_units_per_ps() >= p_.stop_time.value()) return false; /* from_ps(t) >= stop_time */
     uint32_t ev = next_event();
     uint32_t data = ev;

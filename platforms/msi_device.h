@@ -130,6 +130,8 @@ private:
     void run();
     bool post_next(uint64_t &t_ps);
     sc_core::sc_time next_interval();
+    uint64_t next_interval_units(); /* the same in SystemC time units (sc_time::value()) */
+    uint64_t sec_to_units(double s) const;
     uint32_t next_event();
     void reg_b_transport(tlm::tlm_generic_payload &gp, sc_core::sc_time &delay);
 
@@ -140,6 +142,7 @@ private:
     uint32_t rr_ = 0, burst_left_ = 0;
     bool started_ = false;
     std::vector<double> zipf_cdf_;
+    double mean_s_ = 0, sec_scale_ = 0; /* mean interval in s; SystemC units per second */
     tlm_utils::tlm_quantumkeeper qk_;
 };
 
