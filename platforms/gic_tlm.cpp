@@ -46,7 +46,8 @@ gic_tlm::gic_tlm(sc_module_name name, const gic_config_t &cfg, const gic_tlm_opt
     if (opt_.lines_passive) opt_.falling_edges_passive = true;
     sim_ = sc_get_curr_simcontext();
     max_time_ = sc_max_time().value();
-    sysreg_latency_ = from_ps((uint64_t)cfg_.lat_sysreg * cfg_.clock_period_ps);
+    sysreg_latency_ps_ = (uint64_t)cfg_.lat_sysreg * cfg_.clock_period_ps;
+    sysreg_latency_ = from_ps(sysreg_latency_ps_);
 
     gicd_socket.register_b_transport(this, &gic_tlm::gicd_b_transport);
     gicd_socket.register_transport_dbg(this, &gic_tlm::gicd_dbg);
@@ -78,6 +79,13 @@ gic_tlm::gic_tlm(sc_module_name name, const gic_config_t &cfg, const gic_tlm_opt
 }
 
 gic_tlm::~gic_tlm() { gic_destroy(g_); }
+
+void gic_tlm::set_drive_pins(bool on)
+{
+    if (sc_is_running() || sc_start_of_simulation_invoked())
+        throw std::logic_error("gic_tlm: set_drive_pins after the simulation started");
+    opt_.drive_pins = on;
+}
 
 void gic_tlm::set_log_level(gic_log_level_t lvl)
 {
@@ -111,9 +119,8 @@ bool gic_tlm::quiet_until(uint64_t t) const { return next_activity() > t; }
 
 /* Time of the first pending line write that another process may react to:
  * every one (all) or, with falling_edges_passive, the first assertion. */
-uint64_t gic_tlm::first_blocking_line(bool all) const
+uint64_t gic_tlm::first_blocking_line_queued(bool all) const
 {
-    if (opt_.lines_passive) return kNever;
     for (const line_change &c : lines_)
         if (all || c.level) return c.t;
     return kNever;
@@ -408,7 +415,9 @@ void gic_tlm::on_output(void *ctx, const gic_output_t *out)
          * the driver afterwards. Kept in (time, output) order. */
         line_change c{out->time, out->cpu, out->line, out->level};
         auto &q = self->lines_;
-        if (q.empty() || q.back().t <= c.t) {
+        if (!self->opt_.drive_pins) {
+            /* pins not written: nothing queued, no wake-up for it */
+        } else if (q.empty() || q.back().t <= c.t) {
             q.push_back(c); /* the usual case */
         } else {
             auto it = q.end();
@@ -420,7 +429,10 @@ void gic_tlm::on_output(void *ctx, const gic_output_t *out)
             self->agenda_.push(step{c.t, self->seq_++, self->listeners_[out->cpu],
                                     gic_tlm_client::kLineStep | out->line << 1 | (out->level ? 1u : 0u)});
     }
-    for (auto &fn : self->observers_) fn(*out);
+    const unsigned bit = 1u << (out->kind & 31);
+    if (self->observed_kinds_ & bit)
+        for (auto &o : self->observers_)
+            if (o.kinds & bit) o.fn(*out);
 }
 
 void gic_tlm::on_log(void *ctx, gic_time_t t, gic_log_level_t level, const char *component,

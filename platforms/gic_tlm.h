@@ -63,10 +63,17 @@ struct device_id_extension : tlm::tlm_extension<device_id_extension> {
     }
 };
 
-/* Conversions between sc_time and picoseconds (time resolution must be <= 1 ps). */
+/* Conversions between sc_time and picoseconds (time resolution must be <= 1 ps).
+ * The units per ps are looked up once (the resolution is fixed from the first
+ * sc_time on) and kept in a plain variable: these run several times per
+ * MSI, a function-local static would cost a guard check and a call each. */
+namespace detail {
+inline uint64_t units_per_ps = 0;
+}
 inline uint64_t sc_units_per_ps()
 {
-    static const uint64_t u = sc_core::sc_time(1, sc_core::SC_PS).value();
+    uint64_t u = detail::units_per_ps;
+    if (__builtin_expect(u == 0, 0)) u = detail::units_per_ps = sc_core::sc_time(1, sc_core::SC_PS).value();
     return u;
 }
 inline uint64_t to_ps(const sc_core::sc_time &t)
@@ -100,7 +107,7 @@ public:
 #endif
     void push(const T &x)
     {
-        if (n_ == v_.size()) grow();
+        if (n_ == cap_) grow();
         if (!heap_) {
             if (n_ < kSorted) {
                 /* insertion: move the earlier items one up, x goes above them */
@@ -134,9 +141,13 @@ public:
 
 private:
     static constexpr size_t kSorted = 32;
-    void grow() { v_.resize(v_.size() * 2 + 16); }
+    void grow()
+    {
+        v_.resize(v_.size() * 2 + 16);
+        cap_ = v_.size();
+    }
     std::vector<T> v_; /* [0, n_) used */
-    size_t n_ = 0;
+    size_t n_ = 0, cap_ = 0;
     bool heap_ = false;
 };
 
@@ -190,6 +201,14 @@ struct gic_tlm_options {
      * (bounds the memory of queued line writes and how far the GIC's state is
      * ahead of SystemC time); zero: no bound other than other processes */
     sc_core::sc_time run_ahead_limit = sc_core::SC_ZERO_TIME;
+    /* true (default): the irq/fiq/virq/vfiq ports are written at the exact
+     * time of every change. false: they are never written (they stay low);
+     * for platforms whose models get the lines as line listeners (see
+     * gic_tlm_client) and where nothing reads or traces the signals. Each
+     * line change otherwise costs a wake-up of the internal driver at its
+     * time (a kernel activation). Can be changed until simulation starts
+     * (set_drive_pins). */
+    bool drive_pins = true;
     gic_log_level_t log_level = GIC_LOG_WARN;
     bool use_builtin_memory = false;       /* true: the core's built-in memory, mem_socket unused */
     /* per core component ("its", "lpi", "api", ...) log level; others use log_level */
@@ -250,7 +269,15 @@ public:
      * event loop: they must not call back into the GIC. */
     void add_output_observer(std::function<void(const gic_output_t &)> fn)
     {
-        observers_.push_back(std::move(fn));
+        add_output_observer(std::move(fn), ~0u);
+    }
+    /* The same for the output kinds in `kinds` only (a mask of
+     * 1u << GIC_OUT_*): observers of, say, MSI outcomes are not called for
+     * every line change. */
+    void add_output_observer(std::function<void(const gic_output_t &)> fn, unsigned kinds)
+    {
+        observers_.push_back(observer{std::move(fn), kinds});
+        observed_kinds_ |= kinds;
     }
 
     /* For a thread at local time sc_time_stamp() + delay (e.g. a quantum
@@ -278,7 +305,12 @@ public:
      * that time (no synchronisation: the agenda is in time order). */
     gic_status_t sysreg_read_at(uint32_t cpu, gic_sysreg_t reg, uint64_t &val, uint64_t t_ps);
     gic_status_t sysreg_write_at(uint32_t cpu, gic_sysreg_t reg, uint64_t val, uint64_t t_ps);
-    uint64_t sysreg_latency_ps() const { return to_ps(sysreg_latency_); }
+    uint64_t sysreg_latency_ps() const { return sysreg_latency_ps_; }
+
+    /* See gic_tlm_options::drive_pins. Only before the simulation starts
+     * (throws std::logic_error afterwards). */
+    void set_drive_pins(bool on);
+    bool drive_pins() const { return opt_.drive_pins; }
 
     /* Core log messages above this level are not produced (sc_report info/warnings). */
     void set_log_level(gic_log_level_t lvl);
@@ -328,7 +360,11 @@ private:
     bool quiet_until(uint64_t t) const;
     uint64_t next_activity() const;
     bool next_work(uint64_t &next) const;
-    uint64_t first_blocking_line(bool all) const;
+    uint64_t first_blocking_line(bool all) const
+    {
+        return opt_.lines_passive || lines_.empty() ? kNever : first_blocking_line_queued(all);
+    }
+    uint64_t first_blocking_line_queued(bool all) const;
     bool catch_up(uint64_t t, bool all_lines);
     void flush_posted(uint64_t t)
     {
@@ -377,9 +413,15 @@ private:
     std::vector<uint8_t> level_;              /* [cpu * 4 + line]: latest level output by the core */
     bool driving_ = false; /* inside the driver's / catch_up's loop: re-arm once at the end */
     uint64_t seq_ = 0;
-    std::vector<std::function<void(const gic_output_t &)>> observers_;
+    struct observer {
+        std::function<void(const gic_output_t &)> fn;
+        unsigned kinds; /* mask of 1u << GIC_OUT_* */
+    };
+    std::vector<observer> observers_;
+    unsigned observed_kinds_ = 0; /* union of the observers' kinds */
     std::vector<bool> spi_last_, ppi_last_;
     sc_core::sc_time sysreg_latency_;
+    uint64_t sysreg_latency_ps_ = 0;
     bool in_core_ = false; /* re-entrancy guard */
     tlm::tlm_generic_payload mem_gp_; /* reused for every access of the core to mem_socket */
 };

@@ -260,6 +260,9 @@ platform::platform(sc_module_name name, const gic_config_t &gcfg, const platform
      * wrapper's agenda and get the IRQ line as listeners: no process reacts
      * to the line signals (they are still written at their exact times). */
     o.lines_passive = pp.run_ahead != 0;
+    /* ... and then nothing needs the pins unless the lines are traced
+     * (trace_lines turns them on): no wake-up of the wrapper per line change. */
+    o.drive_pins = pp.run_ahead == 0;
     /* and runs ahead of SystemC time by at most one global quantum */
     o.run_ahead_limit = pp.quantum_ns > 0 ? ns(pp.quantum_ns) : ns(1000);
     o.log_level = gic_log;
@@ -368,7 +371,7 @@ platform::platform(sc_module_name name, const gic_config_t &gcfg, const platform
         cpus.back()->socket.bind(bus_->target);
         cpus.back()->irq.bind(irq[i]);
     }
-    gic_->add_output_observer([this](const gic_output_t &o) { tracker_.on_output(o); });
+    gic_->add_output_observer([this](const gic_output_t &o) { tracker_.on_output(o); }, 1u << GIC_OUT_MSI);
     /* The wrapper runs ahead of SystemC time while no other process is due;
      * this pending notification stops it at the end of the run, so the GIC
      * does no work beyond the simulated time. */
@@ -379,6 +382,7 @@ sc_time platform::total_time() const { return ns((pp_.sim_time_us + pp_.drain_ti
 
 void platform::trace_lines(sc_trace_file *tf)
 {
+    gic_->set_drive_pins(true); /* traced: written at their exact times */
     for (uint32_t i = 0; i < gcfg_.num_cpus; i++) {
         std::string n = "cpu" + std::to_string(i);
         sc_trace(tf, irq[i], n + "_irq");
