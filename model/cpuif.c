@@ -44,6 +44,11 @@ struct gic_cpuif {
     bool igrpen[2];
     bool line[2]; /* [0] IRQ, [1] FIQ */
     uint32_t apr[2][4];
+    /* Highest active priority (lowest set APR bit over both groups), kept up
+     * to date by apr_changed() at every change of apr: index, -1 when idle,
+     * and its group. Read on every signalling decision. */
+    int ha_idx;
+    uint8_t ha_grp;
     gic_time_t t_iar[2][128]; /* IAR time per active priority level, per group */
     cpu_stats_t st;
     /* HPPI cache: the last hppi() answer, valid while this CPU's bit in
@@ -82,6 +87,7 @@ struct gic_cpuif *cpuif_create(gic_t *g)
         c[i].bpr0 = bpr0_min(g);
         c[i].bpr1 = (uint8_t)(bpr0_min(g) + 1);
         c[i].st = st;
+        c[i].ha_idx = -1;
     }
     return c;
 }
@@ -99,22 +105,32 @@ static uint8_t group_mask(const struct gic_cpuif *c, unsigned group)
     return (uint8_t)(0xffu << (bpr + 1));
 }
 
-/* Lowest set active-priority bit over both groups; -1 when idle. */
-static int highest_active(const gic_t *g, const struct gic_cpuif *c, unsigned *grp)
+/* Recompute the highest active priority after a change of c->apr: the
+ * lowest set active-priority bit over both groups (-1 when idle). */
+static void apr_changed(const gic_t *g, struct gic_cpuif *c)
 {
+    c->ha_idx = -1;
+    c->ha_grp = 0;
     for (unsigned w = 0; w < napr(g); w++) {
         uint32_t a0 = c->apr[0][w], a1 = c->apr[1][w];
         if (!(a0 | a1)) continue;
         unsigned b0 = a0 ? (unsigned)__builtin_ctz(a0) : 32, b1 = a1 ? (unsigned)__builtin_ctz(a1) : 32;
-        if (grp) *grp = b0 <= b1 ? 0 : 1;
-        return (int)(w * 32 + (b0 <= b1 ? b0 : b1));
+        c->ha_grp = b0 <= b1 ? 0 : 1;
+        c->ha_idx = (int)(w * 32 + (b0 <= b1 ? b0 : b1));
+        return;
     }
-    return -1;
+}
+
+/* Lowest set active-priority bit over both groups; -1 when idle. */
+static int highest_active(const struct gic_cpuif *c, unsigned *grp)
+{
+    if (grp) *grp = c->ha_grp;
+    return c->ha_idx;
 }
 
 static unsigned running_priority(const gic_t *g, const struct gic_cpuif *c)
 {
-    int idx = highest_active(g, c, NULL);
+    int idx = c->ha_idx;
     return idx < 0 ? 0xffu : (unsigned)idx << (8 - prebits(g));
 }
 
@@ -266,6 +282,7 @@ static uint64_t do_iar(gic_t *g, struct gic_cpuif *c, unsigned group)
     }
     unsigned idx = (unsigned)(h.prio & group_mask(c, group)) >> (8 - prebits(g));
     c->apr[group][idx / 32] |= 1u << (idx % 32);
+    apr_changed(g, c);
     c->t_iar[group][idx] = g->now;
     gic_time_t t0;
     unsigned t = intid_type(h.intid);
@@ -302,7 +319,7 @@ static void do_eoi(gic_t *g, struct gic_cpuif *c, unsigned group, uint64_t v)
     const char *via = group ? "ICC_EOIR1_EL1" : "ICC_EOIR0_EL1";
     if (intid >= 1020 && intid <= 1023) return; /* special INTIDs: write ignored (IHI0069) */
     unsigned ag = 0;
-    int idx = highest_active(g, c, &ag);
+    int idx = highest_active(c, &ag);
     if (idx < 0) {
         gic_error(g, "eoi_no_active", "ICC", "%s(%u) on CPU %u with no active priority: ignored", via,
                   intid, c->cpu);
@@ -318,6 +335,7 @@ static void do_eoi(gic_t *g, struct gic_cpuif *c, unsigned group, uint64_t v)
     }
     /* Priority drop: clear the highest active priority bit. */
     c->apr[group][idx / 32] &= ~(1u << (idx % 32));
+    apr_changed(g, c);
     hist_add(c->st.iar_to_eoi, g->now - c->t_iar[group][idx]);
     if (!c->eoimode) deactivate(g, c, intid, via);
     cpuif_refresh(g, c->cpu); /* no HPPI state changed here (deactivation marks its own) */
@@ -419,6 +437,7 @@ static void w_apr(gic_t *g, struct gic_cpuif *c, unsigned a, uint64_t v)
 {
     if ((a & 3) >= napr(g)) return; /* not implemented: RAZ/WI */
     c->apr[a >> 2][a & 3] = (uint32_t)v;
+    apr_changed(g, c);
     cpuif_refresh(g, c->cpu); /* HPPI unchanged: only whether it is signalled */
 }
 

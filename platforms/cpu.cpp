@@ -41,6 +41,9 @@ cpu_model::cpu_model(sc_module_name name, const cpu_params &p, gic_tlm *gic, boo
 {
     SC_THREAD(run);
     if (p_.agenda) gic_->add_line_listener(p_.index, this);
+    entry_ps_ = to_ps(p_.entry_latency);
+    handler_ps_ = to_ps(p_.handler_time);
+    exit_ps_ = to_ps(p_.exit_latency);
 }
 
 /* ---- accesses ---------------------------------------------------------------------- */
@@ -312,7 +315,7 @@ void cpu_model::handle_irqs()
         if (tracker_) tracker_->on_eoi(p_.index, intid, to_ps(qk_.get_current_time()));
     }
     qk_.inc(p_.exit_latency);
-    busy += qk_.get_current_time() - start;
+    busy_ps += to_ps(qk_.get_current_time() - start);
     if (!any) spurious++;
     /* Synchronise, unless nothing in the system can happen (and the IRQ line
      * cannot change) before our local time: then the line read below is the
@@ -352,16 +355,16 @@ uint64_t cpu_model::mmio_read_at(uint64_t addr, unsigned size, uint64_t &t_ps)
     return v;
 }
 
-void cpu_model::begin_irq(uint64_t t)
+/* Exception entry at t; returns the time of the ICC_IAR1_EL1 read (S_IAR). */
+uint64_t cpu_model::begin_irq(uint64_t t)
 {
-    /* exception entry, then ICC_IAR1_EL1 */
     idle_ = idle::none;
     gic_->watch_lines(p_.index, false); /* the handler reads the line when it returns */
     irqs++;
     any_ = false;
-    t += to_ps(p_.entry_latency);
+    t += entry_ps_;
     start_ps_ = t;
-    gic_->schedule_step(this, t, S_IAR);
+    return t;
 }
 
 /* Wait (as the thread would on the signal) for a rising edge or any change. */
@@ -372,6 +375,8 @@ void cpu_model::go_idle(idle how, bool level)
     gic_->watch_lines(p_.index, true);
 }
 
+/* One step at t; each phase ends with the next one (time t, kind what),
+ * which is scheduled, or, when nothing can come before it, run at once. */
 void cpu_model::gic_step(uint64_t t, uint32_t what)
 {
     const uint64_t lat = gic_->sysreg_latency_ps();
@@ -379,64 +384,86 @@ void cpu_model::gic_step(uint64_t t, uint32_t what)
         /* a change of one of our lines at t: look at the IRQ level as it is
          * after the changes made so far at this time */
         bool level = gic_->line_level(p_.index, GIC_LINE_IRQ);
-        if (idle_ == idle::rise && level) begin_irq(t);
-        else if (idle_ == idle::change && level != idle_level_) {
-            if (level) begin_irq(t);
-            else idle_ = idle::rise;
+        if (idle_ == idle::rise && level) {
+            t = begin_irq(t);
+        } else if (idle_ == idle::change && level != idle_level_) {
+            if (!level) {
+                idle_ = idle::rise;
+                return;
+            }
+            t = begin_irq(t);
+        } else {
+            return;
         }
-        return;
+        what = S_IAR;
+        if (gic_->schedule_step_or_continue(this, t, what)) return;
     }
-    switch (what) {
-    case S_START: /* first look at the line after the bring-up */
-        if (gic_->line_level(p_.index, GIC_LINE_IRQ)) begin_irq(t);
-        else go_idle(idle::rise, false);
-        break;
-    case S_IAR: {
-        uint64_t iar = 0;
-        if (gic_->sysreg_read_at(p_.index, GIC_ICC_IAR1_EL1, iar, t) != GIC_OK) sysreg_errors++;
-        t += lat;
-        uint32_t intid = (uint32_t)(iar & 0xffffff);
-        if (intid >= 1020 && intid < 1024) {
-            t += to_ps(p_.exit_latency);
-            busy += from_ps(t - start_ps_);
-            if (!any_) spurious++;
-            gic_->schedule_step(this, t, S_END);
+    for (;;) {
+        switch (what) {
+        case S_START: /* first look at the line after the bring-up */
+            if (!gic_->line_level(p_.index, GIC_LINE_IRQ)) {
+                go_idle(idle::rise, false);
+                return;
+            }
+            t = begin_irq(t);
+            what = S_IAR;
+            break;
+        case S_IAR: {
+            uint64_t iar = 0;
+            if (gic_->sysreg_read_at(p_.index, GIC_ICC_IAR1_EL1, iar, t) != GIC_OK) sysreg_errors++;
+            t += lat;
+            uint32_t intid = (uint32_t)(iar & 0xffffff);
+            if (intid >= 1020 && intid < 1024) {
+                t += exit_ps_;
+                busy_ps += t - start_ps_;
+                if (!any_) spurious++;
+                what = S_END;
+                break;
+            }
+            any_ = true;
+            handled++;
+            intid_ = intid;
+            if (tracker_) tracker_->on_ack(p_.index, intid, t);
+            t += handler_ps_;
+            if (p_.touch_addr) mmio_read_at(p_.touch_addr, 4, t);
+            what = S_EOIR;
             break;
         }
-        any_ = true;
-        handled++;
-        intid_ = intid;
-        if (tracker_) tracker_->on_ack(p_.index, intid, t);
-        t += to_ps(p_.handler_time);
-        if (p_.touch_addr) mmio_read_at(p_.touch_addr, 4, t);
-        gic_->schedule_step(this, t, S_EOIR);
-        break;
-    }
-    case S_EOIR:
-        /* priority drop (and deactivate if EOImode=0) */
-        if (gic_->sysreg_write_at(p_.index, GIC_ICC_EOIR1_EL1, intid_, t) != GIC_OK) sysreg_errors++;
-        t += lat;
-        if (b_->eoi_mode) {
-            gic_->schedule_step(this, t, S_DIR);
+        case S_EOIR:
+            /* priority drop (and deactivate if EOImode=0) */
+            if (gic_->sysreg_write_at(p_.index, GIC_ICC_EOIR1_EL1, intid_, t) != GIC_OK) sysreg_errors++;
+            t += lat;
+            if (b_->eoi_mode) {
+                what = S_DIR;
+                break;
+            }
+            if (tracker_) tracker_->on_eoi(p_.index, intid_, t);
+            what = S_IAR;
+            break;
+        case S_DIR:
+            if (gic_->sysreg_write_at(p_.index, GIC_ICC_DIR_EL1, intid_, t) != GIC_OK) sysreg_errors++;
+            t += lat;
+            if (tracker_) tracker_->on_eoi(p_.index, intid_, t);
+            what = S_IAR;
+            break;
+        case S_END: { /* back from the exception: the line as it is now */
+            bool level = gic_->line_level(p_.index, GIC_LINE_IRQ);
+            if (!any_ && level) {
+                go_idle(idle::change, level); /* nothing acknowledged while high */
+                return;
+            }
+            if (!level) {
+                go_idle(idle::rise, false);
+                return;
+            }
+            t = begin_irq(t);
+            what = S_IAR;
             break;
         }
-        if (tracker_) tracker_->on_eoi(p_.index, intid_, t);
-        gic_->schedule_step(this, t, S_IAR);
-        break;
-    case S_DIR:
-        if (gic_->sysreg_write_at(p_.index, GIC_ICC_DIR_EL1, intid_, t) != GIC_OK) sysreg_errors++;
-        t += lat;
-        if (tracker_) tracker_->on_eoi(p_.index, intid_, t);
-        gic_->schedule_step(this, t, S_IAR);
-        break;
-    case S_END: { /* back from the exception: the line as it is now */
-        bool level = gic_->line_level(p_.index, GIC_LINE_IRQ);
-        if (!any_ && level) go_idle(idle::change, level); /* nothing acknowledged while high */
-        else if (level) begin_irq(t);
-        else go_idle(idle::rise, false);
-        break;
-    }
-    default: break;
+        default:
+            return;
+        }
+        if (gic_->schedule_step_or_continue(this, t, what)) return;
     }
 }
 

@@ -92,7 +92,7 @@ public:
     void sysreg_write(gic_sysreg_t r, uint64_t v);
 
     uint64_t irqs = 0, handled = 0, spurious = 0, bus_errors = 0, sysreg_errors = 0;
-    sc_core::sc_time busy; /* time spent in handlers (entry to EOI) */
+    uint64_t busy_ps = 0; /* time spent in handlers (entry to exit), ps */
 
     void gic_step(uint64_t t_ps, uint32_t what) override;
 
@@ -100,7 +100,7 @@ private:
     /* agenda mode (cpu_params::agenda) */
     enum step_kind : uint32_t { S_START = 1, S_IAR, S_EOIR, S_DIR, S_END };
     enum class idle { none, rise, change };
-    void begin_irq(uint64_t t);
+    uint64_t begin_irq(uint64_t t);
     void go_idle(idle how, bool level);
     uint64_t mmio_read_at(uint64_t addr, unsigned size, uint64_t &t_ps);
     idle idle_ = idle::none;      /* waiting for a rising edge / any change of the line */
@@ -108,6 +108,7 @@ private:
     bool any_ = false;
     uint32_t intid_ = 0;
     uint64_t start_ps_ = 0;
+    uint64_t entry_ps_ = 0, handler_ps_ = 0, exit_ps_ = 0; /* p_'s latencies in ps */
 
     void run();
     void boot_primary();

@@ -349,7 +349,18 @@ void gic_tlm::driver()
             in_core_ = false;
         }
         step s;
-        while (agenda_pop_due(t, s)) s.c->gic_step(s.t, s.what);
+        if (!agenda_.empty() && agenda_.top().t <= t) {
+            /* steps may go on at later times while nothing else can come first */
+            if (opt_.run_ahead) {
+                if (!other_known) {
+                    other = next_activity();
+                    other_known = true;
+                }
+                ff_until_ = std::min(other, limit == kNever ? kNever : limit + 1);
+            }
+            while (agenda_pop_due(t, s)) s.c->gic_step(s.t, s.what);
+            ff_until_ = 0;
+        }
         /* next_work(t), inline */
         uint64_t n = gic_next_event_time(g_, &ev) ? ev : kNever;
         if (!posted_.empty() && posted_.top().t < n) n = posted_.top().t;

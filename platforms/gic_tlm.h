@@ -229,6 +229,7 @@ struct gic_tlm_stats {
     uint64_t syncs = 0;             /* accesses that waited for their local time */
     uint64_t syncs_avoided = 0;     /* accesses applied at their local time without wait() */
     uint64_t line_changes = 0;
+    uint64_t steps_continued = 0;   /* steps run at once instead of scheduled (schedule_step_or_continue) */
 };
 
 class gic_tlm : public sc_core::sc_module {
@@ -292,6 +293,22 @@ public:
      * time t (ps, not before the time being processed); steps of equal time
      * run in scheduling order, after the core's events of that time. */
     void schedule_step(gic_tlm_client *c, uint64_t t_ps, uint32_t what = 0);
+    /* From inside a step: schedule_step(c, t_ps, what), unless the step
+     * would run next with nothing at all before it (no core event, posted
+     * MSI or other step due at or before t_ps, no other SystemC process due
+     * before it, within the run-ahead limit): then nothing is scheduled and
+     * false is returned, and the caller goes on at once as that step (its
+     * accesses at t_ps). Same order of everything as a scheduled step, one
+     * pass through the agenda less. Returns true when it scheduled. */
+    bool schedule_step_or_continue(gic_tlm_client *c, uint64_t t_ps, uint32_t what)
+    {
+        if (t_ps < ff_until_ && t_ps < next_work_time() && first_blocking_line(!opt_.falling_edges_passive) > t_ps) {
+            st_.steps_continued++;
+            return false;
+        }
+        schedule_step(c, t_ps, what);
+        return true;
+    }
     /* While watching (watch_lines), c gets a step for every change of cpu's
      * IRQ/FIQ/vIRQ/vFIQ outputs, at the time of the change, in order with the
      * other steps. */
@@ -360,6 +377,16 @@ private:
     bool quiet_until(uint64_t t) const;
     uint64_t next_activity() const;
     bool next_work(uint64_t &next) const;
+    uint64_t next_work_time() const
+    {
+        uint64_t n;
+        next_work(n);
+        return n;
+    }
+    /* While the driver runs steps: steps may continue (not be scheduled) at
+     * times before this (the earlier of the next activity of another process
+     * and the end of the run-ahead limit); 0 otherwise. */
+    uint64_t ff_until_ = 0;
     uint64_t first_blocking_line(bool all) const
     {
         return opt_.lines_passive || lines_.empty() ? kNever : first_blocking_line_queued(all);

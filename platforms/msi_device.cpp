@@ -265,7 +265,9 @@ bool msi_device::post_next(uint64_t &t)
 
 void msi_device::gic_step(uint64_t t, uint32_t)
 {
-    if (post_next(t)) p_.agenda->schedule_step(this, t);
+    /* the next MSI is posted at once when nothing can come before it */
+    while (post_next(t))
+        if (p_.agenda->schedule_step_or_continue(this, t, 0)) return;
 }
 
 void msi_device::run()

@@ -460,7 +460,7 @@ json platform::report_json(double host_seconds) const
     json cpus_j = json::array();
     for (const auto &c : cpus)
         cpus_j.push_back({{"irqs", c->irqs}, {"handled", c->handled}, {"spurious", c->spurious},
-                          {"busy_ps", to_ps(c->busy)}, {"bus_errors", c->bus_errors},
+                          {"busy_ps", c->busy_ps}, {"bus_errors", c->bus_errors},
                           {"sysreg_errors", c->sysreg_errors}});
     j["cpus"] = cpus_j;
     const gic_tlm_stats &w = gic_->stats();
@@ -471,7 +471,8 @@ json platform::report_json(double host_seconds) const
     j["wrapper"] = {{"mmio_reads", w.mmio_reads},     {"mmio_writes", w.mmio_writes},
                     {"mmio_errors", w.mmio_errors},   {"msis_posted", w.msis_posted},
                     {"sysreg_accesses", w.sysreg_accesses}, {"driver_activations", w.driver_activations},
-                    {"driver_run_ahead", w.driver_run_ahead}, {"syncs", w.syncs},
+                    {"driver_run_ahead", w.driver_run_ahead}, {"steps_continued", w.steps_continued},
+                    {"syncs", w.syncs},
                     {"syncs_avoided", w.syncs_avoided},
                     {"line_changes", w.line_changes}, {"late_inputs", counter(g, "errors.late_input")}};
     j["boot"] = {{"done", boot_.finished}, {"done_ps", to_ps(boot_.done_time)},
@@ -549,7 +550,7 @@ void platform::report(FILE *f, double host_seconds) const
     double simt = sc_time_stamp().to_seconds();
     for (const auto &c : cpus)
         std::fprintf(f, "  %-6s %9" PRIu64 " %10" PRIu64 " %10" PRIu64 " %7.1f%%\n", c->basename(), c->irqs,
-                     c->handled, c->spurious, simt > 0 ? 100.0 * c->busy.to_seconds() / simt : 0.0);
+                     c->handled, c->spurious, simt > 0 ? 100.0 * (double)c->busy_ps * 1e-12 / simt : 0.0);
     std::fprintf(f, "\nWrapper: %" PRIu64 " register accesses, %" PRIu64 " sysreg accesses, %" PRIu64
                     " MSIs posted, %" PRIu64 " late inputs, %" PRIu64 " GIC errors\n",
                  w.mmio_reads + w.mmio_writes, w.sysreg_accesses, w.msis_posted,
