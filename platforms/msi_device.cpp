@@ -63,7 +63,7 @@ latency_samples::summary latency_samples::summarize() const
 
 /* ---- tracker ---------------------------------------------------------------------- */
 
-msi_tracker::fifo *msi_tracker::sent_fifo(uint32_t devid, uint32_t eventid, bool create)
+msi_tracker::fifo *msi_tracker::sent_fifo_slow(uint32_t devid, uint32_t eventid, bool create)
 {
     if (devid < kFlat && eventid < kFlat) {
         if (devid >= sent_flat_.size()) {
@@ -83,7 +83,7 @@ msi_tracker::fifo *msi_tracker::sent_fifo(uint32_t devid, uint32_t eventid, bool
     return it == sent_.end() ? nullptr : &it->second;
 }
 
-msi_tracker::lpi_state *msi_tracker::lpi(uint32_t intid, bool create)
+msi_tracker::lpi_state *msi_tracker::lpi_slow(uint32_t intid, bool create)
 {
     if (intid >= 8192 && intid - 8192 < kFlatLpi) {
         size_t i = intid - 8192;

@@ -81,8 +81,24 @@ private:
     /* Flat arrays for the usual small keys (DeviceID and EventID < kFlat,
      * LPI INTID - 8192 < kFlatLpi), hash maps for the rest. */
     static constexpr uint32_t kFlat = 1u << 16, kFlatLpi = 1u << 20;
-    fifo *sent_fifo(uint32_t devid, uint32_t eventid, bool create);
-    lpi_state *lpi(uint32_t intid, bool create);
+    /* Inline fast paths for existing flat entries (the per-MSI case), the
+     * rest (growth, large keys) out of line. */
+    fifo *sent_fifo(uint32_t devid, uint32_t eventid, bool create)
+    {
+        if (devid < sent_flat_.size() && eventid < kFlat) {
+            std::vector<fifo> &d = sent_flat_[devid];
+            if (eventid < d.size()) return &d[eventid];
+        }
+        return sent_fifo_slow(devid, eventid, create);
+    }
+    lpi_state *lpi(uint32_t intid, bool create)
+    {
+        size_t i = (size_t)intid - 8192;
+        if (intid >= 8192 && i < lpis_flat_.size()) return &lpis_flat_[i];
+        return lpi_slow(intid, create);
+    }
+    fifo *sent_fifo_slow(uint32_t devid, uint32_t eventid, bool create);
+    lpi_state *lpi_slow(uint32_t intid, bool create);
     std::vector<std::vector<fifo>> sent_flat_;      /* [devid][eventid] -> send times */
     std::unordered_map<uint64_t, fifo> sent_;       /* (devid, eventid) -> send times (large keys) */
     std::vector<lpi_state> lpis_flat_;              /* [intid - 8192] -> pending / active MSIs */
