@@ -297,7 +297,10 @@ void cpu_model::boot_devices()
 
 void cpu_model::handle_irqs()
 {
-    /* Exception entry, then acknowledge until ICC_IAR1_EL1 returns 1023 (gic_handle_irq). */
+    /* Exception entry, then Linux's gic_handle_irq(): read ICC_IAR1_EL1; 1023:
+     * return; otherwise (EOImode = 1: ICC_EOIR1_EL1 first, the priority drop
+     * of gic_complete_ack()) run the handler, then ICC_EOIR1_EL1 (EOImode = 0)
+     * or ICC_DIR_EL1 (EOImode = 1). With irq_loop, again until 1023. */
     qk_.inc(p_.entry_latency);
     bool any = false;
     sc_time start = qk_.get_current_time();
@@ -308,11 +311,15 @@ void cpu_model::handle_irqs()
         any = true;
         handled++;
         if (tracker_) tracker_->on_ack(p_.index, intid, to_ps(qk_.get_current_time()));
+        if (b_->eoi_mode) sysreg_write(GIC_ICC_EOIR1_EL1, intid); /* priority drop */
         qk_.inc(p_.handler_time);
         if (p_.touch_addr) mmio_read(p_.touch_addr, 4);
-        sysreg_write(GIC_ICC_EOIR1_EL1, intid); /* priority drop (and deactivate if EOImode=0) */
-        if (b_->eoi_mode) sysreg_write(GIC_ICC_DIR_EL1, intid);
+        if (b_->eoi_mode)
+            sysreg_write(GIC_ICC_DIR_EL1, intid); /* deactivate */
+        else
+            sysreg_write(GIC_ICC_EOIR1_EL1, intid); /* priority drop and deactivate */
         if (tracker_) tracker_->on_eoi(p_.index, intid, to_ps(qk_.get_current_time()));
+        if (!p_.irq_loop) break;
     }
     qk_.inc(p_.exit_latency);
     busy_ps += to_ps(qk_.get_current_time() - start);
@@ -367,6 +374,23 @@ uint64_t cpu_model::begin_irq(uint64_t t)
     return t;
 }
 
+/* The handler from t (touching the device if configured); returns its end. */
+uint64_t cpu_model::run_handler(uint64_t t)
+{
+    t += handler_ps_;
+    if (p_.touch_addr) mmio_read_at(p_.touch_addr, 4, t);
+    return t;
+}
+
+/* Exception return from t; returns the time it is done. */
+uint64_t cpu_model::end_irq(uint64_t t)
+{
+    t += exit_ps_;
+    busy_ps += t - start_ps_;
+    if (!any_) spurious++;
+    return t;
+}
+
 /* Wait (as the thread would on the signal) for a rising edge or any change. */
 void cpu_model::go_idle(idle how, bool level)
 {
@@ -414,9 +438,7 @@ void cpu_model::gic_step(uint64_t t, uint32_t what)
             t += lat;
             uint32_t intid = (uint32_t)(iar & 0xffffff);
             if (intid >= 1020 && intid < 1024) {
-                t += exit_ps_;
-                busy_ps += t - start_ps_;
-                if (!any_) spurious++;
+                t = end_irq(t);
                 what = S_END;
                 break;
             }
@@ -424,27 +446,32 @@ void cpu_model::gic_step(uint64_t t, uint32_t what)
             handled++;
             intid_ = intid;
             if (tracker_) tracker_->on_ack(p_.index, intid, t);
-            t += handler_ps_;
-            if (p_.touch_addr) mmio_read_at(p_.touch_addr, 4, t);
+            if (b_->eoi_mode) {
+                what = S_DROP; /* ICC_EOIR1_EL1 now, the handler after it */
+                break;
+            }
+            t = run_handler(t);
             what = S_EOIR;
             break;
         }
-        case S_EOIR:
-            /* priority drop (and deactivate if EOImode=0) */
+        case S_DROP: /* EOImode = 1: priority drop before the handler */
             if (gic_->sysreg_write_at(p_.index, GIC_ICC_EOIR1_EL1, intid_, t) != GIC_OK) sysreg_errors++;
-            t += lat;
-            if (b_->eoi_mode) {
-                what = S_DIR;
-                break;
-            }
-            if (tracker_) tracker_->on_eoi(p_.index, intid_, t);
-            what = S_IAR;
+            t = run_handler(t + lat);
+            what = S_DIR;
             break;
-        case S_DIR:
-            if (gic_->sysreg_write_at(p_.index, GIC_ICC_DIR_EL1, intid_, t) != GIC_OK) sysreg_errors++;
+        case S_EOIR: /* EOImode = 0: priority drop and deactivation */
+        case S_DIR:  /* EOImode = 1: deactivation */
+            if (gic_->sysreg_write_at(p_.index, what == S_DIR ? GIC_ICC_DIR_EL1 : GIC_ICC_EOIR1_EL1, intid_, t) !=
+                GIC_OK)
+                sysreg_errors++;
             t += lat;
             if (tracker_) tracker_->on_eoi(p_.index, intid_, t);
-            what = S_IAR;
+            if (p_.irq_loop) {
+                what = S_IAR;
+            } else {
+                t = end_irq(t);
+                what = S_END;
+            }
             break;
         case S_END: { /* back from the exception: the line as it is now */
             bool level = gic_->line_level(p_.index, GIC_LINE_IRQ);

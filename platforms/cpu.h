@@ -65,6 +65,11 @@ struct cpu_params {
     sc_core::sc_time handler_time = sc_core::sc_time(500, sc_core::SC_NS);
     sc_core::sc_time exit_latency = sc_core::sc_time(50, sc_core::SC_NS);
     uint64_t touch_addr = 0; /* nonzero: the handler reads this device register */
+    /* false: one interrupt per exception, as Linux's gic_handle_irq() since
+     * v5.x (one ICC_IAR1_EL1 read; a line still high after the exception
+     * return is taken as a new exception). true: acknowledge until
+     * ICC_IAR1_EL1 returns 1023, as Linux 4.x did (a do/while loop). */
+    bool irq_loop = false;
     bool boot = true;        /* run the Linux-like bring-up */
     /* true: after the bring-up, interrupt handling runs as steps on the GIC
      * wrapper's agenda (gic_tlm_client, IRQ line listener) instead of in the
@@ -98,9 +103,11 @@ public:
 
 private:
     /* agenda mode (cpu_params::agenda) */
-    enum step_kind : uint32_t { S_START = 1, S_IAR, S_EOIR, S_DIR, S_END };
+    enum step_kind : uint32_t { S_START = 1, S_IAR, S_EOIR, S_DIR, S_END, S_DROP };
     enum class idle { none, rise, change };
     uint64_t begin_irq(uint64_t t);
+    uint64_t run_handler(uint64_t t);
+    uint64_t end_irq(uint64_t t);
     void go_idle(idle how, bool level);
     uint64_t mmio_read_at(uint64_t addr, unsigned size, uint64_t &t_ps);
     idle idle_ = idle::none;      /* waiting for a rising edge / any change of the line */

@@ -55,6 +55,7 @@ const pdesc kParams[] = {
     PD(exit_ns, "CPU: exception return latency, ns"),
     PU(eoi_mode, "ICC_CTLR_EL1.EOImode: 1 = EOIR drops priority, DIR deactivates"),
     PU(touch_device, "1: the handler reads a device register"),
+    PU(irq_loop, "CPU: 0 = one interrupt per exception (Linux >= 5.x); 1 = acknowledge until 1023 (Linux 4.x)"),
     PD(device_latency_ns, "latency of a device register read, ns"),
     PD(mmio_latency_ns, "GIC register access latency annotated by the wrapper, ns"),
     PD(msi_latency_ns, "GITS_TRANSLATER write latency annotated by the wrapper, ns"),
@@ -364,6 +365,7 @@ platform::platform(sc_module_name name, const gic_config_t &gcfg, const platform
         cp.handler_time = ns(pp.handler_ns);
         cp.exit_latency = ns(pp.exit_ns);
         cp.agenda = pp.run_ahead != 0;
+        cp.irq_loop = pp.irq_loop != 0;
         /* the handler of CPU i touches the device whose vectors it mostly serves */
         cp.touch_addr = (pp.touch_device && pp.devices) ? pp.dev_base + (i % pp.devices) * 0x1000 : 0;
         cpus.push_back(std::make_unique<cpu_model>(("cpu" + std::to_string(i)).c_str(), cp, gic_.get(),

@@ -46,6 +46,7 @@ struct platform_params {
     double exit_ns = 50;
     uint64_t eoi_mode = 0;
     uint64_t touch_device = 1;
+    uint64_t irq_loop = 0;
     double device_latency_ns = 50;
     double mmio_latency_ns = 20;
     double msi_latency_ns = 0;

@@ -109,6 +109,7 @@ struct empty_initiator : sc_module {
 /* Options:
  *   --no-run-ahead  the wrapper waits at every access and wakes up at every
  *                   core event (platform.run_ahead=0), for comparisons
+ *   --irq-loop      CPUs acknowledge until 1023 per exception (platform.irq_loop=1)
  *   --sim-us US     simulated time of MSI traffic (default 20000 us)
  *   --empty N       empty round trips in all (default 2000000; 1 to
  *                   profile the platform alone)
@@ -125,11 +126,12 @@ int sc_main(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         std::string a = argv[i];
         if (a == "--no-run-ahead") pp.run_ahead = 0;
+        else if (a == "--irq-loop") pp.irq_loop = 1;
         else if (a == "--sim-us" && i + 1 < argc) pp.sim_time_us = std::atof(argv[++i]);
         else if (a == "--empty" && i + 1 < argc) n_empty = std::strtoull(argv[++i], nullptr, 0);
         else if (a == "--chunks" && i + 1 < argc) chunks = (unsigned)std::strtoul(argv[++i], nullptr, 0);
         else {
-            std::fprintf(stderr, "usage: bench_tlm_msi [--no-run-ahead] [--sim-us US] [--empty N] [--chunks K]\n");
+            std::fprintf(stderr, "usage: bench_tlm_msi [--no-run-ahead] [--irq-loop] [--sim-us US] [--empty N] [--chunks K]\n");
             return 2;
         }
     }
