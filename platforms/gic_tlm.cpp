@@ -583,7 +583,14 @@ void gic_tlm::gits_b_transport(int id, tlm::tlm_generic_payload &gp, sc_time &de
             return;
         }
         uint32_t ev = 0;
-        std::memcpy(&ev, gp.get_data_ptr(), len);
+        const unsigned char *d = gp.get_data_ptr();
+        if (len == 4) {
+            std::memcpy(&ev, d, 4);
+        } else {
+            uint16_t h;
+            std::memcpy(&h, d, 2);
+            ev = h;
+        }
         /* Posted: applied by the driver at exactly the initiator's local time. */
         uint64_t t = to_ps(sc_time_stamp() + delay);
         posted_.push(posted{t, seq_++, (uint32_t)id, ext->device_id, ev});

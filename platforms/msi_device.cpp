@@ -126,7 +126,7 @@ void msi_tracker::on_output(const gic_output_t &o)
         return;
     }
     msi_to_pending.add(o.time >= ts ? o.time - ts : 0);
-    lpi(o.intid, true)->pending.push_back(ts);
+    lpi(o.intid, true)->ts.push_back(ts); /* pending */
 }
 
 void msi_tracker::on_ack(uint32_t, uint32_t intid, uint64_t t_ps)
@@ -134,11 +134,8 @@ void msi_tracker::on_ack(uint32_t, uint32_t intid, uint64_t t_ps)
     acks++;
     lpi_state *l = lpi(intid, false);
     if (!l) return;
-    for (uint64_t ts : l->pending) {
-        msi_to_iar.add(t_ps - ts);
-        l->active.push_back(ts);
-    }
-    l->pending.clear();
+    for (size_t i = l->n_active; i < l->ts.size(); i++) msi_to_iar.add(t_ps - l->ts[i]);
+    l->n_active = l->ts.size(); /* all pending ones are served by this acknowledge */
 }
 
 void msi_tracker::on_eoi(uint32_t, uint32_t intid, uint64_t t_ps)
@@ -146,8 +143,12 @@ void msi_tracker::on_eoi(uint32_t, uint32_t intid, uint64_t t_ps)
     eois++;
     lpi_state *l = lpi(intid, false);
     if (!l) return;
-    for (uint64_t ts : l->active) msi_to_eoi.add(t_ps - ts);
-    l->active.clear();
+    for (size_t i = 0; i < l->n_active; i++) msi_to_eoi.add(t_ps - l->ts[i]);
+    if (l->n_active == l->ts.size())
+        l->ts.clear();
+    else
+        l->ts.erase(l->ts.begin(), l->ts.begin() + (std::ptrdiff_t)l->n_active);
+    l->n_active = 0;
 }
 
 /* ---- device --------------------------------------------------------------------------- */

@@ -76,7 +76,10 @@ private:
         }
     };
     struct lpi_state {
-        std::vector<uint64_t> pending, active; /* send times of the MSIs it serves */
+        /* send times of the MSIs it serves: [0, n_active) acknowledged and
+         * waiting for the EOI, the rest pending */
+        std::vector<uint64_t> ts;
+        size_t n_active = 0;
     };
     /* Flat arrays for the usual small keys (DeviceID and EventID < kFlat,
      * LPI INTID - 8192 < kFlatLpi), hash maps for the rest. */
