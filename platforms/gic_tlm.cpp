@@ -337,6 +337,13 @@ void gic_tlm::driver()
      * last, so it stays the same during this loop. */
     uint64_t other = kNever;
     bool other_known = false;
+    auto other_activity = [&]() {
+        if (!other_known) {
+            other = next_activity();
+            other_known = true;
+        }
+        return other;
+    };
     driving_ = true;
     for (bool first = true;; first = false) {
         /* work_at(t, first), inline: posted MSIs, the core's events (the
@@ -351,13 +358,7 @@ void gic_tlm::driver()
         step s;
         if (!agenda_.empty() && agenda_.top().t <= t) {
             /* steps may go on at later times while nothing else can come first */
-            if (opt_.run_ahead) {
-                if (!other_known) {
-                    other = next_activity();
-                    other_known = true;
-                }
-                ff_until_ = std::min(other, limit == kNever ? kNever : limit + 1);
-            }
+            if (opt_.run_ahead) ff_until_ = std::min(other_activity(), limit == kNever ? kNever : limit + 1);
             while (agenda_pop_due(t, s)) s.c->gic_step(s.t, s.what);
             ff_until_ = 0;
         }
@@ -368,11 +369,7 @@ void gic_tlm::driver()
         if (n == kNever) break;
         t = n;
         if (t <= now) continue; /* steps or events scheduled at now by the work just done */
-        if (!other_known && opt_.run_ahead) {
-            other = next_activity();
-            other_known = true;
-        }
-        if (!opt_.run_ahead || t > limit || t >= other ||
+        if (!opt_.run_ahead || t > limit || t >= other_activity() ||
             first_blocking_line(!opt_.falling_edges_passive) <= t)
             break;
         st_.driver_run_ahead++;

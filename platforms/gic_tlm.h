@@ -383,10 +383,6 @@ private:
         next_work(n);
         return n;
     }
-    /* While the driver runs steps: steps may continue (not be scheduled) at
-     * times before this (the earlier of the next activity of another process
-     * and the end of the run-ahead limit); 0 otherwise. */
-    uint64_t ff_until_ = 0;
     uint64_t first_blocking_line(bool all) const
     {
         return opt_.lines_passive || lines_.empty() ? kNever : first_blocking_line_queued(all);
@@ -439,6 +435,10 @@ private:
     std::vector<uint8_t> watching_;           /* [cpu] */
     std::vector<uint8_t> level_;              /* [cpu * 4 + line]: latest level output by the core */
     bool driving_ = false; /* inside the driver's / catch_up's loop: re-arm once at the end */
+    /* While the driver runs steps: steps may continue (not be scheduled) at
+     * times before this (the earlier of the next activity of another process
+     * and the end of the run-ahead limit); 0 otherwise. */
+    uint64_t ff_until_ = 0;
     uint64_t seq_ = 0;
     struct observer {
         std::function<void(const gic_output_t &)> fn;

@@ -259,10 +259,11 @@ platform::platform(sc_module_name name, const gic_config_t &gcfg, const platform
     o.falling_edges_passive = true;
     /* With run-ahead the CPU models handle interrupts as steps on the GIC
      * wrapper's agenda and get the IRQ line as listeners: no process reacts
-     * to the line signals (they are still written at their exact times). */
+     * to the line signals ... */
     o.lines_passive = pp.run_ahead != 0;
-    /* ... and then nothing needs the pins unless the lines are traced
-     * (trace_lines turns them on): no wake-up of the wrapper per line change. */
+    /* ... and nothing needs the pins unless the lines are traced
+     * (trace_lines turns them on, written at their exact times): no wake-up
+     * of the wrapper per line change. */
     o.drive_pins = pp.run_ahead == 0;
     /* and runs ahead of SystemC time by at most one global quantum */
     o.run_ahead_limit = pp.quantum_ns > 0 ? ns(pp.quantum_ns) : ns(1000);
