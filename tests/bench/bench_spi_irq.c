@@ -36,14 +36,7 @@ int main(int argc, char **argv)
     long bad = 0;
     double t0 = now_ns();
     for (long i = 0; i < iters; i++) {
-        gic_set_spi(g, t, 40, true);
-        gic_set_spi(g, t, 40, false);
-        gic_run_until(g, t + 50000);
-        uint64_t id = 0;
-        gic_sysreg_read(g, t + 50000, 0, GIC_ICC_IAR1_EL1, &id);
-        if (id != 40) bad++;
-        gic_sysreg_write(g, t + 60000, 0, GIC_ICC_EOIR1_EL1, id);
-        t += 100000;
+        if (!bench_spi40_round_trip(g, &t)) bad++;
     }
     double t1 = now_ns();
     long calls = iters * 10;

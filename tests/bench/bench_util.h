@@ -37,4 +37,19 @@ __attribute__((unused)) static void bench_spi40_setup(gic_t *g)
     gic_mmio_write(g, 0, GIC_FRAME_GICD, 0, 0x100 + 4, 4, 1u << 8);  /* enable */
 }
 
+/* One round trip of that scenario at *t: SPI 40 pulsed, the core run 50 ns,
+ * ICC_IAR1_EL1 at +50 ns, ICC_EOIR1_EL1 at +60 ns; *t advances by 100 ns.
+ * Returns false when the acknowledge did not return INTID 40. */
+__attribute__((unused)) static bool bench_spi40_round_trip(gic_t *g, gic_time_t *t)
+{
+    gic_set_spi(g, *t, 40, true);
+    gic_set_spi(g, *t, 40, false);
+    gic_run_until(g, *t + 50000);
+    uint64_t id = 0;
+    gic_sysreg_read(g, *t + 50000, 0, GIC_ICC_IAR1_EL1, &id);
+    gic_sysreg_write(g, *t + 60000, 0, GIC_ICC_EOIR1_EL1, id);
+    *t += 100000;
+    return id == 40;
+}
+
 #endif
