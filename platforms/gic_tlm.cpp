@@ -194,7 +194,7 @@ uint64_t gic_tlm::input_time(sc_time &delay)
  * inline flush_posted() checks first whether there is any). */
 void gic_tlm::flush_posted_now(uint64_t t)
 {
-    while (!posted_.empty() && posted_.top().t <= t) {
+    while (posted_.top_t() <= t) {
         posted p = posted_.top();
         posted_.pop();
         in_core_ = true;
@@ -210,8 +210,8 @@ bool gic_tlm::next_work(uint64_t &next) const
     next = kNever;
     gic_time_t t;
     if (gic_next_event_time(g_, &t)) next = t;
-    if (!posted_.empty() && posted_.top().t < next) next = posted_.top().t;
-    if (!agenda_empty() && agenda_top().t < next) next = agenda_top().t;
+    if (posted_.top_t() < next) next = posted_.top_t();
+    if (agenda_.top_t() < next) next = agenda_.top_t();
     return next != kNever;
 }
 
@@ -348,7 +348,7 @@ void gic_tlm::driver()
     for (bool first = true;; first = false) {
         /* work_at(t, first), inline: posted MSIs, the core's events (the
          * core's clock follows the driver's wake-ups), then the steps at t */
-        if (!posted_.empty() && posted_.top().t <= t) flush_posted(t);
+        if (posted_.top_t() <= t) flush_posted_now(t);
         gic_time_t ev;
         if (first || (gic_next_event_time(g_, &ev) && ev <= t)) {
             in_core_ = true;
@@ -356,7 +356,7 @@ void gic_tlm::driver()
             in_core_ = false;
         }
         step s;
-        if (!agenda_.empty() && agenda_.top().t <= t) {
+        if (agenda_.top_t() <= t) {
             /* steps may go on at later times while nothing else can come first */
             if (opt_.run_ahead) ff_until_ = std::min(other_activity(), limit == kNever ? kNever : limit + 1);
             while (agenda_pop_due(t, s)) s.c->gic_step(s.t, s.what);
@@ -364,8 +364,8 @@ void gic_tlm::driver()
         }
         /* next_work(t), inline */
         uint64_t n = gic_next_event_time(g_, &ev) ? ev : kNever;
-        if (!posted_.empty() && posted_.top().t < n) n = posted_.top().t;
-        if (!agenda_.empty() && agenda_.top().t < n) n = agenda_.top().t;
+        if (posted_.top_t() < n) n = posted_.top_t();
+        if (agenda_.top_t() < n) n = agenda_.top_t();
         if (n == kNever) break;
         t = n;
         if (t <= now) continue; /* steps or events scheduled at now by the work just done */

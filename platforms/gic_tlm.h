@@ -91,13 +91,16 @@ inline sc_core::sc_time from_ps(uint64_t ps) { return sc_core::sc_time::from_val
  * usually one comparison and no move. Beyond kSorted entries it becomes a
  * binary heap on the same vector (std::push_heap) until it has drained back
  * to kSorted / 2. T's operator> is a total order, so every representation
- * gives the same sequence.
+ * gives the same sequence. T has a time t; top_t() is the earliest one
+ * (UINT64_MAX when empty), kept in a member: the driver's loop asks for it
+ * several times per item and it is one load instead of two and a branch.
  */
 template <class T> class small_pq {
 public:
     bool empty() const { return n_ == 0; }
     size_t size() const { return n_; }
     const T &top() const { return heap_ ? v_[0] : v_[n_ - 1]; }
+    uint64_t top_t() const { return top_t_; }
     /* Inlined, and x never passed to an out-of-line function (the storage
      * grows separately): x, usually built field by field by the caller, then
      * stays in registers instead of being copied through memory (a wide load
@@ -107,6 +110,7 @@ public:
 #endif
     void push(const T &x)
     {
+        if (x.t < top_t_) top_t_ = x.t;
         if (n_ == cap_) grow();
         if (!heap_) {
             if (n_ < kSorted) {
@@ -129,6 +133,7 @@ public:
     {
         if (!heap_) {
             n_--;
+            top_t_ = n_ ? v_[n_ - 1].t : UINT64_MAX;
             return;
         }
         std::pop_heap(v_.begin(), v_.begin() + (std::ptrdiff_t)n_, std::greater<T>());
@@ -137,6 +142,7 @@ public:
             std::sort(v_.begin(), v_.begin() + (std::ptrdiff_t)n_, std::greater<T>()); /* latest first */
             heap_ = false;
         }
+        top_t_ = n_ ? top().t : UINT64_MAX;
     }
 
 private:
@@ -148,6 +154,7 @@ private:
     }
     std::vector<T> v_; /* [0, n_) used */
     size_t n_ = 0, cap_ = 0;
+    uint64_t top_t_ = UINT64_MAX; /* top().t, UINT64_MAX when empty */
     bool heap_ = false;
 };
 
@@ -391,7 +398,7 @@ private:
     bool catch_up(uint64_t t, bool all_lines);
     void flush_posted(uint64_t t)
     {
-        if (!posted_.empty() && posted_.top().t <= t) flush_posted_now(t);
+        if (posted_.top_t() <= t) flush_posted_now(t);
     }
     void flush_posted_now(uint64_t t);
     void work_at(uint64_t t, bool advance);
@@ -422,11 +429,9 @@ private:
     small_pq<posted> posted_;
     std::deque<line_change> lines_; /* pending line writes, in (time, output) order */
     small_pq<step> agenda_;
-    bool agenda_empty() const { return agenda_.empty(); }
-    const step &agenda_top() const { return agenda_.top(); }
     bool agenda_pop_due(uint64_t t, step &s) /* pop the earliest step if its time is <= t */
     {
-        if (agenda_.empty() || agenda_.top().t > t) return false;
+        if (agenda_.top_t() > t) return false;
         s = agenda_.top();
         agenda_.pop();
         return true;
