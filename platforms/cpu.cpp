@@ -408,7 +408,14 @@ void cpu_model::gic_step(uint64_t t, uint32_t what)
         /* a change of one of our lines at t: look at the IRQ level as it is
          * after the changes made so far at this time */
         bool level = gic_->line_level(p_.index, GIC_LINE_IRQ);
-        if (idle_ == idle::rise && level) {
+        if (idle_ == idle::rise && level && t < ready_ps_) {
+            /* raised during the exception return: looked at when it is
+             * over, as S_END would have (see S_EOIR) */
+            idle_ = idle::none;
+            gic_->watch_lines(p_.index, false);
+            what = S_END;
+            t = ready_ps_;
+        } else if (idle_ == idle::rise && level) {
             t = begin_irq(t);
         } else if (idle_ == idle::change && level != idle_level_) {
             if (!level) {
@@ -419,7 +426,7 @@ void cpu_model::gic_step(uint64_t t, uint32_t what)
         } else {
             return;
         }
-        what = S_IAR;
+        if (what & kLineStep) what = S_IAR;
         if (gic_->schedule_step_or_continue(this, t, what)) return;
     }
     for (;;) {
@@ -471,6 +478,15 @@ void cpu_model::gic_step(uint64_t t, uint32_t what)
             } else {
                 t = end_irq(t);
                 what = S_END;
+                if (any_ && !gic_->line_level(p_.index, GIC_LINE_IRQ)) {
+                    /* The line is low now: S_END at t would find it low
+                     * unless it rises before t, and every change until then
+                     * comes to us as a line step. So no S_END step: idle
+                     * from now on, and a rise before t is looked at at t. */
+                    ready_ps_ = t;
+                    go_idle(idle::rise, false);
+                    return;
+                }
             }
             break;
         case S_END: { /* back from the exception: the line as it is now */

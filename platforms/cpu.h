@@ -112,6 +112,9 @@ private:
     uint64_t mmio_read_at(uint64_t addr, unsigned size, uint64_t &t_ps);
     idle idle_ = idle::none;      /* waiting for a rising edge / any change of the line */
     bool idle_level_ = false;     /* line level when the wait for a change began */
+    /* Idle while returning from an exception: no new one before this time
+     * (the end of the exception return, S_END's time); 0 otherwise. */
+    uint64_t ready_ps_ = 0;
     bool any_ = false;
     uint32_t intid_ = 0;
     uint64_t start_ps_ = 0;
