@@ -54,6 +54,7 @@ struct platform_params {
     double its_timeout_us = 1000;
     uint64_t sync_on_access = 1;
     uint64_t run_ahead = 1;
+    double run_ahead_limit_us = 100; /* the GIC driver's run-ahead bound beyond SystemC time */
 };
 
 /* Parameter table of the platform ("platform.<name>"). */

@@ -11,11 +11,15 @@ set(ARGS -p platform.sim_time_us=1500 -p platform.arrival=periodic -p platform.m
 # run_ahead=1 untraced ("1n"), where the wrapper does not write the pins at
 # all (nothing needs them): all three give the same results, and the two VCDs
 # are the same (with run-ahead, traced pins are still written at their exact
-# times).
-foreach(ra 0 1 1n)
-  string(REPLACE "n" "" rav ${ra})
+# times). "1q": untraced with the driver's run-ahead bounded by one quantum
+# (platform.run_ahead_limit_us=0) instead of 100 us: the bound changes no
+# result either.
+foreach(ra 0 1 1n 1q)
+  string(REGEX REPLACE "[nq]" "" rav ${ra})
   set(extra)
-  if(NOT ra STREQUAL "1n")
+  if(ra STREQUAL "1q")
+    set(extra -p platform.run_ahead_limit_us=0)
+  elseif(NOT ra STREQUAL "1n")
     set(extra --vcd ${OUT}/ra${ra})
   endif()
   execute_process(COMMAND ${EXE} ${ARGS} -p platform.run_ahead=${rav} --json ${OUT}/ra${ra}.json ${extra}
@@ -27,8 +31,9 @@ foreach(ra 0 1 1n)
   string(JSON w${ra} GET "${j${ra}}" wrapper)
   string(JSON j${ra} REMOVE "${j${ra}}" wrapper)
   string(JSON j${ra} REMOVE "${j${ra}}" config platform run_ahead)
+  string(JSON j${ra} REMOVE "${j${ra}}" config platform run_ahead_limit_us)
 endforeach()
-foreach(ra 1 1n)
+foreach(ra 1 1n 1q)
   if(NOT j0 STREQUAL j${ra})
     file(WRITE ${OUT}/ra0.cmp.json "${j0}")
     file(WRITE ${OUT}/ra${ra}.cmp.json "${j${ra}}")
@@ -55,6 +60,11 @@ endif()
 string(JSON avoided GET "${w1}" syncs_avoided)
 string(JSON ahead GET "${w1}" driver_run_ahead)
 string(JSON avoided0 GET "${w0}" syncs_avoided)
+string(JSON act1n GET "${w1n}" driver_activations)
+string(JSON act1q GET "${w1q}" driver_activations)
+if(NOT act1q GREATER act1n)
+  message(FATAL_ERROR "run_ahead_limit_us: ${act1q} driver activations with one quantum, ${act1n} with 100 us")
+endif()
 if(avoided EQUAL 0 OR ahead EQUAL 0 OR NOT avoided0 EQUAL 0)
   message(FATAL_ERROR "run_ahead counters implausible: avoided=${avoided} ahead=${ahead} avoided(off)=${avoided0}")
 endif()
