@@ -38,6 +38,16 @@
 #define IDX_EMPTY 0xffffffffu
 #define SCAN_MAX_WAYS 8u /* above this, lookups use the key -> slot index */
 
+/* One way of a set: key, replacement stamp, value and flags together, so a
+ * look-up touches one cache line of the host (a 2-way set is 64 bytes) instead
+ * of one per field array. Values are at most 8 bytes (cache_create). */
+typedef struct cache_slot {
+    uint64_t key;
+    uint64_t stamp; /* LRU: last use; FIFO: fill time */
+    uint8_t val[8];
+    uint8_t valid, locked;
+} cache_slot_t;
+
 struct gic_cache {
     gic_t *g;
     gic_cache_config_t cfg;
@@ -47,12 +57,8 @@ struct gic_cache {
     uint32_t set_mask;  /* sets - 1 when sets_pow2 */
     bool use_idx;       /* ways > SCAN_MAX_WAYS: lookups through idx */
     size_t val_size;
-    uint64_t *keys;
-    uint8_t *vals;
-    uint64_t *stamp; /* LRU: last use; FIFO: fill time */
-    uint8_t *valid;
-    uint8_t *locked;
-    uint8_t *plru;   /* sets x (plru_span - 1) tree bits */
+    cache_slot_t *slot; /* sets x ways, a set's ways adjacent (64-byte aligned) */
+    uint8_t *plru;      /* sets x (plru_span - 1) tree bits */
     uint64_t tick;
     uint64_t rng;
     size_t count;
@@ -92,6 +98,7 @@ static uint64_t rng_next(gic_cache_t *c)
 gic_cache_t *cache_create(gic_t *g, const gic_cache_config_t *cfg, size_t val_size,
                           const char *stat_prefix)
 {
+    if (val_size > sizeof(((cache_slot_t *)0)->val)) return NULL; /* values are at most 8 bytes */
     gic_cache_t *c = calloc(1, sizeof(*c));
     if (!c) return NULL;
     c->g = g;
@@ -122,14 +129,12 @@ gic_cache_t *cache_create(gic_t *g, const gic_cache_config_t *cfg, size_t val_si
     uint32_t isz = 16;
     while (c->use_idx && isz < 2 * n) isz <<= 1;
     c->idx_mask = isz - 1;
-    c->keys = calloc(n, sizeof(uint64_t));
-    c->vals = calloc(n, val_size ? val_size : 1);
-    c->stamp = calloc(n, sizeof(uint64_t));
-    c->valid = calloc(n, 1);
-    c->locked = calloc(n, 1);
+    size_t sbytes = ((size_t)n * sizeof(cache_slot_t) + 63) / 64 * 64;
+    c->slot = aligned_alloc(64, sbytes);
+    if (c->slot) memset(c->slot, 0, sbytes);
     c->plru = calloc((size_t)c->sets * c->plru_span, 1);
     c->idx = malloc((size_t)isz * sizeof(uint32_t));
-    if (!c->keys || !c->vals || !c->stamp || !c->valid || !c->locked || !c->plru || !c->idx) {
+    if (!c->slot || !c->plru || !c->idx) {
         cache_destroy(c);
         return NULL;
     }
@@ -140,11 +145,7 @@ gic_cache_t *cache_create(gic_t *g, const gic_cache_config_t *cfg, size_t val_si
 void cache_destroy(gic_cache_t *c)
 {
     if (!c) return;
-    free(c->keys);
-    free(c->vals);
-    free(c->stamp);
-    free(c->valid);
-    free(c->locked);
+    free(c->slot);
     free(c->plru);
     free(c->idx);
     free(c);
@@ -173,7 +174,7 @@ static inline uint32_t idx_find(const gic_cache_t *c, uint64_t key)
     for (uint32_t i = idx_home(c, key);; i = (i + 1) & c->idx_mask) {
         uint32_t s = c->idx[i];
         if (s == IDX_EMPTY) return IDX_EMPTY;
-        if (c->keys[s] == key) return s;
+        if (c->slot[s].key == key) return s;
     }
 }
 
@@ -187,12 +188,12 @@ static void idx_insert(gic_cache_t *c, uint64_t key, uint32_t slot)
 static void idx_remove(gic_cache_t *c, uint64_t key)
 {
     uint32_t i = idx_home(c, key);
-    while (c->idx[i] != IDX_EMPTY && c->keys[c->idx[i]] != key) i = (i + 1) & c->idx_mask;
+    while (c->idx[i] != IDX_EMPTY && c->slot[c->idx[i]].key != key) i = (i + 1) & c->idx_mask;
     if (c->idx[i] == IDX_EMPTY) return;
     /* backward-shift deletion keeps every probe chain unbroken */
     uint32_t hole = i;
     for (uint32_t j = (i + 1) & c->idx_mask; c->idx[j] != IDX_EMPTY; j = (j + 1) & c->idx_mask) {
-        uint32_t home = idx_home(c, c->keys[c->idx[j]]);
+        uint32_t home = idx_home(c, c->slot[c->idx[j]].key);
         /* can the entry at j move to hole? yes if home is not in (hole, j] cyclically */
         bool in = hole <= j ? (home > hole && home <= j) : (home > hole || home <= j);
         if (!in) {
@@ -209,7 +210,7 @@ static inline uint32_t slot_find(const gic_cache_t *c, uint64_t key)
     if (c->use_idx) return idx_find(c, key);
     uint32_t base = set_of(c, key) * c->ways;
     for (uint32_t w = 0; w < c->ways; w++)
-        if (c->keys[base + w] == key && c->valid[base + w]) return base + w;
+        if (c->slot[base + w].key == key && c->slot[base + w].valid) return base + w;
     return IDX_EMPTY;
 }
 
@@ -232,9 +233,9 @@ static void plru_touch(gic_cache_t *c, uint32_t set, uint32_t way)
 static inline void touch(gic_cache_t *c, uint32_t slot, bool is_fill)
 {
     switch (c->cfg.repl) {
-    case GIC_REPL_LRU: c->stamp[slot] = ++c->tick; break;
+    case GIC_REPL_LRU: c->slot[slot].stamp = ++c->tick; break;
     case GIC_REPL_FIFO:
-        if (is_fill) c->stamp[slot] = ++c->tick;
+        if (is_fill) c->slot[slot].stamp = ++c->tick;
         break;
     case GIC_REPL_PLRU: plru_touch(c, slot / c->ways, slot % c->ways); break;
     case GIC_REPL_RANDOM: break;
@@ -264,7 +265,7 @@ static uint32_t choose_victim(gic_cache_t *c, uint32_t set, uint32_t lo, uint32_
     case GIC_REPL_FIFO: {
         uint32_t best = lo;
         for (uint32_t w = lo + 1; w < hi; w++)
-            if (c->stamp[base + w] < c->stamp[base + best]) best = w;
+            if (c->slot[base + w].stamp < c->slot[base + best].stamp) best = w;
         return best;
     }
     case GIC_REPL_PLRU: {
@@ -290,7 +291,7 @@ static uint32_t choose_victim(gic_cache_t *c, uint32_t set, uint32_t lo, uint32_
  * table entries), so the hot lookups do not call memcpy. */
 static inline void copy_out(const gic_cache_t *c, uint32_t s, void *val)
 {
-    const uint8_t *src = c->vals + (size_t)s * c->val_size;
+    const uint8_t *src = c->slot[s].val;
     if (c->val_size == 8) memcpy(val, src, 8);
     else if (c->val_size) memcpy(val, src, c->val_size);
 }
@@ -301,7 +302,7 @@ bool cache_peek(const gic_cache_t *c, uint64_t key, void *val)
     if (!cache_present(c) || c->count == 0) return false;
     uint32_t s = slot_find(c, key);
     if (s == IDX_EMPTY) return false;
-    if (val && c->val_size) memcpy(val, c->vals + (size_t)s * c->val_size, c->val_size);
+    if (val && c->val_size) memcpy(val, c->slot[s].val, c->val_size);
     return true;
 }
 
@@ -309,7 +310,7 @@ bool cache_is_locked(const gic_cache_t *c, uint64_t key)
 {
     if (!cache_present(c) || c->count == 0) return false;
     uint32_t s = slot_find(c, key);
-    return s != IDX_EMPTY && c->locked[s];
+    return s != IDX_EMPTY && c->slot[s].locked;
 }
 
 /* Lookup with statistics and replacement update (cache_lookup, _ref): the
@@ -324,7 +325,7 @@ static inline uint32_t lookup_slot(gic_cache_t *c, uint64_t key)
         return IDX_EMPTY;
     }
     gic_inc(c->st_hits);
-    if (c->locked_ways && c->locked[s]) gic_inc(c->st_lock_hits);
+    if (c->locked_ways && c->slot[s].locked) gic_inc(c->st_lock_hits);
     touch(c, s, false);
     return s;
 }
@@ -342,14 +343,14 @@ void *cache_lookup_ref(gic_cache_t *c, uint64_t key)
 {
     if (!c) return NULL;
     uint32_t s = lookup_slot(c, key);
-    return s == IDX_EMPTY ? NULL : c->vals + (size_t)s * c->val_size;
+    return s == IDX_EMPTY ? NULL : c->slot[s].val;
 }
 
 void *cache_peek_ref(gic_cache_t *c, uint64_t key)
 {
     if (!c || c->count == 0) return NULL;
     uint32_t s = slot_find(c, key);
-    return s == IDX_EMPTY ? NULL : c->vals + (size_t)s * c->val_size;
+    return s == IDX_EMPTY ? NULL : c->slot[s].val;
 }
 
 bool cache_update(gic_cache_t *c, uint64_t key, const void *val)
@@ -357,28 +358,28 @@ bool cache_update(gic_cache_t *c, uint64_t key, const void *val)
     if (!cache_present(c) || c->count == 0) return false;
     uint32_t s = slot_find(c, key);
     if (s == IDX_EMPTY) return false;
-    if (val && c->val_size) memcpy(c->vals + (size_t)s * c->val_size, val, c->val_size);
+    if (val && c->val_size) memcpy(c->slot[s].val, val, c->val_size);
     return true;
 }
 
 static void drop_slot(gic_cache_t *c, uint32_t s)
 {
-    if (c->use_idx) idx_remove(c, c->keys[s]);
-    c->valid[s] = 0;
-    c->locked[s] = 0;
-    c->stamp[s] = 0;
+    if (c->use_idx) idx_remove(c, c->slot[s].key);
+    c->slot[s].valid = 0;
+    c->slot[s].locked = 0;
+    c->slot[s].stamp = 0;
     c->count--;
 }
 
 static void place(gic_cache_t *c, uint32_t s, uint64_t key, const void *val, bool lock)
 {
-    c->keys[s] = key;
+    c->slot[s].key = key;
     if (c->val_size) {
-        if (val) memcpy(c->vals + (size_t)s * c->val_size, val, c->val_size);
-        else memset(c->vals + (size_t)s * c->val_size, 0, c->val_size);
+        if (val) memcpy(c->slot[s].val, val, c->val_size);
+        else memset(c->slot[s].val, 0, c->val_size);
     }
-    c->valid[s] = 1;
-    c->locked[s] = lock ? 1 : 0;
+    c->slot[s].valid = 1;
+    c->slot[s].locked = lock ? 1 : 0;
     c->count++;
     if (c->use_idx) idx_insert(c, key, s);
     touch(c, s, true);
@@ -392,11 +393,11 @@ cache_fill_result_t cache_fill_ex(gic_cache_t *c, uint64_t key, const void *val,
     if (c->locked_ways == 0) lock = false;
     uint32_t s = c->count ? slot_find(c, key) : IDX_EMPTY;
     if (s != IDX_EMPTY) {
-        if (lock && !c->locked[s]) {
+        if (lock && !c->slot[s].locked) {
             /* upgrade: move into a locked way if one is free */
             uint32_t set = s / c->ways, base = set * c->ways;
             for (uint32_t w = 0; w < c->locked_ways; w++) {
-                if (!c->valid[base + w]) {
+                if (!c->slot[base + w].valid) {
                     drop_slot(c, s);
                     place(c, base + w, key, val, true);
                     if (c->st_fills) (*c->st_fills)--; /* a move is not a new fill */
@@ -404,22 +405,22 @@ cache_fill_result_t cache_fill_ex(gic_cache_t *c, uint64_t key, const void *val,
                 }
             }
         }
-        if (val && c->val_size) memcpy(c->vals + (size_t)s * c->val_size, val, c->val_size);
+        if (val && c->val_size) memcpy(c->slot[s].val, val, c->val_size);
         touch(c, s, false);
         return CACHE_FILL_UPDATED;
     }
     uint32_t set = set_of(c, key), base = set * c->ways;
     uint32_t lo = lock ? 0 : c->locked_ways, hi = lock ? c->locked_ways : c->ways;
     for (uint32_t w = lo; w < hi; w++) {
-        if (!c->valid[base + w]) {
+        if (!c->slot[base + w].valid) {
             place(c, base + w, key, val, lock);
             return CACHE_FILL_INSERTED;
         }
     }
     if (lock) return CACHE_FILL_REJECTED; /* every locked way holds a locked entry */
     uint32_t v = base + choose_victim(c, set, lo, hi);
-    if (ev_key) *ev_key = c->keys[v];
-    if (ev_val && c->val_size) memcpy(ev_val, c->vals + (size_t)v * c->val_size, c->val_size);
+    if (ev_key) *ev_key = c->slot[v].key;
+    if (ev_val && c->val_size) memcpy(ev_val, c->slot[v].val, c->val_size);
     gic_inc(c->st_evictions);
     drop_slot(c, v);
     place(c, v, key, val, false);
@@ -448,8 +449,8 @@ size_t cache_invalidate_if(gic_cache_t *c, bool (*pred)(uint64_t key, const void
     if (!cache_present(c) || c->count == 0) return 0;
     size_t n = 0, total = (size_t)c->sets * c->ways;
     for (size_t s = 0; s < total; s++) {
-        if (!c->valid[s]) continue;
-        if (pred && !pred(c->keys[s], c->vals + s * c->val_size, ctx)) continue;
+        if (!c->slot[s].valid) continue;
+        if (pred && !pred(c->slot[s].key, c->slot[s].val, ctx)) continue;
         drop_slot(c, (uint32_t)s);
         gic_inc(c->st_inval);
         n++;
@@ -463,5 +464,5 @@ void cache_foreach(const gic_cache_t *c, void (*fn)(uint64_t key, const void *va
     if (!cache_present(c) || c->count == 0 || !fn) return;
     size_t total = (size_t)c->sets * c->ways;
     for (size_t s = 0; s < total; s++)
-        if (c->valid[s]) fn(c->keys[s], c->vals + s * c->val_size, ctx);
+        if (c->slot[s].valid) fn(c->slot[s].key, c->slot[s].val, ctx);
 }

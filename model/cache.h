@@ -11,6 +11,7 @@
 
 typedef struct gic_cache gic_cache_t;
 
+/* val_size: bytes of the value stored per entry, at most 8 (NULL otherwise). */
 gic_cache_t *cache_create(gic_t *g, const gic_cache_config_t *cfg, size_t val_size,
                           const char *stat_prefix);
 void cache_destroy(gic_cache_t *c);
