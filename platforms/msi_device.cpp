@@ -42,8 +42,11 @@ double rng::uniform() { return (double)(next() >> 11) * (1.0 / 9007199254740992.
 latency_samples::summary latency_samples::summarize() const
 {
     summary s;
-    if (v.empty()) return s;
-    std::vector<uint64_t> w(v);
+    if (n == 0) return s;
+    std::vector<uint64_t> w;
+    w.reserve(n);
+    for (size_t b = 0; b < blocks.size(); b++)
+        w.insert(w.end(), blocks[b].get(), blocks[b].get() + std::min(kBlock, n - b * kBlock));
     std::sort(w.begin(), w.end());
     auto rank = [&](double q) {
         size_t i = (size_t)std::ceil(q * (double)w.size());

@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <memory>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -32,8 +33,20 @@ struct rng {
 
 /* Latency samples with exact percentiles (nearest rank). */
 struct latency_samples {
-    std::vector<uint64_t> v;
-    void add(uint64_t x) { v.push_back(x); }
+    /* Every sample (exact percentiles), in fixed blocks: growing never copies
+     * or frees what is stored (a doubling vector rewrote it all and touched
+     * twice the memory, in page faults, once per doubling). */
+    static constexpr size_t kBlock = 8192;
+    std::vector<std::unique_ptr<uint64_t[]>> blocks;
+    size_t n = 0;
+    void add(uint64_t x)
+    {
+        const size_t i = n % kBlock;
+        if (i == 0) blocks.emplace_back(new uint64_t[kBlock]);
+        blocks.back()[i] = x;
+        n++;
+    }
+    size_t size() const { return n; }
     struct summary {
         uint64_t count = 0, min = 0, p50 = 0, p90 = 0, p99 = 0, max = 0;
         double mean = 0;
