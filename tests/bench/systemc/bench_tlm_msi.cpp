@@ -183,6 +183,11 @@ int sc_main(int argc, char **argv)
     if (!ratios.empty())
         std::printf("bench_tlm_msi: per-interval ratios: min %.1f, median %.1f, max %.1f (%zu intervals)\n",
                     ratios.front(), median, ratios.back(), ratios.size());
+#ifndef GICTLM_BUILD_DESC
+#define GICTLM_BUILD_DESC "unknown"
+#endif
+    /* the optimisations the figures depend on (CMakeLists.txt: -O3, LTO, PGO) */
+    std::printf("bench_tlm_msi: build %s\n", GICTLM_BUILD_DESC);
     std::printf("BENCH tlm_msi_vs_empty_b_transport %.1f x\n", msi_ns / empty_ns);
     if (!ratios.empty()) std::printf("BENCH tlm_msi_vs_empty_b_transport_median %.1f x\n", median);
     std::printf("BENCH tlm_msi_ns %.1f ns\n", msi_ns);
