@@ -236,13 +236,12 @@ uint32_t msi_device::next_event()
  * device's MSIs at their local times until its quantum keeper asks for a
  * synchronisation, then re-triggers itself at that local time, which is what
  * tlm_quantumkeeper::sync() would wait for. */
-/* Agenda mode: post the MSI after the one at time t (ps), from time t, and
- * return its time; false when the device has stopped. */
-bool msi_device::post_next(uint64_t &t)
+/* One MSI write of EventID ev to GITS_TRANSLATER (with the DeviceID
+ * extension) at local time t_ps, issued with the annotated delay; counts it
+ * and tells the tracker. A new payload per write, as a typical loosely-timed
+ * initiator does (and as bench_tlm_msi's empty round trip does). */
+void msi_device::send_msi(uint32_t ev, uint64_t t_ps, sc_time &delay)
 {
-    t += next_interval_units() / sc_units_per_ps(); /* = to_ps(next_interval()) */
-    if (t * sc_units_per_ps() >= p_.stop_time.value()) return false; /* from_ps(t) >= stop_time */
-    uint32_t ev = next_event();
     uint32_t data = ev;
     tlm::tlm_generic_payload gp;
     device_id_extension ext(p_.devid);
@@ -254,16 +253,25 @@ bool msi_device::post_next(uint64_t &t)
     gp.set_byte_enable_ptr(nullptr);
     gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
     gp.set_extension(&ext);
-    /* from_ps(t) - sc_time_stamp(): agenda steps run at or ahead of SystemC time */
-    sc_time delay = sc_time::from_value(t * sc_units_per_ps() - sc_time_stamp().value());
     socket->b_transport(gp, delay);
     gp.clear_extension(&ext);
     if (gp.is_response_ok()) {
         sent++;
-        if (tracker_) tracker_->on_send(p_.devid, ev, t);
+        if (tracker_) tracker_->on_send(p_.devid, ev, t_ps);
     } else {
         send_errors++;
     }
+}
+
+/* Agenda mode: post the MSI after the one at time t (ps), from time t, and
+ * return its time; false when the device has stopped. */
+bool msi_device::post_next(uint64_t &t)
+{
+    t += next_interval_units() / sc_units_per_ps(); /* = to_ps(next_interval()) */
+    if (t * sc_units_per_ps() >= p_.stop_time.value()) return false; /* from_ps(t) >= stop_time */
+    /* from_ps(t) - sc_time_stamp(): agenda steps run at or ahead of SystemC time */
+    sc_time delay = sc_time::from_value(t * sc_units_per_ps() - sc_time_stamp().value());
+    send_msi(next_event(), t, delay);
     return true;
 }
 
@@ -288,34 +296,13 @@ void msi_device::run()
     } else {
         qk_.reset(); /* woken at the local time of the last synchronisation */
     }
-    uint32_t data = 0;
     while (true) {
         qk_.inc(next_interval());
         sc_time t = qk_.get_current_time();
         if (t >= p_.stop_time) return; /* done: no further activation */
-        uint32_t ev = next_event();
-        tlm::tlm_generic_payload gp;
-        device_id_extension ext(p_.devid);
-        data = ev;
-        gp.set_command(tlm::TLM_WRITE_COMMAND);
-        gp.set_address(p_.translater_addr);
-        gp.set_data_ptr(reinterpret_cast<unsigned char *>(&data));
-        gp.set_data_length(4);
-        gp.set_streaming_width(4);
-        gp.set_byte_enable_ptr(nullptr);
-        gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-        gp.set_extension(&ext);
         sc_time delay = qk_.get_local_time();
-        socket->b_transport(gp, delay);
-        gp.clear_extension(&ext);
+        send_msi(next_event(), to_ps(t), delay); /* posted: the GIC applies it at time t */
         qk_.set(delay);
-        if (gp.is_response_ok()) {
-            sent++;
-            /* posted: the GIC applies it later, at time t */
-            if (tracker_) tracker_->on_send(p_.devid, ev, to_ps(t));
-        } else {
-            send_errors++;
-        }
         if (qk_.need_sync()) {
             next_trigger(qk_.get_local_time()); /* = qk_.sync() */
             return;

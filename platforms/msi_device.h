@@ -161,6 +161,7 @@ public:
 private:
     void run();
     bool post_next(uint64_t &t_ps);
+    void send_msi(uint32_t ev, uint64_t t_ps, sc_core::sc_time &delay);
     sc_core::sc_time next_interval();
     uint64_t next_interval_units(); /* the same in SystemC time units (sc_time::value()) */
     uint64_t sec_to_units(double s) const;
