@@ -215,20 +215,26 @@ bool gic_tlm::next_work(uint64_t &next) const
     return next != kNever;
 }
 
+/* The posted MSIs and the core's events due by t (advance: also move the
+ * core's clock to t; an agenda step alone does not advance it: its access
+ * does, at its own time). */
+void gic_tlm::run_core_to(uint64_t t, bool advance)
+{
+    flush_posted(t);
+    gic_time_t ev;
+    if (advance || (gic_next_event_time(g_, &ev) && ev <= t)) {
+        in_core_ = true;
+        gic_run_until(g_, t);
+        in_core_ = false;
+    }
+}
+
 /* All internal work due at time t (>= the core's time): posted MSIs and core
  * events up to t, then the agenda steps at t (those scheduled meanwhile at t
  * included), like inputs at t after the core has caught up to t. */
 void gic_tlm::work_at(uint64_t t, bool advance)
 {
-    flush_posted(t);
-    gic_time_t ev;
-    if (advance || (gic_next_event_time(g_, &ev) && ev <= t)) {
-        /* (an agenda step alone does not advance the core's clock: its
-         * access does, at its own time) */
-        in_core_ = true;
-        gic_run_until(g_, t);
-        in_core_ = false;
-    }
+    run_core_to(t, advance);
     step s;
     while (agenda_pop_due(t, s)) s.c->gic_step(s.t, s.what);
 }
@@ -346,27 +352,19 @@ void gic_tlm::driver()
     };
     driving_ = true;
     for (bool first = true;; first = false) {
-        /* work_at(t, first), inline: posted MSIs, the core's events (the
-         * core's clock follows the driver's wake-ups), then the steps at t */
-        if (posted_.top_t() <= t) flush_posted_now(t);
-        gic_time_t ev;
-        if (first || (gic_next_event_time(g_, &ev) && ev <= t)) {
-            in_core_ = true;
-            gic_run_until(g_, t);
-            in_core_ = false;
-        }
-        step s;
+        /* work_at(t, first), with step continuation: posted MSIs, the
+         * core's events (the core's clock follows the driver's wake-ups),
+         * then the steps at t */
+        run_core_to(t, first);
         if (agenda_.top_t() <= t) {
             /* steps may go on at later times while nothing else can come first */
             if (opt_.run_ahead) ff_until_ = std::min(other_activity(), limit == kNever ? kNever : limit + 1);
+            step s;
             while (agenda_pop_due(t, s)) s.c->gic_step(s.t, s.what);
             ff_until_ = 0;
         }
-        /* next_work(t), inline */
-        uint64_t n = gic_next_event_time(g_, &ev) ? ev : kNever;
-        if (posted_.top_t() < n) n = posted_.top_t();
-        if (agenda_.top_t() < n) n = agenda_.top_t();
-        if (n == kNever) break;
+        uint64_t n;
+        if (!next_work(n)) break;
         t = n;
         if (t <= now) continue; /* steps or events scheduled at now by the work just done */
         if (!opt_.run_ahead || t > limit || t >= other_activity() ||

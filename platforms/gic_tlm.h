@@ -401,6 +401,7 @@ private:
         if (posted_.top_t() <= t) flush_posted_now(t);
     }
     void flush_posted_now(uint64_t t);
+    void run_core_to(uint64_t t, bool advance);
     void work_at(uint64_t t, bool advance);
     void arm(uint64_t t);
     void rearm();
