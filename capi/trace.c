@@ -1006,13 +1006,24 @@ static void check(rp_t *s, const gic_trace_stim_t *st, uint64_t v, const uint8_t
     diag(s, "%s", msg);
 }
 
+/* Timeline line of a register read: the value read, or the refusal. */
+static void read_line(rp_t *s, const gic_trace_stim_t *st, gic_status_t rc, uint64_t v)
+{
+    if (rc != GIC_OK) {
+        status_line(s, st, rc, 0);
+        return;
+    }
+    char buf[512];
+    gic_timeline_read(buf, sizeof buf, s->g, st, v);
+    tl_put(s, buf);
+}
+
 static void exec_stim(rp_t *s, const gic_trace_stim_t *st)
 {
     gic_t *g = s->g;
     gic_time_t t = st->time;
     gic_status_t rc;
     uint64_t v = 0;
-    char buf[512];
     s->line = st->line;
     s->r->stimuli++;
     switch (st->kind) {
@@ -1022,12 +1033,7 @@ static void exec_stim(rp_t *s, const gic_trace_stim_t *st)
         break;
     case GIC_STIM_MMIO_READ:
         rc = gic_mmio_read(g, t, st->frame, st->index, st->offset, st->size, &v);
-        if (rc != GIC_OK) {
-            status_line(s, st, rc, 0);
-        } else {
-            gic_timeline_read(buf, sizeof buf, g, st, v);
-            tl_put(s, buf);
-        }
+        read_line(s, st, rc, v);
         if (s->o->observe_read)
             s->o->observe_read(s->o->ctx, 0, st->index, (uint32_t)st->frame, st->offset, v, st->line);
         check(s, st, v, NULL);
@@ -1064,12 +1070,7 @@ static void exec_stim(rp_t *s, const gic_trace_stim_t *st)
         break;
     case GIC_STIM_SYSREG_READ:
         rc = gic_sysreg_read(g, t, st->cpu, st->sysreg, &v);
-        if (rc != GIC_OK) {
-            status_line(s, st, rc, 0);
-        } else {
-            gic_timeline_read(buf, sizeof buf, g, st, v);
-            tl_put(s, buf);
-        }
+        read_line(s, st, rc, v);
         if (s->o->observe_read) s->o->observe_read(s->o->ctx, 1, st->cpu, (uint32_t)st->sysreg, 0, v, st->line);
         check(s, st, v, NULL);
         break;

@@ -70,6 +70,20 @@ void trace_player::check(const gic_trace_stim_t &s, uint64_t v, const uint8_t *d
     report("%s", msg);
 }
 
+/* A register read: its timeline line (the value, or the refusal), then the
+ * trace's expectation on the value. */
+void trace_player::read_done(const gic_trace_stim_t &s, gic_status_t st, uint64_t v)
+{
+    if (st != GIC_OK) {
+        status(s, st, 0);
+    } else {
+        char buf[512];
+        gic_timeline_read(buf, sizeof buf, gic_.core(), &s, v);
+        put(buf);
+    }
+    check(s, v, nullptr);
+}
+
 /* ---- time ------------------------------------------------------------------------------- */
 
 /* Wait until SystemC time t. An older t cannot be honoured (SystemC time does
@@ -228,14 +242,7 @@ void trace_player::run()
         case GIC_STIM_MMIO_READ: {
             advance_to(s.time);
             st = mmio(s, false, v);
-            char buf[512];
-            if (st != GIC_OK) {
-                status(s, st, 0);
-            } else {
-                gic_timeline_read(buf, sizeof buf, gic_.core(), &s, v);
-                put(buf);
-            }
-            check(s, v, nullptr);
+            read_done(s, st, v);
             break;
         }
         /* mem-* and stats-reset are untimed (gic_mem_write, gic_stats_reset do
@@ -281,14 +288,7 @@ void trace_player::run()
             advance_to(s.time);
             sc_time d = SC_ZERO_TIME;
             st = gic_.sysreg_read(s.cpu, s.sysreg, v, d);
-            char buf[512];
-            if (st != GIC_OK) {
-                status(s, st, 0);
-            } else {
-                gic_timeline_read(buf, sizeof buf, gic_.core(), &s, v);
-                put(buf);
-            }
-            check(s, v, nullptr);
+            read_done(s, st, v);
             break;
         }
         case GIC_STIM_MSI:

@@ -75,6 +75,7 @@ private:
     void sync_model(gic_time_t t);
     void status(const gic_trace_stim_t &s, gic_status_t st, uint64_t addr);
     void check(const gic_trace_stim_t &s, uint64_t v, const uint8_t *data);
+    void read_done(const gic_trace_stim_t &s, gic_status_t st, uint64_t v);
     gic_status_t mmio(const gic_trace_stim_t &s, bool wr, uint64_t &v);
     gic_status_t msi(const gic_trace_stim_t &s);
     gic_status_t mem(bool wr, uint64_t addr, uint8_t *buf, size_t len);
