@@ -81,13 +81,6 @@ static gic_t *create(void)
     return g;
 }
 
-static void w64(gic_t *g, uint64_t a, uint64_t v)
-{
-    uint8_t b[8];
-    for (int i = 0; i < 8; i++) b[i] = (uint8_t)(v >> (8 * i));
-    if (gic_mem_write(g, a, b, 8) != GIC_OK) die("memory write failed");
-}
-
 static void wr(gic_t *g, gic_time_t *t, gic_frame_t f, uint32_t i, uint64_t off, uint32_t size,
                uint64_t v)
 {
@@ -141,18 +134,13 @@ static void bring_up(gic_t *g, gic_time_t *t, uint32_t ndev, uint32_t nev)
     wr(g, t, GIC_FRAME_GITS, 0, 0x0, 4, 1);
     for (uint32_t d = 0; d < ndev; d++) {
         uint64_t itt = ITT + (uint64_t)d * 0x1000;
-        w64(g, DT + d * 8ull, (1ull << 63) | itt | 3); /* Valid, ITT, 4 EventID bits */
+        bench_w64(g, DT + d * 8ull, (1ull << 63) | itt | 3); /* Valid, ITT, 4 EventID bits */
         for (uint32_t e = 0; e < nev; e++) {
             uint32_t k = d * nev + e;
-            w64(g, itt + e * 8ull, (1ull << 63) | ((uint64_t)(k % NCPU) << 32) | (8192u + k));
+            bench_w64(g, itt + e * 8ull, (1ull << 63) | ((uint64_t)(k % NCPU) << 32) | (8192u + k));
         }
     }
-    for (uint32_t c = 0; c < NCPU; c++) { /* MAPC c -> CPU c */
-        w64(g, CMDQ + c * 32, 0x09);
-        w64(g, CMDQ + c * 32 + 8, 0);
-        w64(g, CMDQ + c * 32 + 16, (1ull << 63) | ((uint64_t)c << 16) | c);
-        w64(g, CMDQ + c * 32 + 24, 0);
-    }
+    bench_mapc_all(g, CMDQ, NCPU); /* MAPC c -> CPU c */
     wr(g, t, GIC_FRAME_GITS, 0, 0x88, 8, NCPU * 32);
     *t += 10000000;
     gic_run_until(g, *t);

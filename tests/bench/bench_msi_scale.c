@@ -9,6 +9,7 @@
  * would leave behind, without spending a minute on them. */
 #define _POSIX_C_SOURCE 200809L
 #include "gictlm.h"
+#include "bench_util.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,16 +34,6 @@ static double now_s(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static void w64(gic_t *g, uint64_t a, uint64_t v)
-{
-    uint8_t b[8];
-    for (int i = 0; i < 8; i++) b[i] = (uint8_t)(v >> (8 * i));
-    if (gic_mem_write(g, a, b, 8) != GIC_OK) {
-        fprintf(stderr, "bench_msi_scale: memory write failed at 0x%llx\n", (unsigned long long)a);
-        exit(1);
-    }
 }
 
 typedef struct run {
@@ -97,18 +88,13 @@ static run_t setup(uint32_t id_bits, uint32_t pairs)
     wr(&r, GIC_FRAME_GITS, 0, 0x0, 4, 1);
     for (uint32_t d = 0; d < ndev; d++) {
         uint64_t itt = ITT + (uint64_t)d * EVENTS_PER_DEV * 8;
-        w64(g, DT + d * 8ull, (1ull << 63) | itt | 9); /* DTE: Valid, ITT, 10 EventID bits */
+        bench_w64(g, DT + d * 8ull, (1ull << 63) | itt | 9); /* DTE: Valid, ITT, 10 EventID bits */
         for (uint32_t e = 0; e < EVENTS_PER_DEV && d * EVENTS_PER_DEV + e < pairs; e++) {
             uint32_t k = d * EVENTS_PER_DEV + e;
-            w64(g, itt + e * 8ull, (1ull << 63) | ((uint64_t)(k % NCPU) << 32) | (8192u + k));
+            bench_w64(g, itt + e * 8ull, (1ull << 63) | ((uint64_t)(k % NCPU) << 32) | (8192u + k));
         }
     }
-    for (uint32_t c = 0; c < NCPU; c++) { /* MAPC c -> CPU c */
-        w64(g, CMDQ + c * 32, 0x09);
-        w64(g, CMDQ + c * 32 + 8, 0);
-        w64(g, CMDQ + c * 32 + 16, (1ull << 63) | ((uint64_t)c << 16) | c);
-        w64(g, CMDQ + c * 32 + 24, 0);
-    }
+    bench_mapc_all(g, CMDQ, NCPU); /* MAPC c -> CPU c */
     wr(&r, GIC_FRAME_GITS, 0, 0x88, 8, NCPU * 32);
     r.t += 10000000;
     gic_run_until(g, r.t);

@@ -5,6 +5,8 @@
 
 #include "gictlm.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <time.h>
 
 static inline double now_ns(void)
@@ -50,6 +52,30 @@ __attribute__((unused)) static bool bench_spi40_round_trip(gic_t *g, gic_time_t 
     gic_sysreg_write(g, *t + 60000, 0, GIC_ICC_EOIR1_EL1, id);
     *t += 100000;
     return id == 40;
+}
+
+/* A 64-bit little-endian write into the GIC's memory (tables, command
+ * queue); a benchmark cannot go on without it: exits on failure. */
+__attribute__((unused)) static void bench_w64(gic_t *g, uint64_t a, uint64_t v)
+{
+    uint8_t b[8];
+    for (int i = 0; i < 8; i++) b[i] = (uint8_t)(v >> (8 * i));
+    if (gic_mem_write(g, a, b, 8) != GIC_OK) {
+        fprintf(stderr, "bench: memory write failed at 0x%llx\n", (unsigned long long)a);
+        exit(1);
+    }
+}
+
+/* MAPC c -> CPU c for every c < ncpu: ncpu commands written at cmdq (the
+ * caller then advances GITS_CWRITER by ncpu * 32). */
+__attribute__((unused)) static void bench_mapc_all(gic_t *g, uint64_t cmdq, uint32_t ncpu)
+{
+    for (uint32_t c = 0; c < ncpu; c++) {
+        bench_w64(g, cmdq + c * 32, 0x09);
+        bench_w64(g, cmdq + c * 32 + 8, 0);
+        bench_w64(g, cmdq + c * 32 + 16, (1ull << 63) | ((uint64_t)c << 16) | c);
+        bench_w64(g, cmdq + c * 32 + 24, 0);
+    }
 }
 
 #endif
