@@ -17,15 +17,24 @@ gic_t *gic_core_create(const gic_config_t *cfg, const gic_callbacks_t *cb,
 void gic_core_destroy(gic_t *g);
 void gic_core_run_until(gic_t *g, gic_time_t t);
 
+/* Format and hand a message to the log callback (callers check gic_log_on
+ * first: the message is only formatted when it is logged). */
+__attribute__((format(printf, 4, 0))) static void vlog(gic_t *g, gic_log_level_t lvl,
+                                                        const char *component, const char *fmt,
+                                                        va_list ap)
+{
+    char msg[512];
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    g->cb.log(g->cb.ctx, g->now, lvl, component, msg);
+}
+
 void gic_log(gic_t *g, gic_log_level_t lvl, const char *component, const char *fmt, ...)
 {
     if (!gic_log_on(g, lvl)) return;
-    char msg[512];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof(msg), fmt, ap);
+    vlog(g, lvl, component, fmt, ap);
     va_end(ap);
-    g->cb.log(g->cb.ctx, g->now, lvl, component, msg);
 }
 
 void gic_emit(gic_t *g, const gic_output_t *out)
@@ -37,13 +46,11 @@ void gic_error(gic_t *g, const char *id, const char *component, const char *fmt,
 {
     gic_inc(g->cnt_errors);
     gic_inc(gic_reason_counter(g, &g->err_memo, "errors.", id));
-    if (gic_log_on(g, GIC_LOG_WARN)) { /* the message is only formatted when logged */
-        char msg[512];
+    if (gic_log_on(g, GIC_LOG_WARN)) {
         va_list ap;
         va_start(ap, fmt);
-        vsnprintf(msg, sizeof(msg), fmt, ap);
+        vlog(g, GIC_LOG_WARN, component, fmt, ap);
         va_end(ap);
-        g->cb.log(g->cb.ctx, g->now, GIC_LOG_WARN, component, msg);
     }
     gic_output_t o;
     memset(&o, 0, sizeof(o));
