@@ -11,6 +11,8 @@
 #include "gictlm.h"
 #include "gictlm_trace.h"
 
+#include "../model/its.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -55,32 +57,8 @@ static void sb_printf(sbuf_t *s, const char *fmt, ...)
     s->p[s->n] = 0;
 }
 
-/* ---- ITS command names (IHI0069 table "ITS commands") -------------------------- */
-const char *gic_its_cmd_name(uint32_t op)
-{
-    switch (op) {
-    case 0x01: return "MOVI";
-    case 0x03: return "INT";
-    case 0x04: return "CLEAR";
-    case 0x05: return "SYNC";
-    case 0x08: return "MAPD";
-    case 0x09: return "MAPC";
-    case 0x0a: return "MAPTI";
-    case 0x0b: return "MAPI";
-    case 0x0c: return "INV";
-    case 0x0d: return "INVALL";
-    case 0x0e: return "MOVALL";
-    case 0x0f: return "DISCARD";
-    case 0x21: return "VMOVI";
-    case 0x22: return "VMOVP";
-    case 0x25: return "VSYNC";
-    case 0x29: return "VMAPP";
-    case 0x2a: return "VMAPTI";
-    case 0x2b: return "VMAPI";
-    case 0x2d: return "VINVALL";
-    }
-    return NULL;
-}
+/* ---- ITS command names: the model's command table (model/its_cmd.c) ------------ */
+const char *gic_its_cmd_name(uint32_t op) { return its_cmd_name(op); }
 
 static const char *const line_names[4] = {"irq", "fiq", "virq", "vfiq"};
 static const char *const outcome_names[3] = {"delivered", "coalesced", "dropped"};
