@@ -69,8 +69,16 @@ def _match(params, where):
     return True
 
 
+def _short(k):
+    """gic.its.event_cache.entries -> its.event_cache.entries; platform.x -> x."""
+    for p in ("gic.", "platform."):
+        if k.startswith(p):
+            return k[len(p):]
+    return k
+
+
 def _label(key_names, key):
-    return ", ".join(f"{k.split('.')[-1]}={v}" for k, v in zip(key_names, key)) or "all"
+    return ", ".join(f"{_short(k)}={v}" for k, v in zip(key_names, key)) or "all"
 
 
 def _q(s):
@@ -93,8 +101,9 @@ def _xy(p, spec, summary, d):
     pnames = sorted(spec.get("parameters", {}))
     varied = [k for k in pnames if len({json.dumps(s["params"].get(k)) for s in summary}) > 1]
     series = p.get("series")
-    if series is None:
-        series = [k for k in varied if k != x]
+    if series is None:  # every other varied parameter, except those "where" pins to one value
+        pinned = {k for k, v in p.get("where", {}).items() if not isinstance(v, list) or len(v) == 1}
+        series = [k for k in varied if k != x and k not in pinned]
         if len({s["workload"] for s in summary}) > 1:
             series = ["workload"] + series
     rows = [s for s in summary if _match(dict(s["params"], workload=s["workload"]), p.get("where", {}))]
@@ -103,7 +112,9 @@ def _xy(p, spec, summary, d):
         ps = dict(s["params"], workload=s["workload"])
         groups.setdefault(tuple(ps.get(k) for k in series), []).append(s)
     files = []
-    for gi, (key, rs) in enumerate(sorted(groups.items(), key=lambda kv: [str(v) for v in kv[0]])):
+    def order(kv):  # numbers numerically, then strings
+        return [(0, v, "") if isinstance(v, (int, float)) else (1, 0, str(v)) for v in kv[0]]
+    for gi, (key, rs) in enumerate(sorted(groups.items(), key=order)):
         for y in p["y"]:
             pts = []
             for s in rs:
@@ -168,7 +179,9 @@ def _cdf(p, spec, runs, out, d):
             for lo, hi, c in hist["buckets"]:
                 cum += c
                 f.write(f"{hi * scale} {cum / total}\n")
-        files.append((fn, ", ".join(f"{k.split('.')[-1]}={v}" for k, v in sel.items())))
+        common = {k for k in sel if all(o.get(k) == sel[k] for o in p["select"])}
+        files.append((fn, ", ".join(f"{_short(k)}={v}" for k, v in sel.items() if k not in common)
+                      or ", ".join(f"{_short(k)}={v}" for k, v in sel.items())))
     if not files:
         return None
     cmds = [f"set xlabel {_q(p.get('xlabel', p['histogram']))}",
@@ -201,7 +214,7 @@ def make_plots(spec, runs, summary, out, only=None):
             continue
         cmds, lines = body
         base = os.path.join(d, p["name"])
-        script = [f"set title {_q(p.get('title', p['name']))} noenhanced", "set key outside right noenhanced",
+        script = [f"set title {_q(p.get('title', p['name']))} noenhanced", "set key below noenhanced",
                   "set grid", "set xlabel noenhanced", "set ylabel noenhanced"] + cmds
         plot = "plot " + ", \\\n     ".join(lines)
         text = "\n".join([f"set terminal {png} size 960,540 font ',10'", f"set output {_q(base + '.png')}"]
