@@ -40,7 +40,7 @@ def smallest(summary, param, metric, limit, where=None):
 
 def markdown(rows, param, metric, limit, show):
     """A Markdown table: one row per combination of the parameters in `show`."""
-    head = [k.split(".")[-1] if "." in k else k for k in show]
+    head = [k.split(".", 1)[1] if k.startswith(("gic.", "platform.")) else k for k in show]
     short = param.split(".", 1)[1] if param.startswith(("gic.", "platform.")) else param
     lines = ["| " + " | ".join(head + [f"smallest {short} with {metric} < {limit:g}",
                                         f"{metric} there (mean ± 95% CI)"]) + " |",
