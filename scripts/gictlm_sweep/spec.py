@@ -219,9 +219,19 @@ def _combos(spec):
         lists = [_finite_values(n, params[n]) for n in names]
         return [dict(zip(names, c)) for c in itertools.product(*lists)]
     rng = random.Random(samp.get("seed", 1))
-    out = []
-    for _ in range(samp["points"]):
-        out.append({n: _sample(n, params[n], rng) for n in names})
+    out, seen = [], set()
+    draws = 0
+    # distinct points: a draw equal to an earlier one is drawn again (finite value lists)
+    while len(out) < samp["points"] and draws < 100 * samp["points"]:
+        draws += 1
+        c = {n: _sample(n, params[n], rng) for n in names}
+        key = json.dumps(c, sort_keys=True)
+        if key not in seen:
+            seen.add(key)
+            out.append(c)
+    if len(out) < samp["points"]:
+        raise SpecError(f"sampling.points: only {len(out)} distinct points found in {draws} draws; "
+                        "the parameters have fewer combinations than that (use grid sampling)")
     return out
 
 

@@ -113,6 +113,13 @@ class Spec(unittest.TestCase):
             self.assertTrue(1000 <= r["params"]["platform.msi_interval_ns"] <= 3000)
         over["sampling"]["seed"] = 43
         self.assertNotEqual([r["params"] for r in a], [r["params"] for r in self.expand(**over)])
+        # finite lists only: the points are distinct, and asking for more than exist is an error
+        fin = {"parameters": {EVENT: [16, 32, 64], "platform.msi_interval_ns": [1000, 2000]},
+               "sampling": {"method": "random", "points": 6, "seed": 1}, "repetitions": 1}
+        self.assertEqual(len({json.dumps(r["params"], sort_keys=True) for r in self.expand(**fin)}), 6)
+        fin["sampling"]["points"] = 7
+        with self.assertRaisesRegex(S.SpecError, "only 6 distinct points"):
+            self.expand(**fin)
 
     def test_ids_survive_edits_of_other_points(self):
         a = {r["id"] for r in self.expand()}
