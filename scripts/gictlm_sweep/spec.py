@@ -254,8 +254,12 @@ def expand(spec):
     reps = spec.get("repetitions", 1)
     seed_p = spec.get("seed_parameter", "platform.seed")
     first = spec.get("first_seed", 1)
-    for w in spec.get("workloads", [{"name": "default"}]):
+    for i, w in enumerate(spec.get("workloads", [{"name": "default"}])):
         tool = "replay" if "trace" in w else "platform"
+        for key in ("config", "trace"):
+            if key in w and not os.path.isfile(os.path.join(spec["_dir"], w[key])):
+                raise SpecError(f"workloads[{i}].{key}: no such file: {os.path.join(spec['_dir'], w[key])} "
+                                "(paths are relative to the sweep file)")
         fixed = dict(spec.get("fixed", {}))
         fixed.update(w.get("fixed", {}))
         for combo in _combos(spec):

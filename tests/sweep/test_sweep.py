@@ -134,6 +134,8 @@ class Spec(unittest.TestCase):
         self.assertEqual(len(runs), 2)  # a trace has no seed: one run per point
         self.assertEqual(runs[0]["tool"], "replay")
         self.assertIn("its.event_cache.entries=16", runs[0]["args"])
+        with self.assertRaisesRegex(S.SpecError, r"workloads\[0\]\.trace: no such file"):
+            self.expand(parameters={EVENT: [16]}, fixed={}, workloads=[{"name": "x", "trace": "traces/nope.trace"}])
         with self.assertRaisesRegex(S.SpecError, "not a GIC parameter"):
             self.expand(workloads=[{"name": "boot", "trace": "traces/its_linux_bringup.trace"}])
 
