@@ -7,7 +7,7 @@
 #
 # usage: scripts/sweep-example.sh [--tiny] [BUILD_DIR]      (default BUILD_DIR: build)
 #   --tiny  CI check of this script: the same sweep reduced to 2-3 values per parameter,
-#           2 seeds and 1 ms of MSIs, in BUILD_DIR/sweep-example-tiny; checks that the
+#           2 seeds and 0.5 ms of MSIs, in BUILD_DIR/sweep-example-tiny; checks that the
 #           merged CSV has every row and that every plot exists as PNG and SVG; docs/
 #           is not touched.
 set -euo pipefail
@@ -27,7 +27,7 @@ if [ "$tiny" = 1 ]; then
 import json, sys
 s = json.load(open(sys.argv[1]))
 s["name"] = "cache-sizing-tiny"
-s["fixed"]["platform.sim_time_us"] = 1000
+s["fixed"]["platform.sim_time_us"] = 500
 s["parameters"] = {"gic.its.event_cache.entries": [4, 128], "gic.lpi.cache.entries": [16, 256],
                    "platform.msi_interval_ns": [4000, 16000, 64000]}
 s["repetitions"] = 2
