@@ -20,10 +20,11 @@ if [ "$rc" -eq 0 ] && [ ! -s report.json.part ]; then
   echo "point.sh: the run exited 0 but wrote no report" >> stderr
   rc=98
 fi
+# report first, status second: a point with a status and no report has failed (never
+# "finished a moment ago"), which is what the progress line and the failure list count
+[ "$rc" -eq 0 ] && mv report.json.part report.json
 echo "$rc $start $end $(hostname)" > status.part && mv status.part status
-if [ "$rc" -eq 0 ]; then
-  mv report.json.part report.json
-else
+if [ "$rc" -ne 0 ]; then
   echo "point.sh: $dir failed with exit code $rc: $(tail -n 1 stderr)" >&2
 fi
 exit "$rc"
