@@ -133,6 +133,11 @@ typedef struct gic_config {
     gic_cache_config_t its_device_cache;
     gic_cache_config_t its_event_cache;
     gic_cache_config_t its_collection_cache;
+    /* GICv4.0 ITS (gic_version == 4): GITS_TYPER.VMOVP (1 = a single VMOVP
+     * updates every ITS; 0 = VMOVP on each ITS of ITSList with one
+     * SequenceNumber) and the vPE cache (vPE table entries). */
+    uint32_t its_vmovp_single;
+    gic_cache_config_t its_vpe_cache;
 
     /* built-in memory (used when no external memory port is given) */
     uint64_t mem_latency_ps;   /* per access */
