@@ -13,7 +13,7 @@
  *    a physical one), 16 bytes in the GICv4 format (GITS_TYPER.Virtual = 1:
  *    type, vPEID, vINTID and doorbell pINTID). GITS_TYPER.ITT_entry_size is
  *    its_ite_bytes(virtual) - 1, so software sizes ITTs for the format in use;
- *  - vPE table entry: 16 bytes (used once the ITS implements GICv4).
+ *  - vPE table entry: 16 bytes (GITS_BASER2, GICv4 ITS).
  * The in-memory struct its_ite_t always holds every GICv4 field. */
 #ifndef GIC_ITS_CODEC_H
 #define GIC_ITS_CODEC_H
@@ -148,7 +148,17 @@ typedef struct its_cmd {
     uint32_t icid;     /* DW2[15:0] */
     uint64_t rdbase;   /* DW2[50:16] (MAPC, SYNC, MOVALL RDbase1) */
     uint64_t rdbase2;  /* DW3[50:16] (MOVALL) */
-    bool valid;        /* DW2[63] (MAPD, MAPC) */
+    bool valid;        /* DW2[63] (MAPD, MAPC, VMAPP) */
+    /* GICv4.0 virtual commands (IHI0069 5.3, VMAPP .. VINVALL) */
+    uint32_t vpeid;    /* DW1[47:32] (VMAPP, VMAPTI, VMAPI, VMOVI, VMOVP, VSYNC, VINVALL) */
+    uint32_t vintid;   /* DW2[31:0] (VMAPTI) */
+    uint32_t db_intid; /* DW2[63:32] (VMAPTI, VMAPI, VMOVI: doorbell pINTID, 1023 = none) */
+    bool db_valid;     /* DW2[0] (VMOVI: D, the doorbell field is valid) */
+    uint64_t vrdbase;  /* DW2[51:16] (VMAPP, VMOVP: target RDbase) */
+    uint64_t vpt_addr; /* DW3[51:16] (VMAPP: VPT address, 64 KiB aligned) */
+    uint8_t vpt_size;  /* DW3[4:0] (VMAPP: vINTID bits - 1) */
+    uint16_t seqnum;   /* DW0[47:32] (VMOVP, GITS_TYPER.VMOVP == 0) */
+    uint16_t itslist;  /* DW1[15:0] (VMOVP, GITS_TYPER.VMOVP == 0) */
 } its_cmd_t;
 
 void its_cmd_decode(const uint8_t b[ITS_CMD_BYTES], its_cmd_t *c);
