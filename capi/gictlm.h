@@ -186,6 +186,9 @@ typedef enum gic_msi_outcome {
     GIC_MSI_COALESCED = 1, /* LPI was already pending */
     GIC_MSI_DROPPED = 2    /* see reason */
 } gic_msi_outcome_t;
+/* GIC_OUT_MSI of a GICv4 vLPI: value = GIC_MSI_VALUE_VIRTUAL | vPEID, intid =
+ * vINTID, cpu = the redistributor hosting the vPE (physical LPIs: value = 0). */
+#define GIC_MSI_VALUE_VIRTUAL (1ull << 32)
 
 typedef enum gic_output_kind {
     GIC_OUT_LINE,       /* cpu, line, level */
