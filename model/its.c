@@ -34,13 +34,13 @@ struct gic_its *its_create(gic_t *g, uint32_t index)
     snprintf(pfx, sizeof pfx, "%s.cache.device", its->name);
     its->c_dev = cache_create(g, &cfg->its_device_cache, sizeof(uint64_t), pfx);
     snprintf(pfx, sizeof pfx, "%s.cache.event", its->name);
-    its->c_ev = cache_create(g, &cfg->its_event_cache, its_ite_bytes(its->v4), pfx);
+    its->c_ev = cache_create(g, &cfg->its_event_cache, sizeof(uint64_t), pfx);
     snprintf(pfx, sizeof pfx, "%s.cache.collection", its->name);
     its->c_coll = cache_create(g, &cfg->its_collection_cache, sizeof(uint64_t), pfx);
     ok = ok && its->c_dev && its->c_ev && its->c_coll;
     if (ok && its->v4) {
         snprintf(pfx, sizeof pfx, "%s.cache.vpe", its->name);
-        its->c_vpe = cache_create(g, &cfg->its_vpe_cache, ITS_VPETE_BYTES, pfx);
+        its->c_vpe = cache_create(g, &cfg->its_vpe_cache, sizeof(uint64_t), pfx);
         ok = its->c_vpe != NULL;
     }
     if (!ok) {

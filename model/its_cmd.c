@@ -416,7 +416,7 @@ static bool cmd_vmovp(gic_t *g, struct gic_its *its, const its_cmd_t *cmd, its_w
             uint8_t b[ITS_VPETE_BYTES];
             its_vpete_t oe;
             if (!its_vpe_addr(g, o, &ow, cmd->vpeid, &oa)) { w->t = ow.t; continue; }
-            if (its_mem_bytes(g, its, &ow, MEM_CLS_DEVICE, false, oa, b, ITS_VPETE_BYTES) != GIC_OK) {
+            if (its_mem_bytes(g, o, &ow, MEM_CLS_DEVICE, false, oa, b, ITS_VPETE_BYTES) != GIC_OK) {
                 w->t = ow.t;
                 return mem_fail(c);
             }

@@ -133,6 +133,44 @@ static inline uint64_t its_cte_pack(const its_cte_t *e)
 void its_vpete_decode(const uint8_t b[ITS_VPETE_BYTES], its_vpete_t *e);
 void its_vpete_encode(uint8_t b[ITS_VPETE_BYTES], const its_vpete_t *e);
 
+/* ---- the ITS caches' 8-byte values (model/cache.c holds at most 8 bytes) ----------- */
+/* Event cache of a GICv4 ITS: a physical ITE is its first doubleword (bit 62
+ * = 0); a virtual ITE is held as [63] 1, [62] 1, [61:46] vPEID, [45:23]
+ * vINTID, [22:0] doorbell pINTID, which holds every ITE whose vINTID and
+ * doorbell are below 2^23 (always with lpi_id_bits <= 23); others are not
+ * cached (read from the ITT on every walk). */
+static inline bool its_ite_cache_pack(const its_ite_t *e, uint64_t *v)
+{
+    if (e->type != ITS_ITE_VIRTUAL) {
+        *v = its_ite_pack_dw0(e, false);
+        return true;
+    }
+    if (e->intid >= (1u << 23) || e->db_intid >= (1u << 23)) return false;
+    *v = ITS_ENT_VALID | (1ull << 62) | ((uint64_t)e->vpeid << 46) | ((uint64_t)e->intid << 23) |
+         e->db_intid;
+    return true;
+}
+static inline its_ite_t its_ite_cache_unpack(uint64_t v)
+{
+    if (!((v >> 62) & 1)) return its_ite_phys(v);
+    its_ite_t e = {true, ITS_ITE_VIRTUAL, 0, (uint16_t)(v >> 46), (uint32_t)(v >> 23) & 0x7fffff,
+                   (uint32_t)v & 0x7fffff};
+    return e;
+}
+/* vPE cache: [63] Valid, [51:16] VPT address, [15:5] target processor number
+ * (< 2048; GIC_MAX_CPUS is 512), [4:0] VPT_size. */
+static inline uint64_t its_vpete_cache_pack(const its_vpete_t *e)
+{
+    return ITS_ENT_VALID | (e->vpt_addr & 0x000fffffffff0000ull) | ((uint64_t)(e->target & 0x7ff) << 5) |
+           ((uint64_t)(e->vpt_id_bits - 1) & 0x1f);
+}
+static inline its_vpete_t its_vpete_cache_unpack(uint64_t v)
+{
+    its_vpete_t e = {(v & ITS_ENT_VALID) != 0, v & 0x000fffffffff0000ull, (uint8_t)((v & 0x1f) + 1),
+                     (uint32_t)(v >> 5) & 0x7ff};
+    return e;
+}
+
 /* Level-1 entry of a two-level table: [63] Valid, [51:12] level-2 page address. */
 static inline bool its_l1_valid(uint64_t raw) { return (raw & ITS_ENT_VALID) != 0; }
 static inline uint64_t its_l1_addr(uint64_t raw) { return raw & 0x000ffffffffff000ull; }

@@ -129,8 +129,9 @@ static inline bool walk_dte(gic_t *g, struct gic_its *its, its_walk_t *w, uint32
     return true;
 }
 
-/* The event cache holds ITEs in their memory format: the first doubleword on
- * a GICv3 ITS, both doublewords (16 bytes) on a GICv4 ITS. */
+/* The event cache holds 8-byte values: the first doubleword of the ITE on a
+ * GICv3 ITS; on a GICv4 ITS the compact form of its_ite_cache_pack (virtual
+ * ITEs whose fields do not fit are read from the ITT every time). */
 static inline bool walk_ite(gic_t *g, struct gic_its *its, its_walk_t *w, uint32_t devid,
                             uint32_t eventid, bool need_valid)
 {
@@ -145,17 +146,9 @@ static inline bool walk_ite(gic_t *g, struct gic_its *its, its_walk_t *w, uint32
     w->ite_addr = w->dte.itt_addr + (uint64_t)eventid * its_ite_bytes(its->v4);
     if (!need_valid) return true;
     uint64_t key = ((uint64_t)devid << 32) | eventid, dw0;
-    if (its->v4) {
-        uint8_t b[ITS_ITE_BYTES_V4];
-        if (cache_lookup(its->c_ev, key, b)) {
-            w->t += hit_time(g, &g->cfg.its_event_cache);
-            w->ite = its_ite_unpack(its_le64(b), its_le64(b + 8), true);
-            goto have_ite;
-        }
-    }
-    if (!its->v4 && cache_lookup(its->c_ev, key, &dw0)) {
+    if (cache_lookup(its->c_ev, key, &dw0)) {
         w->t += hit_time(g, &g->cfg.its_event_cache);
-        w->ite = its_ite_phys(dw0);
+        w->ite = its->v4 ? its_ite_cache_unpack(dw0) : its_ite_phys(dw0);
     } else if (!its->v4) {
         if (its_mem(g, its, w, MEM_CLS_ITT, false, w->ite_addr, &dw0) != GIC_OK) {
             walk_fail(w, 0, 0);
@@ -170,9 +163,8 @@ static inline bool walk_ite(gic_t *g, struct gic_its *its, its_walk_t *w, uint32
             return false;
         }
         w->ite = its_ite_unpack(its_le64(b), its_le64(b + 8), true);
-        if (w->ite.valid) cache_fill(its->c_ev, key, b, false, NULL, NULL);
+        if (w->ite.valid && its_ite_cache_pack(&w->ite, &dw0)) cache_fill(its->c_ev, key, &dw0, false, NULL, NULL);
     }
-have_ite:
     if (!w->ite.valid) {
         walk_fail(w, E_UNMAPPED_INTERRUPT, R_UNMAPPED_INTERRUPT);
         return false;
@@ -233,9 +225,10 @@ bool its_vpe_addr(gic_t *g, struct gic_its *its, its_walk_t *w, uint32_t vpeid, 
 bool its_walk_vpe(gic_t *g, struct gic_its *its, its_walk_t *w, uint32_t vpeid, bool need_addr)
 {
     uint8_t b[ITS_VPETE_BYTES];
-    if (!need_addr && its->c_vpe && cache_lookup(its->c_vpe, vpeid, b)) {
+    uint64_t cv;
+    if (!need_addr && its->c_vpe && cache_lookup(its->c_vpe, vpeid, &cv)) {
         w->t += hit_time(g, &g->cfg.its_vpe_cache);
-        its_vpete_decode(b, &w->vpe);
+        w->vpe = its_vpete_cache_unpack(cv);
     } else {
         /* vPEIDs are 16 bits in GICv4.0; beyond the table (or an invalid
          * level-1 entry of a two-level table) the vPEID is out of range. */
@@ -249,7 +242,10 @@ bool its_walk_vpe(gic_t *g, struct gic_its *its, its_walk_t *w, uint32_t vpeid, 
             return false;
         }
         its_vpete_decode(b, &w->vpe);
-        if (w->vpe.valid && its->c_vpe) cache_fill(its->c_vpe, vpeid, b, false, NULL, NULL);
+        if (w->vpe.valid && w->vpe.target < g->cfg.num_cpus && its->c_vpe) {
+            cv = its_vpete_cache_pack(&w->vpe);
+            cache_fill(its->c_vpe, vpeid, &cv, false, NULL, NULL);
+        }
     }
     if (!w->vpe.valid || w->vpe.target >= g->cfg.num_cpus) {
         walk_fail(w, E_UNMAPPED_VPE, R_UNMAPPED_VPE);
