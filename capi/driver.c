@@ -93,7 +93,7 @@ static void wait_a_bit(gic_driver_t *d)
 
 uint64_t gic_driver_rdbase(const gic_driver_t *d, uint32_t cpu)
 {
-    if (d->pta) return (d->cfg->gicr_base + (uint64_t)cpu * GIC_GICR_STRIDE) >> 16;
+    if (d->pta) return (d->cfg->gicr_base + (uint64_t)cpu * gic_gicr_stride(d->cfg)) >> 16;
     return cpu; /* GICR_TYPER.Processor_Number == cpu index */
 }
 

@@ -272,11 +272,18 @@ typedef enum gic_frame {
 } gic_frame_t;
 
 #define GIC_GICD_SIZE 0x10000u
+/* Redistributor frames: RD_base + SGI_base (128 KiB) with GICv3; with GICv4
+ * also VLPI_base and a reserved frame (256 KiB). Use gic_gicr_stride(). */
 #define GIC_GICR_STRIDE 0x20000u
+#define GIC_GICR_STRIDE_V4 0x40000u
 #define GIC_GITS_SIZE 0x20000u
 /* GITS_TRANSLATER in a GITS frame: translation frame (64 KiB) + 0x40 */
 #define GIC_GITS_TRANSLATER_OFFSET 0x10040u
 
+static inline uint64_t gic_gicr_stride(const gic_config_t *c)
+{
+    return c->gic_version >= 4 ? GIC_GICR_STRIDE_V4 : GIC_GICR_STRIDE;
+}
 const char *gic_frame_name(gic_frame_t f);
 gic_status_t gic_mmio_read(gic_t *g, gic_time_t t, gic_frame_t frame, uint32_t index,
                            uint64_t offset, uint32_t size, uint64_t *val);

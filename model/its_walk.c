@@ -295,8 +295,9 @@ bool its_rdbase_cpu(const gic_t *g, uint64_t field, uint32_t *cpu)
     uint64_t addr = field << 16;
     if (addr < g->cfg.gicr_base) return false;
     uint64_t off = addr - g->cfg.gicr_base;
-    if (off % GIC_GICR_STRIDE || off / GIC_GICR_STRIDE >= g->cfg.num_cpus) return false;
-    *cpu = (uint32_t)(off / GIC_GICR_STRIDE);
+    uint64_t rs = gic_gicr_stride(&g->cfg);
+    if (off % rs || off / rs >= g->cfg.num_cpus) return false;
+    *cpu = (uint32_t)(off / rs);
     return true;
 }
 
