@@ -133,6 +133,11 @@ typedef struct gic_config {
     gic_cache_config_t its_device_cache;
     gic_cache_config_t its_event_cache;
     gic_cache_config_t its_collection_cache;
+    /* GICv4.0 ITS (gic_version == 4): GITS_TYPER.VMOVP (1 = a single VMOVP
+     * updates every ITS; 0 = VMOVP on each ITS of ITSList with one
+     * SequenceNumber) and the vPE cache (vPE table entries). */
+    uint32_t its_vmovp_single;
+    gic_cache_config_t its_vpe_cache;
 
     /* built-in memory (used when no external memory port is given) */
     uint64_t mem_latency_ps;   /* per access */
@@ -181,6 +186,9 @@ typedef enum gic_msi_outcome {
     GIC_MSI_COALESCED = 1, /* LPI was already pending */
     GIC_MSI_DROPPED = 2    /* see reason */
 } gic_msi_outcome_t;
+/* GIC_OUT_MSI of a GICv4 vLPI: value = GIC_MSI_VALUE_VIRTUAL | vPEID, intid =
+ * vINTID, cpu = the redistributor hosting the vPE (physical LPIs: value = 0). */
+#define GIC_MSI_VALUE_VIRTUAL (1ull << 32)
 
 typedef enum gic_output_kind {
     GIC_OUT_LINE,       /* cpu, line, level */
