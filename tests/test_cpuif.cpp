@@ -1,12 +1,12 @@
 // Physical CPU interface (ICC_*_EL1): priority masking, preemption, binary
 // point, EOImode, active priorities, groups, error handling.
-#include "h1_fixture.h"
+#include "gic_test.h"
 
-using namespace h1;
+using namespace gictest;
 
 namespace {
 
-struct Cpuif : Fixture {
+struct Cpuif : GicTest {
     // edge pulse on an SPI wire
     void raise(gic_time_t t, uint32_t intid)
     {

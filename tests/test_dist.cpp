@@ -1,11 +1,11 @@
 // Distributor (GICD_*): SPI delivery timing, level/edge, routing, registers.
-#include "h1_fixture.h"
+#include "gic_test.h"
 
-using namespace h1;
+using namespace gictest;
 
 namespace {
 
-struct Dist : Fixture {};
+struct Dist : GicTest {};
 
 // Default latencies (cycles, 1 ns each): spi_input 2, dist_to_redist 10,
 // redist_to_cpu 10, cpu_signal 2 -> SPI wire path 24 ns, SETSPI path 22 ns.

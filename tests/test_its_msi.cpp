@@ -29,7 +29,7 @@ TEST_F(ItsMsi, LinuxBringUpDeliversToTheRightCpus)
     for (uint32_t e = 0; e < 8; e++) {
         out.clear();
         Msi(1, e);
-        auto m = Outputs(GIC_OUT_MSI);
+        auto m = outs(GIC_OUT_MSI);
         ASSERT_EQ(m.size(), 1u);
         EXPECT_EQ(m[0].outcome, (uint32_t)GIC_MSI_DELIVERED);
         EXPECT_EQ(m[0].intid, 8192 + e);
@@ -53,14 +53,14 @@ TEST_F(ItsMsi, TranslationLatencyWithAndWithoutCacheHits)
     const gic_time_t T = t;
     Msi(1, 0);
     // translate 4 cycles + DTE hit 1 cycle + ITE miss 100 ns + CTE miss 100 ns
-    auto m = Outputs(GIC_OUT_MSI);
+    auto m = outs(GIC_OUT_MSI);
     ASSERT_EQ(m.size(), 1u);
     EXPECT_EQ(m[0].time, T + 4000 + 1000 + 100000 + 100000);
     out.clear();
     EXPECT_EQ(Ack(0), 8192u);
     const gic_time_t T2 = t;
     Msi(1, 0); // everything hits: 4 + 3 cycles
-    m = Outputs(GIC_OUT_MSI);
+    m = outs(GIC_OUT_MSI);
     ASSERT_EQ(m.size(), 1u);
     EXPECT_EQ(m[0].time, T2 + 7000);
     gic_hist_summary_t h;
@@ -88,7 +88,7 @@ TEST_F(ItsMsi, NoCachesEveryLookupWalksMemory)
         out.clear();
         const gic_time_t T = t;
         Msi(1, 0);
-        auto m = Outputs(GIC_OUT_MSI);
+        auto m = outs(GIC_OUT_MSI);
         ASSERT_EQ(m.size(), 1u);
         EXPECT_EQ(m[0].time, T + 4000 + 3 * 100000);
         EXPECT_EQ(Ack(0), 8192u);
@@ -107,7 +107,7 @@ TEST_F(ItsMsi, MsiWaitsBehindACommand)
     Release();
     t = T + 1000;
     Msi(1, 0);
-    auto m = Outputs(GIC_OUT_MSI);
+    auto m = outs(GIC_OUT_MSI);
     ASSERT_EQ(m.size(), 1u);
     EXPECT_EQ(m[0].time, T + 204000 + 7000);
     gic_hist_summary_t h;
@@ -127,7 +127,7 @@ TEST_F(ItsMsi, PipelineDepthLimitsTranslationsInFlight)
     for (uint32_t e = 0; e < 4; e++) EXPECT_EQ(gic_msi(g, T, 0, 1, e), GIC_OK);
     t = T + 1000000;
     gic_run_until(g, t);
-    auto m = Outputs(GIC_OUT_MSI);
+    auto m = outs(GIC_OUT_MSI);
     ASSERT_EQ(m.size(), 4u);
     // Two slots: MSIs 0,1 finish at T+7 ns, 2,3 at T+14 ns.
     EXPECT_EQ(m[0].time, T + 7000);
@@ -164,7 +164,7 @@ TEST_F(ItsMsi, DropReasonsAndConservation)
     EXPECT_EQ(counter("its0.msi.dropped.its_disabled"), 1u);
     EXPECT_EQ(counter("its0.msi.received"), 8u);
     ExpectConservation();
-    auto m = Outputs(GIC_OUT_MSI);
+    auto m = outs(GIC_OUT_MSI);
     ASSERT_EQ(m.size(), 8u);
     EXPECT_STREQ(m[0].reason, "unmapped_device");
     EXPECT_EQ(m[0].outcome, (uint32_t)GIC_MSI_DROPPED);
@@ -215,7 +215,7 @@ TEST_F(ItsMsi, MoviMovesPendingStateAndFutureMsis)
     EXPECT_EQ(r64(ITT + 0x1000), (1ull << 63) | (2ull << 32) | 8192);
     out.clear();
     Msi(1, 0);
-    auto m = Outputs(GIC_OUT_MSI);
+    auto m = outs(GIC_OUT_MSI);
     ASSERT_EQ(m.size(), 1u);
     EXPECT_EQ(m[0].cpu, 2u);
     EXPECT_EQ(Ack(2), 8192u);
@@ -281,7 +281,7 @@ TEST_P(ItsPageSize, DeviceAndCollectionTables)
     bool indirect = std::get<1>(GetParam());
     uint64_t ps = ps_code == 0 ? 0x1000 : ps_code == 1 ? 0x4000 : 0x10000;
     cfg.its_devbits = 20;
-    Create();
+    create();
     BringUpCpus();
     uint64_t per_l2 = ps / 8;
     uint32_t dev = (uint32_t)(per_l2 + 5); // second level-2 page / beyond one flat page
@@ -317,7 +317,7 @@ INSTANTIATE_TEST_SUITE_P(AllPageSizes, ItsPageSize,
 TEST_F(ItsMsi, SeveralItsShareRedistributors)
 {
     cfg.num_its = 2;
-    Create();
+    create();
     BringUpCpus();
     const uint64_t off = 0x8000000;
     BringUpIts(0);
@@ -393,13 +393,13 @@ TEST_F(ItsMsi, DisableDropsCachedTranslations)
     t = 50000000;
     gic_time_t T = t;
     Msi(1, 0);
-    EXPECT_EQ(Outputs(GIC_OUT_MSI).back().time, T + 7000);
+    EXPECT_EQ(outs(GIC_OUT_MSI).back().time, T + 7000);
     EXPECT_EQ(Ack(0), 8192u);
     gits_w(0x0, 0, 0, 4);
     gits_w(0x0, 1, 0, 4);
     T = t;
     Msi(1, 0);
-    EXPECT_EQ(Outputs(GIC_OUT_MSI).back().time, T + 4000 + 300000); // all three miss
+    EXPECT_EQ(outs(GIC_OUT_MSI).back().time, T + 4000 + 300000); // all three miss
     EXPECT_EQ(Ack(0), 8192u);
 }
 
@@ -455,7 +455,7 @@ TEST_F(ItsMsi, OutstandingReadLimitSerialisesWalks)
         EXPECT_EQ(gic_msi(g, T, 0, 1, 1), GIC_OK);
         t = T + 2000000;
         gic_run_until(g, t);
-        auto m = Outputs(GIC_OUT_MSI);
+        auto m = outs(GIC_OUT_MSI);
         ASSERT_EQ(m.size(), 2u);
         EXPECT_EQ(m[0].time, T + 304000) << "limit " << limit;
         EXPECT_EQ(m[1].time, limit ? T + 604000 : T + 304000) << "limit " << limit;
@@ -480,7 +480,7 @@ TEST_F(ItsMsi, MapiUsesEventIdAsIntid)
 
 TEST_F(ItsMsi, TwoLevelCollectionTable)
 {
-    Create();
+    create();
     BringUpCpus();
     gits_w(0x100, (1ull << 63) | DT | 15);
     gits_w(0x108, (1ull << 63) | (1ull << 62) | CT); // 4 KiB L1 page, 512 ICIDs per L2 page
@@ -515,7 +515,7 @@ TEST_F(ItsMsi, MovallDropsCachedCollectionsOfRdbase1)
     gic_time_t T = t;
     out.clear();
     Msi(1, 0); // device and event hit, collection 0 misses: 4 + 1 + 1 cycles + 100 ns
-    auto m = Outputs(GIC_OUT_MSI);
+    auto m = outs(GIC_OUT_MSI);
     ASSERT_EQ(m.size(), 1u);
     EXPECT_EQ(m[0].time, T + 6000 + 100000);
     EXPECT_EQ(m[0].cpu, 0u); // the CTE in memory still names CPU 0 (software did no MAPC)
@@ -523,7 +523,7 @@ TEST_F(ItsMsi, MovallDropsCachedCollectionsOfRdbase1)
     T = t;
     out.clear();
     Msi(1, 1); // collection 1 (CPU 1) was not dropped: all three hit
-    m = Outputs(GIC_OUT_MSI);
+    m = outs(GIC_OUT_MSI);
     ASSERT_EQ(m.size(), 1u);
     EXPECT_EQ(m[0].time, T + 7000);
     EXPECT_EQ(Ack(1), 8193u);
@@ -541,7 +541,7 @@ TEST_F(ItsMsi, MsiToSignalLatencyIsRecorded)
     const gic_time_t T = t;
     out.clear();
     Msi(1, 0);
-    auto lines = Outputs(GIC_OUT_LINE);
+    auto lines = outs(GIC_OUT_LINE);
     ASSERT_EQ(lines.size(), 1u);
     EXPECT_EQ(lines[0].level, 1u);
     EXPECT_EQ(lines[0].time, T + 7000 + 100000 + 12000);
@@ -558,7 +558,7 @@ TEST_F(ItsMsi, MsiToSignalLatencyIsRecorded)
     const gic_time_t T2 = t;
     out.clear();
     Msi(1, 0); // LPI cache hit: 1 cycle instead of 100 ns
-    lines = Outputs(GIC_OUT_LINE);
+    lines = outs(GIC_OUT_LINE);
     ASSERT_GE(lines.size(), 1u);
     EXPECT_EQ(lines[0].time, T2 + 7000 + 1000 + 12000);
     ASSERT_TRUE(gic_stat_hist(g, "latency.line_to_signal.lpi", &h));
@@ -584,7 +584,7 @@ TEST_F(ItsMsi, MsiToSignalWithoutCaches)
     const gic_time_t T = t;
     out.clear();
     Msi(1, 0);
-    auto lines = Outputs(GIC_OUT_LINE);
+    auto lines = outs(GIC_OUT_LINE);
     ASSERT_EQ(lines.size(), 1u);
     EXPECT_EQ(lines[0].time, T + 4000 + 300000 + 100000 + 12000);
     gic_hist_summary_t h;

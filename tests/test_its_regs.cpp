@@ -10,7 +10,7 @@ TEST_F(ItsTest, TyperReflectsConfig)
     cfg.its_cid_bits = 8;
     cfg.its_pta = 1;
     cfg.its_hcc = 4;
-    Create();
+    create();
     uint64_t ty = gits(0x8);
     EXPECT_EQ(ty & 1, 1u);                  // Physical
     EXPECT_EQ((ty >> 1) & 1, 0u);           // Virtual
@@ -32,7 +32,7 @@ TEST_F(ItsTest, TyperReflectsConfig)
 
 TEST_F(ItsTest, BaserTypesSizesAndRazWi)
 {
-    Create();
+    create();
     uint64_t b0 = gits(0x100), b1 = gits(0x108);
     EXPECT_EQ((b0 >> 56) & 7, 1u); // Device
     EXPECT_EQ((b0 >> 48) & 0x1f, 7u);
@@ -59,7 +59,7 @@ TEST_F(ItsTest, HccCoveringAllCollectionsMakesBaser1RazWi)
 {
     cfg.its_cid_bits = 4;
     cfg.its_hcc = 16;
-    Create();
+    create();
     EXPECT_EQ(gits(0x108), 0u);
     gits_w(0x108, (1ull << 63) | CT);
     EXPECT_EQ(gits(0x108), 0u);
@@ -67,7 +67,7 @@ TEST_F(ItsTest, HccCoveringAllCollectionsMakesBaser1RazWi)
 
 TEST_F(ItsTest, CbaserOnlyWhileDisabledAndResetsCreadr)
 {
-    Create();
+    create();
     gits_w(0x80, (1ull << 63) | (7ull << 59) | CMDQ | (1u << 10) | 0);
     EXPECT_EQ(gits(0x80), (1ull << 63) | (7ull << 59) | CMDQ | (1u << 10) | 0);
     gits_w(0x0, 1, 0, 4);
@@ -83,7 +83,7 @@ TEST_F(ItsTest, CbaserOnlyWhileDisabledAndResetsCreadr)
 
 TEST_F(ItsTest, CwriterBeyondQueueIsIgnoredAndCounted)
 {
-    Create();
+    create();
     BringUpIts();
     gits_w(0x88, 0x1000); // queue is 4 KiB: offset 0x1000 is outside
     EXPECT_EQ(gits(0x88), 0u);
@@ -95,7 +95,7 @@ TEST_F(ItsTest, CwriterBeyondQueueIsIgnoredAndCounted)
 // table accesses (1 write slot, 100 ns memory, 1 GHz, 4 decode cycles).
 TEST_F(ItsTest, CreadrAdvancesOverTimeWithExactTimes)
 {
-    Create();
+    create();
     BringUpCpus();
     BringUpIts();
     t = 1000000;
@@ -114,7 +114,7 @@ TEST_F(ItsTest, CreadrAdvancesOverTimeWithExactTimes)
     t = T + 408000;
     EXPECT_EQ(creadr(), 64u);
     EXPECT_EQ(gits(0x0, 0, 4) >> 31, 1u);
-    auto cmds = Outputs(GIC_OUT_CMD);
+    auto cmds = outs(GIC_OUT_CMD);
     ASSERT_EQ(cmds.size(), 2u);
     EXPECT_EQ(cmds[0].code, 0x08u);
     EXPECT_EQ(cmds[0].time, T + 204000);
@@ -143,7 +143,7 @@ TEST_F(ItsTest, OutstandingWriteLimitSerialisesWrites)
 {
     // With 2 write slots the second command's table write does not wait.
     cfg.its_max_writes = 0; // unlimited
-    Create();
+    create();
     BringUpCpus();
     BringUpIts();
     t = 1000000;
@@ -152,7 +152,7 @@ TEST_F(ItsTest, OutstandingWriteLimitSerialisesWrites)
     Release();
     t += 1000000;
     gic_run_until(g, t);
-    auto cmds = Outputs(GIC_OUT_CMD);
+    auto cmds = outs(GIC_OUT_CMD);
     ASSERT_EQ(cmds.size(), 2u);
     EXPECT_EQ(cmds[0].time, 1000000u + 204000);
     EXPECT_EQ(cmds[1].time, 1000000u + 408000); // commands are sequential anyway
@@ -160,7 +160,7 @@ TEST_F(ItsTest, OutstandingWriteLimitSerialisesWrites)
 
 TEST_F(ItsTest, CommandQueueWrapsAround)
 {
-    Create();
+    create();
     BringUpCpus();
     BringUpIts();
     // 4 KiB queue = 128 commands; issue 200 MAPC in batches of 50.
@@ -178,7 +178,7 @@ TEST_F(ItsTest, CommandQueueWrapsAround)
 
 TEST_F(ItsTest, NoProcessingWhileDisabledOrCbaserInvalid)
 {
-    Create();
+    create();
     BringUpCpus();
     gits_w(0x100, (1ull << 63) | DT | 15);
     gits_w(0x108, (1ull << 63) | CT);
@@ -213,7 +213,7 @@ TEST_F(ItsTest, EveryCommandErrorCodeSkipPolicy)
     cfg.its_devbits = 12; // 4096 DeviceIDs, table holds 8192 (16 pages)
     cfg.its_eventid_bits = 8;
     cfg.its_cid_bits = 8;
-    Create();
+    create();
     BringUpCpus();
     BringUpIts();
     // Device 1 mapped with 2 EventID bits, event 0 -> 8192 col 0, event 1 -> col 7 (unmapped),
@@ -251,7 +251,7 @@ TEST_F(ItsTest, EveryCommandErrorCodeSkipPolicy)
     for (const ErrCase &c : cases) {
         out.clear();
         Exec({c.cmd});
-        auto cmds = Outputs(GIC_OUT_CMD);
+        auto cmds = outs(GIC_OUT_CMD);
         ASSERT_EQ(cmds.size(), 1u) << c.name;
         EXPECT_EQ(cmds[0].error, c.code) << c.name << " got 0x" << std::hex << cmds[0].error;
         EXPECT_EQ(cmds[0].code, (uint32_t)(c.cmd.d[0] & 0xff)) << c.name;
@@ -276,7 +276,7 @@ TEST_F(ItsTest, EveryCommandErrorCodeSkipPolicy)
 TEST_F(ItsTest, StallPolicyAndRetry)
 {
     cfg.its_error_policy = GIC_ITS_ERR_STALL;
-    Create();
+    create();
     BringUpCpus();
     BringUpIts();
     Queue(mapc(0, 0, true));
@@ -311,7 +311,7 @@ TEST_F(ItsTest, StallPolicyAndRetry)
 TEST_F(ItsTest, BadTableAddressGivesMemoryError)
 {
     cfg.mem_size = 1ull << 28; // 256 MiB
-    Create();
+    create();
     BringUpCpus();
     BringUpIts();
     // ITT beyond memory: MAPD succeeds (the address is not accessed), MAPTI fails.

@@ -1,27 +1,11 @@
 // Redistributor (GICR_*): PPIs, SGIs, WAKER, DPG, registers.
-#include "h1_fixture.h"
+#include "gic_test.h"
 
-using namespace h1;
+using namespace gictest;
 
 namespace {
 
-struct Redist : Fixture {
-    // PPI/SGI intid on cpu: group 1, priority, enabled; edge for PPIs if asked.
-    void local(gic_time_t t, uint32_t cpu, uint32_t intid, uint8_t prio, bool edge = false,
-               unsigned group = 1)
-    {
-        uint64_t grp = rr(t, cpu, GICR_IGROUPR0);
-        grp = group ? grp | (1u << intid) : grp & ~(1u << intid);
-        rw(t, cpu, GICR_IGROUPR0, grp);
-        rw(t, cpu, GICR_IPRIORITYR + intid, prio, 1);
-        if (intid >= 16) {
-            uint64_t c = rr(t, cpu, GICR_ICFGR1);
-            uint32_t bit = 2u << (2 * (intid - 16));
-            rw(t, cpu, GICR_ICFGR1, edge ? (c | bit) : (c & ~bit));
-        }
-        rw(t, cpu, GICR_ISENABLER0, 1u << intid);
-    }
-};
+struct Redist : GicTest {};
 
 // PPI wire path: spi_input 2 + redist_to_cpu 10 + cpu_signal 2 = 14 ns.
 TEST_F(Redist, LevelPpiTimingAndRepend)
@@ -121,8 +105,8 @@ TEST_F(Redist, RegisterValues)
     EXPECT_EQ(rr(0, 1, GICR_ISENABLER0), 0u);
     rw(0, 2, GICR_ICENABLER0, 0x1);
     EXPECT_EQ(rr(0, 2, GICR_ICENABLER0), 0x80000000u);
-    rw(0, 0, SGI_BASE + 0xd00, 0xffffffff); // IGRPMODR0 RAZ/WI (DS = 1)
-    EXPECT_EQ(rr(0, 0, SGI_BASE + 0xd00), 0u);
+    rw(0, 0, GICR_SGI_BASE + 0xd00, 0xffffffff); // IGRPMODR0 RAZ/WI (DS = 1)
+    EXPECT_EQ(rr(0, 0, GICR_SGI_BASE + 0xd00), 0u);
     rw(0, 0, GICR_CTLR, 1u << 26); // DPG1S RAZ/WI with DS = 1
     EXPECT_EQ(rr(0, 0, GICR_CTLR) & (7u << 24), 0u);
     EXPECT_STREQ(gic_reg_name(g, GIC_FRAME_GICR, GICR_WAKER), "GICR_WAKER");
@@ -237,7 +221,7 @@ TEST_F(Redist, SgiPendingRegisterAndDeactivateViaIcactiver)
     EXPECT_EQ(lines(), "1012000:0:IRQ:1;");
     EXPECT_EQ(sr(ns(2000), 0, GIC_ICC_IAR1_EL1), 7u);
     EXPECT_EQ(rr(ns(2000), 0, GICR_ISACTIVER0), 1u << 7);
-    rw(ns(2100), 0, SGI_BASE + 0x380, 1u << 7); // ICACTIVER0
+    rw(ns(2100), 0, GICR_SGI_BASE + 0x380, 1u << 7); // ICACTIVER0
     EXPECT_EQ(rr(ns(2100), 0, GICR_ISACTIVER0), 0u);
 }
 
