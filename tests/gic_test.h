@@ -43,6 +43,40 @@ inline std::string irq_down(gic_time_t t, uint32_t cpu) { return line_event(t, c
 inline std::string fiq_up(gic_time_t t, uint32_t cpu) { return line_event(t, cpu, GIC_LINE_FIQ, 1); }
 inline std::string fiq_down(gic_time_t t, uint32_t cpu) { return line_event(t, cpu, GIC_LINE_FIQ, 0); }
 
+// Latency parameters other than the defaults. The timing tests
+// (GIC_TIMING_TEST) run at the defaults and again under each of these; their
+// expectations are computed from cfg, so every stage must be charged where
+// docs/latency-model.md says it is. Every path stays well under the 100 ns
+// between the tests' stimuli (a test that needs more says so with an ASSERT).
+struct LatencyProfile {
+    const char *name;
+    uint64_t clock_period_ps;
+    uint32_t spi_input, dist_to_redist, redist_to_cpu, cpu_signal, sgi;
+    uint64_t mem_latency_ps;
+    uint32_t its_cmd_decode, its_translate, cache_hit; // cache_hit: every ITS cache and the LPI cache
+};
+constexpr LatencyProfile kLatencyProfiles[] = {
+    {"OddStages800MHz", 1250, 3, 7, 5, 4, 9, 130000, 5, 3, 2},
+    {"SlowClock500MHz", 2000, 2, 10, 10, 2, 20, 150000, 4, 4, 1},
+};
+inline void apply_profile(gic_config_t &c, const LatencyProfile &p)
+{
+    c.clock_period_ps = p.clock_period_ps;
+    c.lat_spi_input = p.spi_input;
+    c.lat_dist_to_redist = p.dist_to_redist;
+    c.lat_redist_to_cpu = p.redist_to_cpu;
+    c.lat_cpu_signal = p.cpu_signal;
+    c.lat_sgi = p.sgi;
+    c.mem_latency_ps = p.mem_latency_ps;
+    c.its_cmd_decode_cycles = p.its_cmd_decode;
+    c.its_translate_cycles = p.its_translate;
+    c.its_device_cache.hit_cycles = p.cache_hit;
+    c.its_event_cache.hit_cycles = p.cache_hit;
+    c.its_collection_cache.hit_cycles = p.cache_hit;
+    c.lpi_cache.hit_cycles = p.cache_hit;
+}
+inline std::string profile_name(const ::testing::TestParamInfo<LatencyProfile> &i) { return i.param.name; }
+
 class GicTest : public ::testing::Test {
 public:
     gic_config_t cfg;
@@ -263,5 +297,25 @@ public:
     }
 };
 
+// Fixture F (derived from GicTest) under a latency profile: the parameter is
+// applied to cfg when the test object is built, before the test creates the GIC.
+template <class F> struct Latencies : F, ::testing::WithParamInterface<LatencyProfile> {
+    Latencies() { apply_profile(this->cfg, this->GetParam()); }
+};
+
 } // namespace gictest
+
+// A test whose expected times come from the latency parameters. The fixture
+// `Suite` declares `void Name();` (the scenario, defined after the macro as a
+// test body is), `using SuiteLatencies = gictest::Latencies<Suite>;` and
+// GIC_LATENCY_PROFILES(SuiteLatencies) appear once in the file. The scenario
+// runs as Suite.Name at the defaults and as
+// Latencies/SuiteLatencies.Name/<profile> under every profile.
+#define GIC_TIMING_TEST(Suite, Name)                                                                        \
+    TEST_F(Suite, Name) { Name(); }                                                                         \
+    TEST_P(Suite##Latencies, Name) { Name(); }                                                              \
+    void Suite::Name()
+#define GIC_LATENCY_PROFILES(SuiteLatencies)                                                                \
+    INSTANTIATE_TEST_SUITE_P(Latencies, SuiteLatencies, ::testing::ValuesIn(gictest::kLatencyProfiles),  \
+                             gictest::profile_name)
 #endif

@@ -5,17 +5,28 @@ using namespace gictest;
 
 namespace {
 
-struct Redist : GicTest {};
+struct Redist : GicTest {
+    // scenarios with expected times from the latency parameters (GIC_TIMING_TEST)
+    void LevelPpiTimingAndRepend();
+    void EdgePpiDoesNotRepend();
+    void WakerSleepBlocksDelivery();
+    void DpgExcludesCpuFromOneOfN();
+    void SgiTargetListAff1();
+    void SgiIrmAllButSelfAndRs();
+    void SgiGroupRules();
+    void SgiPendingRegisterAndDeactivateViaIcactiver();
+};
+using RedistLatencies = Latencies<Redist>;
 
 // PPI wire path: spi_input 2 + redist_to_cpu 10 + cpu_signal 2 = 14 ns.
-TEST_F(Redist, LevelPpiTimingAndRepend)
+GIC_TIMING_TEST(Redist, LevelPpiTimingAndRepend)
 {
     create();
     bringup(0);
     local(0, 0, 27, 0x80);
     ASSERT_EQ(gic_set_ppi(g, ns(3000), 0, 27, true), GIC_OK);
     gic_run_until(g, ns(3500));
-    EXPECT_EQ(lines(), "3014000:0:IRQ:1;");
+    EXPECT_EQ(lines(), irq_up(ns(3000) + path_ppi_wire(), 0));
     EXPECT_EQ(sr(ns(4000), 0, GIC_ICC_IAR1_EL1), 27u);
     sw(ns(5000), 0, GIC_ICC_EOIR1_EL1, 27);
     gic_run_until(g, ns(5500));
@@ -25,18 +36,18 @@ TEST_F(Redist, LevelPpiTimingAndRepend)
     EXPECT_EQ(d[0].cpu, 0u);
     EXPECT_EQ(d[0].time, ns(5000));
     // still high: pending again, forwarded redistributor -> pin (12 ns)
-    EXPECT_EQ(lines(), "3014000:0:IRQ:1;4000000:0:IRQ:0;5012000:0:IRQ:1;");
+    EXPECT_EQ(lines(), irq_up(ns(3000) + path_ppi_wire(), 0) + irq_down(ns(4000), 0) + irq_up(ns(5000) + path_redist(), 0));
     gic_set_ppi(g, ns(6000), 0, 27, false);
-    EXPECT_EQ(lines(), "3014000:0:IRQ:1;4000000:0:IRQ:0;5012000:0:IRQ:1;6000000:0:IRQ:0;");
+    EXPECT_EQ(lines(), irq_up(ns(3000) + path_ppi_wire(), 0) + irq_down(ns(4000), 0) + irq_up(ns(5000) + path_redist(), 0) + irq_down(ns(6000), 0));
     EXPECT_EQ(counter("irq.delivered.ppi"), 1u);
     auto h = hist("latency.line_to_signal.ppi");
     EXPECT_EQ(h.count, 2u);
-    EXPECT_EQ(h.max, ns(14)); // wire -> pin
-    EXPECT_EQ(h.min, ns(12)); // re-pend at deactivation -> pin
+    EXPECT_EQ(h.max, path_ppi_wire()); // wire -> pin
+    EXPECT_EQ(h.min, path_redist()); // re-pend at deactivation -> pin
     EXPECT_EQ(hist("latency.line_to_iar.ppi").min, ns(1000));
 }
 
-TEST_F(Redist, EdgePpiDoesNotRepend)
+GIC_TIMING_TEST(Redist, EdgePpiDoesNotRepend)
 {
     create();
     bringup(0);
@@ -45,12 +56,12 @@ TEST_F(Redist, EdgePpiDoesNotRepend)
     EXPECT_EQ(sr(ns(4000), 1, GIC_ICC_IAR1_EL1), 20u);
     sw(ns(5000), 1, GIC_ICC_EOIR1_EL1, 20);
     gic_run_until(g, ns(7000));
-    EXPECT_EQ(lines(), "3014000:1:IRQ:1;4000000:1:IRQ:0;");
+    EXPECT_EQ(lines(), irq_up(ns(3000) + path_ppi_wire(), 1) + irq_down(ns(4000), 1));
     EXPECT_EQ(outs(GIC_OUT_DEACTIVATE).size(), 1u);
     EXPECT_EQ(rr(ns(7000), 1, GICR_ICFGR1), 2u << 8);
 }
 
-TEST_F(Redist, WakerSleepBlocksDelivery)
+GIC_TIMING_TEST(Redist, WakerSleepBlocksDelivery)
 {
     create();
     dw(0, GICD_CTLR, 0x2);
@@ -65,13 +76,13 @@ TEST_F(Redist, WakerSleepBlocksDelivery)
     rw(ns(10000), 0, GICR_WAKER, 0);
     EXPECT_EQ(rr(ns(10000), 0, GICR_WAKER), 0u);
     gic_run_until(g, ns(11000));
-    EXPECT_EQ(lines(), "10012000:0:IRQ:1;");
+    EXPECT_EQ(lines(), irq_up(ns(10000) + path_redist(), 0));
     rw(ns(11000), 0, GICR_WAKER, 2); // going to sleep drops the line
     EXPECT_EQ(rr(ns(11000), 0, GICR_WAKER), 6u);
-    EXPECT_EQ(lines(), "10012000:0:IRQ:1;11000000:0:IRQ:0;");
+    EXPECT_EQ(lines(), irq_up(ns(10000) + path_redist(), 0) + irq_down(ns(11000), 0));
 }
 
-TEST_F(Redist, DpgExcludesCpuFromOneOfN)
+GIC_TIMING_TEST(Redist, DpgExcludesCpuFromOneOfN)
 {
     cfg.num_cpus = 2;
     create();
@@ -81,7 +92,7 @@ TEST_F(Redist, DpgExcludesCpuFromOneOfN)
     spi(0, 40, 0x80, true, -1);
     gic_set_spi(g, ns(3000), 40, true);
     gic_run_until(g, ns(4000));
-    EXPECT_EQ(lines(), "3024000:1:IRQ:1;");
+    EXPECT_EQ(lines(), irq_up(ns(3000) + path_spi_wire(), 1));
 }
 
 TEST_F(Redist, RegisterValues)
@@ -139,7 +150,7 @@ TEST_F(Redist, EveryReservedOffsetReadsZero)
 }
 
 // SGI path: lat_sgi 20 + redist_to_cpu 10 + cpu_signal 2 = 32 ns after the write.
-TEST_F(Redist, SgiTargetListAff1)
+GIC_TIMING_TEST(Redist, SgiTargetListAff1)
 {
     cfg.num_cpus = 4;
     cfg.cpus_per_cluster = 2; // CPU 3 = Aff1 1, Aff0 1
@@ -149,14 +160,14 @@ TEST_F(Redist, SgiTargetListAff1)
     // INTID 5, Aff1 = 1, TargetList = 0b10
     sw(ns(3000), 0, GIC_ICC_SGI1R_EL1, (5ull << 24) | (1ull << 16) | 0x2);
     gic_run_until(g, ns(3500));
-    EXPECT_EQ(lines(), "3032000:3:IRQ:1;");
+    EXPECT_EQ(lines(), irq_up(ns(3000) + path_sgi(), 3));
     EXPECT_EQ(sr(ns(4000), 3, GIC_ICC_IAR1_EL1), 5u);
     EXPECT_EQ(hist("latency.line_to_iar.sgi").min, ns(1000));
-    EXPECT_EQ(hist("latency.line_to_signal.sgi").min, ns(32));
+    EXPECT_EQ(hist("latency.line_to_signal.sgi").min, path_sgi());
     EXPECT_EQ(counter("irq.delivered.sgi"), 1u);
 }
 
-TEST_F(Redist, SgiIrmAllButSelfAndRs)
+GIC_TIMING_TEST(Redist, SgiIrmAllButSelfAndRs)
 {
     cfg.num_cpus = 4;
     create();
@@ -164,7 +175,7 @@ TEST_F(Redist, SgiIrmAllButSelfAndRs)
     for (uint32_t c = 0; c < 4; c++) local(0, c, 3, 0x80);
     sw(ns(3000), 1, GIC_ICC_SGI1R_EL1, (1ull << 40) | (3ull << 24));
     gic_run_until(g, ns(3500));
-    EXPECT_EQ(lines(), "3032000:0:IRQ:1;3032000:2:IRQ:1;3032000:3:IRQ:1;");
+    EXPECT_EQ(lines(), irq_up(ns(3000) + path_sgi(), 0) + irq_up(ns(3000) + path_sgi(), 2) + irq_up(ns(3000) + path_sgi(), 3));
     // RS = 1 selects Aff0 16..31: no such CPU, counted
     sw(ns(4000), 0, GIC_ICC_SGI1R_EL1, (1ull << 44) | (3ull << 24) | 0x3);
     gic_run_until(g, ns(5000));
@@ -174,10 +185,10 @@ TEST_F(Redist, SgiIrmAllButSelfAndRs)
     sw(ns(5000), 1, GIC_ICC_SGI1R_EL1, (3ull << 24) | 0x2);
     gic_run_until(g, ns(6000));
     EXPECT_EQ(outs(GIC_OUT_LINE, 1).size(), 1u);
-    EXPECT_EQ(outs(GIC_OUT_LINE, 1)[0].time, ns(5032));
+    EXPECT_EQ(outs(GIC_OUT_LINE, 1)[0].time, ns(5000) + path_sgi());
 }
 
-TEST_F(Redist, SgiGroupRules)
+GIC_TIMING_TEST(Redist, SgiGroupRules)
 {
     cfg.num_cpus = 2;
     create();
@@ -192,13 +203,13 @@ TEST_F(Redist, SgiGroupRules)
     // SGI0R to a Group 0 SGI: FIQ
     sw(ns(2000), 0, GIC_ICC_SGI0R_EL1, (2ull << 24) | 0x2);
     gic_run_until(g, ns(3000));
-    EXPECT_EQ(lines(), "2032000:1:FIQ:1;");
+    EXPECT_EQ(lines(), fiq_up(ns(2000) + path_sgi(), 1));
     EXPECT_EQ(sr(ns(3000), 1, GIC_ICC_IAR0_EL1), 2u);
     sw(ns(3000), 1, GIC_ICC_EOIR0_EL1, 2);
     // SGI1R sets the SGI whatever group the target configured (DS = 1)
     sw(ns(4000), 0, GIC_ICC_SGI1R_EL1, (2ull << 24) | 0x2);
     gic_run_until(g, ns(5000));
-    EXPECT_EQ(lines(), "2032000:1:FIQ:1;3000000:1:FIQ:0;4032000:1:FIQ:1;");
+    EXPECT_EQ(lines(), fiq_up(ns(2000) + path_sgi(), 1) + fiq_down(ns(3000), 1) + fiq_up(ns(4000) + path_sgi(), 1));
     EXPECT_EQ(sr(ns(5000), 1, GIC_ICC_IAR0_EL1), 2u);
     sw(ns(5000), 1, GIC_ICC_EOIR0_EL1, 2);
     // ASGI1R behaves as SGI0R with DS = 1
@@ -207,22 +218,24 @@ TEST_F(Redist, SgiGroupRules)
     EXPECT_EQ(counter("errors.sgi_group_mismatch"), 2u);
     sw(ns(7000), 0, GIC_ICC_ASGI1R_EL1, (2ull << 24) | 0x2);
     gic_run_until(g, ns(8000));
-    EXPECT_EQ(outs(GIC_OUT_LINE).back().time, ns(7032));
+    EXPECT_EQ(outs(GIC_OUT_LINE).back().time, ns(7000) + path_sgi());
     EXPECT_EQ(outs(GIC_OUT_LINE).back().line, (uint32_t)GIC_LINE_FIQ);
 }
 
-TEST_F(Redist, SgiPendingRegisterAndDeactivateViaIcactiver)
+GIC_TIMING_TEST(Redist, SgiPendingRegisterAndDeactivateViaIcactiver)
 {
     create();
     bringup(0);
     local(0, 0, 7, 0x80);
     rw(ns(1000), 0, GICR_ISPENDR0, 1u << 7);
     gic_run_until(g, ns(2000));
-    EXPECT_EQ(lines(), "1012000:0:IRQ:1;");
+    EXPECT_EQ(lines(), irq_up(ns(1000) + path_redist(), 0));
     EXPECT_EQ(sr(ns(2000), 0, GIC_ICC_IAR1_EL1), 7u);
     EXPECT_EQ(rr(ns(2000), 0, GICR_ISACTIVER0), 1u << 7);
     rw(ns(2100), 0, GICR_SGI_BASE + 0x380, 1u << 7); // ICACTIVER0
     EXPECT_EQ(rr(ns(2100), 0, GICR_ISACTIVER0), 0u);
 }
+
+GIC_LATENCY_PROFILES(RedistLatencies);
 
 } // namespace
