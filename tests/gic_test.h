@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -75,6 +76,7 @@ inline void apply_profile(gic_config_t &c, const LatencyProfile &p)
     c.its_collection_cache.hit_cycles = p.cache_hit;
     c.lpi_cache.hit_cycles = p.cache_hit;
 }
+inline void PrintTo(const LatencyProfile &p, std::ostream *os) { *os << p.name; }
 inline std::string profile_name(const ::testing::TestParamInfo<LatencyProfile> &i) { return i.param.name; }
 
 class GicTest : public ::testing::Test {

@@ -112,6 +112,7 @@ protected:
     // ---- ITS timing, from the configuration (docs/latency-model.md) ----
     gic_time_t decode() const { return cyc(cfg.its_cmd_decode_cycles); }
     gic_time_t translate() const { return cyc(cfg.its_translate_cycles); }
+    gic_time_t hit(const gic_cache_config_t &c) const { return cyc(c.hit_cycles); } // a cache hit
     // A command that reads its 32 bytes, decodes and writes one table entry.
     gic_time_t cmd_one_write() const { return mem() + decode() + mem(); }
     // Translation with every lookup a cache hit: DTE, ITE, CTE.
@@ -221,6 +222,11 @@ protected:
                  c = counter("msi.coalesced"), x = counter("msi.dropped");
         EXPECT_EQ(rx, d + c + x);
     }
+    // scenarios of test_its_regs.cpp with expected times from the latency
+    // parameters (GIC_TIMING_TEST)
+    void CreadrAdvancesOverTimeWithExactTimes();
+    void OutstandingWriteLimitSerialisesWrites();
+
     // Last command completion output
     gic_output_t LastCmd() const
     {

@@ -2,6 +2,7 @@
 #include "test_its_fixture.h"
 
 using namespace its_test;
+using ItsTestLatencies = Latencies<ItsTest>;
 
 TEST_F(ItsTest, TyperReflectsConfig)
 {
@@ -93,7 +94,7 @@ TEST_F(ItsTest, CwriterBeyondQueueIsIgnoredAndCounted)
 
 // Exact command timing: each command = 32-byte queue read + decode + its
 // table accesses (1 write slot, 100 ns memory, 1 GHz, 4 decode cycles).
-TEST_F(ItsTest, CreadrAdvancesOverTimeWithExactTimes)
+GIC_TIMING_TEST(ItsTest, CreadrAdvancesOverTimeWithExactTimes)
 {
     create();
     BringUpCpus();
@@ -104,30 +105,30 @@ TEST_F(ItsTest, CreadrAdvancesOverTimeWithExactTimes)
     Release();
     const gic_time_t T = 1000000;
     EXPECT_EQ(creadr(), 0u);
-    t = T + 204000 - 1;
+    t = T + cmd_one_write() - 1;
     EXPECT_EQ(creadr(), 0u);
-    t = T + 204000;
+    t = T + cmd_one_write();
     EXPECT_EQ(creadr(), 32u);
     EXPECT_EQ(gits(0x0, 0, 4) >> 31, 0u); // not quiescent: MAPC in flight
-    t = T + 408000 - 1;
+    t = T + 2 * cmd_one_write() - 1;
     EXPECT_EQ(creadr(), 32u);
-    t = T + 408000;
+    t = T + 2 * cmd_one_write();
     EXPECT_EQ(creadr(), 64u);
     EXPECT_EQ(gits(0x0, 0, 4) >> 31, 1u);
     auto cmds = outs(GIC_OUT_CMD);
     ASSERT_EQ(cmds.size(), 2u);
     EXPECT_EQ(cmds[0].code, 0x08u);
-    EXPECT_EQ(cmds[0].time, T + 204000);
+    EXPECT_EQ(cmds[0].time, T + cmd_one_write());
     EXPECT_EQ(cmds[0].value, 32u);
     EXPECT_EQ(cmds[0].error, 0u);
     EXPECT_EQ(cmds[1].code, 0x09u);
-    EXPECT_EQ(cmds[1].time, T + 408000);
+    EXPECT_EQ(cmds[1].time, T + 2 * cmd_one_write());
     gic_hist_summary_t h;
     ASSERT_TRUE(gic_stat_hist(g, "its0.cmd.MAPD.latency", &h));
     EXPECT_EQ(h.count, 1u);
-    EXPECT_EQ(h.max, 204000u);
+    EXPECT_EQ(h.max, cmd_one_write());
     ASSERT_TRUE(gic_stat_hist(g, "its0.cmd.MAPC.latency", &h));
-    EXPECT_EQ(h.max, 408000u);
+    EXPECT_EQ(h.max, 2 * cmd_one_write());
     EXPECT_EQ(counter("its0.cmd.MAPD.count"), 1u);
     EXPECT_EQ(counter("its0.cmd.MAPC.count"), 1u);
     EXPECT_EQ(counter("mem.cmdq.reads"), 2u);
@@ -139,7 +140,7 @@ TEST_F(ItsTest, CreadrAdvancesOverTimeWithExactTimes)
     EXPECT_EQ(r64(CT), (1ull << 63) | 0);
 }
 
-TEST_F(ItsTest, OutstandingWriteLimitSerialisesWrites)
+GIC_TIMING_TEST(ItsTest, OutstandingWriteLimitSerialisesWrites)
 {
     // With 2 write slots the second command's table write does not wait.
     cfg.its_max_writes = 0; // unlimited
@@ -154,8 +155,8 @@ TEST_F(ItsTest, OutstandingWriteLimitSerialisesWrites)
     gic_run_until(g, t);
     auto cmds = outs(GIC_OUT_CMD);
     ASSERT_EQ(cmds.size(), 2u);
-    EXPECT_EQ(cmds[0].time, 1000000u + 204000);
-    EXPECT_EQ(cmds[1].time, 1000000u + 408000); // commands are sequential anyway
+    EXPECT_EQ(cmds[0].time, 1000000u + cmd_one_write());
+    EXPECT_EQ(cmds[1].time, 1000000u + 2 * cmd_one_write()); // commands are sequential anyway
 }
 
 TEST_F(ItsTest, CommandQueueWrapsAround)
@@ -328,3 +329,5 @@ TEST_F(ItsTest, BadTableAddressGivesMemoryError)
     EXPECT_EQ(LastCmd().error, 0x010b01u);
     EXPECT_EQ(counter("mem.cmdq.errors"), 1u);
 }
+
+GIC_LATENCY_PROFILES(ItsTestLatencies);
