@@ -18,6 +18,8 @@ constexpr uint64_t PROP = 0x100000, PEND = 0x200000;
 
 struct Lpi : GicTest {
     uint32_t bits = 16;
+    gic_config_t base;       // cfg before the first setup(): defaults or a latency profile
+    bool have_base = false;
     // A new GIC (2 CPUs, no ITS) with the redistributor of CPU 0 awake and its
     // CPU interface taking Group 1 at every priority.
     // (priority 0xf8 is never signalled: it is not higher than PMR 0xff masked to 5 bits)
@@ -25,7 +27,9 @@ struct Lpi : GicTest {
                uint32_t id_bits = 16, uint32_t max_reads = 5)
     {
         destroy();
-        gic_config_default(&cfg);
+        if (!have_base) base = cfg;
+        have_base = true;
+        cfg = base;
         cfg.num_cpus = 2;
         cfg.num_its = 0;
         cfg.lpi_scan_policy = pol;
@@ -99,9 +103,13 @@ struct Lpi : GicTest {
         }
         return got;
     }
+    // scenarios with expected times from the latency parameters (GIC_TIMING_TEST)
+    void SetLpirDeliversAtModelledTime();
+    void PendingTableLoadAtEnable();
 };
+using LpiLatencies = Latencies<Lpi>;
 
-TEST_F(Lpi, SetLpirDeliversAtModelledTime)
+GIC_TIMING_TEST(Lpi, SetLpirDeliversAtModelledTime)
 {
     setup();
     t = 10 * NS;
@@ -141,7 +149,7 @@ TEST_F(Lpi, SetLpirDeliversAtModelledTime)
     EXPECT_EQ(stat("lpi.cache.hits"), 2u);
 }
 
-TEST_F(Lpi, PendingTableLoadAtEnable)
+GIC_TIMING_TEST(Lpi, PendingTableLoadAtEnable)
 {
     for (uint32_t max_reads : {5u, 1u}) {
         setup(GIC_SCAN_TRACKED, 256, 2, 16, max_reads);
@@ -380,5 +388,7 @@ TEST_F(Lpi, DisableWritesBackAndReenableReloads)
     EXPECT_EQ(iar(), 8300u);
     EXPECT_EQ(iar(), GIC_SPURIOUS);
 }
+
+GIC_LATENCY_PROFILES(LpiLatencies);
 
 } // namespace
