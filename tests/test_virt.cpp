@@ -40,7 +40,11 @@ struct Virt : GicTest {
         return v;
     }
     std::vector<gic_output_t> vdeacts() const { return outs(GIC_OUT_VDEACTIVATE); }
+    // scenarios with expected times from the latency parameters (GIC_TIMING_TEST)
+    void LrPendingSignalsVirqAndAckThroughIcv();
+    void MaintenanceInterruptTiming();
 };
+using VirtLatencies = Latencies<Virt>;
 
 TEST_F(Virt, VtrReportsTheConfiguration)
 {
@@ -56,7 +60,7 @@ TEST_F(Virt, VtrReportsTheConfiguration)
     EXPECT_EQ(sr(t, 0, GIC_ICH_ELRSR_EL2), (1u << cfg.virt_list_regs) - 1);
 }
 
-TEST_F(Virt, LrPendingSignalsVirqAndAckThroughIcv)
+GIC_TIMING_TEST(Virt, LrPendingSignalsVirqAndAckThroughIcv)
 {
     enter(0);
     out.clear();
@@ -68,7 +72,7 @@ TEST_F(Virt, LrPendingSignalsVirqAndAckThroughIcv)
     ASSERT_EQ(lines.size(), 1u);
     EXPECT_EQ(lines[0].line, (uint32_t)GIC_LINE_VIRQ);
     EXPECT_EQ(lines[0].level, 1u);
-    EXPECT_EQ(lines[0].time, tw + cyc(cfg.lat_cpu_signal));
+    EXPECT_EQ(lines[0].time, tw + path_cpu());
     // ICC_IAR1_EL1 at EL1 with IMO goes to ICV_IAR1_EL1
     EXPECT_EQ(sr(t, 0, GIC_ICC_HPPIR1_EL1), 40u);
     EXPECT_EQ(sr(t, 0, GIC_ICC_IAR1_EL1), 40u);
@@ -187,6 +191,36 @@ TEST_F(Virt, GroupEnablesGateLrsAndTheirMaintenanceBits)
     sw(t, 0, GIC_ICH_HCR_EL2, ICH_HCR_VGrp1EIE);
     step();
     EXPECT_EQ(vline(0, GIC_LINE_VIRQ), 0);
+}
+
+// The maintenance interrupt is timed: an ICH_MISR_EL2 condition reaches the
+// redistributor after lat.redist_to_cpu (the CPU interface -> redistributor
+// hop) and enters there as the level of PPI virt.maint_intid, which then
+// takes the PPI wire path to the host's IRQ pin (lat.spi_input +
+// lat.redist_to_cpu + lat.cpu_signal: 24 cycles in all at the defaults).
+// NOTE: docs/latency-model.md gives the second part as the 12-cycle PPI
+// re-forward path (22 cycles in all); the model charges the wire path's input
+// stage too. This test pins what the model does (the difference is reported
+// for docs/latency-model.md).
+GIC_TIMING_TEST(Virt, MaintenanceInterruptTiming)
+{
+    const uint32_t m = cfg.virt_maint_intid;
+    local(t, 0, m, 0x40);
+    out.clear();
+    const gic_time_t t0 = t;
+    enter(0, ICH_HCR_En | ICH_HCR_NPIE); // no pending LR: NP
+    EXPECT_EQ(misr(), (uint64_t)ICH_MISR_NP);
+    step(1000);
+    auto up = outs(GIC_OUT_LINE, 0);
+    ASSERT_EQ(up.size(), 1u);
+    EXPECT_EQ(up[0].line, (uint32_t)GIC_LINE_IRQ);
+    EXPECT_EQ(up[0].level, 1u);
+    EXPECT_EQ(up[0].time, t0 + cyc(cfg.lat_redist_to_cpu) + path_ppi_wire());
+    EXPECT_EQ(hist("latency.line_to_signal.ppi").max, path_ppi_wire());
+    // the host view (HCR_EL2.IMO = 0) sees the PPI pending
+    sw(t, 0, GIC_HCR_EL2, 0);
+    EXPECT_EQ(sr(t, 0, GIC_ICC_HPPIR1_EL1), m);
+    EXPECT_EQ(counter("errors.total"), 0u);
 }
 
 TEST_F(Virt, EveryMaintenanceConditionAndTheTimedPpi)
@@ -448,5 +482,7 @@ TEST_F(Virt, IcvRegistersAreTheVmcrAndAprFields)
     EXPECT_EQ(sr(t, 0, GIC_ICC_PMR_EL1), 0xf0u);
     EXPECT_EQ(sr(t, 0, GIC_ICC_RPR_EL1), 0xffu);
 }
+
+GIC_LATENCY_PROFILES(VirtLatencies);
 
 } // namespace
