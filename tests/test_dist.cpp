@@ -250,10 +250,10 @@ TEST_F(Dist, RegisterValues)
     EXPECT_EQ(dr(0, GICD_CTLR), 0x53u);
     // ITLinesNumber 3 (128 INTIDs), CPUNumber 3, MBIS, LPIS, IDbits 15, A3V, RSS
     EXPECT_EQ(dr(0, GICD_TYPER), 0x57b0063u);
-    EXPECT_EQ(dr(0, GICD_IIDR), 0x47000000u);
-    EXPECT_EQ(dr(0, 0xc), 0u); // TYPER2
-    EXPECT_EQ(dr(0, GICD_PIDR2), 0x3bu);
-    EXPECT_EQ(dr(0, 0xfff0), 0x0du);
+    EXPECT_EQ(dr(0, GICD_IIDR), GIC_IIDR_ARM);
+    EXPECT_EQ(dr(0, GICD_TYPER2), 0u);
+    EXPECT_EQ(dr(0, GICD_PIDR2), PIDR2_GICv3);
+    EXPECT_EQ(dr(0, GICD_CIDR0), 0x0du);
     // priority keeps the implemented (upper 5) bits
     dw(0, GICD_IPRIORITYR + 33, 0xff, 1);
     EXPECT_EQ(dr(0, GICD_IPRIORITYR + 33, 1), 0xf8u);
@@ -284,7 +284,7 @@ TEST_F(Dist, RegisterValues)
     // IGROUPR
     dw(0, GICD_IGROUPR + 4, 0x5);
     EXPECT_EQ(dr(0, GICD_IGROUPR + 4), 0x5u);
-    EXPECT_STREQ(gic_reg_name(g, GIC_FRAME_GICD, 0x6100), "GICD_IROUTER");
+    EXPECT_STREQ(gic_reg_name(g, GIC_FRAME_GICD, GICD_IROUTER + 8 * 32), "GICD_IROUTER");
     EXPECT_STREQ(gic_reg_name(g, GIC_FRAME_GICD, GICD_PIDR2), "GICD_PIDR2");
     EXPECT_EQ(counter("errors.total"), 0u);
 }
@@ -327,11 +327,11 @@ GIC_TIMING_TEST(Dist, GroupDisableInDistributorHoldsSpi)
     create();
     bringup(0);
     spi(0, 40, 0x80, true, 0);
-    dw(ns(100), GICD_CTLR, 0x0);
+    dw(ns(100), GICD_CTLR, 0);
     gic_set_spi(g, ns(3000), 40, true);
     gic_run_until(g, ns(4000));
     EXPECT_EQ(lines(), "");
-    dw(ns(4000), GICD_CTLR, 0x2);
+    dw(ns(4000), GICD_CTLR, GICD_CTLR_EnableGrp1NS);
     gic_run_until(g, ns(5000));
     EXPECT_EQ(lines(), irq_up(ns(4000) + path_dist(), 0));
 }

@@ -160,7 +160,7 @@ TEST_F(ItsMsi, DropReasonsAndConservation)
     Msi(1024, 0); // DeviceID beyond Devbits
     Msi(1, 0);    // delivered
     Msi(1, 0);    // coalesced (not acknowledged)
-    gits_w(0x0, 0, 0, 4);
+    gits_w(GITS_CTLR, 0, 0, 4);
     Msi(1, 1); // ITS disabled
     EXPECT_EQ(counter("msi.received"), 8u);
     EXPECT_EQ(counter("msi.delivered"), 1u);
@@ -180,7 +180,7 @@ TEST_F(ItsMsi, DropReasonsAndConservation)
     EXPECT_STREQ(m[0].reason, "unmapped_device");
     EXPECT_EQ(m[0].outcome, (uint32_t)GIC_MSI_DROPPED);
     EXPECT_EQ(m[6].outcome, (uint32_t)GIC_MSI_COALESCED);
-    EXPECT_EQ(gits(0x0, 0, 4), 0x80000000u); // disabled, quiescent
+    EXPECT_EQ(gits(GITS_CTLR, 0, 4), 0x80000000u); // disabled, quiescent
 }
 
 TEST_F(ItsMsi, IntAndClear)
@@ -298,15 +298,15 @@ TEST_P(ItsPageSize, DeviceAndCollectionTables)
     uint32_t dev = (uint32_t)(per_l2 + 5); // second level-2 page / beyond one flat page
     uint64_t dt = 0x10000000, ct = 0x11000000;
     if (indirect) {
-        gits_w(0x100, (1ull << 63) | (1ull << 62) | dt | (ps_code << 8) | 0); // one L1 page
+        gits_w(GITS_BASERn(0), (1ull << 63) | (1ull << 62) | dt | (ps_code << 8) | 0); // one L1 page
         w64(dt + 8, (1ull << 63) | L2); // L1[1] -> L2 page
     } else {
-        gits_w(0x100, (1ull << 63) | dt | (ps_code << 8) | 1); // two pages: dev fits
+        gits_w(GITS_BASERn(0), (1ull << 63) | dt | (ps_code << 8) | 1); // two pages: dev fits
     }
-    gits_w(0x108, (1ull << 63) | ct | (ps_code << 8) | 0);
-    gits_w(0x80, (1ull << 63) | CMDQ);
-    gits_w(0x88, 0);
-    gits_w(0x0, 1, 0, 4);
+    gits_w(GITS_BASERn(1), (1ull << 63) | ct | (ps_code << 8) | 0);
+    gits_w(GITS_CBASER, (1ull << 63) | CMDQ);
+    gits_w(GITS_CWRITER, 0);
+    gits_w(GITS_CTLR, GITS_CTLR_Enabled, 0, 4);
     Exec({mapc(0, 1, true), mapd(dev, ITT, 1, true), mapti(dev, 1, 9000, 0), devev(INV, dev, 1),
           sync(1)});
     EXPECT_EQ(counter("its0.cmd.errors"), 0u);
@@ -492,12 +492,12 @@ TEST_F(ItsMsi, TwoLevelCollectionTable)
 {
     create();
     BringUpCpus();
-    gits_w(0x100, (1ull << 63) | DT | 15);
-    gits_w(0x108, (1ull << 63) | (1ull << 62) | CT); // 4 KiB L1 page, 512 ICIDs per L2 page
+    gits_w(GITS_BASERn(0), (1ull << 63) | DT | 15);
+    gits_w(GITS_BASERn(1), (1ull << 63) | (1ull << 62) | CT); // 4 KiB L1 page, 512 ICIDs per L2 page
     w64(CT + 8, (1ull << 63) | L2);                  // ICIDs 512..1023
-    gits_w(0x80, (1ull << 63) | CMDQ);
-    gits_w(0x88, 0);
-    gits_w(0x0, 1, 0, 4);
+    gits_w(GITS_CBASER, (1ull << 63) | CMDQ);
+    gits_w(GITS_CWRITER, 0);
+    gits_w(GITS_CTLR, GITS_CTLR_Enabled, 0, 4);
     Exec({mapc(515, 2, true), mapd(1, ITT + 0x1000, 1, true), mapti(1, 0, 8192, 515),
           devev(INV, 1, 0), sync(2)});
     EXPECT_EQ(counter("its0.cmd.errors"), 0u);

@@ -64,10 +64,10 @@ GIC_TIMING_TEST(Redist, EdgePpiDoesNotRepend)
 GIC_TIMING_TEST(Redist, WakerSleepBlocksDelivery)
 {
     create();
-    dw(0, GICD_CTLR, 0x2);
+    dw(0, GICD_CTLR, GICD_CTLR_EnableGrp1NS);
     sw(0, 0, GIC_ICC_PMR_EL1, 0xf0);
     sw(0, 0, GIC_ICC_IGRPEN1_EL1, 1);
-    EXPECT_EQ(rr(0, 0, GICR_WAKER), 0x6u); // ProcessorSleep and ChildrenAsleep at reset
+    EXPECT_EQ(rr(0, 0, GICR_WAKER), GICR_WAKER_ProcessorSleep | GICR_WAKER_ChildrenAsleep); // at reset
     local(0, 0, 27, 0x80);
     gic_set_ppi(g, ns(3000), 0, 27, true);
     gic_run_until(g, ns(10000));
@@ -77,8 +77,8 @@ GIC_TIMING_TEST(Redist, WakerSleepBlocksDelivery)
     EXPECT_EQ(rr(ns(10000), 0, GICR_WAKER), 0u);
     gic_run_until(g, ns(11000));
     EXPECT_EQ(lines(), irq_up(ns(10000) + path_redist(), 0));
-    rw(ns(11000), 0, GICR_WAKER, 2); // going to sleep drops the line
-    EXPECT_EQ(rr(ns(11000), 0, GICR_WAKER), 6u);
+    rw(ns(11000), 0, GICR_WAKER, GICR_WAKER_ProcessorSleep); // going to sleep drops the line
+    EXPECT_EQ(rr(ns(11000), 0, GICR_WAKER), GICR_WAKER_ProcessorSleep | GICR_WAKER_ChildrenAsleep);
     EXPECT_EQ(lines(), irq_up(ns(10000) + path_redist(), 0) + irq_down(ns(11000), 0));
 }
 
@@ -87,8 +87,8 @@ GIC_TIMING_TEST(Redist, DpgExcludesCpuFromOneOfN)
     cfg.num_cpus = 2;
     create();
     bringup(0);
-    rw(0, 0, GICR_CTLR, 1u << 25); // DPG1NS
-    EXPECT_EQ(rr(0, 0, GICR_CTLR) & (1u << 25), 1u << 25);
+    rw(0, 0, GICR_CTLR, GICR_CTLR_DPG1NS);
+    EXPECT_EQ(rr(0, 0, GICR_CTLR) & GICR_CTLR_DPG1NS, GICR_CTLR_DPG1NS);
     spi(0, 40, 0x80, true, -1);
     gic_set_spi(g, ns(3000), 40, true);
     gic_run_until(g, ns(4000));
@@ -102,8 +102,8 @@ TEST_F(Redist, RegisterValues)
     EXPECT_EQ(rr(0, 0, GICR_TYPER, 8), 0x29u);
     EXPECT_EQ(rr(0, 3, GICR_TYPER, 8), 0x0000000300000339ull);
     EXPECT_EQ(rr(0, 3, GICR_TYPER + 4), 3u); // upper half: affinity
-    EXPECT_EQ(rr(0, 0, 0x4), 0x47000000u);   // IIDR
-    EXPECT_EQ(rr(0, 0, 0xffe8), 0x3bu);      // PIDR2
+    EXPECT_EQ(rr(0, 0, GICR_IIDR), GIC_IIDR_ARM);
+    EXPECT_EQ(rr(0, 0, GICR_PIDR2), PIDR2_GICv3);
     EXPECT_EQ(rr(0, 0, GICR_ICFGR0), 0xaaaaaaaau);
     rw(0, 0, GICR_ICFGR0, 0);
     EXPECT_EQ(rr(0, 0, GICR_ICFGR0), 0xaaaaaaaau);
@@ -116,10 +116,10 @@ TEST_F(Redist, RegisterValues)
     EXPECT_EQ(rr(0, 1, GICR_ISENABLER0), 0u);
     rw(0, 2, GICR_ICENABLER0, 0x1);
     EXPECT_EQ(rr(0, 2, GICR_ICENABLER0), 0x80000000u);
-    rw(0, 0, GICR_SGI_BASE + 0xd00, 0xffffffff); // IGRPMODR0 RAZ/WI (DS = 1)
-    EXPECT_EQ(rr(0, 0, GICR_SGI_BASE + 0xd00), 0u);
-    rw(0, 0, GICR_CTLR, 1u << 26); // DPG1S RAZ/WI with DS = 1
-    EXPECT_EQ(rr(0, 0, GICR_CTLR) & (7u << 24), 0u);
+    rw(0, 0, GICR_IGRPMODR0, 0xffffffff); // RAZ/WI (DS = 1)
+    EXPECT_EQ(rr(0, 0, GICR_IGRPMODR0), 0u);
+    rw(0, 0, GICR_CTLR, GICR_CTLR_DPG1S); // RAZ/WI with DS = 1
+    EXPECT_EQ(rr(0, 0, GICR_CTLR) & (GICR_CTLR_DPG0 | GICR_CTLR_DPG1NS | GICR_CTLR_DPG1S), 0u);
     EXPECT_STREQ(gic_reg_name(g, GIC_FRAME_GICR, GICR_WAKER), "GICR_WAKER");
     EXPECT_STREQ(gic_reg_name(g, GIC_FRAME_GICR, GICR_ICFGR1), "GICR_ICFGR1");
     EXPECT_EQ(counter("errors.total"), 0u);
@@ -158,7 +158,7 @@ GIC_TIMING_TEST(Redist, SgiTargetListAff1)
     bringup(0);
     for (uint32_t c = 0; c < 4; c++) local(0, c, 5, 0x80);
     // INTID 5, Aff1 = 1, TargetList = 0b10
-    sw(ns(3000), 0, GIC_ICC_SGI1R_EL1, (5ull << 24) | (1ull << 16) | 0x2);
+    sw(ns(3000), 0, GIC_ICC_SGI1R_EL1, icc_sgir(5, 0x2, 1));
     gic_run_until(g, ns(3500));
     EXPECT_EQ(lines(), irq_up(ns(3000) + path_sgi(), 3));
     EXPECT_EQ(sr(ns(4000), 3, GIC_ICC_IAR1_EL1), 5u);
@@ -173,16 +173,16 @@ GIC_TIMING_TEST(Redist, SgiIrmAllButSelfAndRs)
     create();
     bringup(0);
     for (uint32_t c = 0; c < 4; c++) local(0, c, 3, 0x80);
-    sw(ns(3000), 1, GIC_ICC_SGI1R_EL1, (1ull << 40) | (3ull << 24));
+    sw(ns(3000), 1, GIC_ICC_SGI1R_EL1, icc_sgir(3, 0, 0, 0, true));
     gic_run_until(g, ns(3500));
     EXPECT_EQ(lines(), irq_up(ns(3000) + path_sgi(), 0) + irq_up(ns(3000) + path_sgi(), 2) + irq_up(ns(3000) + path_sgi(), 3));
     // RS = 1 selects Aff0 16..31: no such CPU, counted
-    sw(ns(4000), 0, GIC_ICC_SGI1R_EL1, (1ull << 44) | (3ull << 24) | 0x3);
+    sw(ns(4000), 0, GIC_ICC_SGI1R_EL1, icc_sgir(3, 0x3, 0, 0, false, 1));
     gic_run_until(g, ns(5000));
     EXPECT_EQ(outs(GIC_OUT_LINE).size(), 3u);
     EXPECT_EQ(counter("errors.sgi_no_target"), 2u);
     // self-targeted SGI with IRM = 0
-    sw(ns(5000), 1, GIC_ICC_SGI1R_EL1, (3ull << 24) | 0x2);
+    sw(ns(5000), 1, GIC_ICC_SGI1R_EL1, icc_sgir(3, 0x2));
     gic_run_until(g, ns(6000));
     EXPECT_EQ(outs(GIC_OUT_LINE, 1).size(), 1u);
     EXPECT_EQ(outs(GIC_OUT_LINE, 1)[0].time, ns(5000) + path_sgi());
@@ -196,27 +196,27 @@ GIC_TIMING_TEST(Redist, SgiGroupRules)
     local(0, 1, 1, 0x80, false, 1); // SGI 1: Group 1
     local(0, 1, 2, 0x80, false, 0); // SGI 2: Group 0
     // SGI0R to a Group 1 SGI: not forwarded
-    sw(ns(1000), 0, GIC_ICC_SGI0R_EL1, (1ull << 24) | 0x2);
+    sw(ns(1000), 0, GIC_ICC_SGI0R_EL1, icc_sgir(1, 0x2));
     gic_run_until(g, ns(2000));
     EXPECT_EQ(lines(), "");
     EXPECT_EQ(counter("errors.sgi_group_mismatch"), 1u);
     // SGI0R to a Group 0 SGI: FIQ
-    sw(ns(2000), 0, GIC_ICC_SGI0R_EL1, (2ull << 24) | 0x2);
+    sw(ns(2000), 0, GIC_ICC_SGI0R_EL1, icc_sgir(2, 0x2));
     gic_run_until(g, ns(3000));
     EXPECT_EQ(lines(), fiq_up(ns(2000) + path_sgi(), 1));
     EXPECT_EQ(sr(ns(3000), 1, GIC_ICC_IAR0_EL1), 2u);
     sw(ns(3000), 1, GIC_ICC_EOIR0_EL1, 2);
     // SGI1R sets the SGI whatever group the target configured (DS = 1)
-    sw(ns(4000), 0, GIC_ICC_SGI1R_EL1, (2ull << 24) | 0x2);
+    sw(ns(4000), 0, GIC_ICC_SGI1R_EL1, icc_sgir(2, 0x2));
     gic_run_until(g, ns(5000));
     EXPECT_EQ(lines(), fiq_up(ns(2000) + path_sgi(), 1) + fiq_down(ns(3000), 1) + fiq_up(ns(4000) + path_sgi(), 1));
     EXPECT_EQ(sr(ns(5000), 1, GIC_ICC_IAR0_EL1), 2u);
     sw(ns(5000), 1, GIC_ICC_EOIR0_EL1, 2);
     // ASGI1R behaves as SGI0R with DS = 1
-    sw(ns(6000), 0, GIC_ICC_ASGI1R_EL1, (1ull << 24) | 0x2);
+    sw(ns(6000), 0, GIC_ICC_ASGI1R_EL1, icc_sgir(1, 0x2));
     gic_run_until(g, ns(7000));
     EXPECT_EQ(counter("errors.sgi_group_mismatch"), 2u);
-    sw(ns(7000), 0, GIC_ICC_ASGI1R_EL1, (2ull << 24) | 0x2);
+    sw(ns(7000), 0, GIC_ICC_ASGI1R_EL1, icc_sgir(2, 0x2));
     gic_run_until(g, ns(8000));
     EXPECT_EQ(outs(GIC_OUT_LINE).back().time, ns(7000) + path_sgi());
     EXPECT_EQ(outs(GIC_OUT_LINE).back().line, (uint32_t)GIC_LINE_FIQ);
@@ -232,7 +232,7 @@ GIC_TIMING_TEST(Redist, SgiPendingRegisterAndDeactivateViaIcactiver)
     EXPECT_EQ(lines(), irq_up(ns(1000) + path_redist(), 0));
     EXPECT_EQ(sr(ns(2000), 0, GIC_ICC_IAR1_EL1), 7u);
     EXPECT_EQ(rr(ns(2000), 0, GICR_ISACTIVER0), 1u << 7);
-    rw(ns(2100), 0, GICR_SGI_BASE + 0x380, 1u << 7); // ICACTIVER0
+    rw(ns(2100), 0, GICR_ICACTIVER0, 1u << 7);
     EXPECT_EQ(rr(ns(2100), 0, GICR_ISACTIVER0), 0u);
 }
 
