@@ -55,7 +55,8 @@ GIC_TIMING_TEST(Cpuif, NestingActivePrioritiesAndRpr)
     EXPECT_EQ(sr(ns(2000), 0, GIC_ICC_RPR_EL1), 0x90u);
     raise(ns(3000), 41); // 0x80 < 0x90: preempts
     gic_run_until(g, ns(3500));
-    EXPECT_EQ(lines(), irq_up(ns(1000) + path_spi_wire(), 0) + irq_down(ns(2000), 0) + irq_up(ns(3000) + path_spi_wire(), 0));
+    EXPECT_EQ(lines(),
+              irq_up(ns(1000) + path_spi_wire(), 0) + irq_down(ns(2000), 0) + irq_up(ns(3000) + path_spi_wire(), 0));
     EXPECT_EQ(sr(ns(4000), 0, GIC_ICC_IAR1_EL1), 41u);
     EXPECT_EQ(sr(ns(4000), 0, GIC_ICC_RPR_EL1), 0x80u);
     // pri_bits 5: AP1R0 bit = priority >> 3
@@ -130,7 +131,7 @@ TEST_F(Cpuif, CbprUsesBpr0ForGroup1)
     spi(0, 40, 0x90, true, 0);
     spi(0, 41, 0x88, true, 0);
     sw(0, 0, GIC_ICC_BPR0_EL1, 4);            // mask 0xe0
-    sw(0, 0, GIC_ICC_CTLR_EL1, 1);            // CBPR
+    sw(0, 0, GIC_ICC_CTLR_EL1, ICC_CTLR_EL1_CBPR);
     EXPECT_EQ(sr(0, 0, GIC_ICC_BPR1_EL1), 5u); // reads BPR0 + 1
     sw(0, 0, GIC_ICC_BPR1_EL1, 7);            // ignored with CBPR = 1
     raise(ns(1000), 40);
@@ -155,7 +156,7 @@ TEST_F(Cpuif, BinaryPointMinimumsAndAprCount)
     EXPECT_EQ(sr(0, 0, GIC_ICC_AP1R1_EL1), 0u);
     // PRIbits = 4, IDbits = 0 (16 bits), A3V, RSS
     EXPECT_EQ(sr(0, 0, GIC_ICC_CTLR_EL1), 0x48400u);
-    EXPECT_EQ(sr(0, 0, GIC_ICC_SRE_EL1), 7u);
+    EXPECT_EQ(sr(0, 0, GIC_ICC_SRE_EL1), ICC_SRE_EL1_ALL);
 }
 
 TEST_F(Cpuif, EightPriorityBits)
@@ -181,7 +182,7 @@ TEST_F(Cpuif, EoiModeSplitsDropAndDeactivate)
     create();
     bringup(0);
     spi(0, 40, 0x80, false, 0);
-    sw(0, 0, GIC_ICC_CTLR_EL1, 2); // EOImode
+    sw(0, 0, GIC_ICC_CTLR_EL1, ICC_CTLR_EL1_EOImode);
     gic_set_spi(g, ns(1000), 40, true);
     EXPECT_EQ(sr(ns(2000), 0, GIC_ICC_IAR1_EL1), 40u);
     gic_set_spi(g, ns(2500), 40, false);

@@ -71,7 +71,8 @@ GIC_TIMING_TEST(Dist, EdgeLatchesOnceWhileActive)
     sw(ns(4000), 0, GIC_ICC_EOIR1_EL1, 40);
     gic_run_until(g, ns(5000));
     // forwarded again on deactivation: 22 ns distributor -> pin
-    EXPECT_EQ(lines(), irq_up(ns(3000) + path_spi_wire(), 0) + irq_down(ns(3100), 0) + irq_up(ns(4000) + path_dist(), 0));
+    EXPECT_EQ(lines(),
+              irq_up(ns(3000) + path_spi_wire(), 0) + irq_down(ns(3100), 0) + irq_up(ns(4000) + path_dist(), 0));
     EXPECT_EQ(sr(ns(5000), 0, GIC_ICC_IAR1_EL1), 40u);
     auto h = hist("latency.line_to_iar.spi");
     EXPECT_EQ(h.count, 2u);
@@ -90,7 +91,8 @@ GIC_TIMING_TEST(Dist, LevelRepends)
     EXPECT_EQ(dr(ns(4000), GICD_ISACTIVER + 4), 1u << 9);
     sw(ns(5000), 0, GIC_ICC_EOIR1_EL1, 41);
     gic_run_until(g, ns(5500));
-    EXPECT_EQ(lines(), irq_up(ns(3000) + path_spi_wire(), 0) + irq_down(ns(4000), 0) + irq_up(ns(5000) + path_dist(), 0));
+    EXPECT_EQ(lines(),
+              irq_up(ns(3000) + path_spi_wire(), 0) + irq_down(ns(4000), 0) + irq_up(ns(5000) + path_dist(), 0));
     auto d = outs(GIC_OUT_DEACTIVATE);
     ASSERT_EQ(d.size(), 1u);
     EXPECT_EQ(d[0].time, ns(5000));
@@ -99,7 +101,9 @@ GIC_TIMING_TEST(Dist, LevelRepends)
     gic_set_spi(g, ns(6500), 41, false); // source serviced
     sw(ns(7000), 0, GIC_ICC_EOIR1_EL1, 41);
     gic_run_until(g, ns(9000));
-    EXPECT_EQ(lines(), irq_up(ns(3000) + path_spi_wire(), 0) + irq_down(ns(4000), 0) + irq_up(ns(5000) + path_dist(), 0) + irq_down(ns(6000), 0));
+    EXPECT_EQ(lines(),
+              irq_up(ns(3000) + path_spi_wire(), 0) + irq_down(ns(4000), 0) + irq_up(ns(5000) + path_dist(), 0)
+              + irq_down(ns(6000), 0));
     EXPECT_EQ(outs(GIC_OUT_DEACTIVATE).size(), 2u);
     EXPECT_EQ(dr(ns(9000), GICD_ISPENDR + 4), 0u);
     auto h = hist("latency.line_to_iar.spi");
@@ -135,7 +139,9 @@ GIC_TIMING_TEST(Dist, SetSpiNsrAndIspendr)
     gic_run_until(g, ns(4100));
     EXPECT_EQ(lines(), irq_up(ns(3000) + path_dist(), 0) + irq_down(ns(3100), 0) + irq_up(ns(4000) + path_dist(), 0));
     dw(ns(4200), GICD_ICPENDR + 4, 1u << 11);
-    EXPECT_EQ(lines(), irq_up(ns(3000) + path_dist(), 0) + irq_down(ns(3100), 0) + irq_up(ns(4000) + path_dist(), 0) + irq_down(ns(4200), 0));
+    EXPECT_EQ(lines(),
+              irq_up(ns(3000) + path_dist(), 0) + irq_down(ns(3100), 0) + irq_up(ns(4000) + path_dist(), 0)
+              + irq_down(ns(4200), 0));
     // CLRSPI_NSR removes a message-set pending state before it is seen
     dw(ns(5000), GICD_SETSPI_NSR, 42);
     ASSERT_GT(path_dist(), ns(10));
@@ -203,7 +209,8 @@ GIC_TIMING_TEST(Dist, OneOfNRoundRobinAndRetarget)
     EXPECT_EQ(lines(), irq_up(ns(3000) + path_spi_wire(), 0) + irq_up(ns(3100) + path_spi_wire(), 1));
     // CPU 1 stops participating (IGRPEN1 = 0): SPI 41 moves to CPU 0
     sw(ns(4000), 1, GIC_ICC_IGRPEN1_EL1, 0);
-    EXPECT_EQ(lines(), irq_up(ns(3000) + path_spi_wire(), 0) + irq_up(ns(3100) + path_spi_wire(), 1) + irq_down(ns(4000), 1));
+    EXPECT_EQ(lines(),
+              irq_up(ns(3000) + path_spi_wire(), 0) + irq_up(ns(3100) + path_spi_wire(), 1) + irq_down(ns(4000), 1));
     EXPECT_EQ(sr(ns(5000), 0, GIC_ICC_IAR1_EL1), 40u);
     EXPECT_EQ(sr(ns(5000), 0, GIC_ICC_HPPIR1_EL1), 41u); // retargeted, visible since 4022 ns
     sw(ns(6000), 0, GIC_ICC_EOIR1_EL1, 40);
@@ -222,7 +229,8 @@ GIC_TIMING_TEST(Dist, OneOfNPrefersCpuThatWouldTakeIt)
     EXPECT_EQ(sr(ns(2500), 0, GIC_ICC_IAR1_EL1), 50u); // CPU 0 runs at priority 0x10
     gic_set_spi(g, ns(3000), 40, true);
     gic_run_until(g, ns(4000));
-    EXPECT_EQ(lines(), irq_up(ns(2000) + path_spi_wire(), 0) + irq_down(ns(2500), 0) + irq_up(ns(3000) + path_spi_wire(), 1));
+    EXPECT_EQ(lines(),
+              irq_up(ns(2000) + path_spi_wire(), 0) + irq_down(ns(2500), 0) + irq_up(ns(3000) + path_spi_wire(), 1));
 }
 
 GIC_TIMING_TEST(Dist, OneOfNNoParticipantWaits)

@@ -36,9 +36,12 @@ GIC_TIMING_TEST(Redist, LevelPpiTimingAndRepend)
     EXPECT_EQ(d[0].cpu, 0u);
     EXPECT_EQ(d[0].time, ns(5000));
     // still high: pending again, forwarded redistributor -> pin (12 ns)
-    EXPECT_EQ(lines(), irq_up(ns(3000) + path_ppi_wire(), 0) + irq_down(ns(4000), 0) + irq_up(ns(5000) + path_redist(), 0));
+    EXPECT_EQ(lines(),
+              irq_up(ns(3000) + path_ppi_wire(), 0) + irq_down(ns(4000), 0) + irq_up(ns(5000) + path_redist(), 0));
     gic_set_ppi(g, ns(6000), 0, 27, false);
-    EXPECT_EQ(lines(), irq_up(ns(3000) + path_ppi_wire(), 0) + irq_down(ns(4000), 0) + irq_up(ns(5000) + path_redist(), 0) + irq_down(ns(6000), 0));
+    EXPECT_EQ(lines(),
+              irq_up(ns(3000) + path_ppi_wire(), 0) + irq_down(ns(4000), 0) + irq_up(ns(5000) + path_redist(), 0)
+              + irq_down(ns(6000), 0));
     EXPECT_EQ(counter("irq.delivered.ppi"), 1u);
     auto h = hist("latency.line_to_signal.ppi");
     EXPECT_EQ(h.count, 2u);
@@ -175,7 +178,8 @@ GIC_TIMING_TEST(Redist, SgiIrmAllButSelfAndRs)
     for (uint32_t c = 0; c < 4; c++) local(0, c, 3, 0x80);
     sw(ns(3000), 1, GIC_ICC_SGI1R_EL1, icc_sgir(3, 0, 0, 0, true));
     gic_run_until(g, ns(3500));
-    EXPECT_EQ(lines(), irq_up(ns(3000) + path_sgi(), 0) + irq_up(ns(3000) + path_sgi(), 2) + irq_up(ns(3000) + path_sgi(), 3));
+    EXPECT_EQ(lines(),
+              irq_up(ns(3000) + path_sgi(), 0) + irq_up(ns(3000) + path_sgi(), 2) + irq_up(ns(3000) + path_sgi(), 3));
     // RS = 1 selects Aff0 16..31: no such CPU, counted
     sw(ns(4000), 0, GIC_ICC_SGI1R_EL1, icc_sgir(3, 0x3, 0, 0, false, 1));
     gic_run_until(g, ns(5000));
