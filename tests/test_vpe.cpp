@@ -10,7 +10,7 @@
 
 #include "gictlm.h"
 #include "gictlm_driver.h"
-#include "h1_fixture.h"
+#include "gic_test.h"
 
 namespace {
 
@@ -18,9 +18,8 @@ constexpr uint64_t VLPI_FRAME = 0x20000, VPROPBASER = VLPI_FRAME + 0x70, VPENDBA
 constexpr uint64_t VALID = 1ull << 63, IDAI = 1ull << 62, PENDINGLAST = 1ull << 61;
 constexpr uint32_t DEV = 5, DB = 8300, DB2 = 8301;
 
-struct Vpe : h1::Fixture {
+struct Vpe : gictest::GicTest {
     gic_driver_t *drv = nullptr;
-    gic_time_t t = 0;
     uint64_t vprop = 0, vpt[4] = {};
     ~Vpe() override
     {
@@ -103,7 +102,7 @@ TEST_F(Vpe, Gicv4RedistributorFramesAndTyper)
 {
     boot();
     EXPECT_EQ(gic_gicr_stride(&cfg), 0x40000u);
-    EXPECT_EQ((rr(t, 0, h1::GICR_TYPER, 8) >> 1) & 1, 1u); // VLPIS
+    EXPECT_EQ((rr(t, 0, gictest::GICR_TYPER, 8) >> 1) & 1, 1u); // VLPIS
     // the frame after VLPI_base is reserved: RAZ/WI
     EXPECT_EQ(rr(t, 1, 0x30000, 4), 0u);
     rw(t, 1, VPROPBASER, 0x12345000ull | 0xf, 8);
