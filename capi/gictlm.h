@@ -249,6 +249,8 @@ typedef enum gic_frame {
 #define GIC_GICD_SIZE 0x10000u
 #define GIC_GICR_STRIDE 0x20000u
 #define GIC_GITS_SIZE 0x20000u
+/* GITS_TRANSLATER: offset in the ITS frame (in its translation register page at 0x10000; IHI0069) */
+#define GICTLM_GITS_TRANSLATER_OFFSET 0x10040u
 
 const char *gic_frame_name(gic_frame_t f);
 gic_status_t gic_mmio_read(gic_t *g, gic_time_t t, gic_frame_t frame, uint32_t index,

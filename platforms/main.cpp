@@ -7,6 +7,7 @@
 #include "gictlm_trace.h"
 #include "trace_player.h"
 
+#include <cctype>
 #include <chrono>
 #include <cstdlib>
 #include <cstdio>
@@ -87,6 +88,14 @@ static bool set_param(gic_config_t &g, platform_params &p, const std::string &kv
     return false;
 }
 
+/* SystemC prints its banner on stdout before sc_main runs (when the kernel
+ * is set up, in main()), so a setenv in sc_main is too late and the output
+ * of, e.g., --dump-config would not be JSON. This runs before main(). */
+__attribute__((constructor)) static void gictlm_no_systemc_banner()
+{
+    setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0);
+}
+
 int sc_main(int argc, char **argv)
 {
     setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0);
@@ -148,6 +157,12 @@ int sc_main(int argc, char **argv)
                                                        : l == GIC_LOG_INFO ? SC_HIGH
                                                                            : SC_LOW);
             } else {
+                for (char &ch : m) ch = (char)std::tolower((unsigned char)ch);
+                if (!gic_tlm::log_component_known(m)) {
+                    std::fprintf(stderr, "gictlm-platform: --verbose: unknown module '%s' (gic, sc, its, its<N>, "
+                                         "lpi, api, icc, gicd, gicr, gits, mem, core)\n", m.c_str());
+                    return 1;
+                }
                 comp_levels[m] = l;
             }
         } else {
