@@ -156,6 +156,22 @@ struct gic_tlm_options {
     device_id_source_fn device_id_source;
 };
 
+/* An input the wrapper gave the core, for input observers (timelines,
+ * traces of a platform): register accesses, system register accesses and
+ * posted MSIs (at the time they will be applied). */
+struct gic_tlm_input {
+    enum kind_t { MMIO_WRITE, MMIO_READ, SYSREG_WRITE, SYSREG_READ, MSI } kind;
+    uint64_t t = 0;                      /* ps */
+    gic_frame_t frame = GIC_FRAME_GICD;  /* MMIO_* */
+    uint32_t index = 0;                  /* MMIO_*: CPU or ITS of the frame */
+    uint64_t offset = 0;                 /* MMIO_*: offset in the frame */
+    uint32_t cpu = 0;                    /* SYSREG_* */
+    gic_sysreg_t reg = GIC_SYSREG_COUNT; /* SYSREG_* */
+    uint32_t its = 0, devid = 0, eventid = 0; /* MSI */
+    uint64_t value = 0;                  /* written or read */
+    gic_status_t status = GIC_OK;
+};
+
 /* Counters kept by the wrapper itself (not by the core). */
 struct gic_tlm_stats {
     uint64_t mmio_reads = 0, mmio_writes = 0, mmio_errors = 0;
@@ -221,6 +237,11 @@ public:
         observers_.push_back(observer{std::move(fn), kinds});
         observed_kinds_ |= kinds;
     }
+
+    /* Observe every input given to the core (see gic_tlm_input), after it
+     * was applied; observers may read the core's statistics but must not give
+     * it inputs. */
+    void add_input_observer(std::function<void(const gic_tlm_input &)> fn) { in_obs_.push_back(std::move(fn)); }
 
     /* For a thread at local time sc_time_stamp() + delay (e.g. a quantum
      * keeper's offset): true when no other SystemC process can run and no
@@ -407,6 +428,23 @@ private:
         unsigned kinds; /* mask of 1u << GIC_OUT_* */
     };
     std::vector<observer> observers_;
+    std::vector<std::function<void(const gic_tlm_input &)>> in_obs_;
+    void notify_input(const gic_tlm_input &in) const
+    {
+        for (const auto &f : in_obs_) f(in);
+    }
+    void notify_sysreg(gic_tlm_input::kind_t k, uint32_t cpu, gic_sysreg_t reg, uint64_t v, uint64_t t,
+                       gic_status_t st) const
+    {
+        gic_tlm_input in;
+        in.kind = k;
+        in.t = t;
+        in.cpu = cpu;
+        in.reg = reg;
+        in.value = v;
+        in.status = st;
+        notify_input(in);
+    }
     unsigned observed_kinds_ = 0; /* union of the observers' kinds */
     std::vector<bool> spi_last_, ppi_last_;
     sc_core::sc_time sysreg_latency_;

@@ -180,6 +180,7 @@ gic_status_t gic_tlm::sysreg_read_at(uint32_t cpu, gic_sysreg_t reg, uint64_t &v
     gic_status_t st = gic_sysreg_read(g_, t, cpu, reg, &val);
     in_core_ = false;
     st_.sysreg_accesses++;
+    if (!in_obs_.empty()) notify_sysreg(gic_tlm_input::SYSREG_READ, cpu, reg, val, t, st);
     rearm();
     return st;
 }
@@ -192,6 +193,7 @@ gic_status_t gic_tlm::sysreg_write_at(uint32_t cpu, gic_sysreg_t reg, uint64_t v
     gic_status_t st = gic_sysreg_write(g_, t, cpu, reg, val);
     in_core_ = false;
     st_.sysreg_accesses++;
+    if (!in_obs_.empty()) notify_sysreg(gic_tlm_input::SYSREG_WRITE, cpu, reg, val, t, st);
     rearm();
     return st;
 }

@@ -116,6 +116,17 @@ void gic_tlm::frame_access(gic_frame_t frame, uint32_t index, uint64_t offset,
         st_.mmio_reads++;
     }
     in_core_ = false;
+    if (!in_obs_.empty()) {
+        gic_tlm_input in;
+        in.kind = wr ? gic_tlm_input::MMIO_WRITE : gic_tlm_input::MMIO_READ;
+        in.t = t;
+        in.frame = frame;
+        in.index = index;
+        in.offset = offset;
+        in.value = v;
+        in.status = st;
+        notify_input(in);
+    }
     if (st != GIC_OK) st_.mmio_errors++;
     if (st == GIC_ERR_DEVID) st_.msis_no_devid++;
     gp.set_response_status(tlm_status(st));
@@ -164,6 +175,15 @@ void gic_tlm::gits_b_transport(int id, tlm::tlm_generic_payload &gp, sc_time &de
         uint64_t t = to_ps(sc_time_stamp() + delay);
         posted_.push(posted{t, seq_++, (uint32_t)id, devid, ev});
         st_.msis_posted++;
+        if (!in_obs_.empty()) {
+            gic_tlm_input in;
+            in.kind = gic_tlm_input::MSI;
+            in.t = t;
+            in.its = (uint32_t)id;
+            in.devid = devid;
+            in.eventid = ev;
+            notify_input(in);
+        }
         gp.set_response_status(tlm::TLM_OK_RESPONSE);
         delay += opt_.msi_latency;
         if (!driving_ && t < armed_ps_) arm(t); /* (a running loop re-arms when it ends) */
