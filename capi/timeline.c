@@ -8,6 +8,7 @@
 #include "gictlm_trace.h"
 
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -84,7 +85,96 @@ struct gic_tl {
     bool other_named;
     msi_key_t *keys;
     size_t nkeys, keys_cap;
+    /* output buffer (formatting by hand: printf was most of the cost) */
+    size_t on;
+    char ob[1 << 16];
 };
+
+static void ob_flush(gic_tl_t *tl)
+{
+    if (tl->on && fwrite(tl->ob, 1, tl->on, tl->f) != tl->on) tl->err = 1;
+    tl->on = 0;
+}
+
+static inline void ob_reserve(gic_tl_t *tl, size_t n)
+{
+    if (tl->on + n > sizeof tl->ob) ob_flush(tl);
+}
+
+static inline void ob_mem(gic_tl_t *tl, const char *s, size_t n)
+{
+    if (n > sizeof tl->ob / 2) {
+        ob_flush(tl);
+        if (fwrite(s, 1, n, tl->f) != n) tl->err = 1;
+        return;
+    }
+    ob_reserve(tl, n);
+    memcpy(tl->ob + tl->on, s, n);
+    tl->on += n;
+}
+
+static inline void ob_str(gic_tl_t *tl, const char *s) { ob_mem(tl, s, strlen(s)); }
+static inline void ob_chr(gic_tl_t *tl, char c)
+{
+    ob_reserve(tl, 1);
+    tl->ob[tl->on++] = c;
+}
+
+static inline void ob_u64(gic_tl_t *tl, uint64_t v)
+{
+    char t[24];
+    int i = 24;
+    do {
+        t[--i] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    ob_mem(tl, t + i, (size_t)(24 - i));
+}
+
+/* ps as microseconds with 6 decimals */
+static inline void ob_ts(gic_tl_t *tl, gic_time_t t)
+{
+    ob_u64(tl, t / 1000000u);
+    uint64_t f = t % 1000000u;
+    char d[7];
+    d[0] = '.';
+    for (int i = 6; i >= 1; i--) {
+        d[i] = (char)('0' + f % 10);
+        f /= 10;
+    }
+    ob_mem(tl, d, 7);
+}
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 3)))
+#endif
+static void ob_fmt(gic_tl_t *tl, const char *fmt, ...)
+{
+    va_list ap;
+    ob_reserve(tl, 1024);
+    va_start(ap, fmt);
+    int n = vsnprintf(tl->ob + tl->on, sizeof tl->ob - tl->on, fmt, ap);
+    va_end(ap);
+    if (n < 0) {
+        tl->err = 1;
+        return;
+    }
+    if ((size_t)n < sizeof tl->ob - tl->on) {
+        tl->on += (size_t)n;
+        return;
+    }
+    /* longer than the space left: format again into its own buffer */
+    char *b = malloc((size_t)n + 1);
+    if (!b) {
+        tl->err = 1;
+        return;
+    }
+    va_start(ap, fmt);
+    vsnprintf(b, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    ob_mem(tl, b, (size_t)n);
+    free(b);
+}
 
 static void tl_ts(char *buf, size_t n, gic_time_t t)
 {
@@ -98,7 +188,7 @@ static bool ev_begin(gic_tl_t *tl, bool meta)
         tl->c.over_limit++;
         return false;
     }
-    if (!tl->first) fputs(",\n", tl->f);
+    if (!tl->first) ob_str(tl, ",\n");
     tl->first = false;
     tl->c.events++;
     return true;
@@ -116,10 +206,11 @@ static bool in_window(gic_tl_t *tl, gic_time_t t)
 static void name_track(gic_tl_t *tl, uint32_t tid, const char *name, uint32_t sort)
 {
     ev_begin(tl, true);
-    fprintf(tl->f, "{\"ph\":\"M\",\"pid\":1,\"tid\":%u,\"name\":\"thread_name\",\"args\":{\"name\":\"%s\"}},\n",
+    ob_fmt(tl, "{\"ph\":\"M\",\"pid\":1,\"tid\":%u,\"name\":\"thread_name\",\"args\":{\"name\":\"%s\"}},\n",
             tid, name);
-    fprintf(tl->f, "{\"ph\":\"M\",\"pid\":1,\"tid\":%u,\"name\":\"thread_sort_index\",\"args\":{\"sort_index\":%u}}",
+    ob_fmt(tl, "{\"ph\":\"M\",\"pid\":1,\"tid\":%u,\"name\":\"thread_sort_index\",\"args\":{\"sort_index\":%u}}",
             tid, sort);
+    tl->c.events++; /* two events */
 }
 
 static void name_cpu(gic_tl_t *tl, uint32_t cpu)
@@ -148,9 +239,9 @@ gic_tl_t *gic_tl_open(FILE *f, const gic_tl_opts_t *o)
     if (tl->o.num_its > GIC_MAX_ITS) tl->o.num_its = GIC_MAX_ITS;
     tl->first = true;
     for (uint32_t i = 0; i < GIC_MAX_ITS; i++) tl->its[i].qsize = 0;
-    fprintf(f, "{\"displayTimeUnit\":\"ns\",\"traceEvents\":[\n");
+    ob_fmt(tl, "{\"displayTimeUnit\":\"ns\",\"traceEvents\":[\n");
     ev_begin(tl, true);
-    fprintf(f, "{\"ph\":\"M\",\"pid\":1,\"name\":\"process_name\",\"args\":{\"name\":\"%s\"}}",
+    ob_fmt(tl, "{\"ph\":\"M\",\"pid\":1,\"name\":\"process_name\",\"args\":{\"name\":\"%s\"}}",
             o->title ? o->title : "gictlm");
     for (uint32_t c = 0; c < o->num_cpus && c < GIC_MAX_CPUS; c++) name_cpu(tl, c);
     for (uint32_t i = 0; i < tl->o.num_its; i++) name_its(tl, i);
@@ -182,10 +273,13 @@ static cpu_state_t *cpu_of(gic_tl_t *tl, uint32_t cpu)
 static void pending_counter(gic_tl_t *tl, gic_time_t t, uint32_t cpu, cpu_state_t *s)
 {
     if (!in_window(tl, t) || !ev_begin(tl, false)) return;
-    char ts[32];
-    tl_ts(ts, sizeof ts, t);
-    fprintf(tl->f, "{\"ph\":\"C\",\"pid\":1,\"name\":\"pending LPIs cpu%u\",\"ts\":%s,\"args\":{\"lpis\":%" PRId64 "}}",
-            cpu, ts, s->pending_lpis);
+    ob_str(tl, "{\"ph\":\"C\",\"pid\":1,\"name\":\"pending LPIs cpu");
+    ob_u64(tl, cpu);
+    ob_str(tl, "\",\"ts\":");
+    ob_ts(tl, t);
+    ob_str(tl, ",\"args\":{\"lpis\":");
+    ob_u64(tl, s->pending_lpis > 0 ? (uint64_t)s->pending_lpis : 0);
+    ob_str(tl, "}}");
     tl->c.counter_points++;
 }
 
@@ -229,7 +323,7 @@ static void its_depth(gic_tl_t *tl, gic_time_t t, uint32_t its)
     uint64_t d = ((s->cwriter + s->qsize - s->creadr % s->qsize) % s->qsize) / 32;
     char ts[32];
     tl_ts(ts, sizeof ts, t);
-    fprintf(tl->f, "{\"ph\":\"C\",\"pid\":1,\"name\":\"ITS%u queue depth\",\"ts\":%s,\"args\":{\"commands\":%" PRIu64 "}}",
+    ob_fmt(tl, "{\"ph\":\"C\",\"pid\":1,\"name\":\"ITS%u queue depth\",\"ts\":%s,\"args\":{\"commands\":%" PRIu64 "}}",
             its, ts, d);
     tl->c.counter_points++;
 }
@@ -371,25 +465,44 @@ void gic_tl_output(gic_tl_t *tl, const gic_output_t *o)
         uint32_t tid = 0;
         if (in_window(tl, sent) && (tl->c.events >= tl->o.max_events || (tid = dev_tid(tl, o->devid, sent, o->time), 1)) &&
             ev_begin(tl, false)) {
-            tl_ts(ts, sizeof ts, sent);
-            tl_ts(te, sizeof te, o->time - sent);
-            fprintf(tl->f,
-                    "{\"ph\":\"X\",\"pid\":1,\"tid\":%u,\"cat\":\"msi\",\"name\":\"MSI ev %u\",\"ts\":%s,\"dur\":%s,"
-                    "\"args\":{\"its\":%u,\"devid\":%u,\"eventid\":%u,\"intid\":%u,\"cpu\":%u,\"outcome\":\"%s\"",
-                    tid, o->eventid, ts, te, o->its, o->devid, o->eventid, o->intid, o->cpu, ocs);
+            ob_str(tl, "{\"ph\":\"X\",\"pid\":1,\"tid\":");
+            ob_u64(tl, tid);
+            ob_str(tl, ",\"cat\":\"msi\",\"name\":\"MSI ev ");
+            ob_u64(tl, o->eventid);
+            ob_str(tl, "\",\"ts\":");
+            ob_ts(tl, sent);
+            ob_str(tl, ",\"dur\":");
+            ob_ts(tl, o->time - sent);
+            ob_str(tl, ",\"args\":{\"its\":");
+            ob_u64(tl, o->its);
+            ob_str(tl, ",\"devid\":");
+            ob_u64(tl, o->devid);
+            ob_str(tl, ",\"eventid\":");
+            ob_u64(tl, o->eventid);
+            ob_str(tl, ",\"intid\":");
+            ob_u64(tl, o->intid);
+            ob_str(tl, ",\"cpu\":");
+            ob_u64(tl, o->cpu);
+            ob_str(tl, ",\"outcome\":\"");
+            ob_str(tl, ocs);
+            ob_chr(tl, '"');
             if (o->reason) {
-                fputs(",\"reason\":\"", tl->f);
+                ob_str(tl, ",\"reason\":\"");
                 for (const char *p = o->reason; *p; p++)
-                    if (*p == '"' || *p == '\\') fprintf(tl->f, "\\%c", *p);
-                    else if ((unsigned char)*p >= 0x20) fputc(*p, tl->f);
-                fputc('"', tl->f);
+                    if (*p == '"' || *p == '\\') ob_fmt(tl, "\\%c", *p);
+                    else if ((unsigned char)*p >= 0x20) ob_chr(tl, *p);
+                ob_chr(tl, '"');
             }
-            fputs("}}", tl->f);
+            ob_str(tl, "}}");
             tl->c.msi_slices++;
             if (o->outcome != GIC_MSI_DROPPED && ev_begin(tl, false)) {
-                fprintf(tl->f, "{\"ph\":\"s\",\"pid\":1,\"tid\":%u,\"cat\":\"msi\",\"name\":\"msi\",\"id\":%" PRIu64
-                               ",\"ts\":%s}",
-                        tid, id, ts);
+                ob_str(tl, "{\"ph\":\"s\",\"pid\":1,\"tid\":");
+                ob_u64(tl, tid);
+                ob_str(tl, ",\"cat\":\"msi\",\"name\":\"msi\",\"id\":");
+                ob_u64(tl, id);
+                ob_str(tl, ",\"ts\":");
+                ob_ts(tl, sent);
+                ob_chr(tl, '}');
                 written = true;
             }
         }
@@ -421,7 +534,7 @@ void gic_tl_output(gic_tl_t *tl, const gic_output_t *o)
         if (in_window(tl, vis) && ev_begin(tl, false)) {
             tl_ts(ts, sizeof ts, vis);
             tl_ts(te, sizeof te, o->time - vis);
-            fprintf(tl->f,
+            ob_fmt(tl,
                     "{\"ph\":\"X\",\"pid\":1,\"tid\":%u,\"cat\":\"its\",\"name\":\"%s\",\"ts\":%s,\"dur\":%s,"
                     "\"args\":{\"opcode\":%u,\"error\":%u,\"creadr\":%" PRIu64 "}}",
                     TID_ITS + o->its, name, ts, te, o->code, o->error, o->value);
@@ -501,9 +614,13 @@ void gic_tl_ack(gic_tl_t *tl, gic_time_t t, uint32_t cpu, uint32_t intid)
             flow_node_t *f = &tl->pool[i - 1];
             uint32_t next = f->next;
             if (f->written && w && ev_begin(tl, false)) {
-                fprintf(tl->f, "{\"ph\":\"f\",\"bp\":\"e\",\"pid\":1,\"tid\":%u,\"cat\":\"msi\",\"name\":\"msi\",\"id\":%" PRIu64
-                               ",\"ts\":%s}",
-                        TID_CPU + cpu, f->id, ts);
+                ob_str(tl, "{\"ph\":\"f\",\"bp\":\"e\",\"pid\":1,\"tid\":");
+                ob_u64(tl, TID_CPU + cpu);
+                ob_str(tl, ",\"cat\":\"msi\",\"name\":\"msi\",\"id\":");
+                ob_u64(tl, f->id);
+                ob_str(tl, ",\"ts\":");
+                ob_ts(tl, t);
+                ob_chr(tl, '}');
                 tl->c.flows++;
             }
             f->next = tl->free_list;
@@ -537,14 +654,19 @@ void gic_tl_eoi(gic_tl_t *tl, gic_time_t t, uint32_t cpu, uint32_t intid)
         return;
     }
     if (!ev_begin(tl, false)) return;
-    char ts[32], td[32];
-    tl_ts(ts, sizeof ts, a.t);
-    tl_ts(td, sizeof td, t - a.t);
-    const char *kind = intid < 16 ? "SGI" : intid < 32 ? "PPI" : intid < GIC_LPI_BASE ? "SPI" : "LPI";
-    fprintf(tl->f,
-            "{\"ph\":\"X\",\"pid\":1,\"tid\":%u,\"cat\":\"irq\",\"name\":\"%s %u\",\"ts\":%s,\"dur\":%s,"
-            "\"args\":{\"intid\":%u}}",
-            TID_CPU + cpu, kind, intid, ts, td, intid);
+    const char *kind = intid < 16 ? "SGI " : intid < 32 ? "PPI " : intid < GIC_LPI_BASE ? "SPI " : "LPI ";
+    ob_str(tl, "{\"ph\":\"X\",\"pid\":1,\"tid\":");
+    ob_u64(tl, TID_CPU + cpu);
+    ob_str(tl, ",\"cat\":\"irq\",\"name\":\"");
+    ob_str(tl, kind);
+    ob_u64(tl, intid);
+    ob_str(tl, "\",\"ts\":");
+    ob_ts(tl, a.t);
+    ob_str(tl, ",\"dur\":");
+    ob_ts(tl, t - a.t);
+    ob_str(tl, ",\"args\":{\"intid\":");
+    ob_u64(tl, intid);
+    ob_str(tl, "}}");
     tl->c.handler_slices++;
 }
 
@@ -553,10 +675,10 @@ void gic_tl_counter(gic_tl_t *tl, gic_time_t t, const char *name, double value)
     if (!tl || !name || !in_window(tl, t) || !ev_begin(tl, false)) return;
     char ts[32];
     tl_ts(ts, sizeof ts, t);
-    fputs("{\"ph\":\"C\",\"pid\":1,\"name\":\"", tl->f);
+    ob_str(tl, "{\"ph\":\"C\",\"pid\":1,\"name\":\"");
     for (const char *p = name; *p; p++)
-        if (*p != '"' && *p != '\\' && (unsigned char)*p >= 0x20) fputc(*p, tl->f);
-    fprintf(tl->f, "\",\"ts\":%s,\"args\":{\"value\":%.6g}}", ts, value);
+        if (*p != '"' && *p != '\\' && (unsigned char)*p >= 0x20) ob_chr(tl, *p);
+    ob_fmt(tl, "\",\"ts\":%s,\"args\":{\"value\":%.6g}}", ts, value);
     tl->c.counter_points++;
 }
 
@@ -568,13 +690,14 @@ int gic_tl_close(gic_tl_t *tl, gic_tl_counts_t *out)
         free(tl->cpu[c].stack);
     }
     gic_tl_counts_t *c = &tl->c;
-    fprintf(tl->f,
+    ob_fmt(tl,
             "\n],\n\"otherData\":{\"generator\":\"gictlm\",\"format\":\"gictlm-timeline 1\",\"events\":%" PRIu64
             ",\"handler_slices\":%" PRIu64 ",\"msi_slices\":%" PRIu64 ",\"flows\":%" PRIu64 ",\"cmd_slices\":%" PRIu64
             ",\"counter_points\":%" PRIu64 ",\"outside_window\":%" PRIu64 ",\"over_limit\":%" PRIu64
             ",\"unmatched_eoi\":%" PRIu64 ",\"open_at_end\":%" PRIu64 "}}\n",
             c->events, c->handler_slices, c->msi_slices, c->flows, c->cmd_slices, c->counter_points,
             c->outside_window, c->over_limit, c->unmatched_eoi, c->open_at_end);
+    ob_flush(tl);
     int rc = (fflush(tl->f) != 0 || ferror(tl->f) || tl->err) ? -1 : 0;
     if (out) *out = tl->c;
     for (uint32_t i = 0; i < GIC_MAX_ITS; i++) {
