@@ -3,8 +3,8 @@
  * did as Chrome trace-event JSON ("JSON Array/Object Format" of the Trace
  * Event Format), which ui.perfetto.dev and chrome://tracing open. Used by
  * `gictlm-platform --timeline` and `gictlm-replay --timeline`; any other
- * driver of a gic_t can feed it the same way. Format: docs/trace-format.md
- * ("Timeline view").
+ * driver of a gic_t can feed it the same way. Format: docs/timeline-format.md
+ * ("gictlm-timeline 1").
  *
  * Tracks (one process, "gictlm"):
  *   "CPU n"            a slice per handled interrupt, from the acknowledge
