@@ -31,8 +31,9 @@ typedef struct flow_node {
 typedef struct ack {
     uint32_t intid;
     gic_time_t t;
-    bool written; /* acknowledge inside the window and under the limit */
+    uint8_t state; /* ACK_WRITE, or why its slice is not written */
 } ack_t;
+enum { ACK_WRITE, ACK_OUTSIDE, ACK_OVER };
 
 typedef struct cpu_state {
     ack_t *stack; /* nested acknowledges (preemption) */
@@ -85,6 +86,7 @@ struct gic_tl {
     bool other_named;
     msi_key_t *keys;
     size_t nkeys, keys_cap;
+    uint64_t meta; /* metadata events (not limited by max_events) */
     /* output buffer (formatting by hand: printf was most of the cost) */
     size_t on;
     char ob[1 << 16];
@@ -182,9 +184,12 @@ static void tl_ts(char *buf, size_t n, gic_time_t t)
 }
 
 /* The separator and bookkeeping of one event; false when it is not written. */
+static inline bool full(const gic_tl_t *tl) { return tl->c.events - tl->meta >= tl->o.max_events; }
+
 static bool ev_begin(gic_tl_t *tl, bool meta)
 {
-    if (!meta && tl->c.events >= tl->o.max_events) {
+    if (meta) tl->meta++;
+    else if (full(tl)) {
         tl->c.over_limit++;
         return false;
     }
@@ -211,6 +216,7 @@ static void name_track(gic_tl_t *tl, uint32_t tid, const char *name, uint32_t so
     ob_fmt(tl, "{\"ph\":\"M\",\"pid\":1,\"tid\":%u,\"name\":\"thread_sort_index\",\"args\":{\"sort_index\":%u}}",
             tid, sort);
     tl->c.events++; /* two events */
+    tl->meta++;
 }
 
 static void name_cpu(gic_tl_t *tl, uint32_t cpu)
@@ -463,7 +469,7 @@ void gic_tl_output(gic_tl_t *tl, const gic_output_t *o)
         uint64_t id = ++tl->next_flow;
         bool written = false;
         uint32_t tid = 0;
-        if (in_window(tl, sent) && (tl->c.events >= tl->o.max_events || (tid = dev_tid(tl, o->devid, sent, o->time), 1)) &&
+        if (in_window(tl, sent) && (full(tl) || (tid = dev_tid(tl, o->devid, sent, o->time), 1)) &&
             ev_begin(tl, false)) {
             ob_str(tl, "{\"ph\":\"X\",\"pid\":1,\"tid\":");
             ob_u64(tl, tid);
@@ -604,8 +610,9 @@ void gic_tl_ack(gic_tl_t *tl, gic_time_t t, uint32_t cpu, uint32_t intid)
         c->stack = ns;
         c->cap = ncap;
     }
-    bool w = in_window(tl, t) && tl->c.events < tl->o.max_events;
-    c->stack[c->n++] = (ack_t){intid, t, w};
+    const bool inside = t >= tl->o.window_start && (!tl->o.window_end || t < tl->o.window_end);
+    const bool w = inside && !full(tl);
+    c->stack[c->n++] = (ack_t){intid, t, (uint8_t)(w ? ACK_WRITE : inside ? ACK_OVER : ACK_OUTSIDE)};
     /* the MSIs this acknowledge serves: their arrows end here */
     if (intid < tl->nint && tl->head[intid]) {
         char ts[32];
@@ -649,8 +656,9 @@ void gic_tl_eoi(gic_tl_t *tl, gic_time_t t, uint32_t cpu, uint32_t intid)
     ack_t a = c->stack[i - 1];
     memmove(&c->stack[i - 1], &c->stack[i], (c->n - i) * sizeof *c->stack);
     c->n--;
-    if (!a.written) {
-        tl->c.outside_window++;
+    if (a.state != ACK_WRITE) {
+        if (a.state == ACK_OVER) tl->c.over_limit++;
+        else tl->c.outside_window++;
         return;
     }
     if (!ev_begin(tl, false)) return;
