@@ -76,8 +76,6 @@ gic_tlm::gic_tlm(sc_module_name name, const gic_config_t &cfg, const gic_tlm_opt
     dont_initialize();
 }
 
-gic_tlm::~gic_tlm() { gic_destroy(g_); }
-
 void gic_tlm::set_drive_pins(bool on)
 {
     if (sc_is_running() || sc_start_of_simulation_invoked())
@@ -93,11 +91,45 @@ void gic_tlm::set_log_level(gic_log_level_t lvl)
 
 /* ---- ports -------------------------------------------------------------------- */
 
+/* The other end of a socket the platform left unbound: an initiator that
+ * never sends, or a target that answers with an address error. */
+namespace {
+struct tie_off_initiator : sc_module {
+    tlm_utils::simple_initiator_socket<tie_off_initiator> socket;
+    explicit tie_off_initiator(sc_module_name n) : sc_module(n), socket("socket") {}
+};
+struct tie_off_target : sc_module {
+    tlm_utils::simple_target_socket<tie_off_target> socket;
+    explicit tie_off_target(sc_module_name n) : sc_module(n), socket("socket")
+    {
+        socket.register_b_transport(this, &tie_off_target::b_transport);
+    }
+    void b_transport(tlm::tlm_generic_payload &gp, sc_time &) { gp.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE); }
+};
+} // namespace
+
+gic_tlm::~gic_tlm() { gic_destroy(g_); }
+
 /* Ports left unbound are bound here: every unbound input to one signal that
  * stays low, every unbound output to a signal of its own that nothing reads
- * (and that the driver does not write: see end_of_elaboration). */
+ * (and that the driver does not write: see end_of_elaboration), every
+ * unbound socket to a tie_off. */
 void gic_tlm::before_end_of_elaboration()
 {
+    auto tie = [&](tlm::tlm_base_target_socket<> &t) {
+        if (t.get_base_port().bind_count() != 0) return;
+        auto m = std::make_unique<tie_off_initiator>(sc_gen_unique_name("unbound_socket"));
+        m->socket.bind(t);
+        tie_offs_.push_back(std::move(m));
+    };
+    tie(gicd_socket);
+    tie(gicr_socket);
+    for (auto &t : gits_socket) tie(t);
+    if (mem_socket.get_base_port().bind_count() == 0) {
+        auto m = std::make_unique<tie_off_target>(sc_gen_unique_name("unbound_mem"));
+        mem_socket.bind(m->socket);
+        tie_offs_.push_back(std::move(m));
+    }
     auto tie_in = [&](sc_vector<sc_in<bool>> &v) {
         for (auto &p : v) {
             if (p.bind_count() != 0) continue;

@@ -20,7 +20,10 @@
  *
  * Signals: spi_in, ppi_in, irq, fiq, virq, vfiq need not be bound: an
  * unbound input is low, an unbound output goes nowhere (bound before the
- * end of elaboration to the wrapper's own signals).
+ * end of elaboration to the wrapper's own signals). Sockets need not be
+ * bound either: an unbound register socket is never accessed, an unbound
+ * mem_socket answers every access with an address error (bind it unless
+ * use_builtin_memory is set).
  *
  * Time: the core's clock follows SystemC time. Synchronous inputs (register
  * accesses, system registers) are applied at sc_time_stamp()+delay after the
@@ -383,6 +386,7 @@ private:
     /* signals of the ports left unbound: one low signal for every unbound
      * input, one sink per unbound output (never written, see pins_) */
     std::unique_ptr<sc_core::sc_signal<bool>> tie_low_;
+    std::vector<std::unique_ptr<sc_core::sc_module>> tie_offs_; /* the other ends of unbound sockets */
     std::vector<std::unique_ptr<sc_core::sc_signal<bool>>> sinks_;
     std::vector<uint8_t> unbound_out_; /* [cpu * 4 + line]: output port left unbound */
     std::vector<sc_core::sc_signal_inout_if<bool> *> pins_; /* [cpu * 4 + line], bound channels (null: unbound port) */
