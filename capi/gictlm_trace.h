@@ -270,6 +270,7 @@ typedef struct gic_qemu_cmd {
     uint32_t w_size, w_intid, w_icid, w_rdbase, w_inttype;
     uint64_t w_itt;
     unsigned qemu_reads;    /* GIC_QEMU_T_* of the table reads QEMU made for it */
+    bool virt_event;        /* its (DeviceID, EventID) was mapped by VMAPTI/VMAPI (GICv4) */
     /* filled by gic_qemu_compare */
     bool model_done;
     uint32_t model_error;
@@ -285,6 +286,7 @@ typedef struct gic_qemu_read {
     unsigned log_line, trace_line;
     uint8_t kind;           /* 0 MMIO, 1 system register */
     uint8_t bad;            /* QEMU: bad read (error) */
+    uint8_t doorbell;       /* ICC_IAR: QEMU's value is a GICv4 doorbell LPI (VMAPTI/VMOVI/ITE Dbell_pINTID) */
     uint16_t size;
     uint32_t frame;         /* gic_frame_t (MMIO) */
     uint32_t index;         /* frame index, or CPU */
@@ -328,6 +330,7 @@ typedef struct gic_qemu_import {
     /* configuration taken from the log (0 = not in the log, default used) */
     uint32_t gic_version, spis, lpi_id_bits, its_devbits, its_idbits, its_cidbits, its_hcc;
     bool its_virtual;       /* GITS_TYPER.Virtual */
+    bool mid_run;           /* the log starts after the GIC was set up (no GICD_CTLR write): nothing is comparable */
     gic_qemu_summary_t sum; /* filled by gic_qemu_compare */
     char message[256];
 } gic_qemu_import_t;

@@ -72,6 +72,7 @@ static void qb_printf(qbuf_t *b, const char *fmt, ...)
 typedef struct qmap {
     uint32_t devid, eventid, intid, icid;
     bool valid, enabled;
+    bool virt; /* mapped by VMAPTI/VMAPI: a vLPI */
 } qmap_t;
 
 typedef struct qcmd {
@@ -112,7 +113,19 @@ typedef struct qi {
     uint64_t irq_level, irq_known; /* QEMU's IRQ line of each CPU, from gicv3_cpuif_set_irqs */
     unsigned dte_reads;            /* any gicv3_its_dte_read in the log */
     uint64_t cpu_up;               /* CPUs whose ICC_IGRPEN1_EL1 Linux has set */
+    uint64_t lr[GIC_MAX_CPUS][16]; /* last ICH_LR<n>_EL2 written (the virtual interface is not modelled) */
+    uint64_t veoim;                /* CPUs whose ICH_VMCR_EL2.VEOIM is set */
+    uint32_t doorbells[64];        /* GICv4 doorbell LPIs named by the log */
+    size_t ndb;
 } qi_t;
+
+static void doorbell_seen(qi_t *s, uint64_t intid)
+{
+    if (intid < GIC_LPI_BASE || intid == 0x3ff) return;
+    for (size_t i = 0; i < s->ndb; i++)
+        if (s->doorbells[i] == intid) return;
+    if (s->ndb < sizeof s->doorbells / sizeof s->doorbells[0]) s->doorbells[s->ndb++] = (uint32_t)intid;
+}
 
 static void emit(qi_t *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void emit(qi_t *s, const char *fmt, ...)
@@ -243,6 +256,10 @@ static void cmd_decode(qi_t *s, const char *ev, const char *text)
     gic_qemu_counts_t *k = &s->out->counts;
     const char *cn = ev + strlen("gicv3_its_cmd_");
     uint8_t op0 = (uint8_t)c->op;
+    if (hd && he && s->cur_cmd >= 0) {
+        qmap_t *vm = map_find(s, (uint32_t)dev, (uint32_t)eid, false);
+        if (vm && vm->virt) s->out->cmd[s->cur_cmd].virt_event = true;
+    }
     if (strcmp(cn, "mapd") == 0) {
         k->mapd++;
         if (!hd || !field(text, "Size", &size) || !field(text, "ITT_addr", &itt)) goto bad;
@@ -295,6 +312,7 @@ static void cmd_decode(qi_t *s, const char *ev, const char *text)
             m->icid = (uint32_t)icid;
             m->valid = true;
             m->enabled = false;
+            m->virt = false;
         }
         snprintf(c->note, sizeof c->note, "DeviceID 0x%llx EventID %llu -> LPI %llu ICID %llu",
                  (unsigned long long)dev, (unsigned long long)eid, (unsigned long long)pintid,
@@ -344,6 +362,15 @@ static void cmd_decode(qi_t *s, const char *ev, const char *text)
         field(text, "RDbase2", &rd2);
         gic_cmd_movall(c->dw, rd, rd2);
     } else if (cn[0] == 'v') {
+        uint64_t db = 0;
+        if (field(text, "Dbell_pINTID", &db)) doorbell_seen(s, db);
+        if ((strcmp(cn, "vmapti") == 0 || strcmp(cn, "vmapi") == 0) && hd && he) {
+            qmap_t *m = map_find(s, (uint32_t)dev, (uint32_t)eid, true);
+            if (m) {
+                m->valid = true;
+                m->virt = true;
+            }
+        }
         /* GICv4 commands (VMAPP, VMAPTI, VMOVI, VMOVP, VSYNC, VINVALL): the opcode alone;
          * the model has no GICv4 ITS yet and refuses them (not comparable) */
         k->virt_cmds++;
@@ -489,6 +516,8 @@ static void sysreg_event(qi_t *s, const char *text, bool is_write)
         else s->out->counts.sysreg_other++;
         stim(s, "sysreg-read %u %s  # QEMU: %llu", cpu, gic_sysreg_name(r), val);
         add_read(s, 1, 0, cpu, (uint32_t)r, 8, val, false);
+        for (size_t i = 0; i < s->ndb && !s->fatal; i++)
+            if (s->doorbells[i] == val) s->out->read[s->out->n_read - 1].doorbell = 1;
         if (r == GIC_ICC_IAR1_EL1) iar_seen(s, cpu, (uint32_t)val);
     }
 }
@@ -518,6 +547,7 @@ static void table_event(qi_t *s, const char *ev, const char *text)
     }
     (void)q;
     if (tb == 'd' && !w) s->dte_reads++;
+    if (tb == 'i' && !fault && valid && inttype == 0) doorbell_seen(s, db);
     unsigned bit = fault ? GIC_QEMU_T_FAULT
                          : tb == 'd' ? (valid ? GIC_QEMU_T_DTE : GIC_QEMU_T_DTE_INVALID)
                          : tb == 'i' ? (valid ? GIC_QEMU_T_ITE : GIC_QEMU_T_ITE_INVALID)
@@ -621,11 +651,37 @@ static void one_line(qi_t *s, char *ln)
          * EOI deactivates it: the model never sees that, so reads returning that
          * INTID on that CPU are not comparable from here on. */
         k->virt_cpuif++;
-        unsigned reg;
+        unsigned reg, grp;
         if (strcmp(evname, "gicv3_ich_lr_write") == 0 &&
             sscanf(text, "GICv3 ICH_LR%u_EL2 write cpu 0x%x value 0x%llx", &reg, &cpu, &data) == 3 &&
-            cpu < GIC_MAX_CPUS && ((data >> 61) & 1) && ((data >> 62) & 3))
-            add_read(s, 2, 0, cpu, (uint32_t)((data >> 32) & 0x3ff), 8, data, false);
+            cpu < GIC_MAX_CPUS && reg < 16) {
+            s->lr[cpu][reg] = data;
+            if (((data >> 61) & 1) && ((data >> 62) & 3))
+                add_read(s, 2, 0, cpu, (uint32_t)((data >> 32) & 0x3ff), 8, data, false);
+        } else if (strcmp(evname, "gicv3_ich_vmcr_write") == 0 &&
+                   sscanf(text, "GICv3 ICH_VMCR_EL2 write cpu 0x%x value 0x%llx", &cpu, &data) == 2 &&
+                   cpu < GIC_MAX_CPUS) {
+            if ((data >> 9) & 1) s->veoim |= 1ull << cpu;
+            else s->veoim &= ~(1ull << cpu);
+        } else if (((strcmp(evname, "gicv3_icv_eoir_write") == 0 &&
+                     sscanf(text, "GICv3 ICV_EOIR%u write cpu 0x%x value 0x%llx", &grp, &cpu, &data) == 3 &&
+                     cpu < GIC_MAX_CPUS && !((s->veoim >> cpu) & 1)) ||
+                    (strcmp(evname, "gicv3_icv_dir_write") == 0 &&
+                     sscanf(text, "GICv3 ICV_DIR write cpu 0x%x value 0x%llx", &cpu, &data) == 2 && cpu < GIC_MAX_CPUS &&
+                     ((s->veoim >> cpu) & 1)))) {
+            /* the guest ends a virtual interrupt whose list register has HW=1: QEMU
+             * deactivates the physical INTID (IHI0069 "ICH_LR<n>_EL2.HW"). */
+            for (unsigned i = 0; i < 16; i++) {
+                uint64_t lr = s->lr[cpu][i];
+                if (((lr >> 61) & 1) && ((lr >> 62) & 3) && (lr & 0xffffffffull) == (data & 0xffffffull)) {
+                    unsigned pint = (unsigned)((lr >> 32) & 0x3ff);
+                    s->lr[cpu][i] = 0;
+                    stim(s, "sysreg-write %u ICC_DIR_EL1 0x%x  # reconstructed: the guest's EOI of vINTID %llu "
+                            "(ICH_LR%u HW=1) deactivates physical INTID %u", cpu, pint, data, i, pint);
+                    break;
+                }
+            }
+        }
         return;
     }
     if (strcmp(evname, "gicv3_dist_read") == 0 || strcmp(evname, "gicv3_dist_write") == 0) {
@@ -809,6 +865,7 @@ malformed:
 
 /* Pass 1: what the log tells about the machine (configuration header). */
 typedef struct qcfg {
+    bool gicd_ctlr_written;
     unsigned max_cpu;
     uint64_t gicd_typer, gits_typer, pidr2, propbaser, icc_ctlr;
     bool have_gicd_typer, have_gits_typer, have_pidr2, have_prop, have_ctlr;
@@ -824,6 +881,7 @@ static void cfg_line(qcfg_t *c, const char *ln)
         c->max_cpu = cpu;
     if ((q = strstr(ln, " cpu 0x")) && sscanf(q, " cpu 0x%x", &cpu) == 1 && cpu < GIC_MAX_CPUS && cpu > c->max_cpu)
         c->max_cpu = cpu;
+    if (strncmp(ln, "gicv3_dist_write ", 17) == 0 && strstr(ln, "write: offset 0x0 data")) c->gicd_ctlr_written = true;
     if (strncmp(ln, "gicv3_dist_read ", 16) == 0 &&
         sscanf(ln + 16, "GICv3 distributor read: offset 0x%llx data 0x%llx size %u", &off, &d, &size) == 3) {
         if (off == 0x4) c->gicd_typer = d, c->have_gicd_typer = true;
@@ -901,6 +959,11 @@ static void cfg_header(qi_t *s, const qcfg_t *c)
         emit(s, "config its.pta %u", pta);
     } else {
         emit(s, "config its.pta 0");
+    }
+    if (!c->gicd_ctlr_written) {
+        out->mid_run = true;
+        emit(s, "# WARNING: the log has no GICD_CTLR write: it starts after the GIC was set up, so the model's "
+                "state cannot match QEMU's (nothing is comparable)");
     }
     emit(s, "# reconstructed: the LPI configuration table holds 0xa2 (Linux's default: priority 0xa0, group 1, "
             "disabled) for every LPI the log maps");
