@@ -31,7 +31,7 @@ typedef struct param {
 
 static const param_t params[] = {
     U32("num_cpus", num_cpus, 1, GIC_MAX_CPUS, "CPUs (one redistributor and CPU interface each)"),
-    U32("cpus_per_cluster", cpus_per_cluster, 1, 16, "CPUs per Aff1 cluster: Aff0 = cpu % n, Aff1 = cpu / n"),
+    U32("cpus_per_cluster", cpus_per_cluster, 1, 16, "CPUs per cluster: Aff0 = cpu % n; the cluster cpu / n in Aff1, past 255 clusters also in Aff2"),
     U32("num_spis", num_spis, 0, 988, "SPIs (INTIDs 32..32+n-1), multiple of 32 up to 960, or 988"),
     U32("pri_bits", pri_bits, 5, 8, "implemented priority bits"),
     U32("gic_version", gic_version, 3, 4, "architecture version reported in PIDR2.ArchRev"),

@@ -32,7 +32,10 @@ extern "C" {
 typedef uint64_t gic_time_t; /* picoseconds */
 typedef struct gic gic_t;
 
-#define GIC_MAX_CPUS 64
+/* CPUs (redistributors and CPU interfaces): per-CPU state is allocated from
+ * cfg.num_cpus; affinity: Aff0 = cpu % cpus_per_cluster, Aff1 and Aff2 from
+ * cpu / cpus_per_cluster (docs/architecture.md). */
+#define GIC_MAX_CPUS 512
 #define GIC_MAX_ITS 8
 #define GIC_SPURIOUS 1023u
 #define GIC_LPI_BASE 8192u
@@ -249,6 +252,8 @@ typedef enum gic_frame {
 #define GIC_GICD_SIZE 0x10000u
 #define GIC_GICR_STRIDE 0x20000u
 #define GIC_GITS_SIZE 0x20000u
+/* GITS_TRANSLATER in a GITS frame: translation frame (64 KiB) + 0x40 */
+#define GIC_GITS_TRANSLATER_OFFSET 0x10040u
 
 const char *gic_frame_name(gic_frame_t f);
 gic_status_t gic_mmio_read(gic_t *g, gic_time_t t, gic_frame_t frame, uint32_t index,
@@ -306,6 +311,33 @@ gic_status_t gic_sysreg_read(gic_t *g, gic_time_t t, uint32_t cpu, gic_sysreg_t 
                              uint64_t *val);
 gic_status_t gic_sysreg_write(gic_t *g, gic_time_t t, uint32_t cpu, gic_sysreg_t reg,
                               uint64_t val);
+
+/* ---- input observer ----------------------------------------------------------
+ * Told of every input given through this API, with its time, before it is
+ * applied (the trace recorder, capi/trace_record.c, is one). Reads are
+ * reported after they are applied, with the value returned and the status.
+ * A NULL member is not called. */
+typedef struct gic_input_observer {
+    void (*mmio)(void *ctx, gic_t *g, gic_time_t t, gic_frame_t frame, uint32_t index,
+                 uint64_t offset, uint32_t size, bool is_write, uint64_t val, gic_status_t st);
+    void (*msi)(void *ctx, gic_t *g, gic_time_t t, uint32_t its, uint32_t devid, uint32_t eventid);
+    void (*spi)(void *ctx, gic_t *g, gic_time_t t, uint32_t intid, bool level);
+    void (*ppi)(void *ctx, gic_t *g, gic_time_t t, uint32_t cpu, uint32_t intid, bool level);
+    void (*sysreg)(void *ctx, gic_t *g, gic_time_t t, uint32_t cpu, gic_sysreg_t reg,
+                   bool is_write, uint64_t val, gic_status_t st);
+    /* gic_mem_write (untimed: reported with the model time) */
+    void (*mem_write)(void *ctx, gic_t *g, gic_time_t t, uint64_t addr, const void *buf, size_t len);
+    void (*run)(void *ctx, gic_t *g, gic_time_t t);
+    void (*stats_reset)(void *ctx, gic_t *g, gic_time_t t);
+    /* the observer is detached (gic_set_input_observer or gic_destroy) */
+    void (*detach)(void *ctx, gic_t *g);
+} gic_input_observer_t;
+
+/* Attach an input observer (one at a time: GIC_ERR_STATE if another is
+ * attached; obs == NULL detaches the current one). */
+gic_status_t gic_set_input_observer(gic_t *g, const gic_input_observer_t *obs, void *ctx);
+/* The attached observer's context if obs is the attached observer, else NULL. */
+void *gic_input_observer_ctx(const gic_t *g, const gic_input_observer_t *obs);
 
 /* ---- software view of the built-in memory (untimed; not a GIC access) ------- */
 gic_status_t gic_mem_write(gic_t *g, uint64_t addr, const void *buf, size_t len);

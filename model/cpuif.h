@@ -1,7 +1,11 @@
-/* Physical CPU interface (ICC_*_EL1). */
+/* Physical CPU interface (ICC_*_EL1): the priority engine of each CPU over
+ * the physical interrupt source. */
 #ifndef GIC_CPUIF_H
 #define GIC_CPUIF_H
-#include "gic_internal.h"
+#include "cpuif_engine.h"
+
+/* dist + redist + LPIs of a CPU (cpuif_phys.c) */
+extern const gic_irq_source_t cpuif_phys_source;
 
 struct gic_cpuif *cpuif_create(gic_t *g); /* array of cfg.num_cpus */
 void cpuif_destroy(gic_t *g, struct gic_cpuif *c);
@@ -10,7 +14,7 @@ gic_status_t cpuif_sysreg_read(gic_t *g, uint32_t cpu, gic_sysreg_t reg, uint64_
 gic_status_t cpuif_sysreg_write(gic_t *g, uint32_t cpu, gic_sysreg_t reg, uint64_t val);
 /* Re-evaluate the highest-priority pending interrupt and drive IRQ/FIQ now.
  * cpuif_update: after a state change (always recomputes the HPPI);
- * cpuif_refresh: through the HPPI cache (see cpuif.c "HPPI cache"). */
+ * cpuif_refresh: through the HPPI cache (cpuif_engine.c "HPPI cache"). */
 void cpuif_update(gic_t *g, uint32_t cpu);
 void cpuif_refresh(gic_t *g, uint32_t cpu);
 /* ICC_IGRPEN<group>_EL1.Enable */

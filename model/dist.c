@@ -18,10 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* IIDR: ProductID 0x47 ('G'), Variant 0, Revision 0, Implementer 0x000
- * (no JEP106 code: gictlm is a model, not a product). */
-#define GICTLM_IIDR 0x47000000u
-
 #define CTLR_GRP0 0x1u
 #define CTLR_GRP1 0x2u
 #define CTLR_ARE 0x10u

@@ -1,4 +1,6 @@
-/* GIC instance: creation, the event loop, logging and error accounting. */
+/* GIC instance: creation, the event loop, the inputs (applied at now),
+ * logging and error accounting. */
+#include "gic_core.h"
 #include "gic_internal.h"
 
 #include "cpuif.h"
@@ -11,11 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-gic_t *gic_core_create(const gic_config_t *cfg, const gic_callbacks_t *cb,
-                       const gic_mem_port_t *port, char *err, size_t errlen);
-void gic_core_destroy(gic_t *g);
-void gic_core_run_until(gic_t *g, gic_time_t t);
 
 /* Format and hand a message to the log callback (callers check gic_log_on
  * first: the message is only formatted when it is logged). */
@@ -90,7 +87,7 @@ static void ev_cpu_update(gic_t *g, const gic_event_t *ev)
 void gic_cpu_update_at(gic_t *g, uint32_t cpu, gic_time_t t)
 {
     if (t <= g->now) t = g->now;
-    if (cpu >= GIC_MAX_CPUS) return;
+    if (cpu >= g->cfg.num_cpus) return;
     /* Callers announce a state change of this CPU: never answer the update
      * from a stale HPPI (belt and braces; the changes are marked at source). */
     gic_hppi_changed(g, cpu);
@@ -102,6 +99,8 @@ void gic_cpu_update_at(gic_t *g, uint32_t cpu, gic_time_t t)
     u[slot] = t;
 }
 
+/* Aff0 = cpu % cpus_per_cluster; the cluster number cpu / cpus_per_cluster
+ * counts in Aff1 and, past 255 clusters, in Aff2. */
 uint32_t gic_cpu_affinity(const gic_t *g, uint32_t cpu)
 {
     uint32_t n = g->cfg.cpus_per_cluster;
@@ -111,10 +110,10 @@ uint32_t gic_cpu_affinity(const gic_t *g, uint32_t cpu)
 int gic_cpu_by_affinity(const gic_t *g, uint32_t aff)
 {
     uint32_t n = g->cfg.cpus_per_cluster;
-    if (aff >> 16) return -1; /* Aff3/Aff2 are always 0 in our topology */
-    uint32_t a0 = aff & 0xff, a1 = (aff >> 8) & 0xff;
+    if (aff >> 24) return -1; /* Aff3 is always 0 in our topology */
+    uint32_t a0 = aff & 0xff, a12 = (aff >> 8) & 0xffff; /* Aff2:Aff1 = cluster number */
     if (a0 >= n) return -1;
-    uint64_t cpu = (uint64_t)a1 * n + a0;
+    uint64_t cpu = (uint64_t)a12 * n + a0;
     return cpu < g->cfg.num_cpus ? (int)cpu : -1;
 }
 
@@ -144,7 +143,14 @@ gic_t *gic_core_create(const gic_config_t *cfg, const gic_callbacks_t *cb,
     evq_init(&g->evq);
     stats_init(&g->stats);
     g->cnt_errors = gic_counter(g, "errors.total");
-    for (uint32_t i = 0; i < GIC_MAX_CPUS; i++) g->upd_at[i][0] = g->upd_at[i][1] = UINT64_MAX;
+    g->upd_at = malloc(cfg->num_cpus * sizeof(*g->upd_at));
+    g->hppi_stale = calloc(cfg->num_cpus, 1);
+    if (!g->upd_at || !g->hppi_stale) {
+        if (err) snprintf(err, errlen, "out of memory");
+        gic_core_destroy(g);
+        return NULL;
+    }
+    for (uint32_t i = 0; i < cfg->num_cpus; i++) g->upd_at[i][0] = g->upd_at[i][1] = UINT64_MAX;
     gic_hppi_changed_all(g);
     g->mem = mem_create(g, port);
     g->dist = dist_create(g);
@@ -176,5 +182,56 @@ void gic_core_destroy(gic_t *g)
     if (g->mem) mem_destroy(g, g->mem);
     evq_free(&g->evq);
     stats_free(&g->stats);
+    free(g->upd_at);
+    free(g->hppi_stale);
     free(g);
 }
+
+/* ---- inputs, applied at now (the API has advanced time and checked g) ---- */
+gic_status_t gic_core_msi(gic_t *g, uint32_t its, uint32_t devid, uint32_t eventid)
+{
+    if (its >= g->cfg.num_its) {
+        gic_error(g, "msi_bad_its", "api", "MSI to ITS %u: no such ITS", its);
+        return GIC_ERR_ARG;
+    }
+    its_translate(g, its, devid, eventid);
+    return GIC_OK;
+}
+
+gic_status_t gic_core_set_spi(gic_t *g, uint32_t intid, bool level)
+{
+    if (intid < 32 || intid >= 32 + g->cfg.num_spis) {
+        gic_error(g, "bad_spi", "api", "SPI line %u out of range", intid);
+        return GIC_ERR_ARG;
+    }
+    dist_set_spi_line(g, intid, level);
+    return GIC_OK;
+}
+
+gic_status_t gic_core_set_ppi(gic_t *g, uint32_t cpu, uint32_t intid, bool level)
+{
+    if (cpu >= g->cfg.num_cpus || intid < 16 || intid >= 32) {
+        gic_error(g, "bad_ppi", "api", "PPI line %u on CPU %u out of range", intid, cpu);
+        return GIC_ERR_ARG;
+    }
+    redist_set_ppi_line(g, cpu, intid, level);
+    return GIC_OK;
+}
+
+gic_status_t gic_core_sysreg(gic_t *g, uint32_t cpu, gic_sysreg_t reg, bool is_write, uint64_t *val)
+{
+    if (cpu >= g->cfg.num_cpus || (unsigned)reg >= GIC_SYSREG_COUNT) {
+        gic_error(g, "sysreg_bad_arg", "api", "sysreg %s %u on CPU %u: bad argument",
+                  is_write ? "write" : "read", (unsigned)reg, cpu);
+        if (!is_write) *val = 0;
+        return GIC_ERR_ARG;
+    }
+    return is_write ? cpuif_sysreg_write(g, cpu, reg, *val) : cpuif_sysreg_read(g, cpu, reg, val);
+}
+
+gic_status_t gic_core_mem(gic_t *g, bool is_write, uint64_t addr, void *buf, size_t len)
+{
+    return mem_sw_access(g, is_write, addr, buf, len);
+}
+
+size_t gic_core_mem_footprint(const gic_t *g) { return mem_footprint(g); }

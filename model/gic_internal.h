@@ -8,7 +8,10 @@
  *   stats.c    counters and log-linear histograms
  *   dist.c     GICD_* (SPIs)                          -> dist.h
  *   redist.c   GICR_* RD_base/SGI_base (SGIs, PPIs)   -> redist.h
- *   cpuif.c    ICC_*_EL1                               -> cpuif.h
+ *   frames.c   frame routing (GICD, GICR RD_base/SGI_base, GITS) -> gic_core.h
+ *   cpuif_engine.c  priority engine of a CPU interface over an interrupt source
+ *   cpuif_phys.c    the physical source: dist + redist + LPIs
+ *   cpuif.c    ICC_*_EL1 register view, system-register table -> cpuif.h
  *   lpi.c      LPI property/pending state, GICR LPI registers -> lpi.h
  *   its.c      GITS_* registers, command queue, translation   -> its.h
  *   mem.c      memory port, built-in sparse memory, outstanding limits -> mem.h
@@ -194,15 +197,29 @@ struct gic {
     uint64_t *cnt_errors; /* "errors.total" */
     /* Times of the last two CPU-update events queued for each CPU
      * (UINT64_MAX: none), so that many state changes at the same instants
-     * queue one update each. */
-    gic_time_t upd_at[GIC_MAX_CPUS][2];
-    /* Bit i set: CPU i's cached highest-priority pending interrupt (cpuif.c)
-     * must be recomputed. Every state change that can alter what a CPU
-     * interface sees marks the CPUs it affects (gic_hppi_changed*). */
-    uint64_t hppi_stale;
+     * queue one update each. [num_cpus] */
+    gic_time_t (*upd_at)[2];
+    /* One flag per CPU interface (slot): set when its cached highest-priority
+     * pending interrupt (cpuif_engine.c) must be recomputed. Every state
+     * change that can alter what a CPU interface sees marks the interfaces it
+     * affects (gic_hppi_changed). A change that affects every interface
+     * starts a new epoch instead (gic_hppi_changed_all): O(1) whatever the
+     * number of CPUs. [num_cpus] */
+    uint8_t *hppi_stale;
+    uint32_t hppi_epoch;
     gic_reason_memo_t err_memo; /* "errors.<id>" counters (gic_error) */
-    struct gic_recorder *rec; /* trace recorder (capi/trace_record.c) or NULL */
+    /* Input observer (gic_set_input_observer), e.g. the trace recorder of
+     * capi/trace_record.c: told of every input before it is applied. */
+    const gic_input_observer_t *obs;
+    void *obs_ctx;
 };
+
+/* Implementer identification, the one definition of the IIDR values:
+ * ProductID 0x47 ('G'), Variant 0, Revision 0. GICD_IIDR/GICR_IIDR:
+ * Implementer 0x000 (no JEP106 code: gictlm is a model, not a product);
+ * GITS_IIDR: Implementer 0x43B (Arm's JEP106 code). */
+#define GICTLM_IIDR 0x47000000u
+#define GICTLM_GITS_IIDR 0x4700043bu
 
 /* Cycles -> picoseconds */
 static inline gic_time_t gic_cycles(const gic_t *g, uint64_t n) { return n * g->cfg.clock_period_ps; }
@@ -248,9 +265,9 @@ int gic_cpu_by_affinity(const gic_t *g, uint32_t aff);
  * in between). See cpuif.c "HPPI cache". */
 static inline void gic_hppi_changed(gic_t *g, uint32_t cpu)
 {
-    if (cpu < GIC_MAX_CPUS) g->hppi_stale |= (uint64_t)1 << cpu;
+    if (cpu < g->cfg.num_cpus) g->hppi_stale[cpu] = 1;
 }
-static inline void gic_hppi_changed_all(gic_t *g) { g->hppi_stale = ~(uint64_t)0; }
+static inline void gic_hppi_changed_all(gic_t *g) { g->hppi_epoch++; }
 
 /* Ask the CPU interface of cpu to re-evaluate its lines at time t (>= now). */
 void gic_cpu_update_at(gic_t *g, uint32_t cpu, gic_time_t t);

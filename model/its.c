@@ -441,13 +441,14 @@ static void msi_outcome(gic_t *g, struct gic_its *its, uint32_t devid, uint32_t 
 }
 
 /* Event at the time the walk completed: deliver (or drop) at the redistributor.
- * a = its | cpu << 8 | reason << 16, b = intid, c = devid << 32 | eventid, d = arrival */
+ * a = its | reason << 8 | cpu << 16 (up to 65535 CPUs), b = intid,
+ * c = devid << 32 | eventid, d = arrival */
 static void ev_msi_deliver(gic_t *g, const gic_event_t *ev)
 {
     struct gic_its *its = its_of(g, ev->a & 0xff);
     if (!its) return;
-    uint32_t cpu = (ev->a >> 8) & 0xff;
-    unsigned r = (ev->a >> 16) & 0xff;
+    unsigned r = (ev->a >> 8) & 0xff;
+    uint32_t cpu = ev->a >> 16;
     uint32_t devid = (uint32_t)(ev->c >> 32), eventid = (uint32_t)ev->c;
     if (r != R_NONE) {
         msi_outcome(g, its, devid, eventid, 0, 0, GIC_MSI_DROPPED,
@@ -479,7 +480,7 @@ static void msi_start(gic_t *g, struct gic_its *its, uint32_t devid, uint32_t ev
     w.t = start + gic_cycles(g, g->cfg.its_translate_cycles);
     bool ok = walk_full(g, its, &w, devid, eventid);
     its->pipe_free[best] = w.t;
-    uint32_t a = its->index | ((ok ? w.cpu : 0) << 8) | ((uint32_t)(ok ? R_NONE : w.reason) << 16);
+    uint32_t a = its->index | ((uint32_t)(ok ? R_NONE : w.reason) << 8) | ((ok ? w.cpu : 0) << 16);
     if (!gic_schedule(g, w.t, ev_msi_deliver, a, ok ? w.intid : 0,
                       ((uint64_t)devid << 32) | eventid, t_arrival))
         msi_outcome(g, its, devid, eventid, 0, 0, GIC_MSI_DROPPED, "event_alloc");

@@ -6,7 +6,7 @@
 struct gic_its *its_create(gic_t *g, uint32_t index);
 void its_destroy(gic_t *g, struct gic_its *its);
 extern const gic_regmap_t its_regmap; /* blk = g->its[i]; 128 KiB: control + translation frame */
-#define GITS_TRANSLATER_OFF 0x10040u
+#define GITS_TRANSLATER_OFF GIC_GITS_TRANSLATER_OFFSET
 
 /* An MSI: EventID written to GITS_TRANSLATER with DeviceID, at g->now. */
 void its_translate(gic_t *g, uint32_t its, uint32_t devid, uint32_t eventid);

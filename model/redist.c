@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define GICTLM_IIDR 0x47000000u
 #define WAKER_PSLEEP 0x2u
 #define WAKER_CASLEEP 0x4u
 #define CTLR_DPG0 (1u << 24)

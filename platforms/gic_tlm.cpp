@@ -564,7 +564,7 @@ void gic_tlm::gits_b_transport(int id, tlm::tlm_generic_payload &gp, sc_time &de
     uint64_t a = gp.get_address();
     device_id_extension *ext = nullptr;
     gp.get_extension(ext);
-    if (gp.is_write() && a == 0x10040 && ext) {
+    if (gp.is_write() && a == GIC_GITS_TRANSLATER_OFFSET && ext) {
         /* MSI: GITS_TRANSLATER accepts 16- and 32-bit writes (EventID zero-extended). */
         unsigned len = gp.get_data_length();
         if (gp.get_byte_enable_ptr()) {

@@ -342,7 +342,7 @@ platform::platform(sc_module_name name, const gic_config_t &gcfg, const platform
         mp.devid = (uint32_t)(pp.first_devid + d);
         mp.vectors = (uint32_t)pp.vectors;
         uint32_t its = (uint32_t)(d % (c.num_its ? c.num_its : 1));
-        mp.translater_addr = c.gits_base + (uint64_t)its * GIC_GITS_SIZE + 0x10040;
+        mp.translater_addr = c.gits_base + (uint64_t)its * GIC_GITS_SIZE + GIC_GITS_TRANSLATER_OFFSET;
         mp.arrival = ak;
         mp.mean_interval = ns(pp.msi_interval_ns);
         mp.burst_len = (uint32_t)pp.burst_len;

@@ -171,7 +171,7 @@ gic_status_t trace_player::mmio(const gic_trace_stim_t &s, bool wr, uint64_t &v)
     sc_time delay = SC_ZERO_TIME; /* the player is at the stimulus time: no decoupling */
     reg_socket->b_transport(gp, delay);
     if (!wr) v = data;
-    bool translater = s.frame == GIC_FRAME_GITS && wr && s.offset >= 0x10040 && s.offset < 0x10044;
+    bool translater = s.frame == GIC_FRAME_GITS && wr && s.offset >= GIC_GITS_TRANSLATER_OFFSET && s.offset < GIC_GITS_TRANSLATER_OFFSET + 4;
     return from_tlm(gp.get_response_status(), translater);
 }
 

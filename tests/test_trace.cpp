@@ -120,7 +120,7 @@ TEST(TraceParse, EveryErrorMessage)
         {"@0 stats-reset 1", "stats-reset: takes no arguments"},
         {"@0 expect-line 0 nmi 1", "expect-line: unknown line 'nmi' (irq, fiq, virq, vfiq)"},
         {"@0 expect-line 0 irq 2", "expect-line: bad level '2' (0 or 1)"},
-        {"@0 expect-line 99 irq 1", "expect-line: bad cpu '99'"},
+        {"@0 expect-line 600 irq 1", "expect-line: bad cpu '600'"},
         {"@0 expect-msi 0 1 2 lost", "expect-msi: unknown outcome 'lost' (delivered, coalesced, dropped)"},
         {"@0 expect-msi 0 1 2 dropped 8192 0", "expect-msi: 'dropped' takes no intid/cpu"},
         {"@0 expect-msi 0 1 2 delivered 8192", "expect-msi: 'delivered' needs <intid> <cpu>"},

@@ -1,7 +1,8 @@
 /* Host cost per MSI (translate + deliver + ICC_IAR1_EL1 + ICC_EOIR1_EL1) as the
  * number of mapped (DeviceID, EventID) pairs grows: 1K, 64K, 1M pairs, reported
- * as ratios to the 1K case within one run, plus the peak RSS of a run with
- * 24-bit INTIDs (GICD_TYPER.IDbits = 23) measured in a child process.
+ * as ratios to the 1K case within one run; as the number of CPUs grows: 4 and
+ * 512 CPUs at 64K pairs, as a ratio; plus the peak RSS of a run with 24-bit
+ * INTIDs (GICD_TYPER.IDbits = 23) measured in a child process.
  *
  * Mapping: MAPC through the command queue; device table entries and ITT
  * entries are written directly in memory using the IMPLEMENTATION DEFINED
@@ -21,9 +22,9 @@
 #include <unistd.h>
 
 #define EVENTS_PER_DEV 1024u
-#define NCPU 4u
+static uint32_t NCPU = 4; /* CPUs of the next setup() */
 #define PROP 0x1000000ull
-#define PEND 0x4000000ull /* + cpu * 0x400000 */
+#define PEND 0x4000000ull /* + cpu * 0x400000 (512 CPUs: up to 0x84000000) */
 #define DT 0x100000ull
 #define CT 0x200000ull
 #define CMDQ 0x300000ull
@@ -58,6 +59,11 @@ static run_t setup(uint32_t id_bits, uint32_t pairs)
     cfg.num_cpus = NCPU;
     cfg.lpi_id_bits = id_bits;
     cfg.its_devbits = 16;
+    /* Every collection fits the collection cache at 4 and at 512 CPUs: the
+     * CPU-count comparison then models the same memory traffic per MSI and
+     * measures the host's cost alone (with the default 64 entries, 512
+     * collections miss and the modelled ITS does more work per MSI). */
+    cfg.its_collection_cache.entries = 1024;
     char err[256];
     run_t r = {gic_create(&cfg, NULL, NULL, err, sizeof err), 0};
     if (!r.g) {
@@ -82,8 +88,8 @@ static run_t setup(uint32_t id_bits, uint32_t pairs)
     }
     uint32_t ndev = (pairs + EVENTS_PER_DEV - 1) / EVENTS_PER_DEV;
     wr(&r, GIC_FRAME_GITS, 0, 0x100, 8, (1ull << 63) | DT | 15); /* 64 KiB: 8192 devices */
-    wr(&r, GIC_FRAME_GITS, 0, 0x108, 8, (1ull << 63) | CT);
-    wr(&r, GIC_FRAME_GITS, 0, 0x80, 8, (1ull << 63) | CMDQ);
+    wr(&r, GIC_FRAME_GITS, 0, 0x108, 8, (1ull << 63) | CT | 1);  /* 8 KiB: 1024 collections */
+    wr(&r, GIC_FRAME_GITS, 0, 0x80, 8, (1ull << 63) | CMDQ | 15); /* 64 KiB: 2048 commands */
     wr(&r, GIC_FRAME_GITS, 0, 0x88, 8, 0);
     wr(&r, GIC_FRAME_GITS, 0, 0x0, 4, 1);
     for (uint32_t d = 0; d < ndev; d++) {
@@ -102,7 +108,7 @@ static run_t setup(uint32_t id_bits, uint32_t pairs)
 }
 
 /* n MSIs to pseudo-random mapped pairs; returns host ns per MSI. */
-static double msi_loop(run_t *r, uint32_t pairs, uint32_t n, uint64_t *bad)
+__attribute__((noinline)) static double msi_loop(run_t *r, uint32_t pairs, uint32_t n, uint64_t *bad)
 {
     uint64_t x = 0x9e3779b97f4a7c15ull;
     double t0 = now_s();
@@ -122,40 +128,69 @@ static double msi_loop(run_t *r, uint32_t pairs, uint32_t n, uint64_t *bad)
     return (now_s() - t0) * 1e9 / n;
 }
 
-static double cost(uint32_t pairs, uint32_t n)
+static double cost(uint32_t pairs, uint32_t n, uint32_t ncpu)
 {
+    NCPU = ncpu;
     run_t r = setup(21, pairs);
     uint64_t bad = 0;
     msi_loop(&r, pairs, n / 10 + 1, &bad); /* warm-up */
     bad = 0;
+    gic_stats_reset(r.g);
     double ns = msi_loop(&r, pairs, n, &bad);
-    uint64_t rx = 0, del = 0;
+    uint64_t rx = 0, del = 0, reads = 0, writes = 0;
     gic_stat_counter(r.g, "msi.received", &rx);
     gic_stat_counter(r.g, "msi.delivered", &del);
-    printf("msi_scale: %u pairs: %.0f ns/MSI, %llu of %llu delivered, %llu not acknowledged as "
-           "expected, footprint %.1f MiB\n",
-           pairs, ns, (unsigned long long)del, (unsigned long long)rx, (unsigned long long)bad,
+    /* modelled memory traffic per MSI (all table classes) */
+    for (size_t i = 0;; i++) {
+        const char *name = gic_stat_name(r.g, 0, i);
+        if (!name) break;
+        size_t l = strlen(name);
+        uint64_t v = 0;
+        if (strncmp(name, "mem.", 4) != 0 || !gic_stat_counter(r.g, name, &v)) continue;
+        if (l > 6 && strcmp(name + l - 6, ".reads") == 0) reads += v;
+        if (l > 7 && strcmp(name + l - 7, ".writes") == 0) writes += v;
+    }
+    printf("msi_scale: %u CPUs, %u pairs: %.0f ns/MSI, %.2f modelled memory reads and %.2f writes "
+           "per MSI, %llu of %llu delivered, %llu not acknowledged as expected, footprint %.1f MiB\n",
+           ncpu, pairs, ns, rx ? (double)reads / (double)rx : 0.0, rx ? (double)writes / (double)rx : 0.0,
+           (unsigned long long)del, (unsigned long long)rx, (unsigned long long)bad,
            (double)gic_mem_footprint(r.g) / (1 << 20));
     gic_destroy(r.g);
     return ns;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     const uint32_t n = 200000;
-    double c1k = cost(1024, n);
-    double c64k = cost(65536, n);
-    double c1m = cost(1u << 20, n);
+    /* --case PAIRS CPUS [N]: one case only (for instruction counts:
+     * valgrind --tool=callgrind --toggle-collect=msi_loop bench_msi_scale --case 1048576 4 20000) */
+    if (argc >= 4 && strcmp(argv[1], "--case") == 0) {
+        uint32_t pairs = (uint32_t)strtoul(argv[2], NULL, 0), cpus = (uint32_t)strtoul(argv[3], NULL, 0);
+        uint32_t cn = argc >= 5 ? (uint32_t)strtoul(argv[4], NULL, 0) : n;
+        if (pairs < 1 || pairs > (1u << 20) || cpus < 1 || cpus > GIC_MAX_CPUS || cn < 1) {
+            fprintf(stderr, "bench_msi_scale: --case PAIRS(1..1048576) CPUS(1..%u) [N>0]\n", GIC_MAX_CPUS);
+            return 2;
+        }
+        cost(pairs, cn, cpus);
+        return 0;
+    }
+    double c1k = cost(1024, n, 4);
+    double c64k = cost(65536, n, 4);
+    double c1m = cost(1u << 20, n, 4);
+    double c512 = cost(65536, n, 512);
     printf("BENCH msi_cost_1k %.0f ns\n", c1k);
     printf("BENCH msi_cost_64k %.0f ns\n", c64k);
     printf("BENCH msi_cost_1m %.0f ns\n", c1m);
     printf("BENCH msi_cost_64k_vs_1k %.2f x\n", c64k / c1k);
     printf("BENCH msi_cost_1m_vs_1k %.2f x\n", c1m / c1k);
+    printf("BENCH msi_cost_512cpu %.0f ns\n", c512);
+    printf("BENCH msi_cost_512cpu_vs_4cpu %.2f x\n", c512 / c64k);
     fflush(stdout);
 
     /* Peak RSS of a 24-bit IDbits run, in a child so the runs above do not count. */
     pid_t pid = fork();
     if (pid == 0) {
+        NCPU = 4;
         run_t r = setup(24, 1024);
         uint64_t bad = 0;
         msi_loop(&r, 1024, 10000, &bad);

@@ -1,0 +1,105 @@
+/* Frame routing: which register map and block a (frame, index, offset)
+ * names. GICD: one 64 KiB frame; GICR: per CPU, RD_base (offset 0) and
+ * SGI_base (offset 0x10000) in a 128 KiB stride; GITS: per ITS, control and
+ * translation frames (128 KiB). */
+#include "gic_core.h"
+
+#include "dist.h"
+#include "gic_internal.h"
+#include "its.h"
+#include "redist.h"
+
+const char *gic_frame_name(gic_frame_t f)
+{
+    switch (f) {
+    case GIC_FRAME_GICD: return "gicd";
+    case GIC_FRAME_GICR: return "gicr";
+    case GIC_FRAME_GITS: return "gits";
+    }
+    return "?";
+}
+
+/* Resolve frame/index/offset to a register map and block. */
+static gic_status_t route(gic_t *g, gic_frame_t frame, uint32_t index, uint64_t *off,
+                          const gic_regmap_t **map, void **blk)
+{
+    switch (frame) {
+    case GIC_FRAME_GICD:
+        if (index != 0) return GIC_ERR_ADDR;
+        *map = &dist_regmap;
+        *blk = g->dist;
+        return GIC_OK;
+    case GIC_FRAME_GICR:
+        if (index >= g->cfg.num_cpus || *off >= GIC_GICR_STRIDE) return GIC_ERR_ADDR;
+        *blk = redist_blk(g, index);
+        if (*off >= 0x10000) {
+            *off -= 0x10000;
+            *map = &redist_sgi_regmap;
+        } else {
+            *map = &redist_rd_regmap;
+        }
+        return GIC_OK;
+    case GIC_FRAME_GITS:
+        if (index >= g->cfg.num_its) return GIC_ERR_ADDR;
+        *map = &its_regmap;
+        *blk = g->its[index];
+        return GIC_OK;
+    }
+    return GIC_ERR_ADDR;
+}
+
+gic_status_t gic_core_mmio(gic_t *g, gic_frame_t frame, uint32_t index, uint64_t offset,
+                           uint32_t size, bool is_write, uint64_t *val)
+{
+    const gic_regmap_t *map = NULL;
+    void *blk = NULL;
+    uint64_t off = offset;
+    gic_status_t st = route(g, frame, index, &off, &map, &blk);
+    if (st == GIC_OK && frame == GIC_FRAME_GITS && is_write && off >= GITS_TRANSLATER_OFF &&
+        off < GITS_TRANSLATER_OFF + 4) {
+        /* An MSI needs its DeviceID: use gic_msi() (TLM: the DeviceID extension). */
+        gic_error(g, "msi_no_devid", "api", "GITS_TRANSLATER write without DeviceID on ITS %u",
+                  index);
+        return GIC_ERR_DEVID;
+    }
+    if (st == GIC_OK) st = regmap_access(g, map, blk, off, size, is_write, val);
+    if (st == GIC_ERR_ADDR)
+        gic_error(g, "mmio_bad_address", "api", "%s %s%u offset 0x%llx: outside the frame",
+                  is_write ? "write" : "read", gic_frame_name(frame), index,
+                  (unsigned long long)offset);
+    return st;
+}
+
+gic_status_t gic_decode_addr(const gic_t *g, uint64_t addr, gic_frame_t *frame, uint32_t *index,
+                             uint64_t *offset)
+{
+    const gic_config_t *c = &g->cfg;
+    if (addr >= c->gicd_base && addr - c->gicd_base < GIC_GICD_SIZE) {
+        *frame = GIC_FRAME_GICD;
+        *index = 0;
+        *offset = addr - c->gicd_base;
+        return GIC_OK;
+    }
+    if (addr >= c->gicr_base && addr - c->gicr_base < (uint64_t)GIC_GICR_STRIDE * c->num_cpus) {
+        *frame = GIC_FRAME_GICR;
+        *index = (uint32_t)((addr - c->gicr_base) / GIC_GICR_STRIDE);
+        *offset = (addr - c->gicr_base) % GIC_GICR_STRIDE;
+        return GIC_OK;
+    }
+    if (addr >= c->gits_base && addr - c->gits_base < (uint64_t)GIC_GITS_SIZE * c->num_its) {
+        *frame = GIC_FRAME_GITS;
+        *index = (uint32_t)((addr - c->gits_base) / GIC_GITS_SIZE);
+        *offset = (addr - c->gits_base) % GIC_GITS_SIZE;
+        return GIC_OK;
+    }
+    return GIC_ERR_ADDR;
+}
+
+const char *gic_reg_name(const gic_t *g, gic_frame_t frame, uint64_t offset)
+{
+    const gic_regmap_t *map = NULL;
+    void *blk = NULL;
+    if (route((gic_t *)g, frame, 0, &offset, &map, &blk) != GIC_OK) return NULL;
+    const gic_reg_t *r = regmap_find(map, offset, NULL);
+    return r ? r->name : NULL;
+}

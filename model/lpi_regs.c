@@ -1,0 +1,156 @@
+/* The redistributor's LPI registers (IHI0069 GICR_CTLR.EnableLPIs/RWP,
+ * GICR_PROPBASER, GICR_PENDBASER, GICR_SETLPIR, GICR_CLRLPIR, GICR_INVLPIR,
+ * GICR_INVALLR, GICR_SYNCR) over the redistributor's physical LPI space. */
+#include "lpi_space.h"
+
+/* GICR offsets (RD_base) */
+#define OFF_SETLPIR 0x40u
+#define OFF_CLRLPIR 0x48u
+#define OFF_PROPBASER 0x70u
+#define OFF_PENDBASER 0x78u
+#define OFF_INVLPIR 0xa0u
+#define OFF_INVALLR 0xb0u
+#define OFF_SYNCR 0xc0u
+
+/* writable fields: IDbits[4:0], InnerCache[9:7], Shareability[11:10],
+ * PA[51:12] / PA[51:16], OuterCache[58:56]; PENDBASER.PTZ[62] is write-only */
+#define PROPBASER_MASK (0x1full | (0x7ull << 7) | (0x3ull << 10) | (0xffffffffffull << 12) | (0x7ull << 56))
+#define PENDBASER_MASK ((0x7ull << 7) | (0x3ull << 10) | (0xfffffffffull << 16) | (0x7ull << 56))
+#define PENDBASER_PTZ (1ull << 62)
+
+/* ---- GICR_CTLR.EnableLPIs, RWP ---------------------------------------------------------- */
+uint64_t lpi_ctlr_bits(gic_t *g, uint32_t cpu)
+{
+    if (cpu >= g->cfg.num_cpus) return 0;
+    lpi_space_t *r = PHYS(g, cpu);
+    return (r->enabled ? 1u : 0u) | (g->now < r->rwp_until ? 8u : 0u);
+}
+
+typedef struct flush_ctx {
+    gic_t *g;
+    uint32_t cpu;
+    gic_time_t start, done;
+} flush_ctx_t;
+
+static void flush_one(uint64_t key, const void *val, void *ctx)
+{
+    flush_ctx_t *f = ctx;
+    if ((uint32_t)(key >> 32) != f->cpu) return;
+    f->done = tmax(f->done, lpi_writeback(f->g, key, val, f->start));
+}
+
+static bool pred_cpu(uint64_t key, const void *val, void *ctx)
+{
+    (void)val;
+    return (uint32_t)(key >> 32) == *(const uint32_t *)ctx;
+}
+
+/* EnableLPIs 1 -> 0: cached pending state is written back to the pending
+ * table, the cache entries of this redistributor are dropped; RWP reads 1
+ * until the write-back has completed. */
+static void disable_lpis(gic_t *g, lpi_space_t *r)
+{
+    gic_cache_t *c = CACHE_OF(g, r->cpu);
+    flush_ctx_t f = {g, r->key, g->now, g->now};
+    cache_foreach(c, flush_one, &f);
+    uint32_t key = r->key;
+    cache_invalidate_if(c, pred_cpu, &key);
+    /* the pending table now holds every pending LPI: forget the mirror */
+    free(r->map);
+    r->map = NULL;
+    r->map_mask = 0;
+    r->npend = 0;
+    r->prio.n = r->arrive.n = 0;
+    r->stale = false;
+    r->enabled = false;
+    r->rwp_until = tmax(r->rwp_until, f.done);
+    r->busy_until = tmax(r->busy_until, f.done);
+    lpi_space_notify(g, r, g->now);
+}
+
+void lpi_ctlr_write(gic_t *g, uint32_t cpu, uint64_t val)
+{
+    if (cpu >= g->cfg.num_cpus) return;
+    lpi_space_t *r = PHYS(g, cpu);
+    bool en = val & 1;
+    if (en == r->enabled) return;
+    if (g->cfg.lpi_id_bits == 0) return; /* GICR_TYPER.PLPIS == 0: RES0 */
+    if (g->now < r->rwp_until) {
+        /* IHI0069: changing EnableLPIs while RWP == 1 is UNPREDICTABLE: ignored */
+        gic_error(g, "lpi_enable_while_rwp", "lpi",
+                  "redist %u: GICR_CTLR.EnableLPIs write while RWP == 1 ignored", cpu);
+        return;
+    }
+    if (en) lpi_space_load(g, r);
+    else disable_lpis(g, r);
+    gic_hppi_changed(g, cpu);
+}
+
+/* ---- GICR LPI registers -------------------------------------------------------------- */
+uint64_t lpi_reg_read(gic_t *g, uint32_t cpu, uint32_t off)
+{
+    if (cpu >= g->cfg.num_cpus) return 0;
+    lpi_space_t *r = PHYS(g, cpu);
+    switch (off) {
+    case OFF_PROPBASER: return r->propbaser;
+    case OFF_PENDBASER: return r->pendbaser; /* PTZ reads as 0 */
+    case OFF_SYNCR: return g->now < tmax(r->busy_until, r->rwp_until) ? 1u : 0u;
+    default: return 0; /* SETLPIR, CLRLPIR, INVLPIR, INVALLR are write-only */
+    }
+}
+
+void lpi_reg_write(gic_t *g, uint32_t cpu, uint32_t off, uint64_t val, uint64_t mask)
+{
+    if (cpu >= g->cfg.num_cpus || g->cfg.lpi_id_bits == 0) return;
+    lpi_space_t *r = PHYS(g, cpu);
+    if (off == OFF_PROPBASER || off == OFF_PENDBASER) {
+        if (r->enabled) {
+            /* IHI0069: writing GICR_PROPBASER/PENDBASER while EnableLPIs == 1 is
+             * UNPREDICTABLE; this model ignores the write (as GIC-600 does). */
+            gic_error(g, off == OFF_PROPBASER ? "lpi_propbaser_while_enabled"
+                                              : "lpi_pendbaser_while_enabled",
+                      "lpi", "redist %u: write to GICR_%s while EnableLPIs == 1 ignored", cpu,
+                      off == OFF_PROPBASER ? "PROPBASER" : "PENDBASER");
+            return;
+        }
+        if (off == OFF_PROPBASER) {
+            r->propbaser = ((r->propbaser & ~mask) | (val & mask)) & PROPBASER_MASK;
+        } else {
+            r->pendbaser = ((r->pendbaser & ~mask) | (val & mask)) & PENDBASER_MASK;
+            if (mask & PENDBASER_PTZ) r->ptz = (val & PENDBASER_PTZ) != 0;
+        }
+        return;
+    }
+    /* direct LPI registers act on a write of the low half ([31:0] = INTID) */
+    if (!(mask & 0xffffffffull)) return;
+    uint32_t intid = (uint32_t)(val & 0xffffffffull);
+    const char *name = off == OFF_SETLPIR   ? "GICR_SETLPIR"
+                       : off == OFF_CLRLPIR ? "GICR_CLRLPIR"
+                       : off == OFF_INVLPIR ? "GICR_INVLPIR"
+                                            : "GICR_INVALLR";
+    if (!r->enabled) {
+        /* IHI0069: with EnableLPIs == 0 these writes have no effect */
+        gic_error(g, "lpi_direct_while_disabled", "lpi",
+                  "redist %u: %s write while EnableLPIs == 0 ignored", cpu, name);
+        return;
+    }
+    if (off != OFF_INVALLR && !lpi_space_valid_intid(g, r, intid)) {
+        gic_error(g, "lpi_direct_bad_intid", "lpi",
+                  "redist %u: %s of INTID %u outside the LPI range of GICR_PROPBASER.IDbits: ignored",
+                  cpu, name, intid);
+        return;
+    }
+    switch (off) {
+    case OFF_SETLPIR: {
+        const char *why = NULL;
+        lpi_space_set_pending(g, r, intid, g->now, g->now, &why);
+        gic_hppi_changed(g, cpu);
+        break;
+    }
+    case OFF_CLRLPIR: lpi_clear_pending(g, cpu, intid); break;
+    case OFF_INVLPIR: lpi_inv(g, cpu, intid); break;
+    case OFF_INVALLR: lpi_invall(g, cpu); break;
+    default: break;
+    }
+}
+

@@ -1,0 +1,246 @@
+/* Pending-table walks of an LPI space (lpi_space.h): the full and summary
+ * rescans (IHI0069 leaves the search for the highest-priority pending LPI to
+ * the implementation; QEMU rescans the whole table, the summary policy keeps
+ * a coarse bitmap in the IMPLEMENTATION DEFINED first KiB of the pending
+ * table), and the load of the pending table when LPIs are enabled. Each walk
+ * reads the modelled memory through the space's memory agent and is timed. */
+#include "lpi_space.h"
+
+void lpi_summary_mark(gic_t *g, lpi_space_t *r, uint32_t intid, gic_time_t start)
+{
+    if (g->cfg.lpi_scan_policy != GIC_SCAN_SUMMARY) return;
+    uint64_t reg = intid / region_intids(lpi_id_bits_of(g, r));
+    uint64_t a = pend_pa(r) + reg / 8;
+    uint8_t b = 0;
+    gic_time_t d;
+    if (lpi_mem(g, r, MEM_CLS_PEND, start, false, a, &b, 1, &d) != GIC_OK) return;
+    if (b & (1u << (reg % 8))) return;
+    b = (uint8_t)(b | (1u << (reg % 8)));
+    lpi_mem(g, r, MEM_CLS_PEND, d, true, a, &b, 1, &d);
+}
+
+/* ---- full / summary scans -------------------------------------------------------- */
+typedef struct scan_ctx {
+    gic_t *g;
+    lpi_space_t *r;
+    gic_cand_t best;
+    gic_time_t done;
+} scan_ctx_t;
+
+static void scan_consider(scan_ctx_t *s, uint32_t intid, uint8_t prio, bool en)
+{
+    if (!en) return;
+    gic_cand_t c = {intid, prio, 1};
+    if (cand_better(&c, &s->best)) s->best = c;
+}
+
+/* Configuration of a pending LPI seen by a scan: the latched one (cached or in
+ * the mirror); the property byte is read to model the cost when it is not in
+ * the LPI cache. */
+static void scan_bit(scan_ctx_t *s, uint32_t intid, gic_time_t t)
+{
+    gic_t *g = s->g;
+    lpi_space_t *r = s->r;
+    /* a cached entry is authoritative for its pending state (scan_cached) */
+    if (cache_peek(CACHE_OF(g, r->cpu), ckey(r->key, intid), NULL)) return;
+    lpi_rec_t *e = lpi_map_find(r, intid);
+    if (!e) {
+        gic_inc(g->lpi->c_orphan); /* bit set by software behind the GIC's back */
+        return;
+    }
+    uint8_t p;
+    gic_time_t d;
+    lpi_read_prop(g, r, intid, t, &p, &d);
+    gic_inc(g->lpi->c_scan_reads);
+    s->done = tmax(s->done, d);
+    scan_consider(s, intid, e->prio, e->enabled);
+}
+
+static uint64_t scan_range(scan_ctx_t *s, uint64_t from, uint64_t to, gic_time_t start)
+{
+    uint64_t nbits = 0;
+    gic_t *g = s->g;
+    lpi_space_t *r = s->r;
+    uint8_t buf[LPI_CHUNK];
+    for (uint64_t off = from; off < to; off += LPI_CHUNK) {
+        gic_time_t d;
+        uint32_t len = (uint32_t)(to - off < LPI_CHUNK ? to - off : LPI_CHUNK);
+        lpi_mem(g, r, MEM_CLS_PEND, start, false, pend_pa(r) + off, buf, len, &d);
+        gic_inc(g->lpi->c_scan_reads);
+        s->done = tmax(s->done, d);
+        for (uint32_t i = 0; i < len; i += 8) {
+            uint64_t w = 0;
+            memcpy(&w, buf + i, len - i < 8 ? len - i : 8);
+            while (w) {
+                unsigned b = (unsigned)__builtin_ctzll(w);
+                w &= w - 1;
+                nbits++;
+                scan_bit(s, (uint32_t)((off + i) * 8 + b), d);
+            }
+        }
+    }
+    return nbits;
+}
+
+static void scan_cached(uint64_t key, const void *val, void *ctx)
+{
+    scan_ctx_t *s = ctx;
+    const lpi_cval_t *v = val;
+    if ((uint32_t)(key >> 32) != s->r->key || !v->pending) return;
+    scan_consider(s, (uint32_t)key, v->prio, v->enabled);
+}
+
+/* Mirror's answer ignoring visibility (for the cross-check). */
+void lpi_mirror_best(gic_t *g, lpi_space_t *r, gic_cand_t *out)
+{
+    (void)g;
+    cand_none(out);
+    for (uint32_t i = 0; r->map && i <= r->map_mask; i++) {
+        lpi_rec_t *e = &r->map[i];
+        if (!e->intid || !e->enabled) continue;
+        gic_cand_t c = {e->intid, e->prio, 1};
+        if (cand_better(&c, out)) *out = c;
+    }
+}
+
+/* Rescan the pending table (full) or its non-empty regions (summary). */
+void lpi_rescan(gic_t *g, lpi_space_t *r, gic_time_t start)
+{
+    scan_ctx_t s = {g, r, {GIC_SPURIOUS, 0xff, 1}, start};
+    uint32_t bits = lpi_id_bits_of(g, r);
+    uint64_t tb = table_bytes(bits);
+    if (bits && g->cfg.lpi_scan_policy == GIC_SCAN_SUMMARY) {
+        uint64_t rint = region_intids(bits), rbytes = rint / 8;
+        uint64_t nreg = ((uint64_t)1 << bits) / rint;
+        uint64_t sbytes = (nreg + 7) / 8;
+        uint8_t buf[LPI_CHUNK];
+        for (uint64_t off = 0; off < sbytes; off += LPI_CHUNK) {
+            uint32_t len = (uint32_t)(sbytes - off < LPI_CHUNK ? sbytes - off : LPI_CHUNK);
+            gic_time_t d;
+            lpi_mem(g, r, MEM_CLS_PEND, start, false, pend_pa(r) + off, buf, len, &d);
+            gic_inc(g->lpi->c_scan_reads);
+            s.done = tmax(s.done, d);
+            for (uint32_t i = 0; i < len; i++) {
+                for (unsigned b = 0; b < 8; b++) {
+                    if (!(buf[i] & (1u << b))) continue;
+                    uint64_t reg = (off + i) * 8 + b;
+                    uint64_t from = reg * rbytes;
+                    if (from < LPI_IMPDEF) continue; /* regions of the IMP DEF area */
+                    scan_ctx_t sub = s;
+                    sub.done = d;
+                    bool empty = scan_range(&sub, from, from + rbytes, d) == 0;
+                    if (empty) {
+                        /* clear the summary bit: the region is empty */
+                        uint8_t nb = (uint8_t)(buf[i] & ~(1u << b));
+                        gic_time_t wd;
+                        lpi_mem(g, r, MEM_CLS_PEND, sub.done, true, pend_pa(r) + off + i, &nb, 1, &wd);
+                        buf[i] = nb;
+                    }
+                    s.best = sub.best;
+                    s.done = tmax(s.done, sub.done);
+                }
+            }
+        }
+    } else if (bits) {
+        scan_range(&s, LPI_IMPDEF, tb, start);
+    }
+    cache_foreach(CACHE_OF(g, r->cpu), scan_cached, &s);
+    gic_inc(g->lpi->c_scans);
+    hist_add(g->lpi->h_scan, s.done - start);
+    gic_cand_t m;
+    lpi_mirror_best(g, r, &m);
+    if (m.intid != s.best.intid || (m.intid != GIC_SPURIOUS && m.prio != s.best.prio))
+        gic_error(g, "lpi_scan_mismatch", "lpi",
+                  "redist %u: table scan found LPI %u, pending state says LPI %u", r->cpu,
+                  s.best.intid, m.intid);
+    r->gate = tmax(r->gate, s.done + sig_lat(g));
+    r->busy_until = tmax(r->busy_until, s.done);
+    if (r->gate > g->now) lpi_space_notify(g, r, r->gate);
+}
+
+/* EnableLPIs 0 -> 1: with PTZ = 0 the pending table is read (the load scan),
+ * with PTZ = 1 it is taken as zero. */
+void lpi_space_load(gic_t *g, lpi_space_t *r)
+{
+    r->enabled = true;
+    r->stale = false;
+    gic_time_t start = g->now, done = start;
+    uint32_t bits = lpi_id_bits_of(g, r);
+    uint64_t tb = table_bytes(bits);
+    bool summary = g->cfg.lpi_scan_policy == GIC_SCAN_SUMMARY;
+    uint8_t *sum = NULL;
+    uint64_t rint = bits ? region_intids(bits) : 1, sbytes = 0;
+    if (bits && summary) {
+        sbytes = (((uint64_t)1 << bits) / rint + 7) / 8;
+        sum = calloc(sbytes, 1);
+    }
+    if (bits && !r->ptz) {
+        uint8_t buf[LPI_CHUNK];
+        for (uint64_t off = LPI_IMPDEF; off < tb; off += LPI_CHUNK) {
+            gic_time_t d;
+            uint32_t len = (uint32_t)(tb - off < LPI_CHUNK ? tb - off : LPI_CHUNK);
+            if (lpi_mem(g, r, MEM_CLS_PEND, start, false, pend_pa(r) + off, buf, len, &d) != GIC_OK) {
+                gic_error(g, "lpi_pend_read_failed", "lpi",
+                          "redist %u: loading the pending table at 0x%llx failed", r->cpu,
+                          (unsigned long long)(pend_pa(r) + off));
+                done = tmax(done, d);
+                break;
+            }
+            gic_inc(g->lpi->c_scan_reads);
+            done = tmax(done, d);
+            for (uint32_t i = 0; i < len; i++) {
+                for (unsigned b = 0; b < 8; b++) {
+                    if (!(buf[i] & (1u << b))) continue;
+                    uint32_t intid = (uint32_t)((off + i) * 8 + b);
+                    uint8_t prop;
+                    gic_time_t pd;
+                    if (lpi_read_prop(g, r, intid, d, &prop, &pd) != GIC_OK)
+                        gic_error(g, "lpi_prop_read_failed", "lpi",
+                                  "redist %u: property of LPI %u unreadable (kept pending, disabled)",
+                                  r->cpu, intid);
+                    gic_inc(g->lpi->c_scan_reads);
+                    done = tmax(done, pd);
+                    lpi_rec_t *e = lpi_map_find(r, intid);
+                    if (!e) e = lpi_map_insert(r, intid);
+                    if (!e) {
+                        gic_error(g, "lpi_alloc", "lpi", "redist %u: allocation failed loading LPI %u",
+                                  r->cpu, intid);
+                        continue;
+                    }
+                    e->prio = prio_of(g, prop);
+                    e->enabled = prop & 1;
+                    e->in_cache = 0;
+                    e->t_src = start;
+                    e->t_vis = 0; /* set below, once the load has completed */
+                    if (sum) sum[(intid / rint) / 8] |= (uint8_t)(1u << ((intid / rint) % 8));
+                }
+            }
+        }
+    }
+    if (sum) {
+        /* write the summary bitmap into the IMPLEMENTATION DEFINED first KiB */
+        for (uint64_t off = 0; off < sbytes; off += LPI_CHUNK) {
+            gic_time_t d;
+            uint32_t len = (uint32_t)(sbytes - off < LPI_CHUNK ? sbytes - off : LPI_CHUNK);
+            lpi_mem(g, r, MEM_CLS_PEND, done, true, pend_pa(r) + off, sum + off, len, &d);
+            done = tmax(done, d);
+        }
+        free(sum);
+    }
+    gic_time_t vis = done + sig_lat(g);
+    for (uint32_t i = 0; r->map && i <= r->map_mask; i++) {
+        lpi_rec_t *e = &r->map[i];
+        if (!e->intid) continue;
+        e->t_vis = vis;
+        e->gen = ++r->gen_ctr;
+        lpi_heap_push(&r->arrive, e->t_vis, e->intid, e->gen);
+    }
+    if (!r->ptz) hist_add(g->lpi->h_scan, done - start);
+    r->gate = vis;
+    r->busy_until = tmax(r->busy_until, done);
+    r->rwp_until = tmax(r->rwp_until, done);
+    gic_log(g, GIC_LOG_DEBUG, "lpi", "redist %u: LPIs enabled (%u INTID bits, PTZ=%d, %u pending)",
+            r->cpu, bits, r->ptz, r->npend);
+    lpi_space_notify(g, r, vis);
+}
+

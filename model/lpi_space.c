@@ -1,0 +1,685 @@
+/* LPI spaces (lpi_space.h; IHI0069 "Locality-specific Peripheral
+ * Interrupts"): the host mirror of each space's pending LPIs, set-pending,
+ * clear, INV/INVALL, MOVI/MOVALL, the highest-priority pending LPI, and the
+ * LPI cache with its write-backs. See docs/lpi.md for the model.
+ *
+ * Where the state lives (as on hardware):
+ *  - LPI configuration: one byte per LPI in the property table at
+ *    GICR_PROPBASER.PA (priority [7:2], Enable [0]; LPIs are Group 1).
+ *  - Pending state: one bit per INTID in the pending table at
+ *    GICR_PENDBASER.PA; bytes 0..1023 (INTIDs 0..8191) are IMPLEMENTATION
+ *    DEFINED: the summary scan policy keeps its coarse bitmap there.
+ *  - The LPI cache (model/cache.c; chip-wide or one per redistributor) holds
+ *    configuration and pending state of recently used LPIs, keyed by
+ *    (space, INTID). A pending LPI held only in the cache is written
+ *    to the pending table when its entry is evicted or LPIs are disabled.
+ *    With entries == 0 every set/clear is a read-modify-write of the pending
+ *    table and every configuration lookup reads the property table.
+ *
+ * Host mirror: each LPI space keeps a sparse hash map of its pending LPIs
+ * (INTID -> latched configuration, times), a lazy-deletion min-heap ordered by
+ * (priority, INTID) over the visible enabled ones and a heap of LPIs still in
+ * flight (ordered by visibility time). It gives the functional answer of
+ * every scan policy in O(log n); the policies differ in the memory traffic
+ * they model and in host work: full and summary really walk the table in the
+ * modelled memory (and cross-check their result against the mirror,
+ * errors.lpi_scan_mismatch), tracked never rescans.
+ *
+ * HPPI cache (cpuif_engine.c): every function of lpi.h that changes a
+ * redistributor's LPI state marks that CPU with gic_hppi_changed() before
+ * returning (nothing in this file evaluates a CPU interface); lpi_hppi_until
+ * reports when its answer can change by time alone (gate, next arrival).
+ *
+ * Configuration semantic (all policies alike): an LPI's priority/enable is
+ * latched when the GIC reads its property byte (on a set-pending that misses
+ * the cache, at the EnableLPIs load, on INV/INVALL/GICR_INVLPIR/GICR_INVALLR)
+ * and is not re-read otherwise (IHI0069: a property-table change is only
+ * guaranteed to be seen after an invalidation).
+ */
+#include "lpi_space.h"
+
+/* ---- heap ------------------------------------------------------------------ */
+bool lpi_heap_push(heap_t *h, uint64_t key, uint32_t intid, uint32_t gen)
+{
+    if (h->n == h->cap) {
+        size_t nc = h->cap ? h->cap * 2 : 16;
+        heap_ent_t *nv = realloc(h->v, nc * sizeof(*nv));
+        if (!nv) return false;
+        h->v = nv;
+        h->cap = nc;
+    }
+    size_t i = h->n++;
+    heap_ent_t e = {key, intid, gen};
+    while (i > 0) {
+        size_t p = (i - 1) / 2;
+        if (h->v[p].key <= key) break;
+        h->v[i] = h->v[p];
+        i = p;
+    }
+    h->v[i] = e;
+    return true;
+}
+
+static void lpi_heap_pop(heap_t *h)
+{
+    if (!h->n) return;
+    heap_ent_t last = h->v[--h->n];
+    size_t i = 0;
+    for (;;) {
+        size_t l = 2 * i + 1, rr = l + 1, m = i;
+        uint64_t best = last.key;
+        if (l < h->n && h->v[l].key < best) { m = l; best = h->v[l].key; }
+        if (rr < h->n && h->v[rr].key < best) m = rr;
+        if (m == i) break;
+        h->v[i] = h->v[m];
+        i = m;
+    }
+    if (h->n) h->v[i] = last;
+}
+
+/* ---- pending map -------------------------------------------------------------- */
+
+static bool lpi_map_grow(lpi_space_t *r)
+{
+    uint32_t ncap = r->map ? (r->map_mask + 1) * 2 : 64;
+    lpi_rec_t *nm = calloc(ncap, sizeof(*nm));
+    if (!nm) return false;
+    if (r->map) {
+        for (uint32_t i = 0; i <= r->map_mask; i++) {
+            if (!r->map[i].intid) continue;
+            uint32_t j = lpi_hslot(r->map[i].intid, ncap - 1);
+            while (nm[j].intid) j = (j + 1) & (ncap - 1);
+            nm[j] = r->map[i];
+        }
+        free(r->map);
+    }
+    r->map = nm;
+    r->map_mask = ncap - 1;
+    return true;
+}
+
+lpi_rec_t *lpi_map_insert(lpi_space_t *r, uint32_t intid)
+{
+    if (!r->map || (r->npend + 1) * 2 > r->map_mask + 1)
+        if (!lpi_map_grow(r)) return NULL;
+    uint32_t i = lpi_hslot(intid, r->map_mask);
+    while (r->map[i].intid) i = (i + 1) & r->map_mask;
+    memset(&r->map[i], 0, sizeof(r->map[i]));
+    r->map[i].intid = intid;
+    r->npend++;
+    return &r->map[i];
+}
+
+static void lpi_map_remove(lpi_space_t *r, lpi_rec_t *e)
+{
+    uint32_t hole = (uint32_t)(e - r->map);
+    r->map[hole].intid = 0;
+    r->npend--;
+    for (uint32_t j = (hole + 1) & r->map_mask; r->map[j].intid; j = (j + 1) & r->map_mask) {
+        uint32_t home = lpi_hslot(r->map[j].intid, r->map_mask);
+        bool in = hole <= j ? (home > hole && home <= j) : (home > hole || home <= j);
+        if (!in) {
+            r->map[hole] = r->map[j];
+            r->map[j].intid = 0;
+            hole = j;
+        }
+    }
+}
+
+/* (Re)publish a record to the heaps after insertion or a configuration change. */
+static void lpi_rec_publish(gic_t *g, lpi_space_t *r, lpi_rec_t *e)
+{
+    e->gen = ++r->gen_ctr;
+    if (!lpi_heap_push(&r->arrive, e->t_vis, e->intid, e->gen))
+        gic_error(g, "lpi_alloc", "lpi", "redist %u: heap allocation failed (LPI %u kept pending)",
+                  r->cpu, e->intid);
+    lpi_space_notify(g, r, e->t_vis);
+}
+
+static void lpi_heaps_rebuild(lpi_space_t *r)
+{
+    r->prio.n = r->arrive.n = 0;
+    for (uint32_t i = 0; r->map && i <= r->map_mask; i++) {
+        lpi_rec_t *e = &r->map[i];
+        if (e->intid) lpi_heap_push(&r->arrive, e->t_vis, e->intid, e->gen);
+    }
+}
+
+/* ---- memory helpers ------------------------------------------------------------- */
+gic_status_t lpi_read_prop(gic_t *g, lpi_space_t *r, uint32_t intid, gic_time_t start,
+                              uint8_t *prop, gic_time_t *done)
+{
+    gic_status_t st = lpi_mem(g, r, MEM_CLS_PROP, start, false, prop_pa(r) + (intid - GIC_LPI_BASE),
+                             prop, 1, done);
+    if (st != GIC_OK) *prop = 0;
+    return st;
+}
+
+/* Read-modify-write of one pending bit in the table; returns completion time. */
+static gic_status_t lpi_pend_rmw(gic_t *g, lpi_space_t *r, uint32_t intid, bool set, gic_time_t start,
+                             gic_time_t *done)
+{
+    uint64_t a = pend_pa(r) + intid / 8;
+    uint8_t b = 0;
+    gic_time_t d;
+    gic_status_t st = lpi_mem(g, r, MEM_CLS_PEND, start, false, a, &b, 1, &d);
+    if (st == GIC_OK) {
+        uint8_t m = (uint8_t)(1u << (intid % 8));
+        b = set ? (uint8_t)(b | m) : (uint8_t)(b & ~m);
+        st = lpi_mem(g, r, MEM_CLS_PEND, d, true, a, &b, 1, &d);
+        if (st == GIC_OK && set) lpi_summary_mark(g, r, intid, d);
+    }
+    *done = d;
+    return st;
+}
+
+/* Write back an evicted/flushed LPI cache entry whose pending state differs
+ * from the table. */
+gic_time_t lpi_writeback(gic_t *g, uint64_t key, const lpi_cval_t *v, gic_time_t start)
+{
+    if (v->pending == v->membit) return start;
+    uint32_t intid = (uint32_t)key;
+    lpi_space_t *r = lpi_space_of_key(g, (uint32_t)(key >> 32));
+    gic_time_t d = start;
+    gic_inc(g->lpi->c_wb);
+    if (lpi_pend_rmw(g, r, intid, v->pending != 0, start, &d) != GIC_OK)
+        gic_error(g, "lpi_writeback_failed", "lpi",
+                  "redist %u: write-back of LPI %u pending=%u to the pending table failed",
+                  r->cpu, intid, v->pending);
+    lpi_rec_t *e = lpi_map_find(r, intid);
+    if (e) e->in_cache = 0; /* the table holds its pending state now */
+    return d;
+}
+
+/* Fill the LPI cache, writing back a dirty victim. */
+static void lpi_cache_put(gic_t *g, lpi_space_t *r, uint32_t intid, const lpi_cval_t *v, gic_time_t start)
+{
+    gic_cache_t *c = CACHE_OF(g, r->cpu);
+    uint64_t ek = 0;
+    lpi_cval_t ev;
+    if (cache_fill(c, ckey(r->key, intid), v, false, &ek, &ev)) lpi_writeback(g, ek, &ev, start);
+}
+
+/* ---- lifecycle --------------------------------------------------------------------- */
+struct gic_lpi *lpi_create(gic_t *g)
+{
+    struct gic_lpi *l = calloc(1, sizeof(*l));
+    if (!l) return NULL;
+    uint32_t n = g->cfg.num_cpus;
+    l->rd = calloc(n, sizeof(lpi_space_t));
+    l->agents = calloc(n, sizeof(mem_agent_t));
+    l->ncache = g->cfg.lpi_cache_per_redist ? n : 1;
+    l->cache = calloc(l->ncache, sizeof(gic_cache_t *));
+    if (!l->rd || !l->cache || !l->agents) {
+        free(l->agents);
+        free(l->rd);
+        free(l->cache);
+        free(l);
+        return NULL;
+    }
+    bool ok = true;
+    for (uint32_t i = 0; i < l->ncache; i++) {
+        l->cache[i] = cache_create(g, &g->cfg.lpi_cache, sizeof(lpi_cval_t), "lpi.cache");
+        ok = ok && l->cache[i];
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        char name[32];
+        snprintf(name, sizeof(name), "redist%u", i);
+        l->rd[i].key = i;
+        l->rd[i].cpu = i;
+        l->rd[i].agent = &l->agents[i];
+        mem_agent_init(g, &l->agents[i], name, g->cfg.redist_max_reads, g->cfg.redist_max_writes);
+    }
+    l->c_set = gic_counter(g, "lpi.set_pending");
+    l->c_coal = gic_counter(g, "lpi.coalesced");
+    l->c_wb = gic_counter(g, "lpi.writebacks");
+    l->c_scan_reads = gic_counter(g, "lpi.scan.reads");
+    l->c_scans = gic_counter(g, "lpi.scans");
+    l->c_acks = gic_counter(g, "lpi.acks");
+    l->c_orphan = gic_counter(g, "lpi.scan.orphan_bits");
+    l->h_scan = gic_hist(g, "ps", "lpi.scan.latency");
+    if (!ok) {
+        lpi_destroy(g, l);
+        return NULL;
+    }
+    return l;
+}
+
+void lpi_destroy(gic_t *g, struct gic_lpi *l)
+{
+    if (!l) return;
+    for (uint32_t i = 0; l->rd && i < g->cfg.num_cpus; i++) {
+        free(l->rd[i].map);
+        free(l->rd[i].prio.v);
+        free(l->rd[i].arrive.v);
+        mem_agent_free(&l->agents[i]);
+    }
+    for (uint32_t i = 0; l->cache && i < l->ncache; i++) cache_destroy(l->cache[i]);
+    free(l->cache);
+    free(l->rd);
+    free(l->agents);
+    free(l);
+}
+
+bool lpi_valid_intid(const gic_t *g, uint32_t intid)
+{
+    return g->cfg.lpi_id_bits && intid >= GIC_LPI_BASE &&
+           (uint64_t)intid < ((uint64_t)1 << g->cfg.lpi_id_bits);
+}
+
+bool lpi_space_valid_intid(const gic_t *g, const lpi_space_t *r, uint32_t intid)
+{
+    uint32_t b = lpi_id_bits_of(g, r);
+    return b && intid >= GIC_LPI_BASE && (uint64_t)intid < ((uint64_t)1 << b);
+}
+
+static gic_msi_outcome_t drop(gic_t *g, const char *reason, const char **out)
+{
+    gic_inc(gic_reason_counter(g, &g->lpi->drops, "lpi.dropped.", reason));
+    if (out) *out = reason;
+    return GIC_MSI_DROPPED;
+}
+
+/* Make intid pending at r, issued at `start`. *vis = time it is visible to the
+ * CPU interface. */
+gic_msi_outcome_t lpi_space_set_pending(gic_t *g, lpi_space_t *r, uint32_t intid, gic_time_t start,
+                                        gic_time_t t_src, const char **reason)
+{
+    if (reason) *reason = NULL;
+    gic_inc(g->lpi->c_set);
+    if (!r->enabled) return drop(g, "lpis_disabled", reason);
+    if (!lpi_space_valid_intid(g, r, intid)) return drop(g, "intid_out_of_range", reason);
+    gic_cache_t *c = CACHE_OF(g, r->cpu);
+    lpi_rec_t *e = lpi_map_find(r, intid);
+    lpi_cval_t cv;
+    gic_time_t done = start;
+    bool hit = false;
+    lpi_cval_t *cvp = cache_lookup_ref(c, ckey(r->key, intid));
+    if (cvp) {
+        hit = true;
+        done = start + gic_cycles(g, cache_hit_cycles(c));
+        if (cvp->pending) {
+            gic_inc(g->lpi->c_coal);
+            return GIC_MSI_COALESCED;
+        }
+        cvp->pending = 1;
+        cv = *cvp;
+    } else {
+        /* miss: configuration from the property table, pending bit from the
+         * pending table (two independent reads) */
+        uint8_t prop = 0, pb = 0;
+        gic_time_t d1, d2;
+        if (lpi_read_prop(g, r, intid, start, &prop, &d1) != GIC_OK) {
+            gic_error(g, "lpi_prop_read_failed", "lpi",
+                      "redist %u: reading the property of LPI %u at 0x%llx failed", r->cpu, intid,
+                      (unsigned long long)(prop_pa(r) + intid - GIC_LPI_BASE));
+            return drop(g, "prop_table_error", reason);
+        }
+        if (lpi_mem(g, r, MEM_CLS_PEND, start, false, pend_pa(r) + intid / 8, &pb, 1, &d2) != GIC_OK) {
+            gic_error(g, "lpi_pend_read_failed", "lpi",
+                      "redist %u: reading the pending bit of LPI %u failed", r->cpu, intid);
+            return drop(g, "pend_table_error", reason);
+        }
+        done = tmax(d1, d2);
+        cv.prio = prio_of(g, prop);
+        cv.enabled = prop & 1;
+        cv.membit = e ? 1 : 0; /* the table holds the pending state of uncached LPIs */
+        if (e) {
+            /* already pending (in the table): the new configuration read is latched */
+            cv.pending = 1;
+            if (e->prio != cv.prio || e->enabled != cv.enabled) {
+                e->prio = cv.prio;
+                e->enabled = cv.enabled;
+                lpi_rec_publish(g, r, e);
+            }
+            if (cache_present(c)) {
+                lpi_cache_put(g, r, intid, &cv, done);
+                e = lpi_map_find(r, intid); /* (the map is not touched by lpi_cache_put, but be safe) */
+                if (e && cache_peek(c, ckey(r->key, intid), NULL)) e->in_cache = 1;
+            }
+            gic_inc(g->lpi->c_coal);
+            return GIC_MSI_COALESCED;
+        }
+        cv.pending = 1;
+        if (cache_present(c)) {
+            lpi_cache_put(g, r, intid, &cv, done);
+        } else {
+            uint8_t nb = (uint8_t)(pb | (1u << (intid % 8)));
+            if (lpi_mem(g, r, MEM_CLS_PEND, d2, true, pend_pa(r) + intid / 8, &nb, 1, &d2) != GIC_OK) {
+                gic_error(g, "lpi_pend_write_failed", "lpi",
+                          "redist %u: writing the pending bit of LPI %u failed", r->cpu, intid);
+                return drop(g, "pend_table_error", reason);
+            }
+            lpi_summary_mark(g, r, intid, d2);
+        }
+    }
+    if (e) {
+        /* cache hit on a non-pending entry while the mirror has a record cannot
+         * happen (the record exists iff pending); keep the record */
+        gic_inc(g->lpi->c_coal);
+        return GIC_MSI_COALESCED;
+    }
+    e = lpi_map_insert(r, intid);
+    if (!e) {
+        gic_error(g, "lpi_alloc", "lpi", "redist %u: allocation failed: LPI %u dropped", r->cpu,
+                  intid);
+        return drop(g, "host_alloc", reason);
+    }
+    e->prio = cv.prio;
+    e->enabled = cv.enabled;
+    e->in_cache = (hit || cache_peek_ref(c, ckey(r->key, intid))) ? 1 : 0;
+    e->t_src = t_src;
+    e->t_vis = done + sig_lat(g);
+    r->busy_until = tmax(r->busy_until, done);
+    lpi_rec_publish(g, r, e);
+    return GIC_MSI_DELIVERED;
+}
+
+gic_msi_outcome_t lpi_set_pending(gic_t *g, uint32_t cpu, uint32_t intid, gic_time_t t_src,
+                                  const char **reason)
+{
+    if (cpu >= g->cfg.num_cpus) return drop(g, "bad_redistributor", reason);
+    gic_msi_outcome_t oc = lpi_space_set_pending(g, PHYS(g, cpu), intid, g->now, t_src, reason);
+    gic_hppi_changed(g, cpu);
+    return oc;
+}
+
+/* Remove the pending state of intid at r (ack, CLEAR, DISCARD, move-out).
+ * Returns completion time of the state update. */
+static gic_time_t clear_rec(gic_t *g, lpi_space_t *r, lpi_rec_t *e, gic_time_t start,
+                            gic_time_t *t_src);
+static gic_time_t clear_at(gic_t *g, lpi_space_t *r, uint32_t intid, gic_time_t start,
+                           gic_time_t *t_src)
+{
+    lpi_rec_t *e = lpi_map_find(r, intid);
+    if (!e) return start;
+    return clear_rec(g, r, e, start, t_src);
+}
+
+/* clear_at of the pending record e (of r's map) */
+static gic_time_t clear_rec(gic_t *g, lpi_space_t *r, lpi_rec_t *e, gic_time_t start,
+                            gic_time_t *t_src)
+{
+    uint32_t intid = e->intid;
+    if (t_src) *t_src = e->t_src;
+    /* full policy: QEMU rescans when the current best is cleared */
+    if (g->cfg.lpi_scan_policy != GIC_SCAN_TRACKED && e->enabled) {
+        gic_cand_t m;
+        lpi_mirror_best(g, r, &m);
+        if (m.intid == intid && !r->stale) {
+            r->stale = true;
+            r->stale_since = start;
+        }
+    }
+    gic_cache_t *c = CACHE_OF(g, r->cpu);
+    gic_time_t done = start;
+    lpi_cval_t *cvp = cache_peek_ref(c, ckey(r->key, intid));
+    if (cvp) {
+        cvp->pending = 0;
+        done = start + gic_cycles(g, cache_hit_cycles(c));
+    } else if (lpi_pend_rmw(g, r, intid, false, start, &done) != GIC_OK) {
+        gic_error(g, "lpi_pend_write_failed", "lpi",
+                  "redist %u: clearing the pending bit of LPI %u failed", r->cpu, intid);
+    }
+    lpi_map_remove(r, e);
+    r->busy_until = tmax(r->busy_until, done);
+    if (r->prio.n + r->arrive.n > 4u * r->npend + 64u) lpi_heaps_rebuild(r);
+    return done;
+}
+
+gic_time_t lpi_ack(gic_t *g, uint32_t cpu, uint32_t intid)
+{
+    if (cpu >= g->cfg.num_cpus) return g->now;
+    gic_time_t t_src = g->now;
+    lpi_space_t *r = PHYS(g, cpu);
+    lpi_rec_t *e = lpi_map_find(r, intid);
+    if (!e) return g->now;
+    gic_inc(g->lpi->c_acks);
+    clear_rec(g, r, e, g->now, &t_src);
+    /* No update event: the only caller (ICC_IAR<n>_EL1, cpuif.c do_iar)
+     * re-evaluates this CPU interface right after the acknowledge. */
+    gic_hppi_changed(g, cpu);
+    return t_src;
+}
+
+gic_time_t lpi_pending_time(gic_t *g, uint32_t cpu, uint32_t intid)
+{
+    if (cpu >= g->cfg.num_cpus) return g->now;
+    lpi_rec_t *e = lpi_map_find(PHYS(g, cpu), intid);
+    return e ? e->t_src : g->now;
+}
+
+gic_time_t lpi_clear_pending(gic_t *g, uint32_t cpu, uint32_t intid)
+{
+    if (cpu >= g->cfg.num_cpus) return g->now;
+    gic_time_t d = clear_at(g, PHYS(g, cpu), intid, g->now, NULL);
+    gic_hppi_changed(g, cpu);
+    gic_cpu_update_at(g, cpu, g->now);
+    return d;
+}
+
+/* Reload the configuration of one LPI; returns completion time. */
+static gic_time_t inv_at(gic_t *g, lpi_space_t *r, uint32_t intid, gic_time_t start)
+{
+    if (!r->enabled || !lpi_space_valid_intid(g, r, intid)) return start;
+    gic_cache_t *c = CACHE_OF(g, r->cpu);
+    lpi_cval_t cv;
+    bool cached = cache_peek(c, ckey(r->key, intid), &cv);
+    lpi_rec_t *e = lpi_map_find(r, intid);
+    if (!cached && !e) return start; /* nothing holds a copy: nothing to reload */
+    uint8_t prop;
+    gic_time_t d;
+    if (lpi_read_prop(g, r, intid, start, &prop, &d) != GIC_OK) {
+        gic_error(g, "lpi_prop_read_failed", "lpi",
+                  "redist %u: INV of LPI %u: reading the property table failed", r->cpu, intid);
+        return d;
+    }
+    uint8_t p = prio_of(g, prop), en = prop & 1;
+    if (cached) {
+        cv.prio = p;
+        cv.enabled = en;
+        cache_update(c, ckey(r->key, intid), &cv);
+    }
+    if (e && (e->prio != p || e->enabled != en)) {
+        if (g->cfg.lpi_scan_policy != GIC_SCAN_TRACKED && !r->stale) {
+            r->stale = true;
+            r->stale_since = d;
+        }
+        e->prio = p;
+        e->enabled = en;
+        e->t_vis = tmax(e->t_vis, d + sig_lat(g));
+        lpi_rec_publish(g, r, e);
+    }
+    return d;
+}
+
+gic_time_t lpi_inv(gic_t *g, uint32_t cpu, uint32_t intid)
+{
+    if (cpu >= g->cfg.num_cpus) return g->now;
+    lpi_space_t *r = PHYS(g, cpu);
+    gic_time_t d = inv_at(g, r, intid, g->now);
+    r->busy_until = tmax(r->busy_until, d);
+    gic_hppi_changed(g, cpu);
+    gic_cpu_update_at(g, cpu, g->now);
+    return d;
+}
+
+typedef struct keylist {
+    uint32_t *v;
+    size_t n, cap;
+    uint32_t cpu;
+} keylist_t;
+
+static void kl_add(keylist_t *k, uint32_t x)
+{
+    if (k->n == k->cap) {
+        size_t nc = k->cap ? k->cap * 2 : 64;
+        uint32_t *nv = realloc(k->v, nc * sizeof(*nv));
+        if (!nv) return;
+        k->v = nv;
+        k->cap = nc;
+    }
+    k->v[k->n++] = x;
+}
+
+static void kl_cached(uint64_t key, const void *val, void *ctx)
+{
+    (void)val;
+    keylist_t *k = ctx;
+    if ((uint32_t)(key >> 32) == k->cpu) kl_add(k, (uint32_t)key);
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* INTIDs with state at r (cached entries and pending records), sorted and
+ * unique: a deterministic order independent of hash layout. */
+static void collect(gic_t *g, lpi_space_t *r, keylist_t *k)
+{
+    memset(k, 0, sizeof(*k));
+    k->cpu = r->key;
+    cache_foreach(CACHE_OF(g, r->cpu), kl_cached, k);
+    for (uint32_t i = 0; r->map && i <= r->map_mask; i++)
+        if (r->map[i].intid) kl_add(k, r->map[i].intid);
+    if (k->n) qsort(k->v, k->n, sizeof(uint32_t), cmp_u32);
+    size_t o = 0;
+    for (size_t i = 0; i < k->n; i++)
+        if (o == 0 || k->v[o - 1] != k->v[i]) k->v[o++] = k->v[i];
+    k->n = o;
+}
+
+gic_time_t lpi_invall(gic_t *g, uint32_t cpu)
+{
+    if (cpu >= g->cfg.num_cpus) return g->now;
+    lpi_space_t *r = PHYS(g, cpu);
+    if (!r->enabled) return g->now;
+    keylist_t k;
+    collect(g, r, &k);
+    gic_time_t d = g->now;
+    for (size_t i = 0; i < k.n; i++) d = tmax(d, inv_at(g, r, k.v[i], g->now));
+    free(k.v);
+    if (g->cfg.lpi_scan_policy != GIC_SCAN_TRACKED) {
+        /* IHI0069: after INVALL every LPI's configuration may have changed */
+        r->stale = true;
+        r->stale_since = tmax(r->stale ? r->stale_since : 0, d);
+    }
+    r->busy_until = tmax(r->busy_until, d);
+    gic_hppi_changed(g, cpu);
+    gic_cpu_update_at(g, cpu, g->now);
+    return d;
+}
+
+gic_time_t lpi_move(gic_t *g, uint32_t from, uint32_t to, uint32_t intid)
+{
+    if (from >= g->cfg.num_cpus || to >= g->cfg.num_cpus || from == to) return g->now;
+    lpi_space_t *rf = PHYS(g, from);
+    lpi_rec_t *e = lpi_map_find(rf, intid);
+    if (!e) return g->now;
+    gic_time_t t_src = e->t_src;
+    gic_time_t d = clear_at(g, rf, intid, g->now, NULL);
+    const char *why = NULL;
+    if (lpi_space_set_pending(g, PHYS(g, to), intid, d, t_src, &why) == GIC_MSI_DROPPED)
+        gic_error(g, "lpi_move_dropped", "lpi", "move of pending LPI %u from redist %u to %u: %s",
+                  intid, from, to, why ? why : "?");
+    gic_hppi_changed(g, from);
+    gic_hppi_changed(g, to);
+    gic_cpu_update_at(g, from, g->now);
+    return tmax(d, PHYS(g, to)->busy_until);
+}
+
+gic_time_t lpi_movall(gic_t *g, uint32_t from, uint32_t to)
+{
+    if (from >= g->cfg.num_cpus || to >= g->cfg.num_cpus || from == to) return g->now;
+    lpi_space_t *rf = PHYS(g, from);
+    gic_time_t start = g->now;
+    /* full/summary: the source pending table is walked to find what to move */
+    if (g->cfg.lpi_scan_policy != GIC_SCAN_TRACKED && rf->enabled) {
+        lpi_rescan(g, rf, start);
+        start = tmax(start, rf->busy_until);
+    }
+    keylist_t k;
+    memset(&k, 0, sizeof(k));
+    for (uint32_t i = 0; rf->map && i <= rf->map_mask; i++)
+        if (rf->map[i].intid) kl_add(&k, rf->map[i].intid);
+    if (k.n) qsort(k.v, k.n, sizeof(uint32_t), cmp_u32);
+    gic_time_t d = start;
+    for (size_t i = 0; i < k.n; i++) {
+        lpi_rec_t *e = lpi_map_find(rf, k.v[i]);
+        if (!e) continue;
+        gic_time_t t_src = e->t_src;
+        gic_time_t c = clear_at(g, rf, k.v[i], start, NULL);
+        const char *why = NULL;
+        if (lpi_space_set_pending(g, PHYS(g, to), k.v[i], c, t_src, &why) == GIC_MSI_DROPPED)
+            gic_error(g, "lpi_move_dropped", "lpi",
+                      "MOVALL of pending LPI %u from redist %u to %u: %s", k.v[i], from, to,
+                      why ? why : "?");
+        d = tmax(d, tmax(c, PHYS(g, to)->busy_until));
+    }
+    free(k.v);
+    rf->stale = false;
+    gic_hppi_changed(g, from);
+    gic_hppi_changed(g, to);
+    gic_cpu_update_at(g, from, g->now);
+    return d;
+}
+
+gic_time_t lpi_sync(gic_t *g, uint32_t cpu)
+{
+    if (cpu >= g->cfg.num_cpus) return g->now;
+    return tmax(g->now, PHYS(g, cpu)->busy_until);
+}
+
+/* ---- highest-priority pending LPI ----------------------------------------------------- */
+static bool rec_current(lpi_space_t *r, const heap_ent_t *h, lpi_rec_t **out)
+{
+    lpi_rec_t *e = lpi_map_find(r, h->intid);
+    *out = e;
+    return e && e->gen == h->gen;
+}
+
+void lpi_hppi(gic_t *g, uint32_t cpu, gic_cand_t *out)
+{
+    gic_time_t until = UINT64_MAX;
+    lpi_hppi_until(g, cpu, out, &until);
+}
+
+void lpi_hppi_until(gic_t *g, uint32_t cpu, gic_cand_t *out, gic_time_t *until)
+{
+    cand_none(out);
+    if (cpu >= g->cfg.num_cpus) return;
+    lpi_space_t *r = PHYS(g, cpu);
+    if (!r->enabled) return;
+    if (r->stale) {
+        r->stale = false;
+        lpi_rescan(g, r, tmax(r->stale_since, g->now));
+    }
+    if (g->now < r->gate) {
+        if (r->gate < *until) *until = r->gate;
+        return;
+    }
+    /* LPIs whose set-pending (or reconfiguration) has become visible */
+    while (r->arrive.n && r->arrive.v[0].key <= g->now) {
+        heap_ent_t h = r->arrive.v[0];
+        lpi_heap_pop(&r->arrive);
+        lpi_rec_t *e;
+        if (rec_current(r, &h, &e) && e->enabled)
+            lpi_heap_push(&r->prio, ((uint64_t)e->prio << 32) | e->intid, e->intid, e->gen);
+    }
+    /* the next arrival (possibly of a superseded record: conservative) */
+    if (r->arrive.n && r->arrive.v[0].key < *until) *until = r->arrive.v[0].key;
+    while (r->prio.n) {
+        heap_ent_t h = r->prio.v[0];
+        lpi_rec_t *e;
+        if (rec_current(r, &h, &e) && e->enabled) {
+            out->intid = e->intid;
+            out->prio = e->prio;
+            out->group = 1;
+            return;
+        }
+        lpi_heap_pop(&r->prio);
+    }
+}
+

@@ -1,0 +1,160 @@
+/* LPI spaces: the state shared by the LPI files (private to lpi_*.c and,
+ * next, the vPE code). See lpi.h for the redistributor interface and
+ * docs/lpi.md for the model.
+ *   lpi_space.c  the spaces: pending mirror, set/clear/INV/move, HPPI, LPI cache
+ *   lpi_scan.c   pending-table walks: full and summary rescans, the load at
+ *                EnableLPIs (Valid for a vPE), the summary bitmap
+ *   lpi_regs.c   GICR_CTLR.EnableLPIs, GICR_PROPBASER/PENDBASER and the
+ *                direct LPI registers */
+#ifndef GIC_LPI_SPACE_H
+#define GIC_LPI_SPACE_H
+#include "lpi.h"
+
+#include "cache.h"
+#include "mem.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define LPI_CHUNK 64u  /* bytes per modelled table read/write (one cache line) */
+#define LPI_IMPDEF 1024u /* IMPLEMENTATION DEFINED first KiB of the pending table */
+
+typedef struct lpi_rec {
+    uint32_t intid; /* 0 = empty slot */
+    uint8_t prio;
+    uint8_t enabled;
+    uint8_t in_cache; /* pending state held in the LPI cache, not (yet) in the table */
+    uint8_t pad;
+    uint32_t gen;
+    gic_time_t t_src, t_vis;
+} lpi_rec_t;
+
+typedef struct heap_ent {
+    uint64_t key;
+    uint32_t intid, gen;
+} heap_ent_t;
+
+typedef struct heap {
+    heap_ent_t *v;
+    size_t n, cap;
+} heap_t;
+
+/* LPI cache entry value */
+typedef struct lpi_cval {
+    uint8_t prio, enabled, pending, membit;
+} lpi_cval_t;
+
+/* An LPI space: the property and pending tables of one set of LPIs, the
+ * host mirror of its pending LPIs and its scan state. Owned by a
+ * redistributor (physical LPIs: GICR_PROPBASER/PENDBASER) or, with GICv4, by
+ * a vPE (virtual LPIs: GICR_VPROPBASER and the vPE's virtual pending table).
+ * key names the space in LPI cache keys (cache key = key << 32 | INTID);
+ * cpu is the redistributor whose CPU interface its LPIs are signalled to and
+ * whose memory agent and LPI cache it uses. */
+typedef struct lpi_space {
+    uint32_t key;
+    uint32_t cpu;
+    bool enabled;
+    uint64_t propbaser, pendbaser;
+    bool ptz; /* last PTZ written */
+    gic_time_t rwp_until, busy_until, gate;
+    bool stale;
+    gic_time_t stale_since;
+    /* pending map (open addressing, backward-shift deletion) */
+    lpi_rec_t *map;
+    uint32_t map_mask, npend;
+    uint32_t gen_ctr;
+    heap_t prio, arrive;
+    mem_agent_t *agent;
+} lpi_space_t;
+
+struct gic_lpi {
+    lpi_space_t *rd;     /* [num_cpus]: the physical LPI space of each redistributor */
+    mem_agent_t *agents; /* [num_cpus]: each redistributor's memory agent */
+    gic_cache_t **cache; /* [num_cpus] when per-redistributor, else [1] */
+    uint32_t ncache;
+    uint64_t *c_set, *c_coal, *c_wb, *c_scan_reads, *c_scans, *c_acks, *c_orphan;
+    gic_reason_memo_t drops; /* lpi.dropped.<reason> */
+    gic_hist_t *h_scan;
+};
+
+/* ---- small helpers ------------------------------------------------------------ */
+/* The physical LPI space of a redistributor. */
+static inline lpi_space_t *PHYS(gic_t *g, uint32_t cpu) { return &g->lpi->rd[cpu]; }
+static inline gic_cache_t *CACHE_OF(gic_t *g, uint32_t cpu)
+{
+    struct gic_lpi *l = g->lpi;
+    return l->cache[l->ncache > 1 ? cpu : 0];
+}
+static inline uint64_t ckey(uint32_t cpu, uint32_t intid) { return ((uint64_t)cpu << 32) | intid; }
+static inline gic_time_t tmax(gic_time_t a, gic_time_t b) { return a > b ? a : b; }
+static inline gic_time_t sig_lat(const gic_t *g)
+{
+    return gic_cycles(g, (uint64_t)g->cfg.lat_redist_to_cpu + g->cfg.lat_cpu_signal);
+}
+
+/* Number of INTID bits usable at this redistributor: min(PROPBASER.IDbits+1,
+ * GICD_TYPER.IDbits+1). Below 14 no LPI exists (IHI0069: IDbits < 0b1101). */
+static inline uint32_t lpi_id_bits_of(const gic_t *g, const lpi_space_t *r)
+{
+    uint32_t b = (uint32_t)(r->propbaser & 0x1f) + 1;
+    if (b > g->cfg.lpi_id_bits) b = g->cfg.lpi_id_bits;
+    return b < 14 ? 0 : b;
+}
+static inline uint64_t prop_pa(const lpi_space_t *r) { return r->propbaser & (0xffffffffffull << 12); }
+static inline uint64_t pend_pa(const lpi_space_t *r) { return r->pendbaser & (0xfffffffffull << 16); }
+static inline uint64_t table_bytes(uint32_t bits) { return bits ? ((uint64_t)1 << bits) / 8 : 0; }
+/* summary policy: INTIDs per summary bit (region), at least one 64-byte line */
+static inline uint64_t region_intids(uint32_t bits)
+{
+    uint64_t r = ((uint64_t)1 << bits) / (LPI_IMPDEF * 8);
+    return r < LPI_CHUNK * 8 ? LPI_CHUNK * 8 : r;
+}
+
+static inline uint8_t prio_of(const gic_t *g, uint8_t prop) { return (uint8_t)(prop & 0xfc & gic_prio_mask(g)); }
+
+/* The LPI space named by a cache key's space number (the physical space of
+ * that redistributor). */
+static inline lpi_space_t *lpi_space_of_key(gic_t *g, uint32_t key) { return PHYS(g, key); }
+
+/* Tell the CPU interface the space signals to that its LPI state changed (an
+ * update at t). */
+static inline void lpi_space_notify(gic_t *g, const lpi_space_t *r, gic_time_t t)
+{
+    gic_cpu_update_at(g, r->cpu, t);
+}
+
+/* ---- lpi_space.c ---- */
+bool lpi_heap_push(heap_t *h, uint64_t key, uint32_t intid, uint32_t gen);
+lpi_rec_t *lpi_map_insert(lpi_space_t *r, uint32_t intid);
+static inline uint32_t lpi_hslot(uint32_t intid, uint32_t mask) { return (intid * 2654435761u) & mask; }
+static inline lpi_rec_t *lpi_map_find(lpi_space_t *r, uint32_t intid)
+{
+    if (!r->map) return NULL;
+    for (uint32_t i = lpi_hslot(intid, r->map_mask);; i = (i + 1) & r->map_mask) {
+        if (r->map[i].intid == intid) return &r->map[i];
+        if (r->map[i].intid == 0) return NULL;
+    }
+}
+static inline gic_status_t lpi_mem(gic_t *g, lpi_space_t *r, mem_cls_t cls, gic_time_t start, bool wr,
+                                   uint64_t addr, void *buf, uint32_t len, gic_time_t *done)
+{
+    return mem_access_agent(g, r->agent, cls, start, wr, addr, buf, len, done);
+}
+gic_status_t lpi_read_prop(gic_t *g, lpi_space_t *r, uint32_t intid, gic_time_t start, uint8_t *prop,
+                           gic_time_t *done);
+gic_time_t lpi_writeback(gic_t *g, uint64_t key, const lpi_cval_t *v, gic_time_t start);
+bool lpi_space_valid_intid(const gic_t *g, const lpi_space_t *r, uint32_t intid);
+gic_msi_outcome_t lpi_space_set_pending(gic_t *g, lpi_space_t *r, uint32_t intid, gic_time_t start,
+                                        gic_time_t t_src, const char **reason);
+
+/* ---- lpi_scan.c ---- */
+/* Mirror's answer ignoring visibility (for the scans' cross-check). */
+void lpi_mirror_best(gic_t *g, lpi_space_t *r, gic_cand_t *out);
+/* Rescan the pending table (full) or its non-empty regions (summary). */
+void lpi_rescan(gic_t *g, lpi_space_t *r, gic_time_t start);
+/* Summary policy: mark the region of intid in the summary bitmap. */
+void lpi_summary_mark(gic_t *g, lpi_space_t *r, uint32_t intid, gic_time_t start);
+/* LPIs enabled (EnableLPIs 0 -> 1): load the pending table (PTZ = 0). */
+void lpi_space_load(gic_t *g, lpi_space_t *r);
+#endif
