@@ -11,6 +11,7 @@
 #include "cache.h"
 #include "lpi.h"
 #include "mem.h"
+#include "mutant.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -690,6 +691,7 @@ static void cmd_execute(gic_t *g, struct gic_its *its, const uint64_t dw[4], wal
             c->lpi_op = LPI_NONE;
         } else {
             c->lpi_op = op == OP_INT ? LPI_SETP : op == OP_INV ? LPI_INV : LPI_CLEAR;
+            if ((GICTLM_MUTANT_IS(2) && op == OP_DISCARD) || (GICTLM_MUTANT_IS(6) && op == OP_INV)) c->lpi_op = LPI_NONE;
         }
         c->cpu = w->cpu;
         c->intid = w->intid;
@@ -703,12 +705,13 @@ static void cmd_execute(gic_t *g, struct gic_its *its, const uint64_t dw[4], wal
         uint32_t from = w->cpu, intid = w->intid;
         uint64_t ite_addr = w->ite_addr;
         if (!walk_cte(g, its, w, icid)) WALK_FAIL();
-        cache_invalidate(its->c_ev, ((uint64_t)devid << 32) | eventid);
+        if (!GICTLM_MUTANT_IS(4)) cache_invalidate(its->c_ev, ((uint64_t)devid << 32) | eventid);
         MEMW(MEM_CLS_ITT, ite_addr, ENT_VALID | ((uint64_t)icid << 32) | intid);
         c->cpu = from;
         c->cpu2 = w->cpu;
         c->intid = intid;
         c->lpi_op = from != w->cpu ? LPI_MOVE : LPI_NONE;
+        if (GICTLM_MUTANT_IS(3)) c->lpi_op = LPI_NONE;
         return;
     }
     case OP_MOVALL: {
@@ -731,7 +734,7 @@ static void cmd_execute(gic_t *g, struct gic_its *its, const uint64_t dw[4], wal
     case OP_INVALL:
         if (!walk_cte(g, its, w, icid)) WALK_FAIL();
         c->cpu = w->cpu;
-        c->lpi_op = LPI_INVALL;
+        c->lpi_op = GICTLM_MUTANT_IS(1) ? LPI_NONE : LPI_INVALL;
         return;
     case OP_SYNC: {
         uint32_t cpu;
