@@ -530,7 +530,6 @@ static void table_event(qi_t *s, const char *ev, const char *text)
     char tb = ev[10]; /* gicv3_its_Xte_ */
     bool w = strstr(ev, "_write") != NULL, fault = strstr(ev, "_fault") != NULL;
     uint64_t valid = 0, size = 0, itt = 0, inttype = 0, intid = 0, icid = 0, vpeid = 0, db = 0, rd = 0;
-    const char *q;
     if (!fault) {
         bool ok = field(text, "valid", &valid);
         if (tb == 'd') ok = ok && field(text, "size", &size) && field(text, "ITTaddr", &itt);
@@ -545,7 +544,6 @@ static void table_event(qi_t *s, const char *ev, const char *text)
             return;
         }
     }
-    (void)q;
     if (tb == 'd' && !w) s->dte_reads++;
     if (tb == 'i' && !fault && valid && inttype == 0) doorbell_seen(s, db);
     unsigned bit = fault ? GIC_QEMU_T_FAULT
@@ -788,8 +786,8 @@ static void one_line(qi_t *s, char *ln)
     if (strcmp(evname, "gicv3_its_translation_write") == 0) {
         unsigned long long rid;
         if (sscanf(text, "GICv3 ITS TRANSLATER write: offset 0x%llx data 0x%llx size %u requester_id 0x%llx", &off,
-                   &data, &size, &rid) != 4 || !size_ok(size))
-            goto malformed;
+                   &data, &size, &rid) != 4 || !size_ok(size) || data > 0xffffffffull || rid > 0xffffffffull)
+            goto malformed; /* EventID and DeviceID are 32-bit values */
         k->translater++;
         irq_sample(s);
         stim(s, "msi 0 0x%llx %llu", rid, data);
@@ -823,7 +821,7 @@ static void one_line(qi_t *s, char *ln)
          * affinity printed as Aff3.Aff2.Aff1 followed by a literal "xx" */
         int pos = -1;
         if (sscanf(text, "GICv3 CPU i/f 0x%x generating SGI %u IRM %u target affinity 0x%n", &cpu, &irq, &irm, &pos) != 3 ||
-            pos < 0 || cpu >= GIC_MAX_CPUS)
+            pos < 0 || cpu >= GIC_MAX_CPUS || irq >= 16)
             goto malformed;
         const char *q = text + pos;
         aff = 0;
@@ -840,7 +838,7 @@ static void one_line(qi_t *s, char *ln)
     }
     if (strcmp(evname, "gicv3_redist_set_irq") == 0) {
         if (sscanf(text, "GICv3 redistributor 0x%x interrupt %u level changed to %u", &cpu, &irq, &lvl) != 3 ||
-            cpu >= GIC_MAX_CPUS)
+            cpu >= GIC_MAX_CPUS || irq >= 32)
             goto malformed;
         if (cpu + 1 > s->out->n_cpus) s->out->n_cpus = cpu + 1;
         k->ppi++;
@@ -849,7 +847,8 @@ static void one_line(qi_t *s, char *ln)
         return;
     }
     if (strcmp(evname, "gicv3_dist_set_irq") == 0) {
-        if (sscanf(text, "GICv3 distributor interrupt %u level changed to %u", &irq, &lvl) != 2) goto malformed;
+        if (sscanf(text, "GICv3 distributor interrupt %u level changed to %u", &irq, &lvl) != 2 || irq < 32 || irq >= 1020)
+            goto malformed;
         k->spi++;
         irq_sample(s);
         stim(s, "spi %u %u", irq, lvl ? 1 : 0);

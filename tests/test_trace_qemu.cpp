@@ -290,6 +290,18 @@ TEST(TraceQemu, UnknownAndMalformedLinesAreCounted)
     EXPECT_EQ(gic_qemu_import(bad.data(), bad.size(), &o, &imp), 2);
     EXPECT_STREQ(imp.message, "log:1: malformed line (--strict)");
     gic_qemu_import_free(&imp);
+    // values QEMU never prints are malformed, so the trace always parses
+    const std::string odd =
+        "gicv3_redist_set_irq GICv3 redistributor 0x0 interrupt 5000 level changed to 1\n"
+        "gicv3_dist_set_irq GICv3 distributor interrupt 5 level changed to 1\n"
+        "gicv3_its_translation_write GICv3 ITS TRANSLATER write: offset 0x40 data 0x1ffffffff size 4 requester_id 0x8\n"
+        "gicv3_icc_generate_sgi GICv3 CPU i/f 0x0 generating SGI 99 IRM 0 target affinity 0x0xx targetlist 0x2\n";
+    ASSERT_EQ(gic_qemu_import(odd.data(), odd.size(), nullptr, &imp), 0);
+    EXPECT_EQ(imp.counts.malformed, 4u);
+    gic_trace_t t;
+    EXPECT_EQ(gic_trace_parse("odd", imp.trace, imp.trace_len, nullptr, &t), 0) << t.message;
+    gic_trace_free(&t);
+    gic_qemu_import_free(&imp);
     // a file that is not there
     EXPECT_EQ(gic_qemu_import_file("/nonexistent/qemu.log.gz", nullptr, &imp), 2);
     EXPECT_NE(std::string(imp.message).find("no such file"), std::string::npos) << imp.message;
