@@ -225,6 +225,7 @@ typedef enum gic_qemu_area {
     GIC_QEMU_A_SYSREG,   /* other CPU interface register reads */
     GIC_QEMU_A_MMIO,     /* GICD/GICR/GITS register reads */
     GIC_QEMU_A_IRQ,      /* IRQ line levels of every CPU before each input QEMU traces before its effects */
+    GIC_QEMU_A_HPPI,     /* QEMU's HPPI (gicv3_cpuif_update) vs the model's ICC_HPPIR1_EL1, same points */
     GIC_QEMU_NAREAS
 } gic_qemu_area_t;
 const char *gic_qemu_area_name(gic_qemu_area_t a);
@@ -306,6 +307,14 @@ typedef struct gic_qemu_irq {
     uint64_t model;         /* filled by gic_qemu_compare */
 } gic_qemu_irq_t;
 
+/* QEMU's highest-priority pending interrupt of one CPU at an IRQ sample point. */
+typedef struct gic_qemu_hppi {
+    unsigned trace_line;
+    uint32_t cpu;
+    uint32_t qemu;          /* INTID, 1023 = none (QEMU prints priority 0xff for none) */
+    uint32_t model;         /* ICC_HPPIR1_EL1 of the model; filled by gic_qemu_compare */
+} gic_qemu_hppi_t;
+
 typedef struct gic_qemu_summary {
     unsigned n[GIC_QEMU_NAREAS][GIC_QEMU_NCATS];
     unsigned allowed[GIC_QEMU_NAREAS];  /* agreements where only IMPLEMENTATION DEFINED bits differ */
@@ -326,6 +335,8 @@ typedef struct gic_qemu_import {
     size_t n_read;
     gic_qemu_irq_t *irq;
     size_t n_irq;
+    gic_qemu_hppi_t *hppi;
+    size_t n_hppi;
     unsigned n_cpus;
     /* configuration taken from the log (0 = not in the log, default used) */
     uint32_t gic_version, spis, lpi_id_bits, its_devbits, its_idbits, its_cidbits, its_hcc;

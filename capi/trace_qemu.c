@@ -111,6 +111,9 @@ typedef struct qi {
     /* QEMU's outputs: the MSI or command whose table accesses follow (-1 = none) */
     long cur_msi, cur_cmd;
     uint64_t irq_level, irq_known; /* QEMU's IRQ line of each CPU, from gicv3_cpuif_set_irqs */
+    uint32_t hppi[GIC_MAX_CPUS];   /* QEMU's HPPI of each CPU (gicv3_cpuif_update, group 1), 1023 = none */
+    uint64_t hppi_known;           /* CPUs (< 64) with a group-1 HPPI update seen */
+    size_t caphppi;
     unsigned dte_reads;            /* any gicv3_its_dte_read in the log */
     uint64_t cpu_up;               /* CPUs whose ICC_IGRPEN1_EL1 Linux has set */
     uint64_t lr[GIC_MAX_CPUS][16]; /* last ICH_LR<n>_EL2 written (the virtual interface is not modelled) */
@@ -463,6 +466,19 @@ static void irq_sample(qi_t *s)
     q->trace_line = s->trace_line + 1; /* the stimulus about to be emitted */
     q->known = s->irq_known;
     q->level = s->irq_level;
+    for (unsigned cpu = 0; cpu < 64 && cpu < o->n_cpus; cpu++) {
+        if (!((s->hppi_known >> cpu) & 1)) continue;
+        if (!qgrow((void **)&o->hppi, o->n_hppi, &s->caphppi, sizeof *o->hppi)) {
+            s->fatal = true;
+            snprintf(o->message, sizeof o->message, "out of memory");
+            return;
+        }
+        gic_qemu_hppi_t *h = &o->hppi[o->n_hppi++];
+        memset(h, 0, sizeof *h);
+        h->trace_line = q->trace_line;
+        h->cpu = cpu;
+        h->qemu = s->hppi[cpu];
+    }
 }
 
 /* QEMU's delivery: the next ICC_IAR1 read returning the MSI's LPI. */
@@ -631,7 +647,22 @@ static void one_line(qi_t *s, char *ln)
         else s->irq_level &= ~(1ull << cpu);
         return;
     }
-    if (strcmp(evname, "gicv3_cpuif_update") == 0 || strcmp(evname, "gicv3_cpuif_virt_update") == 0 ||
+    if (strcmp(evname, "gicv3_cpuif_update") == 0) {
+        int hirq, grp, prio;
+        if (sscanf(text, "GICv3 CPU i/f 0x%x HPPI update: irq %d group %d prio %d", &cpu, &hirq, &grp, &prio) != 4 ||
+            cpu >= GIC_MAX_CPUS)
+            goto malformed;
+        k->qemu_outputs++;
+        if (cpu < 64) {
+            /* priority 0xff = nothing pending; group 2 = Non-secure group 1 (Linux's group) */
+            if (prio >= 0xff || hirq < 0) s->hppi[cpu] = 1023;
+            else if (grp == 2 || grp == 1) s->hppi[cpu] = (uint32_t)hirq;
+            else s->hppi[cpu] = 1022; /* group 0: ICC_HPPIR1 has no group-1 interrupt to show */
+            s->hppi_known |= 1ull << cpu;
+        }
+        return;
+    }
+    if (strcmp(evname, "gicv3_cpuif_virt_update") == 0 ||
         strcmp(evname, "gicv3_cpuif_virt_set_irqs") == 0 || strcmp(evname, "gicv3_cpuif_virt_set_maint_irq") == 0 ||
         strcmp(evname, "gicv3_redist_send_sgi") == 0 || strcmp(evname, "gicv3_its_cmd_unknown") == 0) {
         k->qemu_outputs++; /* QEMU's internal steps: not stimuli, not compared */
@@ -1121,5 +1152,6 @@ void gic_qemu_import_free(gic_qemu_import_t *imp)
     free(imp->cmd);
     free(imp->read);
     free(imp->irq);
+    free(imp->hppi);
     memset(imp, 0, sizeof *imp);
 }

@@ -108,7 +108,7 @@ typedef struct qc {
     qmem_t mem;
     uint64_t mem_latency;
     uint64_t cmdq_lo, cmdq_hi;  /* the command queue (reads of it are not table accesses) */
-    size_t next_cmd, next_read, next_irq, msi_scan;
+    size_t next_cmd, next_read, next_irq, next_hppi, msi_scan;
     uint64_t model_irq;         /* the model's IRQ line of each CPU */
     bool wrote;                 /* a table entry written since the last command completed */
     uint64_t wrote_val;
@@ -436,7 +436,7 @@ const char *gic_qemu_cat_name(gic_qemu_cat_t c)
 const char *gic_qemu_area_name(gic_qemu_area_t a)
 {
     static const char *const n[] = {"MSIs", "ITS commands", "ICC_IAR reads", "other CPU interface reads",
-                                    "GICD/GICR/GITS reads", "IRQ lines"};
+                                    "GICD/GICR/GITS reads", "IRQ lines", "HPPI"};
     return (unsigned)a < GIC_QEMU_NAREAS ? n[a] : "?";
 }
 
@@ -486,6 +486,13 @@ int gic_qemu_compare(gic_qemu_import_t *imp, FILE *report, unsigned max_listed)
         if (c.next_irq < imp->n_irq && imp->irq[c.next_irq].trace_line == st->line) {
             gic_run_until(g, t);
             imp->irq[c.next_irq++].model = c.model_irq;
+        }
+        while (c.next_hppi < imp->n_hppi && imp->hppi[c.next_hppi].trace_line < st->line) c.next_hppi++;
+        for (; c.next_hppi < imp->n_hppi && imp->hppi[c.next_hppi].trace_line == st->line; c.next_hppi++) {
+            gic_qemu_hppi_t *h = &imp->hppi[c.next_hppi];
+            uint64_t hv = 1023;
+            if (gic_sysreg_read(g, t, h->cpu, GIC_ICC_HPPIR1_EL1, &hv) != GIC_OK) hv = ~0ull;
+            h->model = (uint32_t)hv;
         }
         /* virtual-interface hand-overs logged before this input */
         while (c.next_read < imp->n_read && imp->read[c.next_read].kind == 2 &&
@@ -573,6 +580,12 @@ int gic_qemu_compare(gic_qemu_import_t *imp, FILE *report, unsigned max_listed)
                              : ((q->model ^ q->level) & q->known) ? GIC_QEMU_DISAGREE
                                                                   : GIC_QEMU_AGREE]++;
     }
+    for (size_t i = 0; i < imp->n_hppi; i++) {
+        gic_qemu_hppi_t *h = &imp->hppi[i];
+        S->n[GIC_QEMU_A_HPPI][imp->mid_run ? GIC_QEMU_NOT_COMPARABLE
+                              : h->model == h->qemu ? GIC_QEMU_AGREE
+                                                    : GIC_QEMU_DISAGREE]++;
+    }
     unsigned dis = 0;
     for (int a = 0; a < GIC_QEMU_NAREAS; a++) {
         S->comparable += S->n[a][GIC_QEMU_AGREE] + S->n[a][GIC_QEMU_AGREE_DROPPED] + S->n[a][GIC_QEMU_DISAGREE];
@@ -651,6 +664,14 @@ int gic_qemu_compare(gic_qemu_import_t *imp, FILE *report, unsigned max_listed)
             fprintf(report, "  IRQ lines before trace line %u: model 0x%llx, QEMU 0x%llx (CPU bit mask, differing 0x%llx)\n",
                     q->trace_line, (unsigned long long)(q->model & q->known), (unsigned long long)q->level,
                     (unsigned long long)d);
+            shown++;
+        }
+        shown = 0;
+        for (size_t i = 0; i < imp->n_hppi && shown < max_listed && !imp->mid_run; i++) {
+            const gic_qemu_hppi_t *h = &imp->hppi[i];
+            if (h->model == h->qemu) continue;
+            fprintf(report, "  HPPI before trace line %u: cpu%u: model ICC_HPPIR1 %u, QEMU %u\n", h->trace_line, h->cpu,
+                    h->model, h->qemu);
             shown++;
         }
     }

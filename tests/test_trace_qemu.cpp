@@ -49,6 +49,12 @@ std::string compare(gic_qemu_import_t &imp, int *dis)
 // Replace the first occurrence of `from` (a whole log line or part of one) after `after`.
 bool edit(std::string &log, const std::string &from, const std::string &to, const std::string &after = "")
 {
+    if (after == "*") { // every occurrence
+        size_t n = 0;
+        for (size_t p = log.find(from); p != std::string::npos; p = log.find(from, p + to.size()), n++)
+            log.replace(p, from.size(), to);
+        return n > 0;
+    }
     size_t start = after.empty() ? 0 : log.find(after);
     if (start == std::string::npos) return false;
     size_t p = log.find(from, start);
@@ -124,6 +130,10 @@ TEST(TraceQemu, SampleCountsAndAgreementWithQemuOutputs)
     EXPECT_EQ(S.n[GIC_QEMU_A_MMIO][GIC_QEMU_AGREE], 282u) << report;
     EXPECT_GT(S.allowed[GIC_QEMU_A_MMIO], 0u) << report; // ID registers differ, allowed
     EXPECT_GT(S.n[GIC_QEMU_A_IRQ][GIC_QEMU_AGREE], 7000u) << report;
+    EXPECT_GT(S.n[GIC_QEMU_A_HPPI][GIC_QEMU_AGREE], 14000u) << report;
+    size_t hppi_pending = 0; // samples where QEMU had something pending
+    for (size_t i = 0; i < imp.n_hppi; i++) hppi_pending += imp.hppi[i].qemu != 1023;
+    EXPECT_GT(hppi_pending, 100u);
     EXPECT_FALSE(S.mostly_not_comparable);
     EXPECT_DOUBLE_EQ(S.agreement, 100.0);
     // the model's table writes were seen and decoded (MAPC ICID 0 -> CPU 0)
@@ -164,6 +174,8 @@ TEST(TraceQemu, EditedQemuOutputsAreCaught)
          "gicv3_cpuif_set_irqs GICv3 CPU i/f 0x0 HPPI update: setting FIQ 0 IRQ 1\n"
          "gicv3_icc_iar1_read GICv3 ICC_IAR1 read cpu 0x0 value 0x2005",
          "", GIC_QEMU_A_IRQ},
+        {"QEMU's HPPI names another interrupt", "CPU i/f 0x0 HPPI update: irq 27 group 2 prio 160",
+         "CPU i/f 0x0 HPPI update: irq 26 group 2 prio 160", "*", GIC_QEMU_A_HPPI},
     };
     for (const Case &k : cases) {
         std::string log = orig;
