@@ -69,6 +69,9 @@ static const param_t params[] = {
     U64("map.gicd_base", gicd_base, 0, UINT64_MAX, "physical base of GICD (64 KiB)"),
     U64("map.gicr_base", gicr_base, 0, UINT64_MAX, "physical base of the redistributors (128 KiB each)"),
     U64("map.gits_base", gits_base, 0, UINT64_MAX, "physical base of the ITSs (128 KiB each)"),
+    U32("virt.list_regs", virt_list_regs, 1, 16, "list registers per CPU (ICH_VTR_EL2.ListRegs + 1)"),
+    U32("virt.pri_bits", virt_pri_bits, 5, 8, "virtual priority bits (ICH_VTR_EL2.PRIbits + 1)"),
+    U32("virt.maint_intid", virt_maint_intid, 16, 31, "PPI of the virtual CPU interface's maintenance interrupt"),
 };
 #define NPARAMS (sizeof(params) / sizeof(params[0]))
 

@@ -144,6 +144,11 @@ typedef struct gic_config {
     uint64_t gits_base;
 
     uint32_t seed; /* for random replacement; fixed -> deterministic */
+
+    /* virtual CPU interface (ICH_*_EL2, ICV_*_EL1) */
+    uint32_t virt_list_regs;  /* list registers per CPU, 1..16 (ICH_VTR_EL2.ListRegs + 1) */
+    uint32_t virt_pri_bits;   /* virtual priority bits, 5..8 (ICH_VTR_EL2.PRIbits + 1) */
+    uint32_t virt_maint_intid; /* PPI of the maintenance interrupt, 16..31 */
 } gic_config_t;
 
 void gic_config_default(gic_config_t *cfg);
@@ -182,7 +187,16 @@ typedef enum gic_output_kind {
     GIC_OUT_DEACTIVATE, /* intid, cpu: SPI/PPI deactivated (level-source resample) */
     GIC_OUT_MSI,        /* its, devid, eventid, intid, cpu, outcome, reason */
     GIC_OUT_CMD,        /* its, code = command opcode, value = CREADR after, error, reason */
-    GIC_OUT_ERROR       /* code = error id, reason = text */
+    GIC_OUT_ERROR,      /* code = error id, reason = text */
+    /* A virtual interrupt left the active state at the virtual CPU interface
+     * (guest EOI or DIR): cpu, intid = vINTID, value = pINTID (HW = 1) or
+     * 1023, level = HW bit, code = list register. What a hypervisor's level
+     * resampling (KVM resamplefd) listens to. */
+    GIC_OUT_VDEACTIVATE,
+    /* An EL1 system-register access that traps to EL2 (ICC_SGI*R_EL1 while
+     * HCR_EL2.IMO/FMO is set): cpu, code = gic_sysreg_t, value = written value.
+     * Nothing else happens in the GIC: the hypervisor emulates it. */
+    GIC_OUT_TRAP
 } gic_output_kind_t;
 
 typedef struct gic_output {
@@ -301,6 +315,67 @@ typedef enum gic_sysreg {
     GIC_ICC_SGI0R_EL1,
     GIC_ICC_SGI1R_EL1,
     GIC_ICC_ASGI1R_EL1,
+    /* The guest's view: the virtual CPU interface. An EL1 access to ICC_* goes
+     * to the ICV_* register of the same name while HCR_EL2.IMO (Group 1
+     * registers), HCR_EL2.FMO (Group 0 registers) or either (CTLR, DIR, PMR,
+     * RPR) is set; ICV_* names address the virtual interface directly. */
+    GIC_ICV_IAR0_EL1,
+    GIC_ICV_IAR1_EL1,
+    GIC_ICV_EOIR0_EL1,
+    GIC_ICV_EOIR1_EL1,
+    GIC_ICV_DIR_EL1,
+    GIC_ICV_HPPIR0_EL1,
+    GIC_ICV_HPPIR1_EL1,
+    GIC_ICV_BPR0_EL1,
+    GIC_ICV_BPR1_EL1,
+    GIC_ICV_PMR_EL1,
+    GIC_ICV_RPR_EL1,
+    GIC_ICV_AP0R0_EL1,
+    GIC_ICV_AP0R1_EL1,
+    GIC_ICV_AP0R2_EL1,
+    GIC_ICV_AP0R3_EL1,
+    GIC_ICV_AP1R0_EL1,
+    GIC_ICV_AP1R1_EL1,
+    GIC_ICV_AP1R2_EL1,
+    GIC_ICV_AP1R3_EL1,
+    GIC_ICV_CTLR_EL1,
+    GIC_ICV_IGRPEN0_EL1,
+    GIC_ICV_IGRPEN1_EL1,
+    /* The hypervisor's view (EL2). */
+    GIC_ICH_AP0R0_EL2,
+    GIC_ICH_AP0R1_EL2,
+    GIC_ICH_AP0R2_EL2,
+    GIC_ICH_AP0R3_EL2,
+    GIC_ICH_AP1R0_EL2,
+    GIC_ICH_AP1R1_EL2,
+    GIC_ICH_AP1R2_EL2,
+    GIC_ICH_AP1R3_EL2,
+    GIC_ICH_HCR_EL2,
+    GIC_ICH_VTR_EL2,
+    GIC_ICH_MISR_EL2,
+    GIC_ICH_EISR_EL2,
+    GIC_ICH_ELRSR_EL2,
+    GIC_ICH_VMCR_EL2,
+    GIC_ICH_LR0_EL2, /* ICH_LR<n>_EL2 = GIC_ICH_LR0_EL2 + n, n < 16 */
+    GIC_ICH_LR1_EL2,
+    GIC_ICH_LR2_EL2,
+    GIC_ICH_LR3_EL2,
+    GIC_ICH_LR4_EL2,
+    GIC_ICH_LR5_EL2,
+    GIC_ICH_LR6_EL2,
+    GIC_ICH_LR7_EL2,
+    GIC_ICH_LR8_EL2,
+    GIC_ICH_LR9_EL2,
+    GIC_ICH_LR10_EL2,
+    GIC_ICH_LR11_EL2,
+    GIC_ICH_LR12_EL2,
+    GIC_ICH_LR13_EL2,
+    GIC_ICH_LR14_EL2,
+    GIC_ICH_LR15_EL2,
+    /* The CPU's HCR_EL2, as far as the GIC sees it: IMO [4] and FMO [3]
+     * (EL1 runs a guest: its ICC_* accesses go to ICV_*). Other bits are
+     * ignored and read as zero. */
+    GIC_HCR_EL2,
     GIC_SYSREG_COUNT
 } gic_sysreg_t;
 

@@ -111,12 +111,12 @@ typedef struct qi {
     /* QEMU's outputs: the MSI or command whose table accesses follow (-1 = none) */
     long cur_msi, cur_cmd;
     uint64_t irq_level, irq_known; /* QEMU's IRQ line of each CPU, from gicv3_cpuif_set_irqs */
-    uint32_t hppi[GIC_MAX_CPUS];   /* QEMU's HPPI of each CPU (gicv3_cpuif_update, group 1), 1023 = none */
+    uint32_t hppi[64];             /* QEMU's HPPI of each CPU (gicv3_cpuif_update, group 1), 1023 = none */
     uint64_t hppi_known;           /* CPUs (< 64) with a group-1 HPPI update seen */
     size_t caphppi;
     unsigned dte_reads;            /* any gicv3_its_dte_read in the log */
     uint64_t cpu_up;               /* CPUs whose ICC_IGRPEN1_EL1 Linux has set */
-    uint64_t lr[GIC_MAX_CPUS][16]; /* last ICH_LR<n>_EL2 written (the virtual interface is not modelled) */
+    uint64_t lr[64][16];           /* last ICH_LR<n>_EL2 written (CPUs < 64) */
     uint64_t veoim;                /* CPUs whose ICH_VMCR_EL2.VEOIM is set */
     uint32_t doorbells[64];        /* GICv4 doorbell LPIs named by the log */
     size_t ndb;
@@ -128,6 +128,17 @@ static void doorbell_seen(qi_t *s, uint64_t intid)
     for (size_t i = 0; i < s->ndb; i++)
         if (s->doorbells[i] == intid) return;
     if (s->ndb < sizeof s->doorbells / sizeof s->doorbells[0]) s->doorbells[s->ndb++] = (uint32_t)intid;
+}
+
+/* Per-CPU flags of the importer are 64-bit masks: CPUs 0..63 (IRQ/HPPI samples, CPU
+ * reset and list-register reconstructions); events of higher CPUs are imported but
+ * these extras skip them. */
+static bool cpu_bit(uint64_t m, unsigned cpu) { return cpu < 64 && ((m >> cpu) & 1); }
+static void cpu_set(uint64_t *m, unsigned cpu, bool on)
+{
+    if (cpu >= 64) return;
+    if (on) *m |= 1ull << cpu;
+    else *m &= ~(1ull << cpu);
 }
 
 static void emit(qi_t *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -467,7 +478,7 @@ static void irq_sample(qi_t *s)
     q->known = s->irq_known;
     q->level = s->irq_level;
     for (unsigned cpu = 0; cpu < 64 && cpu < o->n_cpus; cpu++) {
-        if (!((s->hppi_known >> cpu) & 1)) continue;
+        if (!cpu_bit(s->hppi_known, cpu)) continue;
         if (!qgrow((void **)&o->hppi, o->n_hppi, &s->caphppi, sizeof *o->hppi)) {
             s->fatal = true;
             snprintf(o->message, sizeof o->message, "out of memory");
@@ -522,7 +533,7 @@ static void sysreg_event(qi_t *s, const char *text, bool is_write)
     }
     if (cpu + 1 > s->out->n_cpus) s->out->n_cpus = cpu + 1;
     if (is_write) {
-        if (r == GIC_ICC_IGRPEN1_EL1 && (val & 1)) s->cpu_up |= 1ull << cpu;
+        if (r == GIC_ICC_IGRPEN1_EL1 && (val & 1)) cpu_set(&s->cpu_up, cpu, true);
         if (r == GIC_ICC_EOIR1_EL1 || r == GIC_ICC_EOIR0_EL1) s->out->counts.eoir++;
         else s->out->counts.sysreg_other++;
         irq_sample(s);
@@ -642,9 +653,8 @@ static void one_line(qi_t *s, char *ln)
             cpu >= GIC_MAX_CPUS)
             goto malformed;
         k->qemu_outputs++;
-        s->irq_known |= 1ull << cpu;
-        if (lvl) s->irq_level |= 1ull << cpu;
-        else s->irq_level &= ~(1ull << cpu);
+        cpu_set(&s->irq_known, cpu, true);
+        cpu_set(&s->irq_level, cpu, lvl != 0);
         return;
     }
     if (strcmp(evname, "gicv3_cpuif_update") == 0) {
@@ -658,7 +668,7 @@ static void one_line(qi_t *s, char *ln)
             if (prio >= 0xff || hirq < 0) s->hppi[cpu] = 1023;
             else if (grp == 2 || grp == 1) s->hppi[cpu] = (uint32_t)hirq;
             else s->hppi[cpu] = 1022; /* group 0: ICC_HPPIR1 has no group-1 interrupt to show */
-            s->hppi_known |= 1ull << cpu;
+            cpu_set(&s->hppi_known, cpu, true);
         }
         return;
     }
@@ -684,20 +694,19 @@ static void one_line(qi_t *s, char *ln)
         if (strcmp(evname, "gicv3_ich_lr_write") == 0 &&
             sscanf(text, "GICv3 ICH_LR%u_EL2 write cpu 0x%x value 0x%llx", &reg, &cpu, &data) == 3 &&
             cpu < GIC_MAX_CPUS && reg < 16) {
-            s->lr[cpu][reg] = data;
+            if (cpu < 64) s->lr[cpu][reg] = data;
             if (((data >> 61) & 1) && ((data >> 62) & 3))
                 add_read(s, 2, 0, cpu, (uint32_t)((data >> 32) & 0x3ff), 8, data, false);
         } else if (strcmp(evname, "gicv3_ich_vmcr_write") == 0 &&
                    sscanf(text, "GICv3 ICH_VMCR_EL2 write cpu 0x%x value 0x%llx", &cpu, &data) == 2 &&
                    cpu < GIC_MAX_CPUS) {
-            if ((data >> 9) & 1) s->veoim |= 1ull << cpu;
-            else s->veoim &= ~(1ull << cpu);
+            cpu_set(&s->veoim, cpu, (data >> 9) & 1);
         } else if (((strcmp(evname, "gicv3_icv_eoir_write") == 0 &&
                      sscanf(text, "GICv3 ICV_EOIR%u write cpu 0x%x value 0x%llx", &grp, &cpu, &data) == 3 &&
-                     cpu < GIC_MAX_CPUS && !((s->veoim >> cpu) & 1)) ||
+                     cpu < 64 && !cpu_bit(s->veoim, cpu)) ||
                     (strcmp(evname, "gicv3_icv_dir_write") == 0 &&
-                     sscanf(text, "GICv3 ICV_DIR write cpu 0x%x value 0x%llx", &cpu, &data) == 2 && cpu < GIC_MAX_CPUS &&
-                     ((s->veoim >> cpu) & 1)))) {
+                     sscanf(text, "GICv3 ICV_DIR write cpu 0x%x value 0x%llx", &cpu, &data) == 2 &&
+                     cpu_bit(s->veoim, cpu)))) {
             /* the guest ends a virtual interrupt whose list register has HW=1: QEMU
              * deactivates the physical INTID (IHI0069 "ICH_LR<n>_EL2.HW"). */
             for (unsigned i = 0; i < 16; i++) {
@@ -761,11 +770,11 @@ static void one_line(qi_t *s, char *ln)
         if (cpu + 1 > s->out->n_cpus) s->out->n_cpus = cpu + 1;
         if (w) {
             k->mmio_writes++;
-            if (off == 0x10400 && ((s->cpu_up >> cpu) & 1)) {
+            if (off == 0x10400 && cpu_bit(s->cpu_up, cpu)) {
                 /* Linux configures the SGIs and PPIs of a CPU again (gic_cpu_config, GICR_IPRIORITYR0):
                  * the CPU was brought up again (PSCI CPU_ON, not in the log), and QEMU reset its
                  * CPU interface then (IHI0069: reset values). Done here with register writes. */
-                s->cpu_up &= ~(1ull << cpu);
+                cpu_set(&s->cpu_up, cpu, false);
                 emit(s, "# reconstructed: CPU %u was reset (PSCI CPU_ON is not in the log): its CPU interface "
                         "registers take their reset values", cpu);
                 static const gic_sysreg_t rs[] = {GIC_ICC_IGRPEN1_EL1, GIC_ICC_PMR_EL1, GIC_ICC_CTLR_EL1,

@@ -57,6 +57,13 @@ void gic_config_default(gic_config_t *c)
     c->gits_base = 0x08080000;
     c->gicr_base = 0x080a0000;
     c->seed = 1;
+    /* Virtual CPU interface: 4 list registers and 5 priority bits, as the
+     * Cortex-A57/A72 class implements (QEMU's model of those CPUs too);
+     * maintenance interrupt on PPI 25, as Arm's Base System Architecture
+     * recommends and Linux/KVM expect. */
+    c->virt_list_regs = 4;
+    c->virt_pri_bits = 5;
+    c->virt_maint_intid = 25;
 }
 
 #define CHECK(cond, ...)                                                                           \
@@ -119,6 +126,12 @@ gic_status_t gic_config_validate(const gic_config_t *c, char *err, size_t errlen
     if (cache_validate(&c->its_collection_cache, "its.collection_cache", err, errlen))
         return GIC_ERR_CONFIG;
     CHECK(c->mem_size >= 4096, "mem.size: %llu too small", (unsigned long long)c->mem_size);
+    CHECK(c->virt_list_regs >= 1 && c->virt_list_regs <= 16, "virt.list_regs: %u not in 1..16",
+          c->virt_list_regs);
+    CHECK(c->virt_pri_bits >= 5 && c->virt_pri_bits <= 8, "virt.pri_bits: %u not in 5..8",
+          c->virt_pri_bits);
+    CHECK(c->virt_maint_intid >= 16 && c->virt_maint_intid <= 31,
+          "virt.maint_intid: %u is not a PPI (16..31)", c->virt_maint_intid);
     CHECK((c->gicd_base & 0xffff) == 0 && (c->gicr_base & 0xffff) == 0 && (c->gits_base & 0xffff) == 0,
           "map: frame bases must be 64 KiB aligned");
     return GIC_OK;

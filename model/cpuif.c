@@ -1,8 +1,13 @@
-/* Physical CPU interface: the ICC_*_EL1 register view of a CPU's priority
- * engine (cpuif_engine.c) over the physical interrupt source
- * (cpuif_phys.c), and the registers that are the physical interface's own:
- * SGI generation (ICC_SGI0R/SGI1R/ASGI1R), ICC_CTLR_EL1, ICC_SRE_EL1.
- * The system-register table below is the one place that names each register. */
+/* CPU interface registers: the one system-register table (names included)
+ * for the physical view ICC_*_EL1, the virtual view ICV_*_EL1 and the EL2
+ * view ICH_*_EL2. ICC_* and ICV_* share their handlers: each works on a
+ * priority engine (cpuif_engine.c), the physical one (source: cpuif_phys.c)
+ * or the virtual one (source: the list registers, cpuif_virt.c). An EL1
+ * access to an ICC_* register goes to the virtual engine while HCR_EL2.IMO
+ * (Group 1 registers), HCR_EL2.FMO (Group 0 registers) or either (CTLR,
+ * DIR, PMR, RPR) is set (IHI0069 "Virtual CPU interface registers"); SGI
+ * generation then traps to EL2 (GIC_OUT_TRAP). Registers that are the
+ * physical interface's own: ICC_SGI0R/SGI1R/ASGI1R, ICC_SRE_EL1. */
 #include "cpuif.h"
 
 #include "dist.h"
@@ -11,36 +16,47 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct gic_cpuif {
-    gic_engine_t phys; /* ICC_*: the physical interface */
-};
-
-static gic_engine_t *eng(const gic_t *g, uint32_t cpu) { return &g->cpuif[cpu].phys; }
-
 struct gic_cpuif *cpuif_create(gic_t *g)
 {
     struct gic_cpuif *c = calloc(g->cfg.num_cpus, sizeof(*c));
     if (!c) return NULL;
-    eng_stats_t st;
+    eng_stats_t st, vst;
     eng_stats_init(g, &st, "irq", "latency");
-    for (uint32_t i = 0; i < g->cfg.num_cpus; i++) eng_init(g, &c[i].phys, &cpuif_phys_source, i, i, &st);
+    eng_stats_init(g, &vst, "virq", "vlatency");
+    if (virt_stats_create(g) != GIC_OK) {
+        free(c);
+        return NULL;
+    }
+    uint32_t n = g->cfg.num_cpus;
+    for (uint32_t i = 0; i < n; i++) {
+        eng_init(g, &c[i].phys, &cpuif_phys_source, i, i, g->cfg.pri_bits, &st);
+        eng_init(g, &c[i].virt, &cpuif_virt_source, i, n + i, g->cfg.virt_pri_bits, &vst);
+        virt_init(g, &c[i], i);
+    }
     return c;
 }
 
-void cpuif_destroy(gic_t *g, struct gic_cpuif *c) { (void)g; free(c); }
+void cpuif_destroy(gic_t *g, struct gic_cpuif *c)
+{
+    free(g->virt_stats);
+    g->virt_stats = NULL;
+    free(c);
+}
+
+static gic_engine_t *phys(const gic_t *g, uint32_t cpu) { return &g->cpuif[cpu].phys; }
 
 bool cpuif_group_enabled(const gic_t *g, uint32_t cpu, unsigned group)
 {
-    return eng(g, cpu)->igrpen[group ? 1 : 0];
+    return phys(g, cpu)->igrpen[group ? 1 : 0];
 }
 
 bool cpuif_would_take(const gic_t *g, uint32_t cpu, uint8_t prio, unsigned group)
 {
-    return eng_can_signal(eng(g, cpu), prio, group ? 1 : 0);
+    return eng_can_signal(phys(g, cpu), prio, group ? 1 : 0);
 }
 
-void cpuif_update(gic_t *g, uint32_t cpu) { eng_update(g, eng(g, cpu)); }
-void cpuif_refresh(gic_t *g, uint32_t cpu) { eng_refresh(g, eng(g, cpu)); }
+void cpuif_update(gic_t *g, uint32_t cpu) { eng_update(g, phys(g, cpu)); }
+void cpuif_refresh(gic_t *g, uint32_t cpu) { eng_refresh(g, phys(g, cpu)); }
 
 /* ICC_SGI0R/SGI1R/ASGI1R: TargetList [15:0], Aff1 [23:16], INTID [27:24],
  * Aff2 [39:32], IRM [40], RS [47:44], Aff3 [55:48]. IRM = 1: every PE but
@@ -70,81 +86,125 @@ static void do_sgi(gic_t *g, uint32_t cpu, unsigned group, uint64_t v)
     }
 }
 
-/* ---- system register table ------------------------------------------------------- */
+/* ---- handlers: e is the engine the access goes to ------------------------------- */
 
-typedef uint64_t (*sr_rd_fn)(gic_t *g, uint32_t cpu, unsigned arg);
-typedef void (*sr_wr_fn)(gic_t *g, uint32_t cpu, unsigned arg, uint64_t v);
+typedef uint64_t (*sr_rd_fn)(gic_t *g, uint32_t cpu, gic_engine_t *e, unsigned arg);
+typedef void (*sr_wr_fn)(gic_t *g, uint32_t cpu, gic_engine_t *e, unsigned arg, uint64_t v);
 
-static uint64_t r_iar(gic_t *g, uint32_t cpu, unsigned a) { return eng_iar(g, eng(g, cpu), a); }
-static void w_eoir(gic_t *g, uint32_t cpu, unsigned a, uint64_t v) { eng_eoi(g, eng(g, cpu), a, v); }
-static void w_dir(gic_t *g, uint32_t cpu, unsigned a, uint64_t v) { (void)a; eng_dir(g, eng(g, cpu), v); }
-static uint64_t r_hppir(gic_t *g, uint32_t cpu, unsigned a) { return eng_hppir(g, eng(g, cpu), a); }
-static uint64_t r_bpr(gic_t *g, uint32_t cpu, unsigned a) { return eng_bpr_read(eng(g, cpu), a); }
-static void w_bpr(gic_t *g, uint32_t cpu, unsigned a, uint64_t v) { eng_bpr_write(g, eng(g, cpu), a, v); }
-static uint64_t r_pmr(gic_t *g, uint32_t cpu, unsigned a) { (void)a; return eng(g, cpu)->pmr; }
-static void w_pmr(gic_t *g, uint32_t cpu, unsigned a, uint64_t v)
-{
-    (void)a;
-    eng_pmr_write(g, eng(g, cpu), gic_prio_mask(g), v);
-}
-static uint64_t r_rpr(gic_t *g, uint32_t cpu, unsigned a) { (void)a; return eng_running_priority(eng(g, cpu)); }
+static uint64_t r_iar(gic_t *g, uint32_t cpu, gic_engine_t *e, unsigned a) { (void)cpu; return eng_iar(g, e, a); }
+static void w_eoir(gic_t *g, uint32_t cpu, gic_engine_t *e, unsigned a, uint64_t v) { (void)cpu; eng_eoi(g, e, a, v); }
+static void w_dir(gic_t *g, uint32_t cpu, gic_engine_t *e, unsigned a, uint64_t v) { (void)cpu; (void)a; eng_dir(g, e, v); }
+static uint64_t r_hppir(gic_t *g, uint32_t cpu, gic_engine_t *e, unsigned a) { (void)cpu; return eng_hppir(g, e, a); }
+static uint64_t r_bpr(gic_t *g, uint32_t cpu, gic_engine_t *e, unsigned a) { (void)g; (void)cpu; return eng_bpr_read(e, a); }
+static void w_bpr(gic_t *g, uint32_t cpu, gic_engine_t *e, unsigned a, uint64_t v) { (void)cpu; eng_bpr_write(g, e, a, v); }
+static uint64_t r_pmr(gic_t *g, uint32_t cpu, gic_engine_t *e, unsigned a) { (void)g; (void)cpu; (void)a; return e->pmr; }
+static void w_pmr(gic_t *g, uint32_t cpu, gic_engine_t *e, unsigned a, uint64_t v) { (void)cpu; (void)a; eng_pmr_write(g, e, v); }
+static uint64_t r_rpr(gic_t *g, uint32_t cpu, gic_engine_t *e, unsigned a) { (void)g; (void)cpu; (void)a; return eng_running_priority(e); }
 /* arg: group * 4 + n */
-static uint64_t r_apr(gic_t *g, uint32_t cpu, unsigned a) { return eng_apr_read(eng(g, cpu), a >> 2, a & 3); }
-static void w_apr(gic_t *g, uint32_t cpu, unsigned a, uint64_t v) { eng_apr_write(g, eng(g, cpu), a >> 2, a & 3, v); }
+static uint64_t r_apr(gic_t *g, uint32_t cpu, gic_engine_t *e, unsigned a) { (void)g; (void)cpu; return eng_apr_read(e, a >> 2, a & 3); }
+static void w_apr(gic_t *g, uint32_t cpu, gic_engine_t *e, unsigned a, uint64_t v) { (void)cpu; eng_apr_write(g, e, a >> 2, a & 3, v); }
 
-static uint64_t r_ctlr(gic_t *g, uint32_t cpu, unsigned a)
+/* ICC_CTLR_EL1 / ICV_CTLR_EL1: CBPR [0], EOImode [1], PRIbits [10:8],
+ * IDbits [13:11], A3V [15]; the physical one also RSS [18]. */
+static uint64_t r_ctlr(gic_t *g, uint32_t cpu, gic_engine_t *e, unsigned a)
 {
     (void)a;
-    const gic_engine_t *e = eng(g, cpu);
     uint64_t idbits = g->cfg.lpi_id_bits > 16 ? 1 : 0; /* 0: 16 INTID bits, 1: 24 */
-    return (uint64_t)e->cbpr | ((uint64_t)e->eoimode << 1) | ((uint64_t)(g->cfg.pri_bits - 1) << 8) |
-           (idbits << 11) | (1ull << 15) /* A3V */ | (1ull << 18) /* RSS */;
+    uint64_t rss = e == phys(g, cpu) ? 1ull << 18 : 0;
+    return (uint64_t)e->cbpr | ((uint64_t)e->eoimode << 1) | ((uint64_t)(e->pri_bits - 1) << 8) |
+           (idbits << 11) | (1ull << 15) /* A3V */ | rss;
 }
-static void w_ctlr(gic_t *g, uint32_t cpu, unsigned a, uint64_t v)
+static void w_ctlr(gic_t *g, uint32_t cpu, gic_engine_t *e, unsigned a, uint64_t v)
 {
+    (void)cpu;
     (void)a;
-    eng_ctlr_write(g, eng(g, cpu), v & 1, (v >> 1) & 1);
+    eng_ctlr_write(g, e, v & 1, (v >> 1) & 1);
 }
 
-static uint64_t r_igrpen(gic_t *g, uint32_t cpu, unsigned a) { return eng(g, cpu)->igrpen[a]; }
-static void w_igrpen(gic_t *g, uint32_t cpu, unsigned a, uint64_t v)
+static uint64_t r_igrpen(gic_t *g, uint32_t cpu, gic_engine_t *e, unsigned a) { (void)g; (void)cpu; return e->igrpen[a]; }
+static void w_igrpen(gic_t *g, uint32_t cpu, gic_engine_t *e, unsigned a, uint64_t v)
 {
-    gic_engine_t *e = eng(g, cpu);
     bool en = v & 1;
     if (en == e->igrpen[a]) return;
     e->igrpen[a] = en;
-    dist_cpu_changed(g, cpu);
+    if (e == phys(g, cpu)) dist_cpu_changed(g, cpu); /* 1-of-N SPI participation */
     eng_update(g, e);
 }
 
-static uint64_t r_sre(gic_t *g, uint32_t cpu, unsigned a) { (void)g; (void)cpu; (void)a; return 0x7; }
-static void w_ignore(gic_t *g, uint32_t cpu, unsigned a, uint64_t v) { (void)g; (void)cpu; (void)a; (void)v; }
-static void w_sgi(gic_t *g, uint32_t cpu, unsigned a, uint64_t v) { do_sgi(g, cpu, a, v); }
+static uint64_t r_sre(gic_t *g, uint32_t cpu, gic_engine_t *e, unsigned a) { (void)g; (void)cpu; (void)e; (void)a; return 0x7; }
+static void w_ignore(gic_t *g, uint32_t cpu, gic_engine_t *e, unsigned a, uint64_t v) { (void)g; (void)cpu; (void)e; (void)a; (void)v; }
+static void w_sgi(gic_t *g, uint32_t cpu, gic_engine_t *e, unsigned a, uint64_t v) { (void)e; do_sgi(g, cpu, a, v); }
+
+static uint64_t r_ich(gic_t *g, uint32_t cpu, gic_engine_t *e, unsigned a) { (void)e; return virt_ich_read(g, cpu, (gic_sysreg_t)a); }
+static void w_ich(gic_t *g, uint32_t cpu, gic_engine_t *e, unsigned a, uint64_t v) { (void)e; virt_ich_write(g, cpu, (gic_sysreg_t)a, v); }
+
+/* ---- the table ----------------------------------------------------------------------- */
+
+enum {
+    V_ICC, /* physical engine, or the virtual one as redir says */
+    V_ICV, /* virtual engine */
+    V_EL2  /* ICH_*_EL2 and HCR_EL2 (no engine) */
+};
+/* redir: which HCR_EL2 bits send an ICC_* access to ICV_* */
+#define RD_IMO 1u
+#define RD_FMO 2u
+#define RD_ANY (RD_IMO | RD_FMO)
+#define F_TRAP 4u   /* with the redirection: traps to EL2 instead */
+#define F_STATE 8u  /* a read that changes state (IAR) */
 
 typedef struct sysreg_desc {
     const char *name;
     sr_rd_fn rd; /* NULL: write-only */
     sr_wr_fn wr; /* NULL: read-only */
     unsigned arg;
+    uint8_t view;
+    uint8_t flags; /* RD_*, F_* */
 } sysreg_desc_t;
 
-#define SR(id, rd, wr, arg) [GIC_##id] = {#id, rd, wr, arg}
+#define ICC(id, rd, wr, arg, fl) [GIC_##id] = {#id, rd, wr, arg, V_ICC, fl}
+#define ICV(id, rd, wr, arg, fl) [GIC_##id] = {#id, rd, wr, arg, V_ICV, fl}
+#define ICH_RW(id) [GIC_##id] = {#id, r_ich, w_ich, GIC_##id, V_EL2, 0}
+#define ICH_RO(id) [GIC_##id] = {#id, r_ich, NULL, GIC_##id, V_EL2, 0}
 static const sysreg_desc_t sysregs[GIC_SYSREG_COUNT] = {
-    SR(ICC_IAR0_EL1, r_iar, NULL, 0),        SR(ICC_IAR1_EL1, r_iar, NULL, 1),
-    SR(ICC_EOIR0_EL1, NULL, w_eoir, 0),      SR(ICC_EOIR1_EL1, NULL, w_eoir, 1),
-    SR(ICC_DIR_EL1, NULL, w_dir, 0),         SR(ICC_HPPIR0_EL1, r_hppir, NULL, 0),
-    SR(ICC_HPPIR1_EL1, r_hppir, NULL, 1),    SR(ICC_BPR0_EL1, r_bpr, w_bpr, 0),
-    SR(ICC_BPR1_EL1, r_bpr, w_bpr, 1),       SR(ICC_PMR_EL1, r_pmr, w_pmr, 0),
-    SR(ICC_RPR_EL1, r_rpr, NULL, 0),         SR(ICC_AP0R0_EL1, r_apr, w_apr, 0),
-    SR(ICC_AP0R1_EL1, r_apr, w_apr, 1),      SR(ICC_AP0R2_EL1, r_apr, w_apr, 2),
-    SR(ICC_AP0R3_EL1, r_apr, w_apr, 3),      SR(ICC_AP1R0_EL1, r_apr, w_apr, 4),
-    SR(ICC_AP1R1_EL1, r_apr, w_apr, 5),      SR(ICC_AP1R2_EL1, r_apr, w_apr, 6),
-    SR(ICC_AP1R3_EL1, r_apr, w_apr, 7),      SR(ICC_CTLR_EL1, r_ctlr, w_ctlr, 0),
-    SR(ICC_IGRPEN0_EL1, r_igrpen, w_igrpen, 0), SR(ICC_IGRPEN1_EL1, r_igrpen, w_igrpen, 1),
-    SR(ICC_SRE_EL1, r_sre, w_ignore, 0),     SR(ICC_SGI0R_EL1, NULL, w_sgi, 0),
-    SR(ICC_SGI1R_EL1, NULL, w_sgi, 1),       SR(ICC_ASGI1R_EL1, NULL, w_sgi, 0),
+    ICC(ICC_IAR0_EL1, r_iar, NULL, 0, RD_FMO | F_STATE), ICC(ICC_IAR1_EL1, r_iar, NULL, 1, RD_IMO | F_STATE),
+    ICC(ICC_EOIR0_EL1, NULL, w_eoir, 0, RD_FMO),         ICC(ICC_EOIR1_EL1, NULL, w_eoir, 1, RD_IMO),
+    ICC(ICC_DIR_EL1, NULL, w_dir, 0, RD_ANY),            ICC(ICC_HPPIR0_EL1, r_hppir, NULL, 0, RD_FMO),
+    ICC(ICC_HPPIR1_EL1, r_hppir, NULL, 1, RD_IMO),       ICC(ICC_BPR0_EL1, r_bpr, w_bpr, 0, RD_FMO),
+    ICC(ICC_BPR1_EL1, r_bpr, w_bpr, 1, RD_IMO),          ICC(ICC_PMR_EL1, r_pmr, w_pmr, 0, RD_ANY),
+    ICC(ICC_RPR_EL1, r_rpr, NULL, 0, RD_ANY),            ICC(ICC_AP0R0_EL1, r_apr, w_apr, 0, RD_FMO),
+    ICC(ICC_AP0R1_EL1, r_apr, w_apr, 1, RD_FMO),         ICC(ICC_AP0R2_EL1, r_apr, w_apr, 2, RD_FMO),
+    ICC(ICC_AP0R3_EL1, r_apr, w_apr, 3, RD_FMO),         ICC(ICC_AP1R0_EL1, r_apr, w_apr, 4, RD_IMO),
+    ICC(ICC_AP1R1_EL1, r_apr, w_apr, 5, RD_IMO),         ICC(ICC_AP1R2_EL1, r_apr, w_apr, 6, RD_IMO),
+    ICC(ICC_AP1R3_EL1, r_apr, w_apr, 7, RD_IMO),         ICC(ICC_CTLR_EL1, r_ctlr, w_ctlr, 0, RD_ANY),
+    ICC(ICC_IGRPEN0_EL1, r_igrpen, w_igrpen, 0, RD_FMO), ICC(ICC_IGRPEN1_EL1, r_igrpen, w_igrpen, 1, RD_IMO),
+    ICC(ICC_SRE_EL1, r_sre, w_ignore, 0, 0),
+    ICC(ICC_SGI0R_EL1, NULL, w_sgi, 0, RD_ANY | F_TRAP), ICC(ICC_SGI1R_EL1, NULL, w_sgi, 1, RD_ANY | F_TRAP),
+    ICC(ICC_ASGI1R_EL1, NULL, w_sgi, 0, RD_ANY | F_TRAP),
+    ICV(ICV_IAR0_EL1, r_iar, NULL, 0, F_STATE),          ICV(ICV_IAR1_EL1, r_iar, NULL, 1, F_STATE),
+    ICV(ICV_EOIR0_EL1, NULL, w_eoir, 0, 0),              ICV(ICV_EOIR1_EL1, NULL, w_eoir, 1, 0),
+    ICV(ICV_DIR_EL1, NULL, w_dir, 0, 0),                 ICV(ICV_HPPIR0_EL1, r_hppir, NULL, 0, 0),
+    ICV(ICV_HPPIR1_EL1, r_hppir, NULL, 1, 0),            ICV(ICV_BPR0_EL1, r_bpr, w_bpr, 0, 0),
+    ICV(ICV_BPR1_EL1, r_bpr, w_bpr, 1, 0),               ICV(ICV_PMR_EL1, r_pmr, w_pmr, 0, 0),
+    ICV(ICV_RPR_EL1, r_rpr, NULL, 0, 0),                 ICV(ICV_AP0R0_EL1, r_apr, w_apr, 0, 0),
+    ICV(ICV_AP0R1_EL1, r_apr, w_apr, 1, 0),              ICV(ICV_AP0R2_EL1, r_apr, w_apr, 2, 0),
+    ICV(ICV_AP0R3_EL1, r_apr, w_apr, 3, 0),              ICV(ICV_AP1R0_EL1, r_apr, w_apr, 4, 0),
+    ICV(ICV_AP1R1_EL1, r_apr, w_apr, 5, 0),              ICV(ICV_AP1R2_EL1, r_apr, w_apr, 6, 0),
+    ICV(ICV_AP1R3_EL1, r_apr, w_apr, 7, 0),              ICV(ICV_CTLR_EL1, r_ctlr, w_ctlr, 0, 0),
+    ICV(ICV_IGRPEN0_EL1, r_igrpen, w_igrpen, 0, 0),      ICV(ICV_IGRPEN1_EL1, r_igrpen, w_igrpen, 1, 0),
+    ICH_RW(ICH_AP0R0_EL2), ICH_RW(ICH_AP0R1_EL2), ICH_RW(ICH_AP0R2_EL2), ICH_RW(ICH_AP0R3_EL2),
+    ICH_RW(ICH_AP1R0_EL2), ICH_RW(ICH_AP1R1_EL2), ICH_RW(ICH_AP1R2_EL2), ICH_RW(ICH_AP1R3_EL2),
+    ICH_RW(ICH_HCR_EL2),   ICH_RO(ICH_VTR_EL2),   ICH_RO(ICH_MISR_EL2),  ICH_RO(ICH_EISR_EL2),
+    ICH_RO(ICH_ELRSR_EL2), ICH_RW(ICH_VMCR_EL2),
+    ICH_RW(ICH_LR0_EL2),  ICH_RW(ICH_LR1_EL2),  ICH_RW(ICH_LR2_EL2),  ICH_RW(ICH_LR3_EL2),
+    ICH_RW(ICH_LR4_EL2),  ICH_RW(ICH_LR5_EL2),  ICH_RW(ICH_LR6_EL2),  ICH_RW(ICH_LR7_EL2),
+    ICH_RW(ICH_LR8_EL2),  ICH_RW(ICH_LR9_EL2),  ICH_RW(ICH_LR10_EL2), ICH_RW(ICH_LR11_EL2),
+    ICH_RW(ICH_LR12_EL2), ICH_RW(ICH_LR13_EL2), ICH_RW(ICH_LR14_EL2), ICH_RW(ICH_LR15_EL2),
+    ICH_RW(HCR_EL2),
 };
-#undef SR
+#undef ICC
+#undef ICV
+#undef ICH_RW
+#undef ICH_RO
 
 const char *gic_sysreg_name(gic_sysreg_t r)
 {
@@ -158,16 +218,46 @@ gic_sysreg_t gic_sysreg_by_name(const char *name)
     return GIC_SYSREG_COUNT;
 }
 
+/* The engine an access goes to: NULL for the EL2 registers. *virt is set
+ * when it is the virtual one. */
+static gic_engine_t *target(gic_t *g, uint32_t cpu, const sysreg_desc_t *d, bool *virt)
+{
+    struct gic_cpuif *c = &g->cpuif[cpu];
+    *virt = false;
+    if (d->view == V_EL2) return NULL;
+    if (d->view == V_ICV || (((d->flags & RD_IMO) && c->ich.imo) || ((d->flags & RD_FMO) && c->ich.fmo))) {
+        *virt = true;
+        return &c->virt;
+    }
+    return &c->phys;
+}
+
+static void trap(gic_t *g, uint32_t cpu, gic_sysreg_t reg, uint64_t v)
+{
+    gic_output_t o;
+    memset(&o, 0, sizeof(o));
+    o.kind = GIC_OUT_TRAP;
+    o.time = g->now;
+    o.cpu = cpu;
+    o.code = (uint32_t)reg;
+    o.value = v;
+    gic_emit(g, &o);
+}
+
 gic_status_t cpuif_sysreg_read(gic_t *g, uint32_t cpu, gic_sysreg_t reg, uint64_t *val)
 {
     *val = 0;
     if (cpu >= g->cfg.num_cpus || (unsigned)reg >= GIC_SYSREG_COUNT) return GIC_ERR_ARG;
     const sysreg_desc_t *d = &sysregs[reg];
+    bool virt;
+    gic_engine_t *e = target(g, cpu, d, &virt);
     if (!d->rd) {
-        gic_error(g, "sysreg_read_wo", "ICC", "read of write-only %s on CPU %u (RAZ)", d->name, cpu);
+        gic_error(g, "sysreg_read_wo", d->view == V_EL2 ? "ICH" : virt ? "ICV" : "ICC", "read of write-only %s on CPU %u (RAZ)",
+                  d->name, cpu);
         return GIC_OK;
     }
-    *val = d->rd(g, cpu, d->arg);
+    *val = d->rd(g, cpu, e, d->arg);
+    if (virt && (d->flags & F_STATE)) virt_changed(g, cpu);
     return GIC_OK;
 }
 
@@ -175,10 +265,18 @@ gic_status_t cpuif_sysreg_write(gic_t *g, uint32_t cpu, gic_sysreg_t reg, uint64
 {
     if (cpu >= g->cfg.num_cpus || (unsigned)reg >= GIC_SYSREG_COUNT) return GIC_ERR_ARG;
     const sysreg_desc_t *d = &sysregs[reg];
+    bool virt;
+    gic_engine_t *e = target(g, cpu, d, &virt);
     if (!d->wr) {
-        gic_error(g, "sysreg_write_ro", "ICC", "write of read-only %s on CPU %u ignored", d->name, cpu);
+        gic_error(g, "sysreg_write_ro", d->view == V_EL2 ? "ICH" : virt ? "ICV" : "ICC", "write of read-only %s on CPU %u ignored",
+                  d->name, cpu);
         return GIC_OK;
     }
-    d->wr(g, cpu, d->arg, val);
+    if (virt && d->view == V_ICC && (d->flags & F_TRAP)) {
+        trap(g, cpu, reg, val); /* EL1 SGI generation while running a guest: the hypervisor's */
+        return GIC_OK;
+    }
+    d->wr(g, cpu, e, d->arg, val);
+    if (virt) virt_changed(g, cpu);
     return GIC_OK;
 }

@@ -1,11 +1,37 @@
-/* Physical CPU interface (ICC_*_EL1): the priority engine of each CPU over
- * the physical interrupt source. */
+/* CPU interfaces: per CPU, the physical interface (ICC_*_EL1) and the
+ * virtual one (ICV_*_EL1, controlled through ICH_*_EL2), each a priority
+ * engine (cpuif_engine.h) over its interrupt source. */
 #ifndef GIC_CPUIF_H
 #define GIC_CPUIF_H
 #include "cpuif_engine.h"
 
+#define GIC_MAX_LR 16
+
+/* The virtual interface's EL2 state (cpuif_virt.c). The VMCR fields VPMR,
+ * VBPR0/1, VCBPR, VEOIM, VENG0/1 and the ICH_AP<n>R registers live in the
+ * virtual engine; the rest here. */
+typedef struct gic_ich {
+    uint64_t lr[GIC_MAX_LR];
+    gic_time_t lr_vis[GIC_MAX_LR]; /* an LR written pending is seen from then on */
+    gic_time_t lr_t[GIC_MAX_LR];   /* its pending episode started then (LR write) */
+    uint32_t hcr;          /* ICH_HCR_EL2, EOIcount included */
+    uint32_t vmcr_other;   /* ICH_VMCR_EL2.VAckCtl, VFIQEn (stored, no effect: RES0/RES1 with DS) */
+    bool imo, fmo;         /* HCR_EL2.IMO / FMO: EL1 accesses of ICC_* go to ICV_* */
+    uint32_t misr;         /* last computed ICH_MISR_EL2 */
+    bool maint_level;      /* maintenance line as last driven to the redistributor */
+    bool maint_queued;     /* a maintenance-line event is scheduled */
+} gic_ich_t;
+
+struct gic_cpuif {
+    gic_engine_t phys; /* ICC_*: the physical interface */
+    gic_engine_t virt; /* ICV_*: the virtual interface */
+    gic_ich_t ich;
+};
+
 /* dist + redist + LPIs of a CPU (cpuif_phys.c) */
 extern const gic_irq_source_t cpuif_phys_source;
+/* list registers of a CPU (cpuif_virt.c) */
+extern const gic_irq_source_t cpuif_virt_source;
 
 struct gic_cpuif *cpuif_create(gic_t *g); /* array of cfg.num_cpus */
 void cpuif_destroy(gic_t *g, struct gic_cpuif *c);
@@ -21,4 +47,14 @@ void cpuif_refresh(gic_t *g, uint32_t cpu);
 bool cpuif_group_enabled(const gic_t *g, uint32_t cpu, unsigned group);
 /* Would this CPU take an interrupt of that priority now (PMR and running priority)? */
 bool cpuif_would_take(const gic_t *g, uint32_t cpu, uint8_t prio, unsigned group);
+
+/* ---- the virtual interface (cpuif_virt.c) ---- */
+void virt_init(gic_t *g, struct gic_cpuif *c, uint32_t cpu);
+/* Statistics of the virtual interfaces (g->virt_stats; freed with free()). */
+gic_status_t virt_stats_create(gic_t *g);
+/* After any change of the virtual interface's state: re-evaluate vIRQ/vFIQ
+ * and the maintenance interrupt. */
+void virt_changed(gic_t *g, uint32_t cpu);
+uint64_t virt_ich_read(gic_t *g, uint32_t cpu, gic_sysreg_t reg);
+void virt_ich_write(gic_t *g, uint32_t cpu, gic_sysreg_t reg, uint64_t v);
 #endif

@@ -55,13 +55,15 @@ void eng_stats_init(gic_t *g, eng_stats_t *st, const char *irq, const char *lat)
 }
 
 void eng_init(gic_t *g, gic_engine_t *e, const gic_irq_source_t *src, uint32_t cpu, uint32_t slot,
-              const eng_stats_t *st)
+              unsigned pri_bits, const eng_stats_t *st)
 {
     memset(e, 0, sizeof(*e));
     e->src = src;
     e->cpu = cpu;
     e->slot = slot;
-    e->prebits = (uint8_t)(g->cfg.pri_bits > 7 ? 7 : g->cfg.pri_bits);
+    e->pri_bits = (uint8_t)pri_bits;
+    e->pri_mask = (uint8_t)(0xffu << (8 - pri_bits));
+    e->prebits = (uint8_t)(pri_bits > 7 ? 7 : pri_bits);
     e->pmr = 0;
     e->bpr0 = eng_bpr0_min(e);
     e->bpr1 = (uint8_t)(eng_bpr0_min(e) + 1);
@@ -164,7 +166,15 @@ uint64_t eng_iar(gic_t *g, gic_engine_t *e, unsigned group)
         gic_inc(e->st.spurious);
         return GIC_SPURIOUS;
     }
-    unsigned idx = (unsigned)(h.prio & eng_group_mask(e, group)) >> (8 - e->prebits);
+    if (h.intid >= 1020 && h.intid < 1024) {
+        /* A special INTID (only a list register can hold one): the source
+         * drops it and returns it; nothing becomes active (IHI0069
+         * VirtualReadIAR pseudocode). */
+        e->src->ack(g, e->cpu, h.intid);
+        eng_update(g, e);
+        return h.intid;
+    }
+    unsigned idx = eng_prio_idx(e, h.prio, group);
     e->apr[group][idx / 32] |= 1u << (idx % 32);
     eng_apr_changed(e);
     e->t_iar[group][idx] = g->now;
@@ -200,7 +210,10 @@ void eng_eoi(gic_t *g, gic_engine_t *e, unsigned group, uint64_t v)
     e->apr[group][idx / 32] &= ~(1u << (idx % 32));
     eng_apr_changed(e);
     hist_add(e->st.iar_to_eoi, g->now - e->t_iar[group][idx]);
-    if (!e->eoimode) e->src->deactivate(g, e->cpu, intid, via);
+    if (!e->eoimode) {
+        eng_drop_t drop = {group, (unsigned)idx};
+        e->src->deactivate(g, e->cpu, intid, via, &drop);
+    }
     eng_refresh(g, e); /* no HPPI state changed here (deactivation marks its own) */
 }
 
@@ -214,7 +227,7 @@ void eng_dir(gic_t *g, gic_engine_t *e, uint64_t v)
                   e->src->dir_name, intid, e->cpu);
         return;
     }
-    e->src->deactivate(g, e->cpu, intid, e->src->dir_name);
+    e->src->deactivate(g, e->cpu, intid, e->src->dir_name, NULL);
     eng_refresh(g, e); /* no HPPI state changed here (deactivation marks its own) */
 }
 
@@ -245,9 +258,9 @@ void eng_bpr_write(gic_t *g, gic_engine_t *e, unsigned group, uint64_t v)
     eng_refresh(g, e); /* HPPI unchanged: only whether it is signalled */
 }
 
-void eng_pmr_write(gic_t *g, gic_engine_t *e, uint8_t pri_mask, uint64_t v)
+void eng_pmr_write(gic_t *g, gic_engine_t *e, uint64_t v)
 {
-    e->pmr = (uint8_t)v & pri_mask;
+    e->pmr = (uint8_t)v & e->pri_mask;
     eng_refresh(g, e); /* HPPI unchanged: only whether it is signalled */
 }
 

@@ -31,6 +31,11 @@ static inline unsigned eng_intid_type(uint32_t intid)
 
 /* An interrupt source: what the engine needs of the interrupts it arbitrates.
  * Every function is called at g->now for the CPU interface `cpu`. */
+typedef struct eng_drop {
+    unsigned group; /* group of the EOIR */
+    unsigned idx;   /* active-priority index the priority drop cleared */
+} eng_drop_t;
+
 typedef struct gic_irq_source {
     const char *name; /* register prefix in messages: "ICC", "ICV" */
     const char *eoir_name[2], *dir_name; /* "ICC_EOIR0_EL1", ... for messages */
@@ -43,8 +48,11 @@ typedef struct gic_irq_source {
     /* The candidate intid was acknowledged: pending -> active (or, for LPIs,
      * not pending). Returns the start of its pending episode (latency). */
     gic_time_t (*ack)(gic_t *g, uint32_t cpu, uint32_t intid);
-    /* Deactivate intid (EOImode 0 EOIR or DIR); via names the register. */
-    void (*deactivate)(gic_t *g, uint32_t cpu, uint32_t intid, const char *via);
+    /* Deactivate intid; via names the register. drop: for an EOIR with
+     * EOImode 0, the group and active-priority index the EOI dropped; NULL
+     * for DIR. */
+    void (*deactivate)(gic_t *g, uint32_t cpu, uint32_t intid, const char *via,
+                       const struct eng_drop *drop);
     /* Start of the pending episode of the pending intid (latency). */
     gic_time_t (*pending_time)(gic_t *g, uint32_t cpu, uint32_t intid);
 } gic_irq_source_t;
@@ -62,6 +70,8 @@ typedef struct gic_engine {
     const gic_irq_source_t *src;
     uint32_t cpu;
     uint32_t slot; /* index of its HPPI-stale flag (gic_hppi_changed_slot) */
+    uint8_t pri_bits; /* implemented priority bits */
+    uint8_t pri_mask; /* their mask in the 8-bit priority field */
     uint8_t prebits; /* preemption bits: min(pri_bits, 7) */
     uint8_t pmr;
     uint8_t bpr0, bpr1;
@@ -87,13 +97,18 @@ typedef struct gic_engine {
  * "<lat>.line_to_iar.<type>", "<lat>.line_to_signal.<type>", "<lat>.iar_to_eoi". */
 void eng_stats_init(gic_t *g, eng_stats_t *st, const char *irq, const char *lat);
 void eng_init(gic_t *g, gic_engine_t *e, const gic_irq_source_t *src, uint32_t cpu, uint32_t slot,
-              const eng_stats_t *st);
+              unsigned pri_bits, const eng_stats_t *st);
 
 /* Group priority mask of a group under the current binary points. */
 static inline uint8_t eng_group_mask(const gic_engine_t *e, unsigned group)
 {
     unsigned bpr = (group && !e->cbpr) ? (unsigned)e->bpr1 - 1 : e->bpr0;
     return (uint8_t)(0xffu << (bpr + 1));
+}
+/* Group priority index of a priority (the bit set in AP<group>R on acknowledge). */
+static inline unsigned eng_prio_idx(const gic_engine_t *e, uint8_t prio, unsigned group)
+{
+    return (unsigned)(prio & eng_group_mask(e, group)) >> (8 - e->prebits);
 }
 static inline unsigned eng_running_priority(const gic_engine_t *e)
 {
@@ -134,7 +149,7 @@ void eng_dir(gic_t *g, gic_engine_t *e, uint64_t v);
 uint64_t eng_hppir(gic_t *g, gic_engine_t *e, unsigned group);
 uint64_t eng_bpr_read(const gic_engine_t *e, unsigned group);
 void eng_bpr_write(gic_t *g, gic_engine_t *e, unsigned group, uint64_t v);
-void eng_pmr_write(gic_t *g, gic_engine_t *e, uint8_t pri_mask, uint64_t v);
+void eng_pmr_write(gic_t *g, gic_engine_t *e, uint64_t v);
 uint64_t eng_apr_read(const gic_engine_t *e, unsigned group, unsigned n);
 void eng_apr_write(gic_t *g, gic_engine_t *e, unsigned group, unsigned n, uint64_t v);
 /* CBPR and EOImode (the ICC_CTLR_EL1/ICV_CTLR_EL1 bits the engine owns). */

@@ -36,8 +36,10 @@ static gic_time_t phys_ack(gic_t *g, uint32_t cpu, uint32_t intid)
     return lpi_ack(g, cpu, intid);
 }
 
-static void phys_deactivate(gic_t *g, uint32_t cpu, uint32_t intid, const char *via)
+static void phys_deactivate(gic_t *g, uint32_t cpu, uint32_t intid, const char *via,
+                            const eng_drop_t *drop)
 {
+    (void)drop;
     bool ok;
     if (intid < 32) ok = redist_deactivate(g, cpu, intid);
     else if (dist_spi_valid(g, intid)) ok = dist_deactivate(g, cpu, intid);

@@ -13,6 +13,7 @@
 #include "dist.h"
 
 #include "cpuif.h"
+#include "intid_regs.h"
 #include "redist.h"
 
 #include <stdlib.h>
@@ -32,6 +33,7 @@ typedef struct gic_spi {
 } gic_spi_t;
 
 struct gic_dist {
+    gic_intid_block_t ib; /* first: the per-INTID register handlers see the GICD frame through it */
     uint32_t ctlr; /* EnableGrp0 | EnableGrp1 (ARE/DS are constant) */
     uint32_t nspis;
     gic_spi_t *spi;     /* [nspis], index intid-32 */
@@ -50,10 +52,13 @@ bool dist_spi_valid(const gic_t *g, uint32_t intid)
     return intid >= 32 && intid < 32 + g->dist->nspis;
 }
 
+static const gic_intid_ops_t dist_intid_ops;
+
 struct gic_dist *dist_create(gic_t *g)
 {
     struct gic_dist *d = calloc(1, sizeof(*d));
     if (!d) return NULL;
+    d->ib.ops = &dist_intid_ops;
     d->nspis = g->cfg.num_spis;
     d->nwords = (d->nspis + 31) / 32;
     d->spi = calloc(d->nspis ? d->nspis : 1, sizeof(gic_spi_t));
@@ -404,145 +409,60 @@ static void wr_clrspi(gic_t *g, void *b, unsigned n, uint64_t v, uint64_t m)
     dist_set_spi_msg(g, (uint32_t)(v & 0x1fff), false);
 }
 
-/* Bit-per-INTID registers: word n covers INTIDs 32n..32n+31. Word 0 (SGIs,
- * PPIs) is RAZ/WI with ARE = 1; bits of unimplemented SPIs are RAZ/WI. */
-typedef enum { F_GROUP, F_ENABLE, F_PEND, F_ACTIVE } bitfield_t;
-
-static bool get_bit(const gic_spi_t *p, bitfield_t f)
-{
-    switch (f) {
-    case F_GROUP: return p->s.group;
-    case F_ENABLE: return p->s.enabled;
-    case F_PEND: return gic_irq_pending(&p->s);
-    case F_ACTIVE: return p->s.active;
-    }
-    return false;
-}
-
-static uint64_t rd_bits(gic_t *g, unsigned n, bitfield_t f)
-{
-    uint32_t v = 0;
-    for (unsigned i = 0; i < 32; i++) {
-        uint32_t intid = n * 32 + i;
-        if (dist_spi_valid(g, intid) && get_bit(spi_get(g, intid), f)) v |= 1u << i;
-    }
-    return v;
-}
-
-static uint64_t rd_igroupr(gic_t *g, void *b, unsigned n) { (void)b; return rd_bits(g, n, F_GROUP); }
-static uint64_t rd_enabler(gic_t *g, void *b, unsigned n) { (void)b; return rd_bits(g, n, F_ENABLE); }
-static uint64_t rd_pendr(gic_t *g, void *b, unsigned n) { (void)b; return rd_bits(g, n, F_PEND); }
-static uint64_t rd_activer(gic_t *g, void *b, unsigned n) { (void)b; return rd_bits(g, n, F_ACTIVE); }
-
-static void wr_igroupr(gic_t *g, void *b, unsigned n, uint64_t v, uint64_t m)
+/* Per-INTID registers (intid_regs.c): GICD_IGROUPR, I[SC]ENABLER, I[SC]PENDR,
+ * I[SC]ACTIVER, IPRIORITYR, ICFGR. With ARE = 1 the fields of INTIDs 0-31
+ * (SGIs, PPIs) are RAZ/WI, as are those of unimplemented SPIs. A change of an
+ * SPI is routed and forwarded from the distributor (lat_fwd); enable, active,
+ * group and priority writes re-evaluate every CPU. */
+static gic_irq_t *spi_at(gic_t *g, gic_intid_block_t *b, uint32_t intid, bool write)
 {
     (void)b;
-    for (unsigned i = 0; i < 32; i++) {
-        uint32_t intid = n * 32 + i;
-        if (!dist_spi_valid(g, intid) || !(m >> i & 1)) continue;
-        spi_get(g, intid)->s.group = (uint8_t)(v >> i & 1);
-    }
-    update_all(g);
+    (void)write; /* register writes mark every CPU's HPPI (regmap_access) */
+    return dist_spi_valid(g, intid) ? &spi_get(g, intid)->s : NULL;
 }
 
-static void wr_set_clear(gic_t *g, unsigned n, uint64_t v, uint64_t m, bitfield_t f, bool set)
-{
-    uint32_t bits = (uint32_t)(v & m);
-    bool upd = false;
-    while (bits) {
-        unsigned i = (unsigned)__builtin_ctz(bits);
-        bits &= bits - 1;
-        uint32_t intid = n * 32 + i;
-        if (!dist_spi_valid(g, intid)) continue;
-        gic_spi_t *p = spi_get(g, intid);
-        bool was = gic_irq_pending(&p->s);
-        switch (f) {
-        case F_ENABLE:
-            if (set && !p->s.enabled && was) {
-                /* Enabling a pending SPI: forwarded from now. */
-                p->s.enabled = true;
-                forward(g, p, g->now + gic_cycles(g, lat_fwd(g)));
-            }
-            p->s.enabled = set;
-            upd = true;
-            break;
-        case F_PEND:
-            /* ISPENDR sets the software pending latch; ICPENDR clears it
-             * (a level SPI whose line is asserted stays pending). */
-            p->s.latch = set;
-            if (!set) p->s.msg = false;
-            spi_changed(g, intid, was, lat_fwd(g));
-            break;
-        case F_ACTIVE:
-            if (set) {
-                p->s.active = true;
-                upd = true;
-            } else {
-                deactivate(g, p->target >= 0 ? (uint32_t)p->target : 0, intid);
-                upd = true;
-            }
-            break;
-        case F_GROUP: break;
-        }
-    }
-    if (upd) update_all(g);
-}
-
-static void wr_isenabler(gic_t *g, void *b, unsigned n, uint64_t v, uint64_t m) { (void)b; wr_set_clear(g, n, v, m, F_ENABLE, true); }
-static void wr_icenabler(gic_t *g, void *b, unsigned n, uint64_t v, uint64_t m) { (void)b; wr_set_clear(g, n, v, m, F_ENABLE, false); }
-static void wr_ispendr(gic_t *g, void *b, unsigned n, uint64_t v, uint64_t m) { (void)b; wr_set_clear(g, n, v, m, F_PEND, true); }
-static void wr_icpendr(gic_t *g, void *b, unsigned n, uint64_t v, uint64_t m) { (void)b; wr_set_clear(g, n, v, m, F_PEND, false); }
-static void wr_isactiver(gic_t *g, void *b, unsigned n, uint64_t v, uint64_t m) { (void)b; wr_set_clear(g, n, v, m, F_ACTIVE, true); }
-static void wr_icactiver(gic_t *g, void *b, unsigned n, uint64_t v, uint64_t m) { (void)b; wr_set_clear(g, n, v, m, F_ACTIVE, false); }
-
-/* IPRIORITYR<n>: four byte fields; only the implemented (upper) priority
- * bits are kept (IHI0069 "Interrupt prioritization"). */
-static uint64_t rd_ipriorityr(gic_t *g, void *b, unsigned n)
+static void spi_pending_changed(gic_t *g, gic_intid_block_t *b, uint32_t intid, bool was)
 {
     (void)b;
-    uint32_t v = 0;
-    for (unsigned i = 0; i < 4; i++) {
-        uint32_t intid = n * 4 + i;
-        if (dist_spi_valid(g, intid)) v |= (uint32_t)spi_get(g, intid)->s.prio << (8 * i);
-    }
-    return v;
+    spi_changed(g, intid, was, lat_fwd(g));
 }
 
-static void wr_ipriorityr(gic_t *g, void *b, unsigned n, uint64_t v, uint64_t m)
+static void spi_forward_now(gic_t *g, gic_intid_block_t *b, uint32_t intid)
 {
     (void)b;
-    for (unsigned i = 0; i < 4; i++) {
-        uint32_t intid = n * 4 + i;
-        if (!dist_spi_valid(g, intid) || !((m >> (8 * i)) & 0xff)) continue;
-        spi_get(g, intid)->s.prio = (uint8_t)(v >> (8 * i)) & gic_prio_mask(g);
-    }
-    update_all(g);
+    forward(g, spi_get(g, intid), g->now + gic_cycles(g, lat_fwd(g)));
 }
 
-/* ICFGR<n>: two bits per INTID, bit 2k+1 = 1 edge-triggered, bit 2k RES0. */
-static uint64_t rd_icfgr(gic_t *g, void *b, unsigned n)
+static void spi_deactivate(gic_t *g, gic_intid_block_t *b, uint32_t intid)
 {
     (void)b;
-    uint32_t v = 0;
-    for (unsigned i = 0; i < 16; i++) {
-        uint32_t intid = n * 16 + i;
-        if (dist_spi_valid(g, intid) && spi_get(g, intid)->s.edge) v |= 2u << (2 * i);
-    }
-    return v;
+    const gic_spi_t *p = spi_get(g, intid);
+    deactivate(g, p->target >= 0 ? (uint32_t)p->target : 0, intid);
 }
 
-static void wr_icfgr(gic_t *g, void *b, unsigned n, uint64_t v, uint64_t m)
+static void spi_written(gic_t *g, gic_intid_block_t *b, gic_intid_reg_t reg, bool touched)
 {
     (void)b;
-    for (unsigned i = 0; i < 16; i++) {
-        uint32_t intid = n * 16 + i;
-        if (!dist_spi_valid(g, intid) || !((m >> (2 * i + 1)) & 1)) continue;
-        gic_spi_t *p = spi_get(g, intid);
-        bool was = gic_irq_pending(&p->s);
-        p->s.edge = (v >> (2 * i + 1)) & 1;
-        spi_changed(g, intid, was, lat_fwd(g));
+    switch (reg) {
+    case GIC_IR_IGROUPR:
+    case GIC_IR_IPRIORITYR:
+        update_all(g);
+        break;
+    case GIC_IR_ISENABLER:
+    case GIC_IR_ICENABLER:
+    case GIC_IR_ISACTIVER:
+    case GIC_IR_ICACTIVER:
+        if (touched) update_all(g);
+        break;
+    case GIC_IR_ISPENDR:
+    case GIC_IR_ICPENDR:
+    case GIC_IR_ICFGR:
+        break; /* spi_changed updated the CPUs concerned */
     }
 }
+
+static const gic_intid_ops_t dist_intid_ops = {spi_at, spi_pending_changed, spi_forward_now,
+                                               spi_deactivate, spi_written};
 
 /* IROUTER<n> (n = INTID): Aff3 [39:32], IRM [31], Aff2.Aff1.Aff0 [23:0]. */
 static uint64_t rd_irouter(gic_t *g, void *b, unsigned n)
@@ -597,16 +517,16 @@ static const gic_reg_t dist_regs[] = {
     R(0x0048, 1, 4, REG_F_WO, "GICD_CLRSPI_NSR", 0, NULL, wr_clrspi),
     R(0x0050, 1, 4, 0, "GICD_SETSPI_SR", 0, NULL, NULL),
     R(0x0058, 1, 4, 0, "GICD_CLRSPI_SR", 0, NULL, NULL),
-    R(0x0080, 32, 4, 0, "GICD_IGROUPR", 0, rd_igroupr, wr_igroupr),
-    R(0x0100, 32, 4, 0, "GICD_ISENABLER", 0, rd_enabler, wr_isenabler),
-    R(0x0180, 32, 4, 0, "GICD_ICENABLER", 0, rd_enabler, wr_icenabler),
-    R(0x0200, 32, 4, 0, "GICD_ISPENDR", 0, rd_pendr, wr_ispendr),
-    R(0x0280, 32, 4, 0, "GICD_ICPENDR", 0, rd_pendr, wr_icpendr),
-    R(0x0300, 32, 4, 0, "GICD_ISACTIVER", 0, rd_activer, wr_isactiver),
-    R(0x0380, 32, 4, 0, "GICD_ICACTIVER", 0, rd_activer, wr_icactiver),
-    R(0x0400, 255, 4, REG_F_BYTE, "GICD_IPRIORITYR", 0, rd_ipriorityr, wr_ipriorityr),
+    R(0x0080, 32, 4, 0, "GICD_IGROUPR", 0, intid_rd_igroupr, intid_wr_igroupr),
+    R(0x0100, 32, 4, 0, "GICD_ISENABLER", 0, intid_rd_enabler, intid_wr_isenabler),
+    R(0x0180, 32, 4, 0, "GICD_ICENABLER", 0, intid_rd_enabler, intid_wr_icenabler),
+    R(0x0200, 32, 4, 0, "GICD_ISPENDR", 0, intid_rd_pendr, intid_wr_ispendr),
+    R(0x0280, 32, 4, 0, "GICD_ICPENDR", 0, intid_rd_pendr, intid_wr_icpendr),
+    R(0x0300, 32, 4, 0, "GICD_ISACTIVER", 0, intid_rd_activer, intid_wr_isactiver),
+    R(0x0380, 32, 4, 0, "GICD_ICACTIVER", 0, intid_rd_activer, intid_wr_icactiver),
+    R(0x0400, 255, 4, REG_F_BYTE, "GICD_IPRIORITYR", 0, intid_rd_ipriorityr, intid_wr_ipriorityr),
     R(0x0800, 255, 4, REG_F_BYTE, "GICD_ITARGETSR", 0, NULL, NULL),
-    R(0x0c00, 64, 4, 0, "GICD_ICFGR", 0, rd_icfgr, wr_icfgr),
+    R(0x0c00, 64, 4, 0, "GICD_ICFGR", 0, intid_rd_icfgr, intid_wr_icfgr),
     R(0x0d00, 32, 4, 0, "GICD_IGRPMODR", 0, NULL, NULL),
     R(0x0e00, 64, 4, 0, "GICD_NSACR", 0, NULL, NULL),
     R(0x0f00, 1, 4, REG_F_WO, "GICD_SGIR", 0, NULL, NULL),

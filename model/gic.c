@@ -144,7 +144,7 @@ gic_t *gic_core_create(const gic_config_t *cfg, const gic_callbacks_t *cb,
     stats_init(&g->stats);
     g->cnt_errors = gic_counter(g, "errors.total");
     g->upd_at = malloc(cfg->num_cpus * sizeof(*g->upd_at));
-    g->hppi_stale = calloc(cfg->num_cpus, 1);
+    g->hppi_stale = calloc(2 * (size_t)cfg->num_cpus, 1); /* physical and virtual interfaces */
     if (!g->upd_at || !g->hppi_stale) {
         if (err) snprintf(err, errlen, "out of memory");
         gic_core_destroy(g);

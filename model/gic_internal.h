@@ -212,6 +212,7 @@ struct gic {
      * capi/trace_record.c: told of every input before it is applied. */
     const gic_input_observer_t *obs;
     void *obs_ctx;
+    void *virt_stats; /* statistics of the virtual CPU interfaces (cpuif_virt.c) */
 };
 
 /* Implementer identification, the one definition of the IIDR values:

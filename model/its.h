@@ -10,4 +10,8 @@ extern const gic_regmap_t its_regmap; /* blk = g->its[i]; 128 KiB: control + tra
 
 /* An MSI: EventID written to GITS_TRANSLATER with DeviceID, at g->now. */
 void its_translate(gic_t *g, uint32_t its, uint32_t devid, uint32_t eventid);
+
+/* Name of an ITS command opcode ("MAPD", "VMAPP": IHI0069 table "ITS commands"),
+ * NULL if the opcode is not an ITS command. The one command table (its_cmd.c). */
+const char *its_cmd_name(uint32_t opcode);
 #endif

@@ -6,6 +6,7 @@
 
 #include "cpuif.h"
 #include "dist.h"
+#include "intid_regs.h"
 #include "lpi.h"
 
 #include <stdlib.h>
@@ -17,6 +18,7 @@
 #define CTLR_DPG1NS (1u << 25)
 
 struct gic_redist {
+    gic_intid_block_t ib; /* first: the per-INTID register handlers see the SGI_base frame through it */
     uint32_t cpu;
     uint32_t dpg;    /* GICR_CTLR.DPG0 | DPG1NS (DPG1S is RAZ/WI with DS = 1) */
     bool asleep;     /* GICR_WAKER.ProcessorSleep */
@@ -39,11 +41,14 @@ static gic_irq_t *irq_mut(gic_t *g, struct gic_redist *r, uint32_t intid)
     return &r->irq[intid];
 }
 
+static const gic_intid_ops_t redist_intid_ops;
+
 struct gic_redist *redist_create(gic_t *g)
 {
     struct gic_redist *r = calloc(g->cfg.num_cpus, sizeof(*r));
     if (!r) return NULL;
     for (uint32_t c = 0; c < g->cfg.num_cpus; c++) {
+        r[c].ib.ops = &redist_intid_ops;
         r[c].cpu = c;
         /* Reset: ProcessorSleep = 1, ChildrenAsleep = 1 (as on hardware). */
         r[c].asleep = true;
@@ -337,128 +342,64 @@ const gic_regmap_t redist_rd_regmap = {"GICR_RD", rd_regs, sizeof(rd_regs) / siz
 
 /* ---- SGI_base registers ----------------------------------------------- */
 
-typedef enum { F_GROUP, F_ENABLE, F_PEND, F_ACTIVE } bitfield_t;
-
-static uint64_t rd_bits(void *b, bitfield_t f)
-{
-    const struct gic_redist *r = BLK(b);
-    uint32_t v = 0;
-    for (unsigned i = 0; i < 32; i++) {
-        const gic_irq_t *s = &r->irq[i];
-        bool on = f == F_GROUP ? s->group : f == F_ENABLE ? s->enabled
-                : f == F_PEND ? gic_irq_pending(s) : s->active;
-        if (on) v |= 1u << i;
-    }
-    return v;
-}
-
-static uint64_t rd_igroupr(gic_t *g, void *b, unsigned n) { (void)g; (void)n; return rd_bits(b, F_GROUP); }
-static uint64_t rd_enabler(gic_t *g, void *b, unsigned n) { (void)g; (void)n; return rd_bits(b, F_ENABLE); }
-static uint64_t rd_pendr(gic_t *g, void *b, unsigned n) { (void)g; (void)n; return rd_bits(b, F_PEND); }
-static uint64_t rd_activer(gic_t *g, void *b, unsigned n) { (void)g; (void)n; return rd_bits(b, F_ACTIVE); }
-
-static void wr_igroupr(gic_t *g, void *b, unsigned n, uint64_t v, uint64_t m)
-{
-    (void)n;
-    struct gic_redist *r = BLK(b);
-    for (unsigned i = 0; i < 32; i++)
-        if (m >> i & 1) irq_mut(g, r, i)->group = (uint8_t)(v >> i & 1);
-    cpuif_update(g, r->cpu);
-}
-
-static void wr_set_clear(gic_t *g, void *b, uint64_t v, uint64_t m, bitfield_t f, bool set)
+/* Per-INTID registers (intid_regs.c) for INTIDs 0-31 of this CPU: a change
+ * marks the CPU (irq_mut) and is forwarded locally (lat_local); every write
+ * except ICFGR re-evaluates this CPU. */
+static gic_irq_t *sgi_ppi_at(gic_t *g, gic_intid_block_t *b, uint32_t intid, bool write)
 {
     struct gic_redist *r = BLK(b);
-    uint32_t bits = (uint32_t)(v & m);
-    while (bits) {
-        unsigned i = (unsigned)__builtin_ctz(bits);
-        bits &= bits - 1;
-        gic_irq_t *s = irq_mut(g, r, i);
-        bool was = gic_irq_pending(s);
-        switch (f) {
-        case F_ENABLE:
-            if (set && !s->enabled && was) {
-                gic_time_t tv = g->now + gic_cycles(g, lat_local(g));
-                if (s->t_vis < tv) s->t_vis = tv;
-                gic_cpu_update_at(g, r->cpu, s->t_vis);
-            }
-            s->enabled = set;
-            break;
-        case F_PEND:
-            s->latch = set;
-            irq_changed(g, r->cpu, i, was, g->now, g->now + gic_cycles(g, lat_local(g)));
-            break;
-        case F_ACTIVE:
-            if (set) s->active = true;
-            else deactivate(g, r->cpu, i);
-            break;
-        case F_GROUP: break;
-        }
-    }
-    cpuif_update(g, r->cpu);
+    if (intid >= 32) return NULL;
+    return write ? irq_mut(g, r, intid) : &r->irq[intid];
 }
 
-static void wr_isenabler(gic_t *g, void *b, unsigned n, uint64_t v, uint64_t m) { (void)n; wr_set_clear(g, b, v, m, F_ENABLE, true); }
-static void wr_icenabler(gic_t *g, void *b, unsigned n, uint64_t v, uint64_t m) { (void)n; wr_set_clear(g, b, v, m, F_ENABLE, false); }
-static void wr_ispendr(gic_t *g, void *b, unsigned n, uint64_t v, uint64_t m) { (void)n; wr_set_clear(g, b, v, m, F_PEND, true); }
-static void wr_icpendr(gic_t *g, void *b, unsigned n, uint64_t v, uint64_t m) { (void)n; wr_set_clear(g, b, v, m, F_PEND, false); }
-static void wr_isactiver(gic_t *g, void *b, unsigned n, uint64_t v, uint64_t m) { (void)n; wr_set_clear(g, b, v, m, F_ACTIVE, true); }
-static void wr_icactiver(gic_t *g, void *b, unsigned n, uint64_t v, uint64_t m) { (void)n; wr_set_clear(g, b, v, m, F_ACTIVE, false); }
-
-static uint64_t rd_ipriorityr(gic_t *g, void *b, unsigned n)
+static void sgi_ppi_pending_changed(gic_t *g, gic_intid_block_t *b, uint32_t intid, bool was)
 {
-    (void)g;
-    const struct gic_redist *r = BLK(b);
-    uint32_t v = 0;
-    for (unsigned i = 0; i < 4; i++) v |= (uint32_t)r->irq[n * 4 + i].prio << (8 * i);
-    return v;
+    irq_changed(g, BLK(b)->cpu, intid, was, g->now, g->now + gic_cycles(g, lat_local(g)));
 }
 
-static void wr_ipriorityr(gic_t *g, void *b, unsigned n, uint64_t v, uint64_t m)
+static void sgi_ppi_forward_now(gic_t *g, gic_intid_block_t *b, uint32_t intid)
 {
     struct gic_redist *r = BLK(b);
-    for (unsigned i = 0; i < 4; i++)
-        if ((m >> (8 * i)) & 0xff) irq_mut(g, r, n * 4 + i)->prio = (uint8_t)(v >> (8 * i)) & gic_prio_mask(g);
-    cpuif_update(g, r->cpu);
+    gic_irq_t *s = &r->irq[intid];
+    gic_time_t tv = g->now + gic_cycles(g, lat_local(g));
+    if (s->t_vis < tv) s->t_vis = tv;
+    gic_cpu_update_at(g, r->cpu, s->t_vis);
 }
 
-/* GICR_ICFGR0: SGIs are always edge-triggered (RAO/WI Int_config fields). */
-static uint64_t rd_icfgr0(gic_t *g, void *b, unsigned n) { (void)g; (void)b; (void)n; return 0xaaaaaaaau; }
-
-/* GICR_ICFGR1: PPIs 16..31, bit 2k+1 = 1 edge-triggered. */
-static uint64_t rd_icfgr1(gic_t *g, void *b, unsigned n)
+static void sgi_ppi_deactivate(gic_t *g, gic_intid_block_t *b, uint32_t intid)
 {
-    (void)g; (void)n;
-    const struct gic_redist *r = BLK(b);
-    uint32_t v = 0;
-    for (unsigned i = 0; i < 16; i++)
-        if (r->irq[16 + i].edge) v |= 2u << (2 * i);
-    return v;
+    deactivate(g, BLK(b)->cpu, intid);
 }
 
+static void sgi_ppi_written(gic_t *g, gic_intid_block_t *b, gic_intid_reg_t reg, bool touched)
+{
+    (void)touched;
+    if (reg != GIC_IR_ICFGR) cpuif_update(g, BLK(b)->cpu); /* ICFGR: irq_changed did it */
+}
+
+static const gic_intid_ops_t redist_intid_ops = {sgi_ppi_at, sgi_ppi_pending_changed,
+                                                 sgi_ppi_forward_now, sgi_ppi_deactivate,
+                                                 sgi_ppi_written};
+
+/* GICR_ICFGR0: SGIs are always edge-triggered (RAO/WI Int_config fields: no
+ * write handler). GICR_ICFGR1: PPIs 16..31 (ICFGR register 1 of the frame). */
+static uint64_t rd_icfgr1(gic_t *g, void *b, unsigned n) { (void)n; return intid_rd_icfgr(g, b, 1); }
 static void wr_icfgr1(gic_t *g, void *b, unsigned n, uint64_t v, uint64_t m)
 {
     (void)n;
-    struct gic_redist *r = BLK(b);
-    for (unsigned i = 0; i < 16; i++) {
-        if (!((m >> (2 * i + 1)) & 1)) continue;
-        gic_irq_t *s = irq_mut(g, r, 16 + i);
-        bool was = gic_irq_pending(s);
-        s->edge = (v >> (2 * i + 1)) & 1;
-        irq_changed(g, r->cpu, 16 + i, was, g->now, g->now + gic_cycles(g, lat_local(g)));
-    }
+    intid_wr_icfgr(g, b, 1, v, m);
 }
 
 static const gic_reg_t sgi_regs[] = {
-    R(0x0080, 1, 4, 0, "GICR_IGROUPR0", 0, rd_igroupr, wr_igroupr),
-    R(0x0100, 1, 4, 0, "GICR_ISENABLER0", 0, rd_enabler, wr_isenabler),
-    R(0x0180, 1, 4, 0, "GICR_ICENABLER0", 0, rd_enabler, wr_icenabler),
-    R(0x0200, 1, 4, 0, "GICR_ISPENDR0", 0, rd_pendr, wr_ispendr),
-    R(0x0280, 1, 4, 0, "GICR_ICPENDR0", 0, rd_pendr, wr_icpendr),
-    R(0x0300, 1, 4, 0, "GICR_ISACTIVER0", 0, rd_activer, wr_isactiver),
-    R(0x0380, 1, 4, 0, "GICR_ICACTIVER0", 0, rd_activer, wr_icactiver),
-    R(0x0400, 8, 4, REG_F_BYTE, "GICR_IPRIORITYR", 0, rd_ipriorityr, wr_ipriorityr),
-    R(0x0c00, 1, 4, 0, "GICR_ICFGR0", 0xaaaaaaaa, rd_icfgr0, NULL),
+    R(0x0080, 1, 4, 0, "GICR_IGROUPR0", 0, intid_rd_igroupr, intid_wr_igroupr),
+    R(0x0100, 1, 4, 0, "GICR_ISENABLER0", 0, intid_rd_enabler, intid_wr_isenabler),
+    R(0x0180, 1, 4, 0, "GICR_ICENABLER0", 0, intid_rd_enabler, intid_wr_icenabler),
+    R(0x0200, 1, 4, 0, "GICR_ISPENDR0", 0, intid_rd_pendr, intid_wr_ispendr),
+    R(0x0280, 1, 4, 0, "GICR_ICPENDR0", 0, intid_rd_pendr, intid_wr_icpendr),
+    R(0x0300, 1, 4, 0, "GICR_ISACTIVER0", 0, intid_rd_activer, intid_wr_isactiver),
+    R(0x0380, 1, 4, 0, "GICR_ICACTIVER0", 0, intid_rd_activer, intid_wr_icactiver),
+    R(0x0400, 8, 4, REG_F_BYTE, "GICR_IPRIORITYR", 0, intid_rd_ipriorityr, intid_wr_ipriorityr),
+    R(0x0c00, 1, 4, 0, "GICR_ICFGR0", 0xaaaaaaaa, intid_rd_icfgr, NULL),
     R(0x0c04, 1, 4, 0, "GICR_ICFGR1", 0, rd_icfgr1, wr_icfgr1),
     R(0x0d00, 1, 4, 0, "GICR_IGRPMODR0", 0, NULL, NULL),
     R(0x0e00, 1, 4, 0, "GICR_NSACR", 0, NULL, NULL),

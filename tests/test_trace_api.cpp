@@ -8,6 +8,7 @@
 
 #include <cstring>
 #include <string>
+#include <utility>
 
 namespace {
 const char kTrace[] =
@@ -161,4 +162,37 @@ TEST(TraceApi, FormattersAreTheReplayersLines)
     gic_trace_checker_free(chk);
     gic_destroy(g);
     gic_trace_free(&tr);
+}
+
+// The ITS command names are the model's one command table (model/its_cmd.c),
+// reached through gic_its_cmd_name: physical and GICv4 mnemonics, NULL for
+// opcodes that are no ITS command, and the timeline line of a command uses it.
+TEST(TraceApi, ItsCommandNamesComeFromTheModelsCommandTable)
+{
+    const std::pair<uint32_t, const char *> named[] = {
+        {0x01, "MOVI"},  {0x03, "INT"},    {0x04, "CLEAR"},  {0x05, "SYNC"},   {0x08, "MAPD"},
+        {0x09, "MAPC"},  {0x0a, "MAPTI"},  {0x0b, "MAPI"},   {0x0c, "INV"},    {0x0d, "INVALL"},
+        {0x0e, "MOVALL"}, {0x0f, "DISCARD"}, {0x21, "VMOVI"}, {0x22, "VMOVP"}, {0x25, "VSYNC"},
+        {0x29, "VMAPP"}, {0x2a, "VMAPTI"}, {0x2b, "VMAPI"},  {0x2d, "VINVALL"}};
+    for (const auto &p : named) {
+        ASSERT_NE(gic_its_cmd_name(p.first), nullptr) << p.first;
+        EXPECT_STREQ(gic_its_cmd_name(p.first), p.second);
+    }
+    for (uint32_t op : {0x00u, 0x02u, 0x06u, 0x10u, 0x20u, 0x3fu, 0x40u, 0xffu, 0x100u})
+        EXPECT_EQ(gic_its_cmd_name(op), nullptr) << op;
+    gic_output_t o;
+    std::memset(&o, 0, sizeof o);
+    o.kind = GIC_OUT_CMD;
+    o.time = 5;
+    o.code = 0x29;
+    o.value = 0x20;
+    o.error = 0x0129ff;
+    o.reason = "unknown_command";
+    char buf[256];
+    gic_timeline_output(buf, sizeof buf, &o);
+    EXPECT_STREQ(buf, "@5 cmd its0 VMAPP creadr 0x20 error 0x129ff (unknown_command)");
+    o.code = 0x02;
+    o.error = 0;
+    gic_timeline_output(buf, sizeof buf, &o);
+    EXPECT_STREQ(buf, "@5 cmd its0 0x02 creadr 0x20");
 }

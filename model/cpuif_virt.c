@@ -1,0 +1,456 @@
+/* The virtual CPU interface (IHI0069 "Virtual interrupt handling and
+ * prioritization", ICH_*_EL2 and ICV_*_EL1): the list registers are the
+ * interrupt source of the virtual priority engine; the hypervisor's
+ * registers (ICH_HCR_EL2, ICH_VTR_EL2, ICH_VMCR_EL2, ICH_MISR_EL2,
+ * ICH_EISR_EL2, ICH_ELRSR_EL2, ICH_AP<n>R<m>_EL2, ICH_LR<n>_EL2) and the
+ * maintenance interrupt. The guest sees the engine through ICV_*_EL1
+ * (cpuif.c), with the same priority, preemption and EOImode rules as the
+ * physical interface.
+ *
+ * Timing: a list register written pending is seen by the virtual interface
+ * lat.cpu_signal cycles later (the LR is in the CPU interface: no
+ * redistributor hop); the maintenance interrupt reaches its PPI at the
+ * redistributor lat.redist_to_cpu cycles after the condition changes (the
+ * CPU interface -> redistributor hop), and is then delivered as any PPI.
+ * See docs/latency-model.md. */
+#include "cpuif.h"
+
+#include "dist.h"
+#include "redist.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* ICH_LR<n>_EL2 fields */
+#define LR_VINTID(lr) ((uint32_t)(lr))
+#define LR_PINTID(lr) ((uint32_t)((lr) >> 32) & 0x1fffu)
+#define LR_EOI (1ull << 41) /* HW = 0: maintenance interrupt on deactivation */
+#define LR_PRIO(lr) ((uint8_t)((lr) >> 48))
+#define LR_NMI (1ull << 59)
+#define LR_GROUP (1ull << 60)
+#define LR_HW (1ull << 61)
+#define LR_STATE_SHIFT 62
+#define LR_PENDING (1ull << 62)
+#define LR_ACTIVE (1ull << 63)
+#define LR_STATE_MASK (3ull << 62)
+/* writable bits: vINTID [31:0], pINTID [44:32] (HW = 1; HW = 0: EOI [41]),
+ * Priority [55:48], NMI [59], Group [60], HW [61], State [63:62] */
+#define LR_MASK (0xffffffffull | (0x1fffull << 32) | (0xffull << 48) | LR_NMI | LR_GROUP | LR_HW | LR_STATE_MASK)
+
+/* ICH_HCR_EL2 */
+#define HCR_EN (1u << 0)
+#define HCR_UIE (1u << 1)
+#define HCR_LRENPIE (1u << 2)
+#define HCR_NPIE (1u << 3)
+#define HCR_VGRP0EIE (1u << 4)
+#define HCR_VGRP0DIE (1u << 5)
+#define HCR_VGRP1EIE (1u << 6)
+#define HCR_VGRP1DIE (1u << 7)
+#define HCR_EOICOUNT_SHIFT 27
+#define HCR_EOICOUNT (0x1fu << HCR_EOICOUNT_SHIFT)
+/* writable: En, UIE, LRENPIE, NPIE, VGrp*, TC [10], TALL0 [11], TALL1 [12],
+ * TSEI [13] (RES0: no SEIs), TDIR [14], EOIcount [31:27] */
+#define HCR_MASK (0xffu | (0xfu << 10) | (1u << 14) | HCR_EOICOUNT)
+
+/* ICH_MISR_EL2 */
+#define MISR_EOI (1u << 0)
+#define MISR_U (1u << 1)
+#define MISR_LRENP (1u << 2)
+#define MISR_NP (1u << 3)
+#define MISR_VGRP0E (1u << 4)
+#define MISR_VGRP0D (1u << 5)
+#define MISR_VGRP1E (1u << 6)
+#define MISR_VGRP1D (1u << 7)
+#define MISR_N 8
+static const char *const misr_names[MISR_N] = {"eoi",    "u",      "lrenp",  "np",
+                                              "vgrp0e", "vgrp0d", "vgrp1e", "vgrp1d"};
+
+/* ICH_VMCR_EL2 */
+#define VMCR_VENG0 (1u << 0)
+#define VMCR_VENG1 (1u << 1)
+#define VMCR_VACKCTL (1u << 2)
+#define VMCR_VFIQEN (1u << 3)
+#define VMCR_VCBPR (1u << 4)
+#define VMCR_VEOIM (1u << 9)
+
+/* Statistics shared by every CPU (resolved at creation). */
+typedef struct virt_stats {
+    uint64_t *maint[MISR_N]; /* rising edges of each ICH_MISR_EL2 condition */
+    uint64_t *maint_irqs;    /* maintenance interrupt assertions */
+    uint64_t *lr_writes;
+    uint64_t *eoicount;      /* EOIs and DIRs that matched no list register */
+    uint64_t *hw_deact;      /* physical deactivations through HW = 1 LRs */
+    gic_hist_t *lr_occupancy; /* valid LRs, sampled at each LR write */
+} virt_stats_t;
+
+static struct gic_cpuif *CI(gic_t *g, uint32_t cpu) { return &g->cpuif[cpu]; }
+static unsigned nlr(const gic_t *g) { return g->cfg.virt_list_regs; }
+static unsigned lr_state(uint64_t lr) { return (unsigned)(lr >> LR_STATE_SHIFT); }
+
+/* ---- the list registers as an interrupt source ---------------------------------- */
+
+/* Highest-priority list register in the pending state whose group is enabled
+ * (ICH_VMCR_EL2.VENG<n>) while ICH_HCR_EL2.En is set; ties: the lower LR
+ * (IHI0069 leaves the order IMPLEMENTATION DEFINED; QEMU also takes the
+ * lower LR). A priority of 0xFF is never signalled. Pending-and-active
+ * entries are not candidates: the interrupt is active. */
+static gic_time_t virt_hppi(gic_t *g, uint32_t cpu, const bool igrpen[2], gic_cand_t *out)
+{
+    struct gic_cpuif *c = CI(g, cpu);
+    gic_time_t until = UINT64_MAX;
+    if (!(c->ich.hcr & HCR_EN)) return until;
+    uint8_t mask = c->virt.pri_mask;
+    for (unsigned i = 0; i < nlr(g); i++) {
+        uint64_t lr = c->ich.lr[i];
+        if (lr_state(lr) != 1) continue;
+        unsigned grp = (lr & LR_GROUP) ? 1 : 0;
+        if (!igrpen[grp]) continue;
+        if (g->now < c->ich.lr_vis[i]) {
+            if (c->ich.lr_vis[i] < until) until = c->ich.lr_vis[i];
+            continue;
+        }
+        uint8_t prio = LR_PRIO(lr) & mask;
+        if (prio == 0xff) continue;
+        if (out->intid == GIC_SPURIOUS || prio < out->prio) {
+            out->intid = LR_VINTID(lr);
+            out->prio = prio;
+            out->group = (uint8_t)grp;
+        }
+    }
+    return until;
+}
+
+/* The pending LR holding intid (the engine acknowledges what virt_hppi chose). */
+static int find_lr(gic_t *g, struct gic_cpuif *c, uint32_t intid, uint64_t state_bit)
+{
+    for (unsigned i = 0; i < nlr(g); i++)
+        if ((c->ich.lr[i] & state_bit) && LR_VINTID(c->ich.lr[i]) == intid) return (int)i;
+    return -1;
+}
+
+static gic_time_t virt_ack(gic_t *g, uint32_t cpu, uint32_t intid)
+{
+    struct gic_cpuif *c = CI(g, cpu);
+    int i = -1;
+    for (unsigned k = 0; k < nlr(g); k++)
+        if (lr_state(c->ich.lr[k]) == 1 && LR_VINTID(c->ich.lr[k]) == intid) {
+            i = (int)k;
+            break;
+        }
+    if (i < 0) return g->now;
+    uint64_t *lr = &c->ich.lr[i];
+    /* Pending -> active; an LPI (vINTID >= 8192) and a special INTID have no
+     * active state: the LR becomes invalid (IHI0069 VirtualReadIAR). */
+    *lr &= ~LR_STATE_MASK;
+    if (intid < 1020) *lr |= LR_ACTIVE;
+    return c->ich.lr_t[i];
+}
+
+static void emit_vdeact(gic_t *g, uint32_t cpu, unsigned i, uint64_t lr)
+{
+    gic_output_t o;
+    memset(&o, 0, sizeof(o));
+    o.kind = GIC_OUT_VDEACTIVATE;
+    o.time = g->now;
+    o.cpu = cpu;
+    o.intid = LR_VINTID(lr);
+    o.level = (lr & LR_HW) ? 1 : 0;
+    o.value = (lr & LR_HW) ? LR_PINTID(lr) : GIC_SPURIOUS;
+    o.code = i;
+    gic_emit(g, &o);
+}
+
+/* Deactivate the virtual interrupt of LR i; with HW = 1 also its physical
+ * interrupt pINTID (IHI0069: the physical interrupt is deactivated as by a
+ * write of pINTID to ICC_DIR_EL1 of this CPU; pINTID 1020..1023 deactivate
+ * nothing physical). */
+static void deactivate_lr(gic_t *g, uint32_t cpu, unsigned i)
+{
+    struct gic_cpuif *c = CI(g, cpu);
+    uint64_t lr = c->ich.lr[i];
+    c->ich.lr[i] = lr & ~LR_ACTIVE; /* active -> invalid, pending+active -> pending */
+    if (lr & LR_HW) {
+        uint32_t p = LR_PINTID(lr);
+        bool ok = true;
+        if (p < 32) ok = redist_deactivate(g, cpu, p);
+        else if (p < 1020 && dist_spi_valid(g, p)) ok = dist_deactivate(g, cpu, p);
+        else if (p < 1020)
+            gic_error(g, "virt_hw_bad_pintid", "ICV", "CPU %u: LR%u (vINTID %u) has HW = 1 and pINTID %u, "
+                      "which is not implemented: no physical deactivation", cpu, i, LR_VINTID(lr), p);
+        /* A physical interrupt that is not active: UNPREDICTABLE (IHI0069);
+         * the model deactivates nothing, counts and logs it. */
+        if (!ok)
+            gic_error(g, "virt_hw_pintid_not_active", "ICV",
+                      "CPU %u: LR%u (vINTID %u) deactivates pINTID %u, which is not active", cpu, i,
+                      LR_VINTID(lr), p);
+        const virt_stats_t *vs = g->virt_stats;
+        gic_inc(vs->hw_deact);
+    }
+    emit_vdeact(g, cpu, i, lr);
+}
+
+static void eoicount_inc(gic_t *g, struct gic_cpuif *c)
+{
+    uint32_t n = ((c->ich.hcr & HCR_EOICOUNT) >> HCR_EOICOUNT_SHIFT) + 1;
+    c->ich.hcr = (c->ich.hcr & ~HCR_EOICOUNT) | ((n & 0x1f) << HCR_EOICOUNT_SHIFT);
+    const virt_stats_t *vs = g->virt_stats;
+    gic_inc(vs->eoicount);
+}
+
+/* IHI0069 VirtualWriteEOIR / VirtualWriteDIR: the active LR with that vINTID
+ * is deactivated when (for an EOIR) its group is the EOIR's and its group
+ * priority is the one just dropped; with no active LR for it, a non-LPI
+ * increments ICH_HCR_EL2.EOIcount (the hypervisor then deactivates it from
+ * its own list: the LRENP maintenance interrupt). */
+static void virt_deactivate(gic_t *g, uint32_t cpu, uint32_t intid, const char *via,
+                            const eng_drop_t *drop)
+{
+    (void)via;
+    struct gic_cpuif *c = CI(g, cpu);
+    int i = find_lr(g, c, intid, LR_ACTIVE);
+    if (i < 0) {
+        if (intid < GIC_LPI_BASE) eoicount_inc(g, c);
+        return;
+    }
+    uint64_t lr = c->ich.lr[i];
+    if (drop) {
+        unsigned grp = (lr & LR_GROUP) ? 1 : 0;
+        if (grp != drop->group || eng_prio_idx(&c->virt, LR_PRIO(lr) & c->virt.pri_mask, grp) != drop->idx)
+            return; /* EOI of another priority level: priority drop only */
+    }
+    deactivate_lr(g, cpu, (unsigned)i);
+}
+
+static gic_time_t virt_pending_time(gic_t *g, uint32_t cpu, uint32_t intid)
+{
+    struct gic_cpuif *c = CI(g, cpu);
+    int i = find_lr(g, c, intid, LR_PENDING);
+    return i < 0 ? g->now : c->ich.lr_t[i];
+}
+
+const gic_irq_source_t cpuif_virt_source = {
+    .name = "ICV",
+    .eoir_name = {"ICV_EOIR0_EL1", "ICV_EOIR1_EL1"},
+    .dir_name = "ICV_DIR_EL1",
+    .line_irq = GIC_LINE_VIRQ,
+    .line_fiq = GIC_LINE_VFIQ,
+    .hppi = virt_hppi,
+    .ack = virt_ack,
+    .deactivate = virt_deactivate,
+    .pending_time = virt_pending_time,
+};
+
+/* ---- maintenance interrupt ------------------------------------------------------ */
+
+/* ICH_EISR_EL2: LRs with State = invalid, HW = 0 and EOI = 1. */
+static uint32_t eisr(const gic_t *g, const struct gic_cpuif *c)
+{
+    uint32_t v = 0;
+    for (unsigned i = 0; i < nlr(g); i++)
+        if ((c->ich.lr[i] & (LR_STATE_MASK | LR_HW | LR_EOI)) == LR_EOI) v |= 1u << i;
+    return v;
+}
+
+/* ICH_ELRSR_EL2: LRs that hold no interrupt: State = invalid and not waiting
+ * for an EOI maintenance interrupt (HW = 1 or EOI = 0). */
+static uint32_t elrsr(const gic_t *g, const struct gic_cpuif *c)
+{
+    uint32_t v = 0;
+    for (unsigned i = 0; i < nlr(g); i++) {
+        uint64_t lr = c->ich.lr[i];
+        if (!(lr & LR_STATE_MASK) && ((lr & LR_HW) || !(lr & LR_EOI))) v |= 1u << i;
+    }
+    return v;
+}
+
+/* ICH_MISR_EL2, every condition (IHI0069 ICH_MISR_EL2). */
+static uint32_t misr(const gic_t *g, const struct gic_cpuif *c)
+{
+    uint32_t hcr = c->ich.hcr, m = 0;
+    unsigned valid = 0;
+    bool pending = false;
+    for (unsigned i = 0; i < nlr(g); i++) {
+        unsigned st = lr_state(c->ich.lr[i]);
+        if (st) valid++;
+        if (st == 1) pending = true;
+    }
+    if (eisr(g, c)) m |= MISR_EOI;
+    if ((hcr & HCR_UIE) && valid <= 1) m |= MISR_U;
+    if ((hcr & HCR_LRENPIE) && (hcr & HCR_EOICOUNT)) m |= MISR_LRENP;
+    if ((hcr & HCR_NPIE) && !pending) m |= MISR_NP;
+    bool veng0 = c->virt.igrpen[0], veng1 = c->virt.igrpen[1];
+    if ((hcr & HCR_VGRP0EIE) && veng0) m |= MISR_VGRP0E;
+    /* VGrp0D follows VENG0 (QEMU 7.2 tests VENG1 here: it differs from the
+     * architecture, docs/interrupt-delivery.md) */
+    if ((hcr & HCR_VGRP0DIE) && !veng0) m |= MISR_VGRP0D;
+    if ((hcr & HCR_VGRP1EIE) && veng1) m |= MISR_VGRP1E;
+    if ((hcr & HCR_VGRP1DIE) && !veng1) m |= MISR_VGRP1D;
+    return m;
+}
+
+static bool maint_level(const struct gic_cpuif *c) { return (c->ich.hcr & HCR_EN) && c->ich.misr; }
+
+/* The maintenance line reaches the redistributor's PPI: drive it with the
+ * level the CPU interface has at that time. */
+static void ev_maint(gic_t *g, const gic_event_t *ev)
+{
+    struct gic_cpuif *c = CI(g, ev->a);
+    c->ich.maint_queued = false;
+    bool level = maint_level(c);
+    if (level == c->ich.maint_level) return;
+    c->ich.maint_level = level;
+    if (level) {
+        const virt_stats_t *vs = g->virt_stats;
+        gic_inc(vs->maint_irqs);
+    }
+    redist_set_ppi_line(g, ev->a, g->cfg.virt_maint_intid, level);
+}
+
+void virt_changed(gic_t *g, uint32_t cpu)
+{
+    struct gic_cpuif *c = CI(g, cpu);
+    eng_update(g, &c->virt);
+    uint32_t m = misr(g, c);
+    uint32_t rise = m & ~c->ich.misr;
+    c->ich.misr = m;
+    if (rise && (c->ich.hcr & HCR_EN)) {
+        const virt_stats_t *vs = g->virt_stats;
+        for (unsigned b = 0; b < MISR_N; b++)
+            if (rise & (1u << b)) gic_inc(vs->maint[b]);
+    }
+    if (maint_level(c) != c->ich.maint_level && !c->ich.maint_queued) {
+        c->ich.maint_queued = true;
+        gic_schedule(g, g->now + gic_cycles(g, g->cfg.lat_redist_to_cpu), ev_maint, cpu, 0, 0, 0);
+    }
+}
+
+/* An LR written pending becomes visible: re-evaluate vIRQ/vFIQ. */
+static void ev_virt_update(gic_t *g, const gic_event_t *ev) { eng_refresh(g, &CI(g, ev->a)->virt); }
+
+/* ---- EL2 registers ---------------------------------------------------------------- */
+
+static uint64_t vmcr(const struct gic_cpuif *c)
+{
+    const gic_engine_t *e = &c->virt;
+    return (e->igrpen[0] ? VMCR_VENG0 : 0) | (e->igrpen[1] ? VMCR_VENG1 : 0) | c->ich.vmcr_other |
+           (e->cbpr ? VMCR_VCBPR : 0) | (e->eoimode ? VMCR_VEOIM : 0) | ((uint64_t)e->bpr1 << 18) |
+           ((uint64_t)e->bpr0 << 21) | ((uint64_t)e->pmr << 24);
+}
+
+static void vmcr_write(gic_t *g, struct gic_cpuif *c, uint64_t v)
+{
+    gic_engine_t *e = &c->virt;
+    e->igrpen[0] = v & VMCR_VENG0;
+    e->igrpen[1] = (v & VMCR_VENG1) != 0;
+    c->ich.vmcr_other = (uint32_t)v & (VMCR_VACKCTL | VMCR_VFIQEN);
+    e->cbpr = (v & VMCR_VCBPR) != 0;
+    e->eoimode = (v & VMCR_VEOIM) != 0;
+    /* binary points below the minimum read as the minimum (IHI0069 ICH_VMCR_EL2) */
+    uint8_t b0 = (uint8_t)((v >> 21) & 7), b1 = (uint8_t)((v >> 18) & 7);
+    e->bpr0 = b0 < eng_bpr0_min(e) ? eng_bpr0_min(e) : b0;
+    e->bpr1 = b1 < eng_bpr0_min(e) + 1 ? (uint8_t)(eng_bpr0_min(e) + 1) : b1;
+    e->pmr = (uint8_t)(v >> 24) & e->pri_mask;
+    (void)g;
+}
+
+static uint64_t vtr(const gic_t *g)
+{
+    uint64_t idbits = g->cfg.lpi_id_bits > 16 ? 1 : 0;
+    uint64_t pri = g->cfg.virt_pri_bits - 1, pre = (g->cfg.virt_pri_bits > 7 ? 7 : g->cfg.virt_pri_bits) - 1;
+    /* nV4 [20] = 0: direct injection of vLPIs is supported with GICv4 */
+    uint64_t nv4 = g->cfg.gic_version >= 4 ? 0 : 1;
+    return (uint64_t)(nlr(g) - 1) | (nv4 << 20) | (1ull << 21) /* A3V */ | (idbits << 23) |
+           (pre << 26) | (pri << 29);
+}
+
+uint64_t virt_ich_read(gic_t *g, uint32_t cpu, gic_sysreg_t reg)
+{
+    struct gic_cpuif *c = CI(g, cpu);
+    if (reg >= GIC_ICH_LR0_EL2 && reg <= GIC_ICH_LR15_EL2) {
+        unsigned i = (unsigned)(reg - GIC_ICH_LR0_EL2);
+        return i < nlr(g) ? c->ich.lr[i] : 0; /* unimplemented LRs: RAZ/WI */
+    }
+    if (reg >= GIC_ICH_AP0R0_EL2 && reg <= GIC_ICH_AP1R3_EL2) {
+        unsigned n = (unsigned)(reg - GIC_ICH_AP0R0_EL2);
+        return eng_apr_read(&c->virt, n / 4, n % 4);
+    }
+    switch (reg) {
+    case GIC_ICH_HCR_EL2: return c->ich.hcr;
+    case GIC_ICH_VTR_EL2: return vtr(g);
+    case GIC_ICH_MISR_EL2: return misr(g, c);
+    case GIC_ICH_EISR_EL2: return eisr(g, c);
+    case GIC_ICH_ELRSR_EL2: return elrsr(g, c);
+    case GIC_ICH_VMCR_EL2: return vmcr(c);
+    case GIC_HCR_EL2: return (c->ich.imo ? 1u << 4 : 0) | (c->ich.fmo ? 1u << 3 : 0);
+    default: return 0;
+    }
+}
+
+void virt_ich_write(gic_t *g, uint32_t cpu, gic_sysreg_t reg, uint64_t v)
+{
+    struct gic_cpuif *c = CI(g, cpu);
+    const virt_stats_t *vs = g->virt_stats;
+    if (reg >= GIC_ICH_LR0_EL2 && reg <= GIC_ICH_LR15_EL2) {
+        unsigned i = (unsigned)(reg - GIC_ICH_LR0_EL2);
+        if (i >= nlr(g)) return; /* unimplemented LRs: RAZ/WI */
+        uint64_t old = c->ich.lr[i];
+        c->ich.lr[i] = v & LR_MASK;
+        gic_inc(vs->lr_writes);
+        /* a newly pending LR starts a pending episode and is seen after the
+         * CPU interface's signalling stage */
+        if ((v & LR_PENDING) && (!(old & LR_PENDING) || LR_VINTID(old) != LR_VINTID(v))) {
+            c->ich.lr_t[i] = g->now;
+            c->ich.lr_vis[i] = g->now + gic_cycles(g, g->cfg.lat_cpu_signal);
+            if (c->ich.lr_vis[i] > g->now)
+                gic_schedule(g, c->ich.lr_vis[i], ev_virt_update, cpu, 0, 0, 0);
+        }
+        unsigned valid = 0;
+        for (unsigned k = 0; k < nlr(g); k++) valid += lr_state(c->ich.lr[k]) != 0;
+        hist_add(vs->lr_occupancy, valid);
+        virt_changed(g, cpu);
+        return;
+    }
+    if (reg >= GIC_ICH_AP0R0_EL2 && reg <= GIC_ICH_AP1R3_EL2) {
+        unsigned n = (unsigned)(reg - GIC_ICH_AP0R0_EL2);
+        eng_apr_write(g, &c->virt, n / 4, n % 4, v);
+        virt_changed(g, cpu);
+        return;
+    }
+    switch (reg) {
+    case GIC_ICH_HCR_EL2: c->ich.hcr = (uint32_t)v & HCR_MASK; break;
+    case GIC_ICH_VMCR_EL2: vmcr_write(g, c, v); break;
+    case GIC_HCR_EL2:
+        c->ich.imo = (v >> 4) & 1;
+        c->ich.fmo = (v >> 3) & 1;
+        return; /* routing of later accesses only */
+    default:
+        /* ICH_VTR_EL2, ICH_MISR_EL2, ICH_EISR_EL2, ICH_ELRSR_EL2 are read-only */
+        gic_error(g, "sysreg_write_ro", "ICH", "write of read-only %s on CPU %u ignored",
+                  gic_sysreg_name(reg), cpu);
+        return;
+    }
+    virt_changed(g, cpu);
+}
+
+/* ---- creation ------------------------------------------------------------------------ */
+
+void virt_init(gic_t *g, struct gic_cpuif *c, uint32_t cpu)
+{
+    (void)g;
+    (void)cpu;
+    memset(&c->ich, 0, sizeof(c->ich));
+}
+
+gic_status_t virt_stats_create(gic_t *g)
+{
+    virt_stats_t *vs = calloc(1, sizeof(*vs));
+    if (!vs) return GIC_ERR_NOMEM;
+    for (unsigned b = 0; b < MISR_N; b++) vs->maint[b] = gic_counter(g, "virt.maint.%s", misr_names[b]);
+    vs->maint_irqs = gic_counter(g, "virt.maint.asserted");
+    vs->lr_writes = gic_counter(g, "virt.lr_writes");
+    vs->eoicount = gic_counter(g, "virt.eoi_no_lr");
+    vs->hw_deact = gic_counter(g, "virt.hw_deactivations");
+    vs->lr_occupancy = gic_hist(g, NULL, "virt.lr_occupancy");
+    g->virt_stats = vs;
+    return GIC_OK;
+}

@@ -1,0 +1,370 @@
+/* ITS command queue and commands (IHI0069 5.3 "ITS commands", GITS_CBASER /
+ * GITS_CWRITER / GITS_CREADR semantics).
+ *
+ * Commands are consumed from CREADR to CWRITER. Each command runs in two
+ * phases: phase A (ITS) fetches and decodes the command, runs its handler
+ * from the command table (checks, table walks, table writes, cache
+ * invalidations) at the time the fetch completes; phase B (redistributor)
+ * performs the table's redistributor action through lpi.c when the handler
+ * asks for it; completion then moves CREADR (or stalls on an error). Error
+ * codes, timing and the error policy: docs/its.md. */
+#include "its_internal.h"
+
+#include "lpi.h"
+#include "mutant.h"
+
+#include <string.h>
+
+/* ---- the command table ------------------------------------------------------------ */
+/* Phase A of a command at w->t. Returns false on a command error (cmd_fail /
+ * walk_error filled c->error and c->reason). Sets c->rd_phase when the
+ * redistributor action of the table entry must run. */
+typedef bool (*its_cmd_fn)(gic_t *g, struct gic_its *its, const its_cmd_t *cmd, its_walk_t *w,
+                           its_cmd_state_t *c);
+
+typedef struct its_cmd_desc {
+    const char *name;        /* IHI0069 mnemonic */
+    its_cmd_fn exec;         /* NULL: not implemented by this ITS (UNKNOWN command error) */
+    its_rd_action_t rd;      /* redistributor-phase action */
+} its_cmd_desc_t;
+
+static bool cmd_mapd(gic_t *, struct gic_its *, const its_cmd_t *, its_walk_t *, its_cmd_state_t *);
+static bool cmd_mapc(gic_t *, struct gic_its *, const its_cmd_t *, its_walk_t *, its_cmd_state_t *);
+static bool cmd_mapti(gic_t *, struct gic_its *, const its_cmd_t *, its_walk_t *, its_cmd_state_t *);
+static bool cmd_event(gic_t *, struct gic_its *, const its_cmd_t *, its_walk_t *, its_cmd_state_t *);
+static bool cmd_movi(gic_t *, struct gic_its *, const its_cmd_t *, its_walk_t *, its_cmd_state_t *);
+static bool cmd_movall(gic_t *, struct gic_its *, const its_cmd_t *, its_walk_t *, its_cmd_state_t *);
+static bool cmd_invall(gic_t *, struct gic_its *, const its_cmd_t *, its_walk_t *, its_cmd_state_t *);
+static bool cmd_sync(gic_t *, struct gic_its *, const its_cmd_t *, its_walk_t *, its_cmd_state_t *);
+
+/* Every ITS command of IHI0069 (GICv3 physical, GICv4.0/4.1 virtual). The
+ * GICv4 commands have no handler yet (GITS_TYPER.Virtual = 0): they complete
+ * with the UNKNOWN command error, as any opcode outside this table. */
+static const its_cmd_desc_t cmd_table[ITS_NOPCODES] = {
+    [0x01] = {"MOVI", cmd_movi, ITS_RD_MOVE},
+    [0x03] = {"INT", cmd_event, ITS_RD_SET_PENDING},
+    [0x04] = {"CLEAR", cmd_event, ITS_RD_CLEAR_PENDING},
+    [0x05] = {"SYNC", cmd_sync, ITS_RD_SYNC},
+    [0x08] = {"MAPD", cmd_mapd, ITS_RD_NONE},
+    [0x09] = {"MAPC", cmd_mapc, ITS_RD_NONE},
+    [0x0a] = {"MAPTI", cmd_mapti, ITS_RD_NONE},
+    [0x0b] = {"MAPI", cmd_mapti, ITS_RD_NONE},
+    [0x0c] = {"INV", cmd_event, ITS_RD_INV},
+    [0x0d] = {"INVALL", cmd_invall, ITS_RD_INVALL},
+    [0x0e] = {"MOVALL", cmd_movall, ITS_RD_MOVALL},
+    [0x0f] = {"DISCARD", cmd_event, ITS_RD_CLEAR_PENDING},
+    [0x21] = {"VMOVI", NULL, ITS_RD_NONE},
+    [0x22] = {"VMOVP", NULL, ITS_RD_NONE},
+    [0x25] = {"VSYNC", NULL, ITS_RD_NONE},
+    [0x29] = {"VMAPP", NULL, ITS_RD_NONE},
+    [0x2a] = {"VMAPTI", NULL, ITS_RD_NONE},
+    [0x2b] = {"VMAPI", NULL, ITS_RD_NONE},
+    [0x2d] = {"VINVALL", NULL, ITS_RD_NONE},
+};
+
+enum { OP_MAPI = 0x0b, OP_INT = 0x03, OP_INV = 0x0c, OP_DISCARD = 0x0f, OP_CLEAR = 0x04 };
+
+static const its_cmd_desc_t *cmd_desc(uint32_t op) { return op < ITS_NOPCODES ? &cmd_table[op] : NULL; }
+
+const char *its_cmd_name(uint32_t op)
+{
+    const its_cmd_desc_t *d = cmd_desc(op);
+    return d ? d->name : NULL;
+}
+
+/* Statistics: one slot per implemented command below 16 (all of them today), UNKNOWN = 16. */
+unsigned its_cmd_slot(unsigned op)
+{
+    const its_cmd_desc_t *d = cmd_desc(op);
+    return op < ITS_NSLOTS - 1 && d && d->exec ? op : ITS_NSLOTS - 1;
+}
+
+const char *its_cmd_slot_name(unsigned slot)
+{
+    if (slot == ITS_NSLOTS - 1) return "UNKNOWN";
+    const its_cmd_desc_t *d = cmd_desc(slot);
+    return d && d->exec ? d->name : NULL;
+}
+
+/* ---- errors -------------------------------------------------------------------------- */
+/* CLEAR reports its errors as 0x0105xx (GIC-600 TRM CLEAR_*; Linux KVM E_ITS_CLEAR_*). */
+static uint32_t err_code(unsigned op, unsigned type)
+{
+    uint32_t eop = op == OP_CLEAR ? 0x05u : (uint32_t)op;
+    return 0x010000u | (eop << 8) | (uint32_t)type;
+}
+
+static bool cmd_fail(its_cmd_state_t *c, unsigned type, const char *why)
+{
+    c->error = err_code(c->op, type);
+    c->reason = why;
+    return false;
+}
+
+static bool mem_fail(its_cmd_state_t *c)
+{
+    c->error = ITS_ERR_MEM;
+    c->reason = "mem_error";
+    return false;
+}
+
+/* The error of a failed walk (memory error, else the walk's type and reason). */
+static bool walk_error(its_cmd_state_t *c, const its_walk_t *w)
+{
+    if (w->mem_err) return mem_fail(c);
+    return cmd_fail(c, w->type, its_reason_names[w->reason]);
+}
+
+static bool mem_write(gic_t *g, struct gic_its *its, its_walk_t *w, its_cmd_state_t *c,
+                      mem_cls_t cls, uint64_t addr, uint64_t v)
+{
+    return its_mem(g, its, w, cls, true, addr, &v) == GIC_OK || mem_fail(c);
+}
+
+static bool ite_write(gic_t *g, struct gic_its *its, its_walk_t *w, its_cmd_state_t *c,
+                      uint64_t addr, const its_ite_t *e)
+{
+    return its_write_ite(g, its, w, addr, e) == GIC_OK || mem_fail(c);
+}
+
+/* ---- handlers ----------------------------------------------------------------------- */
+/* IHI0069 MAPD: DeviceID beyond GITS_TYPER.Devbits or the device table ->
+ * DEVICE_OOR; Size+1 beyond ID_bits -> ITTSIZE_OOR. */
+static bool cmd_mapd(gic_t *g, struct gic_its *its, const its_cmd_t *cmd, its_walk_t *w,
+                     its_cmd_state_t *c)
+{
+    if (!its_walk_dte(g, its, w, cmd->devid, true)) return walk_error(c, w);
+    if (cmd->valid && cmd->size + 1u > g->cfg.its_eventid_bits)
+        return cmd_fail(c, E_ITTSIZE_OOR, "itt_size_oor");
+    its_dte_t dte = {cmd->valid, (uint8_t)(cmd->size + 1), cmd->itt_addr};
+    its_inval_device(its, cmd->devid); /* MAPD drops the device and all its events */
+    return mem_write(g, its, w, c, MEM_CLS_DEVICE, w->dte_addr, its_dte_pack(&dte));
+}
+
+static bool cmd_mapc(gic_t *g, struct gic_its *its, const its_cmd_t *cmd, its_walk_t *w,
+                     its_cmd_state_t *c)
+{
+    uint32_t cpu = 0;
+    if (!its_icid_in_range(g, cmd->icid)) return cmd_fail(c, E_COLLECTION_OOR, "collection_oor");
+    if (cmd->valid && !its_rdbase_cpu(g, cmd->rdbase, &cpu)) return cmd_fail(c, E_RDBASE_OOR, "rdbase_oor");
+    its_cte_t cte = {cmd->valid, cmd->valid ? cpu : 0};
+    cache_invalidate(its->c_coll, cmd->icid);
+    if (cmd->icid < g->cfg.its_hcc) {
+        its->coll_hcc[cmd->icid] = cte;
+        return true;
+    }
+    uint64_t a;
+    if (!its_cte_addr(g, its, w, cmd->icid, &a)) {
+        if (w->mem_err) return walk_error(c, w);
+        return cmd_fail(c, E_COLLECTION_OOR, "collection_oor");
+    }
+    return mem_write(g, its, w, c, MEM_CLS_COLL, a, its_cte_pack(&cte));
+}
+
+/* MAPTI and MAPI (pINTID = EventID). */
+static bool cmd_mapti(gic_t *g, struct gic_its *its, const its_cmd_t *cmd, its_walk_t *w,
+                      its_cmd_state_t *c)
+{
+    uint32_t pintid = cmd->opcode == OP_MAPI ? cmd->eventid : cmd->pintid;
+    if (!its_walk_dte(g, its, w, cmd->devid, false)) return walk_error(c, w);
+    if (!its_walk_ite(g, its, w, cmd->devid, cmd->eventid, false)) return walk_error(c, w);
+    if (!lpi_valid_intid(g, pintid)) return cmd_fail(c, E_PHYSICALID_OOR, "physicalid_oor");
+    if (!its_icid_in_range(g, cmd->icid)) return cmd_fail(c, E_COLLECTION_OOR, "collection_oor");
+    its_inval_event(its, cmd->devid, cmd->eventid);
+    its_ite_t ite = {true, ITS_ITE_PHYSICAL, (uint16_t)cmd->icid, 0, pintid, ITS_INTID_NONE};
+    return ite_write(g, its, w, c, w->ite_addr, &ite);
+}
+
+/* INT, CLEAR, INV, DISCARD: the event's LPI at its collection's target. */
+static bool cmd_event(gic_t *g, struct gic_its *its, const its_cmd_t *cmd, its_walk_t *w,
+                      its_cmd_state_t *c)
+{
+    bool discard = cmd->opcode == OP_DISCARD;
+    if (!its_walk_full(g, its, w, cmd->devid, cmd->eventid)) {
+        /* DISCARD of an ITE whose collection is unmapped still removes the mapping. */
+        if (!(discard && !w->mem_err && w->type == E_UNMAPPED_COLLECTION)) return walk_error(c, w);
+    } else {
+        c->rd_phase = !((GICTLM_MUTANT_IS(2) && discard) || (GICTLM_MUTANT_IS(6) && cmd->opcode == OP_INV));
+    }
+    c->cpu = w->cpu;
+    c->intid = w->intid;
+    if (!discard) return true;
+    its_inval_event(its, cmd->devid, cmd->eventid);
+    its_ite_t none;
+    memset(&none, 0, sizeof none);
+    return ite_write(g, its, w, c, w->ite_addr, &none);
+}
+
+static bool cmd_movi(gic_t *g, struct gic_its *its, const its_cmd_t *cmd, its_walk_t *w,
+                     its_cmd_state_t *c)
+{
+    if (!its_walk_full(g, its, w, cmd->devid, cmd->eventid)) return walk_error(c, w);
+    uint32_t from = w->cpu;
+    its_ite_t ite = w->ite;
+    uint64_t ite_addr = w->ite_addr;
+    if (!its_walk_cte(g, its, w, cmd->icid)) return walk_error(c, w);
+    if (!GICTLM_MUTANT_IS(4)) its_inval_event(its, cmd->devid, cmd->eventid);
+    ite.icid = (uint16_t)cmd->icid;
+    if (!ite_write(g, its, w, c, ite_addr, &ite)) return false;
+    c->cpu = from;
+    c->cpu2 = w->cpu;
+    c->intid = ite.intid;
+    c->rd_phase = from != w->cpu && !GICTLM_MUTANT_IS(3);
+    return true;
+}
+
+static bool cmd_movall(gic_t *g, struct gic_its *its, const its_cmd_t *cmd, its_walk_t *w,
+                       its_cmd_state_t *c)
+{
+    (void)w;
+    /* Codes as the GIC-600 (MOVALL_TGT_OOR / MOVALL_DST_TGT_OOR). */
+    uint32_t a, b;
+    if (!its_rdbase_cpu(g, cmd->rdbase, &a)) return cmd_fail(c, E_TGT_OOR, "rdbase_oor");
+    if (!its_rdbase_cpu(g, cmd->rdbase2, &b)) return cmd_fail(c, E_DST_TGT_OOR, "rdbase2_oor");
+    /* MOVALL retargets everything at RDbase1; software then remaps the
+     * collections that named it (IHI0069 MOVALL usage: MOVALL is followed
+     * by MAPC). The ITS drops cached collections that target RDbase1 so
+     * that no translation after MOVALL uses a copy taken before it (an ITS
+     * may drop cached entries at any time: this is always safe). Collections
+     * held in the ITS (ICID < HCC) are the table itself and are kept. */
+    if (a != b) its_inval_coll_cpu(its, a);
+    c->cpu = a;
+    c->cpu2 = b;
+    c->rd_phase = a != b;
+    return true;
+}
+
+static bool cmd_invall(gic_t *g, struct gic_its *its, const its_cmd_t *cmd, its_walk_t *w,
+                       its_cmd_state_t *c)
+{
+    if (!its_walk_cte(g, its, w, cmd->icid)) return walk_error(c, w);
+    c->cpu = w->cpu;
+    c->rd_phase = !GICTLM_MUTANT_IS(1);
+    return true;
+}
+
+static bool cmd_sync(gic_t *g, struct gic_its *its, const its_cmd_t *cmd, its_walk_t *w,
+                     its_cmd_state_t *c)
+{
+    (void)its;
+    (void)w;
+    uint32_t cpu;
+    if (!its_rdbase_cpu(g, cmd->rdbase, &cpu)) return cmd_fail(c, E_RDBASE_OOR, "rdbase_oor");
+    c->cpu = cpu;
+    c->rd_phase = true;
+    return true;
+}
+
+/* ---- command queue ----------------------------------------------------------------- */
+uint64_t its_cmdq_bytes(const struct gic_its *its) { return ((its->cbaser & 0xff) + 1) * 0x1000; }
+static uint64_t cmdq_base(const struct gic_its *its) { return its->cbaser & 0x000ffffffffff000ull; }
+
+static bool cmdq_can_run(const struct gic_its *its)
+{
+    return its->enabled && (its->cbaser & ITS_ENT_VALID) && !its->stalled && !its->cmd.active &&
+           its->creadr != its->cwriter;
+}
+
+static void cmd_start(gic_t *g, struct gic_its *its);
+
+/* Command completion: CREADR passes the command (or stalls on it). */
+static void ev_cmd_done(gic_t *g, const gic_event_t *ev)
+{
+    struct gic_its *its = its_of(g, ev->a);
+    if (!its) return;
+    its_cmd_state_t *c = &its->cmd;
+    unsigned s = its_cmd_slot(c->op);
+    gic_inc(its->cmd_count[s]);
+    if (c->error) {
+        gic_inc(its->cmd_errors);
+        gic_error(g, "its_cmd_error", its->name, "%s at CREADR 0x%llx: error 0x%06x (%s)%s",
+                  its_cmd_slot_name(s), (unsigned long long)its->creadr, c->error,
+                  c->reason ? c->reason : "", g->cfg.its_error_policy == GIC_ITS_ERR_STALL
+                                                  ? ": command queue stalled"
+                                                  : ": skipped");
+    }
+    if (c->error && g->cfg.its_error_policy == GIC_ITS_ERR_STALL) {
+        its->stalled = true; /* GITS_CREADR.Stalled; CREADR stays on the command */
+    } else {
+        hist_add(its->cmd_lat[s], g->now - c->t_release);
+        its->creadr += ITS_CMD_BYTES;
+        if (its->creadr >= its_cmdq_bytes(its)) its->creadr = 0; /* wrap-around */
+    }
+    gic_output_t o;
+    memset(&o, 0, sizeof(o));
+    o.kind = GIC_OUT_CMD;
+    o.time = g->now;
+    o.its = its->index;
+    o.code = c->op;
+    o.value = its->creadr | (its->stalled ? 1u : 0u);
+    o.error = c->error;
+    o.reason = c->reason;
+    gic_emit(g, &o);
+    c->active = false;
+    its_release_waiting_msis(g, its);
+    if (cmdq_can_run(its)) cmd_start(g, its);
+}
+
+/* Phase B: the request reaches the redistributor(s); the table names the action. */
+static void ev_cmd_lpi(gic_t *g, const gic_event_t *ev)
+{
+    struct gic_its *its = its_of(g, ev->a);
+    if (!its) return;
+    its_cmd_state_t *c = &its->cmd;
+    gic_time_t t = g->now;
+    const char *reason = NULL;
+    switch (cmd_desc(c->op)->rd) {
+    case ITS_RD_SET_PENDING:
+        if (lpi_set_pending(g, c->cpu, c->intid, g->now, &reason) == GIC_MSI_DROPPED)
+            gic_log(g, GIC_LOG_WARN, its->name, "INT: LPI %u not made pending at CPU %u: %s",
+                    c->intid, c->cpu, reason ? reason : "?");
+        break;
+    case ITS_RD_CLEAR_PENDING: t = lpi_clear_pending(g, c->cpu, c->intid); break;
+    case ITS_RD_INV: t = lpi_inv(g, c->cpu, c->intid); break;
+    case ITS_RD_INVALL: t = lpi_invall(g, c->cpu); break;
+    case ITS_RD_MOVE: t = lpi_move(g, c->cpu, c->cpu2, c->intid); break;
+    case ITS_RD_MOVALL: t = lpi_movall(g, c->cpu, c->cpu2); break;
+    case ITS_RD_SYNC: t = lpi_sync(g, c->cpu); break;
+    case ITS_RD_NONE: break;
+    }
+    gic_schedule(g, t, ev_cmd_done, its->index, 0, 0, 0);
+}
+
+/* Phase A at g->now: fetch the command at CREADR, decode it, run its handler;
+ * schedule phase B (redistributor) or completion. */
+static void cmd_start(gic_t *g, struct gic_its *its)
+{
+    its_cmd_state_t *c = &its->cmd;
+    memset(c, 0, sizeof(*c));
+    c->active = true;
+    size_t slot = (size_t)(its->creadr / ITS_CMD_BYTES);
+    c->t_release = its->release && slot < its->release_n ? its->release[slot] : g->now;
+    its_walk_t w;
+    memset(&w, 0, sizeof(w));
+    w.t = g->now;
+    uint8_t b[ITS_CMD_BYTES];
+    gic_time_t done;
+    gic_status_t st = mem_access_agent(g, &its->agent, MEM_CLS_CMDQ, w.t, false,
+                                       cmdq_base(its) + its->creadr, b, ITS_CMD_BYTES, &done);
+    w.t = done + gic_cycles(g, g->cfg.its_cmd_decode_cycles);
+    its_cmd_t cmd;
+    its_cmd_decode(b, &cmd);
+    c->op = cmd.opcode;
+    const its_cmd_desc_t *d = cmd_desc(cmd.opcode);
+    if (st != GIC_OK) {
+        c->error = ITS_ERR_MEM;
+        c->reason = "cmdq_mem_error";
+    } else if (!d || !d->exec) {
+        cmd_fail(c, E_UNKNOWN_CMD, "unknown_command");
+    } else {
+        d->exec(g, its, &cmd, &w, c);
+    }
+    if (c->error) c->rd_phase = false;
+    if (c->rd_phase) gic_schedule(g, w.t, ev_cmd_lpi, its->index, 0, 0, 0);
+    else gic_schedule(g, w.t, ev_cmd_done, its->index, 0, 0, 0);
+}
+
+void its_cmdq_kick(gic_t *g, struct gic_its *its)
+{
+    if (cmdq_can_run(its)) cmd_start(g, its);
+}

@@ -1,0 +1,297 @@
+/* ITS table walks (IHI0069 5.2 "The ITS tables"): DeviceID -> DTE -> ITE ->
+ * CTE through the three ITS caches and the memory port (classes device / itt
+ * / collection), flat and two-level tables (GITS_BASER<n>.Indirect), RDbase
+ * decoding, and the cache invalidations the commands need. One walk is shared
+ * by every command and by translation; entries are decoded by its_codec.h. */
+#include "its_internal.h"
+
+#include <string.h>
+
+const char *const its_reason_names[R_COUNT] = {
+    "none",          "its_disabled",     "device_oor",          "unmapped_device",
+    "eventid_oor",   "unmapped_interrupt", "collection_oor",    "unmapped_collection",
+    "mem_error"};
+
+static gic_status_t its_mem_bytes(gic_t *g, struct gic_its *its, its_walk_t *w, mem_cls_t cls,
+                                  bool wr, uint64_t addr, uint8_t *b, unsigned len)
+{
+    gic_time_t done;
+    gic_status_t st = mem_access_agent(g, &its->agent, cls, w->t, wr, addr, b, len, &done);
+    w->t = done;
+    if (st != GIC_OK) {
+        w->mem_err = true;
+        gic_log(g, GIC_LOG_WARN, its->name, "%s %s of 0x%llx failed", mem_cls_name(cls),
+                wr ? "write" : "read", (unsigned long long)addr);
+    }
+    return st;
+}
+
+gic_status_t its_mem(gic_t *g, struct gic_its *its, its_walk_t *w, mem_cls_t cls, bool wr,
+                     uint64_t addr, uint64_t *v)
+{
+    uint8_t b[8];
+    if (wr) its_put_le64(b, *v);
+    gic_status_t st = its_mem_bytes(g, its, w, cls, wr, addr, b, 8);
+    if (!wr) *v = st == GIC_OK ? its_le64(b) : 0;
+    return st;
+}
+
+gic_status_t its_write_ite(gic_t *g, struct gic_its *its, its_walk_t *w, uint64_t addr,
+                           const its_ite_t *e)
+{
+    uint8_t b[ITS_ITE_BYTES_V4];
+    its_put_le64(b, its_ite_pack_dw0(e, its->v4));
+    its_put_le64(b + 8, its_ite_pack_dw1(e, its->v4));
+    return its_mem_bytes(g, its, w, MEM_CLS_ITT, true, addr, b, its_ite_bytes(its->v4));
+}
+
+/* ---- GITS_BASER decoding ------------------------------------------------------- */
+static uint64_t baser_page_size(uint64_t v)
+{
+    switch ((v >> 8) & 3) {
+    case 0: return 0x1000;
+    case 1: return 0x4000;
+    default: return 0x10000;
+    }
+}
+
+/* Physical_Address: [47:12]; with 64 KiB pages bits [15:12] hold PA[51:48]. */
+static uint64_t baser_pa(uint64_t v)
+{
+    uint64_t ps = baser_page_size(v);
+    if (ps == 0x10000) return (v & 0x0000ffffffff0000ull) | (((v >> 12) & 0xf) << 48);
+    return v & 0x0000fffffffff000ull & ~(ps - 1);
+}
+
+/* Address of entry `id` of the table described by BASER n (flat or two-level),
+ * entries of esz bytes. Returns false if id is beyond the table (or the table
+ * is not valid / the level-1 entry is not valid: IHI0069 treats those IDs as
+ * out of range); sets w->mem_err if a level-1 read failed. */
+static bool table_entry_addr(gic_t *g, struct gic_its *its, its_walk_t *w, unsigned n,
+                             mem_cls_t cls, uint64_t id, unsigned esz, uint64_t *addr)
+{
+    uint64_t v = its->baser[n];
+    if (!(v & BASER_VALID)) return false;
+    uint64_t ps = baser_page_size(v);
+    uint64_t bytes = ((v & 0xff) + 1) * ps;
+    uint64_t base = baser_pa(v);
+    if (!(v & BASER_INDIRECT)) {
+        if (id >= bytes / esz) return false;
+        *addr = base + id * esz;
+        return true;
+    }
+    uint64_t per_l2 = ps / esz;
+    uint64_t l1i = id / per_l2;
+    if (l1i >= bytes / ITS_L1_BYTES) return false;
+    uint64_t l1;
+    if (its_mem(g, its, w, cls, false, base + l1i * ITS_L1_BYTES, &l1) != GIC_OK) return false;
+    if (!its_l1_valid(l1)) return false;
+    *addr = (its_l1_addr(l1) & ~(ps - 1)) + (id % per_l2) * esz;
+    return true;
+}
+
+static void walk_fail(its_walk_t *w, unsigned type, int reason)
+{
+    if (w->mem_err) {
+        w->type = E_MEM;
+        w->reason = R_MEM_ERROR;
+    } else {
+        w->type = type;
+        w->reason = reason;
+    }
+}
+
+static gic_time_t hit_time(gic_t *g, const gic_cache_config_t *c) { return gic_cycles(g, c->hit_cycles); }
+
+static inline bool walk_dte(gic_t *g, struct gic_its *its, its_walk_t *w, uint32_t devid, bool need_addr)
+{
+    if (devid >= ((uint64_t)1 << g->cfg.its_devbits)) {
+        walk_fail(w, E_DEVICE_OOR, R_DEVICE_OOR);
+        return false;
+    }
+    uint64_t raw;
+    if (!need_addr && cache_lookup(its->c_dev, devid, &raw)) {
+        w->t += hit_time(g, &g->cfg.its_device_cache);
+        w->dte = its_dte_unpack(raw);
+        return true;
+    }
+    if (!table_entry_addr(g, its, w, 0, MEM_CLS_DEVICE, devid, ITS_DTE_BYTES, &w->dte_addr)) {
+        walk_fail(w, E_DEVICE_OOR, R_DEVICE_OOR);
+        return false;
+    }
+    if (need_addr) return true;
+    if (its_mem(g, its, w, MEM_CLS_DEVICE, false, w->dte_addr, &raw) != GIC_OK) {
+        walk_fail(w, 0, 0);
+        return false;
+    }
+    w->dte = its_dte_unpack(raw);
+    cache_fill(its->c_dev, devid, &raw, false, NULL, NULL);
+    return true;
+}
+
+/* The event cache holds physical ITEs (their first doubleword is the whole
+ * entry); a GICv4 virtual ITE is read from the ITT every time. */
+static inline bool walk_ite(gic_t *g, struct gic_its *its, its_walk_t *w, uint32_t devid,
+                            uint32_t eventid, bool need_valid)
+{
+    if (!w->dte.valid) {
+        walk_fail(w, E_UNMAPPED_DEVICE, R_UNMAPPED_DEVICE);
+        return false;
+    }
+    if (w->dte.id_bits < 32 && eventid >= (1u << w->dte.id_bits)) {
+        walk_fail(w, E_ID_OOR, R_EVENTID_OOR);
+        return false;
+    }
+    w->ite_addr = w->dte.itt_addr + (uint64_t)eventid * its_ite_bytes(its->v4);
+    if (!need_valid) return true;
+    uint64_t key = ((uint64_t)devid << 32) | eventid, dw0;
+    if (cache_lookup(its->c_ev, key, &dw0)) {
+        w->t += hit_time(g, &g->cfg.its_event_cache);
+        w->ite = its_ite_phys(dw0);
+    } else if (!its->v4) {
+        if (its_mem(g, its, w, MEM_CLS_ITT, false, w->ite_addr, &dw0) != GIC_OK) {
+            walk_fail(w, 0, 0);
+            return false;
+        }
+        w->ite = its_ite_phys(dw0);
+        if (w->ite.valid) cache_fill(its->c_ev, key, &dw0, false, NULL, NULL);
+    } else {
+        uint8_t b[ITS_ITE_BYTES_V4];
+        if (its_mem_bytes(g, its, w, MEM_CLS_ITT, false, w->ite_addr, b, ITS_ITE_BYTES_V4) != GIC_OK) {
+            walk_fail(w, 0, 0);
+            return false;
+        }
+        dw0 = its_le64(b);
+        w->ite = its_ite_unpack(dw0, its_le64(b + 8), true);
+        if (w->ite.valid && w->ite.type == ITS_ITE_PHYSICAL)
+            cache_fill(its->c_ev, key, &dw0, false, NULL, NULL);
+    }
+    if (!w->ite.valid) {
+        walk_fail(w, E_UNMAPPED_INTERRUPT, R_UNMAPPED_INTERRUPT);
+        return false;
+    }
+    w->intid = w->ite.intid;
+    return true;
+}
+
+bool its_icid_in_range(const gic_t *g, uint32_t icid)
+{
+    return icid < (1u << g->cfg.its_cid_bits);
+}
+
+bool its_cte_addr(gic_t *g, struct gic_its *its, its_walk_t *w, uint32_t icid, uint64_t *addr)
+{
+    return table_entry_addr(g, its, w, 1, MEM_CLS_COLL, icid, ITS_CTE_BYTES, addr);
+}
+
+static inline bool walk_cte(gic_t *g, struct gic_its *its, its_walk_t *w, uint32_t icid)
+{
+    if (!its_icid_in_range(g, icid)) {
+        walk_fail(w, E_COLLECTION_OOR, R_COLLECTION_OOR);
+        return false;
+    }
+    uint64_t raw;
+    if (icid < g->cfg.its_hcc) {
+        w->cte = its->coll_hcc[icid];
+    } else if (cache_lookup(its->c_coll, icid, &raw)) {
+        w->t += hit_time(g, &g->cfg.its_collection_cache);
+        w->cte = its_cte_unpack(raw);
+    } else {
+        uint64_t a;
+        if (!its_cte_addr(g, its, w, icid, &a)) {
+            walk_fail(w, E_COLLECTION_OOR, R_COLLECTION_OOR);
+            return false;
+        }
+        if (its_mem(g, its, w, MEM_CLS_COLL, false, a, &raw) != GIC_OK) {
+            walk_fail(w, 0, 0);
+            return false;
+        }
+        w->cte = its_cte_unpack(raw);
+        if (w->cte.valid) cache_fill(its->c_coll, icid, &raw, false, NULL, NULL);
+    }
+    if (!w->cte.valid || w->cte.target >= g->cfg.num_cpus) {
+        walk_fail(w, E_UNMAPPED_COLLECTION, R_UNMAPPED_COLLECTION);
+        return false;
+    }
+    w->cpu = w->cte.target;
+    return true;
+}
+
+/* The three steps are inlined into the full walk (the per-MSI path). */
+bool its_walk_dte(gic_t *g, struct gic_its *its, its_walk_t *w, uint32_t devid, bool need_addr)
+{
+    return walk_dte(g, its, w, devid, need_addr);
+}
+
+bool its_walk_ite(gic_t *g, struct gic_its *its, its_walk_t *w, uint32_t devid, uint32_t eventid,
+                  bool need_valid)
+{
+    return walk_ite(g, its, w, devid, eventid, need_valid);
+}
+
+bool its_walk_cte(gic_t *g, struct gic_its *its, its_walk_t *w, uint32_t icid)
+{
+    return walk_cte(g, its, w, icid);
+}
+
+bool its_walk_full(gic_t *g, struct gic_its *its, its_walk_t *w, uint32_t devid, uint32_t eventid)
+{
+    return walk_dte(g, its, w, devid, false) && walk_ite(g, its, w, devid, eventid, true) &&
+           walk_cte(g, its, w, w->ite.icid);
+}
+
+/* RDbase field (DW[50:16]) -> processor number (GITS_TYPER.PTA selects the
+ * encoding: 0 = processor number, 1 = physical address of RD_base >> 16). */
+bool its_rdbase_cpu(const gic_t *g, uint64_t field, uint32_t *cpu)
+{
+    if (!g->cfg.its_pta) {
+        if (field >= g->cfg.num_cpus) return false;
+        *cpu = (uint32_t)field;
+        return true;
+    }
+    uint64_t addr = field << 16;
+    if (addr < g->cfg.gicr_base) return false;
+    uint64_t off = addr - g->cfg.gicr_base;
+    if (off % GIC_GICR_STRIDE || off / GIC_GICR_STRIDE >= g->cfg.num_cpus) return false;
+    *cpu = (uint32_t)(off / GIC_GICR_STRIDE);
+    return true;
+}
+
+/* ---- cache invalidation --------------------------------------------------------- */
+static bool pred_dev_events(uint64_t key, const void *val, void *ctx)
+{
+    (void)val;
+    return (key >> 32) == *(const uint32_t *)ctx;
+}
+
+void its_inval_device(struct gic_its *its, uint32_t devid)
+{
+    cache_invalidate(its->c_dev, devid);
+    cache_invalidate_if(its->c_ev, pred_dev_events, &devid);
+}
+
+void its_inval_event(struct gic_its *its, uint32_t devid, uint32_t eventid)
+{
+    cache_invalidate(its->c_ev, ((uint64_t)devid << 32) | eventid);
+}
+
+/* Collection-cache entries whose target is `cpu`. */
+static bool pred_coll_cpu(uint64_t key, const void *val, void *ctx)
+{
+    (void)key;
+    uint64_t raw;
+    memcpy(&raw, val, sizeof raw);
+    return its_cte_unpack(raw).target == *(const uint32_t *)ctx;
+}
+
+void its_inval_coll_cpu(struct gic_its *its, uint32_t cpu)
+{
+    cache_invalidate_if(its->c_coll, pred_coll_cpu, &cpu);
+}
+
+void its_inval_all(struct gic_its *its)
+{
+    cache_invalidate_if(its->c_dev, NULL, NULL);
+    cache_invalidate_if(its->c_ev, NULL, NULL);
+    cache_invalidate_if(its->c_coll, NULL, NULL);
+}

@@ -1,0 +1,469 @@
+// Virtual CPU interface: list registers, ICV_* through the priority engine,
+// ICH_* registers, maintenance interrupt, HW = 1 forwarding, EOIcount,
+// HCR_EL2.IMO/FMO redirection, SGI traps. Public C API only.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "gictlm.h"
+#include "h1_fixture.h"
+
+namespace {
+
+constexpr uint64_t ST_PENDING = 1, ST_ACTIVE = 2, ST_PA = 3;
+
+// ICH_LR<n>_EL2 value
+uint64_t lr(uint32_t vintid, uint8_t prio, uint64_t state = ST_PENDING, unsigned group = 1, bool hw = false,
+            uint32_t pintid = 0, bool eoi = false)
+{
+    uint64_t v = vintid | ((uint64_t)prio << 48) | ((uint64_t)group << 60) | (state << 62);
+    if (hw) v |= (1ull << 61) | ((uint64_t)(pintid & 0x1fff) << 32);
+    else if (eoi) v |= 1ull << 41;
+    return v;
+}
+
+gic_sysreg_t LR(unsigned n) { return (gic_sysreg_t)(GIC_ICH_LR0_EL2 + n); }
+
+constexpr uint32_t HCR_EN = 1, HCR_UIE = 2, HCR_LRENPIE = 4, HCR_NPIE = 8, HCR_VGRP0EIE = 16,
+                   HCR_VGRP0DIE = 32, HCR_VGRP1EIE = 64, HCR_VGRP1DIE = 128;
+constexpr uint32_t MISR_EOI = 1, MISR_U = 2, MISR_LRENP = 4, MISR_NP = 8, MISR_VGRP0E = 16,
+                   MISR_VGRP0D = 32, MISR_VGRP1E = 64, MISR_VGRP1D = 128;
+// ICH_VMCR_EL2: VENG1, VPMR 0xf8, VBPR1 = 0 (-> minimum), VBPR0 = 0 (-> minimum)
+constexpr uint64_t VMCR_G1 = 0x2ull | (0xf8ull << 24);
+
+struct Virt : h1::Fixture {
+    gic_time_t t = 0;
+    void SetUp() override
+    {
+        create();
+        bringup(0);
+        t = ns(2000);
+    }
+    // A vCPU entry on cpu: HCR_EL2.IMO/FMO, VMCR, HCR (as KVM's vgic_v3_load / restore)
+    void enter(uint32_t cpu, uint32_t hcr = HCR_EN, uint64_t vmcr = VMCR_G1)
+    {
+        sw(t, cpu, GIC_HCR_EL2, (1u << 4) | (1u << 3));
+        sw(t, cpu, GIC_ICH_VMCR_EL2, vmcr);
+        sw(t, cpu, GIC_ICH_HCR_EL2, hcr);
+    }
+    void step(uint64_t d = 100) { t += ns(d); gic_run_until(g, t); }
+    uint64_t misr(uint32_t cpu = 0) { return sr(t, cpu, GIC_ICH_MISR_EL2); }
+    int vline(uint32_t cpu, gic_line_t l) const
+    {
+        int v = 0;
+        for (auto &o : out)
+            if (o.kind == GIC_OUT_LINE && o.cpu == cpu && o.line == (uint32_t)l) v = (int)o.level;
+        return v;
+    }
+    std::vector<gic_output_t> vdeacts() const { return outs(GIC_OUT_VDEACTIVATE); }
+};
+
+TEST_F(Virt, VtrReportsTheConfiguration)
+{
+    uint64_t vtr = sr(t, 0, GIC_ICH_VTR_EL2);
+    EXPECT_EQ(vtr & 0x1f, cfg.virt_list_regs - 1);
+    EXPECT_EQ((vtr >> 29) & 7, cfg.virt_pri_bits - 1); // PRIbits
+    EXPECT_EQ((vtr >> 26) & 7, cfg.virt_pri_bits - 1); // PREbits
+    EXPECT_EQ((vtr >> 21) & 1, 1u);                      // A3V
+    EXPECT_EQ((vtr >> 20) & 1, 1u);                      // nV4: GICv3 has no direct injection
+    // unimplemented LRs are RAZ/WI
+    sw(t, 0, LR(cfg.virt_list_regs), lr(40, 0x80));
+    EXPECT_EQ(sr(t, 0, LR(cfg.virt_list_regs)), 0u);
+    EXPECT_EQ(sr(t, 0, GIC_ICH_ELRSR_EL2), (1u << cfg.virt_list_regs) - 1);
+}
+
+TEST_F(Virt, LrPendingSignalsVirqAndAckThroughIcv)
+{
+    enter(0);
+    out.clear();
+    gic_time_t tw = t;
+    sw(t, 0, LR(0), lr(40, 0x80));
+    step();
+    // vIRQ rises lat.cpu_signal cycles after the LR write; IRQ stays low
+    auto lines = outs(GIC_OUT_LINE, 0);
+    ASSERT_EQ(lines.size(), 1u);
+    EXPECT_EQ(lines[0].line, (uint32_t)GIC_LINE_VIRQ);
+    EXPECT_EQ(lines[0].level, 1u);
+    EXPECT_EQ(lines[0].time, tw + cyc(cfg.lat_cpu_signal));
+    // ICC_IAR1_EL1 at EL1 with IMO goes to ICV_IAR1_EL1
+    EXPECT_EQ(sr(t, 0, GIC_ICC_HPPIR1_EL1), 40u);
+    EXPECT_EQ(sr(t, 0, GIC_ICC_IAR1_EL1), 40u);
+    EXPECT_EQ(sr(t, 0, LR(0)) >> 62, ST_ACTIVE);
+    EXPECT_EQ(vline(0, GIC_LINE_VIRQ), 0);
+    EXPECT_EQ(sr(t, 0, GIC_ICV_RPR_EL1), 0x80u);
+    EXPECT_EQ(sr(t, 0, GIC_ICH_AP1R0_EL2), 1u << (0x80 >> 3));
+    sw(t, 0, GIC_ICC_EOIR1_EL1, 40);
+    EXPECT_EQ(sr(t, 0, LR(0)) >> 62, 0u);
+    EXPECT_EQ(sr(t, 0, GIC_ICV_RPR_EL1), 0xffu);
+    EXPECT_EQ(counter("virq.delivered.spi"), 1u);
+    // the physical interface saw nothing
+    EXPECT_EQ(counter("irq.delivered.spi"), 0u);
+    EXPECT_EQ(vdeacts().size(), 1u);
+    EXPECT_EQ(counter("errors.total"), 0u);
+}
+
+TEST_F(Virt, PriorityAndPreemptionThroughLrs)
+{
+    enter(0);
+    sw(t, 0, LR(0), lr(40, 0xa0));
+    sw(t, 0, LR(1), lr(41, 0x90));
+    sw(t, 0, LR(2), lr(42, 0xa0)); // same priority as LR0: the lower LR wins
+    step();
+    EXPECT_EQ(sr(t, 0, GIC_ICV_IAR1_EL1), 41u);
+    // 40 and 42 (0xa0) cannot preempt 41 (0x90)
+    EXPECT_EQ(sr(t, 0, GIC_ICV_IAR1_EL1), GIC_SPURIOUS);
+    EXPECT_EQ(vline(0, GIC_LINE_VIRQ), 0);
+    // a higher-priority LR preempts
+    sw(t, 0, LR(3), lr(43, 0x80));
+    step();
+    EXPECT_EQ(vline(0, GIC_LINE_VIRQ), 1);
+    EXPECT_EQ(sr(t, 0, GIC_ICV_IAR1_EL1), 43u);
+    sw(t, 0, GIC_ICV_EOIR1_EL1, 43);
+    sw(t, 0, GIC_ICV_EOIR1_EL1, 41);
+    EXPECT_EQ(sr(t, 0, GIC_ICV_IAR1_EL1), 40u);
+    sw(t, 0, GIC_ICV_EOIR1_EL1, 40);
+    EXPECT_EQ(sr(t, 0, GIC_ICV_IAR1_EL1), 42u);
+    sw(t, 0, GIC_ICV_EOIR1_EL1, 42);
+    // virtual PMR masks
+    sw(t, 0, GIC_ICV_PMR_EL1, 0x80);
+    sw(t, 0, LR(0), lr(44, 0x80));
+    step();
+    EXPECT_EQ(sr(t, 0, GIC_ICV_IAR1_EL1), GIC_SPURIOUS);
+    sw(t, 0, GIC_ICV_PMR_EL1, 0xf8);
+    EXPECT_EQ(sr(t, 0, GIC_ICV_IAR1_EL1), 44u);
+    EXPECT_EQ(counter("errors.total"), 0u);
+}
+
+TEST_F(Virt, EoiMode1SplitsDropAndDeactivate)
+{
+    enter(0, HCR_EN, VMCR_G1 | (1u << 9)); // VEOIM
+    sw(t, 0, LR(0), lr(40, 0x80));
+    step();
+    EXPECT_EQ(sr(t, 0, GIC_ICV_CTLR_EL1) & 2, 2u);
+    EXPECT_EQ(sr(t, 0, GIC_ICV_IAR1_EL1), 40u);
+    sw(t, 0, GIC_ICV_EOIR1_EL1, 40); // priority drop only
+    EXPECT_EQ(sr(t, 0, GIC_ICV_RPR_EL1), 0xffu);
+    EXPECT_EQ(sr(t, 0, LR(0)) >> 62, ST_ACTIVE);
+    sw(t, 0, GIC_ICV_DIR_EL1, 40);
+    EXPECT_EQ(sr(t, 0, LR(0)) >> 62, 0u);
+    // DIR with no active LR: EOIcount
+    sw(t, 0, GIC_ICV_DIR_EL1, 77);
+    EXPECT_EQ((sr(t, 0, GIC_ICH_HCR_EL2) >> 27) & 0x1f, 1u);
+}
+
+TEST_F(Virt, EoiCountCountsEoisWithNoLr)
+{
+    enter(0, HCR_EN | HCR_LRENPIE);
+    sw(t, 0, LR(0), lr(40, 0x80));
+    step();
+    EXPECT_EQ(sr(t, 0, GIC_ICV_IAR1_EL1), 40u);
+    // The hypervisor took the active interrupt out of the LR (it keeps it in
+    // its own list, as KVM does when it runs out of LRs).
+    sw(t, 0, LR(0), 0);
+    EXPECT_EQ(misr() & MISR_LRENP, 0u);
+    sw(t, 0, GIC_ICV_EOIR1_EL1, 40);
+    EXPECT_EQ((sr(t, 0, GIC_ICH_HCR_EL2) >> 27) & 0x1f, 1u);
+    EXPECT_EQ(misr() & MISR_LRENP, MISR_LRENP);
+    EXPECT_EQ(counter("virt.eoi_no_lr"), 1u);
+    // LPIs never count
+    sw(t, 0, LR(1), lr(8200, 0x80));
+    step();
+    EXPECT_EQ(sr(t, 0, GIC_ICV_IAR1_EL1), 8200u);
+    EXPECT_EQ(sr(t, 0, LR(1)) >> 62, 0u); // an LPI has no active state
+    sw(t, 0, GIC_ICV_EOIR1_EL1, 8200);
+    EXPECT_EQ((sr(t, 0, GIC_ICH_HCR_EL2) >> 27) & 0x1f, 1u);
+    // the hypervisor handles it and clears EOIcount
+    sw(t, 0, GIC_ICH_HCR_EL2, HCR_EN | HCR_LRENPIE);
+    EXPECT_EQ(misr() & MISR_LRENP, 0u);
+}
+
+TEST_F(Virt, GroupEnablesGateLrsAndTheirMaintenanceBits)
+{
+    enter(0, HCR_EN | HCR_VGRP0EIE | HCR_VGRP0DIE | HCR_VGRP1EIE | HCR_VGRP1DIE, 0xf8ull << 24);
+    EXPECT_EQ(misr(), (uint64_t)(MISR_VGRP0D | MISR_VGRP1D));
+    sw(t, 0, LR(0), lr(40, 0x80, ST_PENDING, 1));
+    sw(t, 0, LR(1), lr(41, 0x70, ST_PENDING, 0));
+    step();
+    EXPECT_EQ(vline(0, GIC_LINE_VIRQ), 0);
+    EXPECT_EQ(vline(0, GIC_LINE_VFIQ), 0);
+    sw(t, 0, GIC_ICV_IGRPEN1_EL1, 1);
+    EXPECT_EQ(misr(), (uint64_t)(MISR_VGRP0D | MISR_VGRP1E));
+    step();
+    EXPECT_EQ(vline(0, GIC_LINE_VIRQ), 1);
+    sw(t, 0, GIC_ICV_IGRPEN0_EL1, 1);
+    EXPECT_EQ(misr(), (uint64_t)(MISR_VGRP0E | MISR_VGRP1E));
+    step();
+    // Group 0 LR (0x70) wins and is signalled as vFIQ
+    EXPECT_EQ(vline(0, GIC_LINE_VFIQ), 1);
+    EXPECT_EQ(vline(0, GIC_LINE_VIRQ), 0);
+    EXPECT_EQ(sr(t, 0, GIC_ICV_IAR1_EL1), GIC_SPURIOUS);
+    EXPECT_EQ(sr(t, 0, GIC_ICV_IAR0_EL1), 41u);
+    EXPECT_EQ((sr(t, 0, GIC_ICH_VMCR_EL2) & 3), 3u);
+    // En = 0: nothing is signalled, no maintenance interrupt
+    sw(t, 0, GIC_ICH_HCR_EL2, HCR_VGRP1EIE);
+    step();
+    EXPECT_EQ(vline(0, GIC_LINE_VIRQ), 0);
+}
+
+TEST_F(Virt, EveryMaintenanceConditionAndTheTimedPpi)
+{
+    // The maintenance PPI 25 is delivered to the host like any PPI.
+    rw(t, 0, h1::GICR_IGROUPR0, 1u << 25);
+    rw(t, 0, h1::GICR_IPRIORITYR + 25, 0x40, 1);
+    rw(t, 0, h1::GICR_ISENABLER0, 1u << 25);
+    enter(0, HCR_EN | HCR_NPIE);
+    EXPECT_EQ(misr(), (uint64_t)MISR_NP); // no pending LR
+    step(1000);
+    EXPECT_EQ(counter("virt.maint.np"), 1u);
+    // the physical interface (EL2: ICC_* with the host view) takes PPI 25
+    sw(t, 0, GIC_HCR_EL2, 0);
+    EXPECT_EQ(sr(t, 0, GIC_ICC_IAR1_EL1), 25u);
+    sw(t, 0, GIC_ICC_EOIR1_EL1, 25);
+    // a pending LR clears NP; the level drops lat.redist_to_cpu later
+    sw(t, 0, LR(0), lr(40, 0x80, ST_PENDING, 1, false, 0, true));
+    EXPECT_EQ(misr(), 0u);
+    step(1000);
+    EXPECT_EQ(sr(t, 0, GIC_ICC_HPPIR1_EL1), GIC_SPURIOUS);
+    // EOI maintenance: LR with EOI = 1 deactivated
+    sw(t, 0, GIC_HCR_EL2, 1u << 4);
+    EXPECT_EQ(sr(t, 0, GIC_ICC_IAR1_EL1), 40u);
+    sw(t, 0, GIC_ICC_EOIR1_EL1, 40);
+    EXPECT_EQ(sr(t, 0, GIC_ICH_EISR_EL2), 1u);
+    EXPECT_EQ(sr(t, 0, GIC_ICH_ELRSR_EL2) & 1, 0u);
+    EXPECT_EQ(misr() & MISR_EOI, MISR_EOI);
+    step(1000);
+    EXPECT_EQ(counter("virt.maint.eoi"), 1u);
+    EXPECT_GE(counter("virt.maint.asserted"), 2u);
+    // Underflow: at most one valid LR
+    sw(t, 0, LR(0), 0);
+    sw(t, 0, GIC_ICH_HCR_EL2, HCR_EN | HCR_UIE);
+    EXPECT_EQ(misr(), (uint64_t)MISR_U);
+    sw(t, 0, LR(0), lr(50, 0x80));
+    EXPECT_EQ(misr(), (uint64_t)MISR_U);
+    sw(t, 0, LR(1), lr(51, 0x80));
+    EXPECT_EQ(misr(), 0u);
+    // With En = 0 MISR still reads the conditions but nothing is asserted.
+    out.clear();
+    sw(t, 0, GIC_ICH_HCR_EL2, HCR_UIE | HCR_NPIE);
+    sw(t, 0, LR(1), 0);
+    EXPECT_EQ(misr(), (uint64_t)MISR_U);
+    step(1000);
+    for (auto &o : outs(GIC_OUT_LINE, 0))
+        EXPECT_FALSE(o.line == (uint32_t)GIC_LINE_IRQ && o.level) << "maintenance with En = 0";
+    EXPECT_EQ(counter("errors.total"), 0u);
+}
+
+TEST_F(Virt, UnderflowRefillsMoreInterruptsThanListRegisters)
+{
+    // A KVM-like hypervisor with 10 pending virtual interrupts and 4 LRs:
+    // it fills the LRs, sets UIE, and refills on each maintenance interrupt.
+    rw(t, 0, h1::GICR_IGROUPR0, 1u << 25);
+    rw(t, 0, h1::GICR_IPRIORITYR + 25, 0x40, 1);
+    rw(t, 0, h1::GICR_ISENABLER0, 1u << 25);
+    std::vector<uint32_t> queue;
+    for (uint32_t i = 0; i < 10; i++) queue.push_back(100 + i);
+    auto refill = [&]() {
+        uint64_t elrsr = sr(t, 0, GIC_ICH_ELRSR_EL2);
+        for (unsigned n = 0; n < cfg.virt_list_regs && !queue.empty(); n++)
+            if (elrsr & (1u << n)) {
+                sw(t, 0, LR(n), lr(queue.front(), 0x80));
+                queue.erase(queue.begin());
+            }
+        sw(t, 0, GIC_ICH_HCR_EL2, HCR_EN | (queue.empty() ? 0 : HCR_UIE));
+    };
+    sw(t, 0, GIC_ICH_VMCR_EL2, VMCR_G1);
+    refill();
+    std::vector<uint32_t> got;
+    int maint = 0;
+    for (int round = 0; round < 40 && got.size() < 10; round++) {
+        // guest: take everything it can
+        sw(t, 0, GIC_HCR_EL2, 1u << 4);
+        step(10);
+        for (;;) {
+            uint64_t id = sr(t, 0, GIC_ICC_IAR1_EL1);
+            if (id == GIC_SPURIOUS) break;
+            got.push_back((uint32_t)id);
+            sw(t, 0, GIC_ICC_EOIR1_EL1, id);
+        }
+        // host: the maintenance interrupt (PPI 25) arrives at EL2
+        step(100);
+        sw(t, 0, GIC_HCR_EL2, 0);
+        uint64_t id = sr(t, 0, GIC_ICC_IAR1_EL1);
+        if (id == 25) {
+            maint++;
+            refill();
+            sw(t, 0, GIC_ICC_EOIR1_EL1, 25);
+        }
+    }
+    ASSERT_EQ(got.size(), 10u);
+    for (uint32_t i = 0; i < 10; i++) EXPECT_EQ(got[i], 100 + i);
+    EXPECT_GE(maint, 2);
+    EXPECT_GE(counter("virt.maint.u"), 2u);
+    EXPECT_EQ(counter("errors.total"), 0u);
+}
+
+TEST_F(Virt, HwLrDeactivatesTheForwardedSpi)
+{
+    // SPI 40 (level) is taken by the host, forwarded to the guest with HW = 1;
+    // the guest's EOI deactivates the physical SPI.
+    spi(t, 40, 0x80, false, 0);
+    gic_set_spi(g, t, 40, true);
+    step(1000);
+    EXPECT_EQ(sr(t, 0, GIC_ICC_IAR1_EL1), 40u); // host, EL2 (EOImode 1 as KVM: drop now, DIR later)
+    sw(t, 0, GIC_ICC_CTLR_EL1, 2);
+    sw(t, 0, GIC_ICC_EOIR1_EL1, 40);
+    enter(0);
+    sw(t, 0, LR(0), lr(72, 0xa0, ST_PENDING, 1, true, 40));
+    step();
+    EXPECT_EQ(sr(t, 0, GIC_ICC_IAR1_EL1), 72u); // guest
+    // the line goes low before the guest's EOI (the device was serviced)
+    gic_set_spi(g, t, 40, false);
+    out.clear();
+    sw(t, 0, GIC_ICC_EOIR1_EL1, 72);
+    auto d = outs(GIC_OUT_DEACTIVATE);
+    ASSERT_EQ(d.size(), 1u);
+    EXPECT_EQ(d[0].intid, 40u);
+    auto v = vdeacts();
+    ASSERT_EQ(v.size(), 1u);
+    EXPECT_EQ(v[0].intid, 72u);
+    EXPECT_EQ(v[0].level, 1u);
+    EXPECT_EQ(v[0].value, 40u);
+    EXPECT_EQ(counter("virt.hw_deactivations"), 1u);
+    // physical SPI 40 is no longer active: a new edge is taken by the host
+    EXPECT_EQ(dr(t, h1::GICD_ISACTIVER + 4) & (1u << 8), 0u);
+    EXPECT_EQ(counter("errors.total"), 0u);
+}
+
+TEST_F(Virt, HwLevelSpiStillHighRepends)
+{
+    // Level-triggered, HW = 1, line still high at the guest's EOI: the physical
+    // SPI becomes pending again at deactivation and the host takes it again.
+    spi(t, 40, 0x80, false, 0);
+    sw(t, 0, GIC_ICC_CTLR_EL1, 2);
+    gic_set_spi(g, t, 40, true);
+    step(1000);
+    EXPECT_EQ(sr(t, 0, GIC_ICC_IAR1_EL1), 40u);
+    sw(t, 0, GIC_ICC_EOIR1_EL1, 40);
+    enter(0);
+    sw(t, 0, LR(0), lr(72, 0xa0, ST_PENDING, 1, true, 40));
+    step();
+    EXPECT_EQ(sr(t, 0, GIC_ICC_IAR1_EL1), 72u);
+    sw(t, 0, GIC_ICC_EOIR1_EL1, 72);
+    step(1000);
+    sw(t, 0, GIC_HCR_EL2, 0);
+    EXPECT_EQ(sr(t, 0, GIC_ICC_IAR1_EL1), 40u) << "the still-high level SPI is taken again";
+}
+
+TEST_F(Virt, HwLrOfTheVirtualTimerPpi27)
+{
+    // The virtual timer (PPI 27) as KVM forwards it: host EOImode 1, LR HW=1.
+    rw(t, 0, h1::GICR_IGROUPR0, 1u << 27);
+    rw(t, 0, h1::GICR_IPRIORITYR + 27, 0xa0, 1);
+    rw(t, 0, h1::GICR_ISENABLER0, 1u << 27);
+    sw(t, 0, GIC_ICC_CTLR_EL1, 2);
+    gic_set_ppi(g, t, 0, 27, true);
+    step(1000);
+    EXPECT_EQ(sr(t, 0, GIC_ICC_IAR1_EL1), 27u);
+    sw(t, 0, GIC_ICC_EOIR1_EL1, 27);
+    EXPECT_EQ(rr(t, 0, h1::GICR_ISACTIVER0) & (1u << 27), 1u << 27);
+    enter(0);
+    sw(t, 0, LR(0), lr(27, 0xa0, ST_PENDING, 1, true, 27));
+    step();
+    EXPECT_EQ(sr(t, 0, GIC_ICC_IAR1_EL1), 27u);
+    gic_set_ppi(g, t, 0, 27, false); // the guest reprogrammed the timer
+    sw(t, 0, GIC_ICC_EOIR1_EL1, 27);
+    EXPECT_EQ(rr(t, 0, h1::GICR_ISACTIVER0) & (1u << 27), 0u) << "PPI 27 deactivated by the guest's EOI";
+    // HW LR whose physical interrupt is not active: counted and logged
+    sw(t, 0, LR(1), lr(27, 0xa0, ST_ACTIVE, 1, true, 27));
+    sw(t, 0, GIC_ICV_DIR_EL1, 27); // EOImode 0: DIR is UNPREDICTABLE, counted
+    sw(t, 0, GIC_ICH_VMCR_EL2, VMCR_G1 | (1u << 9));
+    sw(t, 0, GIC_ICV_DIR_EL1, 27);
+    EXPECT_EQ(counter("errors.virt_hw_pintid_not_active"), 1u);
+}
+
+TEST_F(Virt, LevelResampleWithoutHw)
+{
+    // A level source injected by irqfd with a resamplefd (KVM): LR with EOI = 1;
+    // at the guest's EOI the model reports the deactivation and raises the EOI
+    // maintenance interrupt; the source, still high, is injected again.
+    enter(0);
+    int injected = 0;
+    bool line_high = true;
+    auto inject = [&]() {
+        sw(t, 0, LR(0), lr(44, 0x80, ST_PENDING, 1, false, 0, true));
+        injected++;
+    };
+    inject();
+    for (int i = 0; i < 2; i++) {
+        step();
+        ASSERT_EQ(sr(t, 0, GIC_ICV_IAR1_EL1), 44u);
+        out.clear();
+        sw(t, 0, GIC_ICV_EOIR1_EL1, 44);
+        auto v = vdeacts();
+        ASSERT_EQ(v.size(), 1u);
+        EXPECT_EQ(v[0].intid, 44u);
+        EXPECT_EQ(v[0].level, 0u);
+        EXPECT_EQ(misr() & MISR_EOI, MISR_EOI);
+        if (i == 1) line_high = false;
+        if (line_high) inject(); // resample: still high
+        else sw(t, 0, LR(0), 0);
+    }
+    EXPECT_EQ(injected, 2);
+    step();
+    EXPECT_EQ(sr(t, 0, GIC_ICV_IAR1_EL1), GIC_SPURIOUS);
+    // edge source without EOI bit: no maintenance
+    sw(t, 0, LR(1), lr(45, 0x80));
+    step();
+    EXPECT_EQ(sr(t, 0, GIC_ICV_IAR1_EL1), 45u);
+    sw(t, 0, GIC_ICV_EOIR1_EL1, 45);
+    EXPECT_EQ(misr() & MISR_EOI, 0u);
+}
+
+TEST_F(Virt, GuestSgiTrapsToEl2)
+{
+    enter(0);
+    out.clear();
+    sw(t, 0, GIC_ICC_SGI1R_EL1, (3ull << 24) | 2);
+    auto tr = outs(GIC_OUT_TRAP);
+    ASSERT_EQ(tr.size(), 1u);
+    EXPECT_EQ(tr[0].code, (uint32_t)GIC_ICC_SGI1R_EL1);
+    EXPECT_EQ(tr[0].value, (3ull << 24) | 2);
+    step(1000);
+    EXPECT_EQ(sr(t, 1, GIC_ICC_IAR1_EL1), GIC_SPURIOUS) << "no physical SGI";
+    // at EL2 (IMO/FMO clear) SGIs are generated
+    sw(t, 0, GIC_HCR_EL2, 0);
+    rw(t, 1, h1::GICR_IGROUPR0, 1u << 3);
+    rw(t, 1, h1::GICR_ISENABLER0, 1u << 3);
+    sw(t, 0, GIC_ICC_SGI1R_EL1, (3ull << 24) | 2);
+    step(1000);
+    EXPECT_EQ(sr(t, 1, GIC_ICC_IAR1_EL1), 3u);
+}
+
+TEST_F(Virt, IcvRegistersAreTheVmcrAndAprFields)
+{
+    enter(0, HCR_EN, 0);
+    sw(t, 0, GIC_ICV_PMR_EL1, 0xff);
+    EXPECT_EQ(sr(t, 0, GIC_ICV_PMR_EL1), 0xf8u); // 5 virtual priority bits
+    sw(t, 0, GIC_ICV_BPR0_EL1, 0);
+    EXPECT_EQ(sr(t, 0, GIC_ICV_BPR0_EL1), 2u); // minimum: 7 - PREbits
+    sw(t, 0, GIC_ICV_BPR1_EL1, 5);
+    sw(t, 0, GIC_ICV_CTLR_EL1, 2);
+    sw(t, 0, GIC_ICV_IGRPEN1_EL1, 1);
+    uint64_t vmcr = sr(t, 0, GIC_ICH_VMCR_EL2);
+    EXPECT_EQ(vmcr >> 24, 0xf8u);
+    EXPECT_EQ((vmcr >> 21) & 7, 2u);
+    EXPECT_EQ((vmcr >> 18) & 7, 5u);
+    EXPECT_EQ((vmcr >> 9) & 1, 1u);
+    EXPECT_EQ(vmcr & 3, 2u);
+    sw(t, 0, GIC_ICH_AP1R0_EL2, 1u << 4);
+    EXPECT_EQ(sr(t, 0, GIC_ICV_AP1R0_EL1), 1u << 4);
+    EXPECT_EQ(sr(t, 0, GIC_ICV_RPR_EL1), 4u << 3);
+    EXPECT_EQ((sr(t, 0, GIC_ICV_CTLR_EL1) >> 8) & 7, cfg.virt_pri_bits - 1);
+    // the physical interface is untouched
+    sw(t, 0, GIC_HCR_EL2, 0);
+    EXPECT_EQ(sr(t, 0, GIC_ICC_PMR_EL1), 0xf0u);
+    EXPECT_EQ(sr(t, 0, GIC_ICC_RPR_EL1), 0xffu);
+}
+
+} // namespace
