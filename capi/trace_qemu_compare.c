@@ -122,7 +122,7 @@ static gic_status_t port(void *ctx, gic_time_t t, bool is_write, uint64_t addr, 
     (void)t;
     qc_t *c = ctx;
     *lat = c->mem_latency;
-    if (is_write && len == 8) {
+    if (is_write && (len == 8 || len == 16)) { /* 16: the GICv4 ITE format (DW0 as the physical one) */
         c->wrote = true;
         memcpy(&c->wrote_val, buf, 8);
         c->n_writes++;
