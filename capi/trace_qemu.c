@@ -1,7 +1,8 @@
 /*
  * QEMU trace-log import: turns a QEMU 7.x "-trace 'gicv3_*'" log (one event
- * per line, no timestamps, no memory contents) into a gictlm trace, and
- * compares, per MSI, QEMU's delivery with the model's.
+ * per line, no timestamps, no memory contents; lines from trace_qemu_log.c)
+ * into a gictlm trace, and keeps what QEMU itself output for the comparison
+ * (trace_qemu_compare.c).
  *
  * What the log does not carry is reconstructed (and said so in comments in
  * the generated trace):
@@ -18,7 +19,11 @@
  *  - the ITS device/ITT/collection tables are written by the model itself
  *    when it executes the reconstructed MAPD/MAPTI/MAPC commands;
  *  - the LPI pending tables: Linux allocates them zeroed and the built-in
- *    memory reads as zero, so nothing is written.
+ *    memory reads as zero, so nothing is written;
+ *  - a CPU brought up again (PSCI CPU_ON is not in the log): QEMU reset its
+ *    CPU interface, written here as register writes of the reset values;
+ *  - the guest's EOI of a list register with HW=1 deactivates the physical
+ *    INTID (ICH_/ICV_ events are not forwarded to the model yet).
  * Events that are QEMU's own outputs (table reads and writes after an MSI
  * or a command, register read values, IRQ line levels) are not stimuli:
  * they are kept in the import result for gic_qemu_compare
