@@ -221,8 +221,8 @@ const char *gic_qemu_cat_name(gic_qemu_cat_t c);
 typedef enum gic_qemu_area {
     GIC_QEMU_A_MSI = 0,  /* translated MSIs: QEMU's DTE/ITE/CTE reads vs the model's MSI outcome */
     GIC_QEMU_A_CMD,      /* ITS commands: QEMU's table writes and errors vs the model's */
-    GIC_QEMU_A_IAR,      /* ICC_IAR1/ICC_IAR0 read values */
-    GIC_QEMU_A_SYSREG,   /* other CPU interface register reads */
+    GIC_QEMU_A_IAR,      /* ICC_IAR1/IAR0 and ICV_IAR1/IAR0 read values */
+    GIC_QEMU_A_SYSREG,   /* other CPU interface register reads (ICC_, ICH_, ICV_) */
     GIC_QEMU_A_MMIO,     /* GICD/GICR/GITS register reads */
     GIC_QEMU_A_IRQ,      /* IRQ line levels of every CPU before each input QEMU traces before its effects */
     GIC_QEMU_A_HPPI,     /* QEMU's HPPI (gicv3_cpuif_update) vs the model's ICC_HPPIR1_EL1, same points */
@@ -287,7 +287,7 @@ typedef struct gic_qemu_read {
     unsigned log_line, trace_line;
     uint8_t kind;           /* 0 MMIO, 1 system register */
     uint8_t bad;            /* QEMU: bad read (error) */
-    uint8_t doorbell;       /* ICC_IAR: QEMU's value is a GICv4 doorbell LPI (VMAPTI/VMOVI/ITE Dbell_pINTID) */
+    uint8_t doorbell;       /* IAR reads: QEMU's value is a GICv4 doorbell LPI (1) or a vLPI (2): not comparable */
     uint16_t size;
     uint32_t frame;         /* gic_frame_t (MMIO) */
     uint32_t index;         /* frame index, or CPU */

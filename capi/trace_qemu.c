@@ -22,8 +22,8 @@
  *    memory reads as zero, so nothing is written;
  *  - a CPU brought up again (PSCI CPU_ON is not in the log): QEMU reset its
  *    CPU interface, written here as register writes of the reset values;
- *  - the guest's EOI of a list register with HW=1 deactivates the physical
- *    INTID (ICH_/ICV_ events are not forwarded to the model yet).
+ *  - nothing for the virtual CPU interface: ICH_ and ICV_ accesses are
+ *    forwarded to the model's.
  * Events that are QEMU's own outputs (table reads and writes after an MSI
  * or a command, register read values, IRQ line levels) are not stimuli:
  * they are kept in the import result for gic_qemu_compare
@@ -121,8 +121,7 @@ typedef struct qi {
     size_t caphppi;
     unsigned dte_reads;            /* any gicv3_its_dte_read in the log */
     uint64_t cpu_up;               /* CPUs whose ICC_IGRPEN1_EL1 Linux has set */
-    uint64_t lr[64][16];           /* last ICH_LR<n>_EL2 written (CPUs < 64) */
-    uint64_t veoim;                /* CPUs whose ICH_VMCR_EL2.VEOIM is set */
+    uint16_t vlpi_active[64];      /* vLPIs QEMU's guest acknowledged (ICV_IAR) and has not ended, per CPU */
     uint32_t doorbells[64];        /* GICv4 doorbell LPIs named by the log */
     size_t ndb;
 } qi_t;
@@ -628,6 +627,53 @@ static int hexdig(char c)
 
 static bool starts(const char *s, const char *p) { return strncmp(s, p, strlen(p)) == 0; }
 
+/* "GICv3 ICH_LR0_EL2 write cpu 0x0 value 0x..", "GICv3 ICH_VTR read cpu ..", "GICv3 ICV_IAR1 read cpu ..":
+ * forwarded as sysreg accesses of the model's virtual CPU interface. AArch32 list
+ * register halves (ICH_LR<n>/ICH_LRC<n> without _EL2) are counted and skipped. */
+static void virt_event(qi_t *s, const char *text, bool is_write)
+{
+    const char *p = text + 6;
+    char name[40];
+    unsigned cpu;
+    unsigned long long val;
+    size_t i = 0;
+    if (strncmp(text, "GICv3 IC", 8) != 0) goto bad;
+    while (p[i] && p[i] != ' ' && i + 5 < sizeof name) {
+        name[i] = p[i];
+        i++;
+    }
+    name[i] = 0;
+    if (sscanf(p + i, is_write ? " write cpu 0x%x value 0x%llx" : " read cpu 0x%x value 0x%llx", &cpu, &val) != 2 ||
+        cpu >= GIC_MAX_CPUS)
+        goto bad;
+    if (strncmp(name, "ICH_LR", 6) == 0 && !strstr(name, "_EL2")) return; /* AArch32 halves */
+    size_t nl = strlen(name);
+    if (nl < 4 || (strcmp(name + nl - 4, "_EL1") != 0 && strcmp(name + nl - 4, "_EL2") != 0))
+        strcat(name, name[2] == 'H' ? "_EL2" : "_EL1");
+    gic_sysreg_t r = gic_sysreg_by_name(name);
+    if (r == GIC_SYSREG_COUNT) goto bad;
+    if (cpu + 1 > s->out->n_cpus) s->out->n_cpus = cpu + 1;
+    bool vlpi = val >= GIC_LPI_BASE && val < 0xffffff;
+    if (is_write) {
+        if ((r == GIC_ICV_EOIR1_EL1 || r == GIC_ICV_EOIR0_EL1) && vlpi && cpu < 64 && s->vlpi_active[cpu])
+            s->vlpi_active[cpu]--;
+        irq_sample(s);
+        stim(s, "sysreg-write %u %s 0x%llx", cpu, gic_sysreg_name(r), val);
+        return;
+    }
+    stim(s, "sysreg-read %u %s  # QEMU: 0x%llx", cpu, gic_sysreg_name(r), val);
+    add_read(s, 1, 0, cpu, (uint32_t)r, 8, val, false);
+    if (s->fatal) return;
+    bool iar = r == GIC_ICV_IAR1_EL1 || r == GIC_ICV_IAR0_EL1;
+    /* a vLPI (GICv4 direct injection), or state that depends on an active one: not comparable */
+    if ((iar && vlpi) || (!iar && cpu < 64 && s->vlpi_active[cpu])) s->out->read[s->out->n_read - 1].doorbell = 2;
+    if (iar && vlpi && cpu < 64) s->vlpi_active[cpu]++;
+    return;
+bad:
+    s->out->counts.malformed++;
+    qdiag(s, "malformed", text);
+}
+
 static bool size_ok(unsigned size) { return size == 1 || size == 2 || size == 4 || size == 8; }
 
 static void one_line(qi_t *s, char *ln)
@@ -690,41 +736,10 @@ static void one_line(qi_t *s, char *ln)
         return;
     }
     if (starts(evname, "gicv3_ich_") || starts(evname, "gicv3_icv_")) {
-        /* the virtual CPU interface: not in the model (GICv4 is a later issue). An
-         * ICH_LR<n>_EL2 write with HW=1 hands a physical INTID to the guest, whose
-         * EOI deactivates it: the model never sees that, so reads returning that
-         * INTID on that CPU are not comparable from here on. */
+        /* the virtual CPU interface: ICH_*_EL2 (the hypervisor's view) and ICV_*_EL1
+         * (the guest's view, named explicitly, so HCR_EL2 need not be known) */
         k->virt_cpuif++;
-        unsigned reg, grp;
-        if (strcmp(evname, "gicv3_ich_lr_write") == 0 &&
-            sscanf(text, "GICv3 ICH_LR%u_EL2 write cpu 0x%x value 0x%llx", &reg, &cpu, &data) == 3 &&
-            cpu < GIC_MAX_CPUS && reg < 16) {
-            if (cpu < 64) s->lr[cpu][reg] = data;
-            if (((data >> 61) & 1) && ((data >> 62) & 3))
-                add_read(s, 2, 0, cpu, (uint32_t)((data >> 32) & 0x3ff), 8, data, false);
-        } else if (strcmp(evname, "gicv3_ich_vmcr_write") == 0 &&
-                   sscanf(text, "GICv3 ICH_VMCR_EL2 write cpu 0x%x value 0x%llx", &cpu, &data) == 2 &&
-                   cpu < GIC_MAX_CPUS) {
-            cpu_set(&s->veoim, cpu, (data >> 9) & 1);
-        } else if (((strcmp(evname, "gicv3_icv_eoir_write") == 0 &&
-                     sscanf(text, "GICv3 ICV_EOIR%u write cpu 0x%x value 0x%llx", &grp, &cpu, &data) == 3 &&
-                     cpu < 64 && !cpu_bit(s->veoim, cpu)) ||
-                    (strcmp(evname, "gicv3_icv_dir_write") == 0 &&
-                     sscanf(text, "GICv3 ICV_DIR write cpu 0x%x value 0x%llx", &cpu, &data) == 2 &&
-                     cpu_bit(s->veoim, cpu)))) {
-            /* the guest ends a virtual interrupt whose list register has HW=1: QEMU
-             * deactivates the physical INTID (IHI0069 "ICH_LR<n>_EL2.HW"). */
-            for (unsigned i = 0; i < 16; i++) {
-                uint64_t lr = s->lr[cpu][i];
-                if (((lr >> 61) & 1) && ((lr >> 62) & 3) && (lr & 0xffffffffull) == (data & 0xffffffull)) {
-                    unsigned pint = (unsigned)((lr >> 32) & 0x3ff);
-                    s->lr[cpu][i] = 0;
-                    stim(s, "sysreg-write %u ICC_DIR_EL1 0x%x  # reconstructed: the guest's EOI of vINTID %llu "
-                            "(ICH_LR%u HW=1) deactivates physical INTID %u", cpu, pint, data, i, pint);
-                    break;
-                }
-            }
-        }
+        virt_event(s, text, strstr(evname, "_write") != NULL);
         return;
     }
     if (strcmp(evname, "gicv3_dist_read") == 0 || strcmp(evname, "gicv3_dist_write") == 0) {
@@ -912,7 +927,8 @@ typedef struct qcfg {
     bool gicd_ctlr_written;
     unsigned max_cpu;
     uint64_t gicd_typer, gits_typer, pidr2, propbaser, icc_ctlr;
-    bool have_gicd_typer, have_gits_typer, have_pidr2, have_prop, have_ctlr;
+    bool have_gicd_typer, have_gits_typer, have_pidr2, have_prop, have_ctlr, have_vtr;
+    uint64_t ich_vtr;
 } qcfg_t;
 
 static void cfg_line(qcfg_t *c, const char *ln)
@@ -938,6 +954,9 @@ static void cfg_line(qcfg_t *c, const char *ln)
     } else if (strncmp(ln, "gicv3_redist_write ", 19) == 0 && (q = strstr(ln, "offset 0x70 data 0x")) &&
                sscanf(q, "offset 0x70 data 0x%llx", &d) == 1) {
         c->propbaser = d, c->have_prop = true;
+    } else if (strncmp(ln, "gicv3_ich_vtr_read ", 19) == 0 && !c->have_vtr && (q = strstr(ln, "value 0x")) &&
+               sscanf(q, "value 0x%llx", &d) == 1) {
+        c->ich_vtr = d, c->have_vtr = true;
     } else if (strncmp(ln, "gicv3_icc_ctlr_read ", 20) == 0 && (q = strstr(ln, "value 0x")) &&
                sscanf(q, "value 0x%llx", &d) == 1) {
         c->icc_ctlr = d, c->have_ctlr = true;
@@ -983,6 +1002,15 @@ static void cfg_header(qi_t *s, const qcfg_t *c)
         emit(s, "#   ICC_CTLR_EL1 = 0x%llx: PRIbits -> %u priority bits", (unsigned long long)c->icc_ctlr, pri);
     }
     emit(s, "config pri_bits %u", pri);
+    if (c->have_vtr) {
+        unsigned lrs = (unsigned)(c->ich_vtr & 0x1f) + 1, vpri = (unsigned)((c->ich_vtr >> 29) & 7) + 1;
+        if (lrs > 16) lrs = 16;
+        if (vpri < 5) vpri = 5;
+        emit(s, "#   ICH_VTR_EL2 = 0x%llx: ListRegs -> %u list registers, PRIbits -> %u virtual priority bits",
+             (unsigned long long)c->ich_vtr, lrs, vpri);
+        emit(s, "config virt.list_regs %u", lrs);
+        emit(s, "config virt.pri_bits %u", vpri);
+    }
     emit(s, "config its.count 1");
     if (c->have_gits_typer) {
         uint64_t t = c->gits_typer;

@@ -113,7 +113,6 @@ typedef struct qc {
     bool wrote;                 /* a table entry written since the last command completed */
     uint64_t wrote_val;
     unsigned n_writes;
-    uint64_t *taint;            /* [n_cpus * 16]: INTIDs < 1024 handed to the virtual interface */
 } qc_t;
 
 static gic_status_t port(void *ctx, gic_time_t t, bool is_write, uint64_t addr, void *buf, uint32_t len,
@@ -164,10 +163,6 @@ static void on_output(void *ctx, const gic_output_t *o)
     }
 }
 
-static bool tainted(const qc_t *c, uint32_t cpu, uint64_t intid)
-{
-    return c->taint && cpu < c->imp->n_cpus && intid < 1024 && ((c->taint[cpu * 16 + intid / 64] >> (intid % 64)) & 1);
-}
 
 /* ---- IMPLEMENTATION DEFINED register contents ------------------------------------------ */
 /* Bits of a register read whose value is IMPLEMENTATION DEFINED and not set
@@ -207,6 +202,11 @@ static const impdef_t impdef[] = {
     {SYSREG, GIC_ICC_CTLR_EL1, GIC_ICC_CTLR_EL1, (1ull << 19) | (1ull << 18) | (1ull << 15) | (1ull << 14) | (7ull << 11),
      "ICC_CTLR_EL1: ExtRange, RSS, A3V, SEIS, IDbits (the CPU interface's INTID width, 16 or 24, need not be "
      "the distributor's)"},
+    {SYSREG, GIC_ICV_CTLR_EL1, GIC_ICV_CTLR_EL1, (1ull << 19) | (1ull << 18) | (1ull << 15) | (1ull << 14) | (7ull << 11),
+     "ICV_CTLR_EL1: ExtRange, RSS, A3V, SEIS, IDbits (as ICC_CTLR_EL1)"},
+    {SYSREG, GIC_ICH_VTR_EL2, GIC_ICH_VTR_EL2, 0xffull << 18,
+     "ICH_VTR_EL2: IDbits, SEIS, A3V, nV4, TDS, DVIM (ListRegs, PREbits and PRIbits are configured from the log and "
+     "compared)"},
 };
 
 /* Registers and fields of GICv4 (virtual LPIs), which the model does not have
@@ -273,19 +273,16 @@ static void cmp_read(qc_t *c, gic_qemu_read_t *r, gic_status_t rc, uint64_t v)
         r->cat = GIC_QEMU_DISAGREE;
         return;
     }
-    if (r->kind == 1 && (r->reg == GIC_ICC_IAR1_EL1 || r->reg == GIC_ICC_IAR0_EL1) &&
-        (tainted(c, r->index, r->qemu) || tainted(c, r->index, v))) {
-        r->cat = GIC_QEMU_NOT_COMPARABLE;
-        r->allowed = "the INTID was handed to the virtual CPU interface (ICH_LR HW=1), which the model does not have";
-        return;
-    }
     if (r->qemu == v) {
         r->cat = GIC_QEMU_AGREE;
         return;
     }
     if (r->doorbell) {
         r->cat = GIC_QEMU_NOT_COMPARABLE;
-        r->allowed = "a GICv4 doorbell LPI, rung by a vLPI for a vPE that was not resident: GICv4 is not in the model yet";
+        r->allowed = r->doorbell == 2 ? "a vLPI, or virtual interface state while a vLPI is active (GICv4 direct "
+                                        "injection): GICv4 is not in the model yet"
+                                      : "a GICv4 doorbell LPI, rung by a vLPI for a vPE that was not resident: GICv4 "
+                                        "is not in the model yet";
         return;
     }
     const impdef_t *d = impdef_of(r);
@@ -328,6 +325,11 @@ static void verdict_msi(gic_qemu_msi_t *m)
     } else {
         m->cat = GIC_QEMU_AGREE;
     }
+}
+
+static bool is_iar(uint32_t reg)
+{
+    return reg == GIC_ICC_IAR1_EL1 || reg == GIC_ICC_IAR0_EL1 || reg == GIC_ICV_IAR1_EL1 || reg == GIC_ICV_IAR0_EL1;
 }
 
 static bool gicv4_op(uint32_t op) { return op >= 0x20 && op <= 0x2f; }
@@ -435,7 +437,7 @@ const char *gic_qemu_cat_name(gic_qemu_cat_t c)
 
 const char *gic_qemu_area_name(gic_qemu_area_t a)
 {
-    static const char *const n[] = {"MSIs", "ITS commands", "ICC_IAR reads", "other CPU interface reads",
+    static const char *const n[] = {"MSIs", "ITS commands", "ICC/ICV_IAR reads", "other CPU interface reads",
                                     "GICD/GICR/GITS reads", "IRQ lines", "HPPI"};
     return (unsigned)a < GIC_QEMU_NAREAS ? n[a] : "?";
 }
@@ -459,7 +461,6 @@ int gic_qemu_compare(gic_qemu_import_t *imp, FILE *report, unsigned max_listed)
     memset(&c, 0, sizeof c);
     c.imp = imp;
     c.mem_latency = tr.cfg.mem_latency_ps;
-    if (imp->n_cpus) c.taint = calloc((size_t)imp->n_cpus * 16, sizeof *c.taint);
     gic_callbacks_t cb;
     memset(&cb, 0, sizeof cb);
     cb.ctx = &c;
@@ -468,11 +469,9 @@ int gic_qemu_compare(gic_qemu_import_t *imp, FILE *report, unsigned max_listed)
     gic_mem_port_t mp = {&c, port};
     char err[256] = "";
     c.g = gic_create(&tr.cfg, &cb, &mp, err, sizeof err);
-    if (!c.g || (imp->n_cpus && !c.taint)) {
-        if (report) fprintf(report, "qemu-compare: cannot create the GIC: %s\n", c.g ? "out of memory" : err);
-        gic_destroy(c.g);
+    if (!c.g) {
+        if (report) fprintf(report, "qemu-compare: cannot create the GIC: %s\n", err);
         gic_trace_free(&tr);
-        free(c.taint);
         return -1;
     }
     for (size_t i = 0; i < imp->n_msi; i++) imp->msi[i].model_outcome = -1;
@@ -494,12 +493,6 @@ int gic_qemu_compare(gic_qemu_import_t *imp, FILE *report, unsigned max_listed)
             if (gic_sysreg_read(g, t, h->cpu, GIC_ICC_HPPIR1_EL1, &hv) != GIC_OK) hv = ~0ull;
             h->model = (uint32_t)hv;
         }
-        /* virtual-interface hand-overs logged before this input */
-        while (c.next_read < imp->n_read && imp->read[c.next_read].kind == 2 &&
-               imp->read[c.next_read].trace_line < st->line) {
-            const gic_qemu_read_t *r = &imp->read[c.next_read++];
-            if (r->index < imp->n_cpus && r->reg < 1024) c.taint[r->index * 16 + r->reg / 64] |= 1ull << (r->reg % 64);
-        }
         uint64_t v = 0;
         gic_status_t rc = GIC_OK;
         switch (st->kind) {
@@ -520,13 +513,8 @@ int gic_qemu_compare(gic_qemu_import_t *imp, FILE *report, unsigned max_listed)
         default: gic_run_until(g, t); break;
         }
         if (st->kind == GIC_STIM_MMIO_READ || st->kind == GIC_STIM_SYSREG_READ) {
-            while (c.next_read < imp->n_read && imp->read[c.next_read].trace_line < st->line) {
-                const gic_qemu_read_t *r = &imp->read[c.next_read++];
-                if (r->kind == 2 && r->index < imp->n_cpus && r->reg < 1024)
-                    c.taint[r->index * 16 + r->reg / 64] |= 1ull << (r->reg % 64);
-            }
-            if (c.next_read < imp->n_read && imp->read[c.next_read].trace_line == st->line &&
-                imp->read[c.next_read].kind != 2)
+            while (c.next_read < imp->n_read && imp->read[c.next_read].trace_line < st->line) c.next_read++;
+            if (c.next_read < imp->n_read && imp->read[c.next_read].trace_line == st->line)
                 cmp_read(&c, &imp->read[c.next_read++], rc, v);
         }
     }
@@ -536,7 +524,6 @@ int gic_qemu_compare(gic_qemu_import_t *imp, FILE *report, unsigned max_listed)
     gic_trace_free(&tr);
     bool oom = c.mem.oom;
     mem_free(&c.mem);
-    free(c.taint);
     if (oom) {
         if (report) fprintf(report, "qemu-compare: out of memory (model memory)\n");
         return -1;
@@ -563,13 +550,12 @@ int gic_qemu_compare(gic_qemu_import_t *imp, FILE *report, unsigned max_listed)
     }
     for (size_t i = 0; i < imp->n_read; i++) {
         gic_qemu_read_t *r = &imp->read[i];
-        if (r->kind == 2) continue;
         if (imp->mid_run) {
             r->cat = GIC_QEMU_NOT_COMPARABLE;
             r->allowed = mid;
         }
         gic_qemu_area_t a = r->kind == 0 ? GIC_QEMU_A_MMIO
-                            : (r->reg == GIC_ICC_IAR1_EL1 || r->reg == GIC_ICC_IAR0_EL1) ? GIC_QEMU_A_IAR
+                            : is_iar(r->reg) ? GIC_QEMU_A_IAR
                                                                                           : GIC_QEMU_A_SYSREG;
         S->n[a][r->cat]++;
         if (r->cat == GIC_QEMU_AGREE && r->allowed) S->allowed[a]++;
@@ -644,8 +630,8 @@ int gic_qemu_compare(gic_qemu_import_t *imp, FILE *report, unsigned max_listed)
         unsigned shown_a[GIC_QEMU_NAREAS] = {0};
         for (size_t i = 0; i < imp->n_read; i++) {
             const gic_qemu_read_t *r = &imp->read[i];
-            if (r->kind == 2 || r->cat != GIC_QEMU_DISAGREE) continue;
-            int a = r->kind == 0 ? GIC_QEMU_A_MMIO : (r->reg == GIC_ICC_IAR1_EL1 || r->reg == GIC_ICC_IAR0_EL1) ? GIC_QEMU_A_IAR : GIC_QEMU_A_SYSREG;
+            if (r->cat != GIC_QEMU_DISAGREE) continue;
+            int a = r->kind == 0 ? GIC_QEMU_A_MMIO : is_iar(r->reg) ? GIC_QEMU_A_IAR : GIC_QEMU_A_SYSREG;
             if (shown_a[a]++ >= max_listed) continue;
             if (r->kind == 0)
                 fprintf(report, "  read log line %u (trace line %u): %s %u 0x%04x size %u: model 0x%llx, QEMU %s0x%llx\n",

@@ -253,6 +253,12 @@ TEST(TraceQemu, GicV4SampleIsNotComparableYet)
     std::string report = compare(imp, &dis);
     // every MSI is a vLPI: not comparable, and the log does not pass
     EXPECT_EQ(imp.sum.n[GIC_QEMU_A_MSI][GIC_QEMU_NOT_COMPARABLE], 23u) << report;
+    // the physical side and the virtual CPU interface (ICH_*, ICV_* forwarded) agree
+    EXPECT_GT(imp.sum.n[GIC_QEMU_A_IAR][GIC_QEMU_AGREE], 40000u) << report;
+    EXPECT_EQ(imp.sum.n[GIC_QEMU_A_IAR][GIC_QEMU_DISAGREE], 0u) << report;
+    EXPECT_EQ(imp.sum.n[GIC_QEMU_A_SYSREG][GIC_QEMU_DISAGREE], 0u) << report;
+    EXPECT_EQ(imp.sum.n[GIC_QEMU_A_CMD][GIC_QEMU_DISAGREE], 0u) << report;
+    EXPECT_EQ(imp.counts.malformed, 0u);
     EXPECT_TRUE(imp.sum.mostly_not_comparable);
     gic_qemu_import_free(&imp);
 }
