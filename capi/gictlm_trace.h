@@ -287,7 +287,7 @@ typedef struct gic_qemu_read {
     unsigned log_line, trace_line;
     uint8_t kind;           /* 0 MMIO, 1 system register */
     uint8_t bad;            /* QEMU: bad read (error) */
-    uint8_t doorbell;       /* IAR reads: QEMU's value is a GICv4 doorbell LPI (1) or a vLPI (2): not comparable */
+    uint8_t gicv4;          /* not comparable: QEMU returned a GICv4 doorbell LPI (1), or a vLPI or state that depends on one (2) */
     uint16_t size;
     uint32_t frame;         /* gic_frame_t (MMIO) */
     uint32_t index;         /* frame index, or CPU */

@@ -548,7 +548,7 @@ static void sysreg_event(qi_t *s, const char *text, bool is_write)
         stim(s, "sysreg-read %u %s  # QEMU: %llu", cpu, gic_sysreg_name(r), val);
         add_read(s, 1, 0, cpu, (uint32_t)r, 8, val, false);
         for (size_t i = 0; i < s->ndb && !s->fatal; i++)
-            if (s->doorbells[i] == val) s->out->read[s->out->n_read - 1].doorbell = 1;
+            if (s->doorbells[i] == val) s->out->read[s->out->n_read - 1].gicv4 = 1;
         if (r == GIC_ICC_IAR1_EL1) iar_seen(s, cpu, (uint32_t)val);
     }
 }
@@ -666,7 +666,7 @@ static void virt_event(qi_t *s, const char *text, bool is_write)
     if (s->fatal) return;
     bool iar = r == GIC_ICV_IAR1_EL1 || r == GIC_ICV_IAR0_EL1;
     /* a vLPI (GICv4 direct injection), or state that depends on an active one: not comparable */
-    if ((iar && vlpi) || (!iar && cpu < 64 && s->vlpi_active[cpu])) s->out->read[s->out->n_read - 1].doorbell = 2;
+    if ((iar && vlpi) || (!iar && cpu < 64 && s->vlpi_active[cpu])) s->out->read[s->out->n_read - 1].gicv4 = 2;
     if (iar && vlpi && cpu < 64) s->vlpi_active[cpu]++;
     return;
 bad:

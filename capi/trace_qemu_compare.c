@@ -277,9 +277,9 @@ static void cmp_read(qc_t *c, gic_qemu_read_t *r, gic_status_t rc, uint64_t v)
         r->cat = GIC_QEMU_AGREE;
         return;
     }
-    if (r->doorbell) {
+    if (r->gicv4) {
         r->cat = GIC_QEMU_NOT_COMPARABLE;
-        r->allowed = r->doorbell == 2 ? "a vLPI, or virtual interface state while a vLPI is active (GICv4 direct "
+        r->allowed = r->gicv4 == 2 ? "a vLPI, or virtual interface state while a vLPI is active (GICv4 direct "
                                         "injection): GICv4 is not in the model yet"
                                       : "a GICv4 doorbell LPI, rung by a vLPI for a vPE that was not resident: GICv4 "
                                         "is not in the model yet";
