@@ -64,6 +64,8 @@ static const param_t params[] = {
     CACHE("its.device_cache", its_device_cache, "ITS device cache"),
     CACHE("its.event_cache", its_event_cache, "ITS event (ITE) cache"),
     CACHE("its.collection_cache", its_collection_cache, "ITS collection cache"),
+    U32("its.vmovp_single", its_vmovp_single, 0, 1, "GICv4 GITS_TYPER.VMOVP: 1 = one VMOVP updates every ITS, 0 = VMOVP on each ITS of ITSList with one SequenceNumber"),
+    CACHE("its.vpe_cache", its_vpe_cache, "ITS vPE cache"),
     U64("mem.latency_ps", mem_latency_ps, 0, UINT64_MAX, "built-in memory latency per access, ps"),
     U64("mem.size", mem_size, 4096, UINT64_MAX, "built-in memory size: addresses above fail"),
     U64("map.gicd_base", gicd_base, 0, UINT64_MAX, "physical base of GICD (64 KiB)"),

@@ -93,7 +93,7 @@ static void wait_a_bit(gic_driver_t *d)
 
 uint64_t gic_driver_rdbase(const gic_driver_t *d, uint32_t cpu)
 {
-    if (d->pta) return (d->cfg->gicr_base + (uint64_t)cpu * GIC_GICR_STRIDE) >> 16;
+    if (d->pta) return (d->cfg->gicr_base + (uint64_t)cpu * gic_gicr_stride(d->cfg)) >> 16;
     return cpu; /* GICR_TYPER.Processor_Number == cpu index */
 }
 
@@ -364,3 +364,56 @@ void gic_cmd_movall(uint64_t c[4], uint64_t rdbase1, uint64_t rdbase2)
     c[2] = (rdbase1 & 0x7ffffffffull) << 16;
     c[3] = (rdbase2 & 0x7ffffffffull) << 16;
 }
+
+/* GICv4.0 virtual commands (IHI0069 5.3): vPEID DW1[47:32], target RDbase
+ * DW2[51:16], VPT address DW3[51:16], VPT_size DW3[4:0], vINTID DW2[31:0],
+ * doorbell pINTID DW2[63:32], VMOVI D DW2[0], VMOVP SequenceNumber DW0[47:32]
+ * and ITSList DW1[15:0]. */
+static void cmd_vpeid(uint64_t c[4], uint8_t op, uint32_t vpeid)
+{
+    cmd0(c, op, 0);
+    c[1] = (uint64_t)(vpeid & 0xffff) << 32;
+}
+
+void gic_cmd_vmapp(uint64_t c[4], uint32_t vpeid, uint64_t rdbase, uint64_t vpt_addr,
+                   uint32_t vpt_bits_minus1, bool valid)
+{
+    cmd_vpeid(c, GITS_CMD_VMAPP, vpeid);
+    c[2] = ((uint64_t)(valid ? 1 : 0) << 63) | ((rdbase & 0xfffffffffull) << 16);
+    c[3] = (vpt_addr & 0x000fffffffff0000ull) | (vpt_bits_minus1 & 0x1f);
+}
+
+void gic_cmd_vmapti(uint64_t c[4], uint32_t devid, uint32_t eventid, uint32_t vpeid, uint32_t vintid,
+                    uint32_t db_intid)
+{
+    cmd_vpeid(c, GITS_CMD_VMAPTI, vpeid);
+    c[0] |= (uint64_t)devid << 32;
+    c[1] |= eventid;
+    c[2] = ((uint64_t)db_intid << 32) | vintid;
+}
+
+void gic_cmd_vmapi(uint64_t c[4], uint32_t devid, uint32_t eventid, uint32_t vpeid, uint32_t db_intid)
+{
+    gic_cmd_vmapti(c, devid, eventid, vpeid, 0, db_intid);
+    c[0] = (c[0] & ~0xffull) | GITS_CMD_VMAPI;
+}
+
+void gic_cmd_vmovi(uint64_t c[4], uint32_t devid, uint32_t eventid, uint32_t vpeid, bool db_valid,
+                   uint32_t db_intid)
+{
+    cmd_vpeid(c, GITS_CMD_VMOVI, vpeid);
+    c[0] |= (uint64_t)devid << 32;
+    c[1] |= eventid;
+    c[2] = ((uint64_t)db_intid << 32) | (db_valid ? 1u : 0u);
+}
+
+void gic_cmd_vmovp(uint64_t c[4], uint32_t seqnum, uint32_t itslist, uint32_t vpeid, uint64_t rdbase)
+{
+    cmd_vpeid(c, GITS_CMD_VMOVP, vpeid);
+    c[0] |= (uint64_t)(seqnum & 0xffff) << 32;
+    c[1] |= itslist & 0xffff;
+    c[2] = (rdbase & 0xfffffffffull) << 16;
+}
+
+void gic_cmd_vsync(uint64_t c[4], uint32_t vpeid) { cmd_vpeid(c, GITS_CMD_VSYNC, vpeid); }
+void gic_cmd_vinvall(uint64_t c[4], uint32_t vpeid) { cmd_vpeid(c, GITS_CMD_VINVALL, vpeid); }

@@ -133,6 +133,11 @@ typedef struct gic_config {
     gic_cache_config_t its_device_cache;
     gic_cache_config_t its_event_cache;
     gic_cache_config_t its_collection_cache;
+    /* GICv4.0 ITS (gic_version == 4): GITS_TYPER.VMOVP (1 = a single VMOVP
+     * updates every ITS; 0 = VMOVP on each ITS of ITSList with one
+     * SequenceNumber) and the vPE cache (vPE table entries). */
+    uint32_t its_vmovp_single;
+    gic_cache_config_t its_vpe_cache;
 
     /* built-in memory (used when no external memory port is given) */
     uint64_t mem_latency_ps;   /* per access */
@@ -181,6 +186,9 @@ typedef enum gic_msi_outcome {
     GIC_MSI_COALESCED = 1, /* LPI was already pending */
     GIC_MSI_DROPPED = 2    /* see reason */
 } gic_msi_outcome_t;
+/* GIC_OUT_MSI of a GICv4 vLPI: value = GIC_MSI_VALUE_VIRTUAL | vPEID, intid =
+ * vINTID, cpu = the redistributor hosting the vPE (physical LPIs: value = 0). */
+#define GIC_MSI_VALUE_VIRTUAL (1ull << 32)
 
 typedef enum gic_output_kind {
     GIC_OUT_LINE,       /* cpu, line, level */
@@ -264,11 +272,18 @@ typedef enum gic_frame {
 } gic_frame_t;
 
 #define GIC_GICD_SIZE 0x10000u
+/* Redistributor frames: RD_base + SGI_base (128 KiB) with GICv3; with GICv4
+ * also VLPI_base and a reserved frame (256 KiB). Use gic_gicr_stride(). */
 #define GIC_GICR_STRIDE 0x20000u
+#define GIC_GICR_STRIDE_V4 0x40000u
 #define GIC_GITS_SIZE 0x20000u
 /* GITS_TRANSLATER in a GITS frame: translation frame (64 KiB) + 0x40 */
 #define GIC_GITS_TRANSLATER_OFFSET 0x10040u
 
+static inline uint64_t gic_gicr_stride(const gic_config_t *c)
+{
+    return c->gic_version >= 4 ? GIC_GICR_STRIDE_V4 : GIC_GICR_STRIDE;
+}
 const char *gic_frame_name(gic_frame_t f);
 gic_status_t gic_mmio_read(gic_t *g, gic_time_t t, gic_frame_t frame, uint32_t index,
                            uint64_t offset, uint32_t size, uint64_t *val);

@@ -71,6 +71,27 @@ void gic_cmd_movall(uint64_t c[4], uint64_t rdbase1, uint64_t rdbase2);
 #define GITS_CMD_MOVALL 0x0e
 #define GITS_CMD_DISCARD 0x0f
 
+/* GICv4.0 virtual commands (a GICv4 ITS: cfg.gic_version = 4). vpt_bits_minus1
+ * = VPT_size (vINTID bits - 1); db_intid 1023 = no doorbell. */
+void gic_cmd_vmapp(uint64_t c[4], uint32_t vpeid, uint64_t rdbase, uint64_t vpt_addr,
+                   uint32_t vpt_bits_minus1, bool valid);
+void gic_cmd_vmapti(uint64_t c[4], uint32_t devid, uint32_t eventid, uint32_t vpeid, uint32_t vintid,
+                    uint32_t db_intid);
+void gic_cmd_vmapi(uint64_t c[4], uint32_t devid, uint32_t eventid, uint32_t vpeid, uint32_t db_intid);
+void gic_cmd_vmovi(uint64_t c[4], uint32_t devid, uint32_t eventid, uint32_t vpeid, bool db_valid,
+                   uint32_t db_intid);
+void gic_cmd_vmovp(uint64_t c[4], uint32_t seqnum, uint32_t itslist, uint32_t vpeid, uint64_t rdbase);
+void gic_cmd_vsync(uint64_t c[4], uint32_t vpeid);
+void gic_cmd_vinvall(uint64_t c[4], uint32_t vpeid);
+
+#define GITS_CMD_VMOVI 0x21
+#define GITS_CMD_VMOVP 0x22
+#define GITS_CMD_VSYNC 0x25
+#define GITS_CMD_VMAPP 0x29
+#define GITS_CMD_VMAPTI 0x2a
+#define GITS_CMD_VMAPI 0x2b
+#define GITS_CMD_VINVALL 0x2d
+
 /* RDbase of a CPU as the ITS expects it (GITS_TYPER.PTA). */
 uint64_t gic_driver_rdbase(const gic_driver_t *d, uint32_t cpu);
 /* Addresses chosen by gic_driver_init (for tests that poke the tables). */

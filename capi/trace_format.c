@@ -77,6 +77,14 @@ int gic_timeline_output(char *buf, size_t n, const gic_output_t *o)
     }
     case GIC_OUT_ERROR:
         return snprintf(buf, n, "@%llu error %s", t, o->reason ? o->reason : "?");
+    case GIC_OUT_VDEACTIVATE:
+        if (o->level)
+            return snprintf(buf, n, "@%llu vdeactivate cpu%u vintid %u lr %u hw pintid %llu", t, o->cpu, o->intid,
+                            o->code, (unsigned long long)o->value);
+        return snprintf(buf, n, "@%llu vdeactivate cpu%u vintid %u lr %u", t, o->cpu, o->intid, o->code);
+    case GIC_OUT_TRAP:
+        return snprintf(buf, n, "@%llu trap cpu%u %s 0x%llx", t, o->cpu, gic_sysreg_name((gic_sysreg_t)o->code),
+                        (unsigned long long)o->value);
     default:
         return snprintf(buf, n, "@%llu output kind %u", t, (unsigned)o->kind);
     }

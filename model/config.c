@@ -51,6 +51,8 @@ void gic_config_default(gic_config_t *c)
     cache_default(&c->its_device_cache, 64, 2);
     cache_default(&c->its_event_cache, 256, 2);
     cache_default(&c->its_collection_cache, 64, 2);
+    c->its_vmovp_single = 0;
+    cache_default(&c->its_vpe_cache, 32, 2);
     c->mem_latency_ps = 100000; /* 100 ns */
     c->mem_size = (uint64_t)1 << 36;
     c->gicd_base = 0x08000000;
@@ -123,6 +125,8 @@ gic_status_t gic_config_validate(const gic_config_t *c, char *err, size_t errlen
     if (cache_validate(&c->lpi_cache, "lpi.cache", err, errlen)) return GIC_ERR_CONFIG;
     if (cache_validate(&c->its_device_cache, "its.device_cache", err, errlen)) return GIC_ERR_CONFIG;
     if (cache_validate(&c->its_event_cache, "its.event_cache", err, errlen)) return GIC_ERR_CONFIG;
+    CHECK(c->its_vmovp_single <= 1, "its.vmovp_single: %u not 0 or 1", c->its_vmovp_single);
+    if (cache_validate(&c->its_vpe_cache, "its.vpe_cache", err, errlen)) return GIC_ERR_CONFIG;
     if (cache_validate(&c->its_collection_cache, "its.collection_cache", err, errlen))
         return GIC_ERR_CONFIG;
     CHECK(c->mem_size >= 4096, "mem.size: %llu too small", (unsigned long long)c->mem_size);

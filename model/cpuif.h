@@ -20,6 +20,7 @@ typedef struct gic_ich {
     uint32_t misr;         /* last computed ICH_MISR_EL2 */
     bool maint_level;      /* maintenance line as last driven to the redistributor */
     bool maint_queued;     /* a maintenance-line event is scheduled */
+    uint32_t hp_vlpi;      /* the cached HPPI is this directly injected vLPI (GIC_SPURIOUS: an LR) */
 } gic_ich_t;
 
 struct gic_cpuif {
@@ -55,6 +56,8 @@ gic_status_t virt_stats_create(gic_t *g);
 /* After any change of the virtual interface's state: re-evaluate vIRQ/vFIQ
  * and the maintenance interrupt. */
 void virt_changed(gic_t *g, uint32_t cpu);
+/* The directly injected vLPIs of the CPU changed: re-evaluate at t (>= now). */
+void virt_update_at(gic_t *g, uint32_t cpu, gic_time_t t);
 uint64_t virt_ich_read(gic_t *g, uint32_t cpu, gic_sysreg_t reg);
 void virt_ich_write(gic_t *g, uint32_t cpu, gic_sysreg_t reg, uint64_t v);
 #endif

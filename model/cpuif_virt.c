@@ -17,6 +17,7 @@
 
 #include "dist.h"
 #include "redist.h"
+#include "vpe.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -80,6 +81,7 @@ typedef struct virt_stats {
     uint64_t *lr_writes;
     uint64_t *eoicount;      /* EOIs and DIRs that matched no list register */
     uint64_t *hw_deact;      /* physical deactivations through HW = 1 LRs */
+    uint64_t *direct_acks;   /* directly injected vLPIs acknowledged (GICv4) */
     gic_hist_t *lr_occupancy; /* valid LRs, sampled at each LR write */
 } virt_stats_t;
 
@@ -117,6 +119,21 @@ static gic_time_t virt_hppi(gic_t *g, uint32_t cpu, const bool igrpen[2], gic_ca
             out->group = (uint8_t)grp;
         }
     }
+    /* GICv4: the highest-priority pending vLPI of the resident vPE (HPPVLPI,
+     * Group 1) competes with the list registers and wins only with a
+     * strictly higher priority (as QEMU; IHI0069 leaves ties IMPLEMENTATION
+     * DEFINED). */
+    c->ich.hp_vlpi = GIC_SPURIOUS;
+    if (g->cfg.gic_version >= 4 && igrpen[1]) {
+        gic_cand_t v;
+        vpe_hppvlpi(g, cpu, &v, &until);
+        v.prio &= mask;
+        if (v.intid != GIC_SPURIOUS && v.prio != 0xff && (out->intid == GIC_SPURIOUS || v.prio < out->prio)) {
+            *out = v;
+            out->group = 1;
+            c->ich.hp_vlpi = v.intid;
+        }
+    }
     return until;
 }
 
@@ -131,6 +148,13 @@ static int find_lr(gic_t *g, struct gic_cpuif *c, uint32_t intid, uint64_t state
 static gic_time_t virt_ack(gic_t *g, uint32_t cpu, uint32_t intid)
 {
     struct gic_cpuif *c = CI(g, cpu);
+    if (intid == c->ich.hp_vlpi) {
+        /* a directly injected vLPI: no longer pending, no active state */
+        c->ich.hp_vlpi = GIC_SPURIOUS;
+        const virt_stats_t *vs = g->virt_stats;
+        gic_inc(vs->direct_acks);
+        return vpe_ack(g, cpu, intid);
+    }
     int i = -1;
     for (unsigned k = 0; k < nlr(g); k++)
         if (lr_state(c->ich.lr[k]) == 1 && LR_VINTID(c->ich.lr[k]) == intid) {
@@ -224,6 +248,7 @@ static void virt_deactivate(gic_t *g, uint32_t cpu, uint32_t intid, const char *
 static gic_time_t virt_pending_time(gic_t *g, uint32_t cpu, uint32_t intid)
 {
     struct gic_cpuif *c = CI(g, cpu);
+    if (intid == c->ich.hp_vlpi) return vpe_pending_time(g, cpu, intid);
     int i = find_lr(g, c, intid, LR_PENDING);
     return i < 0 ? g->now : c->ich.lr_t[i];
 }
@@ -324,8 +349,18 @@ void virt_changed(gic_t *g, uint32_t cpu)
     }
 }
 
-/* An LR written pending becomes visible: re-evaluate vIRQ/vFIQ. */
+/* An LR written pending (or a vLPI) becomes visible: re-evaluate vIRQ/vFIQ. */
 static void ev_virt_update(gic_t *g, const gic_event_t *ev) { eng_refresh(g, &CI(g, ev->a)->virt); }
+
+void virt_update_at(gic_t *g, uint32_t cpu, gic_time_t t)
+{
+    g->hppi_stale[g->cfg.num_cpus + cpu] = 1;
+    if (t <= g->now) {
+        eng_refresh(g, &CI(g, cpu)->virt);
+        return;
+    }
+    gic_schedule(g, t, ev_virt_update, cpu, 0, 0, 0);
+}
 
 /* ---- EL2 registers ---------------------------------------------------------------- */
 
@@ -439,6 +474,7 @@ void virt_init(gic_t *g, struct gic_cpuif *c, uint32_t cpu)
     (void)g;
     (void)cpu;
     memset(&c->ich, 0, sizeof(c->ich));
+    c->ich.hp_vlpi = GIC_SPURIOUS;
 }
 
 gic_status_t virt_stats_create(gic_t *g)
@@ -450,6 +486,7 @@ gic_status_t virt_stats_create(gic_t *g)
     vs->lr_writes = gic_counter(g, "virt.lr_writes");
     vs->eoicount = gic_counter(g, "virt.eoi_no_lr");
     vs->hw_deact = gic_counter(g, "virt.hw_deactivations");
+    vs->direct_acks = gic_counter(g, "virt.vlpi_acks");
     vs->lr_occupancy = gic_hist(g, NULL, "virt.lr_occupancy");
     g->virt_stats = vs;
     return GIC_OK;

@@ -8,6 +8,7 @@
 #include "gic_internal.h"
 #include "its.h"
 #include "redist.h"
+#include "vpe.h"
 
 const char *gic_frame_name(gic_frame_t f)
 {
@@ -30,9 +31,17 @@ static gic_status_t route(gic_t *g, gic_frame_t frame, uint32_t index, uint64_t 
         *blk = g->dist;
         return GIC_OK;
     case GIC_FRAME_GICR:
-        if (index >= g->cfg.num_cpus || *off >= GIC_GICR_STRIDE) return GIC_ERR_ADDR;
+        /* RD_base, SGI_base; GICv4: VLPI_base at +0x20000 and a reserved
+         * 64 KiB frame (RAZ/WI) at +0x30000 */
+        if (index >= g->cfg.num_cpus || *off >= gic_gicr_stride(&g->cfg)) return GIC_ERR_ADDR;
         *blk = redist_blk(g, index);
-        if (*off >= 0x10000) {
+        if (*off >= 0x30000) {
+            *off -= 0x30000;
+            *map = &redist_reserved_regmap;
+        } else if (*off >= 0x20000) {
+            *off -= 0x20000;
+            *map = &redist_vlpi_regmap;
+        } else if (*off >= 0x10000) {
             *off -= 0x10000;
             *map = &redist_sgi_regmap;
         } else {
@@ -80,10 +89,11 @@ gic_status_t gic_decode_addr(const gic_t *g, uint64_t addr, gic_frame_t *frame, 
         *offset = addr - c->gicd_base;
         return GIC_OK;
     }
-    if (addr >= c->gicr_base && addr - c->gicr_base < (uint64_t)GIC_GICR_STRIDE * c->num_cpus) {
+    uint64_t rs = gic_gicr_stride(c);
+    if (addr >= c->gicr_base && addr - c->gicr_base < rs * c->num_cpus) {
         *frame = GIC_FRAME_GICR;
-        *index = (uint32_t)((addr - c->gicr_base) / GIC_GICR_STRIDE);
-        *offset = (addr - c->gicr_base) % GIC_GICR_STRIDE;
+        *index = (uint32_t)((addr - c->gicr_base) / rs);
+        *offset = (addr - c->gicr_base) % rs;
         return GIC_OK;
     }
     if (addr >= c->gits_base && addr - c->gits_base < (uint64_t)GIC_GITS_SIZE * c->num_its) {

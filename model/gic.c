@@ -9,6 +9,7 @@
 #include "lpi.h"
 #include "mem.h"
 #include "redist.h"
+#include "vpe.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -157,7 +158,8 @@ gic_t *gic_core_create(const gic_config_t *cfg, const gic_callbacks_t *cb,
     g->redist = redist_create(g);
     g->cpuif = cpuif_create(g);
     g->lpi = lpi_create(g);
-    bool ok = g->mem && g->dist && g->redist && g->cpuif && g->lpi && g->cnt_errors;
+    g->vpes = g->lpi ? vpes_create(g) : NULL;
+    bool ok = g->mem && g->dist && g->redist && g->cpuif && g->lpi && g->vpes && g->cnt_errors;
     for (uint32_t i = 0; ok && i < cfg->num_its; i++) {
         g->its[i] = its_create(g, i);
         ok = g->its[i] != NULL;
@@ -175,6 +177,7 @@ void gic_core_destroy(gic_t *g)
     if (!g) return;
     for (uint32_t i = 0; i < GIC_MAX_ITS; i++)
         if (g->its[i]) its_destroy(g, g->its[i]);
+    if (g->vpes) vpes_destroy(g, g->vpes);
     if (g->lpi) lpi_destroy(g, g->lpi);
     if (g->cpuif) cpuif_destroy(g, g->cpuif);
     if (g->redist) redist_destroy(g, g->redist);

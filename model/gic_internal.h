@@ -177,6 +177,7 @@ struct gic_dist;
 struct gic_redist;
 struct gic_cpuif;
 struct gic_lpi;
+struct gic_vpes;
 struct gic_its;
 struct gic_mem;
 
@@ -191,6 +192,7 @@ struct gic {
     struct gic_redist *redist; /* array [num_cpus] (opaque to others: use redist.h) */
     struct gic_cpuif *cpuif;   /* array [num_cpus] */
     struct gic_lpi *lpi;
+    struct gic_vpes *vpes; /* GICv4 vPEs at the redistributors (vpe.c) */
     struct gic_its *its[GIC_MAX_ITS];
     struct gic_mem *mem;
 

@@ -1,7 +1,9 @@
 /* Interrupt Translation Service (IHI0069 chapter 5 "Locality-specific
  * Peripheral Interrupts and the ITS"): instances and their statistics.
  *
- * Physical ITS only (GITS_TYPER.Virtual = 0). The ITS is split along its
+ * With cfg.gic_version == 4 the ITS is a GICv4.0 ITS (GITS_TYPER.Virtual = 1:
+ * 16-byte ITEs, the vPE table in GITS_BASER2, the virtual commands, vPE
+ * cache); otherwise a physical GICv3 ITS. The ITS is split along its
  * concerns: its_codec.{h,c} (table entries and commands decoded once),
  * its_walk.c (table walks and caches), its_cmd.c (command queue and command
  * table), its_translate.c (translation pipeline), its_regs.c (GITS_*
@@ -19,6 +21,9 @@ struct gic_its *its_create(gic_t *g, uint32_t index)
     if (!its) return NULL;
     const gic_config_t *cfg = &g->cfg;
     its->index = index;
+    its->v4 = cfg->gic_version == 4;
+    its->its_number = index & 0xf; /* GITS_CTLR.ITS_Number: reset value IMPLEMENTATION DEFINED here */
+    its->vmsi_free = UINT32_MAX;
     snprintf(its->name, sizeof(its->name), "its%u", index);
     snprintf(its->drop_prefix, sizeof(its->drop_prefix), "%s.msi.dropped.", its->name);
     its->pipe_free = calloc(cfg->its_pipeline_depth, sizeof(gic_time_t));
@@ -33,12 +38,18 @@ struct gic_its *its_create(gic_t *g, uint32_t index)
     snprintf(pfx, sizeof pfx, "%s.cache.collection", its->name);
     its->c_coll = cache_create(g, &cfg->its_collection_cache, sizeof(uint64_t), pfx);
     ok = ok && its->c_dev && its->c_ev && its->c_coll;
+    if (ok && its->v4) {
+        snprintf(pfx, sizeof pfx, "%s.cache.vpe", its->name);
+        its->c_vpe = cache_create(g, &cfg->its_vpe_cache, sizeof(uint64_t), pfx);
+        ok = its->c_vpe != NULL;
+    }
     if (!ok) {
         its_destroy(g, its);
         return NULL;
     }
     /* GITS_TYPER */
     uint64_t t = 1;                                  /* Physical */
+    t |= (uint64_t)(its->v4 ? 1 : 0) << 1;           /* Virtual (GICv4) */
     t |= (uint64_t)(its_ite_bytes(its->v4) - 1) << 4; /* ITT_entry_size */
     t |= (uint64_t)(cfg->its_eventid_bits - 1) << 8; /* ID_bits */
     t |= (uint64_t)(cfg->its_devbits - 1) << 13;     /* Devbits */
@@ -46,6 +57,7 @@ struct gic_its *its_create(gic_t *g, uint32_t index)
     t |= (uint64_t)(cfg->its_hcc & 0xff) << 24;      /* HCC */
     t |= (uint64_t)(cfg->its_cid_bits - 1) << 32;    /* CIDbits */
     t |= (uint64_t)(cfg->its_cid_bits != 16 ? 1 : 0) << 36; /* CIL */
+    if (its->v4) t |= (uint64_t)(cfg->its_vmovp_single ? 1 : 0) << 37; /* VMOVP */
     its->typer = t;
     /* GITS_BASER0: Device table; GITS_BASER1: Collection table unless every
      * collection is held in the ITS (HCC >= 2^CIDbits). Entry_Size = 8 bytes. */
@@ -54,10 +66,14 @@ struct gic_its *its_create(gic_t *g, uint32_t index)
     if (cfg->its_hcc < (1u << cfg->its_cid_bits))
         its->baser[1] = (BASER_TYPE_COLLECTION << BASER_TYPE_SHIFT) |
                         ((uint64_t)(ITS_CTE_BYTES - 1) << BASER_ESZ_SHIFT);
-    /* statistics */
+    /* GITS_BASER2: vPE table (GICv4), Entry_Size = 16 bytes. */
+    if (its->v4)
+        its->baser[2] = (BASER_TYPE_VPE << BASER_TYPE_SHIFT) |
+                        ((uint64_t)(ITS_VPETE_BYTES - 1) << BASER_ESZ_SHIFT);
+    /* statistics (the virtual commands' only on a GICv4 ITS) */
     for (unsigned s = 0; s < ITS_NSLOTS; s++) {
         const char *nm = its_cmd_slot_name(s);
-        if (!nm) continue;
+        if (!nm || (s >= 16 && s < ITS_SLOT_UNKNOWN && !its->v4)) continue;
         its->cmd_count[s] = gic_counter(g, "%s.cmd.%s.count", its->name, nm);
         its->cmd_lat[s] = gic_hist(g, "ps", "%s.cmd.%s.latency", its->name, nm);
     }
@@ -72,6 +88,10 @@ struct gic_its *its_create(gic_t *g, uint32_t index)
     its->g_msi_drop = gic_counter(g, "msi.dropped");
     its->lat_translate = gic_hist(g, "ps", "msi.latency.translate");
     its->msi_qdelay = gic_hist(g, "ps", "%s.msi.queue_delay", its->name);
+    if (its->v4) {
+        its->msi_virt = gic_counter(g, "%s.msi.virtual", its->name);
+        its->doorbells_named = gic_counter(g, "%s.msi.doorbell_named", its->name);
+    }
     return its;
 }
 
@@ -82,6 +102,8 @@ void its_destroy(gic_t *g, struct gic_its *its)
     if (its->c_dev) cache_destroy(its->c_dev);
     if (its->c_ev) cache_destroy(its->c_ev);
     if (its->c_coll) cache_destroy(its->c_coll);
+    if (its->c_vpe) cache_destroy(its->c_vpe);
+    free(its->vmsi);
     mem_agent_free(&its->agent);
     free(its->pipe_free);
     free(its->coll_hcc);

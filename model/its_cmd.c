@@ -12,6 +12,7 @@
 
 #include "lpi.h"
 #include "mutant.h"
+#include "vpe.h"
 
 #include <string.h>
 
@@ -26,6 +27,7 @@ typedef struct its_cmd_desc {
     const char *name;        /* IHI0069 mnemonic */
     its_cmd_fn exec;         /* NULL: not implemented by this ITS (UNKNOWN command error) */
     its_rd_action_t rd;      /* redistributor-phase action */
+    uint8_t vslot;           /* GICv4 command: statistics slot (16..22); 0 = GICv3 command */
 } its_cmd_desc_t;
 
 static bool cmd_mapd(gic_t *, struct gic_its *, const its_cmd_t *, its_walk_t *, its_cmd_state_t *);
@@ -36,10 +38,17 @@ static bool cmd_movi(gic_t *, struct gic_its *, const its_cmd_t *, its_walk_t *,
 static bool cmd_movall(gic_t *, struct gic_its *, const its_cmd_t *, its_walk_t *, its_cmd_state_t *);
 static bool cmd_invall(gic_t *, struct gic_its *, const its_cmd_t *, its_walk_t *, its_cmd_state_t *);
 static bool cmd_sync(gic_t *, struct gic_its *, const its_cmd_t *, its_walk_t *, its_cmd_state_t *);
+static bool cmd_vmapp(gic_t *, struct gic_its *, const its_cmd_t *, its_walk_t *, its_cmd_state_t *);
+static bool cmd_vmapti(gic_t *, struct gic_its *, const its_cmd_t *, its_walk_t *, its_cmd_state_t *);
+static bool cmd_vmovi(gic_t *, struct gic_its *, const its_cmd_t *, its_walk_t *, its_cmd_state_t *);
+static bool cmd_vmovp(gic_t *, struct gic_its *, const its_cmd_t *, its_walk_t *, its_cmd_state_t *);
+static bool cmd_vpe(gic_t *, struct gic_its *, const its_cmd_t *, its_walk_t *, its_cmd_state_t *);
 
-/* Every ITS command of IHI0069 (GICv3 physical, GICv4.0/4.1 virtual). The
- * GICv4 commands have no handler yet (GITS_TYPER.Virtual = 0): they complete
- * with the UNKNOWN command error, as any opcode outside this table. */
+/* Every ITS command of IHI0069 (GICv3 physical, GICv4.0 virtual). The GICv4
+ * commands run only on a GICv4 ITS (GITS_TYPER.Virtual = 1); on a GICv3 ITS
+ * they complete with the UNKNOWN command error, as any opcode outside this
+ * table (or without a handler, e.g. GICv4.1's VMAPP-with-default-doorbell
+ * forms are not distinguished: GICv4.0 fields only). */
 static const its_cmd_desc_t cmd_table[ITS_NOPCODES] = {
     [0x01] = {"MOVI", cmd_movi, ITS_RD_MOVE},
     [0x03] = {"INT", cmd_event, ITS_RD_SET_PENDING},
@@ -53,16 +62,19 @@ static const its_cmd_desc_t cmd_table[ITS_NOPCODES] = {
     [0x0d] = {"INVALL", cmd_invall, ITS_RD_INVALL},
     [0x0e] = {"MOVALL", cmd_movall, ITS_RD_MOVALL},
     [0x0f] = {"DISCARD", cmd_event, ITS_RD_CLEAR_PENDING},
-    [0x21] = {"VMOVI", NULL, ITS_RD_NONE},
-    [0x22] = {"VMOVP", NULL, ITS_RD_NONE},
-    [0x25] = {"VSYNC", NULL, ITS_RD_NONE},
-    [0x29] = {"VMAPP", NULL, ITS_RD_NONE},
-    [0x2a] = {"VMAPTI", NULL, ITS_RD_NONE},
-    [0x2b] = {"VMAPI", NULL, ITS_RD_NONE},
-    [0x2d] = {"VINVALL", NULL, ITS_RD_NONE},
+    [0x21] = {"VMOVI", cmd_vmovi, ITS_RD_VMOVE, 16},
+    [0x22] = {"VMOVP", cmd_vmovp, ITS_RD_VMOVP, 17},
+    [0x25] = {"VSYNC", cmd_vpe, ITS_RD_VSYNC, 18},
+    [0x29] = {"VMAPP", cmd_vmapp, ITS_RD_NONE, 19},
+    [0x2a] = {"VMAPTI", cmd_vmapti, ITS_RD_NONE, 20},
+    [0x2b] = {"VMAPI", cmd_vmapti, ITS_RD_NONE, 21},
+    [0x2d] = {"VINVALL", cmd_vpe, ITS_RD_VINVALL, 22},
 };
 
-enum { OP_MAPI = 0x0b, OP_INT = 0x03, OP_INV = 0x0c, OP_DISCARD = 0x0f, OP_CLEAR = 0x04 };
+enum {
+    OP_MAPI = 0x0b, OP_INT = 0x03, OP_INV = 0x0c, OP_DISCARD = 0x0f, OP_CLEAR = 0x04,
+    OP_VMAPI = 0x2b
+};
 
 static const its_cmd_desc_t *cmd_desc(uint32_t op) { return op < ITS_NOPCODES ? &cmd_table[op] : NULL; }
 
@@ -72,18 +84,26 @@ const char *its_cmd_name(uint32_t op)
     return d ? d->name : NULL;
 }
 
-/* Statistics: one slot per implemented command below 16 (all of them today), UNKNOWN = 16. */
+/* Statistics: one slot per implemented GICv3 command (its opcode, below 16),
+ * the GICv4 commands in slots 16..22, UNKNOWN = 23. */
 unsigned its_cmd_slot(unsigned op)
 {
     const its_cmd_desc_t *d = cmd_desc(op);
-    return op < ITS_NSLOTS - 1 && d && d->exec ? op : ITS_NSLOTS - 1;
+    if (!d || !d->exec) return ITS_SLOT_UNKNOWN;
+    if (d->vslot) return d->vslot;
+    return op < 16 ? op : ITS_SLOT_UNKNOWN;
 }
 
 const char *its_cmd_slot_name(unsigned slot)
 {
-    if (slot == ITS_NSLOTS - 1) return "UNKNOWN";
-    const its_cmd_desc_t *d = cmd_desc(slot);
-    return d && d->exec ? d->name : NULL;
+    if (slot == ITS_SLOT_UNKNOWN) return "UNKNOWN";
+    if (slot < 16) {
+        const its_cmd_desc_t *d = cmd_desc(slot);
+        return d && d->exec && !d->vslot ? d->name : NULL;
+    }
+    for (unsigned op = 0; op < ITS_NOPCODES; op++)
+        if (cmd_table[op].vslot == slot) return cmd_table[op].name;
+    return NULL;
 }
 
 /* ---- errors -------------------------------------------------------------------------- */
@@ -182,12 +202,19 @@ static bool cmd_event(gic_t *g, struct gic_its *its, const its_cmd_t *cmd, its_w
     bool discard = cmd->opcode == OP_DISCARD;
     if (!its_walk_full(g, its, w, cmd->devid, cmd->eventid)) {
         /* DISCARD of an ITE whose collection is unmapped still removes the mapping. */
-        if (!(discard && !w->mem_err && w->type == E_UNMAPPED_COLLECTION)) return walk_error(c, w);
+        if (!(discard && !w->mem_err &&
+              (w->type == E_UNMAPPED_COLLECTION || w->type == E_UNMAPPED_VPE)))
+            return walk_error(c, w);
     } else {
         c->rd_phase = !((GICTLM_MUTANT_IS(2) && discard) || (GICTLM_MUTANT_IS(6) && cmd->opcode == OP_INV));
     }
     c->cpu = w->cpu;
     c->intid = w->intid;
+    if (w->virt) { /* GICv4: an event mapped to a vLPI (the vPE's VPT, doorbell) */
+        c->virt = true;
+        c->vpe = its_vpe_ref(w->ite.vpeid, &w->vpe);
+        c->db = w->ite.db_intid;
+    }
     if (!discard) return true;
     its_inval_event(its, cmd->devid, cmd->eventid);
     its_ite_t none;
@@ -199,6 +226,8 @@ static bool cmd_movi(gic_t *g, struct gic_its *its, const its_cmd_t *cmd, its_wa
                      its_cmd_state_t *c)
 {
     if (!its_walk_full(g, its, w, cmd->devid, cmd->eventid)) return walk_error(c, w);
+    /* MOVI moves a physical LPI between collections; a virtual event moves with VMOVI. */
+    if (w->virt) return cmd_fail(c, E_WRONG_TYPE, "virtual_event");
     uint32_t from = w->cpu;
     its_ite_t ite = w->ite;
     uint64_t ite_addr = w->ite_addr;
@@ -255,6 +284,183 @@ static bool cmd_sync(gic_t *g, struct gic_its *its, const its_cmd_t *cmd, its_wa
     return true;
 }
 
+/* ---- GICv4.0 virtual commands (IHI0069 5.3: VMAPP, VMAPTI, VMAPI, VMOVI,
+ * VMOVP, VSYNC, VINVALL). Checks in the order of the command's pseudocode;
+ * error types (E_VPEID_OOR ..) are documented in docs/its.md. ---------------- */
+
+/* A doorbell field: 1023 (none) or a physical LPI INTID. */
+static bool doorbell_ok(const gic_t *g, uint32_t db)
+{
+    return db == ITS_INTID_NONE || lpi_valid_intid(g, db);
+}
+
+/* A vINTID: an LPI INTID (IHI0069: vLPIs use the LPI INTID space). */
+static bool vintid_ok(const gic_t *g, uint32_t vintid, unsigned id_bits)
+{
+    return lpi_valid_intid(g, vintid) && (id_bits >= 32 || vintid < (1u << id_bits));
+}
+
+static bool vpe_write(gic_t *g, struct gic_its *its, its_walk_t *w, its_cmd_state_t *c,
+                      uint64_t addr, const its_vpete_t *e)
+{
+    uint8_t b[ITS_VPETE_BYTES];
+    its_vpete_encode(b, e);
+    return its_mem_bytes(g, its, w, MEM_CLS_DEVICE, true, addr, b, ITS_VPETE_BYTES) == GIC_OK ||
+           mem_fail(c);
+}
+
+/* VMAPP: vPEID -> (RDbase, VPT address, VPT_size); V = 0 unmaps. */
+static bool cmd_vmapp(gic_t *g, struct gic_its *its, const its_cmd_t *cmd, its_walk_t *w,
+                      its_cmd_state_t *c)
+{
+    if (!its_walk_vpe(g, its, w, cmd->vpeid, true)) return walk_error(c, w);
+    uint32_t cpu = 0;
+    if (cmd->valid && !its_rdbase_cpu(g, cmd->vrdbase, &cpu)) return cmd_fail(c, E_RDBASE_OOR, "rdbase_oor");
+    /* VPT_size: vINTID bits - 1; at least the 14 bits of an LPI INTID, at most
+     * the INTID bits of the GIC (GICD_TYPER.IDbits + 1). */
+    unsigned bits = cmd->vpt_size + 1u;
+    if (cmd->valid && (bits < 14 || bits > g->cfg.lpi_id_bits))
+        return cmd_fail(c, E_VPT_SIZE_OOR, "vpt_size_oor");
+    its_vpete_t e = {cmd->valid, cmd->valid ? cmd->vpt_addr : 0, (uint8_t)(cmd->valid ? bits : 1),
+                     cmd->valid ? cpu : 0};
+    its_inval_vpe(its, cmd->vpeid);
+    return vpe_write(g, its, w, c, w->vpe_addr, &e);
+}
+
+/* VMAPTI and VMAPI (vINTID = EventID): the event becomes a vLPI of a vPE. */
+static bool cmd_vmapti(gic_t *g, struct gic_its *its, const its_cmd_t *cmd, its_walk_t *w,
+                       its_cmd_state_t *c)
+{
+    uint32_t vintid = cmd->opcode == OP_VMAPI ? cmd->eventid : cmd->vintid;
+    if (!its_walk_dte(g, its, w, cmd->devid, false)) return walk_error(c, w);
+    if (!its_walk_ite(g, its, w, cmd->devid, cmd->eventid, false)) return walk_error(c, w);
+    uint64_t ite_addr = w->ite_addr;
+    if (!vintid_ok(g, vintid, 32)) return cmd_fail(c, E_VIRTUALID_OOR, "virtualid_oor");
+    if (!doorbell_ok(g, cmd->db_intid)) return cmd_fail(c, E_PHYSICALID_OOR, "doorbell_oor");
+    if (!its_walk_vpe(g, its, w, cmd->vpeid, true)) return walk_error(c, w);
+    its_inval_event(its, cmd->devid, cmd->eventid);
+    its_ite_t ite = {true, ITS_ITE_VIRTUAL, 0, (uint16_t)cmd->vpeid, vintid, cmd->db_intid};
+    return ite_write(g, its, w, c, ite_addr, &ite);
+}
+
+/* VMOVI: a virtual event moves to another vPE (and, with D = 1, another doorbell). */
+static bool cmd_vmovi(gic_t *g, struct gic_its *its, const its_cmd_t *cmd, its_walk_t *w,
+                      its_cmd_state_t *c)
+{
+    if (!its_walk_dte(g, its, w, cmd->devid, false)) return walk_error(c, w);
+    if (!its_walk_ite(g, its, w, cmd->devid, cmd->eventid, true)) return walk_error(c, w);
+    its_ite_t ite = w->ite;
+    uint64_t ite_addr = w->ite_addr;
+    if (ite.type != ITS_ITE_VIRTUAL) return cmd_fail(c, E_WRONG_TYPE, "physical_event");
+    if (cmd->db_valid && !doorbell_ok(g, cmd->db_intid)) return cmd_fail(c, E_PHYSICALID_OOR, "doorbell_oor");
+    if (!its_walk_vpe(g, its, w, ite.vpeid, false)) return walk_error(c, w);
+    vpe_ref_t from = its_vpe_ref(ite.vpeid, &w->vpe);
+    if (!its_walk_vpe(g, its, w, cmd->vpeid, false)) return walk_error(c, w);
+    vpe_ref_t to = its_vpe_ref(cmd->vpeid, &w->vpe);
+    if (!vintid_ok(g, ite.intid, from.vpt_id_bits) || !vintid_ok(g, ite.intid, to.vpt_id_bits))
+        return cmd_fail(c, E_VIRTUALID_OOR, "virtualid_oor");
+    its_inval_event(its, cmd->devid, cmd->eventid);
+    ite.vpeid = (uint16_t)cmd->vpeid;
+    if (cmd->db_valid) ite.db_intid = cmd->db_intid;
+    if (!ite_write(g, its, w, c, ite_addr, &ite)) return false;
+    c->virt = true;
+    c->vpe = from;
+    c->vpe2 = to;
+    c->intid = ite.intid;
+    c->db = ite.db_intid;
+    /* The pending state moves only between different VPTs. */
+    c->rd_phase = from.vpt_pa != to.vpt_pa;
+    return true;
+}
+
+/* VMOVP on one ITS: rewrite the target of its vPE table entry. */
+static bool vmovp_update(gic_t *g, struct gic_its *its, its_walk_t *w, its_cmd_state_t *c,
+                         uint32_t vpeid, uint64_t addr, its_vpete_t e, uint32_t cpu)
+{
+    e.target = cpu;
+    its_inval_vpe(its, vpeid);
+    return vpe_write(g, its, w, c, addr, &e);
+}
+
+static bool in_itslist(const struct gic_its *o, uint16_t list) { return (list >> o->its_number) & 1; }
+
+/* VMOVP: the vPE is hosted by another redistributor. GITS_TYPER.VMOVP == 1
+ * (its.vmovp_single): this one command updates the vPE table of every ITS
+ * that maps the vPE. VMOVP == 0: software issues VMOVP with one
+ * SequenceNumber and ITSList on every ITS of ITSList (IHI0069 VMOVP); each
+ * updates its own table, and the redistributor move happens when the last
+ * of them has executed it. */
+static bool cmd_vmovp(gic_t *g, struct gic_its *its, const its_cmd_t *cmd, its_walk_t *w,
+                      its_cmd_state_t *c)
+{
+    uint32_t cpu;
+    if (!its_walk_vpe(g, its, w, cmd->vpeid, true)) return walk_error(c, w);
+    if (!its_rdbase_cpu(g, cmd->vrdbase, &cpu)) return cmd_fail(c, E_RDBASE_OOR, "rdbase_oor");
+    bool single = g->cfg.its_vmovp_single != 0;
+    if (!single && !in_itslist(its, cmd->itslist)) return cmd_fail(c, E_ITSLIST, "not_in_itslist");
+    if (!its_walk_vpe(g, its, w, cmd->vpeid, false)) return walk_error(c, w);
+    its_vpete_t e = w->vpe;
+    uint64_t addr = w->vpe_addr;
+    c->vpe = its_vpe_ref(cmd->vpeid, &e);
+    if (!vmovp_update(g, its, w, c, cmd->vpeid, addr, e, cpu)) return false;
+    c->vpe2 = c->vpe;
+    c->vpe2.rd = cpu;
+    c->virt = true;
+    if (single) {
+        for (uint32_t i = 0; i < g->cfg.num_its; i++) {
+            struct gic_its *o = its_of(g, i);
+            if (!o || o == its || !o->v4) continue;
+            its_walk_t ow;
+            memset(&ow, 0, sizeof ow);
+            ow.t = w->t;
+            uint64_t oa;
+            uint8_t b[ITS_VPETE_BYTES];
+            its_vpete_t oe;
+            if (!its_vpe_addr(g, o, &ow, cmd->vpeid, &oa)) { w->t = ow.t; continue; }
+            if (its_mem_bytes(g, o, &ow, MEM_CLS_DEVICE, false, oa, b, ITS_VPETE_BYTES) != GIC_OK) {
+                w->t = ow.t;
+                return mem_fail(c);
+            }
+            its_vpete_decode(b, &oe);
+            if (oe.valid && !vmovp_update(g, o, &ow, c, cmd->vpeid, oa, oe, cpu)) {
+                w->t = ow.t;
+                return false;
+            }
+            w->t = ow.t;
+        }
+        c->rd_phase = c->vpe.rd != cpu;
+        return true;
+    }
+    its->vmovp_pending = true;
+    its->vmovp_seq = cmd->seqnum;
+    its->vmovp_list = cmd->itslist;
+    its->vmovp_vpeid = cmd->vpeid;
+    /* Complete when every ITS of ITSList (that exists) has executed this VMOVP. */
+    for (uint32_t i = 0; i < g->cfg.num_its; i++) {
+        struct gic_its *o = its_of(g, i);
+        if (!o || !in_itslist(o, cmd->itslist)) continue;
+        if (!o->vmovp_pending || o->vmovp_seq != cmd->seqnum || o->vmovp_vpeid != cmd->vpeid)
+            return true; /* others still to come: no redistributor move yet */
+    }
+    for (uint32_t i = 0; i < g->cfg.num_its; i++) {
+        struct gic_its *o = its_of(g, i);
+        if (o && in_itslist(o, cmd->itslist)) o->vmovp_pending = false;
+    }
+    c->rd_phase = c->vpe.rd != cpu;
+    return true;
+}
+
+/* VSYNC, VINVALL: the vPE's redistributor. */
+static bool cmd_vpe(gic_t *g, struct gic_its *its, const its_cmd_t *cmd, its_walk_t *w,
+                    its_cmd_state_t *c)
+{
+    if (!its_walk_vpe(g, its, w, cmd->vpeid, false)) return walk_error(c, w);
+    c->virt = true;
+    c->vpe = its_vpe_ref(cmd->vpeid, &w->vpe);
+    c->rd_phase = true;
+    return true;
+}
+
 /* ---- command queue ----------------------------------------------------------------- */
 uint64_t its_cmdq_bytes(const struct gic_its *its) { return ((its->cbaser & 0xff) + 1) * 0x1000; }
 static uint64_t cmdq_base(const struct gic_its *its) { return its->cbaser & 0x000ffffffffff000ull; }
@@ -274,6 +480,7 @@ static void ev_cmd_done(gic_t *g, const gic_event_t *ev)
     if (!its) return;
     its_cmd_state_t *c = &its->cmd;
     unsigned s = its_cmd_slot(c->op);
+    if (!its->cmd_count[s]) s = ITS_SLOT_UNKNOWN; /* a GICv4 command on a GICv3 ITS */
     gic_inc(its->cmd_count[s]);
     if (c->error) {
         gic_inc(its->cmd_errors);
@@ -313,6 +520,25 @@ static void ev_cmd_lpi(gic_t *g, const gic_event_t *ev)
     its_cmd_state_t *c = &its->cmd;
     gic_time_t t = g->now;
     const char *reason = NULL;
+    if (c->virt) {
+        /* GICv4: the event's vLPI at its vPE (vpe.h) */
+        switch (cmd_desc(c->op)->rd) {
+        case ITS_RD_SET_PENDING:
+            if (vpe_set_pending(g, &c->vpe, c->intid, c->db, g->now, &reason) == GIC_MSI_DROPPED)
+                gic_log(g, GIC_LOG_WARN, its->name, "INT: vLPI %u of vPE %u not made pending: %s",
+                        c->intid, c->vpe.vpeid, reason ? reason : "?");
+            break;
+        case ITS_RD_CLEAR_PENDING: t = vpe_clear_pending(g, &c->vpe, c->intid); break;
+        case ITS_RD_INV: t = vpe_inv(g, &c->vpe, c->intid); break;
+        case ITS_RD_VINVALL: t = vpe_invall(g, &c->vpe); break;
+        case ITS_RD_VMOVE: t = vpe_move_pending(g, &c->vpe, &c->vpe2, c->intid, c->db); break;
+        case ITS_RD_VMOVP: t = vpe_moved(g, &c->vpe, &c->vpe2); break;
+        case ITS_RD_VSYNC: t = vpe_sync(g, &c->vpe); break;
+        default: break;
+        }
+        gic_schedule(g, t, ev_cmd_done, its->index, 0, 0, 0);
+        return;
+    }
     switch (cmd_desc(c->op)->rd) {
     case ITS_RD_SET_PENDING:
         if (lpi_set_pending(g, c->cpu, c->intid, g->now, &reason) == GIC_MSI_DROPPED)
@@ -325,7 +551,7 @@ static void ev_cmd_lpi(gic_t *g, const gic_event_t *ev)
     case ITS_RD_MOVE: t = lpi_move(g, c->cpu, c->cpu2, c->intid); break;
     case ITS_RD_MOVALL: t = lpi_movall(g, c->cpu, c->cpu2); break;
     case ITS_RD_SYNC: t = lpi_sync(g, c->cpu); break;
-    case ITS_RD_NONE: break;
+    default: break;
     }
     gic_schedule(g, t, ev_cmd_done, its->index, 0, 0, 0);
 }
@@ -354,7 +580,7 @@ static void cmd_start(gic_t *g, struct gic_its *its)
     if (st != GIC_OK) {
         c->error = ITS_ERR_MEM;
         c->reason = "cmdq_mem_error";
-    } else if (!d || !d->exec) {
+    } else if (!d || !d->exec || (d->vslot && !its->v4)) {
         cmd_fail(c, E_UNKNOWN_CMD, "unknown_command");
     } else {
         d->exec(g, its, &cmd, &w, c);

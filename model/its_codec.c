@@ -38,4 +38,13 @@ void its_cmd_decode(const uint8_t b[ITS_CMD_BYTES], its_cmd_t *c)
     c->rdbase = (dw[2] >> 16) & 0x7ffffffffull;
     c->rdbase2 = (dw[3] >> 16) & 0x7ffffffffull;
     c->valid = (dw[2] >> 63) & 1;
+    c->vpeid = (uint32_t)((dw[1] >> 32) & 0xffff);
+    c->vintid = (uint32_t)dw[2];
+    c->db_intid = (uint32_t)(dw[2] >> 32);
+    c->db_valid = dw[2] & 1;
+    c->vrdbase = (dw[2] >> 16) & 0xfffffffffull;
+    c->vpt_addr = dw[3] & 0x000fffffffff0000ull;
+    c->vpt_size = (uint8_t)(dw[3] & 0x1f);
+    c->seqnum = (uint16_t)(dw[0] >> 32);
+    c->itslist = (uint16_t)dw[1];
 }

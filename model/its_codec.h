@@ -13,7 +13,7 @@
  *    a physical one), 16 bytes in the GICv4 format (GITS_TYPER.Virtual = 1:
  *    type, vPEID, vINTID and doorbell pINTID). GITS_TYPER.ITT_entry_size is
  *    its_ite_bytes(virtual) - 1, so software sizes ITTs for the format in use;
- *  - vPE table entry: 16 bytes (used once the ITS implements GICv4).
+ *  - vPE table entry: 16 bytes (GITS_BASER2, GICv4 ITS).
  * The in-memory struct its_ite_t always holds every GICv4 field. */
 #ifndef GIC_ITS_CODEC_H
 #define GIC_ITS_CODEC_H
@@ -133,6 +133,44 @@ static inline uint64_t its_cte_pack(const its_cte_t *e)
 void its_vpete_decode(const uint8_t b[ITS_VPETE_BYTES], its_vpete_t *e);
 void its_vpete_encode(uint8_t b[ITS_VPETE_BYTES], const its_vpete_t *e);
 
+/* ---- the ITS caches' 8-byte values (model/cache.c holds at most 8 bytes) ----------- */
+/* Event cache of a GICv4 ITS: a physical ITE is its first doubleword (bit 62
+ * = 0); a virtual ITE is held as [63] 1, [62] 1, [61:46] vPEID, [45:23]
+ * vINTID, [22:0] doorbell pINTID, which holds every ITE whose vINTID and
+ * doorbell are below 2^23 (always with lpi_id_bits <= 23); others are not
+ * cached (read from the ITT on every walk). */
+static inline bool its_ite_cache_pack(const its_ite_t *e, uint64_t *v)
+{
+    if (e->type != ITS_ITE_VIRTUAL) {
+        *v = its_ite_pack_dw0(e, false);
+        return true;
+    }
+    if (e->intid >= (1u << 23) || e->db_intid >= (1u << 23)) return false;
+    *v = ITS_ENT_VALID | (1ull << 62) | ((uint64_t)e->vpeid << 46) | ((uint64_t)e->intid << 23) |
+         e->db_intid;
+    return true;
+}
+static inline its_ite_t its_ite_cache_unpack(uint64_t v)
+{
+    if (!((v >> 62) & 1)) return its_ite_phys(v);
+    its_ite_t e = {true, ITS_ITE_VIRTUAL, 0, (uint16_t)(v >> 46), (uint32_t)(v >> 23) & 0x7fffff,
+                   (uint32_t)v & 0x7fffff};
+    return e;
+}
+/* vPE cache: [63] Valid, [51:16] VPT address, [15:5] target processor number
+ * (< 2048; GIC_MAX_CPUS is 512), [4:0] VPT_size. */
+static inline uint64_t its_vpete_cache_pack(const its_vpete_t *e)
+{
+    return ITS_ENT_VALID | (e->vpt_addr & 0x000fffffffff0000ull) | ((uint64_t)(e->target & 0x7ff) << 5) |
+           ((uint64_t)(e->vpt_id_bits - 1) & 0x1f);
+}
+static inline its_vpete_t its_vpete_cache_unpack(uint64_t v)
+{
+    its_vpete_t e = {(v & ITS_ENT_VALID) != 0, v & 0x000fffffffff0000ull, (uint8_t)((v & 0x1f) + 1),
+                     (uint32_t)(v >> 5) & 0x7ff};
+    return e;
+}
+
 /* Level-1 entry of a two-level table: [63] Valid, [51:12] level-2 page address. */
 static inline bool its_l1_valid(uint64_t raw) { return (raw & ITS_ENT_VALID) != 0; }
 static inline uint64_t its_l1_addr(uint64_t raw) { return raw & 0x000ffffffffff000ull; }
@@ -148,7 +186,17 @@ typedef struct its_cmd {
     uint32_t icid;     /* DW2[15:0] */
     uint64_t rdbase;   /* DW2[50:16] (MAPC, SYNC, MOVALL RDbase1) */
     uint64_t rdbase2;  /* DW3[50:16] (MOVALL) */
-    bool valid;        /* DW2[63] (MAPD, MAPC) */
+    bool valid;        /* DW2[63] (MAPD, MAPC, VMAPP) */
+    /* GICv4.0 virtual commands (IHI0069 5.3, VMAPP .. VINVALL) */
+    uint32_t vpeid;    /* DW1[47:32] (VMAPP, VMAPTI, VMAPI, VMOVI, VMOVP, VSYNC, VINVALL) */
+    uint32_t vintid;   /* DW2[31:0] (VMAPTI) */
+    uint32_t db_intid; /* DW2[63:32] (VMAPTI, VMAPI, VMOVI: doorbell pINTID, 1023 = none) */
+    bool db_valid;     /* DW2[0] (VMOVI: D, the doorbell field is valid) */
+    uint64_t vrdbase;  /* DW2[51:16] (VMAPP, VMOVP: target RDbase) */
+    uint64_t vpt_addr; /* DW3[51:16] (VMAPP: VPT address, 64 KiB aligned) */
+    uint8_t vpt_size;  /* DW3[4:0] (VMAPP: vINTID bits - 1) */
+    uint16_t seqnum;   /* DW0[47:32] (VMOVP, GITS_TYPER.VMOVP == 0) */
+    uint16_t itslist;  /* DW1[15:0] (VMOVP, GITS_TYPER.VMOVP == 0) */
 } its_cmd_t;
 
 void its_cmd_decode(const uint8_t b[ITS_CMD_BYTES], its_cmd_t *c);

@@ -5,6 +5,7 @@
 #define GIC_ITS_INTERNAL_H
 #include "its.h"
 #include "its_codec.h"
+#include "vpe.h"
 
 #include "cache.h"
 #include "mem.h"
@@ -21,6 +22,13 @@ enum {
     E_PHYSICALID_OOR = 0x06,
     E_UNMAPPED_INTERRUPT = 0x07,
     E_UNMAPPED_COLLECTION = 0x09,
+    /* GICv4.0 virtual commands (gictlm-defined types in the same layout, docs/its.md) */
+    E_VPEID_OOR = 0x10,      /* vPEID beyond the vPE table (GITS_BASER2) */
+    E_UNMAPPED_VPE = 0x11,   /* vPE table entry not valid */
+    E_VIRTUALID_OOR = 0x12,  /* vINTID not an LPI INTID or beyond the vPE's VPT_size */
+    E_VPT_SIZE_OOR = 0x13,   /* VMAPP: VPT_size + 1 beyond the LPI INTID bits */
+    E_WRONG_TYPE = 0x14,     /* MOVI on a virtual event, VMOVI on a physical one */
+    E_ITSLIST = 0x15,        /* VMOVP (GITS_TYPER.VMOVP == 0): this ITS is not in ITSList */
     E_TGT_OOR = 0x20,     /* MOVALL source RDbase */
     E_DST_TGT_OOR = 0x21, /* MOVALL destination RDbase */
     E_MEM = 0xb01,        /* walk marker: a table access failed (reported as ITS_ERR_MEM) */
@@ -39,6 +47,8 @@ enum {
     R_COLLECTION_OOR,
     R_UNMAPPED_COLLECTION,
     R_MEM_ERROR,
+    R_VPEID_OOR,    /* GICv4: vPEID beyond the vPE table */
+    R_UNMAPPED_VPE, /* GICv4: vPE table entry not valid */
     R_COUNT
 };
 extern const char *const its_reason_names[R_COUNT];
@@ -53,7 +63,11 @@ typedef enum its_rd_action {
     ITS_RD_INVALL,        /* INVALL */
     ITS_RD_MOVE,          /* MOVI */
     ITS_RD_MOVALL,        /* MOVALL */
-    ITS_RD_SYNC           /* SYNC */
+    ITS_RD_SYNC,          /* SYNC */
+    ITS_RD_VMOVE,         /* VMOVI (vpe_move_pending) */
+    ITS_RD_VMOVP,         /* VMOVP (vpe_moved) */
+    ITS_RD_VSYNC,         /* VSYNC (vpe_sync) */
+    ITS_RD_VINVALL        /* VINVALL (vpe_invall) */
 } its_rd_action_t;
 
 typedef struct its_cmd_state {
@@ -63,6 +77,11 @@ typedef struct its_cmd_state {
     const char *reason;
     bool rd_phase;   /* the redistributor phase runs (the table names its action) */
     uint32_t cpu, cpu2, intid;
+    /* GICv4: the event is a virtual one (INT/CLEAR/INV/DISCARD call vpe.h), its
+     * vPE (and the target vPE of VMOVI / VMOVP) and doorbell pINTID */
+    bool virt;
+    vpe_ref_t vpe, vpe2;
+    uint32_t db;
     gic_time_t t_release;
 } its_cmd_state_t;
 
@@ -72,7 +91,16 @@ typedef struct its_msi_wait {
 } its_msi_wait_t;
 
 #define ITS_NOPCODES 64u /* command opcodes 0x00..0x3f (IHI0069 table "ITS commands") */
-#define ITS_NSLOTS 17    /* statistics slots: opcodes 0..15 + UNKNOWN (16) */
+/* Statistics slots: opcodes 0..15, the seven GICv4.0 commands (16..22), UNKNOWN (23). */
+#define ITS_NSLOTS 24
+#define ITS_SLOT_UNKNOWN (ITS_NSLOTS - 1)
+
+/* A translated MSI whose ITE is virtual, waiting for the end of its walk. */
+typedef struct its_vmsi {
+    vpe_ref_t vpe;
+    uint32_t vintid, db;
+    uint32_t next_free; /* free list link */
+} its_vmsi_t;
 
 struct gic_its {
     uint32_t index;
@@ -83,7 +111,13 @@ struct gic_its {
     bool stalled;
     uint64_t baser[8];
     uint64_t typer;
-    bool v4;            /* GITS_TYPER.Virtual: GICv4 ITE format (always false today) */
+    bool v4;            /* GITS_TYPER.Virtual: GICv4.0 ITS (cfg.gic_version == 4) */
+    uint32_t its_number; /* GITS_CTLR.ITS_Number (GICv4, GITS_TYPER.VMOVP == 0) */
+    /* the last VMOVP of this ITS (ITSList mode): the move at the redistributor
+     * happens when every ITS of ITSList has executed VMOVP with this SequenceNumber */
+    bool vmovp_pending;
+    uint16_t vmovp_seq, vmovp_list;
+    uint32_t vmovp_vpeid;
     its_cte_t *coll_hcc; /* [hcc] collections held in the ITS */
     /* command engine */
     its_cmd_state_t cmd;
@@ -97,6 +131,10 @@ struct gic_its {
     mem_agent_t agent;
     /* caches hold entries in their memory format (8 bytes): DTE, ITE DW0, CTE */
     gic_cache_t *c_dev, *c_ev, *c_coll;
+    gic_cache_t *c_vpe; /* GICv4: vPEID -> vPE table entry (16 bytes); NULL on a GICv3 ITS */
+    its_vmsi_t *vmsi;   /* GICv4: virtual translations in flight (pool with a free list) */
+    uint32_t vmsi_n, vmsi_cap, vmsi_free;
+    uint64_t *msi_virt, *doorbells_named; /* its<i>.msi.virtual, its<i>.msi.doorbell_named */
     /* statistics */
     uint64_t *cmd_count[ITS_NSLOTS];
     gic_hist_t *cmd_lat[ITS_NSLOTS];
@@ -119,7 +157,9 @@ typedef struct its_walk {
     its_dte_t dte;
     its_ite_t ite;
     its_cte_t cte;
-    uint64_t dte_addr, ite_addr;
+    its_vpete_t vpe;  /* GICv4: vPE table entry of a virtual ITE */
+    bool virt;        /* the walk ended at a vPE (virtual ITE) */
+    uint64_t dte_addr, ite_addr, vpe_addr;
     uint32_t cpu, intid; /* result of a complete walk */
 } its_walk_t;
 
@@ -139,7 +179,21 @@ bool its_walk_ite(gic_t *g, struct gic_its *its, its_walk_t *w, uint32_t devid, 
                   bool need_valid);
 /* ICID -> CTE (held in the ITS when ICID < HCC, else collection cache / table). */
 bool its_walk_cte(gic_t *g, struct gic_its *its, its_walk_t *w, uint32_t icid);
-/* Full walk DeviceID/EventID -> (INTID, target CPU). */
+/* vPEID -> vPE table entry (vPE cache, then GITS_BASER2). need_addr: only
+ * compute the entry's address (range check; a level-1 read on two-level tables).
+ * Errors: VPEID_OOR, UNMAPPED_VPE (not valid, or target not a redistributor). */
+bool its_walk_vpe(gic_t *g, struct gic_its *its, its_walk_t *w, uint32_t vpeid, bool need_addr);
+/* Address of vPE table entry vpeid of another ITS (VMOVP with GITS_TYPER.VMOVP == 1). */
+bool its_vpe_addr(gic_t *g, struct gic_its *its, its_walk_t *w, uint32_t vpeid, uint64_t *addr);
+gic_status_t its_mem_bytes(gic_t *g, struct gic_its *its, its_walk_t *w, mem_cls_t cls, bool wr,
+                           uint64_t addr, uint8_t *b, unsigned len);
+static inline vpe_ref_t its_vpe_ref(uint32_t vpeid, const its_vpete_t *e)
+{
+    vpe_ref_t r = {vpeid, e->target, e->vpt_addr, e->vpt_id_bits};
+    return r;
+}
+/* Full walk DeviceID/EventID -> (INTID, target CPU), or for a virtual ITE
+ * (GICv4) -> (vINTID, vPE table entry; w->virt set). */
 bool its_walk_full(gic_t *g, struct gic_its *its, its_walk_t *w, uint32_t devid, uint32_t eventid);
 /* ICID -> address of its CTE in memory; false if beyond the collection table. */
 bool its_cte_addr(gic_t *g, struct gic_its *its, its_walk_t *w, uint32_t icid, uint64_t *addr);
@@ -151,6 +205,7 @@ void its_inval_device(struct gic_its *its, uint32_t devid);
 void its_inval_event(struct gic_its *its, uint32_t devid, uint32_t eventid);
 void its_inval_coll_cpu(struct gic_its *its, uint32_t cpu);
 void its_inval_all(struct gic_its *its);
+void its_inval_vpe(struct gic_its *its, uint32_t vpeid);
 
 /* ---- GITS_BASER decoding (its_walk.c) --------------------------------------------- */
 #define BASER_VALID (1ull << 63)
@@ -159,6 +214,7 @@ void its_inval_all(struct gic_its *its);
 #define BASER_ESZ_SHIFT 48
 #define BASER_TYPE_DEVICE 1ull
 #define BASER_TYPE_COLLECTION 4ull
+#define BASER_TYPE_VPE 2ull
 
 /* ---- command queue (its_cmd.c) ----------------------------------------------------- */
 uint64_t its_cmdq_bytes(const struct gic_its *its);

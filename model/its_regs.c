@@ -13,12 +13,19 @@ static bool baser_implemented(const struct gic_its *its, unsigned n)
 
 static uint64_t merge(uint64_t old, uint64_t val, uint64_t mask) { return (old & ~mask) | (val & mask); }
 
+/* GITS_CTLR.ITS_Number: GICv4 ITS with GITS_TYPER.VMOVP == 0 (VMOVP's ITSList names ITSs by it). */
+static bool its_has_its_number(const gic_t *g, const struct gic_its *its)
+{
+    return its->v4 && !g->cfg.its_vmovp_single;
+}
+
 static uint64_t rd_ctlr(gic_t *g, void *blk, unsigned n)
 {
-    (void)g;
     (void)n;
     struct gic_its *its = blk;
-    return (its->enabled ? 1u : 0u) | (its_quiescent(its) ? (1u << 31) : 0u);
+    uint64_t v = (its->enabled ? 1u : 0u) | (its_quiescent(its) ? (1u << 31) : 0u);
+    if (its_has_its_number(g, its)) v |= (uint64_t)its->its_number << 4; /* ITS_Number [7:4] */
+    return v;
 }
 
 static void wr_ctlr(gic_t *g, void *blk, unsigned n, uint64_t val, uint64_t mask)
@@ -27,6 +34,7 @@ static void wr_ctlr(gic_t *g, void *blk, unsigned n, uint64_t val, uint64_t mask
     struct gic_its *its = blk;
     uint64_t v = merge(rd_ctlr(g, blk, 0), val, mask);
     bool en = v & 1;
+    if (its_has_its_number(g, its)) its->its_number = (uint32_t)((v >> 4) & 0xf);
     if (its->enabled && !en) its_inval_all(its); /* disabling drops cached translations */
     its->enabled = en;
     if (en) its_cmdq_kick(g, its);
@@ -158,6 +166,8 @@ static void wr_baser(gic_t *g, void *blk, unsigned n, uint64_t val, uint64_t mas
     if (n == 0) {
         cache_invalidate_if(its->c_dev, NULL, NULL);
         cache_invalidate_if(its->c_ev, NULL, NULL);
+    } else if (n == 2) {
+        if (its->c_vpe) cache_invalidate_if(its->c_vpe, NULL, NULL);
     } else {
         cache_invalidate_if(its->c_coll, NULL, NULL);
     }

@@ -7,12 +7,27 @@
 #include "its_internal.h"
 
 #include "lpi.h"
+#include "vpe.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+static void msi_outcome_v(gic_t *g, struct gic_its *its, uint32_t devid, uint32_t eventid,
+                          uint32_t intid, uint32_t cpu, gic_msi_outcome_t oc, const char *reason,
+                          uint64_t value);
+
 static void msi_outcome(gic_t *g, struct gic_its *its, uint32_t devid, uint32_t eventid,
                         uint32_t intid, uint32_t cpu, gic_msi_outcome_t oc, const char *reason)
+{
+    msi_outcome_v(g, its, devid, eventid, intid, cpu, oc, reason, 0);
+}
+
+/* value: 0 for a physical LPI; for a vLPI (GICv4) bit 32 set and the vPEID in
+ * [15:0] (GIC_OUT_MSI then carries the vINTID in intid and the vPE's
+ * redistributor in cpu). */
+static void msi_outcome_v(gic_t *g, struct gic_its *its, uint32_t devid, uint32_t eventid,
+                          uint32_t intid, uint32_t cpu, gic_msi_outcome_t oc, const char *reason,
+                          uint64_t value)
 {
     switch (oc) {
     case GIC_MSI_DELIVERED:
@@ -45,7 +60,47 @@ static void msi_outcome(gic_t *g, struct gic_its *its, uint32_t devid, uint32_t 
     o.cpu = cpu;
     o.outcome = (uint32_t)oc;
     o.reason = oc == GIC_MSI_DROPPED ? reason : NULL;
+    o.value = value;
     gic_emit(g, &o);
+}
+
+/* ---- GICv4: translations that end at a vPE ------------------------------------------- */
+static uint32_t vmsi_alloc(struct gic_its *its)
+{
+    if (its->vmsi_free != UINT32_MAX) {
+        uint32_t k = its->vmsi_free;
+        its->vmsi_free = its->vmsi[k].next_free;
+        return k;
+    }
+    if (its->vmsi_n == its->vmsi_cap) {
+        uint32_t nc = its->vmsi_cap ? its->vmsi_cap * 2 : 16;
+        its_vmsi_t *nv = realloc(its->vmsi, nc * sizeof(*nv));
+        if (!nv) return UINT32_MAX;
+        its->vmsi = nv;
+        its->vmsi_cap = nc;
+    }
+    return its->vmsi_n++;
+}
+
+/* Event at the end of the walk of a virtual ITE: the vLPI is made pending at
+ * its vPE (resident: in the virtual CPU interface; otherwise in the VPT, and
+ * the doorbell if the ITE names one). a = its, b = vmsi index, c = devid << 32 |
+ * eventid, d = arrival. */
+static void ev_vmsi_deliver(gic_t *g, const gic_event_t *ev)
+{
+    struct gic_its *its = its_of(g, ev->a);
+    if (!its || ev->b >= its->vmsi_n) return;
+    its_vmsi_t m = its->vmsi[ev->b];
+    its->vmsi[ev->b].next_free = its->vmsi_free;
+    its->vmsi_free = ev->b;
+    uint32_t devid = (uint32_t)(ev->c >> 32), eventid = (uint32_t)ev->c;
+    const char *reason = NULL;
+    gic_msi_outcome_t oc = vpe_set_pending(g, &m.vpe, m.vintid, m.db, ev->d, &reason);
+    if (oc != GIC_MSI_DROPPED) hist_add(its->lat_translate, g->now - ev->d);
+    gic_inc(its->msi_virt);
+    if (m.db != ITS_INTID_NONE) gic_inc(its->doorbells_named);
+    msi_outcome_v(g, its, devid, eventid, m.vintid, m.vpe.rd, oc, reason,
+                  GIC_MSI_VALUE_VIRTUAL | m.vpe.vpeid);
 }
 
 /* Event at the time the walk completed: deliver (or drop) at the redistributor.
@@ -89,8 +144,26 @@ static void msi_start(gic_t *g, struct gic_its *its, uint32_t devid, uint32_t ev
     w.reason = R_NONE;
     w.cpu = 0;
     w.intid = 0;
+    w.virt = false;
     bool ok = its_walk_full(g, its, &w, devid, eventid);
     its->pipe_free[best] = w.t;
+    if (ok && w.virt) {
+        uint32_t k = vmsi_alloc(its);
+        if (k == UINT32_MAX) {
+            msi_outcome(g, its, devid, eventid, 0, 0, GIC_MSI_DROPPED, "host_alloc");
+            return;
+        }
+        its->vmsi[k].vpe = its_vpe_ref(w.ite.vpeid, &w.vpe);
+        its->vmsi[k].vintid = w.ite.intid;
+        its->vmsi[k].db = w.ite.db_intid;
+        if (!gic_schedule(g, w.t, ev_vmsi_deliver, its->index, k, ((uint64_t)devid << 32) | eventid,
+                          t_arrival)) {
+            its->vmsi[k].next_free = its->vmsi_free;
+            its->vmsi_free = k;
+            msi_outcome(g, its, devid, eventid, 0, 0, GIC_MSI_DROPPED, "event_alloc");
+        }
+        return;
+    }
     uint32_t a = its->index | ((uint32_t)(ok ? R_NONE : w.reason) << 8) | ((ok ? w.cpu : 0) << 16);
     if (!gic_schedule(g, w.t, ev_msi_deliver, a, ok ? w.intid : 0,
                       ((uint64_t)devid << 32) | eventid, t_arrival))

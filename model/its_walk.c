@@ -10,10 +10,10 @@
 const char *const its_reason_names[R_COUNT] = {
     "none",          "its_disabled",     "device_oor",          "unmapped_device",
     "eventid_oor",   "unmapped_interrupt", "collection_oor",    "unmapped_collection",
-    "mem_error"};
+    "mem_error",     "vpeid_oor",        "unmapped_vpe"};
 
-static gic_status_t its_mem_bytes(gic_t *g, struct gic_its *its, its_walk_t *w, mem_cls_t cls,
-                                  bool wr, uint64_t addr, uint8_t *b, unsigned len)
+gic_status_t its_mem_bytes(gic_t *g, struct gic_its *its, its_walk_t *w, mem_cls_t cls, bool wr,
+                           uint64_t addr, uint8_t *b, unsigned len)
 {
     gic_time_t done;
     gic_status_t st = mem_access_agent(g, &its->agent, cls, w->t, wr, addr, b, len, &done);
@@ -129,8 +129,9 @@ static inline bool walk_dte(gic_t *g, struct gic_its *its, its_walk_t *w, uint32
     return true;
 }
 
-/* The event cache holds physical ITEs (their first doubleword is the whole
- * entry); a GICv4 virtual ITE is read from the ITT every time. */
+/* The event cache holds 8-byte values: the first doubleword of the ITE on a
+ * GICv3 ITS; on a GICv4 ITS the compact form of its_ite_cache_pack (virtual
+ * ITEs whose fields do not fit are read from the ITT every time). */
 static inline bool walk_ite(gic_t *g, struct gic_its *its, its_walk_t *w, uint32_t devid,
                             uint32_t eventid, bool need_valid)
 {
@@ -147,7 +148,7 @@ static inline bool walk_ite(gic_t *g, struct gic_its *its, its_walk_t *w, uint32
     uint64_t key = ((uint64_t)devid << 32) | eventid, dw0;
     if (cache_lookup(its->c_ev, key, &dw0)) {
         w->t += hit_time(g, &g->cfg.its_event_cache);
-        w->ite = its_ite_phys(dw0);
+        w->ite = its->v4 ? its_ite_cache_unpack(dw0) : its_ite_phys(dw0);
     } else if (!its->v4) {
         if (its_mem(g, its, w, MEM_CLS_ITT, false, w->ite_addr, &dw0) != GIC_OK) {
             walk_fail(w, 0, 0);
@@ -161,10 +162,8 @@ static inline bool walk_ite(gic_t *g, struct gic_its *its, its_walk_t *w, uint32
             walk_fail(w, 0, 0);
             return false;
         }
-        dw0 = its_le64(b);
-        w->ite = its_ite_unpack(dw0, its_le64(b + 8), true);
-        if (w->ite.valid && w->ite.type == ITS_ITE_PHYSICAL)
-            cache_fill(its->c_ev, key, &dw0, false, NULL, NULL);
+        w->ite = its_ite_unpack(its_le64(b), its_le64(b + 8), true);
+        if (w->ite.valid && its_ite_cache_pack(&w->ite, &dw0)) cache_fill(its->c_ev, key, &dw0, false, NULL, NULL);
     }
     if (!w->ite.valid) {
         walk_fail(w, E_UNMAPPED_INTERRUPT, R_UNMAPPED_INTERRUPT);
@@ -217,6 +216,44 @@ static inline bool walk_cte(gic_t *g, struct gic_its *its, its_walk_t *w, uint32
     return true;
 }
 
+/* vPE table (GITS_BASER2, GICv4): entry vpeid, 16 bytes. */
+bool its_vpe_addr(gic_t *g, struct gic_its *its, its_walk_t *w, uint32_t vpeid, uint64_t *addr)
+{
+    return table_entry_addr(g, its, w, 2, MEM_CLS_DEVICE, vpeid, ITS_VPETE_BYTES, addr);
+}
+
+bool its_walk_vpe(gic_t *g, struct gic_its *its, its_walk_t *w, uint32_t vpeid, bool need_addr)
+{
+    uint8_t b[ITS_VPETE_BYTES];
+    uint64_t cv;
+    if (!need_addr && its->c_vpe && cache_lookup(its->c_vpe, vpeid, &cv)) {
+        w->t += hit_time(g, &g->cfg.its_vpe_cache);
+        w->vpe = its_vpete_cache_unpack(cv);
+    } else {
+        /* vPEIDs are 16 bits in GICv4.0; beyond the table (or an invalid
+         * level-1 entry of a two-level table) the vPEID is out of range. */
+        if (vpeid > 0xffff || !its_vpe_addr(g, its, w, vpeid, &w->vpe_addr)) {
+            walk_fail(w, E_VPEID_OOR, R_VPEID_OOR);
+            return false;
+        }
+        if (need_addr) return true;
+        if (its_mem_bytes(g, its, w, MEM_CLS_DEVICE, false, w->vpe_addr, b, ITS_VPETE_BYTES) != GIC_OK) {
+            walk_fail(w, 0, 0);
+            return false;
+        }
+        its_vpete_decode(b, &w->vpe);
+        if (w->vpe.valid && w->vpe.target < g->cfg.num_cpus && its->c_vpe) {
+            cv = its_vpete_cache_pack(&w->vpe);
+            cache_fill(its->c_vpe, vpeid, &cv, false, NULL, NULL);
+        }
+    }
+    if (!w->vpe.valid || w->vpe.target >= g->cfg.num_cpus) {
+        walk_fail(w, E_UNMAPPED_VPE, R_UNMAPPED_VPE);
+        return false;
+    }
+    return true;
+}
+
 /* The three steps are inlined into the full walk (the per-MSI path). */
 bool its_walk_dte(gic_t *g, struct gic_its *its, its_walk_t *w, uint32_t devid, bool need_addr)
 {
@@ -236,8 +273,14 @@ bool its_walk_cte(gic_t *g, struct gic_its *its, its_walk_t *w, uint32_t icid)
 
 bool its_walk_full(gic_t *g, struct gic_its *its, its_walk_t *w, uint32_t devid, uint32_t eventid)
 {
-    return walk_dte(g, its, w, devid, false) && walk_ite(g, its, w, devid, eventid, true) &&
-           walk_cte(g, its, w, w->ite.icid);
+    if (!walk_dte(g, its, w, devid, false) || !walk_ite(g, its, w, devid, eventid, true)) return false;
+    if (w->ite.type == ITS_ITE_VIRTUAL) { /* only on a GICv4 ITS */
+        w->virt = true;
+        if (!its_walk_vpe(g, its, w, w->ite.vpeid, false)) return false;
+        w->cpu = w->vpe.target;
+        return true;
+    }
+    return walk_cte(g, its, w, w->ite.icid);
 }
 
 /* RDbase field (DW[50:16]) -> processor number (GITS_TYPER.PTA selects the
@@ -252,8 +295,9 @@ bool its_rdbase_cpu(const gic_t *g, uint64_t field, uint32_t *cpu)
     uint64_t addr = field << 16;
     if (addr < g->cfg.gicr_base) return false;
     uint64_t off = addr - g->cfg.gicr_base;
-    if (off % GIC_GICR_STRIDE || off / GIC_GICR_STRIDE >= g->cfg.num_cpus) return false;
-    *cpu = (uint32_t)(off / GIC_GICR_STRIDE);
+    uint64_t rs = gic_gicr_stride(&g->cfg);
+    if (off % rs || off / rs >= g->cfg.num_cpus) return false;
+    *cpu = (uint32_t)(off / rs);
     return true;
 }
 
@@ -289,8 +333,14 @@ void its_inval_coll_cpu(struct gic_its *its, uint32_t cpu)
     cache_invalidate_if(its->c_coll, pred_coll_cpu, &cpu);
 }
 
+void its_inval_vpe(struct gic_its *its, uint32_t vpeid)
+{
+    if (its->c_vpe) cache_invalidate(its->c_vpe, vpeid);
+}
+
 void its_inval_all(struct gic_its *its)
 {
+    if (its->c_vpe) cache_invalidate_if(its->c_vpe, NULL, NULL);
     cache_invalidate_if(its->c_dev, NULL, NULL);
     cache_invalidate_if(its->c_ev, NULL, NULL);
     cache_invalidate_if(its->c_coll, NULL, NULL);

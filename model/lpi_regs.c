@@ -26,35 +26,12 @@ uint64_t lpi_ctlr_bits(gic_t *g, uint32_t cpu)
     return (r->enabled ? 1u : 0u) | (g->now < r->rwp_until ? 8u : 0u);
 }
 
-typedef struct flush_ctx {
-    gic_t *g;
-    uint32_t cpu;
-    gic_time_t start, done;
-} flush_ctx_t;
-
-static void flush_one(uint64_t key, const void *val, void *ctx)
-{
-    flush_ctx_t *f = ctx;
-    if ((uint32_t)(key >> 32) != f->cpu) return;
-    f->done = tmax(f->done, lpi_writeback(f->g, key, val, f->start));
-}
-
-static bool pred_cpu(uint64_t key, const void *val, void *ctx)
-{
-    (void)val;
-    return (uint32_t)(key >> 32) == *(const uint32_t *)ctx;
-}
-
 /* EnableLPIs 1 -> 0: cached pending state is written back to the pending
  * table, the cache entries of this redistributor are dropped; RWP reads 1
  * until the write-back has completed. */
 static void disable_lpis(gic_t *g, lpi_space_t *r)
 {
-    gic_cache_t *c = CACHE_OF(g, r->cpu);
-    flush_ctx_t f = {g, r->key, g->now, g->now};
-    cache_foreach(c, flush_one, &f);
-    uint32_t key = r->key;
-    cache_invalidate_if(c, pred_cpu, &key);
+    gic_time_t done = lpi_space_flush(g, r);
     /* the pending table now holds every pending LPI: forget the mirror */
     free(r->map);
     r->map = NULL;
@@ -63,8 +40,8 @@ static void disable_lpis(gic_t *g, lpi_space_t *r)
     r->prio.n = r->arrive.n = 0;
     r->stale = false;
     r->enabled = false;
-    r->rwp_until = tmax(r->rwp_until, f.done);
-    r->busy_until = tmax(r->busy_until, f.done);
+    r->rwp_until = tmax(r->rwp_until, done);
+    r->busy_until = tmax(r->busy_until, done);
     lpi_space_notify(g, r, g->now);
 }
 

@@ -245,3 +245,121 @@ void lpi_space_load(gic_t *g, lpi_space_t *r)
     lpi_space_notify(g, r, vis);
 }
 
+
+/* ---- residency of a vPE ----------------------------------------------------------- */
+
+/* Read one chunk of the VPT at off and take in every set bit: latch the
+ * configuration from the property table and keep (or create) the record. */
+static gic_time_t load_chunk(gic_t *g, lpi_space_t *r, uint64_t off, uint32_t len, gic_time_t start,
+                             uint64_t *reads)
+{
+    uint8_t buf[LPI_CHUNK];
+    gic_time_t d, done = start;
+    if (lpi_mem(g, r, MEM_CLS_PEND, start, false, pend_pa(r) + off, buf, len, &d) != GIC_OK) {
+        gic_error(g, "vpe_vpt_read_failed", "vpe", "redist %u: reading the VPT at 0x%llx failed", r->cpu,
+                  (unsigned long long)(pend_pa(r) + off));
+        return d;
+    }
+    (*reads)++;
+    done = tmax(done, d);
+    for (uint32_t i = 0; i < len; i++) {
+        for (unsigned b = 0; b < 8; b++) {
+            if (!(buf[i] & (1u << b))) continue;
+            uint32_t intid = (uint32_t)((off + i) * 8 + b);
+            if (intid < GIC_LPI_BASE) continue;
+            uint8_t prop;
+            gic_time_t pd;
+            if (lpi_read_prop(g, r, intid, d, &prop, &pd) != GIC_OK)
+                gic_error(g, "lpi_prop_read_failed", "vpe",
+                          "redist %u: property of vLPI %u unreadable (kept pending, disabled)", r->cpu, intid);
+            (*reads)++;
+            done = tmax(done, pd);
+            lpi_rec_t *e = lpi_map_find(r, intid);
+            if (!e) {
+                e = lpi_map_insert(r, intid);
+                if (!e) {
+                    gic_error(g, "lpi_alloc", "vpe", "redist %u: allocation failed loading vLPI %u", r->cpu,
+                              intid);
+                    continue;
+                }
+                e->t_src = start; /* set behind the GIC's back: pending from the load on */
+            }
+            e->prio = prio_of(g, prop);
+            e->enabled = prop & 1;
+            e->in_cache = 0;
+        }
+    }
+    return done;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+gic_time_t lpi_space_load_resident(gic_t *g, lpi_space_t *r, bool idai, uint64_t *reads)
+{
+    gic_time_t start = g->now, done = start;
+    uint32_t bits = lpi_id_bits_of(g, r);
+    uint64_t tb = table_bytes(bits);
+    gic_scan_policy_t pol = g->cfg.lpi_scan_policy;
+    /* the summary lives in the IMPLEMENTATION DEFINED area: only valid with IDAI */
+    if (pol == GIC_SCAN_SUMMARY && !idai) pol = GIC_SCAN_FULL;
+    *reads = 0;
+    r->enabled = true;
+    r->stale = false;
+    if (bits && pol == GIC_SCAN_FULL) {
+        for (uint64_t off = LPI_IMPDEF; off < tb; off += LPI_CHUNK)
+            done = tmax(done, load_chunk(g, r, off, (uint32_t)(tb - off < LPI_CHUNK ? tb - off : LPI_CHUNK),
+                                         start, reads));
+    } else if (bits && pol == GIC_SCAN_SUMMARY) {
+        uint64_t rint = region_intids(bits), rbytes = rint / 8;
+        uint64_t sbytes = (((uint64_t)1 << bits) / rint + 7) / 8;
+        uint8_t sum[LPI_CHUNK];
+        for (uint64_t soff = 0; soff < sbytes; soff += LPI_CHUNK) {
+            uint32_t slen = (uint32_t)(sbytes - soff < LPI_CHUNK ? sbytes - soff : LPI_CHUNK);
+            gic_time_t d;
+            if (lpi_mem(g, r, MEM_CLS_PEND, start, false, pend_pa(r) + soff, sum, slen, &d) != GIC_OK) break;
+            (*reads)++;
+            done = tmax(done, d);
+            for (uint32_t i = 0; i < slen; i++)
+                for (unsigned b = 0; b < 8; b++) {
+                    if (!(sum[i] & (1u << b))) continue;
+                    uint64_t from = ((soff + i) * 8 + b) * rbytes;
+                    if (from < LPI_IMPDEF) continue;
+                    for (uint64_t off = from; off < from + rbytes && off < tb; off += LPI_CHUNK)
+                        done = tmax(done, load_chunk(g, r, off, LPI_CHUNK, d, reads));
+                }
+        }
+    } else if (bits) {
+        /* tracked: the VPT chunks of the vLPIs recorded while not resident */
+        uint32_t *ids = r->npend ? malloc(r->npend * sizeof(uint32_t)) : NULL;
+        uint32_t n = 0;
+        for (uint32_t i = 0; ids && r->map && i <= r->map_mask; i++)
+            if (r->map[i].intid) ids[n++] = r->map[i].intid;
+        if (n) qsort(ids, n, sizeof(uint32_t), cmp_u32);
+        uint64_t last = UINT64_MAX;
+        for (uint32_t i = 0; i < n; i++) {
+            uint64_t off = ((uint64_t)ids[i] / 8) & ~(uint64_t)(LPI_CHUNK - 1);
+            if (off == last || off >= tb) continue;
+            last = off;
+            done = tmax(done, load_chunk(g, r, off, (uint32_t)(tb - off < LPI_CHUNK ? tb - off : LPI_CHUNK),
+                                         start, reads));
+        }
+        free(ids);
+    }
+    gic_time_t vis = done + sig_lat(g);
+    r->prio.n = r->arrive.n = 0; /* every record is published again */
+    for (uint32_t i = 0; r->map && i <= r->map_mask; i++) {
+        lpi_rec_t *e = &r->map[i];
+        if (!e->intid) continue;
+        e->t_vis = vis;
+        e->gen = ++r->gen_ctr;
+        lpi_heap_push(&r->arrive, e->t_vis, e->intid, e->gen);
+    }
+    r->gate = vis;
+    r->busy_until = tmax(r->busy_until, done);
+    lpi_space_notify(g, r, vis);
+    return done;
+}

@@ -110,7 +110,7 @@ lpi_rec_t *lpi_map_insert(lpi_space_t *r, uint32_t intid)
     return &r->map[i];
 }
 
-static void lpi_map_remove(lpi_space_t *r, lpi_rec_t *e)
+void lpi_map_remove(lpi_space_t *r, lpi_rec_t *e)
 {
     uint32_t hole = (uint32_t)(e - r->map);
     r->map[hole].intid = 0;
@@ -156,7 +156,7 @@ gic_status_t lpi_read_prop(gic_t *g, lpi_space_t *r, uint32_t intid, gic_time_t 
 }
 
 /* Read-modify-write of one pending bit in the table; returns completion time. */
-static gic_status_t lpi_pend_rmw(gic_t *g, lpi_space_t *r, uint32_t intid, bool set, gic_time_t start,
+gic_status_t lpi_pend_rmw(gic_t *g, lpi_space_t *r, uint32_t intid, bool set, gic_time_t start,
                              gic_time_t *done)
 {
     uint64_t a = pend_pa(r) + intid / 8;
@@ -427,34 +427,53 @@ static gic_time_t clear_rec(gic_t *g, lpi_space_t *r, lpi_rec_t *e, gic_time_t s
     return done;
 }
 
-gic_time_t lpi_ack(gic_t *g, uint32_t cpu, uint32_t intid)
+/* Inlined into the per-redistributor entry points (the physical hot path);
+ * the extern versions serve vpe.c. */
+static inline __attribute__((always_inline)) gic_time_t space_ack(gic_t *g, lpi_space_t *r, uint32_t intid)
 {
-    if (cpu >= g->cfg.num_cpus) return g->now;
     gic_time_t t_src = g->now;
-    lpi_space_t *r = PHYS(g, cpu);
     lpi_rec_t *e = lpi_map_find(r, intid);
     if (!e) return g->now;
     gic_inc(g->lpi->c_acks);
     clear_rec(g, r, e, g->now, &t_src);
-    /* No update event: the only caller (ICC_IAR<n>_EL1, cpuif.c do_iar)
-     * re-evaluates this CPU interface right after the acknowledge. */
+    return t_src;
+}
+gic_time_t lpi_space_ack(gic_t *g, lpi_space_t *r, uint32_t intid) { return space_ack(g, r, intid); }
+
+gic_time_t lpi_ack(gic_t *g, uint32_t cpu, uint32_t intid)
+{
+    if (cpu >= g->cfg.num_cpus) return g->now;
+    gic_time_t t_src = space_ack(g, PHYS(g, cpu), intid);
+    /* No update event: the only caller (ICC_IAR<n>_EL1) re-evaluates this
+     * CPU interface right after the acknowledge. */
     gic_hppi_changed(g, cpu);
     return t_src;
+}
+
+gic_time_t lpi_space_pending_time(gic_t *g, lpi_space_t *r, uint32_t intid)
+{
+    lpi_rec_t *e = lpi_map_find(r, intid);
+    return e ? e->t_src : g->now;
 }
 
 gic_time_t lpi_pending_time(gic_t *g, uint32_t cpu, uint32_t intid)
 {
     if (cpu >= g->cfg.num_cpus) return g->now;
-    lpi_rec_t *e = lpi_map_find(PHYS(g, cpu), intid);
-    return e ? e->t_src : g->now;
+    return lpi_space_pending_time(g, PHYS(g, cpu), intid);
+}
+
+gic_time_t lpi_space_clear(gic_t *g, lpi_space_t *r, uint32_t intid)
+{
+    gic_time_t d = clear_at(g, r, intid, g->now, NULL);
+    lpi_space_notify(g, r, g->now);
+    return d;
 }
 
 gic_time_t lpi_clear_pending(gic_t *g, uint32_t cpu, uint32_t intid)
 {
     if (cpu >= g->cfg.num_cpus) return g->now;
-    gic_time_t d = clear_at(g, PHYS(g, cpu), intid, g->now, NULL);
+    gic_time_t d = lpi_space_clear(g, PHYS(g, cpu), intid);
     gic_hppi_changed(g, cpu);
-    gic_cpu_update_at(g, cpu, g->now);
     return d;
 }
 
@@ -493,14 +512,19 @@ static gic_time_t inv_at(gic_t *g, lpi_space_t *r, uint32_t intid, gic_time_t st
     return d;
 }
 
+gic_time_t lpi_space_inv(gic_t *g, lpi_space_t *r, uint32_t intid)
+{
+    gic_time_t d = inv_at(g, r, intid, g->now);
+    r->busy_until = tmax(r->busy_until, d);
+    lpi_space_notify(g, r, g->now);
+    return d;
+}
+
 gic_time_t lpi_inv(gic_t *g, uint32_t cpu, uint32_t intid)
 {
     if (cpu >= g->cfg.num_cpus) return g->now;
-    lpi_space_t *r = PHYS(g, cpu);
-    gic_time_t d = inv_at(g, r, intid, g->now);
-    r->busy_until = tmax(r->busy_until, d);
+    gic_time_t d = lpi_space_inv(g, PHYS(g, cpu), intid);
     gic_hppi_changed(g, cpu);
-    gic_cpu_update_at(g, cpu, g->now);
     return d;
 }
 
@@ -551,10 +575,8 @@ static void collect(gic_t *g, lpi_space_t *r, keylist_t *k)
     k->n = o;
 }
 
-gic_time_t lpi_invall(gic_t *g, uint32_t cpu)
+gic_time_t lpi_space_invall(gic_t *g, lpi_space_t *r)
 {
-    if (cpu >= g->cfg.num_cpus) return g->now;
-    lpi_space_t *r = PHYS(g, cpu);
     if (!r->enabled) return g->now;
     keylist_t k;
     collect(g, r, &k);
@@ -567,8 +589,15 @@ gic_time_t lpi_invall(gic_t *g, uint32_t cpu)
         r->stale_since = tmax(r->stale ? r->stale_since : 0, d);
     }
     r->busy_until = tmax(r->busy_until, d);
+    lpi_space_notify(g, r, g->now);
+    return d;
+}
+
+gic_time_t lpi_invall(gic_t *g, uint32_t cpu)
+{
+    if (cpu >= g->cfg.num_cpus) return g->now;
+    gic_time_t d = lpi_space_invall(g, PHYS(g, cpu));
     gic_hppi_changed(g, cpu);
-    gic_cpu_update_at(g, cpu, g->now);
     return d;
 }
 
@@ -646,11 +675,9 @@ void lpi_hppi(gic_t *g, uint32_t cpu, gic_cand_t *out)
     lpi_hppi_until(g, cpu, out, &until);
 }
 
-void lpi_hppi_until(gic_t *g, uint32_t cpu, gic_cand_t *out, gic_time_t *until)
+static inline __attribute__((always_inline)) void space_hppi(gic_t *g, lpi_space_t *r, gic_cand_t *out,
+                                                               gic_time_t *until)
 {
-    cand_none(out);
-    if (cpu >= g->cfg.num_cpus) return;
-    lpi_space_t *r = PHYS(g, cpu);
     if (!r->enabled) return;
     if (r->stale) {
         r->stale = false;
@@ -683,3 +710,42 @@ void lpi_hppi_until(gic_t *g, uint32_t cpu, gic_cand_t *out, gic_time_t *until)
     }
 }
 
+void lpi_space_hppi(gic_t *g, lpi_space_t *r, gic_cand_t *out, gic_time_t *until) { space_hppi(g, r, out, until); }
+
+void lpi_hppi_until(gic_t *g, uint32_t cpu, gic_cand_t *out, gic_time_t *until)
+{
+    cand_none(out);
+    if (cpu >= g->cfg.num_cpus) return;
+    space_hppi(g, PHYS(g, cpu), out, until);
+}
+
+
+/* ---- flush -------------------------------------------------------------------------- */
+typedef struct flush_ctx {
+    gic_t *g;
+    uint32_t key;
+    gic_time_t start, done;
+} flush_ctx_t;
+
+static void flush_one(uint64_t key, const void *val, void *ctx)
+{
+    flush_ctx_t *f = ctx;
+    if ((uint32_t)(key >> 32) != f->key) return;
+    f->done = tmax(f->done, lpi_writeback(f->g, key, val, f->start));
+}
+
+static bool pred_key(uint64_t key, const void *val, void *ctx)
+{
+    (void)val;
+    return (uint32_t)(key >> 32) == *(const uint32_t *)ctx;
+}
+
+gic_time_t lpi_space_flush(gic_t *g, lpi_space_t *r)
+{
+    gic_cache_t *c = CACHE_OF(g, r->cpu);
+    flush_ctx_t f = {g, r->key, g->now, g->now};
+    cache_foreach(c, flush_one, &f);
+    uint32_t key = r->key;
+    cache_invalidate_if(c, pred_key, &key);
+    return f.done;
+}

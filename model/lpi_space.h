@@ -54,6 +54,7 @@ typedef struct lpi_cval {
 typedef struct lpi_space {
     uint32_t key;
     uint32_t cpu;
+    bool virt; /* a vPE's vLPI space (vpe.c): signals the virtual CPU interface of cpu */
     bool enabled;
     uint64_t propbaser, pendbaser;
     bool ptz; /* last PTZ written */
@@ -113,20 +114,31 @@ static inline uint64_t region_intids(uint32_t bits)
 
 static inline uint8_t prio_of(const gic_t *g, uint8_t prop) { return (uint8_t)(prop & 0xfc & gic_prio_mask(g)); }
 
-/* The LPI space named by a cache key's space number (the physical space of
- * that redistributor). */
-static inline lpi_space_t *lpi_space_of_key(gic_t *g, uint32_t key) { return PHYS(g, key); }
+/* The LPI space named by a cache key's space number: the physical space of
+ * that redistributor, or a vPE's space (keys from num_cpus on, vpe.c). */
+lpi_space_t *vpe_space_of_key(gic_t *g, uint32_t key);
+static inline lpi_space_t *lpi_space_of_key(gic_t *g, uint32_t key)
+{
+    return key < g->cfg.num_cpus ? PHYS(g, key) : vpe_space_of_key(g, key);
+}
 
 /* Tell the CPU interface the space signals to that its LPI state changed (an
- * update at t). */
+ * update at t): the physical interface of r->cpu, or for a vPE's space the
+ * virtual interface where the vPE is resident (nothing when it is not). */
+void vpe_space_notify(gic_t *g, const lpi_space_t *r, gic_time_t t);
 static inline void lpi_space_notify(gic_t *g, const lpi_space_t *r, gic_time_t t)
 {
-    gic_cpu_update_at(g, r->cpu, t);
+    if (r->virt) vpe_space_notify(g, r, t);
+    else gic_cpu_update_at(g, r->cpu, t);
 }
 
 /* ---- lpi_space.c ---- */
 bool lpi_heap_push(heap_t *h, uint64_t key, uint32_t intid, uint32_t gen);
 lpi_rec_t *lpi_map_insert(lpi_space_t *r, uint32_t intid);
+void lpi_map_remove(lpi_space_t *r, lpi_rec_t *e);
+/* Read-modify-write of one pending bit in the space's pending table. */
+gic_status_t lpi_pend_rmw(gic_t *g, lpi_space_t *r, uint32_t intid, bool set, gic_time_t start,
+                          gic_time_t *done);
 static inline uint32_t lpi_hslot(uint32_t intid, uint32_t mask) { return (intid * 2654435761u) & mask; }
 static inline lpi_rec_t *lpi_map_find(lpi_space_t *r, uint32_t intid)
 {
@@ -148,6 +160,21 @@ bool lpi_space_valid_intid(const gic_t *g, const lpi_space_t *r, uint32_t intid)
 gic_msi_outcome_t lpi_space_set_pending(gic_t *g, lpi_space_t *r, uint32_t intid, gic_time_t start,
                                         gic_time_t t_src, const char **reason);
 
+/* Space-level operations behind the per-redistributor lpi.h functions (and
+ * the vPE ones of vpe.c); each notifies the interface the space signals to. */
+gic_time_t lpi_space_ack(gic_t *g, lpi_space_t *r, uint32_t intid);
+gic_time_t lpi_space_pending_time(gic_t *g, lpi_space_t *r, uint32_t intid);
+gic_time_t lpi_space_clear(gic_t *g, lpi_space_t *r, uint32_t intid);
+gic_time_t lpi_space_inv(gic_t *g, lpi_space_t *r, uint32_t intid);
+gic_time_t lpi_space_invall(gic_t *g, lpi_space_t *r);
+/* Highest-priority enabled pending LPI visible at now (out must be "none" on
+ * entry); *until lowered as for lpi_hppi_until. */
+void lpi_space_hppi(gic_t *g, lpi_space_t *r, gic_cand_t *out, gic_time_t *until);
+
+/* Write back the space's cached pending state to its pending table and drop
+ * its LPI cache entries; returns when the write-backs complete. */
+gic_time_t lpi_space_flush(gic_t *g, lpi_space_t *r);
+
 /* ---- lpi_scan.c ---- */
 /* Mirror's answer ignoring visibility (for the scans' cross-check). */
 void lpi_mirror_best(gic_t *g, lpi_space_t *r, gic_cand_t *out);
@@ -157,4 +184,11 @@ void lpi_rescan(gic_t *g, lpi_space_t *r, gic_time_t start);
 void lpi_summary_mark(gic_t *g, lpi_space_t *r, uint32_t intid, gic_time_t start);
 /* LPIs enabled (EnableLPIs 0 -> 1): load the pending table (PTZ = 0). */
 void lpi_space_load(gic_t *g, lpi_space_t *r);
+/* A vPE becomes resident (GICR_VPENDBASER.Valid 0 -> 1): find its pending
+ * vLPIs with the scan policy (full: the whole VPT; tracked: only the VPT
+ * bytes of the vLPIs the GIC recorded; summary: the bitmap in the VPT's
+ * IMPLEMENTATION DEFINED first KiB, then the non-empty regions; summary
+ * needs IDAI, else full), read their configuration and publish them.
+ * Returns the time the load completes; *reads = memory reads made. */
+gic_time_t lpi_space_load_resident(gic_t *g, lpi_space_t *r, bool idai, uint64_t *reads);
 #endif

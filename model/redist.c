@@ -60,6 +60,7 @@ struct gic_redist *redist_create(gic_t *g)
 
 void redist_destroy(gic_t *g, struct gic_redist *r) { (void)g; free(r); }
 void *redist_blk(gic_t *g, uint32_t cpu) { return &g->redist[cpu]; }
+uint32_t redist_cpu_of(const void *blk) { return ((const struct gic_redist *)blk)->cpu; }
 
 bool redist_asleep(const gic_t *g, uint32_t cpu) { return rd_of(g, cpu)->asleep; }
 
@@ -257,7 +258,9 @@ static uint64_t rd_typer(gic_t *g, void *b, unsigned n)
 {
     (void)n;
     uint32_t cpu = BLK(b)->cpu;
-    uint64_t v = (uint64_t)(g->cfg.lpi_id_bits != 0) /* PLPIS */ | (1ull << 3) /* DirectLPI */ |
+    uint64_t v = (uint64_t)(g->cfg.lpi_id_bits != 0) /* PLPIS */ |
+                 ((uint64_t)(g->cfg.gic_version >= 4 && g->cfg.lpi_id_bits != 0) << 1) /* VLPIS */ |
+                 (1ull << 3) /* DirectLPI */ |
                  (1ull << 5) /* DPGS */ | ((uint64_t)(cpu & 0xffff) << 8) /* Processor_Number */;
     if (cpu == g->cfg.num_cpus - 1) v |= 1ull << 4; /* Last */
     v |= (uint64_t)gic_cpu_affinity(g, cpu) << 32;
@@ -406,3 +409,6 @@ static const gic_reg_t sgi_regs[] = {
 };
 const gic_regmap_t redist_sgi_regmap = {"GICR_SGI", sgi_regs, sizeof(sgi_regs) / sizeof(sgi_regs[0]),
                                         0x10000};
+
+/* GICv4: the fourth 64 KiB frame of a redistributor is reserved: RAZ/WI. */
+const gic_regmap_t redist_reserved_regmap = {"GICR_RESERVED", NULL, 0, 0x10000};

@@ -8,7 +8,10 @@ struct gic_redist *redist_create(gic_t *g); /* array of cfg.num_cpus */
 void redist_destroy(gic_t *g, struct gic_redist *r);
 extern const gic_regmap_t redist_rd_regmap;  /* RD_base, offset 0x00000 */
 extern const gic_regmap_t redist_sgi_regmap; /* SGI_base, offset 0x10000 */
+extern const gic_regmap_t redist_reserved_regmap; /* GICv4: the reserved frame at +0x30000 (RAZ/WI) */
 void *redist_blk(gic_t *g, uint32_t cpu);
+/* The CPU (processor number) of a redistributor block (register handlers). */
+uint32_t redist_cpu_of(const void *blk);
 
 /* PPI wire input, intid 16..31. Applied at g->now. */
 void redist_set_ppi_line(gic_t *g, uint32_t cpu, uint32_t intid, bool level);

@@ -222,7 +222,7 @@ void cpu_model::boot_secondary()
 {
     boot_state &b = *b_;
     const uint32_t cpu = p_.index;
-    const uint64_t R = b.gicr_base + (uint64_t)cpu * GIC_GICR_STRIDE;
+    const uint64_t R = b.gicr_base + (uint64_t)cpu * b.gicr_stride;
     /* gic_enable_redist: clear ProcessorSleep, wait for ChildrenAsleep == 0 */
     uint64_t waker = mmio_read(R + GICR_WAKER, 4);
     mmio_write(R + GICR_WAKER, 4, waker & ~2ull);
@@ -285,7 +285,7 @@ void cpu_model::boot_devices()
         }
         for (uint32_t cpu = 0; cpu < b.num_cpus; cpu++) {
             if (!used[cpu]) continue;
-            const uint64_t R = b.gicr_base + (uint64_t)cpu * GIC_GICR_STRIDE;
+            const uint64_t R = b.gicr_base + (uint64_t)cpu * b.gicr_stride;
             gic_cmd_sync(c, s.pta ? (R >> 16) : cpu);
             its_cmd(d.its, c);
         }

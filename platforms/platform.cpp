@@ -300,7 +300,7 @@ platform::platform(sc_module_name name, const gic_config_t &gcfg, const platform
     };
 
     bus_->add_target(gic_->gicd_socket, c.gicd_base, GIC_GICD_SIZE, "GICD");
-    bus_->add_target(gic_->gicr_socket, c.gicr_base, (uint64_t)GIC_GICR_STRIDE * c.num_cpus, "GICR");
+    bus_->add_target(gic_->gicr_socket, c.gicr_base, gic_gicr_stride(&c) * c.num_cpus, "GICR");
     for (uint32_t i = 0; i < c.num_its; i++)
         bus_->add_target(gic_->gits_socket[i], c.gits_base + (uint64_t)i * GIC_GITS_SIZE, GIC_GITS_SIZE,
                          "GITS" + std::to_string(i));
@@ -318,6 +318,7 @@ platform::platform(sc_module_name name, const gic_config_t &gcfg, const platform
 
     boot_.gicd_base = c.gicd_base;
     boot_.gicr_base = c.gicr_base;
+    boot_.gicr_stride = gic_gicr_stride(&c);
     boot_.gits_base = c.gits_base;
     boot_.ram_base = pp.ram_base;
     boot_.ram_size = pp.ram_size;

@@ -150,7 +150,7 @@ gic_status_t trace_player::mmio(const gic_trace_stim_t &s, bool wr, uint64_t &v)
         break;
     case GIC_FRAME_GICR:
         if (s.index >= c.num_cpus) return GIC_ERR_ADDR;
-        base = c.gicr_base + (uint64_t)s.index * GIC_GICR_STRIDE;
+        base = c.gicr_base + (uint64_t)s.index * gic_gicr_stride(&c);
         break;
     case GIC_FRAME_GITS:
         if (s.index >= c.num_its) return GIC_ERR_ADDR;
@@ -372,7 +372,7 @@ sc_replay_top::sc_replay_top(sc_module_name name, const gic_trace_t &tr, std::FI
 
     regbus_ = std::make_unique<router>("regbus");
     regbus_->add_target(gic_->gicd_socket, c.gicd_base, GIC_GICD_SIZE, "GICD");
-    regbus_->add_target(gic_->gicr_socket, c.gicr_base, (uint64_t)GIC_GICR_STRIDE * c.num_cpus, "GICR");
+    regbus_->add_target(gic_->gicr_socket, c.gicr_base, gic_gicr_stride(&c) * c.num_cpus, "GICR");
     for (uint32_t i = 0; i < c.num_its; i++)
         regbus_->add_target(gic_->gits_socket[i], c.gits_base + (uint64_t)i * GIC_GITS_SIZE, GIC_GITS_SIZE,
                             "GITS" + std::to_string(i));

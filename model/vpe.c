@@ -1,0 +1,475 @@
+/* vPEs at the redistributors (GICv4.0, IHI0069 chapter 6): the VLPI frame
+ * (GICR_VPROPBASER, GICR_VPENDBASER), residency, virtual LPIs made pending
+ * directly or recorded in the virtual pending table (VPT) with a doorbell,
+ * and the vLPI source of the virtual CPU interface. See vpe.h and
+ * docs/lpi.md "vPEs".
+ *
+ * Each VPT address names one vLPI space (lpi_space.h): its pending mirror,
+ * cache keys and scan state. A space is resident at the redistributor whose
+ * GICR_VPENDBASER is Valid with that address; it then uses that
+ * redistributor's GICR_VPROPBASER (the VM's vLPI configuration table), memory
+ * agent and LPI cache, and signals that CPU's virtual interface. */
+#include "vpe.h"
+
+#include "cpuif.h"
+#include "lpi_space.h"
+#include "redist.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* GICR_VPROPBASER (GICv4.0 layout = GICR_PROPBASER): IDbits [4:0],
+ * InnerCache [9:7], Shareability [11:10], PA [51:12], OuterCache [58:56]. */
+#define VPROPBASER_MASK (0x1full | (0x7ull << 7) | (0x3ull << 10) | (0xffffffffffull << 12) | (0x7ull << 56))
+/* GICR_VPENDBASER: InnerCache [9:7], Shareability [11:10], PA [51:16],
+ * OuterCache [58:56], PendingLast [61] (RO), IDAI [62], Valid [63]. */
+#define VPENDBASER_PA (0xfffffffffull << 16)
+#define VPENDBASER_MASK ((0x7ull << 7) | (0x3ull << 10) | VPENDBASER_PA | (0x7ull << 56) | (1ull << 62) | (1ull << 63))
+#define VPENDBASER_PENDINGLAST (1ull << 61)
+#define VPENDBASER_IDAI (1ull << 62)
+#define VPENDBASER_VALID (1ull << 63)
+
+typedef struct vspace {
+    lpi_space_t s;
+    uint32_t vpeid; /* last vPEID the ITS named for this VPT (messages, statistics) */
+    uint64_t vpt_pa;
+    uint32_t id_bits; /* VPT_size + 1 as the ITS's vPE table entry says */
+} vspace_t;
+
+struct gic_vpes {
+    vspace_t **v; /* by index; space key = num_cpus + index */
+    uint32_t n, cap;
+    /* VPT address -> index + 1 (open addressing) */
+    uint64_t *hk;
+    uint32_t *hv;
+    uint32_t hmask;
+    /* per redistributor */
+    uint64_t *vpropbaser, *vpendbaser;
+    uint32_t *resident; /* index + 1 of the resident space, 0 = none */
+    /* statistics */
+    uint64_t *c_direct, *c_recorded, *c_coal, *c_doorbells, *c_sched, *c_desched, *c_reads;
+    gic_reason_memo_t drops;
+    gic_hist_t *h_sched, *h_desched;
+};
+
+static struct gic_vpes *V(gic_t *g) { return g->vpes; }
+static uint32_t slot_of(uint64_t pa, uint32_t mask) { return (uint32_t)((pa >> 16) * 2654435761u) & mask; }
+
+static vspace_t *space_find(gic_t *g, uint64_t pa)
+{
+    struct gic_vpes *v = V(g);
+    if (!v->hk) return NULL;
+    for (uint32_t i = slot_of(pa, v->hmask);; i = (i + 1) & v->hmask) {
+        if (!v->hv[i]) return NULL;
+        if (v->hk[i] == pa) return v->v[v->hv[i] - 1];
+    }
+}
+
+static bool hash_put(struct gic_vpes *v, uint64_t pa, uint32_t val)
+{
+    if (!v->hk || (v->n + 1) * 2 > v->hmask + 1) {
+        uint32_t ncap = v->hk ? (v->hmask + 1) * 2 : 64;
+        uint64_t *nk = calloc(ncap, sizeof(*nk));
+        uint32_t *nv = calloc(ncap, sizeof(*nv));
+        if (!nk || !nv) {
+            free(nk);
+            free(nv);
+            return false;
+        }
+        for (uint32_t i = 0; v->hk && i <= v->hmask; i++) {
+            if (!v->hv[i]) continue;
+            uint32_t j = slot_of(v->hk[i], ncap - 1);
+            while (nv[j]) j = (j + 1) & (ncap - 1);
+            nk[j] = v->hk[i];
+            nv[j] = v->hv[i];
+        }
+        free(v->hk);
+        free(v->hv);
+        v->hk = nk;
+        v->hv = nv;
+        v->hmask = ncap - 1;
+    }
+    uint32_t i = slot_of(pa, v->hmask);
+    while (v->hv[i]) i = (i + 1) & v->hmask;
+    v->hk[i] = pa;
+    v->hv[i] = val;
+    return true;
+}
+
+/* The space of a VPT, created on first use. */
+static vspace_t *space_get(gic_t *g, uint64_t pa, uint32_t rd)
+{
+    vspace_t *s = space_find(g, pa);
+    if (s) return s;
+    struct gic_vpes *v = V(g);
+    if (v->n == v->cap) {
+        uint32_t nc = v->cap ? v->cap * 2 : 16;
+        vspace_t **nv = realloc(v->v, nc * sizeof(*nv));
+        if (!nv) return NULL;
+        v->v = nv;
+        v->cap = nc;
+    }
+    s = calloc(1, sizeof(*s));
+    if (!s || !hash_put(v, pa, v->n + 1)) {
+        free(s);
+        return NULL;
+    }
+    s->vpt_pa = pa;
+    s->s.key = g->cfg.num_cpus + v->n;
+    s->s.cpu = rd;
+    s->s.virt = true;
+    s->s.agent = &g->lpi->agents[rd];
+    s->s.pendbaser = pa;
+    v->v[v->n++] = s;
+    return s;
+}
+
+lpi_space_t *vpe_space_of_key(gic_t *g, uint32_t key)
+{
+    uint32_t i = key - g->cfg.num_cpus;
+    return V(g) && i < V(g)->n ? &V(g)->v[i]->s : NULL;
+}
+
+static bool is_resident(gic_t *g, const vspace_t *s)
+{
+    struct gic_vpes *v = V(g);
+    uint32_t c = s->s.cpu;
+    return c < g->cfg.num_cpus && v->resident[c] && v->v[v->resident[c] - 1] == s;
+}
+
+static lpi_space_t *resident_space(gic_t *g, uint32_t cpu)
+{
+    struct gic_vpes *v = V(g);
+    if (!v || cpu >= g->cfg.num_cpus || !v->resident[cpu]) return NULL;
+    return &v->v[v->resident[cpu] - 1]->s;
+}
+
+void vpe_space_notify(gic_t *g, const lpi_space_t *r, gic_time_t t)
+{
+    if (!is_resident(g, (const vspace_t *)r)) return;
+    virt_update_at(g, r->cpu, t);
+}
+
+/* ---- lifecycle -------------------------------------------------------------------- */
+struct gic_vpes *vpes_create(gic_t *g)
+{
+    struct gic_vpes *v = calloc(1, sizeof(*v));
+    if (!v) return NULL;
+    uint32_t n = g->cfg.num_cpus;
+    v->vpropbaser = calloc(n, sizeof(uint64_t));
+    v->vpendbaser = calloc(n, sizeof(uint64_t));
+    v->resident = calloc(n, sizeof(uint32_t));
+    if (!v->vpropbaser || !v->vpendbaser || !v->resident) {
+        vpes_destroy(g, v);
+        return NULL;
+    }
+    v->c_direct = gic_counter(g, "vpe.vlpi.direct");
+    v->c_recorded = gic_counter(g, "vpe.vlpi.recorded");
+    v->c_coal = gic_counter(g, "vpe.vlpi.coalesced");
+    v->c_doorbells = gic_counter(g, "vpe.doorbells");
+    v->c_sched = gic_counter(g, "vpe.residency.scheduled");
+    v->c_desched = gic_counter(g, "vpe.residency.descheduled");
+    v->c_reads = gic_counter(g, "vpe.residency.scan_reads");
+    v->h_sched = gic_hist(g, "ps", "vpe.residency.load_latency");
+    v->h_desched = gic_hist(g, "ps", "vpe.residency.writeback_latency");
+    return v;
+}
+
+void vpes_destroy(gic_t *g, struct gic_vpes *v)
+{
+    (void)g;
+    if (!v) return;
+    for (uint32_t i = 0; i < v->n; i++) {
+        free(v->v[i]->s.map);
+        free(v->v[i]->s.prio.v);
+        free(v->v[i]->s.arrive.v);
+        free(v->v[i]);
+    }
+    free(v->v);
+    free(v->hk);
+    free(v->hv);
+    free(v->vpropbaser);
+    free(v->vpendbaser);
+    free(v->resident);
+    free(v);
+}
+
+static gic_msi_outcome_t drop(gic_t *g, const char *reason, const char **out)
+{
+    gic_inc(gic_reason_counter(g, &V(g)->drops, "vpe.vlpi.dropped.", reason));
+    if (out) *out = reason;
+    return GIC_MSI_DROPPED;
+}
+
+/* ---- the ITS's requests ------------------------------------------------------------ */
+
+/* The space named by a vpe_ref, brought up to date with what the ITS says:
+ * VPT size, and the redistributor hosting the vPE while it is not resident. */
+static vspace_t *space_of_ref(gic_t *g, const vpe_ref_t *ref)
+{
+    if (ref->rd >= g->cfg.num_cpus) return NULL;
+    vspace_t *s = space_get(g, ref->vpt_pa, ref->rd);
+    if (!s) return NULL;
+    s->vpeid = ref->vpeid;
+    s->id_bits = ref->vpt_id_bits;
+    if (!is_resident(g, s)) {
+        s->s.cpu = ref->rd;
+        s->s.agent = &g->lpi->agents[ref->rd];
+    }
+    return s;
+}
+
+gic_msi_outcome_t vpe_set_pending(gic_t *g, const vpe_ref_t *ref, uint32_t vintid, uint32_t doorbell,
+                                  gic_time_t t_src, const char **reason)
+{
+    if (reason) *reason = NULL;
+    vspace_t *s = space_of_ref(g, ref);
+    if (!s) return drop(g, ref->rd >= g->cfg.num_cpus ? "bad_redistributor" : "host_alloc", reason);
+    if (vintid < GIC_LPI_BASE || s->id_bits > 32 || (s->id_bits < 32 && (uint64_t)vintid >> s->id_bits))
+        return drop(g, "vintid_out_of_range", reason);
+    struct gic_vpes *v = V(g);
+    if (is_resident(g, s)) {
+        /* IHI0069: the vPE is resident: the vLPI is pending at once */
+        gic_msi_outcome_t oc = lpi_space_set_pending(g, &s->s, vintid, g->now, t_src, reason);
+        if (oc == GIC_MSI_DELIVERED) gic_inc(v->c_direct);
+        else if (oc == GIC_MSI_COALESCED) gic_inc(v->c_coal);
+        else if (reason && *reason) gic_inc(gic_reason_counter(g, &v->drops, "vpe.vlpi.dropped.", *reason));
+        g->hppi_stale[g->cfg.num_cpus + s->s.cpu] = 1;
+        return oc;
+    }
+    /* Not resident: the pending bit goes into the VPT; the doorbell (if the
+     * ITE names one) is made pending at the vPE's redistributor. */
+    if (lpi_map_find(&s->s, vintid)) {
+        gic_inc(v->c_coal);
+        return GIC_MSI_COALESCED;
+    }
+    gic_time_t done;
+    if (lpi_pend_rmw(g, &s->s, vintid, true, g->now, &done) != GIC_OK) {
+        gic_error(g, "vpe_vpt_write_failed", "vpe", "vPE %u: writing vLPI %u into the VPT at 0x%llx failed",
+                  s->vpeid, vintid, (unsigned long long)s->vpt_pa);
+        return drop(g, "vpt_error", reason);
+    }
+    lpi_rec_t *e = lpi_map_insert(&s->s, vintid);
+    if (!e) return drop(g, "host_alloc", reason);
+    e->prio = 0xff; /* configuration read when the vPE becomes resident */
+    e->enabled = 0;
+    e->t_src = t_src;
+    e->t_vis = UINT64_MAX;
+    s->s.busy_until = done > s->s.busy_until ? done : s->s.busy_until;
+    gic_inc(v->c_recorded);
+    if (doorbell != 1023) {
+        const char *why = NULL;
+        gic_msi_outcome_t db = lpi_set_pending(g, ref->rd, doorbell, t_src, &why);
+        gic_cpu_update_at(g, ref->rd, g->now);
+        if (db == GIC_MSI_DELIVERED) gic_inc(v->c_doorbells);
+        else if (db == GIC_MSI_DROPPED)
+            gic_error(g, "vpe_doorbell_dropped", "vpe", "vPE %u: doorbell LPI %u at redist %u dropped: %s",
+                      s->vpeid, doorbell, ref->rd, why ? why : "?");
+    }
+    return GIC_MSI_DELIVERED;
+}
+
+gic_time_t vpe_clear_pending(gic_t *g, const vpe_ref_t *ref, uint32_t vintid)
+{
+    vspace_t *s = space_of_ref(g, ref);
+    if (!s) return g->now;
+    gic_time_t d;
+    if (is_resident(g, s)) {
+        d = lpi_space_clear(g, &s->s, vintid);
+        g->hppi_stale[g->cfg.num_cpus + s->s.cpu] = 1;
+        return d;
+    }
+    lpi_rec_t *e = lpi_map_find(&s->s, vintid);
+    if (!e) return g->now;
+    lpi_map_remove(&s->s, e);
+    if (lpi_pend_rmw(g, &s->s, vintid, false, g->now, &d) != GIC_OK)
+        gic_error(g, "vpe_vpt_write_failed", "vpe", "vPE %u: clearing vLPI %u in the VPT failed", s->vpeid,
+                  vintid);
+    return d;
+}
+
+gic_time_t vpe_inv(gic_t *g, const vpe_ref_t *ref, uint32_t vintid)
+{
+    vspace_t *s = space_of_ref(g, ref);
+    if (!s || !is_resident(g, s)) return g->now; /* read at the next residency anyway */
+    gic_time_t d = lpi_space_inv(g, &s->s, vintid);
+    g->hppi_stale[g->cfg.num_cpus + s->s.cpu] = 1;
+    return d;
+}
+
+gic_time_t vpe_invall(gic_t *g, const vpe_ref_t *ref)
+{
+    vspace_t *s = space_of_ref(g, ref);
+    if (!s || !is_resident(g, s)) return g->now;
+    gic_time_t d = lpi_space_invall(g, &s->s);
+    g->hppi_stale[g->cfg.num_cpus + s->s.cpu] = 1;
+    return d;
+}
+
+gic_time_t vpe_move_pending(gic_t *g, const vpe_ref_t *from, const vpe_ref_t *to, uint32_t vintid,
+                            uint32_t doorbell)
+{
+    vspace_t *s = space_of_ref(g, from);
+    if (!s) return g->now;
+    lpi_rec_t *e = lpi_map_find(&s->s, vintid);
+    if (!e) return g->now;
+    gic_time_t t_src = e->t_src;
+    gic_time_t d = vpe_clear_pending(g, from, vintid);
+    const char *why = NULL;
+    if (vpe_set_pending(g, to, vintid, doorbell, t_src, &why) == GIC_MSI_DROPPED)
+        gic_error(g, "vpe_move_dropped", "vpe", "VMOVI of pending vLPI %u from vPE %u to vPE %u: %s", vintid,
+                  from->vpeid, to->vpeid, why ? why : "?");
+    return d;
+}
+
+gic_time_t vpe_moved(gic_t *g, const vpe_ref_t *from, const vpe_ref_t *to)
+{
+    (void)from;
+    vspace_t *s = space_of_ref(g, to);
+    return s ? (s->s.busy_until > g->now ? s->s.busy_until : g->now) : g->now;
+}
+
+gic_time_t vpe_sync(gic_t *g, const vpe_ref_t *ref)
+{
+    vspace_t *s = space_find(g, ref->vpt_pa);
+    return s && s->s.busy_until > g->now ? s->s.busy_until : g->now;
+}
+
+/* ---- residency (GICR_VPENDBASER.Valid) ---------------------------------------------- */
+
+static void make_resident(gic_t *g, uint32_t cpu, uint64_t vpend)
+{
+    struct gic_vpes *v = V(g);
+    uint64_t pa = vpend & VPENDBASER_PA;
+    vspace_t *s = space_get(g, pa, cpu);
+    if (!s) {
+        gic_error(g, "vpe_alloc", "vpe", "redist %u: no memory for the vPE with VPT 0x%llx", cpu,
+                  (unsigned long long)pa);
+        return;
+    }
+    /* A vPE resident at two redistributors at once is UNPREDICTABLE
+     * (IHI0069): the model makes it non-resident at the other one first. */
+    for (uint32_t c = 0; c < g->cfg.num_cpus; c++)
+        if (c != cpu && v->resident[c] && v->v[v->resident[c] - 1] == s) {
+            gic_error(g, "vpe_resident_twice", "vpe", "VPT 0x%llx made resident at redist %u while resident "
+                      "at redist %u", (unsigned long long)pa, cpu, c);
+            v->resident[c] = 0;
+            v->vpendbaser[c] &= ~VPENDBASER_VALID;
+        }
+    s->s.cpu = cpu;
+    s->s.agent = &g->lpi->agents[cpu];
+    s->s.propbaser = v->vpropbaser[cpu];
+    s->s.pendbaser = pa;
+    v->resident[cpu] = (uint32_t)(s->s.key - g->cfg.num_cpus) + 1;
+    uint64_t reads = 0;
+    gic_time_t done = lpi_space_load_resident(g, &s->s, (vpend & VPENDBASER_IDAI) != 0, &reads);
+    gic_inc(v->c_sched);
+    if (v->c_reads) *v->c_reads += reads;
+    hist_add(v->h_sched, done - g->now);
+    g->hppi_stale[g->cfg.num_cpus + cpu] = 1;
+    if (gic_log_on(g, GIC_LOG_DEBUG))
+        gic_log(g, GIC_LOG_DEBUG, "vpe", "redist %u: vPE %u (VPT 0x%llx) resident, %u pending, %llu reads", cpu,
+                s->vpeid, (unsigned long long)pa, s->s.npend, (unsigned long long)reads);
+}
+
+static void make_non_resident(gic_t *g, uint32_t cpu)
+{
+    struct gic_vpes *v = V(g);
+    lpi_space_t *r = resident_space(g, cpu);
+    if (!r) return;
+    /* pending state held in the LPI cache goes back to the VPT */
+    gic_time_t done = lpi_space_flush(g, r);
+    r->enabled = false;
+    r->busy_until = done > r->busy_until ? done : r->busy_until;
+    for (uint32_t i = 0; r->map && i <= r->map_mask; i++) r->map[i].t_vis = UINT64_MAX;
+    r->prio.n = r->arrive.n = 0;
+    v->resident[cpu] = 0;
+    /* PendingLast: vLPIs remain pending for this vPE (IHI0069 GICR_VPENDBASER) */
+    if (r->npend) v->vpendbaser[cpu] |= VPENDBASER_PENDINGLAST;
+    gic_inc(v->c_desched);
+    hist_add(v->h_desched, done - g->now);
+    g->hppi_stale[g->cfg.num_cpus + cpu] = 1;
+    virt_update_at(g, cpu, g->now);
+}
+
+/* ---- VLPI frame registers ------------------------------------------------------------- */
+static uint32_t cpu_of(void *blk) { return redist_cpu_of(blk); }
+
+static uint64_t rd_vpropbaser(gic_t *g, void *b, unsigned n)
+{
+    (void)n;
+    return V(g)->vpropbaser[cpu_of(b)];
+}
+
+static void wr_vpropbaser(gic_t *g, void *b, unsigned n, uint64_t val, uint64_t mask)
+{
+    (void)n;
+    uint32_t cpu = cpu_of(b);
+    struct gic_vpes *v = V(g);
+    if (v->vpendbaser[cpu] & VPENDBASER_VALID) {
+        /* IHI0069: changing GICR_VPROPBASER while a vPE is resident is UNPREDICTABLE: ignored */
+        gic_error(g, "vpe_vpropbaser_while_valid", "vpe",
+                  "redist %u: GICR_VPROPBASER write while GICR_VPENDBASER.Valid == 1 ignored", cpu);
+        return;
+    }
+    v->vpropbaser[cpu] = ((v->vpropbaser[cpu] & ~mask) | (val & mask)) & VPROPBASER_MASK;
+}
+
+static uint64_t rd_vpendbaser(gic_t *g, void *b, unsigned n)
+{
+    (void)n;
+    return V(g)->vpendbaser[cpu_of(b)];
+}
+
+static void wr_vpendbaser(gic_t *g, void *b, unsigned n, uint64_t val, uint64_t mask)
+{
+    (void)n;
+    uint32_t cpu = cpu_of(b);
+    struct gic_vpes *v = V(g);
+    uint64_t old = v->vpendbaser[cpu];
+    uint64_t nv = ((old & ~mask) | (val & mask)) & VPENDBASER_MASK;
+    bool was = old & VPENDBASER_VALID, now = nv & VPENDBASER_VALID;
+    if (was && now && (nv & VPENDBASER_PA) != (old & VPENDBASER_PA)) {
+        /* IHI0069: changing the VPT of a resident vPE is UNPREDICTABLE: ignored */
+        gic_error(g, "vpe_vpendbaser_while_valid", "vpe",
+                  "redist %u: GICR_VPENDBASER address change while Valid == 1 ignored", cpu);
+        return;
+    }
+    if (!(mask & VPENDBASER_VALID)) { /* a write of the low half only */
+        if (!was) v->vpendbaser[cpu] = nv;
+        return;
+    }
+    v->vpendbaser[cpu] = nv & ~VPENDBASER_PENDINGLAST;
+    if (!was && now) make_resident(g, cpu, nv);
+    else if (was && !now) make_non_resident(g, cpu);
+}
+
+#define R(off, cnt, w, fl, nm, rst, rd, wr) {off, cnt, w, fl, nm, rst, rd, wr}
+static const gic_reg_t vlpi_regs[] = {
+    R(0x0070, 1, 8, 0, "GICR_VPROPBASER", 0, rd_vpropbaser, wr_vpropbaser),
+    R(0x0078, 1, 8, 0, "GICR_VPENDBASER", 0, rd_vpendbaser, wr_vpendbaser),
+};
+#undef R
+const gic_regmap_t redist_vlpi_regmap = {"GICR_VLPI", vlpi_regs, sizeof(vlpi_regs) / sizeof(vlpi_regs[0]),
+                                         0x10000};
+
+/* ---- the virtual CPU interface's direct vLPIs --------------------------------------- */
+void vpe_hppvlpi(gic_t *g, uint32_t cpu, gic_cand_t *out, gic_time_t *until)
+{
+    cand_none(out);
+    lpi_space_t *r = resident_space(g, cpu);
+    if (r) lpi_space_hppi(g, r, out, until);
+}
+
+gic_time_t vpe_ack(gic_t *g, uint32_t cpu, uint32_t vintid)
+{
+    lpi_space_t *r = resident_space(g, cpu);
+    return r ? lpi_space_ack(g, r, vintid) : g->now;
+}
+
+gic_time_t vpe_pending_time(gic_t *g, uint32_t cpu, uint32_t vintid)
+{
+    lpi_space_t *r = resident_space(g, cpu);
+    return r ? lpi_space_pending_time(g, r, vintid) : g->now;
+}
