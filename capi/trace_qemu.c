@@ -389,10 +389,10 @@ static void cmd_decode(qi_t *s, const char *ev, const char *text)
                 m->virt = true;
             }
         }
-        /* GICv4 commands (VMAPP, VMAPTI, VMOVI, VMOVP, VSYNC, VINVALL): the opcode alone;
-         * the model has no GICv4 ITS yet and refuses them (not comparable) */
+        /* GICv4 commands (VMAPP, VMAPTI, VMOVI, VMOVP, VSYNC, VINVALL): the opcode alone
+         * (not re-encoded yet: their outcomes are not comparable) */
         k->virt_cmds++;
-        snprintf(c->note, sizeof c->note, "GICv4 command: fields not re-encoded (no GICv4 ITS in the model yet)");
+        snprintf(c->note, sizeof c->note, "GICv4 command: fields not re-encoded by the importer yet");
     } else {
         k->other_cmds++;
         snprintf(c->note, sizeof c->note, "fields not decoded by the importer");
@@ -1140,7 +1140,7 @@ int gic_qemu_import_src(qsrc_t *src, const gic_qemu_import_opts_t *o, gic_qemu_i
         else if (t & GIC_QEMU_T_ITE_INVALID) m->qemu_reason = "ITE not valid";
         else if (m->inttype == 0) {
             m->qemu_outcome = -1;
-            m->qemu_reason = "vLPI (ITE inttype 0): GICv4 direct injection is not in the model yet";
+            m->qemu_reason = "vLPI (ITE inttype 0): the importer does not re-encode GICv4 commands yet";
         } else if (t & GIC_QEMU_T_CTE_INVALID) m->qemu_reason = "CTE not valid";
         else if (!(t & GIC_QEMU_T_CTE)) m->qemu_reason = "ICID beyond the collection table";
         else if (m->rdbase >= out->n_cpus) m->qemu_reason = "RDbase beyond the redistributors";

@@ -213,9 +213,9 @@ static const impdef_t impdef[] = {
  * yet: with a GICv4 log (GICD_PIDR2.ArchRev 4) a difference there is not
  * comparable (docs/trace-format.md). */
 static const impdef_t gicv4_regs[] = {
-    {GIC_FRAME_GICD, 0x0004, 0x0004, 1ull << 18, "GICD_TYPER.DVIS: GICv4 is not in the model yet"},
-    {GIC_FRAME_GICR, 0x20000, 0x2ffff, ~0ull, "GICR VLPI frame (VPROPBASER, VPENDBASER): GICv4 is not in the model yet"},
-    {GIC_FRAME_GICR, 0x0008, 0x0008, 1ull << 1, "GICR_TYPER.VLPIS: GICv4 is not in the model yet"},
+    {GIC_FRAME_GICD, 0x0004, 0x0004, 1ull << 18, "GICD_TYPER.DVIS: not compared until the importer re-encodes GICv4 commands"},
+    {GIC_FRAME_GICR, 0x20000, 0x2ffff, ~0ull, "GICR VLPI frame (VPROPBASER, VPENDBASER): not compared until the importer re-encodes GICv4 commands"},
+    {GIC_FRAME_GICR, 0x0008, 0x0008, 1ull << 1, "GICR_TYPER.VLPIS: not compared until the importer re-encodes GICv4 commands"},
 };
 
 static const impdef_t *gicv4_of(const gic_qemu_read_t *r)
@@ -265,7 +265,7 @@ static void cmp_read(qc_t *c, gic_qemu_read_t *r, gic_status_t rc, uint64_t v)
         uint64_t m4 = vpe_table ? ~0ull : impdef_mask(d4, r);
         if (m4 && (rc != GIC_OK ? m4 == ~0ull : ((r->qemu ^ v) & ~m4 & ~impdef_mask(impdef_of(r), r)) == 0)) {
             r->cat = GIC_QEMU_NOT_COMPARABLE;
-            r->allowed = vpe_table ? "GITS_BASER<n> of the vPE table: GICv4 is not in the model yet" : d4->why;
+            r->allowed = vpe_table ? "GITS_BASER<n> of the vPE table: not compared until the importer re-encodes GICv4 commands" : d4->why;
             return;
         }
     }
@@ -280,9 +280,9 @@ static void cmp_read(qc_t *c, gic_qemu_read_t *r, gic_status_t rc, uint64_t v)
     if (r->gicv4) {
         r->cat = GIC_QEMU_NOT_COMPARABLE;
         r->allowed = r->gicv4 == 2 ? "a vLPI, or virtual interface state while a vLPI is active (GICv4 direct "
-                                        "injection): GICv4 is not in the model yet"
-                                      : "a GICv4 doorbell LPI, rung by a vLPI for a vPE that was not resident: GICv4 "
-                                        "is not in the model yet";
+                                        "injection): not compared until the importer re-encodes GICv4 commands"
+                                      : "a GICv4 doorbell LPI, rung by a vLPI for a vPE that was not resident: not "
+                                        "compared until the importer re-encodes GICv4 commands";
         return;
     }
     const impdef_t *d = impdef_of(r);
@@ -340,12 +340,12 @@ static void verdict_cmd(gic_qemu_cmd_t *q)
     const char *nm = gic_its_cmd_name(q->op);
     if (gicv4_op(q->op)) {
         q->cat = GIC_QEMU_NOT_COMPARABLE;
-        snprintf(q->cause, sizeof q->cause, "GICv4 command: not in the model yet");
+        snprintf(q->cause, sizeof q->cause, "GICv4 command: not re-encoded by the importer yet");
         return;
     }
     if (q->virt_event) {
         q->cat = GIC_QEMU_NOT_COMPARABLE;
-        snprintf(q->cause, sizeof q->cause, "%s of an event mapped by VMAPTI/VMAPI (a vLPI): GICv4 is not in the model yet",
+        snprintf(q->cause, sizeof q->cause, "%s of an event mapped by VMAPTI/VMAPI (a vLPI): GICv4 commands are not re-encoded yet",
                  nm ? nm : "command");
         return;
     }
