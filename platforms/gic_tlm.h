@@ -7,14 +7,23 @@
  *
  * Sockets (all loosely-timed, b_transport + transport_dbg):
  *   gicd_socket        GICD frame, 64 KiB; address = offset in the frame
- *   gicr_socket        redistributors, num_cpus x 128 KiB; address = cpu * 0x20000 + offset
- *   gits_socket[i]     ITS i, 128 KiB; GITS_TRANSLATER at 0x10040 needs a
- *                      gictlm::device_id_extension (the DeviceID)
+ *   gicr_socket        redistributors, num_cpus x 128 KiB (256 KiB with GICv4: gic_gicr_stride())
+ *   gits_socket[i]     ITS i, 128 KiB; a write to GITS_TRANSLATER
+ *                      (GIC_GITS_TRANSLATER_OFFSET) needs a DeviceID: by
+ *                      default from a gictlm::device_id_extension, or from
+ *                      the platform's own gic_tlm_options::device_id_source
  *   mem_socket         initiator: every memory access of the core (command
  *                      queue, ITS tables, LPI tables). The core calls it from
  *                      inside its event loop, which may run in an SC_METHOD:
  *                      targets of this socket must NOT call wait(); they
  *                      annotate their latency on the delay argument.
+ *
+ * Signals: spi_in, ppi_in, irq, fiq, virq, vfiq need not be bound: an
+ * unbound input is low, an unbound output goes nowhere (bound before the
+ * end of elaboration to the wrapper's own signals). Sockets need not be
+ * bound either: an unbound register socket is never accessed, an unbound
+ * mem_socket answers every access with an address error (bind it unless
+ * use_builtin_memory is set).
  *
  * Time: the core's clock follows SystemC time. Synchronous inputs (register
  * accesses, system registers) are applied at sc_time_stamp()+delay after the
@@ -28,6 +37,7 @@
 #ifndef GICTLM_GIC_TLM_H
 #define GICTLM_GIC_TLM_H
 
+#include "gic_tlm_util.h"
 #include "gictlm.h"
 
 #include <systemc>
@@ -41,6 +51,7 @@
 #include <deque>
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -63,100 +74,21 @@ struct device_id_extension : tlm::tlm_extension<device_id_extension> {
     }
 };
 
-/* Conversions between sc_time and picoseconds (time resolution must be <= 1 ps).
- * The units per ps are looked up once (the resolution is fixed from the first
- * sc_time on) and kept in a plain variable: these run several times per
- * MSI, a function-local static would cost a guard check and a call each. */
-namespace detail {
-inline uint64_t units_per_ps = 0;
-}
-inline uint64_t sc_units_per_ps()
-{
-    uint64_t u = detail::units_per_ps;
-    if (__builtin_expect(u == 0, 0)) u = detail::units_per_ps = sc_core::sc_time(1, sc_core::SC_PS).value();
-    return u;
-}
-inline uint64_t to_ps(const sc_core::sc_time &t)
-{
-    const uint64_t u = sc_units_per_ps();
-    return u == 1 ? t.value() : (u ? t.value() / u : 0);
-}
-inline sc_core::sc_time from_ps(uint64_t ps) { return sc_core::sc_time::from_value(ps * sc_units_per_ps()); }
-
 /*
- * Priority queue for the wrapper's few pending items (posted MSIs, agenda
- * steps: about one per device and CPU). Up to kSorted entries it is a vector
- * sorted latest first, so top() and pop() are at the back in O(1) and push()
- * searches from the back, where near-term items go (a client's next step):
- * usually one comparison and no move. Beyond kSorted entries it becomes a
- * binary heap on the same vector (std::push_heap) until it has drained back
- * to kSorted / 2. T's operator> is a total order, so every representation
- * gives the same sequence. T has a time t; top_t() is the earliest one
- * (UINT64_MAX when empty), kept in a member: the driver's loop asks for it
- * several times per item and it is one load instead of two and a branch.
+ * Where the DeviceID of an MSI comes from: a function of the GITS_TRANSLATER
+ * write (the payload, with its extensions, and the ITS index) that returns
+ * true and sets device_id, or returns false when the write carries none (the
+ * core then refuses it: GIC_ERR_DEVID, TLM_GENERIC_ERROR_RESPONSE, counted).
+ * The default is device_id_from_extension. A platform whose interconnect
+ * marks requesters its own way (a requester-ID extension of another library,
+ * a side-band attribute, a table from the initiator's address range) supplies
+ * its own function in gic_tlm_options::device_id_source. Called once per MSI
+ * write, in the initiator's thread; it must not call wait().
  */
-template <class T> class small_pq {
-public:
-    bool empty() const { return n_ == 0; }
-    size_t size() const { return n_; }
-    const T &top() const { return heap_ ? v_[0] : v_[n_ - 1]; }
-    uint64_t top_t() const { return top_t_; }
-    /* Inlined, and x never passed to an out-of-line function (the storage
-     * grows separately): x, usually built field by field by the caller, then
-     * stays in registers instead of being copied through memory (a wide load
-     * right after narrow stores stalls on store forwarding). */
-#if defined(__GNUC__)
-    __attribute__((always_inline))
-#endif
-    void push(const T &x)
-    {
-        if (x.t < top_t_) top_t_ = x.t;
-        if (n_ == cap_) grow();
-        if (!heap_) {
-            if (n_ < kSorted) {
-                /* insertion: move the earlier items one up, x goes above them */
-                size_t i = n_++;
-                while (i > 0 && x > v_[i - 1]) {
-                    v_[i] = v_[i - 1];
-                    i--;
-                }
-                v_[i] = x;
-                return;
-            }
-            std::make_heap(v_.begin(), v_.begin() + (std::ptrdiff_t)n_, std::greater<T>());
-            heap_ = true;
-        }
-        v_[n_++] = x;
-        std::push_heap(v_.begin(), v_.begin() + (std::ptrdiff_t)n_, std::greater<T>());
-    }
-    void pop()
-    {
-        if (!heap_) {
-            n_--;
-            top_t_ = n_ ? v_[n_ - 1].t : UINT64_MAX;
-            return;
-        }
-        std::pop_heap(v_.begin(), v_.begin() + (std::ptrdiff_t)n_, std::greater<T>());
-        n_--;
-        if (n_ <= kSorted / 2) {
-            std::sort(v_.begin(), v_.begin() + (std::ptrdiff_t)n_, std::greater<T>()); /* latest first */
-            heap_ = false;
-        }
-        top_t_ = n_ ? top().t : UINT64_MAX;
-    }
-
-private:
-    static constexpr size_t kSorted = 32;
-    void grow()
-    {
-        v_.resize(v_.size() * 2 + 16);
-        cap_ = v_.size();
-    }
-    std::vector<T> v_; /* [0, n_) used */
-    size_t n_ = 0, cap_ = 0;
-    uint64_t top_t_ = UINT64_MAX; /* top().t, UINT64_MAX when empty */
-    bool heap_ = false;
-};
+using device_id_source_fn =
+    std::function<bool(const tlm::tlm_generic_payload &gp, uint32_t its, uint32_t &device_id)>;
+/* The default source: the gictlm::device_id_extension of the payload. */
+bool device_id_from_extension(const tlm::tlm_generic_payload &gp, uint32_t its, uint32_t &device_id);
 
 /* Map a gic_status_t to a TLM response status (see docs/platform.md). */
 tlm::tlm_response_status tlm_status(gic_status_t st);
@@ -218,8 +150,29 @@ struct gic_tlm_options {
     bool drive_pins = true;
     gic_log_level_t log_level = GIC_LOG_WARN;
     bool use_builtin_memory = false;       /* true: the core's built-in memory, mem_socket unused */
-    /* per core component ("its", "lpi", "api", ...) log level; others use log_level */
+    /* per core component log level; others use log_level. Keys in lower
+     * case: a family ("its", "lpi", "api", "icc", "gicd", "gicr", "gits",
+     * "mem", "core") or one instance ("its1") */
     std::map<std::string, gic_log_level_t> component_log_level;
+    /* DeviceID of MSI writes (see device_id_source_fn); empty: the
+     * device_id_extension (the default, inlined on the MSI path) */
+    device_id_source_fn device_id_source;
+};
+
+/* An input the wrapper gave the core, for input observers (timelines,
+ * traces of a platform): register accesses, system register accesses and
+ * posted MSIs (at the time they will be applied). */
+struct gic_tlm_input {
+    enum kind_t { MMIO_WRITE, MMIO_READ, SYSREG_WRITE, SYSREG_READ, MSI } kind;
+    uint64_t t = 0;                      /* ps */
+    gic_frame_t frame = GIC_FRAME_GICD;  /* MMIO_* */
+    uint32_t index = 0;                  /* MMIO_*: CPU or ITS of the frame */
+    uint64_t offset = 0;                 /* MMIO_*: offset in the frame */
+    uint32_t cpu = 0;                    /* SYSREG_* */
+    gic_sysreg_t reg = GIC_SYSREG_COUNT; /* SYSREG_* */
+    uint32_t its = 0, devid = 0, eventid = 0; /* MSI */
+    uint64_t value = 0;                  /* written or read */
+    gic_status_t status = GIC_OK;
 };
 
 /* Counters kept by the wrapper itself (not by the core). */
@@ -288,6 +241,11 @@ public:
         observed_kinds_ |= kinds;
     }
 
+    /* Observe every input given to the core (see gic_tlm_input), after it
+     * was applied; observers may read the core's statistics but must not give
+     * it inputs. */
+    void add_input_observer(std::function<void(const gic_tlm_input &)> fn) { in_obs_.push_back(std::move(fn)); }
+
     /* For a thread at local time sc_time_stamp() + delay (e.g. a quantum
      * keeper's offset): true when no other SystemC process can run and no
      * output line can change up to that time, so the caller may go on without
@@ -335,6 +293,11 @@ public:
      * (throws std::logic_error afterwards). */
     void set_drive_pins(bool on);
     bool drive_pins() const { return opt_.drive_pins; }
+
+    /* Log component families the core uses (for checking user input):
+     * log_component_known("its") / ("its1") / ("icc") are true. */
+    static bool log_component_known(const std::string &name);
+    static std::string log_family(const std::string &component);
 
     /* Core log messages above this level are not produced (sc_report info/warnings). */
     void set_log_level(gic_log_level_t lvl);
@@ -407,8 +370,26 @@ private:
     void rearm();
     void driver();
     void write_lines(uint64_t now);
+    void before_end_of_elaboration() override;
     void end_of_elaboration() override;
-    std::vector<sc_core::sc_signal_inout_if<bool> *> pins_; /* [cpu * 4 + line], bound channels */
+    bool msi_device_id(const tlm::tlm_generic_payload &gp, int its, uint32_t &devid) const
+    {
+        if (!opt_.device_id_source) {
+            device_id_extension *ext = nullptr;
+            gp.get_extension(ext);
+            if (!ext) return false;
+            devid = ext->device_id;
+            return true;
+        }
+        return opt_.device_id_source(gp, (uint32_t)its, devid);
+    }
+    /* signals of the ports left unbound: one low signal for every unbound
+     * input, one sink per unbound output (never written, see pins_) */
+    std::unique_ptr<sc_core::sc_signal<bool>> tie_low_;
+    std::vector<std::unique_ptr<sc_core::sc_module>> tie_offs_; /* the other ends of unbound sockets */
+    std::vector<std::unique_ptr<sc_core::sc_signal<bool>>> sinks_;
+    std::vector<uint8_t> unbound_out_; /* [cpu * 4 + line]: output port left unbound */
+    std::vector<sc_core::sc_signal_inout_if<bool> *> pins_; /* [cpu * 4 + line], bound channels (null: unbound port) */
     void spi_changed();
     void ppi_changed();
 
@@ -451,6 +432,23 @@ private:
         unsigned kinds; /* mask of 1u << GIC_OUT_* */
     };
     std::vector<observer> observers_;
+    std::vector<std::function<void(const gic_tlm_input &)>> in_obs_;
+    void notify_input(const gic_tlm_input &in) const
+    {
+        for (const auto &f : in_obs_) f(in);
+    }
+    void notify_sysreg(gic_tlm_input::kind_t k, uint32_t cpu, gic_sysreg_t reg, uint64_t v, uint64_t t,
+                       gic_status_t st) const
+    {
+        gic_tlm_input in;
+        in.kind = k;
+        in.t = t;
+        in.cpu = cpu;
+        in.reg = reg;
+        in.value = v;
+        in.status = st;
+        notify_input(in);
+    }
     unsigned observed_kinds_ = 0; /* union of the observers' kinds */
     std::vector<bool> spi_last_, ppi_last_;
     sc_core::sc_time sysreg_latency_;

@@ -3,10 +3,15 @@
  * See docs/user-guide.md. `gictlm-platform --help` lists every option and parameter.
  */
 #include "platform.h"
+#include "report.h"
+#include "timeline.h"
 
 #include "gictlm_trace.h"
 #include "trace_player.h"
 
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
 #include <chrono>
 #include <cstdlib>
 #include <cstdio>
@@ -40,6 +45,16 @@ static void usage(const gic_config_t &g, const platform_params &p)
         "                       a core component (its, lpi, api, ...) or 'sc' (SystemC\n"
         "                       info verbosity); LEVEL is error, warn, info, debug\n"
         "  --no-host-time       omit host timing from the JSON (bit-identical reruns)\n"
+        "  --timeline FILE      write a timeline view (Chrome trace-event JSON; open it in\n"
+        "                       ui.perfetto.dev or chrome://tracing)\n"
+        "  --timeline-window START_US:END_US\n"
+        "                       only events starting in this window (default 0:2000;\n"
+        "                       END_US empty = to the end)\n"
+        "  --timeline-max-events N  at most N events in the timeline (default 2000000)\n"
+        "  --report-window US   time window of the architect's report (default: 1/20 of\n"
+        "                       the run, at least 10 us)\n"
+        "  --csv FILE           append one line with this run's results to FILE (a header\n"
+        "                       first when FILE is new)\n"
         "  -h, --help           this help\n\n"
         "gic parameters (default):\n");
     const char *doc = nullptr;
@@ -87,6 +102,14 @@ static bool set_param(gic_config_t &g, platform_params &p, const std::string &kv
     return false;
 }
 
+/* SystemC prints its banner on stdout before sc_main runs (when the kernel
+ * is set up, in main()), so a setenv in sc_main is too late and the output
+ * of, e.g., --dump-config would not be JSON. This runs before main(). */
+__attribute__((constructor)) static void gictlm_no_systemc_banner()
+{
+    setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0);
+}
+
 int sc_main(int argc, char **argv)
 {
     setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0);
@@ -96,7 +119,10 @@ int sc_main(int argc, char **argv)
     gic_config_t gcfg;
     gic_config_default(&gcfg);
     platform_params pp;
-    std::string json_path, vcd_path, record_path;
+    std::string json_path, vcd_path, record_path, timeline_path, csv_path;
+    gic_tl_opts_t tlo{};
+    tlo.window_end = 2000000000ull; /* 2000 us */
+    double report_window_us = 0;
     bool dump = false, gic_table = false, host_time = true;
     gic_log_level_t gic_level = GIC_LOG_WARN;
     std::map<std::string, gic_log_level_t> comp_levels;
@@ -128,6 +154,33 @@ int sc_main(int argc, char **argv)
             vcd_path = need("--vcd");
         } else if (a == "--record") {
             record_path = need("--record");
+        } else if (a == "--timeline") {
+            timeline_path = need("--timeline");
+        } else if (a == "--timeline-window" || a == "--timeline-max-events" || a == "--report-window") {
+            std::string v = need(a.c_str()), err;
+            char *end = nullptr;
+            errno = 0;
+            if (a == "--timeline-window") {
+                if (!parse_us_window(v, tlo.window_start, tlo.window_end, err)) {
+                    std::fprintf(stderr, "gictlm-platform: --timeline-window %s\n", err.c_str());
+                    return 1;
+                }
+            } else if (a == "--timeline-max-events") {
+                unsigned long long n = std::strtoull(v.c_str(), &end, 10);
+                if (v.empty() || !std::isdigit((unsigned char)v[0]) || errno || *end || n == 0) {
+                    std::fprintf(stderr, "gictlm-platform: --timeline-max-events expects a positive number, got '%s'\n", v.c_str());
+                    return 1;
+                }
+                tlo.max_events = n;
+            } else {
+                report_window_us = std::strtod(v.c_str(), &end);
+                if (v.empty() || !std::isdigit((unsigned char)v[0]) || errno || *end || !(report_window_us > 0)) {
+                    std::fprintf(stderr, "gictlm-platform: --report-window expects a positive number of us, got '%s'\n", v.c_str());
+                    return 1;
+                }
+            }
+        } else if (a == "--csv") {
+            csv_path = need("--csv");
         } else if (a == "--gic-stats") {
             gic_table = true;
         } else if (a == "--no-host-time") {
@@ -148,6 +201,12 @@ int sc_main(int argc, char **argv)
                                                        : l == GIC_LOG_INFO ? SC_HIGH
                                                                            : SC_LOW);
             } else {
+                for (char &ch : m) ch = (char)std::tolower((unsigned char)ch);
+                if (!gic_tlm::log_component_known(m)) {
+                    std::fprintf(stderr, "gictlm-platform: --verbose: unknown module '%s' (gic, sc, its, its<N>, "
+                                         "lpi, api, icc, gicd, gicr, gits, mem, core)\n", m.c_str());
+                    return 1;
+                }
                 comp_levels[m] = l;
             }
         } else {
@@ -207,6 +266,23 @@ int sc_main(int argc, char **argv)
             return 1;
         }
     }
+    /* the architect's report and the timeline view watch the GIC wrapper */
+    const double run_us = pp.sim_time_us + pp.drain_time_us;
+    const double win_us = report_window_us > 0 ? report_window_us : std::max(10.0, run_us / 20);
+    architect_report arch(top->gic(), (uint64_t)(win_us * 1e6), (uint64_t)(pp.sim_time_us * 1e6));
+    std::unique_ptr<timeline_view> tlv;
+    FILE *tlf = nullptr;
+    if (!timeline_path.empty()) {
+        tlf = std::fopen(timeline_path.c_str(), "w");
+        if (!tlf) {
+            std::fprintf(stderr, "gictlm-platform: cannot write %s\n", timeline_path.c_str());
+            return 1;
+        }
+        tlo.num_cpus = gcfg.num_cpus;
+        tlo.num_its = gcfg.num_its;
+        tlo.title = "gictlm-platform";
+        tlv = std::make_unique<timeline_view>(top->gic(), tlf, tlo, (uint64_t)(win_us * 1e6));
+    }
     auto t0 = std::chrono::steady_clock::now();
     sc_start(top->total_time());
     auto t1 = std::chrono::steady_clock::now();
@@ -216,6 +292,32 @@ int sc_main(int argc, char **argv)
         std::fclose(rec);
     }
     top->report(stdout, host);
+    arch.print(stdout, *top);
+    if (tlv) {
+        gic_tl_counts_t c{};
+        bool ok = tlv->close(c);
+        ok = std::fclose(tlf) == 0 && ok;
+        if (!ok) {
+            std::fprintf(stderr, "gictlm-platform: cannot write %s\n", timeline_path.c_str());
+            return 1;
+        }
+        std::printf("Timeline view %s: %llu events (%llu handler slices, %llu MSIs, %llu flows, %llu ITS commands); "
+                    "%llu outside the window, %llu over the limit\n",
+                    timeline_path.c_str(), (unsigned long long)c.events, (unsigned long long)c.handler_slices,
+                    (unsigned long long)c.msi_slices, (unsigned long long)c.flows, (unsigned long long)c.cmd_slices,
+                    (unsigned long long)c.outside_window, (unsigned long long)c.over_limit);
+    }
+    if (!csv_path.empty()) {
+        std::FILE *cf = std::fopen(csv_path.c_str(), "a");
+        if (!cf) {
+            std::fprintf(stderr, "gictlm-platform: cannot write %s\n", csv_path.c_str());
+            return 1;
+        }
+        std::fseek(cf, 0, SEEK_END);
+        if (std::ftell(cf) == 0) std::fprintf(cf, "%s\n", architect_report::csv_header().c_str());
+        std::fprintf(cf, "%s\n", arch.csv_line(*top, host).c_str());
+        std::fclose(cf);
+    }
     if (gic_table) {
         std::printf("\nGIC statistics\n");
         gic_stats_write_table(top->gic().core(), stdout);
@@ -223,6 +325,7 @@ int sc_main(int argc, char **argv)
     if (!json_path.empty()) {
         nlohmann::json j = top->report_json(host_time ? host : 0.0);
         if (!host_time) j.erase("host");
+        j["architect"] = arch.json(*top);
         std::ofstream out(json_path);
         out << j.dump(2) << "\n";
         if (!out) {

@@ -4,6 +4,14 @@
 
 #include <cstdlib>
 
+/* SystemC prints its banner on stdout before sc_main runs (when the kernel
+ * is set up, in main()), so a setenv in sc_main is too late and the output
+ * of, e.g., --dump-config would not be JSON. This runs before main(). */
+__attribute__((constructor)) static void gictlm_no_systemc_banner()
+{
+    setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0);
+}
+
 int sc_main(int argc, char **argv)
 {
     setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0);

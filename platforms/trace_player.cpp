@@ -1,5 +1,6 @@
 /* SystemC trace player (see trace_player.h and docs/platform.md). */
 #include "trace_player.h"
+#include "timeline.h"
 
 #include <cstdarg>
 #include <cstdlib>
@@ -411,8 +412,10 @@ static void replay_usage(std::FILE *f, const char *prog)
                  "usage: %s %sTRACE [options]\n"
                  "Replays a gictlm trace through the SystemC/TLM platform (GIC wrapper, register\n"
                  "router, memory, SPI/PPI signals) and writes the timeline gictlm-replay writes.\n"
-                 "  -o, --timeline FILE   write the timeline to FILE ('-' = stdout; default: stdout\n"
-                 "                        unless --golden is given)\n"
+                 "  -o, --output FILE     write the text timeline to FILE ('-' = stdout; default:\n"
+                 "                        stdout unless --golden or --timeline is given)\n"
+                 "  --timeline FILE       write a timeline view (Chrome trace-event JSON: open it in\n"
+                 "                        ui.perfetto.dev or chrome://tracing), the whole run\n"
                  "  -g, --golden FILE     compare the timeline with FILE (diff on mismatch, exit 1)\n"
                  "  -s, --stats FILE      write the GIC statistics JSON to FILE\n"
                  "  -p NAME=VALUE         configuration override (after the trace header; repeatable)\n"
@@ -425,7 +428,7 @@ static void replay_usage(std::FILE *f, const char *prog)
 
 int sc_replay_cli(int argc, char **argv, const char *prog)
 {
-    std::string trace, tl_path, golden, stats_path;
+    std::string trace, tl_path, golden, stats_path, view_path;
     std::vector<std::string> ovs;
     bool quiet = false, run_ahead = true;
     for (int i = 1; i < argc; i++) {
@@ -436,8 +439,10 @@ int sc_replay_cli(int argc, char **argv, const char *prog)
             return 0;
         } else if (a == "--replay" && next) {
             trace = argv[++i];
-        } else if ((a == "-o" || a == "--timeline") && next) {
+        } else if ((a == "-o" || a == "--output") && next) {
             tl_path = argv[++i];
+        } else if (a == "--timeline" && next) {
+            view_path = argv[++i];
         } else if ((a == "-g" || a == "--golden") && next) {
             golden = argv[++i];
         } else if ((a == "-s" || a == "--stats") && next) {
@@ -499,6 +504,16 @@ int sc_replay_cli(int argc, char **argv, const char *prog)
         gic_trace_free(&tr);
         return 2;
     }
+    std::unique_ptr<timeline_view> view;
+    std::FILE *vf = nullptr;
+    if (!view_path.empty()) {
+        vf = std::fopen(view_path.c_str(), "w");
+        gic_tl_opts_t vo{};
+        vo.num_cpus = tr.cfg.num_cpus;
+        vo.num_its = tr.cfg.num_its;
+        vo.title = prog;
+        if (vf) view = std::make_unique<timeline_view>(top->gic(), vf, vo, 0);
+    }
     sc_start();
     const sc_replay_result r = top->player().result(); /* a copy: top is destroyed below */
     int rc = 0;
@@ -506,7 +521,16 @@ int sc_replay_cli(int argc, char **argv, const char *prog)
         std::fprintf(stderr, "%s: %s: the replay did not reach the end of the trace\n", prog, trace.c_str());
         rc = 2;
     }
-    if (!tl_path.empty() || (golden.empty())) {
+    if (!view_path.empty()) {
+        gic_tl_counts_t c{};
+        bool ok = view && view->close(c);
+        if (vf && std::fclose(vf) != 0) ok = false;
+        if (!ok) {
+            std::fprintf(stderr, "%s: cannot write the timeline view %s\n", prog, view_path.c_str());
+            rc = 2;
+        }
+    }
+    if (!tl_path.empty() || (golden.empty() && view_path.empty())) {
         std::FILE *f = (tl_path.empty() || tl_path == "-") ? stdout : std::fopen(tl_path.c_str(), "w");
         if (!f) {
             std::perror(tl_path.c_str());

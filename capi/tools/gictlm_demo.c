@@ -4,10 +4,12 @@
  * edge and level SPIs, SGIs between CPUs and a PPI, plays a tiny CPU that
  * acknowledges and EOIs, prints a timeline and the statistics table.
  *
- *   gictlm-demo [-q]      (-q: statistics only)
+ *   gictlm-demo [-q]      (-q: statistics only; --help)
  */
+#define _DEFAULT_SOURCE /* getopt_long */
 #include "gictlm.h"
 
+#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -189,7 +191,30 @@ int main(int argc, char **argv)
 {
     demo_t d;
     memset(&d, 0, sizeof d);
-    d.quiet = argc > 1 && strcmp(argv[1], "-q") == 0;
+    static const struct option longopts[] = {
+        {"quiet", no_argument, NULL, 'q'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+    opterr = 0;
+    int ch;
+    while ((ch = getopt_long(argc, argv, "qh", longopts, NULL)) != -1) {
+        if (ch == 'q') {
+            d.quiet = true;
+        } else if (ch == 'h') {
+            printf("usage: gictlm-demo [-q]\n"
+                   "A small end-to-end run of the GIC model through the public C API: Linux-like\n"
+                   "bring-up, edge and level SPIs, SGIs between CPUs and a PPI, a tiny CPU that\n"
+                   "acknowledges and EOIs. Prints the timeline and the statistics table.\n"
+                   "  -q, --quiet   statistics only (no timeline)\n"
+                   "  -h, --help    this help\n");
+            return 0;
+        } else {
+            fprintf(stderr, "gictlm-demo: unknown option '%s' (see --help)\n", argv[optind - 1]);
+            return 2;
+        }
+    }
+    if (optind < argc) {
+        fprintf(stderr, "gictlm-demo: unexpected argument '%s' (see --help)\n", argv[optind]);
+        return 2;
+    }
     gic_config_t cfg;
     gic_config_default(&cfg);
     cfg.num_cpus = NCPU;

@@ -7,26 +7,43 @@
  * golden; 1 = an expectation failed or the timeline differs; 2 = usage,
  * parse or configuration error.
  */
+#define _POSIX_C_SOURCE 200809L /* getopt_long (with _DEFAULT_SOURCE below) */
+#define _DEFAULT_SOURCE
 #include "gictlm.h"
+#include "gictlm_timeline.h"
 #include "gictlm_trace.h"
 
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
 static void usage(FILE *f)
 {
     fprintf(f,
-            "usage: gictlm-replay [options] TRACE\n"
-            "  -o, --timeline FILE   write the timeline to FILE ('-' = stdout; default: stdout\n"
-            "                        unless --golden is given)\n"
+            "usage: gictlm-replay [options] TRACE     (TRACE '-' = standard input)\n"
+            "  -o, --output FILE     write the text timeline to FILE ('-' = stdout; default: stdout\n"
+            "                        unless --golden or --timeline is given)\n"
             "  -s, --stats FILE      write the statistics JSON to FILE\n"
-            "  -g, --golden FILE     compare the timeline with FILE (diff on mismatch, exit 1)\n"
-            "  -u, --update-golden   write the timeline to the --golden FILE instead of comparing\n"
-            "  -p NAME=VALUE         configuration override (after the trace header; repeatable)\n"
+            "  -g, --golden FILE     compare the text timeline with FILE (diff on mismatch, exit 1)\n"
+            "  -u, --update-golden   write the text timeline to the --golden FILE instead of comparing\n"
+            "  -t, --timeline FILE   write a timeline view (Chrome trace-event JSON: open it in\n"
+            "                        ui.perfetto.dev or chrome://tracing)\n"
+            "      --timeline-window START_US:END_US\n"
+            "                        only events that start in this window (model time, us;\n"
+            "                        END_US empty = to the end)\n"
+            "      --timeline-max-events N\n"
+            "                        at most N events in the timeline view (default 2000000)\n"
+            "  -p, --param NAME=VALUE\n"
+            "                        configuration override (after the trace header; repeatable)\n"
             "  -c, --check           parse and validate only\n"
             "  -q, --quiet           no summary line\n"
+            "  -h, --help            this help\n"
             "Environment: GICTLM_REPLAY_OVERRIDES=\"NAME=VALUE ...\" adds overrides (used to\n"
-            "check that a golden comparison fails when the model changes).\n");
+            "check that a golden comparison fails when the model changes).\n"
+            "Exit status: 0 replayed, expectations held, timeline equals the golden; 1 an\n"
+            "expectation failed or the timeline differs; 2 usage, parse or configuration error.\n");
 }
 
 static int write_file(const char *path, const char *text, size_t len)
@@ -38,44 +55,177 @@ static int write_file(const char *path, const char *text, size_t len)
     return (k == len && rc == 0) ? 0 : -1;
 }
 
+/* A whole non-negative decimal number of microseconds ("12", "12.5"), in ps. */
+static bool parse_us(const char *s, gic_time_t *ps)
+{
+    if (!*s || *s == '-' || *s == '+') return false;
+    char *end = NULL;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (errno || end == s || *end || !(v >= 0) || v > 1.8e13) return false;
+    *ps = (gic_time_t)(v * 1e6 + 0.5);
+    return true;
+}
+
+static bool parse_u64(const char *s, uint64_t *v)
+{
+    if (!*s || *s == '-' || *s == '+') return false;
+    char *end = NULL;
+    errno = 0;
+    unsigned long long x = strtoull(s, &end, 0);
+    if (errno || end == s || *end) return false;
+    *v = x;
+    return true;
+}
+
+/* Read standard input to the end (malloc'd, NUL-terminated). */
+static char *read_stdin(size_t *len)
+{
+    size_t cap = 1 << 16, n = 0;
+    char *b = malloc(cap);
+    if (!b) return NULL;
+    for (;;) {
+        if (n + 1 >= cap) {
+            char *nb = realloc(b, cap * 2);
+            if (!nb) {
+                free(b);
+                return NULL;
+            }
+            b = nb;
+            cap *= 2;
+        }
+        size_t k = fread(b + n, 1, cap - n - 1, stdin);
+        n += k;
+        if (k == 0) break;
+    }
+    if (ferror(stdin)) {
+        free(b);
+        return NULL;
+    }
+    b[n] = 0;
+    *len = n;
+    return b;
+}
+
+/* ---- the timeline view: the outputs (observer callbacks of the replayer)
+ * and the inputs it needs (from the parsed trace, fed in trace order) ---- */
+typedef struct view {
+    gic_tl_t *tl;
+    gic_trace_t tr;
+    size_t next;          /* next stimulus to feed */
+    size_t *by_line;      /* trace line -> stimulus index + 1 */
+    size_t nlines;
+} view_t;
+
+static void view_feed(view_t *v, unsigned line)
+{
+    while (v->next < v->tr.n_stim && v->tr.stim[v->next].line <= line) {
+        const gic_trace_stim_t *s = &v->tr.stim[v->next++];
+        if (s->kind == GIC_STIM_MSI) {
+            gic_tl_msi(v->tl, s->time, s->index, s->devid, s->eventid);
+        } else if (s->kind == GIC_STIM_MMIO_WRITE) {
+            gic_tl_mmio_write(v->tl, s->time, s->frame, s->index, s->offset, s->value);
+        } else if (s->kind == GIC_STIM_SYSREG_WRITE &&
+                   (s->sysreg == GIC_ICC_EOIR1_EL1 || s->sysreg == GIC_ICC_EOIR0_EL1)) {
+            gic_tl_eoi(v->tl, s->time, s->cpu, (uint32_t)(s->value & 0xffffff));
+        }
+    }
+}
+
+static void view_output(void *ctx, const gic_output_t *out, unsigned line)
+{
+    view_t *v = ctx;
+    view_feed(v, line);
+    gic_tl_output(v->tl, out);
+}
+
+static void view_read(void *ctx, int kind, uint32_t index, uint32_t reg, uint64_t offset, uint64_t value,
+                      unsigned line)
+{
+    view_t *v = ctx;
+    (void)offset;
+    view_feed(v, line);
+    if (kind != 1 || (reg != GIC_ICC_IAR1_EL1 && reg != GIC_ICC_IAR0_EL1)) return;
+    if (line >= v->nlines || !v->by_line[line]) return;
+    gic_tl_ack(v->tl, v->tr.stim[v->by_line[line] - 1].time, index, (uint32_t)(value & 0xffffff));
+}
+
 int main(int argc, char **argv)
 {
-    const char *trace = NULL, *tl_path = NULL, *stats_path = NULL, *golden = NULL;
+    const char *trace = NULL, *tl_path = NULL, *stats_path = NULL, *golden = NULL, *view_path = NULL;
     bool update = false, check = false, quiet = false;
+    gic_tl_opts_t vo;
+    memset(&vo, 0, sizeof vo);
     const char *ov[256];
     size_t nov = 0;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        bool has_next = i + 1 < argc;
-#define ARG(s, l) (strcmp(a, s) == 0 || strcmp(a, l) == 0)
-        if (ARG("-h", "--help")) {
-            usage(stdout);
-            return 0;
-        } else if (ARG("-o", "--timeline") && has_next) {
-            tl_path = argv[++i];
-        } else if (ARG("-s", "--stats") && has_next) {
-            stats_path = argv[++i];
-        } else if (ARG("-g", "--golden") && has_next) {
-            golden = argv[++i];
-        } else if (ARG("-u", "--update-golden")) {
-            update = true;
-        } else if (ARG("-c", "--check")) {
-            check = true;
-        } else if (ARG("-q", "--quiet")) {
-            quiet = true;
-        } else if (strcmp(a, "-p") == 0 && has_next) {
-            if (nov < 200) ov[nov++] = argv[++i];
-        } else if (a[0] == '-' && a[1]) {
-            fprintf(stderr, "gictlm-replay: unknown or incomplete option '%s'\n", a);
-            usage(stderr);
+    enum { OPT_WINDOW = 1000, OPT_MAX_EVENTS };
+    static const struct option longopts[] = {
+        {"output", required_argument, NULL, 'o'},
+        {"stats", required_argument, NULL, 's'},
+        {"golden", required_argument, NULL, 'g'},
+        {"update-golden", no_argument, NULL, 'u'},
+        {"timeline", required_argument, NULL, 't'},
+        {"timeline-window", required_argument, NULL, OPT_WINDOW},
+        {"timeline-max-events", required_argument, NULL, OPT_MAX_EVENTS},
+        {"param", required_argument, NULL, 'p'},
+        {"check", no_argument, NULL, 'c'},
+        {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+    opterr = 0;
+    int ch;
+    while ((ch = getopt_long(argc, argv, ":o:s:g:ut:p:cqh", longopts, NULL)) != -1) {
+        switch (ch) {
+        case 'h': usage(stdout); return 0;
+        case 'o': tl_path = optarg; break;
+        case 's': stats_path = optarg; break;
+        case 'g': golden = optarg; break;
+        case 'u': update = true; break;
+        case 't': view_path = optarg; break;
+        case 'c': check = true; break;
+        case 'q': quiet = true; break;
+        case 'p':
+            if (nov >= 200) {
+                fprintf(stderr, "gictlm-replay: too many -p overrides (at most 200)\n");
+                return 2;
+            }
+            if (!strchr(optarg, '=')) {
+                fprintf(stderr, "gictlm-replay: -p expects NAME=VALUE, got '%s'\n", optarg);
+                return 2;
+            }
+            ov[nov++] = optarg;
+            break;
+        case OPT_WINDOW: {
+            char buf[128];
+            snprintf(buf, sizeof buf, "%s", optarg);
+            char *colon = strchr(buf, ':');
+            if (colon) *colon = 0;
+            if (!colon || !parse_us(buf, &vo.window_start) || (colon[1] && !parse_us(colon + 1, &vo.window_end)) ||
+                (vo.window_end && vo.window_end <= vo.window_start)) {
+                fprintf(stderr, "gictlm-replay: --timeline-window expects START_US:END_US with START < END, got '%s'\n",
+                        optarg);
+                return 2;
+            }
+            break;
+        }
+        case OPT_MAX_EVENTS:
+            if (!parse_u64(optarg, &vo.max_events) || vo.max_events == 0) {
+                fprintf(stderr, "gictlm-replay: --timeline-max-events expects a positive number, got '%s'\n", optarg);
+                return 2;
+            }
+            break;
+        case ':':
+            fprintf(stderr, "gictlm-replay: option '%s' needs an argument (see --help)\n", argv[optind - 1]);
             return 2;
-        } else if (!trace) {
-            trace = a;
-        } else {
-            fprintf(stderr, "gictlm-replay: more than one trace given ('%s')\n", a);
+        default:
+            fprintf(stderr, "gictlm-replay: unknown option '%s' (see --help)\n", argv[optind - 1]);
             return 2;
         }
-#undef ARG
+    }
+    if (optind < argc) trace = argv[optind++];
+    if (optind < argc) {
+        fprintf(stderr, "gictlm-replay: more than one trace given ('%s')\n", argv[optind]);
+        return 2;
     }
     if (!trace) {
         usage(stderr);
@@ -110,7 +260,7 @@ int main(int argc, char **argv)
             free(envcopy);
             return 2;
         }
-    } else if (tl_path || (!golden && !check)) {
+    } else if (tl_path || (!golden && !check && !view_path)) {
         tlf = stdout;
     }
     if (stats_path) {
@@ -122,6 +272,17 @@ int main(int argc, char **argv)
             return 2;
         }
     }
+    size_t tlen = 0;
+    char *text = strcmp(trace, "-") == 0 ? read_stdin(&tlen) : gic_trace_load(trace, &tlen);
+    const char *name = strcmp(trace, "-") == 0 ? "<stdin>" : trace;
+    if (!text) {
+        fprintf(stderr, "gictlm-replay: cannot read %s\n", strcmp(trace, "-") == 0 ? "standard input" : trace);
+        if (tlf && tlf != stdout) fclose(tlf);
+        if (stf) fclose(stf);
+        free(envcopy);
+        return 2;
+    }
+    trace = name;
     gic_replay_opts_t o;
     memset(&o, 0, sizeof o);
     o.timeline = tlf;
@@ -130,11 +291,60 @@ int main(int argc, char **argv)
     o.overrides = ov;
     o.n_overrides = nov;
     o.parse_only = check;
+    /* the timeline view: the parsed stimuli give the inputs and their times */
+    view_t view;
+    memset(&view, 0, sizeof view);
+    FILE *vf = NULL;
+    if (view_path && !check) {
+        gic_replay_opts_t po = o;
+        po.diag = NULL;
+        vf = fopen(view_path, "w");
+        if (!vf) perror(view_path);
+        if (vf && gic_trace_parse(name, text, tlen, &po, &view.tr) == 0) {
+            size_t maxl = 0;
+            for (size_t i = 0; i < view.tr.n_stim; i++)
+                if (view.tr.stim[i].line > maxl) maxl = view.tr.stim[i].line;
+            view.nlines = maxl + 1;
+            view.by_line = calloc(view.nlines, sizeof *view.by_line);
+            for (size_t i = 0; view.by_line && i < view.tr.n_stim; i++) view.by_line[view.tr.stim[i].line] = i + 1;
+            vo.num_cpus = view.tr.cfg.num_cpus;
+            vo.num_its = view.tr.cfg.num_its;
+            vo.title = name;
+            view.tl = view.by_line ? gic_tl_open(vf, &vo) : NULL;
+        }
+        if (view.tl) {
+            o.observe = view_output;
+            o.observe_read = view_read;
+            o.ctx = &view;
+        }
+    }
     gic_replay_result_t r;
-    int rc = gic_trace_replay_file(trace, &o, &r);
+    int rc = gic_trace_replay(name, text, tlen, &o, &r);
+    free(text);
     if (tlf && tlf != stdout) fclose(tlf);
     if (stf) fclose(stf);
     free(envcopy);
+    int view_err = 0;
+    if (view_path && !check) {
+        if (view.tl) {
+            view_feed(&view, ~0u);
+            gic_tl_counts_t vc;
+            view_err = gic_tl_close(view.tl, &vc);
+            if (!quiet && !view_err)
+                fprintf(stderr,
+                        "gictlm-replay: timeline view %s: %" PRIu64 " events, %" PRIu64 " handler slices, %" PRIu64
+                        " MSIs, %" PRIu64 " flows, %" PRIu64 " ITS commands (%" PRIu64 " outside the window, %" PRIu64
+                        " over the limit)\n",
+                        view_path, vc.events, vc.handler_slices, vc.msi_slices, vc.flows, vc.cmd_slices,
+                        vc.outside_window, vc.over_limit);
+        } else {
+            view_err = -1;
+        }
+        if (vf && fclose(vf) != 0) view_err = -1;
+        if (view_err) fprintf(stderr, "gictlm-replay: cannot write the timeline view %s\n", view_path);
+        gic_trace_free(&view.tr);
+        free(view.by_line);
+    }
     if (rc == 2) {
         fprintf(stderr, "gictlm-replay: %s: %u error(s), not replayed\n", trace, r.parse_errors);
         gic_replay_result_free(&r);
@@ -177,6 +387,7 @@ int main(int argc, char **argv)
                 (unsigned long long)r.end_time, r.expect_failures, r.input_errors,
                 golden && !update ? (hunks ? ", golden MISMATCH" : ", golden match") : "");
     int status = (r.expect_failures || hunks) ? 1 : 0;
+    if (view_err && !status) status = 2;
     gic_replay_result_free(&r);
     return status;
 }

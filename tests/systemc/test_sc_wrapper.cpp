@@ -858,3 +858,65 @@ TEST(ScPlatform, TrackerMatchesSmallAndLargeKeys)
     EXPECT_EQ(eoi.min, 1100u);
     EXPECT_EQ(eoi.max, 1600u);
 }
+
+/* Every port and socket may stay unbound: elaboration completes, the SPI and
+ * PPI inputs read low and the core runs. */
+TEST(ScWrapper, UnboundPortsElaborate)
+{
+    ONE_ELABORATION();
+    gic_config_t cfg;
+    gic_config_default(&cfg);
+    cfg.num_cpus = 2;
+    gic_tlm_options o;
+    o.use_builtin_memory = true; /* mem_socket unbound too */
+    gic_tlm gic("gic", cfg, o);
+    sc_start(1, SC_US);
+    EXPECT_FALSE(gic.spi_in[0].read());
+    EXPECT_FALSE(gic.ppi_in[5].read());
+    EXPECT_FALSE(gic.irq[1].read());
+    EXPECT_EQ(gic.stats().line_changes, 0u);
+}
+
+/* A platform's own DeviceID source: a TRANSLATER write without gictlm's
+ * extension becomes an MSI with the DeviceID the source gives (the ITS is not
+ * set up, so it is dropped: unmapped device, logged at info by "its0", which
+ * `component_log_level["its"]` alone makes visible). */
+TEST(ScWrapper, DeviceIdSourceAndLogFamily)
+{
+    ONE_ELABORATION();
+    gic_tlm_options o;
+    o.device_id_source = [](const tlm::tlm_generic_payload &gp, uint32_t its, uint32_t &devid) {
+        if (gp.get_data_length() != 4 || its != 0) return false;
+        devid = 77;
+        return true;
+    };
+    o.component_log_level["its"] = GIC_LOG_INFO;
+    rig *r = nullptr;
+    tlm::tlm_response_status st = tlm::TLM_INCOMPLETE_RESPONSE, st2 = tlm::TLM_INCOMPLETE_RESPONSE;
+    rig rr(
+        [&](bench &b) {
+            sc_time d = SC_ZERO_TIME;
+            uint64_t ev = 5;
+            st = b.access(true, r->I(GIC_GITS_TRANSLATER_OFFSET), 4, ev, d); /* no extension */
+            st2 = b.access(true, r->I(GIC_GITS_TRANSLATER_OFFSET), 2, ev, d); /* the source says no */
+            wait(1, SC_US);
+        },
+        o);
+    r = &rr;
+    std::vector<gic_output_t> msis;
+    rr.gic->add_output_observer([&](const gic_output_t &out) { msis.push_back(out); }, 1u << GIC_OUT_MSI);
+    sc_report_handler::set_actions("gictlm/its0", SC_INFO, SC_DO_NOTHING); /* counted, not printed */
+    sc_start(10, SC_US);
+    EXPECT_EQ(st, tlm::TLM_OK_RESPONSE);
+    EXPECT_EQ(st2, tlm::TLM_GENERIC_ERROR_RESPONSE);
+    ASSERT_EQ(msis.size(), 1u);
+    EXPECT_EQ(msis[0].devid, 77u);
+    EXPECT_EQ(msis[0].eventid, 5u);
+    EXPECT_EQ(msis[0].outcome, (uint32_t)GIC_MSI_DROPPED);
+    EXPECT_EQ(rr.gic->stats().msis_no_devid, 1u);
+    EXPECT_GE(sc_report_handler::get_count("gictlm/its0"), 1);
+    EXPECT_TRUE(gic_tlm::log_component_known("its"));
+    EXPECT_TRUE(gic_tlm::log_component_known("ITS1"));
+    EXPECT_TRUE(gic_tlm::log_component_known("icc"));
+    EXPECT_FALSE(gic_tlm::log_component_known("foo"));
+}

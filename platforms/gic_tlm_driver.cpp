@@ -1,0 +1,296 @@
+/*
+ * gictlm SystemC/TLM-2.0 wrapper (gic_tlm.h), part 2 of 3: the scheduling
+ * loop. How the core's clock follows SystemC time, the run-ahead of the
+ * internal driver and of accessing threads, posted MSIs, the agenda of client
+ * steps and the output line writes. (Part 1: gic_tlm.cpp; part 3: gic_tlm_sockets.cpp.)
+ */
+#include "gic_tlm.h"
+
+#include <cstring>
+#include <iterator>
+#include <stdexcept>
+
+using namespace sc_core;
+
+namespace gictlm {
+
+/* ---- time --------------------------------------------------------------------- */
+
+/* Time (ps) of the next activity of the SystemC kernel: the current time when
+ * something is runnable now or an update/delta notification is pending,
+ * kNever when nothing at all is pending. Includes the driver's own wake-up. */
+uint64_t gic_tlm::next_activity() const
+{
+    /* One kernel query: zero when something is pending at the current time,
+     * max_time() - now when nothing is pending at all. */
+    const uint64_t now = sim_->time_stamp().value();
+    const uint64_t d = sc_time_to_pending_activity(sim_).value();
+    if (d == max_time_ - now) return kNever;
+    const uint64_t u = sc_units_per_ps();
+    return u == 1 ? now + d : (now + d) / u;
+}
+
+/* True when no SystemC process can run before or at absolute time t (ps):
+ * nothing runnable in the current delta, no pending update, and the next
+ * timed event is strictly later than t. Then a wait() up to t would only
+ * advance time with nobody else running in between, so applying an input at
+ * t now (or running the core's own events up to t) reaches the core in
+ * exactly the same order and at the same times as with the wait. */
+bool gic_tlm::quiet_until(uint64_t t) const { return next_activity() > t; }
+
+/* Time of the first pending line write that another process may react to:
+ * every one (all) or, with falling_edges_passive, the first assertion. */
+uint64_t gic_tlm::first_blocking_line_queued(bool all) const
+{
+    for (const line_change &c : lines_)
+        if (all || c.level) return c.t;
+    return kNever;
+}
+
+/* The driver's own work up to absolute time t (posted MSIs, core events), done
+ * now by the calling process instead of by driver wake-ups, for as long as no
+ * other process is due first and no line write another process may react to
+ * is due (same rule as the driver's run-ahead). Returns true when, afterwards,
+ * nothing else can happen up to and including t: an input at t can then be
+ * applied at once. The driver's wake-up is cancelled only when it is the
+ * earliest pending activity and due by t, and renewed only if its time changed. */
+bool gic_tlm::catch_up(uint64_t t, bool all_lines)
+{
+    if (!opt_.run_ahead) return false;
+    uint64_t na = next_activity();
+    if (na > t) return true;              /* nothing due by t, the driver included */
+    if (armed_ps_ > t || na < armed_ps_) return false; /* someone else is due first */
+    /* the driver's wake-up is the earliest activity and due by t */
+    wake_.cancel();
+    armed_ps_ = kNever;
+    bool ok = true;
+    uint64_t n;
+    driving_ = true;
+    while (next_work(n) && n <= t) {
+        if (!quiet_until(n) || first_blocking_line(all_lines) <= n) {
+            ok = false;
+            break;
+        }
+        work_at(n, false);
+        st_.caught_up++;
+    }
+    if (ok) ok = quiet_until(t) && first_blocking_line(all_lines) > t;
+    driving_ = false;
+    rearm();
+    return ok;
+}
+
+bool gic_tlm::quiet_through(const sc_time &delay)
+{
+    if (in_core_) return false;
+    return catch_up(to_ps(sc_time_stamp() + delay), true);
+}
+
+/* Time at which a synchronous input is applied. With sync_on_access the input
+ * reaches the core in global time order: the calling thread waits until its
+ * local time, unless nothing else can happen before that time (catch_up), in
+ * which case the input is applied at once and the thread keeps its local time
+ * offset (temporal decoupling without a context switch). */
+uint64_t gic_tlm::input_time(sc_time &delay)
+{
+    if (delay != SC_ZERO_TIME && opt_.sync_on_access) {
+        uint64_t target = to_ps(sc_time_stamp() + delay);
+        if (catch_up(target, !opt_.falling_edges_passive)) {
+            st_.syncs_avoided++;
+        } else {
+            sc_process_handle h = sc_get_current_process_handle();
+            if (h.valid() && h.proc_kind() == SC_THREAD_PROC_) {
+                wait(delay);
+                delay = SC_ZERO_TIME;
+                st_.syncs++;
+            }
+        }
+    }
+    uint64_t t = to_ps(sc_time_stamp() + delay);
+    flush_posted(t);
+    return t;
+}
+
+/* Apply every posted MSI with time <= t, in (time, arrival) order (the
+ * inline flush_posted() checks first whether there is any). */
+void gic_tlm::flush_posted_now(uint64_t t)
+{
+    while (posted_.top_t() <= t) {
+        posted p = posted_.top();
+        posted_.pop();
+        in_core_ = true;
+        gic_msi(g_, p.t, p.its, p.devid, p.eventid);
+        in_core_ = false;
+    }
+}
+
+/* Time of the next internal work for the driver (core event, posted MSI or
+ * agenda step). */
+bool gic_tlm::next_work(uint64_t &next) const
+{
+    next = kNever;
+    gic_time_t t;
+    if (gic_next_event_time(g_, &t)) next = t;
+    if (posted_.top_t() < next) next = posted_.top_t();
+    if (agenda_.top_t() < next) next = agenda_.top_t();
+    return next != kNever;
+}
+
+/* The posted MSIs and the core's events due by t (advance: also move the
+ * core's clock to t; an agenda step alone does not advance it: its access
+ * does, at its own time). */
+void gic_tlm::run_core_to(uint64_t t, bool advance)
+{
+    flush_posted(t);
+    gic_time_t ev;
+    if (advance || (gic_next_event_time(g_, &ev) && ev <= t)) {
+        in_core_ = true;
+        gic_run_until(g_, t);
+        in_core_ = false;
+    }
+}
+
+/* All internal work due at time t (>= the core's time): posted MSIs and core
+ * events up to t, then the agenda steps at t (those scheduled meanwhile at t
+ * included), like inputs at t after the core has caught up to t. */
+void gic_tlm::work_at(uint64_t t, bool advance)
+{
+    run_core_to(t, advance);
+    step s;
+    while (agenda_pop_due(t, s)) s.c->gic_step(s.t, s.what);
+}
+
+void gic_tlm::schedule_step(gic_tlm_client *c, uint64_t t_ps, uint32_t what)
+{
+    agenda_.push(step{t_ps, seq_++, c, what});
+    if (!driving_ && t_ps < armed_ps_) arm(t_ps);
+}
+
+void gic_tlm::add_line_listener(uint32_t cpu, gic_tlm_client *c)
+{
+    if (cpu >= cfg_.num_cpus) throw std::runtime_error("gic_tlm: add_line_listener: no such CPU");
+    listeners_[cpu] = c;
+}
+
+gic_status_t gic_tlm::sysreg_read_at(uint32_t cpu, gic_sysreg_t reg, uint64_t &val, uint64_t t)
+{
+    if (in_core_) return GIC_ERR_STATE;
+    flush_posted(t);
+    in_core_ = true;
+    gic_status_t st = gic_sysreg_read(g_, t, cpu, reg, &val);
+    in_core_ = false;
+    st_.sysreg_accesses++;
+    if (!in_obs_.empty()) notify_sysreg(gic_tlm_input::SYSREG_READ, cpu, reg, val, t, st);
+    rearm();
+    return st;
+}
+
+gic_status_t gic_tlm::sysreg_write_at(uint32_t cpu, gic_sysreg_t reg, uint64_t val, uint64_t t)
+{
+    if (in_core_) return GIC_ERR_STATE;
+    flush_posted(t);
+    in_core_ = true;
+    gic_status_t st = gic_sysreg_write(g_, t, cpu, reg, val);
+    in_core_ = false;
+    st_.sysreg_accesses++;
+    if (!in_obs_.empty()) notify_sysreg(gic_tlm_input::SYSREG_WRITE, cpu, reg, val, t, st);
+    rearm();
+    return st;
+}
+
+/* Have the driver woken at absolute time t (kNever: not at all). One pending
+ * notification at a time, renewed only when its time changes (no notify/cancel
+ * churn in the kernel's timed-event queue). */
+void gic_tlm::arm(uint64_t t)
+{
+    if (t == armed_ps_) return;
+    if (armed_ps_ != kNever) wake_.cancel();
+    armed_ps_ = t;
+    if (t == kNever) return;
+    uint64_t now = to_ps(sc_time_stamp());
+    wake_.notify(t > now ? from_ps(t - now) : SC_ZERO_TIME);
+}
+
+void gic_tlm::rearm()
+{
+    if (driving_) return; /* the loop re-arms once when it ends */
+    uint64_t next;
+    next_work(next);
+    if (!lines_.empty() && lines_.front().t < next) next = lines_.front().t;
+    arm(next);
+}
+
+/* Write the output lines due at or before now (the driver is their only writer). */
+void gic_tlm::write_lines(uint64_t now)
+{
+    while (!lines_.empty() && lines_.front().t <= now) {
+        const line_change &c = lines_.front();
+        st_.line_changes++;
+        sc_signal_inout_if<bool> *pin = pins_[(size_t)c.cpu * 4 + c.line]; /* (on_output keeps line <= VFIQ) */
+        if (pin) pin->write(c.level != 0);
+        lines_.pop_front();
+    }
+}
+
+/* Drives the core: posted inputs and internal events happen at their times even
+ * when nobody accesses the GIC, and writes the output lines at the times the
+ * core stamps on them. An SC_METHOD (no thread switch, and no wait()
+ * possible: hence the rule for mem_socket targets). After the work due now it
+ * keeps processing the core's later events and posted MSIs in time order for
+ * as long as no other SystemC process could run before them (quiet_until):
+ * exactly the calls a wake-up per event would make, without the wake-ups.
+ * It stops at the first time another process (or a line write another
+ * process may react to) is due, so every other input still arrives in time
+ * order. Lines due now are written in this same activation. */
+void gic_tlm::driver()
+{
+    st_.driver_activations++;
+    wake_.cancel(); /* our own pending wake-up is not "other activity"; rearm() renews it */
+    armed_ps_ = kNever;
+    uint64_t now = to_ps(sc_time_stamp());
+    uint64_t t = now;
+    const uint64_t limit = opt_.run_ahead_limit == SC_ZERO_TIME ? kNever : now + to_ps(opt_.run_ahead_limit);
+    /* Next activity of the other processes: steps and core callbacks do not
+     * notify events (gic_tlm_client contract), and our own line writes come
+     * last, so it stays the same during this loop. */
+    uint64_t other = kNever;
+    bool other_known = false;
+    auto other_activity = [&]() {
+        if (!other_known) {
+            other = next_activity();
+            other_known = true;
+        }
+        return other;
+    };
+    driving_ = true;
+    for (bool first = true;; first = false) {
+        /* work_at(t, first), with step continuation: posted MSIs, the
+         * core's events (the core's clock follows the driver's wake-ups),
+         * then the steps at t */
+        run_core_to(t, first);
+        if (agenda_.top_t() <= t) {
+            /* steps may go on at later times while nothing else can come first */
+            if (opt_.run_ahead) ff_until_ = std::min(other_activity(), limit == kNever ? kNever : limit + 1);
+            step s;
+            while (agenda_pop_due(t, s)) s.c->gic_step(s.t, s.what);
+            ff_until_ = 0;
+        }
+        uint64_t n;
+        if (!next_work(n)) break;
+        t = n;
+        if (t <= now) continue; /* steps or events scheduled at now by the work just done */
+        if (!opt_.run_ahead || t > limit || t >= other_activity() ||
+            first_blocking_line(!opt_.falling_edges_passive) <= t)
+            break;
+        st_.driver_run_ahead++;
+    }
+    driving_ = false;
+    /* Lines due now are written last: the signals update at the end of this
+     * evaluation phase whenever they are written, and a write (a pending
+     * update) earlier would look like another process's activity to the
+     * run-ahead test above. */
+    write_lines(now);
+    rearm();
+}
+
+} // namespace gictlm

@@ -1,0 +1,230 @@
+/*
+ * gictlm SystemC/TLM-2.0 wrapper (gic_tlm.h), part 3 of 3: the TLM sockets.
+ * Register frames (GICD, GICR, GITS; b_transport and transport_dbg), MSIs
+ * (GITS_TRANSLATER writes, posted, DeviceID from the device_id_source) and
+ * the memory port (mem_socket) the core makes its table accesses through.
+ * (Part 1: gic_tlm.cpp; part 2: gic_tlm_driver.cpp.)
+ */
+#include "gic_tlm.h"
+
+#include <cstring>
+#include <iterator>
+#include <stdexcept>
+
+using namespace sc_core;
+
+namespace gictlm {
+
+tlm::tlm_response_status tlm_status(gic_status_t st)
+{
+    switch (st) {
+    case GIC_OK: return tlm::TLM_OK_RESPONSE;
+    case GIC_ERR_ADDR: return tlm::TLM_ADDRESS_ERROR_RESPONSE;
+    case GIC_ERR_SIZE: return tlm::TLM_BURST_ERROR_RESPONSE;
+    default: return tlm::TLM_GENERIC_ERROR_RESPONSE;
+    }
+}
+
+bool device_id_from_extension(const tlm::tlm_generic_payload &gp, uint32_t, uint32_t &device_id)
+{
+    device_id_extension *ext = nullptr;
+    gp.get_extension(ext);
+    if (!ext) return false;
+    device_id = ext->device_id;
+    return true;
+}
+
+gic_status_t gic_tlm::on_mem(void *ctx, gic_time_t t, bool is_write, uint64_t addr, void *buf,
+                             uint32_t len, uint64_t *latency_ps)
+{
+    gic_tlm *self = static_cast<gic_tlm *>(ctx);
+    /* One payload, reused (the core makes one memory access at a time; no
+     * extensions, no memory manager): no allocation per access. */
+    tlm::tlm_generic_payload &gp = self->mem_gp_;
+    gp.set_command(is_write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
+    gp.set_address(addr);
+    gp.set_data_ptr(static_cast<unsigned char *>(buf));
+    gp.set_data_length(len);
+    gp.set_streaming_width(len);
+    gp.set_byte_enable_ptr(nullptr);
+    gp.set_byte_enable_length(0);
+    gp.set_dmi_allowed(false);
+    gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    sc_time before = sc_time_stamp();
+    uint64_t now = to_ps(before);
+    sc_time d0 = t > now ? from_ps(t - now) : SC_ZERO_TIME;
+    sc_time d = d0;
+    self->mem_socket->b_transport(gp, d);
+    if (sc_time_stamp() != before) {
+        /* The target waited: not allowed here (we may be in an SC_METHOD). */
+        self->st_.mem_target_waited++;
+        SC_REPORT_WARNING("gictlm/mem", "mem_socket target advanced time inside b_transport");
+    }
+    uint64_t lat = d > d0 ? to_ps(d - d0) : 0;
+    if (latency_ps) *latency_ps = lat;
+    (is_write ? self->st_.mem_writes : self->st_.mem_reads)++;
+    self->st_.mem_bytes += len;
+    self->st_.mem_latency_ps += lat;
+    if (!gp.is_response_ok()) {
+        self->st_.mem_errors++;
+        return GIC_ERR_MEM;
+    }
+    return GIC_OK;
+}
+
+/* ---- register frames ----------------------------------------------------------------- */
+
+bool gic_tlm::check_payload(tlm::tlm_generic_payload &gp)
+{
+    unsigned len = gp.get_data_length();
+    if (gp.get_byte_enable_ptr()) {
+        gp.set_response_status(tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE); /* byte enables unsupported */
+    } else if (gp.get_streaming_width() < len || len == 0 || len > 8) {
+        gp.set_response_status(tlm::TLM_BURST_ERROR_RESPONSE);
+    } else if (in_core_) {
+        /* e.g. a memory target routing the core's access back into a GIC frame */
+        gp.set_response_status(tlm::TLM_GENERIC_ERROR_RESPONSE);
+        SC_REPORT_WARNING("gictlm/wrapper", "GIC register access from inside the GIC (re-entrant)");
+    } else {
+        return true;
+    }
+    st_.mmio_errors++;
+    return false;
+}
+
+void gic_tlm::frame_access(gic_frame_t frame, uint32_t index, uint64_t offset,
+                           tlm::tlm_generic_payload &gp, sc_time *delay)
+{
+    if (gp.get_command() == tlm::TLM_IGNORE_COMMAND) {
+        gp.set_response_status(tlm::TLM_OK_RESPONSE);
+        return;
+    }
+    if (!check_payload(gp)) return;
+    unsigned len = gp.get_data_length();
+    bool wr = gp.is_write();
+    uint64_t t = delay ? input_time(*delay) : gic_now(g_);
+    uint64_t v = 0;
+    gic_status_t st;
+    in_core_ = true;
+    if (wr) {
+        std::memcpy(&v, gp.get_data_ptr(), len); /* little-endian host, little-endian GIC */
+        st = gic_mmio_write(g_, t, frame, index, offset, len, v);
+        st_.mmio_writes++;
+    } else {
+        st = gic_mmio_read(g_, t, frame, index, offset, len, &v);
+        std::memcpy(gp.get_data_ptr(), &v, len);
+        st_.mmio_reads++;
+    }
+    in_core_ = false;
+    if (!in_obs_.empty()) {
+        gic_tlm_input in;
+        in.kind = wr ? gic_tlm_input::MMIO_WRITE : gic_tlm_input::MMIO_READ;
+        in.t = t;
+        in.frame = frame;
+        in.index = index;
+        in.offset = offset;
+        in.value = v;
+        in.status = st;
+        notify_input(in);
+    }
+    if (st != GIC_OK) st_.mmio_errors++;
+    if (st == GIC_ERR_DEVID) st_.msis_no_devid++;
+    gp.set_response_status(tlm_status(st));
+    if (delay) *delay += opt_.mmio_latency;
+    rearm(); /* a debug access can change state (and lines) too */
+}
+
+void gic_tlm::gicd_b_transport(tlm::tlm_generic_payload &gp, sc_time &delay)
+{
+    frame_access(GIC_FRAME_GICD, 0, gp.get_address(), gp, &delay);
+}
+
+void gic_tlm::gicr_b_transport(tlm::tlm_generic_payload &gp, sc_time &delay)
+{
+    uint64_t a = gp.get_address();
+    const uint64_t rs = gic_gicr_stride(&cfg_); /* 128 KiB, or 256 KiB with GICv4 */
+    frame_access(GIC_FRAME_GICR, (uint32_t)(a / rs), a % rs, gp, &delay);
+}
+
+void gic_tlm::gits_b_transport(int id, tlm::tlm_generic_payload &gp, sc_time &delay)
+{
+    uint64_t a = gp.get_address();
+    uint32_t devid;
+    if (gp.is_write() && a == GIC_GITS_TRANSLATER_OFFSET && msi_device_id(gp, id, devid)) {
+        /* MSI: GITS_TRANSLATER accepts 16- and 32-bit writes (EventID zero-extended). */
+        unsigned len = gp.get_data_length();
+        if (gp.get_byte_enable_ptr()) {
+            gp.set_response_status(tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE);
+            st_.mmio_errors++;
+            return;
+        }
+        if ((len != 2 && len != 4) || gp.get_streaming_width() < len) {
+            gp.set_response_status(tlm::TLM_BURST_ERROR_RESPONSE);
+            st_.mmio_errors++;
+            return;
+        }
+        uint32_t ev = 0;
+        const unsigned char *d = gp.get_data_ptr();
+        if (len == 4) {
+            std::memcpy(&ev, d, 4);
+        } else {
+            uint16_t h;
+            std::memcpy(&h, d, 2);
+            ev = h;
+        }
+        /* Posted: applied by the driver at exactly the initiator's local time. */
+        uint64_t t = to_ps(sc_time_stamp() + delay);
+        posted_.push(posted{t, seq_++, (uint32_t)id, devid, ev});
+        st_.msis_posted++;
+        if (!in_obs_.empty()) {
+            gic_tlm_input in;
+            in.kind = gic_tlm_input::MSI;
+            in.t = t;
+            in.its = (uint32_t)id;
+            in.devid = devid;
+            in.eventid = ev;
+            notify_input(in);
+        }
+        gp.set_response_status(tlm::TLM_OK_RESPONSE);
+        delay += opt_.msi_latency;
+        if (!driving_ && t < armed_ps_) arm(t); /* (a running loop re-arms when it ends) */
+        return;
+    }
+    /* Everything else, including a TRANSLATER write without DeviceID, which the
+     * core refuses with GIC_ERR_DEVID (-> TLM_GENERIC_ERROR_RESPONSE): never a guess. */
+    frame_access(GIC_FRAME_GITS, (uint32_t)id, a, gp, &delay);
+}
+
+unsigned gic_tlm::gicd_dbg(tlm::tlm_generic_payload &gp)
+{
+    frame_access(GIC_FRAME_GICD, 0, gp.get_address(), gp, nullptr);
+    return gp.is_response_ok() ? gp.get_data_length() : 0;
+}
+
+unsigned gic_tlm::gicr_dbg(tlm::tlm_generic_payload &gp)
+{
+    uint64_t a = gp.get_address();
+    const uint64_t rs = gic_gicr_stride(&cfg_);
+    frame_access(GIC_FRAME_GICR, (uint32_t)(a / rs), a % rs, gp, nullptr);
+    return gp.is_response_ok() ? gp.get_data_length() : 0;
+}
+
+unsigned gic_tlm::gits_dbg(int id, tlm::tlm_generic_payload &gp)
+{
+    /* A debug write to GITS_TRANSLATER never generates an MSI (the core refuses it). */
+    frame_access(GIC_FRAME_GITS, (uint32_t)id, gp.get_address(), gp, nullptr);
+    return gp.is_response_ok() ? gp.get_data_length() : 0;
+}
+
+bool gic_tlm::no_dmi(tlm::tlm_generic_payload &, tlm::tlm_dmi &dmi)
+{
+    dmi.allow_none(); /* register frames: no direct memory access */
+    return false;
+}
+
+bool gic_tlm::no_dmi_tagged(int, tlm::tlm_generic_payload &gp, tlm::tlm_dmi &dmi)
+{
+    return no_dmi(gp, dmi);
+}
+
+} // namespace gictlm
