@@ -190,31 +190,138 @@ bool gic_trace_check(gic_trace_checker_t *c, const gic_t *g, const gic_trace_sti
 /* ITS command name for an opcode ("MAPD"), or NULL. */
 const char *gic_its_cmd_name(uint32_t opcode);
 
-/* ---- QEMU trace-log import (gictlm-qemu-import) ------------------------------------- */
+/* ---- QEMU trace-log import and comparison (gictlm-qemu-import) --------------------- */
 /* Import a QEMU 7.x "-trace 'gicv3_*'" log into a gictlm trace. The log has
  * no timestamps and no memory contents: the importer spaces events step_ps
  * apart and reconstructs the command queue (from the decoded commands), the
  * LPI configuration bytes (Linux writes 0xa0 | group1 | enable before INV)
- * and states what it reconstructed in comments. */
+ * and states what it reconstructed in comments. It also keeps what QEMU
+ * itself output (table reads and writes after each MSI and command, register
+ * read values, IRQ line levels) for gic_qemu_compare. docs/trace-format.md,
+ * "QEMU import" and "QEMU comparison". */
 typedef struct gic_qemu_counts {
     unsigned lines, translater, mapd, mapc, mapti, mapi, inv, invall, movi, discard, sync, int_cmd,
         clear, movall, other_cmds, iar1, eoir, sgi, ppi, spi, mmio_reads, mmio_writes,
         sysreg_other, qemu_outputs, unknown, malformed;
+    unsigned virt_cpuif; /* ICH_ and ICV_ accesses: the model has no virtual CPU interface (not applied) */
+    unsigned virt_cmds;  /* GICv4 commands (VMAPP, VMAPTI, ...): re-encoded, the model rejects them */
 } gic_qemu_counts_t;
+
+/* Comparison categories (docs/trace-format.md "QEMU comparison"). */
+typedef enum gic_qemu_cat {
+    GIC_QEMU_AGREE = 0,      /* both did the same */
+    GIC_QEMU_AGREE_DROPPED,  /* MSIs and commands: both dropped / both refused */
+    GIC_QEMU_DISAGREE,
+    GIC_QEMU_NOT_COMPARABLE, /* QEMU's outcome is not in the log, or the model cannot take part (reason) */
+    GIC_QEMU_NCATS
+} gic_qemu_cat_t;
+const char *gic_qemu_cat_name(gic_qemu_cat_t c);
+
+/* Areas compared. */
+typedef enum gic_qemu_area {
+    GIC_QEMU_A_MSI = 0,  /* translated MSIs: QEMU's DTE/ITE/CTE reads vs the model's MSI outcome */
+    GIC_QEMU_A_CMD,      /* ITS commands: QEMU's table writes and errors vs the model's */
+    GIC_QEMU_A_IAR,      /* ICC_IAR1/IAR0 and ICV_IAR1/IAR0 read values */
+    GIC_QEMU_A_SYSREG,   /* other CPU interface register reads (ICC_, ICH_, ICV_) */
+    GIC_QEMU_A_MMIO,     /* GICD/GICR/GITS register reads */
+    GIC_QEMU_A_IRQ,      /* IRQ line levels of every CPU before each input QEMU traces before its effects */
+    GIC_QEMU_A_HPPI,     /* QEMU's HPPI (gicv3_cpuif_update) vs the model's ICC_HPPIR1_EL1, same points */
+    GIC_QEMU_NAREAS
+} gic_qemu_area_t;
+const char *gic_qemu_area_name(gic_qemu_area_t a);
 
 typedef struct gic_qemu_msi {
     unsigned log_line, trace_line;
     uint32_t devid, eventid;
-    uint32_t intid;         /* INTID mapped by the decoded commands then (0 = unmapped) */
-    int qemu_cpu;           /* CPU whose next ICC_IAR1 read returned intid (-1 = none) */
+    /* QEMU's own translation: the table reads it logged after the TRANSLATER write */
+    unsigned qemu_tables;   /* GIC_QEMU_T_* bits */
+    uint32_t dte_size;      /* DTE: Size (EventID bits - 1) */
+    uint64_t dte_itt;
+    uint32_t inttype;       /* ITE: 1 physical, 0 virtual */
+    uint32_t intid;         /* ITE: (v)INTID; 0 = none */
+    uint32_t icid, vpeid, doorbell;
+    uint32_t rdbase;        /* CTE: RDbase (processor number with PTA=0) */
+    int qemu_outcome;       /* gic_msi_outcome_t (DELIVERED or DROPPED), -1 = not in the log */
+    const char *qemu_reason;/* why QEMU dropped it, or why it is not comparable */
+    int qemu_cpu;           /* target CPU from the CTE (-1 = none) */
+    int qemu_iar_cpu;       /* CPU whose next ICC_IAR1 read returned intid (-1 = none) */
     unsigned qemu_iar_line; /* its log line (0 = none) */
     /* filled by gic_qemu_compare */
     int model_outcome;      /* gic_msi_outcome_t, -1 = no outcome */
     uint32_t model_intid, model_cpu;
     const char *model_reason;
-    bool agree;
+    gic_qemu_cat_t cat;
     char cause[160];
 } gic_qemu_msi_t;
+#define GIC_QEMU_T_DTE 1u       /* dte_read seen, valid */
+#define GIC_QEMU_T_ITE 2u
+#define GIC_QEMU_T_CTE 4u
+#define GIC_QEMU_T_DTE_INVALID 8u
+#define GIC_QEMU_T_ITE_INVALID 16u
+#define GIC_QEMU_T_CTE_INVALID 32u
+#define GIC_QEMU_T_FAULT 64u    /* a *_read_fault */
+#define GIC_QEMU_T_ANY 127u
+
+/* One ITS command: QEMU's table write (or its absence = QEMU refused it). */
+typedef struct gic_qemu_cmd {
+    unsigned log_line, trace_line;
+    uint32_t op;
+    char table;             /* QEMU's write: 'd' DTE, 'i' ITE, 'c' CTE, 'v' vPE, 0 none */
+    bool w_valid;
+    uint32_t w_size, w_intid, w_icid, w_rdbase, w_inttype;
+    uint64_t w_itt;
+    unsigned qemu_reads;    /* GIC_QEMU_T_* of the table reads QEMU made for it */
+    bool virt_event;        /* its (DeviceID, EventID) was mapped by VMAPTI/VMAPI (GICv4) */
+    /* filled by gic_qemu_compare */
+    bool model_done;
+    uint32_t model_error;
+    const char *model_reason;
+    bool model_wrote;       /* the model wrote a table entry while executing it */
+    uint64_t model_entry;   /* that entry (the model's format, docs/its.md) */
+    gic_qemu_cat_t cat;
+    char cause[160];
+} gic_qemu_cmd_t;
+
+/* One register read: QEMU's value. */
+typedef struct gic_qemu_read {
+    unsigned log_line, trace_line;
+    uint8_t kind;           /* 0 MMIO, 1 system register */
+    uint8_t bad;            /* QEMU: bad read (error) */
+    uint8_t gicv4;          /* not comparable: QEMU returned a GICv4 doorbell LPI (1), or a vLPI or state that depends on one (2) */
+    uint16_t size;
+    uint32_t frame;         /* gic_frame_t (MMIO) */
+    uint32_t index;         /* frame index, or CPU */
+    uint32_t reg;           /* MMIO offset or gic_sysreg_t */
+    uint64_t qemu;
+    /* filled by gic_qemu_compare */
+    uint64_t model;
+    gic_qemu_cat_t cat;
+    const char *allowed;    /* IMPLEMENTATION DEFINED bits that differed (the reason), or NULL */
+} gic_qemu_read_t;
+
+/* IRQ line levels before an input that QEMU traces before its effects. */
+typedef struct gic_qemu_irq {
+    unsigned trace_line;
+    uint64_t known;         /* CPUs whose level QEMU has printed so far */
+    uint64_t level;         /* QEMU's IRQ level of each CPU */
+    uint64_t model;         /* filled by gic_qemu_compare */
+} gic_qemu_irq_t;
+
+/* QEMU's highest-priority pending interrupt of one CPU at an IRQ sample point. */
+typedef struct gic_qemu_hppi {
+    unsigned trace_line;
+    uint32_t cpu;
+    uint32_t qemu;          /* INTID, 1023 = none (QEMU prints priority 0xff for none) */
+    uint32_t model;         /* ICC_HPPIR1_EL1 of the model; filled by gic_qemu_compare */
+} gic_qemu_hppi_t;
+
+typedef struct gic_qemu_summary {
+    unsigned n[GIC_QEMU_NAREAS][GIC_QEMU_NCATS];
+    unsigned allowed[GIC_QEMU_NAREAS];  /* agreements where only IMPLEMENTATION DEFINED bits differ */
+    unsigned comparable, agreeing;      /* headline: all areas, comparable cases only */
+    double agreement;                   /* percent of comparable cases that agree (100 if none) */
+    bool mostly_not_comparable;         /* more MSIs not comparable than comparable */
+} gic_qemu_summary_t;
 
 typedef struct gic_qemu_import {
     char *trace; /* the trace text (malloc'd, NUL-terminated) */
@@ -222,10 +329,20 @@ typedef struct gic_qemu_import {
     gic_qemu_counts_t counts;
     gic_qemu_msi_t *msi;
     size_t n_msi;
-    unsigned *iar_trace_line; /* per ICC_IAR1 read: trace line and QEMU's value */
-    uint32_t *iar_value;
-    size_t n_iar;
+    gic_qemu_cmd_t *cmd;
+    size_t n_cmd;
+    gic_qemu_read_t *read;
+    size_t n_read;
+    gic_qemu_irq_t *irq;
+    size_t n_irq;
+    gic_qemu_hppi_t *hppi;
+    size_t n_hppi;
     unsigned n_cpus;
+    /* configuration taken from the log (0 = not in the log, default used) */
+    uint32_t gic_version, spis, lpi_id_bits, its_devbits, its_idbits, its_cidbits, its_hcc;
+    bool its_virtual;       /* GITS_TYPER.Virtual */
+    bool mid_run;           /* the log starts after the GIC was set up (no GICD_CTLR write): nothing is comparable */
+    gic_qemu_summary_t sum; /* filled by gic_qemu_compare */
     char message[256];
 } gic_qemu_import_t;
 
@@ -235,17 +352,24 @@ typedef struct gic_qemu_import_opts {
     bool strict;             /* unknown or malformed lines are fatal */
     FILE *diag;              /* "log:line: message" for unknown/malformed lines (may be NULL) */
     unsigned max_diags;      /* 0 = 20 */
+    /* progress: called about every 64 KiB lines read, pass 1 and 2 (may be NULL) */
+    void (*progress)(void *ctx, int pass, uint64_t bytes_done, uint64_t bytes_total, unsigned line);
+    void *progress_ctx;
 } gic_qemu_import_opts_t;
 
 /* 0 = imported; 2 = fatal (strict mode and an unknown/malformed line, or no memory). */
 int gic_qemu_import(const char *text, size_t len, const gic_qemu_import_opts_t *o,
                     gic_qemu_import_t *out);
-/* Replay the imported trace and compare, per MSI, the model's delivery (INTID
- * and CPU) with QEMU's. Writes a report (summary and each disagreement with
- * its cause) to report (may be NULL). Returns the number of disagreements, or
- * -1 if the trace did not replay. *iar_agree counts ICC_IAR1 reads where the
- * model returned QEMU's value. */
-int gic_qemu_compare(gic_qemu_import_t *imp, FILE *report, unsigned *iar_agree);
+/* Same, streaming a file (plain or gzip, read through zlib) line by line;
+ * "-" = standard input (then read once into memory: two passes are needed).
+ * 2 also when the file cannot be read (message says why). */
+int gic_qemu_import_file(const char *path, const gic_qemu_import_opts_t *o, gic_qemu_import_t *out);
+/* Replay the imported trace and compare the model with what QEMU output, in
+ * every area (gic_qemu_area_t). Fills imp->sum and the per-item results,
+ * writes a report (summary and each disagreement with its cause, at most
+ * max_listed per area, 0 = 20) to report (may be NULL). Returns the number of
+ * disagreements, or -1 if the trace did not replay. */
+int gic_qemu_compare(gic_qemu_import_t *imp, FILE *report, unsigned max_listed);
 void gic_qemu_import_free(gic_qemu_import_t *imp);
 
 #ifdef __cplusplus

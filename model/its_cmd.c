@@ -11,6 +11,7 @@
 #include "its_internal.h"
 
 #include "lpi.h"
+#include "mutant.h"
 #include "vpe.h"
 
 #include <string.h>
@@ -205,7 +206,7 @@ static bool cmd_event(gic_t *g, struct gic_its *its, const its_cmd_t *cmd, its_w
               (w->type == E_UNMAPPED_COLLECTION || w->type == E_UNMAPPED_VPE)))
             return walk_error(c, w);
     } else {
-        c->rd_phase = true;
+        c->rd_phase = !((GICTLM_MUTANT_IS(2) && discard) || (GICTLM_MUTANT_IS(6) && cmd->opcode == OP_INV));
     }
     c->cpu = w->cpu;
     c->intid = w->intid;
@@ -231,13 +232,13 @@ static bool cmd_movi(gic_t *g, struct gic_its *its, const its_cmd_t *cmd, its_wa
     its_ite_t ite = w->ite;
     uint64_t ite_addr = w->ite_addr;
     if (!its_walk_cte(g, its, w, cmd->icid)) return walk_error(c, w);
-    its_inval_event(its, cmd->devid, cmd->eventid);
+    if (!GICTLM_MUTANT_IS(4)) its_inval_event(its, cmd->devid, cmd->eventid);
     ite.icid = (uint16_t)cmd->icid;
     if (!ite_write(g, its, w, c, ite_addr, &ite)) return false;
     c->cpu = from;
     c->cpu2 = w->cpu;
     c->intid = ite.intid;
-    c->rd_phase = from != w->cpu;
+    c->rd_phase = from != w->cpu && !GICTLM_MUTANT_IS(3);
     return true;
 }
 
@@ -267,7 +268,7 @@ static bool cmd_invall(gic_t *g, struct gic_its *its, const its_cmd_t *cmd, its_
 {
     if (!its_walk_cte(g, its, w, cmd->icid)) return walk_error(c, w);
     c->cpu = w->cpu;
-    c->rd_phase = true;
+    c->rd_phase = !GICTLM_MUTANT_IS(1);
     return true;
 }
 

@@ -5,6 +5,7 @@
  * table), and the load of the pending table when LPIs are enabled. Each walk
  * reads the modelled memory through the space's memory agent and is timed. */
 #include "lpi_space.h"
+#include "mutant.h"
 
 void lpi_summary_mark(gic_t *g, lpi_space_t *r, uint32_t intid, gic_time_t start)
 {
@@ -174,7 +175,7 @@ void lpi_space_load(gic_t *g, lpi_space_t *r)
         sbytes = (((uint64_t)1 << bits) / rint + 7) / 8;
         sum = calloc(sbytes, 1);
     }
-    if (bits && !r->ptz) {
+    if (bits && !r->ptz && !GICTLM_MUTANT_IS(5)) {
         uint8_t buf[LPI_CHUNK];
         for (uint64_t off = LPI_IMPDEF; off < tb; off += LPI_CHUNK) {
             gic_time_t d;
