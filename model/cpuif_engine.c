@@ -42,6 +42,28 @@
 
 static const char *const type_name[ENG_T_N] = {"sgi", "ppi", "spi", "lpi"};
 
+/* The physical source (cpuif_phys.c) is called directly, so that the
+ * compiler can inline it on the hot paths; any other source through its
+ * table. Same behaviour either way. */
+extern const gic_irq_source_t cpuif_phys_source;
+gic_time_t phys_hppi(gic_t *g, uint32_t cpu, const bool igrpen[2], gic_cand_t *out);
+gic_time_t phys_ack(gic_t *g, uint32_t cpu, uint32_t intid);
+gic_time_t phys_pending_time(gic_t *g, uint32_t cpu, uint32_t intid);
+static inline gic_time_t src_hppi(gic_t *g, const gic_engine_t *e, gic_cand_t *out)
+{
+    return e->src == &cpuif_phys_source ? phys_hppi(g, e->cpu, e->igrpen, out)
+                                        : e->src->hppi(g, e->cpu, e->igrpen, out);
+}
+static inline gic_time_t src_ack(gic_t *g, const gic_engine_t *e, uint32_t intid)
+{
+    return e->src == &cpuif_phys_source ? phys_ack(g, e->cpu, intid) : e->src->ack(g, e->cpu, intid);
+}
+static inline gic_time_t src_pending_time(gic_t *g, const gic_engine_t *e, uint32_t intid)
+{
+    return e->src == &cpuif_phys_source ? phys_pending_time(g, e->cpu, intid)
+                                        : e->src->pending_time(g, e->cpu, intid);
+}
+
 void eng_stats_init(gic_t *g, eng_stats_t *st, const char *irq, const char *lat)
 {
     memset(st, 0, sizeof(*st));
@@ -96,7 +118,7 @@ __attribute__((noinline)) void eng_hppi_recompute(gic_t *g, gic_engine_t *e)
     g->hppi_stale[e->slot] = 0;
     e->epoch = g->hppi_epoch;
     cand_none(&e->hp);
-    e->hp_until = e->src->hppi(g, e->cpu, e->igrpen, &e->hp);
+    e->hp_until = src_hppi(g, e, &e->hp);
 }
 
 void eng_hppi(gic_t *g, gic_engine_t *e, gic_cand_t *out)
@@ -148,7 +170,7 @@ void eng_refresh(gic_t *g, gic_engine_t *e)
     set_line(g, e, 0, irq);
     set_line(g, e, 1, fiq);
     if (rise) {
-        gic_time_t t0 = e->src->pending_time(g, e->cpu, h.intid);
+        gic_time_t t0 = src_pending_time(g, e, h.intid);
         hist_add(e->st.line_to_signal[eng_intid_type(h.intid)], g->now >= t0 ? g->now - t0 : 0);
     }
 }
@@ -178,7 +200,7 @@ uint64_t eng_iar(gic_t *g, gic_engine_t *e, unsigned group)
     e->apr[group][idx / 32] |= 1u << (idx % 32);
     eng_apr_changed(e);
     e->t_iar[group][idx] = g->now;
-    gic_time_t t0 = e->src->ack(g, e->cpu, h.intid);
+    gic_time_t t0 = src_ack(g, e, h.intid);
     unsigned t = eng_intid_type(h.intid);
     gic_inc(e->st.delivered[t]);
     hist_add(e->st.line_to_iar[t], g->now >= t0 ? g->now - t0 : 0);

@@ -7,7 +7,7 @@
 #include "lpi.h"
 #include "redist.h"
 
-static gic_time_t phys_hppi(gic_t *g, uint32_t cpu, const bool igrpen[2], gic_cand_t *out)
+gic_time_t phys_hppi(gic_t *g, uint32_t cpu, const bool igrpen[2], gic_cand_t *out)
 {
     /* asleep: UINT64_MAX (waking up is a register write: marks the CPU) */
     gic_time_t t_fwd = redist_forward_time(g, cpu);
@@ -29,7 +29,7 @@ static gic_time_t phys_hppi(gic_t *g, uint32_t cpu, const bool igrpen[2], gic_ca
     return until;
 }
 
-static gic_time_t phys_ack(gic_t *g, uint32_t cpu, uint32_t intid)
+gic_time_t phys_ack(gic_t *g, uint32_t cpu, uint32_t intid)
 {
     if (intid < 32) return redist_ack(g, cpu, intid);
     if (intid < 1020) return dist_ack(g, cpu, intid);
@@ -56,7 +56,7 @@ static void phys_deactivate(gic_t *g, uint32_t cpu, uint32_t intid, const char *
                   cpu, intid);
 }
 
-static gic_time_t phys_pending_time(gic_t *g, uint32_t cpu, uint32_t intid)
+gic_time_t phys_pending_time(gic_t *g, uint32_t cpu, uint32_t intid)
 {
     if (intid < 32) return redist_pending_time(g, cpu, intid);
     if (intid < 1020) return dist_pending_time(g, intid);

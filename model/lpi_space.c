@@ -427,7 +427,9 @@ static gic_time_t clear_rec(gic_t *g, lpi_space_t *r, lpi_rec_t *e, gic_time_t s
     return done;
 }
 
-gic_time_t lpi_space_ack(gic_t *g, lpi_space_t *r, uint32_t intid)
+/* Inlined into the per-redistributor entry points (the physical hot path);
+ * the extern versions serve vpe.c. */
+static inline __attribute__((always_inline)) gic_time_t space_ack(gic_t *g, lpi_space_t *r, uint32_t intid)
 {
     gic_time_t t_src = g->now;
     lpi_rec_t *e = lpi_map_find(r, intid);
@@ -436,11 +438,12 @@ gic_time_t lpi_space_ack(gic_t *g, lpi_space_t *r, uint32_t intid)
     clear_rec(g, r, e, g->now, &t_src);
     return t_src;
 }
+gic_time_t lpi_space_ack(gic_t *g, lpi_space_t *r, uint32_t intid) { return space_ack(g, r, intid); }
 
 gic_time_t lpi_ack(gic_t *g, uint32_t cpu, uint32_t intid)
 {
     if (cpu >= g->cfg.num_cpus) return g->now;
-    gic_time_t t_src = lpi_space_ack(g, PHYS(g, cpu), intid);
+    gic_time_t t_src = space_ack(g, PHYS(g, cpu), intid);
     /* No update event: the only caller (ICC_IAR<n>_EL1) re-evaluates this
      * CPU interface right after the acknowledge. */
     gic_hppi_changed(g, cpu);
@@ -672,14 +675,8 @@ void lpi_hppi(gic_t *g, uint32_t cpu, gic_cand_t *out)
     lpi_hppi_until(g, cpu, out, &until);
 }
 
-void lpi_hppi_until(gic_t *g, uint32_t cpu, gic_cand_t *out, gic_time_t *until)
-{
-    cand_none(out);
-    if (cpu >= g->cfg.num_cpus) return;
-    lpi_space_hppi(g, PHYS(g, cpu), out, until);
-}
-
-void lpi_space_hppi(gic_t *g, lpi_space_t *r, gic_cand_t *out, gic_time_t *until)
+static inline __attribute__((always_inline)) void space_hppi(gic_t *g, lpi_space_t *r, gic_cand_t *out,
+                                                               gic_time_t *until)
 {
     if (!r->enabled) return;
     if (r->stale) {
@@ -711,6 +708,15 @@ void lpi_space_hppi(gic_t *g, lpi_space_t *r, gic_cand_t *out, gic_time_t *until
         }
         lpi_heap_pop(&r->prio);
     }
+}
+
+void lpi_space_hppi(gic_t *g, lpi_space_t *r, gic_cand_t *out, gic_time_t *until) { space_hppi(g, r, out, until); }
+
+void lpi_hppi_until(gic_t *g, uint32_t cpu, gic_cand_t *out, gic_time_t *until)
+{
+    cand_none(out);
+    if (cpu >= g->cfg.num_cpus) return;
+    space_hppi(g, PHYS(g, cpu), out, until);
 }
 
 
