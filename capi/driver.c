@@ -291,7 +291,7 @@ gic_status_t gic_driver_map_device(gic_driver_t *d, uint32_t its, uint32_t devid
         if (st == GIC_OK) st = gic_driver_queue(d, its, c);
     }
     for (uint32_t cpu = 0; st == GIC_OK && cpu < d->cfg->num_cpus; cpu++) {
-        if (!(used & (1ull << cpu))) continue;
+        if (!(used & (1ull << (cpu % 64)))) continue; /* as `used` is filled above (UB past 63 otherwise) */
         gic_cmd_sync(c, gic_driver_rdbase(d, cpu));
         st = gic_driver_queue(d, its, c);
     }
