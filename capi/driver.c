@@ -276,13 +276,13 @@ gic_status_t gic_driver_map_device(gic_driver_t *d, uint32_t its, uint32_t devid
     uint32_t bits = ceil_log2(nevents < 2 ? 2 : nevents);
     uint64_t itt = gic_driver_alloc(d, ((uint64_t)1 << bits) * s->itt_esz, 256);
     uint64_t c[4];
-    uint64_t used = 0; /* CPUs targeted: SYNC each, as Linux syncs the target collection */
+    uint8_t used[GIC_MAX_CPUS] = {0}; /* CPUs targeted: SYNC each, as Linux syncs the target collection */
     gic_cmd_mapd(c, devid, itt, bits - 1, true);
     if (st == GIC_OK) st = gic_driver_queue(d, its, c);
     for (uint32_t e = 0; st == GIC_OK && e < nevents; e++) {
         uint32_t intid = first_intid + e;
         uint32_t cpu = cpu_of_event ? cpu_of_event[e] : e % d->cfg->num_cpus;
-        used |= 1ull << (cpu % 64);
+        if (cpu < GIC_MAX_CPUS) used[cpu] = 1;
         uint8_t prop = 0xa0 | 0x2 | 0x1; /* Linux unmask: default priority, enabled */
         if (d->prop) st = gic_mem_write(d->g, d->prop + (intid - 8192), &prop, 1);
         gic_cmd_mapti(c, devid, e, intid, cpu);
@@ -291,7 +291,7 @@ gic_status_t gic_driver_map_device(gic_driver_t *d, uint32_t its, uint32_t devid
         if (st == GIC_OK) st = gic_driver_queue(d, its, c);
     }
     for (uint32_t cpu = 0; st == GIC_OK && cpu < d->cfg->num_cpus; cpu++) {
-        if (!(used & (1ull << (cpu % 64)))) continue; /* as `used` is filled above (UB past 63 otherwise) */
+        if (!used[cpu]) continue;
         gic_cmd_sync(c, gic_driver_rdbase(d, cpu));
         st = gic_driver_queue(d, its, c);
     }

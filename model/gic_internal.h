@@ -1,19 +1,23 @@
 /*
  * gictlm core: shared internal definitions. Not part of the public API.
  *
- * Ownership of the blocks (one file per architectural block):
- *   gic.c      instance, event loop, error/log helpers, frame routing
+ * The blocks (one concern per file; docs/architecture.md draws them):
+ *   gic.c      instance, event loop, inputs, error/log helpers -> gic_core.h
+ *   frames.c   frame routing (GICD, GICR RD/SGI/VLPI, GITS)
  *   evq.c      discrete-event queue (binary heap, FIFO among equal times)
  *   regmap.c   table-driven register access (sizes, RAZ/WI, halves)
  *   stats.c    counters and log-linear histograms
  *   dist.c     GICD_* (SPIs)                          -> dist.h
  *   redist.c   GICR_* RD_base/SGI_base (SGIs, PPIs)   -> redist.h
- *   frames.c   frame routing (GICD, GICR RD_base/SGI_base, GITS) -> gic_core.h
- *   cpuif_engine.c  priority engine of a CPU interface over an interrupt source
- *   cpuif_phys.c    the physical source: dist + redist + LPIs
- *   cpuif.c    ICC_*_EL1 register view, system-register table -> cpuif.h
- *   lpi.c      LPI property/pending state, GICR LPI registers -> lpi.h
- *   its.c      GITS_* registers, command queue, translation   -> its.h
+ *   intid_regs.c  per-INTID registers of GICD and GICR SGI_base -> intid_regs.h
+ *   cpuif_engine.c  priority engine of a CPU interface  -> cpuif_engine.h
+ *   cpuif_phys.c / cpuif_virt.c  its physical and virtual sources; cpuif.c
+ *              the ICC/ICV/ICH system-register table -> cpuif.h
+ *   lpi_space.c / lpi_scan.c / lpi_regs.c  LPI spaces, pending-table walks,
+ *              GICR LPI registers -> lpi.h, lpi_space.h
+ *   vpe.c      GICv4 vPEs at the redistributors, VLPI frame -> vpe.h
+ *   its.c, its_codec.c, its_walk.c, its_cmd.c, its_translate.c, its_regs.c
+ *              the ITS -> its.h, its_internal.h, its_codec.h
  *   mem.c      memory port, built-in sparse memory, outstanding limits -> mem.h
  *   cache.c    generic set-associative cache component -> cache.h
  */

@@ -261,9 +261,12 @@ static gic_time_t load_chunk(gic_t *g, lpi_space_t *r, uint64_t off, uint32_t le
     }
     (*reads)++;
     done = tmax(done, d);
-    for (uint32_t i = 0; i < len; i++) {
-        for (unsigned b = 0; b < 8; b++) {
-            if (!(buf[i] & (1u << b))) continue;
+    for (uint32_t i = 0; i < len; i += 8) {
+        uint64_t w = 0;
+        memcpy(&w, buf + i, len - i < 8 ? len - i : 8);
+        while (w) {
+            unsigned b = (unsigned)__builtin_ctzll(w);
+            w &= w - 1;
             uint32_t intid = (uint32_t)((off + i) * 8 + b);
             if (intid < GIC_LPI_BASE) continue;
             uint8_t prop;

@@ -7,7 +7,7 @@
  *
  * Sockets (all loosely-timed, b_transport + transport_dbg):
  *   gicd_socket        GICD frame, 64 KiB; address = offset in the frame
- *   gicr_socket        redistributors, num_cpus x 128 KiB; address = cpu * 0x20000 + offset
+ *   gicr_socket        redistributors, num_cpus x 128 KiB (256 KiB with GICv4: gic_gicr_stride())
  *   gits_socket[i]     ITS i, 128 KiB; GITS_TRANSLATER at 0x10040 needs a
  *                      gictlm::device_id_extension (the DeviceID)
  *   mem_socket         initiator: every memory access of the core (command

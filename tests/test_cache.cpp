@@ -7,6 +7,7 @@
 #include <set>
 #include <vector>
 
+#include "gic_test.h"
 #include "gictlm.h"
 extern "C" {
 #include "../model/cache.h"
@@ -14,23 +15,9 @@ extern "C" {
 
 namespace {
 
-struct CacheTest : ::testing::Test {
-    gic_t *g = nullptr;
-    void SetUp() override
-    {
-        gic_config_t cfg;
-        gic_config_default(&cfg);
-        char err[256];
-        g = gic_create(&cfg, nullptr, nullptr, err, sizeof err);
-        ASSERT_NE(g, nullptr) << err;
-    }
-    void TearDown() override { gic_destroy(g); }
-    uint64_t stat(const char *name)
-    {
-        uint64_t v = ~0ull;
-        EXPECT_TRUE(gic_stat_counter(g, name, &v)) << name;
-        return v;
-    }
+struct CacheTest : gictest::GicTest {
+    void SetUp() override { create(); }
+    uint64_t stat(const char *name) { return counter(name); }
     gic_cache_t *make(uint32_t entries, uint32_t ways, gic_repl_t repl, uint32_t locked = 0,
                       const char *prefix = "t")
     {

@@ -1,21 +1,28 @@
 // Physical CPU interface (ICC_*_EL1): priority masking, preemption, binary
 // point, EOImode, active priorities, groups, error handling.
-#include "h1_fixture.h"
+#include "gic_test.h"
 
-using namespace h1;
+using namespace gictest;
 
 namespace {
 
-struct Cpuif : Fixture {
+struct Cpuif : GicTest {
     // edge pulse on an SPI wire
     void raise(gic_time_t t, uint32_t intid)
     {
         ASSERT_EQ(gic_set_spi(g, t, intid, true), GIC_OK);
         ASSERT_EQ(gic_set_spi(g, t, intid, false), GIC_OK);
     }
+    // scenarios with expected times from the latency parameters (GIC_TIMING_TEST)
+    void PmrMasksPriority();
+    void NestingActivePrioritiesAndRpr();
+    void SamePriorityDoesNotPreempt();
+    void BinaryPointGroupsPriorities();
+    void Group0IsFiqGroup1IsIrq();
 };
+using CpuifLatencies = Latencies<Cpuif>;
 
-TEST_F(Cpuif, PmrMasksPriority)
+GIC_TIMING_TEST(Cpuif, PmrMasksPriority)
 {
     create();
     bringup(0);
@@ -27,16 +34,16 @@ TEST_F(Cpuif, PmrMasksPriority)
     EXPECT_EQ(sr(ns(2000), 0, GIC_ICC_HPPIR1_EL1), 40u); // HPPIR ignores PMR
     EXPECT_EQ(sr(ns(2000), 0, GIC_ICC_IAR1_EL1), 1023u);
     sw(ns(3000), 0, GIC_ICC_PMR_EL1, 0x88);
-    EXPECT_EQ(lines(), "3000000:0:IRQ:1;");
+    EXPECT_EQ(lines(), irq_up(ns(3000), 0));
     sw(ns(3500), 0, GIC_ICC_PMR_EL1, 0x00);
-    EXPECT_EQ(lines(), "3000000:0:IRQ:1;3500000:0:IRQ:0;");
+    EXPECT_EQ(lines(), irq_up(ns(3000), 0) + irq_down(ns(3500), 0));
     sw(ns(4000), 0, GIC_ICC_PMR_EL1, 0xff);
     EXPECT_EQ(sr(ns(4000), 0, GIC_ICC_PMR_EL1), 0xf8u); // implemented bits only
     EXPECT_EQ(sr(ns(4000), 0, GIC_ICC_IAR1_EL1), 40u);
     EXPECT_EQ(counter("irq.spurious"), 1u);
 }
 
-TEST_F(Cpuif, NestingActivePrioritiesAndRpr)
+GIC_TIMING_TEST(Cpuif, NestingActivePrioritiesAndRpr)
 {
     create();
     bringup(0);
@@ -48,7 +55,8 @@ TEST_F(Cpuif, NestingActivePrioritiesAndRpr)
     EXPECT_EQ(sr(ns(2000), 0, GIC_ICC_RPR_EL1), 0x90u);
     raise(ns(3000), 41); // 0x80 < 0x90: preempts
     gic_run_until(g, ns(3500));
-    EXPECT_EQ(lines(), "1024000:0:IRQ:1;2000000:0:IRQ:0;3024000:0:IRQ:1;");
+    EXPECT_EQ(lines(),
+              irq_up(ns(1000) + path_spi_wire(), 0) + irq_down(ns(2000), 0) + irq_up(ns(3000) + path_spi_wire(), 0));
     EXPECT_EQ(sr(ns(4000), 0, GIC_ICC_IAR1_EL1), 41u);
     EXPECT_EQ(sr(ns(4000), 0, GIC_ICC_RPR_EL1), 0x80u);
     // pri_bits 5: AP1R0 bit = priority >> 3
@@ -68,7 +76,7 @@ TEST_F(Cpuif, NestingActivePrioritiesAndRpr)
     EXPECT_EQ(d[1].intid, 40u);
 }
 
-TEST_F(Cpuif, SamePriorityDoesNotPreempt)
+GIC_TIMING_TEST(Cpuif, SamePriorityDoesNotPreempt)
 {
     create();
     bringup(0);
@@ -78,13 +86,13 @@ TEST_F(Cpuif, SamePriorityDoesNotPreempt)
     EXPECT_EQ(sr(ns(2000), 0, GIC_ICC_IAR1_EL1), 40u);
     raise(ns(3000), 41);
     gic_run_until(g, ns(4000));
-    EXPECT_EQ(lines(), "1024000:0:IRQ:1;2000000:0:IRQ:0;");
+    EXPECT_EQ(lines(), irq_up(ns(1000) + path_spi_wire(), 0) + irq_down(ns(2000), 0));
     EXPECT_EQ(sr(ns(4000), 0, GIC_ICC_IAR1_EL1), 1023u);
     sw(ns(5000), 0, GIC_ICC_EOIR1_EL1, 40);
-    EXPECT_EQ(lines(), "1024000:0:IRQ:1;2000000:0:IRQ:0;5000000:0:IRQ:1;");
+    EXPECT_EQ(lines(), irq_up(ns(1000) + path_spi_wire(), 0) + irq_down(ns(2000), 0) + irq_up(ns(5000), 0));
 }
 
-TEST_F(Cpuif, BinaryPointGroupsPriorities)
+GIC_TIMING_TEST(Cpuif, BinaryPointGroupsPriorities)
 {
     create();
     bringup(0);
@@ -97,12 +105,12 @@ TEST_F(Cpuif, BinaryPointGroupsPriorities)
     EXPECT_EQ(sr(ns(2000), 0, GIC_ICC_RPR_EL1), 0x80u);
     raise(ns(3000), 41);
     gic_run_until(g, ns(4000));
-    EXPECT_EQ(lines(), "1024000:0:IRQ:1;2000000:0:IRQ:0;"); // no preemption
+    EXPECT_EQ(lines(), irq_up(ns(1000) + path_spi_wire(), 0) + irq_down(ns(2000), 0)); // no preemption
     // back to the minimum BPR1 (3 -> mask 0xf8): 0x88 < 0x80? no: running
     // priority stays 0x80 (group priority recorded at acknowledge)
     sw(ns(4000), 0, GIC_ICC_BPR1_EL1, 0);
     EXPECT_EQ(sr(ns(4000), 0, GIC_ICC_BPR1_EL1), 3u);
-    EXPECT_EQ(lines(), "1024000:0:IRQ:1;2000000:0:IRQ:0;");
+    EXPECT_EQ(lines(), irq_up(ns(1000) + path_spi_wire(), 0) + irq_down(ns(2000), 0));
     sw(ns(5000), 0, GIC_ICC_EOIR1_EL1, 40);
     EXPECT_EQ(sr(ns(5000), 0, GIC_ICC_IAR1_EL1), 41u);
     sw(ns(5000), 0, GIC_ICC_EOIR1_EL1, 41);
@@ -112,7 +120,7 @@ TEST_F(Cpuif, BinaryPointGroupsPriorities)
     EXPECT_EQ(sr(ns(7000), 0, GIC_ICC_RPR_EL1), 0x90u);
     raise(ns(8000), 41);
     gic_run_until(g, ns(9000));
-    EXPECT_EQ(outs(GIC_OUT_LINE).back().time, ns(8024));
+    EXPECT_EQ(outs(GIC_OUT_LINE).back().time, ns(8000) + path_spi_wire());
     EXPECT_EQ(outs(GIC_OUT_LINE).back().level, 1u);
 }
 
@@ -123,7 +131,7 @@ TEST_F(Cpuif, CbprUsesBpr0ForGroup1)
     spi(0, 40, 0x90, true, 0);
     spi(0, 41, 0x88, true, 0);
     sw(0, 0, GIC_ICC_BPR0_EL1, 4);            // mask 0xe0
-    sw(0, 0, GIC_ICC_CTLR_EL1, 1);            // CBPR
+    sw(0, 0, GIC_ICC_CTLR_EL1, ICC_CTLR_EL1_CBPR);
     EXPECT_EQ(sr(0, 0, GIC_ICC_BPR1_EL1), 5u); // reads BPR0 + 1
     sw(0, 0, GIC_ICC_BPR1_EL1, 7);            // ignored with CBPR = 1
     raise(ns(1000), 40);
@@ -148,7 +156,7 @@ TEST_F(Cpuif, BinaryPointMinimumsAndAprCount)
     EXPECT_EQ(sr(0, 0, GIC_ICC_AP1R1_EL1), 0u);
     // PRIbits = 4, IDbits = 0 (16 bits), A3V, RSS
     EXPECT_EQ(sr(0, 0, GIC_ICC_CTLR_EL1), 0x48400u);
-    EXPECT_EQ(sr(0, 0, GIC_ICC_SRE_EL1), 7u);
+    EXPECT_EQ(sr(0, 0, GIC_ICC_SRE_EL1), ICC_SRE_EL1_ALL);
 }
 
 TEST_F(Cpuif, EightPriorityBits)
@@ -174,7 +182,7 @@ TEST_F(Cpuif, EoiModeSplitsDropAndDeactivate)
     create();
     bringup(0);
     spi(0, 40, 0x80, false, 0);
-    sw(0, 0, GIC_ICC_CTLR_EL1, 2); // EOImode
+    sw(0, 0, GIC_ICC_CTLR_EL1, ICC_CTLR_EL1_EOImode);
     gic_set_spi(g, ns(1000), 40, true);
     EXPECT_EQ(sr(ns(2000), 0, GIC_ICC_IAR1_EL1), 40u);
     gic_set_spi(g, ns(2500), 40, false);
@@ -197,7 +205,7 @@ TEST_F(Cpuif, EoiModeSplitsDropAndDeactivate)
     EXPECT_EQ(counter("errors.dir_eoimode0"), 1u);
 }
 
-TEST_F(Cpuif, Group0IsFiqGroup1IsIrq)
+GIC_TIMING_TEST(Cpuif, Group0IsFiqGroup1IsIrq)
 {
     create();
     bringup(0, true);
@@ -206,20 +214,20 @@ TEST_F(Cpuif, Group0IsFiqGroup1IsIrq)
     raise(ns(1000), 40);
     raise(ns(1000), 41);
     gic_run_until(g, ns(2000));
-    EXPECT_EQ(lines(), "1024000:0:FIQ:1;");
+    EXPECT_EQ(lines(), fiq_up(ns(1000) + path_spi_wire(), 0));
     EXPECT_EQ(sr(ns(2000), 0, GIC_ICC_HPPIR1_EL1), 1023u);
     EXPECT_EQ(sr(ns(2000), 0, GIC_ICC_HPPIR0_EL1), 40u);
     EXPECT_EQ(sr(ns(2000), 0, GIC_ICC_IAR1_EL1), 1023u); // HPPI is Group 0
     EXPECT_EQ(sr(ns(2000), 0, GIC_ICC_IAR0_EL1), 40u);
     EXPECT_EQ(sr(ns(2000), 0, GIC_ICC_AP0R0_EL1), 1u << 16);
     // 0x90 does not preempt 0x80: nothing signalled
-    EXPECT_EQ(lines(), "1024000:0:FIQ:1;2000000:0:FIQ:0;");
+    EXPECT_EQ(lines(), fiq_up(ns(1000) + path_spi_wire(), 0) + fiq_down(ns(2000), 0));
     // EOIR1 while the highest active priority is Group 0: ignored, counted
     sw(ns(3000), 0, GIC_ICC_EOIR1_EL1, 40);
     EXPECT_EQ(counter("errors.eoi_wrong_group"), 1u);
     EXPECT_EQ(sr(ns(3000), 0, GIC_ICC_RPR_EL1), 0x80u);
     sw(ns(3000), 0, GIC_ICC_EOIR0_EL1, 40);
-    EXPECT_EQ(lines(), "1024000:0:FIQ:1;2000000:0:FIQ:0;3000000:0:IRQ:1;");
+    EXPECT_EQ(lines(), fiq_up(ns(1000) + path_spi_wire(), 0) + fiq_down(ns(2000), 0) + irq_up(ns(3000), 0));
     EXPECT_EQ(sr(ns(3000), 0, GIC_ICC_IAR0_EL1), 1023u);
     EXPECT_EQ(sr(ns(3000), 0, GIC_ICC_IAR1_EL1), 41u);
     // IGRPEN0 = 0 hides Group 0 interrupts
@@ -283,5 +291,7 @@ TEST_F(Cpuif, DeterministicTimeline)
     EXPECT_NE(first.find("D"), std::string::npos);
     EXPECT_GE(counter("irq.delivered.spi"), 8u);
 }
+
+GIC_LATENCY_PROFILES(CpuifLatencies);
 
 } // namespace

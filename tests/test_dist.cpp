@@ -1,25 +1,39 @@
 // Distributor (GICD_*): SPI delivery timing, level/edge, routing, registers.
-#include "h1_fixture.h"
+#include "gic_test.h"
 
-using namespace h1;
+using namespace gictest;
 
 namespace {
 
-struct Dist : Fixture {};
+struct Dist : GicTest {
+    // scenarios with expected times from the latency parameters (GIC_TIMING_TEST)
+    void EdgeSpiTimingAckEoi();
+    void EdgeLatchesOnceWhileActive();
+    void LevelRepends();
+    void LevelLineDropBeforeAckRemovesPending();
+    void SetSpiNsrAndIspendr();
+    void EnableWhilePendingForwardsFromEnable();
+    void TargetedRouting();
+    void OneOfNRoundRobinAndRetarget();
+    void OneOfNPrefersCpuThatWouldTakeIt();
+    void OneOfNNoParticipantWaits();
+    void GroupDisableInDistributorHoldsSpi();
+};
+using DistLatencies = Latencies<Dist>;
 
 // Default latencies (cycles, 1 ns each): spi_input 2, dist_to_redist 10,
 // redist_to_cpu 10, cpu_signal 2 -> SPI wire path 24 ns, SETSPI path 22 ns.
 
-TEST_F(Dist, EdgeSpiTimingAckEoi)
+GIC_TIMING_TEST(Dist, EdgeSpiTimingAckEoi)
 {
     create();
     bringup(0);
     spi(ns(2000), 40, 0x80, true, 0);
     ASSERT_EQ(gic_set_spi(g, ns(3000), 40, true), GIC_OK);
     gic_run_until(g, ns(4000));
-    EXPECT_EQ(lines(), "3024000:0:IRQ:1;");
+    EXPECT_EQ(lines(), irq_up(ns(3000) + path_spi_wire(), 0));
     EXPECT_EQ(sr(ns(4000), 0, GIC_ICC_IAR1_EL1), 40u);
-    EXPECT_EQ(lines(), "3024000:0:IRQ:1;4000000:0:IRQ:0;");
+    EXPECT_EQ(lines(), irq_up(ns(3000) + path_spi_wire(), 0) + irq_down(ns(4000), 0));
     gic_set_spi(g, ns(4100), 40, false);
     EXPECT_EQ(dr(ns(4200), GICD_ISACTIVER + 4), 1u << 8);
     sw(ns(5000), 0, GIC_ICC_EOIR1_EL1, 40);
@@ -37,13 +51,13 @@ TEST_F(Dist, EdgeSpiTimingAckEoi)
     EXPECT_EQ(h.min, ns(1000));
     h = hist("latency.line_to_signal.spi");
     EXPECT_EQ(h.count, 1u);
-    EXPECT_EQ(h.min, ns(24));
+    EXPECT_EQ(h.min, path_spi_wire());
     h = hist("latency.iar_to_eoi");
     EXPECT_EQ(h.count, 1u);
     EXPECT_EQ(h.min, ns(1000));
 }
 
-TEST_F(Dist, EdgeLatchesOnceWhileActive)
+GIC_TIMING_TEST(Dist, EdgeLatchesOnceWhileActive)
 {
     create();
     bringup(0);
@@ -57,7 +71,8 @@ TEST_F(Dist, EdgeLatchesOnceWhileActive)
     sw(ns(4000), 0, GIC_ICC_EOIR1_EL1, 40);
     gic_run_until(g, ns(5000));
     // forwarded again on deactivation: 22 ns distributor -> pin
-    EXPECT_EQ(lines(), "3024000:0:IRQ:1;3100000:0:IRQ:0;4022000:0:IRQ:1;");
+    EXPECT_EQ(lines(),
+              irq_up(ns(3000) + path_spi_wire(), 0) + irq_down(ns(3100), 0) + irq_up(ns(4000) + path_dist(), 0));
     EXPECT_EQ(sr(ns(5000), 0, GIC_ICC_IAR1_EL1), 40u);
     auto h = hist("latency.line_to_iar.spi");
     EXPECT_EQ(h.count, 2u);
@@ -65,7 +80,7 @@ TEST_F(Dist, EdgeLatchesOnceWhileActive)
     EXPECT_EQ(h.max, ns(5000 - 3300)); // second: latency from the second edge
 }
 
-TEST_F(Dist, LevelRepends)
+GIC_TIMING_TEST(Dist, LevelRepends)
 {
     create();
     bringup(0);
@@ -76,7 +91,8 @@ TEST_F(Dist, LevelRepends)
     EXPECT_EQ(dr(ns(4000), GICD_ISACTIVER + 4), 1u << 9);
     sw(ns(5000), 0, GIC_ICC_EOIR1_EL1, 41);
     gic_run_until(g, ns(5500));
-    EXPECT_EQ(lines(), "3024000:0:IRQ:1;4000000:0:IRQ:0;5022000:0:IRQ:1;");
+    EXPECT_EQ(lines(),
+              irq_up(ns(3000) + path_spi_wire(), 0) + irq_down(ns(4000), 0) + irq_up(ns(5000) + path_dist(), 0));
     auto d = outs(GIC_OUT_DEACTIVATE);
     ASSERT_EQ(d.size(), 1u);
     EXPECT_EQ(d[0].time, ns(5000));
@@ -85,7 +101,9 @@ TEST_F(Dist, LevelRepends)
     gic_set_spi(g, ns(6500), 41, false); // source serviced
     sw(ns(7000), 0, GIC_ICC_EOIR1_EL1, 41);
     gic_run_until(g, ns(9000));
-    EXPECT_EQ(lines(), "3024000:0:IRQ:1;4000000:0:IRQ:0;5022000:0:IRQ:1;6000000:0:IRQ:0;");
+    EXPECT_EQ(lines(),
+              irq_up(ns(3000) + path_spi_wire(), 0) + irq_down(ns(4000), 0) + irq_up(ns(5000) + path_dist(), 0)
+              + irq_down(ns(6000), 0));
     EXPECT_EQ(outs(GIC_OUT_DEACTIVATE).size(), 2u);
     EXPECT_EQ(dr(ns(9000), GICD_ISPENDR + 4), 0u);
     auto h = hist("latency.line_to_iar.spi");
@@ -94,19 +112,19 @@ TEST_F(Dist, LevelRepends)
     EXPECT_EQ(h.max, ns(1000));
 }
 
-TEST_F(Dist, LevelLineDropBeforeAckRemovesPending)
+GIC_TIMING_TEST(Dist, LevelLineDropBeforeAckRemovesPending)
 {
     create();
     bringup(0);
     spi(0, 41, 0x80, false, 0);
     gic_set_spi(g, ns(3000), 41, true);
     gic_set_spi(g, ns(3100), 41, false);
-    EXPECT_EQ(lines(), "3024000:0:IRQ:1;3100000:0:IRQ:0;");
+    EXPECT_EQ(lines(), irq_up(ns(3000) + path_spi_wire(), 0) + irq_down(ns(3100), 0));
     EXPECT_EQ(sr(ns(3200), 0, GIC_ICC_IAR1_EL1), 1023u);
     EXPECT_EQ(counter("irq.spurious"), 1u);
 }
 
-TEST_F(Dist, SetSpiNsrAndIspendr)
+GIC_TIMING_TEST(Dist, SetSpiNsrAndIspendr)
 {
     create();
     bringup(0);
@@ -114,16 +132,19 @@ TEST_F(Dist, SetSpiNsrAndIspendr)
     spi(0, 43, 0x80, true, 0);
     dw(ns(3000), GICD_SETSPI_NSR, 42);
     gic_run_until(g, ns(3100));
-    EXPECT_EQ(lines(), "3022000:0:IRQ:1;"); // no spi_input stage
+    EXPECT_EQ(lines(), irq_up(ns(3000) + path_dist(), 0)); // no spi_input stage
     EXPECT_EQ(sr(ns(3100), 0, GIC_ICC_IAR1_EL1), 42u);
     sw(ns(3200), 0, GIC_ICC_EOIR1_EL1, 42);
     dw(ns(4000), GICD_ISPENDR + 4, 1u << 11); // INTID 43
     gic_run_until(g, ns(4100));
-    EXPECT_EQ(lines(), "3022000:0:IRQ:1;3100000:0:IRQ:0;4022000:0:IRQ:1;");
+    EXPECT_EQ(lines(), irq_up(ns(3000) + path_dist(), 0) + irq_down(ns(3100), 0) + irq_up(ns(4000) + path_dist(), 0));
     dw(ns(4200), GICD_ICPENDR + 4, 1u << 11);
-    EXPECT_EQ(lines(), "3022000:0:IRQ:1;3100000:0:IRQ:0;4022000:0:IRQ:1;4200000:0:IRQ:0;");
+    EXPECT_EQ(lines(),
+              irq_up(ns(3000) + path_dist(), 0) + irq_down(ns(3100), 0) + irq_up(ns(4000) + path_dist(), 0)
+              + irq_down(ns(4200), 0));
     // CLRSPI_NSR removes a message-set pending state before it is seen
     dw(ns(5000), GICD_SETSPI_NSR, 42);
+    ASSERT_GT(path_dist(), ns(10));
     dw(ns(5010), GICD_CLRSPI_NSR, 42);
     gic_run_until(g, ns(6000));
     EXPECT_EQ(outs(GIC_OUT_LINE).size(), 4u);
@@ -132,7 +153,7 @@ TEST_F(Dist, SetSpiNsrAndIspendr)
     EXPECT_EQ(counter("errors.setspi_bad_intid"), 1u);
 }
 
-TEST_F(Dist, EnableWhilePendingForwardsFromEnable)
+GIC_TIMING_TEST(Dist, EnableWhilePendingForwardsFromEnable)
 {
     create();
     bringup(0);
@@ -143,12 +164,12 @@ TEST_F(Dist, EnableWhilePendingForwardsFromEnable)
     EXPECT_EQ(lines(), "");
     dw(ns(4000), GICD_ISENABLER + 4, 1u << 8);
     gic_run_until(g, ns(5000));
-    EXPECT_EQ(lines(), "4022000:0:IRQ:1;");
+    EXPECT_EQ(lines(), irq_up(ns(4000) + path_dist(), 0));
     dw(ns(5000), GICD_ICENABLER + 4, 1u << 8);
-    EXPECT_EQ(lines(), "4022000:0:IRQ:1;5000000:0:IRQ:0;");
+    EXPECT_EQ(lines(), irq_up(ns(4000) + path_dist(), 0) + irq_down(ns(5000), 0));
 }
 
-TEST_F(Dist, TargetedRouting)
+GIC_TIMING_TEST(Dist, TargetedRouting)
 {
     cfg.num_cpus = 2;
     create();
@@ -156,7 +177,7 @@ TEST_F(Dist, TargetedRouting)
     spi(0, 40, 0x80, true, 1);
     gic_set_spi(g, ns(3000), 40, true);
     gic_run_until(g, ns(4000));
-    EXPECT_EQ(lines(), "3024000:1:IRQ:1;");
+    EXPECT_EQ(lines(), irq_up(ns(3000) + path_spi_wire(), 1));
     EXPECT_EQ(sr(ns(4000), 0, GIC_ICC_IAR1_EL1), 1023u);
     EXPECT_EQ(sr(ns(4000), 1, GIC_ICC_IAR1_EL1), 40u);
     // Aff0 = 5 names no CPU: not delivered, counted
@@ -172,10 +193,10 @@ TEST_F(Dist, TargetedRouting)
     dw(ns(7000), GICD_IROUTER + 8 * 41, 0, 8);
     gic_run_until(g, ns(8000));
     EXPECT_EQ(outs(GIC_OUT_LINE, 0).size(), 1u);
-    EXPECT_EQ(outs(GIC_OUT_LINE, 0)[0].time, ns(7022));
+    EXPECT_EQ(outs(GIC_OUT_LINE, 0)[0].time, ns(7000) + path_dist());
 }
 
-TEST_F(Dist, OneOfNRoundRobinAndRetarget)
+GIC_TIMING_TEST(Dist, OneOfNRoundRobinAndRetarget)
 {
     cfg.num_cpus = 2;
     create();
@@ -185,10 +206,11 @@ TEST_F(Dist, OneOfNRoundRobinAndRetarget)
     gic_set_spi(g, ns(3000), 40, true);
     gic_set_spi(g, ns(3100), 41, true);
     gic_run_until(g, ns(3500));
-    EXPECT_EQ(lines(), "3024000:0:IRQ:1;3124000:1:IRQ:1;");
+    EXPECT_EQ(lines(), irq_up(ns(3000) + path_spi_wire(), 0) + irq_up(ns(3100) + path_spi_wire(), 1));
     // CPU 1 stops participating (IGRPEN1 = 0): SPI 41 moves to CPU 0
     sw(ns(4000), 1, GIC_ICC_IGRPEN1_EL1, 0);
-    EXPECT_EQ(lines(), "3024000:0:IRQ:1;3124000:1:IRQ:1;4000000:1:IRQ:0;");
+    EXPECT_EQ(lines(),
+              irq_up(ns(3000) + path_spi_wire(), 0) + irq_up(ns(3100) + path_spi_wire(), 1) + irq_down(ns(4000), 1));
     EXPECT_EQ(sr(ns(5000), 0, GIC_ICC_IAR1_EL1), 40u);
     EXPECT_EQ(sr(ns(5000), 0, GIC_ICC_HPPIR1_EL1), 41u); // retargeted, visible since 4022 ns
     sw(ns(6000), 0, GIC_ICC_EOIR1_EL1, 40);
@@ -196,7 +218,7 @@ TEST_F(Dist, OneOfNRoundRobinAndRetarget)
     EXPECT_EQ(counter("irq.delivered.spi"), 2u);
 }
 
-TEST_F(Dist, OneOfNPrefersCpuThatWouldTakeIt)
+GIC_TIMING_TEST(Dist, OneOfNPrefersCpuThatWouldTakeIt)
 {
     cfg.num_cpus = 2;
     create();
@@ -207,10 +229,11 @@ TEST_F(Dist, OneOfNPrefersCpuThatWouldTakeIt)
     EXPECT_EQ(sr(ns(2500), 0, GIC_ICC_IAR1_EL1), 50u); // CPU 0 runs at priority 0x10
     gic_set_spi(g, ns(3000), 40, true);
     gic_run_until(g, ns(4000));
-    EXPECT_EQ(lines(), "2024000:0:IRQ:1;2500000:0:IRQ:0;3024000:1:IRQ:1;");
+    EXPECT_EQ(lines(),
+              irq_up(ns(2000) + path_spi_wire(), 0) + irq_down(ns(2500), 0) + irq_up(ns(3000) + path_spi_wire(), 1));
 }
 
-TEST_F(Dist, OneOfNNoParticipantWaits)
+GIC_TIMING_TEST(Dist, OneOfNNoParticipantWaits)
 {
     cfg.num_cpus = 2;
     create();
@@ -224,7 +247,7 @@ TEST_F(Dist, OneOfNNoParticipantWaits)
     EXPECT_EQ(counter("spi.1ofn_no_participant"), 1u);
     sw(ns(4000), 1, GIC_ICC_IGRPEN1_EL1, 1);
     gic_run_until(g, ns(5000));
-    EXPECT_EQ(lines(), "4022000:1:IRQ:1;");
+    EXPECT_EQ(lines(), irq_up(ns(4000) + path_dist(), 1));
 }
 
 TEST_F(Dist, RegisterValues)
@@ -235,10 +258,10 @@ TEST_F(Dist, RegisterValues)
     EXPECT_EQ(dr(0, GICD_CTLR), 0x53u);
     // ITLinesNumber 3 (128 INTIDs), CPUNumber 3, MBIS, LPIS, IDbits 15, A3V, RSS
     EXPECT_EQ(dr(0, GICD_TYPER), 0x57b0063u);
-    EXPECT_EQ(dr(0, GICD_IIDR), 0x47000000u);
-    EXPECT_EQ(dr(0, 0xc), 0u); // TYPER2
-    EXPECT_EQ(dr(0, GICD_PIDR2), 0x3bu);
-    EXPECT_EQ(dr(0, 0xfff0), 0x0du);
+    EXPECT_EQ(dr(0, GICD_IIDR), GIC_IIDR_ARM);
+    EXPECT_EQ(dr(0, GICD_TYPER2), 0u);
+    EXPECT_EQ(dr(0, GICD_PIDR2), PIDR2_GICv3);
+    EXPECT_EQ(dr(0, GICD_CIDR0), 0x0du);
     // priority keeps the implemented (upper 5) bits
     dw(0, GICD_IPRIORITYR + 33, 0xff, 1);
     EXPECT_EQ(dr(0, GICD_IPRIORITYR + 33, 1), 0xf8u);
@@ -269,7 +292,7 @@ TEST_F(Dist, RegisterValues)
     // IGROUPR
     dw(0, GICD_IGROUPR + 4, 0x5);
     EXPECT_EQ(dr(0, GICD_IGROUPR + 4), 0x5u);
-    EXPECT_STREQ(gic_reg_name(g, GIC_FRAME_GICD, 0x6100), "GICD_IROUTER");
+    EXPECT_STREQ(gic_reg_name(g, GIC_FRAME_GICD, GICD_IROUTER + 8 * 32), "GICD_IROUTER");
     EXPECT_STREQ(gic_reg_name(g, GIC_FRAME_GICD, GICD_PIDR2), "GICD_PIDR2");
     EXPECT_EQ(counter("errors.total"), 0u);
 }
@@ -307,18 +330,20 @@ TEST_F(Dist, BadSizesAreRejectedAndCounted)
     EXPECT_EQ(gic_set_spi(g, 0, 31, true), GIC_ERR_ARG);
 }
 
-TEST_F(Dist, GroupDisableInDistributorHoldsSpi)
+GIC_TIMING_TEST(Dist, GroupDisableInDistributorHoldsSpi)
 {
     create();
     bringup(0);
     spi(0, 40, 0x80, true, 0);
-    dw(ns(100), GICD_CTLR, 0x0);
+    dw(ns(100), GICD_CTLR, 0);
     gic_set_spi(g, ns(3000), 40, true);
     gic_run_until(g, ns(4000));
     EXPECT_EQ(lines(), "");
-    dw(ns(4000), GICD_CTLR, 0x2);
+    dw(ns(4000), GICD_CTLR, GICD_CTLR_EnableGrp1NS);
     gic_run_until(g, ns(5000));
-    EXPECT_EQ(lines(), "4022000:0:IRQ:1;");
+    EXPECT_EQ(lines(), irq_up(ns(4000) + path_dist(), 0));
 }
+
+GIC_LATENCY_PROFILES(DistLatencies);
 
 } // namespace

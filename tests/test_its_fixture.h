@@ -10,9 +10,12 @@
 #include <string>
 #include <vector>
 
+#include "gic_test.h"
 #include "gictlm.h"
 
 namespace its_test {
+
+using namespace gictest;
 
 // Memory layout used by the fixture.
 constexpr uint64_t PROP = 0x1000000;    // LPI property table (64 KiB aligned)
@@ -22,8 +25,6 @@ constexpr uint64_t CT = 0x200000;       // collection table
 constexpr uint64_t CMDQ = 0x300000;     // command queue
 constexpr uint64_t ITT = 0x800000;      // + devid * 0x1000 (devid < 2048)
 constexpr uint64_t L2 = 0x4000000;      // level-2 pages for two-level tables
-constexpr gic_time_t MEM = 100000;      // default memory latency
-constexpr gic_time_t CYC = 1000;        // default GIC cycle
 
 // ---- command encoders (IHI0069 6.3) ----
 struct Cmd {
@@ -97,101 +98,51 @@ inline Cmd movall(uint64_t rd1, uint64_t rd2)
 }
 constexpr uint8_t INT = 0x03, CLEAR = 0x04, INV = 0x0c, DISCARD = 0x0f;
 
-class ItsTest : public ::testing::Test {
+class ItsTest : public gictest::GicTest {
 protected:
-    gic_config_t cfg;
-    gic_t *g = nullptr;
-    gic_time_t t = 0;
-    std::vector<gic_output_t> out;
     uint64_t cwriter[GIC_MAX_ITS] = {};
     uint64_t qbytes = 0x1000; // command queue size (bytes)
 
-    void SetUp() override
-    {
-        gic_config_default(&cfg);
-        cfg.num_cpus = 4;
-    }
-    void TearDown() override
-    {
-        if (g) gic_destroy(g);
-    }
+    ItsTest() { cfg.num_cpus = 4; }
 
-    static void on_output(void *ctx, const gic_output_t *o)
-    {
-        static_cast<ItsTest *>(ctx)->out.push_back(*o);
-    }
-
-    void Create()
-    {
-        gic_callbacks_t cb;
-        memset(&cb, 0, sizeof cb);
-        cb.ctx = this;
-        cb.output = on_output;
-        char err[256] = "";
-        g = gic_create(&cfg, &cb, nullptr, err, sizeof err);
-        ASSERT_NE(g, nullptr) << err;
-    }
-
-    uint64_t rd(gic_frame_t f, uint32_t i, uint64_t off, uint32_t size = 8)
-    {
-        uint64_t v = 0;
-        EXPECT_EQ(gic_mmio_read(g, t, f, i, off, size, &v), GIC_OK);
-        return v;
-    }
-    void wr(gic_frame_t f, uint32_t i, uint64_t off, uint64_t v, uint32_t size = 8)
-    {
-        EXPECT_EQ(gic_mmio_write(g, t, f, i, off, size, v), GIC_OK);
-    }
     uint64_t gits(uint64_t off, uint32_t its = 0, uint32_t size = 8) { return rd(GIC_FRAME_GITS, its, off, size); }
     void gits_w(uint64_t off, uint64_t v, uint32_t its = 0, uint32_t size = 8) { wr(GIC_FRAME_GITS, its, off, v, size); }
-    uint64_t creadr(uint32_t its = 0) { return gits(0x90, its); }
+    uint64_t creadr(uint32_t its = 0) { return gits(GITS_CREADR, its); }
 
-    void w64(uint64_t addr, uint64_t v)
+    // ---- ITS timing, from the configuration (docs/latency-model.md) ----
+    gic_time_t decode() const { return cyc(cfg.its_cmd_decode_cycles); }
+    gic_time_t translate() const { return cyc(cfg.its_translate_cycles); }
+    gic_time_t hit(const gic_cache_config_t &c) const { return cyc(c.hit_cycles); } // a cache hit
+    // A command that reads its 32 bytes, decodes and writes one table entry.
+    gic_time_t cmd_one_write() const { return mem() + decode() + mem(); }
+    // Translation with every lookup a cache hit: DTE, ITE, CTE.
+    gic_time_t walk_hits() const
     {
-        uint8_t b[8];
-        for (int i = 0; i < 8; i++) b[i] = (uint8_t)(v >> (8 * i));
-        ASSERT_EQ(gic_mem_write(g, addr, b, 8), GIC_OK);
+        return translate() + cyc(cfg.its_device_cache.hit_cycles + cfg.its_event_cache.hit_cycles +
+                                 cfg.its_collection_cache.hit_cycles);
     }
-    uint64_t r64(uint64_t addr)
-    {
-        uint8_t b[8] = {};
-        EXPECT_EQ(gic_mem_read(g, addr, b, 8), GIC_OK);
-        uint64_t v = 0;
-        for (int i = 7; i >= 0; i--) v = (v << 8) | b[i];
-        return v;
-    }
-
-    uint64_t counter(const std::string &name)
-    {
-        uint64_t v = 0;
-        EXPECT_TRUE(gic_stat_counter(g, name.c_str(), &v)) << name;
-        return v;
-    }
-    uint64_t counter0(const std::string &name) // 0 if absent
-    {
-        uint64_t v = 0;
-        gic_stat_counter(g, name.c_str(), &v);
-        return v;
-    }
+    // Translation with every lookup a memory read (flat tables).
+    gic_time_t walk_misses() const { return translate() + 3 * mem(); }
 
     // Distributor, redistributors, CPU interfaces and LPIs (property table
     // with every LPI enabled at priority 0xa0, group 1).
     void BringUpCpus()
     {
-        wr(GIC_FRAME_GICD, 0, 0x0000, (1u << 4) | (1u << 1) | 1u, 4);
+        wr(GIC_FRAME_GICD, 0, GICD_CTLR, GICD_CTLR_ARE | GICD_CTLR_EnableGrp1NS | GICD_CTLR_EnableGrp0, 4);
         uint32_t bits = cfg.lpi_id_bits;
-        uint64_t nlpi = (1ull << bits) - 8192;
+        uint64_t nlpi = (1ull << bits) - LPI_FIRST;
         std::vector<uint8_t> prop(nlpi > (1u << 20) ? (1u << 20) : nlpi, 0xa0 | 0x3);
         // Enable only the first 1 Mi LPIs (enough for every test) to keep 24-bit runs sparse-ish.
         ASSERT_EQ(gic_mem_write(g, PROP, prop.data(), prop.size()), GIC_OK);
         for (uint32_t cpu = 0; cpu < cfg.num_cpus; cpu++) {
-            wr(GIC_FRAME_GICR, cpu, 0x0014, 0, 4); // GICR_WAKER.ProcessorSleep = 0
-            EXPECT_EQ(gic_sysreg_write(g, t, cpu, GIC_ICC_SRE_EL1, 7), GIC_OK);
+            wr(GIC_FRAME_GICR, cpu, GICR_WAKER, 0, 4); // ProcessorSleep = 0
+            EXPECT_EQ(gic_sysreg_write(g, t, cpu, GIC_ICC_SRE_EL1, ICC_SRE_EL1_ALL), GIC_OK);
             EXPECT_EQ(gic_sysreg_write(g, t, cpu, GIC_ICC_PMR_EL1, 0xf0), GIC_OK);
             EXPECT_EQ(gic_sysreg_write(g, t, cpu, GIC_ICC_IGRPEN1_EL1, 1), GIC_OK);
-            wr(GIC_FRAME_GICR, cpu, 0x0070, PROP | (7u << 7) | (1u << 10) | (bits - 1));
-            wr(GIC_FRAME_GICR, cpu, 0x0078, (PEND + cpu * 0x400000ull) | (1ull << 62) | (7u << 7) | (1u << 10));
-            wr(GIC_FRAME_GICR, cpu, 0x0000, 1, 4); // EnableLPIs
+            wr(GIC_FRAME_GICR, cpu, GICR_PROPBASER, PROP | GICR_BASER_InnerCache_WaWb | GICR_BASER_InnerShareable | (bits - 1));
+            wr(GIC_FRAME_GICR, cpu, GICR_PENDBASER,
+               (PEND + cpu * 0x400000ull) | GICR_PENDBASER_PTZ | GICR_BASER_InnerCache_WaWb | GICR_BASER_InnerShareable);
+            wr(GIC_FRAME_GICR, cpu, GICR_CTLR, GICR_CTLR_EnableLPIs, 4);
         }
     }
 
@@ -199,12 +150,12 @@ protected:
     // 4 KiB command queue, Enabled.
     void BringUpIts(uint32_t its = 0, uint64_t off = 0)
     {
-        gits_w(0x100, (1ull << 63) | (DT + off) | (0u << 8) | 15, its);
-        if (cfg.its_hcc < (1u << cfg.its_cid_bits)) gits_w(0x108, (1ull << 63) | (CT + off) | 0, its);
-        gits_w(0x80, (1ull << 63) | (CMDQ + off) | ((qbytes / 4096) - 1), its);
-        gits_w(0x88, 0, its);
+        gits_w(GITS_BASERn(0), GITS_BASER_Valid | (DT + off) | (0u << 8) | 15, its); // 4 KiB pages, 16 of them
+        if (cfg.its_hcc < (1u << cfg.its_cid_bits)) gits_w(GITS_BASERn(1), GITS_BASER_Valid | (CT + off) | 0, its);
+        gits_w(GITS_CBASER, GITS_CBASER_Valid | (CMDQ + off) | ((qbytes / 4096) - 1), its);
+        gits_w(GITS_CWRITER, 0, its);
         cwriter[its] = 0;
-        gits_w(0x0, 1, its, 4);
+        gits_w(GITS_CTLR, GITS_CTLR_Enabled, its, 4);
     }
 
     void Queue(const Cmd &c, uint32_t its = 0, uint64_t off = 0)
@@ -212,7 +163,7 @@ protected:
         for (int i = 0; i < 4; i++) w64(CMDQ + off + cwriter[its] + 8 * i, c.d[i]);
         cwriter[its] = (cwriter[its] + 32) % qbytes;
     }
-    void Release(uint32_t its = 0) { gits_w(0x88, cwriter[its], its); }
+    void Release(uint32_t its = 0) { gits_w(GITS_CWRITER, cwriter[its], its); }
     // Queue + release + run until CREADR reaches CWRITER (or 10 ms).
     void Exec(std::initializer_list<Cmd> cmds, uint32_t its = 0, uint64_t off = 0)
     {
@@ -224,7 +175,7 @@ protected:
     {
         for (int i = 0; i < 100000; i++) {
             uint64_t r = creadr(its);
-            if ((r & ~1ull) == cwriter[its] || (r & 1)) return;
+            if ((r & ~GITS_CREADR_Stalled) == cwriter[its] || (r & GITS_CREADR_Stalled)) return;
             t += 10000;
             gic_run_until(g, t);
         }
@@ -232,13 +183,13 @@ protected:
     }
     uint64_t rdbase(uint32_t cpu) const
     {
-        return cfg.its_pta ? (cfg.gicr_base + cpu * 0x20000ull) >> 16 : cpu;
+        return cfg.its_pta ? (cfg.gicr_base + cpu * (uint64_t)GIC_GICR_STRIDE) >> 16 : cpu;
     }
 
     // Everything: CPUs + ITS + MAPC icid=cpu for each CPU.
     void FullBringUp()
     {
-        Create();
+        create();
         BringUpCpus();
         BringUpIts();
         for (uint32_t cpu = 0; cpu < cfg.num_cpus; cpu++) Queue(mapc(cpu, rdbase(cpu), true));
@@ -265,23 +216,21 @@ protected:
         }
         return (uint32_t)v;
     }
-    std::vector<gic_output_t> Outputs(gic_output_kind_t k) const
-    {
-        std::vector<gic_output_t> r;
-        for (const auto &o : out)
-            if (o.kind == k) r.push_back(o);
-        return r;
-    }
     void ExpectConservation()
     {
         uint64_t rx = counter("msi.received"), d = counter("msi.delivered"),
                  c = counter("msi.coalesced"), x = counter("msi.dropped");
         EXPECT_EQ(rx, d + c + x);
     }
+    // scenarios of test_its_regs.cpp with expected times from the latency
+    // parameters (GIC_TIMING_TEST)
+    void CreadrAdvancesOverTimeWithExactTimes();
+    void OutstandingWriteLimitSerialisesWrites();
+
     // Last command completion output
     gic_output_t LastCmd() const
     {
-        auto v = Outputs(GIC_OUT_CMD);
+        auto v = outs(GIC_OUT_CMD);
         gic_output_t o;
         memset(&o, 0, sizeof o);
         if (!v.empty()) o = v.back();

@@ -20,7 +20,18 @@ protected:
         Drain(its);
         ASSERT_EQ(counter0("its" + std::to_string(its) + ".cmd.errors"), 0u);
     }
+    // scenarios with expected times from the latency parameters (GIC_TIMING_TEST)
+    void TranslationLatencyWithAndWithoutCacheHits();
+    void NoCachesEveryLookupWalksMemory();
+    void MsiWaitsBehindACommand();
+    void PipelineDepthLimitsTranslationsInFlight();
+    void DisableDropsCachedTranslations();
+    void OutstandingReadLimitSerialisesWalks();
+    void MovallDropsCachedCollectionsOfRdbase1();
+    void MsiToSignalLatencyIsRecorded();
+    void MsiToSignalWithoutCaches();
 };
+using ItsMsiLatencies = Latencies<ItsMsi>;
 
 TEST_F(ItsMsi, LinuxBringUpDeliversToTheRightCpus)
 {
@@ -29,7 +40,7 @@ TEST_F(ItsMsi, LinuxBringUpDeliversToTheRightCpus)
     for (uint32_t e = 0; e < 8; e++) {
         out.clear();
         Msi(1, e);
-        auto m = Outputs(GIC_OUT_MSI);
+        auto m = outs(GIC_OUT_MSI);
         ASSERT_EQ(m.size(), 1u);
         EXPECT_EQ(m[0].outcome, (uint32_t)GIC_MSI_DELIVERED);
         EXPECT_EQ(m[0].intid, 8192 + e);
@@ -45,35 +56,35 @@ TEST_F(ItsMsi, LinuxBringUpDeliversToTheRightCpus)
     ExpectConservation();
 }
 
-TEST_F(ItsMsi, TranslationLatencyWithAndWithoutCacheHits)
+GIC_TIMING_TEST(ItsMsi, TranslationLatencyWithAndWithoutCacheHits)
 {
     FullBringUp();
     Map(1, 4, 1, 8192, false); // MAPD + MAPTI: MAPTI's walk filled the device cache only
     t = 50000000;
     const gic_time_t T = t;
     Msi(1, 0);
-    // translate 4 cycles + DTE hit 1 cycle + ITE miss 100 ns + CTE miss 100 ns
-    auto m = Outputs(GIC_OUT_MSI);
+    // translate + DTE hit + ITE miss + CTE miss (4 cycles + 1 cycle + 100 ns + 100 ns at the defaults)
+    auto m = outs(GIC_OUT_MSI);
     ASSERT_EQ(m.size(), 1u);
-    EXPECT_EQ(m[0].time, T + 4000 + 1000 + 100000 + 100000);
+    EXPECT_EQ(m[0].time, T + translate() + hit(cfg.its_device_cache) + mem() + mem());
     out.clear();
     EXPECT_EQ(Ack(0), 8192u);
     const gic_time_t T2 = t;
-    Msi(1, 0); // everything hits: 4 + 3 cycles
-    m = Outputs(GIC_OUT_MSI);
+    Msi(1, 0); // everything hits: 4 + 3 cycles at the defaults
+    m = outs(GIC_OUT_MSI);
     ASSERT_EQ(m.size(), 1u);
-    EXPECT_EQ(m[0].time, T2 + 7000);
+    EXPECT_EQ(m[0].time, T2 + walk_hits());
     gic_hist_summary_t h;
     ASSERT_TRUE(gic_stat_hist(g, "msi.latency.translate", &h));
     EXPECT_EQ(h.count, 2u);
-    EXPECT_EQ(h.min, 7000u);
-    EXPECT_EQ(h.max, 205000u);
+    EXPECT_EQ(h.min, walk_hits());
+    EXPECT_EQ(h.max, translate() + hit(cfg.its_device_cache) + 2 * mem());
     EXPECT_EQ(counter("its0.cache.event.hits"), 1u);
     EXPECT_EQ(counter("its0.cache.event.misses"), 1u);
     EXPECT_EQ(counter("its0.cache.collection.hits"), 1u);
 }
 
-TEST_F(ItsMsi, NoCachesEveryLookupWalksMemory)
+GIC_TIMING_TEST(ItsMsi, NoCachesEveryLookupWalksMemory)
 {
     cfg.its_device_cache.entries = 0;
     cfg.its_device_cache.ways = 0;
@@ -88,36 +99,36 @@ TEST_F(ItsMsi, NoCachesEveryLookupWalksMemory)
         out.clear();
         const gic_time_t T = t;
         Msi(1, 0);
-        auto m = Outputs(GIC_OUT_MSI);
+        auto m = outs(GIC_OUT_MSI);
         ASSERT_EQ(m.size(), 1u);
-        EXPECT_EQ(m[0].time, T + 4000 + 3 * 100000);
+        EXPECT_EQ(m[0].time, T + walk_misses());
         EXPECT_EQ(Ack(0), 8192u);
     }
     EXPECT_EQ(counter("mem.device.reads") + counter("mem.itt.reads") + counter("mem.collection.reads"),
               reads0 + 9);
 }
 
-TEST_F(ItsMsi, MsiWaitsBehindACommand)
+GIC_TIMING_TEST(ItsMsi, MsiWaitsBehindACommand)
 {
     FullBringUp();
     Map(1, 4, 1, 8192, true); // INV warmed all three caches
     t = 50000000;
     const gic_time_t T = t;
-    Queue(mapd(9, ITT + 0x9000, 1, true)); // 204 ns
+    Queue(mapd(9, ITT + 0x9000, 1, true)); // cmd_one_write(): 204 ns at the defaults
     Release();
     t = T + 1000;
     Msi(1, 0);
-    auto m = Outputs(GIC_OUT_MSI);
+    auto m = outs(GIC_OUT_MSI);
     ASSERT_EQ(m.size(), 1u);
-    EXPECT_EQ(m[0].time, T + 204000 + 7000);
+    EXPECT_EQ(m[0].time, T + cmd_one_write() + walk_hits());
     gic_hist_summary_t h;
     ASSERT_TRUE(gic_stat_hist(g, "its0.msi.queue_delay", &h));
-    EXPECT_EQ(h.max, 203000u);
+    EXPECT_EQ(h.max, cmd_one_write() - ns(1)); // from the MSI's arrival at T + 1 ns
     ASSERT_TRUE(gic_stat_hist(g, "msi.latency.translate", &h));
-    EXPECT_EQ(h.max, 210000u);
+    EXPECT_EQ(h.max, cmd_one_write() - ns(1) + walk_hits());
 }
 
-TEST_F(ItsMsi, PipelineDepthLimitsTranslationsInFlight)
+GIC_TIMING_TEST(ItsMsi, PipelineDepthLimitsTranslationsInFlight)
 {
     cfg.its_pipeline_depth = 2;
     FullBringUp();
@@ -127,13 +138,13 @@ TEST_F(ItsMsi, PipelineDepthLimitsTranslationsInFlight)
     for (uint32_t e = 0; e < 4; e++) EXPECT_EQ(gic_msi(g, T, 0, 1, e), GIC_OK);
     t = T + 1000000;
     gic_run_until(g, t);
-    auto m = Outputs(GIC_OUT_MSI);
+    auto m = outs(GIC_OUT_MSI);
     ASSERT_EQ(m.size(), 4u);
-    // Two slots: MSIs 0,1 finish at T+7 ns, 2,3 at T+14 ns.
-    EXPECT_EQ(m[0].time, T + 7000);
-    EXPECT_EQ(m[1].time, T + 7000);
-    EXPECT_EQ(m[2].time, T + 14000);
-    EXPECT_EQ(m[3].time, T + 14000);
+    // Two slots: MSIs 0,1 finish after one walk, 2,3 after two (T+7 ns, T+14 ns at the defaults).
+    EXPECT_EQ(m[0].time, T + walk_hits());
+    EXPECT_EQ(m[1].time, T + walk_hits());
+    EXPECT_EQ(m[2].time, T + 2 * walk_hits());
+    EXPECT_EQ(m[3].time, T + 2 * walk_hits());
 }
 
 TEST_F(ItsMsi, DropReasonsAndConservation)
@@ -149,7 +160,7 @@ TEST_F(ItsMsi, DropReasonsAndConservation)
     Msi(1024, 0); // DeviceID beyond Devbits
     Msi(1, 0);    // delivered
     Msi(1, 0);    // coalesced (not acknowledged)
-    gits_w(0x0, 0, 0, 4);
+    gits_w(GITS_CTLR, 0, 0, 4);
     Msi(1, 1); // ITS disabled
     EXPECT_EQ(counter("msi.received"), 8u);
     EXPECT_EQ(counter("msi.delivered"), 1u);
@@ -164,12 +175,12 @@ TEST_F(ItsMsi, DropReasonsAndConservation)
     EXPECT_EQ(counter("its0.msi.dropped.its_disabled"), 1u);
     EXPECT_EQ(counter("its0.msi.received"), 8u);
     ExpectConservation();
-    auto m = Outputs(GIC_OUT_MSI);
+    auto m = outs(GIC_OUT_MSI);
     ASSERT_EQ(m.size(), 8u);
     EXPECT_STREQ(m[0].reason, "unmapped_device");
     EXPECT_EQ(m[0].outcome, (uint32_t)GIC_MSI_DROPPED);
     EXPECT_EQ(m[6].outcome, (uint32_t)GIC_MSI_COALESCED);
-    EXPECT_EQ(gits(0x0, 0, 4), 0x80000000u); // disabled, quiescent
+    EXPECT_EQ(gits(GITS_CTLR, 0, 4), 0x80000000u); // disabled, quiescent
 }
 
 TEST_F(ItsMsi, IntAndClear)
@@ -215,7 +226,7 @@ TEST_F(ItsMsi, MoviMovesPendingStateAndFutureMsis)
     EXPECT_EQ(r64(ITT + 0x1000), (1ull << 63) | (2ull << 32) | 8192);
     out.clear();
     Msi(1, 0);
-    auto m = Outputs(GIC_OUT_MSI);
+    auto m = outs(GIC_OUT_MSI);
     ASSERT_EQ(m.size(), 1u);
     EXPECT_EQ(m[0].cpu, 2u);
     EXPECT_EQ(Ack(2), 8192u);
@@ -281,21 +292,21 @@ TEST_P(ItsPageSize, DeviceAndCollectionTables)
     bool indirect = std::get<1>(GetParam());
     uint64_t ps = ps_code == 0 ? 0x1000 : ps_code == 1 ? 0x4000 : 0x10000;
     cfg.its_devbits = 20;
-    Create();
+    create();
     BringUpCpus();
     uint64_t per_l2 = ps / 8;
     uint32_t dev = (uint32_t)(per_l2 + 5); // second level-2 page / beyond one flat page
     uint64_t dt = 0x10000000, ct = 0x11000000;
     if (indirect) {
-        gits_w(0x100, (1ull << 63) | (1ull << 62) | dt | (ps_code << 8) | 0); // one L1 page
+        gits_w(GITS_BASERn(0), (1ull << 63) | (1ull << 62) | dt | (ps_code << 8) | 0); // one L1 page
         w64(dt + 8, (1ull << 63) | L2); // L1[1] -> L2 page
     } else {
-        gits_w(0x100, (1ull << 63) | dt | (ps_code << 8) | 1); // two pages: dev fits
+        gits_w(GITS_BASERn(0), (1ull << 63) | dt | (ps_code << 8) | 1); // two pages: dev fits
     }
-    gits_w(0x108, (1ull << 63) | ct | (ps_code << 8) | 0);
-    gits_w(0x80, (1ull << 63) | CMDQ);
-    gits_w(0x88, 0);
-    gits_w(0x0, 1, 0, 4);
+    gits_w(GITS_BASERn(1), (1ull << 63) | ct | (ps_code << 8) | 0);
+    gits_w(GITS_CBASER, (1ull << 63) | CMDQ);
+    gits_w(GITS_CWRITER, 0);
+    gits_w(GITS_CTLR, GITS_CTLR_Enabled, 0, 4);
     Exec({mapc(0, 1, true), mapd(dev, ITT, 1, true), mapti(dev, 1, 9000, 0), devev(INV, dev, 1),
           sync(1)});
     EXPECT_EQ(counter("its0.cmd.errors"), 0u);
@@ -317,7 +328,7 @@ INSTANTIATE_TEST_SUITE_P(AllPageSizes, ItsPageSize,
 TEST_F(ItsMsi, SeveralItsShareRedistributors)
 {
     cfg.num_its = 2;
-    Create();
+    create();
     BringUpCpus();
     const uint64_t off = 0x8000000;
     BringUpIts(0);
@@ -386,20 +397,20 @@ TEST_F(ItsMsi, CacheInvalidationOnRemap)
     ExpectConservation();
 }
 
-TEST_F(ItsMsi, DisableDropsCachedTranslations)
+GIC_TIMING_TEST(ItsMsi, DisableDropsCachedTranslations)
 {
     FullBringUp();
     Map(1, 2, 1, 8192, true);
     t = 50000000;
     gic_time_t T = t;
     Msi(1, 0);
-    EXPECT_EQ(Outputs(GIC_OUT_MSI).back().time, T + 7000);
+    EXPECT_EQ(outs(GIC_OUT_MSI).back().time, T + walk_hits());
     EXPECT_EQ(Ack(0), 8192u);
-    gits_w(0x0, 0, 0, 4);
-    gits_w(0x0, 1, 0, 4);
+    gits_w(GITS_CTLR, 0, 0, 4);
+    gits_w(GITS_CTLR, GITS_CTLR_Enabled, 0, 4);
     T = t;
     Msi(1, 0);
-    EXPECT_EQ(Outputs(GIC_OUT_MSI).back().time, T + 4000 + 300000); // all three miss
+    EXPECT_EQ(outs(GIC_OUT_MSI).back().time, T + walk_misses()); // all three miss
     EXPECT_EQ(Ack(0), 8192u);
 }
 
@@ -433,15 +444,13 @@ TEST_F(ItsMsi, Deterministic)
 
 // Outstanding-read limit of the ITS memory agent (mem.h): with one read slot
 // two independent walks serialise; with no limit they overlap.
-TEST_F(ItsMsi, OutstandingReadLimitSerialisesWalks)
+GIC_TIMING_TEST(ItsMsi, OutstandingReadLimitSerialisesWalks)
 {
+    const gic_config_t cfg0 = cfg;
     for (uint32_t limit : {1u, 0u}) {
-        if (g) gic_destroy(g);
-        g = nullptr;
-        t = 0;
-        out.clear();
+        destroy();
         for (auto &c : cwriter) c = 0;
-        gic_config_default(&cfg);
+        cfg = cfg0;
         cfg.its_max_reads = limit;
         cfg.its_device_cache.entries = cfg.its_device_cache.ways = 0;
         cfg.its_event_cache.entries = cfg.its_event_cache.ways = 0;
@@ -455,13 +464,14 @@ TEST_F(ItsMsi, OutstandingReadLimitSerialisesWalks)
         EXPECT_EQ(gic_msi(g, T, 0, 1, 1), GIC_OK);
         t = T + 2000000;
         gic_run_until(g, t);
-        auto m = Outputs(GIC_OUT_MSI);
+        auto m = outs(GIC_OUT_MSI);
         ASSERT_EQ(m.size(), 2u);
-        EXPECT_EQ(m[0].time, T + 304000) << "limit " << limit;
-        EXPECT_EQ(m[1].time, limit ? T + 604000 : T + 304000) << "limit " << limit;
+        EXPECT_EQ(m[0].time, T + walk_misses()) << "limit " << limit;
+        // one read slot: the six reads of the two walks go in series
+        EXPECT_EQ(m[1].time, limit ? T + translate() + 6 * mem() : T + walk_misses()) << "limit " << limit;
         gic_hist_summary_t h;
         ASSERT_TRUE(gic_stat_hist(g, "its0.mem.queue_delay", &h));
-        EXPECT_EQ(h.max, limit ? 300000u : 0u);
+        EXPECT_EQ(h.max, limit ? 3 * mem() : 0u);
         ExpectConservation();
     }
 }
@@ -480,14 +490,14 @@ TEST_F(ItsMsi, MapiUsesEventIdAsIntid)
 
 TEST_F(ItsMsi, TwoLevelCollectionTable)
 {
-    Create();
+    create();
     BringUpCpus();
-    gits_w(0x100, (1ull << 63) | DT | 15);
-    gits_w(0x108, (1ull << 63) | (1ull << 62) | CT); // 4 KiB L1 page, 512 ICIDs per L2 page
+    gits_w(GITS_BASERn(0), (1ull << 63) | DT | 15);
+    gits_w(GITS_BASERn(1), (1ull << 63) | (1ull << 62) | CT); // 4 KiB L1 page, 512 ICIDs per L2 page
     w64(CT + 8, (1ull << 63) | L2);                  // ICIDs 512..1023
-    gits_w(0x80, (1ull << 63) | CMDQ);
-    gits_w(0x88, 0);
-    gits_w(0x0, 1, 0, 4);
+    gits_w(GITS_CBASER, (1ull << 63) | CMDQ);
+    gits_w(GITS_CWRITER, 0);
+    gits_w(GITS_CTLR, GITS_CTLR_Enabled, 0, 4);
     Exec({mapc(515, 2, true), mapd(1, ITT + 0x1000, 1, true), mapti(1, 0, 8192, 515),
           devev(INV, 1, 0), sync(2)});
     EXPECT_EQ(counter("its0.cmd.errors"), 0u);
@@ -500,7 +510,7 @@ TEST_F(ItsMsi, TwoLevelCollectionTable)
 
 // MOVALL drops the cached collections that target RDbase1 (and only those):
 // the next MSI through collection 0 re-reads its CTE, collection 1 still hits.
-TEST_F(ItsMsi, MovallDropsCachedCollectionsOfRdbase1)
+GIC_TIMING_TEST(ItsMsi, MovallDropsCachedCollectionsOfRdbase1)
 {
     FullBringUp();
     Map(1, 3, 8, 8192, true); // event e -> collection e % 4 -> CPU e % 4; INV filled the caches
@@ -514,18 +524,18 @@ TEST_F(ItsMsi, MovallDropsCachedCollectionsOfRdbase1)
     t = 50000000;
     gic_time_t T = t;
     out.clear();
-    Msi(1, 0); // device and event hit, collection 0 misses: 4 + 1 + 1 cycles + 100 ns
-    auto m = Outputs(GIC_OUT_MSI);
+    Msi(1, 0); // device and event hit, collection 0 misses
+    auto m = outs(GIC_OUT_MSI);
     ASSERT_EQ(m.size(), 1u);
-    EXPECT_EQ(m[0].time, T + 6000 + 100000);
+    EXPECT_EQ(m[0].time, T + translate() + hit(cfg.its_device_cache) + hit(cfg.its_event_cache) + mem());
     EXPECT_EQ(m[0].cpu, 0u); // the CTE in memory still names CPU 0 (software did no MAPC)
     EXPECT_EQ(Ack(0), 8192u);
     T = t;
     out.clear();
     Msi(1, 1); // collection 1 (CPU 1) was not dropped: all three hit
-    m = Outputs(GIC_OUT_MSI);
+    m = outs(GIC_OUT_MSI);
     ASSERT_EQ(m.size(), 1u);
-    EXPECT_EQ(m[0].time, T + 7000);
+    EXPECT_EQ(m[0].time, T + walk_hits());
     EXPECT_EQ(Ack(1), 8193u);
 }
 
@@ -533,7 +543,7 @@ TEST_F(ItsMsi, MovallDropsCachedCollectionsOfRdbase1)
 // GITS_TRANSLATER write: translation (4 cycles + 3 cache hits), LPI cache miss
 // (property and pending reads in parallel, 100 ns), redistributor -> CPU
 // interface -> pin (10 + 2 cycles); then with an LPI cache hit (1 cycle).
-TEST_F(ItsMsi, MsiToSignalLatencyIsRecorded)
+GIC_TIMING_TEST(ItsMsi, MsiToSignalLatencyIsRecorded)
 {
     FullBringUp();
     Map(1, 2, 1, 8192, true);
@@ -541,15 +551,16 @@ TEST_F(ItsMsi, MsiToSignalLatencyIsRecorded)
     const gic_time_t T = t;
     out.clear();
     Msi(1, 0);
-    auto lines = Outputs(GIC_OUT_LINE);
+    auto lines = outs(GIC_OUT_LINE);
     ASSERT_EQ(lines.size(), 1u);
     EXPECT_EQ(lines[0].level, 1u);
-    EXPECT_EQ(lines[0].time, T + 7000 + 100000 + 12000);
+    const gic_time_t miss = walk_hits() + mem() + path_redist();
+    EXPECT_EQ(lines[0].time, T + miss);
     gic_hist_summary_t h;
     ASSERT_TRUE(gic_stat_hist(g, "latency.line_to_signal.lpi", &h));
     EXPECT_EQ(h.count, 1u);
-    EXPECT_EQ(h.min, 119000u);
-    EXPECT_EQ(h.max, 119000u);
+    EXPECT_EQ(h.min, miss);
+    EXPECT_EQ(h.max, miss);
     const gic_time_t tack = t + 1000;
     EXPECT_EQ(Ack(0), 8192u);
     ASSERT_TRUE(gic_stat_hist(g, "latency.line_to_iar.lpi", &h));
@@ -557,20 +568,21 @@ TEST_F(ItsMsi, MsiToSignalLatencyIsRecorded)
     EXPECT_EQ(h.max, tack - T);
     const gic_time_t T2 = t;
     out.clear();
-    Msi(1, 0); // LPI cache hit: 1 cycle instead of 100 ns
-    lines = Outputs(GIC_OUT_LINE);
+    Msi(1, 0); // LPI cache hit: lpi_cache.hit_cycles instead of a memory read
+    lines = outs(GIC_OUT_LINE);
     ASSERT_GE(lines.size(), 1u);
-    EXPECT_EQ(lines[0].time, T2 + 7000 + 1000 + 12000);
+    const gic_time_t hit_path = walk_hits() + hit(cfg.lpi_cache) + path_redist();
+    EXPECT_EQ(lines[0].time, T2 + hit_path);
     ASSERT_TRUE(gic_stat_hist(g, "latency.line_to_signal.lpi", &h));
     EXPECT_EQ(h.count, 2u);
-    EXPECT_EQ(h.min, 20000u);
-    EXPECT_EQ(h.max, 119000u);
+    EXPECT_EQ(h.min, hit_path);
+    EXPECT_EQ(h.max, miss);
 }
 
 // No caches anywhere (nocache.json): MSI -> IRQ = 4 cycles + three table reads
 // (300 ns) + property and pending reads in parallel (100 ns; the pending-byte
 // write that follows is posted) + 12 cycles = 416 ns.
-TEST_F(ItsMsi, MsiToSignalWithoutCaches)
+GIC_TIMING_TEST(ItsMsi, MsiToSignalWithoutCaches)
 {
     for (gic_cache_config_t *c : {&cfg.its_device_cache, &cfg.its_event_cache,
                                   &cfg.its_collection_cache, &cfg.lpi_cache}) {
@@ -584,12 +596,15 @@ TEST_F(ItsMsi, MsiToSignalWithoutCaches)
     const gic_time_t T = t;
     out.clear();
     Msi(1, 0);
-    auto lines = Outputs(GIC_OUT_LINE);
+    auto lines = outs(GIC_OUT_LINE);
     ASSERT_EQ(lines.size(), 1u);
-    EXPECT_EQ(lines[0].time, T + 4000 + 300000 + 100000 + 12000);
+    const gic_time_t path = walk_misses() + mem() + path_redist();
+    EXPECT_EQ(lines[0].time, T + path);
     gic_hist_summary_t h;
     ASSERT_TRUE(gic_stat_hist(g, "latency.line_to_signal.lpi", &h));
     EXPECT_EQ(h.count, 1u);
-    EXPECT_EQ(h.max, 416000u);
+    EXPECT_EQ(h.max, path);
     EXPECT_EQ(Ack(0), 8192u);
 }
+
+GIC_LATENCY_PROFILES(ItsMsiLatencies);

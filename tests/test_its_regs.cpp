@@ -2,6 +2,7 @@
 #include "test_its_fixture.h"
 
 using namespace its_test;
+using ItsTestLatencies = Latencies<ItsTest>;
 
 TEST_F(ItsTest, TyperReflectsConfig)
 {
@@ -10,8 +11,8 @@ TEST_F(ItsTest, TyperReflectsConfig)
     cfg.its_cid_bits = 8;
     cfg.its_pta = 1;
     cfg.its_hcc = 4;
-    Create();
-    uint64_t ty = gits(0x8);
+    create();
+    uint64_t ty = gits(GITS_TYPER);
     EXPECT_EQ(ty & 1, 1u);                  // Physical
     EXPECT_EQ((ty >> 1) & 1, 0u);           // Virtual
     EXPECT_EQ((ty >> 4) & 0xf, 7u);         // ITT_entry_size = 8 bytes
@@ -22,80 +23,80 @@ TEST_F(ItsTest, TyperReflectsConfig)
     EXPECT_EQ((ty >> 24) & 0xff, 4u);       // HCC
     EXPECT_EQ((ty >> 32) & 0xf, 7u);        // CIDbits
     EXPECT_EQ((ty >> 36) & 1, 1u);          // CIL
-    EXPECT_EQ(gits(0x8, 0, 4), ty & 0xffffffffu); // 32-bit halves
+    EXPECT_EQ(gits(GITS_TYPER, 0, 4), ty & 0xffffffffu); // 32-bit halves
     EXPECT_EQ(gits(0xc, 0, 4), ty >> 32);
-    EXPECT_EQ(gits(0xffe8, 0, 4), 0x3bu);   // PIDR2 ArchRev 3
-    EXPECT_EQ(gits(0x4, 0, 4), 0x4700043bu); // IIDR
-    EXPECT_STREQ(gic_reg_name(g, GIC_FRAME_GITS, 0x90), "GITS_CREADR");
+    EXPECT_EQ(gits(GITS_PIDR2, 0, 4), PIDR2_GICv3); // ArchRev 3
+    EXPECT_EQ(gits(GITS_IIDR, 0, 4), 0x4700043bu); // IIDR
+    EXPECT_STREQ(gic_reg_name(g, GIC_FRAME_GITS, GITS_CREADR), "GITS_CREADR");
     EXPECT_STREQ(gic_reg_name(g, GIC_FRAME_GITS, 0x10040), "GITS_TRANSLATER");
 }
 
 TEST_F(ItsTest, BaserTypesSizesAndRazWi)
 {
-    Create();
-    uint64_t b0 = gits(0x100), b1 = gits(0x108);
+    create();
+    uint64_t b0 = gits(GITS_BASERn(0)), b1 = gits(GITS_BASERn(1));
     EXPECT_EQ((b0 >> 56) & 7, 1u); // Device
     EXPECT_EQ((b0 >> 48) & 0x1f, 7u);
     EXPECT_EQ((b1 >> 56) & 7, 4u); // Collection
     EXPECT_EQ((b1 >> 48) & 0x1f, 7u);
     for (unsigned n = 2; n < 8; n++) {
-        gits_w(0x100 + 8 * n, ~0ull);
-        EXPECT_EQ(gits(0x100 + 8 * n), 0u) << n;
+        gits_w(GITS_BASERn(n), ~0ull);
+        EXPECT_EQ(gits(GITS_BASERn(n)), 0u) << n;
     }
     // Type and Entry_Size are read-only; Page_Size/Indirect/Size/address read back.
-    gits_w(0x100, (1ull << 63) | (1ull << 62) | (0x7ull << 56) | (0x1full << 48) | 0x123450000ull |
+    gits_w(GITS_BASERn(0), (1ull << 63) | (1ull << 62) | (0x7ull << 56) | (0x1full << 48) | 0x123450000ull |
                       (2u << 8) | 3);
-    uint64_t v = gits(0x100);
+    uint64_t v = gits(GITS_BASERn(0));
     EXPECT_EQ((v >> 56) & 7, 1u);
     EXPECT_EQ((v >> 48) & 0x1f, 7u);
     EXPECT_EQ(v & 0x0000ffffffffffffull, 0x123450000ull | (2u << 8) | 3);
     EXPECT_EQ(v >> 62, 3u);
     // 64 KiB pages: bits [15:12] are PA[51:48] and are stored.
-    gits_w(0x100, (1ull << 63) | 0x10000ull | (0xaull << 12) | (2u << 8));
-    EXPECT_EQ((gits(0x100) >> 12) & 0xf, 0xau);
+    gits_w(GITS_BASERn(0), (1ull << 63) | 0x10000ull | (0xaull << 12) | (2u << 8));
+    EXPECT_EQ((gits(GITS_BASERn(0)) >> 12) & 0xf, 0xau);
 }
 
 TEST_F(ItsTest, HccCoveringAllCollectionsMakesBaser1RazWi)
 {
     cfg.its_cid_bits = 4;
     cfg.its_hcc = 16;
-    Create();
-    EXPECT_EQ(gits(0x108), 0u);
-    gits_w(0x108, (1ull << 63) | CT);
-    EXPECT_EQ(gits(0x108), 0u);
+    create();
+    EXPECT_EQ(gits(GITS_BASERn(1)), 0u);
+    gits_w(GITS_BASERn(1), (1ull << 63) | CT);
+    EXPECT_EQ(gits(GITS_BASERn(1)), 0u);
 }
 
 TEST_F(ItsTest, CbaserOnlyWhileDisabledAndResetsCreadr)
 {
-    Create();
-    gits_w(0x80, (1ull << 63) | (7ull << 59) | CMDQ | (1u << 10) | 0);
-    EXPECT_EQ(gits(0x80), (1ull << 63) | (7ull << 59) | CMDQ | (1u << 10) | 0);
-    gits_w(0x0, 1, 0, 4);
-    EXPECT_EQ(gits(0x0, 0, 4), 0x80000001u); // Enabled, Quiescent
-    gits_w(0x80, (1ull << 63) | 0x500000);
-    EXPECT_EQ(gits(0x80) & 0xfffffffff000ull, CMDQ); // ignored while enabled
+    create();
+    gits_w(GITS_CBASER, (1ull << 63) | (7ull << 59) | CMDQ | (1u << 10) | 0);
+    EXPECT_EQ(gits(GITS_CBASER), (1ull << 63) | (7ull << 59) | CMDQ | (1u << 10) | 0);
+    gits_w(GITS_CTLR, GITS_CTLR_Enabled, 0, 4);
+    EXPECT_EQ(gits(GITS_CTLR, 0, 4), 0x80000001u); // Enabled, Quiescent
+    gits_w(GITS_CBASER, (1ull << 63) | 0x500000);
+    EXPECT_EQ(gits(GITS_CBASER) & 0xfffffffff000ull, CMDQ); // ignored while enabled
     EXPECT_EQ(counter("errors.its_cbaser_write_enabled"), 1u);
     // BASER too
-    gits_w(0x100, (1ull << 63) | DT);
-    EXPECT_EQ(gits(0x100) >> 63, 0u);
+    gits_w(GITS_BASERn(0), (1ull << 63) | DT);
+    EXPECT_EQ(gits(GITS_BASERn(0)) >> 63, 0u);
     EXPECT_EQ(counter("errors.its_baser_write_enabled"), 1u);
 }
 
 TEST_F(ItsTest, CwriterBeyondQueueIsIgnoredAndCounted)
 {
-    Create();
+    create();
     BringUpIts();
-    gits_w(0x88, 0x1000); // queue is 4 KiB: offset 0x1000 is outside
-    EXPECT_EQ(gits(0x88), 0u);
+    gits_w(GITS_CWRITER, 0x1000); // queue is 4 KiB: offset 0x1000 is outside
+    EXPECT_EQ(gits(GITS_CWRITER), 0u);
     EXPECT_EQ(counter("errors.its_cwriter_oor"), 1u);
     EXPECT_EQ(creadr(), 0u);
 }
 
 // Exact command timing: each command = 32-byte queue read + decode + its
 // table accesses (1 write slot, 100 ns memory, 1 GHz, 4 decode cycles).
-TEST_F(ItsTest, CreadrAdvancesOverTimeWithExactTimes)
+GIC_TIMING_TEST(ItsTest, CreadrAdvancesOverTimeWithExactTimes)
 {
-    Create();
+    create();
     BringUpCpus();
     BringUpIts();
     t = 1000000;
@@ -104,30 +105,30 @@ TEST_F(ItsTest, CreadrAdvancesOverTimeWithExactTimes)
     Release();
     const gic_time_t T = 1000000;
     EXPECT_EQ(creadr(), 0u);
-    t = T + 204000 - 1;
+    t = T + cmd_one_write() - 1;
     EXPECT_EQ(creadr(), 0u);
-    t = T + 204000;
+    t = T + cmd_one_write();
     EXPECT_EQ(creadr(), 32u);
-    EXPECT_EQ(gits(0x0, 0, 4) >> 31, 0u); // not quiescent: MAPC in flight
-    t = T + 408000 - 1;
+    EXPECT_EQ(gits(GITS_CTLR, 0, 4) >> 31, 0u); // not quiescent: MAPC in flight
+    t = T + 2 * cmd_one_write() - 1;
     EXPECT_EQ(creadr(), 32u);
-    t = T + 408000;
+    t = T + 2 * cmd_one_write();
     EXPECT_EQ(creadr(), 64u);
-    EXPECT_EQ(gits(0x0, 0, 4) >> 31, 1u);
-    auto cmds = Outputs(GIC_OUT_CMD);
+    EXPECT_EQ(gits(GITS_CTLR, 0, 4) >> 31, 1u);
+    auto cmds = outs(GIC_OUT_CMD);
     ASSERT_EQ(cmds.size(), 2u);
     EXPECT_EQ(cmds[0].code, 0x08u);
-    EXPECT_EQ(cmds[0].time, T + 204000);
+    EXPECT_EQ(cmds[0].time, T + cmd_one_write());
     EXPECT_EQ(cmds[0].value, 32u);
     EXPECT_EQ(cmds[0].error, 0u);
     EXPECT_EQ(cmds[1].code, 0x09u);
-    EXPECT_EQ(cmds[1].time, T + 408000);
+    EXPECT_EQ(cmds[1].time, T + 2 * cmd_one_write());
     gic_hist_summary_t h;
     ASSERT_TRUE(gic_stat_hist(g, "its0.cmd.MAPD.latency", &h));
     EXPECT_EQ(h.count, 1u);
-    EXPECT_EQ(h.max, 204000u);
+    EXPECT_EQ(h.max, cmd_one_write());
     ASSERT_TRUE(gic_stat_hist(g, "its0.cmd.MAPC.latency", &h));
-    EXPECT_EQ(h.max, 408000u);
+    EXPECT_EQ(h.max, 2 * cmd_one_write());
     EXPECT_EQ(counter("its0.cmd.MAPD.count"), 1u);
     EXPECT_EQ(counter("its0.cmd.MAPC.count"), 1u);
     EXPECT_EQ(counter("mem.cmdq.reads"), 2u);
@@ -139,11 +140,11 @@ TEST_F(ItsTest, CreadrAdvancesOverTimeWithExactTimes)
     EXPECT_EQ(r64(CT), (1ull << 63) | 0);
 }
 
-TEST_F(ItsTest, OutstandingWriteLimitSerialisesWrites)
+GIC_TIMING_TEST(ItsTest, OutstandingWriteLimitSerialisesWrites)
 {
     // With 2 write slots the second command's table write does not wait.
     cfg.its_max_writes = 0; // unlimited
-    Create();
+    create();
     BringUpCpus();
     BringUpIts();
     t = 1000000;
@@ -152,15 +153,15 @@ TEST_F(ItsTest, OutstandingWriteLimitSerialisesWrites)
     Release();
     t += 1000000;
     gic_run_until(g, t);
-    auto cmds = Outputs(GIC_OUT_CMD);
+    auto cmds = outs(GIC_OUT_CMD);
     ASSERT_EQ(cmds.size(), 2u);
-    EXPECT_EQ(cmds[0].time, 1000000u + 204000);
-    EXPECT_EQ(cmds[1].time, 1000000u + 408000); // commands are sequential anyway
+    EXPECT_EQ(cmds[0].time, 1000000u + cmd_one_write());
+    EXPECT_EQ(cmds[1].time, 1000000u + 2 * cmd_one_write()); // commands are sequential anyway
 }
 
 TEST_F(ItsTest, CommandQueueWrapsAround)
 {
-    Create();
+    create();
     BringUpCpus();
     BringUpIts();
     // 4 KiB queue = 128 commands; issue 200 MAPC in batches of 50.
@@ -178,24 +179,24 @@ TEST_F(ItsTest, CommandQueueWrapsAround)
 
 TEST_F(ItsTest, NoProcessingWhileDisabledOrCbaserInvalid)
 {
-    Create();
+    create();
     BringUpCpus();
-    gits_w(0x100, (1ull << 63) | DT | 15);
-    gits_w(0x108, (1ull << 63) | CT);
-    gits_w(0x80, CMDQ); // not Valid
-    gits_w(0x0, 1, 0, 4);
+    gits_w(GITS_BASERn(0), (1ull << 63) | DT | 15);
+    gits_w(GITS_BASERn(1), (1ull << 63) | CT);
+    gits_w(GITS_CBASER, CMDQ); // not Valid
+    gits_w(GITS_CTLR, GITS_CTLR_Enabled, 0, 4);
     Queue(mapc(0, 0, true));
     Release();
     t += 1000000;
     gic_run_until(g, t);
     EXPECT_EQ(creadr(), 0u);
     // Disable, make CBASER valid, re-enable: the pending command runs.
-    gits_w(0x0, 0, 0, 4);
-    gits_w(0x80, (1ull << 63) | CMDQ);
-    gits_w(0x88, 32);
+    gits_w(GITS_CTLR, 0, 0, 4);
+    gits_w(GITS_CBASER, (1ull << 63) | CMDQ);
+    gits_w(GITS_CWRITER, 32);
     t += 1000;
     EXPECT_EQ(creadr(), 0u); // disabled
-    gits_w(0x0, 1, 0, 4);
+    gits_w(GITS_CTLR, GITS_CTLR_Enabled, 0, 4);
     Drain();
     EXPECT_EQ(creadr(), 32u);
     EXPECT_EQ(r64(CT), 1ull << 63);
@@ -213,7 +214,7 @@ TEST_F(ItsTest, EveryCommandErrorCodeSkipPolicy)
     cfg.its_devbits = 12; // 4096 DeviceIDs, table holds 8192 (16 pages)
     cfg.its_eventid_bits = 8;
     cfg.its_cid_bits = 8;
-    Create();
+    create();
     BringUpCpus();
     BringUpIts();
     // Device 1 mapped with 2 EventID bits, event 0 -> 8192 col 0, event 1 -> col 7 (unmapped),
@@ -251,7 +252,7 @@ TEST_F(ItsTest, EveryCommandErrorCodeSkipPolicy)
     for (const ErrCase &c : cases) {
         out.clear();
         Exec({c.cmd});
-        auto cmds = Outputs(GIC_OUT_CMD);
+        auto cmds = outs(GIC_OUT_CMD);
         ASSERT_EQ(cmds.size(), 1u) << c.name;
         EXPECT_EQ(cmds[0].error, c.code) << c.name << " got 0x" << std::hex << cmds[0].error;
         EXPECT_EQ(cmds[0].code, (uint32_t)(c.cmd.d[0] & 0xff)) << c.name;
@@ -276,7 +277,7 @@ TEST_F(ItsTest, EveryCommandErrorCodeSkipPolicy)
 TEST_F(ItsTest, StallPolicyAndRetry)
 {
     cfg.its_error_policy = GIC_ITS_ERR_STALL;
-    Create();
+    create();
     BringUpCpus();
     BringUpIts();
     Queue(mapc(0, 0, true));
@@ -297,21 +298,21 @@ TEST_F(ItsTest, StallPolicyAndRetry)
     // stalled command slot) and retries.
     Cmd fix = mapd(2, ITT + 0x2000, 1, true);
     for (int i = 0; i < 4; i++) w64(CMDQ + 96 + 8 * i, fix.d[i]);
-    gits_w(0x88, cwriter[0] | 1); // Retry
+    gits_w(GITS_CWRITER, cwriter[0] | GITS_CWRITER_Retry); // Retry
     Drain();
     EXPECT_EQ(creadr(), cwriter[0]);
     EXPECT_EQ(r64(CT + 8), (1ull << 63) | 1);
     EXPECT_EQ(r64(DT + 16) >> 63, 1u);
     EXPECT_EQ(counter("its0.cmd.errors"), 1u);
     // Retry with nothing stalled is harmless.
-    gits_w(0x88, cwriter[0] | 1);
+    gits_w(GITS_CWRITER, cwriter[0] | GITS_CWRITER_Retry);
     EXPECT_EQ(creadr(), cwriter[0]);
 }
 
 TEST_F(ItsTest, BadTableAddressGivesMemoryError)
 {
     cfg.mem_size = 1ull << 28; // 256 MiB
-    Create();
+    create();
     BringUpCpus();
     BringUpIts();
     // ITT beyond memory: MAPD succeeds (the address is not accessed), MAPTI fails.
@@ -319,12 +320,14 @@ TEST_F(ItsTest, BadTableAddressGivesMemoryError)
     EXPECT_EQ(LastCmd().error, 0x010b01u);
     EXPECT_EQ(counter("mem.itt.errors"), 1u);
     // Command queue beyond memory.
-    gits_w(0x0, 0, 0, 4);
-    gits_w(0x80, (1ull << 63) | (1ull << 29));
-    gits_w(0x0, 1, 0, 4);
-    gits_w(0x88, 32);
+    gits_w(GITS_CTLR, 0, 0, 4);
+    gits_w(GITS_CBASER, (1ull << 63) | (1ull << 29));
+    gits_w(GITS_CTLR, GITS_CTLR_Enabled, 0, 4);
+    gits_w(GITS_CWRITER, 32);
     t += 1000000;
     gic_run_until(g, t);
     EXPECT_EQ(LastCmd().error, 0x010b01u);
     EXPECT_EQ(counter("mem.cmdq.errors"), 1u);
 }
+
+GIC_LATENCY_PROFILES(ItsTestLatencies);

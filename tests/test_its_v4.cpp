@@ -83,7 +83,7 @@ protected:
     // FullBringUp with a vPE table; device 1 mapped with 8 EventID bits.
     void V4BringUp()
     {
-        Create();
+        create();
         BringUpCpus();
         VpeTable();
         BringUpIts();
@@ -102,7 +102,7 @@ protected:
     }
     uint64_t vpet_dw(uint32_t vpe, int dw, uint64_t base = VPET) { return r64(base + 16ull * vpe + 8 * dw); }
     uint64_t ite_dw(uint32_t dev, uint32_t ev, int dw) { return r64(ITT + dev * 0x1000ull + 16ull * ev + 8 * dw); }
-    std::vector<gic_output_t> Msis() const { return Outputs(GIC_OUT_MSI); }
+    std::vector<gic_output_t> Msis() const { return outs(GIC_OUT_MSI); }
 };
 
 } // namespace
@@ -110,7 +110,7 @@ protected:
 // ---- identification and tables ------------------------------------------------------------
 TEST_F(ItsV4Test, TyperAdvertisesAGicv4Its)
 {
-    Create();
+    create();
     uint64_t typer = gits(0x8);
     EXPECT_EQ(typer & 1, 1u);              // Physical
     EXPECT_EQ((typer >> 1) & 1, 1u);       // Virtual
@@ -127,7 +127,7 @@ TEST_F(ItsV4Test, TyperAdvertisesAGicv4Its)
 TEST_F(ItsV4Test, VmovpSingleConfigSetsTyperVmovpAndItsNumberIsRes0)
 {
     cfg.its_vmovp_single = 1;
-    Create();
+    create();
     EXPECT_EQ((gits(0x8) >> 37) & 1, 1u);
     gits_w(0x0, 0x50, 0, 4);
     EXPECT_EQ((gits(0x0, 0, 4) >> 4) & 0xf, 0u);
@@ -136,7 +136,7 @@ TEST_F(ItsV4Test, VmovpSingleConfigSetsTyperVmovpAndItsNumberIsRes0)
 TEST_F(ItsV4Test, Gicv3ItsHasNoVirtualSupportAndRejectsVirtualCommands)
 {
     cfg.gic_version = 3;
-    Create();
+    create();
     BringUpCpus();
     BringUpIts();
     uint64_t typer = gits(0x8);
@@ -180,7 +180,7 @@ TEST_F(ItsV4Test, VmappWritesTheVpeTableEntry)
     ASSERT_TRUE(gic_stat_hist(g, "its0.cmd.VMAPP.latency", &h));
     EXPECT_EQ(h.count, 2u);
     // fetch 100 ns + decode 4 ns + one 16-byte write 100 ns
-    EXPECT_EQ(h.min, 2 * MEM + 4 * CYC);
+    EXPECT_EQ(h.min, 2 * mem() + 4 * cyc(1));
 }
 
 TEST_F(ItsV4Test, VmappErrors)
@@ -197,7 +197,7 @@ TEST_F(ItsV4Test, VmappErrors)
 
 TEST_F(ItsV4Test, VmappWithoutVpeTableIsVpeidOutOfRange)
 {
-    Create();
+    create();
     BringUpCpus();
     BringUpIts(); // BASER2 not Valid
     EXPECT_EQ(Run(vmapp(0, 0, VPT, 15, true)), 0x012910u);
@@ -283,13 +283,13 @@ TEST_F(ItsV4Test, VirtualTranslationTimingAllMissesThenHits)
     auto m = Msis();
     ASSERT_EQ(m.size(), 1u);
     // translate 4 cycles + DTE + ITE (16 bytes) + vPE entry reads, 100 ns each.
-    EXPECT_EQ(m[0].time - t0, 4 * CYC + 3 * MEM);
+    EXPECT_EQ(m[0].time - t0, 4 * cyc(1) + 3 * mem());
     out.clear();
     t0 = t;
     Msi(1, 2);
     m = Msis();
     ASSERT_EQ(m.size(), 1u);
-    EXPECT_EQ(m[0].time - t0, 4 * CYC + 3 * CYC); // three cache hits
+    EXPECT_EQ(m[0].time - t0, 4 * cyc(1) + 3 * cyc(1)); // three cache hits
 }
 
 TEST_F(ItsV4Test, MsiToAnUnmappedVpeIsDroppedWithReason)
@@ -404,7 +404,7 @@ TEST_F(ItsV4Test, VmovpSingleUpdatesEveryItsThatMapsTheVpe)
 {
     cfg.its_vmovp_single = 1;
     cfg.num_its = 2;
-    Create();
+    create();
     BringUpCpus();
     const uint64_t off1 = 0x10000000; // second ITS's tables
     VpeTable(0);
@@ -434,7 +434,7 @@ TEST_F(ItsV4Test, VmovpSingleUpdatesEveryItsThatMapsTheVpe)
 TEST_F(ItsV4Test, VmovpItsListNeedsEveryItsOfTheList)
 {
     cfg.num_its = 2;
-    Create();
+    create();
     BringUpCpus();
     const uint64_t off1 = 0x10000000;
     VpeTable(0);
@@ -508,7 +508,7 @@ TEST_P(ItsV4TwoLevel, VmappAndTranslationThroughATwoLevelVpeTable)
     const uint32_t ps_code = GetParam();
     const uint64_t page = ps_code == 0 ? 0x1000 : ps_code == 1 ? 0x4000 : 0x10000;
     const uint64_t per_l2 = page / 16;
-    Create();
+    create();
     BringUpCpus();
     const uint64_t l1 = 0x700000;          // level-1 table: one page
     const uint64_t l2 = 0x8000000;         // level-2 page for L1 index 1

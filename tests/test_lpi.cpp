@@ -7,25 +7,29 @@
 #include <string>
 #include <vector>
 
+#include "gic_test.h"
 #include "gictlm.h"
+
+using namespace gictest;
 
 namespace {
 
 constexpr uint64_t PROP = 0x100000, PEND = 0x200000;
-constexpr uint64_t NS = 1000; // ps
-constexpr uint32_t CTLR = 0x0, SETLPIR = 0x40, CLRLPIR = 0x48, PROPBASER = 0x70, PENDBASER = 0x78,
-                   INVLPIR = 0xa0, INVALLR = 0xb0, SYNCR = 0xc0;
 
-struct Lpi {
-    gic_t *g = nullptr;
-    gic_time_t t = 0;
+struct Lpi : GicTest {
     uint32_t bits = 16;
+    gic_config_t base;       // cfg before the first setup(): defaults or a latency profile
+    bool have_base = false;
+    // A new GIC (2 CPUs, no ITS) with the redistributor of CPU 0 awake and its
+    // CPU interface taking Group 1 at every priority.
     // (priority 0xf8 is never signalled: it is not higher than PMR 0xff masked to 5 bits)
-    Lpi(gic_scan_policy_t pol = GIC_SCAN_TRACKED, uint32_t entries = 256, uint32_t ways = 2,
-        uint32_t id_bits = 16, uint32_t max_reads = 5)
+    void setup(gic_scan_policy_t pol = GIC_SCAN_TRACKED, uint32_t entries = 256, uint32_t ways = 2,
+               uint32_t id_bits = 16, uint32_t max_reads = 5)
     {
-        gic_config_t cfg;
-        gic_config_default(&cfg);
+        destroy();
+        if (!have_base) base = cfg;
+        have_base = true;
+        cfg = base;
         cfg.num_cpus = 2;
         cfg.num_its = 0;
         cfg.lpi_scan_policy = pol;
@@ -34,18 +38,15 @@ struct Lpi {
         cfg.lpi_id_bits = id_bits;
         cfg.redist_max_reads = max_reads;
         bits = id_bits;
-        char err[256];
-        g = gic_create(&cfg, nullptr, nullptr, err, sizeof err);
-        EXPECT_NE(g, nullptr) << err;
-        w(GIC_FRAME_GICD, 0, 0x12); // GICD_CTLR: ARE, EnableGrp1NS
-        w(GIC_FRAME_GICR, 0x14, 0); // GICR_WAKER: awake
+        create();
+        w(GIC_FRAME_GICD, GICD_CTLR, GICD_CTLR_ARE | GICD_CTLR_EnableGrp1NS);
+        w(GIC_FRAME_GICR, GICR_WAKER, 0); // awake
         EXPECT_EQ(gic_sysreg_write(g, t, 0, GIC_ICC_PMR_EL1, 0xff), GIC_OK);
         EXPECT_EQ(gic_sysreg_write(g, t, 0, GIC_ICC_IGRPEN1_EL1, 1), GIC_OK);
     }
-    ~Lpi() { gic_destroy(g); }
     void w(gic_frame_t f, uint64_t off, uint64_t v, uint32_t size = 0)
     {
-        if (!size) size = (f == GIC_FRAME_GICR && off >= 0x40 && off < 0xc0) ? 8 : 4;
+        if (!size) size = (f == GIC_FRAME_GICR && off >= GICR_SETLPIR && off < GICR_SYNCR) ? 8 : 4;
         EXPECT_EQ(gic_mmio_write(g, t, f, 0, off, size, v), GIC_OK);
     }
     uint64_t r(uint64_t off, uint32_t size = 4)
@@ -54,7 +55,7 @@ struct Lpi {
         EXPECT_EQ(gic_mmio_read(g, t, GIC_FRAME_GICR, 0, off, size, &v), GIC_OK);
         return v;
     }
-    void prop(uint32_t intid, uint8_t v) { gic_mem_write(g, PROP + intid - 8192, &v, 1); }
+    void prop(uint32_t intid, uint8_t v) { gic_mem_write(g, PROP + intid - LPI_FIRST, &v, 1); }
     void pendbit(uint32_t intid)
     {
         uint8_t b = 0;
@@ -70,25 +71,21 @@ struct Lpi {
     }
     void enable(bool ptz = true, uint32_t idbits_field = 0)
     {
-        w(GIC_FRAME_GICR, PROPBASER, PROP | (idbits_field ? idbits_field : bits - 1), 8);
-        w(GIC_FRAME_GICR, PENDBASER, PEND | (ptz ? 1ull << 62 : 0), 8);
-        w(GIC_FRAME_GICR, CTLR, 1);
+        w(GIC_FRAME_GICR, GICR_PROPBASER, PROP | (idbits_field ? idbits_field : bits - 1), 8);
+        w(GIC_FRAME_GICR, GICR_PENDBASER, PEND | (ptz ? GICR_PENDBASER_PTZ : 0), 8);
+        w(GIC_FRAME_GICR, GICR_CTLR, GICR_CTLR_EnableLPIs);
     }
-    void set(uint32_t intid) { w(GIC_FRAME_GICR, SETLPIR, intid); }
+    void set(uint32_t intid) { w(GIC_FRAME_GICR, GICR_SETLPIR, intid); }
     uint32_t iar()
     {
         uint64_t v = 0;
         EXPECT_EQ(gic_sysreg_read(g, t, 0, GIC_ICC_IAR1_EL1, &v), GIC_OK);
-        if (v != 1023) {
+        if (v != GIC_SPURIOUS) {
             EXPECT_EQ(gic_sysreg_write(g, t, 0, GIC_ICC_EOIR1_EL1, v), GIC_OK);
         }
         return (uint32_t)v;
     }
-    uint64_t stat(const char *n)
-    {
-        uint64_t v = 0;
-        return gic_stat_counter(g, n, &v) ? v : ~0ull;
-    }
+    uint64_t stat(const char *n) { return counter(n); }
     // Acknowledge until nothing more comes within `patience`, polling every step.
     std::vector<uint32_t> drain(gic_time_t step = 1000 * NS, int patience = 50)
     {
@@ -96,7 +93,7 @@ struct Lpi {
         int idle = 0;
         while (idle < patience) {
             uint32_t v = iar();
-            if (v == 1023) {
+            if (v == GIC_SPURIOUS) {
                 idle++;
                 t += step;
             } else {
@@ -106,136 +103,149 @@ struct Lpi {
         }
         return got;
     }
+    // scenarios with expected times from the latency parameters (GIC_TIMING_TEST)
+    void SetLpirDeliversAtModelledTime();
+    void PendingTableLoadAtEnable();
 };
+using LpiLatencies = Latencies<Lpi>;
 
-TEST(Lpi, SetLpirDeliversAtModelledTime)
+GIC_TIMING_TEST(Lpi, SetLpirDeliversAtModelledTime)
 {
-    Lpi l;
-    l.t = 10 * NS;
-    l.enable(true); // PTZ = 1: no table read
-    EXPECT_EQ(l.r(CTLR) & 1, 1u);
-    EXPECT_EQ(l.stat("lpi.scan.reads"), 0u);
-    l.prop(8192, 0xa1); // priority 0xa0, enabled
-    l.t = 100 * NS;
-    l.set(8192);
-    // cache miss: property and pending reads in parallel (100 ns), then
-    // redistributor -> CPU (10 cycles) and CPU signal (2 cycles) = 12 ns
-    EXPECT_EQ(l.r(SYNCR), 1u); // Busy while the reads are in flight
-    l.t = 211 * NS;
-    EXPECT_EQ(l.iar(), 1023u);
-    EXPECT_EQ(l.r(SYNCR), 0u);
-    l.t = 212 * NS;
-    EXPECT_EQ(l.iar(), 8192u);
-    EXPECT_EQ(l.iar(), 1023u);
-    EXPECT_EQ(l.stat("lpi.set_pending"), 1u);
-    EXPECT_EQ(l.stat("mem.prop.reads"), 1u);
-    EXPECT_EQ(l.stat("mem.pend.reads"), 1u);
-    EXPECT_EQ(l.stat("lpi.cache.misses"), 1u);
-    // again: now a cache hit (1 cycle) -> visible 13 ns later, no memory access
-    l.t = 300 * NS;
-    l.set(8192);
-    l.set(8192); // coalesced
-    EXPECT_EQ(l.stat("lpi.coalesced"), 1u);
-    l.t = 312 * NS;
-    EXPECT_EQ(l.iar(), 1023u);
-    l.t = 313 * NS;
-    EXPECT_EQ(l.iar(), 8192u);
-    EXPECT_EQ(l.stat("mem.prop.reads"), 1u);
-    EXPECT_EQ(l.stat("lpi.cache.hits"), 2u);
+    setup();
+    t = 10 * NS;
+    enable(true); // PTZ = 1: no table read
+    EXPECT_EQ(r(GICR_CTLR) & 1, 1u);
+    EXPECT_EQ(stat("lpi.scan.reads"), 0u);
+    prop(8192, 0xa1); // priority 0xa0, enabled
+    const gic_time_t T = 100 * NS;
+    t = T;
+    set(8192);
+    // cache miss: property and pending reads in parallel (one memory access),
+    // then redistributor -> CPU interface -> pin
+    const gic_time_t visible = T + mem() + path_redist();
+    EXPECT_EQ(r(GICR_SYNCR), 1u); // Busy while the reads are in flight
+    t = visible - 1;
+    EXPECT_EQ(iar(), GIC_SPURIOUS);
+    EXPECT_EQ(r(GICR_SYNCR), 0u);
+    t = visible;
+    EXPECT_EQ(iar(), 8192u);
+    EXPECT_EQ(iar(), GIC_SPURIOUS);
+    EXPECT_EQ(stat("lpi.set_pending"), 1u);
+    EXPECT_EQ(stat("mem.prop.reads"), 1u);
+    EXPECT_EQ(stat("mem.pend.reads"), 1u);
+    EXPECT_EQ(stat("lpi.cache.misses"), 1u);
+    // again: now a cache hit (lpi_cache.hit_cycles), no memory access
+    const gic_time_t T2 = 300 * NS;
+    t = T2;
+    set(8192);
+    set(8192); // coalesced
+    EXPECT_EQ(stat("lpi.coalesced"), 1u);
+    const gic_time_t visible2 = T2 + cyc(cfg.lpi_cache.hit_cycles) + path_redist();
+    t = visible2 - 1;
+    EXPECT_EQ(iar(), GIC_SPURIOUS);
+    t = visible2;
+    EXPECT_EQ(iar(), 8192u);
+    EXPECT_EQ(stat("mem.prop.reads"), 1u);
+    EXPECT_EQ(stat("lpi.cache.hits"), 2u);
 }
 
-TEST(Lpi, PendingTableLoadAtEnable)
+GIC_TIMING_TEST(Lpi, PendingTableLoadAtEnable)
 {
     for (uint32_t max_reads : {5u, 1u}) {
-        Lpi l(GIC_SCAN_TRACKED, 256, 2, 16, max_reads);
-        l.prop(8200, 0x81);
-        l.prop(9000, 0x41);
-        l.prop(20000, 0x61);
-        l.prop(30000, 0x20); // pending but disabled
-        for (uint32_t i : {8200u, 9000u, 20000u, 30000u}) l.pendbit(i);
-        l.t = 1000 * NS;
-        l.enable(false); // PTZ = 0: the GIC reads the table
+        setup(GIC_SCAN_TRACKED, 256, 2, 16, max_reads);
+        prop(8200, 0x81);
+        prop(9000, 0x41);
+        prop(20000, 0x61);
+        prop(30000, 0x20); // pending but disabled
+        for (uint32_t i : {8200u, 9000u, 20000u, 30000u}) pendbit(i);
+        const gic_time_t T = 1000 * NS;
+        t = T;
+        enable(false); // PTZ = 0: the GIC reads the table
         // 7 KiB of table (INTIDs 8192..65535) in 64-byte lines = 112 reads + 4 property reads
-        EXPECT_EQ(l.stat("lpi.scan.reads"), 116u);
+        const uint64_t pend_lines = ((1u << 16) - LPI_FIRST) / 8 / 64, reads = pend_lines + 4;
+        EXPECT_EQ(pend_lines, 112u);
+        EXPECT_EQ(stat("lpi.scan.reads"), reads);
         gic_hist_summary_t h;
-        ASSERT_TRUE(gic_stat_hist(l.g, "lpi.scan.latency", &h));
-        // 5 outstanding reads: 23 rounds of 100 ns; 1 outstanding: 116 reads in series
-        uint64_t lat = max_reads == 5 ? 2400 * NS : 11600 * NS; // 4 property reads queue behind the last round
+        ASSERT_TRUE(gic_stat_hist(g, "lpi.scan.latency", &h));
+        // rounds of max_reads reads, one memory latency each; the 4 property
+        // reads queue behind the last pending-table round (5 outstanding: 24
+        // rounds; 1 outstanding: 116 reads in series)
+        const gic_time_t lat = (reads + max_reads - 1) / max_reads * mem();
         EXPECT_EQ(h.max, lat);
-        l.t = 1000 * NS + lat + 11 * NS;
-        EXPECT_EQ(l.iar(), 1023u);
-        l.t += 1 * NS;
-        EXPECT_EQ(l.iar(), 9000u);
-        EXPECT_EQ(l.iar(), 20000u);
-        EXPECT_EQ(l.iar(), 8200u);
-        EXPECT_EQ(l.iar(), 1023u);
+        t = T + lat + path_redist() - 1;
+        EXPECT_EQ(iar(), GIC_SPURIOUS);
+        t = T + lat + path_redist();
+        EXPECT_EQ(iar(), 9000u);
+        EXPECT_EQ(iar(), 20000u);
+        EXPECT_EQ(iar(), 8200u);
+        EXPECT_EQ(iar(), GIC_SPURIOUS);
         // the disabled one stays pending: enabling it needs an INV
-        l.prop(30000, 0x21);
-        l.w(GIC_FRAME_GICR, INVLPIR, 30000);
-        l.t += 1000 * NS; // with 1 outstanding read the INV read queues behind the acks' RMWs
-        EXPECT_EQ(l.iar(), 30000u) << max_reads << " errors " << l.stat("errors.total") << " prop reads " << l.stat("mem.prop.reads");
+        prop(30000, 0x21);
+        w(GIC_FRAME_GICR, GICR_INVLPIR, 30000);
+        t += 1000 * NS; // with 1 outstanding read the INV read queues behind the acks' RMWs
+        EXPECT_EQ(iar(), 30000u) << max_reads << " errors " << stat("errors.total") << " prop reads " << stat("mem.prop.reads");
     }
 }
 
-TEST(Lpi, StaleConfigurationUntilInvalidated)
+TEST_F(Lpi, StaleConfigurationUntilInvalidated)
 {
-    Lpi l;
-    l.enable(true);
-    l.prop(8192, 0xa1);
-    l.prop(8193, 0x81);
-    l.t = 10 * NS;
-    l.set(8192);
-    l.set(8193);
-    l.t = 1000 * NS;
-    EXPECT_EQ(l.iar(), 8193u); // 0x80 beats 0xa0
-    EXPECT_EQ(l.iar(), 8192u);
+    setup();
+    enable(true);
+    prop(8192, 0xa1);
+    prop(8193, 0x81);
+    t = 10 * NS;
+    set(8192);
+    set(8193);
+    t = 1000 * NS;
+    EXPECT_EQ(iar(), 8193u); // 0x80 beats 0xa0
+    EXPECT_EQ(iar(), 8192u);
     // reprioritise and disable in memory, without INV: the cached copy is used
-    l.prop(8192, 0x41);
-    l.prop(8193, 0x80); // disabled
-    l.set(8192);
-    l.set(8193);
-    l.t += 1000 * NS;
-    EXPECT_EQ(l.iar(), 8193u); // still enabled, still 0x80
-    EXPECT_EQ(l.iar(), 8192u);
+    prop(8192, 0x41);
+    prop(8193, 0x80); // disabled
+    set(8192);
+    set(8193);
+    t += 1000 * NS;
+    EXPECT_EQ(iar(), 8193u); // still enabled, still 0x80
+    EXPECT_EQ(iar(), 8192u);
     // GICR_INVLPIR reloads one LPI
-    l.set(8192);
-    l.set(8193);
-    l.w(GIC_FRAME_GICR, INVLPIR, 8193);
-    l.t += 1000 * NS;
-    EXPECT_EQ(l.iar(), 8192u);
-    EXPECT_EQ(l.iar(), 1023u); // 8193 pending but disabled
+    set(8192);
+    set(8193);
+    w(GIC_FRAME_GICR, GICR_INVLPIR, 8193);
+    t += 1000 * NS;
+    EXPECT_EQ(iar(), 8192u);
+    EXPECT_EQ(iar(), GIC_SPURIOUS); // 8193 pending but disabled
     // GICR_INVALLR reloads everything
-    l.prop(8193, 0x21);
-    l.set(8192);
-    l.w(GIC_FRAME_GICR, INVALLR, 0);
-    l.t += 1000 * NS;
-    EXPECT_EQ(l.iar(), 8193u); // 0x20
-    EXPECT_EQ(l.iar(), 8192u); // 0x40
-    EXPECT_EQ(l.iar(), 1023u);
+    prop(8193, 0x21);
+    set(8192);
+    w(GIC_FRAME_GICR, GICR_INVALLR, 0);
+    t += 1000 * NS;
+    EXPECT_EQ(iar(), 8193u); // 0x20
+    EXPECT_EQ(iar(), 8192u); // 0x40
+    EXPECT_EQ(iar(), GIC_SPURIOUS);
 }
 
 // Tiny LPI cache, thousands of pending LPIs: every one delivered exactly once.
-TEST(Lpi, EvictionWriteBackLosesNothing)
+TEST_F(Lpi, EvictionWriteBackLosesNothing)
 {
     for (gic_scan_policy_t pol : {GIC_SCAN_TRACKED, GIC_SCAN_FULL, GIC_SCAN_SUMMARY}) {
         for (uint32_t entries : {4u, 0u}) {
-            Lpi l(pol, entries, entries ? 2 : 0);
-            l.enable(true);
+            setup(pol, entries, entries ? 2 : 0);
+            enable(true);
             const uint32_t N = 3000;
-            for (uint32_t i = 0; i < N; i++) l.prop(8192 + i * 7, (uint8_t)(((i * 37) % 31) << 3 | 1));
+            for (uint32_t i = 0; i < N; i++) prop(8192 + i * 7, (uint8_t)(((i * 37) % 31) << 3 | 1));
             for (uint32_t i = 0; i < N; i++) {
-                l.t += 10 * NS;
-                l.set(8192 + i * 7);
+                t += 10 * NS;
+                set(8192 + i * 7);
             }
             if (entries) {
-                EXPECT_GT(l.stat("lpi.writebacks"), N - 10) << pol;
-                EXPECT_GT(l.stat("lpi.cache.evictions"), N - 10) << pol;
+                EXPECT_GT(stat("lpi.writebacks"), N - 10) << pol;
+                EXPECT_GT(stat("lpi.cache.evictions"), N - 10) << pol;
             }
             // one outstanding write: the write-backs/RMWs drain at 100 ns each
-            l.t += 2000000 * NS;
+            t += 2000000 * NS;
             // (full: every acknowledge rescans 3000 pending bits: ~60 us of property reads)
-            std::vector<uint32_t> got = l.drain(10000 * NS, 50);
-            EXPECT_EQ(l.stat("errors.total"), 0u) << pol;
+            std::vector<uint32_t> got = drain(10000 * NS, 50);
+            EXPECT_EQ(stat("errors.total"), 0u) << pol;
             ASSERT_EQ(got.size(), N) << "policy " << pol << " entries " << entries;
             std::vector<int> seen(N, 0);
             uint32_t prev_prio = 0;
@@ -250,53 +260,53 @@ TEST(Lpi, EvictionWriteBackLosesNothing)
             }
             for (uint32_t i = 0; i < N; i++) ASSERT_EQ(seen[i], 1) << i;
             // nothing is left in the pending table
-            for (uint32_t i = 0; i < N; i++) ASSERT_FALSE(l.membit(8192 + i * 7)) << i;
-            EXPECT_EQ(l.stat("errors.total"), 0u);
+            for (uint32_t i = 0; i < N; i++) ASSERT_FALSE(membit(8192 + i * 7)) << i;
+            EXPECT_EQ(stat("errors.total"), 0u);
         }
     }
 }
 
 // Seeded random workload: identical delivery sequence for every policy/cache.
-TEST(Lpi, PoliciesAgreeOnRandomWorkload)
+TEST_F(Lpi, PoliciesAgreeOnRandomWorkload)
 {
     std::vector<uint32_t> ref;
     std::vector<uint64_t> reads;
     for (gic_scan_policy_t pol : {GIC_SCAN_TRACKED, GIC_SCAN_FULL, GIC_SCAN_SUMMARY}) {
         for (uint32_t entries : {0u, 8u, 64u}) {
-            Lpi l(pol, entries, entries ? 2 : 0);
-            l.enable(true);
+            setup(pol, entries, entries ? 2 : 0);
+            enable(true);
             uint64_t x = 42;
             auto rnd = [&](uint32_t n) {
                 x = x * 6364136223846793005ull + 1442695040888963407ull;
                 return (uint32_t)((x >> 33) % n);
             };
-            for (uint32_t i = 0; i < 512; i++) l.prop(8192 + i * 61, (uint8_t)(rnd(31) << 3 | (rnd(8) != 0)));
+            for (uint32_t i = 0; i < 512; i++) prop(8192 + i * 61, (uint8_t)(rnd(31) << 3 | (rnd(8) != 0)));
             std::vector<uint32_t> seq;
             for (int op = 0; op < 3000; op++) {
-                l.t += 50000 * NS;
+                t += 50000 * NS;
                 uint32_t intid = 8192 + rnd(512) * 61;
                 switch (rnd(10)) {
-                case 0: l.w(GIC_FRAME_GICR, CLRLPIR, intid); break;
+                case 0: w(GIC_FRAME_GICR, GICR_CLRLPIR, intid); break;
                 case 1:
-                    l.prop(intid, (uint8_t)(rnd(31) << 3 | (rnd(4) != 0)));
-                    l.w(GIC_FRAME_GICR, INVLPIR, intid);
+                    prop(intid, (uint8_t)(rnd(31) << 3 | (rnd(4) != 0)));
+                    w(GIC_FRAME_GICR, GICR_INVLPIR, intid);
                     break;
                 case 2:
-                    l.prop(intid, (uint8_t)(rnd(31) << 3 | (rnd(4) != 0)));
-                    if (rnd(4) == 0) l.w(GIC_FRAME_GICR, INVALLR, 0);
+                    prop(intid, (uint8_t)(rnd(31) << 3 | (rnd(4) != 0)));
+                    if (rnd(4) == 0) w(GIC_FRAME_GICR, GICR_INVALLR, 0);
                     break;
                 case 3:
                 case 4:
-                case 5: seq.push_back(l.iar()); break;
-                default: l.set(intid); break;
+                case 5: seq.push_back(iar()); break;
+                default: set(intid); break;
                 }
             }
-            l.t += 50000 * NS;
-            for (uint32_t v : l.drain(50000 * NS, 3)) seq.push_back(v);
-            EXPECT_EQ(l.stat("errors.total"), 0u);
+            t += 50000 * NS;
+            for (uint32_t v : drain(50000 * NS, 3)) seq.push_back(v);
+            EXPECT_EQ(stat("errors.total"), 0u);
             if (ref.empty()) ref = seq;
             else EXPECT_EQ(seq, ref) << "policy " << pol << " entries " << entries;
-            reads.push_back(l.stat("mem.pend.reads"));
+            reads.push_back(stat("mem.pend.reads"));
         }
     }
     EXPECT_GT(ref.size(), 500u);
@@ -305,78 +315,80 @@ TEST(Lpi, PoliciesAgreeOnRandomWorkload)
     EXPECT_LT(reads[6], reads[3]); // summary < full (no cache)
 }
 
-TEST(Lpi, IdBitsRange)
+TEST_F(Lpi, IdBitsRange)
 {
     for (uint32_t bits : {14u, 16u, 20u, 24u}) {
-        Lpi l(GIC_SCAN_TRACKED, 256, 2, bits);
-        l.enable(true);
+        setup(GIC_SCAN_TRACKED, 256, 2, bits);
+        enable(true);
         uint32_t top = (uint32_t)((1ull << bits) - 1);
-        l.prop(top, 0x11);
-        l.prop(8192, 0x21);
-        l.set(top);
-        l.set(8192);
-        l.w(GIC_FRAME_GICR, SETLPIR, top + 1); // beyond IDbits: ignored, counted
-        EXPECT_EQ(l.stat("errors.lpi_direct_bad_intid"), 1u) << bits;
-        l.t += 1000 * NS;
-        EXPECT_EQ(l.iar(), top);
-        EXPECT_EQ(l.iar(), 8192u);
-        EXPECT_EQ(l.iar(), 1023u);
-        EXPECT_LT(gic_mem_footprint(l.g), 64u * 1024) << "sparse tables";
+        prop(top, 0x11);
+        prop(8192, 0x21);
+        set(top);
+        set(8192);
+        w(GIC_FRAME_GICR, GICR_SETLPIR, top + 1); // beyond IDbits: ignored, counted
+        EXPECT_EQ(stat("errors.lpi_direct_bad_intid"), 1u) << bits;
+        t += 1000 * NS;
+        EXPECT_EQ(iar(), top);
+        EXPECT_EQ(iar(), 8192u);
+        EXPECT_EQ(iar(), GIC_SPURIOUS);
+        EXPECT_LT(gic_mem_footprint(g), 64u * 1024) << "sparse tables";
     }
-    // PROPBASER.IDbits narrower than GICD_TYPER.IDbits bounds the LPI range
-    Lpi l(GIC_SCAN_TRACKED, 256, 2, 20);
-    l.enable(true, 15); // 16 INTID bits
-    l.w(GIC_FRAME_GICR, SETLPIR, 65536);
-    EXPECT_EQ(l.stat("errors.lpi_direct_bad_intid"), 1u);
-    EXPECT_EQ(l.stat("lpi.set_pending"), 0u);
+    // GICR_PROPBASER.IDbits narrower than GICD_TYPER.IDbits bounds the LPI range
+    setup(GIC_SCAN_TRACKED, 256, 2, 20);
+    enable(true, 15); // 16 INTID bits
+    w(GIC_FRAME_GICR, GICR_SETLPIR, 65536);
+    EXPECT_EQ(stat("errors.lpi_direct_bad_intid"), 1u);
+    EXPECT_EQ(stat("lpi.set_pending"), 0u);
 }
 
-TEST(Lpi, RegisterRulesAndErrors)
+TEST_F(Lpi, RegisterRulesAndErrors)
 {
-    Lpi l;
-    l.w(GIC_FRAME_GICR, SETLPIR, 8192); // LPIs disabled: no effect
-    EXPECT_EQ(l.stat("errors.lpi_direct_while_disabled"), 1u);
-    l.w(GIC_FRAME_GICR, PROPBASER, 0xffffffffffffffffull, 8);
-    EXPECT_EQ(l.r(PROPBASER, 8), 0x070fffffffffff9full); // RES0 bits read as zero
-    l.w(GIC_FRAME_GICR, PENDBASER, 0xffffffffffffffffull, 8);
-    EXPECT_EQ(l.r(PENDBASER, 8), 0x070fffffffff0f80ull); // PTZ reads as zero
-    l.enable(true);
-    uint64_t pb = l.r(PROPBASER, 8);
-    l.w(GIC_FRAME_GICR, PROPBASER, 0x300000 | 15, 8); // while enabled: ignored
-    EXPECT_EQ(l.r(PROPBASER, 8), pb);
-    EXPECT_EQ(l.stat("errors.lpi_propbaser_while_enabled"), 1u);
-    l.w(GIC_FRAME_GICR, PENDBASER, 0x300000, 8);
-    EXPECT_EQ(l.stat("errors.lpi_pendbaser_while_enabled"), 1u);
-    l.w(GIC_FRAME_GICR, SETLPIR, 100); // not an LPI
-    EXPECT_EQ(l.stat("errors.lpi_direct_bad_intid"), 1u);
+    setup();
+    w(GIC_FRAME_GICR, GICR_SETLPIR, 8192); // LPIs disabled: no effect
+    EXPECT_EQ(stat("errors.lpi_direct_while_disabled"), 1u);
+    w(GIC_FRAME_GICR, GICR_PROPBASER, 0xffffffffffffffffull, 8);
+    EXPECT_EQ(r(GICR_PROPBASER, 8), 0x070fffffffffff9full); // RES0 bits read as zero
+    w(GIC_FRAME_GICR, GICR_PENDBASER, 0xffffffffffffffffull, 8);
+    EXPECT_EQ(r(GICR_PENDBASER, 8), 0x070fffffffff0f80ull); // PTZ reads as zero
+    enable(true);
+    uint64_t pb = r(GICR_PROPBASER, 8);
+    w(GIC_FRAME_GICR, GICR_PROPBASER, 0x300000 | 15, 8); // while enabled: ignored
+    EXPECT_EQ(r(GICR_PROPBASER, 8), pb);
+    EXPECT_EQ(stat("errors.lpi_propbaser_while_enabled"), 1u);
+    w(GIC_FRAME_GICR, GICR_PENDBASER, 0x300000, 8);
+    EXPECT_EQ(stat("errors.lpi_pendbaser_while_enabled"), 1u);
+    w(GIC_FRAME_GICR, GICR_SETLPIR, 100); // not an LPI
+    EXPECT_EQ(stat("errors.lpi_direct_bad_intid"), 1u);
 }
 
-TEST(Lpi, DisableWritesBackAndReenableReloads)
+TEST_F(Lpi, DisableWritesBackAndReenableReloads)
 {
-    Lpi l;
-    l.enable(true);
-    l.prop(8300, 0x41);
-    l.prop(8301, 0x31);
-    l.set(8300);
-    l.set(8301);
-    l.t += 1000 * NS;
-    EXPECT_FALSE(l.membit(8300)); // held in the LPI cache
-    l.w(GIC_FRAME_GICR, CTLR, 0); // EnableLPIs 1 -> 0 (this model allows it)
-    EXPECT_EQ(l.r(CTLR) & 0x9, 0x8u); // RWP while writing back
-    EXPECT_TRUE(l.membit(8300));
-    EXPECT_TRUE(l.membit(8301));
-    EXPECT_EQ(l.stat("lpi.writebacks"), 2u);
-    EXPECT_EQ(l.iar(), 1023u);
-    l.w(GIC_FRAME_GICR, CTLR, 1); // while RWP: ignored
-    EXPECT_EQ(l.stat("errors.lpi_enable_while_rwp"), 1u);
-    l.t += 1000 * NS;
-    EXPECT_EQ(l.r(CTLR) & 0x9, 0u);
-    l.w(GIC_FRAME_GICR, PENDBASER, PEND, 8); // PTZ = 0
-    l.w(GIC_FRAME_GICR, CTLR, 1);
-    l.t += 10000 * NS;
-    EXPECT_EQ(l.iar(), 8301u);
-    EXPECT_EQ(l.iar(), 8300u);
-    EXPECT_EQ(l.iar(), 1023u);
+    setup();
+    enable(true);
+    prop(8300, 0x41);
+    prop(8301, 0x31);
+    set(8300);
+    set(8301);
+    t += 1000 * NS;
+    EXPECT_FALSE(membit(8300)); // held in the LPI cache
+    w(GIC_FRAME_GICR, GICR_CTLR, 0); // EnableLPIs 1 -> 0 (this model allows it)
+    EXPECT_EQ(r(GICR_CTLR) & 0x9, 0x8u); // RWP while writing back
+    EXPECT_TRUE(membit(8300));
+    EXPECT_TRUE(membit(8301));
+    EXPECT_EQ(stat("lpi.writebacks"), 2u);
+    EXPECT_EQ(iar(), GIC_SPURIOUS);
+    w(GIC_FRAME_GICR, GICR_CTLR, 1); // while RWP: ignored
+    EXPECT_EQ(stat("errors.lpi_enable_while_rwp"), 1u);
+    t += 1000 * NS;
+    EXPECT_EQ(r(GICR_CTLR) & 0x9, 0u);
+    w(GIC_FRAME_GICR, GICR_PENDBASER, PEND, 8); // PTZ = 0
+    w(GIC_FRAME_GICR, GICR_CTLR, 1);
+    t += 10000 * NS;
+    EXPECT_EQ(iar(), 8301u);
+    EXPECT_EQ(iar(), 8300u);
+    EXPECT_EQ(iar(), GIC_SPURIOUS);
 }
+
+GIC_LATENCY_PROFILES(LpiLatencies);
 
 } // namespace

@@ -1,37 +1,32 @@
 // Redistributor (GICR_*): PPIs, SGIs, WAKER, DPG, registers.
-#include "h1_fixture.h"
+#include "gic_test.h"
 
-using namespace h1;
+using namespace gictest;
 
 namespace {
 
-struct Redist : Fixture {
-    // PPI/SGI intid on cpu: group 1, priority, enabled; edge for PPIs if asked.
-    void local(gic_time_t t, uint32_t cpu, uint32_t intid, uint8_t prio, bool edge = false,
-               unsigned group = 1)
-    {
-        uint64_t grp = rr(t, cpu, GICR_IGROUPR0);
-        grp = group ? grp | (1u << intid) : grp & ~(1u << intid);
-        rw(t, cpu, GICR_IGROUPR0, grp);
-        rw(t, cpu, GICR_IPRIORITYR + intid, prio, 1);
-        if (intid >= 16) {
-            uint64_t c = rr(t, cpu, GICR_ICFGR1);
-            uint32_t bit = 2u << (2 * (intid - 16));
-            rw(t, cpu, GICR_ICFGR1, edge ? (c | bit) : (c & ~bit));
-        }
-        rw(t, cpu, GICR_ISENABLER0, 1u << intid);
-    }
+struct Redist : GicTest {
+    // scenarios with expected times from the latency parameters (GIC_TIMING_TEST)
+    void LevelPpiTimingAndRepend();
+    void EdgePpiDoesNotRepend();
+    void WakerSleepBlocksDelivery();
+    void DpgExcludesCpuFromOneOfN();
+    void SgiTargetListAff1();
+    void SgiIrmAllButSelfAndRs();
+    void SgiGroupRules();
+    void SgiPendingRegisterAndDeactivateViaIcactiver();
 };
+using RedistLatencies = Latencies<Redist>;
 
 // PPI wire path: spi_input 2 + redist_to_cpu 10 + cpu_signal 2 = 14 ns.
-TEST_F(Redist, LevelPpiTimingAndRepend)
+GIC_TIMING_TEST(Redist, LevelPpiTimingAndRepend)
 {
     create();
     bringup(0);
     local(0, 0, 27, 0x80);
     ASSERT_EQ(gic_set_ppi(g, ns(3000), 0, 27, true), GIC_OK);
     gic_run_until(g, ns(3500));
-    EXPECT_EQ(lines(), "3014000:0:IRQ:1;");
+    EXPECT_EQ(lines(), irq_up(ns(3000) + path_ppi_wire(), 0));
     EXPECT_EQ(sr(ns(4000), 0, GIC_ICC_IAR1_EL1), 27u);
     sw(ns(5000), 0, GIC_ICC_EOIR1_EL1, 27);
     gic_run_until(g, ns(5500));
@@ -41,18 +36,21 @@ TEST_F(Redist, LevelPpiTimingAndRepend)
     EXPECT_EQ(d[0].cpu, 0u);
     EXPECT_EQ(d[0].time, ns(5000));
     // still high: pending again, forwarded redistributor -> pin (12 ns)
-    EXPECT_EQ(lines(), "3014000:0:IRQ:1;4000000:0:IRQ:0;5012000:0:IRQ:1;");
+    EXPECT_EQ(lines(),
+              irq_up(ns(3000) + path_ppi_wire(), 0) + irq_down(ns(4000), 0) + irq_up(ns(5000) + path_redist(), 0));
     gic_set_ppi(g, ns(6000), 0, 27, false);
-    EXPECT_EQ(lines(), "3014000:0:IRQ:1;4000000:0:IRQ:0;5012000:0:IRQ:1;6000000:0:IRQ:0;");
+    EXPECT_EQ(lines(),
+              irq_up(ns(3000) + path_ppi_wire(), 0) + irq_down(ns(4000), 0) + irq_up(ns(5000) + path_redist(), 0)
+              + irq_down(ns(6000), 0));
     EXPECT_EQ(counter("irq.delivered.ppi"), 1u);
     auto h = hist("latency.line_to_signal.ppi");
     EXPECT_EQ(h.count, 2u);
-    EXPECT_EQ(h.max, ns(14)); // wire -> pin
-    EXPECT_EQ(h.min, ns(12)); // re-pend at deactivation -> pin
+    EXPECT_EQ(h.max, path_ppi_wire()); // wire -> pin
+    EXPECT_EQ(h.min, path_redist()); // re-pend at deactivation -> pin
     EXPECT_EQ(hist("latency.line_to_iar.ppi").min, ns(1000));
 }
 
-TEST_F(Redist, EdgePpiDoesNotRepend)
+GIC_TIMING_TEST(Redist, EdgePpiDoesNotRepend)
 {
     create();
     bringup(0);
@@ -61,18 +59,18 @@ TEST_F(Redist, EdgePpiDoesNotRepend)
     EXPECT_EQ(sr(ns(4000), 1, GIC_ICC_IAR1_EL1), 20u);
     sw(ns(5000), 1, GIC_ICC_EOIR1_EL1, 20);
     gic_run_until(g, ns(7000));
-    EXPECT_EQ(lines(), "3014000:1:IRQ:1;4000000:1:IRQ:0;");
+    EXPECT_EQ(lines(), irq_up(ns(3000) + path_ppi_wire(), 1) + irq_down(ns(4000), 1));
     EXPECT_EQ(outs(GIC_OUT_DEACTIVATE).size(), 1u);
     EXPECT_EQ(rr(ns(7000), 1, GICR_ICFGR1), 2u << 8);
 }
 
-TEST_F(Redist, WakerSleepBlocksDelivery)
+GIC_TIMING_TEST(Redist, WakerSleepBlocksDelivery)
 {
     create();
-    dw(0, GICD_CTLR, 0x2);
+    dw(0, GICD_CTLR, GICD_CTLR_EnableGrp1NS);
     sw(0, 0, GIC_ICC_PMR_EL1, 0xf0);
     sw(0, 0, GIC_ICC_IGRPEN1_EL1, 1);
-    EXPECT_EQ(rr(0, 0, GICR_WAKER), 0x6u); // ProcessorSleep and ChildrenAsleep at reset
+    EXPECT_EQ(rr(0, 0, GICR_WAKER), GICR_WAKER_ProcessorSleep | GICR_WAKER_ChildrenAsleep); // at reset
     local(0, 0, 27, 0x80);
     gic_set_ppi(g, ns(3000), 0, 27, true);
     gic_run_until(g, ns(10000));
@@ -81,23 +79,23 @@ TEST_F(Redist, WakerSleepBlocksDelivery)
     rw(ns(10000), 0, GICR_WAKER, 0);
     EXPECT_EQ(rr(ns(10000), 0, GICR_WAKER), 0u);
     gic_run_until(g, ns(11000));
-    EXPECT_EQ(lines(), "10012000:0:IRQ:1;");
-    rw(ns(11000), 0, GICR_WAKER, 2); // going to sleep drops the line
-    EXPECT_EQ(rr(ns(11000), 0, GICR_WAKER), 6u);
-    EXPECT_EQ(lines(), "10012000:0:IRQ:1;11000000:0:IRQ:0;");
+    EXPECT_EQ(lines(), irq_up(ns(10000) + path_redist(), 0));
+    rw(ns(11000), 0, GICR_WAKER, GICR_WAKER_ProcessorSleep); // going to sleep drops the line
+    EXPECT_EQ(rr(ns(11000), 0, GICR_WAKER), GICR_WAKER_ProcessorSleep | GICR_WAKER_ChildrenAsleep);
+    EXPECT_EQ(lines(), irq_up(ns(10000) + path_redist(), 0) + irq_down(ns(11000), 0));
 }
 
-TEST_F(Redist, DpgExcludesCpuFromOneOfN)
+GIC_TIMING_TEST(Redist, DpgExcludesCpuFromOneOfN)
 {
     cfg.num_cpus = 2;
     create();
     bringup(0);
-    rw(0, 0, GICR_CTLR, 1u << 25); // DPG1NS
-    EXPECT_EQ(rr(0, 0, GICR_CTLR) & (1u << 25), 1u << 25);
+    rw(0, 0, GICR_CTLR, GICR_CTLR_DPG1NS);
+    EXPECT_EQ(rr(0, 0, GICR_CTLR) & GICR_CTLR_DPG1NS, GICR_CTLR_DPG1NS);
     spi(0, 40, 0x80, true, -1);
     gic_set_spi(g, ns(3000), 40, true);
     gic_run_until(g, ns(4000));
-    EXPECT_EQ(lines(), "3024000:1:IRQ:1;");
+    EXPECT_EQ(lines(), irq_up(ns(3000) + path_spi_wire(), 1));
 }
 
 TEST_F(Redist, RegisterValues)
@@ -107,8 +105,8 @@ TEST_F(Redist, RegisterValues)
     EXPECT_EQ(rr(0, 0, GICR_TYPER, 8), 0x29u);
     EXPECT_EQ(rr(0, 3, GICR_TYPER, 8), 0x0000000300000339ull);
     EXPECT_EQ(rr(0, 3, GICR_TYPER + 4), 3u); // upper half: affinity
-    EXPECT_EQ(rr(0, 0, 0x4), 0x47000000u);   // IIDR
-    EXPECT_EQ(rr(0, 0, 0xffe8), 0x3bu);      // PIDR2
+    EXPECT_EQ(rr(0, 0, GICR_IIDR), GIC_IIDR_ARM);
+    EXPECT_EQ(rr(0, 0, GICR_PIDR2), PIDR2_GICv3);
     EXPECT_EQ(rr(0, 0, GICR_ICFGR0), 0xaaaaaaaau);
     rw(0, 0, GICR_ICFGR0, 0);
     EXPECT_EQ(rr(0, 0, GICR_ICFGR0), 0xaaaaaaaau);
@@ -121,10 +119,10 @@ TEST_F(Redist, RegisterValues)
     EXPECT_EQ(rr(0, 1, GICR_ISENABLER0), 0u);
     rw(0, 2, GICR_ICENABLER0, 0x1);
     EXPECT_EQ(rr(0, 2, GICR_ICENABLER0), 0x80000000u);
-    rw(0, 0, SGI_BASE + 0xd00, 0xffffffff); // IGRPMODR0 RAZ/WI (DS = 1)
-    EXPECT_EQ(rr(0, 0, SGI_BASE + 0xd00), 0u);
-    rw(0, 0, GICR_CTLR, 1u << 26); // DPG1S RAZ/WI with DS = 1
-    EXPECT_EQ(rr(0, 0, GICR_CTLR) & (7u << 24), 0u);
+    rw(0, 0, GICR_IGRPMODR0, 0xffffffff); // RAZ/WI (DS = 1)
+    EXPECT_EQ(rr(0, 0, GICR_IGRPMODR0), 0u);
+    rw(0, 0, GICR_CTLR, GICR_CTLR_DPG1S); // RAZ/WI with DS = 1
+    EXPECT_EQ(rr(0, 0, GICR_CTLR) & (GICR_CTLR_DPG0 | GICR_CTLR_DPG1NS | GICR_CTLR_DPG1S), 0u);
     EXPECT_STREQ(gic_reg_name(g, GIC_FRAME_GICR, GICR_WAKER), "GICR_WAKER");
     EXPECT_STREQ(gic_reg_name(g, GIC_FRAME_GICR, GICR_ICFGR1), "GICR_ICFGR1");
     EXPECT_EQ(counter("errors.total"), 0u);
@@ -155,7 +153,7 @@ TEST_F(Redist, EveryReservedOffsetReadsZero)
 }
 
 // SGI path: lat_sgi 20 + redist_to_cpu 10 + cpu_signal 2 = 32 ns after the write.
-TEST_F(Redist, SgiTargetListAff1)
+GIC_TIMING_TEST(Redist, SgiTargetListAff1)
 {
     cfg.num_cpus = 4;
     cfg.cpus_per_cluster = 2; // CPU 3 = Aff1 1, Aff0 1
@@ -163,37 +161,38 @@ TEST_F(Redist, SgiTargetListAff1)
     bringup(0);
     for (uint32_t c = 0; c < 4; c++) local(0, c, 5, 0x80);
     // INTID 5, Aff1 = 1, TargetList = 0b10
-    sw(ns(3000), 0, GIC_ICC_SGI1R_EL1, (5ull << 24) | (1ull << 16) | 0x2);
+    sw(ns(3000), 0, GIC_ICC_SGI1R_EL1, icc_sgir(5, 0x2, 1));
     gic_run_until(g, ns(3500));
-    EXPECT_EQ(lines(), "3032000:3:IRQ:1;");
+    EXPECT_EQ(lines(), irq_up(ns(3000) + path_sgi(), 3));
     EXPECT_EQ(sr(ns(4000), 3, GIC_ICC_IAR1_EL1), 5u);
     EXPECT_EQ(hist("latency.line_to_iar.sgi").min, ns(1000));
-    EXPECT_EQ(hist("latency.line_to_signal.sgi").min, ns(32));
+    EXPECT_EQ(hist("latency.line_to_signal.sgi").min, path_sgi());
     EXPECT_EQ(counter("irq.delivered.sgi"), 1u);
 }
 
-TEST_F(Redist, SgiIrmAllButSelfAndRs)
+GIC_TIMING_TEST(Redist, SgiIrmAllButSelfAndRs)
 {
     cfg.num_cpus = 4;
     create();
     bringup(0);
     for (uint32_t c = 0; c < 4; c++) local(0, c, 3, 0x80);
-    sw(ns(3000), 1, GIC_ICC_SGI1R_EL1, (1ull << 40) | (3ull << 24));
+    sw(ns(3000), 1, GIC_ICC_SGI1R_EL1, icc_sgir(3, 0, 0, 0, true));
     gic_run_until(g, ns(3500));
-    EXPECT_EQ(lines(), "3032000:0:IRQ:1;3032000:2:IRQ:1;3032000:3:IRQ:1;");
+    EXPECT_EQ(lines(),
+              irq_up(ns(3000) + path_sgi(), 0) + irq_up(ns(3000) + path_sgi(), 2) + irq_up(ns(3000) + path_sgi(), 3));
     // RS = 1 selects Aff0 16..31: no such CPU, counted
-    sw(ns(4000), 0, GIC_ICC_SGI1R_EL1, (1ull << 44) | (3ull << 24) | 0x3);
+    sw(ns(4000), 0, GIC_ICC_SGI1R_EL1, icc_sgir(3, 0x3, 0, 0, false, 1));
     gic_run_until(g, ns(5000));
     EXPECT_EQ(outs(GIC_OUT_LINE).size(), 3u);
     EXPECT_EQ(counter("errors.sgi_no_target"), 2u);
     // self-targeted SGI with IRM = 0
-    sw(ns(5000), 1, GIC_ICC_SGI1R_EL1, (3ull << 24) | 0x2);
+    sw(ns(5000), 1, GIC_ICC_SGI1R_EL1, icc_sgir(3, 0x2));
     gic_run_until(g, ns(6000));
     EXPECT_EQ(outs(GIC_OUT_LINE, 1).size(), 1u);
-    EXPECT_EQ(outs(GIC_OUT_LINE, 1)[0].time, ns(5032));
+    EXPECT_EQ(outs(GIC_OUT_LINE, 1)[0].time, ns(5000) + path_sgi());
 }
 
-TEST_F(Redist, SgiGroupRules)
+GIC_TIMING_TEST(Redist, SgiGroupRules)
 {
     cfg.num_cpus = 2;
     create();
@@ -201,44 +200,46 @@ TEST_F(Redist, SgiGroupRules)
     local(0, 1, 1, 0x80, false, 1); // SGI 1: Group 1
     local(0, 1, 2, 0x80, false, 0); // SGI 2: Group 0
     // SGI0R to a Group 1 SGI: not forwarded
-    sw(ns(1000), 0, GIC_ICC_SGI0R_EL1, (1ull << 24) | 0x2);
+    sw(ns(1000), 0, GIC_ICC_SGI0R_EL1, icc_sgir(1, 0x2));
     gic_run_until(g, ns(2000));
     EXPECT_EQ(lines(), "");
     EXPECT_EQ(counter("errors.sgi_group_mismatch"), 1u);
     // SGI0R to a Group 0 SGI: FIQ
-    sw(ns(2000), 0, GIC_ICC_SGI0R_EL1, (2ull << 24) | 0x2);
+    sw(ns(2000), 0, GIC_ICC_SGI0R_EL1, icc_sgir(2, 0x2));
     gic_run_until(g, ns(3000));
-    EXPECT_EQ(lines(), "2032000:1:FIQ:1;");
+    EXPECT_EQ(lines(), fiq_up(ns(2000) + path_sgi(), 1));
     EXPECT_EQ(sr(ns(3000), 1, GIC_ICC_IAR0_EL1), 2u);
     sw(ns(3000), 1, GIC_ICC_EOIR0_EL1, 2);
     // SGI1R sets the SGI whatever group the target configured (DS = 1)
-    sw(ns(4000), 0, GIC_ICC_SGI1R_EL1, (2ull << 24) | 0x2);
+    sw(ns(4000), 0, GIC_ICC_SGI1R_EL1, icc_sgir(2, 0x2));
     gic_run_until(g, ns(5000));
-    EXPECT_EQ(lines(), "2032000:1:FIQ:1;3000000:1:FIQ:0;4032000:1:FIQ:1;");
+    EXPECT_EQ(lines(), fiq_up(ns(2000) + path_sgi(), 1) + fiq_down(ns(3000), 1) + fiq_up(ns(4000) + path_sgi(), 1));
     EXPECT_EQ(sr(ns(5000), 1, GIC_ICC_IAR0_EL1), 2u);
     sw(ns(5000), 1, GIC_ICC_EOIR0_EL1, 2);
     // ASGI1R behaves as SGI0R with DS = 1
-    sw(ns(6000), 0, GIC_ICC_ASGI1R_EL1, (1ull << 24) | 0x2);
+    sw(ns(6000), 0, GIC_ICC_ASGI1R_EL1, icc_sgir(1, 0x2));
     gic_run_until(g, ns(7000));
     EXPECT_EQ(counter("errors.sgi_group_mismatch"), 2u);
-    sw(ns(7000), 0, GIC_ICC_ASGI1R_EL1, (2ull << 24) | 0x2);
+    sw(ns(7000), 0, GIC_ICC_ASGI1R_EL1, icc_sgir(2, 0x2));
     gic_run_until(g, ns(8000));
-    EXPECT_EQ(outs(GIC_OUT_LINE).back().time, ns(7032));
+    EXPECT_EQ(outs(GIC_OUT_LINE).back().time, ns(7000) + path_sgi());
     EXPECT_EQ(outs(GIC_OUT_LINE).back().line, (uint32_t)GIC_LINE_FIQ);
 }
 
-TEST_F(Redist, SgiPendingRegisterAndDeactivateViaIcactiver)
+GIC_TIMING_TEST(Redist, SgiPendingRegisterAndDeactivateViaIcactiver)
 {
     create();
     bringup(0);
     local(0, 0, 7, 0x80);
     rw(ns(1000), 0, GICR_ISPENDR0, 1u << 7);
     gic_run_until(g, ns(2000));
-    EXPECT_EQ(lines(), "1012000:0:IRQ:1;");
+    EXPECT_EQ(lines(), irq_up(ns(1000) + path_redist(), 0));
     EXPECT_EQ(sr(ns(2000), 0, GIC_ICC_IAR1_EL1), 7u);
     EXPECT_EQ(rr(ns(2000), 0, GICR_ISACTIVER0), 1u << 7);
-    rw(ns(2100), 0, SGI_BASE + 0x380, 1u << 7); // ICACTIVER0
+    rw(ns(2100), 0, GICR_ICACTIVER0, 1u << 7);
     EXPECT_EQ(rr(ns(2100), 0, GICR_ISACTIVER0), 0u);
 }
+
+GIC_LATENCY_PROFILES(RedistLatencies);
 
 } // namespace

@@ -1,5 +1,6 @@
 // Trace format: parser (every directive, every error message), fuzzing,
 // expectations, timeline diff, record -> replay round trips.
+#include "gic_test.h"
 #include "gictlm.h"
 #include "gictlm_trace.h"
 
@@ -343,28 +344,23 @@ std::string fmt_out(const gic_output_t *o)
 void collect(void *ctx, const gic_output_t *o) { static_cast<Out *>(ctx)->lines.push_back(fmt_out(o)); }
 void observe(void *ctx, const gic_output_t *o, unsigned) { collect(ctx, o); }
 
-TEST(TraceRecord, RoundTripReplaysIdentically)
+using TraceRecord = gictest::GicTest;
+
+TEST_F(TraceRecord, RoundTripReplaysIdentically)
 {
-    gic_config_t cfg;
-    gic_config_default(&cfg);
+    using namespace gictest;
     cfg.num_cpus = 2;
-    Out orig;
-    gic_callbacks_t cb{};
-    cb.ctx = &orig;
-    cb.output = collect;
-    char err[256];
-    gic_t *g = gic_create(&cfg, &cb, nullptr, err, sizeof err);
-    ASSERT_NE(g, nullptr) << err;
+    create();
     FILE *rec = tmpfile();
     ASSERT_EQ(gic_record_start(g, rec), GIC_OK);
     EXPECT_EQ(gic_record_start(g, rec), GIC_ERR_STATE);
     uint64_t v = 0;
     // a small bring-up with whatever the model implements; the recording must reproduce it
-    gic_mmio_write(g, 1000, GIC_FRAME_GICD, 0, 0x0000, 4, 0x12);       // GICD_CTLR: ARE, EnableGrp1NS
-    gic_mmio_write(g, 2000, GIC_FRAME_GICD, 0, 0x0084, 4, 0xffffffff); // GICD_IGROUPR1
-    gic_mmio_write(g, 3000, GIC_FRAME_GICD, 0, 0x0104, 4, 0x100);      // GICD_ISENABLER1: SPI 40
-    gic_mmio_read(g, 4000, GIC_FRAME_GICD, 0, 0x0004, 4, &v);
-    gic_mmio_write(g, 5000, GIC_FRAME_GICR, 0, 0x0014, 4, 0);          // GICR_WAKER
+    gic_mmio_write(g, 1000, GIC_FRAME_GICD, 0, GICD_CTLR, 4, GICD_CTLR_ARE | GICD_CTLR_EnableGrp1NS);
+    gic_mmio_write(g, 2000, GIC_FRAME_GICD, 0, GICD_IGROUPR + 4, 4, 0xffffffff);
+    gic_mmio_write(g, 3000, GIC_FRAME_GICD, 0, GICD_ISENABLER + 4, 4, 0x100); // SPI 40
+    gic_mmio_read(g, 4000, GIC_FRAME_GICD, 0, GICD_TYPER, 4, &v);
+    gic_mmio_write(g, 5000, GIC_FRAME_GICR, 0, GICR_WAKER, 4, 0);
     gic_sysreg_write(g, 6000, 0, GIC_ICC_PMR_EL1, 0xff);
     gic_sysreg_write(g, 7000, 0, GIC_ICC_IGRPEN1_EL1, 1);
     gic_set_spi(g, 8000, 40, true);
@@ -385,7 +381,9 @@ TEST(TraceRecord, RoundTripReplaysIdentically)
     gic_run_until(g, 1000000);
     gic_record_stop(g);
     gic_record_stop(g); // no-op
-    gic_destroy(g);
+    Out orig;
+    for (const gic_output_t &o : out) orig.lines.push_back(fmt_out(&o));
+    destroy();
 
     long len = ftell(rec);
     ASSERT_GT(len, 0);

@@ -3,6 +3,7 @@
 // player) uses to produce the same timeline. Public API only.
 #include <gtest/gtest.h>
 
+#include "gic_test.h"
 #include "gictlm.h"
 #include "gictlm_trace.h"
 
@@ -25,9 +26,10 @@ const char kTrace[] =
     "@3us expect-line 1 fiq 0\n"                         // 11
     "@3us expect-counter msi.received 1\n"               // 12
     "@3us mem-expect 0x100 0807\n";                      // 13
+using TraceApi = gictest::GicTest; // the GIC of the formatter and checker tests
 } // namespace
 
-TEST(TraceApi, ParseGivesEveryStimulusWithItsOperands)
+TEST_F(TraceApi, ParseGivesEveryStimulusWithItsOperands)
 {
     gic_trace_t tr;
     ASSERT_EQ(gic_trace_parse("a.trace", kTrace, sizeof kTrace - 1, nullptr, &tr), 0) << tr.message;
@@ -75,7 +77,7 @@ TEST(TraceApi, ParseGivesEveryStimulusWithItsOperands)
     EXPECT_EQ(tr.stim, nullptr);
 }
 
-TEST(TraceApi, ParseErrorsAndOverrides)
+TEST_F(TraceApi, ParseErrorsAndOverrides)
 {
     gic_trace_t tr;
     std::string bad = "gictlm-trace 1\n@0 spi 40 2\n@1 nope\n";
@@ -94,7 +96,7 @@ TEST(TraceApi, ParseErrorsAndOverrides)
     gic_trace_free(&tr);
 }
 
-TEST(TraceApi, FormattersAreTheReplayersLines)
+TEST_F(TraceApi, FormattersAreTheReplayersLines)
 {
     gic_output_t o;
     std::memset(&o, 0, sizeof o);
@@ -118,9 +120,8 @@ TEST(TraceApi, FormattersAreTheReplayersLines)
 
     gic_trace_t tr;
     ASSERT_EQ(gic_trace_parse("a.trace", kTrace, sizeof kTrace - 1, nullptr, &tr), 0);
-    gic_config_t c = tr.cfg;
-    gic_t *g = gic_create(&c, nullptr, nullptr, nullptr, 0);
-    ASSERT_NE(g, nullptr);
+    cfg = tr.cfg;
+    create();
     gic_timeline_read(buf, sizeof buf, g, &tr.stim[1], 0x41);
     EXPECT_STREQ(buf, "@10000 read gicd0 0x0004/4 GICD_TYPER = 0x41");
     gic_timeline_read(buf, sizeof buf, g, &tr.stim[4], 1023);
@@ -160,14 +161,13 @@ TEST(TraceApi, FormattersAreTheReplayersLines)
     EXPECT_FALSE(gic_trace_check(chk, g, &tr.stim[10], 0, bad, msg, sizeof msg));
     EXPECT_STREQ(msg, "expect failed: mem-expect byte at 0x101 is 0x06, expected 0x07");
     gic_trace_checker_free(chk);
-    gic_destroy(g);
     gic_trace_free(&tr);
 }
 
 // The ITS command names are the model's one command table (model/its_cmd.c),
 // reached through gic_its_cmd_name: physical and GICv4 mnemonics, NULL for
 // opcodes that are no ITS command, and the timeline line of a command uses it.
-TEST(TraceApi, ItsCommandNamesComeFromTheModelsCommandTable)
+TEST_F(TraceApi, ItsCommandNamesComeFromTheModelsCommandTable)
 {
     const std::pair<uint32_t, const char *> named[] = {
         {0x01, "MOVI"},  {0x03, "INT"},    {0x04, "CLEAR"},  {0x05, "SYNC"},   {0x08, "MAPD"},

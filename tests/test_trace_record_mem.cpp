@@ -2,6 +2,7 @@
 // (external memory port) as mem-write / mem-fill lines stamped with their time.
 #include <gtest/gtest.h>
 
+#include "gic_test.h"
 #include "gictlm.h"
 #include "gictlm_trace.h"
 
@@ -20,13 +21,11 @@ static std::string read_all(FILE *f)
     return s;
 }
 
-TEST(TraceRecordMem, RecordsTimedWritesWithoutWritingMemory)
+using TraceRecordMem = gictest::GicTest;
+
+TEST_F(TraceRecordMem, RecordsTimedWritesWithoutWritingMemory)
 {
-    gic_config_t cfg;
-    gic_config_default(&cfg);
-    char err[256] = "";
-    gic_t *g = gic_create(&cfg, nullptr, nullptr, err, sizeof err);
-    ASSERT_NE(g, nullptr) << err;
+    create();
     uint8_t b[16];
     for (int i = 0; i < 16; i++) b[i] = (uint8_t)i;
     EXPECT_EQ(gic_record_mem_write(g, 5, 0x1000, b, sizeof b), GIC_OK); /* not recording: no-op */
@@ -49,5 +48,4 @@ TEST(TraceRecordMem, RecordsTimedWritesWithoutWritingMemory)
     uint8_t got[16];
     ASSERT_EQ(gic_mem_read(g, 0x40001000, got, sizeof got), GIC_OK);
     for (uint8_t v : got) EXPECT_EQ(v, 0u); /* only recorded, never written */
-    gic_destroy(g);
 }

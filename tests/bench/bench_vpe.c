@@ -1,0 +1,261 @@
+/* GICv4.0 host costs, each as a ratio measured in one run:
+ *  - vPE residency switch (the GICR_VPENDBASER.Valid 0 -> 1 write and the
+ *    model's run until the load has completed) with 64K-vLPI VPTs (IDbits 16)
+ *    and 10 pending, under the full policy against the best of tracked and
+ *    summary: BENCH vpe_residency_full_vs_best; and the best policy's cost at
+ *    8K vLPIs (IDbits 14, the smallest VPT the LPI INTID space allows) and at
+ *    128K (IDbits 17) against 64K: BENCH vpe_residency_best_128k_vs_8k.
+ *  - a directly injected vLPI round trip (MSI -> vIRQ -> ICV_IAR1_EL1 ->
+ *    ICV_EOIR1_EL1) against a physical LPI round trip (MSI -> IRQ ->
+ *    ICC_IAR1_EL1 -> ICC_EOIR1_EL1) on the same GIC, interleaved chunks:
+ *    BENCH vlpi_vs_lpi_round_trip.
+ * Bring-up through the driver helper (capi/gictlm_driver.h). */
+#define _POSIX_C_SOURCE 199309L
+#include "gictlm.h"
+#include "gictlm_driver.h"
+#include "bench_util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define VALID (1ull << 63)
+#define IDAI (1ull << 62)
+#define VPROPBASER 0x20070u
+#define VPENDBASER 0x20078u
+#define DEV 7u
+#define NPEND 10u
+
+typedef struct rig {
+    gic_t *g;
+    gic_driver_t *d;
+    gic_time_t t;
+    uint64_t vprop, vpt;
+    uint32_t bits;
+} rig_t;
+
+static void die(const char *m)
+{
+    fprintf(stderr, "bench_vpe: %s\n", m);
+    exit(1);
+}
+
+static void q(rig_t *r, const uint64_t c[4])
+{
+    if (gic_driver_queue(r->d, 0, c) != GIC_OK) die("command queue");
+}
+
+static void flush(rig_t *r)
+{
+    gic_driver_set_time(r->d, r->t);
+    if (gic_driver_flush(r->d, 0, 1000000000ull) != GIC_OK) die("command flush");
+    r->t = gic_driver_time(r->d) + 1000;
+}
+
+/* GICv4 GIC, vPE 1 on CPU 0 with a VPT of 2^bits vINTIDs; device DEV events
+ * 0..NPEND-1 -> vINTIDs spread over the table (no doorbell), event NPEND ->
+ * physical LPI 8192 on CPU 0 (for the physical round trip). */
+static rig_t rig(gic_scan_policy_t pol, uint32_t bits)
+{
+    gic_config_t cfg;
+    gic_config_default(&cfg);
+    cfg.gic_version = 4;
+    cfg.lpi_scan_policy = pol;
+    cfg.lpi_id_bits = bits > 16 ? bits : 16;
+    char err[256];
+    rig_t r = {gic_create(&cfg, NULL, NULL, err, sizeof err), NULL, 0, 0, 0, bits};
+    if (!r.g) die(err);
+    r.d = gic_driver_create(r.g, 1000, 0x10000000);
+    if (!r.d || gic_driver_init(r.d) != GIC_OK) die("driver init");
+    uint64_t n = ((uint64_t)1 << bits) - 8192;
+    r.vprop = gic_driver_alloc(r.d, (uint64_t)1 << bits, 0x10000);
+    uint8_t *p = malloc(n);
+    memset(p, 0xa0 | 1, n);
+    gic_mem_write(r.g, r.vprop, p, n);
+    free(p);
+    r.vpt = gic_driver_alloc(r.d, ((uint64_t)1 << bits) / 8, 0x10000);
+    r.t = gic_driver_time(r.d);
+    uint64_t c[4];
+    gic_cmd_vmapp(c, 1, gic_driver_rdbase(r.d, 0), r.vpt, bits - 1, true);
+    q(&r, c);
+    uint64_t itt = gic_driver_alloc(r.d, 16 * 16, 256);
+    gic_cmd_mapd(c, DEV, itt, 3, true);
+    q(&r, c);
+    for (uint32_t e = 0; e < NPEND; e++) {
+        gic_cmd_vmapti(c, DEV, e, 1, (uint32_t)(8192 + (n - 1) * e / NPEND), 1023);
+        q(&r, c);
+    }
+    gic_cmd_mapti(c, DEV, NPEND, 8192, 0);
+    q(&r, c);
+    gic_cmd_devev(c, GITS_CMD_INV, DEV, NPEND);
+    q(&r, c);
+    flush(&r);
+    uint8_t lp = 0xa0 | 1;
+    gic_mem_write(r.g, gic_driver_prop_base(r.d), &lp, 1);
+    gic_cmd_devev(c, GITS_CMD_INV, DEV, NPEND);
+    q(&r, c);
+    flush(&r);
+    gic_mmio_write(r.g, r.t, GIC_FRAME_GICR, 0, VPROPBASER, 8, r.vprop | (bits - 1));
+    gic_sysreg_write(r.g, r.t, 0, GIC_ICH_VMCR_EL2, 0x2u | (0xf8u << 24));
+    gic_sysreg_write(r.g, r.t, 0, GIC_ICH_HCR_EL2, 1);
+    return r;
+}
+
+/* NPEND vLPIs recorded while away, then one residency switch: the timed
+ * part is the GICR_VPENDBASER write that makes the vPE resident and the run of
+ * the model until its load has completed and the first vLPI is signalled
+ * (*host_ns); the acknowledges and the put are not timed. Returns false if a
+ * vLPI was not presented. */
+static bool residency_cycle(rig_t *r, double *host_ns)
+{
+    for (uint32_t e = 0; e < NPEND; e++) gic_msi(r->g, r->t + e * 1000, 0, DEV, e);
+    r->t += 100000;
+    gic_run_until(r->g, r->t);
+    double t0 = now_ns();
+    gic_mmio_write(r->g, r->t, GIC_FRAME_GICR, 0, VPENDBASER, 8, r->vpt | VALID | IDAI);
+    gic_time_t next;
+    while (gic_next_event_time(r->g, &next)) gic_run_until(r->g, next);
+    *host_ns += now_ns() - t0;
+    r->t = gic_now(r->g);
+    uint32_t got = 0;
+    uint64_t id = 0;
+    while (gic_sysreg_read(r->g, r->t, 0, GIC_ICV_IAR1_EL1, &id), id != GIC_SPURIOUS && got < 2 * NPEND) {
+        gic_sysreg_write(r->g, r->t, 0, GIC_ICV_EOIR1_EL1, id);
+        got++;
+        /* full: the rescan after an acknowledge takes modelled time */
+        while (gic_next_event_time(r->g, &next)) gic_run_until(r->g, next);
+        r->t = gic_now(r->g) + 1000;
+    }
+    gic_mmio_write(r->g, r->t, GIC_FRAME_GICR, 0, VPENDBASER, 8, r->vpt | IDAI);
+    r->t += 100000;
+    gic_run_until(r->g, r->t);
+    return got == NPEND;
+}
+
+static double residency_ns(rig_t *r, int n)
+{
+    double h = 0;
+    if (!residency_cycle(r, &h)) die("vLPIs not presented at residency (warm-up)");
+    h = 0;
+    for (int i = 0; i < n; i++)
+        if (!residency_cycle(r, &h)) die("vLPIs not presented at residency");
+    return h / n;
+}
+
+static int cmp_d(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* one physical LPI round trip (event NPEND -> LPI 8192 on CPU 0) */
+static bool lpi_trip(rig_t *r)
+{
+    gic_msi(r->g, r->t, 0, DEV, NPEND);
+    gic_run_until(r->g, r->t + 2000000);
+    uint64_t id = 0;
+    gic_sysreg_read(r->g, r->t + 2000000, 0, GIC_ICC_IAR1_EL1, &id);
+    gic_sysreg_write(r->g, r->t + 2010000, 0, GIC_ICC_EOIR1_EL1, id);
+    r->t += 2100000;
+    return id == 8192;
+}
+
+/* one directly injected vLPI round trip (event 0, vPE resident) */
+static bool vlpi_trip(rig_t *r)
+{
+    gic_msi(r->g, r->t, 0, DEV, 0);
+    gic_run_until(r->g, r->t + 2000000);
+    uint64_t id = 0;
+    gic_sysreg_read(r->g, r->t + 2000000, 0, GIC_ICV_IAR1_EL1, &id);
+    gic_sysreg_write(r->g, r->t + 2010000, 0, GIC_ICV_EOIR1_EL1, id);
+    r->t += 2100000;
+    return id == 8192;
+}
+
+int main(int argc, char **argv)
+{
+    /* --one POLICY BITS N: only N residency cycles of one rig (for instruction
+     * counts: valgrind --tool=callgrind --toggle-collect=wr_vpendbaser
+     * bench_vpe --one tracked 16 100) */
+    if (argc == 5 && strcmp(argv[1], "--one") == 0) {
+        gic_scan_policy_t pol = strcmp(argv[2], "full") == 0      ? GIC_SCAN_FULL
+                                : strcmp(argv[2], "summary") == 0 ? GIC_SCAN_SUMMARY
+                                                                  : GIC_SCAN_TRACKED;
+        int bits = atoi(argv[3]), cycles = atoi(argv[4]);
+        if (bits < 14 || bits > 20 || cycles < 1) die("usage: bench_vpe --one full|tracked|summary BITS(14..20) N");
+        rig_t r = rig(pol, (uint32_t)bits);
+        printf("bench_vpe: %s, %d bits: %.0f ns per residency switch\n", argv[2], bits, residency_ns(&r, cycles));
+        return 0;
+    }
+    int n = argc > 1 ? atoi(argv[1]) : 200;
+    if (n < 1) die("usage: bench_vpe [RESIDENCY_CYCLES >= 1]");
+    /* residency: full vs tracked vs summary at 64K vLPIs, interleaved */
+    rig_t full = rig(GIC_SCAN_FULL, 16), tr = rig(GIC_SCAN_TRACKED, 16), su = rig(GIC_SCAN_SUMMARY, 16);
+    double f = 0, t = 0, s = 0;
+    for (int rep = 0; rep < 3; rep++) {
+        f += residency_ns(&full, n);
+        t += residency_ns(&tr, n);
+        s += residency_ns(&su, n);
+    }
+    f /= 3, t /= 3, s /= 3;
+    double best = t < s ? t : s;
+    uint64_t rf = 0, rt = 0, rs = 0, cf = 0, ct = 0, cs = 0;
+    gic_stat_counter(full.g, "vpe.residency.scan_reads", &rf);
+    gic_stat_counter(tr.g, "vpe.residency.scan_reads", &rt);
+    gic_stat_counter(su.g, "vpe.residency.scan_reads", &rs);
+    gic_stat_counter(full.g, "vpe.residency.scheduled", &cf);
+    gic_stat_counter(tr.g, "vpe.residency.scheduled", &ct);
+    gic_stat_counter(su.g, "vpe.residency.scheduled", &cs);
+    printf("bench_vpe: residency switch, 64K vLPIs, %u pending: full %.0f ns (%.1f modelled reads), tracked "
+           "%.0f ns (%.1f), summary %.0f ns (%.1f)\n",
+           NPEND, f, cf ? (double)rf / cf : 0, t, ct ? (double)rt / ct : 0, s, cs ? (double)rs / cs : 0);
+    printf("BENCH vpe_residency_full_ns %.0f ns\n", f);
+    printf("BENCH vpe_residency_tracked_ns %.0f ns\n", t);
+    printf("BENCH vpe_residency_summary_ns %.0f ns\n", s);
+    printf("BENCH vpe_residency_full_vs_best %.1f x\n", f / best);
+    gic_scan_policy_t bp = t < s ? GIC_SCAN_TRACKED : GIC_SCAN_SUMMARY;
+    rig_t small = rig(bp, 14), large = rig(bp, 17);
+    double cs8 = 0, cl = 0, cm = 0;
+    rig_t *mid = bp == GIC_SCAN_TRACKED ? &tr : &su;
+    for (int rep = 0; rep < 3; rep++) {
+        cs8 += residency_ns(&small, n);
+        cm += residency_ns(mid, n);
+        cl += residency_ns(&large, n);
+    }
+    printf("bench_vpe: best policy (%s) at 8K / 64K / 128K vLPIs: %.0f / %.0f / %.0f ns\n",
+           bp == GIC_SCAN_TRACKED ? "tracked" : "summary", cs8 / 3, cm / 3, cl / 3);
+    printf("BENCH vpe_residency_best_64k_vs_8k %.2f x\n", cm / cs8);
+    printf("BENCH vpe_residency_best_128k_vs_8k %.2f x\n", cl / cs8);
+
+    /* vLPI vs physical LPI round trip on one GIC (vPE resident) */
+    gic_mmio_write(tr.g, tr.t, GIC_FRAME_GICR, 0, VPENDBASER, 8, tr.vpt | VALID | IDAI);
+    tr.t += 1000000;
+    gic_run_until(tr.g, tr.t);
+    enum { CH = 31 };
+    double ratio[CH], sv = 0, sp = 0;
+    long bad = 0, per = 2000;
+    for (int c = 0; c < CH; c++) {
+        double t0 = now_ns();
+        for (long i = 0; i < per; i++) bad += !lpi_trip(&tr);
+        double t1 = now_ns();
+        for (long i = 0; i < per; i++) bad += !vlpi_trip(&tr);
+        double t2 = now_ns();
+        ratio[c] = (t2 - t1) / (t1 - t0);
+        sp += t1 - t0;
+        sv += t2 - t1;
+    }
+    if (bad) die("round trips acknowledged the wrong INTID");
+    qsort(ratio, CH, sizeof(double), cmp_d);
+    printf("BENCH vlpi_round_trip_ns %.1f ns\n", sv / (CH * per));
+    printf("BENCH lpi_round_trip_ns %.1f ns\n", sp / (CH * per));
+    printf("BENCH vlpi_vs_lpi_round_trip %.2f x\n", ratio[CH / 2]);
+    rig_t *all[] = {&full, &tr, &su, &small, &large};
+    for (unsigned i = 0; i < 5; i++) {
+        uint64_t e = 0;
+        gic_stat_counter(all[i]->g, "errors.total", &e);
+        if (e) fprintf(stderr, "bench_vpe: %llu GIC errors in rig %u\n", (unsigned long long)e, i);
+        gic_driver_destroy(all[i]->d);
+        gic_destroy(all[i]->g);
+    }
+    return 0;
+}

@@ -1,0 +1,313 @@
+// GICv4.0 direct injection end to end (cfg.gic_version = 4): the VLPI frame
+// (GICR_VPROPBASER / GICR_VPENDBASER), residency and its scan policies, vLPIs
+// delivered directly to the resident vPE's virtual interface (ICV_IAR1_EL1),
+// recorded in the VPT with a doorbell otherwise, PendingLast, VMOVI and VMOVP
+// seen from the redistributors. Through the public C API and the driver helper.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "gictlm.h"
+#include "gictlm_driver.h"
+#include "gic_test.h"
+
+namespace {
+
+constexpr uint64_t VLPI_FRAME = 0x20000, VPROPBASER = VLPI_FRAME + 0x70, VPENDBASER = VLPI_FRAME + 0x78;
+constexpr uint64_t VALID = 1ull << 63, IDAI = 1ull << 62, PENDINGLAST = 1ull << 61;
+constexpr uint32_t DEV = 5, DB = 8300, DB2 = 8301;
+
+struct Vpe : gictest::GicTest {
+    gic_driver_t *drv = nullptr;
+    uint64_t vprop = 0, vpt[4] = {};
+    ~Vpe() override
+    {
+        if (drv) gic_driver_destroy(drv);
+    }
+    void boot(gic_scan_policy_t pol = GIC_SCAN_TRACKED, uint32_t vbits = 16)
+    {
+        cfg.gic_version = 4;
+        cfg.lpi_scan_policy = pol;
+        create();
+        drv = gic_driver_create(g, 1000, 0x10000000);
+        ASSERT_NE(drv, nullptr);
+        ASSERT_EQ(gic_driver_init(drv), GIC_OK);
+        // the VM's vLPI configuration table: vINTIDs 8192.. enabled, priority 0xa0
+        vprop = gic_driver_alloc(drv, 1u << vbits, 0x10000);
+        std::vector<uint8_t> p((1u << vbits) - 8192, 0xa0 | 1);
+        ASSERT_EQ(gic_mem_write(g, vprop, p.data(), p.size()), GIC_OK);
+        for (auto &a : vpt) a = gic_driver_alloc(drv, (1u << vbits) / 8, 0x10000);
+        // doorbells: physical LPIs DB, DB2 enabled at priority 0x80
+        uint8_t db = 0x80 | 1;
+        gic_mem_write(g, gic_driver_prop_base(drv) + (DB - 8192), &db, 1);
+        gic_mem_write(g, gic_driver_prop_base(drv) + (DB2 - 8192), &db, 1);
+        t = gic_driver_time(drv);
+        // vPE 1 and 2 hosted by CPU 0, VPT_size = vbits - 1
+        cmd([&](uint64_t c[4]) { gic_cmd_vmapp(c, 1, gic_driver_rdbase(drv, 0), vpt[1], vbits - 1, true); });
+        cmd([&](uint64_t c[4]) { gic_cmd_vmapp(c, 2, gic_driver_rdbase(drv, 0), vpt[2], vbits - 1, true); });
+        // device DEV: ITT for 16 events; events 0..3 -> vPE 1 vINTIDs 8192+e, doorbell DB
+        uint64_t itt = gic_driver_alloc(drv, 16 * 16, 256);
+        cmd([&](uint64_t c[4]) { gic_cmd_mapd(c, DEV, itt, 3, true); });
+        for (uint32_t e = 0; e < 4; e++)
+            cmd([&](uint64_t c[4]) { gic_cmd_vmapti(c, DEV, e, 1, 8192 + e, DB); });
+        cmd([&](uint64_t c[4]) { gic_cmd_vmapti(c, DEV, 4, 1, 8200, 1023); }); // no doorbell
+        flush();
+        out.clear();
+    }
+    template <class F> void cmd(F enc)
+    {
+        uint64_t c[4] = {};
+        enc(c);
+        ASSERT_EQ(gic_driver_queue(drv, 0, c), GIC_OK);
+    }
+    void flush()
+    {
+        gic_driver_set_time(drv, t);
+        ASSERT_EQ(gic_driver_flush(drv, 0, 1000000000ull), GIC_OK);
+        t = gic_driver_time(drv) + 1000;
+    }
+    void msi(uint32_t ev)
+    {
+        ASSERT_EQ(gic_msi(g, t, 0, DEV, ev), GIC_OK);
+        step(2000);
+    }
+    void step(uint64_t nsec) { t += ns(nsec); gic_run_until(g, t); }
+    // vCPU load on cpu: VPROPBASER, VPENDBASER.Valid (as its_vpe_schedule), virtual interface on
+    void load(uint32_t cpu, int vpe, bool idai = true)
+    {
+        rw(t, cpu, VPROPBASER, vprop | 15, 8); // IDbits 16
+        rw(t, cpu, VPENDBASER, vpt[vpe] | VALID | (idai ? IDAI : 0), 8);
+        sw(t, cpu, GIC_ICH_VMCR_EL2, 0x2u | (0xf8u << 24));
+        sw(t, cpu, GIC_ICH_HCR_EL2, 1);
+        step(5000);
+    }
+    uint64_t put(uint32_t cpu)
+    {
+        sw(t, cpu, GIC_ICH_HCR_EL2, 0);
+        rw(t, cpu, VPENDBASER, rr(t, cpu, VPENDBASER, 8) & ~VALID, 8);
+        step(5000);
+        return rr(t, cpu, VPENDBASER, 8);
+    }
+    bool vpt_bit(int vpe, uint32_t vintid)
+    {
+        uint8_t b = 0;
+        gic_mem_read(g, vpt[vpe] + vintid / 8, &b, 1);
+        return b & (1u << (vintid % 8));
+    }
+    std::vector<gic_output_t> msis() const { return outs(GIC_OUT_MSI); }
+};
+
+TEST_F(Vpe, Gicv4RedistributorFramesAndTyper)
+{
+    boot();
+    EXPECT_EQ(gic_gicr_stride(&cfg), 0x40000u);
+    EXPECT_EQ((rr(t, 0, gictest::GICR_TYPER, 8) >> 1) & 1, 1u); // VLPIS
+    // the frame after VLPI_base is reserved: RAZ/WI
+    EXPECT_EQ(rr(t, 1, 0x30000, 4), 0u);
+    rw(t, 1, VPROPBASER, 0x12345000ull | 0xf, 8);
+    EXPECT_EQ(rr(t, 1, VPROPBASER, 8), 0x12345000ull | 0xf);
+    EXPECT_EQ((sr(t, 0, GIC_ICH_VTR_EL2) >> 20) & 1, 0u); // nV4 = 0: direct injection
+}
+
+TEST_F(Vpe, NonResidentVlpiGoesToTheVptAndRingsTheDoorbell)
+{
+    boot();
+    msi(0);
+    auto m = msis();
+    ASSERT_EQ(m.size(), 1u);
+    EXPECT_EQ(m[0].outcome, (uint32_t)GIC_MSI_DELIVERED);
+    EXPECT_TRUE(vpt_bit(1, 8192));
+    EXPECT_EQ(counter("vpe.vlpi.recorded"), 1u);
+    EXPECT_EQ(counter("vpe.doorbells"), 1u);
+    // the host takes the doorbell
+    EXPECT_EQ(sr(t, 0, GIC_ICC_IAR1_EL1), DB);
+    sw(t, 0, GIC_ICC_EOIR1_EL1, DB);
+    // an event without doorbell rings nothing
+    msi(4);
+    EXPECT_TRUE(vpt_bit(1, 8200));
+    EXPECT_EQ(counter("vpe.doorbells"), 1u);
+    // the same vLPI again: coalesced
+    msi(0);
+    EXPECT_EQ(msis().back().outcome, (uint32_t)GIC_MSI_COALESCED);
+    // the vCPU is loaded: both vLPIs are presented to the guest
+    load(0, 1);
+    EXPECT_EQ(counter("vpe.residency.scheduled"), 1u);
+    sw(t, 0, GIC_HCR_EL2, 1u << 4);
+    EXPECT_EQ(sr(t, 0, GIC_ICC_IAR1_EL1), 8192u);
+    sw(t, 0, GIC_ICC_EOIR1_EL1, 8192);
+    EXPECT_EQ(sr(t, 0, GIC_ICC_IAR1_EL1), 8200u);
+    sw(t, 0, GIC_ICC_EOIR1_EL1, 8200);
+    EXPECT_EQ(sr(t, 0, GIC_ICC_IAR1_EL1), GIC_SPURIOUS);
+    EXPECT_EQ(counter("virt.vlpi_acks"), 2u);
+    EXPECT_EQ(counter("errors.total"), 0u);
+}
+
+TEST_F(Vpe, ResidentVlpiIsDirectWithoutDoorbell)
+{
+    boot();
+    load(0, 1);
+    out.clear();
+    gic_time_t t0 = t;
+    ASSERT_EQ(gic_msi(g, t, 0, DEV, 2), GIC_OK);
+    step(2000);
+    EXPECT_EQ(counter("vpe.vlpi.direct"), 1u);
+    EXPECT_EQ(counter("vpe.doorbells"), 0u);
+    bool virq = false;
+    for (auto &o : outs(GIC_OUT_LINE, 0))
+        if (o.line == GIC_LINE_VIRQ && o.level) {
+            virq = true;
+            EXPECT_GT(o.time, t0);
+        }
+    EXPECT_TRUE(virq);
+    EXPECT_EQ(sr(t, 0, GIC_ICV_HPPIR1_EL1), 8194u);
+    EXPECT_EQ(sr(t, 0, GIC_ICV_IAR1_EL1), 8194u);
+    EXPECT_EQ(sr(t, 0, GIC_ICV_RPR_EL1), 0xa0u);
+    sw(t, 0, GIC_ICV_EOIR1_EL1, 8194);
+    EXPECT_EQ(sr(t, 0, GIC_ICV_RPR_EL1), 0xffu);
+    EXPECT_EQ((sr(t, 0, GIC_ICH_HCR_EL2) >> 27) & 0x1f, 0u) << "a vLPI EOI never counts";
+    // the physical interface saw nothing
+    EXPECT_EQ(sr(t, 0, GIC_ICC_IAR1_EL1), GIC_SPURIOUS);
+    // MSI -> ICV_IAR1 latency recorded for the virtual interface
+    EXPECT_EQ(hist("vlatency.line_to_iar.lpi").count, 1u);
+    EXPECT_EQ(counter("errors.total"), 0u);
+}
+
+TEST_F(Vpe, ListRegistersAndVlpisShareTheVirtualEngine)
+{
+    boot();
+    load(0, 1);
+    msi(1); // vINTID 8193, priority 0xa0
+    sw(t, 0, GIC_ICH_LR0_EL2, 40u | (0x80ull << 48) | (1ull << 60) | (1ull << 62));
+    step(100);
+    EXPECT_EQ(sr(t, 0, GIC_ICV_IAR1_EL1), 40u) << "the LR has the higher priority";
+    EXPECT_EQ(sr(t, 0, GIC_ICV_IAR1_EL1), GIC_SPURIOUS) << "0xa0 cannot preempt 0x80";
+    sw(t, 0, GIC_ICV_EOIR1_EL1, 40);
+    EXPECT_EQ(sr(t, 0, GIC_ICV_IAR1_EL1), 8193u);
+    sw(t, 0, GIC_ICV_EOIR1_EL1, 8193);
+}
+
+TEST_F(Vpe, DescheduleWritesBackAndReportsPendingLast)
+{
+    boot();
+    load(0, 1);
+    msi(3);
+    EXPECT_EQ(counter("vpe.vlpi.direct"), 1u);
+    uint64_t v = put(0);
+    EXPECT_EQ(v & VALID, 0u);
+    EXPECT_EQ(v & PENDINGLAST, PENDINGLAST);
+    EXPECT_TRUE(vpt_bit(1, 8195)) << "pending state written back to the VPT";
+    EXPECT_EQ(sr(t, 0, GIC_ICV_IAR1_EL1), GIC_SPURIOUS);
+    // a vLPI now rings the doorbell
+    msi(0);
+    EXPECT_EQ(counter("vpe.doorbells"), 1u);
+    // and the next load presents both
+    load(0, 1);
+    EXPECT_EQ(sr(t, 0, GIC_ICV_IAR1_EL1), 8192u);
+    sw(t, 0, GIC_ICV_EOIR1_EL1, 8192);
+    EXPECT_EQ(sr(t, 0, GIC_ICV_IAR1_EL1), 8195u);
+    sw(t, 0, GIC_ICV_EOIR1_EL1, 8195);
+    EXPECT_EQ(put(0) & PENDINGLAST, 0u) << "nothing pending at the next put";
+}
+
+TEST_F(Vpe, AnotherVpeIsNotResident)
+{
+    boot();
+    load(0, 2); // vPE 2 resident; vPE 1's vLPIs go to its VPT with a doorbell
+    msi(0);
+    EXPECT_EQ(counter("vpe.vlpi.recorded"), 1u);
+    EXPECT_EQ(counter("vpe.doorbells"), 1u);
+    EXPECT_EQ(sr(t, 0, GIC_ICV_IAR1_EL1), GIC_SPURIOUS);
+    sw(t, 0, GIC_HCR_EL2, 0);
+    EXPECT_EQ(sr(t, 0, GIC_ICC_IAR1_EL1), DB);
+}
+
+TEST_F(Vpe, UnpredictableWritesAreIgnoredAndCounted)
+{
+    boot();
+    load(0, 1);
+    rw(t, 0, VPROPBASER, 0x1000, 8);
+    EXPECT_EQ(counter("errors.vpe_vpropbaser_while_valid"), 1u);
+    rw(t, 0, VPENDBASER, vpt[2] | VALID, 8);
+    EXPECT_EQ(counter("errors.vpe_vpendbaser_while_valid"), 1u);
+    EXPECT_EQ(rr(t, 0, VPENDBASER, 8) & 0xfffffffff0000ull, vpt[1]);
+    // the same VPT made resident on CPU 1 too: taken from CPU 0
+    rw(t, 1, VPROPBASER, vprop | 15, 8);
+    rw(t, 1, VPENDBASER, vpt[1] | VALID, 8);
+    EXPECT_EQ(counter("errors.vpe_resident_twice"), 1u);
+    EXPECT_EQ(rr(t, 0, VPENDBASER, 8) & VALID, 0u);
+}
+
+TEST_F(Vpe, VmoviMovesPendingStateAndVmovpMovesTheDoorbell)
+{
+    boot();
+    msi(1); // vPE 1 vINTID 8193 recorded
+    cmd([&](uint64_t c[4]) { gic_cmd_vmovi(c, DEV, 1, 2, true, DB2); });
+    flush();
+    EXPECT_FALSE(vpt_bit(1, 8193));
+    EXPECT_TRUE(vpt_bit(2, 8193));
+    // vPE 2 moves to CPU 1 (VMOVP): its doorbells go there
+    cmd([&](uint64_t c[4]) { gic_cmd_vmovp(c, 0, 1u << 0, 2, gic_driver_rdbase(drv, 1)); }); // ITSList: ITS 0
+    flush();
+    cmd([&](uint64_t c[4]) { gic_cmd_vmapti(c, DEV, 5, 2, 8210, DB2); });
+    flush();
+    out.clear();
+    msi(5);
+    EXPECT_TRUE(vpt_bit(2, 8210));
+    sw(t, 0, GIC_HCR_EL2, 0);
+    sw(t, 1, GIC_HCR_EL2, 0);
+    // drain CPU 0's doorbells from before the move
+    for (uint64_t id; (id = sr(t, 0, GIC_ICC_IAR1_EL1)) != GIC_SPURIOUS;) sw(t, 0, GIC_ICC_EOIR1_EL1, id);
+    msi(5); // coalesced in the VPT: no doorbell
+    EXPECT_EQ(sr(t, 1, GIC_ICC_IAR1_EL1), DB2);
+    // loaded on CPU 1: both vLPIs of vPE 2
+    load(1, 2);
+    EXPECT_EQ(sr(t, 1, GIC_ICV_IAR1_EL1), 8193u);
+    sw(t, 1, GIC_ICV_EOIR1_EL1, 8193);
+    EXPECT_EQ(sr(t, 1, GIC_ICV_IAR1_EL1), 8210u);
+    for (size_t i = 0;; i++) {
+        const char *n = gic_stat_name(g, 0, i);
+        if (!n) break;
+        if (std::string(n).rfind("errors.", 0) == 0 && counter(n)) ADD_FAILURE() << n << " = " << counter(n);
+    }
+}
+
+struct VpeRun : Vpe {
+    void TestBody() override {}
+};
+
+// The three scan policies agree on what becomes pending at residency; their
+// memory traffic differs (full reads the whole VPT).
+TEST(VpePolicies, AgreeOnSeededWorkloadsAndDifferInReads)
+{
+    std::vector<std::string> seen[3];
+    uint64_t reads[3] = {};
+    const gic_scan_policy_t pol[3] = {GIC_SCAN_FULL, GIC_SCAN_TRACKED, GIC_SCAN_SUMMARY};
+    for (int p = 0; p < 3; p++) {
+        VpeRun f;
+        f.boot(pol[p]);
+        uint64_t x = 12345;
+        for (int round = 0; round < 4; round++) {
+            for (int k = 0; k < 3; k++) {
+                x = x * 6364136223846793005ull + 1442695040888963407ull;
+                f.msi((uint32_t)(x >> 40) % 5);
+            }
+            f.load(0, 1);
+            for (uint64_t id; (id = f.sr(f.t, 0, GIC_ICV_IAR1_EL1)) != GIC_SPURIOUS;) {
+                seen[p].push_back(std::to_string(round) + ":" + std::to_string(id));
+                f.sw(f.t, 0, GIC_ICV_EOIR1_EL1, id);
+                f.step(20000); /* full: the rescan after an acknowledge takes modelled time */
+            }
+            f.put(0);
+        }
+        reads[p] = f.counter("vpe.residency.scan_reads");
+        EXPECT_EQ(f.counter("errors.total"), 0u);
+    }
+    EXPECT_FALSE(seen[0].empty());
+    EXPECT_EQ(seen[0], seen[1]);
+    EXPECT_EQ(seen[0], seen[2]);
+    EXPECT_GT(reads[0], 10 * reads[1]) << "full reads the whole VPT, tracked only what it recorded";
+    EXPECT_GT(reads[0], reads[2]);
+}
+
+} // namespace
