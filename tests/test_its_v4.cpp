@@ -589,3 +589,156 @@ TEST_F(ItsV4Test, EventCacheHoldsVirtualItesThatFitItsCompactForm)
     EXPECT_EQ(m[3].intid, big);
     EXPECT_EQ(counter("its0.msi.doorbell_named"), 2u); // the doorbell came back from the cache too
 }
+
+// ---- end to end with model/vpe.c: resident and non-resident vPEs --------------------------------------
+namespace {
+constexpr uint64_t VPROP = 0x7000000; // the VM's vLPI configuration table
+constexpr uint64_t VLPI_FRAME = 0x20000; // VLPI_base within a GICv4 redistributor
+
+class ItsV4E2E : public ItsV4Test {
+protected:
+    uint64_t sr(uint32_t cpu, gic_sysreg_t r)
+    {
+        uint64_t v = 0;
+        t += 1000;
+        EXPECT_EQ(gic_sysreg_read(g, t, cpu, r, &v), GIC_OK);
+        return v;
+    }
+    void sw(uint32_t cpu, gic_sysreg_t r, uint64_t v)
+    {
+        t += 1000;
+        EXPECT_EQ(gic_sysreg_write(g, t, cpu, r, v), GIC_OK);
+    }
+    // vLPI configuration: every vINTID below 8192 + 4096 enabled at priority 0xa0.
+    void VmConfig(uint32_t cpu)
+    {
+        std::vector<uint8_t> prop(4096, 0xa0 | 0x3);
+        ASSERT_EQ(gic_mem_write(g, VPROP, prop.data(), prop.size()), GIC_OK);
+        wr(GIC_FRAME_GICR, cpu, VLPI_FRAME + 0x70, VPROP | 15u); // IDbits = 16 vINTID bits
+    }
+    void Schedule(uint32_t cpu, uint64_t vpt) // vcpu_load: GICR_VPENDBASER.Valid = 1, vCPU entry
+    {
+        wr(GIC_FRAME_GICR, cpu, VLPI_FRAME + 0x78, (1ull << 63) | vpt);
+        t += 2000000;
+        gic_run_until(g, t);
+        sw(cpu, GIC_HCR_EL2, (1u << 4) | (1u << 3));                 // IMO, FMO
+        sw(cpu, GIC_ICH_VMCR_EL2, 0x2ull | (0xf8ull << 24));         // VENG1, VPMR 0xf8
+        sw(cpu, GIC_ICH_HCR_EL2, 1);                                 // En
+    }
+    void Deschedule(uint32_t cpu)
+    {
+        sw(cpu, GIC_ICH_HCR_EL2, 0);
+        sw(cpu, GIC_HCR_EL2, 0);
+        wr(GIC_FRAME_GICR, cpu, VLPI_FRAME + 0x78, 0);
+        t += 2000000;
+        gic_run_until(g, t);
+    }
+    bool VptBit(uint64_t vpt, uint32_t vintid)
+    {
+        uint8_t b = 0;
+        EXPECT_EQ(gic_mem_read(g, vpt + vintid / 8, &b, 1), GIC_OK);
+        return (b >> (vintid % 8)) & 1;
+    }
+};
+} // namespace
+
+TEST_F(ItsV4E2E, NonResidentVpeRecordsInTheVptAndRaisesTheDoorbell)
+{
+    V4BringUp();
+    VmConfig(1);
+    const uint64_t vpt = VPT + 0x40000;
+    Exec({vmapp(4, rdbase(1), vpt, 15, true), vmapti(1, 2, 4, VLPI + 2, 8300), vmapti(1, 3, 4, VLPI + 3, NODB)});
+    ASSERT_EQ(Err(), 0u);
+    out.clear();
+    Msi(1, 2);
+    auto m = Msis();
+    ASSERT_EQ(m.size(), 1u);
+    EXPECT_EQ(m[0].outcome, (uint32_t)GIC_MSI_DELIVERED);
+    EXPECT_TRUE(VptBit(vpt, VLPI + 2));
+    EXPECT_EQ(counter("vpe.vlpi.recorded"), 1u);
+    EXPECT_EQ(counter("vpe.doorbells"), 1u);
+    EXPECT_EQ(Ack(1), 8300u); // the doorbell, a physical LPI at the vPE's redistributor
+    Msi(1, 3);                // no doorbell in this ITE
+    EXPECT_TRUE(VptBit(vpt, VLPI + 3));
+    EXPECT_EQ(counter("vpe.doorbells"), 1u);
+    EXPECT_EQ(Ack(1), GIC_SPURIOUS);
+    Msi(1, 2); // still pending in the VPT: coalesced, no second doorbell
+    EXPECT_EQ(Msis().back().outcome, (uint32_t)GIC_MSI_COALESCED);
+    EXPECT_EQ(counter("vpe.doorbells"), 1u);
+    // vcpu_load: the residency scan finds both; acknowledged through ICV_IAR1.
+    Schedule(1, vpt);
+    uint32_t a = (uint32_t)sr(1, GIC_ICV_IAR1_EL1);
+    sw(1, GIC_ICV_EOIR1_EL1, a); // same priority: the second one waits for this EOI
+    uint32_t b = (uint32_t)sr(1, GIC_ICV_IAR1_EL1);
+    sw(1, GIC_ICV_EOIR1_EL1, b);
+    EXPECT_EQ(std::min(a, b), VLPI + 2);
+    EXPECT_EQ(std::max(a, b), VLPI + 3);
+    ExpectConservation();
+}
+
+TEST_F(ItsV4E2E, ResidentVpeTakesTheVlpiDirectlyWithoutDoorbell)
+{
+    V4BringUp();
+    VmConfig(2);
+    const uint64_t vpt = VPT + 0x50000;
+    Exec({vmapp(5, rdbase(2), vpt, 15, true), vmapti(1, 7, 5, VLPI + 70, 8301), vpecmd(VSYNC, 5)});
+    ASSERT_EQ(Err(), 0u);
+    Schedule(2, vpt);
+    out.clear();
+    Msi(1, 7);
+    auto m = Msis();
+    ASSERT_EQ(m.size(), 1u);
+    EXPECT_EQ(m[0].outcome, (uint32_t)GIC_MSI_DELIVERED);
+    EXPECT_EQ(counter("vpe.vlpi.direct"), 1u);
+    EXPECT_EQ(counter("vpe.doorbells"), 0u);
+    EXPECT_EQ(sr(2, GIC_ICV_IAR1_EL1), VLPI + 70);
+    sw(2, GIC_ICV_EOIR1_EL1, VLPI + 70);
+    // Descheduled: the next MSI rings the doorbell at CPU 2.
+    Deschedule(2);
+    Msi(1, 7);
+    EXPECT_EQ(counter("vpe.doorbells"), 1u);
+    EXPECT_EQ(Ack(2), 8301u);
+    ExpectConservation();
+}
+
+TEST_F(ItsV4E2E, VmoviMovesAPendingVlpiToTheOtherVpesVptAndDoorbell)
+{
+    V4BringUp();
+    const uint64_t vpt4 = VPT + 0x40000, vpt5 = VPT + 0x50000;
+    Exec({vmapp(4, rdbase(1), vpt4, 15, true), vmapp(5, rdbase(3), vpt5, 15, true),
+          vmapti(1, 2, 4, VLPI + 2, NODB)});
+    Msi(1, 2);
+    EXPECT_TRUE(VptBit(vpt4, VLPI + 2));
+    Exec({vmovi(1, 2, 5, true, 8302)});
+    ASSERT_EQ(Err(), 0u);
+    EXPECT_FALSE(VptBit(vpt4, VLPI + 2));
+    EXPECT_TRUE(VptBit(vpt5, VLPI + 2));
+    EXPECT_EQ(Ack(3), 8302u); // the new doorbell, at vPE 5's redistributor
+}
+
+TEST_F(ItsV4E2E, VmovpMovesTheDoorbellToTheNewRedistributor)
+{
+    cfg.its_vmovp_single = 1;
+    V4BringUp();
+    const uint64_t vpt = VPT + 0x40000;
+    Exec({vmapp(4, rdbase(1), vpt, 15, true), vmapti(1, 2, 4, VLPI + 2, 8303)});
+    Exec({vmovp(0, 0, 4, rdbase(2)), vpecmd(VSYNC, 4)});
+    ASSERT_EQ(Err(), 0u);
+    Msi(1, 2);
+    EXPECT_EQ(Ack(1), GIC_SPURIOUS);
+    EXPECT_EQ(Ack(2), 8303u);
+}
+
+TEST_F(ItsV4E2E, IntClearAndDiscardOnAVirtualEvent)
+{
+    V4BringUp();
+    const uint64_t vpt = VPT + 0x40000;
+    Exec({vmapp(4, rdbase(1), vpt, 15, true), vmapti(1, 2, 4, VLPI + 2, NODB)});
+    Exec({devev(INT, 1, 2)});
+    EXPECT_TRUE(VptBit(vpt, VLPI + 2));
+    Exec({devev(CLEAR, 1, 2)});
+    EXPECT_FALSE(VptBit(vpt, VLPI + 2));
+    Exec({devev(INT, 1, 2), devev(DISCARD, 1, 2)});
+    EXPECT_FALSE(VptBit(vpt, VLPI + 2));
+    EXPECT_EQ(counter("msi.received"), 0u); // INT is not an MSI
+}
