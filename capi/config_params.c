@@ -206,7 +206,9 @@ static gic_status_t apply_value(gic_config_t *cfg, const char *name, const cJSON
         snprintf(buf, sizeof buf, "%d", cJSON_IsTrue(v) ? 1 : 0);
     } else if (cJSON_IsNumber(v)) {
         double d = v->valuedouble;
-        if (d < 0 || d != (double)(uint64_t)d || d >= 18446744073709551616.0) {
+        /* Range first: converting a double >= 2^64 (or NaN) to uint64_t is
+         * undefined behaviour (C11 6.3.1.4), so it must never be attempted. */
+        if (!(d >= 0 && d < 18446744073709551616.0) || d != (double)(uint64_t)d) {
             if (err && errlen)
                 snprintf(err, errlen, "parameter '%s': %g is not an unsigned integer", name, d);
             return GIC_ERR_CONFIG;
