@@ -20,14 +20,16 @@ set -uo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
-common=(-timeout=25 -rss_limit_mb=2048 -max_len=4096 -print_final_stats=1)
+common=(-timeout=25 -rss_limit_mb=2048 -print_final_stats=1)
+declare -A maxlen=([capi]=2048 [trace]=8192 [config]=2048 [qemu]=8192)
 
 if [ "${1:-}" = "--ctest" ]; then
   runs=$2 exe=$3 seeds=$4 work=$5
   rm -rf "$work"
   mkdir -p "$work/corpus" "$work/artifacts"
   # fixed seed and number of mutations: the same executions on every run
-  exec "$exe" "${common[@]}" -seed=1 -runs="$runs" -artifact_prefix="$work/artifacts/" \
+  h=$(basename "$exe"); h=${h#fuzz_}
+  exec "$exe" "${common[@]}" -max_len="${maxlen[$h]:-4096}" -seed=1 -runs="$runs" -artifact_prefix="$work/artifacts/" \
     "$work/corpus" "$seeds"
 fi
 
@@ -58,7 +60,7 @@ for h in "${harnesses[@]}"; do
   extra=()
   [ "$time_limit" != 0 ] && extra+=(-max_total_time="$time_limit")
   start=$(date +%s)
-  "$exe" "${common[@]}" "${extra[@]}" -runs="${runs[$h]}" -artifact_prefix="$work/artifacts/" \
+  "$exe" "${common[@]}" -max_len="${maxlen[$h]:-4096}" "${extra[@]}" -runs="${runs[$h]}" -artifact_prefix="$work/artifacts/" \
     "$work/corpus" "$here/tests/fuzz/corpus/$h" >"$log" 2>&1
   rc=$?
   secs=$(( $(date +%s) - start ))
