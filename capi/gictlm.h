@@ -141,6 +141,17 @@ typedef struct gic_config {
     uint64_t gits_base;
 
     uint32_t seed; /* for random replacement; fixed -> deterministic */
+
+    /* injected memory faults (docs/robustness.md; also gic_mem_fault_set in
+     * gictlm_fault.h): GIC accesses of the classes in mem_fault_classes
+     * (bit per class: 1 cmdq, 2 device, 4 itt, 8 collection, 16 prop, 32 pend;
+     * 0 = every class) fail when they overlap [mem_fault_lo, mem_fault_hi)
+     * (no range when hi <= lo) and, independently, at random at
+     * mem_fault_rate_ppm per million (deterministic: mem_fault_seed). */
+    uint64_t mem_fault_lo, mem_fault_hi;
+    uint32_t mem_fault_rate_ppm;
+    uint32_t mem_fault_seed;
+    uint32_t mem_fault_classes;
 } gic_config_t;
 
 void gic_config_default(gic_config_t *cfg);
