@@ -127,7 +127,10 @@ static run_status run_sliced(platform &top, bool progress, std::chrono::steady_c
     run_status rs;
     const sc_time total = top.total_time();
     const double total_s = total.to_seconds();
+    /* at most 1 ms of simulated time (a few ms of host time for the default
+     * job): a stop request waits for no more than that */
     sc_time slice = total / 512.0;
+    if (slice > sc_time(1, SC_MS)) slice = sc_time(1, SC_MS);
     if (slice < sc_time(1, SC_US)) slice = sc_time(1, SC_US);
     double last_print = 0;
     bool printed = false;
