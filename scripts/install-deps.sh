@@ -2,7 +2,7 @@
 # Install the Debian packages gictlm needs, only those that are missing.
 # Run as root (or with sudo available). Safe to run repeatedly.
 set -euo pipefail
-PKGS=(cmake make g++ gcc clang pkg-config libsystemc-dev libgtest-dev libcjson-dev nlohmann-json3-dev)
+PKGS=(cmake make g++ gcc clang pkg-config libsystemc-dev libgtest-dev libcjson-dev nlohmann-json3-dev libclang-rt-dev)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
