@@ -8,7 +8,8 @@
  * every frame (and beyond), system registers, MSIs with any DeviceID and
  * EventID, guest-memory writes (command queue and tables hold garbage),
  * encoded and raw ITS commands, interrupt lines, a CPU taking interrupts,
- * time steps (also backwards: late inputs).
+ * injected memory faults set and lifted, time steps (also backwards: late
+ * inputs).
  *
  * Invariants checked after each input (a failure aborts: a finding):
  *  - time never goes back: gic_now() and the output times never decrease;
@@ -20,6 +21,7 @@
  */
 #include "gictlm.h"
 #include "gictlm_driver.h"
+#include "gictlm_fault.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -210,6 +212,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             t += un(&in, 2) * 1000ull;
             gic_run_until(g, t);
             break;
+        case 13: { /* injected memory faults: a range, a rate, a class mask (or lifted) */
+            uint8_t b = u8(&in);
+            gic_mem_fault_t f = {0};
+            if (b & 1) {
+                f.addr_lo = 0x100000 + un(&in, 3) % 0x100000;
+                f.addr_hi = f.addr_lo + 1 + un(&in, 2);
+            }
+            if (b & 2) f.rate_ppm = (uint32_t)(un(&in, 3) % 1000001u);
+            f.seed = u8(&in);
+            f.classes = (b >> 2) & GIC_MEM_CLASS_ALL;
+            if (gic_mem_fault_set(g, (b & 3) ? &f : NULL) != GIC_OK) FAIL("gic_mem_fault_set refused a valid setting");
+            break;
+        }
         default: /* small step */
             t += u8(&in) * 37ull;
             break;
