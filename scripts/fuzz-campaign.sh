@@ -77,7 +77,7 @@ for h in "${harnesses[@]}"; do
   execs=${execs:-0}
   findings=$(find "$work/artifacts" -type f | wc -l)
   if [ "$rc" -ne 0 ] && [ "$findings" -eq 0 ]; then findings=1; fi
-  rate=$(awk -v e="$execs" -v c="${cpu:-0}" 'BEGIN { printf "%.0f", c > 0 ? e / c : 0 }')
+  rate=$(awk -v e="$execs" -v c="${cpu:-0}" 'BEGIN { printf "%.0f", (c > 0 ? e / c : 0) }')
   echo "fuzz-campaign: $h: $execs executions in ${secs}s (${cpu:-?} CPU s, $rate per CPU s), corpus $(ls "$work/corpus" | wc -l) inputs, exit $rc (log $log)"
   echo "BENCH fuzz_${h}_execs $execs execs"
   echo "BENCH fuzz_${h}_findings $findings count"
