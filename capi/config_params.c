@@ -68,6 +68,11 @@ static const param_t params[] = {
     CACHE("its.vpe_cache", its_vpe_cache, "ITS vPE cache"),
     U64("mem.latency_ps", mem_latency_ps, 0, UINT64_MAX, "built-in memory latency per access, ps"),
     U64("mem.size", mem_size, 4096, UINT64_MAX, "built-in memory size: addresses above fail"),
+    U64("mem.fault.lo", mem_fault_lo, 0, UINT64_MAX, "injected faults: GIC accesses overlapping [lo, hi) fail"),
+    U64("mem.fault.hi", mem_fault_hi, 0, UINT64_MAX, "injected faults: end of the failing range (<= lo: no range)"),
+    U32("mem.fault.rate_ppm", mem_fault_rate_ppm, 0, 1000000, "injected faults: random failures per million GIC accesses"),
+    U32("mem.fault.seed", mem_fault_seed, 0, UINT32_MAX, "injected faults: seed of the random failures"),
+    U32("mem.fault.classes", mem_fault_classes, 0, 63, "injected faults: classes (1 cmdq, 2 device, 4 itt, 8 collection, 16 prop, 32 pend; 0 = all)"),
     U64("map.gicd_base", gicd_base, 0, UINT64_MAX, "physical base of GICD (64 KiB)"),
     U64("map.gicr_base", gicr_base, 0, UINT64_MAX, "physical base of the redistributors (128 KiB each)"),
     U64("map.gits_base", gits_base, 0, UINT64_MAX, "physical base of the ITSs (128 KiB each)"),
@@ -195,7 +200,9 @@ gic_status_t gic_config_get(const gic_config_t *cfg, const char *name, char *buf
     size_t nn;
     const char *const *names = enum_names(p->type, &nn);
     if (names && v < nn) snprintf(buf, buflen, "%s", names[v]);
-    else if (strstr(p->name, "map.") == p->name) snprintf(buf, buflen, "0x%" PRIx64, v);
+    else if (strstr(p->name, "map.") == p->name || strstr(p->name, "mem.fault.lo") == p->name ||
+             strstr(p->name, "mem.fault.hi") == p->name)
+        snprintf(buf, buflen, "0x%" PRIx64, v);
     else snprintf(buf, buflen, "%" PRIu64, v);
     return GIC_OK;
 }
@@ -211,7 +218,9 @@ static gic_status_t apply_value(gic_config_t *cfg, const char *name, const cJSON
         snprintf(buf, sizeof buf, "%d", cJSON_IsTrue(v) ? 1 : 0);
     } else if (cJSON_IsNumber(v)) {
         double d = v->valuedouble;
-        if (d < 0 || d != (double)(uint64_t)d || d >= 18446744073709551616.0) {
+        /* Range first: converting a double >= 2^64 (or NaN) to uint64_t is
+         * undefined behaviour (C11 6.3.1.4), so it must never be attempted. */
+        if (!(d >= 0 && d < 18446744073709551616.0) || d != (double)(uint64_t)d) {
             if (err && errlen)
                 snprintf(err, errlen, "parameter '%s': %g is not an unsigned integer", name, d);
             return GIC_ERR_CONFIG;
@@ -338,7 +347,9 @@ void gic_config_write_json(const gic_config_t *cfg, FILE *f)
         cJSON *obj = object_for(root, p->name, leaf, sizeof leaf);
         uint64_t v = param_get(cfg, p);
         size_t nn;
-        if (enum_names(p->type, &nn) || strstr(p->name, "map.") == p->name || v > (1ull << 53)) {
+        if (enum_names(p->type, &nn) || strstr(p->name, "map.") == p->name ||
+            strstr(p->name, "mem.fault.lo") == p->name || strstr(p->name, "mem.fault.hi") == p->name ||
+            v > (1ull << 53)) {
             gic_config_get(cfg, p->name, buf, sizeof buf);
             cJSON_AddStringToObject(obj, leaf, buf);
         } else {

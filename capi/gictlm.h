@@ -154,6 +154,17 @@ typedef struct gic_config {
     uint32_t virt_list_regs;  /* list registers per CPU, 1..16 (ICH_VTR_EL2.ListRegs + 1) */
     uint32_t virt_pri_bits;   /* virtual priority bits, 5..8 (ICH_VTR_EL2.PRIbits + 1) */
     uint32_t virt_maint_intid; /* PPI of the maintenance interrupt, 16..31 */
+
+    /* injected memory faults (docs/robustness.md; also gic_mem_fault_set in
+     * gictlm_fault.h): GIC accesses of the classes in mem_fault_classes
+     * (bit per class: 1 cmdq, 2 device, 4 itt, 8 collection, 16 prop, 32 pend;
+     * 0 = every class) fail when they overlap [mem_fault_lo, mem_fault_hi)
+     * (no range when hi <= lo) and, independently, at random at
+     * mem_fault_rate_ppm per million (deterministic: mem_fault_seed). */
+    uint64_t mem_fault_lo, mem_fault_hi;
+    uint32_t mem_fault_rate_ppm;
+    uint32_t mem_fault_seed;
+    uint32_t mem_fault_classes;
 } gic_config_t;
 
 void gic_config_default(gic_config_t *cfg);

@@ -14,8 +14,17 @@ typedef struct mem_slot {
 } mem_slot_t;
 
 typedef struct mem_cls_stats {
-    uint64_t *reads, *writes, *bytes_read, *bytes_written, *errors;
+    uint64_t *reads, *writes, *bytes_read, *bytes_written, *errors, *injected;
 } mem_cls_stats_t;
+
+/* Injected faults (mem.h). */
+typedef struct mem_fault {
+    bool on;          /* any fault configured (fast path when not) */
+    uint64_t lo, hi;  /* failing range [lo, hi), none when hi <= lo */
+    uint32_t rate_ppm;
+    uint32_t classes; /* bit per mem_cls_t, 0 = all */
+    uint64_t rng;     /* xorshift64* state */
+} mem_fault_t;
 
 struct gic_mem {
     bool external;
@@ -26,6 +35,7 @@ struct gic_mem {
     size_t cap, used;
     mem_cls_stats_t cls[MEM_CLS_COUNT];
     gic_hist_t *queue_delay;
+    mem_fault_t fault;
 };
 
 static const char *const cls_names[MEM_CLS_COUNT] = {"cmdq", "device", "itt",
@@ -145,9 +155,49 @@ struct gic_mem *mem_create(gic_t *g, const gic_mem_port_t *port)
         s->bytes_read = gic_counter(g, "mem.%s.bytes_read", cls_names[c]);
         s->bytes_written = gic_counter(g, "mem.%s.bytes_written", cls_names[c]);
         s->errors = gic_counter(g, "mem.%s.errors", cls_names[c]);
+        s->injected = gic_counter(g, "mem.%s.injected", cls_names[c]);
     }
     m->queue_delay = gic_hist(g, "ps", "mem.queue_delay");
+    g->mem = m; /* (mem_fault_set finds it there) */
+    mem_fault_set(g, g->cfg.mem_fault_lo, g->cfg.mem_fault_hi, g->cfg.mem_fault_rate_ppm,
+                  g->cfg.mem_fault_seed, g->cfg.mem_fault_classes);
     return m;
+}
+
+/* ---- injected faults ---------------------------------------------------------------- */
+void mem_fault_set(gic_t *g, uint64_t lo, uint64_t hi, uint32_t rate_ppm, uint32_t seed,
+                   uint32_t classes)
+{
+    struct gic_mem *m = g->mem;
+    if (!m) return;
+    mem_fault_t *f = &m->fault;
+    f->lo = lo;
+    f->hi = hi;
+    f->rate_ppm = rate_ppm > 1000000u ? 1000000u : rate_ppm;
+    f->classes = classes & ((1u << MEM_CLS_COUNT) - 1);
+    /* splitmix64 of the seed: a non-zero xorshift state for every seed */
+    uint64_t z = (uint64_t)seed + 0x9e3779b97f4a7c15ull;
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    z ^= z >> 31;
+    f->rng = z ? z : 1;
+    f->on = (hi > lo) || f->rate_ppm > 0;
+}
+
+/* true when this access is to fail (advances the random draw). */
+static bool fault_hit(mem_fault_t *f, mem_cls_t cls, uint64_t addr, uint32_t len)
+{
+    if (f->classes && !(f->classes & (1u << cls))) return false;
+    /* [addr, addr+len) overlaps [lo, hi) (an access wrapping past 2^64 reaches hi) */
+    bool hit = f->hi > f->lo && addr < f->hi && (addr + len < addr || addr + len > f->lo);
+    if (f->rate_ppm) {
+        f->rng ^= f->rng >> 12;
+        f->rng ^= f->rng << 25;
+        f->rng ^= f->rng >> 27;
+        uint64_t r = (f->rng * 0x2545f4914f6cdd1dull) >> 32;
+        if ((r % 1000000u) < f->rate_ppm) hit = true;
+    }
+    return hit;
 }
 
 void mem_destroy(gic_t *g, struct gic_mem *m)
@@ -223,7 +273,10 @@ gic_status_t mem_access_agent(gic_t *g, mem_agent_t *a, mem_cls_t cls, gic_time_
 
     gic_status_t st;
     uint64_t lat = g->cfg.mem_latency_ps;
-    if (m->external) {
+    bool injected = m->fault.on && fault_hit(&m->fault, cls, addr, len);
+    if (injected) {
+        st = GIC_ERR_MEM; /* as if the port had answered with an error */
+    } else if (m->external) {
         lat = 0;
         st = m->port.access(m->port.ctx, begin, is_write, addr, buf, len, &lat);
         if (st != GIC_OK) st = GIC_ERR_MEM;
@@ -248,6 +301,7 @@ gic_status_t mem_access_agent(gic_t *g, mem_agent_t *a, mem_cls_t cls, gic_time_
         if (s->bytes_read) *s->bytes_read += len;
     }
     if (st != GIC_OK) gic_inc(s->errors);
+    if (injected) gic_inc(s->injected);
     return st;
 }
 

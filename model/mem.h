@@ -26,7 +26,18 @@
  * request queue).
  *
  * Statistics per class (cmdq, device, itt, collection, prop, pend):
- * mem.<class>.reads / .writes / .bytes_read / .bytes_written / .errors.
+ * mem.<class>.reads / .writes / .bytes_read / .bytes_written / .errors,
+ * and .injected (failures made by fault injection, part of .errors).
+ *
+ * Injected faults (docs/robustness.md): a timed access of a selected class
+ * (mask, 0 = all) fails with GIC_ERR_MEM, as if the port had answered with an
+ * error, when it overlaps the fault range [lo, hi) or, independently, when a
+ * deterministic random draw (xorshift64*, seeded, one draw per access of a
+ * selected class) falls under rate_ppm per million. The failing access takes
+ * its normal time, moves no data (reads return zeros) and is not forwarded to
+ * an external port. Initial settings come from the configuration
+ * (mem.fault.*); mem_fault_set changes them at any time (e.g. lifts them).
+ * The software view (mem_sw_access) is never faulted.
  */
 #ifndef GIC_MEM_H
 #define GIC_MEM_H
@@ -77,6 +88,12 @@ gic_status_t mem_access_agent(gic_t *g, mem_agent_t *a, mem_cls_t cls, gic_time_
 /* Same with no agent (no outstanding limit). */
 gic_status_t mem_access(gic_t *g, mem_cls_t cls, gic_time_t start, bool is_write, uint64_t addr,
                         void *buf, uint32_t len, gic_time_t *done);
+
+/* Injected faults: replace the settings (hi <= lo: no range; rate_ppm
+ * capped at 1000000; classes: bit (1 << mem_cls_t), 0 = all). Reseeds the
+ * random draw. */
+void mem_fault_set(gic_t *g, uint64_t lo, uint64_t hi, uint32_t rate_ppm, uint32_t seed,
+                   uint32_t classes);
 
 /* Untimed software view of the built-in memory (gic_mem_write/read).
  * GIC_ERR_MEM beyond cfg.mem_size, GIC_ERR_STATE with an external port. */

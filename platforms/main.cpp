@@ -13,12 +13,16 @@
 #include <cctype>
 #include <cerrno>
 #include <chrono>
+#include <cerrno>
+#include <csignal>
 #include <cstdlib>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <iostream>
 #include <sstream>
+
+#include <unistd.h>
 
 using namespace sc_core;
 using namespace gictlm;
@@ -55,6 +59,9 @@ static void usage(const gic_config_t &g, const platform_params &p)
         "                       the run, at least 10 us)\n"
         "  --csv FILE           append one line with this run's results to FILE (a header\n"
         "                       first when FILE is new)\n"
+        "  --progress           progress on stderr (simulated time, MSIs per host second,\n"
+        "                       ETA); on by default when stderr is a terminal\n"
+        "  --no-progress        no progress output\n"
         "  -h, --help           this help\n\n"
         "gic parameters (default):\n");
     const char *doc = nullptr;
@@ -68,7 +75,10 @@ static void usage(const gic_config_t &g, const platform_params &p)
     std::printf("\nplatform parameters (default):\n");
     for (const auto &pi : platform_param_list())
         std::printf("  platform.%-27s %-12s %s\n", pi.name, platform_param_get(p, pi.name).c_str(), pi.doc);
-    std::printf("\nexit status: 0 ok, 1 usage/configuration error, 2 MSI conservation violated\n");
+    std::printf("\nSIGINT/SIGTERM stop the simulation at the next safe point (a slice boundary);\n"
+                "the report and the JSON are still written, marked partial.\n");
+    std::printf("\nexit status: 0 ok, 1 usage/configuration error, 2 MSI conservation violated,\n"
+                "128+signal when interrupted (partial report)\n");
 }
 
 static bool parse_level(const std::string &s, gic_log_level_t &l)
@@ -110,12 +120,83 @@ __attribute__((constructor)) static void gictlm_no_systemc_banner()
     setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0);
 }
 
+/* ---- long runs: slices, progress, SIGINT/SIGTERM --------------------------------------- */
+static volatile std::sig_atomic_t g_stop_signal = 0;
+
+extern "C" void on_stop_signal(int sig)
+{
+    g_stop_signal = sig;
+    std::signal(sig, SIG_DFL); /* a second Ctrl-C ends the program at once */
+}
+
+static void install_stop_handlers()
+{
+    std::signal(SIGINT, on_stop_signal);
+    std::signal(SIGTERM, on_stop_signal);
+}
+
+struct run_status {
+    bool partial = false;
+    int signal = 0;
+    const char *signal_name = "";
+    double stopped_at_us = 0;
+};
+
+/* sc_start in slices of simulated time: between two slices (a safe point:
+ * no process is running) a stop request is honoured and progress is shown.
+ * The slices do not change the simulation (same events at the same times). */
+static run_status run_sliced(platform &top, bool progress, std::chrono::steady_clock::time_point t0)
+{
+    run_status rs;
+    const sc_time total = top.total_time();
+    const double total_s = total.to_seconds();
+    /* at most 1 ms of simulated time (a few ms of host time for the default
+     * job): a stop request waits for no more than that */
+    sc_time slice = total / 512.0;
+    if (slice > sc_time(1, SC_MS)) slice = sc_time(1, SC_MS);
+    if (slice < sc_time(1, SC_US)) slice = sc_time(1, SC_US);
+    double last_print = 0;
+    bool printed = false;
+    const bool tty = isatty(STDERR_FILENO) != 0;
+    while (sc_time_stamp() < total && sc_get_status() != SC_STOPPED) {
+        sc_time step = total - sc_time_stamp();
+        if (step > slice) step = slice;
+        sc_start(step);
+        if (g_stop_signal) {
+            rs.partial = true;
+            rs.signal = g_stop_signal;
+            rs.signal_name = g_stop_signal == SIGINT ? "SIGINT" : "SIGTERM";
+            rs.stopped_at_us = sc_time_stamp().to_seconds() * 1e6;
+            break;
+        }
+        if (progress) {
+            double host = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+            if (host - last_print >= 1.0 || sc_time_stamp() >= total) {
+                last_print = host;
+                double sim = sc_time_stamp().to_seconds();
+                double frac = total_s > 0 ? sim / total_s : 1;
+                double msis = (double)top.tracker().sent;
+                double eta = frac > 0 ? host * (1 - frac) / frac : 0;
+                std::fprintf(stderr, "%sprogress: %.3f/%.3f ms simulated (%.1f%%), %.0f MSIs, %.3g MSI/s host, ETA %.0f s%s",
+                             tty ? "\r" : "", sim * 1e3, total_s * 1e3, 100 * frac, msis,
+                             host > 0 ? msis / host : 0.0, eta, tty ? "   " : "\n");
+                printed = true;
+            }
+        }
+    }
+    if (printed && tty) std::fputc('\n', stderr);
+    std::signal(SIGINT, SIG_DFL);
+    std::signal(SIGTERM, SIG_DFL);
+    return rs;
+}
+
 int sc_main(int argc, char **argv)
 {
     setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0);
     /* --replay TRACE: replay a trace through the SystemC platform instead (trace_player.h) */
     for (int i = 1; i < argc; i++)
         if (std::strcmp(argv[i], "--replay") == 0) return sc_replay_cli(argc, argv, "gictlm-platform");
+    install_stop_handlers(); /* a stop during construction is honoured at the first safe point */
     gic_config_t gcfg;
     gic_config_default(&gcfg);
     platform_params pp;
@@ -124,6 +205,7 @@ int sc_main(int argc, char **argv)
     tlo.window_end = 2000000000ull; /* 2000 us */
     double report_window_us = 0;
     bool dump = false, gic_table = false, host_time = true;
+    int progress = -1; /* -1: when stderr is a terminal */
     gic_log_level_t gic_level = GIC_LOG_WARN;
     std::map<std::string, gic_log_level_t> comp_levels;
     std::vector<std::pair<std::string, std::string>> actions; /* (kind, arg) in order */
@@ -185,6 +267,10 @@ int sc_main(int argc, char **argv)
             gic_table = true;
         } else if (a == "--no-host-time") {
             host_time = false;
+        } else if (a == "--progress") {
+            progress = 1;
+        } else if (a == "--no-progress") {
+            progress = 0;
         } else if (a == "--verbose") {
             std::string kv = need("--verbose");
             size_t eq = kv.find('=');
@@ -238,10 +324,38 @@ int sc_main(int argc, char **argv)
         std::fprintf(stderr, "gictlm-platform: invalid GIC configuration: %s\n", verr);
         return 1;
     }
+    {
+        std::string perr;
+        std::vector<std::string> warnings;
+        if (!platform_params_check(gcfg, pp, perr, warnings)) {
+            std::fprintf(stderr, "gictlm-platform: invalid platform configuration: %s\n", perr.c_str());
+            return 1;
+        }
+        for (const auto &w : warnings) std::fprintf(stderr, "gictlm-platform: warning: %s\n", w.c_str());
+    }
     if (dump) {
         nlohmann::json j = {{"gic", gic_config_json(gcfg)}, {"platform", platform_params_json(pp)}};
         std::printf("%s\n", j.dump(2).c_str());
         return 0;
+    }
+
+    /* Output files are checked before the run: a bad path must not cost a
+     * whole simulation (nor surface as a SystemC error at the end). */
+    std::string vcd_file;
+    if (!vcd_path.empty()) {
+        std::string base = vcd_path;
+        if (base.size() > 4 && base.compare(base.size() - 4, 4, ".vcd") == 0) base.resize(base.size() - 4);
+        vcd_path = base;
+        vcd_file = base + ".vcd";
+    }
+    for (const std::string &out : {json_path, vcd_file, record_path}) {
+        if (out.empty()) continue;
+        FILE *f = std::fopen(out.c_str(), "a");
+        if (!f) {
+            std::fprintf(stderr, "gictlm-platform: cannot write %s: %s\n", out.c_str(), std::strerror(errno));
+            return 1;
+        }
+        std::fclose(f);
     }
 
     std::unique_ptr<platform> top;
@@ -253,9 +367,7 @@ int sc_main(int argc, char **argv)
     }
     sc_trace_file *tf = nullptr;
     if (!vcd_path.empty()) {
-        std::string base = vcd_path;
-        if (base.size() > 4 && base.compare(base.size() - 4, 4, ".vcd") == 0) base.resize(base.size() - 4);
-        tf = sc_create_vcd_trace_file(base.c_str());
+        tf = sc_create_vcd_trace_file(vcd_path.c_str());
         top->trace_lines(tf);
     }
     FILE *rec = nullptr;
@@ -283,10 +395,15 @@ int sc_main(int argc, char **argv)
         tlo.title = "gictlm-platform";
         tlv = std::make_unique<timeline_view>(top->gic(), tlf, tlo, (uint64_t)(win_us * 1e6));
     }
+    if (progress < 0) progress = isatty(STDERR_FILENO) ? 1 : 0;
     auto t0 = std::chrono::steady_clock::now();
-    sc_start(top->total_time());
+    run_status rs = run_sliced(*top, progress != 0, t0);
     auto t1 = std::chrono::steady_clock::now();
     double host = std::chrono::duration<double>(t1 - t0).count();
+    if (rs.partial)
+        std::printf("PARTIAL RUN: stopped by %s at simulated time %.3f us of %.3f us; figures below cover "
+                    "that time, MSIs still in flight are listed as in flight\n\n",
+                    rs.signal_name, rs.stopped_at_us, top->total_time().to_seconds() * 1e6);
     if (rec) {
         gic_record_stop(top->gic().core());
         std::fclose(rec);
@@ -326,6 +443,8 @@ int sc_main(int argc, char **argv)
         nlohmann::json j = top->report_json(host_time ? host : 0.0);
         if (!host_time) j.erase("host");
         j["architect"] = arch.json(*top);
+        j["partial"] = rs.partial;
+        if (rs.partial) j["stopped"] = {{"signal", rs.signal_name}, {"sim_time_us", rs.stopped_at_us}};
         std::ofstream out(json_path);
         out << j.dump(2) << "\n";
         if (!out) {
@@ -335,7 +454,7 @@ int sc_main(int argc, char **argv)
     }
     if (tf) sc_close_vcd_trace_file(tf);
     std::string why;
-    int rc = top->conservation_ok(why) ? 0 : 2;
+    int rc = rs.partial ? 128 + rs.signal : top->conservation_ok(why) ? 0 : 2;
     std::fflush(stdout);
     return rc;
 }

@@ -43,24 +43,45 @@ latency_samples::summary latency_samples::summarize() const
 {
     summary s;
     if (n == 0) return s;
+    s.count = n;
+    s.min = min_;
+    s.max = max_;
+    s.mean = (double)(((long double)sum_hi * 18446744073709551616.0L + (long double)sum_lo) / (long double)n);
+    if (!exact) {
+        /* nearest rank r = ceil(q n): the bucket holding the r-th sample */
+        s.rel_error = kRelError;
+        auto rank = [&](double q) {
+            uint64_t r = (uint64_t)std::ceil(q * (double)n);
+            if (r == 0) r = 1;
+            uint64_t cum = 0;
+            for (unsigned i = 0; i < kBuckets; i++) {
+                cum += counts[i];
+                if (cum >= r) {
+                    uint64_t lo, hi;
+                    bucket_range(i, lo, hi);
+                    uint64_t mid = lo + (hi - lo) / 2;
+                    return std::min(std::max(mid, min_), max_);
+                }
+            }
+            return max_;
+        };
+        s.p50 = rank(0.50);
+        s.p90 = rank(0.90);
+        s.p99 = rank(0.99);
+        return s;
+    }
     std::vector<uint64_t> w;
     w.reserve(n);
     for (size_t b = 0; b < blocks.size(); b++)
-        w.insert(w.end(), blocks[b].get(), blocks[b].get() + std::min(kBlock, n - b * kBlock));
+        w.insert(w.end(), blocks[b].get(), blocks[b].get() + std::min<size_t>(kBlock, n - b * kBlock));
     std::sort(w.begin(), w.end());
     auto rank = [&](double q) {
         size_t i = (size_t)std::ceil(q * (double)w.size());
         return w[i == 0 ? 0 : i - 1];
     };
-    s.count = w.size();
-    s.min = w.front();
-    s.max = w.back();
     s.p50 = rank(0.50);
     s.p90 = rank(0.90);
     s.p99 = rank(0.99);
-    long double sum = 0;
-    for (uint64_t x : w) sum += x;
-    s.mean = (double)(sum / w.size());
     return s;
 }
 

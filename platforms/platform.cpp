@@ -17,226 +17,6 @@ using nlohmann::json;
 
 namespace gictlm {
 
-/* ---- parameters ------------------------------------------------------------------------ */
-
-namespace {
-enum class pk { u64, dbl, str };
-struct pdesc {
-    const char *name;
-    const char *doc;
-    pk kind;
-    size_t off;
-    const char *choices; /* for strings: comma-separated */
-};
-#define PU(n, d) {#n, d, pk::u64, offsetof(platform_params, n), nullptr}
-#define PD(n, d) {#n, d, pk::dbl, offsetof(platform_params, n), nullptr}
-#define PS(n, c, d) {#n, d, pk::str, offsetof(platform_params, n), c}
-const pdesc kParams[] = {
-    PU(devices, "number of MSI devices"),
-    PU(vectors, "MSI vectors (EventIDs) per device"),
-    PU(first_devid, "DeviceID of device 0 (device i has first_devid + i)"),
-    PS(arrival, "periodic,poisson,bursty", "arrival process of each device's MSIs"),
-    PD(msi_interval_ns, "mean interval between two MSIs of one device, ns"),
-    PU(burst_len, "bursty: MSIs per burst"),
-    PD(burst_gap_ns, "bursty: interval inside a burst, ns"),
-    PS(eventid_dist, "rr,uniform,zipf", "EventID distribution: round-robin, uniform, Zipf"),
-    PD(zipf_s, "Zipf exponent"),
-    PU(seed, "random seed of the devices (runs are deterministic)"),
-    PD(sim_time_us, "simulated time during which the devices send MSIs, us"),
-    PD(drain_time_us, "extra simulated time for in-flight work, us"),
-    PD(quantum_ns, "TLM global quantum (temporal decoupling), ns"),
-    PD(mem_latency_ns, "memory latency per access (GIC tables, command queue), ns"),
-    PU(mem_dmi, "1: memory grants DMI (per 4 KiB page)"),
-    PU(ram_base, "physical base of RAM (GIC tables are allocated here)"),
-    PU(ram_size, "RAM size in bytes (sparse)"),
-    PU(dev_base, "physical base of the device register frames (4 KiB each)"),
-    PD(entry_ns, "CPU: exception entry latency before ICC_IAR1_EL1, ns"),
-    PD(handler_ns, "CPU: handler run time per interrupt, ns"),
-    PD(exit_ns, "CPU: exception return latency, ns"),
-    PU(eoi_mode, "ICC_CTLR_EL1.EOImode: 1 = EOIR drops priority, DIR deactivates"),
-    PU(touch_device, "1: the handler reads a device register"),
-    PU(irq_loop, "CPU: 0 = one interrupt per exception (Linux >= 5.x); 1 = acknowledge until 1023 (Linux 4.x)"),
-    PD(device_latency_ns, "latency of a device register read, ns"),
-    PD(mmio_latency_ns, "GIC register access latency annotated by the wrapper, ns"),
-    PD(msi_latency_ns, "GITS_TRANSLATER write latency annotated by the wrapper, ns"),
-    PD(its_poll_ns, "boot: interval between GITS_CREADR polls, ns"),
-    PD(its_timeout_us, "boot: give up waiting for the ITS after this, us"),
-    PU(sync_on_access, "1: GIC accesses synchronise the caller first (no late inputs)"),
-    PU(run_ahead, "1: skip wait()/wake-ups when no other process is due first (same results, faster)"),
-    PD(run_ahead_limit_us, "run-ahead: the GIC's driver works at most this far beyond SystemC time, us (0: one quantum)"),
-};
-
-const pdesc *find(const std::string &n)
-{
-    for (const pdesc &d : kParams)
-        if (n == d.name) return &d;
-    return nullptr;
-}
-
-template <typename T> T &field(platform_params &p, size_t off)
-{
-    return *reinterpret_cast<T *>(reinterpret_cast<char *>(&p) + off);
-}
-template <typename T> const T &field(const platform_params &p, size_t off)
-{
-    return *reinterpret_cast<const T *>(reinterpret_cast<const char *>(&p) + off);
-}
-} // namespace
-
-const std::vector<platform_param_info> &platform_param_list()
-{
-    static const std::vector<platform_param_info> v = [] {
-        std::vector<platform_param_info> r;
-        for (const pdesc &d : kParams) r.push_back({d.name, d.doc});
-        return r;
-    }();
-    return v;
-}
-
-bool platform_param_set(platform_params &p, const std::string &name, const std::string &value,
-                        std::string &err)
-{
-    const pdesc *d = find(name);
-    if (!d) {
-        err = "unknown platform parameter '" + name + "'";
-        return false;
-    }
-    const char *s = value.c_str();
-    char *end = nullptr;
-    switch (d->kind) {
-    case pk::u64: {
-        errno = 0;
-        unsigned long long v = std::strtoull(s, &end, 0);
-        if (!*s || *end || errno || s[0] == '-') {
-            err = "platform." + name + ": '" + value + "' is not an unsigned integer";
-            return false;
-        }
-        field<uint64_t>(p, d->off) = v;
-        return true;
-    }
-    case pk::dbl: {
-        double v = std::strtod(s, &end);
-        if (!*s || *end || !(v >= 0) || v > 1e15) {
-            err = "platform." + name + ": '" + value + "' is not a non-negative number";
-            return false;
-        }
-        field<double>(p, d->off) = v;
-        return true;
-    }
-    case pk::str: {
-        std::stringstream ss(d->choices);
-        std::string c;
-        while (std::getline(ss, c, ','))
-            if (c == value) {
-                field<std::string>(p, d->off) = value;
-                return true;
-            }
-        err = "platform." + name + ": '" + value + "' is not one of " + d->choices;
-        return false;
-    }
-    }
-    return false;
-}
-
-std::string platform_param_get(const platform_params &p, const std::string &name)
-{
-    const pdesc *d = find(name);
-    if (!d) return "";
-    switch (d->kind) {
-    case pk::u64: return std::to_string(field<uint64_t>(p, d->off));
-    case pk::dbl: {
-        char b[64];
-        std::snprintf(b, sizeof b, "%.17g", field<double>(p, d->off));
-        return b;
-    }
-    case pk::str: return field<std::string>(p, d->off);
-    }
-    return "";
-}
-
-json platform_params_json(const platform_params &p)
-{
-    json j = json::object();
-    for (const pdesc &d : kParams) {
-        switch (d.kind) {
-        case pk::u64: j[d.name] = field<uint64_t>(p, d.off); break;
-        case pk::dbl: j[d.name] = field<double>(p, d.off); break;
-        case pk::str: j[d.name] = field<std::string>(p, d.off); break;
-        }
-    }
-    return j;
-}
-
-static std::string capture(const std::function<void(FILE *)> &fn)
-{
-    char *buf = nullptr;
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
-    if (!f) return "";
-    fn(f);
-    std::fclose(f);
-    std::string s(buf, len);
-    std::free(buf);
-    return s;
-}
-
-json gic_config_json(const gic_config_t &c)
-{
-    std::string s = capture([&](FILE *f) { gic_config_write_json(&c, f); });
-    return json::parse(s, nullptr, false);
-}
-
-json gic_stats_json(gic_t *g)
-{
-    std::string s = capture([&](FILE *f) { gic_stats_write_json(g, f); });
-    return json::parse(s, nullptr, false);
-}
-
-bool load_config_json(const std::string &text, gic_config_t &gcfg, platform_params &pp,
-                      std::string &err)
-{
-    json j = json::parse(text, nullptr, false);
-    if (j.is_discarded() || !j.is_object()) {
-        err = "configuration is not a JSON object";
-        return false;
-    }
-    if (!j.contains("gic") && !j.contains("platform")) {
-        /* a plain GIC configuration file (e.g. platforms/configs/ *.json) */
-        char e[512] = "";
-        if (gic_config_load_json(&gcfg, text.c_str(), e, sizeof e) != GIC_OK) {
-            err = std::string("gic: ") + e;
-            return false;
-        }
-        return true;
-    }
-    for (auto it = j.begin(); it != j.end(); ++it) {
-        if (!it.key().empty() && it.key()[0] == '_') continue; /* comments */
-        if (it.key() == "gic") {
-            std::string s = it.value().dump();
-            char e[512] = "";
-            if (gic_config_load_json(&gcfg, s.c_str(), e, sizeof e) != GIC_OK) {
-                err = std::string("gic: ") + e;
-                return false;
-            }
-        } else if (it.key() == "platform") {
-            if (!it.value().is_object()) {
-                err = "platform: not an object";
-                return false;
-            }
-            for (auto p = it.value().begin(); p != it.value().end(); ++p) {
-                std::string v = p.value().is_string() ? p.value().get<std::string>() : p.value().dump();
-                if (!platform_param_set(pp, p.key(), v, err)) return false;
-            }
-        } else if (it.key() == "schema" || it.key() == "version" || it.key() == "comment") {
-            continue;
-        } else {
-            err = "unknown section '" + it.key() + "' (expected gic, platform)";
-            return false;
-        }
-    }
-    return true;
-}
-
 /* ---- construction ---------------------------------------------------------------------------- */
 
 static sc_time ns(double v) { return sc_time(v, SC_NS); }
@@ -383,6 +163,8 @@ platform::platform(sc_module_name name, const gic_config_t &gcfg, const platform
         cpus.back()->socket.bind(bus_->target);
         cpus.back()->irq.bind(irq[i]);
     }
+    const bool exact = pp.latency_stats == "exact";
+    tracker_.msi_to_pending.exact = tracker_.msi_to_iar.exact = tracker_.msi_to_eoi.exact = exact;
     gic_->add_output_observer([this](const gic_output_t &o) { tracker_.on_output(o); }, 1u << GIC_OUT_MSI);
     /* The wrapper runs ahead of SystemC time while no other process is due;
      * this pending notification stops it at the end of the run, so the GIC
@@ -448,7 +230,8 @@ static json lat_json(const latency_samples &s)
 {
     auto m = s.summarize();
     return json{{"count", m.count}, {"min_ps", m.min}, {"p50_ps", m.p50}, {"p90_ps", m.p90},
-                {"p99_ps", m.p99}, {"max_ps", m.max}, {"mean_ps", m.mean}};
+                {"p99_ps", m.p99}, {"max_ps", m.max}, {"mean_ps", m.mean},
+                {"percentile_rel_error", m.rel_error}};
 }
 
 json platform::report_json(double host_seconds) const
@@ -529,6 +312,10 @@ void platform::report(FILE *f, double host_seconds) const
     lat_line(f, "MSI -> LPI pending", t.msi_to_pending);
     lat_line(f, "MSI -> ICC_IAR1 (ack)", t.msi_to_iar);
     lat_line(f, "MSI -> ICC_EOIR1 (done)", t.msi_to_eoi);
+    if (!t.msi_to_pending.exact)
+        std::fprintf(f, "  (streaming histograms: p50/p90/p99 within %.2f%% of the exact values; "
+                        "platform.latency_stats=exact keeps every sample)\n",
+                     100 * latency_samples::kRelError);
 
     std::fprintf(f, "\nITS commands (GIC histograms, ns)  count        p50        p90        max\n");
     for (size_t i = 0;; i++) {

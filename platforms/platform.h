@@ -9,6 +9,7 @@
 #include "cpu.h"
 #include "gic_tlm.h"
 #include "msi_device.h"
+#include "platform_params.h"
 #include "tlm_parts.h"
 
 #include <nlohmann/json.hpp>
@@ -21,57 +22,6 @@
 #include <vector>
 
 namespace gictlm {
-
-struct platform_params {
-    uint64_t devices = 8;
-    uint64_t vectors = 8;
-    uint64_t first_devid = 0;
-    std::string arrival = "poisson"; /* periodic, poisson, bursty */
-    double msi_interval_ns = 2000;   /* mean interval between MSIs of one device */
-    uint64_t burst_len = 8;
-    double burst_gap_ns = 50;
-    std::string eventid_dist = "rr"; /* rr, uniform, zipf */
-    double zipf_s = 1.0;
-    uint64_t seed = 1;
-    double sim_time_us = 50000; /* devices send MSIs during this time */
-    double drain_time_us = 200; /* then the run continues so that in-flight work completes */
-    double quantum_ns = 1000;   /* tlm_global_quantum */
-    double mem_latency_ns = 100;
-    uint64_t mem_dmi = 0;
-    uint64_t ram_base = 0x40000000;
-    uint64_t ram_size = 0x40000000;
-    uint64_t dev_base = 0x10000000;
-    double entry_ns = 100;
-    double handler_ns = 500;
-    double exit_ns = 50;
-    uint64_t eoi_mode = 0;
-    uint64_t touch_device = 1;
-    uint64_t irq_loop = 0;
-    double device_latency_ns = 50;
-    double mmio_latency_ns = 20;
-    double msi_latency_ns = 0;
-    double its_poll_ns = 100;
-    double its_timeout_us = 1000;
-    uint64_t sync_on_access = 1;
-    uint64_t run_ahead = 1;
-    double run_ahead_limit_us = 100; /* the GIC driver's run-ahead bound beyond SystemC time */
-};
-
-/* Parameter table of the platform ("platform.<name>"). */
-struct platform_param_info {
-    const char *name;
-    const char *doc;
-};
-const std::vector<platform_param_info> &platform_param_list();
-bool platform_param_set(platform_params &p, const std::string &name, const std::string &value,
-                        std::string &err);
-std::string platform_param_get(const platform_params &p, const std::string &name);
-nlohmann::json platform_params_json(const platform_params &p);
-/* Apply {"gic": {...}, "platform": {...}} on top of both. */
-bool load_config_json(const std::string &text, gic_config_t &gcfg, platform_params &pp,
-                      std::string &err);
-nlohmann::json gic_config_json(const gic_config_t &c);
-nlohmann::json gic_stats_json(gic_t *g);
 
 class platform : public sc_core::sc_module {
 public:

@@ -55,6 +55,16 @@ TEST(Config, Errors)
     EXPECT_EQ(gic_config_load_json(&cfg, "{\"version\": 2}", err, sizeof err), GIC_ERR_CONFIG);
     EXPECT_EQ(gic_config_load_json(&cfg, "{\"num_cpus\": 2.5}", err, sizeof err), GIC_ERR_CONFIG);
     EXPECT_EQ(gic_config_load_json(&cfg, "{\"num_cpus\": [1]}", err, sizeof err), GIC_ERR_CONFIG);
+    // Numbers at or beyond 2^64 (and overflowing to infinity) are refused before any
+    // float-to-integer conversion (that conversion is undefined behaviour; UBSan checks it).
+    for (const char *big : {"1e20", "18446744073709551616", "1e400", "-1e400", "-0.5"}) {
+        std::string js = std::string("{\"num_cpus\": ") + big + "}";
+        EXPECT_EQ(gic_config_load_json(&cfg, js.c_str(), err, sizeof err), GIC_ERR_CONFIG) << big;
+        EXPECT_NE(std::string(err).find("not an unsigned integer"), std::string::npos) << err;
+        js = std::string("{\"mem\": {\"size\": ") + big + "}}";
+        EXPECT_EQ(gic_config_load_json(&cfg, js.c_str(), err, sizeof err), GIC_ERR_CONFIG) << big;
+    }
+    EXPECT_EQ(cfg.num_cpus, 4u);
     EXPECT_EQ(gic_config_load_file(&cfg, "/nonexistent/x.json", err, sizeof err), GIC_ERR_CONFIG);
 }
 

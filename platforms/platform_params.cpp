@@ -1,0 +1,380 @@
+/* Platform and GIC parameters of gictlm-platform: table, parsing, JSON,
+ * validation and the host-memory estimate (platform_params.h). */
+#include "platform_params.h"
+
+#include <cerrno>
+#include <cinttypes>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cctype>
+#include <cstring>
+#include <functional>
+#include <sstream>
+
+using nlohmann::json;
+
+namespace gictlm {
+
+/* ---- parameters ------------------------------------------------------------------------ */
+
+namespace {
+enum class pk { u64, dbl, str };
+struct pdesc {
+    const char *name;
+    const char *doc;
+    pk kind;
+    size_t off;
+    const char *choices; /* for strings: comma-separated */
+};
+#define PU(n, d) {#n, d, pk::u64, offsetof(platform_params, n), nullptr}
+#define PD(n, d) {#n, d, pk::dbl, offsetof(platform_params, n), nullptr}
+#define PS(n, c, d) {#n, d, pk::str, offsetof(platform_params, n), c}
+const pdesc kParams[] = {
+    PU(devices, "number of MSI devices"),
+    PU(vectors, "MSI vectors (EventIDs) per device"),
+    PU(first_devid, "DeviceID of device 0 (device i has first_devid + i)"),
+    PS(arrival, "periodic,poisson,bursty", "arrival process of each device's MSIs"),
+    PD(msi_interval_ns, "mean interval between two MSIs of one device, ns"),
+    PU(burst_len, "bursty: MSIs per burst"),
+    PD(burst_gap_ns, "bursty: interval inside a burst, ns"),
+    PS(eventid_dist, "rr,uniform,zipf", "EventID distribution: round-robin, uniform, Zipf"),
+    PD(zipf_s, "Zipf exponent"),
+    PU(seed, "random seed of the devices (runs are deterministic)"),
+    PD(sim_time_us, "simulated time during which the devices send MSIs, us"),
+    PD(drain_time_us, "extra simulated time for in-flight work, us"),
+    PD(quantum_ns, "TLM global quantum (temporal decoupling), ns"),
+    PD(mem_latency_ns, "memory latency per access (GIC tables, command queue), ns"),
+    PU(mem_dmi, "1: memory grants DMI (per 4 KiB page)"),
+    PU(ram_base, "physical base of RAM (GIC tables are allocated here)"),
+    PU(ram_size, "RAM size in bytes (sparse)"),
+    PU(dev_base, "physical base of the device register frames (4 KiB each)"),
+    PD(entry_ns, "CPU: exception entry latency before ICC_IAR1_EL1, ns"),
+    PD(handler_ns, "CPU: handler run time per interrupt, ns"),
+    PD(exit_ns, "CPU: exception return latency, ns"),
+    PU(eoi_mode, "ICC_CTLR_EL1.EOImode: 1 = EOIR drops priority, DIR deactivates"),
+    PU(touch_device, "1: the handler reads a device register"),
+    PU(irq_loop, "CPU: 0 = one interrupt per exception (Linux >= 5.x); 1 = acknowledge until 1023 (Linux 4.x)"),
+    PD(device_latency_ns, "latency of a device register read, ns"),
+    PD(mmio_latency_ns, "GIC register access latency annotated by the wrapper, ns"),
+    PD(msi_latency_ns, "GITS_TRANSLATER write latency annotated by the wrapper, ns"),
+    PD(its_poll_ns, "boot: interval between GITS_CREADR polls, ns"),
+    PD(its_timeout_us, "boot: give up waiting for the ITS after this, us"),
+    PU(sync_on_access, "1: GIC accesses synchronise the caller first (no late inputs)"),
+    PU(run_ahead, "1: skip wait()/wake-ups when no other process is due first (same results, faster)"),
+    PD(run_ahead_limit_us, "run-ahead: the GIC's driver works at most this far beyond SystemC time, us (0: one quantum)"),
+    PU(max_host_mb, "refuse a run whose estimated host memory exceeds this, MiB (raise it to run anyway)"),
+    PS(latency_stats, "hist,exact", "latency percentiles: hist = streaming histogram (bounded memory, <= 0.4% relative error), exact = every sample kept"),
+};
+
+const pdesc *find(const std::string &n)
+{
+    for (const pdesc &d : kParams)
+        if (n == d.name) return &d;
+    return nullptr;
+}
+
+template <typename T> T &field(platform_params &p, size_t off)
+{
+    return *reinterpret_cast<T *>(reinterpret_cast<char *>(&p) + off);
+}
+template <typename T> const T &field(const platform_params &p, size_t off)
+{
+    return *reinterpret_cast<const T *>(reinterpret_cast<const char *>(&p) + off);
+}
+} // namespace
+
+const std::vector<platform_param_info> &platform_param_list()
+{
+    static const std::vector<platform_param_info> v = [] {
+        std::vector<platform_param_info> r;
+        for (const pdesc &d : kParams) r.push_back({d.name, d.doc});
+        return r;
+    }();
+    return v;
+}
+
+bool platform_param_set(platform_params &p, const std::string &name, const std::string &value,
+                        std::string &err)
+{
+    const pdesc *d = find(name);
+    if (!d) {
+        err = "unknown platform parameter '" + name + "'";
+        return false;
+    }
+    const char *s = value.c_str();
+    char *end = nullptr;
+    switch (d->kind) {
+    case pk::u64: {
+        errno = 0;
+        unsigned long long v = std::strtoull(s, &end, 0);
+        if (!*s || *end || errno || s[0] == '-' || std::isspace((unsigned char)s[0])) {
+            err = "platform." + name + ": '" + value + "' is not an unsigned integer";
+            return false;
+        }
+        field<uint64_t>(p, d->off) = v;
+        return true;
+    }
+    case pk::dbl: {
+        double v = std::strtod(s, &end);
+        if (!*s || *end || !(v >= 0) || v > 1e15 || std::isspace((unsigned char)s[0])) {
+            err = "platform." + name + ": '" + value + "' is not a non-negative number";
+            return false;
+        }
+        field<double>(p, d->off) = v;
+        return true;
+    }
+    case pk::str: {
+        std::stringstream ss(d->choices);
+        std::string c;
+        while (std::getline(ss, c, ','))
+            if (c == value) {
+                field<std::string>(p, d->off) = value;
+                return true;
+            }
+        err = "platform." + name + ": '" + value + "' is not one of " + d->choices;
+        return false;
+    }
+    }
+    return false;
+}
+
+std::string platform_param_get(const platform_params &p, const std::string &name)
+{
+    const pdesc *d = find(name);
+    if (!d) return "";
+    switch (d->kind) {
+    case pk::u64: return std::to_string(field<uint64_t>(p, d->off));
+    case pk::dbl: {
+        char b[64];
+        std::snprintf(b, sizeof b, "%.17g", field<double>(p, d->off));
+        return b;
+    }
+    case pk::str: return field<std::string>(p, d->off);
+    }
+    return "";
+}
+
+json platform_params_json(const platform_params &p)
+{
+    json j = json::object();
+    for (const pdesc &d : kParams) {
+        switch (d.kind) {
+        case pk::u64: j[d.name] = field<uint64_t>(p, d.off); break;
+        case pk::dbl: j[d.name] = field<double>(p, d.off); break;
+        case pk::str: j[d.name] = field<std::string>(p, d.off); break;
+        }
+    }
+    return j;
+}
+
+static std::string capture(const std::function<void(FILE *)> &fn)
+{
+    char *buf = nullptr;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    if (!f) return "";
+    fn(f);
+    std::fclose(f);
+    std::string s(buf, len);
+    std::free(buf);
+    return s;
+}
+
+json gic_config_json(const gic_config_t &c)
+{
+    std::string s = capture([&](FILE *f) { gic_config_write_json(&c, f); });
+    return json::parse(s, nullptr, false);
+}
+
+json gic_stats_json(gic_t *g)
+{
+    std::string s = capture([&](FILE *f) { gic_stats_write_json(g, f); });
+    return json::parse(s, nullptr, false);
+}
+
+bool load_config_json(const std::string &text, gic_config_t &gcfg, platform_params &pp,
+                      std::string &err)
+{
+    json j = json::parse(text, nullptr, false);
+    if (j.is_discarded() || !j.is_object()) {
+        err = "configuration is not a JSON object";
+        return false;
+    }
+    if (!j.contains("gic") && !j.contains("platform")) {
+        /* a plain GIC configuration file (e.g. platforms/configs/ *.json) */
+        char e[512] = "";
+        if (gic_config_load_json(&gcfg, text.c_str(), e, sizeof e) != GIC_OK) {
+            err = std::string("gic: ") + e;
+            return false;
+        }
+        return true;
+    }
+    for (auto it = j.begin(); it != j.end(); ++it) {
+        if (!it.key().empty() && it.key()[0] == '_') continue; /* comments */
+        if (it.key() == "gic") {
+            std::string s = it.value().dump();
+            char e[512] = "";
+            if (gic_config_load_json(&gcfg, s.c_str(), e, sizeof e) != GIC_OK) {
+                err = std::string("gic: ") + e;
+                return false;
+            }
+        } else if (it.key() == "platform") {
+            if (!it.value().is_object()) {
+                err = "platform: not an object";
+                return false;
+            }
+            for (auto p = it.value().begin(); p != it.value().end(); ++p) {
+                std::string v = p.value().is_string() ? p.value().get<std::string>() : p.value().dump();
+                if (!platform_param_set(pp, p.key(), v, err)) return false;
+            }
+        } else if (it.key() == "schema" || it.key() == "version" || it.key() == "comment") {
+            continue;
+        } else {
+            err = "unknown section '" + it.key() + "' (expected gic, platform)";
+            return false;
+        }
+    }
+    return true;
+}
+
+/* ---- validation and resource estimate ------------------------------------------------ */
+
+uint64_t platform_host_bytes_estimate(const gic_config_t &g, const platform_params &p)
+{
+    /* saturating arithmetic: the estimate itself must not overflow */
+    auto add = [](uint64_t a, uint64_t b) { return a + b < a ? UINT64_MAX : a + b; };
+    auto mul = [](uint64_t a, uint64_t b) { return b && a > UINT64_MAX / b ? UINT64_MAX : a * b; };
+    uint64_t b = 64ull << 20; /* SystemC kernel, libraries, the GIC's fixed state */
+    const uint64_t nlpi = g.lpi_id_bits ? 1ull << g.lpi_id_bits : 0;
+    /* LPI property table (1 byte per INTID) and one pending table (1 bit per
+     * INTID) per CPU in the sparse RAM, all touched at worst; the core's own
+     * per-LPI state is sparse (measured: 8 CPUs with 24 ID bits need 18 MiB,
+     * the property table's 16 MiB included) */
+    b = add(b, nlpi);
+    b = add(b, mul(g.num_cpus, nlpi / 8));
+    /* caches: about 64 host bytes per entry */
+    uint64_t entries = (uint64_t)g.lpi_cache.entries * (g.lpi_cache_per_redist ? g.num_cpus : 1);
+    entries += (uint64_t)g.num_its * ((uint64_t)g.its_device_cache.entries + g.its_event_cache.entries +
+                                      g.its_collection_cache.entries);
+    b = add(b, mul(entries, 64));
+    /* per MSI vector: an ITT entry in RAM (8 bytes, page granular), the
+     * tracker's send FIFO and LPI state (about 80 bytes) */
+    const uint64_t vecs = mul(p.devices, p.vectors);
+    b = add(b, mul(vecs, 88));
+    b = add(b, mul(p.devices, 4096)); /* per device: ITT page, device model, register frame */
+    /* exact latency statistics keep 3 x 8 bytes per MSI */
+    if (p.latency_stats == "exact" && p.msi_interval_ns > 0) {
+        double msis = (double)p.devices * (p.sim_time_us * 1000.0 / p.msi_interval_ns);
+        double bytes = msis * 24.0;
+        b = bytes >= 1.8e19 ? UINT64_MAX : add(b, (uint64_t)bytes);
+    }
+    return b;
+}
+
+bool platform_params_check(const gic_config_t &g, const platform_params &p, std::string &err,
+                           std::vector<std::string> &warnings)
+{
+    char buf[512];
+    /* SystemC time and the GIC's clock are 64-bit picoseconds: about 213 days */
+    const double max_ps = 1.8e19;
+    auto ps = [](double ns) { return ns * 1000.0; };
+    if (p.msi_interval_ns <= 0 && p.devices) {
+        err = "platform.msi_interval_ns must be > 0 (a zero interval sends infinitely many MSIs at one instant)";
+        return false;
+    }
+    if (p.msi_interval_ns > 0 && p.msi_interval_ns < 0.001 && p.devices) {
+        err = "platform.msi_interval_ns is below the 1 ps time resolution";
+        return false;
+    }
+    if (p.devices && p.vectors == 0) {
+        err = "platform.vectors must be >= 1 when there are devices (no EventID to send)";
+        return false;
+    }
+    if (p.vectors > 0xffffffffull || p.devices > 0xffffffffull) {
+        err = "platform.devices and platform.vectors must each fit 32 bits";
+        return false;
+    }
+    if (p.devices && p.vectors > UINT64_MAX / p.devices) {
+        err = "platform.devices x platform.vectors overflows";
+        return false;
+    }
+    const uint64_t nlpi = g.lpi_id_bits ? (1ull << g.lpi_id_bits) - 8192 : 0;
+    if (p.devices * p.vectors > nlpi) {
+        std::snprintf(buf, sizeof buf,
+                      "platform.devices x platform.vectors = %" PRIu64 " exceeds the %" PRIu64
+                      " LPIs of gic.lpi.id_bits=%u",
+                      p.devices * p.vectors, nlpi, g.lpi_id_bits);
+        err = buf;
+        return false;
+    }
+    if (p.devices && g.num_its == 0) {
+        err = "platform.devices > 0 needs an ITS (gic.its.count >= 1)";
+        return false;
+    }
+    if (p.devices && g.its_eventid_bits < 32 && p.vectors > (1ull << g.its_eventid_bits)) {
+        std::snprintf(buf, sizeof buf, "platform.vectors = %" PRIu64 " exceeds the %u EventID bits (gic.its.eventid_bits)",
+                      p.vectors, g.its_eventid_bits);
+        err = buf;
+        return false;
+    }
+    if (p.devices && (p.first_devid + p.devices - 1 < p.first_devid ||
+                      (g.its_devbits < 64 && p.first_devid + p.devices - 1 >= (1ull << g.its_devbits)))) {
+        std::snprintf(buf, sizeof buf, "DeviceIDs %" PRIu64 "..%" PRIu64 " do not fit gic.its.devbits=%u",
+                      p.first_devid, p.first_devid + p.devices - 1, g.its_devbits);
+        err = buf;
+        return false;
+    }
+    if (p.ram_size == 0) {
+        err = "platform.ram_size must be > 0 (the GIC's tables and command queue live in RAM)";
+        return false;
+    }
+    if (p.ram_base + p.ram_size < p.ram_base) {
+        err = "platform.ram_base + platform.ram_size overflows the 64-bit address space";
+        return false;
+    }
+    if (p.ram_size < (1ull << 20)) {
+        std::snprintf(buf, sizeof buf, "platform.ram_size = %" PRIu64 " bytes: at least 1 MiB is needed for the GIC's tables",
+                      p.ram_size);
+        err = buf;
+        return false;
+    }
+    const double total_ps = ps((p.sim_time_us + p.drain_time_us) * 1000.0);
+    if (total_ps >= max_ps) {
+        std::snprintf(buf, sizeof buf,
+                      "platform.sim_time_us + drain_time_us = %.6g us does not fit the 64-bit picosecond clock (max %.6g us)",
+                      p.sim_time_us + p.drain_time_us, max_ps / 1e6);
+        err = buf;
+        return false;
+    }
+    if (p.devices && p.msi_interval_ns > 0) {
+        const double msis = (double)p.devices * p.sim_time_us * 1000.0 / p.msi_interval_ns;
+        if (msis > 1e12) {
+            std::snprintf(buf, sizeof buf, "about %.3g MSIs would be simulated (more than 1e12): a run of years", msis);
+            err = buf;
+            return false;
+        }
+        if (msis > 1e9) {
+            std::snprintf(buf, sizeof buf, "about %.3g MSIs will be simulated: hours of host time", msis);
+            warnings.push_back(buf);
+        }
+    }
+    if (p.devices && p.arrival == "bursty" && p.burst_len == 0) {
+        err = "platform.burst_len must be >= 1 for bursty arrivals";
+        return false;
+    }
+    if (p.quantum_ns <= 0) warnings.push_back("platform.quantum_ns = 0: no temporal decoupling (slow)");
+    const uint64_t est = platform_host_bytes_estimate(g, p);
+    const uint64_t limit = p.max_host_mb > UINT64_MAX >> 20 ? UINT64_MAX : p.max_host_mb << 20;
+    if (est > limit) {
+        std::snprintf(buf, sizeof buf,
+                      "estimated host memory %.1f MiB exceeds platform.max_host_mb=%" PRIu64
+                      " (raise it with -p platform.max_host_mb=N to run anyway)",
+                      (double)est / (1 << 20), p.max_host_mb);
+        err = buf;
+        return false;
+    }
+    return true;
+}
+
+} // namespace gictlm

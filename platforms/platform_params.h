@@ -1,0 +1,86 @@
+/*
+ * Parameters of the virtual platform ("platform.<name>") and of the GIC
+ * ("gic.<name>") as gictlm-platform takes them (-p, --config): parsing,
+ * validation and resource estimates. No SystemC here, so that the parser can
+ * be fuzzed on its own (tests/fuzz/fuzz_config.cpp).
+ */
+#ifndef GICTLM_PLATFORM_PARAMS_H
+#define GICTLM_PLATFORM_PARAMS_H
+
+#include "gictlm.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace gictlm {
+
+struct platform_params {
+    uint64_t devices = 8;
+    uint64_t vectors = 8;
+    uint64_t first_devid = 0;
+    std::string arrival = "poisson"; /* periodic, poisson, bursty */
+    double msi_interval_ns = 2000;   /* mean interval between MSIs of one device */
+    uint64_t burst_len = 8;
+    double burst_gap_ns = 50;
+    std::string eventid_dist = "rr"; /* rr, uniform, zipf */
+    double zipf_s = 1.0;
+    uint64_t seed = 1;
+    double sim_time_us = 50000; /* devices send MSIs during this time */
+    double drain_time_us = 200; /* then the run continues so that in-flight work completes */
+    double quantum_ns = 1000;   /* tlm_global_quantum */
+    double mem_latency_ns = 100;
+    uint64_t mem_dmi = 0;
+    uint64_t ram_base = 0x40000000;
+    uint64_t ram_size = 0x40000000;
+    uint64_t dev_base = 0x10000000;
+    double entry_ns = 100;
+    double handler_ns = 500;
+    double exit_ns = 50;
+    uint64_t eoi_mode = 0;
+    uint64_t touch_device = 1;
+    uint64_t irq_loop = 0;
+    double device_latency_ns = 50;
+    double mmio_latency_ns = 20;
+    double msi_latency_ns = 0;
+    double its_poll_ns = 100;
+    double its_timeout_us = 1000;
+    uint64_t sync_on_access = 1;
+    uint64_t run_ahead = 1;
+    double run_ahead_limit_us = 100; /* the GIC driver's run-ahead bound beyond SystemC time */
+    uint64_t max_host_mb = 4096;      /* refuse runs estimated to need more host memory */
+    std::string latency_stats = "hist"; /* hist: bounded streaming histograms; exact: every sample */
+};
+
+/* Parameter table of the platform ("platform.<name>"). */
+struct platform_param_info {
+    const char *name;
+    const char *doc;
+};
+const std::vector<platform_param_info> &platform_param_list();
+bool platform_param_set(platform_params &p, const std::string &name, const std::string &value,
+                        std::string &err);
+std::string platform_param_get(const platform_params &p, const std::string &name);
+nlohmann::json platform_params_json(const platform_params &p);
+/* Apply {"gic": {...}, "platform": {...}} on top of both. */
+bool load_config_json(const std::string &text, gic_config_t &gcfg, platform_params &pp,
+                      std::string &err);
+nlohmann::json gic_config_json(const gic_config_t &c);
+nlohmann::json gic_stats_json(gic_t *g);
+
+/* Check that a parameter set makes a run: errors (a zero MSI interval, no
+ * vectors, an empty RAM, devices x vectors beyond the LPIs or overflowing,
+ * DeviceIDs beyond gic.its.devbits, times that do not fit the 64-bit
+ * picosecond clock, an estimated host memory above platform.max_host_mb)
+ * return false with err; suspicious but legal values add a warning. */
+bool platform_params_check(const gic_config_t &g, const platform_params &p, std::string &err,
+                           std::vector<std::string> &warnings);
+/* Host memory the run is expected to need (bytes): GIC caches and per-CPU
+ * state, LPI tables in the sparse RAM, ITTs, the MSI tracker's per-vector
+ * state, latency histograms. An estimate (docs/robustness.md). */
+uint64_t platform_host_bytes_estimate(const gic_config_t &g, const platform_params &p);
+
+} // namespace gictlm
+#endif
