@@ -920,6 +920,7 @@ TEST(ScWrapper, DeviceIdSourceAndLogFamily)
     EXPECT_TRUE(gic_tlm::log_component_known("ITS1"));
     EXPECT_TRUE(gic_tlm::log_component_known("icc"));
     EXPECT_FALSE(gic_tlm::log_component_known("foo"));
+}
 
 /* The MSI tracker's streaming histograms: every reported percentile within the
  * stated relative error of the exact nearest-rank value; count, min, max and
