@@ -260,6 +260,7 @@ typedef struct gic_qemu_msi {
 #define GIC_QEMU_T_ITE_INVALID 16u
 #define GIC_QEMU_T_CTE_INVALID 32u
 #define GIC_QEMU_T_FAULT 64u    /* a *_read_fault */
+#define GIC_QEMU_T_VTE 128u     /* vte_read seen, valid (a vLPI's vPE: rdbase is its RDbase) */
 #define GIC_QEMU_T_ANY 127u
 
 /* One ITS command: QEMU's table write (or its absence = QEMU refused it). */

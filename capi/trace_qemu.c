@@ -89,6 +89,7 @@ typedef struct qcmd {
     char note[120];
     uint32_t prop_intid; /* INV: LPI whose property byte is reconstructed */
     int prop_val;        /* -1 = none */
+    uint32_t vprop_intid; /* VMAPTI/VMAPI: vLPI whose configuration byte is reconstructed (0 = none) */
     uint64_t l1_addr, l1_val; /* MAPD on a two-level device table: level-1 entry (0 = none) */
 } qcmd_t;
 
@@ -101,7 +102,10 @@ typedef struct qi {
     uint64_t cbaser_base;
     uint64_t prop_base;
     bool have_prop;
+    uint64_t vprop_base; /* GICR_VPROPBASER: the VM's vLPI configuration table */
+    bool have_vprop;
     uint32_t last_mapc_icid;
+    uint32_t last_vpeid; /* the last vPE a VMAPP/VMOVP/VINVALL named (VSYNC's vPEID is not logged) */
     uint64_t baser[8];      /* last GITS_BASER<n> values written */
     uint64_t l1_done[64];   /* level-1 entries already reconstructed (address) */
     size_t nl1;
@@ -235,6 +239,12 @@ static void cmd_flush(qi_t *s)
     for (size_t i = 0; i < s->ncmds; i++) {
         qcmd_t *c = &s->cmds[i];
         const char *nm = gic_its_cmd_name(c->op);
+        if (c->vprop_intid && s->have_vprop) {
+            emit(s, "# reconstructed: KVM enables vLPI %u in the VM's configuration table (priority 0xa0; the "
+                    "log has no memory contents)", c->vprop_intid);
+            emit(s, "@%llu mem-write 0x%llx a1", (unsigned long long)s->t,
+                 (unsigned long long)(s->vprop_base + c->vprop_intid - GIC_LPI_BASE));
+        }
         if (c->prop_val >= 0 && s->have_prop) {
             emit(s, "# reconstructed: Linux %s LPI %u: property byte 0x%02x before INV",
                  c->prop_val & 1 ? "unmask" : "mask", c->prop_intid, c->prop_val);
@@ -255,6 +265,31 @@ static void cmd_flush(qi_t *s)
              (unsigned long long)c->dw[1], (unsigned long long)c->dw[2], (unsigned long long)c->dw[3]);
     }
     s->ncmds = 0;
+}
+
+/* Two-level ITS table of type `type` (GITS_BASER<n>.Indirect; 1 devices, 2 vPEs):
+ * Linux allocates the level-2 page of an ID when it creates the device or the
+ * vPE and writes the level-1 entry; the log has neither, so a zeroed level-2
+ * page is placed outside the guest's RAM and the level-1 entry written before
+ * the command (reconstructed). */
+static void l2_reconstruct(qi_t *s, qcmd_t *c, unsigned type, uint64_t id)
+{
+    for (unsigned b = 0; b < 8; b++) {
+        uint64_t bv = s->baser[b];
+        if (!(bv >> 63) || ((bv >> 56) & 7) != type || !((bv >> 62) & 1)) continue;
+        static const uint64_t psz[4] = {4096, 16384, 65536, 65536};
+        uint64_t ps = psz[(bv >> 8) & 3], esz = ((bv >> 48) & 0x1f) + 1;
+        uint64_t l1a = (bv & 0x0000fffffffff000ull) + (id / (ps / esz)) * 8;
+        bool done = false;
+        for (size_t i = 0; i < s->nl1; i++) done |= s->l1_done[i] == l1a;
+        if (!done && s->nl1 < 64) {
+            s->l1_done[s->nl1++] = l1a;
+            if (!s->next_l2) s->next_l2 = 0x7f0000000ull;
+            c->l1_addr = l1a;
+            c->l1_val = s->next_l2 | (1ull << 63);
+            s->next_l2 += ps;
+        }
+    }
 }
 
 /* A decoded command line: fill the pending command's fields, encoded with the
@@ -288,22 +323,7 @@ static void cmd_decode(qi_t *s, const char *ev, const char *text)
         /* Two-level device table (GITS_BASER<n>.Indirect): Linux allocates the level-2
          * page when it creates the device and writes the level-1 entry; the log has
          * neither, so a zeroed level-2 page is placed outside the guest's RAM. */
-        for (unsigned b = 0; b < 8; b++) {
-            uint64_t bv = s->baser[b];
-            if (!(bv >> 63) || ((bv >> 56) & 7) != 1 || !((bv >> 62) & 1)) continue;
-            static const uint64_t psz[4] = {4096, 16384, 65536, 65536};
-            uint64_t ps = psz[(bv >> 8) & 3], esz = ((bv >> 48) & 0x1f) + 1;
-            uint64_t l1a = (bv & 0x0000fffffffff000ull) + (dev / (ps / esz)) * 8;
-            bool done = false;
-            for (size_t i = 0; i < s->nl1; i++) done |= s->l1_done[i] == l1a;
-            if (!done && s->nl1 < 64) {
-                s->l1_done[s->nl1++] = l1a;
-                if (!s->next_l2) s->next_l2 = 0x7f0000000ull;
-                c->l1_addr = l1a;
-                c->l1_val = s->next_l2 | (1ull << 63);
-                s->next_l2 += ps;
-            }
-        }
+        l2_reconstruct(s, c, 1, dev);
         if (!v)
             for (size_t i = 0; i < s->nmap; i++)
                 if (s->map[i].devid == dev) s->map[i].valid = false;
@@ -380,19 +400,59 @@ static void cmd_decode(qi_t *s, const char *ev, const char *text)
         field(text, "RDbase2", &rd2);
         gic_cmd_movall(c->dw, rd, rd2);
     } else if (cn[0] == 'v') {
-        uint64_t db = 0;
-        if (field(text, "Dbell_pINTID", &db)) doorbell_seen(s, db);
-        if ((strcmp(cn, "vmapti") == 0 || strcmp(cn, "vmapi") == 0) && hd && he) {
+        /* GICv4.0 commands, encoded with the driver's encoders. QEMU prints
+         * VMAPP's VPT_addr >> 16; VSYNC without its vPEID (the last vPE named is used). */
+        uint64_t db = 1023, vpe = 0, vintid = 0, vpta = 0, vpts = 0, dv = 0;
+        bool hdb = field(text, "Dbell_pINTID", &db), hv = field(text, "vPEID", &vpe);
+        if (hdb) doorbell_seen(s, db);
+        if (hv) s->last_vpeid = (uint32_t)vpe;
+        k->virt_cmds++;
+        if (strcmp(cn, "vmapp") == 0) {
+            if (!hv || !field(text, "RDbase", &rd) || !field(text, "VPT_addr", &vpta) || !field(text, "VPT_size", &vpts))
+                goto bad;
+            gic_cmd_vmapp(c->dw, (uint32_t)vpe, rd, vpta << 16, (uint32_t)vpts, v != 0);
+            if (v) l2_reconstruct(s, c, 2, vpe);
+            snprintf(c->note, sizeof c->note, "vPEID %llu RDbase %llu VPT 0x%llx VPT_size %llu V %llu",
+                     (unsigned long long)vpe, (unsigned long long)rd, (unsigned long long)(vpta << 16),
+                     (unsigned long long)vpts, (unsigned long long)v);
+        } else if (strcmp(cn, "vmapti") == 0 || strcmp(cn, "vmapi") == 0) {
+            bool ti = strcmp(cn, "vmapti") == 0;
+            if (!hd || !he || !hv || !hdb || (ti && !field(text, "vINTID", &vintid))) goto bad;
+            if (ti) gic_cmd_vmapti(c->dw, (uint32_t)dev, (uint32_t)eid, (uint32_t)vpe, (uint32_t)vintid, (uint32_t)db);
+            else gic_cmd_vmapi(c->dw, (uint32_t)dev, (uint32_t)eid, (uint32_t)vpe, (uint32_t)db);
             qmap_t *m = map_find(s, (uint32_t)dev, (uint32_t)eid, true);
             if (m) {
                 m->valid = true;
                 m->virt = true;
+                m->intid = (uint32_t)(ti ? vintid : eid);
             }
+            c->vprop_intid = (uint32_t)(ti ? vintid : eid);
+            snprintf(c->note, sizeof c->note, "DeviceID 0x%llx EventID %llu -> vPE %llu vINTID %llu doorbell %llu",
+                     (unsigned long long)dev, (unsigned long long)eid, (unsigned long long)vpe,
+                     (unsigned long long)(ti ? vintid : eid), (unsigned long long)db);
+        } else if (strcmp(cn, "vmovi") == 0) {
+            if (!hd || !he || !hv || !hdb || !field(text, "D", &dv)) goto bad;
+            gic_cmd_vmovi(c->dw, (uint32_t)dev, (uint32_t)eid, (uint32_t)vpe, dv != 0, (uint32_t)db);
+            snprintf(c->note, sizeof c->note, "DeviceID 0x%llx EventID %llu -> vPE %llu D %llu doorbell %llu",
+                     (unsigned long long)dev, (unsigned long long)eid, (unsigned long long)vpe,
+                     (unsigned long long)dv, (unsigned long long)db);
+        } else if (strcmp(cn, "vmovp") == 0) {
+            if (!hv || !field(text, "RDbase", &rd)) goto bad;
+            /* one ITS: single-VMOVP semantics; SequenceNumber and ITSList (ITS 0) as Linux sends them */
+            gic_cmd_vmovp(c->dw, 0, 1, (uint32_t)vpe, rd);
+            snprintf(c->note, sizeof c->note, "vPEID %llu -> RDbase %llu", (unsigned long long)vpe,
+                     (unsigned long long)rd);
+        } else if (strcmp(cn, "vinvall") == 0) {
+            if (!hv) goto bad;
+            gic_cmd_vinvall(c->dw, (uint32_t)vpe);
+            snprintf(c->note, sizeof c->note, "vPEID %llu", (unsigned long long)vpe);
+        } else if (strcmp(cn, "vsync") == 0) {
+            gic_cmd_vsync(c->dw, s->last_vpeid);
+            snprintf(c->note, sizeof c->note, "vPEID %u (not in the log: the last vPE named)", s->last_vpeid);
+        } else {
+            k->other_cmds++;
+            snprintf(c->note, sizeof c->note, "GICv4 command not decoded by the importer");
         }
-        /* GICv4 commands (VMAPP, VMAPTI, VMOVI, VMOVP, VSYNC, VINVALL): the opcode alone
-         * (not re-encoded yet: their outcomes are not comparable) */
-        k->virt_cmds++;
-        snprintf(c->note, sizeof c->note, "GICv4 command: fields not re-encoded by the importer yet");
     } else {
         k->other_cmds++;
         snprintf(c->note, sizeof c->note, "fields not decoded by the importer");
@@ -595,6 +655,9 @@ static void table_event(qi_t *s, const char *ev, const char *text)
             m->vpeid = (uint32_t)vpeid;
             m->doorbell = (uint32_t)db;
         } else if (tb == 'c') {
+            m->rdbase = (uint32_t)rd;
+        } else if (tb == 'v' && valid) {
+            m->qemu_tables |= GIC_QEMU_T_VTE;
             m->rdbase = (uint32_t)rd;
         }
         return;
@@ -806,6 +869,10 @@ static void one_line(qi_t *s, char *ln)
             if (off == 0x70) { /* GICR_PROPBASER: PA in [51:12] */
                 s->prop_base = data & 0x000ffffffffff000ull;
                 s->have_prop = true;
+            }
+            if (off == 0x20070 && (data & 0x000ffffffffff000ull)) { /* GICR_VPROPBASER (GICv4.0) */
+                s->vprop_base = data & 0x000ffffffffff000ull;
+                s->have_vprop = true;
             }
             if (off == 0x78)
                 emit(s, "# reconstructed: pending table of redistributor %u at 0x%llx is all zero (Linux "
@@ -1139,8 +1206,14 @@ int gic_qemu_import_src(qsrc_t *src, const gic_qemu_import_opts_t *o, gic_qemu_i
         else if (!(t & (GIC_QEMU_T_ITE | GIC_QEMU_T_ITE_INVALID))) m->qemu_reason = "EventID beyond the DTE's size";
         else if (t & GIC_QEMU_T_ITE_INVALID) m->qemu_reason = "ITE not valid";
         else if (m->inttype == 0) {
-            m->qemu_outcome = -1;
-            m->qemu_reason = "vLPI (ITE inttype 0): the importer does not re-encode GICv4 commands yet";
+            /* a vLPI: delivered to its vPE, hosted by the vPE table entry's RDbase */
+            if (!(t & GIC_QEMU_T_VTE)) m->qemu_reason = "vPE table entry not valid";
+            else if (m->rdbase >= out->n_cpus) m->qemu_reason = "vPE RDbase beyond the redistributors";
+            else {
+                m->qemu_outcome = GIC_MSI_DELIVERED;
+                m->qemu_reason = NULL;
+                m->qemu_cpu = (int)m->rdbase;
+            }
         } else if (t & GIC_QEMU_T_CTE_INVALID) m->qemu_reason = "CTE not valid";
         else if (!(t & GIC_QEMU_T_CTE)) m->qemu_reason = "ICID beyond the collection table";
         else if (m->rdbase >= out->n_cpus) m->qemu_reason = "RDbase beyond the redistributors";

@@ -391,7 +391,9 @@ static uint64_t rd_typer(gic_t *g, void *b, unsigned n)
     uint32_t cpus = c->num_cpus > 8 ? 8 : c->num_cpus;
     uint32_t idbits = (c->lpi_id_bits ? c->lpi_id_bits : 10) - 1;
     return (uint64_t)(lines & 0x1f) | ((uint64_t)(cpus - 1) << 5) | (1ull << 16) /* MBIS */ |
-           ((uint64_t)(c->lpi_id_bits != 0) << 17) /* LPIS */ | ((uint64_t)idbits << 19) |
+           ((uint64_t)(c->lpi_id_bits != 0) << 17) /* LPIS */ |
+           ((uint64_t)(c->gic_version >= 4 && c->lpi_id_bits != 0) << 18) /* DVIS: GICv4 direct injection */ |
+           ((uint64_t)idbits << 19) |
            (1ull << 24) /* A3V */ | (1ull << 26) /* RSS */;
 }
 
