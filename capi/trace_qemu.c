@@ -1207,8 +1207,10 @@ int gic_qemu_import_src(qsrc_t *src, const gic_qemu_import_opts_t *o, gic_qemu_i
         else if (t & GIC_QEMU_T_ITE_INVALID) m->qemu_reason = "ITE not valid";
         else if (m->inttype == 0) {
             /* a vLPI: delivered to its vPE, hosted by the vPE table entry's RDbase */
-            if (!(t & GIC_QEMU_T_VTE)) m->qemu_reason = "vPE table entry not valid";
-            else if (m->rdbase >= out->n_cpus) m->qemu_reason = "vPE RDbase beyond the redistributors";
+            if (!(t & GIC_QEMU_T_VTE)) {
+                m->qemu_outcome = -1;
+                m->qemu_reason = "vLPI (ITE inttype 0) without QEMU's vPE table read (gicv3_its_vte_read) in the log";
+            } else if (m->rdbase >= out->n_cpus) m->qemu_reason = "vPE RDbase beyond the redistributors";
             else {
                 m->qemu_outcome = GIC_MSI_DELIVERED;
                 m->qemu_reason = NULL;
