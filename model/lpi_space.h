@@ -24,7 +24,7 @@ typedef struct lpi_rec {
     uint8_t prio;
     uint8_t enabled;
     uint8_t in_cache; /* pending state held in the LPI cache, not (yet) in the table */
-    uint8_t pad;
+    uint8_t via_vpt;  /* a vLPI recorded in its VPT while the vPE was not resident (vpe.c) */
     uint32_t gen;
     gic_time_t t_src, t_vis;
 } lpi_rec_t;

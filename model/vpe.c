@@ -51,6 +51,7 @@ struct gic_vpes {
     uint64_t *c_direct, *c_recorded, *c_coal, *c_doorbells, *c_sched, *c_desched, *c_reads;
     gic_reason_memo_t drops;
     gic_hist_t *h_sched, *h_desched;
+    gic_hist_t *h_lat_direct, *h_lat_vpt; /* MSI -> ICV_IAR of direct / VPT-recorded vLPIs */
 };
 
 static struct gic_vpes *V(gic_t *g) { return g->vpes; }
@@ -173,6 +174,8 @@ struct gic_vpes *vpes_create(gic_t *g)
     v->c_reads = gic_counter(g, "vpe.residency.scan_reads");
     v->h_sched = gic_hist(g, "ps", "vpe.residency.load_latency");
     v->h_desched = gic_hist(g, "ps", "vpe.residency.writeback_latency");
+    v->h_lat_direct = gic_hist(g, "ps", "vpe.latency.msi_to_iar.resident");
+    v->h_lat_vpt = gic_hist(g, "ps", "vpe.latency.msi_to_iar.non_resident");
     return v;
 }
 
@@ -253,6 +256,7 @@ gic_msi_outcome_t vpe_set_pending(gic_t *g, const vpe_ref_t *ref, uint32_t vinti
     lpi_rec_t *e = lpi_map_insert(&s->s, vintid);
     if (!e) return drop(g, "host_alloc", reason);
     e->prio = 0xff; /* configuration read when the vPE becomes resident */
+    e->via_vpt = 1;
     e->enabled = 0;
     e->t_src = t_src;
     e->t_vis = UINT64_MAX;
@@ -465,7 +469,13 @@ void vpe_hppvlpi(gic_t *g, uint32_t cpu, gic_cand_t *out, gic_time_t *until)
 gic_time_t vpe_ack(gic_t *g, uint32_t cpu, uint32_t vintid)
 {
     lpi_space_t *r = resident_space(g, cpu);
-    return r ? lpi_space_ack(g, r, vintid) : g->now;
+    if (!r) return g->now;
+    lpi_rec_t *e = lpi_map_find(r, vintid);
+    bool via_vpt = e && e->via_vpt;
+    gic_time_t t_src = lpi_space_ack(g, r, vintid);
+    /* MSI -> ICV_IAR, split by whether the vPE was resident when the vLPI came */
+    hist_add(via_vpt ? V(g)->h_lat_vpt : V(g)->h_lat_direct, g->now >= t_src ? g->now - t_src : 0);
+    return t_src;
 }
 
 gic_time_t vpe_pending_time(gic_t *g, uint32_t cpu, uint32_t vintid)

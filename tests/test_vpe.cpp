@@ -140,6 +140,8 @@ TEST_F(Vpe, NonResidentVlpiGoesToTheVptAndRingsTheDoorbell)
     sw(t, 0, GIC_ICC_EOIR1_EL1, 8200);
     EXPECT_EQ(sr(t, 0, GIC_ICC_IAR1_EL1), GIC_SPURIOUS);
     EXPECT_EQ(counter("virt.vlpi_acks"), 2u);
+    EXPECT_EQ(hist("vpe.latency.msi_to_iar.non_resident").count, 2u);
+    EXPECT_EQ(hist("vpe.latency.msi_to_iar.resident").count, 0u);
     EXPECT_EQ(counter("errors.total"), 0u);
 }
 
@@ -170,6 +172,8 @@ TEST_F(Vpe, ResidentVlpiIsDirectWithoutDoorbell)
     EXPECT_EQ(sr(t, 0, GIC_ICC_IAR1_EL1), GIC_SPURIOUS);
     // MSI -> ICV_IAR1 latency recorded for the virtual interface
     EXPECT_EQ(hist("vlatency.line_to_iar.lpi").count, 1u);
+    EXPECT_EQ(hist("vpe.latency.msi_to_iar.resident").count, 1u);
+    EXPECT_EQ(hist("vpe.latency.msi_to_iar.non_resident").count, 0u);
     EXPECT_EQ(counter("errors.total"), 0u);
 }
 
