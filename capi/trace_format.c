@@ -61,6 +61,10 @@ int gic_timeline_output(char *buf, size_t n, const gic_output_t *o)
         if (o->outcome == GIC_MSI_DROPPED)
             return snprintf(buf, n, "@%llu msi its%u dev 0x%x ev %u -> dropped (%s)", t, o->its, o->devid,
                             o->eventid, o->reason ? o->reason : "no reason");
+        if (o->value & GIC_MSI_VALUE_VIRTUAL)
+            return snprintf(buf, n, "@%llu msi its%u dev 0x%x ev %u -> vintid %u vpe %u cpu%u %s", t, o->its,
+                            o->devid, o->eventid, o->intid, (unsigned)(o->value & 0xffffffffu), o->cpu,
+                            o->outcome < 3 ? trace_outcome_names[o->outcome] : "?");
         return snprintf(buf, n, "@%llu msi its%u dev 0x%x ev %u -> intid %u cpu%u %s", t, o->its, o->devid,
                         o->eventid, o->intid, o->cpu, o->outcome < 3 ? trace_outcome_names[o->outcome] : "?");
     case GIC_OUT_CMD: {
