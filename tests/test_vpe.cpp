@@ -276,6 +276,29 @@ TEST_F(Vpe, VmoviMovesPendingStateAndVmovpMovesTheDoorbell)
     }
 }
 
+TEST_F(Vpe, StaleVlpiConfigurationUntilInv)
+{
+    boot();
+    load(0, 1);
+    msi(0); // vINTID 8192 at priority 0xa0: the configuration is latched (LPI cache)
+    EXPECT_EQ(sr(t, 0, GIC_ICV_IAR1_EL1), 8192u);
+    EXPECT_EQ(sr(t, 0, GIC_ICV_RPR_EL1), 0xa0u);
+    sw(t, 0, GIC_ICV_EOIR1_EL1, 8192);
+    uint8_t p = 0x40 | 1; // the VM raises its priority in the configuration table, without INV
+    ASSERT_EQ(gic_mem_write(g, vprop + 0, &p, 1), GIC_OK);
+    msi(0);
+    EXPECT_EQ(sr(t, 0, GIC_ICV_IAR1_EL1), 8192u);
+    EXPECT_EQ(sr(t, 0, GIC_ICV_RPR_EL1), 0xa0u) << "stale until invalidated (IHI0069)";
+    sw(t, 0, GIC_ICV_EOIR1_EL1, 8192);
+    cmd([&](uint64_t c[4]) { gic_cmd_devev(c, GITS_CMD_INV, DEV, 0); });
+    flush();
+    msi(0);
+    EXPECT_EQ(sr(t, 0, GIC_ICV_IAR1_EL1), 8192u);
+    EXPECT_EQ(sr(t, 0, GIC_ICV_RPR_EL1), 0x40u) << "INV of the virtual event re-reads the configuration";
+    sw(t, 0, GIC_ICV_EOIR1_EL1, 8192);
+    EXPECT_EQ(counter("errors.total"), 0u);
+}
+
 struct VpeRun : Vpe {
     void TestBody() override {}
 };
