@@ -201,6 +201,13 @@ static void lpi_cache_put(gic_t *g, lpi_space_t *r, uint32_t intid, const lpi_cv
 }
 
 /* ---- lifecycle --------------------------------------------------------------------- */
+void lpi_space_free(lpi_space_t *r)
+{
+    free(r->map);
+    free(r->prio.v);
+    free(r->arrive.v);
+}
+
 struct gic_lpi *lpi_create(gic_t *g)
 {
     struct gic_lpi *l = calloc(1, sizeof(*l));
@@ -249,10 +256,8 @@ void lpi_destroy(gic_t *g, struct gic_lpi *l)
 {
     if (!l) return;
     for (uint32_t i = 0; l->rd && i < g->cfg.num_cpus; i++) {
-        free(l->rd[i].map);
-        free(l->rd[i].prio.v);
-        free(l->rd[i].arrive.v);
-        mem_agent_free(&l->agents[i]);
+        lpi_space_free(&l->rd[i]);
+        if (l->agents) mem_agent_free(&l->agents[i]);
     }
     for (uint32_t i = 0; l->cache && i < l->ncache; i++) cache_destroy(l->cache[i]);
     free(l->cache);

@@ -184,9 +184,7 @@ void vpes_destroy(gic_t *g, struct gic_vpes *v)
     (void)g;
     if (!v) return;
     for (uint32_t i = 0; i < v->n; i++) {
-        free(v->v[i]->s.map);
-        free(v->v[i]->s.prio.v);
-        free(v->v[i]->s.arrive.v);
+        lpi_space_free(&v->v[i]->s);
         free(v->v[i]);
     }
     free(v->v);
