@@ -67,6 +67,7 @@ static const param_t params[] = {
     U32("its.vmovp_single", its_vmovp_single, 0, 1, "GICv4 GITS_TYPER.VMOVP: 1 = one VMOVP updates every ITS, 0 = VMOVP on each ITS of ITSList with one SequenceNumber"),
     CACHE("its.vpe_cache", its_vpe_cache, "ITS vPE cache"),
     U64("mem.latency_ps", mem_latency_ps, 0, UINT64_MAX, "built-in memory latency per access, ps"),
+    U32("max_host_mb", max_host_mb, 1, UINT32_MAX, "refuse configurations whose estimated host memory at creation exceeds this, MiB"),
     U64("mem.size", mem_size, 4096, UINT64_MAX, "built-in memory size: addresses above fail"),
     U64("mem.fault.lo", mem_fault_lo, 0, UINT64_MAX, "injected faults: GIC accesses overlapping [lo, hi) fail"),
     U64("mem.fault.hi", mem_fault_hi, 0, UINT64_MAX, "injected faults: end of the failing range (<= lo: no range)"),

@@ -165,11 +165,21 @@ typedef struct gic_config {
     uint32_t mem_fault_rate_ppm;
     uint32_t mem_fault_seed;
     uint32_t mem_fault_classes;
+
+    /* resource limit: gic_config_validate refuses a configuration whose
+     * estimated host memory at creation (gic_config_host_bytes_estimate)
+     * exceeds this many MiB; raise it to run anyway (docs/robustness.md) */
+    uint32_t max_host_mb;
 } gic_config_t;
 
 void gic_config_default(gic_config_t *cfg);
 /* Validate; on error writes a message into err (if non-NULL). */
 gic_status_t gic_config_validate(const gic_config_t *cfg, char *err, size_t errlen);
+/* Host bytes gic_create allocates for cfg: caches exactly, the rest from
+ * measured per-CPU, per-ITS and fixed sizes. Growth with the input after
+ * creation (pending LPI records, vPE spaces, built-in memory pages) is not
+ * included. Saturates at UINT64_MAX. */
+uint64_t gic_config_host_bytes_estimate(const gic_config_t *cfg);
 /* Set a parameter by dotted name from a string value ("64", "0x1000", "lru", "tracked"). */
 gic_status_t gic_config_set(gic_config_t *cfg, const char *name, const char *value, char *err,
                             size_t errlen);

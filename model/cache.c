@@ -95,6 +95,39 @@ static uint64_t rng_next(gic_cache_t *c)
     return x * 0x2545f4914f6cdd1dull;
 }
 
+/* Sets, ways, PLRU span and index size of a cache of cfg->entries > 0: one
+ * computation for cache_create and the host-memory estimate. */
+typedef struct cache_geom {
+    uint32_t ways, sets, plru_span, idx_size;
+} cache_geom_t;
+
+static cache_geom_t cache_geometry(const gic_cache_config_t *cfg)
+{
+    cache_geom_t geo;
+    uint32_t n = cfg->entries;
+    geo.ways = cfg->ways ? cfg->ways : n;
+    if (geo.ways > n) geo.ways = n;
+    geo.sets = n / geo.ways;
+    n = geo.sets * geo.ways;
+    geo.plru_span = 1;
+    while (geo.plru_span < geo.ways) geo.plru_span <<= 1;
+    geo.idx_size = 16;
+    while (geo.ways > SCAN_MAX_WAYS && geo.idx_size < 2 * n) geo.idx_size <<= 1;
+    return geo;
+}
+
+uint64_t cache_host_bytes(const gic_cache_config_t *cfg)
+{
+    uint64_t b = sizeof(gic_cache_t);
+    if (!cfg->entries) return b;
+    cache_geom_t geo = cache_geometry(cfg);
+    uint64_t n = (uint64_t)geo.sets * geo.ways;
+    b += (n * sizeof(cache_slot_t) + 63) / 64 * 64;
+    b += (uint64_t)geo.sets * geo.plru_span;
+    b += (uint64_t)geo.idx_size * sizeof(uint32_t);
+    return b;
+}
+
 gic_cache_t *cache_create(gic_t *g, const gic_cache_config_t *cfg, size_t val_size,
                           const char *stat_prefix)
 {
@@ -114,20 +147,16 @@ gic_cache_t *cache_create(gic_t *g, const gic_cache_config_t *cfg, size_t val_si
     c->st_lock_hits = gic_counter(g, "%s.lock_hits", p);
     c->rng = mix64(((uint64_t)g->cfg.seed << 32) ^ str_hash(p));
     if (c->rng == 0) c->rng = 0x853c49e6748fea9bull;
-    uint32_t n = cfg->entries;
-    if (n == 0) return c; /* absent cache */
-    c->ways = cfg->ways ? cfg->ways : n;
-    if (c->ways > n) c->ways = n;
-    c->sets = n / c->ways;
-    n = c->sets * c->ways;
+    if (cfg->entries == 0) return c; /* absent cache */
+    cache_geom_t geo = cache_geometry(cfg);
+    uint32_t n = geo.sets * geo.ways, isz = geo.idx_size;
+    c->ways = geo.ways;
+    c->sets = geo.sets;
     c->locked_ways = cfg->locked_ways < c->ways ? cfg->locked_ways : 0;
-    c->plru_span = 1;
-    while (c->plru_span < c->ways) c->plru_span <<= 1;
+    c->plru_span = geo.plru_span;
     c->sets_pow2 = (c->sets & (c->sets - 1)) == 0;
     c->set_mask = c->sets - 1;
     c->use_idx = c->ways > SCAN_MAX_WAYS;
-    uint32_t isz = 16;
-    while (c->use_idx && isz < 2 * n) isz <<= 1;
     c->idx_mask = isz - 1;
     size_t sbytes = ((size_t)n * sizeof(cache_slot_t) + 63) / 64 * 64;
     c->slot = aligned_alloc(64, sbytes);

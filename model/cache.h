@@ -15,6 +15,8 @@ typedef struct gic_cache gic_cache_t;
 gic_cache_t *cache_create(gic_t *g, const gic_cache_config_t *cfg, size_t val_size,
                           const char *stat_prefix);
 void cache_destroy(gic_cache_t *c);
+/* Host bytes cache_create allocates for cfg (the resource estimate). */
+uint64_t cache_host_bytes(const gic_cache_config_t *cfg);
 bool cache_present(const gic_cache_t *c); /* entries > 0 */
 
 /* Lookup; on a hit copies the value into val (if non-NULL), updates

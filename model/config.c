@@ -23,6 +23,7 @@ void gic_config_default(gic_config_t *c)
     c->num_spis = 96;
     c->pri_bits = 5;
     c->gic_version = 3;
+    c->max_host_mb = 4096;
     c->clock_period_ps = 1000; /* 1 GHz */
     c->lat_spi_input = 2;
     c->lat_dist_to_redist = 10;
@@ -138,5 +139,10 @@ gic_status_t gic_config_validate(const gic_config_t *c, char *err, size_t errlen
           "virt.maint_intid: %u is not a PPI (16..31)", c->virt_maint_intid);
     CHECK((c->gicd_base & 0xffff) == 0 && (c->gicr_base & 0xffff) == 0 && (c->gits_base & 0xffff) == 0,
           "map: frame bases must be 64 KiB aligned");
+    const uint64_t est = gic_config_host_bytes_estimate(c);
+    CHECK(est <= ((uint64_t)c->max_host_mb << 20),
+          "estimated host memory of the GIC %.1f MiB exceeds max_host_mb=%u (caches: check "
+          "*.entries and lpi.cache_per_redist; raise max_host_mb to run anyway)",
+          (double)est / (1024.0 * 1024.0), c->max_host_mb);
     return GIC_OK;
 }

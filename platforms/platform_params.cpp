@@ -253,11 +253,8 @@ uint64_t platform_host_bytes_estimate(const gic_config_t &g, const platform_para
      * the property table's 16 MiB included) */
     b = add(b, nlpi);
     b = add(b, mul(g.num_cpus, nlpi / 8));
-    /* caches: about 64 host bytes per entry */
-    uint64_t entries = (uint64_t)g.lpi_cache.entries * (g.lpi_cache_per_redist ? g.num_cpus : 1);
-    entries += (uint64_t)g.num_its * ((uint64_t)g.its_device_cache.entries + g.its_event_cache.entries +
-                                      g.its_collection_cache.entries);
-    b = add(b, mul(entries, 64));
+    /* the GIC instance itself: caches exactly, per-CPU and per-ITS state */
+    b = add(b, gic_config_host_bytes_estimate(&g));
     /* per MSI vector: an ITT entry in RAM (8 bytes, page granular), the
      * tracker's send FIFO and LPI state (about 80 bytes) */
     const uint64_t vecs = mul(p.devices, p.vectors);

@@ -155,3 +155,43 @@ TEST(Config, EveryParameterDocumented)
         EXPECT_NE(doc.find(row), std::string::npos) << "docs/configuration.md lacks or has a stale row for " << name;
     }
 }
+
+// A configuration whose caches would need more host memory than max_host_mb is
+// refused with the estimate (by validation and by gic_create) until the limit is
+// raised; the estimate grows with every sized part and is never below what the
+// default configuration actually allocates.
+TEST(Config, HostMemoryLimit)
+{
+    gic_config_t cfg;
+    gic_config_default(&cfg);
+    char err[256] = "";
+    const uint64_t base = gic_config_host_bytes_estimate(&cfg);
+    EXPECT_GT(base, 100u << 10);
+    EXPECT_LT(base, 64u << 20);
+    ASSERT_EQ(gic_config_set(&cfg, "num_cpus", "64", err, sizeof err), GIC_OK) << err;
+    const uint64_t cpus = gic_config_host_bytes_estimate(&cfg);
+    EXPECT_GT(cpus, base);
+    ASSERT_EQ(gic_config_set(&cfg, "lpi.cache_per_redist", "1", err, sizeof err), GIC_OK) << err;
+    ASSERT_EQ(gic_config_set(&cfg, "lpi.cache.entries", "1048576", err, sizeof err), GIC_OK) << err;
+    ASSERT_EQ(gic_config_set(&cfg, "lpi.cache.ways", "8", err, sizeof err), GIC_OK) << err;
+    const uint64_t big = gic_config_host_bytes_estimate(&cfg);
+    // 64 caches of 1M slots of at least 24 bytes each
+    EXPECT_GT(big, 64ull * (1u << 20) * 24);
+    cfg.max_host_mb = 1024;
+    EXPECT_EQ(gic_config_validate(&cfg, err, sizeof err), GIC_ERR_CONFIG);
+    EXPECT_NE(std::string(err).find("exceeds max_host_mb=1024"), std::string::npos) << err;
+    EXPECT_NE(std::string(err).find("MiB"), std::string::npos) << err;
+    EXPECT_EQ(gic_create(&cfg, nullptr, nullptr, err, sizeof err), nullptr);
+    EXPECT_NE(std::string(err).find("max_host_mb"), std::string::npos) << err;
+    // raising the limit lets validation through (creation is not attempted here: 2 GiB)
+    ASSERT_EQ(gic_config_set(&cfg, "max_host_mb", "8192", err, sizeof err), GIC_OK) << err;
+    EXPECT_EQ(gic_config_validate(&cfg, err, sizeof err), GIC_OK) << err;
+    EXPECT_EQ(gic_config_set(&cfg, "max_host_mb", "0", err, sizeof err), GIC_ERR_CONFIG);
+    // ITS caches count once per ITS
+    gic_config_default(&cfg);
+    ASSERT_EQ(gic_config_set(&cfg, "its.count", "1", err, sizeof err), GIC_OK) << err;
+    const uint64_t one = gic_config_host_bytes_estimate(&cfg);
+    ASSERT_EQ(gic_config_set(&cfg, "its.count", "8", err, sizeof err), GIC_OK) << err;
+    ASSERT_EQ(gic_config_set(&cfg, "its.event_cache.entries", "1048576", err, sizeof err), GIC_OK);
+    EXPECT_GT(gic_config_host_bytes_estimate(&cfg), one + 8ull * (1u << 20) * 24);
+}
