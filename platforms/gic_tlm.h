@@ -285,8 +285,31 @@ public:
     bool line_level(uint32_t cpu, uint32_t line) const { return level_[(size_t)cpu * 4 + (line & 3)] != 0; }
     /* System register access at absolute time t_ps, from an agenda step at
      * that time (no synchronisation: the agenda is in time order). */
-    gic_status_t sysreg_read_at(uint32_t cpu, gic_sysreg_t reg, uint64_t &val, uint64_t t_ps);
-    gic_status_t sysreg_write_at(uint32_t cpu, gic_sysreg_t reg, uint64_t val, uint64_t t_ps);
+    /* (In the header: a CPU model calls them for every acknowledge and EOI.) */
+    gic_status_t sysreg_read_at(uint32_t cpu, gic_sysreg_t reg, uint64_t &val, uint64_t t_ps)
+    {
+        if (in_core_) return GIC_ERR_STATE;
+        flush_posted(t_ps);
+        in_core_ = true;
+        gic_status_t st = gic_sysreg_read(g_, t_ps, cpu, reg, &val);
+        in_core_ = false;
+        st_.sysreg_accesses++;
+        if (!in_obs_.empty()) notify_sysreg(gic_tlm_input::SYSREG_READ, cpu, reg, val, t_ps, st);
+        rearm();
+        return st;
+    }
+    gic_status_t sysreg_write_at(uint32_t cpu, gic_sysreg_t reg, uint64_t val, uint64_t t_ps)
+    {
+        if (in_core_) return GIC_ERR_STATE;
+        flush_posted(t_ps);
+        in_core_ = true;
+        gic_status_t st = gic_sysreg_write(g_, t_ps, cpu, reg, val);
+        in_core_ = false;
+        st_.sysreg_accesses++;
+        if (!in_obs_.empty()) notify_sysreg(gic_tlm_input::SYSREG_WRITE, cpu, reg, val, t_ps, st);
+        rearm();
+        return st;
+    }
     uint64_t sysreg_latency_ps() const { return sysreg_latency_ps_; }
 
     /* See gic_tlm_options::drive_pins. Only before the simulation starts
@@ -310,8 +333,9 @@ private:
         /* Simultaneous MSIs (same ps) reach the ITSs in a fixed order, ITS then
          * DeviceID (like a fixed-priority arbiter), not in the order the
          * SystemC kernel happened to run the devices; MSIs of one device keep
-         * their posting order (seq). */
-        bool operator>(const posted &o) const
+         * their posting order (seq). Always inlined: it is the inner test of
+         * small_pq's insertion loop. */
+        GICTLM_ALWAYS_INLINE bool operator>(const posted &o) const
         {
             if (t != o.t) return t > o.t;
             if (its != o.its) return its > o.its;
@@ -324,7 +348,7 @@ private:
         uint64_t seq;
         gic_tlm_client *c;
         uint32_t what;
-        bool operator>(const step &o) const { return t != o.t ? t > o.t : seq > o.seq; }
+        GICTLM_ALWAYS_INLINE bool operator>(const step &o) const { return t != o.t ? t > o.t : seq > o.seq; }
     };
     struct line_change {
         uint64_t t;
@@ -364,7 +388,20 @@ private:
         if (posted_.top_t() <= t) flush_posted_now(t);
     }
     void flush_posted_now(uint64_t t);
-    void run_core_to(uint64_t t, bool advance);
+    /* The posted MSIs and the core's events due by t (advance: also move the
+     * core's clock to t; an agenda step alone does not advance it: its access
+     * does, at its own time). In the header: the driver's loop calls it once
+     * per iteration. */
+    void run_core_to(uint64_t t, bool advance)
+    {
+        flush_posted(t);
+        gic_time_t ev;
+        if (advance || (gic_next_event_time(g_, &ev) && ev <= t)) {
+            in_core_ = true;
+            gic_run_until(g_, t);
+            in_core_ = false;
+        }
+    }
     void work_at(uint64_t t, bool advance);
     void arm(uint64_t t);
     void rearm();

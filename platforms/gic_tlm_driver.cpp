@@ -136,20 +136,6 @@ bool gic_tlm::next_work(uint64_t &next) const
     return next != kNever;
 }
 
-/* The posted MSIs and the core's events due by t (advance: also move the
- * core's clock to t; an agenda step alone does not advance it: its access
- * does, at its own time). */
-void gic_tlm::run_core_to(uint64_t t, bool advance)
-{
-    flush_posted(t);
-    gic_time_t ev;
-    if (advance || (gic_next_event_time(g_, &ev) && ev <= t)) {
-        in_core_ = true;
-        gic_run_until(g_, t);
-        in_core_ = false;
-    }
-}
-
 /* All internal work due at time t (>= the core's time): posted MSIs and core
  * events up to t, then the agenda steps at t (those scheduled meanwhile at t
  * included), like inputs at t after the core has caught up to t. */
@@ -170,32 +156,6 @@ void gic_tlm::add_line_listener(uint32_t cpu, gic_tlm_client *c)
 {
     if (cpu >= cfg_.num_cpus) throw std::runtime_error("gic_tlm: add_line_listener: no such CPU");
     listeners_[cpu] = c;
-}
-
-gic_status_t gic_tlm::sysreg_read_at(uint32_t cpu, gic_sysreg_t reg, uint64_t &val, uint64_t t)
-{
-    if (in_core_) return GIC_ERR_STATE;
-    flush_posted(t);
-    in_core_ = true;
-    gic_status_t st = gic_sysreg_read(g_, t, cpu, reg, &val);
-    in_core_ = false;
-    st_.sysreg_accesses++;
-    if (!in_obs_.empty()) notify_sysreg(gic_tlm_input::SYSREG_READ, cpu, reg, val, t, st);
-    rearm();
-    return st;
-}
-
-gic_status_t gic_tlm::sysreg_write_at(uint32_t cpu, gic_sysreg_t reg, uint64_t val, uint64_t t)
-{
-    if (in_core_) return GIC_ERR_STATE;
-    flush_posted(t);
-    in_core_ = true;
-    gic_status_t st = gic_sysreg_write(g_, t, cpu, reg, val);
-    in_core_ = false;
-    st_.sysreg_accesses++;
-    if (!in_obs_.empty()) notify_sysreg(gic_tlm_input::SYSREG_WRITE, cpu, reg, val, t, st);
-    rearm();
-    return st;
 }
 
 /* Have the driver woken at absolute time t (kNever: not at all). One pending

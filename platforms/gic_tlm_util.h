@@ -36,6 +36,12 @@ inline uint64_t to_ps(const sc_core::sc_time &t)
 }
 inline sc_core::sc_time from_ps(uint64_t ps) { return sc_core::sc_time::from_value(ps * sc_units_per_ps()); }
 
+#if defined(__GNUC__)
+#define GICTLM_ALWAYS_INLINE __attribute__((always_inline)) inline
+#else
+#define GICTLM_ALWAYS_INLINE inline
+#endif
+
 /*
  * Priority queue for the wrapper's few pending items (posted MSIs, agenda
  * steps: about one per device and CPU). Up to kSorted entries it is a vector
