@@ -417,3 +417,40 @@ void gic_cmd_vmovp(uint64_t c[4], uint32_t seqnum, uint32_t itslist, uint32_t vp
 
 void gic_cmd_vsync(uint64_t c[4], uint32_t vpeid) { cmd_vpeid(c, GITS_CMD_VSYNC, vpeid); }
 void gic_cmd_vinvall(uint64_t c[4], uint32_t vpeid) { cmd_vpeid(c, GITS_CMD_VINVALL, vpeid); }
+
+/* ---- GICv4.1 (IHI0069; field positions as Linux's its_encode_*) ---- */
+void gic_cmd_vmapp41(uint64_t c[4], uint32_t vpeid, uint64_t rdbase, uint64_t vpt_addr, uint32_t vpt_bits_minus1,
+                     uint64_t vconf_addr, uint32_t default_db, bool alloc, bool ptz, bool valid)
+{
+    gic_cmd_vmapp(c, vpeid, rdbase, vpt_addr, vpt_bits_minus1, valid);
+    c[0] |= (uint64_t)(alloc ? 1 : 0) << 8 | (uint64_t)(ptz ? 1 : 0) << 9;
+    if (valid) {
+        c[0] |= vconf_addr & 0x000fffffffff0000ull; /* VCONF_addr DW0[51:16] */
+        c[1] |= default_db;                         /* Default_Doorbell DW1[31:0] */
+    }
+}
+
+void gic_cmd_vmovp41(uint64_t c[4], uint32_t seqnum, uint32_t itslist, uint32_t vpeid, uint64_t rdbase,
+                     bool db_valid, uint32_t default_db)
+{
+    gic_cmd_vmovp(c, seqnum, itslist, vpeid, rdbase);
+    if (db_valid) {
+        c[2] |= 1ull << 63; /* DB */
+        c[3] |= default_db; /* Default_Doorbell DW3[31:0] */
+    }
+}
+
+void gic_cmd_vsgi(uint64_t c[4], uint32_t vpeid, uint32_t vintid, uint8_t priority, bool group1, bool enable,
+                  bool clear)
+{
+    cmd_vpeid(c, GITS_CMD_VSGI, vpeid);
+    c[0] |= (uint64_t)(vintid & 0xf) << 32 | (uint64_t)(priority >> 4) << 20 | (uint64_t)(group1 ? 1 : 0) << 10 |
+            (uint64_t)(clear ? 1 : 0) << 9 | (uint64_t)(enable ? 1 : 0) << 8;
+}
+
+void gic_cmd_invdb(uint64_t c[4], uint32_t vpeid) { cmd_vpeid(c, GITS_CMD_INVDB, vpeid); }
+
+uint64_t gic_gits_sgir_value(uint32_t vpeid, uint32_t vintid)
+{
+    return (uint64_t)(vpeid & 0xffff) << 32 | (vintid & 0xf);
+}
