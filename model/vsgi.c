@@ -182,6 +182,7 @@ uint64_t vsgi_rd_vsgir(gic_t *g, void *blk, unsigned n)
 {
     (void)n;
     struct gic_vpes *v = vpes_of(g);
+    if (!v->rd41) gic_error(g, "mmio_reserved_read", "GICR_VLPI", "read at reserved offset 0x80 (RAZ/WI)");
     return v->rd41 ? v->rd41[redist_cpu_of(blk)].vsgir_vpeid : 0;
 }
 
@@ -189,7 +190,11 @@ void vsgi_wr_vsgir(gic_t *g, void *blk, unsigned n, uint64_t val, uint64_t mask)
 {
     (void)n;
     struct gic_vpes *v = vpes_of(g);
-    if (!v->rd41 || !(mask & 0xffff)) return; /* GICv4.0: RAZ/WI */
+    if (!v->rd41) { /* GICv4.0: reserved, RAZ/WI */
+        gic_error(g, "mmio_reserved_write", "GICR_VLPI", "write at reserved offset 0x80 (RAZ/WI)");
+        return;
+    }
+    if (!(mask & 0xffff)) return;
     uint32_t cpu = redist_cpu_of(blk);
     struct vpe41_rd *rd = &v->rd41[cpu];
     rd->vsgir_vpeid = (uint32_t)(val & 0xffff);
@@ -212,7 +217,10 @@ uint64_t vsgi_rd_vsgipendr(gic_t *g, void *blk, unsigned n)
 {
     (void)n;
     struct gic_vpes *v = vpes_of(g);
-    if (!v->rd41) return 0;
+    if (!v->rd41) {
+        gic_error(g, "mmio_reserved_read", "GICR_VLPI", "read at reserved offset 0x88 (RAZ/WI)");
+        return 0;
+    }
     const struct vpe41_rd *rd = &v->rd41[redist_cpu_of(blk)];
     if (g->now < rd->vsgi_busy) return 1u << 31; /* Busy */
     if (rd->vsgir_space < 0 || (uint32_t)rd->vsgir_space >= v->n) return 0;
