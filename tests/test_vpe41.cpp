@@ -345,6 +345,71 @@ TEST_F(V41, ResidencyTakesTimeAndDirtyReadsOneUntilDone)
     EXPECT_EQ(hist("vpe41.residency.dirty_deschedule").count, 2u);
 }
 
+TEST_F(V41, TwoLevelVpeTableThroughGicrVpropbaser)
+{
+    boot();
+    // a two-level vPE table of the redistributor's own (4K pages): level-1
+    // entry 0 -> one level-2 page holding vPE 5 (128 entries of 32 bytes per page)
+    uint64_t l1 = gic_driver_alloc(drv, 0x1000, 0x1000), l2 = gic_driver_alloc(drv, 0x1000, 0x1000);
+    w64(l1, (1ull << 63) | l2);
+    w64(l2 + 5 * 32, (1ull << 63) | vpt[3] | 15);
+    w64(l2 + 5 * 32 + 8, (uint64_t)DB2 << 32 | 1); // target 1, default doorbell DB2
+    w64(l2 + 5 * 32 + 16, vconf);
+    rw(t, 1, VPROPBASER, (1ull << 63) | (1ull << 55) | l1 | 0, 8); // Valid, Indirect, 4K, one L1 page
+    uint64_t vp = rr(t, 1, VPROPBASER, 8);
+    EXPECT_EQ(vp & ((1ull << 63) | (1ull << 55) | 0x000ffffffffff000ull), (1ull << 63) | (1ull << 55) | l1);
+    EXPECT_EQ((vp >> 59) & 7, 3u);
+    rw(t, 1, VPENDBASER, VALID | VGRP1EN | 5, 8);
+    poll_dirty(1);
+    EXPECT_GE(hist("vpe41.residency.dirty_schedule").max, 2 * cfg.mem_latency_ps) << "level-1 read, then the entry";
+    EXPECT_EQ(rr(t, 1, VPENDBASER, 8) & (VALID | 0xffff), VALID | 5);
+    // vPE 6 has no valid entry in that page
+    put(1, false);
+    rw(t, 1, VPENDBASER, VALID | 6, 8);
+    step(1000);
+    EXPECT_EQ(rr(t, 1, VPENDBASER, 8) & VALID, 0u);
+    // vPE 200 is in level-1 entry 1, which is not valid
+    rw(t, 1, VPENDBASER, VALID | 200, 8);
+    step(1000);
+    EXPECT_EQ(counter("errors.vpe41_schedule_bad_vpe"), 2u);
+}
+
+TEST_F(V41, SingleVmovpRewritesEveryItsEntry)
+{
+    cfg.num_its = 2;
+    cfg.its_vmovp_single = 1;
+    config41();
+    cfg.gicr_base = 0x08200000; // two ITSs of 256 KiB
+    create();
+    drv = gic_driver_create(g, 1000, 0x10000000);
+    ASSERT_EQ(gic_driver_init(drv), GIC_OK);
+    t = gic_driver_time(drv);
+    vconf = gic_driver_alloc(drv, 1u << 16, 0x10000);
+    vpt[1] = gic_driver_alloc(drv, 8192, 0x10000);
+    uint64_t c[4];
+    for (uint32_t i = 0; i < 2; i++) {
+        gic_cmd_vmapp41(c, 1, rdb(0), vpt[1], 15, vconf, DB1, i == 0, false, true);
+        ASSERT_EQ(gic_driver_queue(drv, i, c), GIC_OK);
+        gic_driver_set_time(drv, t);
+        ASSERT_EQ(gic_driver_flush(drv, i, 1000000000ull), GIC_OK);
+        t = gic_driver_time(drv) + 1000;
+    }
+    gic_cmd_vmovp41(c, 0, 0, 1, rdb(1), true, DB2);
+    ASSERT_EQ(gic_driver_queue(drv, 0, c), GIC_OK);
+    gic_driver_set_time(drv, t);
+    ASSERT_EQ(gic_driver_flush(drv, 0, 1000000000ull), GIC_OK);
+    t = gic_driver_time(drv) + 1000;
+    for (uint32_t i = 0; i < 2; i++) {
+        uint64_t baser = rd(GIC_FRAME_GITS, i, 0x110);
+        uint64_t base = (baser & 0x0000ffffffff0000ull) | (((baser >> 12) & 0xf) << 48);
+        uint64_t dw1 = r64(base + 32 + 8), dw2 = r64(base + 32 + 16);
+        EXPECT_EQ(dw1 & 0xffff, 1u) << "ITS " << i << ": target";
+        EXPECT_EQ(dw1 >> 32, (uint64_t)DB2) << "ITS " << i << ": default doorbell";
+        EXPECT_EQ(dw2 & 0x000fffffffff0000ull, vconf) << "ITS " << i << ": VCONF kept";
+    }
+    EXPECT_EQ(counter("errors.total"), 0u);
+}
+
 TEST_F(V41, SchedulingAnUnmappedVpeIsRefused)
 {
     boot();
