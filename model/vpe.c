@@ -481,6 +481,8 @@ static void wr_vpendbaser(gic_t *g, void *b, unsigned n, uint64_t val, uint64_t 
  * for the VPT and VCONF addresses. Dirty reads 1 until the load (entry read,
  * then the VPT scan) or the write-back is complete: Linux polls it
  * (its_wait_vpt_parse_complete, its_clear_vpend_valid). ---------------------- */
+static void ev_schedule41(gic_t *g, const gic_event_t *ev);
+
 static void schedule41(gic_t *g, uint32_t cpu, uint64_t nv)
 {
     struct gic_vpes *v = V(g);
@@ -514,12 +516,25 @@ static void schedule41(gic_t *g, uint32_t cpu, uint64_t nv)
     s->v41.db_armed = false;
     /* the vLPI configuration table: VCONF, as many INTID bits as the VPT */
     uint64_t prop = (e.vconf_addr & 0x000ffffffffff000ull) | (uint64_t)((e.vpt_id_bits - 1) & 0x1f);
-    gic_time_t done = make_resident(g, cpu, e.vpt_addr, prop, false);
-    /* the entry is read first, then the VPT: the scan's time follows the read */
-    gic_time_t dirty = t_entry + (done > g->now ? done - g->now : 0);
-    rd->dirty_until = dirty;
-    hist_add(v->h_dirty_sched, dirty - g->now);
-    vsgi_became_resident(g, cpu, s, t_entry);
+    /* The VPT load starts when the entry has been read; until then the vPE
+     * is not resident (its vLPIs go to the VPT, which the load reads) and
+     * Dirty reads 1. Valid cannot change meanwhile (ignored while Dirty). */
+    rd->sched_t = g->now;
+    rd->dirty_until = UINT64_MAX;
+    gic_schedule(g, t_entry, ev_schedule41, cpu, vpeid, e.vpt_addr, prop);
+}
+
+/* The entry has been read: the VPT load (make_resident); Dirty until it completes. */
+static void ev_schedule41(gic_t *g, const gic_event_t *ev)
+{
+    struct gic_vpes *v = V(g);
+    uint32_t cpu = ev->a;
+    struct vpe41_rd *rd = &v->rd41[cpu];
+    gic_time_t done = make_resident(g, cpu, ev->c, ev->d, false);
+    vspace_t *s = vpe_resident(g, cpu);
+    rd->dirty_until = done;
+    hist_add(v->h_dirty_sched, done - rd->sched_t);
+    if (s) vsgi_became_resident(g, cpu, s, g->now);
 }
 
 static void deschedule41(gic_t *g, uint32_t cpu, uint64_t nv)

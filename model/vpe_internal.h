@@ -53,6 +53,7 @@ struct gic_vpes {
 /* Per redistributor, GICv4.1. */
 struct vpe41_rd {
     gic_time_t dirty_until;  /* GICR_VPENDBASER.Dirty reads 1 before this time */
+    gic_time_t sched_t;      /* time of the GICR_VPENDBASER write that started the schedule */
     gic_time_t vsgi_busy;    /* GICR_VSGIPENDR.Busy reads 1 before this time */
     int32_t vsgir_space;     /* space index named by the last GICR_VSGIR write (-1: none/invalid) */
     uint32_t vsgir_vpeid;
