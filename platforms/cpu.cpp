@@ -148,7 +148,7 @@ void cpu_model::boot_primary()
     b.its.assign(b.num_its, boot_state::its_state());
     for (uint32_t i = 0; i < b.num_its && b.lpi_bits; i++) {
         boot_state::its_state &s = b.its[i];
-        const uint64_t I = b.gits_base + (uint64_t)i * GIC_GITS_SIZE;
+        const uint64_t I = b.gits_base + (uint64_t)i * b.gits_stride;
         uint64_t t = mmio_read(I + GITS_TYPER, 8);
         s.itt_esz = (uint32_t)((t >> 4) & 0xf) + 1;
         s.devbits = (uint32_t)((t >> 13) & 0x1f) + 1;
@@ -198,7 +198,7 @@ void cpu_model::its_cmd(uint32_t its, const uint64_t c[4])
 void cpu_model::its_flush(uint32_t its)
 {
     boot_state::its_state &s = b_->its[its];
-    const uint64_t I = b_->gits_base + (uint64_t)its * GIC_GITS_SIZE;
+    const uint64_t I = b_->gits_base + (uint64_t)its * b_->gits_stride;
     mmio_write(I + GITS_CWRITER, 8, s.cwriter);
     sc_time deadline = qk_.get_current_time() + b_->cmd_timeout;
     while (true) {

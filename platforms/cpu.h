@@ -32,6 +32,7 @@ struct boot_device {
 struct boot_state {
     uint64_t gicd_base = 0, gicr_base = 0, gits_base = 0;
     uint64_t gicr_stride = GIC_GICR_STRIDE; /* gic_gicr_stride() of the GIC's configuration */
+    uint64_t gits_stride = GIC_GITS_SIZE;   /* gic_gits_stride(): 256 KiB with GICv4.1 (ITS_SGI_base) */
     uint64_t ram_base = 0, ram_size = 0;
     uint64_t alloc_next = 0;           /* bump allocator in RAM */
     uint32_t num_cpus = 1, num_its = 1;

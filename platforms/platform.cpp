@@ -82,7 +82,7 @@ platform::platform(sc_module_name name, const gic_config_t &gcfg, const platform
     bus_->add_target(gic_->gicd_socket, c.gicd_base, GIC_GICD_SIZE, "GICD");
     bus_->add_target(gic_->gicr_socket, c.gicr_base, gic_gicr_stride(&c) * c.num_cpus, "GICR");
     for (uint32_t i = 0; i < c.num_its; i++)
-        bus_->add_target(gic_->gits_socket[i], c.gits_base + (uint64_t)i * GIC_GITS_SIZE, GIC_GITS_SIZE,
+        bus_->add_target(gic_->gits_socket[i], c.gits_base + (uint64_t)i * gic_gits_stride(&c), gic_gits_stride(&c),
                          "GITS" + std::to_string(i));
     bus_->add_target(mem_->socket, pp.ram_base, pp.ram_size, "RAM");
     gic_->mem_socket.bind(bus_->target);
@@ -99,6 +99,7 @@ platform::platform(sc_module_name name, const gic_config_t &gcfg, const platform
     boot_.gicd_base = c.gicd_base;
     boot_.gicr_base = c.gicr_base;
     boot_.gicr_stride = gic_gicr_stride(&c);
+    boot_.gits_stride = gic_gits_stride(&c);
     boot_.gits_base = c.gits_base;
     boot_.ram_base = pp.ram_base;
     boot_.ram_size = pp.ram_size;
@@ -123,7 +124,7 @@ platform::platform(sc_module_name name, const gic_config_t &gcfg, const platform
         mp.devid = (uint32_t)(pp.first_devid + d);
         mp.vectors = (uint32_t)pp.vectors;
         uint32_t its = (uint32_t)(d % (c.num_its ? c.num_its : 1));
-        mp.translater_addr = c.gits_base + (uint64_t)its * GIC_GITS_SIZE + GIC_GITS_TRANSLATER_OFFSET;
+        mp.translater_addr = c.gits_base + (uint64_t)its * gic_gits_stride(&c) + GIC_GITS_TRANSLATER_OFFSET;
         mp.arrival = ak;
         mp.mean_interval = ns(pp.msi_interval_ns);
         mp.burst_len = (uint32_t)pp.burst_len;
