@@ -35,6 +35,7 @@ typedef struct vspace {
     uint32_t vpeid; /* last vPEID the ITS named for this VPT (messages, statistics) */
     uint64_t vpt_pa;
     uint32_t id_bits; /* VPT_size + 1 as the ITS's vPE table entry says */
+    uint64_t vcache_prop; /* vLPI configuration table its vLPI cache entries came from (0 = none) */
 } vspace_t;
 
 struct gic_vpes {
@@ -47,6 +48,7 @@ struct gic_vpes {
     /* per redistributor */
     uint64_t *vpropbaser, *vpendbaser;
     uint32_t *resident; /* index + 1 of the resident space, 0 = none */
+    gic_cache_t *vcache; /* vLPI configuration cache (cfg.vpe_vlpi_cache), NULL = none */
     /* statistics */
     uint64_t *c_direct, *c_recorded, *c_coal, *c_doorbells, *c_sched, *c_desched, *c_reads;
     gic_reason_memo_t drops;
@@ -176,6 +178,13 @@ struct gic_vpes *vpes_create(gic_t *g)
     v->h_desched = gic_hist(g, "ps", "vpe.residency.writeback_latency");
     v->h_lat_direct = gic_hist(g, "ps", "vpe.latency.msi_to_iar.resident");
     v->h_lat_vpt = gic_hist(g, "ps", "vpe.latency.msi_to_iar.non_resident");
+    if (g->cfg.vpe_vlpi_cache.entries) {
+        v->vcache = cache_create(g, &g->cfg.vpe_vlpi_cache, 1, "vpe.vlpi_cache");
+        if (!v->vcache) {
+            vpes_destroy(g, v);
+            return NULL;
+        }
+    }
     return v;
 }
 
@@ -193,6 +202,7 @@ void vpes_destroy(gic_t *g, struct gic_vpes *v)
     free(v->vpropbaser);
     free(v->vpendbaser);
     free(v->resident);
+    if (v->vcache) cache_destroy(v->vcache);
     free(v);
 }
 
@@ -201,6 +211,39 @@ static gic_msi_outcome_t drop(gic_t *g, const char *reason, const char **out)
     gic_inc(gic_reason_counter(g, &V(g)->drops, "vpe.vlpi.dropped.", reason));
     if (out) *out = reason;
     return GIC_MSI_DROPPED;
+}
+
+/* ---- vLPI configuration cache ------------------------------------------------------ */
+/* IHI0069 lets a redistributor cache vLPI configuration like LPI configuration:
+ * a change is guaranteed visible only after INV (of the event) or VINVALL (of
+ * the vPE). Entries are the property bytes of one vPE's space, read at its
+ * residency loads from the table named by GICR_VPROPBASER then. */
+static bool vcache_of_key(uint64_t key, const void *val, void *ctx)
+{
+    (void)val;
+    return (uint32_t)(key >> 32) == *(const uint32_t *)ctx;
+}
+
+static void vcache_drop_space(gic_t *g, vspace_t *s)
+{
+    if (!V(g)->vcache) return;
+    uint32_t k = s->s.key;
+    cache_invalidate_if(V(g)->vcache, vcache_of_key, &k);
+}
+
+gic_status_t vpe_read_vprop(gic_t *g, lpi_space_t *r, uint32_t vintid, gic_time_t start, uint8_t *prop,
+                            gic_time_t *done, bool *mem_read)
+{
+    gic_cache_t *c = V(g)->vcache;
+    *mem_read = false;
+    if (c && cache_lookup(c, ckey(r->key, vintid), prop)) {
+        *done = start + gic_cycles(g, g->cfg.vpe_vlpi_cache.hit_cycles);
+        return GIC_OK;
+    }
+    *mem_read = true;
+    gic_status_t st = lpi_read_prop(g, r, vintid, start, prop, done);
+    if (c && st == GIC_OK) cache_fill(c, ckey(r->key, vintid), prop, false, NULL, NULL);
+    return st;
 }
 
 /* ---- the ITS's requests ------------------------------------------------------------ */
@@ -294,6 +337,7 @@ gic_time_t vpe_clear_pending(gic_t *g, const vpe_ref_t *ref, uint32_t vintid)
 gic_time_t vpe_inv(gic_t *g, const vpe_ref_t *ref, uint32_t vintid)
 {
     vspace_t *s = space_of_ref(g, ref);
+    if (s && V(g)->vcache) cache_invalidate(V(g)->vcache, ckey(s->s.key, vintid));
     if (!s || !is_resident(g, s)) return g->now; /* read at the next residency anyway */
     gic_time_t d = lpi_space_inv(g, &s->s, vintid);
     g->hppi_stale[g->cfg.num_cpus + s->s.cpu] = 1;
@@ -303,6 +347,7 @@ gic_time_t vpe_inv(gic_t *g, const vpe_ref_t *ref, uint32_t vintid)
 gic_time_t vpe_invall(gic_t *g, const vpe_ref_t *ref)
 {
     vspace_t *s = space_of_ref(g, ref);
+    if (s) vcache_drop_space(g, s);
     if (!s || !is_resident(g, s)) return g->now;
     gic_time_t d = lpi_space_invall(g, &s->s);
     g->hppi_stale[g->cfg.num_cpus + s->s.cpu] = 1;
@@ -362,6 +407,11 @@ static void make_resident(gic_t *g, uint32_t cpu, uint64_t vpend)
     s->s.cpu = cpu;
     s->s.agent = &g->lpi->agents[cpu];
     s->s.propbaser = v->vpropbaser[cpu];
+    if (v->vcache && s->vcache_prop != prop_pa(&s->s)) {
+        /* another VM's configuration table: what the cache holds for this vPE is not its */
+        vcache_drop_space(g, s);
+        s->vcache_prop = prop_pa(&s->s);
+    }
     s->s.pendbaser = pa;
     v->resident[cpu] = (uint32_t)(s->s.key - g->cfg.num_cpus) + 1;
     uint64_t reads = 0;

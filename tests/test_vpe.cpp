@@ -299,6 +299,73 @@ TEST_F(Vpe, StaleVlpiConfigurationUntilInv)
     EXPECT_EQ(counter("errors.total"), 0u);
 }
 
+// The vLPI configuration cache (vpe.vlpi_cache, off by default): a vPE's
+// residency load takes the configuration of its pending vLPIs from the cache;
+// a change in the VM's table is seen only after INV of the event or VINVALL
+// of the vPE (IHI0069), or when the vPE is loaded with another VPROPBASER.
+TEST_F(Vpe, VlpiConfigurationCacheHoldsUntilInvOrVinvall)
+{
+    cfg.vpe_vlpi_cache.entries = 64;
+    cfg.vpe_vlpi_cache.ways = 4;
+    boot();
+    auto cycle = [&](uint32_t ev, uint64_t vintid) -> uint64_t { // recorded, loaded, taken, put
+        msi(ev);
+        load(0, 1);
+        EXPECT_EQ(sr(t, 0, GIC_ICV_IAR1_EL1), vintid);
+        uint64_t rpr = sr(t, 0, GIC_ICV_RPR_EL1);
+        sw(t, 0, GIC_ICV_EOIR1_EL1, vintid);
+        put(0);
+        return rpr;
+    };
+    EXPECT_EQ(cycle(0, 8192), 0xa0u);
+    EXPECT_EQ(counter("vpe.vlpi_cache.misses"), 1u);
+    uint64_t reads = counter("vpe.residency.scan_reads");
+    uint8_t p = 0x40 | 1; // the VM raises the priority, without INV
+    ASSERT_EQ(gic_mem_write(g, vprop + 0, &p, 1), GIC_OK);
+    EXPECT_EQ(cycle(0, 8192), 0xa0u) << "stale: served by the cache";
+    EXPECT_EQ(counter("vpe.vlpi_cache.hits"), 1u);
+    EXPECT_EQ(counter("vpe.residency.scan_reads") - reads, 1u) << "only the VPT line was read";
+    // INV of the virtual event while the vPE is not resident
+    cmd([&](uint64_t c[4]) { gic_cmd_devev(c, GITS_CMD_INV, DEV, 0); });
+    flush();
+    EXPECT_EQ(cycle(0, 8192), 0x40u) << "INV dropped the cached configuration";
+    // VINVALL drops every vLPI of the vPE
+    p = 0x60 | 1;
+    ASSERT_EQ(gic_mem_write(g, vprop + 0, &p, 1), GIC_OK);
+    ASSERT_EQ(gic_mem_write(g, vprop + 1, &p, 1), GIC_OK);
+    EXPECT_EQ(cycle(0, 8192), 0x40u);
+    cmd([&](uint64_t c[4]) { gic_cmd_vinvall(c, 1); });
+    flush();
+    EXPECT_EQ(cycle(0, 8192), 0x60u);
+    EXPECT_EQ(cycle(1, 8193), 0x60u);
+    // another configuration table (another VM's VPROPBASER): nothing cached applies
+    uint64_t vprop2 = gic_driver_alloc(drv, 1u << 16, 0x10000);
+    std::vector<uint8_t> q((1u << 16) - 8192, 0x20 | 1);
+    ASSERT_EQ(gic_mem_write(g, vprop2, q.data(), q.size()), GIC_OK);
+    std::swap(vprop, vprop2);
+    EXPECT_EQ(cycle(0, 8192), 0x20u);
+    EXPECT_EQ(counter("errors.total"), 0u);
+}
+
+// Without the cache (the default) every residency load reads the configuration.
+TEST_F(Vpe, WithoutVlpiConfigurationCacheEachLoadReadsTheTable)
+{
+    boot();
+    msi(0);
+    load(0, 1);
+    EXPECT_EQ(sr(t, 0, GIC_ICV_IAR1_EL1), 8192u);
+    sw(t, 0, GIC_ICV_EOIR1_EL1, 8192);
+    put(0);
+    uint8_t p = 0x40 | 1;
+    ASSERT_EQ(gic_mem_write(g, vprop + 0, &p, 1), GIC_OK);
+    msi(0);
+    load(0, 1);
+    EXPECT_EQ(sr(t, 0, GIC_ICV_IAR1_EL1), 8192u);
+    EXPECT_EQ(sr(t, 0, GIC_ICV_RPR_EL1), 0x40u);
+    uint64_t v = 0;
+    EXPECT_FALSE(gic_stat_counter(g, "vpe.vlpi_cache.lookups", &v)) << "no cache, no statistics";
+}
+
 struct VpeRun : Vpe {
     void TestBody() override {}
 };
