@@ -620,7 +620,7 @@ static void table_event(qi_t *s, const char *ev, const char *text)
     gic_qemu_import_t *o = s->out;
     char tb = ev[10]; /* gicv3_its_Xte_ */
     bool w = strstr(ev, "_write") != NULL, fault = strstr(ev, "_fault") != NULL;
-    uint64_t valid = 0, size = 0, itt = 0, inttype = 0, intid = 0, icid = 0, vpeid = 0, db = 0, rd = 0;
+    uint64_t valid = 0, size = 0, itt = 0, inttype = 0, intid = 0, icid = 0, vpeid = 0, db = 0, rd = 0, vpt = 0;
     if (!fault) {
         bool ok = field(text, "valid", &valid);
         if (tb == 'd') ok = ok && field(text, "size", &size) && field(text, "ITTaddr", &itt);
@@ -628,7 +628,9 @@ static void table_event(qi_t *s, const char *ev, const char *text)
             ok = ok && field(text, "inttype", &inttype) && field(text, "intid", &intid) && field(text, "ICID", &icid) &&
                  field(text, "vPEID", &vpeid) && field(text, "doorbell", &db);
         if (tb == 'c') ok = ok && field(text, "RDBase", &rd);
-        if (tb == 'v') ok = ok && field(text, "RDbase", &rd);
+        if (tb == 'v')
+            ok = ok && field(text, "RDbase", &rd) && field(text, "vPEID", &vpeid) && field(text, "VPTsize", &size) &&
+                 field(text, "VPTaddr", &vpt);
         if (!ok) {
             o->counts.malformed++;
             qdiag(s, "malformed", text);
@@ -677,6 +679,10 @@ static void table_event(qi_t *s, const char *ev, const char *text)
         c->w_icid = (uint32_t)icid;
         c->w_inttype = (uint32_t)inttype;
         c->w_rdbase = (uint32_t)rd;
+        c->w_vpeid = (uint32_t)vpeid;
+        c->w_vptsize = (uint32_t)size;
+        c->w_vpt = vpt;
+        c->w_doorbell = (uint32_t)db;
     }
 }
 
