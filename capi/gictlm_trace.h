@@ -361,6 +361,10 @@ typedef struct gic_qemu_import_opts {
     /* progress: called about every 64 KiB lines read, pass 1 and 2 (may be NULL) */
     void (*progress)(void *ctx, int pass, uint64_t bytes_done, uint64_t bytes_total, unsigned line);
     void *progress_ctx;
+    /* Apply "# gictlm-memory: ..." lines of an edited log (memory contents a
+     * QEMU log cannot carry; docs/trace-format.md "Memory notes"). false: they
+     * are comments, each one reported as a diagnostic. */
+    bool memory_notes;
 } gic_qemu_import_opts_t;
 
 /* 0 = imported; 2 = fatal (strict mode and an unknown/malformed line, or no memory). */

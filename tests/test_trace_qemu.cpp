@@ -288,6 +288,46 @@ TEST(TraceQemu, GicV4SampleAgrees)
     gic_qemu_import_free(&imp);
 }
 
+// Memory notes of an edited log (docs/trace-format.md "Memory notes"): applied
+// only with the option, where they stand, checked against the registers the
+// log wrote; a note that breaks the rules is malformed.
+TEST(TraceQemu, MemoryNotesOfEditedLogs)
+{
+    const std::string log =
+        "# gictlm-memory: lpi-property 0x2010 0xa3\n" // before GICR_PROPBASER: malformed
+        "gicv3_redist_write GICv3 redistributor 0x0 write: offset 0x70 data 0x425b078f size 8 secure 0\n"
+        "gicv3_redist_write GICv3 redistributor 0x0 write: offset 0x78 data 0x425c0780 size 8 secure 0\n"
+        "# gictlm-memory: lpi-property 0x2010 0xa3\n"
+        "# gictlm-memory: lpi-pending 0 0x2010\n"
+        "# gictlm-memory: lpi-pending 1 0x2010\n"   // no GICR_PENDBASER of CPU 1: malformed
+        "# gictlm-memory: lpi-property 0x2010\n"    // value missing: malformed
+        "# gictlm-memory: lpi-property 0x2010 0x1a3\n" // not a byte: malformed
+        "gicv3_redist_write GICv3 redistributor 0x0 write: offset 0x0 data 0x3 size 4 secure 0\n"
+        "# gictlm-memory: lpi-pending 0 0x2011\n";  // after EnableLPIs: malformed
+    gic_qemu_import_opts_t o{};
+    gic_qemu_import_t imp;
+    ASSERT_EQ(gic_qemu_import(log.data(), log.size(), &o, &imp), 0);
+    std::string trace(imp.trace, imp.trace_len);
+    EXPECT_EQ(trace.find("memory note"), std::string::npos) << "without the option a note is a comment";
+    EXPECT_EQ(imp.counts.malformed, 0u);
+    gic_qemu_import_free(&imp);
+    o.memory_notes = true;
+    ASSERT_EQ(gic_qemu_import(log.data(), log.size(), &o, &imp), 0);
+    trace.assign(imp.trace, imp.trace_len);
+    EXPECT_EQ(imp.counts.malformed, 5u) << trace;
+    // configuration byte at PROPBASER + INTID - 8192, pending bit 0x2010 % 8 = 0 at PENDBASER + 0x2010 / 8
+    EXPECT_NE(trace.find("mem-write 0x425b0010 a3"), std::string::npos) << trace;
+    EXPECT_NE(trace.find("mem-write 0x425c0402 01"), std::string::npos) << trace;
+    EXPECT_EQ(trace.find("mem-write 0x425c0402 02"), std::string::npos) << trace;
+    // the note comes before the EnableLPIs write that loads the table
+    EXPECT_LT(trace.find("mem-write 0x425c0402 01"), trace.find("mmio-write gicr 0 0x00000 4 0x3")) << trace;
+    gic_replay_result_t r;
+    EXPECT_EQ(gic_trace_replay("notes", imp.trace, imp.trace_len, nullptr, &r), 0) << r.message;
+    EXPECT_EQ(r.input_errors, 0u) << r.timeline;
+    gic_replay_result_free(&r);
+    gic_qemu_import_free(&imp);
+}
+
 TEST(TraceQemu, UnknownAndMalformedLinesAreCounted)
 {
     const std::string log =
