@@ -1,7 +1,8 @@
 /* GICv4.0 host costs, each as a ratio measured in one run:
  *  - vPE residency switch (the GICR_VPENDBASER.Valid 0 -> 1 write and the
  *    model's run until the load has completed) with 64K-vLPI VPTs (IDbits 16)
- *    and 10 pending, under the full policy against the best of tracked and
+ *    and 10 pending (median host time per switch; median of three
+ *    interleaved runs of each), under the full policy against the best of tracked and
  *    summary: BENCH vpe_residency_full_vs_best; and the best policy's cost at
  *    8K vLPIs (IDbits 14, the smallest VPT the LPI INTID space allows) and at
  *    128K (IDbits 17) against 64K: BENCH vpe_residency_best_128k_vs_8k.
@@ -140,20 +141,35 @@ static bool residency_cycle(rig_t *r, double *host_ns)
     return got == NPEND;
 }
 
-static double residency_ns(rig_t *r, int n)
-{
-    double h = 0;
-    if (!residency_cycle(r, &h)) die("vLPIs not presented at residency (warm-up)");
-    h = 0;
-    for (int i = 0; i < n; i++)
-        if (!residency_cycle(r, &h)) die("vLPIs not presented at residency");
-    return h / n;
-}
-
 static int cmp_d(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
     return x < y ? -1 : x > y;
+}
+
+/* Median host time of n residency switches (after one warm-up): a median,
+ * not a mean, so that the host descheduling this process now and then on a
+ * loaded machine does not decide the figure. */
+static double residency_ns(rig_t *r, int n)
+{
+    double h = 0;
+    if (!residency_cycle(r, &h)) die("vLPIs not presented at residency (warm-up)");
+    double *v = malloc((size_t)n * sizeof(double));
+    if (!v) die("out of memory");
+    for (int i = 0; i < n; i++) {
+        h = 0;
+        if (!residency_cycle(r, &h)) die("vLPIs not presented at residency");
+        v[i] = h;
+    }
+    qsort(v, (size_t)n, sizeof(double), cmp_d);
+    double m = v[n / 2];
+    free(v);
+    return m;
+}
+
+static double median3(double a, double b, double c)
+{
+    return a > b ? (b > c ? b : (a > c ? c : a)) : (a > c ? a : (b > c ? c : b));
 }
 
 /* one physical LPI round trip (event NPEND -> LPI 8192 on CPU 0) */
@@ -187,13 +203,13 @@ static void residency(int n, bool vc, rig_t rigs[5])
 {
     const char *sfx = vc ? "_vlpi_cache" : "";
     rig_t full = rig(GIC_SCAN_FULL, 16, vc), tr = rig(GIC_SCAN_TRACKED, 16, vc), su = rig(GIC_SCAN_SUMMARY, 16, vc);
-    double f = 0, t = 0, s = 0;
+    double fr[3], tr3[3], sr[3];
     for (int rep = 0; rep < 3; rep++) {
-        f += residency_ns(&full, n);
-        t += residency_ns(&tr, n);
-        s += residency_ns(&su, n);
+        fr[rep] = residency_ns(&full, n);
+        tr3[rep] = residency_ns(&tr, n);
+        sr[rep] = residency_ns(&su, n);
     }
-    f /= 3, t /= 3, s /= 3;
+    double f = median3(fr[0], fr[1], fr[2]), t = median3(tr3[0], tr3[1], tr3[2]), s = median3(sr[0], sr[1], sr[2]);
     double best = t < s ? t : s;
     uint64_t rf = 0, rt = 0, rs = 0, cf = 0, ct = 0, cs = 0;
     gic_stat_counter(full.g, "vpe.residency.scan_reads", &rf);
@@ -212,16 +228,17 @@ static void residency(int n, bool vc, rig_t rigs[5])
     printf("BENCH vpe_residency_full_vs_best%s %.1f x\n", sfx, f / best);
     gic_scan_policy_t bp = t < s ? GIC_SCAN_TRACKED : GIC_SCAN_SUMMARY;
     rig_t small = rig(bp, 14, vc), large = rig(bp, 17, vc);
-    double cs8 = 0, cl = 0, cm = 0;
+    double a8[3], a64[3], a128[3];
     rig_t *mid = bp == GIC_SCAN_TRACKED ? &tr : &su;
     for (int rep = 0; rep < 3; rep++) {
-        cs8 += residency_ns(&small, n);
-        cm += residency_ns(mid, n);
-        cl += residency_ns(&large, n);
+        a8[rep] = residency_ns(&small, n);
+        a64[rep] = residency_ns(mid, n);
+        a128[rep] = residency_ns(&large, n);
     }
+    double cs8 = median3(a8[0], a8[1], a8[2]), cm = median3(a64[0], a64[1], a64[2]),
+           cl = median3(a128[0], a128[1], a128[2]);
     printf("bench_vpe: best policy (%s%s) at 8K / 64K / 128K vLPIs: %.0f / %.0f / %.0f ns\n",
-           bp == GIC_SCAN_TRACKED ? "tracked" : "summary", vc ? ", vLPI configuration cache" : "", cs8 / 3, cm / 3,
-           cl / 3);
+           bp == GIC_SCAN_TRACKED ? "tracked" : "summary", vc ? ", vLPI configuration cache" : "", cs8, cm, cl);
     printf("BENCH vpe_residency_best%s_64k_vs_8k %.2f x\n", sfx, cm / cs8);
     printf("BENCH vpe_residency_best%s_128k_vs_8k %.2f x\n", sfx, cl / cs8);
     rigs[0] = full, rigs[1] = tr, rigs[2] = su, rigs[3] = small, rigs[4] = large;
