@@ -288,6 +288,37 @@ TEST(TraceQemu, GicV4SampleAgrees)
     gic_qemu_import_free(&imp);
 }
 
+// The V* commands' table writes are really compared: QEMU's values made to
+// differ (as if QEMU had written another entry) must each give a disagreement.
+TEST(TraceQemu, GicV4CommandWritesAreComparedEntryByEntry)
+{
+    if (access(v4_path().c_str(), R_OK) != 0) GTEST_SKIP() << "QEMU sample not found at " << v4_path();
+    gic_qemu_import_opts_t o{};
+    gic_qemu_import_t imp;
+    ASSERT_EQ(gic_qemu_import_file(v4_path().c_str(), &o, &imp), 0) << imp.message;
+    long vmapp = -1, vmovp = -1, vmapti = -1, vmovi = -1;
+    for (size_t i = 0; i < imp.n_cmd; i++) {
+        const gic_qemu_cmd_t &q = imp.cmd[i];
+        if (q.op == 0x29 && q.table == 'v' && q.w_valid && vmapp < 0) vmapp = (long)i;
+        if (q.op == 0x22 && q.table == 'v' && vmovp < 0) vmovp = (long)i;
+        if (q.op == 0x2a && q.table == 'i' && vmapti < 0) vmapti = (long)i;
+        if (q.op == 0x21 && q.table == 'i' && vmovi < 0) vmovi = (long)i;
+    }
+    ASSERT_TRUE(vmapp >= 0 && vmovp >= 0 && vmapti >= 0 && vmovi >= 0);
+    imp.cmd[vmapp].w_vpt += 1;        // another VPT address
+    imp.cmd[vmovp].w_rdbase ^= 1;     // another redistributor
+    imp.cmd[vmapti].w_doorbell += 1;  // another doorbell
+    imp.cmd[vmovi].w_vpeid ^= 1;      // another vPE
+    int dis = 0;
+    std::string report = compare(imp, &dis);
+    EXPECT_EQ(imp.sum.n[GIC_QEMU_A_CMD][GIC_QEMU_DISAGREE], 4u) << report;
+    for (long i : {vmapp, vmovp, vmapti, vmovi}) EXPECT_EQ(imp.cmd[i].cat, GIC_QEMU_DISAGREE) << imp.cmd[i].cause;
+    EXPECT_NE(std::string(imp.cmd[vmovp].cause).find("model VTE"), std::string::npos) << imp.cmd[vmovp].cause;
+    EXPECT_NE(std::string(imp.cmd[vmapti].cause).find("model ITE"), std::string::npos) << imp.cmd[vmapti].cause;
+    EXPECT_EQ(dis, 4) << report;
+    gic_qemu_import_free(&imp);
+}
+
 // Memory notes of an edited log (docs/trace-format.md "Memory notes"): applied
 // only with the option, where they stand, checked against the registers the
 // log wrote; a note that breaks the rules is malformed.
