@@ -48,6 +48,7 @@ static const param_t params[] = {
     {"lpi.scan_policy", P_SCAN, F(lpi_scan_policy), 0, 2, "highest-priority pending LPI: full, tracked, summary"},
     CACHE("lpi.cache", lpi_cache, "LPI cache"),
     U32("lpi.cache_per_redist", lpi_cache_per_redist, 0, 1, "1: one LPI cache per redistributor, 0: chip-wide"),
+    CACHE("vpe.vlpi_cache", vpe_vlpi_cache, "GICv4 vLPI configuration cache"),
     U32("redist.max_reads", redist_max_reads, 0, 1024, "outstanding memory reads per redistributor (0 = unlimited)"),
     U32("redist.max_writes", redist_max_writes, 0, 1024, "outstanding memory writes per redistributor (0 = unlimited)"),
     U32("its.count", num_its, 0, GIC_MAX_ITS, "ITS instances"),

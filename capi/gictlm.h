@@ -116,6 +116,10 @@ typedef struct gic_config {
     uint32_t lpi_cache_per_redist; /* 0: chip-wide cache, 1: one per redistributor */
     uint32_t redist_max_reads;     /* outstanding memory reads per redistributor (0 = unlimited) */
     uint32_t redist_max_writes;    /* outstanding memory writes per redistributor (0 = unlimited) */
+    /* GICv4: vLPI configuration cache of the redistributors, keyed by the vPE's
+     * LPI space and vINTID; read at a vPE's residency load, invalidated by INV
+     * and VINVALL (docs/lpi.md "vPEs"). entries 0 = none (the default). */
+    gic_cache_config_t vpe_vlpi_cache;
 
     /* ITS (applies to every ITS instance) */
     uint32_t num_its;             /* 0..GIC_MAX_ITS */

@@ -271,6 +271,10 @@ typedef struct gic_qemu_cmd {
     bool w_valid;
     uint32_t w_size, w_intid, w_icid, w_rdbase, w_inttype;
     uint64_t w_itt;
+    /* GICv4 (vte_write, and ite_write of a virtual event): vPEID, VPT address
+     * (as QEMU prints it: >> 16), VPT size, doorbell pINTID (1023 = none) */
+    uint32_t w_vpeid, w_vptsize, w_doorbell;
+    uint64_t w_vpt;
     unsigned qemu_reads;    /* GIC_QEMU_T_* of the table reads QEMU made for it */
     bool virt_event;        /* its (DeviceID, EventID) was mapped by VMAPTI/VMAPI (GICv4) */
     /* filled by gic_qemu_compare */
@@ -279,6 +283,7 @@ typedef struct gic_qemu_cmd {
     const char *model_reason;
     bool model_wrote;       /* the model wrote a table entry while executing it */
     uint64_t model_entry;   /* that entry (the model's format, docs/its.md) */
+    uint64_t model_entry_hi; /* its second doubleword (16-byte GICv4 ITE and vPE table entries) */
     gic_qemu_cat_t cat;
     char cause[160];
 } gic_qemu_cmd_t;
@@ -356,6 +361,10 @@ typedef struct gic_qemu_import_opts {
     /* progress: called about every 64 KiB lines read, pass 1 and 2 (may be NULL) */
     void (*progress)(void *ctx, int pass, uint64_t bytes_done, uint64_t bytes_total, unsigned line);
     void *progress_ctx;
+    /* Apply "# gictlm-memory: ..." lines of an edited log (memory contents a
+     * QEMU log cannot carry; docs/trace-format.md "Memory notes"). false: they
+     * are comments, each one reported as a diagnostic. */
+    bool memory_notes;
 } gic_qemu_import_opts_t;
 
 /* 0 = imported; 2 = fatal (strict mode and an unknown/malformed line, or no memory). */

@@ -127,6 +127,8 @@ typedef struct qi {
     uint64_t cpu_up;               /* CPUs whose ICC_IGRPEN1_EL1 Linux has set */
     uint16_t vlpi_active[64];      /* vLPIs QEMU's guest acknowledged (ICV_IAR) and has not ended, per CPU */
     uint32_t doorbells[64];        /* GICv4 doorbell LPIs named by the log */
+    uint64_t pend_base[64];        /* each redistributor's GICR_PENDBASER PA (memory notes) */
+    uint64_t pend_known, lpis_on;  /* CPUs with a GICR_PENDBASER write / with GICR_CTLR.EnableLPIs written 1 */
     size_t ndb;
 } qi_t;
 
@@ -620,7 +622,7 @@ static void table_event(qi_t *s, const char *ev, const char *text)
     gic_qemu_import_t *o = s->out;
     char tb = ev[10]; /* gicv3_its_Xte_ */
     bool w = strstr(ev, "_write") != NULL, fault = strstr(ev, "_fault") != NULL;
-    uint64_t valid = 0, size = 0, itt = 0, inttype = 0, intid = 0, icid = 0, vpeid = 0, db = 0, rd = 0;
+    uint64_t valid = 0, size = 0, itt = 0, inttype = 0, intid = 0, icid = 0, vpeid = 0, db = 0, rd = 0, vpt = 0;
     if (!fault) {
         bool ok = field(text, "valid", &valid);
         if (tb == 'd') ok = ok && field(text, "size", &size) && field(text, "ITTaddr", &itt);
@@ -628,7 +630,9 @@ static void table_event(qi_t *s, const char *ev, const char *text)
             ok = ok && field(text, "inttype", &inttype) && field(text, "intid", &intid) && field(text, "ICID", &icid) &&
                  field(text, "vPEID", &vpeid) && field(text, "doorbell", &db);
         if (tb == 'c') ok = ok && field(text, "RDBase", &rd);
-        if (tb == 'v') ok = ok && field(text, "RDbase", &rd);
+        if (tb == 'v')
+            ok = ok && field(text, "RDbase", &rd) && field(text, "vPEID", &vpeid) && field(text, "VPTsize", &size) &&
+                 field(text, "VPTaddr", &vpt);
         if (!ok) {
             o->counts.malformed++;
             qdiag(s, "malformed", text);
@@ -677,6 +681,10 @@ static void table_event(qi_t *s, const char *ev, const char *text)
         c->w_icid = (uint32_t)icid;
         c->w_inttype = (uint32_t)inttype;
         c->w_rdbase = (uint32_t)rd;
+        c->w_vpeid = (uint32_t)vpeid;
+        c->w_vptsize = (uint32_t)size;
+        c->w_vpt = vpt;
+        c->w_doorbell = (uint32_t)db;
     }
 }
 
@@ -739,10 +747,54 @@ bad:
 
 static bool size_ok(unsigned size) { return size == 1 || size == 2 || size == 4 || size == 8; }
 
+/* "# gictlm-memory: lpi-property INTID VALUE" / "lpi-pending CPU INTID": memory
+ * contents an edited log states (docs/trace-format.md "Memory notes"), written
+ * where the note is: the LPI configuration byte at GICR_PROPBASER, or the
+ * byte of the pending bit in a redistributor's pending table (only before its
+ * EnableLPIs: the table then belongs to software and Linux has it zeroed, so
+ * the byte is written with that bit alone). */
+#define MEMORY_NOTE "# gictlm-memory:"
+static void memory_note(qi_t *s, const char *text)
+{
+    if (!s->o->memory_notes) {
+        qdiag(s, "memory note ignored (no --memory-notes)", text);
+        return;
+    }
+    char kind[24];
+    long long sa = -1, sb = -1;
+    int used = 0;
+    if (sscanf(text, " %23s %lli %lli %n", kind, &sa, &sb, &used) != 3 || text[used] || sa < 0 || sb < 0) goto bad;
+    unsigned long long a = (unsigned long long)sa, b = (unsigned long long)sb;
+    if (strcmp(kind, "lpi-property") == 0) {
+        if (!s->have_prop || a < GIC_LPI_BASE || a > 0xffffffull || b > 0xff) goto bad;
+        emit(s, "# memory note (log line %u): LPI %llu configuration byte 0x%02llx", s->line, a, b);
+        emit(s, "@%llu mem-write 0x%llx %02llx", (unsigned long long)s->t,
+             (unsigned long long)(s->prop_base + a - GIC_LPI_BASE), b);
+        return;
+    }
+    if (strcmp(kind, "lpi-pending") == 0) {
+        if (a >= 64 || !cpu_bit(s->pend_known, (unsigned)a) || cpu_bit(s->lpis_on, (unsigned)a) ||
+            b < GIC_LPI_BASE || b > 0xffffffull)
+            goto bad;
+        emit(s, "# memory note (log line %u): LPI %llu pending in redistributor %llu's pending table", s->line, b, a);
+        emit(s, "@%llu mem-write 0x%llx %02x", (unsigned long long)s->t,
+             (unsigned long long)(s->pend_base[a] + b / 8), 1u << (b % 8));
+        return;
+    }
+bad:
+    s->out->counts.malformed++;
+    qdiag(s, "malformed memory note (lpi-property INTID VALUE after GICR_PROPBASER, or lpi-pending CPU INTID "
+             "after that CPU's GICR_PENDBASER and before its EnableLPIs)", text);
+}
+
 static void one_line(qi_t *s, char *ln)
 {
     size_t n = strlen(ln);
     while (n && (ln[n - 1] == '\r' || ln[n - 1] == ' ')) ln[--n] = 0;
+    if (strncmp(ln, MEMORY_NOTE, strlen(MEMORY_NOTE)) == 0) {
+        memory_note(s, ln + strlen(MEMORY_NOTE));
+        return;
+    }
     if (!n || ln[0] == '#') return; /* empty, or a comment (e.g. "# console: ...") */
     gic_qemu_counts_t *k = &s->out->counts;
     /* QEMU -D logs may prefix "pid@sec.usec:"; strip anything before "gicv3_" */
@@ -874,10 +926,16 @@ static void one_line(qi_t *s, char *ln)
                 s->vprop_base = data & 0x000ffffffffff000ull;
                 s->have_vprop = true;
             }
-            if (off == 0x78)
+            if (off == 0x78) {
                 emit(s, "# reconstructed: pending table of redistributor %u at 0x%llx is all zero (Linux "
                         "allocates it zeroed; the built-in memory reads as zero)",
                      cpu, (unsigned long long)(data & 0x000fffffffff0000ull));
+                if (cpu < 64) {
+                    s->pend_base[cpu] = data & 0x000fffffffff0000ull;
+                    cpu_set(&s->pend_known, cpu, true);
+                }
+            }
+            if (off == 0 && cpu < 64 && (data & 1)) cpu_set(&s->lpis_on, cpu, true); /* GICR_CTLR.EnableLPIs */
         } else {
             k->mmio_reads++;
             stim(s, "mmio-read gicr %u 0x%05llx %u  # QEMU: %s0x%llx", cpu, off, size, bad ? "bad read " : "", data);

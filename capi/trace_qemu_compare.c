@@ -111,7 +111,7 @@ typedef struct qc {
     size_t next_cmd, next_read, next_irq, next_hppi, msi_scan;
     uint64_t model_irq;         /* the model's IRQ line of each CPU */
     bool wrote;                 /* a table entry written since the last command completed */
-    uint64_t wrote_val;
+    uint64_t wrote_val, wrote_hi; /* its first doubleword, and the second of a 16-byte entry */
     unsigned n_writes;
 } qc_t;
 
@@ -124,6 +124,8 @@ static gic_status_t port(void *ctx, gic_time_t t, bool is_write, uint64_t addr, 
     if (is_write && (len == 8 || len == 16)) { /* 16: the GICv4 ITE format (DW0 as the physical one) */
         c->wrote = true;
         memcpy(&c->wrote_val, buf, 8);
+        c->wrote_hi = 0;
+        if (len == 16) memcpy(&c->wrote_hi, (const uint8_t *)buf + 8, 8);
         c->n_writes++;
     }
     return mem_rw(&c->mem, is_write, addr, buf, len) ? GIC_OK : GIC_ERR_MEM;
@@ -158,6 +160,7 @@ static void on_output(void *ctx, const gic_output_t *o)
             q->model_reason = o->reason;
             q->model_wrote = c->wrote;
             q->model_entry = c->wrote_val;
+            q->model_entry_hi = c->wrote_hi;
         }
         c->wrote = false;
     }
@@ -311,18 +314,23 @@ static bool is_iar(uint32_t reg)
 }
 
 static bool gicv4_op(uint32_t op) { return op >= 0x20 && op <= 0x2f; }
+/* GICv4.0 commands compared entry by entry: VMOVI 0x21, VMOVP 0x22, VSYNC 0x25,
+ * VMAPP 0x29, VMAPTI 0x2a, VMAPI 0x2b, VINVALL 0x2d */
+static bool gicv40_op(uint32_t op)
+{
+    return op == 0x21 || op == 0x22 || op == 0x25 || op == 0x29 || op == 0x2a || op == 0x2b || op == 0x2d;
+}
 
 static void verdict_cmd(gic_qemu_cmd_t *q)
 {
     q->cause[0] = 0;
     const char *nm = gic_its_cmd_name(q->op);
-    if (gicv4_op(q->op)) {
+    if (gicv4_op(q->op) && !gicv40_op(q->op)) {
         q->cat = GIC_QEMU_NOT_COMPARABLE;
-        snprintf(q->cause, sizeof q->cause, "GICv4 command: QEMU's vPE-table and virtual ITE writes are not compared "
-                                            "entry by entry (their effects are: vLPI MSIs, ICV_IAR, VLPI frame)");
+        snprintf(q->cause, sizeof q->cause, "GICv4.1 command: not in QEMU 7.2's log format");
         return;
     }
-    if (q->virt_event) {
+    if (q->virt_event && !gicv4_op(q->op)) {
         q->cat = GIC_QEMU_NOT_COMPARABLE;
         snprintf(q->cause, sizeof q->cause, "%s of an event mapped by VMAPTI/VMAPI (a vLPI): its table writes are not "
                  "compared entry by entry", nm ? nm : "command");
@@ -338,14 +346,15 @@ static void verdict_cmd(gic_qemu_cmd_t *q)
         snprintf(q->cause, sizeof q->cause, "%s: the model never completed it", nm);
         return;
     }
-    bool writes = q->op == 0x08 || q->op == 0x09 || q->op == 0x0a || q->op == 0x0b || q->op == 0x01 || q->op == 0x0f;
+    bool writes = q->op == 0x08 || q->op == 0x09 || q->op == 0x0a || q->op == 0x0b || q->op == 0x01 || q->op == 0x0f ||
+                  q->op == 0x21 || q->op == 0x22 || q->op == 0x29 || q->op == 0x2a || q->op == 0x2b;
     bool qemu_ok;
     const char *qwhy;
     if (writes) {
         qemu_ok = q->table != 0;
         qwhy = "QEMU wrote no table entry (refused it)";
-    } else if (q->op == 0x05 || q->op == 0x0d) {
-        qemu_ok = true; /* QEMU checks nothing for SYNC and INVALL */
+    } else if (q->op == 0x05 || q->op == 0x0d || q->op == 0x25 || q->op == 0x2d) {
+        qemu_ok = true; /* QEMU checks nothing for SYNC, INVALL, VSYNC and VINVALL */
         qwhy = "";
     } else { /* INT, CLEAR, INV: QEMU reads the DTE, ITE and CTE */
         unsigned need = GIC_QEMU_T_DTE | GIC_QEMU_T_ITE | GIC_QEMU_T_CTE;
@@ -354,6 +363,16 @@ static void verdict_cmd(gic_qemu_cmd_t *q)
         qwhy = "QEMU found no valid DTE, ITE or CTE (refused it)";
     }
     bool model_ok = q->model_error == 0;
+    if ((q->op == 0x25 || q->op == 0x2d) && !model_ok && q->model_reason &&
+        strcmp(q->model_reason, "unmapped_vpe") == 0) {
+        /* Linux sends VSYNC after the VMAPP V = 0 that unmaps the vPE. A command
+         * naming an unmapped vPE is CONSTRAINED UNPREDICTABLE (IHI0069: ignored
+         * or a command error); QEMU checks nothing, the model reports the error. */
+        q->cat = GIC_QEMU_NOT_COMPARABLE;
+        snprintf(q->cause, sizeof q->cause, "%s of an unmapped vPE: CONSTRAINED UNPREDICTABLE (QEMU ignores it, the "
+                 "model reports a command error)", nm);
+        return;
+    }
     if (!qemu_ok || !model_ok) {
         if (!qemu_ok && !model_ok) {
             q->cat = GIC_QEMU_AGREE_DROPPED;
@@ -387,6 +406,27 @@ static void verdict_cmd(gic_qemu_cmd_t *q)
             snprintf(got, sizeof got, "valid %d size %u ITT 0x%llx", v, size, (unsigned long long)itt);
             snprintf(want, sizeof want, "valid %d size %u ITT 0x%llx", q->w_valid, q->w_size,
                      (unsigned long long)q->w_itt);
+        }
+    } else if (q->table == 'v') {
+        /* vPE table entry: DW0 [63] Valid, [51:16] VPT address, [4:0] VPT_size; DW1 target (docs/its.md) */
+        uint64_t vpt = (e & 0x000fffffffff0000ull) >> 16;
+        uint32_t size = (uint32_t)(e & 0x1f), cpu = (uint32_t)q->model_entry_hi;
+        if (v != q->w_valid || (v && (vpt != q->w_vpt || size != q->w_vptsize || cpu != q->w_rdbase))) {
+            snprintf(got, sizeof got, "valid %d VPT 0x%llx size %u RDbase %u", v, (unsigned long long)vpt, size, cpu);
+            snprintf(want, sizeof want, "valid %d VPT 0x%llx size %u RDbase %u", q->w_valid,
+                     (unsigned long long)q->w_vpt, q->w_vptsize, q->w_rdbase);
+        }
+    } else if (q->table == 'i' && gicv4_op(q->op)) {
+        /* virtual ITE: DW0 [63] Valid, [62] Type (1 virtual), [47:32] vPEID, [31:0] vINTID;
+         * DW1 doorbell (docs/its.md). QEMU prints inttype 0 for a virtual ITE. */
+        bool virt = (e >> 62) & 1;
+        uint32_t vintid = (uint32_t)e, vpeid = (uint32_t)((e >> 32) & 0xffff), db = (uint32_t)q->model_entry_hi;
+        if (v != q->w_valid ||
+            (v && (!virt || q->w_inttype != 0 || vintid != q->w_intid || vpeid != q->w_vpeid || db != q->w_doorbell))) {
+            snprintf(got, sizeof got, "valid %d %s vINTID %u vPEID %u doorbell %u", v, virt ? "virtual" : "physical",
+                     vintid, vpeid, db);
+            snprintf(want, sizeof want, "valid %d inttype %u vINTID %u vPEID %u doorbell %u", q->w_valid, q->w_inttype,
+                     q->w_intid, q->w_vpeid, q->w_doorbell);
         }
     } else if (q->table == 'i') {
         uint32_t intid = (uint32_t)e, icid = (uint32_t)((e >> 32) & 0xffff);

@@ -35,6 +35,7 @@ void gic_config_default(gic_config_t *c)
     c->lpi_scan_policy = GIC_SCAN_TRACKED;
     cache_default(&c->lpi_cache, 256, 2);
     c->lpi_cache_per_redist = 0;
+    cache_default(&c->vpe_vlpi_cache, 0, 2); /* none: a vPE's load reads each vLPI's configuration */
     c->redist_max_reads = 5;
     c->redist_max_writes = 1;
     c->num_its = 1;
@@ -124,6 +125,7 @@ gic_status_t gic_config_validate(const gic_config_t *c, char *err, size_t errlen
     CHECK((unsigned)c->its_error_policy <= GIC_ITS_ERR_STALL, "its.error_policy: unknown value %u",
           (unsigned)c->its_error_policy);
     if (cache_validate(&c->lpi_cache, "lpi.cache", err, errlen)) return GIC_ERR_CONFIG;
+    if (cache_validate(&c->vpe_vlpi_cache, "vpe.vlpi_cache", err, errlen)) return GIC_ERR_CONFIG;
     if (cache_validate(&c->its_device_cache, "its.device_cache", err, errlen)) return GIC_ERR_CONFIG;
     if (cache_validate(&c->its_event_cache, "its.event_cache", err, errlen)) return GIC_ERR_CONFIG;
     CHECK(c->gicv4_1 <= 1, "gicv4_1: %u not 0 or 1", c->gicv4_1);

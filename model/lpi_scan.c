@@ -264,7 +264,9 @@ static gic_time_t load_chunk(gic_t *g, lpi_space_t *r, uint64_t off, uint32_t le
     done = tmax(done, d);
     for (uint32_t i = 0; i < len; i += 8) {
         uint64_t w = 0;
-        memcpy(&w, buf + i, len - i < 8 ? len - i : 8);
+        /* a whole word is one load; only a table shorter than a line has a tail */
+        if (len - i >= 8) memcpy(&w, buf + i, 8);
+        else memcpy(&w, buf + i, len - i);
         while (w) {
             unsigned b = (unsigned)__builtin_ctzll(w);
             w &= w - 1;
@@ -272,10 +274,11 @@ static gic_time_t load_chunk(gic_t *g, lpi_space_t *r, uint64_t off, uint32_t le
             if (intid < GIC_LPI_BASE) continue;
             uint8_t prop;
             gic_time_t pd;
-            if (lpi_read_prop(g, r, intid, d, &prop, &pd) != GIC_OK)
+            bool mem_read;
+            if (vpe_read_vprop(g, r, intid, d, &prop, &pd, &mem_read) != GIC_OK)
                 gic_error(g, "lpi_prop_read_failed", "vpe",
                           "redist %u: property of vLPI %u unreadable (kept pending, disabled)", r->cpu, intid);
-            (*reads)++;
+            if (mem_read) (*reads)++;
             done = tmax(done, pd);
             lpi_rec_t *e = lpi_map_find(r, intid);
             if (!e) {
@@ -294,6 +297,8 @@ static gic_time_t load_chunk(gic_t *g, lpi_space_t *r, uint64_t off, uint32_t le
     }
     return done;
 }
+
+#define TRACKED_SMALL 64u /* pending vLPIs sorted on the stack at a tracked load */
 
 static int cmp_u32(const void *a, const void *b)
 {
@@ -336,12 +341,23 @@ gic_time_t lpi_space_load_resident(gic_t *g, lpi_space_t *r, bool idai, uint64_t
                 }
         }
     } else if (bits) {
-        /* tracked: the VPT chunks of the vLPIs recorded while not resident */
-        uint32_t *ids = r->npend ? malloc(r->npend * sizeof(uint32_t)) : NULL;
+        /* tracked: the VPT chunks of the vLPIs recorded while not resident,
+         * in INTID order (a few: sorted in place, on the stack) */
+        uint32_t small[TRACKED_SMALL];
+        uint32_t *ids = r->npend <= TRACKED_SMALL ? small : malloc(r->npend * sizeof(uint32_t));
         uint32_t n = 0;
+        if (!ids)
+            gic_error(g, "lpi_alloc", "vpe", "redist %u: allocation failed listing %u recorded vLPIs (none loaded)",
+                      r->cpu, r->npend);
         for (uint32_t i = 0; ids && r->map && i <= r->map_mask; i++)
             if (r->map[i].intid) ids[n++] = r->map[i].intid;
-        if (n) qsort(ids, n, sizeof(uint32_t), cmp_u32);
+        if (n > TRACKED_SMALL) qsort(ids, n, sizeof(uint32_t), cmp_u32);
+        else
+            for (uint32_t i = 1; i < n; i++) {
+                uint32_t x = ids[i], j = i;
+                for (; j && ids[j - 1] > x; j--) ids[j] = ids[j - 1];
+                ids[j] = x;
+            }
         uint64_t last = UINT64_MAX;
         for (uint32_t i = 0; i < n; i++) {
             uint64_t off = ((uint64_t)ids[i] / 8) & ~(uint64_t)(LPI_CHUNK - 1);
@@ -350,7 +366,7 @@ gic_time_t lpi_space_load_resident(gic_t *g, lpi_space_t *r, bool idai, uint64_t
             done = tmax(done, load_chunk(g, r, off, (uint32_t)(tb - off < LPI_CHUNK ? tb - off : LPI_CHUNK),
                                          start, reads));
         }
-        free(ids);
+        if (ids != small) free(ids);
     }
     gic_time_t vis = done + sig_lat(g);
     r->prio.n = r->arrive.n = 0; /* every record is published again */

@@ -122,6 +122,12 @@ static inline lpi_space_t *lpi_space_of_key(gic_t *g, uint32_t key)
     return key < g->cfg.num_cpus ? PHYS(g, key) : vpe_space_of_key(g, key);
 }
 
+/* The configuration byte of vLPI vintid of a vPE's space at its residency load:
+ * from the vLPI configuration cache (cfg.vpe_vlpi_cache) or, on a miss or
+ * without the cache, read from the table (*mem_read = true) and cached. */
+gic_status_t vpe_read_vprop(gic_t *g, lpi_space_t *r, uint32_t vintid, gic_time_t start, uint8_t *prop,
+                            gic_time_t *done, bool *mem_read);
+
 /* Tell the CPU interface the space signals to that its LPI state changed (an
  * update at t): the physical interface of r->cpu, or for a vPE's space the
  * virtual interface where the vPE is resident (nothing when it is not). */

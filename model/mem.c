@@ -252,8 +252,9 @@ static gic_time_t *agent_slot(mem_agent_t *a, bool is_write)
     uint32_t n = is_write ? a->max_writes : a->max_reads;
     if (!v || !n) return NULL;
     uint32_t best = 0;
+    gic_time_t bv = v[0]; /* the earliest free slot (the first of equals) */
     for (uint32_t i = 1; i < n; i++)
-        if (v[i] < v[best]) best = i;
+        if (v[i] < bv) bv = v[best = i];
     return &v[best];
 }
 

@@ -27,6 +27,7 @@ uint64_t gic_config_host_bytes_estimate(const gic_config_t *c)
         uint64_t n = c->lpi_cache_per_redist ? c->num_cpus : 1;
         b = sat_add(b, sat_mul(n, cache_host_bytes(&c->lpi_cache)));
     }
+    if (c->gic_version >= 4) b = sat_add(b, cache_host_bytes(&c->vpe_vlpi_cache));
     uint64_t per_its = EST_PER_ITS;
     per_its = sat_add(per_its, cache_host_bytes(&c->its_device_cache));
     per_its = sat_add(per_its, cache_host_bytes(&c->its_event_cache));

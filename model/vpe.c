@@ -190,6 +190,13 @@ struct gic_vpes *vpes_create(gic_t *g)
         v->h_vsgi_lat = gic_hist(g, "ps", "vpe41.vsgi.sgir_to_pending");
         v->h_vsgi_iar = gic_hist(g, "ps", "vpe41.vsgi.sgir_to_iar");
     }
+    if (g->cfg.vpe_vlpi_cache.entries) {
+        v->vcache = cache_create(g, &g->cfg.vpe_vlpi_cache, 1, "vpe.vlpi_cache");
+        if (!v->vcache) {
+            vpes_destroy(g, v);
+            return NULL;
+        }
+    }
     return v;
 }
 
@@ -208,6 +215,7 @@ void vpes_destroy(gic_t *g, struct gic_vpes *v)
     free(v->vpendbaser);
     free(v->resident);
     free(v->rd41);
+    if (v->vcache) cache_destroy(v->vcache);
     free(v);
 }
 
@@ -216,6 +224,39 @@ static gic_msi_outcome_t drop(gic_t *g, const char *reason, const char **out)
     gic_inc(gic_reason_counter(g, &V(g)->drops, "vpe.vlpi.dropped.", reason));
     if (out) *out = reason;
     return GIC_MSI_DROPPED;
+}
+
+/* ---- vLPI configuration cache ------------------------------------------------------ */
+/* IHI0069 lets a redistributor cache vLPI configuration like LPI configuration:
+ * a change is guaranteed visible only after INV (of the event) or VINVALL (of
+ * the vPE). Entries are the property bytes of one vPE's space, read at its
+ * residency loads from the table named by GICR_VPROPBASER then. */
+static bool vcache_of_key(uint64_t key, const void *val, void *ctx)
+{
+    (void)val;
+    return (uint32_t)(key >> 32) == *(const uint32_t *)ctx;
+}
+
+static void vcache_drop_space(gic_t *g, vspace_t *s)
+{
+    if (!V(g)->vcache) return;
+    uint32_t k = s->s.key;
+    cache_invalidate_if(V(g)->vcache, vcache_of_key, &k);
+}
+
+gic_status_t vpe_read_vprop(gic_t *g, lpi_space_t *r, uint32_t vintid, gic_time_t start, uint8_t *prop,
+                            gic_time_t *done, bool *mem_read)
+{
+    gic_cache_t *c = V(g)->vcache;
+    *mem_read = false;
+    if (c && cache_lookup(c, ckey(r->key, vintid), prop)) {
+        *done = start + gic_cycles(g, g->cfg.vpe_vlpi_cache.hit_cycles);
+        return GIC_OK;
+    }
+    *mem_read = true;
+    gic_status_t st = lpi_read_prop(g, r, vintid, start, prop, done);
+    if (c && st == GIC_OK) cache_fill(c, ckey(r->key, vintid), prop, false, NULL, NULL);
+    return st;
 }
 
 /* ---- the ITS's requests ------------------------------------------------------------ */
@@ -311,6 +352,7 @@ gic_time_t vpe_clear_pending(gic_t *g, const vpe_ref_t *ref, uint32_t vintid)
 gic_time_t vpe_inv(gic_t *g, const vpe_ref_t *ref, uint32_t vintid)
 {
     vspace_t *s = space_of_ref(g, ref);
+    if (s && V(g)->vcache) cache_invalidate(V(g)->vcache, ckey(s->s.key, vintid));
     if (!s || !is_resident(g, s)) return g->now; /* read at the next residency anyway */
     gic_time_t d = lpi_space_inv(g, &s->s, vintid);
     g->hppi_stale[g->cfg.num_cpus + s->s.cpu] = 1;
@@ -320,6 +362,7 @@ gic_time_t vpe_inv(gic_t *g, const vpe_ref_t *ref, uint32_t vintid)
 gic_time_t vpe_invall(gic_t *g, const vpe_ref_t *ref)
 {
     vspace_t *s = space_of_ref(g, ref);
+    if (s) vcache_drop_space(g, s);
     if (!s || !is_resident(g, s)) return g->now;
     gic_time_t d = lpi_space_invall(g, &s->s);
     g->hppi_stale[g->cfg.num_cpus + s->s.cpu] = 1;
@@ -381,6 +424,11 @@ static gic_time_t make_resident(gic_t *g, uint32_t cpu, uint64_t pa, uint64_t pr
     s->s.cpu = cpu;
     s->s.agent = &g->lpi->agents[cpu];
     s->s.propbaser = propbaser;
+    if (v->vcache && s->vcache_prop != prop_pa(&s->s)) {
+        /* another VM's configuration table: what the cache holds for this vPE is not its */
+        vcache_drop_space(g, s);
+        s->vcache_prop = prop_pa(&s->s);
+    }
     s->s.pendbaser = pa;
     v->resident[cpu] = (uint32_t)(s->s.key - g->cfg.num_cpus) + 1;
     uint64_t reads = 0;

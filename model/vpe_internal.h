@@ -25,6 +25,7 @@ typedef struct vspace {
     uint32_t vpeid; /* last vPEID the ITS named for this VPT (messages, statistics) */
     uint64_t vpt_pa;
     uint32_t id_bits; /* VPT_size + 1 as the ITS's vPE table entry says */
+    uint64_t vcache_prop; /* vLPI configuration table its vLPI cache entries came from (0 = none) */
     vpe41_t v41;
 } vspace_t;
 
@@ -38,6 +39,7 @@ struct gic_vpes {
     /* per redistributor */
     uint64_t *vpropbaser, *vpendbaser;
     uint32_t *resident; /* index + 1 of the resident space, 0 = none */
+    gic_cache_t *vcache; /* vLPI configuration cache (cfg.vpe_vlpi_cache), NULL = none */
     /* statistics */
     uint64_t *c_direct, *c_recorded, *c_coal, *c_doorbells, *c_sched, *c_desched, *c_reads;
     gic_reason_memo_t drops;

@@ -9,6 +9,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <string>
 #include <unistd.h>
 
@@ -263,9 +264,98 @@ TEST(TraceQemu, GicV4SampleAgrees)
     EXPECT_EQ(imp.sum.n[GIC_QEMU_A_IAR][GIC_QEMU_DISAGREE], 0u) << report;
     EXPECT_EQ(imp.sum.n[GIC_QEMU_A_SYSREG][GIC_QEMU_DISAGREE], 0u) << report;
     EXPECT_EQ(imp.sum.n[GIC_QEMU_A_CMD][GIC_QEMU_DISAGREE], 0u) << report;
+    // the V* commands are compared entry by entry: VMAPP/VMOVP against QEMU's vPE
+    // table writes, VMAPTI/VMOVI against its virtual ITE writes
+    size_t vcmds = 0, vwrites = 0, unmapped_vsync = 0;
+    for (size_t i = 0; i < imp.n_cmd; i++) {
+        const gic_qemu_cmd_t &q = imp.cmd[i];
+        bool v = q.op == 0x21 || q.op == 0x22 || q.op == 0x25 || q.op == 0x29 || q.op == 0x2a || q.op == 0x2d;
+        if (!v) continue;
+        vcmds++;
+        if (q.op == 0x25 && q.cat == GIC_QEMU_NOT_COMPARABLE && strstr(q.cause, "unmapped vPE")) {
+            unmapped_vsync++; // after the VMAPP V = 0 of the final teardown
+            continue;
+        }
+        EXPECT_EQ(q.cat, GIC_QEMU_AGREE) << "command at trace line " << q.trace_line << ": " << q.cause;
+        if (q.table == 'v' || q.table == 'i') vwrites++;
+    }
+    EXPECT_EQ(vcmds, 4u + 3u + 5u + 39u + 57u + 4u) << "VMAPP, VMAPTI, VMOVI, VMOVP, VSYNC, VINVALL";
+    EXPECT_EQ(vwrites, 4u + 3u + 5u + 39u) << "QEMU's vte_write / ite_write of each";
+    EXPECT_EQ(unmapped_vsync, 2u);
     EXPECT_EQ(imp.counts.malformed, 0u);
     EXPECT_FALSE(imp.sum.mostly_not_comparable);
     EXPECT_EQ(dis, 0) << report;
+    gic_qemu_import_free(&imp);
+}
+
+// The V* commands' table writes are really compared: QEMU's values made to
+// differ (as if QEMU had written another entry) must each give a disagreement.
+TEST(TraceQemu, GicV4CommandWritesAreComparedEntryByEntry)
+{
+    if (access(v4_path().c_str(), R_OK) != 0) GTEST_SKIP() << "QEMU sample not found at " << v4_path();
+    gic_qemu_import_opts_t o{};
+    gic_qemu_import_t imp;
+    ASSERT_EQ(gic_qemu_import_file(v4_path().c_str(), &o, &imp), 0) << imp.message;
+    long vmapp = -1, vmovp = -1, vmapti = -1, vmovi = -1;
+    for (size_t i = 0; i < imp.n_cmd; i++) {
+        const gic_qemu_cmd_t &q = imp.cmd[i];
+        if (q.op == 0x29 && q.table == 'v' && q.w_valid && vmapp < 0) vmapp = (long)i;
+        if (q.op == 0x22 && q.table == 'v' && vmovp < 0) vmovp = (long)i;
+        if (q.op == 0x2a && q.table == 'i' && vmapti < 0) vmapti = (long)i;
+        if (q.op == 0x21 && q.table == 'i' && vmovi < 0) vmovi = (long)i;
+    }
+    ASSERT_TRUE(vmapp >= 0 && vmovp >= 0 && vmapti >= 0 && vmovi >= 0);
+    imp.cmd[vmapp].w_vpt += 1;        // another VPT address
+    imp.cmd[vmovp].w_rdbase ^= 1;     // another redistributor
+    imp.cmd[vmapti].w_doorbell += 1;  // another doorbell
+    imp.cmd[vmovi].w_vpeid ^= 1;      // another vPE
+    int dis = 0;
+    std::string report = compare(imp, &dis);
+    EXPECT_EQ(imp.sum.n[GIC_QEMU_A_CMD][GIC_QEMU_DISAGREE], 4u) << report;
+    for (long i : {vmapp, vmovp, vmapti, vmovi}) EXPECT_EQ(imp.cmd[i].cat, GIC_QEMU_DISAGREE) << imp.cmd[i].cause;
+    EXPECT_NE(std::string(imp.cmd[vmovp].cause).find("model VTE"), std::string::npos) << imp.cmd[vmovp].cause;
+    EXPECT_NE(std::string(imp.cmd[vmapti].cause).find("model ITE"), std::string::npos) << imp.cmd[vmapti].cause;
+    EXPECT_EQ(dis, 4) << report;
+    gic_qemu_import_free(&imp);
+}
+
+// Memory notes of an edited log (docs/trace-format.md "Memory notes"): applied
+// only with the option, where they stand, checked against the registers the
+// log wrote; a note that breaks the rules is malformed.
+TEST(TraceQemu, MemoryNotesOfEditedLogs)
+{
+    const std::string log =
+        "# gictlm-memory: lpi-property 0x2010 0xa3\n" // before GICR_PROPBASER: malformed
+        "gicv3_redist_write GICv3 redistributor 0x0 write: offset 0x70 data 0x425b078f size 8 secure 0\n"
+        "gicv3_redist_write GICv3 redistributor 0x0 write: offset 0x78 data 0x425c0780 size 8 secure 0\n"
+        "# gictlm-memory: lpi-property 0x2010 0xa3\n"
+        "# gictlm-memory: lpi-pending 0 0x2010\n"
+        "# gictlm-memory: lpi-pending 1 0x2010\n"   // no GICR_PENDBASER of CPU 1: malformed
+        "# gictlm-memory: lpi-property 0x2010\n"    // value missing: malformed
+        "# gictlm-memory: lpi-property 0x2010 0x1a3\n" // not a byte: malformed
+        "gicv3_redist_write GICv3 redistributor 0x0 write: offset 0x0 data 0x3 size 4 secure 0\n"
+        "# gictlm-memory: lpi-pending 0 0x2011\n";  // after EnableLPIs: malformed
+    gic_qemu_import_opts_t o{};
+    gic_qemu_import_t imp;
+    ASSERT_EQ(gic_qemu_import(log.data(), log.size(), &o, &imp), 0);
+    std::string trace(imp.trace, imp.trace_len);
+    EXPECT_EQ(trace.find("memory note"), std::string::npos) << "without the option a note is a comment";
+    EXPECT_EQ(imp.counts.malformed, 0u);
+    gic_qemu_import_free(&imp);
+    o.memory_notes = true;
+    ASSERT_EQ(gic_qemu_import(log.data(), log.size(), &o, &imp), 0);
+    trace.assign(imp.trace, imp.trace_len);
+    EXPECT_EQ(imp.counts.malformed, 5u) << trace;
+    // configuration byte at PROPBASER + INTID - 8192, pending bit 0x2010 % 8 = 0 at PENDBASER + 0x2010 / 8
+    EXPECT_NE(trace.find("mem-write 0x425b0010 a3"), std::string::npos) << trace;
+    EXPECT_NE(trace.find("mem-write 0x425c0402 01"), std::string::npos) << trace;
+    EXPECT_EQ(trace.find("mem-write 0x425c0402 02"), std::string::npos) << trace;
+    // the note comes before the EnableLPIs write that loads the table
+    EXPECT_LT(trace.find("mem-write 0x425c0402 01"), trace.find("mmio-write gicr 0 0x00000 4 0x3")) << trace;
+    gic_replay_result_t r;
+    EXPECT_EQ(gic_trace_replay("notes", imp.trace, imp.trace_len, nullptr, &r), 0) << r.message;
+    EXPECT_EQ(r.input_errors, 0u) << r.timeline;
+    gic_replay_result_free(&r);
     gic_qemu_import_free(&imp);
 }
 

@@ -299,6 +299,127 @@ TEST_F(Vpe, StaleVlpiConfigurationUntilInv)
     EXPECT_EQ(counter("errors.total"), 0u);
 }
 
+// VMOVP of a vPE while it is resident (IHI0069 VMOVP; Linux moves a vPE at
+// vCPU load, but nothing stops a hypervisor from moving a running one): the
+// vLPIs pending for it follow it to the new redistributor through the
+// descheduling write-back and the next load, none is lost or presented twice,
+// the old redistributor stops delivering at the put and doorbells ring at the
+// new one.
+TEST_F(Vpe, VmovpOfAResidentVpeMovesItsPendingVlpis)
+{
+    boot();
+    load(0, 1);
+    msi(0);
+    msi(1);
+    EXPECT_EQ(counter("vpe.vlpi.direct"), 2u);
+    EXPECT_EQ(sr(t, 0, GIC_ICV_IAR1_EL1), 8192u); // one taken before the move
+    sw(t, 0, GIC_ICV_EOIR1_EL1, 8192);
+    // the hypervisor moves the running vPE to CPU 1 (ITSList: ITS 0)
+    cmd([&](uint64_t c[4]) { gic_cmd_vmovp(c, 0, 1u << 0, 1, gic_driver_rdbase(drv, 1)); });
+    flush();
+    msi(2); // between the VMOVP and the put
+    // vCPU put on CPU 0: the pending state goes back to the VPT
+    uint64_t v = put(0);
+    EXPECT_EQ(v & PENDINGLAST, PENDINGLAST);
+    EXPECT_TRUE(vpt_bit(1, 8193));
+    EXPECT_TRUE(vpt_bit(1, 8194));
+    EXPECT_FALSE(vpt_bit(1, 8192)) << "taken before the move";
+    // the old redistributor delivers nothing any more
+    EXPECT_EQ(sr(t, 0, GIC_ICV_IAR1_EL1), GIC_SPURIOUS);
+    bool virq0 = false;
+    for (auto &o : outs(GIC_OUT_LINE, 0))
+        if (o.line == GIC_LINE_VIRQ) virq0 = o.level;
+    EXPECT_FALSE(virq0) << "CPU 0's virtual IRQ line is low after the put";
+    // not resident anywhere: a vLPI with a doorbell rings it at the new redistributor
+    out.clear();
+    msi(3);
+    sw(t, 0, GIC_HCR_EL2, 0);
+    sw(t, 1, GIC_HCR_EL2, 0);
+    EXPECT_EQ(sr(t, 0, GIC_ICC_IAR1_EL1), GIC_SPURIOUS) << "no doorbell at the old redistributor";
+    EXPECT_EQ(sr(t, 1, GIC_ICC_IAR1_EL1), DB);
+    sw(t, 1, GIC_ICC_EOIR1_EL1, DB);
+    // vCPU load on CPU 1: every pending vLPI once, in priority/INTID order, nothing at CPU 0
+    load(1, 1);
+    std::vector<uint64_t> got;
+    for (uint64_t id; (id = sr(t, 1, GIC_ICV_IAR1_EL1)) != GIC_SPURIOUS && got.size() < 10;) {
+        got.push_back(id);
+        sw(t, 1, GIC_ICV_EOIR1_EL1, id);
+        step(2000);
+    }
+    EXPECT_EQ(got, (std::vector<uint64_t>{8193, 8194, 8195}));
+    EXPECT_EQ(sr(t, 0, GIC_ICV_IAR1_EL1), GIC_SPURIOUS);
+    EXPECT_EQ(put(1) & PENDINGLAST, 0u) << "nothing left pending";
+    EXPECT_EQ(counter("virt.vlpi_acks"), 4u) << "8192 at CPU 0, three at CPU 1: no duplicate";
+    EXPECT_EQ(counter("errors.total"), 0u);
+}
+
+// The vLPI configuration cache (vpe.vlpi_cache, off by default): a vPE's
+// residency load takes the configuration of its pending vLPIs from the cache;
+// a change in the VM's table is seen only after INV of the event or VINVALL
+// of the vPE (IHI0069), or when the vPE is loaded with another VPROPBASER.
+TEST_F(Vpe, VlpiConfigurationCacheHoldsUntilInvOrVinvall)
+{
+    cfg.vpe_vlpi_cache.entries = 64;
+    cfg.vpe_vlpi_cache.ways = 4;
+    boot();
+    auto cycle = [&](uint32_t ev, uint64_t vintid) -> uint64_t { // recorded, loaded, taken, put
+        msi(ev);
+        load(0, 1);
+        EXPECT_EQ(sr(t, 0, GIC_ICV_IAR1_EL1), vintid);
+        uint64_t rpr = sr(t, 0, GIC_ICV_RPR_EL1);
+        sw(t, 0, GIC_ICV_EOIR1_EL1, vintid);
+        put(0);
+        return rpr;
+    };
+    EXPECT_EQ(cycle(0, 8192), 0xa0u);
+    EXPECT_EQ(counter("vpe.vlpi_cache.misses"), 1u);
+    uint64_t reads = counter("vpe.residency.scan_reads");
+    uint8_t p = 0x40 | 1; // the VM raises the priority, without INV
+    ASSERT_EQ(gic_mem_write(g, vprop + 0, &p, 1), GIC_OK);
+    EXPECT_EQ(cycle(0, 8192), 0xa0u) << "stale: served by the cache";
+    EXPECT_EQ(counter("vpe.vlpi_cache.hits"), 1u);
+    EXPECT_EQ(counter("vpe.residency.scan_reads") - reads, 1u) << "only the VPT line was read";
+    // INV of the virtual event while the vPE is not resident
+    cmd([&](uint64_t c[4]) { gic_cmd_devev(c, GITS_CMD_INV, DEV, 0); });
+    flush();
+    EXPECT_EQ(cycle(0, 8192), 0x40u) << "INV dropped the cached configuration";
+    // VINVALL drops every vLPI of the vPE
+    p = 0x60 | 1;
+    ASSERT_EQ(gic_mem_write(g, vprop + 0, &p, 1), GIC_OK);
+    ASSERT_EQ(gic_mem_write(g, vprop + 1, &p, 1), GIC_OK);
+    EXPECT_EQ(cycle(0, 8192), 0x40u);
+    cmd([&](uint64_t c[4]) { gic_cmd_vinvall(c, 1); });
+    flush();
+    EXPECT_EQ(cycle(0, 8192), 0x60u);
+    EXPECT_EQ(cycle(1, 8193), 0x60u);
+    // another configuration table (another VM's VPROPBASER): nothing cached applies
+    uint64_t vprop2 = gic_driver_alloc(drv, 1u << 16, 0x10000);
+    std::vector<uint8_t> q((1u << 16) - 8192, 0x20 | 1);
+    ASSERT_EQ(gic_mem_write(g, vprop2, q.data(), q.size()), GIC_OK);
+    std::swap(vprop, vprop2);
+    EXPECT_EQ(cycle(0, 8192), 0x20u);
+    EXPECT_EQ(counter("errors.total"), 0u);
+}
+
+// Without the cache (the default) every residency load reads the configuration.
+TEST_F(Vpe, WithoutVlpiConfigurationCacheEachLoadReadsTheTable)
+{
+    boot();
+    msi(0);
+    load(0, 1);
+    EXPECT_EQ(sr(t, 0, GIC_ICV_IAR1_EL1), 8192u);
+    sw(t, 0, GIC_ICV_EOIR1_EL1, 8192);
+    put(0);
+    uint8_t p = 0x40 | 1;
+    ASSERT_EQ(gic_mem_write(g, vprop + 0, &p, 1), GIC_OK);
+    msi(0);
+    load(0, 1);
+    EXPECT_EQ(sr(t, 0, GIC_ICV_IAR1_EL1), 8192u);
+    EXPECT_EQ(sr(t, 0, GIC_ICV_RPR_EL1), 0x40u);
+    uint64_t v = 0;
+    EXPECT_FALSE(gic_stat_counter(g, "vpe.vlpi_cache.lookups", &v)) << "no cache, no statistics";
+}
+
 struct VpeRun : Vpe {
     void TestBody() override {}
 };

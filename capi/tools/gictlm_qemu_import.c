@@ -32,6 +32,7 @@ static void usage(FILE *f)
                "  --min-agreement PCT     with --compare: exit 1 below PCT %% of comparable cases (0..100, default 100)\n"
                "  --list N                with --compare: list at most N disagreements per area (default 20)\n"
                "  --expect-counts LIST    check event counts, e.g. translater=34,mapd=4 (exit 1 on mismatch)\n"
+               "  --memory-notes          apply the \"# gictlm-memory:\" lines of an edited log (memory contents)\n"
                "  --skip-missing          exit 77 if LOG does not exist\n"
                "  --progress              progress on stderr (default: when stderr is a terminal)\n"
                "  --no-progress           no progress\n"
@@ -122,11 +123,11 @@ static unsigned get_count(const gic_qemu_counts_t *c, const cnt_t *d)
 int main(int argc, char **argv)
 {
     const char *in = NULL, *outp = NULL, *expect = NULL;
-    bool strict = false, compare = false, skip_missing = false, quiet = false;
+    bool strict = false, compare = false, skip_missing = false, quiet = false, notes = false;
     int prog = -1; /* -1 = when stderr is a terminal */
     double min_agree = 100.0;
     unsigned long long step = 0, list = 20;
-    enum { O_STEP = 256, O_STRICT, O_COMPARE, O_MIN, O_EXPECT, O_SKIP, O_PROG, O_NOPROG, O_LIST };
+    enum { O_STEP = 256, O_STRICT, O_COMPARE, O_MIN, O_EXPECT, O_SKIP, O_PROG, O_NOPROG, O_LIST, O_NOTES };
     static const struct option lo[] = {
         {"output", required_argument, NULL, 'o'},   {"step", required_argument, NULL, O_STEP},
         {"strict", no_argument, NULL, O_STRICT},     {"compare", no_argument, NULL, O_COMPARE},
@@ -134,6 +135,7 @@ int main(int argc, char **argv)
         {"skip-missing", no_argument, NULL, O_SKIP}, {"progress", no_argument, NULL, O_PROG},
         {"no-progress", no_argument, NULL, O_NOPROG}, {"list", required_argument, NULL, O_LIST},
         {"quiet", no_argument, NULL, 'q'},           {"help", no_argument, NULL, 'h'},
+        {"memory-notes", no_argument, NULL, O_NOTES},
         {NULL, 0, NULL, 0}};
     opterr = 0;
     int ch;
@@ -163,6 +165,7 @@ int main(int argc, char **argv)
             break;
         case O_EXPECT: expect = optarg; break;
         case O_SKIP: skip_missing = true; break;
+        case O_NOTES: notes = true; break;
         case O_PROG: prog = 1; break;
         case O_NOPROG: prog = 0; break;
         case 'q': quiet = true; break;
@@ -197,6 +200,7 @@ int main(int argc, char **argv)
     o.source_name = base ? base + 1 : in;
     o.step_ps = step;
     o.strict = strict;
+    o.memory_notes = notes;
     o.diag = stderr;
     if (prog) o.progress = show_progress;
     gic_qemu_import_t imp;

@@ -1,10 +1,15 @@
 /* GICv4.0 host costs, each as a ratio measured in one run:
  *  - vPE residency switch (the GICR_VPENDBASER.Valid 0 -> 1 write and the
  *    model's run until the load has completed) with 64K-vLPI VPTs (IDbits 16)
- *    and 10 pending, under the full policy against the best of tracked and
+ *    and 10 pending (median host time per switch; median of three
+ *    interleaved runs of each), under the full policy against the best of tracked and
  *    summary: BENCH vpe_residency_full_vs_best; and the best policy's cost at
  *    8K vLPIs (IDbits 14, the smallest VPT the LPI INTID space allows) and at
  *    128K (IDbits 17) against 64K: BENCH vpe_residency_best_128k_vs_8k.
+ *    The same again with the GICv4 vLPI configuration cache configured
+ *    (vpe.vlpi_cache, 1024 entries, 4 ways; off by default) on every rig:
+ *    BENCH vpe_residency_full_vs_best_vlpi_cache and
+ *    BENCH vpe_residency_best_vlpi_cache_128k_vs_8k.
  *  - a directly injected vLPI round trip (MSI -> vIRQ -> ICV_IAR1_EL1 ->
  *    ICV_EOIR1_EL1) against a physical LPI round trip (MSI -> IRQ ->
  *    ICC_IAR1_EL1 -> ICC_EOIR1_EL1) on the same GIC, interleaved chunks:
@@ -55,12 +60,16 @@ static void flush(rig_t *r)
 /* GICv4 GIC, vPE 1 on CPU 0 with a VPT of 2^bits vINTIDs; device DEV events
  * 0..NPEND-1 -> vINTIDs spread over the table (no doorbell), event NPEND ->
  * physical LPI 8192 on CPU 0 (for the physical round trip). */
-static rig_t rig(gic_scan_policy_t pol, uint32_t bits)
+static rig_t rig(gic_scan_policy_t pol, uint32_t bits, bool vlpi_cache)
 {
     gic_config_t cfg;
     gic_config_default(&cfg);
     cfg.gic_version = 4;
     cfg.lpi_scan_policy = pol;
+    if (vlpi_cache) {
+        cfg.vpe_vlpi_cache.entries = 1024;
+        cfg.vpe_vlpi_cache.ways = 4;
+    }
     cfg.lpi_id_bits = bits > 16 ? bits : 16;
     char err[256];
     rig_t r = {gic_create(&cfg, NULL, NULL, err, sizeof err), NULL, 0, 0, 0, bits};
@@ -132,20 +141,35 @@ static bool residency_cycle(rig_t *r, double *host_ns)
     return got == NPEND;
 }
 
-static double residency_ns(rig_t *r, int n)
-{
-    double h = 0;
-    if (!residency_cycle(r, &h)) die("vLPIs not presented at residency (warm-up)");
-    h = 0;
-    for (int i = 0; i < n; i++)
-        if (!residency_cycle(r, &h)) die("vLPIs not presented at residency");
-    return h / n;
-}
-
 static int cmp_d(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
     return x < y ? -1 : x > y;
+}
+
+/* Median host time of n residency switches (after one warm-up): a median,
+ * not a mean, so that the host descheduling this process now and then on a
+ * loaded machine does not decide the figure. */
+static double residency_ns(rig_t *r, int n)
+{
+    double h = 0;
+    if (!residency_cycle(r, &h)) die("vLPIs not presented at residency (warm-up)");
+    double *v = malloc((size_t)n * sizeof(double));
+    if (!v) die("out of memory");
+    for (int i = 0; i < n; i++) {
+        h = 0;
+        if (!residency_cycle(r, &h)) die("vLPIs not presented at residency");
+        v[i] = h;
+    }
+    qsort(v, (size_t)n, sizeof(double), cmp_d);
+    double m = v[n / 2];
+    free(v);
+    return m;
+}
+
+static double median3(double a, double b, double c)
+{
+    return a > b ? (b > c ? b : (a > c ? c : a)) : (a > c ? a : (b > c ? c : b));
 }
 
 /* one physical LPI round trip (event NPEND -> LPI 8192 on CPU 0) */
@@ -172,32 +196,20 @@ static bool vlpi_trip(rig_t *r)
     return id == 8192;
 }
 
-int main(int argc, char **argv)
+/* Residency: full vs tracked vs summary at 64K vLPIs (interleaved), then the
+ * best policy at 8K / 64K / 128K vLPIs; rigs[0..4] = full, tracked, summary,
+ * 8K, 128K (for the error check and the round trip). */
+static void residency(int n, bool vc, rig_t rigs[5])
 {
-    /* --one POLICY BITS N: only N residency cycles of one rig (for instruction
-     * counts: valgrind --tool=callgrind --toggle-collect=wr_vpendbaser
-     * bench_vpe --one tracked 16 100) */
-    if (argc == 5 && strcmp(argv[1], "--one") == 0) {
-        gic_scan_policy_t pol = strcmp(argv[2], "full") == 0      ? GIC_SCAN_FULL
-                                : strcmp(argv[2], "summary") == 0 ? GIC_SCAN_SUMMARY
-                                                                  : GIC_SCAN_TRACKED;
-        int bits = atoi(argv[3]), cycles = atoi(argv[4]);
-        if (bits < 14 || bits > 20 || cycles < 1) die("usage: bench_vpe --one full|tracked|summary BITS(14..20) N");
-        rig_t r = rig(pol, (uint32_t)bits);
-        printf("bench_vpe: %s, %d bits: %.0f ns per residency switch\n", argv[2], bits, residency_ns(&r, cycles));
-        return 0;
-    }
-    int n = argc > 1 ? atoi(argv[1]) : 200;
-    if (n < 1) die("usage: bench_vpe [RESIDENCY_CYCLES >= 1]");
-    /* residency: full vs tracked vs summary at 64K vLPIs, interleaved */
-    rig_t full = rig(GIC_SCAN_FULL, 16), tr = rig(GIC_SCAN_TRACKED, 16), su = rig(GIC_SCAN_SUMMARY, 16);
-    double f = 0, t = 0, s = 0;
+    const char *sfx = vc ? "_vlpi_cache" : "";
+    rig_t full = rig(GIC_SCAN_FULL, 16, vc), tr = rig(GIC_SCAN_TRACKED, 16, vc), su = rig(GIC_SCAN_SUMMARY, 16, vc);
+    double fr[3], tr3[3], sr[3];
     for (int rep = 0; rep < 3; rep++) {
-        f += residency_ns(&full, n);
-        t += residency_ns(&tr, n);
-        s += residency_ns(&su, n);
+        fr[rep] = residency_ns(&full, n);
+        tr3[rep] = residency_ns(&tr, n);
+        sr[rep] = residency_ns(&su, n);
     }
-    f /= 3, t /= 3, s /= 3;
+    double f = median3(fr[0], fr[1], fr[2]), t = median3(tr3[0], tr3[1], tr3[2]), s = median3(sr[0], sr[1], sr[2]);
     double best = t < s ? t : s;
     uint64_t rf = 0, rt = 0, rs = 0, cf = 0, ct = 0, cs = 0;
     gic_stat_counter(full.g, "vpe.residency.scan_reads", &rf);
@@ -206,27 +218,54 @@ int main(int argc, char **argv)
     gic_stat_counter(full.g, "vpe.residency.scheduled", &cf);
     gic_stat_counter(tr.g, "vpe.residency.scheduled", &ct);
     gic_stat_counter(su.g, "vpe.residency.scheduled", &cs);
-    printf("bench_vpe: residency switch, 64K vLPIs, %u pending: full %.0f ns (%.1f modelled reads), tracked "
+    printf("bench_vpe: residency switch, 64K vLPIs, %u pending%s: full %.0f ns (%.1f modelled reads), tracked "
            "%.0f ns (%.1f), summary %.0f ns (%.1f)\n",
-           NPEND, f, cf ? (double)rf / cf : 0, t, ct ? (double)rt / ct : 0, s, cs ? (double)rs / cs : 0);
-    printf("BENCH vpe_residency_full_ns %.0f ns\n", f);
-    printf("BENCH vpe_residency_tracked_ns %.0f ns\n", t);
-    printf("BENCH vpe_residency_summary_ns %.0f ns\n", s);
-    printf("BENCH vpe_residency_full_vs_best %.1f x\n", f / best);
+           NPEND, vc ? ", vLPI configuration cache" : "", f, cf ? (double)rf / cf : 0, t,
+           ct ? (double)rt / ct : 0, s, cs ? (double)rs / cs : 0);
+    printf("BENCH vpe_residency_full%s_ns %.0f ns\n", sfx, f);
+    printf("BENCH vpe_residency_tracked%s_ns %.0f ns\n", sfx, t);
+    printf("BENCH vpe_residency_summary%s_ns %.0f ns\n", sfx, s);
+    printf("BENCH vpe_residency_full_vs_best%s %.1f x\n", sfx, f / best);
     gic_scan_policy_t bp = t < s ? GIC_SCAN_TRACKED : GIC_SCAN_SUMMARY;
-    rig_t small = rig(bp, 14), large = rig(bp, 17);
-    double cs8 = 0, cl = 0, cm = 0;
+    rig_t small = rig(bp, 14, vc), large = rig(bp, 17, vc);
+    double a8[3], a64[3], a128[3];
     rig_t *mid = bp == GIC_SCAN_TRACKED ? &tr : &su;
     for (int rep = 0; rep < 3; rep++) {
-        cs8 += residency_ns(&small, n);
-        cm += residency_ns(mid, n);
-        cl += residency_ns(&large, n);
+        a8[rep] = residency_ns(&small, n);
+        a64[rep] = residency_ns(mid, n);
+        a128[rep] = residency_ns(&large, n);
     }
-    printf("bench_vpe: best policy (%s) at 8K / 64K / 128K vLPIs: %.0f / %.0f / %.0f ns\n",
-           bp == GIC_SCAN_TRACKED ? "tracked" : "summary", cs8 / 3, cm / 3, cl / 3);
-    printf("BENCH vpe_residency_best_64k_vs_8k %.2f x\n", cm / cs8);
-    printf("BENCH vpe_residency_best_128k_vs_8k %.2f x\n", cl / cs8);
+    double cs8 = median3(a8[0], a8[1], a8[2]), cm = median3(a64[0], a64[1], a64[2]),
+           cl = median3(a128[0], a128[1], a128[2]);
+    printf("bench_vpe: best policy (%s%s) at 8K / 64K / 128K vLPIs: %.0f / %.0f / %.0f ns\n",
+           bp == GIC_SCAN_TRACKED ? "tracked" : "summary", vc ? ", vLPI configuration cache" : "", cs8, cm, cl);
+    printf("BENCH vpe_residency_best%s_64k_vs_8k %.2f x\n", sfx, cm / cs8);
+    printf("BENCH vpe_residency_best%s_128k_vs_8k %.2f x\n", sfx, cl / cs8);
+    rigs[0] = full, rigs[1] = tr, rigs[2] = su, rigs[3] = small, rigs[4] = large;
+}
 
+int main(int argc, char **argv)
+{
+    /* --one POLICY BITS N [vlpi-cache]: only N residency cycles of one rig (for
+     * instruction counts: valgrind --tool=callgrind --toggle-collect=wr_vpendbaser
+     * bench_vpe --one tracked 16 100) */
+    if ((argc == 5 || (argc == 6 && strcmp(argv[5], "vlpi-cache") == 0)) && strcmp(argv[1], "--one") == 0) {
+        gic_scan_policy_t pol = strcmp(argv[2], "full") == 0      ? GIC_SCAN_FULL
+                                : strcmp(argv[2], "summary") == 0 ? GIC_SCAN_SUMMARY
+                                                                  : GIC_SCAN_TRACKED;
+        int bits = atoi(argv[3]), cycles = atoi(argv[4]);
+        if (bits < 14 || bits > 20 || cycles < 1)
+            die("usage: bench_vpe --one full|tracked|summary BITS(14..20) N [vlpi-cache]");
+        rig_t r = rig(pol, (uint32_t)bits, argc == 6);
+        printf("bench_vpe: %s, %d bits: %.0f ns per residency switch\n", argv[2], bits, residency_ns(&r, cycles));
+        return 0;
+    }
+    int n = argc > 1 ? atoi(argv[1]) : 200;
+    if (n < 1) die("usage: bench_vpe [RESIDENCY_CYCLES >= 1]");
+    rig_t all[10];
+    residency(n, false, all);
+    residency(n, true, all + 5);
+    rig_t tr = all[1];
     /* vLPI vs physical LPI round trip on one GIC (vPE resident) */
     gic_mmio_write(tr.g, tr.t, GIC_FRAME_GICR, 0, VPENDBASER, 8, tr.vpt | VALID | IDAI);
     tr.t += 1000000;
@@ -249,13 +288,12 @@ int main(int argc, char **argv)
     printf("BENCH vlpi_round_trip_ns %.1f ns\n", sv / (CH * per));
     printf("BENCH lpi_round_trip_ns %.1f ns\n", sp / (CH * per));
     printf("BENCH vlpi_vs_lpi_round_trip %.2f x\n", ratio[CH / 2]);
-    rig_t *all[] = {&full, &tr, &su, &small, &large};
-    for (unsigned i = 0; i < 5; i++) {
+    for (unsigned i = 0; i < 10; i++) {
         uint64_t e = 0;
-        gic_stat_counter(all[i]->g, "errors.total", &e);
+        gic_stat_counter(all[i].g, "errors.total", &e);
         if (e) fprintf(stderr, "bench_vpe: %llu GIC errors in rig %u\n", (unsigned long long)e, i);
-        gic_driver_destroy(all[i]->d);
-        gic_destroy(all[i]->g);
+        gic_driver_destroy(all[i].d);
+        gic_destroy(all[i].g);
     }
     return 0;
 }

@@ -2,13 +2,14 @@
 # Logs: the shared samples as recorded, and edited copies of the GICv3 sample
 # (edits/*.edit, written by edit_sample.sh) that add a few events with the
 # lines QEMU prints for them, where the recorded boot never exercises a
-# behaviour. The reference model must agree fully on every edited log.
+# behaviour, and memory notes ("# gictlm-memory:", applied with --memory-notes)
+# for memory contents a log cannot carry. The reference model must agree fully
+# on every edited log.
 # Caught = on some log the mutant's comparison has more disagreements than
 # the reference model's. Skipped (SKIP_REGULAR_EXPRESSION) without the samples.
 set(v3 ${SAMPLES}/qemu-gicv3/linux-virt-2cpu.log.gz)
-# The GICv4 sample (qemu-gicv4/linux-kvm-nested-3cpu.log.gz) catches no mutant while the
-# model has no GICv4 (its MSIs are not comparable) and costs ~3 s per run: add it here
-# once GICv4 lands.
+# The GICv4 sample (qemu-gicv4/linux-kvm-nested-3cpu.log.gz) is not used: it costs ~5 s per
+# run and per tool, and the six mutants are caught on the GICv3 sample and its edits.
 set(logs ${v3})
 if(NOT EXISTS ${v3})
   message("SKIP: the shared QEMU samples are not in ${SAMPLES}")
@@ -31,7 +32,7 @@ foreach(log ${logs})
   endif()
   set(counts)
   foreach(tool ${REFERENCE} ${MUTANT})
-    execute_process(COMMAND ${tool} --compare --no-progress --list 5 ${log}
+    execute_process(COMMAND ${tool} --compare --no-progress --memory-notes --list 5 ${log}
                     OUTPUT_VARIABLE out ERROR_QUIET RESULT_VARIABLE rc)
     string(REGEX MATCH "comparable cases \\(([0-9]+) disagree\\)" m "${out}")
     if(NOT m)
