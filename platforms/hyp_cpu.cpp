@@ -448,10 +448,12 @@ bool hyp_cpu::flush(hyp_vcpu &v)
         it = v.ap.erase(it);
     }
     if (uie) h_->cnt.lr_overflow++;
+    v.lr_used = 0;
     for (size_t i = 0; i < v.lr.size(); i++) {
         if (!(v.lr[i] & kLrState)) continue;
         sw((gic_sysreg_t)(GIC_ICH_LR0_EL2 + i), v.lr[i]);
         ns(hp_.lr_ns);
+        v.lr_used |= 1u << i;
         h_->cnt.lr_writes++;
     }
     return uie;
@@ -469,13 +471,16 @@ void hyp_cpu::exit(hyp_vcpu &v, exit_why why)
     charge(why == EXIT_IRQ ? HC_EXIT_IRQ : HC_EXIT_OTHER, t0);
     (why == EXIT_IRQ ? h_->cnt.exits_irq : why == EXIT_WFI ? h_->cnt.exits_wfi : h_->cnt.exits_slice)++;
     const uint64_t t1 = now_ps();
+    /* every list register written at the entry (KVM's used_lrs), whatever
+     * the guest did with it since */
     for (size_t i = 0; i < v.lr.size(); i++) {
-        if (!(v.lr[i] & kLrState)) continue;
+        if (!(v.lr_used & (1u << i))) continue;
         uint64_t val = sr((gic_sysreg_t)(GIC_ICH_LR0_EL2 + i));
         sw((gic_sysreg_t)(GIC_ICH_LR0_EL2 + i), 0);
         ns(2 * hp_.lr_ns);
         v.lr[i] = (val & kLrState) ? val : 0;
     }
+    v.lr_used = 0;
     charge(HC_LR, t1);
     do_resamples();
 }
