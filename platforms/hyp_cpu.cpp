@@ -272,7 +272,7 @@ void hyp_cpu::run_vcpu(hyp_vcpu &v)
                 if (wakeup)
                     h_->sched.enqueue(v);
                 else
-                    h_->sched.requeue_after_slice(v, idx_);
+                    requeue(v);
                 return;
             }
             h_->resched[idx_] = 0;
@@ -288,7 +288,7 @@ void hyp_cpu::run_vcpu(hyp_vcpu &v)
             if (h_->sched.has_runnable(idx_, now) || h_->hparams().sched != "pinned") {
                 exit(v, EXIT_SLICE);
                 put(v);
-                h_->sched.requeue_after_slice(v, idx_);
+                requeue(v);
                 return;
             }
             slice_end = now + slice;
@@ -317,6 +317,19 @@ void hyp_cpu::run_vcpu(hyp_vcpu &v)
             continue;
         }
         wait(from_ps(slice_end - now), irq.posedge_event() | virq.posedge_event());
+    }
+}
+
+/* End of a slice: back into a run queue, maybe another CPU's (migration);
+ * an idle CPU that gets it is woken with a reschedule IPI. */
+void hyp_cpu::requeue(hyp_vcpu &v)
+{
+    h_->sched.requeue_after_slice(v, idx_);
+    if (v.home != idx_ && h_->idle[v.home]) {
+        const uint64_t t0 = now_ps();
+        send_sgi(v.home, 0);
+        h_->cnt.kicks++;
+        charge(HC_KICK, t0);
     }
 }
 

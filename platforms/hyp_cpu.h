@@ -66,6 +66,7 @@ private:
     void vmovp(hyp_vcpu &v);
     void guest_irq(hyp_vcpu &v);
     bool lr_busy(const hyp_vcpu &v) const;
+    void requeue(hyp_vcpu &v);
     /* host */
     void host_irqs();
     void dispatch(uint32_t intid);
