@@ -140,7 +140,9 @@ hyp_platform::hyp_platform(sc_module_name name, const gic_config_t &gcfg, const 
         bd.vectors = mp.vectors;
         bd.first_intid = (uint32_t)(8192 + d * pp.vectors);
         for (uint32_t e = 0; e < mp.vectors; e++) {
-            bd.cpu_of.push_back((uint32_t)((d * pp.vectors + e) % c.num_cpus));
+            /* host IRQ affinity (sw mode): spread over the CPUs like
+             * irqbalance, which does not know where the target vCPU runs */
+            bd.cpu_of.push_back((uint32_t)((d * pp.vectors + e + d + 1) % c.num_cpus));
             uint32_t gv, vintid;
             route((uint32_t)d, e, gv, vintid);
             tracker.route(mp.devid, e, vcpus[gv].vm, vintid, gv);
