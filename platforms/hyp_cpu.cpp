@@ -457,6 +457,7 @@ bool hyp_cpu::flush(hyp_vcpu &v)
             ++it;
             continue;
         }
+        h_->tracker.on_visible(v.vm, vintid);
         v.ap_set.erase(vintid);
         it = v.ap.erase(it);
     }

@@ -70,8 +70,17 @@ void hyp_tracker::on_host_ack(uint32_t intid, bool dropped_, const char *reason)
         if (dropped_)
             drop(m, reason);
         else
-            pending_[key(m.vm, m.vintid)].push_back(m);
+            queued_[key(m.vm, m.vintid)].push_back(m);
     }
+    it->second.clear();
+}
+
+void hyp_tracker::on_visible(uint32_t vm, uint32_t vintid)
+{
+    auto it = queued_.find(key(vm, vintid));
+    if (it == queued_.end() || it->second.empty()) return;
+    auto &p = pending_[key(vm, vintid)];
+    p.insert(p.end(), it->second.begin(), it->second.end());
     it->second.clear();
 }
 

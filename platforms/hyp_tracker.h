@@ -39,8 +39,11 @@ public:
      * is. resident: the target vCPU was loaded when the interrupt became pending. */
     void on_outcome(const gic_output_t &o, bool direct, bool resident);
     /* sw: the host acknowledged physical LPI intid; the MSIs waiting on it
-     * are now queued for their vCPU (or dropped: no vITS mapping). */
+     * are now queued in software for their vCPU (or dropped: no vITS mapping). */
     void on_host_ack(uint32_t intid, bool dropped, const char *reason);
+    /* sw: the queued vINTID went into a list register (or merged into one):
+     * from now on the guest can acknowledge it. */
+    void on_visible(uint32_t vm, uint32_t vintid);
     /* the guest acknowledged vintid */
     void on_guest_ack(uint32_t vm, uint32_t vintid, uint64_t t_ps);
 
@@ -64,6 +67,7 @@ private:
     std::unordered_map<uint64_t, route_t> routes_;              /* (devid, eventid) */
     std::unordered_map<uint64_t, std::deque<msi>> sent_;        /* (devid, eventid): before the GIC's outcome */
     std::unordered_map<uint32_t, std::vector<msi>> host_;       /* sw: physical INTID -> waiting for the host */
+    std::unordered_map<uint64_t, std::vector<msi>> queued_;     /* sw: (vm, vINTID) -> on the ap_list */
     std::unordered_map<uint64_t, std::vector<msi>> pending_;    /* (vm, vINTID) -> waiting for the guest */
 };
 
