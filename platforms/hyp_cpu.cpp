@@ -302,14 +302,16 @@ void hyp_cpu::run_vcpu(hyp_vcpu &v)
                 enter(v);
                 continue;
             }
+            /* blocking from here on: a wake-up, an injection or a doorbell
+             * while the put runs (its accesses may let other CPUs run) makes
+             * it runnable again (kvm_vcpu_block's check after prepare) */
+            v.runnable = false;
             put(v);
-            if (v.pending_last) {
-                h_->cnt.pending_last++;
+            if (v.pending_last) h_->cnt.pending_last++;
+            if (v.runnable || v.pending_last || !v.ap.empty())
                 h_->sched.requeue_front(v);
-            } else {
-                v.runnable = false;
+            else
                 h_->cnt.blocks++;
-            }
             return;
         }
         if (d_ != SC_ZERO_TIME) {
@@ -417,6 +419,9 @@ void hyp_cpu::vmovp(hyp_vcpu &v)
  * HCR_EL2.IMO/FMO, ERET. */
 void hyp_cpu::enter(hyp_vcpu &v)
 {
+    /* IN_GUEST_MODE before the flush (kvm_arch_vcpu_ioctl_run's ordering):
+     * an injection from now on kicks us, one before is flushed */
+    h_->in_guest[idx_] = 1;
     const uint64_t t1 = now_ps();
     const bool uie = flush(v);
     charge(HC_LR, t1);
@@ -425,7 +430,6 @@ void hyp_cpu::enter(hyp_vcpu &v)
     sw(GIC_HCR_EL2, kHcrImoFmo);
     ns(hp_.entry_ns);
     h_->cnt.entries++;
-    h_->in_guest[idx_] = 1;
     charge(HC_ENTRY, t0);
 }
 
@@ -585,10 +589,14 @@ void hyp_cpu::dispatch(uint32_t intid)
         hyp_vcpu &v = h_->vcpus[intid - h_->db_base];
         h_->cnt.doorbells++;
         charge(HC_DOORBELL, t0);
-        if (v.runnable || v.loaded_on >= 0)
+        if (v.loaded_on >= 0) {
             h_->cnt.doorbells_runnable++;
-        else
+            v.runnable = true; /* being put: it must not block (see run_vcpu) */
+        } else if (v.runnable) {
+            h_->cnt.doorbells_runnable++;
+        } else {
             wake(v);
+        }
         return;
     }
     uint32_t dev, vec;

@@ -41,8 +41,11 @@ bool hyp_platform::conservation_ok(std::string &why) const
     bool ok = true;
     const hyp_tracker &t = tracker;
     if (t.in_flight() != 0) {
+        const hyp_tracker::stages st = t.in_flight_stages();
         os << t.sent << " sent but " << t.delivered << " delivered + " << t.coalesced << " coalesced + "
-           << t.dropped << " dropped (" << t.in_flight() << " not delivered); ";
+           << t.dropped << " dropped (" << t.in_flight() << " not delivered: " << st.gic << " before the GIC's outcome, "
+           << st.host << " waiting for the host, " << st.queued << " on an ap_list, " << st.guest
+           << " in a list register or the VPT); ";
         ok = false;
     }
     if (t.duplicates) {

@@ -59,6 +59,7 @@ bool hyp_sched::requeue_after_slice(hyp_vcpu &v, uint32_t cpu)
 void hyp_sched::requeue_front(hyp_vcpu &v)
 {
     v.runnable = true;
+    if (v.queued) return;
     v.queued = true;
     q_[v.home].push_front(&v);
 }

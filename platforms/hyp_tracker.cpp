@@ -84,6 +84,16 @@ void hyp_tracker::on_visible(uint32_t vm, uint32_t vintid)
     it->second.clear();
 }
 
+hyp_tracker::stages hyp_tracker::in_flight_stages() const
+{
+    stages st;
+    for (const auto &e : sent_) st.gic += e.second.size();
+    for (const auto &e : host_) st.host += e.second.size();
+    for (const auto &e : queued_) st.queued += e.second.size();
+    for (const auto &e : pending_) st.guest += e.second.size();
+    return st;
+}
+
 void hyp_tracker::on_guest_ack(uint32_t vm, uint32_t vintid, uint64_t t_ps)
 {
     auto it = pending_.find(key(vm, vintid));

@@ -52,6 +52,12 @@ public:
     latency_samples all, resident, non_resident; /* MSI -> ICV_IAR1 */
     std::vector<vcpu_stats> vcpus;
     uint64_t in_flight() const { return sent - delivered - coalesced - dropped; }
+    /* where the MSIs in flight are: before the GIC's outcome, waiting for the
+     * host (sw), on an ap_list (sw), visible to the guest */
+    struct stages {
+        uint64_t gic = 0, host = 0, queued = 0, guest = 0;
+    };
+    stages in_flight_stages() const;
 
 private:
     struct msi {

@@ -98,6 +98,25 @@ TEST_F(Hyp, ConservationInEveryMode)
     }
 }
 
+// Races between the host's injections, wake-ups and doorbells and a vCPU
+// that is being put or entered (found this way): many short runs.
+TEST_F(Hyp, ConservationOverSeeds)
+{
+    for (int seed = 1; seed <= 4; seed++)
+        for (const char *mode : {"sw", "v4.0"})
+            for (const char *guest : {"-p hyp.guest_wfi=1", "-p hyp.guest_wfi=0 -p hyp.sched=random -p hyp.slice_us=300"}) {
+                json r;
+                std::string what = std::string(mode) + " seed " + std::to_string(seed) + " " + guest;
+                ASSERT_EQ(run(std::string("--hyp -p hyp.mode=") + mode + " -p platform.seed=" + std::to_string(seed) +
+                                  " -p platform.sim_time_us=1500 -p platform.drain_time_us=20000 "
+                                  "-p platform.arrival=bursty -p platform.msi_interval_ns=4000 " + guest,
+                              r),
+                          0)
+                    << what << "\n" << log_text;
+                expect_conserved(r, what);
+            }
+}
+
 TEST_F(Hyp, CompareModesRunsEveryModeOnTheSameWorkload)
 {
     json c;
