@@ -81,8 +81,9 @@ TEST_F(Hyp, ConservationInEveryMode)
 {
     const char *scenarios[] = {
         "-p platform.sim_time_us=3000",                                                     // idle guests (WFI)
-        "-p platform.sim_time_us=3000 -p hyp.guest_wfi=0 -p platform.arrival=bursty "      // busy guests, bursts:
-        "-p platform.msi_interval_ns=2000 -p platform.drain_time_us=20000",                 // coalescing, LR overflow
+        // busy guests, bursts: coalescing, list register overflow
+        ("-p platform.sim_time_us=3000 -p hyp.guest_wfi=0 -p platform.arrival=bursty "
+         "-p platform.msi_interval_ns=2000 -p platform.drain_time_us=20000"),
         "-p platform.sim_time_us=3000 -p hyp.sched=rr -p platform.eventid_dist=zipf",       // migrations
     };
     for (const char *mode : {"sw", "v4.0"}) {
