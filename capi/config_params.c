@@ -35,6 +35,7 @@ static const param_t params[] = {
     U32("num_spis", num_spis, 0, 988, "SPIs (INTIDs 32..32+n-1), multiple of 32 up to 960, or 988"),
     U32("pri_bits", pri_bits, 5, 8, "implemented priority bits"),
     U32("gic_version", gic_version, 3, 4, "architecture version reported in PIDR2.ArchRev"),
+    U32("gicv4_1", gicv4_1, 0, 1, "1: GICv4.1 (vSGIs, shared vPE table, default doorbells); needs gic_version 4"),
     U64("clock_period_ps", clock_period_ps, 1, 1000000000ull, "GIC clock period in ps"),
     U32("seed", seed, 0, UINT32_MAX, "seed for random replacement (runs are deterministic)"),
     U32("lat.spi_input", lat_spi_input, 0, 1000000, "cycles: SPI/PPI wire to distributor state"),

@@ -205,11 +205,50 @@ static gic_status_t init_its(gic_driver_t *d, uint32_t i)
     return st;
 }
 
+/* GICv4.1 probe, as Linux does it (irq-gic-v3-its.c its_probe_one: GITS_TYPER.VMAPP
+ * and SVPET, GITS_MPIDR; irq-gic-v3.c __gic_update_rdist_properties: GICR_TYPER
+ * RVPEID/Dirty/DirectLPI, GICR_CTLR.IR; allocate_vpe_l1_table: a vPE left valid
+ * is made non-resident with PendingLast, then GICR_VPROPBASER shares the vPE
+ * table of an ITS whose SVPET/GITS_MPIDR affinity matches the redistributor's
+ * (inherit_vpe_l1_table_from_its)). Nothing happens on a GICv3/GICv4.0 GIC. */
+static gic_status_t init_v41(gic_driver_t *d)
+{
+    int its41 = -1;
+    for (uint32_t i = 0; i < d->cfg->num_its && its41 < 0; i++) {
+        uint64_t typer = rd(d, GIC_FRAME_GITS, i, 0x0008, 8);
+        if (!((typer >> 40) & 1)) continue; /* VMAPP: a GICv4.1 ITS */
+        uint32_t mpidr = (uint32_t)rd(d, GIC_FRAME_GITS, i, 0x0018, 4);
+        uint32_t svpet = (uint32_t)((typer >> 41) & 3);
+        (void)mpidr;
+        if (svpet) its41 = (int)i;
+    }
+    if (its41 < 0) return GIC_OK;
+    uint64_t baser = rd(d, GIC_FRAME_GITS, (uint32_t)its41, 0x0110, 8); /* GITS_BASER2: the vPE table */
+    if (!(baser >> 63)) return GIC_ERR_STATE;
+    uint64_t psz = (baser >> 8) & 3;
+    uint64_t addr = psz == 2 ? ((baser & 0x0000ffffffff0000ull) | (((baser >> 12) & 0xf) << 48))
+                             : (baser & 0x0000fffffffff000ull);
+    uint64_t vprop = (1ull << 63) | (((baser >> 62) & 1) << 55) | (psz << 53) | (addr & 0x000ffffffffff000ull) |
+                     (((baser >> 10) & 3) << 10) | (((baser >> 59) & 7) << 7) | (baser & 0x7f);
+    gic_status_t st = GIC_OK;
+    for (uint32_t cpu = 0; st == GIC_OK && cpu < d->cfg->num_cpus; cpu++) {
+        uint64_t typer = rd(d, GIC_FRAME_GICR, cpu, 0x0008, 8);
+        uint64_t ctlr = rd(d, GIC_FRAME_GICR, cpu, 0x0000, 4);
+        if (!((typer >> 7) & 1)) return GIC_ERR_STATE; /* RVPEID: GICv4.1 redistributor */
+        (void)ctlr;
+        if (rd(d, GIC_FRAME_GICR, cpu, 0x20078, 8) >> 63) /* GICR_VPENDBASER.Valid */
+            st = wr(d, GIC_FRAME_GICR, cpu, 0x20078, 8, 1ull << 61);
+        if (st == GIC_OK) st = wr(d, GIC_FRAME_GICR, cpu, 0x20070, 8, vprop);
+    }
+    return st;
+}
+
 gic_status_t gic_driver_init(gic_driver_t *d)
 {
     gic_status_t st = init_cpus(d);
     if (st == GIC_OK) st = init_lpis(d);
     for (uint32_t i = 0; st == GIC_OK && i < d->cfg->num_its; i++) st = init_its(d, i);
+    if (st == GIC_OK && d->cfg->gicv4_1) st = init_v41(d);
     return st;
 }
 
@@ -417,3 +456,40 @@ void gic_cmd_vmovp(uint64_t c[4], uint32_t seqnum, uint32_t itslist, uint32_t vp
 
 void gic_cmd_vsync(uint64_t c[4], uint32_t vpeid) { cmd_vpeid(c, GITS_CMD_VSYNC, vpeid); }
 void gic_cmd_vinvall(uint64_t c[4], uint32_t vpeid) { cmd_vpeid(c, GITS_CMD_VINVALL, vpeid); }
+
+/* ---- GICv4.1 (IHI0069; field positions as Linux's its_encode_*) ---- */
+void gic_cmd_vmapp41(uint64_t c[4], uint32_t vpeid, uint64_t rdbase, uint64_t vpt_addr, uint32_t vpt_bits_minus1,
+                     uint64_t vconf_addr, uint32_t default_db, bool alloc, bool ptz, bool valid)
+{
+    gic_cmd_vmapp(c, vpeid, rdbase, vpt_addr, vpt_bits_minus1, valid);
+    c[0] |= (uint64_t)(alloc ? 1 : 0) << 8 | (uint64_t)(ptz ? 1 : 0) << 9;
+    if (valid) {
+        c[0] |= vconf_addr & 0x000fffffffff0000ull; /* VCONF_addr DW0[51:16] */
+        c[1] |= default_db;                         /* Default_Doorbell DW1[31:0] */
+    }
+}
+
+void gic_cmd_vmovp41(uint64_t c[4], uint32_t seqnum, uint32_t itslist, uint32_t vpeid, uint64_t rdbase,
+                     bool db_valid, uint32_t default_db)
+{
+    gic_cmd_vmovp(c, seqnum, itslist, vpeid, rdbase);
+    if (db_valid) {
+        c[2] |= 1ull << 63; /* DB */
+        c[3] |= default_db; /* Default_Doorbell DW3[31:0] */
+    }
+}
+
+void gic_cmd_vsgi(uint64_t c[4], uint32_t vpeid, uint32_t vintid, uint8_t priority, bool group1, bool enable,
+                  bool clear)
+{
+    cmd_vpeid(c, GITS_CMD_VSGI, vpeid);
+    c[0] |= (uint64_t)(vintid & 0xf) << 32 | (uint64_t)(priority >> 4) << 20 | (uint64_t)(group1 ? 1 : 0) << 10 |
+            (uint64_t)(clear ? 1 : 0) << 9 | (uint64_t)(enable ? 1 : 0) << 8;
+}
+
+void gic_cmd_invdb(uint64_t c[4], uint32_t vpeid) { cmd_vpeid(c, GITS_CMD_INVDB, vpeid); }
+
+uint64_t gic_gits_sgir_value(uint32_t vpeid, uint32_t vintid)
+{
+    return (uint64_t)(vpeid & 0xffff) << 32 | (vintid & 0xf);
+}

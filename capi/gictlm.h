@@ -138,6 +138,11 @@ typedef struct gic_config {
      * SequenceNumber) and the vPE cache (vPE table entries). */
     uint32_t its_vmovp_single;
     gic_cache_config_t its_vpe_cache;
+    /* GICv4.1 (needs gic_version == 4; ArchRev stays 4): vPE table shared
+     * with the redistributors (GITS_TYPER.VMAPP/SVPET, GICR_VPROPBASER 4.1
+     * layout, GICR_VPENDBASER.vPEID/Dirty), vSGIs (VSGI, GITS_SGIR, GICR_VSGIR),
+     * default doorbells, INVDB. docs/gicv41.md. */
+    uint32_t gicv4_1;
 
     /* built-in memory (used when no external memory port is given) */
     uint64_t mem_latency_ps;   /* per access */
@@ -294,6 +299,14 @@ typedef enum gic_frame {
 static inline uint64_t gic_gicr_stride(const gic_config_t *c)
 {
     return c->gic_version >= 4 ? GIC_GICR_STRIDE_V4 : GIC_GICR_STRIDE;
+}
+/* A GICv4.1 ITS has a third 64 KiB frame at +0x20000 (ITS_SGI_base: GITS_SGIR
+ * at +0x20020): ITSs are then 256 KiB apart. Use gic_gits_stride(). */
+#define GIC_GITS_STRIDE_V41 0x40000u
+#define GIC_GITS_SGIR_OFFSET 0x20020u
+static inline uint64_t gic_gits_stride(const gic_config_t *c)
+{
+    return c->gicv4_1 ? GIC_GITS_STRIDE_V41 : GIC_GITS_SIZE;
 }
 const char *gic_frame_name(gic_frame_t f);
 gic_status_t gic_mmio_read(gic_t *g, gic_time_t t, gic_frame_t frame, uint32_t index,

@@ -92,6 +92,24 @@ void gic_cmd_vinvall(uint64_t c[4], uint32_t vpeid);
 #define GITS_CMD_VMAPI 0x2b
 #define GITS_CMD_VINVALL 0x2d
 
+/* GICv4.1 (cfg.gicv4_1 = 1; docs/gicv41.md). VMAPP with VCONF (the VM's vLPI
+ * configuration table, 64 KiB aligned), default doorbell (1023 = none), Alloc
+ * and PTZ; VMOVP with DB and the default doorbell; VSGI (priority: 8-bit
+ * value, bits [7:4] are kept); INVDB. */
+void gic_cmd_vmapp41(uint64_t c[4], uint32_t vpeid, uint64_t rdbase, uint64_t vpt_addr, uint32_t vpt_bits_minus1,
+                     uint64_t vconf_addr, uint32_t default_db, bool alloc, bool ptz, bool valid);
+void gic_cmd_vmovp41(uint64_t c[4], uint32_t seqnum, uint32_t itslist, uint32_t vpeid, uint64_t rdbase,
+                     bool db_valid, uint32_t default_db);
+void gic_cmd_vsgi(uint64_t c[4], uint32_t vpeid, uint32_t vintid, uint8_t priority, bool group1, bool enable,
+                  bool clear);
+void gic_cmd_invdb(uint64_t c[4], uint32_t vpeid);
+/* The 64-bit value of a GITS_SGIR write (vPEID [47:32], vINTID [3:0]): write it
+ * with gic_mmio_write(g, t, GIC_FRAME_GITS, its, GIC_GITS_SGIR_OFFSET, 8, v). */
+uint64_t gic_gits_sgir_value(uint32_t vpeid, uint32_t vintid);
+
+#define GITS_CMD_VSGI 0x23
+#define GITS_CMD_INVDB 0x2e
+
 /* RDbase of a CPU as the ITS expects it (GITS_TYPER.PTA). */
 uint64_t gic_driver_rdbase(const gic_driver_t *d, uint32_t cpu);
 /* Addresses chosen by gic_driver_init (for tests that poke the tables). */

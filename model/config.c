@@ -125,6 +125,12 @@ gic_status_t gic_config_validate(const gic_config_t *c, char *err, size_t errlen
     if (cache_validate(&c->lpi_cache, "lpi.cache", err, errlen)) return GIC_ERR_CONFIG;
     if (cache_validate(&c->its_device_cache, "its.device_cache", err, errlen)) return GIC_ERR_CONFIG;
     if (cache_validate(&c->its_event_cache, "its.event_cache", err, errlen)) return GIC_ERR_CONFIG;
+    CHECK(c->gicv4_1 <= 1, "gicv4_1: %u not 0 or 1", c->gicv4_1);
+    CHECK(!c->gicv4_1 || c->gic_version == 4, "gicv4_1 needs gic_version 4 (GICv4.1 reports ArchRev 4)");
+    CHECK(!c->gicv4_1 || c->num_its == 0 || c->gicr_base >= c->gits_base + (uint64_t)c->num_its * 0x40000u ||
+              c->gits_base >= c->gicr_base + (uint64_t)c->num_cpus * 0x40000u,
+          "gicv4_1: the ITS frames (256 KiB each with ITS_SGI_base) overlap the redistributors: move map.gicr_base "
+          "or map.gits_base");
     CHECK(c->its_vmovp_single <= 1, "its.vmovp_single: %u not 0 or 1", c->its_vmovp_single);
     if (cache_validate(&c->its_vpe_cache, "its.vpe_cache", err, errlen)) return GIC_ERR_CONFIG;
     if (cache_validate(&c->its_collection_cache, "its.collection_cache", err, errlen))

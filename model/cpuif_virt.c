@@ -124,13 +124,15 @@ static gic_time_t virt_hppi(gic_t *g, uint32_t cpu, const bool igrpen[2], gic_ca
      * strictly higher priority (as QEMU; IHI0069 leaves ties IMPLEMENTATION
      * DEFINED). */
     c->ich.hp_vlpi = GIC_SPURIOUS;
-    if (g->cfg.gic_version >= 4 && igrpen[1]) {
+    /* GICv4.1: the resident vPE's vSGIs come from the same place (vpe.h),
+     * in the group their VSGI command gave them. */
+    if (g->cfg.gic_version >= 4 && (igrpen[1] || (g->cfg.gicv4_1 && igrpen[0]))) {
         gic_cand_t v;
         vpe_hppvlpi(g, cpu, &v, &until);
         v.prio &= mask;
-        if (v.intid != GIC_SPURIOUS && v.prio != 0xff && (out->intid == GIC_SPURIOUS || v.prio < out->prio)) {
+        if (v.intid != GIC_SPURIOUS && igrpen[v.group] && v.prio != 0xff &&
+            (out->intid == GIC_SPURIOUS || v.prio < out->prio)) {
             *out = v;
-            out->group = 1;
             c->ich.hp_vlpi = v.intid;
         }
     }
@@ -233,6 +235,9 @@ static void virt_deactivate(gic_t *g, uint32_t cpu, uint32_t intid, const char *
     struct gic_cpuif *c = CI(g, cpu);
     int i = find_lr(g, c, intid, LR_ACTIVE);
     if (i < 0) {
+        /* GICv4.1: a directly injected vSGI has no active state: nothing to
+         * deactivate, and no list register was involved */
+        if (g->cfg.gicv4_1 && vpe_vsgi_eoi(g, cpu, intid)) return;
         if (intid < GIC_LPI_BASE) eoicount_inc(g, c);
         return;
     }

@@ -50,8 +50,14 @@ static gic_status_t route(gic_t *g, gic_frame_t frame, uint32_t index, uint64_t 
         return GIC_OK;
     case GIC_FRAME_GITS:
         if (index >= g->cfg.num_its) return GIC_ERR_ADDR;
-        *map = &its_regmap;
         *blk = g->its[index];
+        /* GICv4.1: ITS_SGI_base (GITS_SGIR) after the control and translation frames */
+        if (g->cfg.gicv4_1 && *off >= GITS_SGI_FRAME_OFF && *off < GITS_SGI_FRAME_OFF + 0x10000) {
+            *off -= GITS_SGI_FRAME_OFF;
+            *map = &its_sgi_regmap;
+        } else {
+            *map = &its_regmap;
+        }
         return GIC_OK;
     }
     return GIC_ERR_ADDR;
@@ -96,10 +102,11 @@ gic_status_t gic_decode_addr(const gic_t *g, uint64_t addr, gic_frame_t *frame, 
         *offset = (addr - c->gicr_base) % rs;
         return GIC_OK;
     }
-    if (addr >= c->gits_base && addr - c->gits_base < (uint64_t)GIC_GITS_SIZE * c->num_its) {
+    uint64_t is = gic_gits_stride(c);
+    if (addr >= c->gits_base && addr - c->gits_base < is * c->num_its) {
         *frame = GIC_FRAME_GITS;
-        *index = (uint32_t)((addr - c->gits_base) / GIC_GITS_SIZE);
-        *offset = (addr - c->gits_base) % GIC_GITS_SIZE;
+        *index = (uint32_t)((addr - c->gits_base) / is);
+        *offset = (addr - c->gits_base) % is;
         return GIC_OK;
     }
     return GIC_ERR_ADDR;

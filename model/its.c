@@ -22,6 +22,7 @@ struct gic_its *its_create(gic_t *g, uint32_t index)
     const gic_config_t *cfg = &g->cfg;
     its->index = index;
     its->v4 = cfg->gic_version == 4;
+    its->v41 = its->v4 && cfg->gicv4_1;
     its->its_number = index & 0xf; /* GITS_CTLR.ITS_Number: reset value IMPLEMENTATION DEFINED here */
     its->vmsi_free = UINT32_MAX;
     snprintf(its->name, sizeof(its->name), "its%u", index);
@@ -58,6 +59,10 @@ struct gic_its *its_create(gic_t *g, uint32_t index)
     t |= (uint64_t)(cfg->its_cid_bits - 1) << 32;    /* CIDbits */
     t |= (uint64_t)(cfg->its_cid_bits != 16 ? 1 : 0) << 36; /* CIL */
     if (its->v4) t |= (uint64_t)(cfg->its_vmovp_single ? 1 : 0) << 37; /* VMOVP */
+    /* GICv4.1: VMAPP [40] (the GICv4.1 VMAPP layout, vSGIs, INVDB); SVPET
+     * [42:41] = 1: the vPE table is shared with every redistributor whose
+     * Aff3 is GITS_MPIDR's (all of them: the model's Aff3 is 0). */
+    if (its->v41) t |= (1ull << 40) | (1ull << 41);
     its->typer = t;
     /* GITS_BASER0: Device table; GITS_BASER1: Collection table unless every
      * collection is held in the ITS (HCC >= 2^CIDbits). Entry_Size = 8 bytes. */
@@ -69,11 +74,12 @@ struct gic_its *its_create(gic_t *g, uint32_t index)
     /* GITS_BASER2: vPE table (GICv4), Entry_Size = 16 bytes. */
     if (its->v4)
         its->baser[2] = (BASER_TYPE_VPE << BASER_TYPE_SHIFT) |
-                        ((uint64_t)(ITS_VPETE_BYTES - 1) << BASER_ESZ_SHIFT);
+                        ((uint64_t)(its_vpete_bytes(its->v41) - 1) << BASER_ESZ_SHIFT);
     /* statistics (the virtual commands' only on a GICv4 ITS) */
     for (unsigned s = 0; s < ITS_NSLOTS; s++) {
         const char *nm = its_cmd_slot_name(s);
-        if (!nm || (s >= 16 && s < ITS_SLOT_UNKNOWN && !its->v4)) continue;
+        if (!nm || (s >= 16 && s < ITS_SLOT_UNKNOWN && !its->v4) || (s >= 23 && s < ITS_SLOT_UNKNOWN && !its->v41))
+            continue;
         its->cmd_count[s] = gic_counter(g, "%s.cmd.%s.count", its->name, nm);
         its->cmd_lat[s] = gic_hist(g, "ps", "%s.cmd.%s.latency", its->name, nm);
     }
@@ -88,6 +94,12 @@ struct gic_its *its_create(gic_t *g, uint32_t index)
     its->g_msi_drop = gic_counter(g, "msi.dropped");
     its->lat_translate = gic_hist(g, "ps", "msi.latency.translate");
     its->msi_qdelay = gic_hist(g, "ps", "%s.msi.queue_delay", its->name);
+    if (its->v41) {
+        its->sgir_rx = gic_counter(g, "%s.sgir.received", its->name);
+        its->sgir_del = gic_counter(g, "%s.sgir.delivered", its->name);
+        its->sgir_coal = gic_counter(g, "%s.sgir.coalesced", its->name);
+        its->sgir_drop = gic_counter(g, "%s.sgir.dropped", its->name);
+    }
     if (its->v4) {
         its->msi_virt = gic_counter(g, "%s.msi.virtual", its->name);
         its->doorbells_named = gic_counter(g, "%s.msi.doorbell_named", its->name);

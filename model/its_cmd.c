@@ -27,7 +27,8 @@ typedef struct its_cmd_desc {
     const char *name;        /* IHI0069 mnemonic */
     its_cmd_fn exec;         /* NULL: not implemented by this ITS (UNKNOWN command error) */
     its_rd_action_t rd;      /* redistributor-phase action */
-    uint8_t vslot;           /* GICv4 command: statistics slot (16..22); 0 = GICv3 command */
+    uint8_t vslot;           /* GICv4 command: statistics slot (16..24); 0 = GICv3 command */
+    bool v41;                /* GICv4.1 command: only on a GICv4.1 ITS (GITS_TYPER.VMAPP) */
 } its_cmd_desc_t;
 
 static bool cmd_mapd(gic_t *, struct gic_its *, const its_cmd_t *, its_walk_t *, its_cmd_state_t *);
@@ -43,12 +44,15 @@ static bool cmd_vmapti(gic_t *, struct gic_its *, const its_cmd_t *, its_walk_t 
 static bool cmd_vmovi(gic_t *, struct gic_its *, const its_cmd_t *, its_walk_t *, its_cmd_state_t *);
 static bool cmd_vmovp(gic_t *, struct gic_its *, const its_cmd_t *, its_walk_t *, its_cmd_state_t *);
 static bool cmd_vpe(gic_t *, struct gic_its *, const its_cmd_t *, its_walk_t *, its_cmd_state_t *);
+static bool cmd_vsgi(gic_t *, struct gic_its *, const its_cmd_t *, its_walk_t *, its_cmd_state_t *);
+static bool cmd_invdb(gic_t *, struct gic_its *, const its_cmd_t *, its_walk_t *, its_cmd_state_t *);
 
-/* Every ITS command of IHI0069 (GICv3 physical, GICv4.0 virtual). The GICv4
- * commands run only on a GICv4 ITS (GITS_TYPER.Virtual = 1); on a GICv3 ITS
- * they complete with the UNKNOWN command error, as any opcode outside this
- * table (or without a handler, e.g. GICv4.1's VMAPP-with-default-doorbell
- * forms are not distinguished: GICv4.0 fields only). */
+/* Every ITS command of IHI0069 (GICv3 physical, GICv4.0 virtual, GICv4.1
+ * VSGI and INVDB). The GICv4 commands run only on a GICv4 ITS
+ * (GITS_TYPER.Virtual = 1), the GICv4.1 ones only on a GICv4.1 ITS
+ * (GITS_TYPER.VMAPP = 1); elsewhere they complete with the UNKNOWN command
+ * error, as any opcode outside this table. VMAPP and VMOVP take their
+ * GICv4.1 fields on a GICv4.1 ITS. */
 static const its_cmd_desc_t cmd_table[ITS_NOPCODES] = {
     [0x01] = {.name = "MOVI", .exec = cmd_movi, .rd = ITS_RD_MOVE},
     [0x03] = {.name = "INT", .exec = cmd_event, .rd = ITS_RD_SET_PENDING},
@@ -65,10 +69,13 @@ static const its_cmd_desc_t cmd_table[ITS_NOPCODES] = {
     [0x21] = {.name = "VMOVI", .exec = cmd_vmovi, .rd = ITS_RD_VMOVE, .vslot = 16},
     [0x22] = {.name = "VMOVP", .exec = cmd_vmovp, .rd = ITS_RD_VMOVP, .vslot = 17},
     [0x25] = {.name = "VSYNC", .exec = cmd_vpe, .rd = ITS_RD_VSYNC, .vslot = 18},
-    [0x29] = {.name = "VMAPP", .exec = cmd_vmapp, .rd = ITS_RD_NONE, .vslot = 19},
+    [0x29] = {.name = "VMAPP", .exec = cmd_vmapp, .rd = ITS_RD_VCONFIG41, .vslot = 19},
     [0x2a] = {.name = "VMAPTI", .exec = cmd_vmapti, .rd = ITS_RD_NONE, .vslot = 20},
     [0x2b] = {.name = "VMAPI", .exec = cmd_vmapti, .rd = ITS_RD_NONE, .vslot = 21},
     [0x2d] = {.name = "VINVALL", .exec = cmd_vpe, .rd = ITS_RD_VINVALL, .vslot = 22},
+    /* GICv4.1 */
+    [0x23] = {.name = "VSGI", .exec = cmd_vsgi, .rd = ITS_RD_VCONFIG41, .vslot = 23, .v41 = true},
+    [0x2e] = {.name = "INVDB", .exec = cmd_invdb, .rd = ITS_RD_INVDB, .vslot = 24, .v41 = true},
 };
 
 enum {
@@ -85,7 +92,7 @@ const char *its_cmd_name(uint32_t op)
 }
 
 /* Statistics: one slot per implemented GICv3 command (its opcode, below 16),
- * the GICv4 commands in slots 16..22, UNKNOWN = 23. */
+ * the GICv4 commands in slots 16..24, UNKNOWN = 25. */
 unsigned its_cmd_slot(unsigned op)
 {
     const its_cmd_desc_t *d = cmd_desc(op);
@@ -300,13 +307,26 @@ static bool vintid_ok(const gic_t *g, uint32_t vintid, unsigned id_bits)
     return lpi_valid_intid(g, vintid) && (id_bits >= 32 || vintid < (1u << id_bits));
 }
 
+/* A vPE table entry in this ITS's format (16 bytes; GICv4.1: 32 bytes). */
 static bool vpe_write(gic_t *g, struct gic_its *its, its_walk_t *w, its_cmd_state_t *c,
                       uint64_t addr, const its_vpete_t *e)
 {
-    uint8_t b[ITS_VPETE_BYTES];
-    its_vpete_encode(b, e);
-    return its_mem_bytes(g, its, w, MEM_CLS_DEVICE, true, addr, b, ITS_VPETE_BYTES) == GIC_OK ||
-           mem_fail(c);
+    uint8_t b[ITS_VPETE_BYTES_V41];
+    unsigned n = its_vpete_bytes(its->v41);
+    its_vpete_encode_v(b, n, its->v41, e);
+    return its_mem_bytes(g, its, w, MEM_CLS_DEVICE, true, addr, b, n) == GIC_OK || mem_fail(c);
+}
+
+/* The whole entry from memory (a GICv4.1 command that rewrites part of it
+ * keeps the rest: the vPE cache holds only what translation needs). */
+static bool vpe_read(gic_t *g, struct gic_its *its, its_walk_t *w, its_cmd_state_t *c, uint64_t addr,
+                     its_vpete_t *e)
+{
+    uint8_t b[ITS_VPETE_BYTES_V41];
+    unsigned n = its_vpete_bytes(its->v41);
+    if (its_mem_bytes(g, its, w, MEM_CLS_DEVICE, false, addr, b, n) != GIC_OK) return mem_fail(c);
+    its_vpete_decode_v(b, n, its->v41, e);
+    return true;
 }
 
 /* VMAPP: vPEID -> (RDbase, VPT address, VPT_size); V = 0 unmaps. */
@@ -322,7 +342,32 @@ static bool cmd_vmapp(gic_t *g, struct gic_its *its, const its_cmd_t *cmd, its_w
     if (cmd->valid && (bits < 14 || bits > g->cfg.lpi_id_bits))
         return cmd_fail(c, E_VPT_SIZE_OOR, "vpt_size_oor");
     its_vpete_t e = {cmd->valid, cmd->valid ? cmd->vpt_addr : 0, (uint8_t)(cmd->valid ? bits : 1),
-                     cmd->valid ? cpu : 0};
+                     cmd->valid ? cpu : 0, ITS_INTID_NONE, 0, 0, 0, 0};
+    if (its->v41 && cmd->valid) {
+        /* GICv4.1 VMAPP: default doorbell (1023 = none) and the VCONF
+         * (vLPI configuration table) address. Alloc = 0 maps a vPE another
+         * ITS already mapped: its vSGI configuration stays; Alloc = 1
+         * allocates it afresh (vSGIs disabled). PTZ: the VPT is zero (the
+         * model reads it anyway: Linux stopped setting it). */
+        if (!doorbell_ok(g, cmd->vmapp_db)) return cmd_fail(c, E_PHYSICALID_OOR, "doorbell_oor");
+        e.default_db = cmd->vmapp_db;
+        e.vconf_addr = cmd->vconf_addr;
+        if (!cmd->alloc) {
+            its_vpete_t old;
+            if (!vpe_read(g, its, w, c, w->vpe_addr, &old)) return false;
+            if (old.valid) {
+                e.vsgi_en = old.vsgi_en;
+                e.vsgi_grp = old.vsgi_grp;
+                e.vsgi_prio = old.vsgi_prio;
+            }
+        }
+        c->cfg41 = true;
+        c->e41 = e;
+        c->clear_vsgi = -1;
+        c->vpe = its_vpe_ref(cmd->vpeid, &e);
+        c->virt = true;
+        c->rd_phase = true;
+    }
     its_inval_vpe(its, cmd->vpeid);
     return vpe_write(g, its, w, c, w->vpe_addr, &e);
 }
@@ -401,11 +446,27 @@ static bool cmd_vmovp(gic_t *g, struct gic_its *its, const its_cmd_t *cmd, its_w
     if (!its_walk_vpe(g, its, w, cmd->vpeid, false)) return walk_error(c, w);
     its_vpete_t e = w->vpe;
     uint64_t addr = w->vpe_addr;
+    if (its->v41) {
+        /* GICv4.1: the whole entry (rewritten below), and with DB = 1 a new
+         * default doorbell */
+        if (!its_walk_vpe(g, its, w, cmd->vpeid, true)) return walk_error(c, w);
+        addr = w->vpe_addr;
+        if (!vpe_read(g, its, w, c, addr, &e)) return false;
+        if (cmd->vmovp_db_valid) {
+            if (!doorbell_ok(g, cmd->vmovp_db)) return cmd_fail(c, E_PHYSICALID_OOR, "doorbell_oor");
+            e.default_db = cmd->vmovp_db;
+        }
+    }
     c->vpe = its_vpe_ref(cmd->vpeid, &e);
     if (!vmovp_update(g, its, w, c, cmd->vpeid, addr, e, cpu)) return false;
     c->vpe2 = c->vpe;
     c->vpe2.rd = cpu;
     c->virt = true;
+    if (its->v41) {
+        c->cfg41 = true;
+        c->e41 = e;
+        c->e41.target = cpu;
+    }
     if (single) {
         for (uint32_t i = 0; i < g->cfg.num_its; i++) {
             struct gic_its *o = its_of(g, i);
@@ -414,21 +475,26 @@ static bool cmd_vmovp(gic_t *g, struct gic_its *its, const its_cmd_t *cmd, its_w
             memset(&ow, 0, sizeof ow);
             ow.t = w->t;
             uint64_t oa;
-            uint8_t b[ITS_VPETE_BYTES];
+            uint8_t b[ITS_VPETE_BYTES_V41];
             its_vpete_t oe;
             if (!its_vpe_addr(g, o, &ow, cmd->vpeid, &oa)) { w->t = ow.t; continue; }
             if (its_mem_bytes(g, o, &ow, MEM_CLS_DEVICE, false, oa, b, ITS_VPETE_BYTES) != GIC_OK) {
                 w->t = ow.t;
                 return mem_fail(c);
             }
-            its_vpete_decode(b, &oe);
+            if (o->v41 && its_mem_bytes(g, o, &ow, MEM_CLS_DEVICE, false, oa, b, ITS_VPETE_BYTES_V41) != GIC_OK) {
+                w->t = ow.t;
+                return mem_fail(c);
+            }
+            its_vpete_decode_v(b, its_vpete_bytes(o->v41), o->v41, &oe);
+            if (o->v41 && cmd->vmovp_db_valid) oe.default_db = cmd->vmovp_db;
             if (oe.valid && !vmovp_update(g, o, &ow, c, cmd->vpeid, oa, oe, cpu)) {
                 w->t = ow.t;
                 return false;
             }
             w->t = ow.t;
         }
-        c->rd_phase = c->vpe.rd != cpu;
+        c->rd_phase = c->vpe.rd != cpu || c->cfg41;
         return true;
     }
     its->vmovp_pending = true;
@@ -446,13 +512,54 @@ static bool cmd_vmovp(gic_t *g, struct gic_its *its, const its_cmd_t *cmd, its_w
         struct gic_its *o = its_of(g, i);
         if (o && in_itslist(o, cmd->itslist)) o->vmovp_pending = false;
     }
-    c->rd_phase = c->vpe.rd != cpu;
+    c->rd_phase = c->vpe.rd != cpu || c->cfg41;
     return true;
 }
 
 /* VSYNC, VINVALL: the vPE's redistributor. */
 static bool cmd_vpe(gic_t *g, struct gic_its *its, const its_cmd_t *cmd, its_walk_t *w,
                     its_cmd_state_t *c)
+{
+    if (!its_walk_vpe(g, its, w, cmd->vpeid, false)) return walk_error(c, w);
+    c->virt = true;
+    c->vpe = its_vpe_ref(cmd->vpeid, &w->vpe);
+    c->rd_phase = true;
+    return true;
+}
+
+/* ---- GICv4.1 commands ------------------------------------------------------------------ */
+/* VSGI (IHI0069 GICv4.1; Linux its_build_vsgi_cmd): the configuration of
+ * vSGI vINTID of a vPE (priority[7:4], group, enable) is written into its
+ * vPE table entry and reaches the redistributors; C = 1 also clears the
+ * vSGI's pending state. Checks: VPEID_OOR 10, UNMAPPED_VPE 11. */
+static bool cmd_vsgi(gic_t *g, struct gic_its *its, const its_cmd_t *cmd, its_walk_t *w,
+                     its_cmd_state_t *c)
+{
+    if (!its_walk_vpe(g, its, w, cmd->vpeid, true)) return walk_error(c, w);
+    uint64_t addr = w->vpe_addr;
+    its_vpete_t e;
+    if (!vpe_read(g, its, w, c, addr, &e)) return false;
+    if (!e.valid || e.target >= g->cfg.num_cpus) return cmd_fail(c, E_UNMAPPED_VPE, "unmapped_vpe");
+    unsigned n = cmd->sgi_intid;
+    uint16_t bit = (uint16_t)(1u << n);
+    e.vsgi_en = cmd->sgi_enable ? (uint16_t)(e.vsgi_en | bit) : (uint16_t)(e.vsgi_en & ~bit);
+    e.vsgi_grp = cmd->sgi_group ? (uint16_t)(e.vsgi_grp | bit) : (uint16_t)(e.vsgi_grp & ~bit);
+    e.vsgi_prio = (e.vsgi_prio & ~(0xfull << (4 * n))) | ((uint64_t)(cmd->sgi_prio & 0xf) << (4 * n));
+    if (!vpe_write(g, its, w, c, addr, &e)) return false;
+    c->virt = true;
+    c->vpe = its_vpe_ref(cmd->vpeid, &e);
+    c->cfg41 = true;
+    c->e41 = e;
+    c->clear_vsgi = cmd->sgi_clear ? (int)n : -1;
+    c->rd_phase = true;
+    return true;
+}
+
+/* INVDB: the redistributors re-read the vPE's default doorbell configuration
+ * (Linux its_vpe_4_1_send_inv after masking/unmasking the doorbell). Checks:
+ * VPEID_OOR 10, UNMAPPED_VPE 11. */
+static bool cmd_invdb(gic_t *g, struct gic_its *its, const its_cmd_t *cmd, its_walk_t *w,
+                      its_cmd_state_t *c)
 {
     if (!its_walk_vpe(g, its, w, cmd->vpeid, false)) return walk_error(c, w);
     c->virt = true;
@@ -534,8 +641,12 @@ static void ev_cmd_lpi(gic_t *g, const gic_event_t *ev)
         case ITS_RD_VMOVE: t = vpe_move_pending(g, &c->vpe, &c->vpe2, c->intid, c->db); break;
         case ITS_RD_VMOVP: t = vpe_moved(g, &c->vpe, &c->vpe2); break;
         case ITS_RD_VSYNC: t = vpe_sync(g, &c->vpe); break;
+        case ITS_RD_VCONFIG41: if (c->cfg41) t = vpe_config41(g, &c->vpe, &c->e41, c->clear_vsgi); break;
+        case ITS_RD_INVDB: t = vpe_invdb(g, &c->vpe); break;
         default: break;
         }
+        /* GICv4.1 VMOVP: the default doorbell travels with the vPE */
+        if (c->cfg41 && cmd_desc(c->op)->rd == ITS_RD_VMOVP) vpe_config41(g, &c->vpe2, &c->e41, -1);
         gic_schedule(g, t, ev_cmd_done, its->index, 0, 0, 0);
         return;
     }
@@ -580,7 +691,7 @@ static void cmd_start(gic_t *g, struct gic_its *its)
     if (st != GIC_OK) {
         c->error = ITS_ERR_MEM;
         c->reason = "cmdq_mem_error";
-    } else if (!d || !d->exec || (d->vslot && !its->v4)) {
+    } else if (!d || !d->exec || (d->vslot && !its->v4) || (d->v41 && !its->v41)) {
         cmd_fail(c, E_UNKNOWN_CMD, "unknown_command");
     } else {
         d->exec(g, its, &cmd, &w, c);

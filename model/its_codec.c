@@ -3,25 +3,40 @@
  * its_codec.h (they sit on the per-MSI path). */
 #include "its_codec.h"
 
-void its_vpete_decode(const uint8_t b[ITS_VPETE_BYTES], its_vpete_t *e)
+void its_vpete_decode_v(const uint8_t *b, unsigned len, bool v41, its_vpete_t *e)
 {
     uint64_t dw0 = its_le64(b), dw1 = its_le64(b + 8);
     e->valid = (dw0 & ITS_ENT_VALID) != 0;
     e->vpt_addr = dw0 & 0x000fffffffff0000ull;
     e->vpt_id_bits = (uint8_t)((dw0 & 0x1f) + 1);
-    e->target = (uint32_t)dw1;
+    e->target = v41 ? (uint32_t)(dw1 & 0xffff) : (uint32_t)dw1;
+    e->vsgi_grp = v41 ? (uint16_t)(dw1 >> 16) : 0;
+    e->default_db = v41 ? (uint32_t)(dw1 >> 32) : ITS_INTID_NONE;
+    e->vconf_addr = 0;
+    e->vsgi_en = 0;
+    e->vsgi_prio = 0;
+    if (v41 && len >= ITS_VPETE_BYTES_V41) {
+        uint64_t dw2 = its_le64(b + 16), dw3 = its_le64(b + 24);
+        e->vconf_addr = dw2 & 0x000fffffffff0000ull;
+        e->vsgi_en = (uint16_t)dw2;
+        e->vsgi_prio = dw3;
+    }
 }
 
-void its_vpete_encode(uint8_t b[ITS_VPETE_BYTES], const its_vpete_t *e)
+void its_vpete_encode_v(uint8_t *b, unsigned len, bool v41, const its_vpete_t *e)
 {
-    uint64_t dw0 = 0, dw1 = 0;
+    uint64_t dw[4] = {0, 0, 0, 0};
     if (e->valid) {
-        dw0 = ITS_ENT_VALID | (e->vpt_addr & 0x000fffffffff0000ull) |
-              ((uint64_t)(e->vpt_id_bits - 1) & 0x1f);
-        dw1 = e->target;
+        dw[0] = ITS_ENT_VALID | (e->vpt_addr & 0x000fffffffff0000ull) | ((uint64_t)(e->vpt_id_bits - 1) & 0x1f);
+        if (v41) {
+            dw[1] = (e->target & 0xffff) | ((uint64_t)e->vsgi_grp << 16) | ((uint64_t)e->default_db << 32);
+            dw[2] = (e->vconf_addr & 0x000fffffffff0000ull) | e->vsgi_en;
+            dw[3] = e->vsgi_prio;
+        } else {
+            dw[1] = e->target;
+        }
     }
-    its_put_le64(b, dw0);
-    its_put_le64(b + 8, dw1);
+    for (unsigned i = 0; i < 4 && 8 * i < len; i++) its_put_le64(b + 8 * i, dw[i]);
 }
 
 void its_cmd_decode(const uint8_t b[ITS_CMD_BYTES], its_cmd_t *c)
@@ -47,4 +62,15 @@ void its_cmd_decode(const uint8_t b[ITS_CMD_BYTES], its_cmd_t *c)
     c->vpt_size = (uint8_t)(dw[3] & 0x1f);
     c->seqnum = (uint16_t)(dw[0] >> 32);
     c->itslist = (uint16_t)dw[1];
+    c->alloc = (dw[0] >> 8) & 1;
+    c->ptz = (dw[0] >> 9) & 1;
+    c->vconf_addr = dw[0] & 0x000fffffffff0000ull;
+    c->vmapp_db = (uint32_t)dw[1];
+    c->vmovp_db_valid = (dw[2] >> 63) & 1;
+    c->vmovp_db = (uint32_t)dw[3];
+    c->sgi_intid = (uint8_t)((dw[0] >> 32) & 0xf);
+    c->sgi_prio = (uint8_t)((dw[0] >> 20) & 0xf);
+    c->sgi_group = (dw[0] >> 10) & 1;
+    c->sgi_clear = (dw[0] >> 9) & 1;
+    c->sgi_enable = (dw[0] >> 8) & 1;
 }

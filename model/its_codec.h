@@ -26,7 +26,8 @@
 #define ITS_CTE_BYTES 8u
 #define ITS_ITE_BYTES_PHYS 8u
 #define ITS_ITE_BYTES_V4 16u
-#define ITS_VPETE_BYTES 16u
+#define ITS_VPETE_BYTES 16u   /* GICv4.0 vPE table entry; the first half of a GICv4.1 one */
+#define ITS_VPETE_BYTES_V41 32u /* GICv4.1 vPE table entry (shared with the redistributors) */
 #define ITS_L1_BYTES 8u     /* level-1 entry of a two-level (indirect) table */
 #define ITS_CMD_BYTES 32u   /* one command queue entry */
 #define ITS_INTID_NONE 1023u /* "no doorbell" (VMAPTI Dbell_pINTID = 1023) */
@@ -59,6 +60,11 @@ typedef struct its_vpete {
     uint64_t vpt_addr;   /* virtual LPI pending table, 64 KiB aligned */
     uint8_t vpt_id_bits; /* vINTID bits = VPT_size + 1 */
     uint32_t target;     /* processor number of the redistributor hosting the vPE */
+    /* GICv4.1 (VMAPP's GICv4.1 fields, VSGI) */
+    uint32_t default_db; /* default doorbell pINTID (ITS_INTID_NONE = none) */
+    uint64_t vconf_addr; /* vLPI configuration table, 64 KiB aligned */
+    uint16_t vsgi_en, vsgi_grp; /* vSGI n enabled / Group 1: bit n */
+    uint64_t vsgi_prio;  /* vSGI n priority[7:4] in bits [4n+3:4n] */
 } its_vpete_t;
 
 /* ---- raw <-> typed ------------------------------------------------------------------ */
@@ -129,9 +135,22 @@ static inline uint64_t its_cte_pack(const its_cte_t *e)
 }
 
 /* vPE table entry: DW0 [63] Valid, [51:16] VPT address, [4:0] VPT_size
- * (vINTID bits - 1); DW1 [31:0] target processor number. */
-void its_vpete_decode(const uint8_t b[ITS_VPETE_BYTES], its_vpete_t *e);
-void its_vpete_encode(uint8_t b[ITS_VPETE_BYTES], const its_vpete_t *e);
+ * (vINTID bits - 1); GICv4.0: DW1 [31:0] target processor number.
+ * GICv4.1 (32 bytes, read by the ITS and the redistributors): DW1 [15:0]
+ * target, [31:16] vSGI groups, [63:32] default doorbell; DW2 [51:16] VCONF
+ * address, [15:0] vSGI enables; DW3 vSGI priorities (4 bits each). len: the
+ * bytes given (16: the first half, which is all a translation needs). */
+void its_vpete_decode_v(const uint8_t *b, unsigned len, bool v41, its_vpete_t *e);
+void its_vpete_encode_v(uint8_t *b, unsigned len, bool v41, const its_vpete_t *e);
+static inline void its_vpete_decode(const uint8_t b[ITS_VPETE_BYTES], its_vpete_t *e)
+{
+    its_vpete_decode_v(b, ITS_VPETE_BYTES, false, e);
+}
+static inline void its_vpete_encode(uint8_t b[ITS_VPETE_BYTES], const its_vpete_t *e)
+{
+    its_vpete_encode_v(b, ITS_VPETE_BYTES, false, e);
+}
+static inline unsigned its_vpete_bytes(bool v41) { return v41 ? ITS_VPETE_BYTES_V41 : ITS_VPETE_BYTES; }
 
 /* ---- the ITS caches' 8-byte values (model/cache.c holds at most 8 bytes) ----------- */
 /* Event cache of a GICv4 ITS: a physical ITE is its first doubleword (bit 62
@@ -167,7 +186,7 @@ static inline uint64_t its_vpete_cache_pack(const its_vpete_t *e)
 static inline its_vpete_t its_vpete_cache_unpack(uint64_t v)
 {
     its_vpete_t e = {(v & ITS_ENT_VALID) != 0, v & 0x000fffffffff0000ull, (uint8_t)((v & 0x1f) + 1),
-                     (uint32_t)(v >> 5) & 0x7ff};
+                     (uint32_t)(v >> 5) & 0x7ff, ITS_INTID_NONE, 0, 0, 0, 0};
     return e;
 }
 
@@ -197,6 +216,18 @@ typedef struct its_cmd {
     uint8_t vpt_size;  /* DW3[4:0] (VMAPP: vINTID bits - 1) */
     uint16_t seqnum;   /* DW0[47:32] (VMOVP, GITS_TYPER.VMOVP == 0) */
     uint16_t itslist;  /* DW1[15:0] (VMOVP, GITS_TYPER.VMOVP == 0) */
+    /* GICv4.1 (IHI0069 VMAPP, VMOVP, VSGI, INVDB; as Linux's its_encode_*) */
+    bool alloc;          /* DW0[8] (VMAPP) */
+    bool ptz;            /* DW0[9] (VMAPP) */
+    uint64_t vconf_addr; /* DW0[51:16] (VMAPP: vLPI configuration table, 64 KiB aligned) */
+    uint32_t vmapp_db;   /* DW1[31:0] (VMAPP: default doorbell, 1023 = none) */
+    bool vmovp_db_valid; /* DW2[63] (VMOVP: DB, the default doorbell field is valid) */
+    uint32_t vmovp_db;   /* DW3[31:0] (VMOVP: default doorbell) */
+    uint8_t sgi_intid;   /* DW0[35:32] (VSGI) */
+    uint8_t sgi_prio;    /* DW0[23:20] (VSGI: priority[7:4]) */
+    bool sgi_group;      /* DW0[10] (VSGI) */
+    bool sgi_clear;      /* DW0[9] (VSGI) */
+    bool sgi_enable;     /* DW0[8] (VSGI) */
 } its_cmd_t;
 
 void its_cmd_decode(const uint8_t b[ITS_CMD_BYTES], its_cmd_t *c);

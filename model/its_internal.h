@@ -67,7 +67,9 @@ typedef enum its_rd_action {
     ITS_RD_VMOVE,         /* VMOVI (vpe_move_pending) */
     ITS_RD_VMOVP,         /* VMOVP (vpe_moved) */
     ITS_RD_VSYNC,         /* VSYNC (vpe_sync) */
-    ITS_RD_VINVALL        /* VINVALL (vpe_invall) */
+    ITS_RD_VINVALL,       /* VINVALL (vpe_invall) */
+    ITS_RD_VCONFIG41,     /* GICv4.1 VMAPP, VSGI (vpe_config41) */
+    ITS_RD_INVDB          /* GICv4.1 INVDB (vpe_invdb) */
 } its_rd_action_t;
 
 typedef struct its_cmd_state {
@@ -82,6 +84,11 @@ typedef struct its_cmd_state {
     bool virt;
     vpe_ref_t vpe, vpe2;
     uint32_t db;
+    /* GICv4.1: the vPE table entry as the command left it (VMAPP, VMOVP, VSGI)
+     * for the redistributors' copy; VSGI's C = 1 (vSGI to clear, else -1) */
+    bool cfg41;
+    its_vpete_t e41;
+    int clear_vsgi;
     gic_time_t t_release;
 } its_cmd_state_t;
 
@@ -91,8 +98,9 @@ typedef struct its_msi_wait {
 } its_msi_wait_t;
 
 #define ITS_NOPCODES 64u /* command opcodes 0x00..0x3f (IHI0069 table "ITS commands") */
-/* Statistics slots: opcodes 0..15, the seven GICv4.0 commands (16..22), UNKNOWN (23). */
-#define ITS_NSLOTS 24
+/* Statistics slots: opcodes 0..15, the seven GICv4.0 commands (16..22), the
+ * GICv4.1 VSGI (23) and INVDB (24), UNKNOWN (25). */
+#define ITS_NSLOTS 26
 #define ITS_SLOT_UNKNOWN (ITS_NSLOTS - 1)
 
 /* A translated MSI whose ITE is virtual, waiting for the end of its walk. */
@@ -112,6 +120,7 @@ struct gic_its {
     uint64_t baser[8];
     uint64_t typer;
     bool v4;            /* GITS_TYPER.Virtual: GICv4.0 ITS (cfg.gic_version == 4) */
+    bool v41;           /* GITS_TYPER.VMAPP: GICv4.1 ITS (cfg.gicv4_1) */
     uint32_t its_number; /* GITS_CTLR.ITS_Number (GICv4, GITS_TYPER.VMOVP == 0) */
     /* the last VMOVP of this ITS (ITSList mode): the move at the redistributor
      * happens when every ITS of ITSList has executed VMOVP with this SequenceNumber */
@@ -135,6 +144,9 @@ struct gic_its {
     its_vmsi_t *vmsi;   /* GICv4: virtual translations in flight (pool with a free list) */
     uint32_t vmsi_n, vmsi_cap, vmsi_free;
     uint64_t *msi_virt, *doorbells_named; /* its<i>.msi.virtual, its<i>.msi.doorbell_named */
+    /* GICv4.1 GITS_SGIR: its<i>.sgir.received / delivered / coalesced / dropped.<reason> */
+    uint64_t *sgir_rx, *sgir_del, *sgir_coal, *sgir_drop;
+    gic_reason_memo_t sgir_drops;
     /* statistics */
     uint64_t *cmd_count[ITS_NSLOTS];
     gic_hist_t *cmd_lat[ITS_NSLOTS];

@@ -55,6 +55,18 @@ static uint64_t rd_typer(gic_t *g, void *blk, unsigned n)
     return ((struct gic_its *)blk)->typer;
 }
 
+/* GITS_MPIDR (GICv4.1): Aff3.Aff2.Aff1 [31:8] of the redistributors that share
+ * this ITS's vPE table (GITS_TYPER.SVPET); the model's Aff3 is 0. Reserved
+ * (RAZ, counted as any reserved offset) on a GICv3/GICv4.0 ITS. */
+static uint64_t rd_mpidr(gic_t *g, void *blk, unsigned n)
+{
+    (void)n;
+    struct gic_its *its = blk;
+    if (!its->v41)
+        gic_error(g, "mmio_reserved_read", "GITS", "read at reserved offset 0x18 (RAZ/WI)");
+    return 0;
+}
+
 static uint64_t rd_cbaser(gic_t *g, void *blk, unsigned n)
 {
     (void)g;
@@ -194,6 +206,7 @@ static const gic_reg_t its_regs[] = {
     {0x0000, 1, 4, 0, "GITS_CTLR", 0x80000000u, rd_ctlr, wr_ctlr},
     {0x0004, 1, 4, REG_F_RO, "GITS_IIDR", GICTLM_GITS_IIDR, rd_iidr, NULL},
     {0x0008, 1, 8, REG_F_RO, "GITS_TYPER", 0, rd_typer, NULL},
+    {0x0018, 1, 4, REG_F_RO, "GITS_MPIDR", 0, rd_mpidr, NULL},
     {0x0080, 1, 8, 0, "GITS_CBASER", 0, rd_cbaser, wr_cbaser},
     {0x0088, 1, 8, 0, "GITS_CWRITER", 0, rd_cwriter, wr_cwriter},
     {0x0090, 1, 8, REG_F_RO, "GITS_CREADR", 0, rd_creadr, NULL},

@@ -216,10 +216,11 @@ static inline bool walk_cte(gic_t *g, struct gic_its *its, its_walk_t *w, uint32
     return true;
 }
 
-/* vPE table (GITS_BASER2, GICv4): entry vpeid, 16 bytes. */
+/* vPE table (GITS_BASER2, GICv4): entry vpeid, 16 bytes (GICv4.0) or 32
+ * bytes (GICv4.1; a walk reads the first 16, which name VPT and target). */
 bool its_vpe_addr(gic_t *g, struct gic_its *its, its_walk_t *w, uint32_t vpeid, uint64_t *addr)
 {
-    return table_entry_addr(g, its, w, 2, MEM_CLS_DEVICE, vpeid, ITS_VPETE_BYTES, addr);
+    return table_entry_addr(g, its, w, 2, MEM_CLS_DEVICE, vpeid, its_vpete_bytes(its->v41), addr);
 }
 
 bool its_walk_vpe(gic_t *g, struct gic_its *its, its_walk_t *w, uint32_t vpeid, bool need_addr)
@@ -241,7 +242,7 @@ bool its_walk_vpe(gic_t *g, struct gic_its *its, its_walk_t *w, uint32_t vpeid, 
             walk_fail(w, 0, 0);
             return false;
         }
-        its_vpete_decode(b, &w->vpe);
+        its_vpete_decode_v(b, ITS_VPETE_BYTES, its->v41, &w->vpe);
         if (w->vpe.valid && w->vpe.target < g->cfg.num_cpus && its->c_vpe) {
             cv = its_vpete_cache_pack(&w->vpe);
             cache_fill(its->c_vpe, vpeid, &cv, false, NULL, NULL);

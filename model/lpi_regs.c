@@ -2,6 +2,7 @@
  * GICR_PROPBASER, GICR_PENDBASER, GICR_SETLPIR, GICR_CLRLPIR, GICR_INVLPIR,
  * GICR_INVALLR, GICR_SYNCR) over the redistributor's physical LPI space. */
 #include "lpi_space.h"
+#include "vpe.h"
 
 /* GICR offsets (RD_base) */
 #define OFF_SETLPIR 0x40u
@@ -71,7 +72,10 @@ uint64_t lpi_reg_read(gic_t *g, uint32_t cpu, uint32_t off)
     switch (off) {
     case OFF_PROPBASER: return r->propbaser;
     case OFF_PENDBASER: return r->pendbaser; /* PTZ reads as 0 */
-    case OFF_SYNCR: return g->now < tmax(r->busy_until, r->rwp_until) ? 1u : 0u;
+    case OFF_SYNCR:
+        return g->now < tmax(tmax(r->busy_until, r->rwp_until), g->cfg.gicv4_1 ? vpe_rd_busy_until(g, cpu) : 0)
+                   ? 1u
+                   : 0u;
     default: return 0; /* SETLPIR, CLRLPIR, INVLPIR, INVALLR are write-only */
     }
 }
@@ -96,6 +100,13 @@ void lpi_reg_write(gic_t *g, uint32_t cpu, uint32_t off, uint64_t val, uint64_t 
             r->pendbaser = ((r->pendbaser & ~mask) | (val & mask)) & PENDBASER_MASK;
             if (mask & PENDBASER_PTZ) r->ptz = (val & PENDBASER_PTZ) != 0;
         }
+        return;
+    }
+    /* GICv4.1 virtual forms (IHI0069 GICR_INVLPIR / GICR_INVALLR: V [63],
+     * vPEID [47:32]; Linux its_vpe_4_1_invall): act on a 64-bit write, the
+     * vPE's vLPI configuration where it is resident. */
+    if (g->cfg.gicv4_1 && (off == OFF_INVLPIR || off == OFF_INVALLR) && (mask >> 63) && (val >> 63)) {
+        vpe_direct_inv(g, cpu, (uint32_t)((val >> 32) & 0xffff), (uint32_t)val, off == OFF_INVALLR);
         return;
     }
     /* direct LPI registers act on a write of the low half ([31:0] = INTID) */

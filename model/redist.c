@@ -235,8 +235,12 @@ static uint64_t rd_ctlr(gic_t *g, void *b, unsigned n)
 {
     (void)n;
     struct gic_redist *r = BLK(b);
-    /* EnableLPIs and RWP come from the LPI block; UWP (bit 31) reads 0. */
-    return (lpi_ctlr_bits(g, r->cpu) & 0x9u) | r->dpg;
+    /* EnableLPIs and RWP come from the LPI block; UWP (bit 31) reads 0.
+     * GICv4.1: CES [1] (EnableLPIs can be cleared once set: the model
+     * writes the pending state back) and IR [2] (GICR_INVLPIR, GICR_INVALLR
+     * and GICR_SYNCR are implemented, with their virtual forms). */
+    uint64_t v41 = g->cfg.gicv4_1 ? (1u << 1) | (1u << 2) : 0;
+    return (lpi_ctlr_bits(g, r->cpu) & 0x9u) | r->dpg | v41;
 }
 
 static void wr_ctlr(gic_t *g, void *b, unsigned n, uint64_t v, uint64_t m)
@@ -261,6 +265,9 @@ static uint64_t rd_typer(gic_t *g, void *b, unsigned n)
     uint64_t v = (uint64_t)(g->cfg.lpi_id_bits != 0) /* PLPIS */ |
                  ((uint64_t)(g->cfg.gic_version >= 4 && g->cfg.lpi_id_bits != 0) << 1) /* VLPIS */ |
                  (1ull << 3) /* DirectLPI */ |
+                 /* GICv4.1: Dirty [2] (GICR_VPENDBASER.Dirty), RVPEID [7] (GICR_VPENDBASER names the
+                  * vPE by vPEID); CommonLPIAff [25:24] = 0: every redistributor shares the vPE table */
+                 (g->cfg.gicv4_1 ? (1ull << 2) | (1ull << 7) : 0) |
                  (1ull << 5) /* DPGS */ | ((uint64_t)(cpu & 0xffff) << 8) /* Processor_Number */;
     if (cpu == g->cfg.num_cpus - 1) v |= 1ull << 4; /* Last */
     v |= (uint64_t)gic_cpu_affinity(g, cpu) << 32;

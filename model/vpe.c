@@ -12,6 +12,7 @@
 #include "vpe.h"
 
 #include "cpuif.h"
+#include "vpe_internal.h"
 #include "lpi_space.h"
 #include "redist.h"
 
@@ -22,6 +23,15 @@
 /* GICR_VPROPBASER (GICv4.0 layout = GICR_PROPBASER): IDbits [4:0],
  * InnerCache [9:7], Shareability [11:10], PA [51:12], OuterCache [58:56]. */
 #define VPROPBASER_MASK (0x1full | (0x7ull << 7) | (0x3ull << 10) | (0xffffffffffull << 12) | (0x7ull << 56))
+/* GICv4.1 GICR_VPENDBASER (IHI0069; Linux GICR_VPENDBASER_4_1_*): Valid [63],
+ * DB [62] (doorbell requested at non-residency), PendingLast [61], Dirty [60]
+ * (RO: the residency change is in progress), VGrp0En [59], VGrp1En [58],
+ * vPEID [15:0]. */
+#define VPEND41_DB (1ull << 62)
+#define VPEND41_DIRTY (1ull << 60)
+#define VPEND41_VGRP0EN (1ull << 59)
+#define VPEND41_VGRP1EN (1ull << 58)
+#define VPEND41_MASK ((1ull << 63) | VPEND41_DB | (1ull << 61) | VPEND41_VGRP0EN | VPEND41_VGRP1EN | 0xffffull)
 /* GICR_VPENDBASER: InnerCache [9:7], Shareability [11:10], PA [51:16],
  * OuterCache [58:56], PendingLast [61] (RO), IDAI [62], Valid [63]. */
 #define VPENDBASER_PA (0xfffffffffull << 16)
@@ -29,30 +39,6 @@
 #define VPENDBASER_PENDINGLAST (1ull << 61)
 #define VPENDBASER_IDAI (1ull << 62)
 #define VPENDBASER_VALID (1ull << 63)
-
-typedef struct vspace {
-    lpi_space_t s;
-    uint32_t vpeid; /* last vPEID the ITS named for this VPT (messages, statistics) */
-    uint64_t vpt_pa;
-    uint32_t id_bits; /* VPT_size + 1 as the ITS's vPE table entry says */
-} vspace_t;
-
-struct gic_vpes {
-    vspace_t **v; /* by index; space key = num_cpus + index */
-    uint32_t n, cap;
-    /* VPT address -> index + 1 (open addressing) */
-    uint64_t *hk;
-    uint32_t *hv;
-    uint32_t hmask;
-    /* per redistributor */
-    uint64_t *vpropbaser, *vpendbaser;
-    uint32_t *resident; /* index + 1 of the resident space, 0 = none */
-    /* statistics */
-    uint64_t *c_direct, *c_recorded, *c_coal, *c_doorbells, *c_sched, *c_desched, *c_reads;
-    gic_reason_memo_t drops;
-    gic_hist_t *h_sched, *h_desched;
-    gic_hist_t *h_lat_direct, *h_lat_vpt; /* MSI -> ICV_IAR of direct / VPT-recorded vLPIs */
-};
 
 static struct gic_vpes *V(gic_t *g) { return g->vpes; }
 static uint32_t slot_of(uint64_t pa, uint32_t mask) { return (uint32_t)((pa >> 16) * 2654435761u) & mask; }
@@ -122,9 +108,13 @@ static vspace_t *space_get(gic_t *g, uint64_t pa, uint32_t rd)
     s->s.virt = true;
     s->s.agent = &g->lpi->agents[rd];
     s->s.pendbaser = pa;
+    s->v41.default_db = ITS_INTID_NONE;
     v->v[v->n++] = s;
     return s;
 }
+
+vspace_t *vpe_space_find(gic_t *g, uint64_t vpt_pa) { return space_find(g, vpt_pa); }
+vspace_t *vpe_space_get(gic_t *g, uint64_t vpt_pa, uint32_t rd) { return space_get(g, vpt_pa, rd); }
 
 lpi_space_t *vpe_space_of_key(gic_t *g, uint32_t key)
 {
@@ -145,6 +135,9 @@ static lpi_space_t *resident_space(gic_t *g, uint32_t cpu)
     if (!v || cpu >= g->cfg.num_cpus || !v->resident[cpu]) return NULL;
     return &v->v[v->resident[cpu] - 1]->s;
 }
+
+bool vpe_space_is_resident(gic_t *g, const vspace_t *s) { return is_resident(g, s); }
+vspace_t *vpe_resident(gic_t *g, uint32_t cpu) { return (vspace_t *)resident_space(g, cpu); }
 
 void vpe_space_notify(gic_t *g, const lpi_space_t *r, gic_time_t t)
 {
@@ -176,6 +169,27 @@ struct gic_vpes *vpes_create(gic_t *g)
     v->h_desched = gic_hist(g, "ps", "vpe.residency.writeback_latency");
     v->h_lat_direct = gic_hist(g, "ps", "vpe.latency.msi_to_iar.resident");
     v->h_lat_vpt = gic_hist(g, "ps", "vpe.latency.msi_to_iar.non_resident");
+    if (vpe_is41(g)) {
+        v->rd41 = calloc(n, sizeof(*v->rd41));
+        if (!v->rd41) {
+            vpes_destroy(g, v);
+            return NULL;
+        }
+        for (uint32_t c = 0; c < n; c++) v->rd41[c].vsgir_space = -1;
+        v->c_defdb = gic_counter(g, "vpe41.default_doorbells");
+        v->c_defdb_suppressed = gic_counter(g, "vpe41.default_doorbells_not_raised");
+        v->c_vsgi_direct = gic_counter(g, "vpe41.vsgi.direct");
+        v->c_vsgi_recorded = gic_counter(g, "vpe41.vsgi.recorded");
+        v->c_vsgi_coal = gic_counter(g, "vpe41.vsgi.coalesced");
+        v->c_vsgi_acks = gic_counter(g, "vpe41.vsgi.acks");
+        v->c_invdb = gic_counter(g, "vpe41.invdb");
+        v->c_dirty_polls = gic_counter(g, "vpe41.vpendbaser_dirty_reads");
+        v->c_dinv = gic_counter(g, "vpe41.direct_inv");
+        v->h_dirty_sched = gic_hist(g, "ps", "vpe41.residency.dirty_schedule");
+        v->h_dirty_desched = gic_hist(g, "ps", "vpe41.residency.dirty_deschedule");
+        v->h_vsgi_lat = gic_hist(g, "ps", "vpe41.vsgi.sgir_to_pending");
+        v->h_vsgi_iar = gic_hist(g, "ps", "vpe41.vsgi.sgir_to_iar");
+    }
     return v;
 }
 
@@ -193,6 +207,7 @@ void vpes_destroy(gic_t *g, struct gic_vpes *v)
     free(v->vpropbaser);
     free(v->vpendbaser);
     free(v->resident);
+    free(v->rd41);
     free(v);
 }
 
@@ -220,6 +235,7 @@ static vspace_t *space_of_ref(gic_t *g, const vpe_ref_t *ref)
     }
     return s;
 }
+vspace_t *vpe_space_of_ref(gic_t *g, const vpe_ref_t *ref) { return space_of_ref(g, ref); }
 
 gic_msi_outcome_t vpe_set_pending(gic_t *g, const vpe_ref_t *ref, uint32_t vintid, uint32_t doorbell,
                                   gic_time_t t_src, const char **reason)
@@ -269,6 +285,7 @@ gic_msi_outcome_t vpe_set_pending(gic_t *g, const vpe_ref_t *ref, uint32_t vinti
             gic_error(g, "vpe_doorbell_dropped", "vpe", "vPE %u: doorbell LPI %u at redist %u dropped: %s",
                       s->vpeid, doorbell, ref->rd, why ? why : "?");
     }
+    if (vpe_is41(g)) vpe_default_doorbell(g, s, "vLPI", vintid);
     return GIC_MSI_DELIVERED;
 }
 
@@ -340,15 +357,17 @@ gic_time_t vpe_sync(gic_t *g, const vpe_ref_t *ref)
 
 /* ---- residency (GICR_VPENDBASER.Valid) ---------------------------------------------- */
 
-static void make_resident(gic_t *g, uint32_t cpu, uint64_t vpend)
+/* The vPE whose VPT is at pa becomes resident at cpu, its vLPI configuration
+ * table described by propbaser (GICv4.0: GICR_VPROPBASER; GICv4.1: the vPE
+ * table entry's VCONF address). Returns when the load is complete. */
+static gic_time_t make_resident(gic_t *g, uint32_t cpu, uint64_t pa, uint64_t propbaser, bool idai)
 {
     struct gic_vpes *v = V(g);
-    uint64_t pa = vpend & VPENDBASER_PA;
     vspace_t *s = space_get(g, pa, cpu);
     if (!s) {
         gic_error(g, "vpe_alloc", "vpe", "redist %u: no memory for the vPE with VPT 0x%llx", cpu,
                   (unsigned long long)pa);
-        return;
+        return g->now;
     }
     /* A vPE resident at two redistributors at once is UNPREDICTABLE
      * (IHI0069): the model makes it non-resident at the other one first. */
@@ -361,11 +380,11 @@ static void make_resident(gic_t *g, uint32_t cpu, uint64_t vpend)
         }
     s->s.cpu = cpu;
     s->s.agent = &g->lpi->agents[cpu];
-    s->s.propbaser = v->vpropbaser[cpu];
+    s->s.propbaser = propbaser;
     s->s.pendbaser = pa;
     v->resident[cpu] = (uint32_t)(s->s.key - g->cfg.num_cpus) + 1;
     uint64_t reads = 0;
-    gic_time_t done = lpi_space_load_resident(g, &s->s, (vpend & VPENDBASER_IDAI) != 0, &reads);
+    gic_time_t done = lpi_space_load_resident(g, &s->s, idai, &reads);
     gic_inc(v->c_sched);
     if (v->c_reads) *v->c_reads += reads;
     hist_add(v->h_sched, done - g->now);
@@ -373,6 +392,7 @@ static void make_resident(gic_t *g, uint32_t cpu, uint64_t vpend)
     if (gic_log_on(g, GIC_LOG_DEBUG))
         gic_log(g, GIC_LOG_DEBUG, "vpe", "redist %u: vPE %u (VPT 0x%llx) resident, %u pending, %llu reads", cpu,
                 s->vpeid, (unsigned long long)pa, s->s.npend, (unsigned long long)reads);
+    return done;
 }
 
 static void make_non_resident(gic_t *g, uint32_t cpu)
@@ -404,6 +424,9 @@ static uint64_t rd_vpropbaser(gic_t *g, void *b, unsigned n)
     return V(g)->vpropbaser[cpu_of(b)];
 }
 
+static uint64_t rd_vpendbaser41(gic_t *g, uint32_t cpu);
+static void wr_vpendbaser41(gic_t *g, uint32_t cpu, uint64_t val, uint64_t mask);
+
 static void wr_vpropbaser(gic_t *g, void *b, unsigned n, uint64_t val, uint64_t mask)
 {
     (void)n;
@@ -415,12 +438,14 @@ static void wr_vpropbaser(gic_t *g, void *b, unsigned n, uint64_t val, uint64_t 
                   "redist %u: GICR_VPROPBASER write while GICR_VPENDBASER.Valid == 1 ignored", cpu);
         return;
     }
-    v->vpropbaser[cpu] = ((v->vpropbaser[cpu] & ~mask) | (val & mask)) & VPROPBASER_MASK;
+    if (vpe_is41(g)) v->vpropbaser[cpu] = vpe_vpropbaser41_write(v->vpropbaser[cpu], val, mask);
+    else v->vpropbaser[cpu] = ((v->vpropbaser[cpu] & ~mask) | (val & mask)) & VPROPBASER_MASK;
 }
 
 static uint64_t rd_vpendbaser(gic_t *g, void *b, unsigned n)
 {
     (void)n;
+    if (vpe_is41(g)) return rd_vpendbaser41(g, cpu_of(b));
     return V(g)->vpendbaser[cpu_of(b)];
 }
 
@@ -429,6 +454,10 @@ static void wr_vpendbaser(gic_t *g, void *b, unsigned n, uint64_t val, uint64_t 
     (void)n;
     uint32_t cpu = cpu_of(b);
     struct gic_vpes *v = V(g);
+    if (vpe_is41(g)) {
+        wr_vpendbaser41(g, cpu, val, mask);
+        return;
+    }
     uint64_t old = v->vpendbaser[cpu];
     uint64_t nv = ((old & ~mask) | (val & mask)) & VPENDBASER_MASK;
     bool was = old & VPENDBASER_VALID, now = nv & VPENDBASER_VALID;
@@ -443,14 +472,127 @@ static void wr_vpendbaser(gic_t *g, void *b, unsigned n, uint64_t val, uint64_t 
         return;
     }
     v->vpendbaser[cpu] = nv & ~VPENDBASER_PENDINGLAST;
-    if (!was && now) make_resident(g, cpu, nv);
+    if (!was && now) make_resident(g, cpu, nv & VPENDBASER_PA, v->vpropbaser[cpu], (nv & VPENDBASER_IDAI) != 0);
     else if (was && !now) make_non_resident(g, cpu);
+}
+
+/* ---- GICv4.1 residency: GICR_VPENDBASER names the vPE by vPEID; the
+ * redistributor reads its entry of the shared vPE table (GICR_VPROPBASER)
+ * for the VPT and VCONF addresses. Dirty reads 1 until the load (entry read,
+ * then the VPT scan) or the write-back is complete: Linux polls it
+ * (its_wait_vpt_parse_complete, its_clear_vpend_valid). ---------------------- */
+static void schedule41(gic_t *g, uint32_t cpu, uint64_t nv)
+{
+    struct gic_vpes *v = V(g);
+    struct vpe41_rd *rd = &v->rd41[cpu];
+    uint32_t vpeid = (uint32_t)(nv & 0xffff);
+    its_vpete_t e;
+    gic_time_t t_entry;
+    const char *why = NULL;
+    if (!vpe_table_read(g, cpu, vpeid, g->now, &e, &t_entry, &why)) {
+        /* IHI0069: scheduling a vPE that is not in the vPE table is
+         * UNPREDICTABLE: the model leaves the redistributor with no resident vPE. */
+        gic_error(g, "vpe41_schedule_bad_vpe", "vpe", "redist %u: GICR_VPENDBASER.Valid with vPEID %u: %s: "
+                  "no vPE made resident", cpu, vpeid, why ? why : "?");
+        v->vpendbaser[cpu] &= ~VPENDBASER_VALID;
+        rd->dirty_until = t_entry;
+        return;
+    }
+    vspace_t *s = space_get(g, e.vpt_addr, cpu);
+    if (!s) {
+        gic_error(g, "vpe_alloc", "vpe", "redist %u: no memory for vPE %u", cpu, vpeid);
+        v->vpendbaser[cpu] &= ~VPENDBASER_VALID;
+        return;
+    }
+    s->vpeid = vpeid;
+    s->id_bits = e.vpt_id_bits;
+    s->v41.default_db = e.default_db;
+    s->v41.vconf = e.vconf_addr;
+    s->v41.vsgi_en = e.vsgi_en;
+    s->v41.vsgi_grp = e.vsgi_grp;
+    s->v41.vsgi_prio = e.vsgi_prio;
+    s->v41.db_armed = false;
+    /* the vLPI configuration table: VCONF, as many INTID bits as the VPT */
+    uint64_t prop = (e.vconf_addr & 0x000ffffffffff000ull) | (uint64_t)((e.vpt_id_bits - 1) & 0x1f);
+    gic_time_t done = make_resident(g, cpu, e.vpt_addr, prop, false);
+    /* the entry is read first, then the VPT: the scan's time follows the read */
+    gic_time_t dirty = t_entry + (done > g->now ? done - g->now : 0);
+    rd->dirty_until = dirty;
+    hist_add(v->h_dirty_sched, dirty - g->now);
+    vsgi_became_resident(g, cpu, s, t_entry);
+}
+
+static void deschedule41(gic_t *g, uint32_t cpu, uint64_t nv)
+{
+    struct gic_vpes *v = V(g);
+    struct vpe41_rd *rd = &v->rd41[cpu];
+    vspace_t *s = vpe_resident(g, cpu);
+    make_non_resident(g, cpu);
+    if (!s) return;
+    gic_time_t done = s->s.busy_until > g->now ? s->s.busy_until : g->now;
+    rd->dirty_until = done;
+    hist_add(v->h_dirty_desched, done - g->now);
+    /* PendingLast: interrupts remain pending for the vPE (vLPIs or enabled
+     * vSGIs); software may also write it 1 ("no doorbell wanted"). DB = 1 with
+     * PendingLast = 0 arms the default doorbell (IHI0069 GICv4.1
+     * GICR_VPENDBASER.DB; Linux its_vpe_4_1_deschedule). */
+    bool pending = s->s.npend != 0 || vsgi_any_pending_enabled(s);
+    if (pending) v->vpendbaser[cpu] |= VPENDBASER_PENDINGLAST;
+    bool pl = (v->vpendbaser[cpu] & VPENDBASER_PENDINGLAST) != 0;
+    s->v41.db_armed = (nv & VPEND41_DB) && !pl;
+    s->v41.grp0en = (nv & VPEND41_VGRP0EN) != 0;
+    s->v41.grp1en = (nv & VPEND41_VGRP1EN) != 0;
+    v->rd41[cpu].vsgi_acked = 0;
+}
+
+static uint64_t rd_vpendbaser41(gic_t *g, uint32_t cpu)
+{
+    struct gic_vpes *v = V(g);
+    uint64_t r = v->vpendbaser[cpu];
+    if (g->now < v->rd41[cpu].dirty_until) {
+        r |= VPEND41_DIRTY;
+        gic_inc(v->c_dirty_polls);
+    }
+    return r;
+}
+
+static void wr_vpendbaser41(gic_t *g, uint32_t cpu, uint64_t val, uint64_t mask)
+{
+    struct gic_vpes *v = V(g);
+    uint64_t old = v->vpendbaser[cpu];
+    uint64_t nv = ((old & ~mask) | (val & mask)) & VPEND41_MASK;
+    bool was = old & VPENDBASER_VALID, now = nv & VPENDBASER_VALID;
+    if (g->now < v->rd41[cpu].dirty_until && (mask & VPENDBASER_VALID) && was != now) {
+        /* IHI0069: changing Valid while Dirty == 1 is UNPREDICTABLE: ignored */
+        gic_error(g, "vpe41_vpendbaser_while_dirty", "vpe",
+                  "redist %u: GICR_VPENDBASER.Valid changed while Dirty == 1: ignored", cpu);
+        return;
+    }
+    if (was && now && (nv & 0xffff) != (old & 0xffff)) {
+        gic_error(g, "vpe_vpendbaser_while_valid", "vpe",
+                  "redist %u: GICR_VPENDBASER.vPEID change while Valid == 1 ignored", cpu);
+        return;
+    }
+    if (!(mask & VPENDBASER_VALID)) { /* a write of the low half only */
+        if (!was) v->vpendbaser[cpu] = nv;
+        return;
+    }
+    v->vpendbaser[cpu] = nv;
+    if (!was && now) {
+        v->vpendbaser[cpu] &= ~(VPENDBASER_PENDINGLAST | VPEND41_DB);
+        schedule41(g, cpu, nv);
+    } else if (was && !now) {
+        deschedule41(g, cpu, nv);
+    }
 }
 
 #define R(off, cnt, w, fl, nm, rst, rd, wr) {off, cnt, w, fl, nm, rst, rd, wr}
 static const gic_reg_t vlpi_regs[] = {
     R(0x0070, 1, 8, 0, "GICR_VPROPBASER", 0, rd_vpropbaser, wr_vpropbaser),
     R(0x0078, 1, 8, 0, "GICR_VPENDBASER", 0, rd_vpendbaser, wr_vpendbaser),
+    /* GICv4.1 (RAZ/WI on GICv4.0): vsgi.c */
+    R(0x0080, 1, 4, 0, "GICR_VSGIR", 0, vsgi_rd_vsgir, vsgi_wr_vsgir),
+    R(0x0088, 1, 4, REG_F_RO, "GICR_VSGIPENDR", 0, vsgi_rd_vsgipendr, NULL),
 };
 #undef R
 const gic_regmap_t redist_vlpi_regmap = {"GICR_VLPI", vlpi_regs, sizeof(vlpi_regs) / sizeof(vlpi_regs[0]),
@@ -462,12 +604,15 @@ void vpe_hppvlpi(gic_t *g, uint32_t cpu, gic_cand_t *out, gic_time_t *until)
     cand_none(out);
     lpi_space_t *r = resident_space(g, cpu);
     if (r) lpi_space_hppi(g, r, out, until);
+    /* GICv4.1: the resident vPE's vSGIs compete in the same source */
+    if (r && vpe_is41(g)) vsgi_hppi(g, cpu, (vspace_t *)r, out, until);
 }
 
 gic_time_t vpe_ack(gic_t *g, uint32_t cpu, uint32_t vintid)
 {
     lpi_space_t *r = resident_space(g, cpu);
     if (!r) return g->now;
+    if (vintid < 16 && vpe_is41(g)) return vsgi_ack(g, cpu, (vspace_t *)r, vintid);
     lpi_rec_t *e = lpi_map_find(r, vintid);
     bool via_vpt = e && e->via_vpt;
     gic_time_t t_src = lpi_space_ack(g, r, vintid);
@@ -479,5 +624,9 @@ gic_time_t vpe_ack(gic_t *g, uint32_t cpu, uint32_t vintid)
 gic_time_t vpe_pending_time(gic_t *g, uint32_t cpu, uint32_t vintid)
 {
     lpi_space_t *r = resident_space(g, cpu);
+    if (r && vintid < 16 && vpe_is41(g)) {
+        const vspace_t *s = (const vspace_t *)r;
+        return (s->v41.vsgi_pend >> vintid) & 1 ? s->v41.vsgi_t[vintid] : g->now;
+    }
     return r ? lpi_space_pending_time(g, r, vintid) : g->now;
 }

@@ -22,6 +22,7 @@
 #ifndef GIC_VPE_H
 #define GIC_VPE_H
 #include "gic_internal.h"
+#include "its_codec.h"
 
 /* The vPE a virtual LPI is for, as the ITS's vPE table entry names it. */
 typedef struct vpe_ref {
@@ -57,7 +58,30 @@ gic_time_t vpe_moved(gic_t *g, const vpe_ref_t *from, const vpe_ref_t *to);
 /* VSYNC: every earlier effect for this vPE is visible. */
 gic_time_t vpe_sync(gic_t *g, const vpe_ref_t *v);
 
-/* ---- the redistributor's VLPI frame (GICR_VPROPBASER, GICR_VPENDBASER) ---- */
+/* ---- GICv4.1 (cfg.gicv4_1): the ITS's requests ---- */
+/* VMAPP / VMOVP / VSGI wrote the vPE table entry e (its GICv4.1 fields: default
+ * doorbell, VCONF address, vSGI configuration): the redistributors' copy
+ * follows. clear_vsgi >= 0: VSGI with C = 1 clears that vSGI's pending state. */
+gic_time_t vpe_config41(gic_t *g, const vpe_ref_t *v, const its_vpete_t *e, int clear_vsgi);
+/* INVDB: the redistributor re-reads the configuration of the vPE's default
+ * doorbell (a physical LPI) from its LPI configuration table. */
+gic_time_t vpe_invdb(gic_t *g, const vpe_ref_t *v);
+/* GITS_SGIR: vSGI vintid (0..15) of the vPE becomes pending: at once in the
+ * virtual interface of a resident vPE, recorded otherwise (default doorbell). */
+gic_msi_outcome_t vpe_vsgi_set_pending(gic_t *g, const vpe_ref_t *v, uint32_t vintid, gic_time_t t_src,
+                                       const char **reason);
+/* ---- GICv4.1: redistributor registers outside the VLPI frame ---- */
+/* GICR_INVLPIR / GICR_INVALLR with V = 1: the vLPI configuration of vPE vpeid
+ * is read again if the vPE is resident at cpu. Returns the completion time
+ * (GICR_SYNCR reads 1 until then). */
+gic_time_t vpe_direct_inv(gic_t *g, uint32_t cpu, uint32_t vpeid, uint32_t vintid, bool all);
+gic_time_t vpe_rd_busy_until(gic_t *g, uint32_t cpu);
+/* ICV_EOIR/ICV_DIR of a vSGI that was acknowledged directly (no active state:
+ * nothing to deactivate). true if intid was one (the EOI is consumed). */
+bool vpe_vsgi_eoi(gic_t *g, uint32_t cpu, uint32_t intid);
+
+/* ---- the redistributor's VLPI frame (GICR_VPROPBASER, GICR_VPENDBASER;
+ * GICv4.1: GICR_VSGIR, GICR_VSGIPENDR) ---- */
 extern const gic_regmap_t redist_vlpi_regmap; /* VLPI_base, at +0x20000 of a GICv4 redistributor */
 
 /* ---- the virtual CPU interface's directly injected source (cpuif_virt.c) ---- */

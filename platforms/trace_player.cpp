@@ -155,7 +155,7 @@ gic_status_t trace_player::mmio(const gic_trace_stim_t &s, bool wr, uint64_t &v)
         break;
     case GIC_FRAME_GITS:
         if (s.index >= c.num_its) return GIC_ERR_ADDR;
-        base = c.gits_base + (uint64_t)s.index * GIC_GITS_SIZE;
+        base = c.gits_base + (uint64_t)s.index * gic_gits_stride(&c);
         break;
     default: return GIC_ERR_ADDR;
     }
@@ -185,7 +185,7 @@ gic_status_t trace_player::msi(const gic_trace_stim_t &s)
     device_id_extension ext(s.devid);
     tlm::tlm_generic_payload gp;
     gp.set_command(tlm::TLM_WRITE_COMMAND);
-    gp.set_address(c.gits_base + (uint64_t)s.index * GIC_GITS_SIZE + 0x10040);
+    gp.set_address(c.gits_base + (uint64_t)s.index * gic_gits_stride(&c) + 0x10040);
     gp.set_data_ptr(reinterpret_cast<unsigned char *>(&ev));
     gp.set_data_length(4);
     gp.set_streaming_width(4);
@@ -375,7 +375,7 @@ sc_replay_top::sc_replay_top(sc_module_name name, const gic_trace_t &tr, std::FI
     regbus_->add_target(gic_->gicd_socket, c.gicd_base, GIC_GICD_SIZE, "GICD");
     regbus_->add_target(gic_->gicr_socket, c.gicr_base, gic_gicr_stride(&c) * c.num_cpus, "GICR");
     for (uint32_t i = 0; i < c.num_its; i++)
-        regbus_->add_target(gic_->gits_socket[i], c.gits_base + (uint64_t)i * GIC_GITS_SIZE, GIC_GITS_SIZE,
+        regbus_->add_target(gic_->gits_socket[i], c.gits_base + (uint64_t)i * gic_gits_stride(&c), gic_gits_stride(&c),
                             "GITS" + std::to_string(i));
 
     player_ = std::make_unique<trace_player>("player", tr, *gic_, diag);
