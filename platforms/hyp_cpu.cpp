@@ -14,6 +14,10 @@ namespace {
 /* GICR VLPI frame (IHI0069 9.11: GICR_VPROPBASER, GICR_VPENDBASER) */
 constexpr uint64_t kVlpiFrame = 0x20000, kVpropbaser = kVlpiFrame + 0x70, kVpendbaser = kVlpiFrame + 0x78;
 constexpr uint64_t kVpendValid = 1ull << 63, kVpendIdai = 1ull << 62, kVpendPendingLast = 1ull << 61;
+/* GICv4.1 GICR_VPENDBASER: DB [62], Dirty [60], VGrp1En [58], vPEID [15:0] */
+constexpr uint64_t kVpendDb = 1ull << 62, kVpendDirty = 1ull << 60, kVpendVgrp1En = 1ull << 58;
+constexpr uint64_t kGitsBaser2 = 0x110;
+constexpr uint32_t kGuestIpi = 1; /* the guest's IPI: SGI 1 */
 constexpr uint64_t kGicrIsenabler0 = 0x10000 + 0x100;
 constexpr uint64_t kGicdIsenabler = 0x100, kGicdIcenabler = 0x180;
 constexpr uint64_t kGitsCwriter = 0x88, kGitsCreadr = 0x90;
@@ -26,7 +30,8 @@ constexpr uint64_t kVmcrDefault = 0x2u | (0xf8ull << 24); /* VENG1, VPMR 0xf8 */
 } // namespace
 
 hyp_cpu::hyp_cpu(sc_module_name name, uint32_t index, hyp_platform *hp)
-    : sc_module(name), socket("socket"), irq("irq"), virq("virq"), idx_(index), h_(hp), hp_(hp->hparams())
+    : sc_module(name), socket("socket"), irq("irq"), virq("virq"), idx_(index), h_(hp), hp_(hp->hparams()),
+      rng_(hp->params().seed * 0x9e3779b97f4a7c15ull + index + 1)
 {
     SC_THREAD(run);
 }
@@ -105,7 +110,7 @@ void hyp_cpu::its_submit(uint32_t its, const std::vector<std::array<uint64_t, 4>
 {
     boot_state &b = h_->boot;
     boot_state::its_state &s = b.its[its];
-    const uint64_t I = h_->gic_config().gits_base + (uint64_t)its * GIC_GITS_SIZE;
+    const uint64_t I = h_->gits(its);
     size_t i = 0;
     while (i < cmds.size()) {
         /* at most a queue's worth minus one command at a time */
@@ -174,9 +179,18 @@ void hyp_cpu::hyp_boot()
     for (uint32_t i = 0; i < g.num_its; i++) {
         std::vector<std::array<uint64_t, 4>> cmds;
         std::array<uint64_t, 4> c{};
+        const bool v41 = h_->mode().v41;
         for (hyp_vcpu &v : h_->vcpus) {
-            gic_cmd_vmapp(c.data(), v.vpeid, h_->rdbase(v.home), v.vpt, h_->vbits - 1, true);
+            if (v41) /* its_build_vmapp_cmd (GICv4.1): VCONF, default doorbell, Alloc on the first ITS */
+                gic_cmd_vmapp41(c.data(), v.vpeid, h_->rdbase(v.home), v.vpt, h_->vbits - 1, h_->vprop[v.vm],
+                                h_->db_base + v.vpeid, i == 0, true, true);
+            else
+                gic_cmd_vmapp(c.data(), v.vpeid, h_->rdbase(v.home), v.vpt, h_->vbits - 1, true);
             cmds.push_back(c);
+            if (v41) { /* the guest's IPI as a vSGI (its_build_vsgi_cmd): enabled, Group 1, priority 0xa0 */
+                gic_cmd_vsgi(c.data(), v.vpeid, kGuestIpi, 0xa0, true, true, false);
+                cmds.push_back(c);
+            }
         }
         /* its_vlpi_map: drop the physical mapping (DISCARD), install the virtual one (VMAPTI) */
         for (uint32_t d = 0; d < pp.devices; d++) {
@@ -187,7 +201,9 @@ void hyp_cpu::hyp_boot()
                 h_->route(d, e, gv, vintid);
                 gic_cmd_devev(c.data(), GITS_CMD_DISCARD, devid, e);
                 cmds.push_back(c);
-                gic_cmd_vmapti(c.data(), devid, e, h_->vcpus[gv].vpeid, vintid, h_->db_base + h_->vcpus[gv].vpeid);
+                /* GICv4.1: no per-event doorbell (1023), the vPE's default doorbell */
+                gic_cmd_vmapti(c.data(), devid, e, h_->vcpus[gv].vpeid, vintid,
+                               v41 ? 1023 : h_->db_base + h_->vcpus[gv].vpeid);
                 cmds.push_back(c);
             }
         }
@@ -209,6 +225,15 @@ void hyp_cpu::cpu_setup()
     const uint32_t m = h_->gic_config().virt_maint_intid;
     mmio_write(h_->gicr(idx_) + kGicrIsenabler0, 4, 1u << m);
     sw(GIC_HCR_EL2, 0);
+    if (h_->mode().v41) {
+        /* inherit_vpe_l1_table_from_its: GICR_VPROPBASER (GICv4.1 layout) points
+         * at ITS 0's vPE table: Valid, Indirect, Page_Size, address, Size */
+        const uint64_t b = mmio_read(h_->gits(0) + kGitsBaser2, 8);
+        const uint64_t psz = (b >> 8) & 3, indirect = (b >> 62) & 1;
+        const uint64_t addr = b & 0x0000fffffffff000ull & ~(psz >= 2 ? 0xf000ull : 0);
+        mmio_write(h_->gicr(idx_) + kVpropbaser, 8,
+                   (1ull << 63) | (indirect << 55) | (psz << 53) | addr | (b & 0x7f));
+    }
 }
 
 /* ---- main loop ------------------------------------------------------------------------- */
@@ -268,7 +293,7 @@ void hyp_cpu::run_vcpu(hyp_vcpu &v)
                 /* preempted by a woken vCPU or at the end of the slice */
                 const bool wakeup = h_->resched[idx_] && now < slice_end;
                 h_->resched[idx_] = 0;
-                put(v);
+                put(v, false);
                 if (wakeup)
                     h_->sched.enqueue(v);
                 else
@@ -287,7 +312,7 @@ void hyp_cpu::run_vcpu(hyp_vcpu &v)
         if (now >= slice_end) {
             if (h_->sched.has_runnable(idx_, now) || h_->hparams().sched != "pinned") {
                 exit(v, EXIT_SLICE);
-                put(v);
+                put(v, false);
                 requeue(v);
                 return;
             }
@@ -306,7 +331,7 @@ void hyp_cpu::run_vcpu(hyp_vcpu &v)
              * while the put runs (its accesses may let other CPUs run) makes
              * it runnable again (kvm_vcpu_block's check after prepare) */
             v.runnable = false;
-            put(v);
+            put(v, true);
             if (v.pending_last) h_->cnt.pending_last++;
             if (v.runnable || v.pending_last || !v.ap.empty())
                 h_->sched.requeue_front(v);
@@ -349,7 +374,12 @@ void hyp_cpu::load(hyp_vcpu &v)
     if (h_->mode().direct && v.mapped_cpu != idx_) vmovp(v);
     const uint64_t t0 = now_ps();
     ns(hp_.switch_ns + hp_.restore_ns);
-    if (h_->mode().direct) {
+    if (h_->mode().v41) {
+        /* its_vpe_4_1_schedule: by vPEID; then its_wait_vpt_parse_complete */
+        const uint64_t R = h_->gicr(idx_);
+        mmio_write(R + kVpendbaser, 8, kVpendValid | kVpendVgrp1En | v.vpeid);
+        poll_dirty(R + kVpendbaser);
+    } else if (h_->mode().direct) {
         const uint64_t R = h_->gicr(idx_);
         mmio_write(R + kVpropbaser, 8, h_->vprop[v.vm] | (h_->vbits - 1));
         mmio_write(R + kVpendbaser, 8, v.vpt | kVpendValid | (v.idai ? kVpendIdai : 0));
@@ -366,14 +396,36 @@ void hyp_cpu::load(hyp_vcpu &v)
 
 /* vcpu_put: vgic_v3_put (ICH_VMCR_EL2, APRs), GICv4: its_vpe_deschedule
  * (Valid = 0, PendingLast and IDAI read back). */
-void hyp_cpu::put(hyp_vcpu &v)
+/* Poll GICR_VPENDBASER.Dirty until the redistributor is done (GICv4.1). */
+void hyp_cpu::poll_dirty(uint64_t vpendbaser)
+{
+    for (int i = 0; i < 100000; i++) {
+        if (!(mmio_read(vpendbaser, 8) & kVpendDirty)) return;
+        d_ += sc_time(hp_.lr_ns > 0 ? 10 : 10, SC_NS);
+    }
+    SC_REPORT_WARNING(name(), "GICR_VPENDBASER.Dirty did not clear");
+    h_->cnt.mmio_errors++;
+}
+
+void hyp_cpu::put(hyp_vcpu &v, bool blocking)
 {
     const uint64_t t0 = now_ps();
     ns(hp_.save_ns);
     v.vmcr = sr(GIC_ICH_VMCR_EL2);
     v.ap1r0 = sr(GIC_ICH_AP1R0_EL2);
     v.pending_last = false;
-    if (h_->mode().direct) {
+    if (h_->mode().v41) {
+        /* its_vpe_4_1_deschedule: DB = 1 (a doorbell wanted: blocking) or
+         * PendingLast = 1 (no doorbell: preempted, runnable) */
+        const uint64_t R = h_->gicr(idx_);
+        /* its_clear_vpend_valid: read-modify-write (VGrp1En and vPEID stay) */
+        const uint64_t r = mmio_read(R + kVpendbaser, 8);
+        mmio_write(R + kVpendbaser, 8,
+                   (r & ~(kVpendValid | kVpendDb | kVpendPendingLast)) | (blocking ? kVpendDb : kVpendPendingLast));
+        poll_dirty(R + kVpendbaser);
+        const uint64_t b = mmio_read(R + kVpendbaser, 8);
+        v.pending_last = blocking && (b & kVpendPendingLast) != 0;
+    } else if (h_->mode().direct) {
         const uint64_t R = h_->gicr(idx_);
         uint64_t r = mmio_read(R + kVpendbaser, 8);
         mmio_write(R + kVpendbaser, 8, r & ~kVpendValid);
@@ -401,7 +453,10 @@ void hyp_cpu::vmovp(hyp_vcpu &v)
     const uint32_t seq = h_->vmovp_seq++;
     for (uint32_t i = 0; i < n; i++) {
         std::vector<std::array<uint64_t, 4>> cmds(2);
-        gic_cmd_vmovp(cmds[0].data(), seq, itslist, v.vpeid, h_->rdbase(idx_));
+        if (h_->mode().v41)
+            gic_cmd_vmovp41(cmds[0].data(), seq, itslist, v.vpeid, h_->rdbase(idx_), true, h_->db_base + v.vpeid);
+        else
+            gic_cmd_vmovp(cmds[0].data(), seq, itslist, v.vpeid, h_->rdbase(idx_));
         gic_cmd_vsync(cmds[1].data(), v.vpeid);
         its_submit(i, cmds);
         h_->cnt.vmovp++;
@@ -461,7 +516,10 @@ bool hyp_cpu::flush(hyp_vcpu &v)
             ++it;
             continue;
         }
-        h_->tracker.on_visible(v.vm, vintid);
+        if (vintid < 16)
+            h_->ipis.on_visible(hyp_platform::kIpiKey + v.id, vintid);
+        else
+            h_->tracker.on_visible(v.vm, vintid);
         v.ap_set.erase(vintid);
         it = v.ap.erase(it);
     }
@@ -486,8 +544,11 @@ void hyp_cpu::exit(hyp_vcpu &v, exit_why why)
     ns(hp_.exit_ns);
     sw(GIC_HCR_EL2, 0);
     sw(GIC_ICH_HCR_EL2, 0);
-    charge(why == EXIT_IRQ ? HC_EXIT_IRQ : HC_EXIT_OTHER, t0);
-    (why == EXIT_IRQ ? h_->cnt.exits_irq : why == EXIT_WFI ? h_->cnt.exits_wfi : h_->cnt.exits_slice)++;
+    charge(why == EXIT_IRQ ? HC_EXIT_IRQ : why == EXIT_TRAP ? HC_IPI : HC_EXIT_OTHER, t0);
+    (why == EXIT_IRQ    ? h_->cnt.exits_irq
+     : why == EXIT_WFI  ? h_->cnt.exits_wfi
+     : why == EXIT_TRAP ? h_->cnt.exits_trap
+                        : h_->cnt.exits_slice)++;
     const uint64_t t1 = now_ps();
     /* every list register written at the entry (KVM's used_lrs), whatever
      * the guest did with it since */
@@ -520,7 +581,9 @@ void hyp_cpu::guest_irq(hyp_vcpu &v)
     }
     h_->cnt.guest_acks++;
     v.guest_acks++;
-    if (h_->level_of(v.vm, vintid))
+    if (vintid < 16)
+        h_->ipis.on_guest_ack(hyp_platform::kIpiKey + v.id, vintid, now_ps());
+    else if (h_->level_of(v.vm, vintid))
         h_->cnt.level_acks++;
     else
         h_->tracker.on_guest_ack(v.vm, vintid, now_ps());
@@ -531,6 +594,34 @@ void hyp_cpu::guest_irq(hyp_vcpu &v)
         if ((lr & kLrState) && (uint32_t)lr == vintid) lr = (lr & kLrPending && lr & kLrActive) ? (lr & ~kLrActive) : 0;
     ns(pp.exit_ns);
     guest_busy_ps += now_ps() - t0;
+    if (hp_.guest_ipi_rate > 0 && hp_.vcpus > 1 && rng_.uniform() < hp_.guest_ipi_rate) guest_ipi(v);
+}
+
+/* The guest sends an IPI (SGI 1) to the next vCPU of its VM: its
+ * ICC_SGI1R_EL1 write traps (HCR_EL2.IMO: GIC_OUT_TRAP, nothing else in the
+ * GIC); the host emulates it (vgic_v3_dispatch_sgi): v4.1 writes GITS_SGIR
+ * (the vSGI goes to the vPE directly, or is recorded with its default
+ * doorbell), the other modes queue it on the target's ap_list (kick or
+ * wake-up as for any injection). Then back into the guest. */
+void hyp_cpu::guest_ipi(hyp_vcpu &v)
+{
+    hyp_vcpu &t = h_->vcpus[v.vm * hp_.vcpus + (v.idx + 1) % hp_.vcpus];
+    const uint64_t t_send = now_ps();
+    sw(GIC_ICC_SGI1R_EL1, (1ull << (t.idx % 16)) | ((uint64_t)(t.idx / 16) << 16) | ((uint64_t)kGuestIpi << 24));
+    h_->cnt.guest_ipis++;
+    exit(v, EXIT_TRAP); /* the trap is a full exit (vgic state saved: __vgic_v3_save_state) */
+    const uint64_t t0 = now_ps();
+    const bool resident = t.loaded_on >= 0;
+    if (h_->mode().v41) {
+        mmio_write(h_->gits(0) + GIC_GITS_SGIR_OFFSET, 8, gic_gits_sgir_value(t.vpeid, kGuestIpi));
+        h_->ipis.add(hyp_platform::kIpiKey + t.id, kGuestIpi, t.id, t_send, resident, true);
+        charge(HC_IPI, t0);
+    } else {
+        h_->ipis.add(hyp_platform::kIpiKey + t.id, kGuestIpi, t.id, t_send, resident, false);
+        charge(HC_IPI, t0);
+        inject(t, kGuestIpi, false);
+    }
+    enter(v); /* back to the guest, with whatever was queued for it meanwhile */
 }
 
 /* ---- host ------------------------------------------------------------------------------ */

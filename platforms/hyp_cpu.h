@@ -37,7 +37,7 @@ public:
     uint64_t guest_busy_ps = 0;
 
 private:
-    enum exit_why { EXIT_IRQ, EXIT_WFI, EXIT_SLICE };
+    enum exit_why { EXIT_IRQ, EXIT_WFI, EXIT_SLICE, EXIT_TRAP };
     void run();
     void hyp_boot();
     void cpu_setup();
@@ -59,12 +59,14 @@ private:
     /* world switch */
     void run_vcpu(hyp_vcpu &v);
     void load(hyp_vcpu &v);
-    void put(hyp_vcpu &v);
+    void put(hyp_vcpu &v, bool blocking);
     void enter(hyp_vcpu &v);
     void exit(hyp_vcpu &v, exit_why why);
     bool flush(hyp_vcpu &v);
     void vmovp(hyp_vcpu &v);
     void guest_irq(hyp_vcpu &v);
+    void guest_ipi(hyp_vcpu &v);
+    void poll_dirty(uint64_t vpendbaser);
     bool lr_busy(const hyp_vcpu &v) const;
     void requeue(hyp_vcpu &v);
     /* host */
@@ -79,6 +81,7 @@ private:
     hyp_platform *h_;
     const hyp_params &hp_;
     sc_core::sc_time d_;
+    rng rng_; /* the guest's choices (IPIs), seeded per CPU */
     tlm::tlm_generic_payload gp_;
 };
 

@@ -15,11 +15,10 @@ namespace gictlm {
 
 const std::vector<hyp_mode_info> &hyp_modes()
 {
-    /* v4.1 (per-vPE default doorbells, vSGIs) is one more entry once the core
-     * implements GICv4.1; the platform asks hyp_mode_info::direct only. */
     static const std::vector<hyp_mode_info> m = {
-        {"sw", "software injection: physical LPI -> host -> emulated vITS -> ap_list -> list register", false, 3},
-        {"v4.0", "GICv4.0 direct injection: VMAPP/VMAPTI, doorbells while not resident, VMOVP on migration", true, 4},
+        {"sw", "software injection: physical LPI -> host -> emulated vITS -> ap_list -> list register", false, false, 3},
+        {"v4.0", "GICv4.0 direct injection: VMAPP/VMAPTI, doorbells while not resident, VMOVP on migration", true, false, 4},
+        {"v4.1", "GICv4.1: as v4.0 with per-vPE default doorbells and guest IPIs as vSGIs (GITS_SGIR)", true, true, 4},
     };
     return m;
 }
@@ -44,13 +43,14 @@ struct pdesc {
 #define HD(n, d) {#n, d, pk::dbl, offsetof(hyp_params, n), nullptr}
 #define HS(n, c, d) {#n, d, pk::str, offsetof(hyp_params, n), c}
 const pdesc kParams[] = {
-    HS(mode, nullptr, "injection mode: sw (software, KVM's vgic path), v4.0 (GICv4.0 direct injection)"),
+    HS(mode, nullptr, "injection mode: sw (software, KVM's vgic path), v4.0 (GICv4.0 direct injection), v4.1 (GICv4.1: default doorbells, vSGIs)"),
     HU(vms, "number of VMs"),
     HU(vcpus, "vCPUs per VM"),
     HS(sched, "pinned,rr,random", "vCPU placement: pinned (vCPU i on CPU i mod N), rr (each slice's vCPU moves to the next CPU), random (moves to a random CPU with probability migrate_rate per slice)"),
     HD(slice_us, "scheduler time slice, us"),
     HD(migrate_rate, "random: probability of a migration at the end of a slice (0..1)"),
     HU(guest_wfi, "1: a vCPU with nothing to do executes WFI and blocks until an interrupt wakes it; 0: always runnable"),
+    HD(guest_ipi_rate, "probability that the guest's handler sends an IPI (SGI 1) to the next vCPU of its VM (0..1)"),
     HU(hold_vcpu, "a global vCPU index (vm * vcpus + i) that is not scheduled before hold_until_us (tests)"),
     HD(hold_until_us, "see hold_vcpu, us"),
     HD(exit_ns, "host cost: guest exit (trap to EL2, guest context save), ns"),
@@ -130,8 +130,7 @@ bool hyp_param_set(hyp_params &p, const std::string &name, const std::string &va
             if (!hyp_mode_find(value)) {
                 std::string all;
                 for (const hyp_mode_info &m : hyp_modes()) all += std::string(all.empty() ? "" : ",") + m.name;
-                err = "hyp.mode: '" + value + "' is not one of " + all +
-                      (value == "v4.1" ? " (GICv4.1 is not in this build's core yet)" : "");
+                err = "hyp.mode: '" + value + "' is not one of " + all;
                 return false;
             }
             p.mode = value;
@@ -183,7 +182,8 @@ json hyp_params_json(const hyp_params &p)
 
 const char *hyp_default_config()
 {
-    /* gic: platforms/configs/gic700.json (GICv4.0) on 4 CPUs; platform: 4
+    /* gic: platforms/configs/gic700.json (GICv4.0) on 4 CPUs, the ITS at
+     * 0x8040000 (room for a GICv4.1 ITS's 256 KiB); platform: 4
      * devices x 8 vectors, Poisson, 10 us mean interval each, 20 ms */
     return R"({
   "gic": {
@@ -194,7 +194,7 @@ const char *hyp_default_config()
     "its.event_cache.entries": 256, "its.event_cache.ways": 2,
     "its.collection_cache.entries": 16, "its.collection_cache.ways": 2,
     "its.vpe_cache.entries": 32, "its.vpe_cache.ways": 2, "its.vmovp_single": 1,
-    "virt.list_regs": 4, "virt.pri_bits": 5
+    "virt.list_regs": 4, "virt.pri_bits": 5, "map.gits_base": 134479872
   },
   "platform": {
     "devices": 4, "vectors": 8, "arrival": "poisson", "msi_interval_ns": 10000,
@@ -228,6 +228,15 @@ bool hyp_params_check(const gic_config_t &g, uint64_t devices, uint64_t vectors,
     }
     if (h.slice_us <= 0) {
         err = "hyp.slice_us must be > 0";
+        return false;
+    }
+    if (h.guest_ipi_rate > 1) {
+        err = "hyp.guest_ipi_rate is a probability (0..1)";
+        return false;
+    }
+    if (m->v41 && g.num_its > 1) {
+        err = "hyp.mode=v4.1 with more than one ITS: the host's bring-up (cpu_model) places ITS frames 128 KiB apart, "
+              "GICv4.1 ITSs are 256 KiB apart";
         return false;
     }
     if (h.migrate_rate > 1) {

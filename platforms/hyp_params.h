@@ -29,6 +29,7 @@ struct hyp_params {
     double slice_us = 1000;          /* scheduler time slice */
     double migrate_rate = 0.2;       /* random: probability that a vCPU moves at the end of a slice */
     uint64_t guest_wfi = 1;          /* 1: an idle vCPU executes WFI and blocks (KVM: kvm_vcpu_block) */
+    double guest_ipi_rate = 0.2;     /* probability that the guest's handler sends an IPI to the next vCPU */
     uint64_t hold_vcpu = 0xffffffff; /* global vCPU index kept off every CPU until hold_until_us (tests) */
     double hold_until_us = 0;
     /* host costs, ns (docs/platform.md: where each default comes from) */
@@ -57,6 +58,7 @@ struct hyp_mode_info {
     const char *name;
     const char *what;
     bool direct;        /* vLPIs through the GIC (GICv4) instead of the software path */
+    bool v41;           /* GICv4.1: default doorbells, vSGIs through GITS_SGIR (gic.gicv4_1 = 1) */
     int gic_version;    /* GIC version the mode needs */
 };
 /* The injection modes this build implements (a new mode is one more entry). */

@@ -15,7 +15,7 @@ const char *hyp_cost_name(int k)
 {
     static const char *const n[HC_COUNT] = {"exit_irq", "exit_other", "entry", "list_registers", "host_irq",
                                             "vits",     "inject",     "kick",  "wake",           "doorbell",
-                                            "load",     "put",        "vmovp"};
+                                            "load",     "put",        "vmovp", "guest_ipi"};
     return k >= 0 && k < HC_COUNT ? n[k] : "?";
 }
 
@@ -24,7 +24,7 @@ bool hyp_cost_is_interrupt_work(int k)
     /* exits and entries that interrupts cause, the host's handling of them
      * and what it does for the guest; not the scheduler's own switches */
     return k == HC_EXIT_IRQ || k == HC_ENTRY || k == HC_LR || k == HC_HOST_IRQ || k == HC_VITS ||
-           k == HC_INJECT || k == HC_KICK || k == HC_WAKE || k == HC_DOORBELL || k == HC_VMOVP;
+           k == HC_INJECT || k == HC_KICK || k == HC_WAKE || k == HC_DOORBELL || k == HC_VMOVP || k == HC_IPI;
 }
 
 hyp_platform::hyp_platform(sc_module_name name, const gic_config_t &gcfg, const platform_params &pp,
@@ -61,7 +61,7 @@ hyp_platform::hyp_platform(sc_module_name name, const gic_config_t &gcfg, const 
     bus_->add_target(gic_->gicd_socket, c.gicd_base, GIC_GICD_SIZE, "GICD");
     bus_->add_target(gic_->gicr_socket, c.gicr_base, gic_gicr_stride(&c) * c.num_cpus, "GICR");
     for (uint32_t i = 0; i < c.num_its; i++)
-        bus_->add_target(gic_->gits_socket[i], c.gits_base + (uint64_t)i * GIC_GITS_SIZE, GIC_GITS_SIZE,
+        bus_->add_target(gic_->gits_socket[i], c.gits_base + (uint64_t)i * gic_gits_stride(&c), gic_gits_stride(&c),
                          "GITS" + std::to_string(i));
     bus_->add_target(mem_->socket, pp.ram_base, pp.ram_size, "RAM");
     gic_->mem_socket.bind(bus_->target);
@@ -99,6 +99,8 @@ hyp_platform::hyp_platform(sc_module_name name, const gic_config_t &gcfg, const 
     for (uint64_t m = 0; m < hp.vms; m++)
         vits.push_back(std::make_unique<hyp_vits>((uint32_t)(hp.vits_cache_per_vcpu * hp.vcpus)));
     tracker.set_vcpus(nv);
+    ipis.set_vcpus(nv);
+    ipis.serve_one = mode_->v41;
     vbits = c.lpi_id_bits;
     db_base = (uint32_t)(8192 + pp.devices * pp.vectors);
     vprop.assign(hp.vms, 0);
@@ -120,7 +122,7 @@ hyp_platform::hyp_platform(sc_module_name name, const gic_config_t &gcfg, const 
         mp.devid = (uint32_t)(pp.first_devid + d);
         mp.vectors = (uint32_t)pp.vectors;
         uint32_t its = (uint32_t)(d % c.num_its);
-        mp.translater_addr = c.gits_base + (uint64_t)its * GIC_GITS_SIZE + GIC_GITS_TRANSLATER_OFFSET;
+        mp.translater_addr = c.gits_base + (uint64_t)its * gic_gits_stride(&c) + GIC_GITS_TRANSLATER_OFFSET;
         mp.arrival = ak;
         mp.mean_interval = ns(pp.msi_interval_ns);
         mp.burst_len = (uint32_t)pp.burst_len;
@@ -189,8 +191,10 @@ hyp_platform::hyp_platform(sc_module_name name, const gic_config_t &gcfg, const 
                 const level_src *l = level_of(vcpus[(size_t)loaded[out.cpu]].vm, out.intid);
                 if (l) resample[out.cpu].push_back(l->spi);
             }
+            else if (out.kind == GIC_OUT_TRAP)
+                cnt.traps_seen++;
         },
-        (1u << GIC_OUT_MSI) | (1u << GIC_OUT_VDEACTIVATE));
+        (1u << GIC_OUT_MSI) | (1u << GIC_OUT_VDEACTIVATE) | (1u << GIC_OUT_TRAP));
     gic_->add_input_observer([this](const gic_tlm_input &in) {
         if (in.kind == gic_tlm_input::MSI) tracker.on_send(in.devid, in.eventid, in.t);
     });

@@ -52,6 +52,7 @@ enum hyp_cost : int {
     HC_LOAD,       /* vCPU load: scheduler switch + state restore + GICR_VPENDBASER */
     HC_PUT,        /* vCPU put: state save + GICR_VPENDBASER */
     HC_VMOVP,      /* GICv4: VMOVP + VSYNC issued and waited for */
+    HC_IPI,        /* guest IPIs: the trapped ICC_SGI1R_EL1 write's exit and its emulation (v4.1: GITS_SGIR) */
     HC_COUNT
 };
 const char *hyp_cost_name(int k);
@@ -66,6 +67,7 @@ struct hyp_counters {
     uint64_t lr_writes = 0, lr_overflow = 0, merged = 0, guest_acks = 0, guest_spurious = 0;
     uint64_t level_injections = 0, level_resamples = 0, level_acks = 0, level_masked = 0;
     uint64_t pending_last = 0, blocks = 0, unknown_lpis = 0, mmio_errors = 0, sysreg_errors = 0;
+    uint64_t guest_ipis = 0, exits_trap = 0, traps_seen = 0;
 };
 
 class hyp_platform : public sc_core::sc_module {
@@ -82,12 +84,21 @@ public:
     sc_core::sc_time total_time() const;
     nlohmann::json report_json(double host_cpu_seconds) const;
     bool conservation_ok(std::string &why) const;
+    /* guest IPIs: sent, delivered, coalesced, dropped, in flight (v4.1: the
+     * GIC's vSGI counters give coalesced and dropped) */
+    struct ipi_balance {
+        uint64_t sent, delivered, coalesced, dropped, in_flight;
+    };
+    ipi_balance ipi_counts() const;
 
     /* ---- the hypervisor's shared state (used by hyp_cpu) ---- */
     std::vector<hyp_vcpu> vcpus;
     std::vector<std::unique_ptr<hyp_vits>> vits; /* per VM (sw mode) */
     hyp_sched sched;
     hyp_tracker tracker;
+    /* guest IPIs (SGI 1): keyed (kIpiKey + global vCPU, SGI): SGIs are banked per vCPU */
+    hyp_tracker ipis;
+    static constexpr uint32_t kIpiKey = 0x10000;
     hyp_counters cnt;
     std::array<uint64_t, HC_COUNT> cost_ps{};
     latency_samples vmovp_latency, load_latency, put_latency;
@@ -119,6 +130,7 @@ public:
     const level_src *level_of(uint32_t vm, uint32_t vintid) const;
     uint64_t rdbase(uint32_t cpu) const;
     uint64_t gicr(uint32_t cpu) const { return gcfg_.gicr_base + (uint64_t)cpu * gic_gicr_stride(&gcfg_); }
+    uint64_t gits(uint32_t its) const { return gcfg_.gits_base + (uint64_t)its * gic_gits_stride(&gcfg_); }
     /* device LPI -> (device index, vector) */
     bool device_of_lpi(uint32_t intid, uint32_t &dev, uint32_t &vec) const;
     uint32_t vm_of_device(uint32_t dev) const { return (uint32_t)(dev % hp_.vms); }

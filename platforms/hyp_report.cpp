@@ -14,6 +14,12 @@ using namespace sc_core;
 
 namespace gictlm {
 
+static uint64_t counter(gic_t *g, const char *name)
+{
+    uint64_t v = 0;
+    return gic_stat_counter(g, name, &v) ? v : 0;
+}
+
 static json lat_json(const latency_samples &s)
 {
     auto m = s.summarize();
@@ -29,10 +35,23 @@ static json gic_hist_json(gic_t *g, const char *name)
                 {"p99_ps", h.p99}, {"max_ps", h.max}, {"mean_ps", h.count ? (double)h.sum / (double)h.count : 0.0}};
 }
 
-static uint64_t counter(gic_t *g, const char *name)
+
+hyp_platform::ipi_balance hyp_platform::ipi_counts() const
 {
-    uint64_t v = 0;
-    return gic_stat_counter(g, name, &v) ? v : 0;
+    ipi_balance b{ipis.sent, ipis.delivered, ipis.coalesced, 0, ipis.in_flight()};
+    if (ipis.serve_one) {
+        gic_t *g = const_cast<hyp_platform *>(this)->gic_->core();
+        b.coalesced = b.dropped = 0;
+        for (uint32_t i = 0; i < gcfg_.num_its; i++) {
+            const std::string p = "its" + std::to_string(i) + ".sgir.";
+            b.coalesced += counter(g, (p + "coalesced").c_str());
+            b.dropped += counter(g, (p + "dropped").c_str());
+        }
+        const uint64_t left = ipis.unserved(), closed = b.coalesced + b.dropped;
+        b.in_flight = left > closed ? left - closed : 0;
+        /* more coalesced than left over would mean acknowledges without a send */
+    }
+    return b;
 }
 
 bool hyp_platform::conservation_ok(std::string &why) const
@@ -54,6 +73,15 @@ bool hyp_platform::conservation_ok(std::string &why) const
     }
     if (t.unmatched) {
         os << t.unmatched << " GIC MSI outcomes without a send; ";
+        ok = false;
+    }
+    const ipi_balance ib = ipi_counts();
+    const bool ipi_closed = !ipis.serve_one || ipis.unserved() >= ib.coalesced + ib.dropped;
+    if (ib.in_flight || ipis.duplicates || !ipi_closed) {
+        const hyp_tracker::stages st = ipis.in_flight_stages();
+        os << "guest IPIs: " << ib.sent << " sent, " << ib.in_flight << " not delivered (" << st.queued
+           << " on an ap_list, " << st.guest << " pending for the guest), " << ipis.duplicates << " duplicates"
+           << (ipi_closed ? "" : ", the GIC coalesced more than were left") << "; ";
         ok = false;
     }
     why = os.str();
@@ -82,6 +110,17 @@ json hyp_platform::report_json(double host_cpu_seconds) const
     j["latency"] = {{"msi_to_iar", lat_json(t.all)},
                     {"msi_to_iar_resident", lat_json(t.resident)},
                     {"msi_to_iar_non_resident", lat_json(t.non_resident)}};
+    const ipi_balance ib = ipi_counts();
+    j["ipi"] = {{"sent", ib.sent},
+                {"delivered", ib.delivered},
+                {"coalesced", ib.coalesced},
+                {"dropped", ib.dropped},
+                {"in_flight", ib.in_flight},
+                {"duplicates", ipis.duplicates},
+                {"traps_seen", cnt.traps_seen},
+                {"latency", {{"send_to_iar", lat_json(ipis.all)},
+                             {"send_to_iar_resident", lat_json(ipis.resident)},
+                             {"send_to_iar_non_resident", lat_json(ipis.non_resident)}}}};
     uint64_t work = 0;
     json cats = json::object();
     const double msis = t.sent ? (double)t.sent : 1.0;
@@ -99,6 +138,7 @@ json hyp_platform::report_json(double host_cpu_seconds) const
     j["world_switches"] = {{"loads", cnt.loads},          {"puts", cnt.puts},
                            {"entries", cnt.entries},      {"exits_irq", cnt.exits_irq},
                            {"exits_wfi", cnt.exits_wfi},  {"exits_slice", cnt.exits_slice},
+                           {"exits_trap", cnt.exits_trap},
                            {"load_latency", lat_json(load_latency)}, {"put_latency", lat_json(put_latency)},
                            {"blocks", cnt.blocks},        {"pending_last", cnt.pending_last},
                            {"migrations", sched.migrations}};
@@ -199,6 +239,12 @@ void hyp_report_text(std::FILE *f, const json &r)
     lat_row(f, "MSI -> guest ICV_IAR1 (all)", r["latency"]["msi_to_iar"]);
     lat_row(f, "  vCPU resident", r["latency"]["msi_to_iar_resident"]);
     lat_row(f, "  vCPU not resident", r["latency"]["msi_to_iar_non_resident"]);
+    const json &ip = r["ipi"];
+    std::fprintf(f, "\nGuest IPIs (SGI 1): sent %s  delivered %s  coalesced %s  in flight %s\n", ip["sent"].dump().c_str(),
+                 ip["delivered"].dump().c_str(), ip["coalesced"].dump().c_str(), ip["in_flight"].dump().c_str());
+    lat_row(f, "IPI -> guest ICV_IAR1 (all)", ip["latency"]["send_to_iar"]);
+    lat_row(f, "  target resident", ip["latency"]["send_to_iar_resident"]);
+    lat_row(f, "  target not resident", ip["latency"]["send_to_iar_non_resident"]);
     const json &h = r["host_cpu"];
     std::fprintf(f, "\nHost CPU time on interrupt work: %.1f ns per MSI\n", h.value("interrupt_work_per_msi_ns", 0.0));
     for (auto it = h["by_category"].begin(); it != h["by_category"].end(); ++it) {
@@ -284,12 +330,18 @@ const std::vector<row> &rows()
         {"  vITS ns/MSI", {"host_cpu", "by_category", "vits", "per_msi_ns"}, 1, "%.1f"},
         {"  doorbell ns/MSI", {"host_cpu", "by_category", "doorbell", "per_msi_ns"}, 1, "%.1f"},
         {"  VMOVP ns/MSI", {"host_cpu", "by_category", "vmovp", "per_msi_ns"}, 1, "%.1f"},
+        {"  guest IPI ns/MSI", {"host_cpu", "by_category", "guest_ipi", "per_msi_ns"}, 1, "%.1f"},
+        {"guest IPIs sent", {"ipi", "sent"}, 1, "%.0f"},
+        {"IPI->ICV_IAR1 p50 ns", {"ipi", "latency", "send_to_iar", "p50_ps"}, 1e-3, "%.1f"},
+        {"IPI->ICV_IAR1 p99 ns", {"ipi", "latency", "send_to_iar", "p99_ps"}, 1e-3, "%.1f"},
+        {"  IPI resident p50 ns", {"ipi", "latency", "send_to_iar_resident", "p50_ps"}, 1e-3, "%.1f"},
         {"guest exits (IRQ)", {"world_switches", "exits_irq"}, 1, "%.0f"},
         {"vCPU loads", {"world_switches", "loads"}, 1, "%.0f"},
         {"vCPU load p50 ns", {"world_switches", "load_latency", "p50_ps"}, 1e-3, "%.1f"},
         {"migrations", {"world_switches", "migrations"}, 1, "%.0f"},
         {"kicks (IPIs)", {"host_irqs", "kicks"}, 1, "%.0f"},
         {"doorbells", {"doorbells", "handled"}, 1, "%.0f"},
+        {"  while runnable", {"doorbells", "while_runnable"}, 1, "%.0f"},
         {"VMOVP", {"vmovp", "count"}, 1, "%.0f"},
         {"VSYNC", {"vmovp", "vsync"}, 1, "%.0f"},
         {"VMOVP+VSYNC p50 ns", {"vmovp", "latency", "p50_ps"}, 1e-3, "%.1f"},

@@ -29,7 +29,7 @@ void hyp_tracker::on_send(uint32_t devid, uint32_t eventid, uint64_t t_ps)
         if (!s.targeted) s.first_send_ps = t_ps;
         s.targeted++;
     }
-    sent_[key(devid, eventid)].push_back(msi{t_ps, false, r.vm, r.vintid, r.gvcpu});
+    sent_[key(devid, eventid)].push_back(msi{t_ps, false, 0, r.vm, r.vintid, r.gvcpu});
 }
 
 void hyp_tracker::drop(const msi &, const char *reason)
@@ -84,6 +84,25 @@ void hyp_tracker::on_visible(uint32_t vm, uint32_t vintid)
     it->second.clear();
 }
 
+void hyp_tracker::add(uint32_t vm, uint32_t vintid, uint32_t gvcpu, uint64_t t_ps, bool res, bool visible,
+                      uint64_t visible_ps)
+{
+    sent++;
+    if (gvcpu < vcpus.size()) {
+        vcpu_stats &s = vcpus[gvcpu];
+        if (!s.targeted) s.first_send_ps = t_ps;
+        s.targeted++;
+    }
+    msi m{t_ps, res, visible_ps, vm, vintid, gvcpu};
+    (visible ? pending_ : queued_)[key(vm, vintid)].push_back(m);
+}
+
+uint64_t hyp_tracker::unserved() const
+{
+    const stages st = in_flight_stages();
+    return st.gic + st.host + st.queued + st.guest;
+}
+
 hyp_tracker::stages hyp_tracker::in_flight_stages() const
 {
     stages st;
@@ -102,7 +121,12 @@ void hyp_tracker::on_guest_ack(uint32_t vm, uint32_t vintid, uint64_t t_ps)
         return;
     }
     bool first = true;
+    size_t kept = 0;
     for (const msi &m : it->second) {
+        if (m.t_visible > t_ps || (serve_one && !first)) {
+            it->second[kept++] = m; /* cannot be pending yet: for a later acknowledge */
+            continue;
+        }
         (first ? delivered : coalesced)++;
         first = false;
         const uint64_t lat = t_ps >= m.t ? t_ps - m.t : 0;
@@ -115,7 +139,8 @@ void hyp_tracker::on_guest_ack(uint32_t vm, uint32_t vintid, uint64_t t_ps)
             s.last_ack_ps = t_ps;
         }
     }
-    it->second.clear();
+    if (first) duplicates++;
+    it->second.resize(kept);
 }
 
 } // namespace gictlm

@@ -31,6 +31,13 @@ public:
         uint64_t first_send_ps = 0;
     };
     void set_vcpus(size_t n) { vcpus.assign(n, vcpu_stats()); }
+    /* one acknowledge serves one interrupt, the oldest that can be pending
+     * (GICv4.1 vSGIs: a vSGI recorded while the vPE was not resident may be
+     * presented after a newer one, so "serve all" would misattribute; the
+     * GIC's own coalesced count (its<i>.sgir.coalesced) closes the balance) */
+    bool serve_one = false;
+    /* entries not served (serve_one: coalesced ones among them) */
+    uint64_t unserved() const;
     /* Static routing of device events (the guest's MSI programming). */
     void route(uint32_t devid, uint32_t eventid, uint32_t vm, uint32_t vintid, uint32_t gvcpu);
     bool routed(uint32_t devid, uint32_t eventid, uint32_t &vm, uint32_t &vintid, uint32_t &gvcpu) const;
@@ -44,6 +51,11 @@ public:
     /* sw: the queued vINTID went into a list register (or merged into one):
      * from now on the guest can acknowledge it. */
     void on_visible(uint32_t vm, uint32_t vintid);
+    /* an interrupt not from a device (a guest IPI) for (vm, vintid) of vCPU
+     * gvcpu, sent at t_ps: pending for the guest (visible; not before
+     * visible_ps: the GIC's shortest path) or queued (sw) */
+    void add(uint32_t vm, uint32_t vintid, uint32_t gvcpu, uint64_t t_ps, bool resident, bool visible,
+             uint64_t visible_ps = 0);
     /* the guest acknowledged vintid */
     void on_guest_ack(uint32_t vm, uint32_t vintid, uint64_t t_ps);
 
@@ -63,6 +75,7 @@ private:
     struct msi {
         uint64_t t;
         bool resident;
+        uint64_t t_visible; /* no acknowledge before this time can be this one's (0: any) */
         uint32_t vm, vintid, gvcpu;
     };
     struct route_t {

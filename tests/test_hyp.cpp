@@ -71,6 +71,13 @@ struct Hyp : ::testing::Test {
         EXPECT_EQ(m.value("unmatched", 1), 0) << what;
         EXPECT_EQ(r["errors"].value("gic_total", 1), 0) << what;
         EXPECT_EQ(r["errors"].value("mmio", 1), 0) << what;
+        // guest IPIs: every one acknowledged by its target, coalesced or (never) dropped
+        const json &ip = r["ipi"];
+        EXPECT_EQ(ip.value("in_flight", 1), 0) << what;
+        EXPECT_EQ(ip.value("duplicates", 1), 0) << what;
+        EXPECT_EQ(ip.value("sent", 0), ip.value("delivered", 0) + ip.value("coalesced", 0) + ip.value("dropped", 0))
+            << what;
+        EXPECT_EQ(ip.value("traps_seen", 0), ip.value("sent", 1)) << what << ": every IPI trapped (GIC_OUT_TRAP)";
         // every vCPU got every MSI sent to it
         for (const json &v : r["vcpus"])
             EXPECT_EQ(v.value("msis_served", 0), v.value("msis_targeted", 1)) << what << " vcpu " << v["vcpu"];
@@ -86,7 +93,7 @@ TEST_F(Hyp, ConservationInEveryMode)
          "-p platform.msi_interval_ns=2000 -p platform.drain_time_us=20000"),
         "-p platform.sim_time_us=3000 -p hyp.sched=rr -p platform.eventid_dist=zipf",       // migrations
     };
-    for (const char *mode : {"sw", "v4.0"}) {
+    for (const char *mode : {"sw", "v4.0", "v4.1"}) {
         int n = 0;
         for (const char *sc : scenarios) {
             json r;
@@ -104,7 +111,7 @@ TEST_F(Hyp, ConservationInEveryMode)
 TEST_F(Hyp, ConservationOverSeeds)
 {
     for (int seed = 1; seed <= 4; seed++)
-        for (const char *mode : {"sw", "v4.0"})
+        for (const char *mode : {"sw", "v4.0", "v4.1"})
             for (const char *guest : {"-p hyp.guest_wfi=1", "-p hyp.guest_wfi=0 -p hyp.sched=random -p hyp.slice_us=300"}) {
                 json r;
                 std::string what = std::string(mode) + " seed " + std::to_string(seed) + " " + guest;
@@ -123,12 +130,24 @@ TEST_F(Hyp, CompareModesRunsEveryModeOnTheSameWorkload)
     json c;
     ASSERT_EQ(run("--compare-modes -p platform.sim_time_us=2000", c), 0);
     EXPECT_EQ(c.value("schema", ""), "gictlm-hyp-compare");
-    ASSERT_EQ(c["modes"].size(), 2u);
-    const json &sw = c["runs"]["sw"], &v4 = c["runs"]["v4.0"];
+    ASSERT_EQ(c["modes"].size(), 3u);
+    const json &sw = c["runs"]["sw"], &v4 = c["runs"]["v4.0"], &v41 = c["runs"]["v4.1"];
     expect_conserved(sw, "sw");
     expect_conserved(v4, "v4.0");
+    expect_conserved(v41, "v4.1");
     // same devices, same seed, same start: the same MSIs
     EXPECT_EQ(sw["msi"]["sent"], v4["msi"]["sent"]);
+    EXPECT_EQ(sw["msi"]["sent"], v41["msi"]["sent"]);
+    // v4.1: default doorbells only for blocked vCPUs (none while runnable,
+    // unlike v4.0's per-event doorbells), guest IPIs without kicks or ap_list
+    EXPECT_GT(v41["doorbells"].value("handled", 0), 0);
+    EXPECT_EQ(v41["doorbells"].value("while_runnable", 1), 0);
+    EXPECT_GT(v4["doorbells"].value("while_runnable", 0), 0);
+    EXPECT_GT(v41["ipi"].value("sent", 0), 0);
+    EXPECT_EQ(v41["host_irqs"].value("kicks", 1), 0);
+    EXPECT_GT(sw["host_irqs"].value("kicks", 0), 0);
+    EXPECT_EQ(v41["config"]["gic"].value("gicv4_1", 0), 1);
+    EXPECT_EQ(v4["config"]["gic"].value("gicv4_1", 1), 0);
     // the paths differ where they must: the software path translates in
     // the vITS and has no doorbells; GICv4 has doorbells and no vITS work
     EXPECT_GT(sw["host_cpu"]["by_category"]["vits"].value("ps", 0), 0);
@@ -162,7 +181,7 @@ TEST_F(Hyp, SameSeedSameReport)
 TEST_F(Hyp, UnscheduledVcpuGetsNothingUntilScheduledThenEverything)
 {
     const uint64_t hold_ps = 3000ull * 1000 * 1000;
-    for (const char *mode : {"sw", "v4.0"}) {
+    for (const char *mode : {"sw", "v4.0", "v4.1"}) {
         json r;
         ASSERT_EQ(run(std::string("--hyp -p hyp.mode=") + mode +
                           " -p platform.sim_time_us=5000 -p hyp.hold_vcpu=5 -p hyp.hold_until_us=3000",
@@ -182,7 +201,7 @@ TEST_F(Hyp, UnscheduledVcpuGetsNothingUntilScheduledThenEverything)
 
 TEST_F(Hyp, MigrationsWithVmovpNeitherLoseNorDuplicate)
 {
-    for (const char *sched : {"random -p hyp.migrate_rate=0.7", "rr"}) {
+    for (const char *sched : {"random -p hyp.migrate_rate=0.7", "rr", "random -p hyp.mode=v4.1"}) {
         json r;
         ASSERT_EQ(run(std::string("--hyp -p hyp.mode=v4.0 -p hyp.sched=") + sched +
                           " -p hyp.slice_us=200 -p hyp.guest_wfi=0 -p platform.sim_time_us=4000"
