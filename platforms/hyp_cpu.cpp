@@ -614,7 +614,10 @@ void hyp_cpu::guest_ipi(hyp_vcpu &v)
     const bool resident = t.loaded_on >= 0;
     if (h_->mode().v41) {
         mmio_write(h_->gits(0) + GIC_GITS_SGIR_OFFSET, 8, gic_gits_sgir_value(t.vpeid, kGuestIpi));
-        h_->ipis.add(hyp_platform::kIpiKey + t.id, kGuestIpi, t.id, t_send, resident, true);
+        /* pending no sooner than the ITS's vPE lookup and the redistributor's hop */
+        const gic_config_t &g = h_->gic_config();
+        const uint64_t fastest = (uint64_t)(g.its_translate_cycles + g.lat_redist_to_cpu) * g.clock_period_ps;
+        h_->ipis.add(hyp_platform::kIpiKey + t.id, kGuestIpi, t.id, t_send, resident, true, now_ps() + fastest);
         charge(HC_IPI, t0);
     } else {
         h_->ipis.add(hyp_platform::kIpiKey + t.id, kGuestIpi, t.id, t_send, resident, false);

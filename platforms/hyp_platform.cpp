@@ -100,7 +100,7 @@ hyp_platform::hyp_platform(sc_module_name name, const gic_config_t &gcfg, const 
         vits.push_back(std::make_unique<hyp_vits>((uint32_t)(hp.vits_cache_per_vcpu * hp.vcpus)));
     tracker.set_vcpus(nv);
     ipis.set_vcpus(nv);
-    ipis.serve_one = mode_->v41;
+    ipis.by_count = mode_->v41;
     vbits = c.lpi_id_bits;
     db_base = (uint32_t)(8192 + pp.devices * pp.vectors);
     vprop.assign(hp.vms, 0);

@@ -115,15 +115,16 @@ hyp_tracker::stages hyp_tracker::in_flight_stages() const
 
 void hyp_tracker::on_guest_ack(uint32_t vm, uint32_t vintid, uint64_t t_ps)
 {
+    acks++;
     auto it = pending_.find(key(vm, vintid));
     if (it == pending_.end() || it->second.empty()) {
-        duplicates++;
+        (by_count ? acks_unmatched : duplicates)++;
         return;
     }
     bool first = true;
     size_t kept = 0;
     for (const msi &m : it->second) {
-        if (m.t_visible > t_ps || (serve_one && !first)) {
+        if (m.t_visible > t_ps) {
             it->second[kept++] = m; /* cannot be pending yet: for a later acknowledge */
             continue;
         }
@@ -139,7 +140,7 @@ void hyp_tracker::on_guest_ack(uint32_t vm, uint32_t vintid, uint64_t t_ps)
             s.last_ack_ps = t_ps;
         }
     }
-    if (first) duplicates++;
+    if (first) (by_count ? acks_unmatched : duplicates)++;
     it->second.resize(kept);
 }
 

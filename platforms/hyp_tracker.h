@@ -31,11 +31,14 @@ public:
         uint64_t first_send_ps = 0;
     };
     void set_vcpus(size_t n) { vcpus.assign(n, vcpu_stats()); }
-    /* one acknowledge serves one interrupt, the oldest that can be pending
-     * (GICv4.1 vSGIs: a vSGI recorded while the vPE was not resident may be
-     * presented after a newer one, so "serve all" would misattribute; the
-     * GIC's own coalesced count (its<i>.sgir.coalesced) closes the balance) */
-    bool serve_one = false;
+    /* GICv4.1 vSGIs: the GIC may present a vSGI recorded while the vPE was
+     * not resident after a newer, directly delivered one, so an acknowledge
+     * cannot always be matched to a send: such acknowledges are counted in
+     * acks_unmatched (not duplicates), the latency samples attribute each
+     * send to the first acknowledge after it could be pending, and the
+     * balance is closed with the GIC's counters (hyp_platform::ipi_counts). */
+    bool by_count = false;
+    uint64_t acks = 0, acks_unmatched = 0;
     /* entries not served (serve_one: coalesced ones among them) */
     uint64_t unserved() const;
     /* Static routing of device events (the guest's MSI programming). */
