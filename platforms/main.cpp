@@ -46,7 +46,7 @@ static void usage(const gic_config_t &g, const platform_params &p)
         "  --record FILE        record the GIC's inputs as a gictlm trace\n"
         "  --hyp                the virtualization platform (hypervisor model) instead; see\n"
         "                       gictlm-platform --hyp --help\n"
-        "  --compare-modes      --hyp in every injection mode (sw, v4.0), side by side\n"
+        "  --compare-modes      --hyp in every injection mode (sw, v4.0, v4.1), side by side\n"
         "  --replay TRACE       replay a gictlm trace through SystemC instead (see\n"
         "                       gictlm-platform --replay TRACE --help)\n"
         "  --verbose MOD=LEVEL  log level per module: MOD is 'gic' (all core components),\n"
