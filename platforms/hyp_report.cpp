@@ -152,7 +152,7 @@ json hyp_platform::report_json(double host_cpu_seconds) const
                       {"unknown", cnt.unknown_lpis}};
     j["doorbells"] = {{"handled", cnt.doorbells},
                       {"while_runnable", cnt.doorbells_runnable},
-                      {"gic_rung", counter(g, "vpe.doorbells")}};
+                      {"gic_rung", counter(g, "vpe.doorbells") + counter(g, "vpe41.default_doorbells")}};
     j["vmovp"] = {{"count", cnt.vmovp}, {"vsync", cnt.vsync}, {"latency", lat_json(vmovp_latency)},
                   {"its_cmd_errors", cnt.its_cmd_errors}};
     j["residency"] = {{"scheduled", counter(g, "vpe.residency.scheduled")},
