@@ -2,6 +2,7 @@
  * gictlm-platform: the virtual platform as a command-line program.
  * See docs/user-guide.md. `gictlm-platform --help` lists every option and parameter.
  */
+#include "hyp_cli.h"
 #include "platform.h"
 #include "report.h"
 #include "timeline.h"
@@ -43,6 +44,9 @@ static void usage(const gic_config_t &g, const platform_params &p)
         "  --gic-stats          also print the full GIC statistics table\n"
         "  --vcd FILE           write the IRQ/FIQ/vIRQ/vFIQ lines as VCD (FILE.vcd)\n"
         "  --record FILE        record the GIC's inputs as a gictlm trace\n"
+        "  --hyp                the virtualization platform (hypervisor model) instead; see\n"
+        "                       gictlm-platform --hyp --help\n"
+        "  --compare-modes      --hyp in every injection mode (sw, v4.0, v4.1), side by side\n"
         "  --replay TRACE       replay a gictlm trace through SystemC instead (see\n"
         "                       gictlm-platform --replay TRACE --help)\n"
         "  --verbose MOD=LEVEL  log level per module: MOD is 'gic' (all core components),\n"
@@ -196,6 +200,8 @@ int sc_main(int argc, char **argv)
     /* --replay TRACE: replay a trace through the SystemC platform instead (trace_player.h) */
     for (int i = 1; i < argc; i++)
         if (std::strcmp(argv[i], "--replay") == 0) return sc_replay_cli(argc, argv, "gictlm-platform");
+    /* --hyp / --compare-modes: the hypervisor platform (hyp_cli.h) */
+    if (hyp_cli_wanted(argc, argv)) return hyp_cli(argc, argv);
     install_stop_handlers(); /* a stop during construction is honoured at the first safe point */
     gic_config_t gcfg;
     gic_config_default(&gcfg);

@@ -1,0 +1,273 @@
+/* Hypervisor model parameters: table, parsing, JSON, checks, modes (hyp_params.h). */
+#include "hyp_params.h"
+
+#include <cerrno>
+#include <cinttypes>
+#include <cstddef>
+#include <cstdio>
+#include <cstdlib>
+#include <cctype>
+#include <sstream>
+
+using nlohmann::json;
+
+namespace gictlm {
+
+const std::vector<hyp_mode_info> &hyp_modes()
+{
+    static const std::vector<hyp_mode_info> m = {
+        {"sw", "software injection: physical LPI -> host -> emulated vITS -> ap_list -> list register", false, false, 3},
+        {"v4.0", "GICv4.0 direct injection: VMAPP/VMAPTI, doorbells while not resident, VMOVP on migration", true, false, 4},
+        {"v4.1", "GICv4.1: as v4.0 with per-vPE default doorbells and guest IPIs as vSGIs (GITS_SGIR)", true, true, 4},
+    };
+    return m;
+}
+
+const hyp_mode_info *hyp_mode_find(const std::string &name)
+{
+    for (const hyp_mode_info &m : hyp_modes())
+        if (name == m.name) return &m;
+    return nullptr;
+}
+
+namespace {
+enum class pk { u64, dbl, str };
+struct pdesc {
+    const char *name;
+    const char *doc;
+    pk kind;
+    size_t off;
+    const char *choices;
+};
+#define HU(n, d) {#n, d, pk::u64, offsetof(hyp_params, n), nullptr}
+#define HD(n, d) {#n, d, pk::dbl, offsetof(hyp_params, n), nullptr}
+#define HS(n, c, d) {#n, d, pk::str, offsetof(hyp_params, n), c}
+const pdesc kParams[] = {
+    HS(mode, nullptr, "injection mode: sw (software, KVM's vgic path), v4.0 (GICv4.0 direct injection), v4.1 (GICv4.1: default doorbells, vSGIs)"),
+    HU(vms, "number of VMs"),
+    HU(vcpus, "vCPUs per VM"),
+    HS(sched, "pinned,rr,random", "vCPU placement: pinned (vCPU i on CPU i mod N), rr (each slice's vCPU moves to the next CPU), random (moves to a random CPU with probability migrate_rate per slice)"),
+    HD(slice_us, "scheduler time slice, us"),
+    HD(migrate_rate, "random: probability of a migration at the end of a slice (0..1)"),
+    HU(guest_wfi, "1: a vCPU with nothing to do executes WFI and blocks until an interrupt wakes it; 0: always runnable"),
+    HD(guest_ipi_rate, "probability that the guest's handler sends an IPI (SGI 1) to the next vCPU of its VM (0..1)"),
+    HU(hold_vcpu, "a global vCPU index (vm * vcpus + i) that is not scheduled before hold_until_us (tests)"),
+    HD(hold_until_us, "see hold_vcpu, us"),
+    HD(exit_ns, "host cost: guest exit (trap to EL2, guest context save), ns"),
+    HD(entry_ns, "host cost: guest entry (context restore, ERET), ns"),
+    HD(save_ns, "host cost: vCPU put, virtual interface state save (ICH_VMCR, APRs), ns"),
+    HD(restore_ns, "host cost: vCPU load, virtual interface state restore, ns"),
+    HD(lr_ns, "host cost per list register read or written, ns"),
+    HD(switch_ns, "host cost: scheduler switch to another vCPU thread, ns"),
+    HD(host_irq_ns, "host cost: physical IRQ entry + exit, ns"),
+    HD(vits_hit_ns, "sw: emulated vITS translation cache hit, ns"),
+    HD(vits_miss_ns, "sw: emulated vITS table walk on a cache miss, ns"),
+    HD(inject_ns, "sw: queueing a virtual interrupt on the vCPU's ap_list, ns"),
+    HD(kick_ns, "sw: IPI to the CPU that runs the target vCPU, ns"),
+    HD(wake_ns, "waking a blocked vCPU, ns"),
+    HD(doorbell_ns, "GICv4: doorbell handler, ns"),
+    HD(its_cmd_ns, "GICv4: building one ITS command, ns"),
+    HU(vits_cache_per_vcpu, "sw: emulated vITS translation cache entries per vCPU of the VM"),
+    HU(level_devices, "level-triggered device lines (SPI 32 + k), assigned to VM k mod vms"),
+    HD(level_period_us, "level lines: one assertion per period, us"),
+    HD(level_high_us, "level lines: time the line stays high, us"),
+};
+
+const pdesc *find(const std::string &n)
+{
+    for (const pdesc &d : kParams)
+        if (n == d.name) return &d;
+    return nullptr;
+}
+template <typename T> T &field(hyp_params &p, size_t off) { return *reinterpret_cast<T *>(reinterpret_cast<char *>(&p) + off); }
+template <typename T> const T &field(const hyp_params &p, size_t off)
+{
+    return *reinterpret_cast<const T *>(reinterpret_cast<const char *>(&p) + off);
+}
+} // namespace
+
+const std::vector<hyp_param_info> &hyp_param_list()
+{
+    static const std::vector<hyp_param_info> v = [] {
+        std::vector<hyp_param_info> r;
+        for (const pdesc &d : kParams) r.push_back({d.name, d.doc});
+        return r;
+    }();
+    return v;
+}
+
+bool hyp_param_set(hyp_params &p, const std::string &name, const std::string &value, std::string &err)
+{
+    const pdesc *d = find(name);
+    if (!d) {
+        err = "unknown hypervisor parameter 'hyp." + name + "'";
+        return false;
+    }
+    const char *s = value.c_str();
+    char *end = nullptr;
+    switch (d->kind) {
+    case pk::u64: {
+        errno = 0;
+        unsigned long long v = std::strtoull(s, &end, 0);
+        if (!*s || *end || errno || s[0] == '-' || std::isspace((unsigned char)s[0])) {
+            err = "hyp." + name + ": '" + value + "' is not an unsigned integer";
+            return false;
+        }
+        field<uint64_t>(p, d->off) = v;
+        return true;
+    }
+    case pk::dbl: {
+        double v = std::strtod(s, &end);
+        if (!*s || *end || !(v >= 0) || v > 1e12 || std::isspace((unsigned char)s[0])) {
+            err = "hyp." + name + ": '" + value + "' is not a non-negative number";
+            return false;
+        }
+        field<double>(p, d->off) = v;
+        return true;
+    }
+    case pk::str: {
+        if (name == "mode") {
+            if (!hyp_mode_find(value)) {
+                std::string all;
+                for (const hyp_mode_info &m : hyp_modes()) all += std::string(all.empty() ? "" : ",") + m.name;
+                err = "hyp.mode: '" + value + "' is not one of " + all;
+                return false;
+            }
+            p.mode = value;
+            return true;
+        }
+        std::stringstream ss(d->choices);
+        std::string c;
+        while (std::getline(ss, c, ','))
+            if (c == value) {
+                field<std::string>(p, d->off) = value;
+                return true;
+            }
+        err = "hyp." + name + ": '" + value + "' is not one of " + d->choices;
+        return false;
+    }
+    }
+    return false;
+}
+
+std::string hyp_param_get(const hyp_params &p, const std::string &name)
+{
+    const pdesc *d = find(name);
+    if (!d) return "";
+    switch (d->kind) {
+    case pk::u64: return std::to_string(field<uint64_t>(p, d->off));
+    case pk::dbl: {
+        char b[64];
+        std::snprintf(b, sizeof b, "%.17g", field<double>(p, d->off));
+        return b;
+    }
+    case pk::str: return field<std::string>(p, d->off);
+    }
+    return "";
+}
+
+json hyp_params_json(const hyp_params &p)
+{
+    json j = json::object();
+    j["version"] = kHypConfigVersion;
+    for (const pdesc &d : kParams) {
+        switch (d.kind) {
+        case pk::u64: j[d.name] = field<uint64_t>(p, d.off); break;
+        case pk::dbl: j[d.name] = field<double>(p, d.off); break;
+        case pk::str: j[d.name] = field<std::string>(p, d.off); break;
+        }
+    }
+    return j;
+}
+
+const char *hyp_default_config()
+{
+    /* gic: platforms/configs/gic700.json (GICv4.0) on 4 CPUs, the ITS at
+     * 0x8040000 (room for a GICv4.1 ITS's 256 KiB); platform: 4
+     * devices x 8 vectors, Poisson, 10 us mean interval each, 20 ms */
+    return R"({
+  "gic": {
+    "num_cpus": 4, "gic_version": 4, "lpi.id_bits": 16, "lpi.scan_policy": "tracked",
+    "lpi.cache.entries": 512, "lpi.cache.ways": 2, "lpi.cache.repl": "lru", "lpi.cache_per_redist": 0,
+    "redist.max_reads": 5, "redist.max_writes": 1, "its.max_reads": 5, "its.max_writes": 1,
+    "its.device_cache.entries": 32, "its.device_cache.ways": 2,
+    "its.event_cache.entries": 256, "its.event_cache.ways": 2,
+    "its.collection_cache.entries": 16, "its.collection_cache.ways": 2,
+    "its.vpe_cache.entries": 32, "its.vpe_cache.ways": 2, "its.vmovp_single": 1,
+    "virt.list_regs": 4, "virt.pri_bits": 5, "map.gits_base": 134479872
+  },
+  "platform": {
+    "devices": 4, "vectors": 8, "arrival": "poisson", "msi_interval_ns": 10000,
+    "sim_time_us": 20000, "drain_time_us": 2000
+  },
+  "hyp": { "version": 1, "mode": "v4.0", "vms": 2, "vcpus": 4, "sched": "pinned" }
+})";
+}
+
+bool hyp_params_check(const gic_config_t &g, uint64_t devices, uint64_t vectors, const hyp_params &h,
+                      std::string &err)
+{
+    char buf[256];
+    const hyp_mode_info *m = hyp_mode_find(h.mode);
+    if (!m) {
+        err = "hyp.mode '" + h.mode + "' is unknown";
+        return false;
+    }
+    if ((int)g.gic_version < m->gic_version) {
+        std::snprintf(buf, sizeof buf, "hyp.mode=%s needs gic.gic_version >= %d", m->name, m->gic_version);
+        err = buf;
+        return false;
+    }
+    if (h.vms == 0 || h.vcpus == 0 || h.vms > 64 || h.vcpus > 64) {
+        err = "hyp.vms and hyp.vcpus must be 1..64";
+        return false;
+    }
+    if (h.vms * h.vcpus > 4096) {
+        err = "at most 4096 vCPUs";
+        return false;
+    }
+    if (h.slice_us <= 0) {
+        err = "hyp.slice_us must be > 0";
+        return false;
+    }
+    if (h.guest_ipi_rate > 1) {
+        err = "hyp.guest_ipi_rate is a probability (0..1)";
+        return false;
+    }
+    if (m->v41 && g.num_its > 1) {
+        err = "hyp.mode=v4.1 with more than one ITS: the host's bring-up (cpu_model) places ITS frames 128 KiB apart, "
+              "GICv4.1 ITSs are 256 KiB apart";
+        return false;
+    }
+    if (h.migrate_rate > 1) {
+        err = "hyp.migrate_rate is a probability (0..1)";
+        return false;
+    }
+    if (!g.lpi_id_bits || g.num_its == 0) {
+        err = "the hypervisor model needs LPIs and an ITS (gic.lpi.id_bits, gic.its.count)";
+        return false;
+    }
+    const uint64_t nlpi = (1ull << g.lpi_id_bits) - 8192;
+    /* physical LPIs of the devices, then one doorbell LPI per vPE */
+    if (devices * vectors + h.vms * h.vcpus > nlpi) {
+        std::snprintf(buf, sizeof buf, "devices x vectors + doorbells (%" PRIu64 ") exceed the %" PRIu64 " LPIs",
+                      devices * vectors + h.vms * h.vcpus, nlpi);
+        err = buf;
+        return false;
+    }
+    if (h.level_devices > g.num_spis) {
+        err = "hyp.level_devices exceeds gic.num_spis";
+        return false;
+    }
+    if (h.level_devices && (h.level_period_us <= 0 || h.level_high_us >= h.level_period_us)) {
+        err = "hyp.level_period_us must be > 0 and > hyp.level_high_us";
+        return false;
+    }
+    if (h.vits_cache_per_vcpu == 0) {
+        err = "hyp.vits_cache_per_vcpu must be >= 1";
+        return false;
+    }
+    return true;
+}
+
+} // namespace gictlm

@@ -1,0 +1,84 @@
+/*
+ * Parameters of the hypervisor model ("hyp.<name>", docs/platform.md
+ * "Hypervisor model"): injection mode, VMs and vCPUs, the scheduler, the
+ * host's costs, level-triggered sources. Parsing, JSON, validation, and the
+ * table of injection modes. No SystemC here.
+ */
+#ifndef GICTLM_HYP_PARAMS_H
+#define GICTLM_HYP_PARAMS_H
+
+#include "gictlm.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace gictlm {
+
+/* Version of the "hyp" configuration section and of the hypervisor report. */
+constexpr int kHypConfigVersion = 1;
+constexpr int kHypReportVersion = 1;
+
+struct hyp_params {
+    std::string mode = "v4.0";       /* an entry of hyp_modes() */
+    uint64_t vms = 2;
+    uint64_t vcpus = 4;              /* per VM */
+    std::string sched = "pinned";    /* pinned, rr, random */
+    double slice_us = 1000;          /* scheduler time slice */
+    double migrate_rate = 0.2;       /* random: probability that a vCPU moves at the end of a slice */
+    uint64_t guest_wfi = 1;          /* 1: an idle vCPU executes WFI and blocks (KVM: kvm_vcpu_block) */
+    double guest_ipi_rate = 0.2;     /* probability that the guest's handler sends an IPI to the next vCPU */
+    uint64_t hold_vcpu = 0xffffffff; /* global vCPU index kept off every CPU until hold_until_us (tests) */
+    double hold_until_us = 0;
+    /* host costs, ns (docs/platform.md: where each default comes from) */
+    double exit_ns = 700;            /* guest -> host trap: exception, GP/system register save */
+    double entry_ns = 700;           /* host -> guest return */
+    double save_ns = 250;            /* vCPU put: virtual interface state (ICH_VMCR, APRs) and timers */
+    double restore_ns = 250;         /* vCPU load: the same back */
+    double lr_ns = 15;               /* per list register read or written */
+    double switch_ns = 1500;         /* host scheduler: switching to another vCPU thread */
+    double host_irq_ns = 300;        /* host IRQ entry + exit (gic_handle_irq, genirq) */
+    double vits_hit_ns = 150;        /* emulated vITS: translation cache hit */
+    double vits_miss_ns = 1500;      /* emulated vITS: table walk in guest memory */
+    double inject_ns = 200;          /* queue on the vCPU's ap_list (locks, sort) */
+    double kick_ns = 200;            /* IPI to the CPU running the target vCPU */
+    double wake_ns = 800;            /* waking a blocked vCPU thread */
+    double doorbell_ns = 300;        /* GICv4 doorbell handler (kvm_arch_vcpu wakeup path) */
+    double its_cmd_ns = 100;         /* building one ITS command in the queue */
+    uint64_t vits_cache_per_vcpu = 16; /* translation cache entries per vCPU of the VM */
+    /* level-triggered device lines assigned to the VMs (SPI 32 + k) */
+    uint64_t level_devices = 0;
+    double level_period_us = 200;    /* the line rises every period ... */
+    double level_high_us = 3;        /* ... and stays high this long */
+};
+
+struct hyp_mode_info {
+    const char *name;
+    const char *what;
+    bool direct;        /* vLPIs through the GIC (GICv4) instead of the software path */
+    bool v41;           /* GICv4.1: default doorbells, vSGIs through GITS_SGIR (gic.gicv4_1 = 1) */
+    int gic_version;    /* GIC version the mode needs */
+};
+/* The injection modes this build implements (a new mode is one more entry). */
+const std::vector<hyp_mode_info> &hyp_modes();
+const hyp_mode_info *hyp_mode_find(const std::string &name);
+
+struct hyp_param_info {
+    const char *name;
+    const char *doc;
+};
+const std::vector<hyp_param_info> &hyp_param_list();
+bool hyp_param_set(hyp_params &p, const std::string &name, const std::string &value, std::string &err);
+std::string hyp_param_get(const hyp_params &p, const std::string &name);
+nlohmann::json hyp_params_json(const hyp_params &p);
+/* The configuration every hypervisor run starts from (JSON text with gic,
+ * platform and hyp sections: 2 VMs x 4 vCPUs on 4 CPUs, 4 assigned devices). */
+const char *hyp_default_config();
+/* Checks the combination; false with err on an impossible run. */
+bool hyp_params_check(const gic_config_t &g, uint64_t devices, uint64_t vectors, const hyp_params &h,
+                      std::string &err);
+
+} // namespace gictlm
+#endif

@@ -1,0 +1,45 @@
+/*
+ * A vCPU as the hypervisor model keeps it: scheduling state, the saved
+ * virtual CPU interface (what KVM's vgic_v3_put saves: ICH_VMCR_EL2, the
+ * active priorities), the list register shadow folded at every exit
+ * (vgic_v3_fold_lr_state) and the software-pending interrupts not yet in a
+ * list register (KVM's ap_list entries with pending_latch), and its GICv4
+ * vPE (VPT, the redistributor the ITS has it mapped to).
+ */
+#ifndef GICTLM_HYP_VCPU_H
+#define GICTLM_HYP_VCPU_H
+
+#include <cstdint>
+#include <deque>
+#include <unordered_set>
+#include <vector>
+
+namespace gictlm {
+
+struct hyp_vcpu {
+    uint32_t id = 0;     /* global index: vm * vcpus + idx */
+    uint32_t vm = 0, idx = 0;
+    uint32_t vpeid = 0;
+    /* scheduling */
+    uint32_t home = 0;          /* CPU whose run queue it belongs to */
+    int loaded_on = -1;         /* CPU it is loaded on (vcpu_load .. vcpu_put), -1: none */
+    bool runnable = true;       /* false: blocked in WFI */
+    bool queued = false;        /* in its home run queue */
+    /* saved virtual interface (vgic_v3_put / vgic_v3_load) */
+    uint64_t vmcr = 0, ap1r0 = 0;
+    /* list register shadow (0 = free), valid while not in the guest */
+    std::vector<uint64_t> lr;
+    uint32_t lr_used = 0;       /* list registers written at the last entry */
+    /* software-pending vINTIDs (latched, not in a list register), in order */
+    std::deque<uint32_t> ap;
+    std::unordered_set<uint32_t> ap_set;
+    /* GICv4 vPE */
+    uint64_t vpt = 0;
+    uint32_t mapped_cpu = 0;    /* redistributor of the last VMAPP/VMOVP */
+    bool idai = false, pending_last = false;
+    /* statistics */
+    uint64_t loads = 0, migrations = 0, guest_acks = 0;
+};
+
+} // namespace gictlm
+#endif

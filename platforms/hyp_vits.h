@@ -1,0 +1,43 @@
+/*
+ * The hypervisor's emulated ITS (software injection, "sw" mode), after KVM's
+ * arch/arm64/kvm/vgic/vgic-its.c: the guest's (DeviceID, EventID) is
+ * translated to (vCPU, vINTID) through a translation cache (LRU, as
+ * vgic_its_check_cache / vgic_its_cache_translation before Linux 6.10); a
+ * miss walks the emulated device table, ITT and collection table in guest
+ * memory (vgic_its_resolve_lpi), which costs hyp.vits_miss_ns instead of
+ * hyp.vits_hit_ns. One instance per VM.
+ */
+#ifndef GICTLM_HYP_VITS_H
+#define GICTLM_HYP_VITS_H
+
+#include <cstdint>
+#include <list>
+#include <unordered_map>
+
+namespace gictlm {
+
+struct vits_target {
+    uint32_t vcpu = 0;   /* vCPU index within the VM */
+    uint32_t vintid = 0;
+};
+
+class hyp_vits {
+public:
+    explicit hyp_vits(uint32_t cache_entries) : cap_(cache_entries ? cache_entries : 1) {}
+    /* the guest's mapping (MAPD/MAPTI of the guest's ITS driver) */
+    void map(uint32_t devid, uint32_t eventid, vits_target t) { table_[key(devid, eventid)] = t; }
+    /* Translate; hit tells whether the cache had it. False: no mapping (the
+     * MSI is dropped, as vgic_its_trigger_msi returns an error). */
+    bool translate(uint32_t devid, uint32_t eventid, vits_target &out, bool &hit);
+    uint64_t hits = 0, misses = 0, evictions = 0, unmapped = 0;
+
+private:
+    static uint64_t key(uint32_t d, uint32_t e) { return (uint64_t)d << 32 | e; }
+    uint32_t cap_;
+    std::unordered_map<uint64_t, vits_target> table_;       /* the emulated tables */
+    std::list<std::pair<uint64_t, vits_target>> lru_;       /* front = most recent */
+    std::unordered_map<uint64_t, std::list<std::pair<uint64_t, vits_target>>::iterator> cache_;
+};
+
+} // namespace gictlm
+#endif

@@ -1,0 +1,132 @@
+// Host cost of the hypervisor platform (gictlm-platform --hyp, docs/platform.md
+// "Hypervisor model"): simulated virtual MSIs per host second in each injection
+// mode, and the host cost per virtual MSI in v4.0 mode relative to the physical
+// platform path (gictlm-platform, the same GIC, devices and arrivals), measured
+// in the same run:
+//   BENCH platform_virt_<mode>_msis_per_host_s <value> msi/s
+//   BENCH platform_virt_<mode>_ns_per_msi <value> ns
+//   BENCH platform_physical_ns_per_msi <value> ns
+//   BENCH platform_v4_msi_vs_physical <ratio> x     (target: <= 2)
+// (<mode>: sw, v4 = v4.0, v41 = v4.1; the hypervisor default workload, which
+// includes the guests' IPIs: 0.2 per handled interrupt)
+// Each figure is the difference between a run of 2T and a run of T simulated
+// time (process CPU time from wait4, MSIs from the JSON report), which removes
+// start-up, elaboration and boot; runs alternate between the configurations
+// and the medians of 3 rounds are printed. Usage: bench_platform_virt [PLATFORM]
+// (default ./platforms/gictlm-platform, the bench target's working directory).
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+using nlohmann::json;
+
+namespace {
+
+struct sample {
+    double cpu_s = 0;
+    double msis = 0;
+};
+
+bool run(const std::string &exe, const std::string &args, double sim_us, sample &out)
+{
+    char tmpl[] = "/tmp/bench-platform-virt-XXXXXX";
+    int fd = mkstemp(tmpl);
+    if (fd < 0) return false;
+    close(fd);
+    const std::string cmd = "exec '" + exe + "' " + args + " -p platform.sim_time_us=" + std::to_string(sim_us) +
+                            " --no-progress --json '" + tmpl + "' > /dev/null 2>&1";
+    pid_t pid = fork();
+    if (pid < 0) return false;
+    if (pid == 0) {
+        setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 1);
+        execl("/bin/sh", "sh", "-c", cmd.c_str(), (char *)nullptr);
+        _exit(127);
+    }
+    int st = 0;
+    struct rusage ru {};
+    if (wait4(pid, &st, 0, &ru) < 0) return false;
+    std::ifstream in(tmpl);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    std::remove(tmpl);
+    json j = json::parse(ss.str(), nullptr, false);
+    if (!WIFEXITED(st) || WEXITSTATUS(st) != 0 || j.is_discarded()) {
+        std::fprintf(stderr, "bench_platform_virt: '%s' failed (status %d)\n", cmd.c_str(), st);
+        return false;
+    }
+    out.cpu_s = (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec * 1e-6 + (double)ru.ru_stime.tv_sec +
+                ru.ru_stime.tv_usec * 1e-6;
+    out.msis = j["msi"].value("sent", 0.0);
+    return true;
+}
+
+double median(std::vector<double> v)
+{
+    std::sort(v.begin(), v.end());
+    return v.empty() ? 0 : v[v.size() / 2];
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    const std::string exe = argc > 1 ? argv[1] : "./platforms/gictlm-platform";
+    if (access(exe.c_str(), X_OK) != 0) {
+        std::printf("bench_platform_virt: %s not found (built without SystemC?): skipped\n", exe.c_str());
+        return 0;
+    }
+    const std::string gic = std::string("--config ") + GICTLM_SOURCE_DIR + "/platforms/configs/gic700.json";
+    // the physical platform with the hypervisor default's GIC, devices and arrivals
+    const std::string load = "-p gic.num_cpus=4 -p platform.devices=4 -p platform.vectors=8 "
+                             "-p platform.arrival=poisson -p platform.msi_interval_ns=10000 -p platform.drain_time_us=2000";
+    struct cfg {
+        const char *name;
+        std::string args;
+        std::vector<double> ns_per_msi;
+    };
+    std::vector<cfg> cfgs = {
+        {"physical", gic + " " + load, {}},
+        {"sw", "--hyp -p hyp.mode=sw", {}},
+        {"v4", "--hyp -p hyp.mode=v4.0", {}},
+        {"v41", "--hyp -p hyp.mode=v4.1", {}},
+    };
+    const double T = 100000; // us: about 40 000 MSIs; 2T: 80 000
+    for (int round = 0; round < 3; round++) {
+        for (cfg &c : cfgs) {
+            sample a, b;
+            if (!run(exe, c.args, T, a) || !run(exe, c.args, 2 * T, b)) return 1;
+            if (b.msis <= a.msis) {
+                std::fprintf(stderr, "bench_platform_virt: %s: no more MSIs in the longer run\n", c.name);
+                return 1;
+            }
+            c.ns_per_msi.push_back((b.cpu_s - a.cpu_s) * 1e9 / (b.msis - a.msis));
+        }
+    }
+    double phys = median(cfgs[0].ns_per_msi);
+    std::printf("bench_platform_virt: host CPU ns per MSI (medians of 3 rounds, 2T - T runs of %.0f/%.0f ms):\n", T / 1e3,
+                2 * T / 1e3);
+    for (const cfg &c : cfgs) {
+        std::printf("  %-9s", c.name);
+        for (double v : c.ns_per_msi) std::printf(" %9.1f", v);
+        std::printf("\n");
+    }
+    std::printf("BENCH platform_physical_ns_per_msi %.1f ns\n", phys);
+    for (size_t i = 1; i < cfgs.size(); i++) {
+        const double m = median(cfgs[i].ns_per_msi);
+        std::printf("BENCH platform_virt_%s_ns_per_msi %.1f ns\n", cfgs[i].name, m);
+        std::printf("BENCH platform_virt_%s_msis_per_host_s %.0f msi/s\n", cfgs[i].name, m > 0 ? 1e9 / m : 0.0);
+    }
+    const double v4 = median(cfgs[2].ns_per_msi);
+    std::printf("BENCH platform_v4_msi_vs_physical %.2f x\n", phys > 0 ? v4 / phys : 0.0);
+    return 0;
+}
