@@ -234,11 +234,6 @@ bool hyp_params_check(const gic_config_t &g, uint64_t devices, uint64_t vectors,
         err = "hyp.guest_ipi_rate is a probability (0..1)";
         return false;
     }
-    if (m->v41 && g.num_its > 1) {
-        err = "hyp.mode=v4.1 with more than one ITS: the host's bring-up (cpu_model) places ITS frames 128 KiB apart, "
-              "GICv4.1 ITSs are 256 KiB apart";
-        return false;
-    }
     if (h.migrate_rate > 1) {
         err = "hyp.migrate_rate is a probability (0..1)";
         return false;

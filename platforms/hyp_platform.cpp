@@ -74,6 +74,7 @@ hyp_platform::hyp_platform(sc_module_name name, const gic_config_t &gcfg, const 
     boot.gicd_base = c.gicd_base;
     boot.gicr_base = c.gicr_base;
     boot.gicr_stride = gic_gicr_stride(&c);
+    boot.gits_stride = gic_gits_stride(&c);
     boot.gits_base = c.gits_base;
     boot.ram_base = pp.ram_base;
     boot.ram_size = pp.ram_size;

@@ -199,6 +199,22 @@ TEST_F(Hyp, UnscheduledVcpuGetsNothingUntilScheduledThenEverything)
     }
 }
 
+// GICv4.1 ITSs are 256 KiB apart (ITS_SGI_base): with two of them (and the
+// redistributors moved above their frames) devices on both ITSs, VMOVP to
+// both and GITS_SGIR of the first still conserve every MSI.
+TEST_F(Hyp, V41WithTwoItss)
+{
+    json r;
+    ASSERT_EQ(run("--hyp -p hyp.mode=v4.1 -p gic.its.count=2 -p gic.map.gicr_base=0x08100000 -p hyp.sched=rr "
+                  "-p hyp.slice_us=300 -p platform.sim_time_us=3000 -p platform.drain_time_us=20000",
+                  r),
+              0)
+        << log_text;
+    expect_conserved(r, "v4.1 with two ITSs");
+    EXPECT_GT(r["msi"].value("delivered", 0), 0);
+    EXPECT_EQ(r["vmovp"].value("its_cmd_errors", 1), 0);
+}
+
 TEST_F(Hyp, MigrationsWithVmovpNeitherLoseNorDuplicate)
 {
     for (const char *sched : {"random -p hyp.migrate_rate=0.7", "rr", "random -p hyp.mode=v4.1"}) {
