@@ -96,21 +96,9 @@ bool apply_json(const std::string &text, cfg_t &c, std::string &err)
 
 bool set_param(cfg_t &c, const std::string &kv, std::string &err)
 {
-    size_t eq = kv.find('=');
-    if (eq == std::string::npos) {
-        err = "-p expects NAME=VALUE, got '" + kv + "'";
-        return false;
-    }
-    std::string name = kv.substr(0, eq), value = kv.substr(eq + 1);
-    if (name.rfind("gic.", 0) == 0) {
-        char e[512] = "";
-        if (gic_config_set(&c.g, name.c_str() + 4, value.c_str(), e, sizeof e) != GIC_OK) {
-            err = e;
-            return false;
-        }
-        return true;
-    }
-    if (name.rfind("platform.", 0) == 0) return platform_param_set(c.p, name.substr(9), value, err);
+    std::string name, value;
+    int r = platform_set_kv(c.g, c.p, kv, name, value, err);
+    if (r >= 0) return r > 0;
     if (name.rfind("hyp.", 0) == 0) return hyp_param_set(c.h, name.substr(4), value, err);
     err = "parameter '" + name + "' must start with gic., platform. or hyp.";
     return false;

@@ -1,6 +1,8 @@
 /* Hypervisor model parameters: table, parsing, JSON, checks, modes (hyp_params.h). */
 #include "hyp_params.h"
 
+#include "param_table.h"
+
 #include <cerrno>
 #include <cinttypes>
 #include <cstddef>
@@ -31,18 +33,10 @@ const hyp_mode_info *hyp_mode_find(const std::string &name)
 }
 
 namespace {
-enum class pk { u64, dbl, str };
-struct pdesc {
-    const char *name;
-    const char *doc;
-    pk kind;
-    size_t off;
-    const char *choices;
-};
-#define HU(n, d) {#n, d, pk::u64, offsetof(hyp_params, n), nullptr}
-#define HD(n, d) {#n, d, pk::dbl, offsetof(hyp_params, n), nullptr}
-#define HS(n, c, d) {#n, d, pk::str, offsetof(hyp_params, n), c}
-const pdesc kParams[] = {
+#define HU(n, d) {#n, d, param_kind::u64, offsetof(hyp_params, n), nullptr}
+#define HD(n, d) {#n, d, param_kind::dbl, offsetof(hyp_params, n), nullptr}
+#define HS(n, c, d) {#n, d, param_kind::str, offsetof(hyp_params, n), c}
+const param_desc kParams[] = {
     HS(mode, nullptr, "injection mode: sw (software, KVM's vgic path), v4.0 (GICv4.0 direct injection), v4.1 (GICv4.1: default doorbells, vSGIs)"),
     HU(vms, "number of VMs"),
     HU(vcpus, "vCPUs per VM"),
@@ -73,24 +67,14 @@ const pdesc kParams[] = {
     HD(level_high_us, "level lines: time the line stays high, us"),
 };
 
-const pdesc *find(const std::string &n)
-{
-    for (const pdesc &d : kParams)
-        if (n == d.name) return &d;
-    return nullptr;
-}
-template <typename T> T &field(hyp_params &p, size_t off) { return *reinterpret_cast<T *>(reinterpret_cast<char *>(&p) + off); }
-template <typename T> const T &field(const hyp_params &p, size_t off)
-{
-    return *reinterpret_cast<const T *>(reinterpret_cast<const char *>(&p) + off);
-}
+const param_desc *find(const std::string &n) { return param_find(std::begin(kParams), std::end(kParams), n); }
 } // namespace
 
 const std::vector<hyp_param_info> &hyp_param_list()
 {
     static const std::vector<hyp_param_info> v = [] {
         std::vector<hyp_param_info> r;
-        for (const pdesc &d : kParams) r.push_back({d.name, d.doc});
+        for (const param_desc &d : kParams) r.push_back({d.name, d.doc});
         return r;
     }();
     return v;
@@ -98,85 +82,35 @@ const std::vector<hyp_param_info> &hyp_param_list()
 
 bool hyp_param_set(hyp_params &p, const std::string &name, const std::string &value, std::string &err)
 {
-    const pdesc *d = find(name);
+    const param_desc *d = find(name);
     if (!d) {
         err = "unknown hypervisor parameter 'hyp." + name + "'";
         return false;
     }
-    const char *s = value.c_str();
-    char *end = nullptr;
-    switch (d->kind) {
-    case pk::u64: {
-        errno = 0;
-        unsigned long long v = std::strtoull(s, &end, 0);
-        if (!*s || *end || errno || s[0] == '-' || std::isspace((unsigned char)s[0])) {
-            err = "hyp." + name + ": '" + value + "' is not an unsigned integer";
+    if (name == "mode") { /* the modes' own table lists the allowed values */
+        if (!hyp_mode_find(value)) {
+            std::string all;
+            for (const hyp_mode_info &m : hyp_modes()) all += std::string(all.empty() ? "" : ",") + m.name;
+            err = "hyp.mode: '" + value + "' is not one of " + all;
             return false;
         }
-        field<uint64_t>(p, d->off) = v;
+        p.mode = value;
         return true;
     }
-    case pk::dbl: {
-        double v = std::strtod(s, &end);
-        if (!*s || *end || !(v >= 0) || v > 1e12 || std::isspace((unsigned char)s[0])) {
-            err = "hyp." + name + ": '" + value + "' is not a non-negative number";
-            return false;
-        }
-        field<double>(p, d->off) = v;
-        return true;
-    }
-    case pk::str: {
-        if (name == "mode") {
-            if (!hyp_mode_find(value)) {
-                std::string all;
-                for (const hyp_mode_info &m : hyp_modes()) all += std::string(all.empty() ? "" : ",") + m.name;
-                err = "hyp.mode: '" + value + "' is not one of " + all;
-                return false;
-            }
-            p.mode = value;
-            return true;
-        }
-        std::stringstream ss(d->choices);
-        std::string c;
-        while (std::getline(ss, c, ','))
-            if (c == value) {
-                field<std::string>(p, d->off) = value;
-                return true;
-            }
-        err = "hyp." + name + ": '" + value + "' is not one of " + d->choices;
-        return false;
-    }
-    }
-    return false;
+    return param_set_value(*d, p, "hyp." + name, value, 1e12, err);
 }
 
 std::string hyp_param_get(const hyp_params &p, const std::string &name)
 {
-    const pdesc *d = find(name);
-    if (!d) return "";
-    switch (d->kind) {
-    case pk::u64: return std::to_string(field<uint64_t>(p, d->off));
-    case pk::dbl: {
-        char b[64];
-        std::snprintf(b, sizeof b, "%.17g", field<double>(p, d->off));
-        return b;
-    }
-    case pk::str: return field<std::string>(p, d->off);
-    }
-    return "";
+    const param_desc *d = find(name);
+    return d ? param_get_value(*d, p) : "";
 }
 
 json hyp_params_json(const hyp_params &p)
 {
     json j = json::object();
     j["version"] = kHypConfigVersion;
-    for (const pdesc &d : kParams) {
-        switch (d.kind) {
-        case pk::u64: j[d.name] = field<uint64_t>(p, d.off); break;
-        case pk::dbl: j[d.name] = field<double>(p, d.off); break;
-        case pk::str: j[d.name] = field<std::string>(p, d.off); break;
-        }
-    }
+    param_table_json(std::begin(kParams), std::end(kParams), p, j);
     return j;
 }
 

@@ -2,6 +2,7 @@
 #include "hyp_platform.h"
 
 #include "hyp_cpu.h"
+#include "platform.h"
 
 #include <stdexcept>
 
@@ -112,28 +113,9 @@ hyp_platform::hyp_platform(sc_module_name name, const gic_config_t &gcfg, const 
     resample.assign(c.num_cpus, {});
 
     /* devices: physical LPIs mapped by the host's bring-up; assigned to VM d mod vms */
-    arrival_kind ak = pp.arrival == "periodic" ? arrival_kind::periodic
-                      : pp.arrival == "bursty" ? arrival_kind::bursty
-                                               : arrival_kind::poisson;
-    eventid_dist ed = pp.eventid_dist == "uniform" ? eventid_dist::uniform
-                      : pp.eventid_dist == "zipf"  ? eventid_dist::zipf
-                                                   : eventid_dist::round_robin;
     for (uint64_t d = 0; d < pp.devices; d++) {
-        msi_device_params mp;
-        mp.devid = (uint32_t)(pp.first_devid + d);
-        mp.vectors = (uint32_t)pp.vectors;
-        uint32_t its = (uint32_t)(d % c.num_its);
-        mp.translater_addr = c.gits_base + (uint64_t)its * gic_gits_stride(&c) + GIC_GITS_TRANSLATER_OFFSET;
-        mp.arrival = ak;
-        mp.mean_interval = ns(pp.msi_interval_ns);
-        mp.burst_len = (uint32_t)pp.burst_len;
-        mp.burst_gap = ns(pp.burst_gap_ns);
-        mp.dist = ed;
-        mp.zipf_s = pp.zipf_s;
-        mp.seed = pp.seed * 1000003ull + d;
-        mp.stop_time = ns(pp.sim_time_us * 1000);
-        mp.reg_latency = ns(pp.device_latency_ns);
-        mp.agenda = pp.run_ahead ? gic_.get() : nullptr;
+        uint32_t its = 0;
+        msi_device_params mp = platform_device_params(c, pp, d, pp.run_ahead ? gic_.get() : nullptr, its);
         devices_.push_back(std::make_unique<msi_device>(("dev" + std::to_string(d)).c_str(), mp, nullptr, &start));
         devices_.back()->socket.bind(bus_->target);
         bus_->add_target(devices_.back()->regs, pp.dev_base + d * 0x1000, 0x1000, "DEV" + std::to_string(d));

@@ -97,23 +97,10 @@ static bool parse_level(const std::string &s, gic_log_level_t &l)
 
 static bool set_param(gic_config_t &g, platform_params &p, const std::string &kv, std::string &err)
 {
-    size_t eq = kv.find('=');
-    if (eq == std::string::npos) {
-        err = "-p expects NAME=VALUE, got '" + kv + "'";
-        return false;
-    }
-    std::string name = kv.substr(0, eq), value = kv.substr(eq + 1);
-    if (name.rfind("gic.", 0) == 0) {
-        char e[512] = "";
-        if (gic_config_set(&g, name.c_str() + 4, value.c_str(), e, sizeof e) != GIC_OK) {
-            err = e;
-            return false;
-        }
-        return true;
-    }
-    if (name.rfind("platform.", 0) == 0) return platform_param_set(p, name.substr(9), value, err);
-    err = "parameter '" + name + "' must start with gic. or platform.";
-    return false;
+    std::string name, value;
+    int r = platform_set_kv(g, p, kv, name, value, err);
+    if (r < 0) err = "parameter '" + name + "' must start with gic. or platform.";
+    return r > 0;
 }
 
 /* SystemC prints its banner on stdout before sc_main runs (when the kernel

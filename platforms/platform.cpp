@@ -21,6 +21,31 @@ namespace gictlm {
 
 static sc_time ns(double v) { return sc_time(v, SC_NS); }
 
+msi_device_params platform_device_params(const gic_config_t &c, const platform_params &pp, uint64_t d,
+                                          gic_tlm *agenda, uint32_t &its)
+{
+    msi_device_params mp;
+    mp.devid = (uint32_t)(pp.first_devid + d);
+    mp.vectors = (uint32_t)pp.vectors;
+    its = (uint32_t)(d % (c.num_its ? c.num_its : 1));
+    mp.translater_addr = c.gits_base + (uint64_t)its * gic_gits_stride(&c) + GIC_GITS_TRANSLATER_OFFSET;
+    mp.arrival = pp.arrival == "periodic" ? arrival_kind::periodic
+                 : pp.arrival == "bursty" ? arrival_kind::bursty
+                                          : arrival_kind::poisson;
+    mp.mean_interval = ns(pp.msi_interval_ns);
+    mp.burst_len = (uint32_t)pp.burst_len;
+    mp.burst_gap = ns(pp.burst_gap_ns);
+    mp.dist = pp.eventid_dist == "uniform" ? eventid_dist::uniform
+              : pp.eventid_dist == "zipf"  ? eventid_dist::zipf
+                                           : eventid_dist::round_robin;
+    mp.zipf_s = pp.zipf_s;
+    mp.seed = pp.seed * 1000003ull + d;
+    mp.stop_time = ns(pp.sim_time_us * 1000);
+    mp.reg_latency = ns(pp.device_latency_ns);
+    mp.agenda = agenda;
+    return mp;
+}
+
 platform::platform(sc_module_name name, const gic_config_t &gcfg, const platform_params &pp,
                    gic_log_level_t gic_log,
                    const std::map<std::string, gic_log_level_t> &component_log)
@@ -109,32 +134,13 @@ platform::platform(sc_module_name name, const gic_config_t &gcfg, const platform
     boot_.poll_interval = ns(pp.its_poll_ns);
     boot_.cmd_timeout = ns(pp.its_timeout_us * 1000);
 
-    arrival_kind ak = pp.arrival == "periodic" ? arrival_kind::periodic
-                      : pp.arrival == "bursty" ? arrival_kind::bursty
-                                               : arrival_kind::poisson;
-    eventid_dist ed = pp.eventid_dist == "uniform" ? eventid_dist::uniform
-                      : pp.eventid_dist == "zipf"  ? eventid_dist::zipf
-                                                   : eventid_dist::round_robin;
     uint64_t nlpi = c.lpi_id_bits ? (1ull << c.lpi_id_bits) - 8192 : 0;
     if (pp.devices * pp.vectors > nlpi && pp.devices)
         throw std::runtime_error("platform: devices x vectors exceeds the LPIs of gic.lpi.id_bits");
     if (pp.devices && c.num_its == 0) throw std::runtime_error("platform: MSI devices need an ITS");
     for (uint64_t d = 0; d < pp.devices; d++) {
-        msi_device_params mp;
-        mp.devid = (uint32_t)(pp.first_devid + d);
-        mp.vectors = (uint32_t)pp.vectors;
-        uint32_t its = (uint32_t)(d % (c.num_its ? c.num_its : 1));
-        mp.translater_addr = c.gits_base + (uint64_t)its * gic_gits_stride(&c) + GIC_GITS_TRANSLATER_OFFSET;
-        mp.arrival = ak;
-        mp.mean_interval = ns(pp.msi_interval_ns);
-        mp.burst_len = (uint32_t)pp.burst_len;
-        mp.burst_gap = ns(pp.burst_gap_ns);
-        mp.dist = ed;
-        mp.zipf_s = pp.zipf_s;
-        mp.seed = pp.seed * 1000003ull + d;
-        mp.stop_time = ns(pp.sim_time_us * 1000);
-        mp.reg_latency = ns(pp.device_latency_ns);
-        mp.agenda = pp.run_ahead ? gic_.get() : nullptr;
+        uint32_t its = 0;
+        msi_device_params mp = platform_device_params(c, pp, d, pp.run_ahead ? gic_.get() : nullptr, its);
         devices.push_back(std::make_unique<msi_device>(("dev" + std::to_string(d)).c_str(), mp,
                                                        &tracker_, &boot_.done));
         devices.back()->socket.bind(bus_->target);

@@ -23,6 +23,12 @@
 
 namespace gictlm {
 
+/* The MSI device d of a platform configuration (DeviceID, vectors, arrival
+ * process, its ITS's GITS_TRANSLATER, written to its), as the physical and
+ * the hypervisor platforms build them. */
+msi_device_params platform_device_params(const gic_config_t &c, const platform_params &pp, uint64_t d,
+                                          gic_tlm *agenda, uint32_t &its);
+
 class platform : public sc_core::sc_module {
 public:
     platform(sc_core::sc_module_name name, const gic_config_t &gcfg, const platform_params &pp,

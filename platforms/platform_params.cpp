@@ -2,6 +2,8 @@
  * validation and the host-memory estimate (platform_params.h). */
 #include "platform_params.h"
 
+#include "param_table.h"
+
 #include <cerrno>
 #include <cinttypes>
 #include <cmath>
@@ -19,18 +21,10 @@ namespace gictlm {
 /* ---- parameters ------------------------------------------------------------------------ */
 
 namespace {
-enum class pk { u64, dbl, str };
-struct pdesc {
-    const char *name;
-    const char *doc;
-    pk kind;
-    size_t off;
-    const char *choices; /* for strings: comma-separated */
-};
-#define PU(n, d) {#n, d, pk::u64, offsetof(platform_params, n), nullptr}
-#define PD(n, d) {#n, d, pk::dbl, offsetof(platform_params, n), nullptr}
-#define PS(n, c, d) {#n, d, pk::str, offsetof(platform_params, n), c}
-const pdesc kParams[] = {
+#define PU(n, d) {#n, d, param_kind::u64, offsetof(platform_params, n), nullptr}
+#define PD(n, d) {#n, d, param_kind::dbl, offsetof(platform_params, n), nullptr}
+#define PS(n, c, d) {#n, d, param_kind::str, offsetof(platform_params, n), c}
+const param_desc kParams[] = {
     PU(devices, "number of MSI devices"),
     PU(vectors, "MSI vectors (EventIDs) per device"),
     PU(first_devid, "DeviceID of device 0 (device i has first_devid + i)"),
@@ -67,28 +61,14 @@ const pdesc kParams[] = {
     PS(latency_stats, "hist,exact", "latency percentiles: hist = streaming histogram (bounded memory, <= 0.4% relative error), exact = every sample kept"),
 };
 
-const pdesc *find(const std::string &n)
-{
-    for (const pdesc &d : kParams)
-        if (n == d.name) return &d;
-    return nullptr;
-}
-
-template <typename T> T &field(platform_params &p, size_t off)
-{
-    return *reinterpret_cast<T *>(reinterpret_cast<char *>(&p) + off);
-}
-template <typename T> const T &field(const platform_params &p, size_t off)
-{
-    return *reinterpret_cast<const T *>(reinterpret_cast<const char *>(&p) + off);
-}
+const param_desc *find(const std::string &n) { return param_find(std::begin(kParams), std::end(kParams), n); }
 } // namespace
 
 const std::vector<platform_param_info> &platform_param_list()
 {
     static const std::vector<platform_param_info> v = [] {
         std::vector<platform_param_info> r;
-        for (const pdesc &d : kParams) r.push_back({d.name, d.doc});
+        for (const param_desc &d : kParams) r.push_back({d.name, d.doc});
         return r;
     }();
     return v;
@@ -97,74 +77,46 @@ const std::vector<platform_param_info> &platform_param_list()
 bool platform_param_set(platform_params &p, const std::string &name, const std::string &value,
                         std::string &err)
 {
-    const pdesc *d = find(name);
+    const param_desc *d = find(name);
     if (!d) {
         err = "unknown platform parameter '" + name + "'";
         return false;
     }
-    const char *s = value.c_str();
-    char *end = nullptr;
-    switch (d->kind) {
-    case pk::u64: {
-        errno = 0;
-        unsigned long long v = std::strtoull(s, &end, 0);
-        if (!*s || *end || errno || s[0] == '-' || std::isspace((unsigned char)s[0])) {
-            err = "platform." + name + ": '" + value + "' is not an unsigned integer";
-            return false;
+    return param_set_value(*d, p, "platform." + name, value, 1e15, err);
+}
+
+int platform_set_kv(gic_config_t &g, platform_params &p, const std::string &kv, std::string &name,
+                    std::string &value, std::string &err)
+{
+    size_t eq = kv.find('=');
+    if (eq == std::string::npos) {
+        err = "-p expects NAME=VALUE, got '" + kv + "'";
+        return 0;
+    }
+    name = kv.substr(0, eq);
+    value = kv.substr(eq + 1);
+    if (name.rfind("gic.", 0) == 0) {
+        char e[512] = "";
+        if (gic_config_set(&g, name.c_str() + 4, value.c_str(), e, sizeof e) != GIC_OK) {
+            err = e;
+            return 0;
         }
-        field<uint64_t>(p, d->off) = v;
-        return true;
+        return 1;
     }
-    case pk::dbl: {
-        double v = std::strtod(s, &end);
-        if (!*s || *end || !(v >= 0) || v > 1e15 || std::isspace((unsigned char)s[0])) {
-            err = "platform." + name + ": '" + value + "' is not a non-negative number";
-            return false;
-        }
-        field<double>(p, d->off) = v;
-        return true;
-    }
-    case pk::str: {
-        std::stringstream ss(d->choices);
-        std::string c;
-        while (std::getline(ss, c, ','))
-            if (c == value) {
-                field<std::string>(p, d->off) = value;
-                return true;
-            }
-        err = "platform." + name + ": '" + value + "' is not one of " + d->choices;
-        return false;
-    }
-    }
-    return false;
+    if (name.rfind("platform.", 0) == 0) return platform_param_set(p, name.substr(9), value, err) ? 1 : 0;
+    return -1;
 }
 
 std::string platform_param_get(const platform_params &p, const std::string &name)
 {
-    const pdesc *d = find(name);
-    if (!d) return "";
-    switch (d->kind) {
-    case pk::u64: return std::to_string(field<uint64_t>(p, d->off));
-    case pk::dbl: {
-        char b[64];
-        std::snprintf(b, sizeof b, "%.17g", field<double>(p, d->off));
-        return b;
-    }
-    case pk::str: return field<std::string>(p, d->off);
-    }
-    return "";
+    const param_desc *d = find(name);
+    return d ? param_get_value(*d, p) : "";
 }
 
 json platform_params_json(const platform_params &p)
 {
     json j = json::object();
-    for (const pdesc &d : kParams) {
-        switch (d.kind) {
-        case pk::u64: j[d.name] = field<uint64_t>(p, d.off); break;
-        case pk::dbl: j[d.name] = field<double>(p, d.off); break;
-        case pk::str: j[d.name] = field<std::string>(p, d.off); break;
-        }
-    }
+    param_table_json(std::begin(kParams), std::end(kParams), p, j);
     return j;
 }
 

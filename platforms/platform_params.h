@@ -60,6 +60,11 @@ struct platform_param_info {
     const char *doc;
 };
 const std::vector<platform_param_info> &platform_param_list();
+/* One -p NAME=VALUE: gic.* (gic_config_set) and platform.* are set here;
+ * returns 1 when set, 0 on an error (err), -1 when NAME has another prefix
+ * (name and value are returned for the caller's own parameters). */
+int platform_set_kv(gic_config_t &g, platform_params &p, const std::string &kv, std::string &name,
+                    std::string &value, std::string &err);
 bool platform_param_set(platform_params &p, const std::string &name, const std::string &value,
                         std::string &err);
 std::string platform_param_get(const platform_params &p, const std::string &name);
