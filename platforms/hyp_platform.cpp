@@ -59,11 +59,7 @@ hyp_platform::hyp_platform(sc_module_name name, const gic_config_t &gcfg, const 
     mem_ = std::make_unique<sparse_memory>("ram", pp.ram_size, ns(pp.mem_latency_ns), ns(pp.mem_latency_ns),
                                            pp.mem_dmi != 0);
     bus_ = std::make_unique<router>("bus");
-    bus_->add_target(gic_->gicd_socket, c.gicd_base, GIC_GICD_SIZE, "GICD");
-    bus_->add_target(gic_->gicr_socket, c.gicr_base, gic_gicr_stride(&c) * c.num_cpus, "GICR");
-    for (uint32_t i = 0; i < c.num_its; i++)
-        bus_->add_target(gic_->gits_socket[i], c.gits_base + (uint64_t)i * gic_gits_stride(&c), gic_gits_stride(&c),
-                         "GITS" + std::to_string(i));
+    platform_map_gic(*bus_, *gic_);
     bus_->add_target(mem_->socket, pp.ram_base, pp.ram_size, "RAM");
     gic_->mem_socket.bind(bus_->target);
     for (uint32_t i = 0; i < c.num_cpus; i++) {

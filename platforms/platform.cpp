@@ -21,6 +21,16 @@ namespace gictlm {
 
 static sc_time ns(double v) { return sc_time(v, SC_NS); }
 
+void platform_map_gic(router &bus, gic_tlm &gic)
+{
+    const gic_config_t &c = gic.config();
+    bus.add_target(gic.gicd_socket, c.gicd_base, GIC_GICD_SIZE, "GICD");
+    bus.add_target(gic.gicr_socket, c.gicr_base, gic_gicr_stride(&c) * c.num_cpus, "GICR");
+    for (uint32_t i = 0; i < c.num_its; i++)
+        bus.add_target(gic.gits_socket[i], c.gits_base + (uint64_t)i * gic_gits_stride(&c), gic_gits_stride(&c),
+                       "GITS" + std::to_string(i));
+}
+
 msi_device_params platform_device_params(const gic_config_t &c, const platform_params &pp, uint64_t d,
                                           gic_tlm *agenda, uint32_t &its)
 {
@@ -104,11 +114,7 @@ platform::platform(sc_module_name name, const gic_config_t &gcfg, const platform
         gic_record_mem_write(gic_->core(), to_ps(sc_time_stamp() + delay), ram_base + a, d, len);
     };
 
-    bus_->add_target(gic_->gicd_socket, c.gicd_base, GIC_GICD_SIZE, "GICD");
-    bus_->add_target(gic_->gicr_socket, c.gicr_base, gic_gicr_stride(&c) * c.num_cpus, "GICR");
-    for (uint32_t i = 0; i < c.num_its; i++)
-        bus_->add_target(gic_->gits_socket[i], c.gits_base + (uint64_t)i * gic_gits_stride(&c), gic_gits_stride(&c),
-                         "GITS" + std::to_string(i));
+    platform_map_gic(*bus_, *gic_);
     bus_->add_target(mem_->socket, pp.ram_base, pp.ram_size, "RAM");
     gic_->mem_socket.bind(bus_->target);
 

@@ -26,6 +26,10 @@ namespace gictlm {
 /* The MSI device d of a platform configuration (DeviceID, vectors, arrival
  * process, its ITS's GITS_TRANSLATER, written to its), as the physical and
  * the hypervisor platforms build them. */
+/* The GIC's register frames (GICD, the GICR frames, each ITS's frames at
+ * gic_gits_stride() apart) at the configuration's addresses on bus. */
+void platform_map_gic(router &bus, gic_tlm &gic);
+
 msi_device_params platform_device_params(const gic_config_t &c, const platform_params &pp, uint64_t d,
                                           gic_tlm *agenda, uint32_t &its);
 

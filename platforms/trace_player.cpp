@@ -1,5 +1,6 @@
 /* SystemC trace player (see trace_player.h and docs/platform.md). */
 #include "trace_player.h"
+#include "platform.h"
 #include "timeline.h"
 
 #include <cstdarg>
@@ -372,11 +373,7 @@ sc_replay_top::sc_replay_top(sc_module_name name, const gic_trace_t &tr, std::FI
     gic_->mem_socket.bind(membus_->target);
 
     regbus_ = std::make_unique<router>("regbus");
-    regbus_->add_target(gic_->gicd_socket, c.gicd_base, GIC_GICD_SIZE, "GICD");
-    regbus_->add_target(gic_->gicr_socket, c.gicr_base, gic_gicr_stride(&c) * c.num_cpus, "GICR");
-    for (uint32_t i = 0; i < c.num_its; i++)
-        regbus_->add_target(gic_->gits_socket[i], c.gits_base + (uint64_t)i * gic_gits_stride(&c), gic_gits_stride(&c),
-                            "GITS" + std::to_string(i));
+    platform_map_gic(*regbus_, *gic_);
 
     player_ = std::make_unique<trace_player>("player", tr, *gic_, diag);
     player_->reg_socket.bind(regbus_->target);
