@@ -68,18 +68,8 @@ hyp_platform::hyp_platform(sc_module_name name, const gic_config_t &gcfg, const 
     }
     for (uint32_t i = 0; i < c.num_spis; i++) gic_->spi_in[i].bind(spi_[i]);
 
-    boot.gicd_base = c.gicd_base;
-    boot.gicr_base = c.gicr_base;
-    boot.gicr_stride = gic_gicr_stride(&c);
-    boot.gits_stride = gic_gits_stride(&c);
-    boot.gits_base = c.gits_base;
-    boot.ram_base = pp.ram_base;
-    boot.ram_size = pp.ram_size;
-    boot.num_cpus = c.num_cpus;
-    boot.num_its = c.num_its;
-    boot.eoi_mode = false;
-    boot.poll_interval = ns(pp.its_poll_ns);
-    boot.cmd_timeout = ns(pp.its_timeout_us * 1000);
+    platform_boot_map(boot, c, pp);
+    boot.eoi_mode = false; /* the host's handler: EOImode 0 whatever platform.eoi_mode says */
 
     /* VMs and vCPUs */
     const uint32_t nv = (uint32_t)(hp.vms * hp.vcpus);

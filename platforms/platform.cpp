@@ -31,6 +31,22 @@ void platform_map_gic(router &bus, gic_tlm &gic)
                        "GITS" + std::to_string(i));
 }
 
+void platform_boot_map(boot_state &b, const gic_config_t &c, const platform_params &pp)
+{
+    b.gicd_base = c.gicd_base;
+    b.gicr_base = c.gicr_base;
+    b.gicr_stride = gic_gicr_stride(&c);
+    b.gits_stride = gic_gits_stride(&c);
+    b.gits_base = c.gits_base;
+    b.ram_base = pp.ram_base;
+    b.ram_size = pp.ram_size;
+    b.num_cpus = c.num_cpus;
+    b.num_its = c.num_its;
+    b.eoi_mode = pp.eoi_mode != 0;
+    b.poll_interval = ns(pp.its_poll_ns);
+    b.cmd_timeout = ns(pp.its_timeout_us * 1000);
+}
+
 msi_device_params platform_device_params(const gic_config_t &c, const platform_params &pp, uint64_t d,
                                           gic_tlm *agenda, uint32_t &its)
 {
@@ -127,18 +143,7 @@ platform::platform(sc_module_name name, const gic_config_t &gcfg, const platform
     for (uint32_t i = 0; i < c.num_spis; i++) gic_->spi_in[i].bind(spi[i]);
     for (uint32_t i = 0; i < c.num_cpus * 16; i++) gic_->ppi_in[i].bind(ppi[i]);
 
-    boot_.gicd_base = c.gicd_base;
-    boot_.gicr_base = c.gicr_base;
-    boot_.gicr_stride = gic_gicr_stride(&c);
-    boot_.gits_stride = gic_gits_stride(&c);
-    boot_.gits_base = c.gits_base;
-    boot_.ram_base = pp.ram_base;
-    boot_.ram_size = pp.ram_size;
-    boot_.num_cpus = c.num_cpus;
-    boot_.num_its = c.num_its;
-    boot_.eoi_mode = pp.eoi_mode != 0;
-    boot_.poll_interval = ns(pp.its_poll_ns);
-    boot_.cmd_timeout = ns(pp.its_timeout_us * 1000);
+    platform_boot_map(boot_, c, pp);
 
     uint64_t nlpi = c.lpi_id_bits ? (1ull << c.lpi_id_bits) - 8192 : 0;
     if (pp.devices * pp.vectors > nlpi && pp.devices)

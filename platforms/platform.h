@@ -30,6 +30,10 @@ namespace gictlm {
  * gic_gits_stride() apart) at the configuration's addresses on bus. */
 void platform_map_gic(router &bus, gic_tlm &gic);
 
+/* The bring-up's view of the address map and its timing (boot_state's
+ * fields other than the devices and the allocator). */
+void platform_boot_map(boot_state &b, const gic_config_t &c, const platform_params &pp);
+
 msi_device_params platform_device_params(const gic_config_t &c, const platform_params &pp, uint64_t d,
                                           gic_tlm *agenda, uint32_t &its);
 
