@@ -45,7 +45,6 @@ static bool cmd_vmovi(gic_t *, struct gic_its *, const its_cmd_t *, its_walk_t *
 static bool cmd_vmovp(gic_t *, struct gic_its *, const its_cmd_t *, its_walk_t *, its_cmd_state_t *);
 static bool cmd_vpe(gic_t *, struct gic_its *, const its_cmd_t *, its_walk_t *, its_cmd_state_t *);
 static bool cmd_vsgi(gic_t *, struct gic_its *, const its_cmd_t *, its_walk_t *, its_cmd_state_t *);
-static bool cmd_invdb(gic_t *, struct gic_its *, const its_cmd_t *, its_walk_t *, its_cmd_state_t *);
 
 /* Every ITS command of IHI0069 (GICv3 physical, GICv4.0 virtual, GICv4.1
  * VSGI and INVDB). The GICv4 commands run only on a GICv4 ITS
@@ -75,7 +74,7 @@ static const its_cmd_desc_t cmd_table[ITS_NOPCODES] = {
     [0x2d] = {.name = "VINVALL", .exec = cmd_vpe, .rd = ITS_RD_VINVALL, .vslot = 22},
     /* GICv4.1 */
     [0x23] = {.name = "VSGI", .exec = cmd_vsgi, .rd = ITS_RD_VCONFIG41, .vslot = 23, .v41 = true},
-    [0x2e] = {.name = "INVDB", .exec = cmd_invdb, .rd = ITS_RD_INVDB, .vslot = 24, .v41 = true},
+    [0x2e] = {.name = "INVDB", .exec = cmd_vpe, .rd = ITS_RD_INVDB, .vslot = 24, .v41 = true},
 };
 
 enum {
@@ -516,7 +515,10 @@ static bool cmd_vmovp(gic_t *g, struct gic_its *its, const its_cmd_t *cmd, its_w
     return true;
 }
 
-/* VSYNC, VINVALL: the vPE's redistributor. */
+/* VSYNC, VINVALL and (GICv4.1) INVDB: the vPE's redistributor, which does
+ * the work (.rd). INVDB (Linux its_vpe_4_1_send_inv after masking or
+ * unmasking the doorbell) makes it re-read the vPE's default doorbell
+ * configuration. Checks: VPEID_OOR 10, UNMAPPED_VPE 11. */
 static bool cmd_vpe(gic_t *g, struct gic_its *its, const its_cmd_t *cmd, its_walk_t *w,
                     its_cmd_state_t *c)
 {
@@ -555,18 +557,6 @@ static bool cmd_vsgi(gic_t *g, struct gic_its *its, const its_cmd_t *cmd, its_wa
     return true;
 }
 
-/* INVDB: the redistributors re-read the vPE's default doorbell configuration
- * (Linux its_vpe_4_1_send_inv after masking/unmasking the doorbell). Checks:
- * VPEID_OOR 10, UNMAPPED_VPE 11. */
-static bool cmd_invdb(gic_t *g, struct gic_its *its, const its_cmd_t *cmd, its_walk_t *w,
-                      its_cmd_state_t *c)
-{
-    if (!its_walk_vpe(g, its, w, cmd->vpeid, false)) return walk_error(c, w);
-    c->virt = true;
-    c->vpe = its_vpe_ref(cmd->vpeid, &w->vpe);
-    c->rd_phase = true;
-    return true;
-}
 
 /* ---- command queue ----------------------------------------------------------------- */
 uint64_t its_cmdq_bytes(const struct gic_its *its) { return ((its->cbaser & 0xff) + 1) * 0x1000; }
