@@ -29,33 +29,140 @@ constexpr uint64_t kHcrImoFmo = (1u << 4) | (1u << 3);
 constexpr uint64_t kVmcrDefault = 0x2u | (0xf8ull << 24); /* VENG1, VPMR 0xf8 */
 } // namespace
 
+/*
+ * Resumable functions (see hyp_cpu.h). A function's body is a switch on its
+ * program counter (pc_<name>_): HC_AT puts the CPU at its local time t_ in
+ * global time order before an access (at once when nothing can come first,
+ * otherwise the function returns false and an agenda step at t_ resumes it
+ * at the label), HC_CALL runs a resumable callee until it is done (resumed
+ * by calling it again: the callee keeps its arguments from the first call),
+ * HC_WAIT suspends until a wait set up before it ends (lines, timer, lock).
+ * Locals that live across these points are members. No initialised local
+ * may be in scope at a label (declare them in inner blocks).
+ */
+#define HC_BEGIN(pc)                                                                                          \
+    switch (pc) {                                                                                             \
+    case 0:
+#define HC_END(pc)                                                                                            \
+    }                                                                                                         \
+    pc = 0;                                                                                                   \
+    return true
+#define HC_RETURN(pc)                                                                                         \
+    do {                                                                                                      \
+        pc = 0;                                                                                               \
+        return true;                                                                                          \
+    } while (0)
+#define HC_AT(pc)                                                                                             \
+    do {                                                                                                      \
+        pc = __LINE__;                                                                                        \
+        if (!at_now()) return false;                                                                          \
+        [[fallthrough]];                                                                                      \
+    case __LINE__:;                                                                                           \
+    } while (0)
+#define HC_CALL(pc, call)                                                                                     \
+    do {                                                                                                      \
+        pc = __LINE__;                                                                                        \
+        [[fallthrough]];                                                                                      \
+    case __LINE__:                                                                                            \
+        if (!(call)) return false;                                                                            \
+    } while (0)
+#define HC_WAIT(pc)                                                                                           \
+    do {                                                                                                      \
+        pc = __LINE__;                                                                                        \
+        return false;                                                                                         \
+    case __LINE__:;                                                                                           \
+    } while (0)
+
+constexpr uint64_t kNever = UINT64_MAX;
+
+static uint64_t ns_ps(double v) { return to_ps(sc_time(v, SC_NS)); }
+
 hyp_cpu::hyp_cpu(sc_module_name name, uint32_t index, hyp_platform *hp)
-    : sc_module(name), socket("socket"), irq("irq"), virq("virq"), idx_(index), h_(hp), hp_(hp->hparams()),
+    : sc_module(name), socket("socket"), idx_(index), h_(hp), hp_(hp->hparams()),
       rng_(hp->params().seed * 0x9e3779b97f4a7c15ull + index + 1)
 {
-    SC_THREAD(run);
+    const platform_params &pp = hp->params();
+    slice_ps_ = to_ps(sc_time(hp_.slice_us, SC_US));
+    host_irq_half_ps_ = ns_ps(hp_.host_irq_ns / 2);
+    lr_ps_ = ns_ps(hp_.lr_ns);
+    lr2_ps_ = ns_ps(2 * hp_.lr_ns);
+    exit_ps_ = ns_ps(hp_.exit_ns);
+    entry_ps_ = ns_ps(hp_.entry_ns);
+    save_ps_ = ns_ps(hp_.save_ns);
+    switch_restore_ps_ = ns_ps(hp_.switch_ns + hp_.restore_ns);
+    inject_ps_ = ns_ps(hp_.inject_ns);
+    wake_ps_ = ns_ps(hp_.wake_ns);
+    doorbell_ps_ = ns_ps(hp_.doorbell_ns);
+    vits_hit_ps_ = ns_ps(hp_.vits_hit_ns);
+    vits_miss_ps_ = ns_ps(hp_.vits_miss_ns);
+    its_cmd_ps_ = ns_ps(hp_.its_cmd_ns);
+    g_entry_ps_ = ns_ps(pp.entry_ns);
+    g_handler_ps_ = ns_ps(pp.handler_ns);
+    g_exit_ps_ = ns_ps(pp.exit_ns);
+    dirty_poll_ps_ = ns_ps(10);
+    pinned_ = hp_.sched == "pinned";
+    h_->gic().add_line_listener(index, this);
+    SC_THREAD(boot_thread);
 }
 
 /* ---- time and accesses ------------------------------------------------------------ */
 
-/* Synchronise unless nothing else in the system can happen before our
- * local time (then the GIC's line levels are those at our local time and a
- * wait() would only cost a context switch; gic_tlm::quiet_through). */
-void hyp_cpu::settle()
+/* May the CPU make an access (or look at its lines) at its local time t_
+ * now? Yes in the bring-up thread (the wrapper synchronises it), and in a
+ * step when nothing else can come before t_ (the step goes on as the step at
+ * t_); otherwise a step at t_ is scheduled and the caller suspends. */
+bool hyp_cpu::at_now()
 {
-    if (d_ != SC_ZERO_TIME && h_->gic().quiet_through(d_)) return;
-    sync();
+    if (thread_mode_ || t_ <= step_t_) return true;
+    if (h_->gic().schedule_step_or_continue(this, t_, kResume)) return false;
+    step_t_ = t_;
+    return true;
+}
+
+void hyp_cpu::thread_sync()
+{
+    const uint64_t now = to_ps(sc_time_stamp());
+    if (t_ > now) wait(from_ps(t_ - now));
 }
 
 bool hyp_cpu::line(uint32_t l) const { return h_->gic().line_level(idx_, l); }
 
-void hyp_cpu::sync()
+/* Wait for a rise of one of the lines in mask (1u << GIC_LINE_*) or until
+ * until_ps (kNever: no timer); HC_WAIT follows. */
+void hyp_cpu::wait_lines(uint32_t mask, uint64_t until_ps)
 {
-    if (d_ != SC_ZERO_TIME) wait(d_);
-    d_ = SC_ZERO_TIME;
+    waiting_ = W_LINES;
+    wait_mask_ = mask;
+    wait_gen_ = (wait_gen_ + 1) & kGenMask;
+    h_->gic().watch_lines(idx_, true);
+    if (until_ps != kNever) h_->gic().schedule_step(this, until_ps, kTimer | wait_gen_);
 }
 
-uint64_t hyp_cpu::now_ps() const { return to_ps(sc_time_stamp() + d_); }
+void hyp_cpu::resume(uint64_t t)
+{
+    if (waiting_ != W_NONE) {
+        waiting_ = W_NONE;
+        h_->gic().watch_lines(idx_, false);
+    }
+    if (t > t_) t_ = t;
+    step_t_ = t;
+    main_loop();
+}
+
+void hyp_cpu::gic_step(uint64_t t, uint32_t what)
+{
+    if (what & kLineStep) {
+        /* what = kLineStep | line << 1 | level: a rise of a line we wait for */
+        if (waiting_ == W_LINES && (what & 1u) && (wait_mask_ & (1u << ((what >> 1) & 3u)))) resume(t);
+        return;
+    }
+    if (what & kTimer) {
+        if (waiting_ == W_LINES && (what & kGenMask) == wait_gen_) resume(t);
+        return;
+    }
+    if (what == kStart) thread_mode_ = false;
+    resume(t);
+}
 
 bool hyp_cpu::transact(tlm::tlm_command cmd, uint64_t addr, unsigned char *data, unsigned len)
 {
@@ -68,7 +175,11 @@ bool hyp_cpu::transact(tlm::tlm_command cmd, uint64_t addr, unsigned char *data,
     gp.set_byte_enable_ptr(nullptr);
     gp.set_dmi_allowed(false);
     gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-    socket->b_transport(gp, d_);
+    /* loosely timed at t_: in a step the targets annotate and never wait; in
+     * the bring-up thread the GIC may synchronise the thread (wait) */
+    sc_time d = from_ps(t_) - sc_time_stamp();
+    socket->b_transport(gp, d);
+    t_ = to_ps(sc_time_stamp() + d);
     if (gp.is_response_ok()) return true;
     h_->cnt.mmio_errors++;
     SC_REPORT_WARNING(name(), ("access error at 0x" + std::to_string(addr) + ": " + gp.get_response_string()).c_str());
@@ -95,49 +206,75 @@ void hyp_cpu::mem_write(uint64_t addr, const void *buf, unsigned len)
 uint64_t hyp_cpu::sr(gic_sysreg_t r)
 {
     uint64_t v = 0;
-    if (h_->gic().sysreg_read(idx_, r, v, d_) != GIC_OK) h_->cnt.sysreg_errors++;
+    gic_status_t st;
+    if (thread_mode_) {
+        sc_time d = from_ps(t_) - sc_time_stamp();
+        st = h_->gic().sysreg_read(idx_, r, v, d);
+        t_ = to_ps(sc_time_stamp() + d);
+    } else {
+        st = h_->gic().sysreg_read_at(idx_, r, v, t_);
+        t_ += h_->gic().sysreg_latency_ps();
+    }
+    if (st != GIC_OK) h_->cnt.sysreg_errors++;
     return v;
 }
 
 void hyp_cpu::sw(gic_sysreg_t r, uint64_t v)
 {
-    if (h_->gic().sysreg_write(idx_, r, v, d_) != GIC_OK) h_->cnt.sysreg_errors++;
+    gic_status_t st;
+    if (thread_mode_) {
+        sc_time d = from_ps(t_) - sc_time_stamp();
+        st = h_->gic().sysreg_write(idx_, r, v, d);
+        t_ = to_ps(sc_time_stamp() + d);
+    } else {
+        st = h_->gic().sysreg_write_at(idx_, r, v, t_);
+        t_ += h_->gic().sysreg_latency_ps();
+    }
+    if (st != GIC_OK) h_->cnt.sysreg_errors++;
 }
 
 /* Write commands into ITS its's queue, publish GITS_CWRITER and poll
- * GITS_CREADR until the ITS has consumed them (its_wait_for_range_completion). */
-void hyp_cpu::its_submit(uint32_t its, const std::vector<std::array<uint64_t, 4>> &cmds)
+ * GITS_CREADR until the ITS has consumed them (its_wait_for_range_completion).
+ * The command memory is written ahead (RAM, not the GIC). */
+bool hyp_cpu::its_submit(uint32_t its, const std::vector<std::array<uint64_t, 4>> *cmds)
 {
-    boot_state &b = h_->boot;
-    boot_state::its_state &s = b.its[its];
-    const uint64_t I = h_->gits(its);
-    size_t i = 0;
-    while (i < cmds.size()) {
-        /* at most a queue's worth minus one command at a time */
-        size_t n = 0;
-        for (; i < cmds.size() && n < s.cmdq_size / 32 - 1; i++, n++) {
-            uint8_t buf[32];
-            for (int w = 0; w < 4; w++)
-                for (int k = 0; k < 8; k++) buf[w * 8 + k] = (uint8_t)(cmds[i][w] >> (8 * k));
-            ns(hp_.its_cmd_ns);
-            mem_write(s.cmdq + s.cwriter, buf, 32);
-            s.cwriter = (s.cwriter + 32) % s.cmdq_size;
-        }
-        mmio_write(I + kGitsCwriter, 8, s.cwriter);
-        const uint64_t deadline = now_ps() + to_ps(b.cmd_timeout);
-        for (;;) {
-            uint64_t r = mmio_read(I + kGitsCreadr, 8);
-            if ((r & 0xfffe0u) == s.cwriter) break;
-            if ((r & 1u) || now_ps() > deadline) {
-                h_->cnt.its_cmd_errors++;
-                SC_REPORT_WARNING(name(), "ITS command queue stalled or timed out");
-                break;
+    HC_BEGIN(pc_submit_);
+    su_its_ = its;
+    su_cmds_ = cmds;
+    su_i_ = 0;
+    while (su_i_ < su_cmds_->size()) {
+        {
+            /* at most a queue's worth minus one command at a time */
+            boot_state::its_state &s = h_->boot.its[su_its_];
+            for (size_t n = 0; su_i_ < su_cmds_->size() && n < s.cmdq_size / 32 - 1; su_i_++, n++) {
+                uint8_t buf[32];
+                const std::array<uint64_t, 4> &c = (*su_cmds_)[su_i_];
+                for (int w = 0; w < 4; w++)
+                    for (int k = 0; k < 8; k++) buf[w * 8 + k] = (uint8_t)(c[w] >> (8 * k));
+                add_ps(its_cmd_ps_);
+                mem_write(s.cmdq + s.cwriter, buf, 32);
+                s.cwriter = (s.cwriter + 32) % s.cmdq_size;
             }
-            d_ += b.poll_interval;
+        }
+        HC_AT(pc_submit_);
+        mmio_write(h_->gits(su_its_) + kGitsCwriter, 8, h_->boot.its[su_its_].cwriter);
+        su_deadline_ = t_ + to_ps(h_->boot.cmd_timeout);
+        for (;;) {
+            HC_AT(pc_submit_);
+            {
+                const uint64_t r = mmio_read(h_->gits(su_its_) + kGitsCreadr, 8);
+                if ((r & 0xfffe0u) == h_->boot.its[su_its_].cwriter) break;
+                if ((r & 1u) || t_ > su_deadline_) {
+                    h_->cnt.its_cmd_errors++;
+                    SC_REPORT_WARNING(name(), "ITS command queue stalled or timed out");
+                    break;
+                }
+            }
+            t_ += to_ps(h_->boot.poll_interval);
         }
     }
+    HC_END(pc_submit_);
 }
-
 /* ---- bring-up ------------------------------------------------------------------------ */
 
 void hyp_cpu::hyp_boot()
@@ -215,7 +352,7 @@ void hyp_cpu::hyp_boot()
             gic_cmd_sync(c.data(), h_->rdbase(cpu));
             cmds.push_back(c);
         }
-        its_submit(i, cmds);
+        its_submit(i, &cmds);
     }
 }
 
@@ -236,128 +373,139 @@ void hyp_cpu::cpu_setup()
     }
 }
 
-/* ---- main loop ------------------------------------------------------------------------- */
 
-void hyp_cpu::run()
+/* The bring-up in an SC_THREAD; once every CPU has done its part, all CPUs
+ * go on as agenda steps (kStart) at the same time. */
+void hyp_cpu::boot_thread()
 {
     while (!h_->boot.finished) wait(h_->boot.done);
-    d_ = SC_ZERO_TIME;
+    t_ = to_ps(sc_time_stamp());
     if (idx_ == 0) {
         hyp_boot();
-        sync();
+        thread_sync();
         h_->on_ready();
     } else {
         while (!h_->ready_done) wait(h_->ready);
+        t_ = to_ps(sc_time_stamp());
     }
     cpu_setup();
+    thread_sync();
+    if (++h_->cpus_set_up < h_->cpus_.size()) return;
+    const uint64_t now = to_ps(sc_time_stamp());
+    for (auto &c : h_->cpus_) h_->gic().schedule_step(c.get(), now, kStart);
+}
+
+/* ---- main loop ------------------------------------------------------------------------- */
+
+bool hyp_cpu::main_loop()
+{
+    HC_BEGIN(pc_main_);
     for (;;) {
-        settle();
+        HC_AT(pc_main_);
         if (line(GIC_LINE_IRQ)) {
-            host_irqs();
+            HC_CALL(pc_main_, host_irqs());
             continue;
         }
-        hyp_vcpu *v = h_->sched.pick(idx_, now_ps());
-        if (v) {
+        cur_ = h_->sched.pick(idx_, t_);
+        if (cur_) {
             h_->resched[idx_] = 0;
-            run_vcpu(*v);
-            continue;
-        }
-        if (d_ != SC_ZERO_TIME) {
-            sync(); /* look again at our time before waiting */
+            HC_CALL(pc_main_, run_vcpu());
+            cur_ = nullptr;
             continue;
         }
         h_->idle[idx_] = 1;
-        const uint64_t hold = h_->sched.hold_until(), now = now_ps();
-        if (hold > now)
-            wait(from_ps(hold - now), irq.posedge_event());
-        else
-            wait(irq.posedge_event());
+        {
+            const uint64_t hold = h_->sched.hold_until();
+            wait_lines(1u << GIC_LINE_IRQ, hold > t_ ? hold : kNever);
+        }
+        HC_WAIT(pc_main_);
         h_->idle[idx_] = 0;
     }
+    HC_END(pc_main_);
 }
 
-/* Run v from load to put. */
-void hyp_cpu::run_vcpu(hyp_vcpu &v)
+/* Run cur_ from load to put. */
+bool hyp_cpu::run_vcpu()
 {
-    load(v);
-    const uint64_t slice = to_ps(sc_time(hp_.slice_us, SC_US));
-    uint64_t slice_end = now_ps() + slice;
-    enter(v);
+    hyp_vcpu &v = *cur_;
+    HC_BEGIN(pc_vcpu_);
+    HC_CALL(pc_vcpu_, load(v));
+    slice_end_ = t_ + slice_ps_;
+    HC_CALL(pc_vcpu_, enter(v));
     for (;;) {
-        settle();
+        HC_AT(pc_vcpu_);
         if (line(GIC_LINE_IRQ)) {
-            exit(v, EXIT_IRQ);
-            host_irqs();
-            const uint64_t now = now_ps();
-            if ((h_->resched[idx_] || now >= slice_end) && h_->sched.has_runnable(idx_, now)) {
+            HC_CALL(pc_vcpu_, exit(v, EXIT_IRQ));
+            HC_CALL(pc_vcpu_, host_irqs());
+            if ((h_->resched[idx_] || t_ >= slice_end_) && h_->sched.has_runnable(idx_, t_)) {
                 /* preempted by a woken vCPU or at the end of the slice */
-                const bool wakeup = h_->resched[idx_] && now < slice_end;
+                wakeup_ = h_->resched[idx_] && t_ < slice_end_;
                 h_->resched[idx_] = 0;
-                put(v, false);
-                if (wakeup)
+                HC_CALL(pc_vcpu_, put(v, false));
+                if (wakeup_)
                     h_->sched.enqueue(v);
                 else
-                    requeue(v);
-                return;
+                    HC_CALL(pc_vcpu_, requeue(v));
+                HC_RETURN(pc_vcpu_);
             }
             h_->resched[idx_] = 0;
-            enter(v);
+            HC_CALL(pc_vcpu_, enter(v));
             continue;
         }
         if (line(GIC_LINE_VIRQ)) {
-            guest_irq(v);
+            HC_CALL(pc_vcpu_, guest_irq(v));
             continue;
         }
-        const uint64_t now = now_ps();
-        if (now >= slice_end) {
-            if (h_->sched.has_runnable(idx_, now) || h_->hparams().sched != "pinned") {
-                exit(v, EXIT_SLICE);
-                put(v, false);
-                requeue(v);
-                return;
+        if (t_ >= slice_end_) {
+            if (h_->sched.has_runnable(idx_, t_) || !pinned_) {
+                HC_CALL(pc_vcpu_, exit(v, EXIT_SLICE));
+                HC_CALL(pc_vcpu_, put(v, false));
+                HC_CALL(pc_vcpu_, requeue(v));
+                HC_RETURN(pc_vcpu_);
             }
-            slice_end = now + slice;
+            slice_end_ = t_ + slice_ps_;
         }
         if (hp_.guest_wfi && v.ap.empty() && !lr_busy(v)) {
             /* WFI: trap, and block unless something is pending (kvm_vcpu_block
              * checks kvm_arch_vcpu_runnable: the vgic's pending interrupts,
              * GICv4: the vPE's PendingLast) */
-            exit(v, EXIT_WFI);
+            HC_CALL(pc_vcpu_, exit(v, EXIT_WFI));
             if (!v.ap.empty() || lr_busy(v)) {
-                enter(v);
+                HC_CALL(pc_vcpu_, enter(v));
                 continue;
             }
             /* blocking from here on: a wake-up, an injection or a doorbell
-             * while the put runs (its accesses may let other CPUs run) makes
+             * while the put runs (other CPUs run between its accesses) makes
              * it runnable again (kvm_vcpu_block's check after prepare) */
             v.runnable = false;
-            put(v, true);
+            HC_CALL(pc_vcpu_, put(v, true));
             if (v.pending_last) h_->cnt.pending_last++;
             if (v.runnable || v.pending_last || !v.ap.empty())
                 h_->sched.requeue_front(v);
             else
                 h_->cnt.blocks++;
-            return;
+            HC_RETURN(pc_vcpu_);
         }
-        if (d_ != SC_ZERO_TIME) {
-            sync(); /* look again at our time before waiting */
-            continue;
-        }
-        wait(from_ps(slice_end - now), irq.posedge_event() | virq.posedge_event());
+        /* in the guest until an interrupt or the end of the slice */
+        wait_lines((1u << GIC_LINE_IRQ) | (1u << GIC_LINE_VIRQ), slice_end_);
+        HC_WAIT(pc_vcpu_);
     }
+    HC_END(pc_vcpu_);
 }
 
 /* End of a slice: back into a run queue, maybe another CPU's (migration);
  * an idle CPU that gets it is woken with a reschedule IPI. */
-void hyp_cpu::requeue(hyp_vcpu &v)
+bool hyp_cpu::requeue(hyp_vcpu &v)
 {
+    HC_BEGIN(pc_req_);
     h_->sched.requeue_after_slice(v, idx_);
     if (v.home != idx_ && h_->idle[v.home]) {
-        const uint64_t t0 = now_ps();
-        send_sgi(v.home, 0);
+        rq_t0_ = t_;
+        HC_CALL(pc_req_, send_sgi(v.home, 0));
         h_->cnt.kicks++;
-        charge(HC_KICK, t0);
+        charge(HC_KICK, rq_t0_);
     }
+    HC_END(pc_req_);
 }
 
 bool hyp_cpu::lr_busy(const hyp_vcpu &v) const
@@ -369,128 +517,169 @@ bool hyp_cpu::lr_busy(const hyp_vcpu &v) const
 
 /* vcpu_load: scheduler switch, vgic_v3_load (ICH_VMCR_EL2, APRs), GICv4:
  * VMOVP if the vPE moved (its_vpe_set_affinity), then its_vpe_schedule. */
-void hyp_cpu::load(hyp_vcpu &v)
+bool hyp_cpu::load(hyp_vcpu &v)
 {
-    if (h_->mode().direct && v.mapped_cpu != idx_) vmovp(v);
-    const uint64_t t0 = now_ps();
-    ns(hp_.switch_ns + hp_.restore_ns);
+    HC_BEGIN(pc_load_);
+    if (h_->mode().direct && v.mapped_cpu != idx_) HC_CALL(pc_load_, vmovp(v));
+    ld_t0_ = t_;
+    add_ps(switch_restore_ps_);
     if (h_->mode().v41) {
         /* its_vpe_4_1_schedule: by vPEID; then its_wait_vpt_parse_complete */
-        const uint64_t R = h_->gicr(idx_);
-        mmio_write(R + kVpendbaser, 8, kVpendValid | kVpendVgrp1En | v.vpeid);
-        poll_dirty(R + kVpendbaser);
+        HC_AT(pc_load_);
+        mmio_write(h_->gicr(idx_) + kVpendbaser, 8, kVpendValid | kVpendVgrp1En | v.vpeid);
+        HC_CALL(pc_load_, poll_dirty(h_->gicr(idx_) + kVpendbaser));
     } else if (h_->mode().direct) {
-        const uint64_t R = h_->gicr(idx_);
-        mmio_write(R + kVpropbaser, 8, h_->vprop[v.vm] | (h_->vbits - 1));
-        mmio_write(R + kVpendbaser, 8, v.vpt | kVpendValid | (v.idai ? kVpendIdai : 0));
+        HC_AT(pc_load_);
+        mmio_write(h_->gicr(idx_) + kVpropbaser, 8, h_->vprop[v.vm] | (h_->vbits - 1));
+        HC_AT(pc_load_);
+        mmio_write(h_->gicr(idx_) + kVpendbaser, 8, v.vpt | kVpendValid | (v.idai ? kVpendIdai : 0));
     }
+    HC_AT(pc_load_);
     sw(GIC_ICH_VMCR_EL2, v.vmcr ? v.vmcr : kVmcrDefault);
+    HC_AT(pc_load_);
     sw(GIC_ICH_AP1R0_EL2, v.ap1r0);
     v.loaded_on = (int)idx_;
     h_->loaded[idx_] = (int)v.id;
     v.loads++;
     h_->cnt.loads++;
-    h_->load_latency.add(now_ps() - t0);
-    charge(HC_LOAD, t0);
+    h_->load_latency.add(t_ - ld_t0_);
+    charge(HC_LOAD, ld_t0_);
+    HC_END(pc_load_);
+}
+
+/* Poll GICR_VPENDBASER.Dirty until the redistributor is done (GICv4.1). */
+bool hyp_cpu::poll_dirty(uint64_t vpendbaser)
+{
+    HC_BEGIN(pc_dirty_);
+    pd_addr_ = vpendbaser;
+    for (pd_i_ = 0; pd_i_ < 100000; pd_i_++) {
+        HC_AT(pc_dirty_);
+        if (!(mmio_read(pd_addr_, 8) & kVpendDirty)) HC_RETURN(pc_dirty_);
+        add_ps(dirty_poll_ps_);
+    }
+    SC_REPORT_WARNING(name(), "GICR_VPENDBASER.Dirty did not clear");
+    h_->cnt.mmio_errors++;
+    HC_END(pc_dirty_);
 }
 
 /* vcpu_put: vgic_v3_put (ICH_VMCR_EL2, APRs), GICv4: its_vpe_deschedule
  * (Valid = 0, PendingLast and IDAI read back). */
-/* Poll GICR_VPENDBASER.Dirty until the redistributor is done (GICv4.1). */
-void hyp_cpu::poll_dirty(uint64_t vpendbaser)
+bool hyp_cpu::put(hyp_vcpu &v, bool blocking)
 {
-    for (int i = 0; i < 100000; i++) {
-        if (!(mmio_read(vpendbaser, 8) & kVpendDirty)) return;
-        d_ += sc_time(hp_.lr_ns > 0 ? 10 : 10, SC_NS);
-    }
-    SC_REPORT_WARNING(name(), "GICR_VPENDBASER.Dirty did not clear");
-    h_->cnt.mmio_errors++;
-}
-
-void hyp_cpu::put(hyp_vcpu &v, bool blocking)
-{
-    const uint64_t t0 = now_ps();
-    ns(hp_.save_ns);
+    HC_BEGIN(pc_put_);
+    pu_t0_ = t_;
+    pu_blocking_ = blocking;
+    add_ps(save_ps_);
+    HC_AT(pc_put_);
     v.vmcr = sr(GIC_ICH_VMCR_EL2);
+    HC_AT(pc_put_);
     v.ap1r0 = sr(GIC_ICH_AP1R0_EL2);
     v.pending_last = false;
     if (h_->mode().v41) {
         /* its_vpe_4_1_deschedule: DB = 1 (a doorbell wanted: blocking) or
-         * PendingLast = 1 (no doorbell: preempted, runnable) */
-        const uint64_t R = h_->gicr(idx_);
-        /* its_clear_vpend_valid: read-modify-write (VGrp1En and vPEID stay) */
-        const uint64_t r = mmio_read(R + kVpendbaser, 8);
-        mmio_write(R + kVpendbaser, 8,
-                   (r & ~(kVpendValid | kVpendDb | kVpendPendingLast)) | (blocking ? kVpendDb : kVpendPendingLast));
-        poll_dirty(R + kVpendbaser);
-        const uint64_t b = mmio_read(R + kVpendbaser, 8);
-        v.pending_last = blocking && (b & kVpendPendingLast) != 0;
+         * PendingLast = 1 (no doorbell: preempted, runnable);
+         * its_clear_vpend_valid: read-modify-write (VGrp1En and vPEID stay) */
+        HC_AT(pc_put_);
+        pu_r_ = mmio_read(h_->gicr(idx_) + kVpendbaser, 8);
+        HC_AT(pc_put_);
+        mmio_write(h_->gicr(idx_) + kVpendbaser, 8,
+                   (pu_r_ & ~(kVpendValid | kVpendDb | kVpendPendingLast)) |
+                       (pu_blocking_ ? kVpendDb : kVpendPendingLast));
+        HC_CALL(pc_put_, poll_dirty(h_->gicr(idx_) + kVpendbaser));
+        HC_AT(pc_put_);
+        v.pending_last = pu_blocking_ && (mmio_read(h_->gicr(idx_) + kVpendbaser, 8) & kVpendPendingLast) != 0;
     } else if (h_->mode().direct) {
-        const uint64_t R = h_->gicr(idx_);
-        uint64_t r = mmio_read(R + kVpendbaser, 8);
-        mmio_write(R + kVpendbaser, 8, r & ~kVpendValid);
-        uint64_t b = mmio_read(R + kVpendbaser, 8);
-        v.pending_last = (b & kVpendPendingLast) != 0;
-        v.idai = (b & kVpendIdai) != 0;
+        HC_AT(pc_put_);
+        pu_r_ = mmio_read(h_->gicr(idx_) + kVpendbaser, 8);
+        HC_AT(pc_put_);
+        mmio_write(h_->gicr(idx_) + kVpendbaser, 8, pu_r_ & ~kVpendValid);
+        HC_AT(pc_put_);
+        pu_r_ = mmio_read(h_->gicr(idx_) + kVpendbaser, 8);
+        v.pending_last = (pu_r_ & kVpendPendingLast) != 0;
+        v.idai = (pu_r_ & kVpendIdai) != 0;
     }
     v.loaded_on = -1;
     h_->loaded[idx_] = -1;
     h_->cnt.puts++;
-    h_->put_latency.add(now_ps() - t0);
-    charge(HC_PUT, t0);
+    h_->put_latency.add(t_ - pu_t0_);
+    charge(HC_PUT, pu_t0_);
+    HC_END(pc_put_);
 }
 
 /* VMOVP + VSYNC to every ITS (one ITS when GITS_TYPER.VMOVP = 1), waited
  * for under the ITS lock (its_send_vmovp). */
-void hyp_cpu::vmovp(hyp_vcpu &v)
+bool hyp_cpu::vmovp(hyp_vcpu &v)
 {
-    const uint64_t t0 = now_ps();
-    sync();
-    h_->its_lock.lock();
-    const gic_config_t &g = h_->gic_config();
-    const uint32_t n = g.its_vmovp_single ? 1 : g.num_its;
-    const uint32_t itslist = g.num_its >= 16 ? 0xffffu : (1u << g.num_its) - 1;
-    const uint32_t seq = h_->vmovp_seq++;
-    for (uint32_t i = 0; i < n; i++) {
-        std::vector<std::array<uint64_t, 4>> cmds(2);
+    HC_BEGIN(pc_vmovp_);
+    vm_t0_ = t_;
+    HC_AT(pc_vmovp_);
+    while (h_->its_owner >= 0) {
+        /* another CPU holds the lock: woken when it releases it */
+        h_->its_waiters.push_back(this);
+        waiting_ = W_LOCK;
+        HC_WAIT(pc_vmovp_);
+    }
+    h_->its_owner = (int)idx_;
+    {
+        const gic_config_t &g = h_->gic_config();
+        vm_n_ = g.its_vmovp_single ? 1 : g.num_its;
+        vm_itslist_ = g.num_its >= 16 ? 0xffffu : (1u << g.num_its) - 1;
+        vm_seq_ = h_->vmovp_seq++;
+    }
+    for (vm_i_ = 0; vm_i_ < vm_n_; vm_i_++) {
+        vm_cmds_.resize(2);
         if (h_->mode().v41)
-            gic_cmd_vmovp41(cmds[0].data(), seq, itslist, v.vpeid, h_->rdbase(idx_), true, h_->db_base + v.vpeid);
+            gic_cmd_vmovp41(vm_cmds_[0].data(), vm_seq_, vm_itslist_, v.vpeid, h_->rdbase(idx_), true,
+                            h_->db_base + v.vpeid);
         else
-            gic_cmd_vmovp(cmds[0].data(), seq, itslist, v.vpeid, h_->rdbase(idx_));
-        gic_cmd_vsync(cmds[1].data(), v.vpeid);
-        its_submit(i, cmds);
+            gic_cmd_vmovp(vm_cmds_[0].data(), vm_seq_, vm_itslist_, v.vpeid, h_->rdbase(idx_));
+        gic_cmd_vsync(vm_cmds_[1].data(), v.vpeid);
+        HC_CALL(pc_vmovp_, its_submit(vm_i_, &vm_cmds_));
         h_->cnt.vmovp++;
         h_->cnt.vsync++;
     }
-    sync();
-    h_->its_lock.unlock();
+    HC_AT(pc_vmovp_);
+    h_->its_owner = -1;
+    if (!h_->its_waiters.empty()) {
+        hyp_cpu *w = h_->its_waiters.front();
+        h_->its_waiters.pop_front();
+        w->lock_released(t_);
+    }
     v.mapped_cpu = idx_;
-    h_->vmovp_latency.add(now_ps() - t0);
-    charge(HC_VMOVP, t0);
+    h_->vmovp_latency.add(t_ - vm_t0_);
+    charge(HC_VMOVP, vm_t0_);
+    HC_END(pc_vmovp_);
 }
 
 /* Guest entry: the ap_list into free list registers (kvm_vgic_flush_hwstate;
  * the underflow maintenance interrupt when some did not fit), ICH_HCR_EL2,
  * HCR_EL2.IMO/FMO, ERET. */
-void hyp_cpu::enter(hyp_vcpu &v)
+bool hyp_cpu::enter(hyp_vcpu &v)
 {
+    HC_BEGIN(pc_enter_);
     /* IN_GUEST_MODE before the flush (kvm_arch_vcpu_ioctl_run's ordering):
      * an injection from now on kicks us, one before is flushed */
     h_->in_guest[idx_] = 1;
-    const uint64_t t1 = now_ps();
-    const bool uie = flush(v);
-    charge(HC_LR, t1);
-    const uint64_t t0 = now_ps();
-    sw(GIC_ICH_HCR_EL2, kIchHcrEn | (uie ? kIchHcrUie : 0));
+    en_t0_ = t_;
+    HC_CALL(pc_enter_, flush(v));
+    charge(HC_LR, en_t0_);
+    en_t0_ = t_;
+    HC_AT(pc_enter_);
+    sw(GIC_ICH_HCR_EL2, kIchHcrEn | (en_uie_ ? kIchHcrUie : 0));
+    HC_AT(pc_enter_);
     sw(GIC_HCR_EL2, kHcrImoFmo);
-    ns(hp_.entry_ns);
+    add_ps(entry_ps_);
     h_->cnt.entries++;
-    charge(HC_ENTRY, t0);
+    charge(HC_ENTRY, en_t0_);
+    HC_END(pc_enter_);
 }
 
+/* The ap_list into the list register shadow, then the used list registers
+ * written (en_uie_: some did not fit). */
 bool hyp_cpu::flush(hyp_vcpu &v)
 {
-    bool uie = false;
+    HC_BEGIN(pc_flush_);
+    en_uie_ = false;
     for (auto it = v.ap.begin(); it != v.ap.end();) {
         const uint32_t vintid = *it;
         int same = -1, free_lr = -1;
@@ -512,7 +701,7 @@ bool hyp_cpu::flush(hyp_vcpu &v)
             const bool level = h_->level_of(v.vm, vintid) != nullptr;
             v.lr[free_lr] = vintid | (0xa0ull << 48) | kLrGroup1 | kLrPending | (level ? kLrEoi : 0);
         } else {
-            uie = true; /* more than fit: underflow maintenance interrupt */
+            en_uie_ = true; /* more than fit: underflow maintenance interrupt */
             ++it;
             continue;
         }
@@ -523,78 +712,90 @@ bool hyp_cpu::flush(hyp_vcpu &v)
         v.ap_set.erase(vintid);
         it = v.ap.erase(it);
     }
-    if (uie) h_->cnt.lr_overflow++;
+    if (en_uie_) h_->cnt.lr_overflow++;
     v.lr_used = 0;
-    for (size_t i = 0; i < v.lr.size(); i++) {
-        if (!(v.lr[i] & kLrState)) continue;
-        sw((gic_sysreg_t)(GIC_ICH_LR0_EL2 + i), v.lr[i]);
-        ns(hp_.lr_ns);
-        v.lr_used |= 1u << i;
+    for (fl_i_ = 0; fl_i_ < v.lr.size(); fl_i_++) {
+        if (!(v.lr[fl_i_] & kLrState)) continue;
+        HC_AT(pc_flush_);
+        sw((gic_sysreg_t)(GIC_ICH_LR0_EL2 + fl_i_), v.lr[fl_i_]);
+        add_ps(lr_ps_);
+        v.lr_used |= 1u << fl_i_;
         h_->cnt.lr_writes++;
     }
-    return uie;
+    HC_END(pc_flush_);
 }
 
 /* Guest exit: HCR_EL2 and ICH_HCR_EL2 cleared, the used list registers read
  * back and cleared (vgic_v3_fold_lr_state, __vgic_v3_save_state). */
-void hyp_cpu::exit(hyp_vcpu &v, exit_why why)
+bool hyp_cpu::exit(hyp_vcpu &v, exit_why why)
 {
-    const uint64_t t0 = now_ps();
+    HC_BEGIN(pc_exit_);
+    ex_why_ = why;
+    ex_t0_ = t_;
     h_->in_guest[idx_] = 0;
-    ns(hp_.exit_ns);
+    add_ps(exit_ps_);
+    HC_AT(pc_exit_);
     sw(GIC_HCR_EL2, 0);
+    HC_AT(pc_exit_);
     sw(GIC_ICH_HCR_EL2, 0);
-    charge(why == EXIT_IRQ ? HC_EXIT_IRQ : why == EXIT_TRAP ? HC_IPI : HC_EXIT_OTHER, t0);
-    (why == EXIT_IRQ    ? h_->cnt.exits_irq
-     : why == EXIT_WFI  ? h_->cnt.exits_wfi
-     : why == EXIT_TRAP ? h_->cnt.exits_trap
-                        : h_->cnt.exits_slice)++;
-    const uint64_t t1 = now_ps();
+    charge(ex_why_ == EXIT_IRQ ? HC_EXIT_IRQ : ex_why_ == EXIT_TRAP ? HC_IPI : HC_EXIT_OTHER, ex_t0_);
+    (ex_why_ == EXIT_IRQ    ? h_->cnt.exits_irq
+     : ex_why_ == EXIT_WFI  ? h_->cnt.exits_wfi
+     : ex_why_ == EXIT_TRAP ? h_->cnt.exits_trap
+                            : h_->cnt.exits_slice)++;
+    ex_t1_ = t_;
     /* every list register written at the entry (KVM's used_lrs), whatever
      * the guest did with it since */
-    for (size_t i = 0; i < v.lr.size(); i++) {
-        if (!(v.lr_used & (1u << i))) continue;
-        uint64_t val = sr((gic_sysreg_t)(GIC_ICH_LR0_EL2 + i));
-        sw((gic_sysreg_t)(GIC_ICH_LR0_EL2 + i), 0);
-        ns(2 * hp_.lr_ns);
-        v.lr[i] = (val & kLrState) ? val : 0;
+    for (ex_i_ = 0; ex_i_ < v.lr.size(); ex_i_++) {
+        if (!(v.lr_used & (1u << ex_i_))) continue;
+        HC_AT(pc_exit_);
+        ex_val_ = sr((gic_sysreg_t)(GIC_ICH_LR0_EL2 + ex_i_));
+        HC_AT(pc_exit_);
+        sw((gic_sysreg_t)(GIC_ICH_LR0_EL2 + ex_i_), 0);
+        add_ps(lr2_ps_);
+        v.lr[ex_i_] = (ex_val_ & kLrState) ? ex_val_ : 0;
     }
     v.lr_used = 0;
-    charge(HC_LR, t1);
-    do_resamples();
+    charge(HC_LR, ex_t1_);
+    HC_CALL(pc_exit_, do_resamples());
+    HC_END(pc_exit_);
 }
 
 /* The guest's interrupt handler: exception entry, ICC_IAR1_EL1 (to
  * ICV_IAR1_EL1: HCR_EL2.IMO), handler, ICC_EOIR1_EL1, exception return. */
-void hyp_cpu::guest_irq(hyp_vcpu &v)
+bool hyp_cpu::guest_irq(hyp_vcpu &v)
 {
-    const platform_params &pp = h_->params();
-    const uint64_t t0 = now_ps();
-    ns(pp.entry_ns);
-    const uint64_t iar = sr(GIC_ICC_IAR1_EL1);
-    const uint32_t vintid = (uint32_t)(iar & 0xffffff);
-    if (vintid >= 1020 && vintid < 1024) {
+    HC_BEGIN(pc_girq_);
+    gi_t0_ = t_;
+    add_ps(g_entry_ps_);
+    HC_AT(pc_girq_);
+    gi_vintid_ = (uint32_t)(sr(GIC_ICC_IAR1_EL1) & 0xffffff);
+    if (gi_vintid_ >= 1020 && gi_vintid_ < 1024) {
         h_->cnt.guest_spurious++;
-        ns(pp.exit_ns);
-        guest_busy_ps += now_ps() - t0;
-        return;
+        add_ps(g_exit_ps_);
+        guest_busy_ps += t_ - gi_t0_;
+        HC_RETURN(pc_girq_);
     }
     h_->cnt.guest_acks++;
     v.guest_acks++;
-    if (vintid < 16)
-        h_->ipis.on_guest_ack(hyp_platform::kIpiKey + v.id, vintid, now_ps());
-    else if (h_->level_of(v.vm, vintid))
+    if (gi_vintid_ < 16)
+        h_->ipis.on_guest_ack(hyp_platform::kIpiKey + v.id, gi_vintid_, t_);
+    else if (h_->level_of(v.vm, gi_vintid_))
         h_->cnt.level_acks++;
     else
-        h_->tracker.on_guest_ack(v.vm, vintid, now_ps());
-    ns(pp.handler_ns);
-    sw(GIC_ICC_EOIR1_EL1, vintid);
+        h_->tracker.on_guest_ack(v.vm, gi_vintid_, t_);
+    add_ps(g_handler_ps_);
+    HC_AT(pc_girq_);
+    sw(GIC_ICC_EOIR1_EL1, gi_vintid_);
     /* the shadow as the hardware has it now (the truth comes at the next exit) */
     for (uint64_t &lr : v.lr)
-        if ((lr & kLrState) && (uint32_t)lr == vintid) lr = (lr & kLrPending && lr & kLrActive) ? (lr & ~kLrActive) : 0;
-    ns(pp.exit_ns);
-    guest_busy_ps += now_ps() - t0;
-    if (hp_.guest_ipi_rate > 0 && hp_.vcpus > 1 && rng_.uniform() < hp_.guest_ipi_rate) guest_ipi(v);
+        if ((lr & kLrState) && (uint32_t)lr == gi_vintid_)
+            lr = (lr & kLrPending && lr & kLrActive) ? (lr & ~kLrActive) : 0;
+    add_ps(g_exit_ps_);
+    guest_busy_ps += t_ - gi_t0_;
+    if (hp_.guest_ipi_rate > 0 && hp_.vcpus > 1 && rng_.uniform() < hp_.guest_ipi_rate)
+        HC_CALL(pc_girq_, guest_ipi(v));
+    HC_END(pc_girq_);
 }
 
 /* The guest sends an IPI (SGI 1) to the next vCPU of its VM: its
@@ -603,178 +804,229 @@ void hyp_cpu::guest_irq(hyp_vcpu &v)
  * (the vSGI goes to the vPE directly, or is recorded with its default
  * doorbell), the other modes queue it on the target's ap_list (kick or
  * wake-up as for any injection). Then back into the guest. */
-void hyp_cpu::guest_ipi(hyp_vcpu &v)
+bool hyp_cpu::guest_ipi(hyp_vcpu &v)
 {
-    hyp_vcpu &t = h_->vcpus[v.vm * hp_.vcpus + (v.idx + 1) % hp_.vcpus];
-    const uint64_t t_send = now_ps();
-    sw(GIC_ICC_SGI1R_EL1, (1ull << (t.idx % 16)) | ((uint64_t)(t.idx / 16) << 16) | ((uint64_t)kGuestIpi << 24));
+    HC_BEGIN(pc_gipi_);
+    ip_t_ = &h_->vcpus[v.vm * hp_.vcpus + (v.idx + 1) % hp_.vcpus];
+    ip_send_ = t_;
+    HC_AT(pc_gipi_);
+    sw(GIC_ICC_SGI1R_EL1,
+       (1ull << (ip_t_->idx % 16)) | ((uint64_t)(ip_t_->idx / 16) << 16) | ((uint64_t)kGuestIpi << 24));
     h_->cnt.guest_ipis++;
-    exit(v, EXIT_TRAP); /* the trap is a full exit (vgic state saved: __vgic_v3_save_state) */
-    const uint64_t t0 = now_ps();
-    const bool resident = t.loaded_on >= 0;
+    HC_CALL(pc_gipi_, exit(v, EXIT_TRAP)); /* the trap is a full exit (vgic state saved: __vgic_v3_save_state) */
+    ip_t0_ = t_;
+    ip_resident_ = ip_t_->loaded_on >= 0;
     if (h_->mode().v41) {
-        mmio_write(h_->gits(0) + GIC_GITS_SGIR_OFFSET, 8, gic_gits_sgir_value(t.vpeid, kGuestIpi));
-        /* pending no sooner than the ITS's vPE lookup and the redistributor's hop */
-        const gic_config_t &g = h_->gic_config();
-        const uint64_t fastest = (uint64_t)(g.its_translate_cycles + g.lat_redist_to_cpu) * g.clock_period_ps;
-        h_->ipis.add(hyp_platform::kIpiKey + t.id, kGuestIpi, t.id, t_send, resident, true, now_ps() + fastest);
-        charge(HC_IPI, t0);
+        HC_AT(pc_gipi_);
+        mmio_write(h_->gits(0) + GIC_GITS_SGIR_OFFSET, 8, gic_gits_sgir_value(ip_t_->vpeid, kGuestIpi));
+        {
+            /* pending no sooner than the ITS's vPE lookup and the redistributor's hop */
+            const gic_config_t &g = h_->gic_config();
+            const uint64_t fastest = (uint64_t)(g.its_translate_cycles + g.lat_redist_to_cpu) * g.clock_period_ps;
+            h_->ipis.add(hyp_platform::kIpiKey + ip_t_->id, kGuestIpi, ip_t_->id, ip_send_, ip_resident_, true,
+                         t_ + fastest);
+        }
+        charge(HC_IPI, ip_t0_);
     } else {
-        h_->ipis.add(hyp_platform::kIpiKey + t.id, kGuestIpi, t.id, t_send, resident, false);
-        charge(HC_IPI, t0);
-        inject(t, kGuestIpi, false);
+        h_->ipis.add(hyp_platform::kIpiKey + ip_t_->id, kGuestIpi, ip_t_->id, ip_send_, ip_resident_, false);
+        charge(HC_IPI, ip_t0_);
+        HC_CALL(pc_gipi_, inject(ip_t_, kGuestIpi));
     }
-    enter(v); /* back to the guest, with whatever was queued for it meanwhile */
+    HC_CALL(pc_gipi_, enter(v)); /* back to the guest, with whatever was queued for it meanwhile */
+    HC_END(pc_gipi_);
 }
 
 /* ---- host ------------------------------------------------------------------------------ */
 
 /* Physical interrupts in host context (HCR_EL2 = 0): acknowledge until none. */
-void hyp_cpu::host_irqs()
+bool hyp_cpu::host_irqs()
 {
+    HC_BEGIN(pc_host_);
     for (;;) {
-        const uint64_t t0 = now_ps();
-        ns(hp_.host_irq_ns / 2);
-        const uint32_t intid = (uint32_t)(sr(GIC_ICC_IAR1_EL1) & 0xffffff);
-        if (intid >= 1020 && intid < 1024) {
+        hi_t0_ = t_;
+        add_ps(host_irq_half_ps_);
+        HC_AT(pc_host_);
+        hi_intid_ = (uint32_t)(sr(GIC_ICC_IAR1_EL1) & 0xffffff);
+        if (hi_intid_ >= 1020 && hi_intid_ < 1024) {
             h_->cnt.host_spurious++;
-            ns(hp_.host_irq_ns / 2);
-            charge(HC_HOST_IRQ, t0);
-            return;
+            add_ps(host_irq_half_ps_);
+            charge(HC_HOST_IRQ, hi_t0_);
+            HC_RETURN(pc_host_);
         }
         h_->cnt.host_irqs++;
-        charge(HC_HOST_IRQ, t0);
-        dispatch(intid);
-        const uint64_t t2 = now_ps();
-        sw(GIC_ICC_EOIR1_EL1, intid);
-        ns(hp_.host_irq_ns / 2);
-        charge(HC_HOST_IRQ, t2);
+        charge(HC_HOST_IRQ, hi_t0_);
+        HC_CALL(pc_host_, dispatch(hi_intid_));
+        hi_t0_ = t_;
+        HC_AT(pc_host_);
+        sw(GIC_ICC_EOIR1_EL1, hi_intid_);
+        add_ps(host_irq_half_ps_);
+        charge(HC_HOST_IRQ, hi_t0_);
     }
+    HC_END(pc_host_);
 }
 
-void hyp_cpu::dispatch(uint32_t intid)
+bool hyp_cpu::dispatch(uint32_t intid)
 {
-    const gic_config_t &g = h_->gic_config();
-    if (intid < 16) {
+    HC_BEGIN(pc_disp_);
+    di_intid_ = intid;
+    if (di_intid_ < 16) {
         h_->cnt.sgis++; /* kick / reschedule IPI: the exit was the point */
-        return;
+        HC_RETURN(pc_disp_);
     }
-    if (intid == g.virt_maint_intid) {
+    if (di_intid_ == h_->gic_config().virt_maint_intid) {
         h_->cnt.maint_irqs++; /* the exit refills the list registers */
-        return;
+        HC_RETURN(pc_disp_);
     }
-    if (intid >= 32 && intid < 1020) {
-        for (const auto &l : h_->levels) {
-            if (l.spi != intid) continue;
-            /* VFIO INTx: mask the line, inject; unmasked again at resample */
-            mmio_write(g.gicd_base + kGicdIcenabler + (intid / 32) * 4, 4, 1u << (intid % 32));
-            h_->cnt.level_masked++;
-            h_->cnt.level_injections++;
-            inject(h_->vcpus[l.gvcpu], l.vintid, true);
-            return;
+    if (di_intid_ >= 32 && di_intid_ < 1020) {
+        di_v_ = nullptr;
+        for (const auto &l : h_->levels)
+            if (l.spi == di_intid_) {
+                di_v_ = &h_->vcpus[l.gvcpu];
+                di_vintid_ = l.vintid;
+                break;
+            }
+        if (!di_v_) {
+            h_->cnt.unknown_lpis++;
+            HC_RETURN(pc_disp_);
         }
-        h_->cnt.unknown_lpis++;
-        return;
+        /* VFIO INTx: mask the line, inject; unmasked again at resample */
+        HC_AT(pc_disp_);
+        mmio_write(h_->gic_config().gicd_base + kGicdIcenabler + (di_intid_ / 32) * 4, 4, 1u << (di_intid_ % 32));
+        h_->cnt.level_masked++;
+        h_->cnt.level_injections++;
+        HC_CALL(pc_disp_, inject(di_v_, di_vintid_));
+        HC_RETURN(pc_disp_);
     }
-    const uint32_t nvpe = (uint32_t)h_->vcpus.size();
-    if (h_->mode().direct && intid >= h_->db_base && intid < h_->db_base + nvpe) {
-        const uint64_t t0 = now_ps();
-        ns(hp_.doorbell_ns);
-        hyp_vcpu &v = h_->vcpus[intid - h_->db_base];
-        h_->cnt.doorbells++;
-        charge(HC_DOORBELL, t0);
-        if (v.loaded_on >= 0) {
+    if (h_->mode().direct && di_intid_ >= h_->db_base && di_intid_ < h_->db_base + h_->vcpus.size()) {
+        {
+            const uint64_t t0 = t_;
+            add_ps(doorbell_ps_);
+            di_v_ = &h_->vcpus[di_intid_ - h_->db_base];
+            h_->cnt.doorbells++;
+            charge(HC_DOORBELL, t0);
+        }
+        if (di_v_->loaded_on >= 0) {
             h_->cnt.doorbells_runnable++;
-            v.runnable = true; /* being put: it must not block (see run_vcpu) */
-        } else if (v.runnable) {
+            di_v_->runnable = true; /* being put: it must not block (see run_vcpu) */
+        } else if (di_v_->runnable) {
             h_->cnt.doorbells_runnable++;
         } else {
-            wake(v);
+            HC_CALL(pc_disp_, wake(di_v_));
         }
-        return;
+        HC_RETURN(pc_disp_);
     }
-    uint32_t dev, vec;
-    if (!h_->mode().direct && h_->device_of_lpi(intid, dev, vec)) {
-        const uint64_t t0 = now_ps();
-        const uint32_t vm = h_->vm_of_device(dev);
-        vits_target tg;
-        bool hit = false;
-        const bool ok = h_->vits[vm]->translate((uint32_t)(h_->params().first_devid + dev), vec, tg, hit);
-        ns(hit ? hp_.vits_hit_ns : hp_.vits_miss_ns);
-        charge(HC_VITS, t0);
-        h_->tracker.on_host_ack(intid, !ok, "vits: no mapping");
-        if (ok) inject(h_->vcpus[vm * h_->hparams().vcpus + tg.vcpu], tg.vintid, false);
-        return;
+    {
+        uint32_t dev, vec;
+        di_v_ = nullptr;
+        di_lpi_ = !h_->mode().direct && h_->device_of_lpi(di_intid_, dev, vec);
+        if (di_lpi_) {
+            const uint64_t t0 = t_;
+            const uint32_t vm = h_->vm_of_device(dev);
+            vits_target tg;
+            bool hit = false;
+            const bool ok = h_->vits[vm]->translate((uint32_t)(h_->params().first_devid + dev), vec, tg, hit);
+            add_ps(hit ? vits_hit_ps_ : vits_miss_ps_);
+            charge(HC_VITS, t0);
+            h_->tracker.on_host_ack(di_intid_, !ok, "vits: no mapping");
+            if (ok) {
+                di_v_ = &h_->vcpus[vm * hp_.vcpus + tg.vcpu];
+                di_vintid_ = tg.vintid;
+            }
+        }
+    }
+    if (di_lpi_) {
+        if (di_v_) HC_CALL(pc_disp_, inject(di_v_, di_vintid_));
+        HC_RETURN(pc_disp_);
     }
     h_->cnt.unknown_lpis++;
-    h_->tracker.on_host_ack(intid, true, "host: LPI without a handler");
+    h_->tracker.on_host_ack(di_intid_, true, "host: LPI without a handler");
+    HC_END(pc_disp_);
 }
 
 /* Queue vintid for v (vgic_queue_irq_unlock) and make sure it is seen:
  * v runs here (flushed at the re-entry), runs elsewhere (kick: IPI), or is
  * blocked (woken). */
-void hyp_cpu::inject(hyp_vcpu &v, uint32_t vintid, bool)
+bool hyp_cpu::inject(hyp_vcpu *v, uint32_t vintid)
 {
-    const uint64_t t0 = now_ps();
-    ns(hp_.inject_ns);
-    if (v.ap_set.count(vintid)) {
-        h_->cnt.merged++;
-    } else {
-        v.ap.push_back(vintid);
-        v.ap_set.insert(vintid);
-    }
-    charge(HC_INJECT, t0);
-    if (v.loaded_on == (int)idx_) return;
-    if (v.loaded_on >= 0) {
-        if (h_->in_guest[(uint32_t)v.loaded_on]) {
-            const uint64_t t1 = now_ps();
-            send_sgi((uint32_t)v.loaded_on, 0);
-            h_->cnt.kicks++;
-            charge(HC_KICK, t1);
+    HC_BEGIN(pc_inj_);
+    in_v_ = v;
+    in_vintid_ = vintid;
+    {
+        const uint64_t t0 = t_;
+        add_ps(inject_ps_);
+        if (in_v_->ap_set.count(in_vintid_)) {
+            h_->cnt.merged++;
+        } else {
+            in_v_->ap.push_back(in_vintid_);
+            in_v_->ap_set.insert(in_vintid_);
         }
-        return;
+        charge(HC_INJECT, t0);
     }
-    if (!v.runnable) wake(v);
+    if (in_v_->loaded_on == (int)idx_) HC_RETURN(pc_inj_);
+    if (in_v_->loaded_on >= 0) {
+        if (h_->in_guest[(uint32_t)in_v_->loaded_on]) {
+            in_t1_ = t_;
+            in_cpu_ = (uint32_t)in_v_->loaded_on;
+            HC_CALL(pc_inj_, send_sgi(in_cpu_, 0));
+            h_->cnt.kicks++;
+            charge(HC_KICK, in_t1_);
+        }
+        HC_RETURN(pc_inj_);
+    }
+    if (!in_v_->runnable) HC_CALL(pc_inj_, wake(in_v_));
+    HC_END(pc_inj_);
 }
 
 /* kvm_vcpu_wake_up: runnable again, on its home CPU's queue; an idle home
  * CPU gets a reschedule IPI, a busy one is asked to preempt (wakeup
  * preemption of the woken, long-sleeping vCPU thread). */
-void hyp_cpu::wake(hyp_vcpu &v)
+bool hyp_cpu::wake(hyp_vcpu *v)
 {
-    const uint64_t t0 = now_ps();
-    ns(hp_.wake_ns);
+    HC_BEGIN(pc_wake_);
+    wk_v_ = v;
+    wk_t0_ = t_;
+    add_ps(wake_ps_);
     h_->cnt.wakes++;
-    h_->sched.enqueue(v);
-    const uint32_t home = v.home;
-    if (h_->loaded[home] >= 0) h_->resched[home] = 1;
-    if (home != idx_ && (h_->idle[home] || h_->in_guest[home])) {
-        send_sgi(home, 0);
+    h_->sched.enqueue(*wk_v_);
+    wk_home_ = wk_v_->home;
+    if (h_->loaded[wk_home_] >= 0) h_->resched[wk_home_] = 1;
+    if (wk_home_ != idx_ && (h_->idle[wk_home_] || h_->in_guest[wk_home_])) {
+        HC_CALL(pc_wake_, send_sgi(wk_home_, 0));
         h_->cnt.kicks++;
     }
-    charge(HC_WAKE, t0);
+    charge(HC_WAKE, wk_t0_);
+    HC_END(pc_wake_);
 }
 
-void hyp_cpu::send_sgi(uint32_t cpu, uint32_t intid)
+bool hyp_cpu::send_sgi(uint32_t cpu, uint32_t intid)
 {
-    const uint32_t n = h_->gic_config().cpus_per_cluster ? h_->gic_config().cpus_per_cluster : 16;
-    const uint64_t aff0 = cpu % n, aff1 = cpu / n;
-    sw(GIC_ICC_SGI1R_EL1, (1ull << aff0) | (aff1 << 16) | ((uint64_t)intid << 24));
+    HC_BEGIN(pc_sgi_);
+    {
+        const uint32_t n = h_->gic_config().cpus_per_cluster ? h_->gic_config().cpus_per_cluster : 16;
+        const uint64_t aff0 = cpu % n, aff1 = cpu / n;
+        sg_val_ = (1ull << aff0) | (aff1 << 16) | ((uint64_t)intid << 24);
+    }
+    HC_AT(pc_sgi_);
+    sw(GIC_ICC_SGI1R_EL1, sg_val_);
+    HC_END(pc_sgi_);
 }
 
 /* Level resampling (KVM irqfd resamplefd -> VFIO unmask): the guest
  * deactivated a level interrupt; unmask the physical line, which, if the
  * device still holds it high, becomes pending again and is re-injected. */
-void hyp_cpu::do_resamples()
+bool hyp_cpu::do_resamples()
 {
-    auto &q = h_->resample[idx_];
-    if (q.empty()) return;
-    const gic_config_t &g = h_->gic_config();
-    for (uint32_t spi : q) {
-        mmio_write(g.gicd_base + kGicdIsenabler + (spi / 32) * 4, 4, 1u << (spi % 32));
-        h_->cnt.level_resamples++;
+    HC_BEGIN(pc_resamp_);
+    for (rs_i_ = 0; rs_i_ < h_->resample[idx_].size(); rs_i_++) {
+        HC_AT(pc_resamp_);
+        {
+            const uint32_t spi = h_->resample[idx_][rs_i_];
+            mmio_write(h_->gic_config().gicd_base + kGicdIsenabler + (spi / 32) * 4, 4, 1u << (spi % 32));
+            h_->cnt.level_resamples++;
+        }
     }
-    q.clear();
+    h_->resample[idx_].clear();
+    HC_END(pc_resamp_);
 }
 
 } // namespace gictlm

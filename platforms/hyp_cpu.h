@@ -12,6 +12,15 @@
  * Every host step has a configurable cost (hyp_params), charged to a
  * category (hyp_cost). Talks to the GIC only through its sockets and its
  * system-register interface, and sees the IRQ and vIRQ lines.
+ *
+ * Execution: the bring-up runs in an SC_THREAD (as cpu_model's); afterwards
+ * the CPU runs as steps on the GIC wrapper's agenda (gic_tlm_client) and
+ * gets its IRQ/vIRQ lines as a line listener, like cpu_model in agenda mode:
+ * no SystemC process, event or signal per access or per line change. The
+ * CPU's program is written as resumable functions (hyp_cpu.cpp, HC_* macros):
+ * each GIC access is made at the CPU's local time t_ in global time order
+ * (at once when nothing else can come first, otherwise the function returns
+ * and is resumed by an agenda step at that time).
  */
 #ifndef GICTLM_HYP_CPU_H
 #define GICTLM_HYP_CPU_H
@@ -28,61 +37,131 @@
 
 namespace gictlm {
 
-class hyp_cpu : public sc_core::sc_module {
+class hyp_cpu : public sc_core::sc_module, public gic_tlm_client {
 public:
     tlm_utils::simple_initiator_socket<hyp_cpu> socket;
-    sc_core::sc_in<bool> irq, virq;
     SC_HAS_PROCESS(hyp_cpu);
     hyp_cpu(sc_core::sc_module_name name, uint32_t index, hyp_platform *hp);
     uint64_t guest_busy_ps = 0;
+    void gic_step(uint64_t t_ps, uint32_t what) override;
+    /* the ITS lock (its->lock) was released at t_ps: try again */
+    void lock_released(uint64_t t_ps) { h_->gic().schedule_step(this, t_ps, kResume); }
 
 private:
     enum exit_why { EXIT_IRQ, EXIT_WFI, EXIT_SLICE, EXIT_TRAP };
-    void run();
+    /* agenda steps (what): start after the bring-up, resume at the local
+     * time, a timer of wait number (what & kGenMask) */
+    static constexpr uint32_t kStart = 1, kResume = 2, kTimer = 0x40000000u, kGenMask = 0x00ffffffu;
+    enum wait_kind { W_NONE, W_LINES, W_LOCK };
+
+    void boot_thread();
     void hyp_boot();
     void cpu_setup();
-    /* time: a local offset ahead of SystemC time, as a quantum keeper's */
-    void sync();
-    void settle();
+    /* time: the CPU's local time t_ (ps) */
+    bool at_now();
+    void thread_sync();
     bool line(uint32_t l) const;
-    uint64_t now_ps() const;
-    void ns(double v) { d_ += sc_core::sc_time(v, sc_core::SC_NS); }
-    void charge(int kind, uint64_t t0) { h_->cost_ps[kind] += now_ps() - t0; }
-    /* accesses */
+    uint64_t now_ps() const { return t_; }
+    void ns(double v) { t_ += to_ps(sc_core::sc_time(v, sc_core::SC_NS)); }
+    void add_ps(uint64_t ps) { t_ += ps; }
+    void charge(int kind, uint64_t t0) { h_->cost_ps[kind] += t_ - t0; }
+    void wait_lines(uint32_t mask, uint64_t until_ps);
+    void resume(uint64_t t);
+    /* accesses at t_ (after at_now()) */
     bool transact(tlm::tlm_command cmd, uint64_t addr, unsigned char *data, unsigned len);
     uint64_t mmio_read(uint64_t addr, unsigned size);
     void mmio_write(uint64_t addr, unsigned size, uint64_t val);
     void mem_write(uint64_t addr, const void *buf, unsigned len);
     uint64_t sr(gic_sysreg_t r);
     void sw(gic_sysreg_t r, uint64_t v);
-    void its_submit(uint32_t its, const std::vector<std::array<uint64_t, 4>> &cmds);
-    /* world switch */
-    void run_vcpu(hyp_vcpu &v);
-    void load(hyp_vcpu &v);
-    void put(hyp_vcpu &v, bool blocking);
-    void enter(hyp_vcpu &v);
-    void exit(hyp_vcpu &v, exit_why why);
+
+    /* resumable functions: true when done, false when suspended (called
+     * again with the same arguments to go on) */
+    bool main_loop();
+    bool its_submit(uint32_t its, const std::vector<std::array<uint64_t, 4>> *cmds);
+    bool run_vcpu();
+    bool load(hyp_vcpu &v);
+    bool put(hyp_vcpu &v, bool blocking);
+    bool enter(hyp_vcpu &v);
+    bool exit(hyp_vcpu &v, exit_why why);
     bool flush(hyp_vcpu &v);
-    void vmovp(hyp_vcpu &v);
-    void guest_irq(hyp_vcpu &v);
-    void guest_ipi(hyp_vcpu &v);
-    void poll_dirty(uint64_t vpendbaser);
+    bool vmovp(hyp_vcpu &v);
+    bool guest_irq(hyp_vcpu &v);
+    bool guest_ipi(hyp_vcpu &v);
+    bool poll_dirty(uint64_t vpendbaser);
     bool lr_busy(const hyp_vcpu &v) const;
-    void requeue(hyp_vcpu &v);
-    /* host */
-    void host_irqs();
-    void dispatch(uint32_t intid);
-    void inject(hyp_vcpu &v, uint32_t vintid, bool level);
-    void wake(hyp_vcpu &v);
-    void send_sgi(uint32_t cpu, uint32_t intid);
-    void do_resamples();
+    bool requeue(hyp_vcpu &v);
+    bool host_irqs();
+    bool dispatch(uint32_t intid);
+    bool inject(hyp_vcpu *v, uint32_t vintid);
+    bool wake(hyp_vcpu *v);
+    bool send_sgi(uint32_t cpu, uint32_t intid);
+    bool do_resamples();
 
     uint32_t idx_;
     hyp_platform *h_;
     const hyp_params &hp_;
-    sc_core::sc_time d_;
     rng rng_; /* the guest's choices (IPIs), seeded per CPU */
     tlm::tlm_generic_payload gp_;
+    bool thread_mode_ = true; /* bring-up: accesses from the SC_THREAD */
+    uint64_t t_ = 0;          /* local time, ps */
+    uint64_t step_t_ = 0;     /* time of the agenda step being run */
+    wait_kind waiting_ = W_NONE;
+    uint32_t wait_mask_ = 0;  /* lines whose rise ends the wait (1u << GIC_LINE_*) */
+    uint32_t wait_gen_ = 0;   /* number of the current wait (its timer) */
+    /* costs in ps (the parameters converted once) */
+    uint64_t slice_ps_, host_irq_half_ps_, lr_ps_, exit_ps_, entry_ps_, save_ps_, switch_restore_ps_;
+    uint64_t inject_ps_, wake_ps_, doorbell_ps_, vits_hit_ps_, vits_miss_ps_, its_cmd_ps_;
+    uint64_t g_entry_ps_, g_handler_ps_, g_exit_ps_, dirty_poll_ps_, lr2_ps_;
+    bool pinned_ = true; /* hyp.sched = pinned */
+
+    /* frames of the resumable functions: program counter and the locals
+     * that live across a suspension */
+    int pc_main_ = 0, pc_vcpu_ = 0, pc_host_ = 0, pc_disp_ = 0, pc_inj_ = 0, pc_wake_ = 0, pc_sgi_ = 0;
+    int pc_load_ = 0, pc_vmovp_ = 0, pc_submit_ = 0, pc_dirty_ = 0, pc_put_ = 0, pc_enter_ = 0;
+    int pc_flush_ = 0, pc_exit_ = 0, pc_girq_ = 0, pc_gipi_ = 0, pc_req_ = 0, pc_resamp_ = 0;
+    hyp_vcpu *cur_ = nullptr;
+    uint64_t slice_end_ = 0;
+    bool wakeup_ = false;
+    uint64_t hi_t0_ = 0;
+    uint32_t hi_intid_ = 0;
+    uint32_t di_intid_ = 0;
+    hyp_vcpu *di_v_ = nullptr;
+    uint32_t di_vintid_ = 0;
+    bool di_lpi_ = false;
+    hyp_vcpu *in_v_ = nullptr;
+    uint32_t in_vintid_ = 0, in_cpu_ = 0;
+    uint64_t in_t1_ = 0;
+    hyp_vcpu *wk_v_ = nullptr;
+    uint64_t wk_t0_ = 0;
+    uint32_t wk_home_ = 0;
+    uint64_t sg_val_ = 0;
+    uint64_t ld_t0_ = 0;
+    uint64_t vm_t0_ = 0;
+    uint32_t vm_i_ = 0, vm_n_ = 0, vm_itslist_ = 0, vm_seq_ = 0;
+    std::vector<std::array<uint64_t, 4>> vm_cmds_;
+    uint32_t su_its_ = 0;
+    const std::vector<std::array<uint64_t, 4>> *su_cmds_ = nullptr;
+    size_t su_i_ = 0;
+    uint64_t su_deadline_ = 0;
+    int pd_i_ = 0;
+    uint64_t pd_addr_ = 0;
+    uint64_t pu_t0_ = 0, pu_r_ = 0;
+    bool pu_blocking_ = false;
+    uint64_t en_t0_ = 0;
+    bool en_uie_ = false;
+    size_t fl_i_ = 0;
+    exit_why ex_why_ = EXIT_IRQ;
+    uint64_t ex_t0_ = 0, ex_t1_ = 0;
+    size_t ex_i_ = 0;
+    uint64_t ex_val_ = 0;
+    uint64_t gi_t0_ = 0;
+    uint32_t gi_vintid_ = 0;
+    hyp_vcpu *ip_t_ = nullptr;
+    uint64_t ip_send_ = 0, ip_t0_ = 0;
+    bool ip_resident_ = false;
+    uint64_t rq_t0_ = 0;
+    size_t rs_i_ = 0;
 };
 
 } // namespace gictlm

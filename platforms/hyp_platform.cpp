@@ -31,7 +31,7 @@ bool hyp_cost_is_interrupt_work(int k)
 hyp_platform::hyp_platform(sc_module_name name, const gic_config_t &gcfg, const platform_params &pp,
                            const hyp_params &hp, gic_log_level_t gic_log)
     : sc_module(name), sched((uint32_t)gcfg.num_cpus, hp.sched, hp.migrate_rate, pp.seed),
-      its_lock("its_lock"), gcfg_(gcfg), pp_(pp), hp_(hp), mode_(hyp_mode_find(hp.mode)),
+      gcfg_(gcfg), pp_(pp), hp_(hp), mode_(hyp_mode_find(hp.mode)),
       irq_("irq", gcfg.num_cpus), virq_("virq", gcfg.num_cpus), spi_("spi", gcfg.num_spis),
       dead_("dead", gcfg.num_cpus)
 {
@@ -44,10 +44,10 @@ hyp_platform::hyp_platform(sc_module_name name, const gic_config_t &gcfg, const 
     o.msi_latency = ns(pp.msi_latency_ns);
     o.sync_on_access = true;
     o.run_ahead = pp.run_ahead != 0;
-    /* the hypervisor's CPUs are threads that wait for rising edges of IRQ
-     * and vIRQ and read the levels after synchronising */
-    o.falling_edges_passive = true;
-    o.drive_pins = true;
+    /* the hypervisor's CPUs are agenda steps that get their IRQ and vIRQ
+     * lines as line listeners (hyp_cpu): no pins written, nothing reacts to them */
+    o.lines_passive = true;
+    o.drive_pins = false;
     o.run_ahead_limit = pp.run_ahead_limit_us > 0 ? sc_time(pp.run_ahead_limit_us, SC_US) : ns(pp.quantum_ns);
     o.log_level = gic_log;
     gic_config_t gc = gcfg;
@@ -146,8 +146,6 @@ hyp_platform::hyp_platform(sc_module_name name, const gic_config_t &gcfg, const 
         boot_cpus_.back()->irq.bind(dead_[i]);
         cpus_.push_back(std::make_unique<hyp_cpu>(("cpu" + std::to_string(i)).c_str(), i, this));
         cpus_.back()->socket.bind(bus_->target);
-        cpus_.back()->irq.bind(irq_[i]);
-        cpus_.back()->virq.bind(virq_[i]);
     }
     const bool direct = mode_->direct;
     gic_->add_output_observer(

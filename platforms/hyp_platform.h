@@ -28,6 +28,7 @@
 #include <systemc>
 
 #include <array>
+#include <deque>
 #include <map>
 #include <memory>
 #include <string>
@@ -113,7 +114,11 @@ public:
     sc_core::sc_event start;
     uint64_t start_ps = 0;
     void on_ready();
-    sc_core::sc_mutex its_lock;    /* one command writer at a time (its->lock) */
+    /* the ITS lock (its->lock): one command writer at a time; -1: free;
+     * waiting CPUs are resumed one by one at the release */
+    int its_owner = -1;
+    std::deque<hyp_cpu *> its_waiters;
+    size_t cpus_set_up = 0;        /* CPUs done with their bring-up (hyp_cpu::boot_thread) */
     uint32_t vmovp_seq = 0;
     uint32_t vbits = 16;           /* vINTID bits of every VM */
     uint32_t db_base = 0;          /* doorbell LPI of vPE i: db_base + i */
