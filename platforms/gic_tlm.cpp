@@ -283,7 +283,7 @@ gic_status_t gic_tlm::sysreg_read(uint32_t cpu, gic_sysreg_t reg, uint64_t &val,
     gic_status_t st = gic_sysreg_read(g_, t, cpu, reg, &val);
     in_core_ = false;
     st_.sysreg_accesses++;
-    if (!in_obs_.empty()) notify_sysreg(gic_tlm_input::SYSREG_READ, cpu, reg, val, t, st);
+    if (in_wanted(gic_tlm_input::SYSREG_READ)) notify_sysreg(gic_tlm_input::SYSREG_READ, cpu, reg, val, t, st);
     delay += sysreg_latency_;
     rearm();
     return st;
@@ -297,7 +297,7 @@ gic_status_t gic_tlm::sysreg_write(uint32_t cpu, gic_sysreg_t reg, uint64_t val,
     gic_status_t st = gic_sysreg_write(g_, t, cpu, reg, val);
     in_core_ = false;
     st_.sysreg_accesses++;
-    if (!in_obs_.empty()) notify_sysreg(gic_tlm_input::SYSREG_WRITE, cpu, reg, val, t, st);
+    if (in_wanted(gic_tlm_input::SYSREG_WRITE)) notify_sysreg(gic_tlm_input::SYSREG_WRITE, cpu, reg, val, t, st);
     delay += sysreg_latency_;
     rearm();
     return st;

@@ -244,7 +244,16 @@ public:
     /* Observe every input given to the core (see gic_tlm_input), after it
      * was applied; observers may read the core's statistics but must not give
      * it inputs. */
-    void add_input_observer(std::function<void(const gic_tlm_input &)> fn) { in_obs_.push_back(std::move(fn)); }
+    void add_input_observer(std::function<void(const gic_tlm_input &)> fn) { add_input_observer(std::move(fn), ~0u); }
+    /* The same for the input kinds in `kinds` only (a mask of
+     * 1u << gic_tlm_input::kind_t): an observer of MSIs alone costs nothing
+     * per register or system register access. */
+    void add_input_observer(std::function<void(const gic_tlm_input &)> fn, unsigned kinds)
+    {
+        in_obs_.push_back(std::move(fn));
+        in_obs_kinds_.push_back(kinds);
+        in_kinds_ |= kinds;
+    }
 
     /* For a thread at local time sc_time_stamp() + delay (e.g. a quantum
      * keeper's offset): true when no other SystemC process can run and no
@@ -294,7 +303,7 @@ public:
         gic_status_t st = gic_sysreg_read(g_, t_ps, cpu, reg, &val);
         in_core_ = false;
         st_.sysreg_accesses++;
-        if (!in_obs_.empty()) notify_sysreg(gic_tlm_input::SYSREG_READ, cpu, reg, val, t_ps, st);
+        if (in_wanted(gic_tlm_input::SYSREG_READ)) notify_sysreg(gic_tlm_input::SYSREG_READ, cpu, reg, val, t_ps, st);
         rearm();
         return st;
     }
@@ -306,7 +315,7 @@ public:
         gic_status_t st = gic_sysreg_write(g_, t_ps, cpu, reg, val);
         in_core_ = false;
         st_.sysreg_accesses++;
-        if (!in_obs_.empty()) notify_sysreg(gic_tlm_input::SYSREG_WRITE, cpu, reg, val, t_ps, st);
+        if (in_wanted(gic_tlm_input::SYSREG_WRITE)) notify_sysreg(gic_tlm_input::SYSREG_WRITE, cpu, reg, val, t_ps, st);
         rearm();
         return st;
     }
@@ -470,9 +479,13 @@ private:
     };
     std::vector<observer> observers_;
     std::vector<std::function<void(const gic_tlm_input &)>> in_obs_;
+    std::vector<unsigned> in_obs_kinds_; /* [i]: kinds in_obs_[i] observes */
+    unsigned in_kinds_ = 0;              /* union of the input observers' kinds */
+    bool in_wanted(gic_tlm_input::kind_t k) const { return (in_kinds_ >> k) & 1u; }
     void notify_input(const gic_tlm_input &in) const
     {
-        for (const auto &f : in_obs_) f(in);
+        for (size_t i = 0; i < in_obs_.size(); i++)
+            if ((in_obs_kinds_[i] >> in.kind) & 1u) in_obs_[i](in);
     }
     void notify_sysreg(gic_tlm_input::kind_t k, uint32_t cpu, gic_sysreg_t reg, uint64_t v, uint64_t t,
                        gic_status_t st) const

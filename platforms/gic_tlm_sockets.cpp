@@ -116,7 +116,7 @@ void gic_tlm::frame_access(gic_frame_t frame, uint32_t index, uint64_t offset,
         st_.mmio_reads++;
     }
     in_core_ = false;
-    if (!in_obs_.empty()) {
+    if (in_wanted(wr ? gic_tlm_input::MMIO_WRITE : gic_tlm_input::MMIO_READ)) {
         gic_tlm_input in;
         in.kind = wr ? gic_tlm_input::MMIO_WRITE : gic_tlm_input::MMIO_READ;
         in.t = t;
@@ -176,7 +176,7 @@ void gic_tlm::gits_b_transport(int id, tlm::tlm_generic_payload &gp, sc_time &de
         uint64_t t = to_ps(sc_time_stamp() + delay);
         posted_.push(posted{t, seq_++, (uint32_t)id, devid, ev});
         st_.msis_posted++;
-        if (!in_obs_.empty()) {
+        if (in_wanted(gic_tlm_input::MSI)) {
             gic_tlm_input in;
             in.kind = gic_tlm_input::MSI;
             in.t = t;

@@ -177,9 +177,10 @@ bool hyp_cpu::transact(tlm::tlm_command cmd, uint64_t addr, unsigned char *data,
     gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
     /* loosely timed at t_: in a step the targets annotate and never wait; in
      * the bring-up thread the GIC may synchronise the thread (wait) */
-    sc_time d = from_ps(t_) - sc_time_stamp();
+    const sc_time now = sc_time_stamp();
+    sc_time d = from_ps(t_) - now;
     socket->b_transport(gp, d);
-    t_ = to_ps(sc_time_stamp() + d);
+    t_ = to_ps((thread_mode_ ? sc_time_stamp() : now) + d);
     if (gp.is_response_ok()) return true;
     h_->cnt.mmio_errors++;
     SC_REPORT_WARNING(name(), ("access error at 0x" + std::to_string(addr) + ": " + gp.get_response_string()).c_str());

@@ -162,9 +162,8 @@ hyp_platform::hyp_platform(sc_module_name name, const gic_config_t &gcfg, const 
                 cnt.traps_seen++;
         },
         (1u << GIC_OUT_MSI) | (1u << GIC_OUT_VDEACTIVATE) | (1u << GIC_OUT_TRAP));
-    gic_->add_input_observer([this](const gic_tlm_input &in) {
-        if (in.kind == gic_tlm_input::MSI) tracker.on_send(in.devid, in.eventid, in.t);
-    });
+    gic_->add_input_observer([this](const gic_tlm_input &in) { tracker.on_send(in.devid, in.eventid, in.t); },
+                             1u << gic_tlm_input::MSI);
     horizon_.notify(total_time());
 }
 
