@@ -20,7 +20,7 @@
 // Each figure is the difference between a run of 2T and a run of T simulated
 // time (process CPU time from wait4, MSIs from the JSON report), which removes
 // start-up, elaboration and boot; runs alternate between the configurations
-// and the medians of 3 rounds are printed. Usage: bench_platform_virt [PLATFORM]
+// and the medians of 5 rounds are printed. Usage: bench_platform_virt [PLATFORM]
 // (default ./platforms/gictlm-platform, the bench target's working directory).
 #include <nlohmann/json.hpp>
 
@@ -112,8 +112,9 @@ int main(int argc, char **argv)
         {"v4_busy", "--hyp -p hyp.mode=v4.0 " + busy, {}},
         {"v41_busy", "--hyp -p hyp.mode=v4.1 " + busy, {}},
     };
-    const double T = 100000; // us: about 40 000 MSIs; 2T: 80 000
-    for (int round = 0; round < 3; round++) {
+    const int kRounds = 5;
+    const double T = 200000; // us: about 80 000 MSIs; 2T: 160 000
+    for (int round = 0; round < kRounds; round++) {
         for (cfg &c : cfgs) {
             sample a, b;
             if (!run(exe, c.args, T, a) || !run(exe, c.args, 2 * T, b)) return 1;
@@ -125,8 +126,8 @@ int main(int argc, char **argv)
         }
     }
     double phys = median(cfgs[0].ns_per_msi);
-    std::printf("bench_platform_virt: host CPU ns per MSI (medians of 3 rounds, 2T - T runs of %.0f/%.0f ms):\n", T / 1e3,
-                2 * T / 1e3);
+    std::printf("bench_platform_virt: host CPU ns per MSI (medians of %d alternating rounds, 2T - T runs of %.0f/%.0f ms):\n",
+                kRounds, T / 1e3, 2 * T / 1e3);
     for (const cfg &c : cfgs) {
         std::printf("  %-9s", c.name);
         for (double v : c.ns_per_msi) std::printf(" %9.1f", v);
