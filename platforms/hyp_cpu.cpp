@@ -133,9 +133,15 @@ void hyp_cpu::wait_lines(uint32_t mask, uint64_t until_ps)
 {
     waiting_ = W_LINES;
     wait_mask_ = mask;
-    wait_gen_ = (wait_gen_ + 1) & kGenMask;
+    wait_until_ = until_ps;
     h_->gic().watch_lines(idx_, true);
-    if (until_ps != kNever) h_->gic().schedule_step(this, until_ps, kTimer | wait_gen_);
+    /* one timer step per time: a guest that waits again and again until the
+     * same end of its slice reuses the step already on the agenda (ended
+     * waits leave their timer step behind; it ends only a wait until its time) */
+    if (until_ps != kNever && until_ps != timer_ps_) {
+        timer_ps_ = until_ps;
+        h_->gic().schedule_step(this, until_ps, kTimer);
+    }
 }
 
 void hyp_cpu::resume(uint64_t t)
@@ -156,8 +162,9 @@ void hyp_cpu::gic_step(uint64_t t, uint32_t what)
         if (waiting_ == W_LINES && (what & 1u) && (wait_mask_ & (1u << ((what >> 1) & 3u)))) resume(t);
         return;
     }
-    if (what & kTimer) {
-        if (waiting_ == W_LINES && (what & kGenMask) == wait_gen_) resume(t);
+    if (what == kTimer) {
+        if (t == timer_ps_) timer_ps_ = kNever;
+        if (waiting_ == W_LINES && t == wait_until_) resume(t);
         return;
     }
     if (what == kStart) thread_mode_ = false;

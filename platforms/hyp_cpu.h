@@ -50,8 +50,8 @@ public:
 private:
     enum exit_why { EXIT_IRQ, EXIT_WFI, EXIT_SLICE, EXIT_TRAP };
     /* agenda steps (what): start after the bring-up, resume at the local
-     * time, a timer of wait number (what & kGenMask) */
-    static constexpr uint32_t kStart = 1, kResume = 2, kTimer = 0x40000000u, kGenMask = 0x00ffffffu;
+     * time, the timer of a wait (ends a wait until its time) */
+    static constexpr uint32_t kStart = 1, kResume = 2, kTimer = 3;
     enum wait_kind { W_NONE, W_LINES, W_LOCK };
 
     void boot_thread();
@@ -108,7 +108,8 @@ private:
     uint64_t step_t_ = 0;     /* time of the agenda step being run */
     wait_kind waiting_ = W_NONE;
     uint32_t wait_mask_ = 0;  /* lines whose rise ends the wait (1u << GIC_LINE_*) */
-    uint32_t wait_gen_ = 0;   /* number of the current wait (its timer) */
+    uint64_t wait_until_ = 0; /* end of the current wait (UINT64_MAX: none) */
+    uint64_t timer_ps_ = UINT64_MAX; /* time of the latest timer step on the agenda, not run yet */
     /* costs in ps (the parameters converted once) */
     uint64_t slice_ps_, host_irq_half_ps_, lr_ps_, exit_ps_, entry_ps_, save_ps_, switch_restore_ps_;
     uint64_t inject_ps_, wake_ps_, doorbell_ps_, vits_hit_ps_, vits_miss_ps_, its_cmd_ps_;
