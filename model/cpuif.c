@@ -244,10 +244,10 @@ static void trap(gic_t *g, uint32_t cpu, gic_sysreg_t reg, uint64_t v)
     gic_emit(g, &o);
 }
 
+/* cpu and reg were checked by the caller (gic_core_sysreg). */
 gic_status_t cpuif_sysreg_read(gic_t *g, uint32_t cpu, gic_sysreg_t reg, uint64_t *val)
 {
     *val = 0;
-    if (cpu >= g->cfg.num_cpus || (unsigned)reg >= GIC_SYSREG_COUNT) return GIC_ERR_ARG;
     const sysreg_desc_t *d = &sysregs[reg];
     bool virt;
     gic_engine_t *e = target(g, cpu, d, &virt);
@@ -261,9 +261,9 @@ gic_status_t cpuif_sysreg_read(gic_t *g, uint32_t cpu, gic_sysreg_t reg, uint64_
     return GIC_OK;
 }
 
+/* cpu and reg were checked by the caller (gic_core_sysreg). */
 gic_status_t cpuif_sysreg_write(gic_t *g, uint32_t cpu, gic_sysreg_t reg, uint64_t val)
 {
-    if (cpu >= g->cfg.num_cpus || (unsigned)reg >= GIC_SYSREG_COUNT) return GIC_ERR_ARG;
     const sysreg_desc_t *d = &sysregs[reg];
     bool virt;
     gic_engine_t *e = target(g, cpu, d, &virt);

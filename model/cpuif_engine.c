@@ -49,6 +49,7 @@ extern const gic_irq_source_t cpuif_phys_source;
 gic_time_t phys_hppi(gic_t *g, uint32_t cpu, const bool igrpen[2], gic_cand_t *out);
 gic_time_t phys_ack(gic_t *g, uint32_t cpu, uint32_t intid);
 gic_time_t phys_pending_time(gic_t *g, uint32_t cpu, uint32_t intid);
+void phys_deactivate(gic_t *g, uint32_t cpu, uint32_t intid, const char *via, const eng_drop_t *drop);
 static inline gic_time_t src_hppi(gic_t *g, const gic_engine_t *e, gic_cand_t *out)
 {
     return e->src == &cpuif_phys_source ? phys_hppi(g, e->cpu, e->igrpen, out)
@@ -57,6 +58,12 @@ static inline gic_time_t src_hppi(gic_t *g, const gic_engine_t *e, gic_cand_t *o
 static inline gic_time_t src_ack(gic_t *g, const gic_engine_t *e, uint32_t intid)
 {
     return e->src == &cpuif_phys_source ? phys_ack(g, e->cpu, intid) : e->src->ack(g, e->cpu, intid);
+}
+static inline void src_deactivate(gic_t *g, const gic_engine_t *e, uint32_t intid, const char *via,
+                                  const eng_drop_t *drop)
+{
+    if (e->src == &cpuif_phys_source) phys_deactivate(g, e->cpu, intid, via, drop);
+    else e->src->deactivate(g, e->cpu, intid, via, drop);
 }
 static inline gic_time_t src_pending_time(gic_t *g, const gic_engine_t *e, uint32_t intid)
 {
@@ -234,7 +241,7 @@ void eng_eoi(gic_t *g, gic_engine_t *e, unsigned group, uint64_t v)
     hist_add(e->st.iar_to_eoi, g->now - e->t_iar[group][idx]);
     if (!e->eoimode) {
         eng_drop_t drop = {group, (unsigned)idx};
-        e->src->deactivate(g, e->cpu, intid, via, &drop);
+        src_deactivate(g, e, intid, via, &drop);
     }
     eng_refresh(g, e); /* no HPPI state changed here (deactivation marks its own) */
 }
@@ -249,7 +256,7 @@ void eng_dir(gic_t *g, gic_engine_t *e, uint64_t v)
                   e->src->dir_name, intid, e->cpu);
         return;
     }
-    e->src->deactivate(g, e->cpu, intid, e->src->dir_name, NULL);
+    src_deactivate(g, e, intid, e->src->dir_name, NULL);
     eng_refresh(g, e); /* no HPPI state changed here (deactivation marks its own) */
 }
 

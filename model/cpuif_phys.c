@@ -36,7 +36,7 @@ gic_time_t phys_ack(gic_t *g, uint32_t cpu, uint32_t intid)
     return lpi_ack(g, cpu, intid);
 }
 
-static void phys_deactivate(gic_t *g, uint32_t cpu, uint32_t intid, const char *via,
+void phys_deactivate(gic_t *g, uint32_t cpu, uint32_t intid, const char *via,
                             const eng_drop_t *drop)
 {
     (void)drop;

@@ -126,8 +126,9 @@ void lpi_map_remove(lpi_space_t *r, lpi_rec_t *e)
     }
 }
 
-/* (Re)publish a record to the heaps after insertion or a configuration change. */
-static void lpi_rec_publish(gic_t *g, lpi_space_t *r, lpi_rec_t *e)
+/* (Re)publish a record to the heaps after insertion or a configuration change
+ * (inlined: once per MSI on the physical hot path). */
+static inline __attribute__((always_inline)) void lpi_rec_publish(gic_t *g, lpi_space_t *r, lpi_rec_t *e)
 {
     e->gen = ++r->gen_ctr;
     if (!lpi_heap_push(&r->arrive, e->t_vis, e->intid, e->gen))
@@ -287,8 +288,9 @@ static gic_msi_outcome_t drop(gic_t *g, const char *reason, const char **out)
 
 /* Make intid pending at r, issued at `start`. *vis = time it is visible to the
  * CPU interface. */
-gic_msi_outcome_t lpi_space_set_pending(gic_t *g, lpi_space_t *r, uint32_t intid, gic_time_t start,
-                                        gic_time_t t_src, const char **reason)
+static inline __attribute__((always_inline)) gic_msi_outcome_t
+space_set_pending(gic_t *g, lpi_space_t *r, uint32_t intid, gic_time_t start, gic_time_t t_src,
+                  const char **reason)
 {
     if (reason) *reason = NULL;
     gic_inc(g->lpi->c_set);
@@ -380,11 +382,19 @@ gic_msi_outcome_t lpi_space_set_pending(gic_t *g, lpi_space_t *r, uint32_t intid
     return GIC_MSI_DELIVERED;
 }
 
+/* The body inlined into the physical entry point (once per MSI), the extern
+ * version for vpe.c and MOVALL. */
+gic_msi_outcome_t lpi_space_set_pending(gic_t *g, lpi_space_t *r, uint32_t intid, gic_time_t start,
+                                        gic_time_t t_src, const char **reason)
+{
+    return space_set_pending(g, r, intid, start, t_src, reason);
+}
+
 gic_msi_outcome_t lpi_set_pending(gic_t *g, uint32_t cpu, uint32_t intid, gic_time_t t_src,
                                   const char **reason)
 {
     if (cpu >= g->cfg.num_cpus) return drop(g, "bad_redistributor", reason);
-    gic_msi_outcome_t oc = lpi_space_set_pending(g, PHYS(g, cpu), intid, g->now, t_src, reason);
+    gic_msi_outcome_t oc = space_set_pending(g, PHYS(g, cpu), intid, g->now, t_src, reason);
     gic_hppi_changed(g, cpu);
     return oc;
 }

@@ -1,6 +1,8 @@
 /* gictlm-platform --hyp / --compare-modes (hyp_cli.h). */
 #include "hyp_cli.h"
 
+#include "cli_args.h"
+
 #include "hyp_platform.h"
 #include "hyp_report.h"
 
@@ -150,30 +152,19 @@ int hyp_cli(int argc, char **argv)
     }
     bool compare = false, dump = false, host_time = true;
     std::string json_path;
-    std::vector<std::pair<std::string, std::string>> actions;
-    for (int i = 1; i < argc; i++) {
-        std::string a = argv[i];
-        auto need = [&](const char *opt) -> std::string {
-            if (i + 1 >= argc) {
-                std::fprintf(stderr, "gictlm-platform: %s needs an argument\n", opt);
-                std::exit(1);
-            }
-            return argv[++i];
-        };
-        if (a == "--hyp") {
+    cli_args args(argc, argv);
+    std::string a;
+    while (args.next(a)) {
+        if (args.config_option(a)) {
+            /* applied below, in order */
+        } else if (a == "--hyp") {
         } else if (a == "--compare-modes") {
             compare = true;
         } else if (a == "-h" || a == "--help") {
             usage(c);
             return 0;
-        } else if (a == "--config") {
-            actions.push_back({"config", need("--config")});
-        } else if (a == "-p") {
-            actions.push_back({"p", need("-p")});
-        } else if (a.rfind("-p", 0) == 0 && a.size() > 2 && a.find('=') != std::string::npos) {
-            actions.push_back({"p", a.substr(2)});
         } else if (a == "--json") {
-            json_path = need("--json");
+            json_path = args.value("--json");
         } else if (a == "--no-host-time") {
             host_time = false;
         } else if (a == "--dump-config") {
@@ -184,24 +175,9 @@ int hyp_cli(int argc, char **argv)
             return 1;
         }
     }
-    for (const auto &act : actions) {
-        if (act.first == "config") {
-            std::ifstream in(act.second);
-            if (!in) {
-                std::fprintf(stderr, "gictlm-platform: cannot read %s\n", act.second.c_str());
-                return 1;
-            }
-            std::stringstream ss;
-            ss << in.rdbuf();
-            if (!apply_json(ss.str(), c, err)) {
-                std::fprintf(stderr, "gictlm-platform: %s: %s\n", act.second.c_str(), err.c_str());
-                return 1;
-            }
-        } else if (!set_param(c, act.second, err)) {
-            std::fprintf(stderr, "gictlm-platform: %s\n", err.c_str());
-            return 1;
-        }
-    }
+    if (!args.apply([&](const std::string &text, std::string &e) { return apply_json(text, c, e); },
+                    [&](const std::string &kv, std::string &e) { return set_param(c, kv, e); }))
+        return 1;
     char verr[512] = "";
     if (gic_config_validate(&c.g, verr, sizeof verr) != GIC_OK) {
         std::fprintf(stderr, "gictlm-platform: invalid GIC configuration: %s\n", verr);

@@ -3,6 +3,7 @@
 
 #include "hyp_cpu.h"
 #include "hyp_platform.h"
+#include "platform.h"
 
 #include <cinttypes>
 #include <cstring>
@@ -14,11 +15,7 @@ using namespace sc_core;
 
 namespace gictlm {
 
-static uint64_t counter(gic_t *g, const char *name)
-{
-    uint64_t v = 0;
-    return gic_stat_counter(g, name, &v) ? v : 0;
-}
+static uint64_t counter(gic_t *g, const char *name) { return platform_gic_counter(g, name); }
 
 static json lat_json(const latency_samples &s)
 {
@@ -172,17 +169,9 @@ json hyp_platform::report_json(double host_cpu_seconds) const
     if (vh + vm)
         caches.push_back({{"name", "vits.translation_cache"}, {"hits", vh}, {"misses", vm}, {"evictions", ve},
                           {"hit_rate", (double)vh / (double)(vh + vm)}});
-    for (size_t i = 0;; i++) {
-        const char *n = gic_stat_name(g, 0, i);
-        if (!n) break;
-        size_t len = std::strlen(n);
-        if (len < 5 || std::strcmp(n + len - 5, ".hits") != 0) continue;
-        std::string base(n, len - 5);
-        uint64_t hits = counter(g, n), miss = counter(g, (base + ".misses").c_str());
-        if (hits + miss == 0) continue;
-        caches.push_back({{"name", base}, {"hits", hits}, {"misses", miss},
-                          {"hit_rate", (double)hits / (double)(hits + miss)}});
-    }
+    for (const platform_hit_count &r : platform_gic_hit_counts(g))
+        caches.push_back({{"name", r.name}, {"hits", r.hits}, {"misses", r.misses},
+                          {"hit_rate", (double)r.hits / (double)(r.hits + r.misses)}});
     j["caches"] = caches;
     uint64_t assertions = 0;
     for (const auto &l : level_lines_) assertions += l->assertions;

@@ -2,6 +2,7 @@
  * gictlm-platform: the virtual platform as a command-line program.
  * See docs/user-guide.md. `gictlm-platform --help` lists every option and parameter.
  */
+#include "cli_args.h"
 #include "hyp_cli.h"
 #include "platform.h"
 #include "report.h"
@@ -201,26 +202,15 @@ int sc_main(int argc, char **argv)
     int progress = -1; /* -1: when stderr is a terminal */
     gic_log_level_t gic_level = GIC_LOG_WARN;
     std::map<std::string, gic_log_level_t> comp_levels;
-    std::vector<std::pair<std::string, std::string>> actions; /* (kind, arg) in order */
-
-    for (int i = 1; i < argc; i++) {
-        std::string a = argv[i];
-        auto need = [&](const char *opt) -> std::string {
-            if (i + 1 >= argc) {
-                std::fprintf(stderr, "gictlm-platform: %s needs an argument\n", opt);
-                std::exit(1);
-            }
-            return argv[++i];
-        };
-        if (a == "-h" || a == "--help") {
+    cli_args args(argc, argv);
+    std::string a;
+    while (args.next(a)) {
+        auto need = [&](const char *opt) { return args.value(opt); };
+        if (args.config_option(a)) {
+            /* applied below, in order */
+        } else if (a == "-h" || a == "--help") {
             usage(gcfg, pp);
             return 0;
-        } else if (a == "--config") {
-            actions.push_back({"config", need("--config")});
-        } else if (a == "-p") {
-            actions.push_back({"p", need("-p")});
-        } else if (a.rfind("-p", 0) == 0 && a.size() > 2 && a.find('=') != std::string::npos) {
-            actions.push_back({"p", a.substr(2)});
         } else if (a == "--dump-config") {
             dump = true;
         } else if (a == "--json") {
@@ -293,25 +283,9 @@ int sc_main(int argc, char **argv)
             return 1;
         }
     }
-    for (const auto &act : actions) {
-        std::string err;
-        if (act.first == "config") {
-            std::ifstream in(act.second);
-            if (!in) {
-                std::fprintf(stderr, "gictlm-platform: cannot read %s\n", act.second.c_str());
-                return 1;
-            }
-            std::stringstream ss;
-            ss << in.rdbuf();
-            if (!load_config_json(ss.str(), gcfg, pp, err)) {
-                std::fprintf(stderr, "gictlm-platform: %s: %s\n", act.second.c_str(), err.c_str());
-                return 1;
-            }
-        } else if (!set_param(gcfg, pp, act.second, err)) {
-            std::fprintf(stderr, "gictlm-platform: %s\n", err.c_str());
-            return 1;
-        }
-    }
+    if (!args.apply([&](const std::string &text, std::string &err) { return load_config_json(text, gcfg, pp, err); },
+                    [&](const std::string &kv, std::string &err) { return set_param(gcfg, pp, kv, err); }))
+        return 1;
     char verr[512] = "";
     if (gic_config_validate(&gcfg, verr, sizeof verr) != GIC_OK) {
         std::fprintf(stderr, "gictlm-platform: invalid GIC configuration: %s\n", verr);

@@ -206,12 +206,28 @@ void platform::trace_lines(sc_trace_file *tf)
 
 /* ---- report ------------------------------------------------------------------------------------ */
 
-static uint64_t counter(gic_t *g, const char *name, bool *found = nullptr)
+uint64_t platform_gic_counter(gic_t *g, const char *name, bool *found)
 {
     uint64_t v = 0;
     bool ok = gic_stat_counter(g, name, &v);
     if (found) *found = ok;
     return ok ? v : 0;
+}
+static uint64_t counter(gic_t *g, const char *name, bool *found = nullptr) { return platform_gic_counter(g, name, found); }
+
+std::vector<platform_hit_count> platform_gic_hit_counts(gic_t *g)
+{
+    std::vector<platform_hit_count> rows;
+    for (size_t i = 0;; i++) {
+        const char *n = gic_stat_name(g, 0, i);
+        if (!n) break;
+        size_t len = std::strlen(n);
+        if (len < 5 || std::strcmp(n + len - 5, ".hits") != 0) continue;
+        std::string base(n, len - 5);
+        uint64_t hits = counter(g, n), miss = counter(g, (base + ".misses").c_str());
+        if (hits + miss) rows.push_back({base, hits, miss});
+    }
+    return rows;
 }
 
 bool platform::conservation_ok(std::string &why) const
@@ -346,16 +362,9 @@ void platform::report(FILE *f, double host_seconds) const
                      h.max / 1e3);
     }
     std::fprintf(f, "\nCaches                                 hits     misses   hit rate\n");
-    for (size_t i = 0;; i++) {
-        const char *n = gic_stat_name(g, 0, i);
-        if (!n) break;
-        size_t len = std::strlen(n);
-        if (len < 5 || std::strcmp(n + len - 5, ".hits") != 0) continue;
-        std::string base(n, len - 5);
-        uint64_t hits = counter(g, n), miss = counter(g, (base + ".misses").c_str());
-        if (hits + miss == 0) continue;
-        std::fprintf(f, "  %-32s %10" PRIu64 " %10" PRIu64 " %9.1f%%\n", base.c_str(), hits, miss,
-                     100.0 * (double)hits / (double)(hits + miss));
+    for (const platform_hit_count &r : platform_gic_hit_counts(g)) {
+        std::fprintf(f, "  %-32s %10" PRIu64 " %10" PRIu64 " %9.1f%%\n", r.name.c_str(), r.hits, r.misses,
+                     100.0 * (double)r.hits / (double)(r.hits + r.misses));
     }
     const gic_tlm_stats &w = gic_->stats();
     std::fprintf(f, "\nMemory traffic of the GIC (through mem_socket)\n  reads %" PRIu64 "  writes %" PRIu64

@@ -23,9 +23,6 @@
 
 namespace gictlm {
 
-/* The MSI device d of a platform configuration (DeviceID, vectors, arrival
- * process, its ITS's GITS_TRANSLATER, written to its), as the physical and
- * the hypervisor platforms build them. */
 /* The GIC's register frames (GICD, the GICR frames, each ITS's frames at
  * gic_gits_stride() apart) at the configuration's addresses on bus. */
 void platform_map_gic(router &bus, gic_tlm &gic);
@@ -34,6 +31,21 @@ void platform_map_gic(router &bus, gic_tlm &gic);
  * fields other than the devices and the allocator). */
 void platform_boot_map(boot_state &b, const gic_config_t &c, const platform_params &pp);
 
+/* Value of the GIC's statistics counter name; 0 when there is none (*found
+ * says which). */
+uint64_t platform_gic_counter(gic_t *g, const char *name, bool *found = nullptr);
+/* Every GIC statistic pair <name>.hits / <name>.misses with at least one
+ * access (the caches of the ITSs, the LPIs and the vPEs), in the order of the
+ * statistics, for the reports of both platforms. */
+struct platform_hit_count {
+    std::string name;
+    uint64_t hits, misses;
+};
+std::vector<platform_hit_count> platform_gic_hit_counts(gic_t *g);
+
+/* The MSI device d of a platform configuration (DeviceID, vectors, arrival
+ * process, its ITS's GITS_TRANSLATER, written to its), as the physical and
+ * the hypervisor platforms build them. */
 msi_device_params platform_device_params(const gic_config_t &c, const platform_params &pp, uint64_t d,
                                           gic_tlm *agenda, uint32_t &its);
 
