@@ -99,7 +99,7 @@ hyp_cpu::hyp_cpu(sc_module_name name, uint32_t index, hyp_platform *hp)
     g_entry_ps_ = ns_ps(pp.entry_ns);
     g_handler_ps_ = ns_ps(pp.handler_ns);
     g_exit_ps_ = ns_ps(pp.exit_ns);
-    dirty_poll_ps_ = ns_ps(10);
+    dirty_poll_ps_ = ns_ps(hp_.dirty_poll_ns);
     pinned_ = hp_.sched == "pinned";
     h_->gic().add_line_listener(index, this);
     SC_THREAD(boot_thread);

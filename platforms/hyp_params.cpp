@@ -61,6 +61,7 @@ const param_desc kParams[] = {
     HD(wake_ns, "waking a blocked vCPU, ns"),
     HD(doorbell_ns, "GICv4: doorbell handler, ns"),
     HD(its_cmd_ns, "GICv4: building one ITS command, ns"),
+    HD(dirty_poll_ns, "GICv4.1: wait between two reads of GICR_VPENDBASER while Dirty is 1 (Linux: udelay(1) = 1000), ns"),
     HU(vits_cache_per_vcpu, "sw: emulated vITS translation cache entries per vCPU of the VM"),
     HU(level_devices, "level-triggered device lines (SPI 32 + k), assigned to VM k mod vms"),
     HD(level_period_us, "level lines: one assertion per period, us"),
@@ -190,6 +191,10 @@ bool hyp_params_check(const gic_config_t &g, uint64_t devices, uint64_t vectors,
     }
     if (h.level_devices && (h.level_period_us <= 0 || h.level_high_us >= h.level_period_us)) {
         err = "hyp.level_period_us must be > 0 and > hyp.level_high_us";
+        return false;
+    }
+    if (!(h.dirty_poll_ns > 0)) {
+        err = "hyp.dirty_poll_ns must be > 0 (a poll that does not wait never sees Dirty clear)";
         return false;
     }
     if (h.vits_cache_per_vcpu == 0) {

@@ -291,6 +291,7 @@ TEST_F(Hyp, BadConfigurationIsRefused)
         {"-p hyp.vms=0", "hyp.vms and hyp.vcpus must be 1..64"},
         {"-p hyp.migrate_rate=2", "probability"},
         {"-p hyp.nonsense=1", "unknown hypervisor parameter 'hyp.nonsense'"},
+        {"-p hyp.mode=v4.1 -p hyp.dirty_poll_ns=0", "hyp.dirty_poll_ns must be > 0"},
     };
     for (const auto &b : bad) {
         EXPECT_EQ(run(std::string("--hyp ") + b.first, r, "bad", false), 1) << b.first;
