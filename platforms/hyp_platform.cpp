@@ -32,7 +32,7 @@ hyp_platform::hyp_platform(sc_module_name name, const gic_config_t &gcfg, const 
                            const hyp_params &hp, gic_log_level_t gic_log)
     : sc_module(name), sched((uint32_t)gcfg.num_cpus, hp.sched, hp.migrate_rate, pp.seed),
       gcfg_(gcfg), pp_(pp), hp_(hp), mode_(hyp_mode_find(hp.mode)),
-      irq_("irq", gcfg.num_cpus), virq_("virq", gcfg.num_cpus), spi_("spi", gcfg.num_spis),
+      spi_("spi", gcfg.num_spis),
       dead_("dead", gcfg.num_cpus)
 {
     std::string err;
@@ -62,10 +62,7 @@ hyp_platform::hyp_platform(sc_module_name name, const gic_config_t &gcfg, const 
     platform_map_gic(*bus_, *gic_);
     bus_->add_target(mem_->socket, pp.ram_base, pp.ram_size, "RAM");
     gic_->mem_socket.bind(bus_->target);
-    for (uint32_t i = 0; i < c.num_cpus; i++) {
-        gic_->irq[i].bind(irq_[i]);
-        gic_->virq[i].bind(virq_[i]);
-    }
+    /* IRQ/vIRQ: left unbound (no pins: the CPUs are line listeners, see hyp_cpu) */
     for (uint32_t i = 0; i < c.num_spis; i++) gic_->spi_in[i].bind(spi_[i]);
 
     platform_boot_map(boot, c, pp);

@@ -154,7 +154,7 @@ private:
     std::vector<std::unique_ptr<cpu_model>> boot_cpus_;
     std::vector<std::unique_ptr<hyp_cpu>> cpus_;
     std::vector<std::unique_ptr<hyp_level_line>> level_lines_;
-    sc_core::sc_vector<sc_core::sc_signal<bool>> irq_, virq_, spi_, dead_;
+    sc_core::sc_vector<sc_core::sc_signal<bool>> spi_, dead_;
     sc_core::sc_event horizon_;
 };
 
