@@ -145,7 +145,7 @@ void lpi_rescan(gic_t *g, lpi_space_t *r, gic_time_t start)
     } else if (bits) {
         scan_range(&s, LPI_IMPDEF, tb, start);
     }
-    cache_foreach(CACHE_OF(g, r->cpu), scan_cached, &s);
+    cache_foreach_group(CACHE_OF(g, r->cpu), r->key, scan_cached, &s);
     gic_inc(g->lpi->c_scans);
     hist_add(g->lpi->h_scan, s.done - start);
     gic_cand_t m;

@@ -228,6 +228,9 @@ struct gic_lpi *lpi_create(gic_t *g)
     for (uint32_t i = 0; i < l->ncache; i++) {
         l->cache[i] = cache_create(g, &g->cfg.lpi_cache, sizeof(lpi_cval_t), "lpi.cache");
         ok = ok && l->cache[i];
+        /* one space's entries without a walk of the cache (a vPE's residency
+         * change, INVALL, the rescans); untracked (no memory) gives the same answers */
+        if (l->cache[i]) cache_track_groups(l->cache[i]);
     }
     for (uint32_t i = 0; i < n; i++) {
         char name[32];
@@ -570,7 +573,7 @@ static void collect(gic_t *g, lpi_space_t *r, keylist_t *k)
 {
     memset(k, 0, sizeof(*k));
     k->cpu = r->key;
-    cache_foreach(CACHE_OF(g, r->cpu), kl_cached, k);
+    cache_foreach_group(CACHE_OF(g, r->cpu), r->key, kl_cached, k);
     for (uint32_t i = 0; r->map && i <= r->map_mask; i++)
         if (r->map[i].intid) kl_add(k, r->map[i].intid);
     if (k->n) qsort(k->v, k->n, sizeof(uint32_t), cmp_u32);
@@ -732,8 +735,9 @@ typedef struct flush_ctx {
     gic_time_t start, done;
 } flush_ctx_t;
 
-/* Write back one of the space's entries and drop it: one pass over the cache
- * (in slot order, as before; a write-back does not touch the cache). */
+/* Write back one of the space's entries and drop it: the space's entries only
+ * (the cache's group list, cache_track_groups), in slot order as a walk of the
+ * whole cache would visit them; a write-back does not touch the cache. */
 static bool flush_one(uint64_t key, const void *val, void *ctx)
 {
     flush_ctx_t *f = ctx;
@@ -745,6 +749,6 @@ static bool flush_one(uint64_t key, const void *val, void *ctx)
 gic_time_t lpi_space_flush(gic_t *g, lpi_space_t *r)
 {
     flush_ctx_t f = {g, r->key, g->now, g->now};
-    cache_invalidate_if(CACHE_OF(g, r->cpu), flush_one, &f);
+    cache_invalidate_group_if(CACHE_OF(g, r->cpu), r->key, flush_one, &f);
     return f.done;
 }

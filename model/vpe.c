@@ -196,6 +196,7 @@ struct gic_vpes *vpes_create(gic_t *g)
             vpes_destroy(g, v);
             return NULL;
         }
+        cache_track_groups(v->vcache); /* a vPE's entries without a walk of the cache */
     }
     return v;
 }
@@ -241,7 +242,7 @@ static void vcache_drop_space(gic_t *g, vspace_t *s)
 {
     if (!V(g)->vcache) return;
     uint32_t k = s->s.key;
-    cache_invalidate_if(V(g)->vcache, vcache_of_key, &k);
+    cache_invalidate_group_if(V(g)->vcache, k, vcache_of_key, &k);
 }
 
 gic_status_t vpe_read_vprop(gic_t *g, lpi_space_t *r, uint32_t vintid, gic_time_t start, uint8_t *prop,
