@@ -60,6 +60,18 @@ bool lpi_heap_push(heap_t *h, uint64_t key, uint32_t intid, uint32_t gen)
     return true;
 }
 
+bool lpi_heap_reserve(heap_t *h, size_t n)
+{
+    if (n <= h->cap) return true;
+    size_t nc = h->cap ? h->cap : 16;
+    while (nc < n) nc *= 2;
+    heap_ent_t *nv = realloc(h->v, nc * sizeof(*nv));
+    if (!nv) return false;
+    h->v = nv;
+    h->cap = nc;
+    return true;
+}
+
 static void lpi_heap_pop(heap_t *h)
 {
     if (!h->n) return;

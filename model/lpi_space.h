@@ -142,6 +142,8 @@ static inline void lpi_space_notify(gic_t *g, const lpi_space_t *r, gic_time_t t
 /* Free what a space allocated (its mirror and heaps; not the space itself). */
 void lpi_space_free(lpi_space_t *r);
 bool lpi_heap_push(heap_t *h, uint64_t key, uint32_t intid, uint32_t gen);
+/* Capacity for n entries (false: no host memory; nothing changed). */
+bool lpi_heap_reserve(heap_t *h, size_t n);
 lpi_rec_t *lpi_map_insert(lpi_space_t *r, uint32_t intid);
 void lpi_map_remove(lpi_space_t *r, lpi_rec_t *e);
 /* Read-modify-write of one pending bit in the space's pending table. */

@@ -453,7 +453,10 @@ static void make_non_resident(gic_t *g, uint32_t cpu)
     gic_time_t done = lpi_space_flush(g, r);
     r->enabled = false;
     r->busy_until = done > r->busy_until ? done : r->busy_until;
-    for (uint32_t i = 0; r->map && i <= r->map_mask; i++) r->map[i].t_vis = UINT64_MAX;
+    /* The records stay (the vLPIs are still pending, in the VPT) but leave the
+     * heaps: nothing reads a non-resident space's visibility times, and the
+     * next load sets every record's (lpi_space_load_resident), so they are not
+     * reset here (no walk of the map at a put). */
     r->prio.n = r->arrive.n = 0;
     v->resident[cpu] = 0;
     /* PendingLast: vLPIs remain pending for this vPE (IHI0069 GICR_VPENDBASER) */
