@@ -158,14 +158,6 @@ static void lpi_heaps_rebuild(lpi_space_t *r)
 }
 
 /* ---- memory helpers ------------------------------------------------------------- */
-gic_status_t lpi_read_prop(gic_t *g, lpi_space_t *r, uint32_t intid, gic_time_t start,
-                              uint8_t *prop, gic_time_t *done)
-{
-    gic_status_t st = lpi_mem(g, r, MEM_CLS_PROP, start, false, prop_pa(r) + (intid - GIC_LPI_BASE),
-                             prop, 1, done);
-    if (st != GIC_OK) *prop = 0;
-    return st;
-}
 
 /* Read-modify-write of one pending bit in the table; returns completion time. */
 gic_status_t lpi_pend_rmw(gic_t *g, lpi_space_t *r, uint32_t intid, bool set, gic_time_t start,

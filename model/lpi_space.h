@@ -163,8 +163,15 @@ static inline gic_status_t lpi_mem(gic_t *g, lpi_space_t *r, mem_cls_t cls, gic_
 {
     return mem_access_agent(g, r->agent, cls, start, wr, addr, buf, len, done);
 }
-gic_status_t lpi_read_prop(gic_t *g, lpi_space_t *r, uint32_t intid, gic_time_t start, uint8_t *prop,
-                           gic_time_t *done);
+/* The property byte of intid (one timed read of the space's configuration
+ * table; 0 when the read fails). Inline: once per pending LPI of a load. */
+static inline gic_status_t lpi_read_prop(gic_t *g, lpi_space_t *r, uint32_t intid, gic_time_t start, uint8_t *prop,
+                                         gic_time_t *done)
+{
+    gic_status_t st = lpi_mem(g, r, MEM_CLS_PROP, start, false, prop_pa(r) + (intid - GIC_LPI_BASE), prop, 1, done);
+    if (st != GIC_OK) *prop = 0;
+    return st;
+}
 gic_time_t lpi_writeback(gic_t *g, uint64_t key, const lpi_cval_t *v, gic_time_t start);
 bool lpi_space_valid_intid(const gic_t *g, const lpi_space_t *r, uint32_t intid);
 gic_msi_outcome_t lpi_space_set_pending(gic_t *g, lpi_space_t *r, uint32_t intid, gic_time_t start,

@@ -249,14 +249,18 @@ gic_status_t vpe_read_vprop(gic_t *g, lpi_space_t *r, uint32_t vintid, gic_time_
                             gic_time_t *done, bool *mem_read)
 {
     gic_cache_t *c = V(g)->vcache;
+    if (!c) { /* no vLPI configuration cache (the default): the table */
+        *mem_read = true;
+        return lpi_read_prop(g, r, vintid, start, prop, done);
+    }
     *mem_read = false;
-    if (c && cache_lookup(c, ckey(r->key, vintid), prop)) {
+    if (cache_lookup(c, ckey(r->key, vintid), prop)) {
         *done = start + gic_cycles(g, g->cfg.vpe_vlpi_cache.hit_cycles);
         return GIC_OK;
     }
     *mem_read = true;
     gic_status_t st = lpi_read_prop(g, r, vintid, start, prop, done);
-    if (c && st == GIC_OK) cache_fill(c, ckey(r->key, vintid), prop, false, NULL, NULL);
+    if (st == GIC_OK) cache_fill(c, ckey(r->key, vintid), prop, false, NULL, NULL);
     return st;
 }
 
