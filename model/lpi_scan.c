@@ -397,44 +397,46 @@ gic_time_t lpi_space_load_resident(gic_t *g, lpi_space_t *r, bool idai, uint64_t
                 }
         }
     } else if (bits) {
-        /* tracked: the VPT chunks of the vLPIs recorded while not resident,
-         * in INTID order (a few: sorted in place, on the stack) */
+        /* tracked: the VPT lines of the vLPIs recorded while not resident,
+         * in ascending order, each once (a few: sorted in place, on the
+         * stack; sorting line numbers, not INTIDs, leaves a device's
+         * consecutive vINTIDs, one line, with nothing to move) */
         uint32_t small[TRACKED_SMALL];
         bool few = r->npend <= TRACKED_SMALL;
-        uint32_t *ids = few ? small : malloc(r->npend * sizeof(uint32_t));
+        uint32_t *lines = few ? small : malloc(r->npend * sizeof(uint32_t));
         uint32_t n = 0, npend = r->npend;
         const lpi_rec_t *map = r->map;
-        if (!ids)
+        if (!lines)
             gic_error(g, "lpi_alloc", "vpe", "redist %u: allocation failed listing %u recorded vLPIs (none loaded)",
                       r->cpu, r->npend);
-        /* (stops at the last record: the map holds npend) */
-        for (uint32_t i = 0; ids && r->map && i <= r->map_mask && n < npend; i++)
-            if (r->map[i].intid) {
-                if (few) slots[n] = i;
-                ids[n++] = r->map[i].intid;
-            }
-        if (n > TRACKED_SMALL) qsort(ids, n, sizeof(uint32_t), cmp_u32);
+        if (lines && map) /* stops at the last record: the map holds npend */
+            for (uint32_t i = 0, mask = r->map_mask; i <= mask && n < npend; i++)
+                if (map[i].intid) {
+                    if (few) slots[n] = i;
+                    lines[n++] = map[i].intid / (8 * LPI_CHUNK);
+                }
+        if (n > TRACKED_SMALL) qsort(lines, n, sizeof(uint32_t), cmp_u32);
         else
             for (uint32_t i = 1; i < n; i++) {
-                uint32_t x = ids[i], j = i;
-                for (; j && ids[j - 1] > x; j--) ids[j] = ids[j - 1];
-                ids[j] = x;
+                uint32_t x = lines[i], j = i;
+                for (; j && lines[j - 1] > x; j--) lines[j] = lines[j - 1];
+                lines[j] = x;
             }
         uint64_t last = UINT64_MAX;
         for (uint32_t i = 0; i < n; i++) {
-            uint64_t off = ((uint64_t)ids[i] / 8) & ~(uint64_t)(LPI_CHUNK - 1);
+            uint64_t off = (uint64_t)lines[i] * LPI_CHUNK;
             if (off == last || off >= tb) continue;
             last = off;
             done = tmax(done, load_chunk(g, r, off, (uint32_t)(tb - off < LPI_CHUNK ? tb - off : LPI_CHUNK),
                                          start, reads));
         }
-        if (ids != small) free(ids);
         /* the load found no vLPI set behind the GIC's back (no record added,
          * the map not rehashed): the slots listed are still every record */
-        if (few && ids && r->map == map && r->npend == n) {
+        if (few && lines && r->map == map && r->npend == n) {
             pub = slots;
             npub = n;
         }
+        if (lines != small) free(lines);
     }
     gic_time_t vis = done + sig_lat(g);
     publish_all(r, vis, pub, npub); /* every record is published again */
