@@ -346,9 +346,8 @@ static void publish_all(lpi_space_t *r, gic_time_t vis, const uint32_t *slots, u
             h[k++] = (heap_ent_t){vis, e->intid, e->gen};
         }
     } else {
-        for (uint32_t i = 0; i <= r->map_mask; i++) {
+        for (uint32_t i = lpi_map_next(r, 0), end = r->map_mask + 1; i < end; i = lpi_map_next(r, i + 1)) {
             lpi_rec_t *e = &r->map[i];
-            if (!e->intid) continue;
             e->t_vis = vis;
             e->gen = ++r->gen_ctr;
             h[k++] = (heap_ent_t){vis, e->intid, e->gen};
@@ -409,12 +408,12 @@ gic_time_t lpi_space_load_resident(gic_t *g, lpi_space_t *r, bool idai, uint64_t
         if (!lines)
             gic_error(g, "lpi_alloc", "vpe", "redist %u: allocation failed listing %u recorded vLPIs (none loaded)",
                       r->cpu, r->npend);
-        if (lines && map) /* stops at the last record: the map holds npend */
-            for (uint32_t i = 0, mask = r->map_mask; i <= mask && n < npend; i++)
-                if (map[i].intid) {
-                    if (few) slots[n] = i;
-                    lines[n++] = map[i].intid / (8 * LPI_CHUNK);
-                }
+        if (lines && map) /* the occupied slots only, in slot order */
+            for (uint32_t i = lpi_map_next(r, 0), end = r->map_mask + 1; i < end && n < npend;
+                 i = lpi_map_next(r, i + 1)) {
+                if (few) slots[n] = i;
+                lines[n++] = map[i].intid / (8 * LPI_CHUNK);
+            }
         if (n > TRACKED_SMALL) qsort(lines, n, sizeof(uint32_t), cmp_u32);
         else
             for (uint32_t i = 1; i < n; i++) {

@@ -91,21 +91,32 @@ static void lpi_heap_pop(heap_t *h)
 
 /* ---- pending map -------------------------------------------------------------- */
 
+static inline void occ_set(lpi_space_t *r, uint32_t i) { r->occ[i / 64] |= 1ull << (i % 64); }
+static inline void occ_clr(lpi_space_t *r, uint32_t i) { r->occ[i / 64] &= ~(1ull << (i % 64)); }
+
 static bool lpi_map_grow(lpi_space_t *r)
 {
-    uint32_t ncap = r->map ? (r->map_mask + 1) * 2 : 64;
+    uint32_t ncap = r->map ? (r->map_mask + 1) * 2 : 64; /* a multiple of 64: whole occupancy words */
     lpi_rec_t *nm = calloc(ncap, sizeof(*nm));
-    if (!nm) return false;
+    uint64_t *no = calloc(ncap / 64, sizeof(*no));
+    if (!nm || !no) {
+        free(nm);
+        free(no);
+        return false;
+    }
     if (r->map) {
         for (uint32_t i = 0; i <= r->map_mask; i++) {
             if (!r->map[i].intid) continue;
             uint32_t j = lpi_hslot(r->map[i].intid, ncap - 1);
             while (nm[j].intid) j = (j + 1) & (ncap - 1);
             nm[j] = r->map[i];
+            no[j / 64] |= 1ull << (j % 64);
         }
         free(r->map);
     }
+    free(r->occ); /* (also a stale one, when the map was dropped at EnableLPIs 1 -> 0) */
     r->map = nm;
+    r->occ = no;
     r->map_mask = ncap - 1;
     return true;
 }
@@ -118,6 +129,7 @@ lpi_rec_t *lpi_map_insert(lpi_space_t *r, uint32_t intid)
     while (r->map[i].intid) i = (i + 1) & r->map_mask;
     memset(&r->map[i], 0, sizeof(r->map[i]));
     r->map[i].intid = intid;
+    occ_set(r, i);
     r->npend++;
     return &r->map[i];
 }
@@ -126,6 +138,7 @@ void lpi_map_remove(lpi_space_t *r, lpi_rec_t *e)
 {
     uint32_t hole = (uint32_t)(e - r->map);
     r->map[hole].intid = 0;
+    occ_clr(r, hole);
     r->npend--;
     for (uint32_t j = (hole + 1) & r->map_mask; r->map[j].intid; j = (j + 1) & r->map_mask) {
         uint32_t home = lpi_hslot(r->map[j].intid, r->map_mask);
@@ -133,6 +146,8 @@ void lpi_map_remove(lpi_space_t *r, lpi_rec_t *e)
         if (!in) {
             r->map[hole] = r->map[j];
             r->map[j].intid = 0;
+            occ_set(r, hole);
+            occ_clr(r, j);
             hole = j;
         }
     }
@@ -208,6 +223,7 @@ static void lpi_cache_put(gic_t *g, lpi_space_t *r, uint32_t intid, const lpi_cv
 void lpi_space_free(lpi_space_t *r)
 {
     free(r->map);
+    free(r->occ);
     free(r->prio.v);
     free(r->arrive.v);
 }

@@ -61,8 +61,11 @@ typedef struct lpi_space {
     gic_time_t rwp_until, busy_until, gate;
     bool stale;
     gic_time_t stale_since;
-    /* pending map (open addressing, backward-shift deletion) */
+    /* pending map (open addressing, backward-shift deletion); occ: a bit per
+     * slot, set when it holds a record, so a walk of the records takes time
+     * in proportion to them (lpi_map_next), not to the map's size */
     lpi_rec_t *map;
+    uint64_t *occ;
     uint32_t map_mask, npend;
     uint32_t gen_ctr;
     heap_t prio, arrive;
@@ -150,6 +153,19 @@ void lpi_map_remove(lpi_space_t *r, lpi_rec_t *e);
 gic_status_t lpi_pend_rmw(gic_t *g, lpi_space_t *r, uint32_t intid, bool set, gic_time_t start,
                           gic_time_t *done);
 static inline uint32_t lpi_hslot(uint32_t intid, uint32_t mask) { return (intid * 2654435761u) & mask; }
+/* The first slot at or after i that holds a record, or map_mask + 1 when
+ * none (r->map != NULL; slots in ascending order, as a walk of the map). */
+static inline uint32_t lpi_map_next(const lpi_space_t *r, uint32_t i)
+{
+    uint32_t nw = (r->map_mask + 1) / 64, w = i / 64;
+    if (w >= nw) return r->map_mask + 1;
+    uint64_t bits = r->occ[w] & (~0ull << (i % 64));
+    while (!bits) {
+        if (++w >= nw) return r->map_mask + 1;
+        bits = r->occ[w];
+    }
+    return w * 64 + (uint32_t)__builtin_ctzll(bits);
+}
 static inline lpi_rec_t *lpi_map_find(lpi_space_t *r, uint32_t intid)
 {
     if (!r->map) return NULL;
