@@ -91,15 +91,24 @@ static void lpi_heap_pop(heap_t *h)
 
 /* ---- pending map -------------------------------------------------------------- */
 
-static inline void occ_set(lpi_space_t *r, uint32_t i) { r->occ[i / 64] |= 1ull << (i % 64); }
-static inline void occ_clr(lpi_space_t *r, uint32_t i) { r->occ[i / 64] &= ~(1ull << (i % 64)); }
+/* Occupancy bits: kept for vPE spaces only (walked at every residency load);
+ * a physical space's map has none (occ NULL), so the physical LPI path pays
+ * one test per insert or remove. */
+static inline void occ_set(lpi_space_t *r, uint32_t i)
+{
+    if (r->occ) r->occ[i / 64] |= 1ull << (i % 64);
+}
+static inline void occ_clr(lpi_space_t *r, uint32_t i)
+{
+    if (r->occ) r->occ[i / 64] &= ~(1ull << (i % 64));
+}
 
 static bool lpi_map_grow(lpi_space_t *r)
 {
     uint32_t ncap = r->map ? (r->map_mask + 1) * 2 : 64; /* a multiple of 64: whole occupancy words */
     lpi_rec_t *nm = calloc(ncap, sizeof(*nm));
-    uint64_t *no = calloc(ncap / 64, sizeof(*no));
-    if (!nm || !no) {
+    uint64_t *no = r->virt ? calloc(ncap / 64, sizeof(*no)) : NULL;
+    if (!nm || (r->virt && !no)) {
         free(nm);
         free(no);
         return false;
@@ -110,7 +119,7 @@ static bool lpi_map_grow(lpi_space_t *r)
             uint32_t j = lpi_hslot(r->map[i].intid, ncap - 1);
             while (nm[j].intid) j = (j + 1) & (ncap - 1);
             nm[j] = r->map[i];
-            no[j / 64] |= 1ull << (j % 64);
+            if (no) no[j / 64] |= 1ull << (j % 64);
         }
         free(r->map);
     }

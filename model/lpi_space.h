@@ -61,9 +61,10 @@ typedef struct lpi_space {
     gic_time_t rwp_until, busy_until, gate;
     bool stale;
     gic_time_t stale_since;
-    /* pending map (open addressing, backward-shift deletion); occ: a bit per
-     * slot, set when it holds a record, so a walk of the records takes time
-     * in proportion to them (lpi_map_next), not to the map's size */
+    /* pending map (open addressing, backward-shift deletion); occ (vPE spaces
+     * only, else NULL): a bit per slot, set when it holds a record, so a walk
+     * of the records takes time in proportion to them (lpi_map_next), not to
+     * the map's size */
     lpi_rec_t *map;
     uint64_t *occ;
     uint32_t map_mask, npend;
@@ -157,6 +158,10 @@ static inline uint32_t lpi_hslot(uint32_t intid, uint32_t mask) { return (intid 
  * none (r->map != NULL; slots in ascending order, as a walk of the map). */
 static inline uint32_t lpi_map_next(const lpi_space_t *r, uint32_t i)
 {
+    if (!r->occ) { /* a physical space: no occupancy bits */
+        while (i <= r->map_mask && !r->map[i].intid) i++;
+        return i;
+    }
     uint32_t nw = (r->map_mask + 1) / 64, w = i / 64;
     if (w >= nw) return r->map_mask + 1;
     uint64_t bits = r->occ[w] & (~0ull << (i % 64));
