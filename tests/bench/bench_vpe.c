@@ -2,18 +2,21 @@
  *  - vPE residency switch (the GICR_VPENDBASER.Valid 0 -> 1 write and the
  *    model's run until the load has completed) with 64K-vLPI VPTs (IDbits 16)
  *    and 10 pending (median host time per switch; median of three
- *    interleaved runs of each), under the full policy against the best of tracked and
- *    summary: BENCH vpe_residency_full_vs_best; and the best policy's cost at
- *    8K vLPIs (IDbits 14, the smallest VPT the LPI INTID space allows) and at
- *    128K (IDbits 17) against 64K: BENCH vpe_residency_best_128k_vs_8k.
- *    The same again with the GICv4 vLPI configuration cache configured
- *    (vpe.vlpi_cache, 1024 entries, 4 ways; off by default) on every rig:
- *    BENCH vpe_residency_full_vs_best_vlpi_cache and
- *    BENCH vpe_residency_best_vlpi_cache_128k_vs_8k.
+ *    interleaved runs of each), under the full policy against the best of
+ *    tracked and summary: BENCH vpe_residency_full_vs_best (the headline: the
+ *    10 vINTIDs spread over the table, one VPT line each); and the best
+ *    policy's cost at 64K and 128K (IDbits 17) against 8K vLPIs (IDbits 14,
+ *    the smallest VPT the LPI INTID space allows):
+ *    BENCH vpe_residency_best_64k_vs_8k, BENCH vpe_residency_best_128k_vs_8k.
+ *    The same with the 10 vINTIDs consecutive (a device's MSI-X vectors, one
+ *    VPT line): names with _consecutive; and each again with the GICv4 vLPI
+ *    configuration cache (vpe.vlpi_cache, 1024 entries, 4 ways; off by
+ *    default) on every rig: names with _vlpi_cache.
  *  - a directly injected vLPI round trip (MSI -> vIRQ -> ICV_IAR1_EL1 ->
  *    ICV_EOIR1_EL1) against a physical LPI round trip (MSI -> IRQ ->
  *    ICC_IAR1_EL1 -> ICC_EOIR1_EL1) on the same GIC, interleaved chunks:
  *    BENCH vlpi_vs_lpi_round_trip.
+ * Instruction counts of the switch (docs/lpi.md): --one, see main().
  * Bring-up through the driver helper (capi/gictlm_driver.h). */
 #define _POSIX_C_SOURCE 199309L
 #include "gictlm.h"
