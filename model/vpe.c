@@ -196,6 +196,7 @@ struct gic_vpes *vpes_create(gic_t *g)
             vpes_destroy(g, v);
             return NULL;
         }
+        cache_track_groups(v->vcache); /* a vPE's entries without a walk of the cache */
     }
     return v;
 }
@@ -241,21 +242,25 @@ static void vcache_drop_space(gic_t *g, vspace_t *s)
 {
     if (!V(g)->vcache) return;
     uint32_t k = s->s.key;
-    cache_invalidate_if(V(g)->vcache, vcache_of_key, &k);
+    cache_invalidate_group_if(V(g)->vcache, k, vcache_of_key, &k);
 }
 
 gic_status_t vpe_read_vprop(gic_t *g, lpi_space_t *r, uint32_t vintid, gic_time_t start, uint8_t *prop,
                             gic_time_t *done, bool *mem_read)
 {
     gic_cache_t *c = V(g)->vcache;
+    if (!c) { /* no vLPI configuration cache (the default): the table */
+        *mem_read = true;
+        return lpi_read_prop(g, r, vintid, start, prop, done);
+    }
     *mem_read = false;
-    if (c && cache_lookup(c, ckey(r->key, vintid), prop)) {
+    if (cache_lookup(c, ckey(r->key, vintid), prop)) {
         *done = start + gic_cycles(g, g->cfg.vpe_vlpi_cache.hit_cycles);
         return GIC_OK;
     }
     *mem_read = true;
     gic_status_t st = lpi_read_prop(g, r, vintid, start, prop, done);
-    if (c && st == GIC_OK) cache_fill(c, ckey(r->key, vintid), prop, false, NULL, NULL);
+    if (st == GIC_OK) cache_fill(c, ckey(r->key, vintid), prop, false, NULL, NULL);
     return st;
 }
 
@@ -452,7 +457,10 @@ static void make_non_resident(gic_t *g, uint32_t cpu)
     gic_time_t done = lpi_space_flush(g, r);
     r->enabled = false;
     r->busy_until = done > r->busy_until ? done : r->busy_until;
-    for (uint32_t i = 0; r->map && i <= r->map_mask; i++) r->map[i].t_vis = UINT64_MAX;
+    /* The records stay (the vLPIs are still pending, in the VPT) but leave the
+     * heaps: nothing reads a non-resident space's visibility times, and the
+     * next load sets every record's (lpi_space_load_resident), so they are not
+     * reset here (no walk of the map at a put). */
     r->prio.n = r->arrive.n = 0;
     v->resident[cpu] = 0;
     /* PendingLast: vLPIs remain pending for this vPE (IHI0069 GICR_VPENDBASER) */

@@ -2,18 +2,21 @@
  *  - vPE residency switch (the GICR_VPENDBASER.Valid 0 -> 1 write and the
  *    model's run until the load has completed) with 64K-vLPI VPTs (IDbits 16)
  *    and 10 pending (median host time per switch; median of three
- *    interleaved runs of each), under the full policy against the best of tracked and
- *    summary: BENCH vpe_residency_full_vs_best; and the best policy's cost at
- *    8K vLPIs (IDbits 14, the smallest VPT the LPI INTID space allows) and at
- *    128K (IDbits 17) against 64K: BENCH vpe_residency_best_128k_vs_8k.
- *    The same again with the GICv4 vLPI configuration cache configured
- *    (vpe.vlpi_cache, 1024 entries, 4 ways; off by default) on every rig:
- *    BENCH vpe_residency_full_vs_best_vlpi_cache and
- *    BENCH vpe_residency_best_vlpi_cache_128k_vs_8k.
+ *    interleaved runs of each), under the full policy against the best of
+ *    tracked and summary: BENCH vpe_residency_full_vs_best (the headline: the
+ *    10 vINTIDs spread over the table, one VPT line each); and the best
+ *    policy's cost at 64K and 128K (IDbits 17) against 8K vLPIs (IDbits 14,
+ *    the smallest VPT the LPI INTID space allows):
+ *    BENCH vpe_residency_best_64k_vs_8k, BENCH vpe_residency_best_128k_vs_8k.
+ *    The same with the 10 vINTIDs consecutive (a device's MSI-X vectors, one
+ *    VPT line): names with _consecutive; and each again with the GICv4 vLPI
+ *    configuration cache (vpe.vlpi_cache, 1024 entries, 4 ways; off by
+ *    default) on every rig: names with _vlpi_cache.
  *  - a directly injected vLPI round trip (MSI -> vIRQ -> ICV_IAR1_EL1 ->
  *    ICV_EOIR1_EL1) against a physical LPI round trip (MSI -> IRQ ->
  *    ICC_IAR1_EL1 -> ICC_EOIR1_EL1) on the same GIC, interleaved chunks:
  *    BENCH vlpi_vs_lpi_round_trip.
+ * Instruction counts of the switch (docs/lpi.md): --one, see main().
  * Bring-up through the driver helper (capi/gictlm_driver.h). */
 #define _POSIX_C_SOURCE 199309L
 #include "gictlm.h"
@@ -57,10 +60,22 @@ static void flush(rig_t *r)
     r->t = gic_driver_time(r->d) + 1000;
 }
 
+/* vINTID of event e (0..NPEND-1) in a VPT of 2^bits INTIDs (n vLPIs):
+ * spread over the table (one VPT line each: the issue's definition), or
+ * consecutive like a device's MSI-X vectors (Linux gives a device a
+ * power-of-two range of LPIs, its_lpi_alloc; here 32-aligned in the middle
+ * of the table, so the 10 are in one 64-byte VPT line). */
+static uint32_t vintid_of(uint32_t e, uint64_t n, bool consec)
+{
+    if (consec) return (uint32_t)(8192 + (n / 2 & ~(uint64_t)31) + e);
+    return (uint32_t)(8192 + (n - 1) * e / NPEND);
+}
+
 /* GICv4 GIC, vPE 1 on CPU 0 with a VPT of 2^bits vINTIDs; device DEV events
- * 0..NPEND-1 -> vINTIDs spread over the table (no doorbell), event NPEND ->
- * physical LPI 8192 on CPU 0 (for the physical round trip). */
-static rig_t rig(gic_scan_policy_t pol, uint32_t bits, bool vlpi_cache)
+ * 0..NPEND-1 -> vINTIDs spread over the table or consecutive (vintid_of; no
+ * doorbell), event NPEND -> physical LPI 8192 on CPU 0 (for the physical
+ * round trip). */
+static rig_t rig(gic_scan_policy_t pol, uint32_t bits, bool vlpi_cache, bool consec)
 {
     gic_config_t cfg;
     gic_config_default(&cfg);
@@ -91,7 +106,7 @@ static rig_t rig(gic_scan_policy_t pol, uint32_t bits, bool vlpi_cache)
     gic_cmd_mapd(c, DEV, itt, 3, true);
     q(&r, c);
     for (uint32_t e = 0; e < NPEND; e++) {
-        gic_cmd_vmapti(c, DEV, e, 1, (uint32_t)(8192 + (n - 1) * e / NPEND), 1023);
+        gic_cmd_vmapti(c, DEV, e, 1, vintid_of(e, n, consec), 1023);
         q(&r, c);
     }
     gic_cmd_mapti(c, DEV, NPEND, 8192, 0);
@@ -198,11 +213,17 @@ static bool vlpi_trip(rig_t *r)
 
 /* Residency: full vs tracked vs summary at 64K vLPIs (interleaved), then the
  * best policy at 8K / 64K / 128K vLPIs; rigs[0..4] = full, tracked, summary,
- * 8K, 128K (for the error check and the round trip). */
-static void residency(int n, bool vc, rig_t rigs[5])
+ * 8K, 128K (for the error check and the round trip). vc: the vLPI
+ * configuration cache on every rig; consec: the 10 pending vINTIDs
+ * consecutive instead of spread (vintid_of). */
+static void residency(int n, bool vc, bool consec, rig_t rigs[5])
 {
-    const char *sfx = vc ? "_vlpi_cache" : "";
-    rig_t full = rig(GIC_SCAN_FULL, 16, vc), tr = rig(GIC_SCAN_TRACKED, 16, vc), su = rig(GIC_SCAN_SUMMARY, 16, vc);
+    char sfx[64];
+    snprintf(sfx, sizeof sfx, "%s%s", consec ? "_consecutive" : "", vc ? "_vlpi_cache" : "");
+    const char *what = consec ? (vc ? ", consecutive, vLPI configuration cache" : ", consecutive")
+                              : (vc ? ", spread, vLPI configuration cache" : ", spread");
+    rig_t full = rig(GIC_SCAN_FULL, 16, vc, consec), tr = rig(GIC_SCAN_TRACKED, 16, vc, consec),
+          su = rig(GIC_SCAN_SUMMARY, 16, vc, consec);
     double fr[3], tr3[3], sr[3];
     for (int rep = 0; rep < 3; rep++) {
         fr[rep] = residency_ns(&full, n);
@@ -220,14 +241,13 @@ static void residency(int n, bool vc, rig_t rigs[5])
     gic_stat_counter(su.g, "vpe.residency.scheduled", &cs);
     printf("bench_vpe: residency switch, 64K vLPIs, %u pending%s: full %.0f ns (%.1f modelled reads), tracked "
            "%.0f ns (%.1f), summary %.0f ns (%.1f)\n",
-           NPEND, vc ? ", vLPI configuration cache" : "", f, cf ? (double)rf / cf : 0, t,
-           ct ? (double)rt / ct : 0, s, cs ? (double)rs / cs : 0);
+           NPEND, what, f, cf ? (double)rf / cf : 0, t, ct ? (double)rt / ct : 0, s, cs ? (double)rs / cs : 0);
     printf("BENCH vpe_residency_full%s_ns %.0f ns\n", sfx, f);
     printf("BENCH vpe_residency_tracked%s_ns %.0f ns\n", sfx, t);
     printf("BENCH vpe_residency_summary%s_ns %.0f ns\n", sfx, s);
     printf("BENCH vpe_residency_full_vs_best%s %.1f x\n", sfx, f / best);
     gic_scan_policy_t bp = t < s ? GIC_SCAN_TRACKED : GIC_SCAN_SUMMARY;
-    rig_t small = rig(bp, 14, vc), large = rig(bp, 17, vc);
+    rig_t small = rig(bp, 14, vc, consec), large = rig(bp, 17, vc, consec);
     double a8[3], a64[3], a128[3];
     rig_t *mid = bp == GIC_SCAN_TRACKED ? &tr : &su;
     for (int rep = 0; rep < 3; rep++) {
@@ -238,7 +258,7 @@ static void residency(int n, bool vc, rig_t rigs[5])
     double cs8 = median3(a8[0], a8[1], a8[2]), cm = median3(a64[0], a64[1], a64[2]),
            cl = median3(a128[0], a128[1], a128[2]);
     printf("bench_vpe: best policy (%s%s) at 8K / 64K / 128K vLPIs: %.0f / %.0f / %.0f ns\n",
-           bp == GIC_SCAN_TRACKED ? "tracked" : "summary", vc ? ", vLPI configuration cache" : "", cs8, cm, cl);
+           bp == GIC_SCAN_TRACKED ? "tracked" : "summary", what, cs8, cm, cl);
     printf("BENCH vpe_residency_best%s_64k_vs_8k %.2f x\n", sfx, cm / cs8);
     printf("BENCH vpe_residency_best%s_128k_vs_8k %.2f x\n", sfx, cl / cs8);
     rigs[0] = full, rigs[1] = tr, rigs[2] = su, rigs[3] = small, rigs[4] = large;
@@ -246,25 +266,33 @@ static void residency(int n, bool vc, rig_t rigs[5])
 
 int main(int argc, char **argv)
 {
-    /* --one POLICY BITS N [vlpi-cache]: only N residency cycles of one rig (for
-     * instruction counts: valgrind --tool=callgrind --toggle-collect=wr_vpendbaser
-     * bench_vpe --one tracked 16 100) */
-    if ((argc == 5 || (argc == 6 && strcmp(argv[5], "vlpi-cache") == 0)) && strcmp(argv[1], "--one") == 0) {
+    /* --one POLICY BITS N [vlpi-cache] [consecutive]: only N residency cycles
+     * of one rig (for instruction counts: valgrind --tool=callgrind
+     * --toggle-collect=wr_vpendbaser bench_vpe --one tracked 16 100) */
+    if (argc >= 5 && strcmp(argv[1], "--one") == 0) {
+        bool vc = false, consec = false;
+        for (int i = 5; i < argc; i++) {
+            if (strcmp(argv[i], "vlpi-cache") == 0) vc = true;
+            else if (strcmp(argv[i], "consecutive") == 0) consec = true;
+            else die("usage: bench_vpe --one full|tracked|summary BITS(14..20) N [vlpi-cache] [consecutive]");
+        }
         gic_scan_policy_t pol = strcmp(argv[2], "full") == 0      ? GIC_SCAN_FULL
                                 : strcmp(argv[2], "summary") == 0 ? GIC_SCAN_SUMMARY
                                                                   : GIC_SCAN_TRACKED;
         int bits = atoi(argv[3]), cycles = atoi(argv[4]);
         if (bits < 14 || bits > 20 || cycles < 1)
-            die("usage: bench_vpe --one full|tracked|summary BITS(14..20) N [vlpi-cache]");
-        rig_t r = rig(pol, (uint32_t)bits, argc == 6);
+            die("usage: bench_vpe --one full|tracked|summary BITS(14..20) N [vlpi-cache] [consecutive]");
+        rig_t r = rig(pol, (uint32_t)bits, vc, consec);
         printf("bench_vpe: %s, %d bits: %.0f ns per residency switch\n", argv[2], bits, residency_ns(&r, cycles));
         return 0;
     }
     int n = argc > 1 ? atoi(argv[1]) : 200;
     if (n < 1) die("usage: bench_vpe [RESIDENCY_CYCLES >= 1]");
-    rig_t all[10];
-    residency(n, false, all);
-    residency(n, true, all + 5);
+    rig_t all[20];
+    residency(n, false, false, all);
+    residency(n, true, false, all + 5);
+    residency(n, false, true, all + 10);
+    residency(n, true, true, all + 15);
     rig_t tr = all[1];
     /* vLPI vs physical LPI round trip on one GIC (vPE resident) */
     gic_mmio_write(tr.g, tr.t, GIC_FRAME_GICR, 0, VPENDBASER, 8, tr.vpt | VALID | IDAI);
@@ -288,7 +316,7 @@ int main(int argc, char **argv)
     printf("BENCH vlpi_round_trip_ns %.1f ns\n", sv / (CH * per));
     printf("BENCH lpi_round_trip_ns %.1f ns\n", sp / (CH * per));
     printf("BENCH vlpi_vs_lpi_round_trip %.2f x\n", ratio[CH / 2]);
-    for (unsigned i = 0; i < 10; i++) {
+    for (unsigned i = 0; i < 20; i++) {
         uint64_t e = 0;
         gic_stat_counter(all[i].g, "errors.total", &e);
         if (e) fprintf(stderr, "bench_vpe: %llu GIC errors in rig %u\n", (unsigned long long)e, i);
