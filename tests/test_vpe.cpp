@@ -19,21 +19,13 @@ constexpr uint64_t VLPI_FRAME = 0x20000, VPROPBASER = VLPI_FRAME + 0x70, VPENDBA
 constexpr uint64_t VALID = 1ull << 63, IDAI = 1ull << 62, PENDINGLAST = 1ull << 61;
 constexpr uint32_t DEV = 5, DB = 8300, DB2 = 8301;
 
-struct Vpe : gictest::GicTest {
-    gic_driver_t *drv = nullptr;
+struct Vpe : gictest::DriverTest {
     uint64_t vprop = 0, vpt[4] = {};
-    ~Vpe() override
-    {
-        if (drv) gic_driver_destroy(drv);
-    }
     void boot(gic_scan_policy_t pol = GIC_SCAN_TRACKED, uint32_t vbits = 16)
     {
         cfg.gic_version = 4;
         cfg.lpi_scan_policy = pol;
-        create();
-        drv = gic_driver_create(g, 1000, 0x10000000);
-        ASSERT_NE(drv, nullptr);
-        ASSERT_EQ(gic_driver_init(drv), GIC_OK);
+        create_with_driver();
         // the VM's vLPI configuration table: vINTIDs 8192.. enabled, priority 0xa0
         vprop = gic_driver_alloc(drv, 1u << vbits, 0x10000);
         std::vector<uint8_t> p((1u << vbits) - 8192, 0xa0 | 1);
@@ -56,24 +48,11 @@ struct Vpe : gictest::GicTest {
         flush();
         out.clear();
     }
-    template <class F> void cmd(F enc)
-    {
-        uint64_t c[4] = {};
-        enc(c);
-        ASSERT_EQ(gic_driver_queue(drv, 0, c), GIC_OK);
-    }
-    void flush()
-    {
-        gic_driver_set_time(drv, t);
-        ASSERT_EQ(gic_driver_flush(drv, 0, 1000000000ull), GIC_OK);
-        t = gic_driver_time(drv) + 1000;
-    }
     void msi(uint32_t ev)
     {
         ASSERT_EQ(gic_msi(g, t, 0, DEV, ev), GIC_OK);
         step(2000);
     }
-    void step(uint64_t nsec) { t += ns(nsec); gic_run_until(g, t); }
     // vCPU load on cpu: VPROPBASER, VPENDBASER.Valid (as its_vpe_schedule), virtual interface on
     void load(uint32_t cpu, int vpe, bool idai = true)
     {
