@@ -1,9 +1,13 @@
-/* Shared helpers of the C benchmarks: a monotonic clock and an empty,
- * non-inlined call used as the unit of host cost. */
+/* Shared helpers of the C benchmarks: a monotonic clock, an empty,
+ * non-inlined call used as the unit of host cost, the SPI round trip, table
+ * writes, and a GIC brought up by the driver helper (bench_drv_*). A
+ * benchmark defines BENCH_NAME (its program name, for messages) before
+ * including this file. */
 #ifndef GICTLM_BENCH_UTIL_H
 #define GICTLM_BENCH_UTIL_H
 
 #include "gictlm.h"
+#include "gictlm_driver.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +18,47 @@ static inline double now_ns(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
+}
+
+#ifndef BENCH_NAME
+#define BENCH_NAME "bench"
+#endif
+
+/* A benchmark cannot go on: the message, exit status 1. */
+__attribute__((unused, noreturn)) static void bench_die(const char *m)
+{
+    fprintf(stderr, BENCH_NAME ": %s\n", m);
+    exit(1);
+}
+
+/* A GIC created from cfg and brought up by the driver helper (tables from
+ * 0x10000000 on), t its time; ITS commands queued with bench_drv_cmd and
+ * issued with bench_drv_flush (which waits for them and moves t 1 ns past
+ * their completion). Every failure ends the benchmark. */
+typedef struct bench_drv {
+    gic_t *g;
+    gic_driver_t *d;
+    gic_time_t t;
+} bench_drv_t;
+__attribute__((unused)) static bench_drv_t bench_drv_boot(const gic_config_t *cfg)
+{
+    char err[256];
+    bench_drv_t b = {gic_create(cfg, NULL, NULL, err, sizeof err), NULL, 0};
+    if (!b.g) bench_die(err);
+    b.d = gic_driver_create(b.g, 1000, 0x10000000);
+    if (!b.d || gic_driver_init(b.d) != GIC_OK) bench_die("driver init");
+    b.t = gic_driver_time(b.d);
+    return b;
+}
+__attribute__((unused)) static void bench_drv_cmd(bench_drv_t *b, const uint64_t c[4])
+{
+    if (gic_driver_queue(b->d, 0, c) != GIC_OK) bench_die("command queue");
+}
+__attribute__((unused)) static void bench_drv_flush(bench_drv_t *b)
+{
+    gic_driver_set_time(b->d, b->t);
+    if (gic_driver_flush(b->d, 0, 1000000000ull) != GIC_OK) bench_die("command flush");
+    b->t = gic_driver_time(b->d) + 1000;
 }
 
 static volatile unsigned bench_sink;

@@ -21,6 +21,7 @@
 #define _POSIX_C_SOURCE 199309L
 #include "gictlm.h"
 #include "gictlm_driver.h"
+#define BENCH_NAME "bench_vpe"
 #include "bench_util.h"
 
 #include <stdio.h>
@@ -35,30 +36,10 @@
 #define NPEND 10u
 
 typedef struct rig {
-    gic_t *g;
-    gic_driver_t *d;
-    gic_time_t t;
+    bench_drv_t b; /* the GIC, its driver, the time */
     uint64_t vprop, vpt;
     uint32_t bits;
 } rig_t;
-
-static void die(const char *m)
-{
-    fprintf(stderr, "bench_vpe: %s\n", m);
-    exit(1);
-}
-
-static void q(rig_t *r, const uint64_t c[4])
-{
-    if (gic_driver_queue(r->d, 0, c) != GIC_OK) die("command queue");
-}
-
-static void flush(rig_t *r)
-{
-    gic_driver_set_time(r->d, r->t);
-    if (gic_driver_flush(r->d, 0, 1000000000ull) != GIC_OK) die("command flush");
-    r->t = gic_driver_time(r->d) + 1000;
-}
 
 /* vINTID of event e (0..NPEND-1) in a VPT of 2^bits INTIDs (n vLPIs):
  * spread over the table (one VPT line each: the issue's definition), or
@@ -86,42 +67,38 @@ static rig_t rig(gic_scan_policy_t pol, uint32_t bits, bool vlpi_cache, bool con
         cfg.vpe_vlpi_cache.ways = 4;
     }
     cfg.lpi_id_bits = bits > 16 ? bits : 16;
-    char err[256];
-    rig_t r = {gic_create(&cfg, NULL, NULL, err, sizeof err), NULL, 0, 0, 0, bits};
-    if (!r.g) die(err);
-    r.d = gic_driver_create(r.g, 1000, 0x10000000);
-    if (!r.d || gic_driver_init(r.d) != GIC_OK) die("driver init");
+    rig_t r = {bench_drv_boot(&cfg), 0, 0, bits};
     uint64_t n = ((uint64_t)1 << bits) - 8192;
-    r.vprop = gic_driver_alloc(r.d, (uint64_t)1 << bits, 0x10000);
+    r.vprop = gic_driver_alloc(r.b.d, (uint64_t)1 << bits, 0x10000);
     uint8_t *p = malloc(n);
     memset(p, 0xa0 | 1, n);
-    gic_mem_write(r.g, r.vprop, p, n);
+    gic_mem_write(r.b.g, r.vprop, p, n);
     free(p);
-    r.vpt = gic_driver_alloc(r.d, ((uint64_t)1 << bits) / 8, 0x10000);
-    r.t = gic_driver_time(r.d);
+    r.vpt = gic_driver_alloc(r.b.d, ((uint64_t)1 << bits) / 8, 0x10000);
+    r.b.t = gic_driver_time(r.b.d);
     uint64_t c[4];
-    gic_cmd_vmapp(c, 1, gic_driver_rdbase(r.d, 0), r.vpt, bits - 1, true);
-    q(&r, c);
-    uint64_t itt = gic_driver_alloc(r.d, 16 * 16, 256);
+    gic_cmd_vmapp(c, 1, gic_driver_rdbase(r.b.d, 0), r.vpt, bits - 1, true);
+    bench_drv_cmd(&r.b, c);
+    uint64_t itt = gic_driver_alloc(r.b.d, 16 * 16, 256);
     gic_cmd_mapd(c, DEV, itt, 3, true);
-    q(&r, c);
+    bench_drv_cmd(&r.b, c);
     for (uint32_t e = 0; e < NPEND; e++) {
         gic_cmd_vmapti(c, DEV, e, 1, vintid_of(e, n, consec), 1023);
-        q(&r, c);
+        bench_drv_cmd(&r.b, c);
     }
     gic_cmd_mapti(c, DEV, NPEND, 8192, 0);
-    q(&r, c);
+    bench_drv_cmd(&r.b, c);
     gic_cmd_devev(c, GITS_CMD_INV, DEV, NPEND);
-    q(&r, c);
-    flush(&r);
+    bench_drv_cmd(&r.b, c);
+    bench_drv_flush(&r.b);
     uint8_t lp = 0xa0 | 1;
-    gic_mem_write(r.g, gic_driver_prop_base(r.d), &lp, 1);
+    gic_mem_write(r.b.g, gic_driver_prop_base(r.b.d), &lp, 1);
     gic_cmd_devev(c, GITS_CMD_INV, DEV, NPEND);
-    q(&r, c);
-    flush(&r);
-    gic_mmio_write(r.g, r.t, GIC_FRAME_GICR, 0, VPROPBASER, 8, r.vprop | (bits - 1));
-    gic_sysreg_write(r.g, r.t, 0, GIC_ICH_VMCR_EL2, 0x2u | (0xf8u << 24));
-    gic_sysreg_write(r.g, r.t, 0, GIC_ICH_HCR_EL2, 1);
+    bench_drv_cmd(&r.b, c);
+    bench_drv_flush(&r.b);
+    gic_mmio_write(r.b.g, r.b.t, GIC_FRAME_GICR, 0, VPROPBASER, 8, r.vprop | (bits - 1));
+    gic_sysreg_write(r.b.g, r.b.t, 0, GIC_ICH_VMCR_EL2, 0x2u | (0xf8u << 24));
+    gic_sysreg_write(r.b.g, r.b.t, 0, GIC_ICH_HCR_EL2, 1);
     return r;
 }
 
@@ -132,27 +109,27 @@ static rig_t rig(gic_scan_policy_t pol, uint32_t bits, bool vlpi_cache, bool con
  * vLPI was not presented. */
 static bool residency_cycle(rig_t *r, double *host_ns)
 {
-    for (uint32_t e = 0; e < NPEND; e++) gic_msi(r->g, r->t + e * 1000, 0, DEV, e);
-    r->t += 100000;
-    gic_run_until(r->g, r->t);
+    for (uint32_t e = 0; e < NPEND; e++) gic_msi(r->b.g, r->b.t + e * 1000, 0, DEV, e);
+    r->b.t += 100000;
+    gic_run_until(r->b.g, r->b.t);
     double t0 = now_ns();
-    gic_mmio_write(r->g, r->t, GIC_FRAME_GICR, 0, VPENDBASER, 8, r->vpt | VALID | IDAI);
+    gic_mmio_write(r->b.g, r->b.t, GIC_FRAME_GICR, 0, VPENDBASER, 8, r->vpt | VALID | IDAI);
     gic_time_t next;
-    while (gic_next_event_time(r->g, &next)) gic_run_until(r->g, next);
+    while (gic_next_event_time(r->b.g, &next)) gic_run_until(r->b.g, next);
     *host_ns += now_ns() - t0;
-    r->t = gic_now(r->g);
+    r->b.t = gic_now(r->b.g);
     uint32_t got = 0;
     uint64_t id = 0;
-    while (gic_sysreg_read(r->g, r->t, 0, GIC_ICV_IAR1_EL1, &id), id != GIC_SPURIOUS && got < 2 * NPEND) {
-        gic_sysreg_write(r->g, r->t, 0, GIC_ICV_EOIR1_EL1, id);
+    while (gic_sysreg_read(r->b.g, r->b.t, 0, GIC_ICV_IAR1_EL1, &id), id != GIC_SPURIOUS && got < 2 * NPEND) {
+        gic_sysreg_write(r->b.g, r->b.t, 0, GIC_ICV_EOIR1_EL1, id);
         got++;
         /* full: the rescan after an acknowledge takes modelled time */
-        while (gic_next_event_time(r->g, &next)) gic_run_until(r->g, next);
-        r->t = gic_now(r->g) + 1000;
+        while (gic_next_event_time(r->b.g, &next)) gic_run_until(r->b.g, next);
+        r->b.t = gic_now(r->b.g) + 1000;
     }
-    gic_mmio_write(r->g, r->t, GIC_FRAME_GICR, 0, VPENDBASER, 8, r->vpt | IDAI);
-    r->t += 100000;
-    gic_run_until(r->g, r->t);
+    gic_mmio_write(r->b.g, r->b.t, GIC_FRAME_GICR, 0, VPENDBASER, 8, r->vpt | IDAI);
+    r->b.t += 100000;
+    gic_run_until(r->b.g, r->b.t);
     return got == NPEND;
 }
 
@@ -168,12 +145,12 @@ static int cmp_d(const void *a, const void *b)
 static double residency_ns(rig_t *r, int n)
 {
     double h = 0;
-    if (!residency_cycle(r, &h)) die("vLPIs not presented at residency (warm-up)");
+    if (!residency_cycle(r, &h)) bench_die("vLPIs not presented at residency (warm-up)");
     double *v = malloc((size_t)n * sizeof(double));
-    if (!v) die("out of memory");
+    if (!v) bench_die("out of memory");
     for (int i = 0; i < n; i++) {
         h = 0;
-        if (!residency_cycle(r, &h)) die("vLPIs not presented at residency");
+        if (!residency_cycle(r, &h)) bench_die("vLPIs not presented at residency");
         v[i] = h;
     }
     qsort(v, (size_t)n, sizeof(double), cmp_d);
@@ -190,24 +167,24 @@ static double median3(double a, double b, double c)
 /* one physical LPI round trip (event NPEND -> LPI 8192 on CPU 0) */
 static bool lpi_trip(rig_t *r)
 {
-    gic_msi(r->g, r->t, 0, DEV, NPEND);
-    gic_run_until(r->g, r->t + 2000000);
+    gic_msi(r->b.g, r->b.t, 0, DEV, NPEND);
+    gic_run_until(r->b.g, r->b.t + 2000000);
     uint64_t id = 0;
-    gic_sysreg_read(r->g, r->t + 2000000, 0, GIC_ICC_IAR1_EL1, &id);
-    gic_sysreg_write(r->g, r->t + 2010000, 0, GIC_ICC_EOIR1_EL1, id);
-    r->t += 2100000;
+    gic_sysreg_read(r->b.g, r->b.t + 2000000, 0, GIC_ICC_IAR1_EL1, &id);
+    gic_sysreg_write(r->b.g, r->b.t + 2010000, 0, GIC_ICC_EOIR1_EL1, id);
+    r->b.t += 2100000;
     return id == 8192;
 }
 
 /* one directly injected vLPI round trip (event 0, vPE resident) */
 static bool vlpi_trip(rig_t *r)
 {
-    gic_msi(r->g, r->t, 0, DEV, 0);
-    gic_run_until(r->g, r->t + 2000000);
+    gic_msi(r->b.g, r->b.t, 0, DEV, 0);
+    gic_run_until(r->b.g, r->b.t + 2000000);
     uint64_t id = 0;
-    gic_sysreg_read(r->g, r->t + 2000000, 0, GIC_ICV_IAR1_EL1, &id);
-    gic_sysreg_write(r->g, r->t + 2010000, 0, GIC_ICV_EOIR1_EL1, id);
-    r->t += 2100000;
+    gic_sysreg_read(r->b.g, r->b.t + 2000000, 0, GIC_ICV_IAR1_EL1, &id);
+    gic_sysreg_write(r->b.g, r->b.t + 2010000, 0, GIC_ICV_EOIR1_EL1, id);
+    r->b.t += 2100000;
     return id == 8192;
 }
 
@@ -233,12 +210,12 @@ static void residency(int n, bool vc, bool consec, rig_t rigs[5])
     double f = median3(fr[0], fr[1], fr[2]), t = median3(tr3[0], tr3[1], tr3[2]), s = median3(sr[0], sr[1], sr[2]);
     double best = t < s ? t : s;
     uint64_t rf = 0, rt = 0, rs = 0, cf = 0, ct = 0, cs = 0;
-    gic_stat_counter(full.g, "vpe.residency.scan_reads", &rf);
-    gic_stat_counter(tr.g, "vpe.residency.scan_reads", &rt);
-    gic_stat_counter(su.g, "vpe.residency.scan_reads", &rs);
-    gic_stat_counter(full.g, "vpe.residency.scheduled", &cf);
-    gic_stat_counter(tr.g, "vpe.residency.scheduled", &ct);
-    gic_stat_counter(su.g, "vpe.residency.scheduled", &cs);
+    gic_stat_counter(full.b.g, "vpe.residency.scan_reads", &rf);
+    gic_stat_counter(tr.b.g, "vpe.residency.scan_reads", &rt);
+    gic_stat_counter(su.b.g, "vpe.residency.scan_reads", &rs);
+    gic_stat_counter(full.b.g, "vpe.residency.scheduled", &cf);
+    gic_stat_counter(tr.b.g, "vpe.residency.scheduled", &ct);
+    gic_stat_counter(su.b.g, "vpe.residency.scheduled", &cs);
     printf("bench_vpe: residency switch, 64K vLPIs, %u pending%s: full %.0f ns (%.1f modelled reads), tracked "
            "%.0f ns (%.1f), summary %.0f ns (%.1f)\n",
            NPEND, what, f, cf ? (double)rf / cf : 0, t, ct ? (double)rt / ct : 0, s, cs ? (double)rs / cs : 0);
@@ -274,20 +251,20 @@ int main(int argc, char **argv)
         for (int i = 5; i < argc; i++) {
             if (strcmp(argv[i], "vlpi-cache") == 0) vc = true;
             else if (strcmp(argv[i], "consecutive") == 0) consec = true;
-            else die("usage: bench_vpe --one full|tracked|summary BITS(14..20) N [vlpi-cache] [consecutive]");
+            else bench_die("usage: bench_vpe --one full|tracked|summary BITS(14..20) N [vlpi-cache] [consecutive]");
         }
         gic_scan_policy_t pol = strcmp(argv[2], "full") == 0      ? GIC_SCAN_FULL
                                 : strcmp(argv[2], "summary") == 0 ? GIC_SCAN_SUMMARY
                                                                   : GIC_SCAN_TRACKED;
         int bits = atoi(argv[3]), cycles = atoi(argv[4]);
         if (bits < 14 || bits > 20 || cycles < 1)
-            die("usage: bench_vpe --one full|tracked|summary BITS(14..20) N [vlpi-cache] [consecutive]");
+            bench_die("usage: bench_vpe --one full|tracked|summary BITS(14..20) N [vlpi-cache] [consecutive]");
         rig_t r = rig(pol, (uint32_t)bits, vc, consec);
         printf("bench_vpe: %s, %d bits: %.0f ns per residency switch\n", argv[2], bits, residency_ns(&r, cycles));
         return 0;
     }
     int n = argc > 1 ? atoi(argv[1]) : 200;
-    if (n < 1) die("usage: bench_vpe [RESIDENCY_CYCLES >= 1]");
+    if (n < 1) bench_die("usage: bench_vpe [RESIDENCY_CYCLES >= 1]");
     rig_t all[20];
     residency(n, false, false, all);
     residency(n, true, false, all + 5);
@@ -295,9 +272,9 @@ int main(int argc, char **argv)
     residency(n, true, true, all + 15);
     rig_t tr = all[1];
     /* vLPI vs physical LPI round trip on one GIC (vPE resident) */
-    gic_mmio_write(tr.g, tr.t, GIC_FRAME_GICR, 0, VPENDBASER, 8, tr.vpt | VALID | IDAI);
-    tr.t += 1000000;
-    gic_run_until(tr.g, tr.t);
+    gic_mmio_write(tr.b.g, tr.b.t, GIC_FRAME_GICR, 0, VPENDBASER, 8, tr.vpt | VALID | IDAI);
+    tr.b.t += 1000000;
+    gic_run_until(tr.b.g, tr.b.t);
     enum { CH = 31 };
     double ratio[CH], sv = 0, sp = 0;
     long bad = 0, per = 2000;
@@ -311,17 +288,17 @@ int main(int argc, char **argv)
         sp += t1 - t0;
         sv += t2 - t1;
     }
-    if (bad) die("round trips acknowledged the wrong INTID");
+    if (bad) bench_die("round trips acknowledged the wrong INTID");
     qsort(ratio, CH, sizeof(double), cmp_d);
     printf("BENCH vlpi_round_trip_ns %.1f ns\n", sv / (CH * per));
     printf("BENCH lpi_round_trip_ns %.1f ns\n", sp / (CH * per));
     printf("BENCH vlpi_vs_lpi_round_trip %.2f x\n", ratio[CH / 2]);
     for (unsigned i = 0; i < 20; i++) {
         uint64_t e = 0;
-        gic_stat_counter(all[i].g, "errors.total", &e);
+        gic_stat_counter(all[i].b.g, "errors.total", &e);
         if (e) fprintf(stderr, "bench_vpe: %llu GIC errors in rig %u\n", (unsigned long long)e, i);
-        gic_driver_destroy(all[i].d);
-        gic_destroy(all[i].g);
+        gic_driver_destroy(all[i].b.d);
+        gic_destroy(all[i].b.g);
     }
     return 0;
 }
