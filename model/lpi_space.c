@@ -238,6 +238,18 @@ void lpi_space_free(lpi_space_t *r)
     free(r->arrive.v);
 }
 
+/* The LPI statistics */
+static const gic_stat_def_t lpi_stats[] = {
+    GIC_COUNTER_DEF(struct gic_lpi, c_set, "lpi.set_pending"),
+    GIC_COUNTER_DEF(struct gic_lpi, c_coal, "lpi.coalesced"),
+    GIC_COUNTER_DEF(struct gic_lpi, c_wb, "lpi.writebacks"),
+    GIC_COUNTER_DEF(struct gic_lpi, c_scan_reads, "lpi.scan.reads"),
+    GIC_COUNTER_DEF(struct gic_lpi, c_scans, "lpi.scans"),
+    GIC_COUNTER_DEF(struct gic_lpi, c_acks, "lpi.acks"),
+    GIC_COUNTER_DEF(struct gic_lpi, c_orphan, "lpi.scan.orphan_bits"),
+    GIC_HIST_DEF(struct gic_lpi, h_scan, "ps", "lpi.scan.latency"),
+};
+
 struct gic_lpi *lpi_create(gic_t *g)
 {
     struct gic_lpi *l = calloc(1, sizeof(*l));
@@ -270,14 +282,7 @@ struct gic_lpi *lpi_create(gic_t *g)
         l->rd[i].agent = &l->agents[i];
         mem_agent_init(g, &l->agents[i], name, g->cfg.redist_max_reads, g->cfg.redist_max_writes);
     }
-    l->c_set = gic_counter(g, "lpi.set_pending");
-    l->c_coal = gic_counter(g, "lpi.coalesced");
-    l->c_wb = gic_counter(g, "lpi.writebacks");
-    l->c_scan_reads = gic_counter(g, "lpi.scan.reads");
-    l->c_scans = gic_counter(g, "lpi.scans");
-    l->c_acks = gic_counter(g, "lpi.acks");
-    l->c_orphan = gic_counter(g, "lpi.scan.orphan_bits");
-    l->h_scan = gic_hist(g, "ps", "lpi.scan.latency");
+    gic_stats_define(g, l, lpi_stats, sizeof lpi_stats / sizeof lpi_stats[0]);
     if (!ok) {
         lpi_destroy(g, l);
         return NULL;
