@@ -61,6 +61,47 @@ __attribute__((unused)) static void bench_drv_flush(bench_drv_t *b)
     b->t = gic_driver_time(b->d) + 1000;
 }
 
+/* qsort order of doubles */
+__attribute__((unused)) static int bench_cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Round trips of two kinds compared in one run: `chunks` (<= 64) chunks, each
+ * `per` trips of B then `per` trips of A (fn(ctx, n) runs n trips and returns
+ * how many went wrong: any ends the benchmark). The host time of A over B
+ * per chunk (min, median, max over the chunks: the median is the figure,
+ * robust to a chunk disturbed by other work on the host), and the mean host
+ * ns per trip of each. */
+typedef long (*bench_trips_fn)(void *ctx, long n);
+typedef struct bench_ab {
+    double ratio_min, ratio_median, ratio_max;
+    double ns_a, ns_b;
+} bench_ab_t;
+__attribute__((unused)) static bench_ab_t bench_ab(void *ctx, bench_trips_fn a, bench_trips_fn b, int chunks,
+                                                   long per)
+{
+    double ratio[64], sa = 0, sb = 0;
+    long bad = 0;
+    if (chunks < 1 || chunks > 64 || per < 1) bench_die("bench_ab: 1..64 chunks of >= 1 trips");
+    for (int c = 0; c < chunks; c++) {
+        double t0 = now_ns();
+        bad += b(ctx, per);
+        double t1 = now_ns();
+        bad += a(ctx, per);
+        double t2 = now_ns();
+        ratio[c] = (t2 - t1) / (t1 - t0);
+        sb += t1 - t0;
+        sa += t2 - t1;
+    }
+    if (bad) bench_die("round trips acknowledged the wrong INTID");
+    qsort(ratio, (size_t)chunks, sizeof(double), bench_cmp_double);
+    bench_ab_t r = {ratio[0], ratio[chunks / 2], ratio[chunks - 1], sa / ((double)chunks * per),
+                    sb / ((double)chunks * per)};
+    return r;
+}
+
 static volatile unsigned bench_sink;
 __attribute__((noinline, unused)) static void empty_call(unsigned x)
 {

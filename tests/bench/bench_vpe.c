@@ -133,11 +133,6 @@ static bool residency_cycle(rig_t *r, double *host_ns)
     return got == NPEND;
 }
 
-static int cmp_d(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
 
 /* Median host time of n residency switches (after one warm-up): a median,
  * not a mean, so that the host descheduling this process now and then on a
@@ -153,7 +148,7 @@ static double residency_ns(rig_t *r, int n)
         if (!residency_cycle(r, &h)) bench_die("vLPIs not presented at residency");
         v[i] = h;
     }
-    qsort(v, (size_t)n, sizeof(double), cmp_d);
+    qsort(v, (size_t)n, sizeof(double), bench_cmp_double);
     double m = v[n / 2];
     free(v);
     return m;
@@ -186,6 +181,19 @@ static bool vlpi_trip(rig_t *r)
     gic_sysreg_write(r->b.g, r->b.t + 2010000, 0, GIC_ICV_EOIR1_EL1, id);
     r->b.t += 2100000;
     return id == 8192;
+}
+
+static long lpi_trips(void *r, long n)
+{
+    long bad = 0;
+    for (long i = 0; i < n; i++) bad += !lpi_trip(r);
+    return bad;
+}
+static long vlpi_trips(void *r, long n)
+{
+    long bad = 0;
+    for (long i = 0; i < n; i++) bad += !vlpi_trip(r);
+    return bad;
 }
 
 /* Residency: full vs tracked vs summary at 64K vLPIs (interleaved), then the
@@ -275,24 +283,10 @@ int main(int argc, char **argv)
     gic_mmio_write(tr.b.g, tr.b.t, GIC_FRAME_GICR, 0, VPENDBASER, 8, tr.vpt | VALID | IDAI);
     tr.b.t += 1000000;
     gic_run_until(tr.b.g, tr.b.t);
-    enum { CH = 31 };
-    double ratio[CH], sv = 0, sp = 0;
-    long bad = 0, per = 2000;
-    for (int c = 0; c < CH; c++) {
-        double t0 = now_ns();
-        for (long i = 0; i < per; i++) bad += !lpi_trip(&tr);
-        double t1 = now_ns();
-        for (long i = 0; i < per; i++) bad += !vlpi_trip(&tr);
-        double t2 = now_ns();
-        ratio[c] = (t2 - t1) / (t1 - t0);
-        sp += t1 - t0;
-        sv += t2 - t1;
-    }
-    if (bad) bench_die("round trips acknowledged the wrong INTID");
-    qsort(ratio, CH, sizeof(double), cmp_d);
-    printf("BENCH vlpi_round_trip_ns %.1f ns\n", sv / (CH * per));
-    printf("BENCH lpi_round_trip_ns %.1f ns\n", sp / (CH * per));
-    printf("BENCH vlpi_vs_lpi_round_trip %.2f x\n", ratio[CH / 2]);
+    bench_ab_t ab = bench_ab(&tr, vlpi_trips, lpi_trips, 31, 2000);
+    printf("BENCH vlpi_round_trip_ns %.1f ns\n", ab.ns_a);
+    printf("BENCH lpi_round_trip_ns %.1f ns\n", ab.ns_b);
+    printf("BENCH vlpi_vs_lpi_round_trip %.2f x\n", ab.ratio_median);
     for (unsigned i = 0; i < 20; i++) {
         uint64_t e = 0;
         gic_stat_counter(all[i].b.g, "errors.total", &e);

@@ -101,11 +101,8 @@ __attribute__((noinline)) static long run_sgi(rig_t *r, long n)
     return bad;
 }
 
-static int cmp_d(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
+static long run_vsgi_ctx(void *r, long n) { return run_vsgi(r, n); }
+static long run_sgi_ctx(void *r, long n) { return run_sgi(r, n); }
 
 int main(int argc, char **argv)
 {
@@ -123,20 +120,7 @@ int main(int argc, char **argv)
     enum { CH = 31 };
     long per = argc > 1 ? atol(argv[1]) : 5000;
     if (per < 1) bench_die("usage: bench_vsgi [TRIPS_PER_CHUNK >= 1]");
-    double ratio[CH], sv = 0, sp = 0;
-    long bad = 0;
-    for (int c = 0; c < CH; c++) {
-        double t0 = now_ns();
-        bad += run_sgi(&r, per);
-        double t1 = now_ns();
-        bad += run_vsgi(&r, per);
-        double t2 = now_ns();
-        ratio[c] = (t2 - t1) / (t1 - t0);
-        sp += t1 - t0;
-        sv += t2 - t1;
-    }
-    if (bad) bench_die("round trips acknowledged the wrong INTID");
-    qsort(ratio, CH, sizeof(double), cmp_d);
+    bench_ab_t ab = bench_ab(&r, run_vsgi_ctx, run_sgi_ctx, CH, per);
     uint64_t e = 0, direct = 0, acks = 0;
     gic_stat_counter(r.g, "errors.total", &e);
     gic_stat_counter(r.g, "vpe41.vsgi.direct", &direct);
@@ -144,10 +128,11 @@ int main(int argc, char **argv)
     if (e) fprintf(stderr, "bench_vsgi: %llu GIC errors\n", (unsigned long long)e);
     printf("bench_vsgi: %d chunks of %ld round trips each; vSGIs delivered directly %llu, acknowledged %llu; "
            "chunk ratios min %.2f median %.2f max %.2f\n",
-           CH, per, (unsigned long long)direct, (unsigned long long)acks, ratio[0], ratio[CH / 2], ratio[CH - 1]);
-    printf("BENCH vsgi_round_trip_ns %.1f ns\n", sv / ((double)CH * per));
-    printf("BENCH sgi_round_trip_ns %.1f ns\n", sp / ((double)CH * per));
-    printf("BENCH vsgi_vs_sgi %.2f x\n", ratio[CH / 2]);
+           CH, per, (unsigned long long)direct, (unsigned long long)acks, ab.ratio_min, ab.ratio_median,
+           ab.ratio_max);
+    printf("BENCH vsgi_round_trip_ns %.1f ns\n", ab.ns_a);
+    printf("BENCH sgi_round_trip_ns %.1f ns\n", ab.ns_b);
+    printf("BENCH vsgi_vs_sgi %.2f x\n", ab.ratio_median);
     gic_driver_destroy(r.d);
     gic_destroy(r.g);
     return e ? 1 : 0;
