@@ -29,6 +29,12 @@
  * (up to fully associative) a lookup goes through an open-addressing index
  * key -> slot (linear probing, backward-shift deletion) instead. Both give the
  * same answers; only the host work differs.
+ *
+ * Groups (cache_track_groups, used by the LPI caches): each valid slot is also
+ * on the doubly linked list of its group (key >> 32), with a count per group,
+ * so one LPI space's entries are found without walking the cache (a vPE's
+ * residency change). Maintained in place() and drop_slot(): two list
+ * operations per fill or drop, nothing on a lookup.
  */
 #include "cache.h"
 
@@ -65,6 +71,11 @@ struct gic_cache {
     /* index key -> slot */
     uint32_t *idx;
     uint32_t idx_mask;
+    /* groups (cache_track_groups): per slot the next / previous slot of its
+     * group's list; per group its first slot and count; ngroups allocated */
+    uint32_t *gnext, *gprev, *ghead, *gcount;
+    uint32_t ngroups;
+    bool groups;
     /* statistics */
     uint64_t *st_lookups, *st_hits, *st_misses, *st_fills, *st_evictions, *st_inval,
         *st_lock_hits;
@@ -177,6 +188,10 @@ void cache_destroy(gic_cache_t *c)
     free(c->slot);
     free(c->plru);
     free(c->idx);
+    free(c->gnext);
+    free(c->gprev);
+    free(c->ghead);
+    free(c->gcount);
     free(c);
 }
 
@@ -391,8 +406,128 @@ bool cache_update(gic_cache_t *c, uint64_t key, const void *val)
     return true;
 }
 
+/* ---- groups -------------------------------------------------------------------- */
+static inline uint32_t group_of(uint64_t key) { return (uint32_t)(key >> 32); }
+
+/* Room for group gr in the per-group arrays; false (and group tracking off,
+ * so the group calls walk the whole cache) when the host has no memory. */
+static bool group_room(gic_cache_t *c, uint32_t gr)
+{
+    if (gr < c->ngroups) return true;
+    uint32_t n = c->ngroups ? c->ngroups : 16;
+    while (n <= gr && n < (1u << 31)) n *= 2;
+    if (n <= gr) return false;
+    uint32_t *h = realloc(c->ghead, (size_t)n * sizeof(*h));
+    if (h) c->ghead = h;
+    uint32_t *k = h ? realloc(c->gcount, (size_t)n * sizeof(*k)) : NULL;
+    if (k) c->gcount = k;
+    if (!h || !k) return false;
+    for (uint32_t i = c->ngroups; i < n; i++) {
+        c->ghead[i] = IDX_EMPTY;
+        c->gcount[i] = 0;
+    }
+    c->ngroups = n;
+    return true;
+}
+
+static void group_untrack(gic_cache_t *c)
+{
+    free(c->gnext);
+    free(c->gprev);
+    free(c->ghead);
+    free(c->gcount);
+    c->gnext = c->gprev = c->ghead = c->gcount = NULL;
+    c->ngroups = 0;
+    c->groups = false;
+}
+
+static inline void group_link(gic_cache_t *c, uint32_t s)
+{
+    uint32_t gr = group_of(c->slot[s].key);
+    if (!group_room(c, gr)) {
+        group_untrack(c);
+        return;
+    }
+    uint32_t h = c->ghead[gr];
+    c->gnext[s] = h;
+    c->gprev[s] = IDX_EMPTY;
+    if (h != IDX_EMPTY) c->gprev[h] = s;
+    c->ghead[gr] = s;
+    c->gcount[gr]++;
+}
+
+static inline void group_unlink(gic_cache_t *c, uint32_t s)
+{
+    uint32_t gr = group_of(c->slot[s].key), n = c->gnext[s], p = c->gprev[s];
+    if (p != IDX_EMPTY) c->gnext[p] = n;
+    else c->ghead[gr] = n;
+    if (n != IDX_EMPTY) c->gprev[n] = p;
+    c->gcount[gr]--;
+}
+
+bool cache_track_groups(gic_cache_t *c)
+{
+    if (!cache_present(c)) return false;
+    if (c->groups) return true;
+    size_t n = (size_t)c->sets * c->ways;
+    c->gnext = malloc(n * sizeof(uint32_t));
+    c->gprev = malloc(n * sizeof(uint32_t));
+    if (!c->gnext || !c->gprev) {
+        group_untrack(c);
+        return false;
+    }
+    c->groups = true;
+    for (size_t s = 0; s < n && c->groups; s++)
+        if (c->slot[s].valid) group_link(c, (uint32_t)s);
+    return c->groups;
+}
+
+size_t cache_group_count(const gic_cache_t *c, uint32_t group)
+{
+    if (!cache_present(c) || c->count == 0) return 0;
+    if (c->groups) return group < c->ngroups ? c->gcount[group] : 0;
+    size_t n = 0, total = (size_t)c->sets * c->ways;
+    for (size_t s = 0; s < total; s++) n += c->slot[s].valid && group_of(c->slot[s].key) == group;
+    return n;
+}
+
+static int cmp_slot(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+#define GROUP_SMALL 64u /* a group's slots sorted on the stack up to this many */
+
+/* The slots of group in slot order (the order of a whole-cache walk) into
+ * *out (small, or allocated: the caller frees it if != small); returns how
+ * many, or SIZE_MAX when the groups are not tracked or the host has no memory
+ * (the caller walks the whole cache). */
+static size_t group_slots(const gic_cache_t *c, uint32_t group, uint32_t small[GROUP_SMALL], uint32_t **out)
+{
+    if (!c->groups) return SIZE_MAX;
+    *out = small;
+    if (group >= c->ngroups || c->gcount[group] == 0) return 0;
+    size_t n = c->gcount[group];
+    uint32_t *v = n <= GROUP_SMALL ? small : malloc(n * sizeof(uint32_t));
+    if (!v) return SIZE_MAX;
+    size_t k = 0;
+    for (uint32_t s = c->ghead[group]; s != IDX_EMPTY && k < n; s = c->gnext[s]) v[k++] = s;
+    if (n > GROUP_SMALL) qsort(v, k, sizeof(uint32_t), cmp_slot);
+    else
+        for (size_t i = 1; i < k; i++) {
+            uint32_t x = v[i];
+            size_t j = i;
+            for (; j && v[j - 1] > x; j--) v[j] = v[j - 1];
+            v[j] = x;
+        }
+    *out = v;
+    return k;
+}
+
 static void drop_slot(gic_cache_t *c, uint32_t s)
 {
+    if (c->groups) group_unlink(c, s);
     if (c->use_idx) idx_remove(c, c->slot[s].key);
     c->slot[s].valid = 0;
     c->slot[s].locked = 0;
@@ -410,6 +545,7 @@ static void place(gic_cache_t *c, uint32_t s, uint64_t key, const void *val, boo
     c->slot[s].valid = 1;
     c->slot[s].locked = lock ? 1 : 0;
     c->count++;
+    if (c->groups) group_link(c, s);
     if (c->use_idx) idx_insert(c, key, s);
     touch(c, s, true);
     gic_inc(c->st_fills);
@@ -494,4 +630,50 @@ void cache_foreach(const gic_cache_t *c, void (*fn)(uint64_t key, const void *va
     size_t total = (size_t)c->sets * c->ways;
     for (size_t s = 0; s < total; s++)
         if (c->slot[s].valid) fn(c->slot[s].key, c->slot[s].val, ctx);
+}
+
+size_t cache_invalidate_group_if(gic_cache_t *c, uint32_t group,
+                                 bool (*pred)(uint64_t key, const void *val, void *ctx), void *ctx)
+{
+    if (!cache_present(c) || c->count == 0) return 0;
+    uint32_t small[GROUP_SMALL], *v;
+    size_t k = group_slots(c, group, small, &v);
+    if (k == SIZE_MAX) {
+        /* untracked: the whole cache, the group's entries only */
+        size_t n = 0, total = (size_t)c->sets * c->ways;
+        for (size_t s = 0; s < total; s++) {
+            if (!c->slot[s].valid || group_of(c->slot[s].key) != group) continue;
+            if (pred && !pred(c->slot[s].key, c->slot[s].val, ctx)) continue;
+            drop_slot(c, (uint32_t)s);
+            gic_inc(c->st_inval);
+            n++;
+        }
+        return n;
+    }
+    size_t n = 0;
+    for (size_t i = 0; i < k; i++) {
+        uint32_t s = v[i];
+        if (pred && !pred(c->slot[s].key, c->slot[s].val, ctx)) continue;
+        drop_slot(c, s);
+        gic_inc(c->st_inval);
+        n++;
+    }
+    if (v != small) free(v);
+    return n;
+}
+
+void cache_foreach_group(const gic_cache_t *c, uint32_t group,
+                         void (*fn)(uint64_t key, const void *val, void *ctx), void *ctx)
+{
+    if (!cache_present(c) || c->count == 0 || !fn) return;
+    uint32_t small[GROUP_SMALL], *v;
+    size_t k = group_slots(c, group, small, &v);
+    if (k == SIZE_MAX) {
+        size_t total = (size_t)c->sets * c->ways;
+        for (size_t s = 0; s < total; s++)
+            if (c->slot[s].valid && group_of(c->slot[s].key) == group) fn(c->slot[s].key, c->slot[s].val, ctx);
+        return;
+    }
+    for (size_t i = 0; i < k; i++) fn(c->slot[v[i]].key, c->slot[v[i]].val, ctx);
+    if (v != small) free(v);
 }

@@ -63,4 +63,21 @@ bool cache_is_locked(const gic_cache_t *c, uint64_t key);
 uint32_t cache_hit_cycles(const gic_cache_t *c); /* cfg.hit_cycles */
 uint32_t cache_sets(const gic_cache_t *c);
 uint32_t cache_ways(const gic_cache_t *c);
+
+/* Groups: the entries whose keys share bits [63:32] (for the LPI caches: the
+ * LPI space, so one vPE's entries). After cache_track_groups the cache keeps
+ * a list of each group's entries, so that the calls below take time in
+ * proportion to the group's entries, not to the cache's size. They visit the
+ * group's entries in the order cache_foreach does (slot order), so the
+ * results are those of cache_foreach / cache_invalidate_if with a predicate
+ * on the group. Without tracking (or if the host could not allocate the
+ * lists) they walk the whole cache: same answers. */
+bool cache_track_groups(gic_cache_t *c); /* false: not tracked (absent cache or no memory) */
+size_t cache_group_count(const gic_cache_t *c, uint32_t group);
+/* cache_invalidate_if restricted to group (pred NULL = all of the group). */
+size_t cache_invalidate_group_if(gic_cache_t *c, uint32_t group,
+                                 bool (*pred)(uint64_t key, const void *val, void *ctx), void *ctx);
+/* cache_foreach restricted to group. */
+void cache_foreach_group(const gic_cache_t *c, uint32_t group,
+                         void (*fn)(uint64_t key, const void *val, void *ctx), void *ctx);
 #endif

@@ -27,6 +27,7 @@
 #include "gictlm.h"
 
 #include <stdarg.h>
+#include <stddef.h>
 
 /* ---- event queue ---------------------------------------------------------- */
 typedef struct gic_event gic_event_t;
@@ -124,6 +125,18 @@ static inline void hist_add(gic_hist_t *h, uint64_t v)
 /* Shorthands: name formatted printf-style. */
 uint64_t *gic_counter(gic_t *g, const char *fmt, ...);
 gic_hist_t *gic_hist(gic_t *g, const char *unit, const char *fmt, ...);
+/* The statistics a block registers when it is created, as a table: each a
+ * counter (unit NULL) or a histogram in unit, whose pointer is stored in the
+ * block at offset off; registered in table order (the order of the
+ * statistics in every output). */
+typedef struct gic_stat_def {
+    size_t off;
+    const char *unit; /* NULL: a counter */
+    const char *name;
+} gic_stat_def_t;
+#define GIC_COUNTER_DEF(type, field, name) {offsetof(type, field), NULL, name}
+#define GIC_HIST_DEF(type, field, unit, name) {offsetof(type, field), unit, name}
+void gic_stats_define(gic_t *g, void *block, const gic_stat_def_t *defs, size_t n);
 static inline void gic_inc(uint64_t *c) { if (c) (*c)++; }
 
 /* Counters named "<prefix><reason>" for static reason strings, on paths that

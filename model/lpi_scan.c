@@ -145,7 +145,7 @@ void lpi_rescan(gic_t *g, lpi_space_t *r, gic_time_t start)
     } else if (bits) {
         scan_range(&s, LPI_IMPDEF, tb, start);
     }
-    cache_foreach(CACHE_OF(g, r->cpu), scan_cached, &s);
+    cache_foreach_group(CACHE_OF(g, r->cpu), r->key, scan_cached, &s);
     gic_inc(g->lpi->c_scans);
     hist_add(g->lpi->h_scan, s.done - start);
     gic_cand_t m;
@@ -248,12 +248,47 @@ void lpi_space_load(gic_t *g, lpi_space_t *r)
 
 /* ---- residency of a vPE ----------------------------------------------------------- */
 
-/* Read one chunk of the VPT at off and take in every set bit: latch the
- * configuration from the property table and keep (or create) the record. */
+/* Take in the set bits of one 64-bit word of the VPT (bit 0 = INTID first):
+ * latch each vLPI's configuration from the property table (read at d) and
+ * keep (or create) its record. Returns the latest completion. */
+static gic_time_t load_word(gic_t *g, lpi_space_t *r, uint64_t w, uint32_t first, gic_time_t d, gic_time_t start,
+                            uint64_t *reads)
+{
+    gic_time_t done = d;
+    while (w) {
+        unsigned b = (unsigned)__builtin_ctzll(w);
+        w &= w - 1;
+        uint32_t intid = first + b;
+        if (intid < GIC_LPI_BASE) continue;
+        uint8_t prop;
+        gic_time_t pd;
+        bool mem_read;
+        if (vpe_read_vprop(g, r, intid, d, &prop, &pd, &mem_read) != GIC_OK)
+            gic_error(g, "lpi_prop_read_failed", "vpe",
+                      "redist %u: property of vLPI %u unreadable (kept pending, disabled)", r->cpu, intid);
+        if (mem_read) (*reads)++;
+        done = tmax(done, pd);
+        lpi_rec_t *e = lpi_map_find(r, intid);
+        if (!e) {
+            e = lpi_map_insert(r, intid);
+            if (!e) {
+                gic_error(g, "lpi_alloc", "vpe", "redist %u: allocation failed loading vLPI %u", r->cpu, intid);
+                continue;
+            }
+            e->t_src = start; /* set behind the GIC's back: pending from the load on */
+        }
+        e->prio = prio_of(g, prop);
+        e->enabled = prop & 1;
+        e->in_cache = 0;
+    }
+    return done;
+}
+
+/* Read one chunk of the VPT at off and take in every set bit (load_word). */
 static gic_time_t load_chunk(gic_t *g, lpi_space_t *r, uint64_t off, uint32_t len, gic_time_t start,
                              uint64_t *reads)
 {
-    uint8_t buf[LPI_CHUNK];
+    uint64_t buf[LPI_CHUNK / 8]; /* the line as words: a zero word costs one test */
     gic_time_t d, done = start;
     if (lpi_mem(g, r, MEM_CLS_PEND, start, false, pend_pa(r) + off, buf, len, &d) != GIC_OK) {
         gic_error(g, "vpe_vpt_read_failed", "vpe", "redist %u: reading the VPT at 0x%llx failed", r->cpu,
@@ -262,38 +297,13 @@ static gic_time_t load_chunk(gic_t *g, lpi_space_t *r, uint64_t off, uint32_t le
     }
     (*reads)++;
     done = tmax(done, d);
-    for (uint32_t i = 0; i < len; i += 8) {
+    uint32_t nw = len / 8;
+    for (uint32_t i = 0; i < nw; i++)
+        if (buf[i]) done = tmax(done, load_word(g, r, buf[i], (uint32_t)((off + 8 * i) * 8), d, start, reads));
+    if (len % 8) { /* only a table shorter than a line has a tail */
         uint64_t w = 0;
-        /* a whole word is one load; only a table shorter than a line has a tail */
-        if (len - i >= 8) memcpy(&w, buf + i, 8);
-        else memcpy(&w, buf + i, len - i);
-        while (w) {
-            unsigned b = (unsigned)__builtin_ctzll(w);
-            w &= w - 1;
-            uint32_t intid = (uint32_t)((off + i) * 8 + b);
-            if (intid < GIC_LPI_BASE) continue;
-            uint8_t prop;
-            gic_time_t pd;
-            bool mem_read;
-            if (vpe_read_vprop(g, r, intid, d, &prop, &pd, &mem_read) != GIC_OK)
-                gic_error(g, "lpi_prop_read_failed", "vpe",
-                          "redist %u: property of vLPI %u unreadable (kept pending, disabled)", r->cpu, intid);
-            if (mem_read) (*reads)++;
-            done = tmax(done, pd);
-            lpi_rec_t *e = lpi_map_find(r, intid);
-            if (!e) {
-                e = lpi_map_insert(r, intid);
-                if (!e) {
-                    gic_error(g, "lpi_alloc", "vpe", "redist %u: allocation failed loading vLPI %u", r->cpu,
-                              intid);
-                    continue;
-                }
-                e->t_src = start; /* set behind the GIC's back: pending from the load on */
-            }
-            e->prio = prio_of(g, prop);
-            e->enabled = prop & 1;
-            e->in_cache = 0;
-        }
+        memcpy(&w, (const uint8_t *)buf + 8 * nw, len % 8);
+        done = tmax(done, load_word(g, r, w, (uint32_t)((off + 8 * nw) * 8), d, start, reads));
     }
     return done;
 }
@@ -306,9 +316,54 @@ static int cmp_u32(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+/* Publish every record of r, visible at vis, into the emptied arrival heap in
+ * map slot order (each a new generation). All keys are equal, so pushing them
+ * one by one would leave them in push order: they are written in place.
+ * slots: the map slots holding the records, in slot order, or NULL to walk
+ * the map. */
+static void publish_all(lpi_space_t *r, gic_time_t vis, const uint32_t *slots, uint32_t nslots)
+{
+    r->prio.n = r->arrive.n = 0;
+    if (!r->map) return;
+    if (!lpi_heap_reserve(&r->arrive, r->npend)) {
+        /* no host memory for the heap: each push reports it (as before) */
+        for (uint32_t i = 0; i <= r->map_mask; i++) {
+            lpi_rec_t *e = &r->map[i];
+            if (!e->intid) continue;
+            e->t_vis = vis;
+            e->gen = ++r->gen_ctr;
+            lpi_heap_push(&r->arrive, e->t_vis, e->intid, e->gen);
+        }
+        return;
+    }
+    heap_ent_t *h = r->arrive.v;
+    size_t k = 0;
+    if (slots) {
+        for (uint32_t j = 0; j < nslots; j++) {
+            lpi_rec_t *e = &r->map[slots[j]];
+            e->t_vis = vis;
+            e->gen = ++r->gen_ctr;
+            h[k++] = (heap_ent_t){vis, e->intid, e->gen};
+        }
+    } else {
+        for (uint32_t i = lpi_map_next(r, 0), end = r->map_mask + 1; i < end; i = lpi_map_next(r, i + 1)) {
+            lpi_rec_t *e = &r->map[i];
+            e->t_vis = vis;
+            e->gen = ++r->gen_ctr;
+            h[k++] = (heap_ent_t){vis, e->intid, e->gen};
+        }
+    }
+    r->arrive.n = k;
+}
+
 gic_time_t lpi_space_load_resident(gic_t *g, lpi_space_t *r, bool idai, uint64_t *reads)
 {
     gic_time_t start = g->now, done = start;
+    /* tracked: the map slots of the records, in slot order, when they are
+     * still the records after the load (publish_all) */
+    uint32_t slots[TRACKED_SMALL];
+    const uint32_t *pub = NULL;
+    uint32_t npub = 0;
     uint32_t bits = lpi_id_bits_of(g, r);
     uint64_t tb = table_bytes(bits);
     gic_scan_policy_t pol = g->cfg.lpi_scan_policy;
@@ -341,42 +396,49 @@ gic_time_t lpi_space_load_resident(gic_t *g, lpi_space_t *r, bool idai, uint64_t
                 }
         }
     } else if (bits) {
-        /* tracked: the VPT chunks of the vLPIs recorded while not resident,
-         * in INTID order (a few: sorted in place, on the stack) */
+        /* tracked: the VPT lines of the vLPIs recorded while not resident,
+         * in ascending order, each once (a few: sorted in place, on the
+         * stack; sorting line numbers, not INTIDs, leaves a device's
+         * consecutive vINTIDs, one line, with nothing to move) */
         uint32_t small[TRACKED_SMALL];
-        uint32_t *ids = r->npend <= TRACKED_SMALL ? small : malloc(r->npend * sizeof(uint32_t));
-        uint32_t n = 0;
-        if (!ids)
+        bool few = r->npend <= TRACKED_SMALL;
+        uint32_t *lines = few ? small : malloc(r->npend * sizeof(uint32_t));
+        uint32_t n = 0, npend = r->npend;
+        const lpi_rec_t *map = r->map;
+        if (!lines)
             gic_error(g, "lpi_alloc", "vpe", "redist %u: allocation failed listing %u recorded vLPIs (none loaded)",
                       r->cpu, r->npend);
-        for (uint32_t i = 0; ids && r->map && i <= r->map_mask; i++)
-            if (r->map[i].intid) ids[n++] = r->map[i].intid;
-        if (n > TRACKED_SMALL) qsort(ids, n, sizeof(uint32_t), cmp_u32);
+        if (lines && map) /* the occupied slots only, in slot order */
+            for (uint32_t i = lpi_map_next(r, 0), end = r->map_mask + 1; i < end && n < npend;
+                 i = lpi_map_next(r, i + 1)) {
+                if (few) slots[n] = i;
+                lines[n++] = map[i].intid / (8 * LPI_CHUNK);
+            }
+        if (n > TRACKED_SMALL) qsort(lines, n, sizeof(uint32_t), cmp_u32);
         else
             for (uint32_t i = 1; i < n; i++) {
-                uint32_t x = ids[i], j = i;
-                for (; j && ids[j - 1] > x; j--) ids[j] = ids[j - 1];
-                ids[j] = x;
+                uint32_t x = lines[i], j = i;
+                for (; j && lines[j - 1] > x; j--) lines[j] = lines[j - 1];
+                lines[j] = x;
             }
         uint64_t last = UINT64_MAX;
         for (uint32_t i = 0; i < n; i++) {
-            uint64_t off = ((uint64_t)ids[i] / 8) & ~(uint64_t)(LPI_CHUNK - 1);
+            uint64_t off = (uint64_t)lines[i] * LPI_CHUNK;
             if (off == last || off >= tb) continue;
             last = off;
             done = tmax(done, load_chunk(g, r, off, (uint32_t)(tb - off < LPI_CHUNK ? tb - off : LPI_CHUNK),
                                          start, reads));
         }
-        if (ids != small) free(ids);
+        /* the load found no vLPI set behind the GIC's back (no record added,
+         * the map not rehashed): the slots listed are still every record */
+        if (few && lines && r->map == map && r->npend == n) {
+            pub = slots;
+            npub = n;
+        }
+        if (lines != small) free(lines);
     }
     gic_time_t vis = done + sig_lat(g);
-    r->prio.n = r->arrive.n = 0; /* every record is published again */
-    for (uint32_t i = 0; r->map && i <= r->map_mask; i++) {
-        lpi_rec_t *e = &r->map[i];
-        if (!e->intid) continue;
-        e->t_vis = vis;
-        e->gen = ++r->gen_ctr;
-        lpi_heap_push(&r->arrive, e->t_vis, e->intid, e->gen);
-    }
+    publish_all(r, vis, pub, npub); /* every record is published again */
     r->gate = vis;
     r->busy_until = tmax(r->busy_until, done);
     lpi_space_notify(g, r, vis);

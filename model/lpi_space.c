@@ -60,6 +60,18 @@ bool lpi_heap_push(heap_t *h, uint64_t key, uint32_t intid, uint32_t gen)
     return true;
 }
 
+bool lpi_heap_reserve(heap_t *h, size_t n)
+{
+    if (n <= h->cap) return true;
+    size_t nc = h->cap ? h->cap : 16;
+    while (nc < n) nc *= 2;
+    heap_ent_t *nv = realloc(h->v, nc * sizeof(*nv));
+    if (!nv) return false;
+    h->v = nv;
+    h->cap = nc;
+    return true;
+}
+
 static void lpi_heap_pop(heap_t *h)
 {
     if (!h->n) return;
@@ -79,21 +91,41 @@ static void lpi_heap_pop(heap_t *h)
 
 /* ---- pending map -------------------------------------------------------------- */
 
+/* Occupancy bits: kept for vPE spaces only (walked at every residency load);
+ * a physical space's map has none (occ NULL), so the physical LPI path pays
+ * one test per insert or remove. */
+static inline void occ_set(lpi_space_t *r, uint32_t i)
+{
+    if (r->occ) r->occ[i / 64] |= 1ull << (i % 64);
+}
+static inline void occ_clr(lpi_space_t *r, uint32_t i)
+{
+    if (r->occ) r->occ[i / 64] &= ~(1ull << (i % 64));
+}
+
 static bool lpi_map_grow(lpi_space_t *r)
 {
-    uint32_t ncap = r->map ? (r->map_mask + 1) * 2 : 64;
+    uint32_t ncap = r->map ? (r->map_mask + 1) * 2 : 64; /* a multiple of 64: whole occupancy words */
     lpi_rec_t *nm = calloc(ncap, sizeof(*nm));
-    if (!nm) return false;
+    uint64_t *no = r->virt ? calloc(ncap / 64, sizeof(*no)) : NULL;
+    if (!nm || (r->virt && !no)) {
+        free(nm);
+        free(no);
+        return false;
+    }
     if (r->map) {
         for (uint32_t i = 0; i <= r->map_mask; i++) {
             if (!r->map[i].intid) continue;
             uint32_t j = lpi_hslot(r->map[i].intid, ncap - 1);
             while (nm[j].intid) j = (j + 1) & (ncap - 1);
             nm[j] = r->map[i];
+            if (no) no[j / 64] |= 1ull << (j % 64);
         }
         free(r->map);
     }
+    free(r->occ); /* (also a stale one, when the map was dropped at EnableLPIs 1 -> 0) */
     r->map = nm;
+    r->occ = no;
     r->map_mask = ncap - 1;
     return true;
 }
@@ -106,6 +138,7 @@ lpi_rec_t *lpi_map_insert(lpi_space_t *r, uint32_t intid)
     while (r->map[i].intid) i = (i + 1) & r->map_mask;
     memset(&r->map[i], 0, sizeof(r->map[i]));
     r->map[i].intid = intid;
+    occ_set(r, i);
     r->npend++;
     return &r->map[i];
 }
@@ -114,6 +147,7 @@ void lpi_map_remove(lpi_space_t *r, lpi_rec_t *e)
 {
     uint32_t hole = (uint32_t)(e - r->map);
     r->map[hole].intid = 0;
+    occ_clr(r, hole);
     r->npend--;
     for (uint32_t j = (hole + 1) & r->map_mask; r->map[j].intid; j = (j + 1) & r->map_mask) {
         uint32_t home = lpi_hslot(r->map[j].intid, r->map_mask);
@@ -121,6 +155,8 @@ void lpi_map_remove(lpi_space_t *r, lpi_rec_t *e)
         if (!in) {
             r->map[hole] = r->map[j];
             r->map[j].intid = 0;
+            occ_set(r, hole);
+            occ_clr(r, j);
             hole = j;
         }
     }
@@ -147,14 +183,6 @@ static void lpi_heaps_rebuild(lpi_space_t *r)
 }
 
 /* ---- memory helpers ------------------------------------------------------------- */
-gic_status_t lpi_read_prop(gic_t *g, lpi_space_t *r, uint32_t intid, gic_time_t start,
-                              uint8_t *prop, gic_time_t *done)
-{
-    gic_status_t st = lpi_mem(g, r, MEM_CLS_PROP, start, false, prop_pa(r) + (intid - GIC_LPI_BASE),
-                             prop, 1, done);
-    if (st != GIC_OK) *prop = 0;
-    return st;
-}
 
 /* Read-modify-write of one pending bit in the table; returns completion time. */
 gic_status_t lpi_pend_rmw(gic_t *g, lpi_space_t *r, uint32_t intid, bool set, gic_time_t start,
@@ -205,9 +233,22 @@ static void lpi_cache_put(gic_t *g, lpi_space_t *r, uint32_t intid, const lpi_cv
 void lpi_space_free(lpi_space_t *r)
 {
     free(r->map);
+    free(r->occ);
     free(r->prio.v);
     free(r->arrive.v);
 }
+
+/* The LPI statistics */
+static const gic_stat_def_t lpi_stats[] = {
+    GIC_COUNTER_DEF(struct gic_lpi, c_set, "lpi.set_pending"),
+    GIC_COUNTER_DEF(struct gic_lpi, c_coal, "lpi.coalesced"),
+    GIC_COUNTER_DEF(struct gic_lpi, c_wb, "lpi.writebacks"),
+    GIC_COUNTER_DEF(struct gic_lpi, c_scan_reads, "lpi.scan.reads"),
+    GIC_COUNTER_DEF(struct gic_lpi, c_scans, "lpi.scans"),
+    GIC_COUNTER_DEF(struct gic_lpi, c_acks, "lpi.acks"),
+    GIC_COUNTER_DEF(struct gic_lpi, c_orphan, "lpi.scan.orphan_bits"),
+    GIC_HIST_DEF(struct gic_lpi, h_scan, "ps", "lpi.scan.latency"),
+};
 
 struct gic_lpi *lpi_create(gic_t *g)
 {
@@ -229,6 +270,9 @@ struct gic_lpi *lpi_create(gic_t *g)
     for (uint32_t i = 0; i < l->ncache; i++) {
         l->cache[i] = cache_create(g, &g->cfg.lpi_cache, sizeof(lpi_cval_t), "lpi.cache");
         ok = ok && l->cache[i];
+        /* one space's entries without a walk of the cache (a vPE's residency
+         * change, INVALL, the rescans); untracked (no memory) gives the same answers */
+        if (l->cache[i]) cache_track_groups(l->cache[i]);
     }
     for (uint32_t i = 0; i < n; i++) {
         char name[32];
@@ -238,14 +282,7 @@ struct gic_lpi *lpi_create(gic_t *g)
         l->rd[i].agent = &l->agents[i];
         mem_agent_init(g, &l->agents[i], name, g->cfg.redist_max_reads, g->cfg.redist_max_writes);
     }
-    l->c_set = gic_counter(g, "lpi.set_pending");
-    l->c_coal = gic_counter(g, "lpi.coalesced");
-    l->c_wb = gic_counter(g, "lpi.writebacks");
-    l->c_scan_reads = gic_counter(g, "lpi.scan.reads");
-    l->c_scans = gic_counter(g, "lpi.scans");
-    l->c_acks = gic_counter(g, "lpi.acks");
-    l->c_orphan = gic_counter(g, "lpi.scan.orphan_bits");
-    l->h_scan = gic_hist(g, "ps", "lpi.scan.latency");
+    gic_stats_define(g, l, lpi_stats, sizeof lpi_stats / sizeof lpi_stats[0]);
     if (!ok) {
         lpi_destroy(g, l);
         return NULL;
@@ -580,7 +617,7 @@ static void collect(gic_t *g, lpi_space_t *r, keylist_t *k)
 {
     memset(k, 0, sizeof(*k));
     k->cpu = r->key;
-    cache_foreach(CACHE_OF(g, r->cpu), kl_cached, k);
+    cache_foreach_group(CACHE_OF(g, r->cpu), r->key, kl_cached, k);
     for (uint32_t i = 0; r->map && i <= r->map_mask; i++)
         if (r->map[i].intid) kl_add(k, r->map[i].intid);
     if (k->n) qsort(k->v, k->n, sizeof(uint32_t), cmp_u32);
@@ -742,8 +779,9 @@ typedef struct flush_ctx {
     gic_time_t start, done;
 } flush_ctx_t;
 
-/* Write back one of the space's entries and drop it: one pass over the cache
- * (in slot order, as before; a write-back does not touch the cache). */
+/* Write back one of the space's entries and drop it: the space's entries only
+ * (the cache's group list, cache_track_groups), in slot order as a walk of the
+ * whole cache would visit them; a write-back does not touch the cache. */
 static bool flush_one(uint64_t key, const void *val, void *ctx)
 {
     flush_ctx_t *f = ctx;
@@ -755,6 +793,6 @@ static bool flush_one(uint64_t key, const void *val, void *ctx)
 gic_time_t lpi_space_flush(gic_t *g, lpi_space_t *r)
 {
     flush_ctx_t f = {g, r->key, g->now, g->now};
-    cache_invalidate_if(CACHE_OF(g, r->cpu), flush_one, &f);
+    cache_invalidate_group_if(CACHE_OF(g, r->cpu), r->key, flush_one, &f);
     return f.done;
 }

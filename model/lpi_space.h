@@ -61,8 +61,12 @@ typedef struct lpi_space {
     gic_time_t rwp_until, busy_until, gate;
     bool stale;
     gic_time_t stale_since;
-    /* pending map (open addressing, backward-shift deletion) */
+    /* pending map (open addressing, backward-shift deletion); occ (vPE spaces
+     * only, else NULL): a bit per slot, set when it holds a record, so a walk
+     * of the records takes time in proportion to them (lpi_map_next), not to
+     * the map's size */
     lpi_rec_t *map;
+    uint64_t *occ;
     uint32_t map_mask, npend;
     uint32_t gen_ctr;
     heap_t prio, arrive;
@@ -142,12 +146,31 @@ static inline void lpi_space_notify(gic_t *g, const lpi_space_t *r, gic_time_t t
 /* Free what a space allocated (its mirror and heaps; not the space itself). */
 void lpi_space_free(lpi_space_t *r);
 bool lpi_heap_push(heap_t *h, uint64_t key, uint32_t intid, uint32_t gen);
+/* Capacity for n entries (false: no host memory; nothing changed). */
+bool lpi_heap_reserve(heap_t *h, size_t n);
 lpi_rec_t *lpi_map_insert(lpi_space_t *r, uint32_t intid);
 void lpi_map_remove(lpi_space_t *r, lpi_rec_t *e);
 /* Read-modify-write of one pending bit in the space's pending table. */
 gic_status_t lpi_pend_rmw(gic_t *g, lpi_space_t *r, uint32_t intid, bool set, gic_time_t start,
                           gic_time_t *done);
 static inline uint32_t lpi_hslot(uint32_t intid, uint32_t mask) { return (intid * 2654435761u) & mask; }
+/* The first slot at or after i that holds a record, or map_mask + 1 when
+ * none (r->map != NULL; slots in ascending order, as a walk of the map). */
+static inline uint32_t lpi_map_next(const lpi_space_t *r, uint32_t i)
+{
+    if (!r->occ) { /* a physical space: no occupancy bits */
+        while (i <= r->map_mask && !r->map[i].intid) i++;
+        return i;
+    }
+    uint32_t nw = (r->map_mask + 1) / 64, w = i / 64;
+    if (w >= nw) return r->map_mask + 1;
+    uint64_t bits = r->occ[w] & (~0ull << (i % 64));
+    while (!bits) {
+        if (++w >= nw) return r->map_mask + 1;
+        bits = r->occ[w];
+    }
+    return w * 64 + (uint32_t)__builtin_ctzll(bits);
+}
 static inline lpi_rec_t *lpi_map_find(lpi_space_t *r, uint32_t intid)
 {
     if (!r->map) return NULL;
@@ -161,8 +184,15 @@ static inline gic_status_t lpi_mem(gic_t *g, lpi_space_t *r, mem_cls_t cls, gic_
 {
     return mem_access_agent(g, r->agent, cls, start, wr, addr, buf, len, done);
 }
-gic_status_t lpi_read_prop(gic_t *g, lpi_space_t *r, uint32_t intid, gic_time_t start, uint8_t *prop,
-                           gic_time_t *done);
+/* The property byte of intid (one timed read of the space's configuration
+ * table; 0 when the read fails). Inline: once per pending LPI of a load. */
+static inline gic_status_t lpi_read_prop(gic_t *g, lpi_space_t *r, uint32_t intid, gic_time_t start, uint8_t *prop,
+                                         gic_time_t *done)
+{
+    gic_status_t st = lpi_mem(g, r, MEM_CLS_PROP, start, false, prop_pa(r) + (intid - GIC_LPI_BASE), prop, 1, done);
+    if (st != GIC_OK) *prop = 0;
+    return st;
+}
 gic_time_t lpi_writeback(gic_t *g, uint64_t key, const lpi_cval_t *v, gic_time_t start);
 bool lpi_space_valid_intid(const gic_t *g, const lpi_space_t *r, uint32_t intid);
 gic_msi_outcome_t lpi_space_set_pending(gic_t *g, lpi_space_t *r, uint32_t intid, gic_time_t start,

@@ -157,3 +157,17 @@ gic_hist_t *gic_hist(gic_t *g, const char *unit, const char *fmt, ...)
     va_end(ap);
     return stats_hist(&g->stats, name, unit);
 }
+
+void gic_stats_define(gic_t *g, void *block, const gic_stat_def_t *defs, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        void *slot = (char *)block + defs[i].off;
+        if (defs[i].unit) {
+            gic_hist_t *h = stats_hist(&g->stats, defs[i].name, defs[i].unit);
+            memcpy(slot, &h, sizeof h);
+        } else {
+            uint64_t *c = stats_counter(&g->stats, defs[i].name);
+            memcpy(slot, &c, sizeof c);
+        }
+    }
+}

@@ -146,6 +146,41 @@ void vpe_space_notify(gic_t *g, const lpi_space_t *r, gic_time_t t)
 }
 
 /* ---- lifecycle -------------------------------------------------------------------- */
+
+/* The vPE statistics (GICv4.0), and those of GICv4.1 */
+#define VC(f, n) GIC_COUNTER_DEF(struct gic_vpes, f, n)
+#define VH(f, n) GIC_HIST_DEF(struct gic_vpes, f, "ps", n)
+static const gic_stat_def_t vpe_stats[] = {
+    VC(c_direct, "vpe.vlpi.direct"),
+    VC(c_recorded, "vpe.vlpi.recorded"),
+    VC(c_coal, "vpe.vlpi.coalesced"),
+    VC(c_doorbells, "vpe.doorbells"),
+    VC(c_sched, "vpe.residency.scheduled"),
+    VC(c_desched, "vpe.residency.descheduled"),
+    VC(c_reads, "vpe.residency.scan_reads"),
+    VH(h_sched, "vpe.residency.load_latency"),
+    VH(h_desched, "vpe.residency.writeback_latency"),
+    VH(h_lat_direct, "vpe.latency.msi_to_iar.resident"),
+    VH(h_lat_vpt, "vpe.latency.msi_to_iar.non_resident"),
+};
+static const gic_stat_def_t vpe41_stats[] = {
+    VC(c_defdb, "vpe41.default_doorbells"),
+    VC(c_defdb_suppressed, "vpe41.default_doorbells_not_raised"),
+    VC(c_vsgi_direct, "vpe41.vsgi.direct"),
+    VC(c_vsgi_recorded, "vpe41.vsgi.recorded"),
+    VC(c_vsgi_coal, "vpe41.vsgi.coalesced"),
+    VC(c_vsgi_acks, "vpe41.vsgi.acks"),
+    VC(c_invdb, "vpe41.invdb"),
+    VC(c_dirty_polls, "vpe41.vpendbaser_dirty_reads"),
+    VC(c_dinv, "vpe41.direct_inv"),
+    VH(h_dirty_sched, "vpe41.residency.dirty_schedule"),
+    VH(h_dirty_desched, "vpe41.residency.dirty_deschedule"),
+    VH(h_vsgi_lat, "vpe41.vsgi.sgir_to_pending"),
+    VH(h_vsgi_iar, "vpe41.vsgi.sgir_to_iar"),
+};
+#undef VC
+#undef VH
+
 struct gic_vpes *vpes_create(gic_t *g)
 {
     struct gic_vpes *v = calloc(1, sizeof(*v));
@@ -158,17 +193,7 @@ struct gic_vpes *vpes_create(gic_t *g)
         vpes_destroy(g, v);
         return NULL;
     }
-    v->c_direct = gic_counter(g, "vpe.vlpi.direct");
-    v->c_recorded = gic_counter(g, "vpe.vlpi.recorded");
-    v->c_coal = gic_counter(g, "vpe.vlpi.coalesced");
-    v->c_doorbells = gic_counter(g, "vpe.doorbells");
-    v->c_sched = gic_counter(g, "vpe.residency.scheduled");
-    v->c_desched = gic_counter(g, "vpe.residency.descheduled");
-    v->c_reads = gic_counter(g, "vpe.residency.scan_reads");
-    v->h_sched = gic_hist(g, "ps", "vpe.residency.load_latency");
-    v->h_desched = gic_hist(g, "ps", "vpe.residency.writeback_latency");
-    v->h_lat_direct = gic_hist(g, "ps", "vpe.latency.msi_to_iar.resident");
-    v->h_lat_vpt = gic_hist(g, "ps", "vpe.latency.msi_to_iar.non_resident");
+    gic_stats_define(g, v, vpe_stats, sizeof vpe_stats / sizeof vpe_stats[0]);
     if (vpe_is41(g)) {
         v->rd41 = calloc(n, sizeof(*v->rd41));
         if (!v->rd41) {
@@ -176,19 +201,7 @@ struct gic_vpes *vpes_create(gic_t *g)
             return NULL;
         }
         for (uint32_t c = 0; c < n; c++) v->rd41[c].vsgir_space = -1;
-        v->c_defdb = gic_counter(g, "vpe41.default_doorbells");
-        v->c_defdb_suppressed = gic_counter(g, "vpe41.default_doorbells_not_raised");
-        v->c_vsgi_direct = gic_counter(g, "vpe41.vsgi.direct");
-        v->c_vsgi_recorded = gic_counter(g, "vpe41.vsgi.recorded");
-        v->c_vsgi_coal = gic_counter(g, "vpe41.vsgi.coalesced");
-        v->c_vsgi_acks = gic_counter(g, "vpe41.vsgi.acks");
-        v->c_invdb = gic_counter(g, "vpe41.invdb");
-        v->c_dirty_polls = gic_counter(g, "vpe41.vpendbaser_dirty_reads");
-        v->c_dinv = gic_counter(g, "vpe41.direct_inv");
-        v->h_dirty_sched = gic_hist(g, "ps", "vpe41.residency.dirty_schedule");
-        v->h_dirty_desched = gic_hist(g, "ps", "vpe41.residency.dirty_deschedule");
-        v->h_vsgi_lat = gic_hist(g, "ps", "vpe41.vsgi.sgir_to_pending");
-        v->h_vsgi_iar = gic_hist(g, "ps", "vpe41.vsgi.sgir_to_iar");
+        gic_stats_define(g, v, vpe41_stats, sizeof vpe41_stats / sizeof vpe41_stats[0]);
     }
     if (g->cfg.vpe_vlpi_cache.entries) {
         v->vcache = cache_create(g, &g->cfg.vpe_vlpi_cache, 1, "vpe.vlpi_cache");
@@ -196,6 +209,7 @@ struct gic_vpes *vpes_create(gic_t *g)
             vpes_destroy(g, v);
             return NULL;
         }
+        cache_track_groups(v->vcache); /* a vPE's entries without a walk of the cache */
     }
     return v;
 }
@@ -241,21 +255,25 @@ static void vcache_drop_space(gic_t *g, vspace_t *s)
 {
     if (!V(g)->vcache) return;
     uint32_t k = s->s.key;
-    cache_invalidate_if(V(g)->vcache, vcache_of_key, &k);
+    cache_invalidate_group_if(V(g)->vcache, k, vcache_of_key, &k);
 }
 
 gic_status_t vpe_read_vprop(gic_t *g, lpi_space_t *r, uint32_t vintid, gic_time_t start, uint8_t *prop,
                             gic_time_t *done, bool *mem_read)
 {
     gic_cache_t *c = V(g)->vcache;
+    if (!c) { /* no vLPI configuration cache (the default): the table */
+        *mem_read = true;
+        return lpi_read_prop(g, r, vintid, start, prop, done);
+    }
     *mem_read = false;
-    if (c && cache_lookup(c, ckey(r->key, vintid), prop)) {
+    if (cache_lookup(c, ckey(r->key, vintid), prop)) {
         *done = start + gic_cycles(g, g->cfg.vpe_vlpi_cache.hit_cycles);
         return GIC_OK;
     }
     *mem_read = true;
     gic_status_t st = lpi_read_prop(g, r, vintid, start, prop, done);
-    if (c && st == GIC_OK) cache_fill(c, ckey(r->key, vintid), prop, false, NULL, NULL);
+    if (st == GIC_OK) cache_fill(c, ckey(r->key, vintid), prop, false, NULL, NULL);
     return st;
 }
 
@@ -452,7 +470,10 @@ static void make_non_resident(gic_t *g, uint32_t cpu)
     gic_time_t done = lpi_space_flush(g, r);
     r->enabled = false;
     r->busy_until = done > r->busy_until ? done : r->busy_until;
-    for (uint32_t i = 0; r->map && i <= r->map_mask; i++) r->map[i].t_vis = UINT64_MAX;
+    /* The records stay (the vLPIs are still pending, in the VPT) but leave the
+     * heaps: nothing reads a non-resident space's visibility times, and the
+     * next load sets every record's (lpi_space_load_resident), so they are not
+     * reset here (no walk of the map at a put). */
     r->prio.n = r->arrive.n = 0;
     v->resident[cpu] = 0;
     /* PendingLast: vLPIs remain pending for this vPE (IHI0069 GICR_VPENDBASER) */

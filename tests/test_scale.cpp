@@ -13,20 +13,12 @@ using namespace gictest;
 
 namespace {
 
-struct Scale : GicTest {
-    gic_driver_t *drv = nullptr;
-    ~Scale() override
-    {
-        if (drv) gic_driver_destroy(drv);
-    }
+struct Scale : DriverTest {
     void boot(uint32_t ncpu, uint32_t per_cluster)
     {
         cfg.num_cpus = ncpu;
         cfg.cpus_per_cluster = per_cluster;
-        create();
-        drv = gic_driver_create(g, 1000, 0x10000000);
-        ASSERT_NE(drv, nullptr);
-        ASSERT_EQ(gic_driver_init(drv), GIC_OK);
+        create_with_driver();
     }
 };
 

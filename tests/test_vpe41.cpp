@@ -27,14 +27,9 @@ constexpr uint64_t VALID = 1ull << 63, DB_BIT = 1ull << 62, PENDINGLAST = 1ull <
 constexpr uint64_t GICR_INVLPIR = 0xa0, GICR_INVALLR = 0xb0, GICR_SYNCR = 0xc0;
 constexpr uint32_t DEV = 5, DB1 = 8300, DB2 = 8301;
 
-struct V41 : gictest::GicTest {
-    gic_driver_t *drv = nullptr;
+struct V41 : gictest::DriverTest {
     uint64_t vconf = 0, vpt[4] = {};
     unsigned dirty_reads = 0;
-    ~V41() override
-    {
-        if (drv) gic_driver_destroy(drv);
-    }
     void config41()
     {
         cfg.gic_version = 4;
@@ -53,7 +48,7 @@ struct V41 : gictest::GicTest {
         if (record) {
             ASSERT_EQ(gic_record_start(g, record), GIC_OK);
         }
-        drv = gic_driver_create(g, 1000, 0x10000000);
+        drv = gic_driver_create(g, 1000, 0x10000000); // after the recording starts
         ASSERT_NE(drv, nullptr);
         ASSERT_EQ(gic_driver_init(drv), GIC_OK);
         vconf = gic_driver_alloc(drv, 1u << 16, 0x10000);
@@ -74,23 +69,6 @@ struct V41 : gictest::GicTest {
         out.clear();
     }
     uint64_t rdb(uint32_t cpu) { return gic_driver_rdbase(drv, cpu); }
-    template <class F> void cmd(F enc)
-    {
-        uint64_t c[4] = {};
-        enc(c);
-        ASSERT_EQ(gic_driver_queue(drv, 0, c), GIC_OK);
-    }
-    void flush()
-    {
-        gic_driver_set_time(drv, t);
-        ASSERT_EQ(gic_driver_flush(drv, 0, 1000000000ull), GIC_OK);
-        t = gic_driver_time(drv) + 1000;
-    }
-    void step(uint64_t nsec)
-    {
-        t += ns(nsec);
-        gic_run_until(g, t);
-    }
     // Poll GICR_VPENDBASER until Dirty reads 0, 100 ns apart (Linux
     // its_wait_vpt_parse_complete / its_clear_vpend_valid); returns the value.
     uint64_t poll_dirty(uint32_t cpu)

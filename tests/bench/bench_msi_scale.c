@@ -2,7 +2,9 @@
  * number of mapped (DeviceID, EventID) pairs grows: 1K, 64K, 1M pairs, reported
  * as ratios to the 1K case within one run; as the number of CPUs grows: 4 and
  * 512 CPUs at 64K pairs, as a ratio; plus the peak RSS of a run with 24-bit
- * INTIDs (GICD_TYPER.IDbits = 23) measured in a child process.
+ * INTIDs (GICD_TYPER.IDbits = 23) measured in a child process. The four cases
+ * run side by side in interleaved rounds; the ratios are medians of the
+ * rounds' ratios (docs/lpi.md "Host cost and table size").
  *
  * Mapping: MAPC through the command queue; device table entries and ITT
  * entries are written directly in memory using the IMPLEMENTATION DEFINED
@@ -40,6 +42,10 @@ static double now_s(void)
 typedef struct run {
     gic_t *g;
     gic_time_t t;
+    uint32_t pairs, ncpu;
+    uint64_t x;     /* the pseudo-random sequence of pairs, continued across chunks */
+    double host_ns; /* host time of the measured MSIs */
+    uint64_t msis;  /* measured MSIs */
 } run_t;
 
 static void wr(run_t *r, gic_frame_t f, uint32_t i, uint64_t off, uint32_t size, uint64_t v)
@@ -65,7 +71,7 @@ static run_t setup(uint32_t id_bits, uint32_t pairs)
      * collections miss and the modelled ITS does more work per MSI). */
     cfg.its_collection_cache.entries = 1024;
     char err[256];
-    run_t r = {gic_create(&cfg, NULL, NULL, err, sizeof err), 0};
+    run_t r = {gic_create(&cfg, NULL, NULL, err, sizeof err), 0, pairs, NCPU, 0x9e3779b97f4a7c15ull, 0, 0};
     if (!r.g) {
         fprintf(stderr, "bench_msi_scale: %s\n", err);
         exit(1);
@@ -107,17 +113,18 @@ static run_t setup(uint32_t id_bits, uint32_t pairs)
     return r;
 }
 
-/* n MSIs to pseudo-random mapped pairs; returns host ns per MSI. */
-__attribute__((noinline)) static double msi_loop(run_t *r, uint32_t pairs, uint32_t n, uint64_t *bad)
+/* n MSIs to pseudo-random mapped pairs (the run's sequence goes on where the
+ * last chunk stopped); returns host ns per MSI. */
+__attribute__((noinline)) static double msi_loop(run_t *r, uint32_t n, uint64_t *bad)
 {
-    uint64_t x = 0x9e3779b97f4a7c15ull;
+    uint64_t x = r->x;
     double t0 = now_s();
     for (uint32_t i = 0; i < n; i++) {
         x ^= x << 13;
         x ^= x >> 7;
         x ^= x << 17;
-        uint32_t k = (uint32_t)(x % pairs);
-        uint32_t cpu = k % NCPU;
+        uint32_t k = (uint32_t)(x % r->pairs);
+        uint32_t cpu = k % r->ncpu;
         gic_msi(r->g, r->t, 0, k / EVENTS_PER_DEV, k % EVENTS_PER_DEV);
         r->t += 1000000; /* 1 us: translation + delivery to the CPU interface */
         uint64_t v = 0;
@@ -125,39 +132,53 @@ __attribute__((noinline)) static double msi_loop(run_t *r, uint32_t pairs, uint3
         if (v != 8192u + k) (*bad)++;
         else gic_sysreg_write(r->g, r->t, cpu, GIC_ICC_EOIR1_EL1, v);
     }
-    return (now_s() - t0) * 1e9 / n;
+    double ns = (now_s() - t0) * 1e9;
+    r->x = x;
+    r->host_ns += ns;
+    r->msis += n;
+    return ns / n;
 }
 
-static double cost(uint32_t pairs, uint32_t n, uint32_t ncpu)
+/* A run with `pairs` mapped pairs on ncpu CPUs, warmed up by n MSIs (not
+ * measured; the statistics start after them). */
+static run_t prepare(uint32_t pairs, uint32_t ncpu, uint32_t n, uint64_t *bad)
 {
     NCPU = ncpu;
     run_t r = setup(21, pairs);
-    uint64_t bad = 0;
-    msi_loop(&r, pairs, n / 10 + 1, &bad); /* warm-up */
-    bad = 0;
+    msi_loop(&r, n, bad);
+    r.host_ns = 0;
+    r.msis = 0;
     gic_stats_reset(r.g);
-    double ns = msi_loop(&r, pairs, n, &bad);
+    return r;
+}
+
+/* What the run measured: host ns per MSI, and its modelled work. */
+static double report(run_t *r, uint64_t bad)
+{
     uint64_t rx = 0, del = 0, reads = 0, writes = 0;
-    gic_stat_counter(r.g, "msi.received", &rx);
-    gic_stat_counter(r.g, "msi.delivered", &del);
+    gic_stat_counter(r->g, "msi.received", &rx);
+    gic_stat_counter(r->g, "msi.delivered", &del);
     /* modelled memory traffic per MSI (all table classes) */
     for (size_t i = 0;; i++) {
-        const char *name = gic_stat_name(r.g, 0, i);
+        const char *name = gic_stat_name(r->g, 0, i);
         if (!name) break;
         size_t l = strlen(name);
         uint64_t v = 0;
-        if (strncmp(name, "mem.", 4) != 0 || !gic_stat_counter(r.g, name, &v)) continue;
+        if (strncmp(name, "mem.", 4) != 0 || !gic_stat_counter(r->g, name, &v)) continue;
         if (l > 6 && strcmp(name + l - 6, ".reads") == 0) reads += v;
         if (l > 7 && strcmp(name + l - 7, ".writes") == 0) writes += v;
     }
+    double ns = r->msis ? r->host_ns / (double)r->msis : 0;
     printf("msi_scale: %u CPUs, %u pairs: %.0f ns/MSI, %.2f modelled memory reads and %.2f writes "
            "per MSI, %llu of %llu delivered, %llu not acknowledged as expected, footprint %.1f MiB\n",
-           ncpu, pairs, ns, rx ? (double)reads / (double)rx : 0.0, rx ? (double)writes / (double)rx : 0.0,
+           r->ncpu, r->pairs, ns, rx ? (double)reads / (double)rx : 0.0, rx ? (double)writes / (double)rx : 0.0,
            (unsigned long long)del, (unsigned long long)rx, (unsigned long long)bad,
-           (double)gic_mem_footprint(r.g) / (1 << 20));
-    gic_destroy(r.g);
+           (double)gic_mem_footprint(r->g) / (1 << 20));
     return ns;
 }
+
+/* Cases, in the order of every round */
+enum { C_1K, C_64K, C_1M, C_512CPU, C_N };
 
 int main(int argc, char **argv)
 {
@@ -171,20 +192,51 @@ int main(int argc, char **argv)
             fprintf(stderr, "bench_msi_scale: --case PAIRS(1..1048576) CPUS(1..%u) [N>0]\n", GIC_MAX_CPUS);
             return 2;
         }
-        cost(pairs, cn, cpus);
+        uint64_t bad = 0;
+        run_t r = prepare(pairs, cpus, cn / 10 + 1, &bad);
+        bad = 0;
+        msi_loop(&r, cn, &bad);
+        report(&r, bad);
+        gic_destroy(r.g);
         return 0;
     }
-    double c1k = cost(1024, n, 4);
-    double c64k = cost(65536, n, 4);
-    double c1m = cost(1u << 20, n, 4);
-    double c512 = cost(65536, n, 512);
-    printf("BENCH msi_cost_1k %.0f ns\n", c1k);
-    printf("BENCH msi_cost_64k %.0f ns\n", c64k);
-    printf("BENCH msi_cost_1m %.0f ns\n", c1m);
-    printf("BENCH msi_cost_64k_vs_1k %.2f x\n", c64k / c1k);
-    printf("BENCH msi_cost_1m_vs_1k %.2f x\n", c1m / c1k);
-    printf("BENCH msi_cost_512cpu %.0f ns\n", c512);
-    printf("BENCH msi_cost_512cpu_vs_4cpu %.2f x\n", c512 / c64k);
+    /* The four cases side by side, measured in ROUNDS interleaved rounds of
+     * n / ROUNDS MSIs each: a ratio is the median over the rounds of the
+     * round's ratio, so a disturbance of the shared host during one case's
+     * chunk moves one round, not the figure. */
+    enum { ROUNDS = 15 };
+    static const uint32_t pairs[C_N] = {1024, 65536, 1u << 20, 65536}, cpus[C_N] = {4, 4, 4, 512};
+    run_t r[C_N];
+    uint64_t bad[C_N] = {0};
+    for (int c = 0; c < C_N; c++) {
+        r[c] = prepare(pairs[c], cpus[c], n / 10 + 1, &bad[c]);
+        bad[c] = 0;
+    }
+    double r64k[ROUNDS], r1m[ROUNDS], r512[ROUNDS];
+    for (int k = 0; k < ROUNDS; k++) {
+        double ns[C_N];
+        for (int c = 0; c < C_N; c++) ns[c] = msi_loop(&r[c], n / ROUNDS, &bad[c]);
+        r64k[k] = ns[C_64K] / ns[C_1K];
+        r1m[k] = ns[C_1M] / ns[C_1K];
+        r512[k] = ns[C_512CPU] / ns[C_64K];
+    }
+    double mean[C_N];
+    for (int c = 0; c < C_N; c++) {
+        mean[c] = report(&r[c], bad[c]);
+        gic_destroy(r[c].g);
+    }
+    qsort(r64k, ROUNDS, sizeof(double), bench_cmp_double);
+    qsort(r1m, ROUNDS, sizeof(double), bench_cmp_double);
+    qsort(r512, ROUNDS, sizeof(double), bench_cmp_double);
+    printf("msi_scale: %d interleaved rounds; round ratios 1M/1K min %.2f max %.2f, 512/4 CPUs min %.2f max %.2f\n",
+           ROUNDS, r1m[0], r1m[ROUNDS - 1], r512[0], r512[ROUNDS - 1]);
+    printf("BENCH msi_cost_1k %.0f ns\n", mean[C_1K]);
+    printf("BENCH msi_cost_64k %.0f ns\n", mean[C_64K]);
+    printf("BENCH msi_cost_1m %.0f ns\n", mean[C_1M]);
+    printf("BENCH msi_cost_64k_vs_1k %.2f x\n", r64k[ROUNDS / 2]);
+    printf("BENCH msi_cost_1m_vs_1k %.2f x\n", r1m[ROUNDS / 2]);
+    printf("BENCH msi_cost_512cpu %.0f ns\n", mean[C_512CPU]);
+    printf("BENCH msi_cost_512cpu_vs_4cpu %.2f x\n", r512[ROUNDS / 2]);
     fflush(stdout);
 
     /* Peak RSS of a 24-bit IDbits run, in a child so the runs above do not count. */
@@ -193,7 +245,7 @@ int main(int argc, char **argv)
         NCPU = 4;
         run_t r = setup(24, 1024);
         uint64_t bad = 0;
-        msi_loop(&r, 1024, 10000, &bad);
+        msi_loop(&r, 10000, &bad);
         gic_destroy(r.g);
         _exit(bad ? 2 : 0);
     }

@@ -2,22 +2,26 @@
  *  - vPE residency switch (the GICR_VPENDBASER.Valid 0 -> 1 write and the
  *    model's run until the load has completed) with 64K-vLPI VPTs (IDbits 16)
  *    and 10 pending (median host time per switch; median of three
- *    interleaved runs of each), under the full policy against the best of tracked and
- *    summary: BENCH vpe_residency_full_vs_best; and the best policy's cost at
- *    8K vLPIs (IDbits 14, the smallest VPT the LPI INTID space allows) and at
- *    128K (IDbits 17) against 64K: BENCH vpe_residency_best_128k_vs_8k.
- *    The same again with the GICv4 vLPI configuration cache configured
- *    (vpe.vlpi_cache, 1024 entries, 4 ways; off by default) on every rig:
- *    BENCH vpe_residency_full_vs_best_vlpi_cache and
- *    BENCH vpe_residency_best_vlpi_cache_128k_vs_8k.
+ *    interleaved runs of each), under the full policy against the best of
+ *    tracked and summary: BENCH vpe_residency_full_vs_best (the headline: the
+ *    10 vINTIDs spread over the table, one VPT line each); and the best
+ *    policy's cost at 64K and 128K (IDbits 17) against 8K vLPIs (IDbits 14,
+ *    the smallest VPT the LPI INTID space allows):
+ *    BENCH vpe_residency_best_64k_vs_8k, BENCH vpe_residency_best_128k_vs_8k.
+ *    The same with the 10 vINTIDs consecutive (a device's MSI-X vectors, one
+ *    VPT line): names with _consecutive; and each again with the GICv4 vLPI
+ *    configuration cache (vpe.vlpi_cache, 1024 entries, 4 ways; off by
+ *    default) on every rig: names with _vlpi_cache.
  *  - a directly injected vLPI round trip (MSI -> vIRQ -> ICV_IAR1_EL1 ->
  *    ICV_EOIR1_EL1) against a physical LPI round trip (MSI -> IRQ ->
  *    ICC_IAR1_EL1 -> ICC_EOIR1_EL1) on the same GIC, interleaved chunks:
  *    BENCH vlpi_vs_lpi_round_trip.
+ * Instruction counts of the switch (docs/lpi.md): --one, see main().
  * Bring-up through the driver helper (capi/gictlm_driver.h). */
 #define _POSIX_C_SOURCE 199309L
 #include "gictlm.h"
 #include "gictlm_driver.h"
+#define BENCH_NAME "bench_vpe"
 #include "bench_util.h"
 
 #include <stdio.h>
@@ -32,35 +36,27 @@
 #define NPEND 10u
 
 typedef struct rig {
-    gic_t *g;
-    gic_driver_t *d;
-    gic_time_t t;
+    bench_drv_t b; /* the GIC, its driver, the time */
     uint64_t vprop, vpt;
     uint32_t bits;
 } rig_t;
 
-static void die(const char *m)
+/* vINTID of event e (0..NPEND-1) in a VPT of 2^bits INTIDs (n vLPIs):
+ * spread over the table (one VPT line each: the issue's definition), or
+ * consecutive like a device's MSI-X vectors (Linux gives a device a
+ * power-of-two range of LPIs, its_lpi_alloc; here 32-aligned in the middle
+ * of the table, so the 10 are in one 64-byte VPT line). */
+static uint32_t vintid_of(uint32_t e, uint64_t n, bool consec)
 {
-    fprintf(stderr, "bench_vpe: %s\n", m);
-    exit(1);
-}
-
-static void q(rig_t *r, const uint64_t c[4])
-{
-    if (gic_driver_queue(r->d, 0, c) != GIC_OK) die("command queue");
-}
-
-static void flush(rig_t *r)
-{
-    gic_driver_set_time(r->d, r->t);
-    if (gic_driver_flush(r->d, 0, 1000000000ull) != GIC_OK) die("command flush");
-    r->t = gic_driver_time(r->d) + 1000;
+    if (consec) return (uint32_t)(8192 + (n / 2 & ~(uint64_t)31) + e);
+    return (uint32_t)(8192 + (n - 1) * e / NPEND);
 }
 
 /* GICv4 GIC, vPE 1 on CPU 0 with a VPT of 2^bits vINTIDs; device DEV events
- * 0..NPEND-1 -> vINTIDs spread over the table (no doorbell), event NPEND ->
- * physical LPI 8192 on CPU 0 (for the physical round trip). */
-static rig_t rig(gic_scan_policy_t pol, uint32_t bits, bool vlpi_cache)
+ * 0..NPEND-1 -> vINTIDs spread over the table or consecutive (vintid_of; no
+ * doorbell), event NPEND -> physical LPI 8192 on CPU 0 (for the physical
+ * round trip). */
+static rig_t rig(gic_scan_policy_t pol, uint32_t bits, bool vlpi_cache, bool consec)
 {
     gic_config_t cfg;
     gic_config_default(&cfg);
@@ -71,42 +67,38 @@ static rig_t rig(gic_scan_policy_t pol, uint32_t bits, bool vlpi_cache)
         cfg.vpe_vlpi_cache.ways = 4;
     }
     cfg.lpi_id_bits = bits > 16 ? bits : 16;
-    char err[256];
-    rig_t r = {gic_create(&cfg, NULL, NULL, err, sizeof err), NULL, 0, 0, 0, bits};
-    if (!r.g) die(err);
-    r.d = gic_driver_create(r.g, 1000, 0x10000000);
-    if (!r.d || gic_driver_init(r.d) != GIC_OK) die("driver init");
+    rig_t r = {bench_drv_boot(&cfg), 0, 0, bits};
     uint64_t n = ((uint64_t)1 << bits) - 8192;
-    r.vprop = gic_driver_alloc(r.d, (uint64_t)1 << bits, 0x10000);
+    r.vprop = gic_driver_alloc(r.b.d, (uint64_t)1 << bits, 0x10000);
     uint8_t *p = malloc(n);
     memset(p, 0xa0 | 1, n);
-    gic_mem_write(r.g, r.vprop, p, n);
+    gic_mem_write(r.b.g, r.vprop, p, n);
     free(p);
-    r.vpt = gic_driver_alloc(r.d, ((uint64_t)1 << bits) / 8, 0x10000);
-    r.t = gic_driver_time(r.d);
+    r.vpt = gic_driver_alloc(r.b.d, ((uint64_t)1 << bits) / 8, 0x10000);
+    r.b.t = gic_driver_time(r.b.d);
     uint64_t c[4];
-    gic_cmd_vmapp(c, 1, gic_driver_rdbase(r.d, 0), r.vpt, bits - 1, true);
-    q(&r, c);
-    uint64_t itt = gic_driver_alloc(r.d, 16 * 16, 256);
+    gic_cmd_vmapp(c, 1, gic_driver_rdbase(r.b.d, 0), r.vpt, bits - 1, true);
+    bench_drv_cmd(&r.b, c);
+    uint64_t itt = gic_driver_alloc(r.b.d, 16 * 16, 256);
     gic_cmd_mapd(c, DEV, itt, 3, true);
-    q(&r, c);
+    bench_drv_cmd(&r.b, c);
     for (uint32_t e = 0; e < NPEND; e++) {
-        gic_cmd_vmapti(c, DEV, e, 1, (uint32_t)(8192 + (n - 1) * e / NPEND), 1023);
-        q(&r, c);
+        gic_cmd_vmapti(c, DEV, e, 1, vintid_of(e, n, consec), 1023);
+        bench_drv_cmd(&r.b, c);
     }
     gic_cmd_mapti(c, DEV, NPEND, 8192, 0);
-    q(&r, c);
+    bench_drv_cmd(&r.b, c);
     gic_cmd_devev(c, GITS_CMD_INV, DEV, NPEND);
-    q(&r, c);
-    flush(&r);
+    bench_drv_cmd(&r.b, c);
+    bench_drv_flush(&r.b);
     uint8_t lp = 0xa0 | 1;
-    gic_mem_write(r.g, gic_driver_prop_base(r.d), &lp, 1);
+    gic_mem_write(r.b.g, gic_driver_prop_base(r.b.d), &lp, 1);
     gic_cmd_devev(c, GITS_CMD_INV, DEV, NPEND);
-    q(&r, c);
-    flush(&r);
-    gic_mmio_write(r.g, r.t, GIC_FRAME_GICR, 0, VPROPBASER, 8, r.vprop | (bits - 1));
-    gic_sysreg_write(r.g, r.t, 0, GIC_ICH_VMCR_EL2, 0x2u | (0xf8u << 24));
-    gic_sysreg_write(r.g, r.t, 0, GIC_ICH_HCR_EL2, 1);
+    bench_drv_cmd(&r.b, c);
+    bench_drv_flush(&r.b);
+    gic_mmio_write(r.b.g, r.b.t, GIC_FRAME_GICR, 0, VPROPBASER, 8, r.vprop | (bits - 1));
+    gic_sysreg_write(r.b.g, r.b.t, 0, GIC_ICH_VMCR_EL2, 0x2u | (0xf8u << 24));
+    gic_sysreg_write(r.b.g, r.b.t, 0, GIC_ICH_HCR_EL2, 1);
     return r;
 }
 
@@ -117,35 +109,30 @@ static rig_t rig(gic_scan_policy_t pol, uint32_t bits, bool vlpi_cache)
  * vLPI was not presented. */
 static bool residency_cycle(rig_t *r, double *host_ns)
 {
-    for (uint32_t e = 0; e < NPEND; e++) gic_msi(r->g, r->t + e * 1000, 0, DEV, e);
-    r->t += 100000;
-    gic_run_until(r->g, r->t);
+    for (uint32_t e = 0; e < NPEND; e++) gic_msi(r->b.g, r->b.t + e * 1000, 0, DEV, e);
+    r->b.t += 100000;
+    gic_run_until(r->b.g, r->b.t);
     double t0 = now_ns();
-    gic_mmio_write(r->g, r->t, GIC_FRAME_GICR, 0, VPENDBASER, 8, r->vpt | VALID | IDAI);
+    gic_mmio_write(r->b.g, r->b.t, GIC_FRAME_GICR, 0, VPENDBASER, 8, r->vpt | VALID | IDAI);
     gic_time_t next;
-    while (gic_next_event_time(r->g, &next)) gic_run_until(r->g, next);
+    while (gic_next_event_time(r->b.g, &next)) gic_run_until(r->b.g, next);
     *host_ns += now_ns() - t0;
-    r->t = gic_now(r->g);
+    r->b.t = gic_now(r->b.g);
     uint32_t got = 0;
     uint64_t id = 0;
-    while (gic_sysreg_read(r->g, r->t, 0, GIC_ICV_IAR1_EL1, &id), id != GIC_SPURIOUS && got < 2 * NPEND) {
-        gic_sysreg_write(r->g, r->t, 0, GIC_ICV_EOIR1_EL1, id);
+    while (gic_sysreg_read(r->b.g, r->b.t, 0, GIC_ICV_IAR1_EL1, &id), id != GIC_SPURIOUS && got < 2 * NPEND) {
+        gic_sysreg_write(r->b.g, r->b.t, 0, GIC_ICV_EOIR1_EL1, id);
         got++;
         /* full: the rescan after an acknowledge takes modelled time */
-        while (gic_next_event_time(r->g, &next)) gic_run_until(r->g, next);
-        r->t = gic_now(r->g) + 1000;
+        while (gic_next_event_time(r->b.g, &next)) gic_run_until(r->b.g, next);
+        r->b.t = gic_now(r->b.g) + 1000;
     }
-    gic_mmio_write(r->g, r->t, GIC_FRAME_GICR, 0, VPENDBASER, 8, r->vpt | IDAI);
-    r->t += 100000;
-    gic_run_until(r->g, r->t);
+    gic_mmio_write(r->b.g, r->b.t, GIC_FRAME_GICR, 0, VPENDBASER, 8, r->vpt | IDAI);
+    r->b.t += 100000;
+    gic_run_until(r->b.g, r->b.t);
     return got == NPEND;
 }
 
-static int cmp_d(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
 
 /* Median host time of n residency switches (after one warm-up): a median,
  * not a mean, so that the host descheduling this process now and then on a
@@ -153,15 +140,15 @@ static int cmp_d(const void *a, const void *b)
 static double residency_ns(rig_t *r, int n)
 {
     double h = 0;
-    if (!residency_cycle(r, &h)) die("vLPIs not presented at residency (warm-up)");
+    if (!residency_cycle(r, &h)) bench_die("vLPIs not presented at residency (warm-up)");
     double *v = malloc((size_t)n * sizeof(double));
-    if (!v) die("out of memory");
+    if (!v) bench_die("out of memory");
     for (int i = 0; i < n; i++) {
         h = 0;
-        if (!residency_cycle(r, &h)) die("vLPIs not presented at residency");
+        if (!residency_cycle(r, &h)) bench_die("vLPIs not presented at residency");
         v[i] = h;
     }
-    qsort(v, (size_t)n, sizeof(double), cmp_d);
+    qsort(v, (size_t)n, sizeof(double), bench_cmp_double);
     double m = v[n / 2];
     free(v);
     return m;
@@ -175,34 +162,53 @@ static double median3(double a, double b, double c)
 /* one physical LPI round trip (event NPEND -> LPI 8192 on CPU 0) */
 static bool lpi_trip(rig_t *r)
 {
-    gic_msi(r->g, r->t, 0, DEV, NPEND);
-    gic_run_until(r->g, r->t + 2000000);
+    gic_msi(r->b.g, r->b.t, 0, DEV, NPEND);
+    gic_run_until(r->b.g, r->b.t + 2000000);
     uint64_t id = 0;
-    gic_sysreg_read(r->g, r->t + 2000000, 0, GIC_ICC_IAR1_EL1, &id);
-    gic_sysreg_write(r->g, r->t + 2010000, 0, GIC_ICC_EOIR1_EL1, id);
-    r->t += 2100000;
+    gic_sysreg_read(r->b.g, r->b.t + 2000000, 0, GIC_ICC_IAR1_EL1, &id);
+    gic_sysreg_write(r->b.g, r->b.t + 2010000, 0, GIC_ICC_EOIR1_EL1, id);
+    r->b.t += 2100000;
     return id == 8192;
 }
 
 /* one directly injected vLPI round trip (event 0, vPE resident) */
 static bool vlpi_trip(rig_t *r)
 {
-    gic_msi(r->g, r->t, 0, DEV, 0);
-    gic_run_until(r->g, r->t + 2000000);
+    gic_msi(r->b.g, r->b.t, 0, DEV, 0);
+    gic_run_until(r->b.g, r->b.t + 2000000);
     uint64_t id = 0;
-    gic_sysreg_read(r->g, r->t + 2000000, 0, GIC_ICV_IAR1_EL1, &id);
-    gic_sysreg_write(r->g, r->t + 2010000, 0, GIC_ICV_EOIR1_EL1, id);
-    r->t += 2100000;
+    gic_sysreg_read(r->b.g, r->b.t + 2000000, 0, GIC_ICV_IAR1_EL1, &id);
+    gic_sysreg_write(r->b.g, r->b.t + 2010000, 0, GIC_ICV_EOIR1_EL1, id);
+    r->b.t += 2100000;
     return id == 8192;
+}
+
+static long lpi_trips(void *r, long n)
+{
+    long bad = 0;
+    for (long i = 0; i < n; i++) bad += !lpi_trip(r);
+    return bad;
+}
+static long vlpi_trips(void *r, long n)
+{
+    long bad = 0;
+    for (long i = 0; i < n; i++) bad += !vlpi_trip(r);
+    return bad;
 }
 
 /* Residency: full vs tracked vs summary at 64K vLPIs (interleaved), then the
  * best policy at 8K / 64K / 128K vLPIs; rigs[0..4] = full, tracked, summary,
- * 8K, 128K (for the error check and the round trip). */
-static void residency(int n, bool vc, rig_t rigs[5])
+ * 8K, 128K (for the error check and the round trip). vc: the vLPI
+ * configuration cache on every rig; consec: the 10 pending vINTIDs
+ * consecutive instead of spread (vintid_of). */
+static void residency(int n, bool vc, bool consec, rig_t rigs[5])
 {
-    const char *sfx = vc ? "_vlpi_cache" : "";
-    rig_t full = rig(GIC_SCAN_FULL, 16, vc), tr = rig(GIC_SCAN_TRACKED, 16, vc), su = rig(GIC_SCAN_SUMMARY, 16, vc);
+    char sfx[64];
+    snprintf(sfx, sizeof sfx, "%s%s", consec ? "_consecutive" : "", vc ? "_vlpi_cache" : "");
+    const char *what = consec ? (vc ? ", consecutive, vLPI configuration cache" : ", consecutive")
+                              : (vc ? ", spread, vLPI configuration cache" : ", spread");
+    rig_t full = rig(GIC_SCAN_FULL, 16, vc, consec), tr = rig(GIC_SCAN_TRACKED, 16, vc, consec),
+          su = rig(GIC_SCAN_SUMMARY, 16, vc, consec);
     double fr[3], tr3[3], sr[3];
     for (int rep = 0; rep < 3; rep++) {
         fr[rep] = residency_ns(&full, n);
@@ -212,22 +218,21 @@ static void residency(int n, bool vc, rig_t rigs[5])
     double f = median3(fr[0], fr[1], fr[2]), t = median3(tr3[0], tr3[1], tr3[2]), s = median3(sr[0], sr[1], sr[2]);
     double best = t < s ? t : s;
     uint64_t rf = 0, rt = 0, rs = 0, cf = 0, ct = 0, cs = 0;
-    gic_stat_counter(full.g, "vpe.residency.scan_reads", &rf);
-    gic_stat_counter(tr.g, "vpe.residency.scan_reads", &rt);
-    gic_stat_counter(su.g, "vpe.residency.scan_reads", &rs);
-    gic_stat_counter(full.g, "vpe.residency.scheduled", &cf);
-    gic_stat_counter(tr.g, "vpe.residency.scheduled", &ct);
-    gic_stat_counter(su.g, "vpe.residency.scheduled", &cs);
+    gic_stat_counter(full.b.g, "vpe.residency.scan_reads", &rf);
+    gic_stat_counter(tr.b.g, "vpe.residency.scan_reads", &rt);
+    gic_stat_counter(su.b.g, "vpe.residency.scan_reads", &rs);
+    gic_stat_counter(full.b.g, "vpe.residency.scheduled", &cf);
+    gic_stat_counter(tr.b.g, "vpe.residency.scheduled", &ct);
+    gic_stat_counter(su.b.g, "vpe.residency.scheduled", &cs);
     printf("bench_vpe: residency switch, 64K vLPIs, %u pending%s: full %.0f ns (%.1f modelled reads), tracked "
            "%.0f ns (%.1f), summary %.0f ns (%.1f)\n",
-           NPEND, vc ? ", vLPI configuration cache" : "", f, cf ? (double)rf / cf : 0, t,
-           ct ? (double)rt / ct : 0, s, cs ? (double)rs / cs : 0);
+           NPEND, what, f, cf ? (double)rf / cf : 0, t, ct ? (double)rt / ct : 0, s, cs ? (double)rs / cs : 0);
     printf("BENCH vpe_residency_full%s_ns %.0f ns\n", sfx, f);
     printf("BENCH vpe_residency_tracked%s_ns %.0f ns\n", sfx, t);
     printf("BENCH vpe_residency_summary%s_ns %.0f ns\n", sfx, s);
     printf("BENCH vpe_residency_full_vs_best%s %.1f x\n", sfx, f / best);
     gic_scan_policy_t bp = t < s ? GIC_SCAN_TRACKED : GIC_SCAN_SUMMARY;
-    rig_t small = rig(bp, 14, vc), large = rig(bp, 17, vc);
+    rig_t small = rig(bp, 14, vc, consec), large = rig(bp, 17, vc, consec);
     double a8[3], a64[3], a128[3];
     rig_t *mid = bp == GIC_SCAN_TRACKED ? &tr : &su;
     for (int rep = 0; rep < 3; rep++) {
@@ -238,7 +243,7 @@ static void residency(int n, bool vc, rig_t rigs[5])
     double cs8 = median3(a8[0], a8[1], a8[2]), cm = median3(a64[0], a64[1], a64[2]),
            cl = median3(a128[0], a128[1], a128[2]);
     printf("bench_vpe: best policy (%s%s) at 8K / 64K / 128K vLPIs: %.0f / %.0f / %.0f ns\n",
-           bp == GIC_SCAN_TRACKED ? "tracked" : "summary", vc ? ", vLPI configuration cache" : "", cs8, cm, cl);
+           bp == GIC_SCAN_TRACKED ? "tracked" : "summary", what, cs8, cm, cl);
     printf("BENCH vpe_residency_best%s_64k_vs_8k %.2f x\n", sfx, cm / cs8);
     printf("BENCH vpe_residency_best%s_128k_vs_8k %.2f x\n", sfx, cl / cs8);
     rigs[0] = full, rigs[1] = tr, rigs[2] = su, rigs[3] = small, rigs[4] = large;
@@ -246,54 +251,48 @@ static void residency(int n, bool vc, rig_t rigs[5])
 
 int main(int argc, char **argv)
 {
-    /* --one POLICY BITS N [vlpi-cache]: only N residency cycles of one rig (for
-     * instruction counts: valgrind --tool=callgrind --toggle-collect=wr_vpendbaser
-     * bench_vpe --one tracked 16 100) */
-    if ((argc == 5 || (argc == 6 && strcmp(argv[5], "vlpi-cache") == 0)) && strcmp(argv[1], "--one") == 0) {
+    /* --one POLICY BITS N [vlpi-cache] [consecutive]: only N residency cycles
+     * of one rig (for instruction counts: valgrind --tool=callgrind
+     * --toggle-collect=wr_vpendbaser bench_vpe --one tracked 16 100) */
+    if (argc >= 5 && strcmp(argv[1], "--one") == 0) {
+        bool vc = false, consec = false;
+        for (int i = 5; i < argc; i++) {
+            if (strcmp(argv[i], "vlpi-cache") == 0) vc = true;
+            else if (strcmp(argv[i], "consecutive") == 0) consec = true;
+            else bench_die("usage: bench_vpe --one full|tracked|summary BITS(14..20) N [vlpi-cache] [consecutive]");
+        }
         gic_scan_policy_t pol = strcmp(argv[2], "full") == 0      ? GIC_SCAN_FULL
                                 : strcmp(argv[2], "summary") == 0 ? GIC_SCAN_SUMMARY
                                                                   : GIC_SCAN_TRACKED;
         int bits = atoi(argv[3]), cycles = atoi(argv[4]);
         if (bits < 14 || bits > 20 || cycles < 1)
-            die("usage: bench_vpe --one full|tracked|summary BITS(14..20) N [vlpi-cache]");
-        rig_t r = rig(pol, (uint32_t)bits, argc == 6);
+            bench_die("usage: bench_vpe --one full|tracked|summary BITS(14..20) N [vlpi-cache] [consecutive]");
+        rig_t r = rig(pol, (uint32_t)bits, vc, consec);
         printf("bench_vpe: %s, %d bits: %.0f ns per residency switch\n", argv[2], bits, residency_ns(&r, cycles));
         return 0;
     }
     int n = argc > 1 ? atoi(argv[1]) : 200;
-    if (n < 1) die("usage: bench_vpe [RESIDENCY_CYCLES >= 1]");
-    rig_t all[10];
-    residency(n, false, all);
-    residency(n, true, all + 5);
+    if (n < 1) bench_die("usage: bench_vpe [RESIDENCY_CYCLES >= 1]");
+    rig_t all[20];
+    residency(n, false, false, all);
+    residency(n, true, false, all + 5);
+    residency(n, false, true, all + 10);
+    residency(n, true, true, all + 15);
     rig_t tr = all[1];
     /* vLPI vs physical LPI round trip on one GIC (vPE resident) */
-    gic_mmio_write(tr.g, tr.t, GIC_FRAME_GICR, 0, VPENDBASER, 8, tr.vpt | VALID | IDAI);
-    tr.t += 1000000;
-    gic_run_until(tr.g, tr.t);
-    enum { CH = 31 };
-    double ratio[CH], sv = 0, sp = 0;
-    long bad = 0, per = 2000;
-    for (int c = 0; c < CH; c++) {
-        double t0 = now_ns();
-        for (long i = 0; i < per; i++) bad += !lpi_trip(&tr);
-        double t1 = now_ns();
-        for (long i = 0; i < per; i++) bad += !vlpi_trip(&tr);
-        double t2 = now_ns();
-        ratio[c] = (t2 - t1) / (t1 - t0);
-        sp += t1 - t0;
-        sv += t2 - t1;
-    }
-    if (bad) die("round trips acknowledged the wrong INTID");
-    qsort(ratio, CH, sizeof(double), cmp_d);
-    printf("BENCH vlpi_round_trip_ns %.1f ns\n", sv / (CH * per));
-    printf("BENCH lpi_round_trip_ns %.1f ns\n", sp / (CH * per));
-    printf("BENCH vlpi_vs_lpi_round_trip %.2f x\n", ratio[CH / 2]);
-    for (unsigned i = 0; i < 10; i++) {
+    gic_mmio_write(tr.b.g, tr.b.t, GIC_FRAME_GICR, 0, VPENDBASER, 8, tr.vpt | VALID | IDAI);
+    tr.b.t += 1000000;
+    gic_run_until(tr.b.g, tr.b.t);
+    bench_ab_t ab = bench_ab(&tr, vlpi_trips, lpi_trips, 31, 2000);
+    printf("BENCH vlpi_round_trip_ns %.1f ns\n", ab.ns_a);
+    printf("BENCH lpi_round_trip_ns %.1f ns\n", ab.ns_b);
+    printf("BENCH vlpi_vs_lpi_round_trip %.2f x\n", ab.ratio_median);
+    for (unsigned i = 0; i < 20; i++) {
         uint64_t e = 0;
-        gic_stat_counter(all[i].g, "errors.total", &e);
+        gic_stat_counter(all[i].b.g, "errors.total", &e);
         if (e) fprintf(stderr, "bench_vpe: %llu GIC errors in rig %u\n", (unsigned long long)e, i);
-        gic_driver_destroy(all[i].d);
-        gic_destroy(all[i].g);
+        gic_driver_destroy(all[i].b.d);
+        gic_destroy(all[i].b.g);
     }
     return 0;
 }

@@ -11,6 +11,7 @@
 #define _POSIX_C_SOURCE 199309L
 #include "gictlm.h"
 #include "gictlm_driver.h"
+#define BENCH_NAME "bench_vsgi"
 #include "bench_util.h"
 
 #include <stdio.h>
@@ -20,22 +21,7 @@
 #define VPENDBASER 0x20078u
 #define VSGI 1u
 
-typedef struct rig {
-    gic_t *g;
-    gic_driver_t *d;
-    gic_time_t t;
-} rig_t;
-
-static void die(const char *m)
-{
-    fprintf(stderr, "bench_vsgi: %s\n", m);
-    exit(1);
-}
-
-static void q(rig_t *r, const uint64_t c[4])
-{
-    if (gic_driver_queue(r->d, 0, c) != GIC_OK) die("command queue");
-}
+typedef bench_drv_t rig_t;
 
 /* GICv4.1, 2 CPUs: vPE 1 resident at CPU 0 (HCR_EL2.IMO: CPU 0 runs the
  * guest), vSGI 1 enabled, Group 1, priority 0x40; SGI 1 of CPU 1 enabled,
@@ -48,29 +34,23 @@ static rig_t rig(void)
     cfg.gicv4_1 = 1;
     cfg.num_cpus = 2;
     cfg.gicr_base = 0x08100000;
-    char err[256];
-    rig_t r = {gic_create(&cfg, NULL, NULL, err, sizeof err), NULL, 0};
-    if (!r.g) die(err);
-    r.d = gic_driver_create(r.g, 1000, 0x10000000);
-    if (!r.d || gic_driver_init(r.d) != GIC_OK) die("driver init");
+    rig_t r = bench_drv_boot(&cfg);
     uint64_t vconf = gic_driver_alloc(r.d, 1u << 16, 0x10000), vpt = gic_driver_alloc(r.d, 8192, 0x10000);
     r.t = gic_driver_time(r.d);
     uint64_t c[4];
     gic_cmd_vmapp41(c, 1, gic_driver_rdbase(r.d, 0), vpt, 15, vconf, 1023, true, false, true);
-    q(&r, c);
+    bench_drv_cmd(&r, c);
     gic_cmd_vsgi(c, 1, VSGI, 0x40, true, true, false);
-    q(&r, c);
+    bench_drv_cmd(&r, c);
     gic_cmd_vsync(c, 1);
-    q(&r, c);
-    gic_driver_set_time(r.d, r.t);
-    if (gic_driver_flush(r.d, 0, 1000000000ull) != GIC_OK) die("command flush");
-    r.t = gic_driver_time(r.d) + 1000;
+    bench_drv_cmd(&r, c);
+    bench_drv_flush(&r);
     gic_mmio_write(r.g, r.t, GIC_FRAME_GICR, 0, VPENDBASER, 8, (1ull << 63) | (1ull << 58) | 1);
     r.t += 10000000;
     gic_run_until(r.g, r.t);
     uint64_t v = 0;
     gic_mmio_read(r.g, r.t, GIC_FRAME_GICR, 0, VPENDBASER, 8, &v);
-    if (v & (1ull << 60)) die("vPE still Dirty after 10 us");
+    if (v & (1ull << 60)) bench_die("vPE still Dirty after 10 us");
     gic_sysreg_write(r.g, r.t, 0, GIC_ICH_VMCR_EL2, 0x2u | (0xf8u << 24));
     gic_sysreg_write(r.g, r.t, 0, GIC_ICH_HCR_EL2, 1);
     gic_sysreg_write(r.g, r.t, 0, GIC_HCR_EL2, 1u << 4);
@@ -121,42 +101,26 @@ __attribute__((noinline)) static long run_sgi(rig_t *r, long n)
     return bad;
 }
 
-static int cmp_d(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
+static long run_vsgi_ctx(void *r, long n) { return run_vsgi(r, n); }
+static long run_sgi_ctx(void *r, long n) { return run_sgi(r, n); }
 
 int main(int argc, char **argv)
 {
     rig_t r = rig();
     if (argc == 4 && strcmp(argv[1], "--only") == 0) {
         long n = atol(argv[3]);
-        if (n < 1) die("usage: bench_vsgi --only vsgi|sgi N");
+        if (n < 1) bench_die("usage: bench_vsgi --only vsgi|sgi N");
         long bad = strcmp(argv[2], "vsgi") == 0 ? run_vsgi(&r, n) : run_sgi(&r, n);
-        if (bad) die("round trips acknowledged the wrong INTID");
+        if (bad) bench_die("round trips acknowledged the wrong INTID");
         printf("bench_vsgi: %ld %s round trips\n", n, argv[2]);
         return 0;
     }
     /* warm-up */
-    if (run_vsgi(&r, 2000) || run_sgi(&r, 2000)) die("round trips acknowledged the wrong INTID");
+    if (run_vsgi(&r, 2000) || run_sgi(&r, 2000)) bench_die("round trips acknowledged the wrong INTID");
     enum { CH = 31 };
     long per = argc > 1 ? atol(argv[1]) : 5000;
-    if (per < 1) die("usage: bench_vsgi [TRIPS_PER_CHUNK >= 1]");
-    double ratio[CH], sv = 0, sp = 0;
-    long bad = 0;
-    for (int c = 0; c < CH; c++) {
-        double t0 = now_ns();
-        bad += run_sgi(&r, per);
-        double t1 = now_ns();
-        bad += run_vsgi(&r, per);
-        double t2 = now_ns();
-        ratio[c] = (t2 - t1) / (t1 - t0);
-        sp += t1 - t0;
-        sv += t2 - t1;
-    }
-    if (bad) die("round trips acknowledged the wrong INTID");
-    qsort(ratio, CH, sizeof(double), cmp_d);
+    if (per < 1) bench_die("usage: bench_vsgi [TRIPS_PER_CHUNK >= 1]");
+    bench_ab_t ab = bench_ab(&r, run_vsgi_ctx, run_sgi_ctx, CH, per);
     uint64_t e = 0, direct = 0, acks = 0;
     gic_stat_counter(r.g, "errors.total", &e);
     gic_stat_counter(r.g, "vpe41.vsgi.direct", &direct);
@@ -164,10 +128,11 @@ int main(int argc, char **argv)
     if (e) fprintf(stderr, "bench_vsgi: %llu GIC errors\n", (unsigned long long)e);
     printf("bench_vsgi: %d chunks of %ld round trips each; vSGIs delivered directly %llu, acknowledged %llu; "
            "chunk ratios min %.2f median %.2f max %.2f\n",
-           CH, per, (unsigned long long)direct, (unsigned long long)acks, ratio[0], ratio[CH / 2], ratio[CH - 1]);
-    printf("BENCH vsgi_round_trip_ns %.1f ns\n", sv / ((double)CH * per));
-    printf("BENCH sgi_round_trip_ns %.1f ns\n", sp / ((double)CH * per));
-    printf("BENCH vsgi_vs_sgi %.2f x\n", ratio[CH / 2]);
+           CH, per, (unsigned long long)direct, (unsigned long long)acks, ab.ratio_min, ab.ratio_median,
+           ab.ratio_max);
+    printf("BENCH vsgi_round_trip_ns %.1f ns\n", ab.ns_a);
+    printf("BENCH sgi_round_trip_ns %.1f ns\n", ab.ns_b);
+    printf("BENCH vsgi_vs_sgi %.2f x\n", ab.ratio_median);
     gic_driver_destroy(r.d);
     gic_destroy(r.g);
     return e ? 1 : 0;
