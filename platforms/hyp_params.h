@@ -47,7 +47,7 @@ struct hyp_params {
     double wake_ns = 800;            /* waking a blocked vCPU thread */
     double doorbell_ns = 300;        /* GICv4 doorbell handler (kvm_arch_vcpu wakeup path) */
     double its_cmd_ns = 100;         /* building one ITS command in the queue */
-    double dirty_poll_ns = 10;       /* GICv4.1: wait between two GICR_VPENDBASER.Dirty polls */
+    double dirty_poll_ns = 1000;     /* GICv4.1: wait between two GICR_VPENDBASER.Dirty polls (Linux: udelay(1)) */
     uint64_t vits_cache_per_vcpu = 16; /* translation cache entries per vCPU of the VM */
     /* level-triggered device lines assigned to the VMs (SPI 32 + k) */
     uint64_t level_devices = 0;
