@@ -2,6 +2,7 @@
 #include "cpu.h"
 
 #include "gictlm_driver.h"
+#include "tlm_parts.h"
 
 #include <algorithm>
 #include <cstring>
@@ -52,13 +53,7 @@ cpu_model::cpu_model(sc_module_name name, const cpu_params &p, gic_tlm *gic, boo
 bool cpu_model::transact(tlm::tlm_command cmd, uint64_t addr, unsigned char *data, unsigned len)
 {
     tlm::tlm_generic_payload &gp = gp_;
-    gp.set_command(cmd);
-    gp.set_address(addr);
-    gp.set_data_ptr(data);
-    gp.set_data_length(len);
-    gp.set_streaming_width(len);
-    gp.set_dmi_allowed(false);
-    gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    tlm_payload_set(gp, cmd, addr, data, len);
     sc_time d = qk_.get_local_time();
     socket->b_transport(gp, d);
     qk_.set(d);

@@ -2,6 +2,7 @@
 #include "hyp_cpu.h"
 
 #include "gictlm_driver.h"
+#include "tlm_parts.h"
 
 #include <cstring>
 #include <string>
@@ -174,14 +175,7 @@ void hyp_cpu::gic_step(uint64_t t, uint32_t what)
 bool hyp_cpu::transact(tlm::tlm_command cmd, uint64_t addr, unsigned char *data, unsigned len)
 {
     tlm::tlm_generic_payload &gp = gp_;
-    gp.set_command(cmd);
-    gp.set_address(addr);
-    gp.set_data_ptr(data);
-    gp.set_data_length(len);
-    gp.set_streaming_width(len);
-    gp.set_byte_enable_ptr(nullptr);
-    gp.set_dmi_allowed(false);
-    gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    tlm_payload_set(gp, cmd, addr, data, len);
     /* loosely timed at t_: in a step the targets annotate and never wait; in
      * the bring-up thread the GIC may synchronise the thread (wait) */
     const sc_time now = sc_time_stamp();

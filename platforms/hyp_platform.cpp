@@ -50,18 +50,9 @@ hyp_platform::hyp_platform(sc_module_name name, const gic_config_t &gcfg, const 
     o.drive_pins = false;
     o.run_ahead_limit = pp.run_ahead_limit_us > 0 ? sc_time(pp.run_ahead_limit_us, SC_US) : ns(pp.quantum_ns);
     o.log_level = gic_log;
-    gic_config_t gc = gcfg;
-    gc.mem_latency_ps = to_ps(ns(pp.mem_latency_ns));
-    gc.mem_size = pp.ram_base + pp.ram_size;
-    gic_ = std::make_unique<gic_tlm>("gic", gc, o);
+    platform_make_gic(gcfg, pp, o, gic_, mem_, bus_);
     const gic_config_t &c = gic_->config();
     gcfg_ = c;
-    mem_ = std::make_unique<sparse_memory>("ram", pp.ram_size, ns(pp.mem_latency_ns), ns(pp.mem_latency_ns),
-                                           pp.mem_dmi != 0);
-    bus_ = std::make_unique<router>("bus");
-    platform_map_gic(*bus_, *gic_);
-    bus_->add_target(mem_->socket, pp.ram_base, pp.ram_size, "RAM");
-    gic_->mem_socket.bind(bus_->target);
     /* IRQ/vIRQ: left unbound (no pins: the CPUs are line listeners, see hyp_cpu) */
     for (uint32_t i = 0; i < c.num_spis; i++) gic_->spi_in[i].bind(spi_[i]);
 

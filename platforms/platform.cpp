@@ -21,6 +21,22 @@ namespace gictlm {
 
 static sc_time ns(double v) { return sc_time(v, SC_NS); }
 
+void platform_make_gic(const gic_config_t &gcfg, const platform_params &pp, const gic_tlm_options &o,
+                       std::unique_ptr<gic_tlm> &gic, std::unique_ptr<sparse_memory> &mem,
+                       std::unique_ptr<router> &bus)
+{
+    gic_config_t gc = gcfg;
+    gc.mem_latency_ps = to_ps(ns(pp.mem_latency_ns));
+    gc.mem_size = pp.ram_base + pp.ram_size;
+    gic = std::make_unique<gic_tlm>("gic", gc, o);
+    mem = std::make_unique<sparse_memory>("ram", pp.ram_size, ns(pp.mem_latency_ns), ns(pp.mem_latency_ns),
+                                          pp.mem_dmi != 0);
+    bus = std::make_unique<router>("bus");
+    platform_map_gic(*bus, *gic);
+    bus->add_target(mem->socket, pp.ram_base, pp.ram_size, "RAM");
+    gic->mem_socket.bind(bus->target);
+}
+
 void platform_map_gic(router &bus, gic_tlm &gic)
 {
     const gic_config_t &c = gic.config();
@@ -111,15 +127,9 @@ platform::platform(sc_module_name name, const gic_config_t &gcfg, const platform
     /* The built-in memory is not used (mem_socket is bound), but its parameters
      * describe the memory the GIC sees, so a recording (--record) carries the
      * platform's memory latency and size and replays with the same timing. */
-    gic_config_t gc = gcfg;
-    gc.mem_latency_ps = to_ps(ns(pp.mem_latency_ns));
-    gc.mem_size = pp.ram_base + pp.ram_size;
-    gic_ = std::make_unique<gic_tlm>("gic", gc, o);
+    platform_make_gic(gcfg, pp, o, gic_, mem_, bus_);
     const gic_config_t &c = gic_->config();
     gcfg_ = c;
-    mem_ = std::make_unique<sparse_memory>("ram", pp.ram_size, ns(pp.mem_latency_ns),
-                                           ns(pp.mem_latency_ns), pp.mem_dmi != 0);
-    bus_ = std::make_unique<router>("bus");
     /* Writes of the CPUs (and any other initiator) to RAM go into the GIC's
      * recording, if any: command queue entries, LPI properties, tables
      * prepared by software. The GIC's own writes are not recorded (a replay
@@ -129,10 +139,6 @@ platform::platform(sc_module_name name, const gic_config_t &gcfg, const platform
         if (gic_->in_core()) return;
         gic_record_mem_write(gic_->core(), to_ps(sc_time_stamp() + delay), ram_base + a, d, len);
     };
-
-    platform_map_gic(*bus_, *gic_);
-    bus_->add_target(mem_->socket, pp.ram_base, pp.ram_size, "RAM");
-    gic_->mem_socket.bind(bus_->target);
 
     for (uint32_t i = 0; i < c.num_cpus; i++) {
         gic_->irq[i].bind(irq[i]);

@@ -27,6 +27,14 @@ namespace gictlm {
  * gic_gits_stride() apart) at the configuration's addresses on bus. */
 void platform_map_gic(router &bus, gic_tlm &gic);
 
+/* What both platforms build first: the GIC (its configuration given the
+ * platform's memory latency and size, so that a recording carries them and
+ * replays with the same timing), the RAM and the bus, with the GIC's frames
+ * and the RAM mapped on the bus and the GIC's memory port bound to it. */
+void platform_make_gic(const gic_config_t &gcfg, const platform_params &pp, const gic_tlm_options &o,
+                       std::unique_ptr<gic_tlm> &gic, std::unique_ptr<sparse_memory> &mem,
+                       std::unique_ptr<router> &bus);
+
 /* The bring-up's view of the address map and its timing (boot_state's
  * fields other than the devices and the allocator). */
 void platform_boot_map(boot_state &b, const gic_config_t &c, const platform_params &pp);

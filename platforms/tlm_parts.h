@@ -20,6 +20,22 @@
 
 namespace gictlm {
 
+/* gp set up for one loosely-timed access of an initiator that reuses its
+ * payload: command, address, data and length (streaming width = length), no
+ * byte enables, no DMI hint, response incomplete. */
+inline void tlm_payload_set(tlm::tlm_generic_payload &gp, tlm::tlm_command cmd, uint64_t addr,
+                            unsigned char *data, unsigned len)
+{
+    gp.set_command(cmd);
+    gp.set_address(addr);
+    gp.set_data_ptr(data);
+    gp.set_data_length(len);
+    gp.set_streaming_width(len);
+    gp.set_byte_enable_ptr(nullptr);
+    gp.set_dmi_allowed(false);
+    gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+}
+
 /*
  * Sparse memory (4 KiB pages allocated on first write; unwritten memory reads
  * as zero), so that large GIC tables cost nothing until touched. Loosely timed:
