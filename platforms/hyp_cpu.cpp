@@ -205,35 +205,29 @@ void hyp_cpu::mem_write(uint64_t addr, const void *buf, unsigned len)
     transact(tlm::TLM_WRITE_COMMAND, addr, const_cast<unsigned char *>(static_cast<const unsigned char *>(buf)), len);
 }
 
+void hyp_cpu::sysreg_access(bool is_write, gic_sysreg_t r, uint64_t &v)
+{
+    gic_tlm &gic = h_->gic();
+    gic_status_t st;
+    if (thread_mode_) {
+        sc_time d = from_ps(t_) - sc_time_stamp();
+        st = is_write ? gic.sysreg_write(idx_, r, v, d) : gic.sysreg_read(idx_, r, v, d);
+        t_ = to_ps(sc_time_stamp() + d);
+    } else {
+        st = is_write ? gic.sysreg_write_at(idx_, r, v, t_) : gic.sysreg_read_at(idx_, r, v, t_);
+        t_ += gic.sysreg_latency_ps();
+    }
+    if (st != GIC_OK) h_->cnt.sysreg_errors++;
+}
+
 uint64_t hyp_cpu::sr(gic_sysreg_t r)
 {
     uint64_t v = 0;
-    gic_status_t st;
-    if (thread_mode_) {
-        sc_time d = from_ps(t_) - sc_time_stamp();
-        st = h_->gic().sysreg_read(idx_, r, v, d);
-        t_ = to_ps(sc_time_stamp() + d);
-    } else {
-        st = h_->gic().sysreg_read_at(idx_, r, v, t_);
-        t_ += h_->gic().sysreg_latency_ps();
-    }
-    if (st != GIC_OK) h_->cnt.sysreg_errors++;
+    sysreg_access(false, r, v);
     return v;
 }
 
-void hyp_cpu::sw(gic_sysreg_t r, uint64_t v)
-{
-    gic_status_t st;
-    if (thread_mode_) {
-        sc_time d = from_ps(t_) - sc_time_stamp();
-        st = h_->gic().sysreg_write(idx_, r, v, d);
-        t_ = to_ps(sc_time_stamp() + d);
-    } else {
-        st = h_->gic().sysreg_write_at(idx_, r, v, t_);
-        t_ += h_->gic().sysreg_latency_ps();
-    }
-    if (st != GIC_OK) h_->cnt.sysreg_errors++;
-}
+void hyp_cpu::sw(gic_sysreg_t r, uint64_t v) { sysreg_access(true, r, v); }
 
 /* Write commands into ITS its's queue, publish GITS_CWRITER and poll
  * GITS_CREADR until the ITS has consumed them (its_wait_for_range_completion).
