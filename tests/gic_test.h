@@ -11,6 +11,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <cstring>
 #include <ostream>
 #include <string>
@@ -299,6 +300,26 @@ public:
         return s;
     }
 };
+
+// Everything in f from its start (f stays open).
+inline std::string file_contents(std::FILE *f)
+{
+    std::string s;
+    std::rewind(f);
+    char buf[4096];
+    size_t n;
+    while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) s.append(buf, n);
+    return s;
+}
+// The contents of the file at path ("" when it cannot be read).
+inline std::string file_contents(const std::string &path)
+{
+    std::FILE *f = std::fopen(path.c_str(), "rb");
+    if (!f) return "";
+    std::string s = file_contents(f);
+    std::fclose(f);
+    return s;
+}
 
 // A GIC brought up by the C API's driver helper (gictlm_driver.h), with its
 // ITS command queue: cmd() queues one command built by an encoder, flush()

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <string>
 
+#include "gic_test.h"
 #include "gictlm.h"
 
 static std::string capture(void (*fn)(FILE *, const void *), const void *arg)
@@ -138,13 +139,8 @@ TEST(Stats, JsonAndTable)
 
 TEST(Config, EveryParameterDocumented)
 {
-    FILE *f = fopen(GICTLM_SOURCE_DIR "/docs/configuration.md", "rb");
-    ASSERT_NE(f, nullptr);
-    std::string doc;
-    char buf[4096];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, f)) > 0) doc.append(buf, n);
-    fclose(f);
+    std::string doc = gictest::file_contents(GICTLM_SOURCE_DIR "/docs/configuration.md");
+    ASSERT_FALSE(doc.empty());
     gic_config_t cfg;
     gic_config_default(&cfg);
     const char *name;

@@ -1,5 +1,6 @@
 // The timeline view writer (capi/gictlm_timeline.h): synthetic runs fed
 // through its API, the output parsed with nlohmann-json.
+#include "gic_test.h"
 #include "gictlm_timeline.h"
 
 #include <gtest/gtest.h>
@@ -20,11 +21,7 @@ struct tl_run {
     json finish()
     {
         EXPECT_EQ(gic_tl_close(tl, &c), 0);
-        std::rewind(f);
-        std::string s;
-        char buf[4096];
-        size_t n;
-        while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) s.append(buf, n);
+        std::string s = gictest::file_contents(f);
         std::fclose(f);
         return json::parse(s);
     }

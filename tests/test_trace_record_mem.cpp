@@ -11,15 +11,7 @@
 #include <string>
 #include <vector>
 
-static std::string read_all(FILE *f)
-{
-    std::string s;
-    std::rewind(f);
-    char buf[4096];
-    size_t n;
-    while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) s.append(buf, n);
-    return s;
-}
+static std::string read_all(FILE *f) { return gictest::file_contents(f); }
 
 using TraceRecordMem = gictest::GicTest;
 

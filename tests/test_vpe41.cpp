@@ -570,14 +570,6 @@ TEST_F(V41, VirtualInvlpirRereadsTheConfigurationOfTheResidentVpe)
 // (GICTLM_UPDATE_V41_TRACES=1 rewrites traces/*.trace; the goldens are then
 // regenerated with the update-goldens target).
 
-std::string slurp(const std::string &p)
-{
-    std::ifstream f(p, std::ios::binary);
-    std::stringstream s;
-    s << f.rdbuf();
-    return s.str();
-}
-
 void check_trace(const std::string &name, const std::string &header, const std::string &body)
 {
     std::string text = header + body;
@@ -587,18 +579,14 @@ void check_trace(const std::string &name, const std::string &header, const std::
         return;
     }
     std::ofstream(std::string(GICTLM_BINARY_DIR) + "/" + name + ".trace", std::ios::binary) << text;
-    EXPECT_TRUE(slurp(committed) == text) << "traces/" << name << ".trace differs from what the recording gives ("
+    EXPECT_TRUE(gictest::file_contents(committed) == text) << "traces/" << name << ".trace differs from what the recording gives ("
                                           << GICTLM_BINARY_DIR << "/" << name << ".trace)";
 }
 
 std::string recorded(FILE *f)
 {
     std::fflush(f);
-    std::rewind(f);
-    std::string s;
-    char buf[4096];
-    size_t n;
-    while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) s.append(buf, n);
+    std::string s = gictest::file_contents(f);
     std::fclose(f);
     // the recorder's first line is the version header; comments go after it
     size_t nl = s.find('\n');
