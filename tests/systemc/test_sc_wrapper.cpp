@@ -3,6 +3,7 @@
 #include <cmath>
 #include <gtest/gtest.h>
 
+#include "gic_test.h"
 #include "gic_tlm.h"
 #include "platform.h"
 #include "tlm_parts.h"
@@ -631,15 +632,7 @@ void replay_observe(void *ctx, const gic_output_t *o, unsigned)
 {
     static_cast<std::vector<out_rec> *>(ctx)->push_back(make_rec(*o));
 }
-std::string file_text(FILE *f)
-{
-    std::string s;
-    std::rewind(f);
-    char buf[4096];
-    size_t n;
-    while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) s.append(buf, n);
-    return s;
-}
+std::string file_text(FILE *f) { return gictest::file_contents(f); }
 size_t count_kind(const std::vector<out_rec> &v, gic_output_kind_t k)
 {
     size_t n = 0;
