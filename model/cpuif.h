@@ -29,8 +29,14 @@ struct gic_cpuif {
     gic_ich_t ich;
 };
 
-/* dist + redist + LPIs of a CPU (cpuif_phys.c) */
+/* dist + redist + LPIs of a CPU (cpuif_phys.c); its functions are also
+ * called directly by the engine (cpuif_engine.c), so that they inline on the
+ * physical hot paths */
 extern const gic_irq_source_t cpuif_phys_source;
+gic_time_t phys_hppi(gic_t *g, uint32_t cpu, const bool igrpen[2], gic_cand_t *out);
+gic_time_t phys_ack(gic_t *g, uint32_t cpu, uint32_t intid);
+gic_time_t phys_pending_time(gic_t *g, uint32_t cpu, uint32_t intid);
+void phys_deactivate(gic_t *g, uint32_t cpu, uint32_t intid, const char *via, const eng_drop_t *drop);
 /* list registers of a CPU (cpuif_virt.c) */
 extern const gic_irq_source_t cpuif_virt_source;
 

@@ -36,20 +36,17 @@
  * abort on a difference (used to validate the invalidation rules). */
 #include "cpuif_engine.h"
 
+#include "cpuif.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 static const char *const type_name[ENG_T_N] = {"sgi", "ppi", "spi", "lpi"};
 
-/* The physical source (cpuif_phys.c) is called directly, so that the
- * compiler can inline it on the hot paths; any other source through its
+/* The physical source (cpuif.h, cpuif_phys.c) is called directly, so that
+ * the compiler can inline it on the hot paths; any other source through its
  * table. Same behaviour either way. */
-extern const gic_irq_source_t cpuif_phys_source;
-gic_time_t phys_hppi(gic_t *g, uint32_t cpu, const bool igrpen[2], gic_cand_t *out);
-gic_time_t phys_ack(gic_t *g, uint32_t cpu, uint32_t intid);
-gic_time_t phys_pending_time(gic_t *g, uint32_t cpu, uint32_t intid);
-void phys_deactivate(gic_t *g, uint32_t cpu, uint32_t intid, const char *via, const eng_drop_t *drop);
 static inline gic_time_t src_hppi(gic_t *g, const gic_engine_t *e, gic_cand_t *out)
 {
     return e->src == &cpuif_phys_source ? phys_hppi(g, e->cpu, e->igrpen, out)
