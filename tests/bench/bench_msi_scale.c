@@ -12,6 +12,7 @@
  * would leave behind, without spending a minute on them. */
 #define _POSIX_C_SOURCE 200809L
 #include "gictlm.h"
+#define BENCH_NAME "bench_msi_scale"
 #include "bench_util.h"
 
 #include <stdio.h>
@@ -24,7 +25,6 @@
 #include <unistd.h>
 
 #define EVENTS_PER_DEV 1024u
-static uint32_t NCPU = 4; /* CPUs of the next setup() */
 #define PROP 0x1000000ull
 #define PEND 0x4000000ull /* + cpu * 0x400000 (512 CPUs: up to 0x84000000) */
 #define DT 0x100000ull
@@ -51,18 +51,15 @@ typedef struct run {
 static void wr(run_t *r, gic_frame_t f, uint32_t i, uint64_t off, uint32_t size, uint64_t v)
 {
     r->t += 1000;
-    if (gic_mmio_write(r->g, r->t, f, i, off, size, v) != GIC_OK) {
-        fprintf(stderr, "bench_msi_scale: mmio write failed\n");
-        exit(1);
-    }
+    if (gic_mmio_write(r->g, r->t, f, i, off, size, v) != GIC_OK) bench_die("mmio write failed");
 }
 
 /* Bring up CPUs, LPIs and the ITS with `pairs` mapped pairs. */
-static run_t setup(uint32_t id_bits, uint32_t pairs)
+static run_t setup(uint32_t id_bits, uint32_t pairs, uint32_t ncpu)
 {
     gic_config_t cfg;
     gic_config_default(&cfg);
-    cfg.num_cpus = NCPU;
+    cfg.num_cpus = ncpu;
     cfg.lpi_id_bits = id_bits;
     cfg.its_devbits = 16;
     /* Every collection fits the collection cache at 4 and at 512 CPUs: the
@@ -71,11 +68,8 @@ static run_t setup(uint32_t id_bits, uint32_t pairs)
      * collections miss and the modelled ITS does more work per MSI). */
     cfg.its_collection_cache.entries = 1024;
     char err[256];
-    run_t r = {gic_create(&cfg, NULL, NULL, err, sizeof err), 0, pairs, NCPU, 0x9e3779b97f4a7c15ull, 0, 0};
-    if (!r.g) {
-        fprintf(stderr, "bench_msi_scale: %s\n", err);
-        exit(1);
-    }
+    run_t r = {gic_create(&cfg, NULL, NULL, err, sizeof err), 0, pairs, ncpu, 0x9e3779b97f4a7c15ull, 0, 0};
+    if (!r.g) bench_die(err);
     gic_t *g = r.g;
     /* Property table: the mapped LPIs enabled, priority 0xa0, group 1. */
     uint8_t *prop = malloc(pairs);
@@ -83,7 +77,7 @@ static run_t setup(uint32_t id_bits, uint32_t pairs)
     gic_mem_write(g, PROP, prop, pairs);
     free(prop);
     wr(&r, GIC_FRAME_GICD, 0, 0x0, 4, (1u << 4) | (1u << 1) | 1u);
-    for (uint32_t c = 0; c < NCPU; c++) {
+    for (uint32_t c = 0; c < ncpu; c++) {
         wr(&r, GIC_FRAME_GICR, c, 0x14, 4, 0);
         gic_sysreg_write(g, r.t, c, GIC_ICC_SRE_EL1, 7);
         gic_sysreg_write(g, r.t, c, GIC_ICC_PMR_EL1, 0xf0);
@@ -103,11 +97,11 @@ static run_t setup(uint32_t id_bits, uint32_t pairs)
         bench_w64(g, DT + d * 8ull, (1ull << 63) | itt | 9); /* DTE: Valid, ITT, 10 EventID bits */
         for (uint32_t e = 0; e < EVENTS_PER_DEV && d * EVENTS_PER_DEV + e < pairs; e++) {
             uint32_t k = d * EVENTS_PER_DEV + e;
-            bench_w64(g, itt + e * 8ull, (1ull << 63) | ((uint64_t)(k % NCPU) << 32) | (8192u + k));
+            bench_w64(g, itt + e * 8ull, (1ull << 63) | ((uint64_t)(k % ncpu) << 32) | (8192u + k));
         }
     }
-    bench_mapc_all(g, CMDQ, NCPU); /* MAPC c -> CPU c */
-    wr(&r, GIC_FRAME_GITS, 0, 0x88, 8, NCPU * 32);
+    bench_mapc_all(g, CMDQ, ncpu); /* MAPC c -> CPU c */
+    wr(&r, GIC_FRAME_GITS, 0, 0x88, 8, ncpu * 32);
     r.t += 10000000;
     gic_run_until(g, r.t);
     return r;
@@ -143,8 +137,7 @@ __attribute__((noinline)) static double msi_loop(run_t *r, uint32_t n, uint64_t 
  * measured; the statistics start after them). */
 static run_t prepare(uint32_t pairs, uint32_t ncpu, uint32_t n, uint64_t *bad)
 {
-    NCPU = ncpu;
-    run_t r = setup(21, pairs);
+    run_t r = setup(21, pairs, ncpu);
     msi_loop(&r, n, bad);
     r.host_ns = 0;
     r.msis = 0;
@@ -242,8 +235,7 @@ int main(int argc, char **argv)
     /* Peak RSS of a 24-bit IDbits run, in a child so the runs above do not count. */
     pid_t pid = fork();
     if (pid == 0) {
-        NCPU = 4;
-        run_t r = setup(24, 1024);
+        run_t r = setup(24, 1024, 4);
         uint64_t bad = 0;
         msi_loop(&r, 10000, &bad);
         gic_destroy(r.g);

@@ -147,8 +147,9 @@ __attribute__((unused)) static void bench_w64(gic_t *g, uint64_t a, uint64_t v)
     uint8_t b[8];
     for (int i = 0; i < 8; i++) b[i] = (uint8_t)(v >> (8 * i));
     if (gic_mem_write(g, a, b, 8) != GIC_OK) {
-        fprintf(stderr, "bench: memory write failed at 0x%llx\n", (unsigned long long)a);
-        exit(1);
+        char m[64];
+        snprintf(m, sizeof m, "memory write failed at 0x%llx", (unsigned long long)a);
+        bench_die(m);
     }
 }
 

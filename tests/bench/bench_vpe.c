@@ -75,7 +75,6 @@ static rig_t rig(gic_scan_policy_t pol, uint32_t bits, bool vlpi_cache, bool con
     gic_mem_write(r.b.g, r.vprop, p, n);
     free(p);
     r.vpt = gic_driver_alloc(r.b.d, ((uint64_t)1 << bits) / 8, 0x10000);
-    r.b.t = gic_driver_time(r.b.d);
     uint64_t c[4];
     gic_cmd_vmapp(c, 1, gic_driver_rdbase(r.b.d, 0), r.vpt, bits - 1, true);
     bench_drv_cmd(&r.b, c);

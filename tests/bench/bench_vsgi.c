@@ -36,7 +36,6 @@ static rig_t rig(void)
     cfg.gicr_base = 0x08100000;
     rig_t r = bench_drv_boot(&cfg);
     uint64_t vconf = gic_driver_alloc(r.d, 1u << 16, 0x10000), vpt = gic_driver_alloc(r.d, 8192, 0x10000);
-    r.t = gic_driver_time(r.d);
     uint64_t c[4];
     gic_cmd_vmapp41(c, 1, gic_driver_rdbase(r.d, 0), vpt, 15, vconf, 1023, true, false, true);
     bench_drv_cmd(&r, c);
