@@ -248,14 +248,28 @@ static void idx_remove(gic_cache_t *c, uint64_t key)
     c->idx[hole] = IDX_EMPTY;
 }
 
+/* Slot holding key in its set (scanned ways), or IDX_EMPTY. */
+static inline uint32_t slot_find_in_set(const gic_cache_t *c, uint64_t key, uint32_t set)
+{
+    uint32_t base = set * c->ways;
+    for (uint32_t w = 0; w < c->ways; w++)
+        if (c->slot[base + w].key == key && c->slot[base + w].valid) return base + w;
+    return IDX_EMPTY;
+}
+
 /* Slot holding key, or IDX_EMPTY. */
 static inline uint32_t slot_find(const gic_cache_t *c, uint64_t key)
 {
     if (c->use_idx) return idx_find(c, key);
-    uint32_t base = set_of(c, key) * c->ways;
-    for (uint32_t w = 0; w < c->ways; w++)
-        if (c->slot[base + w].key == key && c->slot[base + w].valid) return base + w;
-    return IDX_EMPTY;
+    return slot_find_in_set(c, key, set_of(c, key));
+}
+
+/* Copy a value of n <= 8 bytes: a fixed 8-byte copy for the common size (ITS
+ * table entries), so the hot paths do not call memcpy. */
+static inline void val_copy(void *dst, const void *src, size_t n)
+{
+    if (n == 8) memcpy(dst, src, 8);
+    else if (n) memcpy(dst, src, n);
 }
 
 /* ---- replacement state ------------------------------------------------------ */
@@ -331,13 +345,10 @@ static uint32_t choose_victim(gic_cache_t *c, uint32_t set, uint32_t lo, uint32_
     return lo;
 }
 
-/* Copy a value out of slot s: a fixed 8-byte copy for the common size (ITS
- * table entries), so the hot lookups do not call memcpy. */
+/* Copy a value out of slot s. */
 static inline void copy_out(const gic_cache_t *c, uint32_t s, void *val)
 {
-    const uint8_t *src = c->slot[s].val;
-    if (c->val_size == 8) memcpy(val, src, 8);
-    else if (c->val_size) memcpy(val, src, c->val_size);
+    val_copy(val, c->slot[s].val, c->val_size);
 }
 
 /* ---- public operations ---------------------------------------------------------- */
@@ -525,7 +536,7 @@ static size_t group_slots(const gic_cache_t *c, uint32_t group, uint32_t small[G
     return k;
 }
 
-static void drop_slot(gic_cache_t *c, uint32_t s)
+static inline void drop_slot(gic_cache_t *c, uint32_t s)
 {
     if (c->groups) group_unlink(c, s);
     if (c->use_idx) idx_remove(c, c->slot[s].key);
@@ -535,13 +546,11 @@ static void drop_slot(gic_cache_t *c, uint32_t s)
     c->count--;
 }
 
-static void place(gic_cache_t *c, uint32_t s, uint64_t key, const void *val, bool lock)
+static inline void place(gic_cache_t *c, uint32_t s, uint64_t key, const void *val, bool lock)
 {
     c->slot[s].key = key;
-    if (c->val_size) {
-        if (val) memcpy(c->slot[s].val, val, c->val_size);
-        else memset(c->slot[s].val, 0, c->val_size);
-    }
+    if (val) val_copy(c->slot[s].val, val, c->val_size);
+    else memset(c->slot[s].val, 0, c->val_size);
     c->slot[s].valid = 1;
     c->slot[s].locked = lock ? 1 : 0;
     c->count++;
@@ -556,11 +565,12 @@ cache_fill_result_t cache_fill_ex(gic_cache_t *c, uint64_t key, const void *val,
 {
     if (!cache_present(c)) return CACHE_FILL_REJECTED;
     if (c->locked_ways == 0) lock = false;
-    uint32_t s = c->count ? slot_find(c, key) : IDX_EMPTY;
+    /* one hash for the look-up and the placement */
+    uint32_t set = set_of(c, key), base = set * c->ways;
+    uint32_t s = !c->count ? IDX_EMPTY : c->use_idx ? idx_find(c, key) : slot_find_in_set(c, key, set);
     if (s != IDX_EMPTY) {
         if (lock && !c->slot[s].locked) {
             /* upgrade: move into a locked way if one is free */
-            uint32_t set = s / c->ways, base = set * c->ways;
             for (uint32_t w = 0; w < c->locked_ways; w++) {
                 if (!c->slot[base + w].valid) {
                     drop_slot(c, s);
@@ -570,11 +580,10 @@ cache_fill_result_t cache_fill_ex(gic_cache_t *c, uint64_t key, const void *val,
                 }
             }
         }
-        if (val && c->val_size) memcpy(c->slot[s].val, val, c->val_size);
+        if (val) val_copy(c->slot[s].val, val, c->val_size);
         touch(c, s, false);
         return CACHE_FILL_UPDATED;
     }
-    uint32_t set = set_of(c, key), base = set * c->ways;
     uint32_t lo = lock ? 0 : c->locked_ways, hi = lock ? c->locked_ways : c->ways;
     for (uint32_t w = lo; w < hi; w++) {
         if (!c->slot[base + w].valid) {
@@ -585,7 +594,7 @@ cache_fill_result_t cache_fill_ex(gic_cache_t *c, uint64_t key, const void *val,
     if (lock) return CACHE_FILL_REJECTED; /* every locked way holds a locked entry */
     uint32_t v = base + choose_victim(c, set, lo, hi);
     if (ev_key) *ev_key = c->slot[v].key;
-    if (ev_val && c->val_size) memcpy(ev_val, c->slot[v].val, c->val_size);
+    if (ev_val) val_copy(ev_val, c->slot[v].val, c->val_size);
     gic_inc(c->st_evictions);
     drop_slot(c, v);
     place(c, v, key, val, false);

@@ -141,8 +141,14 @@ static inline gic_status_t sparse_rw(struct gic_mem *m, bool is_write, uint64_t 
     size_t off = (size_t)(addr & (PAGE_SIZE - 1));
     if (is_write || off + len > PAGE_SIZE) return sparse_rw_pages(m, is_write, addr, buf, len);
     const uint8_t *p = page_find(m, addr >> PAGE_SHIFT);
-    if (p) memcpy(buf, p + off, len);
-    else memset(buf, 0, len);
+    if (len == 8) { /* a table entry: a fixed-size copy, no call */
+        if (p) memcpy(buf, p + off, 8);
+        else memset(buf, 0, 8);
+    } else if (p) {
+        memcpy(buf, p + off, len);
+    } else {
+        memset(buf, 0, len);
+    }
     return GIC_OK;
 }
 

@@ -43,6 +43,7 @@ typedef struct run {
     gic_t *g;
     gic_time_t t;
     uint32_t pairs, ncpu;
+    bool uncached;
     uint64_t x;     /* the pseudo-random sequence of pairs, continued across chunks */
     double host_ns; /* host time of the measured MSIs */
     uint64_t msis;  /* measured MSIs */
@@ -54,8 +55,10 @@ static void wr(run_t *r, gic_frame_t f, uint32_t i, uint64_t off, uint32_t size,
     if (gic_mmio_write(r->g, r->t, f, i, off, size, v) != GIC_OK) bench_die("mmio write failed");
 }
 
-/* Bring up CPUs, LPIs and the ITS with `pairs` mapped pairs. */
-static run_t setup(uint32_t id_bits, uint32_t pairs, uint32_t ncpu)
+/* Bring up CPUs, LPIs and the ITS with `pairs` mapped pairs. uncached: the
+ * GIC has no ITS caches and no LPI cache, so every MSI makes the same modelled
+ * table reads whatever the number of pairs (the cost of the host alone). */
+static run_t setup(uint32_t id_bits, uint32_t pairs, uint32_t ncpu, bool uncached)
 {
     gic_config_t cfg;
     gic_config_default(&cfg);
@@ -67,8 +70,11 @@ static run_t setup(uint32_t id_bits, uint32_t pairs, uint32_t ncpu)
      * measures the host's cost alone (with the default 64 entries, 512
      * collections miss and the modelled ITS does more work per MSI). */
     cfg.its_collection_cache.entries = 1024;
+    if (uncached)
+        cfg.its_device_cache.entries = cfg.its_event_cache.entries = cfg.its_collection_cache.entries =
+            cfg.lpi_cache.entries = 0;
     char err[256];
-    run_t r = {gic_create(&cfg, NULL, NULL, err, sizeof err), 0, pairs, ncpu, 0x9e3779b97f4a7c15ull, 0, 0};
+    run_t r = {gic_create(&cfg, NULL, NULL, err, sizeof err), 0, pairs, ncpu, uncached, 0x9e3779b97f4a7c15ull, 0, 0};
     if (!r.g) bench_die(err);
     gic_t *g = r.g;
     /* Property table: the mapped LPIs enabled, priority 0xa0, group 1. */
@@ -135,9 +141,9 @@ __attribute__((noinline)) static double msi_loop(run_t *r, uint32_t n, uint64_t 
 
 /* A run with `pairs` mapped pairs on ncpu CPUs, warmed up by n MSIs (not
  * measured; the statistics start after them). */
-static run_t prepare(uint32_t pairs, uint32_t ncpu, uint32_t n, uint64_t *bad)
+static run_t prepare(uint32_t pairs, uint32_t ncpu, bool uncached, uint32_t n, uint64_t *bad)
 {
-    run_t r = setup(21, pairs, ncpu);
+    run_t r = setup(21, pairs, ncpu, uncached);
     msi_loop(&r, n, bad);
     r.host_ns = 0;
     r.msis = 0;
@@ -162,31 +168,34 @@ static double report(run_t *r, uint64_t bad)
         if (l > 7 && strcmp(name + l - 7, ".writes") == 0) writes += v;
     }
     double ns = r->msis ? r->host_ns / (double)r->msis : 0;
-    printf("msi_scale: %u CPUs, %u pairs: %.0f ns/MSI, %.2f modelled memory reads and %.2f writes "
+    printf("msi_scale: %u CPUs, %u pairs%s: %.0f ns/MSI, %.2f modelled memory reads and %.2f writes "
            "per MSI, %llu of %llu delivered, %llu not acknowledged as expected, footprint %.1f MiB\n",
-           r->ncpu, r->pairs, ns, rx ? (double)reads / (double)rx : 0.0, rx ? (double)writes / (double)rx : 0.0,
+           r->ncpu, r->pairs, r->uncached ? " (no GIC caches)" : "", ns, rx ? (double)reads / (double)rx : 0.0, rx ? (double)writes / (double)rx : 0.0,
            (unsigned long long)del, (unsigned long long)rx, (unsigned long long)bad,
            (double)gic_mem_footprint(r->g) / (1 << 20));
     return ns;
 }
 
 /* Cases, in the order of every round */
-enum { C_1K, C_64K, C_1M, C_512CPU, C_N };
+enum { C_1K, C_64K, C_1M, C_512CPU, C_1K_NC, C_1M_NC, C_N };
 
 int main(int argc, char **argv)
 {
     const uint32_t n = 200000;
-    /* --case PAIRS CPUS [N]: one case only (for instruction counts:
+    /* --case PAIRS CPUS [N [uncached]]: one case only (for instruction counts:
      * valgrind --tool=callgrind --toggle-collect=msi_loop bench_msi_scale --case 1048576 4 20000) */
     if (argc >= 4 && strcmp(argv[1], "--case") == 0) {
         uint32_t pairs = (uint32_t)strtoul(argv[2], NULL, 0), cpus = (uint32_t)strtoul(argv[3], NULL, 0);
         uint32_t cn = argc >= 5 ? (uint32_t)strtoul(argv[4], NULL, 0) : n;
-        if (pairs < 1 || pairs > (1u << 20) || cpus < 1 || cpus > GIC_MAX_CPUS || cn < 1) {
-            fprintf(stderr, "bench_msi_scale: --case PAIRS(1..1048576) CPUS(1..%u) [N>0]\n", GIC_MAX_CPUS);
+        bool uncached = argc >= 6 && strcmp(argv[5], "uncached") == 0;
+        if (pairs < 1 || pairs > (1u << 20) || cpus < 1 || cpus > GIC_MAX_CPUS || cn < 1 ||
+            (argc >= 6 && !uncached) || argc > 6) {
+            fprintf(stderr, "bench_msi_scale: --case PAIRS(1..1048576) CPUS(1..%u) [N>0 [uncached]]\n",
+                    GIC_MAX_CPUS);
             return 2;
         }
         uint64_t bad = 0;
-        run_t r = prepare(pairs, cpus, cn / 10 + 1, &bad);
+        run_t r = prepare(pairs, cpus, uncached, cn / 10 + 1, &bad);
         bad = 0;
         msi_loop(&r, cn, &bad);
         report(&r, bad);
@@ -198,20 +207,23 @@ int main(int argc, char **argv)
      * round's ratio, so a disturbance of the shared host during one case's
      * chunk moves one round, not the figure. */
     enum { ROUNDS = 15 };
-    static const uint32_t pairs[C_N] = {1024, 65536, 1u << 20, 65536}, cpus[C_N] = {4, 4, 4, 512};
+    static const uint32_t pairs[C_N] = {1024, 65536, 1u << 20, 65536, 1024, 1u << 20},
+                          cpus[C_N] = {4, 4, 4, 512, 4, 4};
+    static const bool uncached[C_N] = {false, false, false, false, true, true};
     run_t r[C_N];
     uint64_t bad[C_N] = {0};
     for (int c = 0; c < C_N; c++) {
-        r[c] = prepare(pairs[c], cpus[c], n / 10 + 1, &bad[c]);
+        r[c] = prepare(pairs[c], cpus[c], uncached[c], n / 10 + 1, &bad[c]);
         bad[c] = 0;
     }
-    double r64k[ROUNDS], r1m[ROUNDS], r512[ROUNDS];
+    double r64k[ROUNDS], r1m[ROUNDS], r512[ROUNDS], r1m_nc[ROUNDS];
     for (int k = 0; k < ROUNDS; k++) {
         double ns[C_N];
         for (int c = 0; c < C_N; c++) ns[c] = msi_loop(&r[c], n / ROUNDS, &bad[c]);
         r64k[k] = ns[C_64K] / ns[C_1K];
         r1m[k] = ns[C_1M] / ns[C_1K];
         r512[k] = ns[C_512CPU] / ns[C_64K];
+        r1m_nc[k] = ns[C_1M_NC] / ns[C_1K_NC];
     }
     double mean[C_N];
     for (int c = 0; c < C_N; c++) {
@@ -221,6 +233,7 @@ int main(int argc, char **argv)
     qsort(r64k, ROUNDS, sizeof(double), bench_cmp_double);
     qsort(r1m, ROUNDS, sizeof(double), bench_cmp_double);
     qsort(r512, ROUNDS, sizeof(double), bench_cmp_double);
+    qsort(r1m_nc, ROUNDS, sizeof(double), bench_cmp_double);
     printf("msi_scale: %d interleaved rounds; round ratios 1M/1K min %.2f max %.2f, 512/4 CPUs min %.2f max %.2f\n",
            ROUNDS, r1m[0], r1m[ROUNDS - 1], r512[0], r512[ROUNDS - 1]);
     printf("BENCH msi_cost_1k %.0f ns\n", mean[C_1K]);
@@ -230,12 +243,16 @@ int main(int argc, char **argv)
     printf("BENCH msi_cost_1m_vs_1k %.2f x\n", r1m[ROUNDS / 2]);
     printf("BENCH msi_cost_512cpu %.0f ns\n", mean[C_512CPU]);
     printf("BENCH msi_cost_512cpu_vs_4cpu %.2f x\n", r512[ROUNDS / 2]);
+    /* The same comparison with equal modelled work per MSI (no GIC caches:
+     * every MSI reads its DTE, ITE, CTE and LPI configuration at 1K as at 1M):
+     * what is left is the host's own cost of a larger table set. */
+    printf("BENCH msi_cost_1m_vs_1k_uncached %.2f x\n", r1m_nc[ROUNDS / 2]);
     fflush(stdout);
 
     /* Peak RSS of a 24-bit IDbits run, in a child so the runs above do not count. */
     pid_t pid = fork();
     if (pid == 0) {
-        run_t r = setup(24, 1024, 4);
+        run_t r = setup(24, 1024, 4, false);
         uint64_t bad = 0;
         msi_loop(&r, 10000, &bad);
         gic_destroy(r.g);
