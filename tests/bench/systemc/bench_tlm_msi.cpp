@@ -71,22 +71,16 @@ struct empty_initiator : sc_module {
     }
     void chunk()
     {
-        /* same payload set-up as the MSI device (msi_device::send_msi: one
-         * payload reused, the extension attached per call), so only the
-         * path differs */
         uint32_t data = 0;
-        tlm::tlm_generic_payload gp;
-        device_id_extension ext(1);
-        gp.set_command(tlm::TLM_WRITE_COMMAND);
-        gp.set_data_ptr(reinterpret_cast<unsigned char *>(&data));
-        gp.set_data_length(4);
-        gp.set_streaming_width(4);
-        gp.set_byte_enable_ptr(nullptr);
         for (uint64_t i = 0; i < per_chunk; i++) {
-            data = (uint32_t)i;
+            /* same payload set-up as the MSI device, so only the path differs */
+            tlm::tlm_generic_payload gp;
+            device_id_extension ext(1);
+            gp.set_command(tlm::TLM_WRITE_COMMAND);
             gp.set_address(0x10040);
-            gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-            gp.set_dmi_allowed(false);
+            gp.set_data_ptr(reinterpret_cast<unsigned char *>(&data));
+            gp.set_data_length(4);
+            gp.set_streaming_width(4);
             gp.set_extension(&ext);
             sc_time d = SC_ZERO_TIME;
             socket->b_transport(gp, d);
