@@ -180,14 +180,9 @@ void msi_tracker::on_eoi(uint32_t, uint32_t intid, uint64_t t_ps)
 msi_device::msi_device(sc_module_name name, const msi_device_params &p, msi_tracker *tracker,
                        const sc_event *start)
     : sc_module(name), socket("socket"), regs("regs"), p_(p), tracker_(tracker), start_(start),
-      rng_(p.seed), ext_(p.devid)
+      rng_(p.seed)
 {
     if (p_.vectors == 0) p_.vectors = 1;
-    gp_.set_command(tlm::TLM_WRITE_COMMAND);
-    gp_.set_data_ptr(reinterpret_cast<unsigned char *>(&data_));
-    gp_.set_data_length(4);
-    gp_.set_streaming_width(4);
-    gp_.set_byte_enable_ptr(nullptr);
     mean_s_ = p_.mean_interval.to_seconds();
     sec_scale_ = (double)sc_time(1, SC_SEC).value();
     if (p_.dist == eventid_dist::zipf) {
@@ -264,20 +259,24 @@ uint32_t msi_device::next_event()
  * tlm_quantumkeeper::sync() would wait for. */
 /* One MSI write of EventID ev to GITS_TRANSLATER (with the DeviceID
  * extension) at local time t_ps, issued with the annotated delay; counts it
- * and tells the tracker. The payload is the device's own, reused: without a
- * memory manager the initiator owns its payload and may reuse it once
- * b_transport has returned (TLM-2.0 payload memory management, IEEE 1666).
- * The extension is attached for the call only, so the payload never owns it. */
+ * and tells the tracker. A new payload per write, as a typical loosely-timed
+ * initiator does (and as bench_tlm_msi's empty round trip does). */
 void msi_device::send_msi(uint32_t ev, uint64_t t_ps, sc_time &delay)
 {
-    data_ = ev;
-    gp_.set_address(p_.translater_addr);
-    gp_.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-    gp_.set_dmi_allowed(false);
-    gp_.set_extension(&ext_);
-    socket->b_transport(gp_, delay);
-    gp_.clear_extension(&ext_);
-    if (gp_.is_response_ok()) {
+    uint32_t data = ev;
+    tlm::tlm_generic_payload gp;
+    device_id_extension ext(p_.devid);
+    gp.set_command(tlm::TLM_WRITE_COMMAND);
+    gp.set_address(p_.translater_addr);
+    gp.set_data_ptr(reinterpret_cast<unsigned char *>(&data));
+    gp.set_data_length(4);
+    gp.set_streaming_width(4);
+    gp.set_byte_enable_ptr(nullptr);
+    gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    gp.set_extension(&ext);
+    socket->b_transport(gp, delay);
+    gp.clear_extension(&ext);
+    if (gp.is_response_ok()) {
         sent++;
         if (tracker_) tracker_->on_send(p_.devid, ev, t_ps);
     } else {

