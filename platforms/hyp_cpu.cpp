@@ -112,9 +112,8 @@ hyp_cpu::hyp_cpu(sc_module_name name, uint32_t index, hyp_platform *hp)
  * now? Yes in the bring-up thread (the wrapper synchronises it), and in a
  * step when nothing else can come before t_ (the step goes on as the step at
  * t_); otherwise a step at t_ is scheduled and the caller suspends. */
-bool hyp_cpu::at_now()
+bool hyp_cpu::at_now_check()
 {
-    if (thread_mode_ || t_ <= step_t_) return true;
     if (h_->gic().schedule_step_or_continue(this, t_, kResume)) return false;
     step_t_ = t_;
     return true;

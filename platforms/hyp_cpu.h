@@ -58,7 +58,9 @@ private:
     void hyp_boot();
     void cpu_setup();
     /* time: the CPU's local time t_ (ps) */
-    bool at_now();
+    /* the common case inline (at or before the step's time: nothing to check) */
+    bool at_now() { return thread_mode_ || t_ <= step_t_ || at_now_check(); }
+    bool at_now_check();
     void thread_sync();
     bool line(uint32_t l) const;
     uint64_t now_ps() const { return t_; }
