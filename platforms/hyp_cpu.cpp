@@ -204,7 +204,8 @@ void hyp_cpu::mem_write(uint64_t addr, const void *buf, unsigned len)
     transact(tlm::TLM_WRITE_COMMAND, addr, const_cast<unsigned char *>(static_cast<const unsigned char *>(buf)), len);
 }
 
-void hyp_cpu::sysreg_access(bool is_write, gic_sysreg_t r, uint64_t &v)
+/* one copy per direction (sr, sw): no test of the direction per access */
+template <bool is_write> void hyp_cpu::sysreg_access(gic_sysreg_t r, uint64_t &v)
 {
     gic_tlm &gic = h_->gic();
     gic_status_t st;
@@ -222,11 +223,11 @@ void hyp_cpu::sysreg_access(bool is_write, gic_sysreg_t r, uint64_t &v)
 uint64_t hyp_cpu::sr(gic_sysreg_t r)
 {
     uint64_t v = 0;
-    sysreg_access(false, r, v);
+    sysreg_access<false>(r, v);
     return v;
 }
 
-void hyp_cpu::sw(gic_sysreg_t r, uint64_t v) { sysreg_access(true, r, v); }
+void hyp_cpu::sw(gic_sysreg_t r, uint64_t v) { sysreg_access<true>(r, v); }
 
 /* Write commands into ITS its's queue, publish GITS_CWRITER and poll
  * GITS_CREADR until the ITS has consumed them (its_wait_for_range_completion).
