@@ -21,6 +21,10 @@ typedef struct gic_ich {
     bool maint_level;      /* maintenance line as last driven to the redistributor */
     bool maint_queued;     /* a maintenance-line event is scheduled */
     uint32_t hp_vlpi;      /* the cached HPPI is this directly injected vLPI (GIC_SPURIOUS: an LR) */
+    /* summaries of lr[] (one bit per LR, kept by every write of lr[] in
+     * cpuif_virt.c): State != invalid; State = pending (not active); the
+     * ICH_EISR_EL2 condition (State = invalid, HW = 0, EOI = 1) */
+    uint16_t lr_valid, lr_pend, lr_eoi;
 } gic_ich_t;
 
 struct gic_cpuif {

@@ -32,7 +32,10 @@
  *    advances, so before hp_until the answer is unchanged.
  * eng_update() (called by the blocks right after a change) always
  * recomputes; eng_refresh() (update events) and the register reads use the
- * cache. Build with -DGICTLM_CHECK_HPPI_CACHE to recompute on every use and
+ * cache. The virtual interface marks its flag where a list register,
+ * ICH_HCR_EL2.En or a group enable changes (cpuif_virt.c) and refreshes
+ * through the cache after every ICV_* and ICH_* access (virt_changed).
+ * Build with -DGICTLM_CHECK_HPPI_CACHE to recompute on every use and
  * abort on a difference (used to validate the invalidation rules). */
 #include "cpuif_engine.h"
 

@@ -89,6 +89,29 @@ static struct gic_cpuif *CI(gic_t *g, uint32_t cpu) { return &g->cpuif[cpu]; }
 static unsigned nlr(const gic_t *g) { return g->cfg.virt_list_regs; }
 static unsigned lr_state(uint64_t lr) { return (unsigned)(lr >> LR_STATE_SHIFT); }
 
+/* Every write of a list register goes through here: the LR and its bits in
+ * the summaries (lr_valid, lr_pend, lr_eoi). */
+static void lr_put(struct gic_cpuif *c, unsigned i, uint64_t lr)
+{
+    const uint16_t b = (uint16_t)(1u << i);
+    const unsigned st = lr_state(lr);
+    c->ich.lr[i] = lr;
+    c->ich.lr_valid = (uint16_t)(st ? c->ich.lr_valid | b : c->ich.lr_valid & ~b);
+    c->ich.lr_pend = (uint16_t)(st == 1 ? c->ich.lr_pend | b : c->ich.lr_pend & ~b);
+    c->ich.lr_eoi = (uint16_t)((lr & (LR_STATE_MASK | LR_HW | LR_EOI)) == LR_EOI ? c->ich.lr_eoi | b
+                                                                                  : c->ich.lr_eoi & ~b);
+}
+/* Index of the lowest set bit of a non-zero LR mask, and the mask without it. */
+static unsigned lr_next(uint32_t *m)
+{
+    const unsigned i = (unsigned)__builtin_ctz(*m);
+    *m &= *m - 1;
+    return i;
+}
+/* Mark the virtual interface's HPPI stale: a change of what virt_hppi reads
+ * (list registers, ICH_HCR_EL2.En, the group enables). */
+static void virt_hppi_changed(gic_t *g, uint32_t cpu) { g->hppi_stale[g->cfg.num_cpus + cpu] = 1; }
+
 /* ---- the list registers as an interrupt source ---------------------------------- */
 
 /* Highest-priority list register in the pending state whose group is enabled
@@ -102,9 +125,9 @@ static gic_time_t virt_hppi(gic_t *g, uint32_t cpu, const bool igrpen[2], gic_ca
     gic_time_t until = UINT64_MAX;
     if (!(c->ich.hcr & HCR_EN)) return until;
     uint8_t mask = c->virt.pri_mask;
-    for (unsigned i = 0; i < nlr(g); i++) {
+    for (uint32_t m = c->ich.lr_pend; m;) { /* the LRs in the pending state, in LR order */
+        const unsigned i = lr_next(&m);
         uint64_t lr = c->ich.lr[i];
-        if (lr_state(lr) != 1) continue;
         unsigned grp = (lr & LR_GROUP) ? 1 : 0;
         if (!igrpen[grp]) continue;
         if (g->now < c->ich.lr_vis[i]) {
@@ -140,10 +163,12 @@ static gic_time_t virt_hppi(gic_t *g, uint32_t cpu, const bool igrpen[2], gic_ca
 }
 
 /* The pending LR holding intid (the engine acknowledges what virt_hppi chose). */
-static int find_lr(gic_t *g, struct gic_cpuif *c, uint32_t intid, uint64_t state_bit)
+static int find_lr(struct gic_cpuif *c, uint32_t intid, uint64_t state_bit)
 {
-    for (unsigned i = 0; i < nlr(g); i++)
+    for (uint32_t m = c->ich.lr_valid; m;) {
+        const unsigned i = lr_next(&m);
         if ((c->ich.lr[i] & state_bit) && LR_VINTID(c->ich.lr[i]) == intid) return (int)i;
+    }
     return -1;
 }
 
@@ -158,17 +183,19 @@ static gic_time_t virt_ack(gic_t *g, uint32_t cpu, uint32_t intid)
         return vpe_ack(g, cpu, intid);
     }
     int i = -1;
-    for (unsigned k = 0; k < nlr(g); k++)
-        if (lr_state(c->ich.lr[k]) == 1 && LR_VINTID(c->ich.lr[k]) == intid) {
+    for (uint32_t m = c->ich.lr_pend; m;) {
+        const unsigned k = lr_next(&m);
+        if (LR_VINTID(c->ich.lr[k]) == intid) {
             i = (int)k;
             break;
         }
+    }
     if (i < 0) return g->now;
-    uint64_t *lr = &c->ich.lr[i];
     /* Pending -> active; an LPI (vINTID >= 8192) and a special INTID have no
      * active state: the LR becomes invalid (IHI0069 VirtualReadIAR). */
-    *lr &= ~LR_STATE_MASK;
-    if (intid < 1020) *lr |= LR_ACTIVE;
+    uint64_t lr = c->ich.lr[i] & ~LR_STATE_MASK;
+    if (intid < 1020) lr |= LR_ACTIVE;
+    lr_put(c, (unsigned)i, lr);
     return c->ich.lr_t[i];
 }
 
@@ -194,7 +221,8 @@ static void deactivate_lr(gic_t *g, uint32_t cpu, unsigned i)
 {
     struct gic_cpuif *c = CI(g, cpu);
     uint64_t lr = c->ich.lr[i];
-    c->ich.lr[i] = lr & ~LR_ACTIVE; /* active -> invalid, pending+active -> pending */
+    lr_put(c, i, lr & ~LR_ACTIVE); /* active -> invalid, pending+active -> pending */
+    virt_hppi_changed(g, cpu);
     if (lr & LR_HW) {
         uint32_t p = LR_PINTID(lr);
         bool ok = true;
@@ -233,7 +261,7 @@ static void virt_deactivate(gic_t *g, uint32_t cpu, uint32_t intid, const char *
 {
     (void)via;
     struct gic_cpuif *c = CI(g, cpu);
-    int i = find_lr(g, c, intid, LR_ACTIVE);
+    int i = find_lr(c, intid, LR_ACTIVE);
     if (i < 0) {
         /* GICv4.1: a directly injected vSGI has no active state: nothing to
          * deactivate, and no list register was involved */
@@ -254,7 +282,7 @@ static gic_time_t virt_pending_time(gic_t *g, uint32_t cpu, uint32_t intid)
 {
     struct gic_cpuif *c = CI(g, cpu);
     if (intid == c->ich.hp_vlpi) return vpe_pending_time(g, cpu, intid);
-    int i = find_lr(g, c, intid, LR_PENDING);
+    int i = find_lr(c, intid, LR_PENDING);
     return i < 0 ? g->now : c->ich.lr_t[i];
 }
 
@@ -273,13 +301,7 @@ const gic_irq_source_t cpuif_virt_source = {
 /* ---- maintenance interrupt ------------------------------------------------------ */
 
 /* ICH_EISR_EL2: LRs with State = invalid, HW = 0 and EOI = 1. */
-static uint32_t eisr(const gic_t *g, const struct gic_cpuif *c)
-{
-    uint32_t v = 0;
-    for (unsigned i = 0; i < nlr(g); i++)
-        if ((c->ich.lr[i] & (LR_STATE_MASK | LR_HW | LR_EOI)) == LR_EOI) v |= 1u << i;
-    return v;
-}
+static uint32_t eisr(const struct gic_cpuif *c) { return c->ich.lr_eoi; }
 
 /* ICH_ELRSR_EL2: LRs that hold no interrupt: State = invalid and not waiting
  * for an EOI maintenance interrupt (HW = 1 or EOI = 0). */
@@ -293,21 +315,14 @@ static uint32_t elrsr(const gic_t *g, const struct gic_cpuif *c)
     return v;
 }
 
-/* ICH_MISR_EL2, every condition (IHI0069 ICH_MISR_EL2). */
-static uint32_t misr(const gic_t *g, const struct gic_cpuif *c)
+/* ICH_MISR_EL2, every condition (IHI0069 ICH_MISR_EL2), from the LR summaries. */
+static uint32_t misr(const struct gic_cpuif *c)
 {
     uint32_t hcr = c->ich.hcr, m = 0;
-    unsigned valid = 0;
-    bool pending = false;
-    for (unsigned i = 0; i < nlr(g); i++) {
-        unsigned st = lr_state(c->ich.lr[i]);
-        if (st) valid++;
-        if (st == 1) pending = true;
-    }
-    if (eisr(g, c)) m |= MISR_EOI;
-    if ((hcr & HCR_UIE) && valid <= 1) m |= MISR_U;
+    if (eisr(c)) m |= MISR_EOI;
+    if ((hcr & HCR_UIE) && __builtin_popcount(c->ich.lr_valid) <= 1) m |= MISR_U;
     if ((hcr & HCR_LRENPIE) && (hcr & HCR_EOICOUNT)) m |= MISR_LRENP;
-    if ((hcr & HCR_NPIE) && !pending) m |= MISR_NP;
+    if ((hcr & HCR_NPIE) && !c->ich.lr_pend) m |= MISR_NP;
     bool veng0 = c->virt.igrpen[0], veng1 = c->virt.igrpen[1];
     if ((hcr & HCR_VGRP0EIE) && veng0) m |= MISR_VGRP0E;
     /* VGrp0D follows VENG0 (QEMU 7.2 tests VENG1 here: it differs from the
@@ -336,11 +351,19 @@ static void ev_maint(gic_t *g, const gic_event_t *ev)
     redist_set_ppi_line(g, ev->a, g->cfg.virt_maint_intid, level);
 }
 
+/* After an access to the virtual interface: vIRQ/vFIQ and the maintenance
+ * interrupt re-evaluated. The HPPI goes through the engine's cache: every
+ * change of what virt_hppi reads has marked it stale where it was made (the
+ * ICH_* writes and deactivate_lr here, the engine's acknowledge and group
+ * enables, the vPE's changes), so an access that changed nothing the HPPI
+ * depends on (ICV_IAR1_EL1 right after the engine's own update,
+ * ICH_AP1R0_EL2, an ICH_VMCR_EL2 with the same group enables) does not
+ * recompute it. */
 void virt_changed(gic_t *g, uint32_t cpu)
 {
     struct gic_cpuif *c = CI(g, cpu);
-    eng_update(g, &c->virt);
-    uint32_t m = misr(g, c);
+    eng_refresh(g, &c->virt);
+    uint32_t m = misr(c);
     uint32_t rise = m & ~c->ich.misr;
     c->ich.misr = m;
     if (rise && (c->ich.hcr & HCR_EN)) {
@@ -417,8 +440,8 @@ uint64_t virt_ich_read(gic_t *g, uint32_t cpu, gic_sysreg_t reg)
     switch (reg) {
     case GIC_ICH_HCR_EL2: return c->ich.hcr;
     case GIC_ICH_VTR_EL2: return vtr(g);
-    case GIC_ICH_MISR_EL2: return misr(g, c);
-    case GIC_ICH_EISR_EL2: return eisr(g, c);
+    case GIC_ICH_MISR_EL2: return misr(c);
+    case GIC_ICH_EISR_EL2: return eisr(c);
     case GIC_ICH_ELRSR_EL2: return elrsr(g, c);
     case GIC_ICH_VMCR_EL2: return vmcr(c);
     case GIC_HCR_EL2: return (c->ich.imo ? 1u << 4 : 0) | (c->ich.fmo ? 1u << 3 : 0);
@@ -434,7 +457,8 @@ void virt_ich_write(gic_t *g, uint32_t cpu, gic_sysreg_t reg, uint64_t v)
         unsigned i = (unsigned)(reg - GIC_ICH_LR0_EL2);
         if (i >= nlr(g)) return; /* unimplemented LRs: RAZ/WI */
         uint64_t old = c->ich.lr[i];
-        c->ich.lr[i] = v & LR_MASK;
+        lr_put(c, i, v & LR_MASK);
+        virt_hppi_changed(g, cpu);
         gic_inc(vs->lr_writes);
         /* a newly pending LR starts a pending episode and is seen after the
          * CPU interface's signalling stage */
@@ -444,9 +468,7 @@ void virt_ich_write(gic_t *g, uint32_t cpu, gic_sysreg_t reg, uint64_t v)
             if (c->ich.lr_vis[i] > g->now)
                 gic_schedule(g, c->ich.lr_vis[i], ev_virt_update, cpu, 0, 0, 0);
         }
-        unsigned valid = 0;
-        for (unsigned k = 0; k < nlr(g); k++) valid += lr_state(c->ich.lr[k]) != 0;
-        hist_add(vs->lr_occupancy, valid);
+        hist_add(vs->lr_occupancy, (uint64_t)__builtin_popcount(c->ich.lr_valid));
         virt_changed(g, cpu);
         return;
     }
@@ -457,8 +479,16 @@ void virt_ich_write(gic_t *g, uint32_t cpu, gic_sysreg_t reg, uint64_t v)
         return;
     }
     switch (reg) {
-    case GIC_ICH_HCR_EL2: c->ich.hcr = (uint32_t)v & HCR_MASK; break;
-    case GIC_ICH_VMCR_EL2: vmcr_write(g, c, v); break;
+    case GIC_ICH_HCR_EL2:
+        if ((c->ich.hcr ^ (uint32_t)v) & HCR_EN) virt_hppi_changed(g, cpu);
+        c->ich.hcr = (uint32_t)v & HCR_MASK;
+        break;
+    case GIC_ICH_VMCR_EL2: {
+        const bool en0 = c->virt.igrpen[0], en1 = c->virt.igrpen[1];
+        vmcr_write(g, c, v);
+        if (en0 != c->virt.igrpen[0] || en1 != c->virt.igrpen[1]) virt_hppi_changed(g, cpu);
+        break;
+    }
     case GIC_HCR_EL2:
         c->ich.imo = (v >> 4) & 1;
         c->ich.fmo = (v >> 3) & 1;

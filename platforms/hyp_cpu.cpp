@@ -112,9 +112,8 @@ hyp_cpu::hyp_cpu(sc_module_name name, uint32_t index, hyp_platform *hp)
  * now? Yes in the bring-up thread (the wrapper synchronises it), and in a
  * step when nothing else can come before t_ (the step goes on as the step at
  * t_); otherwise a step at t_ is scheduled and the caller suspends. */
-bool hyp_cpu::at_now()
+bool hyp_cpu::at_now_check()
 {
-    if (thread_mode_ || t_ <= step_t_) return true;
     if (h_->gic().schedule_step_or_continue(this, t_, kResume)) return false;
     step_t_ = t_;
     return true;
@@ -205,7 +204,8 @@ void hyp_cpu::mem_write(uint64_t addr, const void *buf, unsigned len)
     transact(tlm::TLM_WRITE_COMMAND, addr, const_cast<unsigned char *>(static_cast<const unsigned char *>(buf)), len);
 }
 
-void hyp_cpu::sysreg_access(bool is_write, gic_sysreg_t r, uint64_t &v)
+/* one copy per direction (sr, sw): no test of the direction per access */
+template <bool is_write> void hyp_cpu::sysreg_access(gic_sysreg_t r, uint64_t &v)
 {
     gic_tlm &gic = h_->gic();
     gic_status_t st;
@@ -223,11 +223,11 @@ void hyp_cpu::sysreg_access(bool is_write, gic_sysreg_t r, uint64_t &v)
 uint64_t hyp_cpu::sr(gic_sysreg_t r)
 {
     uint64_t v = 0;
-    sysreg_access(false, r, v);
+    sysreg_access<false>(r, v);
     return v;
 }
 
-void hyp_cpu::sw(gic_sysreg_t r, uint64_t v) { sysreg_access(true, r, v); }
+void hyp_cpu::sw(gic_sysreg_t r, uint64_t v) { sysreg_access<true>(r, v); }
 
 /* Write commands into ITS its's queue, publish GITS_CWRITER and poll
  * GITS_CREADR until the ITS has consumed them (its_wait_for_range_completion).

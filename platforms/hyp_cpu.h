@@ -58,7 +58,9 @@ private:
     void hyp_boot();
     void cpu_setup();
     /* time: the CPU's local time t_ (ps) */
-    bool at_now();
+    /* the common case inline (at or before the step's time: nothing to check) */
+    bool at_now() { return thread_mode_ || t_ <= step_t_ || at_now_check(); }
+    bool at_now_check();
     void thread_sync();
     bool line(uint32_t l) const;
     uint64_t now_ps() const { return t_; }
@@ -76,7 +78,7 @@ private:
     void sw(gic_sysreg_t r, uint64_t v);
     /* one system register access at t_ (both modes: in the bring-up thread
      * or as an agenda step), counting a failed one */
-    void sysreg_access(bool is_write, gic_sysreg_t r, uint64_t &v);
+    template <bool is_write> void sysreg_access(gic_sysreg_t r, uint64_t &v);
 
     /* resumable functions: true when done, false when suspended (called
      * again with the same arguments to go on) */
