@@ -502,13 +502,7 @@ size_t cache_group_count(const gic_cache_t *c, uint32_t group)
     return n;
 }
 
-static int cmp_slot(const void *a, const void *b)
-{
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    return x < y ? -1 : x > y;
-}
-
-#define GROUP_SMALL 64u /* a group's slots sorted on the stack up to this many */
+#define GROUP_SMALL 64u /* a group's slots listed on the stack up to this many */
 
 /* The slots of group in slot order (the order of a whole-cache walk) into
  * *out (small, or allocated: the caller frees it if != small); returns how
@@ -524,14 +518,7 @@ static size_t group_slots(const gic_cache_t *c, uint32_t group, uint32_t small[G
     if (!v) return SIZE_MAX;
     size_t k = 0;
     for (uint32_t s = c->ghead[group]; s != IDX_EMPTY && k < n; s = c->gnext[s]) v[k++] = s;
-    if (n > GROUP_SMALL) qsort(v, k, sizeof(uint32_t), cmp_slot);
-    else
-        for (size_t i = 1; i < k; i++) {
-            uint32_t x = v[i];
-            size_t j = i;
-            for (; j && v[j - 1] > x; j--) v[j] = v[j - 1];
-            v[j] = x;
-        }
+    gic_sort_u32(v, k);
     *out = v;
     return k;
 }

@@ -139,6 +139,9 @@ typedef struct gic_stat_def {
 void gic_stats_define(gic_t *g, void *block, const gic_stat_def_t *defs, size_t n);
 static inline void gic_inc(uint64_t *c) { if (c) (*c)++; }
 
+/* Sort v[0..n) ascending (model/sort.c: insertion sort for a few, qsort beyond). */
+void gic_sort_u32(uint32_t *v, size_t n);
+
 /* Counters named "<prefix><reason>" for static reason strings, on paths that
  * count by reason per event (errors, dropped MSIs): the name is formatted and
  * looked up once per distinct reason pointer, afterwards found by a pointer

@@ -308,13 +308,7 @@ static gic_time_t load_chunk(gic_t *g, lpi_space_t *r, uint64_t off, uint32_t le
     return done;
 }
 
-#define TRACKED_SMALL 64u /* pending vLPIs sorted on the stack at a tracked load */
-
-static int cmp_u32(const void *a, const void *b)
-{
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    return x < y ? -1 : x > y;
-}
+#define TRACKED_SMALL 64u /* pending vLPIs listed on the stack at a tracked load */
 
 /* Publish every record of r, visible at vis, into the emptied arrival heap in
  * map slot order (each a new generation). All keys are equal, so pushing them
@@ -414,13 +408,7 @@ gic_time_t lpi_space_load_resident(gic_t *g, lpi_space_t *r, bool idai, uint64_t
                 if (few) slots[n] = i;
                 lines[n++] = map[i].intid / (8 * LPI_CHUNK);
             }
-        if (n > TRACKED_SMALL) qsort(lines, n, sizeof(uint32_t), cmp_u32);
-        else
-            for (uint32_t i = 1; i < n; i++) {
-                uint32_t x = lines[i], j = i;
-                for (; j && lines[j - 1] > x; j--) lines[j] = lines[j - 1];
-                lines[j] = x;
-            }
+        gic_sort_u32(lines, n);
         uint64_t last = UINT64_MAX;
         for (uint32_t i = 0; i < n; i++) {
             uint64_t off = (uint64_t)lines[i] * LPI_CHUNK;

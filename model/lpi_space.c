@@ -605,12 +605,6 @@ static void kl_cached(uint64_t key, const void *val, void *ctx)
     if ((uint32_t)(key >> 32) == k->cpu) kl_add(k, (uint32_t)key);
 }
 
-static int cmp_u32(const void *a, const void *b)
-{
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    return x < y ? -1 : x > y;
-}
-
 /* INTIDs with state at r (cached entries and pending records), sorted and
  * unique: a deterministic order independent of hash layout. */
 static void collect(gic_t *g, lpi_space_t *r, keylist_t *k)
@@ -620,7 +614,7 @@ static void collect(gic_t *g, lpi_space_t *r, keylist_t *k)
     cache_foreach_group(CACHE_OF(g, r->cpu), r->key, kl_cached, k);
     for (uint32_t i = 0; r->map && i <= r->map_mask; i++)
         if (r->map[i].intid) kl_add(k, r->map[i].intid);
-    if (k->n) qsort(k->v, k->n, sizeof(uint32_t), cmp_u32);
+    gic_sort_u32(k->v, k->n);
     size_t o = 0;
     for (size_t i = 0; i < k->n; i++)
         if (o == 0 || k->v[o - 1] != k->v[i]) k->v[o++] = k->v[i];
@@ -685,7 +679,7 @@ gic_time_t lpi_movall(gic_t *g, uint32_t from, uint32_t to)
     memset(&k, 0, sizeof(k));
     for (uint32_t i = 0; rf->map && i <= rf->map_mask; i++)
         if (rf->map[i].intid) kl_add(&k, rf->map[i].intid);
-    if (k.n) qsort(k.v, k.n, sizeof(uint32_t), cmp_u32);
+    gic_sort_u32(k.v, k.n);
     gic_time_t d = start;
     for (size_t i = 0; i < k.n; i++) {
         lpi_rec_t *e = lpi_map_find(rf, k.v[i]);
