@@ -307,12 +307,8 @@ static uint32_t eisr(const struct gic_cpuif *c) { return c->ich.lr_eoi; }
  * for an EOI maintenance interrupt (HW = 1 or EOI = 0). */
 static uint32_t elrsr(const gic_t *g, const struct gic_cpuif *c)
 {
-    uint32_t v = 0;
-    for (unsigned i = 0; i < nlr(g); i++) {
-        uint64_t lr = c->ich.lr[i];
-        if (!(lr & LR_STATE_MASK) && ((lr & LR_HW) || !(lr & LR_EOI))) v |= 1u << i;
-    }
-    return v;
+    /* neither valid nor the ICH_EISR_EL2 condition, among the implemented LRs */
+    return ~(uint32_t)(c->ich.lr_valid | c->ich.lr_eoi) & ((1u << nlr(g)) - 1u);
 }
 
 /* ICH_MISR_EL2, every condition (IHI0069 ICH_MISR_EL2), from the LR summaries. */
