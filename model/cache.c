@@ -628,23 +628,35 @@ void cache_foreach(const gic_cache_t *c, void (*fn)(uint64_t key, const void *va
         if (c->slot[s].valid) fn(c->slot[s].key, c->slot[s].val, ctx);
 }
 
+/* The untracked group calls: the whole-cache walks with the group as a filter. */
+typedef struct group_filter {
+    uint32_t group;
+    bool (*pred)(uint64_t key, const void *val, void *ctx);
+    void (*fn)(uint64_t key, const void *val, void *ctx);
+    void *ctx;
+} group_filter_t;
+
+static bool in_group(uint64_t key, const void *val, void *ctx)
+{
+    const group_filter_t *f = ctx;
+    return group_of(key) == f->group && (!f->pred || f->pred(key, val, f->ctx));
+}
+
+static void visit_in_group(uint64_t key, const void *val, void *ctx)
+{
+    const group_filter_t *f = ctx;
+    if (group_of(key) == f->group) f->fn(key, val, f->ctx);
+}
+
 size_t cache_invalidate_group_if(gic_cache_t *c, uint32_t group,
                                  bool (*pred)(uint64_t key, const void *val, void *ctx), void *ctx)
 {
     if (!cache_present(c) || c->count == 0) return 0;
     uint32_t small[GROUP_SMALL], *v;
     size_t k = group_slots(c, group, small, &v);
-    if (k == SIZE_MAX) {
-        /* untracked: the whole cache, the group's entries only */
-        size_t n = 0, total = (size_t)c->sets * c->ways;
-        for (size_t s = 0; s < total; s++) {
-            if (!c->slot[s].valid || group_of(c->slot[s].key) != group) continue;
-            if (pred && !pred(c->slot[s].key, c->slot[s].val, ctx)) continue;
-            drop_slot(c, (uint32_t)s);
-            gic_inc(c->st_inval);
-            n++;
-        }
-        return n;
+    if (k == SIZE_MAX) { /* untracked: the whole cache, the group's entries only */
+        group_filter_t f = {group, pred, NULL, ctx};
+        return cache_invalidate_if(c, in_group, &f);
     }
     size_t n = 0;
     for (size_t i = 0; i < k; i++) {
@@ -664,10 +676,9 @@ void cache_foreach_group(const gic_cache_t *c, uint32_t group,
     if (!cache_present(c) || c->count == 0 || !fn) return;
     uint32_t small[GROUP_SMALL], *v;
     size_t k = group_slots(c, group, small, &v);
-    if (k == SIZE_MAX) {
-        size_t total = (size_t)c->sets * c->ways;
-        for (size_t s = 0; s < total; s++)
-            if (c->slot[s].valid && group_of(c->slot[s].key) == group) fn(c->slot[s].key, c->slot[s].val, ctx);
+    if (k == SIZE_MAX) { /* untracked: the whole cache, the group's entries only */
+        group_filter_t f = {group, NULL, fn, ctx};
+        cache_foreach(c, visit_in_group, &f);
         return;
     }
     for (size_t i = 0; i < k; i++) fn(c->slot[v[i]].key, c->slot[v[i]].val, ctx);
