@@ -87,7 +87,7 @@ static void scan_cached(uint64_t key, const void *val, void *ctx)
 {
     scan_ctx_t *s = ctx;
     const lpi_cval_t *v = val;
-    if ((uint32_t)(key >> 32) != s->r->key || !v->pending) return;
+    if (!v->pending) return; /* (the space's entries only: cache_foreach_group) */
     scan_consider(s, (uint32_t)key, v->prio, v->enabled);
 }
 

@@ -583,7 +583,6 @@ gic_time_t lpi_inv(gic_t *g, uint32_t cpu, uint32_t intid)
 typedef struct keylist {
     uint32_t *v;
     size_t n, cap;
-    uint32_t cpu;
 } keylist_t;
 
 static void kl_add(keylist_t *k, uint32_t x)
@@ -601,8 +600,7 @@ static void kl_add(keylist_t *k, uint32_t x)
 static void kl_cached(uint64_t key, const void *val, void *ctx)
 {
     (void)val;
-    keylist_t *k = ctx;
-    if ((uint32_t)(key >> 32) == k->cpu) kl_add(k, (uint32_t)key);
+    kl_add(ctx, (uint32_t)key); /* (the space's entries only: cache_foreach_group) */
 }
 
 /* INTIDs with state at r (cached entries and pending records), sorted and
@@ -610,7 +608,6 @@ static void kl_cached(uint64_t key, const void *val, void *ctx)
 static void collect(gic_t *g, lpi_space_t *r, keylist_t *k)
 {
     memset(k, 0, sizeof(*k));
-    k->cpu = r->key;
     cache_foreach_group(CACHE_OF(g, r->cpu), r->key, kl_cached, k);
     for (uint32_t i = 0; r->map && i <= r->map_mask; i++)
         if (r->map[i].intid) kl_add(k, r->map[i].intid);
@@ -769,7 +766,6 @@ void lpi_hppi_until(gic_t *g, uint32_t cpu, gic_cand_t *out, gic_time_t *until)
 /* ---- flush -------------------------------------------------------------------------- */
 typedef struct flush_ctx {
     gic_t *g;
-    uint32_t key;
     gic_time_t start, done;
 } flush_ctx_t;
 
@@ -779,14 +775,13 @@ typedef struct flush_ctx {
 static bool flush_one(uint64_t key, const void *val, void *ctx)
 {
     flush_ctx_t *f = ctx;
-    if ((uint32_t)(key >> 32) != f->key) return false;
     f->done = tmax(f->done, lpi_writeback(f->g, key, val, f->start));
     return true;
 }
 
 gic_time_t lpi_space_flush(gic_t *g, lpi_space_t *r)
 {
-    flush_ctx_t f = {g, r->key, g->now, g->now};
+    flush_ctx_t f = {g, g->now, g->now};
     cache_invalidate_group_if(CACHE_OF(g, r->cpu), r->key, flush_one, &f);
     return f.done;
 }

@@ -245,17 +245,10 @@ static gic_msi_outcome_t drop(gic_t *g, const char *reason, const char **out)
  * a change is guaranteed visible only after INV (of the event) or VINVALL (of
  * the vPE). Entries are the property bytes of one vPE's space, read at its
  * residency loads from the table named by GICR_VPROPBASER then. */
-static bool vcache_of_key(uint64_t key, const void *val, void *ctx)
-{
-    (void)val;
-    return (uint32_t)(key >> 32) == *(const uint32_t *)ctx;
-}
-
 static void vcache_drop_space(gic_t *g, vspace_t *s)
 {
     if (!V(g)->vcache) return;
-    uint32_t k = s->s.key;
-    cache_invalidate_group_if(V(g)->vcache, k, vcache_of_key, &k);
+    cache_invalidate_group_if(V(g)->vcache, s->s.key, NULL, NULL);
 }
 
 gic_status_t vpe_read_vprop(gic_t *g, lpi_space_t *r, uint32_t vintid, gic_time_t start, uint8_t *prop,
