@@ -243,25 +243,33 @@ bool mem_agent_init(gic_t *g, mem_agent_t *a, const char *name, uint32_t max_rea
 {
     memset(a, 0, sizeof(*a));
     if (name) a->queue_delay = gic_hist(g, "ps", "%s.mem.queue_delay", name);
-    if (max_reads) a->rd_free = calloc(max_reads, sizeof(gic_time_t));
-    if (max_writes) a->wr_free = calloc(max_writes, sizeof(gic_time_t));
-    if ((max_reads && !a->rd_free) || (max_writes && !a->wr_free)) {
-        free(a->rd_free);
-        free(a->wr_free);
-        a->rd_free = a->wr_free = NULL;
-        gic_error(g, "mem_agent_alloc", "mem", "%s: cannot allocate outstanding-access slots: "
-                  "unlimited", name ? name : "agent");
-        return false;
+    if ((uint64_t)max_reads + max_writes <= MEM_AGENT_INLINE) {
+        a->rd_free = max_reads ? a->inl : NULL;
+        a->wr_free = max_writes ? a->inl + max_reads : NULL;
+    } else {
+        if (max_reads) a->rd_free = calloc(max_reads, sizeof(gic_time_t));
+        if (max_writes) a->wr_free = calloc(max_writes, sizeof(gic_time_t));
+        if ((max_reads && !a->rd_free) || (max_writes && !a->wr_free)) {
+            mem_agent_free(a);
+            gic_error(g, "mem_agent_alloc", "mem", "%s: cannot allocate outstanding-access slots: "
+                      "unlimited", name ? name : "agent");
+            return false;
+        }
     }
     a->max_reads = max_reads;
     a->max_writes = max_writes;
     return true;
 }
 
+static bool agent_owns(const mem_agent_t *a, const gic_time_t *v)
+{
+    return v && !(v >= a->inl && v < a->inl + MEM_AGENT_INLINE);
+}
+
 void mem_agent_free(mem_agent_t *a)
 {
-    free(a->rd_free);
-    free(a->wr_free);
+    if (agent_owns(a, a->rd_free)) free(a->rd_free);
+    if (agent_owns(a, a->wr_free)) free(a->wr_free);
     a->rd_free = a->wr_free = NULL;
     a->max_reads = a->max_writes = 0;
 }

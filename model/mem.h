@@ -58,11 +58,17 @@ const char *mem_cls_name(mem_cls_t cls);
 /* An issuer of memory accesses with outstanding-access limits. Embed it in
  * the issuing block, initialise with mem_agent_init, release with
  * mem_agent_free. A zero-initialised agent is valid and unlimited. */
+#define MEM_AGENT_INLINE 6 /* slots held in the agent itself (the defaults: 5 reads, 1 write) */
 typedef struct mem_agent {
     uint32_t max_reads, max_writes; /* 0 = unlimited */
     gic_time_t *rd_free;            /* [max_reads]: time each read slot is free */
     gic_time_t *wr_free;            /* [max_writes] */
     gic_hist_t *queue_delay;        /* "<name>.mem.queue_delay" or NULL */
+    /* Up to MEM_AGENT_INLINE slots live here, beside the limits, so an access
+     * touches one host cache line of its agent (one agent per redistributor:
+     * 512 of them at 512 CPUs); rd_free/wr_free point into it. An initialised
+     * agent is not moved. */
+    gic_time_t inl[MEM_AGENT_INLINE];
 } mem_agent_t;
 
 /* name: stat prefix such as "its0" or "redist3" (NULL = no per-agent histogram).

@@ -23,11 +23,12 @@ struct gic_redist {
     uint32_t dpg;    /* GICR_CTLR.DPG0 | DPG1NS (DPG1S is RAZ/WI with DS = 1) */
     bool asleep;     /* GICR_WAKER.ProcessorSleep */
     gic_time_t t_fwd; /* forwarding to the CPU interface resumes (after wake-up) */
-    gic_irq_t irq[32];
     /* Interrupts that are enabled, pending and not active (bit i = INTID i),
-     * recomputed lazily after any state change (dirty). */
+     * recomputed lazily after any state change (dirty). Beside asleep and
+     * t_fwd: an HPPI evaluation reads these on one host cache line. */
     uint32_t cand;
     bool dirty;
+    gic_irq_t irq[32];
 };
 
 static struct gic_redist *rd_of(const gic_t *g, uint32_t cpu) { return &g->redist[cpu]; }
