@@ -225,7 +225,7 @@ static gic_engine_t *target(gic_t *g, uint32_t cpu, const sysreg_desc_t *d, bool
     struct gic_cpuif *c = &g->cpuif[cpu];
     *virt = false;
     if (d->view == V_EL2) return NULL;
-    if (d->view == V_ICV || (((d->flags & RD_IMO) && c->ich.imo) || ((d->flags & RD_FMO) && c->ich.fmo))) {
+    if (d->view == V_ICV || (((d->flags & RD_IMO) && c->imo) || ((d->flags & RD_FMO) && c->fmo))) {
         *virt = true;
         return &c->virt;
     }

@@ -16,7 +16,6 @@ typedef struct gic_ich {
     gic_time_t lr_t[GIC_MAX_LR];   /* its pending episode started then (LR write) */
     uint32_t hcr;          /* ICH_HCR_EL2, EOIcount included */
     uint32_t vmcr_other;   /* ICH_VMCR_EL2.VAckCtl, VFIQEn (stored, no effect: RES0/RES1 with DS) */
-    bool imo, fmo;         /* HCR_EL2.IMO / FMO: EL1 accesses of ICC_* go to ICV_* */
     uint32_t misr;         /* last computed ICH_MISR_EL2 */
     bool maint_level;      /* maintenance line as last driven to the redistributor */
     bool maint_queued;     /* a maintenance-line event is scheduled */
@@ -28,6 +27,10 @@ typedef struct gic_ich {
 } gic_ich_t;
 
 struct gic_cpuif {
+    /* HCR_EL2.IMO / FMO (the CPU's, as far as the GIC sees it): EL1 accesses
+     * of ICC_* go to ICV_*. Read on every system-register access: first, on
+     * the host cache line of the physical engine's hot fields. */
+    bool imo, fmo;
     gic_engine_t phys; /* ICC_*: the physical interface */
     gic_engine_t virt; /* ICV_*: the virtual interface */
     gic_ich_t ich;

@@ -440,7 +440,7 @@ uint64_t virt_ich_read(gic_t *g, uint32_t cpu, gic_sysreg_t reg)
     case GIC_ICH_EISR_EL2: return eisr(c);
     case GIC_ICH_ELRSR_EL2: return elrsr(g, c);
     case GIC_ICH_VMCR_EL2: return vmcr(c);
-    case GIC_HCR_EL2: return (c->ich.imo ? 1u << 4 : 0) | (c->ich.fmo ? 1u << 3 : 0);
+    case GIC_HCR_EL2: return (c->imo ? 1u << 4 : 0) | (c->fmo ? 1u << 3 : 0);
     default: return 0;
     }
 }
@@ -486,8 +486,8 @@ void virt_ich_write(gic_t *g, uint32_t cpu, gic_sysreg_t reg, uint64_t v)
         break;
     }
     case GIC_HCR_EL2:
-        c->ich.imo = (v >> 4) & 1;
-        c->ich.fmo = (v >> 3) & 1;
+        c->imo = (v >> 4) & 1;
+        c->fmo = (v >> 3) & 1;
         return; /* routing of later accesses only */
     default:
         /* ICH_VTR_EL2, ICH_MISR_EL2, ICH_EISR_EL2, ICH_ELRSR_EL2 are read-only */
