@@ -9,7 +9,10 @@
  * EventID, guest-memory writes (command queue and tables hold garbage),
  * encoded and raw ITS commands, interrupt lines, a CPU taking interrupts,
  * injected memory faults set and lifted, time steps (also backwards: late
- * inputs).
+ * inputs). On a GICv4.0 or GICv4.1 set-up also: the virtual commands with
+ * fuzzed operands, GICR_VPROPBASER/GICR_VPENDBASER writes (vCPU load and put),
+ * GITS_SGIR writes, list-register writes and a vCPU acknowledging through
+ * ICV_IAR1_EL1.
  *
  * Invariants checked after each input (a failure aborts: a finding):
  *  - time never goes back: gic_now() and the output times never decrease;
@@ -62,6 +65,13 @@ static void on_out(void *ctx, const gic_output_t *o)
     if (o->kind == GIC_OUT_CMD && o->error) s->cmd_errors++;
 }
 
+static void on_log(void *ctx, gic_time_t t, gic_log_level_t lvl, const char *component, const char *msg)
+{
+    (void)ctx;
+    (void)lvl;
+    fprintf(stderr, "fuzz_capi: log %llu ps %s: %s\n", (unsigned long long)t, component, msg);
+}
+
 #define FAIL(...)                                                                                  \
     do {                                                                                           \
         fprintf(stderr, "fuzz_capi invariant: " __VA_ARGS__);                                      \
@@ -86,7 +96,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     cfg.its_eventid_bits = 6;
     cfg.its_cid_bits = 4;
     cfg.its_error_policy = (setup & 2) ? GIC_ITS_ERR_STALL : GIC_ITS_ERR_SKIP;
-    cfg.lpi_scan_policy = (gic_scan_policy_t)((setup >> 2) % 3);
+    cfg.lpi_scan_policy = (gic_scan_policy_t)(((setup >> 2) & 7) % 3);
+    /* bits [6:5]: 0, 1 GICv3; 2 GICv4.0; 3 GICv4.1 */
+    const unsigned version = (setup >> 5) & 3;
+    if (version >= 2) cfg.gic_version = 4;
+    if (version == 3) {
+        cfg.gicv4_1 = 1;
+        cfg.gicr_base = 0x08200000; /* room for two ITSs of 256 KiB (ITS_SGI_base) */
+    }
     if (setup & 16) {
         cfg.lpi_cache.entries = 4;
         cfg.its_device_cache.entries = 2;
@@ -99,6 +116,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     cb.ctx = &sink;
     cb.output = on_out;
     cb.log_level = GIC_LOG_ERROR;
+    if (getenv("FUZZ_CAPI_VERBOSE")) cb.log = on_log;
     char err[256];
     gic_t *g = gic_create(&cfg, &cb, NULL, err, sizeof err);
     if (!g) FAIL("gic_create: %s", err);
@@ -114,6 +132,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
      * default 1 ns step, a stalled or disabled queue cost 50000 register
      * reads per flush (most of an input's time). 1 us steps: at most 50. */
     gic_driver_set_step(d, 1000000);
+    /* GICv4: a vLPI configuration table and four vPE pending tables (vINTID
+     * bits 14, like the physical LPIs) in the driver's memory, so that the
+     * structured virtual operations below name valid tables most of the time. */
+    uint64_t vprop = 0, vpt[4] = {0};
+    if (cfg.gic_version >= 4) {
+        vprop = gic_driver_alloc(d, 1u << 14, 0x10000);
+        for (int i = 0; i < 4; i++) vpt[i] = gic_driver_alloc(d, (1u << 14) / 8, 0x10000);
+    }
     gic_time_t t = gic_driver_time(d), now = gic_now(g);
     uint64_t msi_ok = 0;
     unsigned ops = 0;
@@ -229,6 +255,96 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             if (gic_mem_fault_set(g, (b & 3) ? &f : NULL) != GIC_OK) FAIL("gic_mem_fault_set refused a valid setting");
             break;
         }
+        case 12: { /* GICv4 command with fuzzed operands (garbage on a GICv3 ITS) */
+            uint64_t c[4];
+            uint8_t k = u8(&in);
+            uint32_t dev = u8(&in) % 8, ev = u8(&in) % 80, vpe = u8(&in) % 6, cpu = u8(&in) % 3;
+            uint64_t vt = (u8(&in) & 7) ? vpt[vpe % 4] : un(&in, 4);
+            uint32_t vint = 8192 + u8(&in) * 37u % 9000, db = (u8(&in) & 1) ? 1023 : 8192 + u8(&in) % 64;
+            switch (k % 12) {
+            case 0: gic_cmd_vmapp(c, vpe, gic_driver_rdbase(d, cpu), vt, 13, u8(&in) % 4 != 0); break;
+            case 1: gic_cmd_vmapti(c, dev, ev, vpe, vint, db); break;
+            case 2: gic_cmd_vmapi(c, dev, ev, vpe, db); break;
+            case 3: gic_cmd_vmovi(c, dev, ev, vpe, u8(&in) & 1, db); break;
+            case 4: gic_cmd_vmovp(c, u8(&in), u8(&in) & 3, vpe, gic_driver_rdbase(d, cpu)); break;
+            case 5: gic_cmd_vsync(c, vpe); break;
+            case 6: gic_cmd_vinvall(c, vpe); break;
+            case 7:
+                gic_cmd_vmapp41(c, vpe, gic_driver_rdbase(d, cpu), vt, 13, vprop, db, u8(&in) & 1, u8(&in) & 1,
+                                u8(&in) % 4 != 0);
+                break;
+            case 8: gic_cmd_vmovp41(c, u8(&in), u8(&in) & 3, vpe, gic_driver_rdbase(d, cpu), u8(&in) & 1, db); break;
+            case 9: {
+                uint8_t b = u8(&in);
+                gic_cmd_vsgi(c, vpe, b % 17, u8(&in), b & 16, b & 32, b & 64);
+                break;
+            }
+            case 10: gic_cmd_invdb(c, vpe); break;
+            default: gic_cmd_devev(c, (uint8_t[]){3, 4, 0xf, 0xc}[u8(&in) % 4], dev, ev); break;
+            }
+            if (brought_up) {
+                gic_driver_set_time(d, t);
+                gic_driver_queue(d, 0, c);
+                gic_driver_flush(d, 0, 50000000ull);
+                t = gic_driver_time(d);
+            }
+            break;
+        }
+        case 14: { /* vCPU load or put: GICR_VPROPBASER / GICR_VPENDBASER, GITS_SGIR */
+            uint8_t b = u8(&in);
+            uint32_t cpu = u8(&in) % 3; /* 2: no such redistributor */
+            uint64_t x = un(&in, 2);
+            if ((b & 3) == 0) { /* VPROPBASER (on GICv4.1 also the vPE-table fields: fuzzed) */
+                uint64_t val = (b & 4) ? (vprop | 13) : un(&in, 8);
+                if (version == 3 && (b & 8)) val |= 1ull << 63;
+                gic_mmio_write(g, ti, GIC_FRAME_GICR, cpu, 0x20070, 8, val);
+            } else if ((b & 3) == 1) { /* VPENDBASER: load (Valid, IDAI, PendingLast) or put */
+                uint64_t val = (b & 4) ? vpt[x % 4] : un(&in, 8);
+                if (b & 8) val |= 1ull << 63;  /* Valid */
+                if (b & 16) val |= 1ull << 62; /* IDAI */
+                if (b & 32) val |= 1ull << 61; /* PendingLast */
+                if (version == 3) val = (val & ~0xffffull) | (x % 6); /* GICv4.1: vPEID */
+                gic_mmio_write(g, ti, GIC_FRAME_GICR, cpu, 0x20078, 8, val);
+            } else if ((b & 3) == 2) { /* VPENDBASER read back (Dirty, PendingLast) */
+                gic_mmio_read(g, ti, GIC_FRAME_GICR, cpu, 0x20078, 8, &v);
+            } else { /* GITS_SGIR: a vSGI to vPE x */
+                gic_mmio_write(g, ti, GIC_FRAME_GITS, 0, GIC_GITS_SGIR_OFFSET, 8, gic_gits_sgir_value(x % 6, b >> 4));
+            }
+            break;
+        }
+        case 15: { /* the virtual CPU interface: ICH set-up, a list register, a vCPU's acknowledge */
+            uint8_t b = u8(&in);
+            uint32_t cpu = u8(&in) % 2;
+            switch (b & 3) {
+            case 0: /* interface on, vGroup 1 enabled, VPMR open; HCR_EL2.IMO as fuzzed */
+                gic_sysreg_write(g, ti, cpu, GIC_ICH_HCR_EL2, 1 | ((uint64_t)(b >> 2) << 1));
+                gic_sysreg_write(g, ti, cpu, GIC_ICH_VMCR_EL2, (0xffull << 24) | 2);
+                gic_sysreg_write(g, ti, cpu, GIC_HCR_EL2, (b & 4) ? 1u << 4 : 0);
+                break;
+            case 1: { /* LR<n>: pending, Group 1, vINTID, priority; HW with a pINTID sometimes */
+                uint64_t vint = (b & 4) ? u8(&in) % 64 : 8192 + un(&in, 2) % 9000;
+                uint64_t lr = (1ull << 62) | (1ull << 60) | ((uint64_t)u8(&in) << 48) | vint;
+                if (b & 8) lr |= (1ull << 61) | ((uint64_t)(u8(&in) % 64) << 32); /* HW, pINTID (SPI/PPI range) */
+                if (b & 16) lr = un(&in, 8);                                       /* anything */
+                gic_sysreg_write(g, ti, cpu, (gic_sysreg_t)(GIC_ICH_LR0_EL2 + (b >> 5) % 16), lr);
+                break;
+            }
+            case 2: /* a vCPU taking a virtual interrupt */
+                gic_sysreg_read(g, ti, cpu, GIC_ICV_IAR1_EL1, &v);
+                if (v < 1020 || v >= 8192) {
+                    gic_sysreg_write(g, ti + 100, cpu, GIC_ICV_EOIR1_EL1, v);
+                    if (b & 4) gic_sysreg_write(g, ti + 200, cpu, GIC_ICV_DIR_EL1, v);
+                }
+                break;
+            default: /* the hypervisor's view: maintenance state, saved LRs */
+                gic_sysreg_read(g, ti, cpu, GIC_ICH_MISR_EL2, &v);
+                gic_sysreg_read(g, ti, cpu, GIC_ICH_EISR_EL2, &v);
+                gic_sysreg_read(g, ti, cpu, GIC_ICH_ELRSR_EL2, &v);
+                gic_sysreg_read(g, ti, cpu, (gic_sysreg_t)(GIC_ICH_LR0_EL2 + (b >> 2) % 16), &v);
+                break;
+            }
+            break;
+        }
         default: /* small step */
             t += u8(&in) * 37ull;
             break;
@@ -277,6 +393,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FAIL("ITS%u command queue neither drained nor stalled: CREADR 0x%llx CWRITER 0x%llx", its,
              (unsigned long long)creadr, (unsigned long long)cwriter);
     }
+    /* FUZZ_CAPI_VERBOSE set: what the input reached (for writing seeds). */
+    if (getenv("FUZZ_CAPI_VERBOSE")) gic_stats_write_table(g, stderr);
     gic_driver_destroy(d);
     gic_destroy(g);
     return 0;
