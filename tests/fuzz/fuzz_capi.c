@@ -116,7 +116,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     cb.ctx = &sink;
     cb.output = on_out;
     cb.log_level = GIC_LOG_ERROR;
-    if (getenv("FUZZ_CAPI_VERBOSE")) cb.log = on_log;
+    if (getenv("FUZZ_CAPI_VERBOSE")) {
+        cb.log = on_log;
+        cb.log_level = GIC_LOG_INFO;
+    }
     char err[256];
     gic_t *g = gic_create(&cfg, &cb, NULL, err, sizeof err);
     if (!g) FAIL("gic_create: %s", err);
@@ -294,8 +297,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             uint8_t b = u8(&in);
             uint32_t cpu = u8(&in) % 3; /* 2: no such redistributor */
             uint64_t x = un(&in, 2);
-            if ((b & 3) == 0) { /* VPROPBASER (on GICv4.1 also the vPE-table fields: fuzzed) */
-                uint64_t val = (b & 4) ? (vprop | 13) : un(&in, 8);
+            if ((b & 3) == 0) { /* VPROPBASER: GICv4.0 the VM's vLPI configuration table; GICv4.1
+                                 * the shared vPE table (the driver's value, rewritten) */
+                uint64_t val = 0;
+                if (!(b & 4)) val = un(&in, 8);
+                else if (version == 3) gic_mmio_read(g, ti, GIC_FRAME_GICR, cpu, 0x20070, 8, &val);
+                else val = vprop | 13;
                 if (version == 3 && (b & 8)) val |= 1ull << 63;
                 gic_mmio_write(g, ti, GIC_FRAME_GICR, cpu, 0x20070, 8, val);
             } else if ((b & 3) == 1) { /* VPENDBASER: load (Valid, IDAI, PendingLast) or put */
