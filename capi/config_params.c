@@ -46,6 +46,7 @@ static const param_t params[] = {
     U32("lat.sysreg", lat_sysreg, 0, 1000000, "cycles: CPU interface system-register access (informational)"),
     U32("lpi.id_bits", lpi_id_bits, 0, 24, "LPI INTID bits (GICD_TYPER.IDbits+1), 14..24; 0 = no LPIs"),
     {"lpi.scan_policy", P_SCAN, F(lpi_scan_policy), 0, 2, "highest-priority pending LPI: full, tracked, summary"},
+    U32("lpi.scan_read_bytes", lpi_scan_read_bytes, 1, 64, "bytes per pending-table read of a scan, a power of two: 64 one cache line, 1 byte-wise as QEMU's rescan"),
     CACHE("lpi.cache", lpi_cache, "LPI cache"),
     U32("lpi.cache_per_redist", lpi_cache_per_redist, 0, 1, "1: one LPI cache per redistributor, 0: chip-wide"),
     CACHE("vpe.vlpi_cache", vpe_vlpi_cache, "GICv4 vLPI configuration cache"),

@@ -112,6 +112,12 @@ typedef struct gic_config {
     /* LPIs */
     uint32_t lpi_id_bits; /* GICD_TYPER.IDbits+1: 14..24; 0 disables LPIs */
     gic_scan_policy_t lpi_scan_policy;
+    /* Bytes per pending-table read of a scan (full and summary rescans, the
+     * loads at EnableLPIs and at a vPE's residency, the tracked policy's
+     * reads): a power of two, 1..64. 64 (default): one cache line per read;
+     * 1: one byte per read, as QEMU's full rescan (update_for_all_lpis)
+     * reads the table. docs/lpi.md "Scan read size". */
+    uint32_t lpi_scan_read_bytes;
     gic_cache_config_t lpi_cache; /* LPI property/pending cache */
     uint32_t lpi_cache_per_redist; /* 0: chip-wide cache, 1: one per redistributor */
     uint32_t redist_max_reads;     /* outstanding memory reads per redistributor (0 = unlimited) */

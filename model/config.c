@@ -33,6 +33,7 @@ void gic_config_default(gic_config_t *c)
     c->lat_sysreg = 1;
     c->lpi_id_bits = 16;
     c->lpi_scan_policy = GIC_SCAN_TRACKED;
+    c->lpi_scan_read_bytes = 64; /* one cache line per pending-table read */
     cache_default(&c->lpi_cache, 256, 2);
     c->lpi_cache_per_redist = 0;
     cache_default(&c->vpe_vlpi_cache, 0, 2); /* none: a vPE's load reads each vLPI's configuration */
@@ -112,6 +113,9 @@ gic_status_t gic_config_validate(const gic_config_t *c, char *err, size_t errlen
           "lpi_id_bits: %u not 0 or 14..24", c->lpi_id_bits);
     CHECK((unsigned)c->lpi_scan_policy <= GIC_SCAN_SUMMARY, "lpi_scan_policy: unknown value %u",
           (unsigned)c->lpi_scan_policy);
+    CHECK(c->lpi_scan_read_bytes >= 1 && c->lpi_scan_read_bytes <= 64 &&
+              (c->lpi_scan_read_bytes & (c->lpi_scan_read_bytes - 1)) == 0,
+          "lpi.scan_read_bytes: %u is not a power of two from 1 to 64", c->lpi_scan_read_bytes);
     CHECK(c->num_its <= GIC_MAX_ITS, "num_its: %u more than %u", c->num_its, GIC_MAX_ITS);
     CHECK(c->num_its == 0 || c->lpi_id_bits != 0, "an ITS needs LPIs (lpi_id_bits != 0)");
     CHECK(c->its_devbits >= 1 && c->its_devbits <= 32, "its.devbits: %u not in 1..32", c->its_devbits);

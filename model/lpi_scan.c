@@ -63,9 +63,10 @@ static uint64_t scan_range(scan_ctx_t *s, uint64_t from, uint64_t to, gic_time_t
     gic_t *g = s->g;
     lpi_space_t *r = s->r;
     uint8_t buf[LPI_CHUNK];
-    for (uint64_t off = from; off < to; off += LPI_CHUNK) {
+    const uint32_t sr = scan_read_bytes(g);
+    for (uint64_t off = from; off < to; off += sr) {
         gic_time_t d;
-        uint32_t len = (uint32_t)(to - off < LPI_CHUNK ? to - off : LPI_CHUNK);
+        uint32_t len = (uint32_t)(to - off < sr ? to - off : sr);
         lpi_mem(g, r, MEM_CLS_PEND, start, false, pend_pa(r) + off, buf, len, &d);
         gic_inc(g->lpi->c_scan_reads);
         s->done = tmax(s->done, d);
@@ -115,8 +116,9 @@ void lpi_rescan(gic_t *g, lpi_space_t *r, gic_time_t start)
         uint64_t nreg = ((uint64_t)1 << bits) / rint;
         uint64_t sbytes = (nreg + 7) / 8;
         uint8_t buf[LPI_CHUNK];
-        for (uint64_t off = 0; off < sbytes; off += LPI_CHUNK) {
-            uint32_t len = (uint32_t)(sbytes - off < LPI_CHUNK ? sbytes - off : LPI_CHUNK);
+        const uint32_t sr = scan_read_bytes(g);
+        for (uint64_t off = 0; off < sbytes; off += sr) {
+            uint32_t len = (uint32_t)(sbytes - off < sr ? sbytes - off : sr);
             gic_time_t d;
             lpi_mem(g, r, MEM_CLS_PEND, start, false, pend_pa(r) + off, buf, len, &d);
             gic_inc(g->lpi->c_scan_reads);
@@ -177,9 +179,10 @@ void lpi_space_load(gic_t *g, lpi_space_t *r)
     }
     if (bits && !r->ptz && !GICTLM_MUTANT_IS(5)) {
         uint8_t buf[LPI_CHUNK];
-        for (uint64_t off = LPI_IMPDEF; off < tb; off += LPI_CHUNK) {
+        const uint32_t sr = scan_read_bytes(g);
+        for (uint64_t off = LPI_IMPDEF; off < tb; off += sr) {
             gic_time_t d;
-            uint32_t len = (uint32_t)(tb - off < LPI_CHUNK ? tb - off : LPI_CHUNK);
+            uint32_t len = (uint32_t)(tb - off < sr ? tb - off : sr);
             if (lpi_mem(g, r, MEM_CLS_PEND, start, false, pend_pa(r) + off, buf, len, &d) != GIC_OK) {
                 gic_error(g, "lpi_pend_read_failed", "lpi",
                           "redist %u: loading the pending table at 0x%llx failed", r->cpu,
@@ -284,7 +287,8 @@ static gic_time_t load_word(gic_t *g, lpi_space_t *r, uint64_t w, uint32_t first
     return done;
 }
 
-/* Read one chunk of the VPT at off and take in every set bit (load_word). */
+/* Read one chunk of the VPT at off (len <= LPI_CHUNK bytes: one read of the
+ * scan read size) and take in every set bit (load_word). */
 static gic_time_t load_chunk(gic_t *g, lpi_space_t *r, uint64_t off, uint32_t len, gic_time_t start,
                              uint64_t *reads)
 {
@@ -300,7 +304,7 @@ static gic_time_t load_chunk(gic_t *g, lpi_space_t *r, uint64_t off, uint32_t le
     uint32_t nw = len / 8;
     for (uint32_t i = 0; i < nw; i++)
         if (buf[i]) done = tmax(done, load_word(g, r, buf[i], (uint32_t)((off + 8 * i) * 8), d, start, reads));
-    if (len % 8) { /* only a table shorter than a line has a tail */
+    if (len % 8) { /* reads of fewer than 8 bytes, or a table shorter than a line */
         uint64_t w = 0;
         memcpy(&w, (const uint8_t *)buf + 8 * nw, len % 8);
         done = tmax(done, load_word(g, r, w, (uint32_t)((off + 8 * nw) * 8), d, start, reads));
@@ -361,21 +365,21 @@ gic_time_t lpi_space_load_resident(gic_t *g, lpi_space_t *r, bool idai, uint64_t
     uint32_t bits = lpi_id_bits_of(g, r);
     uint64_t tb = table_bytes(bits);
     gic_scan_policy_t pol = g->cfg.lpi_scan_policy;
+    const uint32_t sr = scan_read_bytes(g);
     /* the summary lives in the IMPLEMENTATION DEFINED area: only valid with IDAI */
     if (pol == GIC_SCAN_SUMMARY && !idai) pol = GIC_SCAN_FULL;
     *reads = 0;
     r->enabled = true;
     r->stale = false;
     if (bits && pol == GIC_SCAN_FULL) {
-        for (uint64_t off = LPI_IMPDEF; off < tb; off += LPI_CHUNK)
-            done = tmax(done, load_chunk(g, r, off, (uint32_t)(tb - off < LPI_CHUNK ? tb - off : LPI_CHUNK),
-                                         start, reads));
+        for (uint64_t off = LPI_IMPDEF; off < tb; off += sr)
+            done = tmax(done, load_chunk(g, r, off, (uint32_t)(tb - off < sr ? tb - off : sr), start, reads));
     } else if (bits && pol == GIC_SCAN_SUMMARY) {
         uint64_t rint = region_intids(bits), rbytes = rint / 8;
         uint64_t sbytes = (((uint64_t)1 << bits) / rint + 7) / 8;
         uint8_t sum[LPI_CHUNK];
-        for (uint64_t soff = 0; soff < sbytes; soff += LPI_CHUNK) {
-            uint32_t slen = (uint32_t)(sbytes - soff < LPI_CHUNK ? sbytes - soff : LPI_CHUNK);
+        for (uint64_t soff = 0; soff < sbytes; soff += sr) {
+            uint32_t slen = (uint32_t)(sbytes - soff < sr ? sbytes - soff : sr);
             gic_time_t d;
             if (lpi_mem(g, r, MEM_CLS_PEND, start, false, pend_pa(r) + soff, sum, slen, &d) != GIC_OK) break;
             (*reads)++;
@@ -385,8 +389,8 @@ gic_time_t lpi_space_load_resident(gic_t *g, lpi_space_t *r, bool idai, uint64_t
                     if (!(sum[i] & (1u << b))) continue;
                     uint64_t from = ((soff + i) * 8 + b) * rbytes;
                     if (from < LPI_IMPDEF) continue;
-                    for (uint64_t off = from; off < from + rbytes && off < tb; off += LPI_CHUNK)
-                        done = tmax(done, load_chunk(g, r, off, LPI_CHUNK, d, reads));
+                    for (uint64_t off = from; off < from + rbytes && off < tb; off += sr)
+                        done = tmax(done, load_chunk(g, r, off, sr, d, reads));
                 }
         }
     } else if (bits) {
@@ -406,16 +410,15 @@ gic_time_t lpi_space_load_resident(gic_t *g, lpi_space_t *r, bool idai, uint64_t
             for (uint32_t i = lpi_map_next(r, 0), end = r->map_mask + 1; i < end && n < npend;
                  i = lpi_map_next(r, i + 1)) {
                 if (few) slots[n] = i;
-                lines[n++] = map[i].intid / (8 * LPI_CHUNK);
+                lines[n++] = map[i].intid / (8 * sr);
             }
         gic_sort_u32(lines, n);
         uint64_t last = UINT64_MAX;
         for (uint32_t i = 0; i < n; i++) {
-            uint64_t off = (uint64_t)lines[i] * LPI_CHUNK;
+            uint64_t off = (uint64_t)lines[i] * sr;
             if (off == last || off >= tb) continue;
             last = off;
-            done = tmax(done, load_chunk(g, r, off, (uint32_t)(tb - off < LPI_CHUNK ? tb - off : LPI_CHUNK),
-                                         start, reads));
+            done = tmax(done, load_chunk(g, r, off, (uint32_t)(tb - off < sr ? tb - off : sr), start, reads));
         }
         /* the load found no vLPI set behind the GIC's back (no record added,
          * the map not rehashed): the slots listed are still every record */

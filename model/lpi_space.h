@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define LPI_CHUNK 64u  /* bytes per modelled table read/write (one cache line) */
+#define LPI_CHUNK 64u  /* bytes per modelled table read/write (one cache line); the most a scan reads at once */
 #define LPI_IMPDEF 1024u /* IMPLEMENTATION DEFINED first KiB of the pending table */
 
 typedef struct lpi_rec {
@@ -85,6 +85,14 @@ struct gic_lpi {
 
 /* ---- small helpers ------------------------------------------------------------ */
 /* The physical LPI space of a redistributor. */
+/* Bytes per pending-table read of a scan (cfg.lpi_scan_read_bytes, a power
+ * of two up to LPI_CHUNK). */
+static inline uint32_t scan_read_bytes(const gic_t *g)
+{
+    uint32_t n = g->cfg.lpi_scan_read_bytes;
+    return n && n <= LPI_CHUNK ? n : LPI_CHUNK;
+}
+
 static inline lpi_space_t *PHYS(gic_t *g, uint32_t cpu) { return &g->lpi->rd[cpu]; }
 static inline gic_cache_t *CACHE_OF(gic_t *g, uint32_t cpu)
 {

@@ -50,6 +50,13 @@ TEST(Config, Errors)
     EXPECT_EQ(gic_config_set(&cfg, "num_cpus", "-1", err, sizeof err), GIC_ERR_CONFIG);
     EXPECT_EQ(gic_config_set(&cfg, "lpi.cache.repl", "mru", err, sizeof err), GIC_ERR_CONFIG);
     EXPECT_NE(std::string(err).find("lru, plru, fifo, random"), std::string::npos) << err;
+    EXPECT_EQ(gic_config_set(&cfg, "lpi.scan_read_bytes", "128", err, sizeof err), GIC_ERR_CONFIG);
+    {
+        gic_config_t c3 = cfg; // in range for the parser, but not a power of two: refused by validation
+        ASSERT_EQ(gic_config_set(&c3, "lpi.scan_read_bytes", "3", err, sizeof err), GIC_OK) << err;
+        EXPECT_EQ(gic_config_validate(&c3, err, sizeof err), GIC_ERR_CONFIG);
+        EXPECT_NE(std::string(err).find("not a power of two"), std::string::npos) << err;
+    }
     EXPECT_EQ(cfg.num_cpus, 4u) << "failed sets must not change the config";
     EXPECT_EQ(gic_config_load_json(&cfg, "{\"num_cpus\": ", err, sizeof err), GIC_ERR_CONFIG);
     EXPECT_NE(std::string(err).find("syntax error"), std::string::npos) << err;

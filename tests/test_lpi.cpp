@@ -18,6 +18,7 @@ constexpr uint64_t PROP = 0x100000, PEND = 0x200000;
 
 struct Lpi : GicTest {
     uint32_t bits = 16;
+    uint32_t read_bytes = 64; // cfg.lpi_scan_read_bytes of the next setup()
     gic_config_t base;       // cfg before the first setup(): defaults or a latency profile
     bool have_base = false;
     // A new GIC (2 CPUs, no ITS) with the redistributor of CPU 0 awake and its
@@ -37,6 +38,7 @@ struct Lpi : GicTest {
         cfg.lpi_cache.ways = ways;
         cfg.lpi_id_bits = id_bits;
         cfg.redist_max_reads = max_reads;
+        cfg.lpi_scan_read_bytes = read_bytes;
         bits = id_bits;
         create();
         w(GIC_FRAME_GICD, GICD_CTLR, GICD_CTLR_ARE | GICD_CTLR_EnableGrp1NS);
@@ -106,6 +108,7 @@ struct Lpi : GicTest {
     // scenarios with expected times from the latency parameters (GIC_TIMING_TEST)
     void SetLpirDeliversAtModelledTime();
     void PendingTableLoadAtEnable();
+    void ScanReadSize();
 };
 using LpiLatencies = Latencies<Lpi>;
 
@@ -186,6 +189,48 @@ GIC_TIMING_TEST(Lpi, PendingTableLoadAtEnable)
         t += 1000 * NS; // with 1 outstanding read the INV read queues behind the acks' RMWs
         EXPECT_EQ(iar(), 30000u) << max_reads << " errors " << stat("errors.total") << " prop reads " << stat("mem.prop.reads");
     }
+}
+
+// lpi.scan_read_bytes: the load at EnableLPIs and the full policy's rescans
+// read the pending table in reads of that size (64: a line; 1: one byte per
+// read, as QEMU's update_for_all_lpis): the same LPIs are found, with as many
+// reads as the table has blocks of that size.
+GIC_TIMING_TEST(Lpi, ScanReadSize)
+{
+    for (uint32_t rb : {64u, 8u, 1u}) {
+        read_bytes = rb;
+        setup(GIC_SCAN_FULL);
+        prop(8200, 0x81);
+        prop(9000, 0x41);
+        prop(20000, 0x61);
+        for (uint32_t i : {8200u, 9000u, 20000u}) pendbit(i);
+        const gic_time_t T = 1000 * NS;
+        t = T;
+        enable(false);
+        const uint64_t blocks = ((1u << 16) - LPI_FIRST) / 8 / rb, reads = blocks + 3;
+        EXPECT_EQ(stat("lpi.scan.reads"), reads) << rb;
+        gic_hist_summary_t h;
+        ASSERT_TRUE(gic_stat_hist(g, "lpi.scan.latency", &h));
+        // 5 outstanding reads: the table takes at least blocks / 5 memory
+        // latencies; the property reads of the pending ones queue behind
+        const gic_time_t lat = h.max;
+        EXPECT_GE(lat, (blocks + 4) / 5 * mem()) << rb;
+        EXPECT_LE(lat, (reads + 4) / 5 * mem() + 3 * mem()) << rb;
+        t = T + lat + path_redist();
+        EXPECT_EQ(iar(), 9000u) << rb;
+        // the acknowledge cleared the best: the full policy rescans the table
+        // (every block again) before it presents the next one
+        const uint64_t before = stat("lpi.scan.reads");
+        t += 1000000 * NS;
+        EXPECT_EQ(iar(), 20000u) << rb;
+        EXPECT_GE(stat("lpi.scan.reads") - before, blocks) << rb;
+        t += 1000000 * NS; // (and again)
+        EXPECT_EQ(iar(), 8200u) << rb;
+        t += 1000000 * NS;
+        EXPECT_EQ(iar(), GIC_SPURIOUS) << rb;
+        EXPECT_EQ(stat("errors.total"), 0u) << rb; // no scan disagreed with the pending state
+    }
+    read_bytes = 64;
 }
 
 TEST_F(Lpi, StaleConfigurationUntilInvalidated)
