@@ -79,6 +79,16 @@ static void on_log(void *ctx, gic_time_t t, gic_log_level_t lvl, const char *com
         abort();                                                                                   \
     } while (0)
 
+/* One command through the driver's queue of ITS 0 at t, waited for (at most
+ * 50 us: a stalled queue gives up); returns the driver's time after it. */
+static gic_time_t run_cmd(gic_driver_t *d, gic_time_t t, const uint64_t c[4])
+{
+    gic_driver_set_time(d, t);
+    gic_driver_queue(d, 0, c);
+    gic_driver_flush(d, 0, 50000000ull);
+    return gic_driver_time(d);
+}
+
 static const uint32_t kSizes[8] = {1, 2, 4, 8, 4, 8, 3, 16};
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -199,12 +209,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         case 7: { /* raw 32-byte ITS command through the driver's queue */
             uint64_t c[4];
             for (int i = 0; i < 4; i++) c[i] = un(&in, 8);
-            if (brought_up) {
-                gic_driver_set_time(d, t);
-                gic_driver_queue(d, 0, c);
-                gic_driver_flush(d, 0, 50000000ull);
-                t = gic_driver_time(d);
-            }
+            if (brought_up) t = run_cmd(d, t, c);
             break;
         }
         case 8: { /* well-formed command with fuzzed operands */
@@ -223,12 +228,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             case 8: gic_cmd_movall(c, gic_driver_rdbase(d, cpu), gic_driver_rdbase(d, u8(&in) % 3)); break;
             default: memset(c, 0, sizeof c); c[0] = u8(&in); break;
             }
-            if (brought_up) {
-                gic_driver_set_time(d, t);
-                gic_driver_queue(d, 0, c);
-                gic_driver_flush(d, 0, 50000000ull);
-                t = gic_driver_time(d);
-            }
+            if (brought_up) t = run_cmd(d, t, c);
             break;
         }
         case 9: { /* a CPU taking an interrupt properly */
@@ -285,12 +285,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             case 10: gic_cmd_invdb(c, vpe); break;
             default: gic_cmd_devev(c, (uint8_t[]){3, 4, 0xf, 0xc}[u8(&in) % 4], dev, ev); break;
             }
-            if (brought_up) {
-                gic_driver_set_time(d, t);
-                gic_driver_queue(d, 0, c);
-                gic_driver_flush(d, 0, 50000000ull);
-                t = gic_driver_time(d);
-            }
+            if (brought_up) t = run_cmd(d, t, c);
             break;
         }
         case 14: { /* vCPU load or put: GICR_VPROPBASER / GICR_VPENDBASER, GITS_SGIR */
