@@ -58,6 +58,7 @@ gic_tlm::gic_tlm(sc_module_name name, const gic_config_t &cfg, const gic_tlm_opt
         gits_socket[i].register_transport_dbg(this, &gic_tlm::gits_dbg, (int)i);
         gits_socket[i].register_get_direct_mem_ptr(this, &gic_tlm::no_dmi_tagged, (int)i);
     }
+    mem_socket.register_invalidate_direct_mem_ptr(this, &gic_tlm::dmi_invalidate);
     listeners_.assign(cfg_.num_cpus, nullptr);
     watching_.assign(cfg_.num_cpus, 0);
     level_.assign((size_t)cfg_.num_cpus * 4, 0);

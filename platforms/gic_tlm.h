@@ -505,6 +505,35 @@ private:
     uint64_t sysreg_latency_ps_ = 0;
     bool in_core_ = false; /* re-entrancy guard */
     tlm::tlm_generic_payload mem_gp_; /* reused for every access of the core to mem_socket */
+
+    /* TLM-2.0 DMI on mem_socket (see on_mem): the regions the memory granted
+     * (after a b_transport that set the DMI hint), read and written directly
+     * with the latency the grant states. Sorted by start, disjoint; a small
+     * direct-mapped table (by 4 KiB page) in front of the binary search. */
+    struct dmi_region {
+        uint64_t start, end; /* inclusive */
+        unsigned char *ptr;  /* host address of start */
+        bool rd, wr;
+        uint64_t rd_ps, wr_ps; /* latency per access */
+    };
+    std::vector<dmi_region> dmi_;
+    static constexpr unsigned kDmiSlots = 64;
+    uint32_t dmi_slot_[kDmiSlots] = {}; /* [page % kDmiSlots]: index in dmi_ + 1 (0: none) */
+    /* The granted region that holds [addr, addr + len), or null. Inline: the
+     * first test of every memory access. */
+    const dmi_region *dmi_find(uint64_t addr, uint32_t len)
+    {
+        if (dmi_.empty()) return nullptr;
+        uint32_t &slot = dmi_slot_[(addr >> 12) % kDmiSlots];
+        if (slot) {
+            const dmi_region &r = dmi_[slot - 1];
+            if (addr >= r.start && addr - r.start + len - 1 <= r.end - r.start) return &r;
+        }
+        return dmi_search(addr, len, slot);
+    }
+    const dmi_region *dmi_search(uint64_t addr, uint32_t len, uint32_t &slot);
+    void dmi_request(tlm::tlm_generic_payload &gp);
+    void dmi_invalidate(sc_dt::uint64 start, sc_dt::uint64 end);
 };
 
 } // namespace gictlm
