@@ -377,8 +377,29 @@ private:
                       sc_core::sc_time *delay);
     bool check_payload(tlm::tlm_generic_payload &gp);
     uint64_t input_time(sc_core::sc_time &delay);
-    bool quiet_until(uint64_t t) const;
+    bool quiet_until(uint64_t t) const { return activity() > t; }
     uint64_t next_activity() const;
+    /* next_activity(), asked of the kernel once per driving loop: while
+     * driving_ (the driver's or catch_up's loop, with the wrapper's own
+     * wake-up cancelled) no other process runs and steps and the core's
+     * callbacks notify nothing (gic_tlm_client), so it stays the same for
+     * every access the loop's steps make. */
+    uint64_t activity() const
+    {
+        if (!driving_) return next_activity();
+        if (!activity_known_) {
+            activity_ = next_activity();
+            activity_known_ = true;
+        }
+        return activity_;
+    }
+    void set_driving(bool on)
+    {
+        driving_ = on;
+        activity_known_ = false;
+    }
+    mutable uint64_t activity_ = 0;
+    mutable bool activity_known_ = false;
     bool next_work(uint64_t &next) const;
     uint64_t next_work_time() const
     {

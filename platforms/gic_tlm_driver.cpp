@@ -36,7 +36,7 @@ uint64_t gic_tlm::next_activity() const
  * advance time with nobody else running in between, so applying an input at
  * t now (or running the core's own events up to t) reaches the core in
  * exactly the same order and at the same times as with the wait. */
-bool gic_tlm::quiet_until(uint64_t t) const { return next_activity() > t; }
+/* (quiet_until(t): activity() > t, in the header) */
 
 /* Time of the first pending line write that another process may react to:
  * every one (all) or, with falling_edges_passive, the first assertion. */
@@ -57,7 +57,7 @@ uint64_t gic_tlm::first_blocking_line_queued(bool all) const
 bool gic_tlm::catch_up(uint64_t t, bool all_lines)
 {
     if (!opt_.run_ahead) return false;
-    uint64_t na = next_activity();
+    uint64_t na = activity();
     if (na > t) return true;              /* nothing due by t, the driver included */
     if (armed_ps_ > t || na < armed_ps_) return false; /* someone else is due first */
     /* the driver's wake-up is the earliest activity and due by t */
@@ -65,7 +65,7 @@ bool gic_tlm::catch_up(uint64_t t, bool all_lines)
     armed_ps_ = kNever;
     bool ok = true;
     uint64_t n;
-    driving_ = true;
+    set_driving(true);
     while (next_work(n) && n <= t) {
         if (!quiet_until(n) || first_blocking_line(all_lines) <= n) {
             ok = false;
@@ -75,7 +75,7 @@ bool gic_tlm::catch_up(uint64_t t, bool all_lines)
         st_.caught_up++;
     }
     if (ok) ok = quiet_until(t) && first_blocking_line(all_lines) > t;
-    driving_ = false;
+    set_driving(false);
     rearm();
     return ok;
 }
@@ -94,7 +94,7 @@ bool gic_tlm::quiet_through(const sc_time &delay)
 uint64_t gic_tlm::input_time(sc_time &delay)
 {
     if (delay != SC_ZERO_TIME && opt_.sync_on_access) {
-        uint64_t target = to_ps(sc_time_stamp() + delay);
+        uint64_t target = to_ps(sim_->time_stamp() + delay);
         if (catch_up(target, !opt_.falling_edges_passive)) {
             st_.syncs_avoided++;
         } else {
@@ -106,7 +106,7 @@ uint64_t gic_tlm::input_time(sc_time &delay)
             }
         }
     }
-    uint64_t t = to_ps(sc_time_stamp() + delay);
+    uint64_t t = to_ps(sim_->time_stamp() + delay);
     flush_posted(t);
     return t;
 }
@@ -213,16 +213,7 @@ void gic_tlm::driver()
     /* Next activity of the other processes: steps and core callbacks do not
      * notify events (gic_tlm_client contract), and our own line writes come
      * last, so it stays the same during this loop. */
-    uint64_t other = kNever;
-    bool other_known = false;
-    auto other_activity = [&]() {
-        if (!other_known) {
-            other = next_activity();
-            other_known = true;
-        }
-        return other;
-    };
-    driving_ = true;
+    set_driving(true); /* from here on activity() asks the kernel once */
     for (bool first = true;; first = false) {
         /* work_at(t, first), with step continuation: posted MSIs, the
          * core's events (the core's clock follows the driver's wake-ups),
@@ -230,7 +221,7 @@ void gic_tlm::driver()
         run_core_to(t, first);
         if (agenda_.top_t() <= t) {
             /* steps may go on at later times while nothing else can come first */
-            if (opt_.run_ahead) ff_until_ = std::min(other_activity(), limit == kNever ? kNever : limit + 1);
+            if (opt_.run_ahead) ff_until_ = std::min(activity(), limit == kNever ? kNever : limit + 1);
             step s;
             while (agenda_pop_due(t, s)) s.c->gic_step(s.t, s.what);
             ff_until_ = 0;
@@ -239,12 +230,12 @@ void gic_tlm::driver()
         if (!next_work(n)) break;
         t = n;
         if (t <= now) continue; /* steps or events scheduled at now by the work just done */
-        if (!opt_.run_ahead || t > limit || t >= other_activity() ||
+        if (!opt_.run_ahead || t > limit || t >= activity() ||
             first_blocking_line(!opt_.falling_edges_passive) <= t)
             break;
         st_.driver_run_ahead++;
     }
-    driving_ = false;
+    set_driving(false);
     /* Lines due now are written last: the signals update at the end of this
      * evaluation phase whenever they are written, and a write (a pending
      * update) earlier would look like another process's activity to the
