@@ -400,7 +400,17 @@ private:
     }
     mutable uint64_t activity_ = 0;
     mutable bool activity_known_ = false;
-    bool next_work(uint64_t &next) const;
+    /* Time of the next internal work for the driver (core event, posted
+     * MSI or agenda step). Inline: the driver's loop and every step
+     * continuation (schedule_step_or_continue) ask it. */
+    bool next_work(uint64_t &next) const
+    {
+        gic_time_t t;
+        next = gic_next_event_time(g_, &t) ? t : kNever;
+        if (posted_.top_t() < next) next = posted_.top_t();
+        if (agenda_.top_t() < next) next = agenda_.top_t();
+        return next != kNever;
+    }
     uint64_t next_work_time() const
     {
         uint64_t n;
@@ -434,7 +444,13 @@ private:
     }
     void work_at(uint64_t t, bool advance);
     void arm(uint64_t t);
-    void rearm();
+    /* (the driver's and catch_up's loops re-arm once when they end: the
+     * test inline, every access of a step makes it) */
+    void rearm()
+    {
+        if (!driving_) rearm_now();
+    }
+    void rearm_now();
     void driver();
     void write_lines(uint64_t now);
     void before_end_of_elaboration() override;

@@ -124,17 +124,6 @@ void gic_tlm::flush_posted_now(uint64_t t)
     }
 }
 
-/* Time of the next internal work for the driver (core event, posted MSI or
- * agenda step). */
-bool gic_tlm::next_work(uint64_t &next) const
-{
-    next = kNever;
-    gic_time_t t;
-    if (gic_next_event_time(g_, &t)) next = t;
-    if (posted_.top_t() < next) next = posted_.top_t();
-    if (agenda_.top_t() < next) next = agenda_.top_t();
-    return next != kNever;
-}
 
 /* All internal work due at time t (>= the core's time): posted MSIs and core
  * events up to t, then the agenda steps at t (those scheduled meanwhile at t
@@ -171,9 +160,8 @@ void gic_tlm::arm(uint64_t t)
     wake_.notify(t > now ? from_ps(t - now) : SC_ZERO_TIME);
 }
 
-void gic_tlm::rearm()
+void gic_tlm::rearm_now()
 {
-    if (driving_) return; /* the loop re-arms once when it ends */
     uint64_t next;
     next_work(next);
     if (!lines_.empty() && lines_.front().t < next) next = lines_.front().t;
