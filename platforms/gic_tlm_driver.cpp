@@ -83,7 +83,7 @@ bool gic_tlm::catch_up(uint64_t t, bool all_lines)
 bool gic_tlm::quiet_through(const sc_time &delay)
 {
     if (in_core_) return false;
-    return catch_up(to_ps(sc_time_stamp() + delay), true);
+    return catch_up(to_ps(sim_now() + delay), true);
 }
 
 /* Time at which a synchronous input is applied. With sync_on_access the input

@@ -67,12 +67,12 @@ gic_status_t gic_tlm::on_mem(void *ctx, gic_time_t t, bool is_write, uint64_t ad
         gp.set_byte_enable_length(0);
         gp.set_dmi_allowed(false);
         gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-        sc_time before = sc_time_stamp();
+        sc_time before = sim_now();
         uint64_t now = to_ps(before);
         sc_time d0 = t > now ? from_ps(t - now) : SC_ZERO_TIME;
         sc_time d = d0;
         self->mem_socket->b_transport(gp, d);
-        if (sc_time_stamp() != before) {
+        if (sim_now() != before) {
             /* The target waited: not allowed here (we may be in an SC_METHOD). */
             self->st_.mem_target_waited++;
             SC_REPORT_WARNING("gictlm/mem", "mem_socket target advanced time inside b_transport");
@@ -236,7 +236,7 @@ void gic_tlm::gits_b_transport(int id, tlm::tlm_generic_payload &gp, sc_time &de
             ev = h;
         }
         /* Posted: applied by the driver at exactly the initiator's local time. */
-        uint64_t t = to_ps(sc_time_stamp() + delay);
+        uint64_t t = to_ps(sim_now() + delay);
         posted_.push(posted{t, seq_++, (uint32_t)id, devid, ev});
         st_.msis_posted++;
         if (in_wanted(gic_tlm_input::MSI)) {
