@@ -403,13 +403,19 @@ private:
     /* Time of the next internal work for the driver (core event, posted
      * MSI or agenda step). Inline: the driver's loop and every step
      * continuation (schedule_step_or_continue) ask it. */
-    bool next_work(uint64_t &next) const
+    bool next_work(uint64_t &next, uint64_t &core) const /* core: the core's next event (kNever: none) */
     {
         gic_time_t t;
-        next = gic_next_event_time(g_, &t) ? t : kNever;
+        core = gic_next_event_time(g_, &t) ? t : kNever;
+        next = core;
         if (posted_.top_t() < next) next = posted_.top_t();
         if (agenda_.top_t() < next) next = agenda_.top_t();
         return next != kNever;
+    }
+    bool next_work(uint64_t &next) const
+    {
+        uint64_t core;
+        return next_work(next, core);
     }
     uint64_t next_work_time() const
     {
@@ -437,6 +443,21 @@ private:
         flush_posted(t);
         gic_time_t ev;
         if (advance || (gic_next_event_time(g_, &ev) && ev <= t)) {
+            in_core_ = true;
+            gic_run_until(g_, t);
+            in_core_ = false;
+        }
+    }
+    /* run_core_to(t, advance) when the core's next event time (core) is
+     * known (the driver's loop has just asked next_work, nothing ran since):
+     * the core is asked again only if posted MSIs are applied first. */
+    void run_core_to(uint64_t t, bool advance, uint64_t core)
+    {
+        if (posted_.top_t() <= t) {
+            run_core_to(t, advance);
+            return;
+        }
+        if (advance || core <= t) {
             in_core_ = true;
             gic_run_until(g_, t);
             in_core_ = false;
@@ -542,6 +563,7 @@ private:
     uint64_t sysreg_latency_ps_ = 0;
     bool in_core_ = false; /* re-entrancy guard */
     tlm::tlm_generic_payload mem_gp_; /* reused for every access of the core to mem_socket */
+    uint64_t gicr_stride_ = 0;        /* gic_gicr_stride(&cfg_), asked once */
 
     /* TLM-2.0 DMI on mem_socket (see on_mem): the regions the memory granted
      * (after a b_transport that set the DMI hint), read and written directly

@@ -202,11 +202,12 @@ void gic_tlm::driver()
      * notify events (gic_tlm_client contract), and our own line writes come
      * last, so it stays the same during this loop. */
     set_driving(true); /* from here on activity() asks the kernel once */
+    uint64_t core = kNever; /* the core's next event, from next_work (first pass: advance anyway) */
     for (bool first = true;; first = false) {
         /* work_at(t, first), with step continuation: posted MSIs, the
          * core's events (the core's clock follows the driver's wake-ups),
          * then the steps at t */
-        run_core_to(t, first);
+        run_core_to(t, first, core);
         if (agenda_.top_t() <= t) {
             /* steps may go on at later times while nothing else can come first */
             if (opt_.run_ahead) ff_until_ = std::min(activity(), limit == kNever ? kNever : limit + 1);
@@ -215,7 +216,7 @@ void gic_tlm::driver()
             ff_until_ = 0;
         }
         uint64_t n;
-        if (!next_work(n)) break;
+        if (!next_work(n, core)) break;
         t = n;
         if (t <= now) continue; /* steps or events scheduled at now by the work just done */
         if (!opt_.run_ahead || t > limit || t >= activity() ||

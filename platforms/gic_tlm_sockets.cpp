@@ -205,7 +205,7 @@ void gic_tlm::gicd_b_transport(tlm::tlm_generic_payload &gp, sc_time &delay)
 void gic_tlm::gicr_b_transport(tlm::tlm_generic_payload &gp, sc_time &delay)
 {
     uint64_t a = gp.get_address();
-    const uint64_t rs = gic_gicr_stride(&cfg_); /* 128 KiB, or 256 KiB with GICv4 */
+    const uint64_t rs = gicr_stride_; /* 128 KiB, or 256 KiB with GICv4 */
     frame_access(GIC_FRAME_GICR, (uint32_t)(a / rs), a % rs, gp, &delay);
 }
 
@@ -267,7 +267,7 @@ unsigned gic_tlm::gicd_dbg(tlm::tlm_generic_payload &gp)
 unsigned gic_tlm::gicr_dbg(tlm::tlm_generic_payload &gp)
 {
     uint64_t a = gp.get_address();
-    const uint64_t rs = gic_gicr_stride(&cfg_);
+    const uint64_t rs = gicr_stride_;
     frame_access(GIC_FRAME_GICR, (uint32_t)(a / rs), a % rs, gp, nullptr);
     return gp.is_response_ok() ? gp.get_data_length() : 0;
 }
