@@ -576,14 +576,16 @@ private:
         uint64_t rd_ps, wr_ps; /* latency per access */
     };
     std::vector<dmi_region> dmi_;
-    static constexpr unsigned kDmiSlots = 64;
-    uint32_t dmi_slot_[kDmiSlots] = {}; /* [page % kDmiSlots]: index in dmi_ + 1 (0: none) */
+    static constexpr unsigned kDmiSlots = 64; /* (the hash's top 6 bits) */
+    uint32_t dmi_slot_[kDmiSlots] = {}; /* [hash of the page]: index in dmi_ + 1 (0: none) */
     /* The granted region that holds [addr, addr + len), or null. Inline: the
      * first test of every memory access. */
     const dmi_region *dmi_find(uint64_t addr, uint32_t len)
     {
         if (dmi_.empty()) return nullptr;
-        uint32_t &slot = dmi_slot_[(addr >> 12) % kDmiSlots];
+        /* (page number hashed: the GIC's tables sit at aligned strides, so
+         * the low bits of their page numbers collide) */
+        uint32_t &slot = dmi_slot_[((addr >> 12) * 0x9e3779b97f4a7c15ull) >> 58];
         if (slot) {
             const dmi_region &r = dmi_[slot - 1];
             if (addr >= r.start && addr - r.start + len - 1 <= r.end - r.start) return &r;
