@@ -41,6 +41,7 @@ gic_tlm::gic_tlm(sc_module_name name, const gic_config_t &cfg, const gic_tlm_opt
     g_ = gic_create(&cfg, &cb, opt.use_builtin_memory ? nullptr : &port, err, sizeof err);
     if (!g_) throw std::runtime_error(std::string("gic_tlm: ") + err);
     cfg_ = *gic_get_config(g_);
+    gicr_stride_ = gic_gicr_stride(&cfg_);
     if (opt_.lines_passive) opt_.falling_edges_passive = true;
     sim_ = sc_get_curr_simcontext();
     max_time_ = sc_max_time().value();
@@ -58,6 +59,7 @@ gic_tlm::gic_tlm(sc_module_name name, const gic_config_t &cfg, const gic_tlm_opt
         gits_socket[i].register_transport_dbg(this, &gic_tlm::gits_dbg, (int)i);
         gits_socket[i].register_get_direct_mem_ptr(this, &gic_tlm::no_dmi_tagged, (int)i);
     }
+    mem_socket.register_invalidate_direct_mem_ptr(this, &gic_tlm::dmi_invalidate);
     listeners_.assign(cfg_.num_cpus, nullptr);
     watching_.assign(cfg_.num_cpus, 0);
     level_.assign((size_t)cfg_.num_cpus * 4, 0);

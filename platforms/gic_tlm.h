@@ -377,9 +377,46 @@ private:
                       sc_core::sc_time *delay);
     bool check_payload(tlm::tlm_generic_payload &gp);
     uint64_t input_time(sc_core::sc_time &delay);
-    bool quiet_until(uint64_t t) const;
+    bool quiet_until(uint64_t t) const { return activity() > t; }
     uint64_t next_activity() const;
-    bool next_work(uint64_t &next) const;
+    /* next_activity(), asked of the kernel once per driving loop: while
+     * driving_ (the driver's or catch_up's loop, with the wrapper's own
+     * wake-up cancelled) no other process runs and steps and the core's
+     * callbacks notify nothing (gic_tlm_client), so it stays the same for
+     * every access the loop's steps make. */
+    uint64_t activity() const
+    {
+        if (!driving_) return next_activity();
+        if (!activity_known_) {
+            activity_ = next_activity();
+            activity_known_ = true;
+        }
+        return activity_;
+    }
+    void set_driving(bool on)
+    {
+        driving_ = on;
+        activity_known_ = false;
+    }
+    mutable uint64_t activity_ = 0;
+    mutable bool activity_known_ = false;
+    /* Time of the next internal work for the driver (core event, posted
+     * MSI or agenda step). Inline: the driver's loop and every step
+     * continuation (schedule_step_or_continue) ask it. */
+    bool next_work(uint64_t &next, uint64_t &core) const /* core: the core's next event (kNever: none) */
+    {
+        gic_time_t t;
+        core = gic_next_event_time(g_, &t) ? t : kNever;
+        next = core;
+        if (posted_.top_t() < next) next = posted_.top_t();
+        if (agenda_.top_t() < next) next = agenda_.top_t();
+        return next != kNever;
+    }
+    bool next_work(uint64_t &next) const
+    {
+        uint64_t core;
+        return next_work(next, core);
+    }
     uint64_t next_work_time() const
     {
         uint64_t n;
@@ -411,9 +448,30 @@ private:
             in_core_ = false;
         }
     }
+    /* run_core_to(t, advance) when the core's next event time (core) is
+     * known (the driver's loop has just asked next_work, nothing ran since):
+     * the core is asked again only if posted MSIs are applied first. */
+    void run_core_to(uint64_t t, bool advance, uint64_t core)
+    {
+        if (posted_.top_t() <= t) {
+            run_core_to(t, advance);
+            return;
+        }
+        if (advance || core <= t) {
+            in_core_ = true;
+            gic_run_until(g_, t);
+            in_core_ = false;
+        }
+    }
     void work_at(uint64_t t, bool advance);
     void arm(uint64_t t);
-    void rearm();
+    /* (the driver's and catch_up's loops re-arm once when they end: the
+     * test inline, every access of a step makes it) */
+    void rearm()
+    {
+        if (!driving_) rearm_now();
+    }
+    void rearm_now();
     void driver();
     void write_lines(uint64_t now);
     void before_end_of_elaboration() override;
@@ -505,6 +563,38 @@ private:
     uint64_t sysreg_latency_ps_ = 0;
     bool in_core_ = false; /* re-entrancy guard */
     tlm::tlm_generic_payload mem_gp_; /* reused for every access of the core to mem_socket */
+    uint64_t gicr_stride_ = 0;        /* gic_gicr_stride(&cfg_), asked once */
+
+    /* TLM-2.0 DMI on mem_socket (see on_mem): the regions the memory granted
+     * (after a b_transport that set the DMI hint), read and written directly
+     * with the latency the grant states. Sorted by start, disjoint; a small
+     * direct-mapped table (by 4 KiB page) in front of the binary search. */
+    struct dmi_region {
+        uint64_t start, end; /* inclusive */
+        unsigned char *ptr;  /* host address of start */
+        bool rd, wr;
+        uint64_t rd_ps, wr_ps; /* latency per access */
+    };
+    std::vector<dmi_region> dmi_;
+    static constexpr unsigned kDmiSlots = 64; /* (the hash's top 6 bits) */
+    uint32_t dmi_slot_[kDmiSlots] = {}; /* [hash of the page]: index in dmi_ + 1 (0: none) */
+    /* The granted region that holds [addr, addr + len), or null. Inline: the
+     * first test of every memory access. */
+    const dmi_region *dmi_find(uint64_t addr, uint32_t len)
+    {
+        if (dmi_.empty()) return nullptr;
+        /* (page number hashed: the GIC's tables sit at aligned strides, so
+         * the low bits of their page numbers collide) */
+        uint32_t &slot = dmi_slot_[((addr >> 12) * 0x9e3779b97f4a7c15ull) >> 58];
+        if (slot) {
+            const dmi_region &r = dmi_[slot - 1];
+            if (addr >= r.start && addr - r.start + len - 1 <= r.end - r.start) return &r;
+        }
+        return dmi_search(addr, len, slot);
+    }
+    const dmi_region *dmi_search(uint64_t addr, uint32_t len, uint32_t &slot);
+    void dmi_request(tlm::tlm_generic_payload &gp);
+    void dmi_invalidate(sc_dt::uint64 start, sc_dt::uint64 end);
 };
 
 } // namespace gictlm

@@ -36,7 +36,7 @@ uint64_t gic_tlm::next_activity() const
  * advance time with nobody else running in between, so applying an input at
  * t now (or running the core's own events up to t) reaches the core in
  * exactly the same order and at the same times as with the wait. */
-bool gic_tlm::quiet_until(uint64_t t) const { return next_activity() > t; }
+/* (quiet_until(t): activity() > t, in the header) */
 
 /* Time of the first pending line write that another process may react to:
  * every one (all) or, with falling_edges_passive, the first assertion. */
@@ -57,7 +57,7 @@ uint64_t gic_tlm::first_blocking_line_queued(bool all) const
 bool gic_tlm::catch_up(uint64_t t, bool all_lines)
 {
     if (!opt_.run_ahead) return false;
-    uint64_t na = next_activity();
+    uint64_t na = activity();
     if (na > t) return true;              /* nothing due by t, the driver included */
     if (armed_ps_ > t || na < armed_ps_) return false; /* someone else is due first */
     /* the driver's wake-up is the earliest activity and due by t */
@@ -65,7 +65,7 @@ bool gic_tlm::catch_up(uint64_t t, bool all_lines)
     armed_ps_ = kNever;
     bool ok = true;
     uint64_t n;
-    driving_ = true;
+    set_driving(true);
     while (next_work(n) && n <= t) {
         if (!quiet_until(n) || first_blocking_line(all_lines) <= n) {
             ok = false;
@@ -75,7 +75,7 @@ bool gic_tlm::catch_up(uint64_t t, bool all_lines)
         st_.caught_up++;
     }
     if (ok) ok = quiet_until(t) && first_blocking_line(all_lines) > t;
-    driving_ = false;
+    set_driving(false);
     rearm();
     return ok;
 }
@@ -83,7 +83,7 @@ bool gic_tlm::catch_up(uint64_t t, bool all_lines)
 bool gic_tlm::quiet_through(const sc_time &delay)
 {
     if (in_core_) return false;
-    return catch_up(to_ps(sc_time_stamp() + delay), true);
+    return catch_up(to_ps(sim_now() + delay), true);
 }
 
 /* Time at which a synchronous input is applied. With sync_on_access the input
@@ -94,8 +94,12 @@ bool gic_tlm::quiet_through(const sc_time &delay)
 uint64_t gic_tlm::input_time(sc_time &delay)
 {
     if (delay != SC_ZERO_TIME && opt_.sync_on_access) {
-        uint64_t target = to_ps(sc_time_stamp() + delay);
-        if (catch_up(target, !opt_.falling_edges_passive)) {
+        uint64_t target = to_ps(sim_->time_stamp() + delay);
+        /* From a step inside a driving loop, catch_up comes down to this
+         * (the wrapper's own wake-up is cancelled there: nothing to catch up) */
+        const bool quiet = driving_ ? opt_.run_ahead && activity() > target
+                                    : catch_up(target, !opt_.falling_edges_passive);
+        if (quiet) {
             st_.syncs_avoided++;
         } else {
             sc_process_handle h = sc_get_current_process_handle();
@@ -106,7 +110,7 @@ uint64_t gic_tlm::input_time(sc_time &delay)
             }
         }
     }
-    uint64_t t = to_ps(sc_time_stamp() + delay);
+    uint64_t t = to_ps(sim_->time_stamp() + delay);
     flush_posted(t);
     return t;
 }
@@ -124,17 +128,6 @@ void gic_tlm::flush_posted_now(uint64_t t)
     }
 }
 
-/* Time of the next internal work for the driver (core event, posted MSI or
- * agenda step). */
-bool gic_tlm::next_work(uint64_t &next) const
-{
-    next = kNever;
-    gic_time_t t;
-    if (gic_next_event_time(g_, &t)) next = t;
-    if (posted_.top_t() < next) next = posted_.top_t();
-    if (agenda_.top_t() < next) next = agenda_.top_t();
-    return next != kNever;
-}
 
 /* All internal work due at time t (>= the core's time): posted MSIs and core
  * events up to t, then the agenda steps at t (those scheduled meanwhile at t
@@ -171,9 +164,8 @@ void gic_tlm::arm(uint64_t t)
     wake_.notify(t > now ? from_ps(t - now) : SC_ZERO_TIME);
 }
 
-void gic_tlm::rearm()
+void gic_tlm::rearm_now()
 {
-    if (driving_) return; /* the loop re-arms once when it ends */
     uint64_t next;
     next_work(next);
     if (!lines_.empty() && lines_.front().t < next) next = lines_.front().t;
@@ -213,38 +205,30 @@ void gic_tlm::driver()
     /* Next activity of the other processes: steps and core callbacks do not
      * notify events (gic_tlm_client contract), and our own line writes come
      * last, so it stays the same during this loop. */
-    uint64_t other = kNever;
-    bool other_known = false;
-    auto other_activity = [&]() {
-        if (!other_known) {
-            other = next_activity();
-            other_known = true;
-        }
-        return other;
-    };
-    driving_ = true;
+    set_driving(true); /* from here on activity() asks the kernel once */
+    uint64_t core = kNever; /* the core's next event, from next_work (first pass: advance anyway) */
     for (bool first = true;; first = false) {
         /* work_at(t, first), with step continuation: posted MSIs, the
          * core's events (the core's clock follows the driver's wake-ups),
          * then the steps at t */
-        run_core_to(t, first);
+        run_core_to(t, first, core);
         if (agenda_.top_t() <= t) {
             /* steps may go on at later times while nothing else can come first */
-            if (opt_.run_ahead) ff_until_ = std::min(other_activity(), limit == kNever ? kNever : limit + 1);
+            if (opt_.run_ahead) ff_until_ = std::min(activity(), limit == kNever ? kNever : limit + 1);
             step s;
             while (agenda_pop_due(t, s)) s.c->gic_step(s.t, s.what);
             ff_until_ = 0;
         }
         uint64_t n;
-        if (!next_work(n)) break;
+        if (!next_work(n, core)) break;
         t = n;
         if (t <= now) continue; /* steps or events scheduled at now by the work just done */
-        if (!opt_.run_ahead || t > limit || t >= other_activity() ||
+        if (!opt_.run_ahead || t > limit || t >= activity() ||
             first_blocking_line(!opt_.falling_edges_passive) <= t)
             break;
         st_.driver_run_ahead++;
     }
-    driving_ = false;
+    set_driving(false);
     /* Lines due now are written last: the signals update at the end of this
      * evaluation phase whenever they are written, and a write (a pending
      * update) earlier would look like another process's activity to the

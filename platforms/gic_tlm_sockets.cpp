@@ -7,6 +7,7 @@
  */
 #include "gic_tlm.h"
 
+#include <algorithm>
 #include <cstring>
 #include <iterator>
 #include <stdexcept>
@@ -34,42 +35,104 @@ bool device_id_from_extension(const tlm::tlm_generic_payload &gp, uint32_t, uint
     return true;
 }
 
+/* The core's memory accesses (its port; one at a time, from inside a gic_*
+ * call). Where the memory granted DMI for the address (TLM-2.0 direct memory
+ * interface) the data is copied directly and the latency is the one of the
+ * grant; otherwise one b_transport on mem_socket, whose DMI hint, if set,
+ * makes the wrapper ask for the region (get_direct_mem_ptr) for the accesses
+ * after this one. Both count in the wrapper's mem_* statistics alike. */
 gic_status_t gic_tlm::on_mem(void *ctx, gic_time_t t, bool is_write, uint64_t addr, void *buf,
                              uint32_t len, uint64_t *latency_ps)
 {
     gic_tlm *self = static_cast<gic_tlm *>(ctx);
-    /* One payload, reused (the core makes one memory access at a time; no
-     * extensions, no memory manager): no allocation per access. */
-    tlm::tlm_generic_payload &gp = self->mem_gp_;
-    gp.set_command(is_write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
-    gp.set_address(addr);
-    gp.set_data_ptr(static_cast<unsigned char *>(buf));
-    gp.set_data_length(len);
-    gp.set_streaming_width(len);
-    gp.set_byte_enable_ptr(nullptr);
-    gp.set_byte_enable_length(0);
-    gp.set_dmi_allowed(false);
-    gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-    sc_time before = sc_time_stamp();
-    uint64_t now = to_ps(before);
-    sc_time d0 = t > now ? from_ps(t - now) : SC_ZERO_TIME;
-    sc_time d = d0;
-    self->mem_socket->b_transport(gp, d);
-    if (sc_time_stamp() != before) {
-        /* The target waited: not allowed here (we may be in an SC_METHOD). */
-        self->st_.mem_target_waited++;
-        SC_REPORT_WARNING("gictlm/mem", "mem_socket target advanced time inside b_transport");
+    uint64_t lat;
+    const dmi_region *r = self->dmi_find(addr, len);
+    if (r && (is_write ? r->wr : r->rd)) {
+        unsigned char *p = r->ptr + (addr - r->start);
+        if (is_write)
+            std::memcpy(p, buf, len);
+        else
+            std::memcpy(buf, p, len);
+        lat = is_write ? r->wr_ps : r->rd_ps;
+    } else {
+        /* One payload, reused (the core makes one memory access at a time; no
+         * extensions, no memory manager): no allocation per access. */
+        tlm::tlm_generic_payload &gp = self->mem_gp_;
+        gp.set_command(is_write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
+        gp.set_address(addr);
+        gp.set_data_ptr(static_cast<unsigned char *>(buf));
+        gp.set_data_length(len);
+        gp.set_streaming_width(len);
+        gp.set_byte_enable_ptr(nullptr);
+        gp.set_byte_enable_length(0);
+        gp.set_dmi_allowed(false);
+        gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+        sc_time before = sim_now();
+        uint64_t now = to_ps(before);
+        sc_time d0 = t > now ? from_ps(t - now) : SC_ZERO_TIME;
+        sc_time d = d0;
+        self->mem_socket->b_transport(gp, d);
+        if (sim_now() != before) {
+            /* The target waited: not allowed here (we may be in an SC_METHOD). */
+            self->st_.mem_target_waited++;
+            SC_REPORT_WARNING("gictlm/mem", "mem_socket target advanced time inside b_transport");
+        }
+        lat = d > d0 ? to_ps(d - d0) : 0;
+        if (!gp.is_response_ok()) {
+            if (latency_ps) *latency_ps = lat;
+            (is_write ? self->st_.mem_writes : self->st_.mem_reads)++;
+            self->st_.mem_bytes += len;
+            self->st_.mem_latency_ps += lat;
+            self->st_.mem_errors++;
+            return GIC_ERR_MEM;
+        }
+        /* (not again for a region already granted, e.g. a write to a read-only grant) */
+        if (gp.is_dmi_allowed() && !r) self->dmi_request(gp);
     }
-    uint64_t lat = d > d0 ? to_ps(d - d0) : 0;
     if (latency_ps) *latency_ps = lat;
     (is_write ? self->st_.mem_writes : self->st_.mem_reads)++;
     self->st_.mem_bytes += len;
     self->st_.mem_latency_ps += lat;
-    if (!gp.is_response_ok()) {
-        self->st_.mem_errors++;
-        return GIC_ERR_MEM;
-    }
     return GIC_OK;
+}
+
+const gic_tlm::dmi_region *gic_tlm::dmi_search(uint64_t addr, uint32_t len, uint32_t &slot)
+{
+    auto it = std::upper_bound(dmi_.begin(), dmi_.end(), addr,
+                               [](uint64_t a, const dmi_region &x) { return a < x.start; });
+    if (it == dmi_.begin()) return nullptr;
+    --it;
+    if (addr - it->start + len - 1 > it->end - it->start) return nullptr;
+    slot = (uint32_t)(it - dmi_.begin()) + 1;
+    return &*it;
+}
+
+/* Ask the memory for the DMI region around gp's address (after an access
+ * whose response set the DMI hint) and keep what it grants. */
+void gic_tlm::dmi_request(tlm::tlm_generic_payload &gp)
+{
+    tlm::tlm_dmi d;
+    if (!mem_socket->get_direct_mem_ptr(gp, d)) return;
+    if (!d.get_dmi_ptr() || !(d.is_read_allowed() || d.is_write_allowed())) return;
+    dmi_region n{d.get_start_address(), d.get_end_address(), d.get_dmi_ptr(), d.is_read_allowed(),
+                 d.is_write_allowed(), to_ps(d.get_read_latency()), to_ps(d.get_write_latency())};
+    if (n.end < n.start) return;
+    dmi_invalidate(n.start, n.end); /* a new grant replaces what overlaps it */
+    dmi_.insert(std::upper_bound(dmi_.begin(), dmi_.end(), n.start,
+                                 [](uint64_t a, const dmi_region &x) { return a < x.start; }),
+                n);
+    std::memset(dmi_slot_, 0, sizeof dmi_slot_); /* indices moved */
+}
+
+/* invalidate_direct_mem_ptr from the memory side: drop every region that
+ * overlaps [start, end]; their accesses go through b_transport again. */
+void gic_tlm::dmi_invalidate(sc_dt::uint64 start, sc_dt::uint64 end)
+{
+    auto gone = [&](const dmi_region &x) { return x.start <= end && start <= x.end; };
+    auto e = std::remove_if(dmi_.begin(), dmi_.end(), gone);
+    if (e == dmi_.end()) return;
+    dmi_.erase(e, dmi_.end());
+    std::memset(dmi_slot_, 0, sizeof dmi_slot_);
 }
 
 /* ---- register frames ----------------------------------------------------------------- */
@@ -142,7 +205,7 @@ void gic_tlm::gicd_b_transport(tlm::tlm_generic_payload &gp, sc_time &delay)
 void gic_tlm::gicr_b_transport(tlm::tlm_generic_payload &gp, sc_time &delay)
 {
     uint64_t a = gp.get_address();
-    const uint64_t rs = gic_gicr_stride(&cfg_); /* 128 KiB, or 256 KiB with GICv4 */
+    const uint64_t rs = gicr_stride_; /* 128 KiB, or 256 KiB with GICv4 */
     frame_access(GIC_FRAME_GICR, (uint32_t)(a / rs), a % rs, gp, &delay);
 }
 
@@ -173,7 +236,7 @@ void gic_tlm::gits_b_transport(int id, tlm::tlm_generic_payload &gp, sc_time &de
             ev = h;
         }
         /* Posted: applied by the driver at exactly the initiator's local time. */
-        uint64_t t = to_ps(sc_time_stamp() + delay);
+        uint64_t t = to_ps(sim_now() + delay);
         posted_.push(posted{t, seq_++, (uint32_t)id, devid, ev});
         st_.msis_posted++;
         if (in_wanted(gic_tlm_input::MSI)) {
@@ -204,7 +267,7 @@ unsigned gic_tlm::gicd_dbg(tlm::tlm_generic_payload &gp)
 unsigned gic_tlm::gicr_dbg(tlm::tlm_generic_payload &gp)
 {
     uint64_t a = gp.get_address();
-    const uint64_t rs = gic_gicr_stride(&cfg_);
+    const uint64_t rs = gicr_stride_;
     frame_access(GIC_FRAME_GICR, (uint32_t)(a / rs), a % rs, gp, nullptr);
     return gp.is_response_ok() ? gp.get_data_length() : 0;
 }

@@ -35,6 +35,10 @@ inline uint64_t to_ps(const sc_core::sc_time &t)
     return u == 1 ? t.value() : (u ? t.value() / u : 0);
 }
 inline sc_core::sc_time from_ps(uint64_t ps) { return sc_core::sc_time::from_value(ps * sc_units_per_ps()); }
+/* sc_time_stamp() without the call into the library (the kernel's current
+ * time, inline in sc_simcontext.h): the register and memory paths ask it
+ * once or twice per access. */
+inline const sc_core::sc_time &sim_now() { return sc_core::sc_get_curr_simcontext()->time_stamp(); }
 
 #if defined(__GNUC__)
 #define GICTLM_ALWAYS_INLINE __attribute__((always_inline)) inline

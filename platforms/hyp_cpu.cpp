@@ -177,10 +177,10 @@ bool hyp_cpu::transact(tlm::tlm_command cmd, uint64_t addr, unsigned char *data,
     tlm_payload_set(gp, cmd, addr, data, len);
     /* loosely timed at t_: in a step the targets annotate and never wait; in
      * the bring-up thread the GIC may synchronise the thread (wait) */
-    const sc_time now = sc_time_stamp();
+    const sc_time now = sim_now();
     sc_time d = from_ps(t_) - now;
     socket->b_transport(gp, d);
-    t_ = to_ps((thread_mode_ ? sc_time_stamp() : now) + d);
+    t_ = to_ps((thread_mode_ ? sim_now() : now) + d);
     if (gp.is_response_ok()) return true;
     h_->cnt.mmio_errors++;
     SC_REPORT_WARNING(name(), ("access error at 0x" + std::to_string(addr) + ": " + gp.get_response_string()).c_str());
@@ -204,19 +204,26 @@ void hyp_cpu::mem_write(uint64_t addr, const void *buf, unsigned len)
     transact(tlm::TLM_WRITE_COMMAND, addr, const_cast<unsigned char *>(static_cast<const unsigned char *>(buf)), len);
 }
 
-/* one copy per direction (sr, sw): no test of the direction per access */
-template <bool is_write> void hyp_cpu::sysreg_access(gic_sysreg_t r, uint64_t &v)
+/* one copy per direction (sr, sw): no test of the direction per access; the
+ * step's access inline in sr/sw, the bring-up thread's out of line */
+template <bool is_write> __attribute__((noinline)) void hyp_cpu::sysreg_access_thread(gic_sysreg_t r, uint64_t &v)
 {
     gic_tlm &gic = h_->gic();
-    gic_status_t st;
-    if (thread_mode_) {
-        sc_time d = from_ps(t_) - sc_time_stamp();
-        st = is_write ? gic.sysreg_write(idx_, r, v, d) : gic.sysreg_read(idx_, r, v, d);
-        t_ = to_ps(sc_time_stamp() + d);
-    } else {
-        st = is_write ? gic.sysreg_write_at(idx_, r, v, t_) : gic.sysreg_read_at(idx_, r, v, t_);
-        t_ += gic.sysreg_latency_ps();
+    sc_time d = from_ps(t_) - sim_now();
+    gic_status_t st = is_write ? gic.sysreg_write(idx_, r, v, d) : gic.sysreg_read(idx_, r, v, d);
+    t_ = to_ps(sim_now() + d);
+    if (st != GIC_OK) h_->cnt.sysreg_errors++;
+}
+
+template <bool is_write> inline __attribute__((always_inline)) void hyp_cpu::sysreg_access(gic_sysreg_t r, uint64_t &v)
+{
+    if (__builtin_expect(thread_mode_, 0)) {
+        sysreg_access_thread<is_write>(r, v);
+        return;
     }
+    gic_tlm &gic = h_->gic();
+    const gic_status_t st = is_write ? gic.sysreg_write_at(idx_, r, v, t_) : gic.sysreg_read_at(idx_, r, v, t_);
+    t_ += gic.sysreg_latency_ps();
     if (st != GIC_OK) h_->cnt.sysreg_errors++;
 }
 

@@ -79,6 +79,7 @@ private:
     /* one system register access at t_ (both modes: in the bring-up thread
      * or as an agenda step), counting a failed one */
     template <bool is_write> void sysreg_access(gic_sysreg_t r, uint64_t &v);
+    template <bool is_write> void sysreg_access_thread(gic_sysreg_t r, uint64_t &v);
 
     /* resumable functions: true when done, false when suspended (called
      * again with the same arguments to go on) */

@@ -1,5 +1,6 @@
 /* MSI device model and MSI tracker. */
 #include "msi_device.h"
+#include "tlm_parts.h"
 
 #include <algorithm>
 #include <cmath>
@@ -263,16 +264,10 @@ uint32_t msi_device::next_event()
  * initiator does (and as bench_tlm_msi's empty round trip does). */
 void msi_device::send_msi(uint32_t ev, uint64_t t_ps, sc_time &delay)
 {
-    uint32_t data = ev;
-    tlm::tlm_generic_payload gp;
+    data_ = ev;
+    tlm::tlm_generic_payload &gp = gp_;
     device_id_extension ext(p_.devid);
-    gp.set_command(tlm::TLM_WRITE_COMMAND);
-    gp.set_address(p_.translater_addr);
-    gp.set_data_ptr(reinterpret_cast<unsigned char *>(&data));
-    gp.set_data_length(4);
-    gp.set_streaming_width(4);
-    gp.set_byte_enable_ptr(nullptr);
-    gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    tlm_payload_set(gp, tlm::TLM_WRITE_COMMAND, p_.translater_addr, reinterpret_cast<unsigned char *>(&data_), 4);
     gp.set_extension(&ext);
     socket->b_transport(gp, delay);
     gp.clear_extension(&ext);
@@ -291,7 +286,7 @@ bool msi_device::post_next(uint64_t &t)
     t += next_interval_units() / sc_units_per_ps(); /* = to_ps(next_interval()) */
     if (t * sc_units_per_ps() >= p_.stop_time.value()) return false; /* from_ps(t) >= stop_time */
     /* from_ps(t) - sc_time_stamp(): agenda steps run at or ahead of SystemC time */
-    sc_time delay = sc_time::from_value(t * sc_units_per_ps() - sc_time_stamp().value());
+    sc_time delay = sc_time::from_value(t * sc_units_per_ps() - sim_now().value());
     send_msi(next_event(), t, delay);
     return true;
 }

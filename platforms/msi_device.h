@@ -226,6 +226,10 @@ private:
     std::vector<double> zipf_cdf_;
     double mean_s_ = 0, sec_scale_ = 0; /* mean interval in s; SystemC units per second */
     tlm_utils::tlm_quantumkeeper qk_;
+    /* the MSI write, reused (one at a time; a payload built per MSI costs an
+     * allocation of its extension array and its release) */
+    tlm::tlm_generic_payload gp_;
+    uint32_t data_ = 0;
 };
 
 } // namespace gictlm

@@ -139,6 +139,9 @@ platform::platform(sc_module_name name, const gic_config_t &gcfg, const platform
         if (gic_->in_core()) return;
         gic_record_mem_write(gic_->core(), to_ps(sc_time_stamp() + delay), ram_base + a, d, len);
     };
+    /* For the same reason the GIC may have write DMI (platform.mem_dmi): its
+     * writes are the ones on_write ignores. Other initiators get read-only DMI. */
+    mem_->dmi_write_allowed = [this]() { return gic_->in_core(); };
 
     for (uint32_t i = 0; i < c.num_cpus; i++) {
         gic_->irq[i].bind(irq[i]);

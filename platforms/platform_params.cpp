@@ -39,7 +39,7 @@ const param_desc kParams[] = {
     PD(drain_time_us, "extra simulated time for in-flight work, us"),
     PD(quantum_ns, "TLM global quantum (temporal decoupling), ns"),
     PD(mem_latency_ns, "memory latency per access (GIC tables, command queue), ns"),
-    PU(mem_dmi, "1: memory grants DMI (per 4 KiB page)"),
+    PU(mem_dmi, "1: memory grants DMI per 4 KiB page (the GIC then bypasses the memory socket: ram_reads/ram_writes count only the other accesses); 0: every access a transaction"),
     PU(ram_base, "physical base of RAM (GIC tables are allocated here)"),
     PU(ram_size, "RAM size in bytes (sparse)"),
     PU(dev_base, "physical base of the device register frames (4 KiB each)"),

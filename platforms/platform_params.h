@@ -32,7 +32,7 @@ struct platform_params {
     double drain_time_us = 200; /* then the run continues so that in-flight work completes */
     double quantum_ns = 1000;   /* tlm_global_quantum */
     double mem_latency_ns = 100;
-    uint64_t mem_dmi = 0;
+    uint64_t mem_dmi = 1; /* the GIC reads and writes its tables through DMI pointers (same latency) */
     uint64_t ram_base = 0x40000000;
     uint64_t ram_size = 0x40000000;
     uint64_t dev_base = 0x10000000;

@@ -57,7 +57,9 @@ void sparse_memory::read(uint64_t addr, void *buf, size_t len)
     }
 }
 
-bool sparse_memory::access(tlm::tlm_generic_payload &gp)
+/* One b_transport or debug access; *mapped (if given) tells whether the page
+ * of the access is allocated afterwards (a single-page access). */
+bool sparse_memory::access(tlm::tlm_generic_payload &gp, bool *mapped)
 {
     uint64_t a = gp.get_address();
     unsigned len = gp.get_data_length();
@@ -72,7 +74,18 @@ bool sparse_memory::access(tlm::tlm_generic_payload &gp)
         errors++;
         return false;
     }
-    if (gp.is_write()) {
+    const uint64_t off = a % kPage;
+    if (off + len <= kPage && (gp.is_write() || gp.is_read())) {
+        /* within one page: one page lookup */
+        uint8_t *p = page(a / kPage, gp.is_write());
+        if (gp.is_write())
+            std::memcpy(p + off, gp.get_data_ptr(), len);
+        else if (p)
+            std::memcpy(gp.get_data_ptr(), p + off, len);
+        else
+            std::memset(gp.get_data_ptr(), 0, len);
+        if (mapped) *mapped = p != nullptr;
+    } else if (gp.is_write()) {
         write(a, gp.get_data_ptr(), len);
     } else if (gp.is_read()) {
         read(a, gp.get_data_ptr(), len);
@@ -83,7 +96,8 @@ bool sparse_memory::access(tlm::tlm_generic_payload &gp)
 
 void sparse_memory::b_transport(tlm::tlm_generic_payload &gp, sc_time &delay)
 {
-    if (!access(gp)) return;
+    bool mapped = false;
+    if (!access(gp, &mapped)) return;
     if (gp.is_write()) {
         if (on_write) on_write(gp.get_address(), gp.get_data_ptr(), gp.get_data_length(), delay);
         writes++;
@@ -94,12 +108,12 @@ void sparse_memory::b_transport(tlm::tlm_generic_payload &gp, sc_time &delay)
         bytes_read += gp.get_data_length();
         delay += rd_lat_;
     }
-    if (dmi_) gp.set_dmi_allowed(true);
+    if (dmi_ && mapped) gp.set_dmi_allowed(true);
 }
 
 unsigned sparse_memory::transport_dbg(tlm::tlm_generic_payload &gp)
 {
-    if (!access(gp)) return 0;
+    if (!access(gp, nullptr)) return 0;
     if (gp.is_write() && on_write)
         on_write(gp.get_address(), gp.get_data_ptr(), gp.get_data_length(), SC_ZERO_TIME);
     return gp.get_data_length();
@@ -119,7 +133,10 @@ bool sparse_memory::get_dmi(tlm::tlm_generic_payload &gp, tlm::tlm_dmi &dmi)
     dmi.set_end_address(std::min(size_, (pn + 1) * kPage) - 1);
     dmi.set_read_latency(rd_lat_);
     dmi.set_write_latency(wr_lat_);
-    dmi.allow_read_write();
+    if (!on_write || (dmi_write_allowed && dmi_write_allowed()))
+        dmi.allow_read_write();
+    else
+        dmi.allow_read();
     return true;
 }
 
@@ -224,10 +241,13 @@ bool router::get_dmi(int, tlm::tlm_generic_payload &gp, tlm::tlm_dmi &dmi)
 
 void router::invalidate(int port, sc_dt::uint64 start, sc_dt::uint64 end)
 {
-    for (const entry &e : map_)
-        if ((int)e.port == port)
-            for (unsigned i = 0; i < target.size(); i++)
-                target[i]->invalidate_direct_mem_ptr(start + e.base, end + e.base);
+    for (const entry &e : map_) {
+        if ((int)e.port != port || start >= e.size) continue;
+        /* the target's range, clipped to its window (e.g. 0..~0 "everything") */
+        const uint64_t hi = std::min<uint64_t>(end, e.size - 1);
+        for (unsigned i = 0; i < target.size(); i++)
+            target[i]->invalidate_direct_mem_ptr(start + e.base, hi + e.base);
+    }
 }
 
 } // namespace gictlm

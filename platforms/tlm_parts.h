@@ -40,7 +40,11 @@ inline void tlm_payload_set(tlm::tlm_generic_payload &gp, tlm::tlm_command cmd, 
  * Sparse memory (4 KiB pages allocated on first write; unwritten memory reads
  * as zero), so that large GIC tables cost nothing until touched. Loosely timed:
  * b_transport only annotates the latency (never waits), which makes it a valid
- * target for the GIC's memory port. DMI is granted per page when enabled.
+ * target for the GIC's memory port. DMI is granted per page when enabled:
+ * b_transport sets the DMI hint for an access to an allocated page (a read of
+ * an unwritten page does not, so that DMI allocates nothing), get_dmi grants
+ * the page, read-write, or read-only while on_write is set and
+ * dmi_write_allowed does not say that the requester's writes need not be seen.
  */
 class sparse_memory : public sc_core::sc_module {
 public:
@@ -63,6 +67,12 @@ public:
     std::function<void(uint64_t addr, const unsigned char *data, unsigned len,
                        const sc_core::sc_time &delay)>
         on_write;
+    /* Asked by get_dmi while on_write is set: true when the requester's
+     * writes need not reach on_write (e.g. a platform whose on_write ignores
+     * the GIC's own writes: "the GIC is running"), so that the grant may
+     * include writes. Unset: read-only DMI while on_write is set (writes of a
+     * DMI pointer bypass the socket, hence on_write). */
+    std::function<bool()> dmi_write_allowed;
 
 private:
     static constexpr uint64_t kPage = 4096;
@@ -70,7 +80,7 @@ private:
     void b_transport(tlm::tlm_generic_payload &gp, sc_core::sc_time &delay);
     unsigned transport_dbg(tlm::tlm_generic_payload &gp);
     bool get_dmi(tlm::tlm_generic_payload &gp, tlm::tlm_dmi &dmi);
-    bool access(tlm::tlm_generic_payload &gp);
+    bool access(tlm::tlm_generic_payload &gp, bool *mapped);
 
     uint64_t size_;
     sc_core::sc_time rd_lat_, wr_lat_;

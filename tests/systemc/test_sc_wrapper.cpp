@@ -410,6 +410,73 @@ TEST(ScWrapper, CoreMemoryAccessesUseTheInitiatorSocket)
     EXPECT_EQ(rr.gic->stats().mem_latency_ps, 250000u * (rr.gic->stats().mem_reads + rr.gic->stats().mem_writes));
 }
 
+/* TLM-2.0 DMI on the memory port: the first command read goes through
+ * b_transport (the memory sets the DMI hint), the next ones through the
+ * granted pointer with the grant's latency (the memory's socket sees no more
+ * reads); after invalidate_direct_mem_ptr the next read is a transaction
+ * again. With an on_write hook and no dmi_write_allowed the grant is
+ * read-only. Same commands, same completion times either way. */
+TEST(ScWrapper, MemoryPortUsesDmiWhenGranted)
+{
+    ONE_ELABORATION();
+    gic_config_t cfg;
+    gic_config_default(&cfg);
+    cfg.num_cpus = 1;
+    gic_tlm gic("gic", cfg);
+    router bus("bus");
+    bus.add_target(gic.gits_socket[0], cfg.gits_base, GIC_GITS_SIZE, "GITS0");
+    const uint64_t ram = 0x40000000, cmdq = ram + 0x10000;
+    sparse_memory mem("mem", 1 << 20, sc_time(250, SC_NS), sc_time(250, SC_NS), true);
+    unsigned hooked = 0;
+    mem.on_write = [&](uint64_t, const unsigned char *, unsigned, const sc_time &) { hooked++; };
+    bus.add_target(mem.socket, ram, 1 << 20, "RAM");
+    gic.mem_socket.bind(bus.target);
+    std::vector<uint64_t> done;
+    gic.add_output_observer([&](const gic_output_t &o) {
+        if (o.kind == GIC_OUT_CMD) done.push_back(o.time);
+    });
+    uint64_t reads_socket[3] = {}, creadr = 0;
+    std::vector<uint64_t> issued;
+    tlm::tlm_dmi ro;
+    bool ro_granted = false;
+    bench b("tb", [&](bench &t) {
+        t.wr(cfg.gits_base + 0x80, (1ull << 63) | cmdq | 15, 8); /* GITS_CBASER: 64 KiB queue */
+        t.wr(cfg.gits_base + 0x88, 0, 8);
+        t.wr(cfg.gits_base + 0x0, 1); /* GITS_CTLR.Enabled */
+        for (unsigned i = 0; i < 3; i++) {
+            uint64_t sync[4];
+            gic_cmd_sync(sync, 0);
+            mem.write(cmdq - ram + 32 * i, sync, 32); /* (untimed host access) */
+            if (i == 2) mem.socket->invalidate_direct_mem_ptr(0, ~0ull);
+            issued.push_back(to_ps(sc_time_stamp()));
+            t.wr(cfg.gits_base + 0x88, 32 * (i + 1), 8); /* GITS_CWRITER */
+            wait(10, SC_US);
+            reads_socket[i] = mem.reads;
+        }
+        creadr = t.rd(cfg.gits_base + 0x90, 8);
+        /* another initiator than the GIC, with the hook set: read-only grant */
+        tlm::tlm_generic_payload gp;
+        gp.set_address(cmdq);
+        gp.set_command(tlm::TLM_WRITE_COMMAND);
+        ro_granted = t.socket->get_direct_mem_ptr(gp, ro);
+    });
+    b.socket.bind(bus.target);
+    sc_start(50, SC_US);
+    EXPECT_EQ(creadr & 0xfffe0, 96u);
+    ASSERT_EQ(done.size(), 3u);
+    EXPECT_EQ(reads_socket[0], 1u);                    /* through the socket, DMI hint set */
+    EXPECT_EQ(reads_socket[1], 1u);                    /* through the pointer */
+    EXPECT_EQ(reads_socket[2], 2u);                    /* invalidated: a transaction again */
+    EXPECT_EQ(gic.stats().mem_reads, 3u);              /* the wrapper counts all of them */
+    EXPECT_EQ(gic.stats().mem_latency_ps, 3 * 250000u); /* the grant's latency */
+    for (unsigned i = 1; i < 3; i++)
+        EXPECT_EQ(done[i] - issued[i], done[0] - issued[0]) << "command " << i;
+    EXPECT_EQ(hooked, 0u);
+    EXPECT_TRUE(ro_granted);
+    EXPECT_TRUE(ro.is_read_allowed());
+    EXPECT_FALSE(ro.is_write_allowed());
+}
+
 TEST(ScWrapper, SpiLineToIrqOutput)
 {
     ONE_ELABORATION();
