@@ -171,6 +171,7 @@ typedef struct its_walk {
     its_cte_t cte;
     its_vpete_t vpe;  /* GICv4: vPE table entry of a virtual ITE */
     bool virt;        /* the walk ended at a vPE (virtual ITE) */
+    bool ite_read;    /* the ITE came from the ITT (event cache miss): set by its_walk_ite */
     uint64_t dte_addr, ite_addr, vpe_addr;
     uint32_t cpu, intid; /* result of a complete walk */
 } its_walk_t;

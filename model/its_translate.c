@@ -145,6 +145,7 @@ static void msi_start(gic_t *g, struct gic_its *its, uint32_t devid, uint32_t ev
     w.cpu = 0;
     w.intid = 0;
     w.virt = false;
+    w.ite_read = false;
     bool ok = its_walk_full(g, its, &w, devid, eventid);
     its->pipe_free[best] = w.t;
     if (ok && w.virt) {
@@ -164,6 +165,10 @@ static void msi_start(gic_t *g, struct gic_its *its, uint32_t devid, uint32_t ev
         }
         return;
     }
+    /* Host hint (lpi.h): an event whose ITE had to be read from the ITT is
+     * likely cold in the LPI tables too; they are read when the walk's
+     * modelled time has passed. */
+    if (ok && w.ite_read) lpi_prefetch(g, w.cpu, w.intid);
     uint32_t a = its->index | ((uint32_t)(ok ? R_NONE : w.reason) << 8) | ((ok ? w.cpu : 0) << 16);
     if (!gic_schedule(g, w.t, ev_msi_deliver, a, ok ? w.intid : 0,
                       ((uint64_t)devid << 32) | eventid, t_arrival))

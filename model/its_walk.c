@@ -150,6 +150,7 @@ static inline bool walk_ite(gic_t *g, struct gic_its *its, its_walk_t *w, uint32
         w->t += hit_time(g, &g->cfg.its_event_cache);
         w->ite = its->v4 ? its_ite_cache_unpack(dw0) : its_ite_phys(dw0);
     } else if (!its->v4) {
+        w->ite_read = true;
         if (its_mem(g, its, w, MEM_CLS_ITT, false, w->ite_addr, &dw0) != GIC_OK) {
             walk_fail(w, 0, 0);
             return false;
@@ -158,6 +159,7 @@ static inline bool walk_ite(gic_t *g, struct gic_its *its, its_walk_t *w, uint32
         if (w->ite.valid) cache_fill(its->c_ev, key, &dw0, false, NULL, NULL);
     } else {
         uint8_t b[ITS_ITE_BYTES_V4];
+        w->ite_read = true;
         if (its_mem_bytes(g, its, w, MEM_CLS_ITT, false, w->ite_addr, b, ITS_ITE_BYTES_V4) != GIC_OK) {
             walk_fail(w, 0, 0);
             return false;

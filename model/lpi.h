@@ -35,6 +35,12 @@ gic_time_t lpi_ack(gic_t *g, uint32_t cpu, uint32_t intid);
  * operation (including its memory accesses) has completed. ---- */
 /* INTID is an LPI that GICD_TYPER.IDbits can represent (8192..2^lpi_id_bits-1). */
 bool lpi_valid_intid(const gic_t *g, uint32_t intid);
+/* The ITS has translated an MSI to intid at cpu; it will be set pending
+ * when the walk's modelled time has passed. A host hint (no effect on the
+ * model): the LPI's property byte and pending byte in the built-in memory
+ * are fetched into the host's cache meanwhile (with a million LPIs they are
+ * rarely there). */
+void lpi_prefetch(gic_t *g, uint32_t cpu, uint32_t intid);
 /* Make an LPI pending. t_src is when its MSI hit GITS_TRANSLATER (for
  * MSI-to-IAR latency). Returns DELIVERED, COALESCED (already pending) or
  * DROPPED with *reason (static string), e.g. LPIs disabled at that

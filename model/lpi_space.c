@@ -427,6 +427,15 @@ gic_msi_outcome_t lpi_space_set_pending(gic_t *g, lpi_space_t *r, uint32_t intid
     return space_set_pending(g, r, intid, start, t_src, reason);
 }
 
+void lpi_prefetch(gic_t *g, uint32_t cpu, uint32_t intid)
+{
+    if (cpu >= g->cfg.num_cpus || intid < GIC_LPI_BASE) return;
+    lpi_space_t *r = PHYS(g, cpu);
+    if (!r->enabled) return;
+    mem_prefetch(g, prop_pa(r) + intid - GIC_LPI_BASE);
+    mem_prefetch(g, pend_pa(r) + intid / 8);
+}
+
 gic_msi_outcome_t lpi_set_pending(gic_t *g, uint32_t cpu, uint32_t intid, gic_time_t t_src,
                                   const char **reason)
 {

@@ -106,4 +106,8 @@ void mem_fault_set(gic_t *g, uint64_t lo, uint64_t hi, uint32_t rate_ppm, uint32
 gic_status_t mem_sw_access(gic_t *g, bool is_write, uint64_t addr, void *buf, size_t len);
 /* Host bytes held by the built-in memory (pages + hash table). */
 size_t mem_footprint(const gic_t *g);
+/* A hint to the host, no effect on the model: the byte at addr of the
+ * built-in memory will be accessed soon, so its host cache line is fetched
+ * now (a prefetch; nothing with an external memory port). */
+void mem_prefetch(const gic_t *g, uint64_t addr);
 #endif
