@@ -30,6 +30,17 @@ using namespace sc_core;
 using namespace gictlm;
 
 namespace {
+/* An MSI-like write (a GITS_TRANSLATER offset, 4 bytes, a DeviceID) set up in gp. */
+void msi_write(tlm::tlm_generic_payload &gp, device_id_extension &ext, uint32_t &data)
+{
+    gp.set_command(tlm::TLM_WRITE_COMMAND);
+    gp.set_address(0x10040);
+    gp.set_data_ptr(reinterpret_cast<unsigned char *>(&data));
+    gp.set_data_length(4);
+    gp.set_streaming_width(4);
+    gp.set_extension(&ext);
+}
+
 double cpu_seconds()
 {
     timespec ts;
@@ -81,12 +92,7 @@ struct empty_initiator : sc_module {
              * for reference, empty_b_transport_reused_payload_ns) */
             tlm::tlm_generic_payload gp;
             device_id_extension ext(1);
-            gp.set_command(tlm::TLM_WRITE_COMMAND);
-            gp.set_address(0x10040);
-            gp.set_data_ptr(reinterpret_cast<unsigned char *>(&data));
-            gp.set_data_length(4);
-            gp.set_streaming_width(4);
-            gp.set_extension(&ext);
+            msi_write(gp, ext, data);
             sc_time d = SC_ZERO_TIME;
             socket->b_transport(gp, d);
             gp.clear_extension(&ext);
@@ -204,12 +210,7 @@ int sc_main(int argc, char **argv)
         tlm::tlm_generic_payload gp;
         device_id_extension ext(1);
         uint32_t data = 0;
-        gp.set_command(tlm::TLM_WRITE_COMMAND);
-        gp.set_address(0x10040);
-        gp.set_data_ptr(reinterpret_cast<unsigned char *>(&data));
-        gp.set_data_length(4);
-        gp.set_streaming_width(4);
-        gp.set_extension(&ext);
+        msi_write(gp, ext, data);
         const uint64_t n = n_done;
         double r0 = cpu_seconds();
         for (uint64_t i = 0; i < n; i++) {
