@@ -52,6 +52,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -121,7 +122,7 @@ struct gic_tlm_options {
      * initiators can then be "late" and the core clamps (error late_input). */
     bool sync_on_access = true;
     /* true: an access whose local time no other process can precede is
-     * applied without wait() (see quiet_until in gic_tlm.cpp), and the
+     * applied without wait() (see quiet_until in gic_tlm.h), and the
      * internal driver processes the core's events ahead while no other
      * process is due. Same inputs, same order, same outputs; fewer context
      * switches. false: one wait()/wake-up per access and per core event. */
@@ -377,6 +378,12 @@ private:
                       sc_core::sc_time *delay);
     bool check_payload(tlm::tlm_generic_payload &gp);
     uint64_t input_time(sc_core::sc_time &delay);
+    /* True when no SystemC process can run before or at absolute time t (ps):
+     * nothing runnable in the current delta, no pending update, and the next
+     * timed event is strictly later than t. Then a wait() up to t would only
+     * advance time with nobody else running in between, so applying an input
+     * at t now (or running the core's own events up to t) reaches the core in
+     * exactly the same order and at the same times as with the wait. */
     bool quiet_until(uint64_t t) const { return activity() > t; }
     uint64_t next_activity() const;
     /* next_activity(), asked of the kernel once per driving loop: while
@@ -436,28 +443,22 @@ private:
     void flush_posted_now(uint64_t t);
     /* The posted MSIs and the core's events due by t (advance: also move the
      * core's clock to t; an agenda step alone does not advance it: its access
-     * does, at its own time). In the header: the driver's loop calls it once
-     * per iteration. */
-    void run_core_to(uint64_t t, bool advance)
-    {
-        flush_posted(t);
-        gic_time_t ev;
-        if (advance || (gic_next_event_time(g_, &ev) && ev <= t)) {
-            in_core_ = true;
-            gic_run_until(g_, t);
-            in_core_ = false;
-        }
-    }
-    /* run_core_to(t, advance) when the core's next event time (core) is
-     * known (the driver's loop has just asked next_work, nothing ran since):
-     * the core is asked again only if posted MSIs are applied first. */
-    void run_core_to(uint64_t t, bool advance, uint64_t core)
+     * does, at its own time). core: the core's next event time (kNever: none)
+     * when the caller has just asked it (the driver's loop, from next_work,
+     * nothing ran since); asked here if not given or if posted MSIs are
+     * applied first. In the header: the driver's loop calls it once per
+     * iteration. */
+    void run_core_to(uint64_t t, bool advance, std::optional<uint64_t> core = std::nullopt)
     {
         if (posted_.top_t() <= t) {
-            run_core_to(t, advance);
-            return;
+            flush_posted_now(t);
+            core.reset();
         }
-        if (advance || core <= t) {
+        if (!advance && !core) {
+            gic_time_t ev;
+            core = gic_next_event_time(g_, &ev) ? ev : kNever;
+        }
+        if (advance || *core <= t) {
             in_core_ = true;
             gic_run_until(g_, t);
             in_core_ = false;

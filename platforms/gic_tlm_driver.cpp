@@ -30,14 +30,6 @@ uint64_t gic_tlm::next_activity() const
     return u == 1 ? now + d : (now + d) / u;
 }
 
-/* True when no SystemC process can run before or at absolute time t (ps):
- * nothing runnable in the current delta, no pending update, and the next
- * timed event is strictly later than t. Then a wait() up to t would only
- * advance time with nobody else running in between, so applying an input at
- * t now (or running the core's own events up to t) reaches the core in
- * exactly the same order and at the same times as with the wait. */
-/* (quiet_until(t): activity() > t, in the header) */
-
 /* Time of the first pending line write that another process may react to:
  * every one (all) or, with falling_edges_passive, the first assertion. */
 uint64_t gic_tlm::first_blocking_line_queued(bool all) const
