@@ -84,7 +84,6 @@ struct gic_lpi {
 };
 
 /* ---- small helpers ------------------------------------------------------------ */
-/* The physical LPI space of a redistributor. */
 /* Bytes per pending-table read of a scan (cfg.lpi_scan_read_bytes, a power
  * of two up to LPI_CHUNK). */
 static inline uint32_t scan_read_bytes(const gic_t *g)
@@ -92,7 +91,7 @@ static inline uint32_t scan_read_bytes(const gic_t *g)
     uint32_t n = g->cfg.lpi_scan_read_bytes;
     return n && n <= LPI_CHUNK ? n : LPI_CHUNK;
 }
-
+/* The physical LPI space of a redistributor. */
 static inline lpi_space_t *PHYS(gic_t *g, uint32_t cpu) { return &g->lpi->rd[cpu]; }
 static inline gic_cache_t *CACHE_OF(gic_t *g, uint32_t cpu)
 {
