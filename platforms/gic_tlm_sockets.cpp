@@ -46,6 +46,7 @@ gic_status_t gic_tlm::on_mem(void *ctx, gic_time_t t, bool is_write, uint64_t ad
 {
     gic_tlm *self = static_cast<gic_tlm *>(ctx);
     uint64_t lat;
+    bool ok = true;
     const dmi_region *r = self->dmi_find(addr, len);
     if (r && (is_write ? r->wr : r->rd)) {
         unsigned char *p = r->ptr + (addr - r->start);
@@ -78,21 +79,18 @@ gic_status_t gic_tlm::on_mem(void *ctx, gic_time_t t, bool is_write, uint64_t ad
             SC_REPORT_WARNING("gictlm/mem", "mem_socket target advanced time inside b_transport");
         }
         lat = d > d0 ? to_ps(d - d0) : 0;
-        if (!gp.is_response_ok()) {
-            if (latency_ps) *latency_ps = lat;
-            (is_write ? self->st_.mem_writes : self->st_.mem_reads)++;
-            self->st_.mem_bytes += len;
-            self->st_.mem_latency_ps += lat;
-            self->st_.mem_errors++;
-            return GIC_ERR_MEM;
-        }
+        ok = gp.is_response_ok();
         /* (not again for a region already granted, e.g. a write to a read-only grant) */
-        if (gp.is_dmi_allowed() && !r) self->dmi_request(gp);
+        if (ok && gp.is_dmi_allowed() && !r) self->dmi_request(gp);
     }
     if (latency_ps) *latency_ps = lat;
     (is_write ? self->st_.mem_writes : self->st_.mem_reads)++;
     self->st_.mem_bytes += len;
     self->st_.mem_latency_ps += lat;
+    if (!ok) {
+        self->st_.mem_errors++;
+        return GIC_ERR_MEM;
+    }
     return GIC_OK;
 }
 
