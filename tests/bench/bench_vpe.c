@@ -284,12 +284,12 @@ int main(int argc, char **argv)
     if (argc >= 5 && strcmp(argv[1], "--one") == 0) {
         bool vc = false, consec = false;
         uint32_t rb = 64;
+        int b;
         for (int i = 5; i < argc; i++) {
             if (strcmp(argv[i], "vlpi-cache") == 0) vc = true;
             else if (strcmp(argv[i], "consecutive") == 0) consec = true;
-            else if (strncmp(argv[i], "bytes=", 6) == 0 && atoi(argv[i] + 6) >= 1 && atoi(argv[i] + 6) <= 64 &&
-                     (atoi(argv[i] + 6) & (atoi(argv[i] + 6) - 1)) == 0)
-                rb = (uint32_t)atoi(argv[i] + 6);
+            else if (strncmp(argv[i], "bytes=", 6) == 0 && (b = atoi(argv[i] + 6)) >= 1 && b <= 64 && !(b & (b - 1)))
+                rb = (uint32_t)b;
             else bench_die("usage: bench_vpe --one full|tracked|summary BITS(14..20) N [vlpi-cache] [consecutive] [bytes=1|2|..|64]");
         }
         gic_scan_policy_t pol = strcmp(argv[2], "full") == 0      ? GIC_SCAN_FULL
