@@ -18,15 +18,12 @@
 
 struct gic_cpuif *cpuif_create(gic_t *g)
 {
-    struct gic_cpuif *c = calloc(g->cfg.num_cpus, sizeof(*c));
+    struct gic_cpuif *c = host_arena_calloc(&g->arena, g->cfg.num_cpus, sizeof(*c));
     if (!c) return NULL;
     eng_stats_t st, vst;
     eng_stats_init(g, &st, "irq", "latency");
     eng_stats_init(g, &vst, "virq", "vlatency");
-    if (virt_stats_create(g) != GIC_OK) {
-        free(c);
-        return NULL;
-    }
+    if (virt_stats_create(g) != GIC_OK) return NULL;
     uint32_t n = g->cfg.num_cpus;
     for (uint32_t i = 0; i < n; i++) {
         eng_init(g, &c[i].phys, &cpuif_phys_source, i, i, g->cfg.pri_bits, &st);
@@ -40,7 +37,7 @@ void cpuif_destroy(gic_t *g, struct gic_cpuif *c)
 {
     free(g->virt_stats);
     g->virt_stats = NULL;
-    free(c);
+    (void)c; /* the arena's */
 }
 
 static gic_engine_t *phys(const gic_t *g, uint32_t cpu) { return &g->cpuif[cpu].phys; }

@@ -141,11 +141,12 @@ gic_t *gic_core_create(const gic_config_t *cfg, const gic_callbacks_t *cb,
     }
     g->cfg = *cfg;
     if (cb) g->cb = *cb;
+    host_arena_init(&g->arena, 0);
     evq_init(&g->evq);
-    stats_init(&g->stats);
+    stats_init(&g->stats, &g->arena);
     g->cnt_errors = gic_counter(g, "errors.total");
-    g->upd_at = malloc(cfg->num_cpus * sizeof(*g->upd_at));
-    g->hppi_stale = calloc(2 * (size_t)cfg->num_cpus, 1); /* physical and virtual interfaces */
+    g->upd_at = host_arena_calloc(&g->arena, cfg->num_cpus, sizeof(*g->upd_at));
+    g->hppi_stale = host_arena_calloc(&g->arena, 2 * (size_t)cfg->num_cpus, 1); /* physical and virtual interfaces */
     if (!g->upd_at || !g->hppi_stale) {
         if (err) snprintf(err, errlen, "out of memory");
         gic_core_destroy(g);
@@ -185,8 +186,7 @@ void gic_core_destroy(gic_t *g)
     if (g->mem) mem_destroy(g, g->mem);
     evq_free(&g->evq);
     stats_free(&g->stats);
-    free(g->upd_at);
-    free(g->hppi_stale);
+    host_arena_free_all(&g->arena); /* upd_at, hppi_stale, the per-CPU blocks, statistics, memory pages */
     free(g);
 }
 

@@ -7,6 +7,7 @@
  *   evq.c      discrete-event queue (binary heap, FIFO among equal times)
  *   regmap.c   table-driven register access (sizes, RAZ/WI, halves)
  *   stats.c    counters and log-linear histograms
+ *   host_mem.c the instance's host memory arena        -> host_mem.h
  *   dist.c     GICD_* (SPIs)                          -> dist.h
  *   redist.c   GICR_* RD_base/SGI_base (SGIs, PPIs)   -> redist.h
  *   intid_regs.c  per-INTID registers of GICD and GICR SGI_base -> intid_regs.h
@@ -25,6 +26,7 @@
 #define GIC_INTERNAL_H
 
 #include "gictlm.h"
+#include "host_mem.h"
 
 #include <stdarg.h>
 #include <stddef.h>
@@ -83,9 +85,10 @@ typedef struct gic_stat_entry {
 typedef struct gic_stats {
     gic_stat_entry_t **e;
     size_t n, cap;
+    struct host_arena *arena; /* where entries and histograms live (host_mem.h) */
 } gic_stats_t;
 
-void stats_init(gic_stats_t *s);
+void stats_init(gic_stats_t *s, struct host_arena *arena);
 void stats_free(gic_stats_t *s);
 /* Get-or-create. Returned pointers stay valid for the instance's lifetime.
  * Resolve once at creation time for hot paths. NULL only on allocation failure. */
@@ -207,6 +210,7 @@ struct gic {
     gic_time_t now;
     gic_evq_t evq;
     gic_stats_t stats;
+    host_arena_t arena; /* the instance's long-lived host memory (host_mem.h) */
 
     struct gic_dist *dist;
     struct gic_redist *redist; /* array [num_cpus] (opaque to others: use redist.h) */

@@ -255,13 +255,11 @@ struct gic_lpi *lpi_create(gic_t *g)
     struct gic_lpi *l = calloc(1, sizeof(*l));
     if (!l) return NULL;
     uint32_t n = g->cfg.num_cpus;
-    l->rd = calloc(n, sizeof(lpi_space_t));
-    l->agents = calloc(n, sizeof(mem_agent_t));
+    l->rd = host_arena_calloc(&g->arena, n, sizeof(lpi_space_t));
+    l->agents = host_arena_calloc(&g->arena, n, sizeof(mem_agent_t));
     l->ncache = g->cfg.lpi_cache_per_redist ? n : 1;
     l->cache = calloc(l->ncache, sizeof(gic_cache_t *));
     if (!l->rd || !l->cache || !l->agents) {
-        free(l->agents);
-        free(l->rd);
         free(l->cache);
         free(l);
         return NULL;
@@ -299,9 +297,7 @@ void lpi_destroy(gic_t *g, struct gic_lpi *l)
     }
     for (uint32_t i = 0; l->cache && i < l->ncache; i++) cache_destroy(l->cache[i]);
     free(l->cache);
-    free(l->rd);
-    free(l->agents);
-    free(l);
+    free(l); /* (rd and agents: the arena's) */
 }
 
 bool lpi_valid_intid(const gic_t *g, uint32_t intid)

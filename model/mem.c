@@ -7,6 +7,7 @@
 
 #define PAGE_SHIFT 12u
 #define PAGE_SIZE (1u << PAGE_SHIFT)
+#define SMALL_PAGES 64u
 
 typedef struct mem_slot {
     uint64_t pn;   /* page number + 1 (0 = empty slot) */
@@ -33,6 +34,11 @@ struct gic_mem {
      * capacity, grown at 1/2 load. Keyed by page number only (deterministic). */
     mem_slot_t *slots;
     size_t cap, used;
+    /* The pages (host_mem.h): the first SMALL_PAGES from the instance's arena
+     * (a test's or a fuzz input's few tables stay small), the rest from
+     * huge-page slabs of their own (large tables read at random). */
+    host_arena_t *arena;
+    host_arena_t big;
     mem_cls_stats_t cls[MEM_CLS_COUNT];
     gic_hist_t *queue_delay;
     mem_fault_t fault;
@@ -88,7 +94,7 @@ static uint8_t *page_get(struct gic_mem *m, uint64_t pn)
     uint8_t *p = page_find(m, pn);
     if (p) return p;
     if ((m->used + 1) * 2 > m->cap && !page_table_grow(m)) return NULL;
-    p = calloc(1, PAGE_SIZE);
+    p = host_arena_alloc(m->used < SMALL_PAGES ? m->arena : &m->big, PAGE_SIZE, PAGE_SIZE); /* zero-filled */
     if (!p) return NULL;
     size_t i = page_hash(pn, m->cap);
     while (m->slots[i].pn) i = (i + 1) & (m->cap - 1);
@@ -172,6 +178,8 @@ struct gic_mem *mem_create(gic_t *g, const gic_mem_port_t *port)
 {
     struct gic_mem *m = calloc(1, sizeof(*m));
     if (!m) return NULL;
+    m->arena = &g->arena;
+    host_arena_init(&m->big, (size_t)2 << 20);
     if (port && port->access) {
         m->external = true;
         m->port = *port;
@@ -232,8 +240,8 @@ void mem_destroy(gic_t *g, struct gic_mem *m)
 {
     (void)g;
     if (!m) return;
-    for (size_t i = 0; i < m->cap; i++) free(m->slots[i].page);
     free(m->slots);
+    host_arena_free_all(&m->big); /* (the first pages: the instance's arena) */
     free(m);
 }
 

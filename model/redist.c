@@ -46,7 +46,7 @@ static const gic_intid_ops_t redist_intid_ops;
 
 struct gic_redist *redist_create(gic_t *g)
 {
-    struct gic_redist *r = calloc(g->cfg.num_cpus, sizeof(*r));
+    struct gic_redist *r = host_arena_calloc(&g->arena, g->cfg.num_cpus, sizeof(*r));
     if (!r) return NULL;
     for (uint32_t c = 0; c < g->cfg.num_cpus; c++) {
         r[c].ib.ops = &redist_intid_ops;
@@ -59,7 +59,11 @@ struct gic_redist *redist_create(gic_t *g)
     return r;
 }
 
-void redist_destroy(gic_t *g, struct gic_redist *r) { (void)g; free(r); }
+void redist_destroy(gic_t *g, struct gic_redist *r)
+{
+    (void)g;
+    (void)r; /* the arena's */
+}
 void *redist_blk(gic_t *g, uint32_t cpu) { return &g->redist[cpu]; }
 uint32_t redist_cpu_of(const void *blk) { return ((const struct gic_redist *)blk)->cpu; }
 

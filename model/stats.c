@@ -11,15 +11,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-void stats_init(gic_stats_t *s) { memset(s, 0, sizeof(*s)); }
+void stats_init(gic_stats_t *s, struct host_arena *arena)
+{
+    memset(s, 0, sizeof(*s));
+    s->arena = arena;
+}
 
 void stats_free(gic_stats_t *s)
 {
-    for (size_t i = 0; i < s->n; i++) {
-        free(s->e[i]->name);
-        free(s->e[i]->hist);
-        free(s->e[i]);
-    }
+    /* entries and histograms are the arena's (freed with it) */
+    for (size_t i = 0; i < s->n; i++) free(s->e[i]->name);
     free(s->e);
     memset(s, 0, sizeof(*s));
 }
@@ -42,21 +43,24 @@ static gic_stat_entry_t *stats_add(gic_stats_t *s, const char *name, int kind)
         s->e = ne;
         s->cap = ncap;
     }
-    e = calloc(1, sizeof(*e));
+    /* entries and histograms from the arena: the counters and histograms of
+     * a block lie together instead of scattered over the heap */
+    e = host_arena_alloc(s->arena, sizeof(*e), 64);
     if (!e) return NULL;
     size_t len = strlen(name);
     e->name = malloc(len + 1);
-    if (!e->name) { free(e); return NULL; }
+    if (!e->name) return NULL;
     memcpy(e->name, name, len + 1);
     e->kind = kind;
     if (kind == 1) {
         /* On a host cache-line boundary: an add touches the line of count,
          * min, max and sum, which then also holds the first four buckets (a
          * zero, as most queueing delays are). */
-        size_t sz = (sizeof(gic_hist_t) + 63) & ~(size_t)63;
-        e->hist = aligned_alloc(64, sz);
-        if (!e->hist) { free(e->name); free(e); return NULL; }
-        memset(e->hist, 0, sz);
+        e->hist = host_arena_alloc(s->arena, sizeof(gic_hist_t), 64);
+        if (!e->hist) {
+            free(e->name);
+            return NULL;
+        }
     }
     s->e[s->n++] = e;
     return e;
