@@ -161,6 +161,10 @@ uint64_t *gic_reason_counter(gic_t *g, gic_reason_memo_t *m, const char *prefix,
 #define REG_F_BYTE 0x01u /* byte accesses allowed (IPRIORITYR, ...) */
 #define REG_F_RO 0x02u   /* writes ignored, counted */
 #define REG_F_WO 0x04u   /* reads as zero, counted */
+/* The write handler marks the CPU interfaces whose HPPI the write can change
+ * itself (gic_hppi_changed / the virtual interface's flag): regmap_access
+ * does not invalidate every interface's HPPI after it (cpuif_engine.c). */
+#define REG_F_HPPI_OWN 0x08u
 
 typedef uint64_t (*gic_reg_rd_fn)(gic_t *g, void *blk, unsigned n);
 /* val is the new register value in the bits selected by mask (mask covers the

@@ -76,7 +76,8 @@ gic_status_t regmap_access(gic_t *g, const gic_regmap_t *map, void *blk, uint64_
     }
     r->write(g, blk, n, (*val & m) << (bo * 8), m << (bo * 8));
     /* A register write may change what any CPU interface sees (HPPI cache,
-     * cpuif.c); evaluations inside the handler recompute (cpuif_update). */
-    gic_hppi_changed_all(g);
+     * cpuif_engine.c); evaluations inside the handler recompute (cpuif_update).
+     * Registers whose handlers mark what they change say so (REG_F_HPPI_OWN). */
+    if (!(r->flags & REG_F_HPPI_OWN)) gic_hppi_changed_all(g);
     return GIC_OK;
 }

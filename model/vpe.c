@@ -431,6 +431,7 @@ static gic_time_t make_resident(gic_t *g, uint32_t cpu, uint64_t pa, uint64_t pr
                       "at redist %u", (unsigned long long)pa, cpu, c);
             v->resident[c] = 0;
             v->vpendbaser[c] &= ~VPENDBASER_VALID;
+            g->hppi_stale[g->cfg.num_cpus + c] = 1; /* (GICR_VPENDBASER: REG_F_HPPI_OWN) */
         }
     s->s.cpu = cpu;
     s->s.agent = &g->lpi->agents[cpu];
@@ -665,8 +666,8 @@ static void wr_vpendbaser41(gic_t *g, uint32_t cpu, uint64_t val, uint64_t mask)
 
 #define R(off, cnt, w, fl, nm, rst, rd, wr) {off, cnt, w, fl, nm, rst, rd, wr}
 static const gic_reg_t vlpi_regs[] = {
-    R(0x0070, 1, 8, 0, "GICR_VPROPBASER", 0, rd_vpropbaser, wr_vpropbaser),
-    R(0x0078, 1, 8, 0, "GICR_VPENDBASER", 0, rd_vpendbaser, wr_vpendbaser),
+    R(0x0070, 1, 8, REG_F_HPPI_OWN, "GICR_VPROPBASER", 0, rd_vpropbaser, wr_vpropbaser),
+    R(0x0078, 1, 8, REG_F_HPPI_OWN, "GICR_VPENDBASER", 0, rd_vpendbaser, wr_vpendbaser),
     /* GICv4.1 (RAZ/WI on GICv4.0): vsgi.c */
     R(0x0080, 1, 4, 0, "GICR_VSGIR", 0, vsgi_rd_vsgir, vsgi_wr_vsgir),
     R(0x0088, 1, 4, REG_F_RO, "GICR_VSGIPENDR", 0, vsgi_rd_vsgipendr, NULL),
