@@ -72,8 +72,11 @@ struct gic_cache {
     uint32_t *idx;
     uint32_t idx_mask;
     /* groups (cache_track_groups): per slot the next / previous slot of its
-     * group's list; per group its first slot and count; ngroups allocated */
-    uint32_t *gnext, *gprev, *ghead, *gcount;
+     * group's list; per group its first slot and count; ngroups allocated.
+     * Each pair side by side: a fill or an eviction touches one host cache
+     * line per slot and per group (hundreds of groups at hundreds of CPUs). */
+    struct cache_glink { uint32_t next, prev; } *glink;
+    struct cache_group { uint32_t head, count; } *group;
     uint32_t ngroups;
     bool groups;
     /* statistics */
@@ -188,10 +191,8 @@ void cache_destroy(gic_cache_t *c)
     free(c->slot);
     free(c->plru);
     free(c->idx);
-    free(c->gnext);
-    free(c->gprev);
-    free(c->ghead);
-    free(c->gcount);
+    free(c->glink);
+    free(c->group);
     free(c);
 }
 
@@ -428,14 +429,12 @@ static bool group_room(gic_cache_t *c, uint32_t gr)
     uint32_t n = c->ngroups ? c->ngroups : 16;
     while (n <= gr && n < (1u << 31)) n *= 2;
     if (n <= gr) return false;
-    uint32_t *h = realloc(c->ghead, (size_t)n * sizeof(*h));
-    if (h) c->ghead = h;
-    uint32_t *k = h ? realloc(c->gcount, (size_t)n * sizeof(*k)) : NULL;
-    if (k) c->gcount = k;
-    if (!h || !k) return false;
+    struct cache_group *h = realloc(c->group, (size_t)n * sizeof(*h));
+    if (!h) return false;
+    c->group = h;
     for (uint32_t i = c->ngroups; i < n; i++) {
-        c->ghead[i] = IDX_EMPTY;
-        c->gcount[i] = 0;
+        c->group[i].head = IDX_EMPTY;
+        c->group[i].count = 0;
     }
     c->ngroups = n;
     return true;
@@ -443,11 +442,10 @@ static bool group_room(gic_cache_t *c, uint32_t gr)
 
 static void group_untrack(gic_cache_t *c)
 {
-    free(c->gnext);
-    free(c->gprev);
-    free(c->ghead);
-    free(c->gcount);
-    c->gnext = c->gprev = c->ghead = c->gcount = NULL;
+    free(c->glink);
+    free(c->group);
+    c->glink = NULL;
+    c->group = NULL;
     c->ngroups = 0;
     c->groups = false;
 }
@@ -459,21 +457,21 @@ static inline void group_link(gic_cache_t *c, uint32_t s)
         group_untrack(c);
         return;
     }
-    uint32_t h = c->ghead[gr];
-    c->gnext[s] = h;
-    c->gprev[s] = IDX_EMPTY;
-    if (h != IDX_EMPTY) c->gprev[h] = s;
-    c->ghead[gr] = s;
-    c->gcount[gr]++;
+    uint32_t h = c->group[gr].head;
+    c->glink[s].next = h;
+    c->glink[s].prev = IDX_EMPTY;
+    if (h != IDX_EMPTY) c->glink[h].prev = s;
+    c->group[gr].head = s;
+    c->group[gr].count++;
 }
 
 static inline void group_unlink(gic_cache_t *c, uint32_t s)
 {
-    uint32_t gr = group_of(c->slot[s].key), n = c->gnext[s], p = c->gprev[s];
-    if (p != IDX_EMPTY) c->gnext[p] = n;
-    else c->ghead[gr] = n;
-    if (n != IDX_EMPTY) c->gprev[n] = p;
-    c->gcount[gr]--;
+    uint32_t gr = group_of(c->slot[s].key), n = c->glink[s].next, p = c->glink[s].prev;
+    if (p != IDX_EMPTY) c->glink[p].next = n;
+    else c->group[gr].head = n;
+    if (n != IDX_EMPTY) c->glink[n].prev = p;
+    c->group[gr].count--;
 }
 
 bool cache_track_groups(gic_cache_t *c)
@@ -481,9 +479,8 @@ bool cache_track_groups(gic_cache_t *c)
     if (!cache_present(c)) return false;
     if (c->groups) return true;
     size_t n = (size_t)c->sets * c->ways;
-    c->gnext = malloc(n * sizeof(uint32_t));
-    c->gprev = malloc(n * sizeof(uint32_t));
-    if (!c->gnext || !c->gprev) {
+    c->glink = malloc(n * sizeof(*c->glink));
+    if (!c->glink) {
         group_untrack(c);
         return false;
     }
@@ -496,7 +493,7 @@ bool cache_track_groups(gic_cache_t *c)
 size_t cache_group_count(const gic_cache_t *c, uint32_t group)
 {
     if (!cache_present(c) || c->count == 0) return 0;
-    if (c->groups) return group < c->ngroups ? c->gcount[group] : 0;
+    if (c->groups) return group < c->ngroups ? c->group[group].count : 0;
     size_t n = 0, total = (size_t)c->sets * c->ways;
     for (size_t s = 0; s < total; s++) n += c->slot[s].valid && group_of(c->slot[s].key) == group;
     return n;
@@ -512,12 +509,12 @@ static size_t group_slots(const gic_cache_t *c, uint32_t group, uint32_t small[G
 {
     if (!c->groups) return SIZE_MAX;
     *out = small;
-    if (group >= c->ngroups || c->gcount[group] == 0) return 0;
-    size_t n = c->gcount[group];
+    if (group >= c->ngroups || c->group[group].count == 0) return 0;
+    size_t n = c->group[group].count;
     uint32_t *v = n <= GROUP_SMALL ? small : malloc(n * sizeof(uint32_t));
     if (!v) return SIZE_MAX;
     size_t k = 0;
-    for (uint32_t s = c->ghead[group]; s != IDX_EMPTY && k < n; s = c->gnext[s]) v[k++] = s;
+    for (uint32_t s = c->group[group].head; s != IDX_EMPTY && k < n; s = c->glink[s].next) v[k++] = s;
     gic_sort_u32(v, k);
     *out = v;
     return k;
