@@ -108,9 +108,6 @@ static unsigned lr_next(uint32_t *m)
     *m &= *m - 1;
     return i;
 }
-/* Mark the virtual interface's HPPI stale: a change of what virt_hppi reads
- * (list registers, ICH_HCR_EL2.En, the group enables). */
-static void virt_hppi_changed(gic_t *g, uint32_t cpu) { g->hppi_stale[g->cfg.num_cpus + cpu] = 1; }
 
 /* ---- the list registers as an interrupt source ---------------------------------- */
 
@@ -222,7 +219,7 @@ static void deactivate_lr(gic_t *g, uint32_t cpu, unsigned i)
     struct gic_cpuif *c = CI(g, cpu);
     uint64_t lr = c->ich.lr[i];
     lr_put(c, i, lr & ~LR_ACTIVE); /* active -> invalid, pending+active -> pending */
-    virt_hppi_changed(g, cpu);
+    gic_vhppi_changed(g, cpu);
     if (lr & LR_HW) {
         uint32_t p = LR_PINTID(lr);
         bool ok = true;
@@ -378,7 +375,7 @@ static void ev_virt_update(gic_t *g, const gic_event_t *ev) { eng_refresh(g, &CI
 
 void virt_update_at(gic_t *g, uint32_t cpu, gic_time_t t)
 {
-    g->hppi_stale[g->cfg.num_cpus + cpu] = 1;
+    gic_vhppi_changed(g, cpu);
     if (t <= g->now) {
         eng_refresh(g, &CI(g, cpu)->virt);
         return;
@@ -454,7 +451,7 @@ void virt_ich_write(gic_t *g, uint32_t cpu, gic_sysreg_t reg, uint64_t v)
         if (i >= nlr(g)) return; /* unimplemented LRs: RAZ/WI */
         uint64_t old = c->ich.lr[i];
         lr_put(c, i, v & LR_MASK);
-        virt_hppi_changed(g, cpu);
+        gic_vhppi_changed(g, cpu);
         gic_inc(vs->lr_writes);
         /* a newly pending LR starts a pending episode and is seen after the
          * CPU interface's signalling stage */
@@ -476,13 +473,13 @@ void virt_ich_write(gic_t *g, uint32_t cpu, gic_sysreg_t reg, uint64_t v)
     }
     switch (reg) {
     case GIC_ICH_HCR_EL2:
-        if ((c->ich.hcr ^ (uint32_t)v) & HCR_EN) virt_hppi_changed(g, cpu);
+        if ((c->ich.hcr ^ (uint32_t)v) & HCR_EN) gic_vhppi_changed(g, cpu);
         c->ich.hcr = (uint32_t)v & HCR_MASK;
         break;
     case GIC_ICH_VMCR_EL2: {
         const bool en0 = c->virt.igrpen[0], en1 = c->virt.igrpen[1];
         vmcr_write(g, c, v);
-        if (en0 != c->virt.igrpen[0] || en1 != c->virt.igrpen[1]) virt_hppi_changed(g, cpu);
+        if (en0 != c->virt.igrpen[0] || en1 != c->virt.igrpen[1]) gic_vhppi_changed(g, cpu);
         break;
     }
     case GIC_HCR_EL2:

@@ -298,6 +298,10 @@ static inline void gic_hppi_changed(gic_t *g, uint32_t cpu)
 {
     if (cpu < g->cfg.num_cpus) g->hppi_stale[cpu] = 1;
 }
+/* The same for the virtual CPU interface of cpu (cpu < num_cpus): a list
+ * register, ICH_HCR_EL2.En, a virtual group enable, the resident vPE or its
+ * vLPIs and vSGIs changed. */
+static inline void gic_vhppi_changed(gic_t *g, uint32_t cpu) { g->hppi_stale[g->cfg.num_cpus + cpu] = 1; }
 static inline void gic_hppi_changed_all(gic_t *g) { g->hppi_epoch++; }
 
 /* Ask the CPU interface of cpu to re-evaluate its lines at time t (>= now). */

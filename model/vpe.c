@@ -304,7 +304,7 @@ gic_msi_outcome_t vpe_set_pending(gic_t *g, const vpe_ref_t *ref, uint32_t vinti
         if (oc == GIC_MSI_DELIVERED) gic_inc(v->c_direct);
         else if (oc == GIC_MSI_COALESCED) gic_inc(v->c_coal);
         else if (reason && *reason) gic_inc(gic_reason_counter(g, &v->drops, "vpe.vlpi.dropped.", *reason));
-        g->hppi_stale[g->cfg.num_cpus + s->s.cpu] = 1;
+        gic_vhppi_changed(g, s->s.cpu);
         return oc;
     }
     /* Not resident: the pending bit goes into the VPT; the doorbell (if the
@@ -348,7 +348,7 @@ gic_time_t vpe_clear_pending(gic_t *g, const vpe_ref_t *ref, uint32_t vintid)
     gic_time_t d;
     if (is_resident(g, s)) {
         d = lpi_space_clear(g, &s->s, vintid);
-        g->hppi_stale[g->cfg.num_cpus + s->s.cpu] = 1;
+        gic_vhppi_changed(g, s->s.cpu);
         return d;
     }
     lpi_rec_t *e = lpi_map_find(&s->s, vintid);
@@ -366,7 +366,7 @@ gic_time_t vpe_inv(gic_t *g, const vpe_ref_t *ref, uint32_t vintid)
     if (s && V(g)->vcache) cache_invalidate(V(g)->vcache, ckey(s->s.key, vintid));
     if (!s || !is_resident(g, s)) return g->now; /* read at the next residency anyway */
     gic_time_t d = lpi_space_inv(g, &s->s, vintid);
-    g->hppi_stale[g->cfg.num_cpus + s->s.cpu] = 1;
+    gic_vhppi_changed(g, s->s.cpu);
     return d;
 }
 
@@ -376,7 +376,7 @@ gic_time_t vpe_invall(gic_t *g, const vpe_ref_t *ref)
     if (s) vcache_drop_space(g, s);
     if (!s || !is_resident(g, s)) return g->now;
     gic_time_t d = lpi_space_invall(g, &s->s);
-    g->hppi_stale[g->cfg.num_cpus + s->s.cpu] = 1;
+    gic_vhppi_changed(g, s->s.cpu);
     return d;
 }
 
@@ -431,7 +431,7 @@ static gic_time_t make_resident(gic_t *g, uint32_t cpu, uint64_t pa, uint64_t pr
                       "at redist %u", (unsigned long long)pa, cpu, c);
             v->resident[c] = 0;
             v->vpendbaser[c] &= ~VPENDBASER_VALID;
-            g->hppi_stale[g->cfg.num_cpus + c] = 1; /* (GICR_VPENDBASER: REG_F_HPPI_OWN) */
+            gic_vhppi_changed(g, c); /* (GICR_VPENDBASER: REG_F_HPPI_OWN) */
         }
     s->s.cpu = cpu;
     s->s.agent = &g->lpi->agents[cpu];
@@ -448,7 +448,7 @@ static gic_time_t make_resident(gic_t *g, uint32_t cpu, uint64_t pa, uint64_t pr
     gic_inc(v->c_sched);
     if (v->c_reads) *v->c_reads += reads;
     hist_add(v->h_sched, done - g->now);
-    g->hppi_stale[g->cfg.num_cpus + cpu] = 1;
+    gic_vhppi_changed(g, cpu);
     if (gic_log_on(g, GIC_LOG_DEBUG))
         gic_log(g, GIC_LOG_DEBUG, "vpe", "redist %u: vPE %u (VPT 0x%llx) resident, %u pending, %llu reads", cpu,
                 s->vpeid, (unsigned long long)pa, s->s.npend, (unsigned long long)reads);
@@ -474,7 +474,7 @@ static void make_non_resident(gic_t *g, uint32_t cpu)
     if (r->npend) v->vpendbaser[cpu] |= VPENDBASER_PENDINGLAST;
     gic_inc(v->c_desched);
     hist_add(v->h_desched, done - g->now);
-    g->hppi_stale[g->cfg.num_cpus + cpu] = 1;
+    gic_vhppi_changed(g, cpu);
     virt_update_at(g, cpu, g->now);
 }
 

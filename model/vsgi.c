@@ -148,7 +148,7 @@ gic_time_t vsgi_ack(gic_t *g, uint32_t cpu, vspace_t *s, uint32_t intid)
     if (!(s->v41.vsgi_pend & bit)) return g->now;
     s->v41.vsgi_pend &= (uint16_t)~bit;
     v->rd41[cpu].vsgi_acked |= bit;
-    g->hppi_stale[g->cfg.num_cpus + cpu] = 1;
+    gic_vhppi_changed(g, cpu);
     gic_inc(v->c_vsgi_acks);
     gic_time_t t = s->v41.vsgi_t[intid];
     hist_add(v->h_vsgi_iar, g->now >= t ? g->now - t : 0);
@@ -239,7 +239,7 @@ gic_time_t vpe_direct_inv(gic_t *g, uint32_t cpu, uint32_t vpeid, uint32_t vinti
      * elsewhere it is read at the next residency anyway */
     if (s && s->vpeid == vpeid) {
         done = all ? lpi_space_invall(g, &s->s) : lpi_space_inv(g, &s->s, vintid);
-        g->hppi_stale[g->cfg.num_cpus + cpu] = 1;
+        gic_vhppi_changed(g, cpu);
     }
     if (done > v->rd41[cpu].dinv_busy) v->rd41[cpu].dinv_busy = done;
     return done;
