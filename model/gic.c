@@ -181,7 +181,6 @@ void gic_core_destroy(gic_t *g)
     if (g->vpes) vpes_destroy(g, g->vpes);
     if (g->lpi) lpi_destroy(g, g->lpi);
     if (g->cpuif) cpuif_destroy(g, g->cpuif);
-    if (g->redist) redist_destroy(g, g->redist);
     if (g->dist) dist_destroy(g->dist);
     if (g->mem) mem_destroy(g, g->mem);
     evq_free(&g->evq);

@@ -26,7 +26,7 @@ struct host_slab {
     int mapped;  /* from mmap (else calloc) */
 };
 
-/* A zero-filled region of size bytes (size a multiple of 4 KiB). Regions of a
+/* A zero-filled region of size bytes. Regions of a
  * huge page or more are mapped and aligned to the huge page, with the hint. */
 static host_slab_t *region_new(size_t size)
 {
@@ -94,7 +94,6 @@ void *host_arena_alloc(host_arena_t *a, size_t bytes, size_t align)
             s->next = NULL;
             a->slabs = s; /* (cur/end stay empty: the next small request opens a slab) */
         }
-        a->bytes += s->size;
         return (void *)(((uintptr_t)(s + 1) + align - 1) & ~(uintptr_t)(align - 1));
     }
     uintptr_t p = ((uintptr_t)a->cur + align - 1) & ~(uintptr_t)(align - 1);
@@ -106,7 +105,6 @@ void *host_arena_alloc(host_arena_t *a, size_t bytes, size_t align)
         /* the newest slab first (own regions were linked behind it) */
         s->next = a->slabs;
         a->slabs = s;
-        a->bytes += s->size;
         a->cur = (uint8_t *)(s + 1);
         a->end = (uint8_t *)s + s->size;
         if (a->next_size < SLAB_HUGE) a->next_size *= 2;
@@ -131,7 +129,4 @@ void host_arena_free_all(host_arena_t *a)
     }
     a->slabs = NULL;
     a->cur = a->end = NULL;
-    a->bytes = 0;
 }
-
-size_t host_arena_bytes(const host_arena_t *a) { return a->bytes; }

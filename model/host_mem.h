@@ -25,7 +25,6 @@ typedef struct host_arena {
     host_slab_t *slabs; /* newest first */
     uint8_t *cur, *end; /* free part of the newest slab */
     size_t next_size;   /* size of the next slab */
-    size_t bytes;       /* host bytes reserved (host_arena_bytes) */
 } host_arena_t;
 
 /* first_slab: size of the first slab (0: 64 KiB); slabs double up to 2 MiB. */
@@ -35,5 +34,4 @@ void host_arena_init(host_arena_t *a, size_t first_slab);
 void *host_arena_alloc(host_arena_t *a, size_t bytes, size_t align);
 void *host_arena_calloc(host_arena_t *a, size_t n, size_t size); /* align 64; NULL on overflow */
 void host_arena_free_all(host_arena_t *a);
-size_t host_arena_bytes(const host_arena_t *a);
 #endif

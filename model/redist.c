@@ -59,11 +59,6 @@ struct gic_redist *redist_create(gic_t *g)
     return r;
 }
 
-void redist_destroy(gic_t *g, struct gic_redist *r)
-{
-    (void)g;
-    (void)r; /* the arena's */
-}
 void *redist_blk(gic_t *g, uint32_t cpu) { return &g->redist[cpu]; }
 uint32_t redist_cpu_of(const void *blk) { return ((const struct gic_redist *)blk)->cpu; }
 

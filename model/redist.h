@@ -4,8 +4,8 @@
 #define GIC_REDIST_H
 #include "gic_internal.h"
 
-struct gic_redist *redist_create(gic_t *g); /* array of cfg.num_cpus */
-void redist_destroy(gic_t *g, struct gic_redist *r);
+/* array of cfg.num_cpus, in the instance's arena (released with it: no destroy) */
+struct gic_redist *redist_create(gic_t *g);
 extern const gic_regmap_t redist_rd_regmap;  /* RD_base, offset 0x00000 */
 extern const gic_regmap_t redist_sgi_regmap; /* SGI_base, offset 0x10000 */
 extern const gic_regmap_t redist_reserved_regmap; /* GICv4: the reserved frame at +0x30000 (RAZ/WI) */
