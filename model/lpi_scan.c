@@ -57,6 +57,13 @@ static void scan_bit(scan_ctx_t *s, uint32_t intid, gic_time_t t)
     scan_consider(s, intid, e->prio, e->enabled);
 }
 
+/* Bytes of the read at off of a table of end bytes: a read of n bytes, or
+ * what is left of the table. */
+static inline uint32_t read_len(uint64_t off, uint64_t end, uint32_t n)
+{
+    return (uint32_t)(end - off < n ? end - off : n);
+}
+
 static uint64_t scan_range(scan_ctx_t *s, uint64_t from, uint64_t to, gic_time_t start)
 {
     uint64_t nbits = 0;
@@ -66,7 +73,7 @@ static uint64_t scan_range(scan_ctx_t *s, uint64_t from, uint64_t to, gic_time_t
     const uint32_t sr = scan_read_bytes(g);
     for (uint64_t off = from; off < to; off += sr) {
         gic_time_t d;
-        uint32_t len = (uint32_t)(to - off < sr ? to - off : sr);
+        uint32_t len = read_len(off, to, sr);
         lpi_mem(g, r, MEM_CLS_PEND, start, false, pend_pa(r) + off, buf, len, &d);
         gic_inc(g->lpi->c_scan_reads);
         s->done = tmax(s->done, d);
@@ -118,7 +125,7 @@ void lpi_rescan(gic_t *g, lpi_space_t *r, gic_time_t start)
         uint8_t buf[LPI_CHUNK];
         const uint32_t sr = scan_read_bytes(g);
         for (uint64_t off = 0; off < sbytes; off += sr) {
-            uint32_t len = (uint32_t)(sbytes - off < sr ? sbytes - off : sr);
+            uint32_t len = read_len(off, sbytes, sr);
             gic_time_t d;
             lpi_mem(g, r, MEM_CLS_PEND, start, false, pend_pa(r) + off, buf, len, &d);
             gic_inc(g->lpi->c_scan_reads);
@@ -182,7 +189,7 @@ void lpi_space_load(gic_t *g, lpi_space_t *r)
         const uint32_t sr = scan_read_bytes(g);
         for (uint64_t off = LPI_IMPDEF; off < tb; off += sr) {
             gic_time_t d;
-            uint32_t len = (uint32_t)(tb - off < sr ? tb - off : sr);
+            uint32_t len = read_len(off, tb, sr);
             if (lpi_mem(g, r, MEM_CLS_PEND, start, false, pend_pa(r) + off, buf, len, &d) != GIC_OK) {
                 gic_error(g, "lpi_pend_read_failed", "lpi",
                           "redist %u: loading the pending table at 0x%llx failed", r->cpu,
@@ -225,7 +232,7 @@ void lpi_space_load(gic_t *g, lpi_space_t *r)
         /* write the summary bitmap into the IMPLEMENTATION DEFINED first KiB */
         for (uint64_t off = 0; off < sbytes; off += LPI_CHUNK) {
             gic_time_t d;
-            uint32_t len = (uint32_t)(sbytes - off < LPI_CHUNK ? sbytes - off : LPI_CHUNK);
+            uint32_t len = read_len(off, sbytes, LPI_CHUNK);
             lpi_mem(g, r, MEM_CLS_PEND, done, true, pend_pa(r) + off, sum + off, len, &d);
             done = tmax(done, d);
         }
@@ -373,13 +380,13 @@ gic_time_t lpi_space_load_resident(gic_t *g, lpi_space_t *r, bool idai, uint64_t
     r->stale = false;
     if (bits && pol == GIC_SCAN_FULL) {
         for (uint64_t off = LPI_IMPDEF; off < tb; off += sr)
-            done = tmax(done, load_chunk(g, r, off, (uint32_t)(tb - off < sr ? tb - off : sr), start, reads));
+            done = tmax(done, load_chunk(g, r, off, read_len(off, tb, sr), start, reads));
     } else if (bits && pol == GIC_SCAN_SUMMARY) {
         uint64_t rint = region_intids(bits), rbytes = rint / 8;
         uint64_t sbytes = (((uint64_t)1 << bits) / rint + 7) / 8;
         uint8_t sum[LPI_CHUNK];
         for (uint64_t soff = 0; soff < sbytes; soff += sr) {
-            uint32_t slen = (uint32_t)(sbytes - soff < sr ? sbytes - soff : sr);
+            uint32_t slen = read_len(soff, sbytes, sr);
             gic_time_t d;
             if (lpi_mem(g, r, MEM_CLS_PEND, start, false, pend_pa(r) + soff, sum, slen, &d) != GIC_OK) break;
             (*reads)++;
@@ -418,7 +425,7 @@ gic_time_t lpi_space_load_resident(gic_t *g, lpi_space_t *r, bool idai, uint64_t
             uint64_t off = (uint64_t)lines[i] * sr;
             if (off == last || off >= tb) continue;
             last = off;
-            done = tmax(done, load_chunk(g, r, off, (uint32_t)(tb - off < sr ? tb - off : sr), start, reads));
+            done = tmax(done, load_chunk(g, r, off, read_len(off, tb, sr), start, reads));
         }
         /* the load found no vLPI set behind the GIC's back (no record added,
          * the map not rehashed): the slots listed are still every record */
