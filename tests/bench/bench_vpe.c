@@ -282,6 +282,8 @@ int main(int argc, char **argv)
      * --tool=callgrind --toggle-collect=wr_vpendbaser bench_vpe --one tracked
      * 16 100); bytes=1: the pending-table reads of QEMU's rescan */
     if (argc >= 5 && strcmp(argv[1], "--one") == 0) {
+        static const char usage[] =
+            "usage: bench_vpe --one full|tracked|summary BITS(14..20) N [vlpi-cache] [consecutive] [bytes=1|2|..|64]";
         bool vc = false, consec = false;
         uint32_t rb = 64;
         int b;
@@ -290,14 +292,14 @@ int main(int argc, char **argv)
             else if (strcmp(argv[i], "consecutive") == 0) consec = true;
             else if (strncmp(argv[i], "bytes=", 6) == 0 && (b = atoi(argv[i] + 6)) >= 1 && b <= 64 && !(b & (b - 1)))
                 rb = (uint32_t)b;
-            else bench_die("usage: bench_vpe --one full|tracked|summary BITS(14..20) N [vlpi-cache] [consecutive] [bytes=1|2|..|64]");
+            else bench_die(usage);
         }
         gic_scan_policy_t pol = strcmp(argv[2], "full") == 0      ? GIC_SCAN_FULL
                                 : strcmp(argv[2], "summary") == 0 ? GIC_SCAN_SUMMARY
                                                                   : GIC_SCAN_TRACKED;
         int bits = atoi(argv[3]), cycles = atoi(argv[4]);
         if (bits < 14 || bits > 20 || cycles < 1)
-            bench_die("usage: bench_vpe --one full|tracked|summary BITS(14..20) N [vlpi-cache] [consecutive]");
+            bench_die(usage);
         rig_t r = rig_rb(pol, (uint32_t)bits, vc, consec, rb);
         printf("bench_vpe: %s, %d bits: %.0f ns per residency switch\n", argv[2], bits, residency_ns(&r, cycles));
         return 0;
