@@ -3,7 +3,7 @@
 # Run as root (or with sudo available). Safe to run repeatedly.
 set -euo pipefail
 PKGS=(cmake make g++ gcc clang pkg-config libsystemc-dev libgtest-dev libcjson-dev nlohmann-json3-dev
-      python3 parallel gnuplot-nox zlib1g-dev libclang-rt-dev)
+      python3 parallel gnuplot-nox zlib1g-dev libclang-rt-dev valgrind)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
