@@ -544,6 +544,39 @@ static inline void place(gic_cache_t *c, uint32_t s, uint64_t key, const void *v
     gic_inc(c->st_fills);
 }
 
+/* A key found in the cache by cache_fill_ex: replace its value (and move it
+ * into a free locked way when a lock is asked for and it is not locked). */
+static cache_fill_result_t fill_present(gic_cache_t *c, uint32_t s, uint32_t base, uint64_t key,
+                                        const void *val, bool lock)
+{
+    if (lock && !c->slot[s].locked) {
+        /* upgrade: move into a locked way if one is free */
+        for (uint32_t w = 0; w < c->locked_ways; w++) {
+            if (!c->slot[base + w].valid) {
+                drop_slot(c, s);
+                place(c, base + w, key, val, true);
+                if (c->st_fills) (*c->st_fills)--; /* a move is not a new fill */
+                return CACHE_FILL_UPDATED;
+            }
+        }
+    }
+    if (val) val_copy(c->slot[s].val, val, c->val_size);
+    touch(c, s, false);
+    return CACHE_FILL_UPDATED;
+}
+
+/* Evict slot v (valid) for key. */
+static cache_fill_result_t fill_evict(gic_cache_t *c, uint32_t v, uint64_t key, const void *val,
+                                      uint64_t *ev_key, void *ev_val)
+{
+    if (ev_key) *ev_key = c->slot[v].key;
+    if (ev_val) val_copy(ev_val, c->slot[v].val, c->val_size);
+    gic_inc(c->st_evictions);
+    drop_slot(c, v);
+    place(c, v, key, val, false);
+    return CACHE_FILL_EVICTED;
+}
+
 cache_fill_result_t cache_fill_ex(gic_cache_t *c, uint64_t key, const void *val, bool lock,
                                   uint64_t *ev_key, void *ev_val)
 {
@@ -551,24 +584,37 @@ cache_fill_result_t cache_fill_ex(gic_cache_t *c, uint64_t key, const void *val,
     if (c->locked_ways == 0) lock = false;
     /* one hash for the look-up and the placement */
     uint32_t set = set_of(c, key), base = set * c->ways;
-    uint32_t s = !c->count ? IDX_EMPTY : c->use_idx ? idx_find(c, key) : slot_find_in_set(c, key, set);
-    if (s != IDX_EMPTY) {
-        if (lock && !c->slot[s].locked) {
-            /* upgrade: move into a locked way if one is free */
-            for (uint32_t w = 0; w < c->locked_ways; w++) {
-                if (!c->slot[base + w].valid) {
-                    drop_slot(c, s);
-                    place(c, base + w, key, val, true);
-                    if (c->st_fills) (*c->st_fills)--; /* a move is not a new fill */
-                    return CACHE_FILL_UPDATED;
+    uint32_t lo = lock ? 0 : c->locked_ways, hi = lock ? c->locked_ways : c->ways;
+    if (!c->use_idx) {
+        /* One pass over the set's ways: the key's way, else the first free way
+         * of [lo, hi), else (LRU, FIFO) the first way of [lo, hi) with the
+         * oldest stamp: the answers of the look-up, the free-way scan and
+         * choose_victim, in one read of the set. */
+        const cache_slot_t *sl = c->slot + base;
+        uint32_t free_w = UINT32_MAX, old_w = lo;
+        uint64_t old_stamp = UINT64_MAX;
+        for (uint32_t w = 0; w < c->ways; w++) {
+            if (sl[w].valid) {
+                if (sl[w].key == key) return fill_present(c, base + w, base, key, val, lock);
+                if (w >= lo && w < hi && sl[w].stamp < old_stamp) {
+                    old_stamp = sl[w].stamp;
+                    old_w = w;
                 }
+            } else if (free_w == UINT32_MAX && w >= lo && w < hi) {
+                free_w = w;
             }
         }
-        if (val) val_copy(c->slot[s].val, val, c->val_size);
-        touch(c, s, false);
-        return CACHE_FILL_UPDATED;
+        if (free_w != UINT32_MAX) {
+            place(c, base + free_w, key, val, lock);
+            return CACHE_FILL_INSERTED;
+        }
+        if (lock) return CACHE_FILL_REJECTED; /* every locked way holds a locked entry */
+        bool by_stamp = c->cfg.repl == GIC_REPL_LRU || c->cfg.repl == GIC_REPL_FIFO;
+        uint32_t v = base + (by_stamp ? old_w : choose_victim(c, set, lo, hi));
+        return fill_evict(c, v, key, val, ev_key, ev_val);
     }
-    uint32_t lo = lock ? 0 : c->locked_ways, hi = lock ? c->locked_ways : c->ways;
+    uint32_t s = c->count ? idx_find(c, key) : IDX_EMPTY;
+    if (s != IDX_EMPTY) return fill_present(c, s, base, key, val, lock);
     for (uint32_t w = lo; w < hi; w++) {
         if (!c->slot[base + w].valid) {
             place(c, base + w, key, val, lock);
@@ -576,13 +622,7 @@ cache_fill_result_t cache_fill_ex(gic_cache_t *c, uint64_t key, const void *val,
         }
     }
     if (lock) return CACHE_FILL_REJECTED; /* every locked way holds a locked entry */
-    uint32_t v = base + choose_victim(c, set, lo, hi);
-    if (ev_key) *ev_key = c->slot[v].key;
-    if (ev_val) val_copy(ev_val, c->slot[v].val, c->val_size);
-    gic_inc(c->st_evictions);
-    drop_slot(c, v);
-    place(c, v, key, val, false);
-    return CACHE_FILL_EVICTED;
+    return fill_evict(c, base + choose_victim(c, set, lo, hi), key, val, ev_key, ev_val);
 }
 
 bool cache_fill(gic_cache_t *c, uint64_t key, const void *val, bool lock, uint64_t *ev_key,
