@@ -18,7 +18,7 @@ Every figure is a difference of two runs, so that start-up, set-up and warm-up c
   with the configurations of bench_platform_virt (T = --sim-us simulated us).
 
 Printed:
-  BENCH msi_instr_1k / _64k / _1m / _512cpu <instructions per MSI> instr
+  BENCH msi_instr_1k / _64k / _1m / _512cpu / _1k_uncached / _1m_uncached <per MSI> instr
   BENCH msi_instr_1m_vs_1k <ratio> x            issue 11: within 1.1x means the
                                                 growth left is host memory latency
   BENCH msi_instr_1m_vs_1k_uncached <ratio> x   the same with equal modelled work
@@ -140,7 +140,7 @@ def main():
 
     msi = {name: per_msi(res[("msi", name, a.msis)], res[("msi", name, 2 * a.msis)])
            for name, *_ in MSI_CASES}
-    for name in ("1k", "64k", "1m", "512cpu"):
+    for name in ("1k", "64k", "1m", "512cpu", "1k_uncached", "1m_uncached"):
         print(f"BENCH msi_instr_{name} {msi[name]:.0f} instr")
     print(f"BENCH msi_instr_1m_vs_1k {msi['1m'] / msi['1k']:.3f} x")
     print(f"BENCH msi_instr_1m_vs_1k_uncached {msi['1m_uncached'] / msi['1k_uncached']:.3f} x")
