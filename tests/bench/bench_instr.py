@@ -14,6 +14,8 @@ Every figure is a difference of two runs, so that start-up, set-up and warm-up c
   MSI path (bench_msi_scale --case PAIRS CPUS N, callgrind collecting inside
   msi_loop only): (Ir(2N) - Ir(N)) / (MSIs(2N) - MSIs(N)); an MSI here is gic_msi,
   the translation, the delivery, ICC_IAR1_EL1 and ICC_EOIR1_EL1.
+  Core paths (bench_core_paths N PATH, whole process; N a multiple of its 9 batches):
+  (Ir(2N) - Ir(N)) / N.
   Platform (gictlm-platform, whole process): (Ir(2T) - Ir(T)) / (MSIs(2T) - MSIs(T)),
   with the configurations of bench_platform_virt (T = --sim-us simulated us).
 
@@ -24,6 +26,9 @@ Printed:
   BENCH msi_instr_1m_vs_1k_uncached <ratio> x   the same with equal modelled work
                                                 (no GIC caches)
   BENCH msi_instr_512cpu_vs_4cpu <ratio> x      64K pairs on 512 vs 4 CPUs
+  BENCH core_msi_instr / core_platform_instr / core_spi_instr <per round trip> instr
+                                                the three paths of bench_core_paths (warm
+                                                caches): the regression check of the core
   BENCH platform_physical_instr_per_msi <n> instr
   BENCH platform_v4_instr_per_msi <n> instr
   BENCH platform_v4_instr_vs_physical <ratio> x        (wall clock: platform_v4_msi_vs_physical)
@@ -61,6 +66,8 @@ LOAD = ["-p", "gic.num_cpus=4", "-p", "platform.devices=4", "-p", "platform.vect
         "-p", "platform.arrival=poisson", "-p", "platform.msi_interval_ns=10000",
         "-p", "platform.drain_time_us=2000"]
 BUSY = ["-p", "hyp.vms=2", "-p", "hyp.vcpus=2", "-p", "hyp.guest_wfi=0", "-p", "hyp.guest_ipi_rate=0"]
+CORE_PATHS = ["msi", "platform", "spi"]
+
 PLATFORM_CASES = [
     ("physical", GIC700 + LOAD),
     ("v4", ["--hyp", "-p", "hyp.mode=v4.0"]),
@@ -89,6 +96,10 @@ def msi_run(exe, pairs, cpus, uncached, n):
     if not m or m.group(1) != m.group(2) or m.group(3) != "0":
         sys.exit(f"bench_instr: {' '.join(cmd)}: not every MSI delivered and acknowledged:\n{out}")
     return ir, n + (n // 10 + 1)  # the warm-up (n / 10 + 1 MSIs) runs in msi_loop too
+
+
+def core_run(exe, path, n):
+    return callgrind([exe, str(n), path], [])[0], n
 
 
 def platform_run(exe, args, sim_us, tmp, tag):
@@ -123,6 +134,8 @@ def main():
         return 1 if a.require_valgrind else 0
     scale = os.path.join(a.build, "tests", "bench", "bench_msi_scale")
     plat = os.path.join(a.build, "platforms", "gictlm-platform")
+    core = os.path.join(a.build, "tests", "bench", "bench_core_paths")
+    ncore = max(9, a.msis // 9 * 9)
     if not os.path.exists(scale):
         sys.exit(f"bench_instr: {scale} not found")
     with tempfile.TemporaryDirectory() as tmp, concurrent.futures.ThreadPoolExecutor(a.jobs) as ex:
@@ -130,6 +143,9 @@ def main():
         for name, pairs, cpus, unc in MSI_CASES:
             for n in (a.msis, 2 * a.msis):
                 jobs[("msi", name, n)] = ex.submit(msi_run, scale, pairs, cpus, unc, n)
+        for path in CORE_PATHS:
+            for n in (ncore, 2 * ncore):
+                jobs[("core", path, n)] = ex.submit(core_run, core, path, n)
         have_platform = os.path.exists(plat)
         if have_platform:
             sim = int(a.sim_us)
@@ -145,6 +161,8 @@ def main():
     print(f"BENCH msi_instr_1m_vs_1k {msi['1m'] / msi['1k']:.3f} x")
     print(f"BENCH msi_instr_1m_vs_1k_uncached {msi['1m_uncached'] / msi['1k_uncached']:.3f} x")
     print(f"BENCH msi_instr_512cpu_vs_4cpu {msi['512cpu'] / msi['64k']:.3f} x")
+    for path in CORE_PATHS:
+        print(f"BENCH core_{path}_instr {per_msi(res[('core', path, ncore)], res[('core', path, 2 * ncore)]):.0f} instr")
     if not have_platform:
         print(f"bench_instr: {plat} not found (built without SystemC?): platform figures skipped")
         return 0
