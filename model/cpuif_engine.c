@@ -50,11 +50,6 @@ static const char *const type_name[ENG_T_N] = {"sgi", "ppi", "spi", "lpi"};
 /* The physical source (cpuif.h, cpuif_phys.c) is called directly, so that
  * the compiler can inline it on the hot paths; any other source through its
  * table. Same behaviour either way. */
-static inline gic_time_t src_hppi(gic_t *g, const gic_engine_t *e, gic_cand_t *out)
-{
-    return e->src == &cpuif_phys_source ? phys_hppi(g, e->cpu, e->igrpen, out)
-                                        : e->src->hppi(g, e->cpu, e->igrpen, out);
-}
 static inline gic_time_t src_ack(gic_t *g, const gic_engine_t *e, uint32_t intid)
 {
     return e->src == &cpuif_phys_source ? phys_ack(g, e->cpu, intid) : e->src->ack(g, e->cpu, intid);
@@ -119,13 +114,30 @@ void eng_apr_changed(gic_engine_t *e)
 
 /* ---- HPPI cache ------------------------------------------------------------ */
 
-/* Out of line: the cached answer is the common case and its callers stay small. */
-__attribute__((noinline)) void eng_hppi_recompute(gic_t *g, gic_engine_t *e)
+/* Out of line: the cached answer is the common case and its callers stay
+ * small. One function per kind of source: the physical one has the source's
+ * HPPI inlined (phys_hppi, GIC_INLINE_EXTERN) and a frame to match, which a
+ * virtual interface's recompute (through its table) does not pay. */
+static inline void hppi_recompute_begin(gic_t *g, gic_engine_t *e)
 {
     g->hppi_stale[e->slot] = 0;
     e->epoch = g->hppi_epoch;
     cand_none(&e->hp);
-    e->hp_until = src_hppi(g, e, &e->hp);
+}
+__attribute__((noinline)) static void hppi_recompute_phys(gic_t *g, gic_engine_t *e)
+{
+    hppi_recompute_begin(g, e);
+    e->hp_until = phys_hppi(g, e->cpu, e->igrpen, &e->hp);
+}
+__attribute__((noinline)) static void hppi_recompute_other(gic_t *g, gic_engine_t *e)
+{
+    hppi_recompute_begin(g, e);
+    e->hp_until = e->src->hppi(g, e->cpu, e->igrpen, &e->hp);
+}
+void eng_hppi_recompute(gic_t *g, gic_engine_t *e)
+{
+    if (e->src == &cpuif_phys_source) hppi_recompute_phys(g, e);
+    else hppi_recompute_other(g, e);
 }
 
 void eng_hppi(gic_t *g, gic_engine_t *e, gic_cand_t *out)
