@@ -258,4 +258,123 @@ TEST_F(CacheTest, SetAssociativeNeverExceedsSetCapacity)
     cache_destroy(c);
 }
 
+// The documented fill rules (cache.c header) written out plainly for one set,
+// against the cache on random look-ups, fills (some locked) and
+// invalidations: LRU and FIFO, with and without locked ways, scanned sets
+// (<= 8 ways) and the key -> slot index (more ways). One set (entries ==
+// ways), so the reference needs no hash.
+struct RefSet {
+    struct Way { bool valid = false, locked = false; uint64_t key = 0, stamp = 0; uint32_t val = 0; };
+    std::vector<Way> w;
+    uint32_t locked_ways;
+    bool lru;
+    uint64_t tick = 0;
+    RefSet(uint32_t ways, uint32_t locked, bool is_lru) : w(ways), locked_ways(locked), lru(is_lru) {}
+    int find(uint64_t k) const
+    {
+        for (size_t i = 0; i < w.size(); i++)
+            if (w[i].valid && w[i].key == k) return (int)i;
+        return -1;
+    }
+    bool lookup(uint64_t k, uint32_t *v)
+    {
+        int i = find(k);
+        if (i < 0) return false;
+        if (lru) w[i].stamp = ++tick;
+        *v = w[i].val;
+        return true;
+    }
+    void place(size_t i, uint64_t k, uint32_t v, bool lock)
+    {
+        w[i] = Way{true, lock, k, ++tick, v}; // a fill stamps the way (LRU and FIFO)
+    }
+    cache_fill_result_t fill(uint64_t k, uint32_t v, bool lock, uint64_t *ek)
+    {
+        if (locked_ways == 0) lock = false;
+        int i = find(k);
+        if (i >= 0) {
+            if (lock && !w[i].locked)
+                for (uint32_t j = 0; j < locked_ways; j++)
+                    if (!w[j].valid) {
+                        w[i] = Way{};
+                        place(j, k, v, true);
+                        return CACHE_FILL_UPDATED;
+                    }
+            w[i].val = v;
+            if (lru) w[i].stamp = ++tick;
+            return CACHE_FILL_UPDATED;
+        }
+        uint32_t lo = lock ? 0 : locked_ways, hi = lock ? locked_ways : (uint32_t)w.size();
+        for (uint32_t j = lo; j < hi; j++)
+            if (!w[j].valid) {
+                place(j, k, v, lock);
+                return CACHE_FILL_INSERTED;
+            }
+        if (lock) return CACHE_FILL_REJECTED;
+        uint32_t best = lo; // the oldest stamp, the first of equals
+        for (uint32_t j = lo + 1; j < hi; j++)
+            if (w[j].stamp < w[best].stamp) best = j;
+        *ek = w[best].key;
+        place(best, k, v, false);
+        return CACHE_FILL_EVICTED;
+    }
+    bool invalidate(uint64_t k)
+    {
+        int i = find(k);
+        if (i < 0) return false;
+        w[i] = Way{};
+        return true;
+    }
+    size_t count() const
+    {
+        size_t n = 0;
+        for (const Way &x : w) n += x.valid;
+        return n;
+    }
+};
+
+TEST_F(CacheTest, FillRulesMatchAReferenceModel)
+{
+    struct Shape { uint32_t ways, locked; };
+    const Shape shapes[] = {{4, 0}, {4, 1}, {8, 2}, {2, 1}, {16, 0}, {16, 3}};
+    for (gic_repl_t repl : {GIC_REPL_LRU, GIC_REPL_FIFO}) {
+        for (const Shape &sh : shapes) {
+            SCOPED_TRACE(testing::Message() << (repl == GIC_REPL_LRU ? "LRU " : "FIFO ") << sh.ways
+                                            << " ways, " << sh.locked << " locked");
+            gic_cache_t *c = make(sh.ways, sh.ways, repl, sh.locked);
+            ASSERT_NE(c, nullptr);
+            RefSet ref(sh.ways, sh.locked, repl == GIC_REPL_LRU);
+            uint64_t x = 0x2545f4914f6cdd1dull + sh.ways * 31 + sh.locked;
+            for (int i = 0; i < 20000; i++) {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                uint64_t k = (x >> 8) % (sh.ways * 3 / 2 + 2);
+                uint32_t v = (uint32_t)(x >> 40), got = 0, want = 0;
+                switch ((x >> 3) % 8) {
+                case 0: case 1: case 2:
+                    ASSERT_EQ(cache_lookup(c, k, &got), ref.lookup(k, &want)) << "lookup " << k << " at " << i;
+                    ASSERT_EQ(got, want);
+                    break;
+                case 7:
+                    ASSERT_EQ(cache_invalidate(c, k), ref.invalidate(k)) << "invalidate " << k << " at " << i;
+                    break;
+                default: {
+                    bool lock = ((x >> 20) % 4) == 0;
+                    uint64_t ek = ~0ull, rk = ~0ull;
+                    uint32_t ev = 0;
+                    cache_fill_result_t r = cache_fill_ex(c, k, &v, lock, &ek, &ev);
+                    ASSERT_EQ(r, ref.fill(k, v, lock, &rk)) << "fill " << k << (lock ? " locked" : "") << " at " << i;
+                    if (r == CACHE_FILL_EVICTED) {
+                        ASSERT_EQ(ek, rk) << "victim at " << i;
+                    }
+                }
+                }
+                ASSERT_EQ(cache_count(c), ref.count()) << "at " << i;
+            }
+            cache_destroy(c);
+        }
+    }
+}
+
 } // namespace
