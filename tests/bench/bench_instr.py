@@ -17,7 +17,8 @@ Every figure is a difference of two runs, so that start-up, set-up and warm-up c
   Core paths (bench_core_paths N PATH, whole process; N a multiple of its 9 batches):
   (Ir(2N) - Ir(N)) / N.
   Platform (gictlm-platform, whole process): (Ir(2T) - Ir(T)) / (MSIs(2T) - MSIs(T)),
-  with the configurations of bench_platform_virt (T = --sim-us simulated us).
+  with the configurations of bench_platform_virt, which it prints with
+  --print-configs (T = --sim-us simulated us).
 
 Printed:
   BENCH msi_instr_1k / _64k / _1m / _512cpu / _1k_uncached / _1m_uncached <per MSI> instr
@@ -43,6 +44,7 @@ import concurrent.futures
 import json
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -60,19 +62,10 @@ MSI_CASES = [
     ("1m_uncached", 1 << 20, 4, True),
 ]
 
-# the configurations of bench_platform_virt
-GIC700 = ["--config", os.path.join(REPO, "platforms", "configs", "gic700.json")]
-LOAD = ["-p", "gic.num_cpus=4", "-p", "platform.devices=4", "-p", "platform.vectors=8",
-        "-p", "platform.arrival=poisson", "-p", "platform.msi_interval_ns=10000",
-        "-p", "platform.drain_time_us=2000"]
-BUSY = ["-p", "hyp.vms=2", "-p", "hyp.vcpus=2", "-p", "hyp.guest_wfi=0", "-p", "hyp.guest_ipi_rate=0"]
-CORE_PATHS = ["msi", "platform", "spi"]
+CORE_PATHS = ["msi", "platform", "spi"]  # bench_core_paths N PATH
 
-PLATFORM_CASES = [
-    ("physical", GIC700 + LOAD),
-    ("v4", ["--hyp", "-p", "hyp.mode=v4.0"]),
-    ("v4_busy", ["--hyp", "-p", "hyp.mode=v4.0"] + BUSY),
-]
+# bench_platform_virt's configurations (bench_platform_virt --print-configs)
+PLATFORM_CASES = ["physical", "v4", "v4_busy"]
 
 IR = re.compile(r"^==\d+== (?:I|Collected)\s*refs:\s*([\d,]+)", re.M)
 
@@ -100,6 +93,19 @@ def msi_run(exe, pairs, cpus, uncached, n):
 
 def core_run(exe, path, n):
     return callgrind([exe, str(n), path], [])[0], n
+
+
+def platform_configs(build):
+    """name -> gictlm-platform arguments, from bench_platform_virt (one source for both benchmarks)."""
+    exe = os.path.join(build, "tests", "bench", "bench_platform_virt")
+    r = subprocess.run([exe, "--print-configs"], capture_output=True, text=True)
+    if r.returncode != 0:
+        sys.exit(f"bench_instr: {exe} --print-configs failed ({r.returncode}):\n{r.stderr}")
+    cfgs = dict(line.split("\t", 1) for line in r.stdout.splitlines() if "\t" in line)
+    missing = [n for n in PLATFORM_CASES if n not in cfgs]
+    if missing:
+        sys.exit(f"bench_instr: bench_platform_virt has no configuration {missing}")
+    return {n: shlex.split(cfgs[n]) for n in PLATFORM_CASES}
 
 
 def platform_run(exe, args, sim_us, tmp, tag):
@@ -149,7 +155,7 @@ def main():
         have_platform = os.path.exists(plat)
         if have_platform:
             sim = int(a.sim_us)
-            for name, args in PLATFORM_CASES:
+            for name, args in platform_configs(a.build).items():
                 for t in (sim, 2 * sim):
                     jobs[("plat", name, t)] = ex.submit(platform_run, plat, args, t, tmp, name)
         res = {k: f.result() for k, f in jobs.items()}
@@ -167,7 +173,7 @@ def main():
         print(f"bench_instr: {plat} not found (built without SystemC?): platform figures skipped")
         return 0
     sim = int(a.sim_us)
-    p = {name: per_msi(res[("plat", name, sim)], res[("plat", name, 2 * sim)]) for name, _ in PLATFORM_CASES}
+    p = {name: per_msi(res[("plat", name, sim)], res[("plat", name, 2 * sim)]) for name in PLATFORM_CASES}
     print(f"BENCH platform_physical_instr_per_msi {p['physical']:.0f} instr")
     print(f"BENCH platform_v4_instr_per_msi {p['v4']:.0f} instr")
     print(f"BENCH platform_v4_instr_vs_physical {p['v4'] / p['physical']:.3f} x")

@@ -22,7 +22,8 @@
 // time (process CPU time from wait4, MSIs from the JSON report), which removes
 // start-up, elaboration and boot; runs alternate between the configurations
 // and the medians of 5 rounds are printed. Usage: bench_platform_virt [PLATFORM]
-// (default ./platforms/gictlm-platform, the bench target's working directory).
+// (default ./platforms/gictlm-platform, the bench target's working directory),
+// or bench_platform_virt --print-configs (the configurations' arguments).
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -90,11 +91,6 @@ double median(std::vector<double> v)
 
 int main(int argc, char **argv)
 {
-    const std::string exe = argc > 1 ? argv[1] : "./platforms/gictlm-platform";
-    if (access(exe.c_str(), X_OK) != 0) {
-        std::printf("bench_platform_virt: %s not found (built without SystemC?): skipped\n", exe.c_str());
-        return 0;
-    }
     const std::string gic = std::string("--config ") + GICTLM_SOURCE_DIR + "/platforms/configs/gic700.json";
     // the physical platform with the hypervisor default's GIC, devices and arrivals
     const std::string load = "-p gic.num_cpus=4 -p platform.devices=4 -p platform.vectors=8 "
@@ -114,6 +110,17 @@ int main(int argc, char **argv)
         {"v4_busy", "--hyp -p hyp.mode=v4.0 " + busy, {}},
         {"v41_busy", "--hyp -p hyp.mode=v4.1 " + busy, {}},
     };
+    // --print-configs: "name<TAB>arguments" per configuration, for the
+    // instruction-count benchmark (bench_instr.py), which runs the same ones.
+    if (argc > 1 && std::string(argv[1]) == "--print-configs") {
+        for (const cfg &c : cfgs) std::printf("%s\t%s\n", c.name, c.args.c_str());
+        return 0;
+    }
+    const std::string exe = argc > 1 ? argv[1] : "./platforms/gictlm-platform";
+    if (access(exe.c_str(), X_OK) != 0) {
+        std::printf("bench_platform_virt: %s not found (built without SystemC?): skipped\n", exe.c_str());
+        return 0;
+    }
     const int kRounds = 5;
     const double T = 200000; // us: about 80 000 MSIs; 2T: 160 000
     for (int round = 0; round < kRounds; round++) {
