@@ -98,7 +98,7 @@ typedef struct gic_stat_entry {
 typedef struct gic_stats {
     gic_stat_entry_t **e;
     size_t n, cap;
-    struct host_arena *arena; /* where entries and histograms live (host_mem.h) */
+    struct host_arena *arena; /* where entries, names and histograms live (host_mem.h) */
 } gic_stats_t;
 
 void stats_init(gic_stats_t *s, struct host_arena *arena);

@@ -19,8 +19,7 @@ void stats_init(gic_stats_t *s, struct host_arena *arena)
 
 void stats_free(gic_stats_t *s)
 {
-    /* entries and histograms are the arena's (freed with it) */
-    for (size_t i = 0; i < s->n; i++) free(s->e[i]->name);
+    /* entries, their names and histograms are the arena's (freed with it) */
     free(s->e);
     memset(s, 0, sizeof(*s));
 }
@@ -43,12 +42,12 @@ static gic_stat_entry_t *stats_add(gic_stats_t *s, const char *name, int kind)
         s->e = ne;
         s->cap = ncap;
     }
-    /* entries and histograms from the arena: the counters and histograms of
-     * a block lie together instead of scattered over the heap */
+    /* entries, names and histograms from the arena: the counters and
+     * histograms of a block lie together instead of scattered over the heap */
     e = host_arena_alloc(s->arena, sizeof(*e), 64);
     if (!e) return NULL;
     size_t len = strlen(name);
-    e->name = malloc(len + 1);
+    e->name = host_arena_alloc(s->arena, len + 1, 1);
     if (!e->name) return NULL;
     memcpy(e->name, name, len + 1);
     e->kind = kind;
@@ -57,10 +56,7 @@ static gic_stat_entry_t *stats_add(gic_stats_t *s, const char *name, int kind)
          * min, max and sum, which then also holds the first four buckets (a
          * zero, as most queueing delays are). */
         e->hist = host_arena_alloc(s->arena, sizeof(gic_hist_t), 64);
-        if (!e->hist) {
-            free(e->name);
-            return NULL;
-        }
+        if (!e->hist) return NULL;
     }
     s->e[s->n++] = e;
     return e;
