@@ -103,7 +103,26 @@ static void walk_fail(its_walk_t *w, unsigned type, int reason)
 
 static gic_time_t hit_time(gic_t *g, const gic_cache_config_t *c) { return gic_cycles(g, c->hit_cycles); }
 
-static inline bool walk_dte(gic_t *g, struct gic_its *its, its_walk_t *w, uint32_t devid, bool need_addr)
+/* Host hint, no effect on the model: when a translation misses the device
+ * cache, its ITE is likely cold in the host's caches as well (a large ITT
+ * read at random). Its address is known from the DTE, which is peeked through
+ * the software view of memory (no modelled access, no statistics) before the
+ * modelled DTE read, so that the host fetches the ITE while the walk reads
+ * the DTE, fills the device cache and looks the event up. */
+static void prefetch_ite(gic_t *g, const struct gic_its *its, uint64_t dte_addr, uint32_t eventid)
+{
+    uint8_t b[ITS_DTE_BYTES];
+    if (mem_sw_access(g, false, dte_addr, b, sizeof b) != GIC_OK) return; /* (an external port: no view) */
+    its_dte_t d = its_dte_unpack(its_le64(b));
+    if (d.valid) mem_prefetch(g, d.itt_addr + (uint64_t)eventid * its_ite_bytes(its->v4));
+}
+
+/* The DTE of devid into w->dte (need_addr: only its address, w->dte_addr).
+ * pf_event: the EventID a translation reads next (prefetch_ite), or
+ * ITS_NO_PREFETCH. */
+#define ITS_NO_PREFETCH UINT32_MAX
+static inline bool walk_dte(gic_t *g, struct gic_its *its, its_walk_t *w, uint32_t devid, bool need_addr,
+                            uint32_t pf_event)
 {
     if (devid >= ((uint64_t)1 << g->cfg.its_devbits)) {
         walk_fail(w, E_DEVICE_OOR, R_DEVICE_OOR);
@@ -120,6 +139,7 @@ static inline bool walk_dte(gic_t *g, struct gic_its *its, its_walk_t *w, uint32
         return false;
     }
     if (need_addr) return true;
+    if (pf_event != ITS_NO_PREFETCH) prefetch_ite(g, its, w->dte_addr, pf_event);
     if (its_mem(g, its, w, MEM_CLS_DEVICE, false, w->dte_addr, &raw) != GIC_OK) {
         walk_fail(w, 0, 0);
         return false;
@@ -260,7 +280,7 @@ bool its_walk_vpe(gic_t *g, struct gic_its *its, its_walk_t *w, uint32_t vpeid, 
 /* The three steps are inlined into the full walk (the per-MSI path). */
 bool its_walk_dte(gic_t *g, struct gic_its *its, its_walk_t *w, uint32_t devid, bool need_addr)
 {
-    return walk_dte(g, its, w, devid, need_addr);
+    return walk_dte(g, its, w, devid, need_addr, ITS_NO_PREFETCH);
 }
 
 bool its_walk_ite(gic_t *g, struct gic_its *its, its_walk_t *w, uint32_t devid, uint32_t eventid,
@@ -276,7 +296,7 @@ bool its_walk_cte(gic_t *g, struct gic_its *its, its_walk_t *w, uint32_t icid)
 
 bool its_walk_full(gic_t *g, struct gic_its *its, its_walk_t *w, uint32_t devid, uint32_t eventid)
 {
-    if (!walk_dte(g, its, w, devid, false) || !walk_ite(g, its, w, devid, eventid, true)) return false;
+    if (!walk_dte(g, its, w, devid, false, eventid) || !walk_ite(g, its, w, devid, eventid, true)) return false;
     if (w->ite.type == ITS_ITE_VIRTUAL) { /* only on a GICv4 ITS */
         w->virt = true;
         if (!its_walk_vpe(g, its, w, w->ite.vpeid, false)) return false;
