@@ -68,8 +68,11 @@ static run_t setup(uint32_t id_bits, uint32_t pairs, uint32_t ncpu, bool uncache
     /* Every collection fits the collection cache at 4 and at 512 CPUs: the
      * CPU-count comparison then models the same memory traffic per MSI and
      * measures the host's cost alone (with the default 64 entries, 512
-     * collections miss and the modelled ITS does more work per MSI). */
+     * collections miss and the modelled ITS does more work per MSI). Fully
+     * associative: in 512 two-way sets, 512 collections conflicted and
+     * missed on 10.6% of the MSIs (3.36 modelled reads per MSI against 3.25). */
     cfg.its_collection_cache.entries = 1024;
+    cfg.its_collection_cache.ways = 1024;
     if (uncached)
         cfg.its_device_cache.entries = cfg.its_event_cache.entries = cfg.its_collection_cache.entries =
             cfg.lpi_cache.entries = 0;
