@@ -570,7 +570,7 @@ static cache_fill_result_t fill_evict(gic_cache_t *c, uint32_t v, uint64_t key, 
                                       uint64_t *ev_key, void *ev_val)
 {
     if (ev_key) *ev_key = c->slot[v].key;
-    if (ev_val) val_copy(ev_val, c->slot[v].val, c->val_size);
+    if (ev_val) memcpy(ev_val, c->slot[v].val, c->val_size); /* (the caller's buffer: val_size bytes) */
     gic_inc(c->st_evictions);
     drop_slot(c, v);
     place(c, v, key, val, false);
@@ -585,13 +585,13 @@ cache_fill_result_t cache_fill_ex(gic_cache_t *c, uint64_t key, const void *val,
     /* one hash for the look-up and the placement */
     uint32_t set = set_of(c, key), base = set * c->ways;
     uint32_t lo = lock ? 0 : c->locked_ways, hi = lock ? c->locked_ways : c->ways;
+    /* the first free way of [lo, hi), and (scanned sets, LRU or FIFO) the
+     * first way of [lo, hi) with the oldest stamp: choose_victim's answer */
+    uint32_t free_w = UINT32_MAX, old_w = UINT32_MAX;
     if (!c->use_idx) {
-        /* One pass over the set's ways: the key's way, else the first free way
-         * of [lo, hi), else (LRU, FIFO) the first way of [lo, hi) with the
-         * oldest stamp: the answers of the look-up, the free-way scan and
-         * choose_victim, in one read of the set. */
+        /* One pass over the set's ways: the key's way, the free way and the
+         * oldest way, in one read of the set. */
         const cache_slot_t *sl = c->slot + base;
-        uint32_t free_w = UINT32_MAX, old_w = lo;
         uint64_t old_stamp = UINT64_MAX;
         for (uint32_t w = 0; w < c->ways; w++) {
             if (sl[w].valid) {
@@ -604,25 +604,20 @@ cache_fill_result_t cache_fill_ex(gic_cache_t *c, uint64_t key, const void *val,
                 free_w = w;
             }
         }
-        if (free_w != UINT32_MAX) {
-            place(c, base + free_w, key, val, lock);
-            return CACHE_FILL_INSERTED;
-        }
-        if (lock) return CACHE_FILL_REJECTED; /* every locked way holds a locked entry */
-        bool by_stamp = c->cfg.repl == GIC_REPL_LRU || c->cfg.repl == GIC_REPL_FIFO;
-        uint32_t v = base + (by_stamp ? old_w : choose_victim(c, set, lo, hi));
-        return fill_evict(c, v, key, val, ev_key, ev_val);
+        if (c->cfg.repl != GIC_REPL_LRU && c->cfg.repl != GIC_REPL_FIFO) old_w = UINT32_MAX;
+    } else {
+        uint32_t s = c->count ? idx_find(c, key) : IDX_EMPTY;
+        if (s != IDX_EMPTY) return fill_present(c, s, base, key, val, lock);
+        for (uint32_t w = lo; w < hi && free_w == UINT32_MAX; w++)
+            if (!c->slot[base + w].valid) free_w = w;
     }
-    uint32_t s = c->count ? idx_find(c, key) : IDX_EMPTY;
-    if (s != IDX_EMPTY) return fill_present(c, s, base, key, val, lock);
-    for (uint32_t w = lo; w < hi; w++) {
-        if (!c->slot[base + w].valid) {
-            place(c, base + w, key, val, lock);
-            return CACHE_FILL_INSERTED;
-        }
+    if (free_w != UINT32_MAX) {
+        place(c, base + free_w, key, val, lock);
+        return CACHE_FILL_INSERTED;
     }
     if (lock) return CACHE_FILL_REJECTED; /* every locked way holds a locked entry */
-    return fill_evict(c, base + choose_victim(c, set, lo, hi), key, val, ev_key, ev_val);
+    uint32_t v = old_w != UINT32_MAX ? old_w : choose_victim(c, set, lo, hi);
+    return fill_evict(c, base + v, key, val, ev_key, ev_val);
 }
 
 bool cache_fill(gic_cache_t *c, uint64_t key, const void *val, bool lock, uint64_t *ev_key,

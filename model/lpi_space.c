@@ -225,14 +225,8 @@ static void lpi_cache_put(gic_t *g, lpi_space_t *r, uint32_t intid, const lpi_cv
 {
     gic_cache_t *c = CACHE_OF(g, r->cpu);
     uint64_t ek = 0;
-    /* (the victim's value is copied with the cache's run-time value size;
-     * 8 bytes of room so that GCC, which cannot see that size is 4 here,
-     * does not warn of an overflow on the 8-byte copy path) */
-    union {
-        lpi_cval_t v;
-        uint64_t room;
-    } ev;
-    if (cache_fill(c, ckey(r->key, intid), v, false, &ek, &ev)) lpi_writeback(g, ek, &ev.v, start);
+    lpi_cval_t ev;
+    if (cache_fill(c, ckey(r->key, intid), v, false, &ek, &ev)) lpi_writeback(g, ek, &ev, start);
 }
 
 /* ---- lifecycle --------------------------------------------------------------------- */
