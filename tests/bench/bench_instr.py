@@ -88,7 +88,10 @@ def msi_run(exe, pairs, cpus, uncached, n):
     m = re.search(r"(\d+) of (\d+) delivered, (\d+) not acknowledged", out)
     if not m or m.group(1) != m.group(2) or m.group(3) != "0":
         sys.exit(f"bench_instr: {' '.join(cmd)}: not every MSI delivered and acknowledged:\n{out}")
-    return ir, n + (n // 10 + 1)  # the warm-up (n / 10 + 1 MSIs) runs in msi_loop too
+    w = re.search(r"warm-up (\d+) MSIs", out)
+    if not w:
+        sys.exit(f"bench_instr: {' '.join(cmd)}: no warm-up count in its output:\n{out}")
+    return ir, n + int(w.group(1))  # the warm-up runs in msi_loop too
 
 
 def core_run(exe, path, n):
