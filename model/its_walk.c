@@ -63,30 +63,35 @@ static uint64_t baser_pa(uint64_t v)
     return v & 0x0000fffffffff000ull & ~(ps - 1);
 }
 
-/* Address of entry `id` of the table described by BASER n (flat or two-level),
- * entries of esz bytes. Returns false if id is beyond the table (or the table
- * is not valid / the level-1 entry is not valid: IHI0069 treats those IDs as
- * out of range); sets w->mem_err if a level-1 read failed. */
-static bool table_entry_addr(gic_t *g, struct gic_its *its, its_walk_t *w, unsigned n,
-                             mem_cls_t cls, uint64_t id, unsigned esz, uint64_t *addr)
+/* Level-1 step of a two-level table (table_entry_addr). */
+static bool table_entry_addr_l2(gic_t *g, struct gic_its *its, its_walk_t *w, mem_cls_t cls, uint64_t v,
+                                uint64_t id, unsigned esz, uint64_t *addr)
 {
-    uint64_t v = its->baser[n];
-    if (!(v & BASER_VALID)) return false;
     uint64_t ps = baser_page_size(v);
     uint64_t bytes = ((v & 0xff) + 1) * ps;
-    uint64_t base = baser_pa(v);
-    if (!(v & BASER_INDIRECT)) {
-        if (id >= bytes / esz) return false;
-        *addr = base + id * esz;
-        return true;
-    }
     uint64_t per_l2 = ps / esz;
     uint64_t l1i = id / per_l2;
     if (l1i >= bytes / ITS_L1_BYTES) return false;
     uint64_t l1;
-    if (its_mem(g, its, w, cls, false, base + l1i * ITS_L1_BYTES, &l1) != GIC_OK) return false;
+    if (its_mem(g, its, w, cls, false, baser_pa(v) + l1i * ITS_L1_BYTES, &l1) != GIC_OK) return false;
     if (!its_l1_valid(l1)) return false;
     *addr = (its_l1_addr(l1) & ~(ps - 1)) + (id % per_l2) * esz;
+    return true;
+}
+
+/* Address of entry `id` of the table described by BASER n (flat or two-level),
+ * entries of esz bytes. Returns false if id is beyond the table (or the table
+ * is not valid / the level-1 entry is not valid: IHI0069 treats those IDs as
+ * out of range); sets w->mem_err if a level-1 read failed. Inline: a flat
+ * table's address is a few operations on every device-cache miss. */
+static inline bool table_entry_addr(gic_t *g, struct gic_its *its, its_walk_t *w, unsigned n,
+                                    mem_cls_t cls, uint64_t id, unsigned esz, uint64_t *addr)
+{
+    uint64_t v = its->baser[n];
+    if (!(v & BASER_VALID)) return false;
+    if (v & BASER_INDIRECT) return table_entry_addr_l2(g, its, w, cls, v, id, esz, addr);
+    if (id >= ((v & 0xff) + 1) * baser_page_size(v) / esz) return false;
+    *addr = baser_pa(v) + id * esz;
     return true;
 }
 
@@ -111,8 +116,8 @@ static gic_time_t hit_time(gic_t *g, const gic_cache_config_t *c) { return gic_c
  * the DTE, fills the device cache and looks the event up. */
 static void prefetch_ite(gic_t *g, const struct gic_its *its, uint64_t dte_addr, uint32_t eventid)
 {
-    uint8_t b[ITS_DTE_BYTES];
-    if (mem_sw_access(g, false, dte_addr, b, sizeof b) != GIC_OK) return; /* (an external port: no view) */
+    const uint8_t *b = mem_sw_peek(g, dte_addr, ITS_DTE_BYTES);
+    if (!b) return; /* (an absent page, or an external port: no view) */
     its_dte_t d = its_dte_unpack(its_le64(b));
     if (d.valid) mem_prefetch(g, d.itt_addr + (uint64_t)eventid * its_ite_bytes(its->v4));
 }

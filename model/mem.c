@@ -60,7 +60,7 @@ static size_t page_hash(uint64_t pn, size_t cap)
     return (size_t)(h & (cap - 1));
 }
 
-static uint8_t *page_find(const struct gic_mem *m, uint64_t pn)
+static inline uint8_t *page_find(const struct gic_mem *m, uint64_t pn)
 {
     if (!m->cap) return NULL;
     size_t i = page_hash(pn, m->cap);
@@ -140,18 +140,32 @@ static gic_status_t sparse_rw_pages(struct gic_mem *m, bool is_write, uint64_t a
     return GIC_OK;
 }
 
-/* sparse_rw_pages with the common access, a read within one page, inline. */
+/* A copy of n bytes for the sizes of the hot paths without a library call:
+ * 8 (an ITS table entry), 1 (an LPI's property byte or pending-table byte). */
+static inline void copy_small(uint8_t *dst, const uint8_t *src, size_t n)
+{
+    if (n == 8) memcpy(dst, src, 8);
+    else if (n == 1) *dst = *src;
+    else memcpy(dst, src, n);
+}
+
+/* sparse_rw_pages with the common accesses inline: a read within one page,
+ * and a write within one page that is already there (a write to an absent
+ * page goes through sparse_rw_pages, which allocates it unless it writes
+ * zeros). */
 static inline gic_status_t sparse_rw(struct gic_mem *m, bool is_write, uint64_t addr, uint8_t *buf,
                                      size_t len)
 {
     size_t off = (size_t)(addr & (PAGE_SIZE - 1));
-    if (is_write || off + len > PAGE_SIZE) return sparse_rw_pages(m, is_write, addr, buf, len);
-    const uint8_t *p = page_find(m, addr >> PAGE_SHIFT);
-    if (len == 8) { /* a table entry: a fixed-size copy, no call */
-        if (p) memcpy(buf, p + off, 8);
-        else memset(buf, 0, 8);
+    if (off + len > PAGE_SIZE) return sparse_rw_pages(m, is_write, addr, buf, len);
+    uint8_t *p = page_find(m, addr >> PAGE_SHIFT);
+    if (is_write) {
+        if (!p) return sparse_rw_pages(m, is_write, addr, buf, len);
+        copy_small(p + off, buf, len);
     } else if (p) {
-        memcpy(buf, p + off, len);
+        copy_small(buf, p + off, len);
+    } else if (len == 1) {
+        *buf = 0;
     } else {
         memset(buf, 0, len);
     }
@@ -159,11 +173,12 @@ static inline gic_status_t sparse_rw(struct gic_mem *m, bool is_write, uint64_t 
 }
 
 /* hist_add(h, 0) (an access that began when issued, the common case): the
- * same updates, without the bucket computation. */
+ * same updates, without the bucket computation (a zero sample makes the
+ * minimum 0 whatever came before). */
 static inline void hist_add_zero(gic_hist_t *h)
 {
     if (!h) return;
-    if (h->count == 0 || h->min > 0) h->min = 0;
+    h->min = 0;
     h->count++;
     h->buckets[0]++;
 }
@@ -382,6 +397,15 @@ void mem_prefetch(const gic_t *g, uint64_t addr)
     (void)g;
     (void)addr;
 #endif
+}
+
+const uint8_t *mem_sw_peek(const gic_t *g, uint64_t addr, size_t len)
+{
+    const struct gic_mem *m = g->mem;
+    if (!m || m->external || !in_range(g, addr, len) || (addr & (PAGE_SIZE - 1)) + len > PAGE_SIZE)
+        return NULL;
+    const uint8_t *p = page_find(m, addr >> PAGE_SHIFT);
+    return p ? p + (addr & (PAGE_SIZE - 1)) : NULL;
 }
 
 size_t mem_footprint(const gic_t *g)

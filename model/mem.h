@@ -110,4 +110,8 @@ size_t mem_footprint(const gic_t *g);
  * built-in memory will be accessed soon, so its host cache line is fetched
  * now (a prefetch; nothing with an external memory port). */
 void mem_prefetch(const gic_t *g, uint64_t addr);
+/* Host hints' read-only peek, no effect on the model: the host address of
+ * [addr, addr + len) of the built-in memory when it lies within one page
+ * that holds data, else NULL (absent page, out of range, external port). */
+const uint8_t *mem_sw_peek(const gic_t *g, uint64_t addr, size_t len);
 #endif
