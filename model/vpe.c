@@ -260,7 +260,9 @@ gic_status_t vpe_read_vprop(gic_t *g, lpi_space_t *r, uint32_t vintid, gic_time_
         return lpi_read_prop(g, r, vintid, start, prop, done);
     }
     *mem_read = false;
-    if (cache_lookup(c, ckey(r->key, vintid), prop)) {
+    const uint8_t *hit = cache_lookup_ref(c, ckey(r->key, vintid)); /* (a 1-byte value, read in place) */
+    if (hit) {
+        *prop = *hit;
         *done = start + gic_cycles(g, g->cfg.vpe_vlpi_cache.hit_cycles);
         return GIC_OK;
     }
