@@ -67,11 +67,6 @@ struct gic_cache {
     uint8_t *plru;      /* sets x (plru_span - 1) tree bits */
     uint64_t tick;
     uint64_t rng;
-    /* The set of the last key hashed by a look-up or a fill (set_of_memo):
-     * a fill after a miss hashes the same key again. A key's set never
-     * changes, so the pair never goes stale. */
-    uint64_t memo_key;
-    uint32_t memo_set;
     size_t count;
     /* index key -> slot */
     uint32_t *idx;
@@ -113,8 +108,6 @@ static uint64_t rng_next(gic_cache_t *c)
     c->rng = x;
     return x * 0x2545f4914f6cdd1dull;
 }
-
-static inline uint32_t set_of(const gic_cache_t *c, uint64_t key);
 
 /* Sets, ways, PLRU span and index size of a cache of cfg->entries > 0: one
  * computation for cache_create and the host-memory estimate. */
@@ -178,8 +171,6 @@ gic_cache_t *cache_create(gic_t *g, const gic_cache_config_t *cfg, size_t val_si
     c->sets_pow2 = (c->sets & (c->sets - 1)) == 0;
     c->set_mask = c->sets - 1;
     c->use_idx = c->ways > SCAN_MAX_WAYS;
-    c->memo_key = 0;
-    c->memo_set = set_of(c, 0);
     c->idx_mask = isz - 1;
     size_t sbytes = ((size_t)n * sizeof(cache_slot_t) + 63) / 64 * 64;
     c->slot = aligned_alloc(64, sbytes);
@@ -256,16 +247,6 @@ static void idx_remove(gic_cache_t *c, uint64_t key)
         }
     }
     c->idx[hole] = IDX_EMPTY;
-}
-
-/* set_of through the memo of the last key (look-ups and fills). */
-static inline uint32_t set_of_memo(gic_cache_t *c, uint64_t key)
-{
-    if (key != c->memo_key) {
-        c->memo_key = key;
-        c->memo_set = set_of(c, key);
-    }
-    return c->memo_set;
 }
 
 /* Slot holding key in its set (scanned ways), or IDX_EMPTY. */
@@ -394,7 +375,7 @@ bool cache_is_locked(const gic_cache_t *c, uint64_t key)
 static inline uint32_t lookup_slot(gic_cache_t *c, uint64_t key)
 {
     gic_inc(c->st_lookups);
-    uint32_t s = !c->count ? IDX_EMPTY : c->use_idx ? idx_find(c, key) : slot_find_in_set(c, key, set_of_memo(c, key));
+    uint32_t s = c->count ? slot_find(c, key) : IDX_EMPTY;
     if (s == IDX_EMPTY) {
         gic_inc(c->st_misses);
         return IDX_EMPTY;
@@ -602,7 +583,7 @@ cache_fill_result_t cache_fill_ex(gic_cache_t *c, uint64_t key, const void *val,
     if (!cache_present(c)) return CACHE_FILL_REJECTED;
     if (c->locked_ways == 0) lock = false;
     /* one hash for the look-up and the placement */
-    uint32_t set = set_of_memo(c, key), base = set * c->ways;
+    uint32_t set = set_of(c, key), base = set * c->ways;
     uint32_t lo = lock ? 0 : c->locked_ways, hi = lock ? c->locked_ways : c->ways;
     /* the first free way of [lo, hi), and (scanned sets, LRU or FIFO) the
      * first way of [lo, hi) with the oldest stamp: choose_victim's answer */
