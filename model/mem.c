@@ -386,19 +386,6 @@ gic_status_t mem_sw_access(gic_t *g, bool is_write, uint64_t addr, void *buf, si
     return st == GIC_ERR_NOMEM ? GIC_ERR_NOMEM : st;
 }
 
-void mem_prefetch(const gic_t *g, uint64_t addr)
-{
-#if defined(__GNUC__)
-    const struct gic_mem *m = g->mem;
-    if (!m || m->external || addr >= g->cfg.mem_size) return;
-    const uint8_t *p = page_find(m, addr >> PAGE_SHIFT);
-    if (p) __builtin_prefetch(p + (addr & (PAGE_SIZE - 1)));
-#else
-    (void)g;
-    (void)addr;
-#endif
-}
-
 const uint8_t *mem_sw_peek(const gic_t *g, uint64_t addr, size_t len)
 {
     const struct gic_mem *m = g->mem;
@@ -406,6 +393,17 @@ const uint8_t *mem_sw_peek(const gic_t *g, uint64_t addr, size_t len)
         return NULL;
     const uint8_t *p = page_find(m, addr >> PAGE_SHIFT);
     return p ? p + (addr & (PAGE_SIZE - 1)) : NULL;
+}
+
+void mem_prefetch(const gic_t *g, uint64_t addr)
+{
+#if defined(__GNUC__)
+    const uint8_t *p = mem_sw_peek(g, addr, 1);
+    if (p) __builtin_prefetch(p);
+#else
+    (void)g;
+    (void)addr;
+#endif
 }
 
 size_t mem_footprint(const gic_t *g)
