@@ -505,7 +505,7 @@ uint8_t gic_id_reg(const gic_t *g, unsigned k)
 }
 
 #define ID_FN(k) \
-    static uint64_t rd_id##k(gic_t *g, void *b, unsigned n) { (void)b; (void)n; return gic_id_reg(g, k); }
+    uint64_t gic_rd_id##k(gic_t *g, void *blk, unsigned n) { (void)blk; (void)n; return gic_id_reg(g, k); }
 ID_FN(0) ID_FN(1) ID_FN(2) ID_FN(3) ID_FN(4) ID_FN(5) ID_FN(6) ID_FN(7) ID_FN(8) ID_FN(9) ID_FN(10) ID_FN(11)
 
 #define R(off, cnt, w, fl, nm, rs, rd, wr) {off, cnt, w, fl, nm, rs, rd, wr}
@@ -535,18 +535,7 @@ static const gic_reg_t dist_regs[] = {
     R(0x0f10, 4, 4, REG_F_BYTE, "GICD_CPENDSGIR", 0, NULL, NULL),
     R(0x0f20, 4, 4, REG_F_BYTE, "GICD_SPENDSGIR", 0, NULL, NULL),
     R(0x6100, 988, 8, 0, "GICD_IROUTER", 0, rd_irouter, wr_irouter),
-    R(0xffd0, 1, 4, REG_F_RO, "GICD_PIDR4", 0x04, rd_id0, NULL),
-    R(0xffd4, 1, 4, REG_F_RO, "GICD_PIDR5", 0, rd_id1, NULL),
-    R(0xffd8, 1, 4, REG_F_RO, "GICD_PIDR6", 0, rd_id2, NULL),
-    R(0xffdc, 1, 4, REG_F_RO, "GICD_PIDR7", 0, rd_id3, NULL),
-    R(0xffe0, 1, 4, REG_F_RO, "GICD_PIDR0", 0x00, rd_id4, NULL),
-    R(0xffe4, 1, 4, REG_F_RO, "GICD_PIDR1", 0xb0, rd_id5, NULL),
-    R(0xffe8, 1, 4, REG_F_RO, "GICD_PIDR2", 0x3b, rd_id6, NULL),
-    R(0xffec, 1, 4, REG_F_RO, "GICD_PIDR3", 0, rd_id7, NULL),
-    R(0xfff0, 1, 4, REG_F_RO, "GICD_CIDR0", 0x0d, rd_id8, NULL),
-    R(0xfff4, 1, 4, REG_F_RO, "GICD_CIDR1", 0xf0, rd_id9, NULL),
-    R(0xfff8, 1, 4, REG_F_RO, "GICD_CIDR2", 0x05, rd_id10, NULL),
-    R(0xfffc, 1, 4, REG_F_RO, "GICD_CIDR3", 0xb1, rd_id11, NULL),
+    GIC_ID_REG_ROWS("GICD"),
 };
 
 const gic_regmap_t dist_regmap = {"GICD", dist_regs, sizeof(dist_regs) / sizeof(dist_regs[0]),

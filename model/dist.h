@@ -65,4 +65,22 @@ bool dist_spi_valid(const gic_t *g, uint32_t intid);
 /* CoreSight ID register k (0..3 PIDR4..7, 4..7 PIDR0..3, 8..11 CIDR0..3),
  * shared by the GICD and GICR frames. */
 uint8_t gic_id_reg(const gic_t *g, unsigned k);
+/* Their register-table read handlers (k = 0..11) and the rows of a frame's
+ * table (0xffd0-0xfffc; P: the frame's name prefix). */
+#define GIC_ID_RD_DECL(k) uint64_t gic_rd_id##k(gic_t *g, void *blk, unsigned n);
+GIC_ID_RD_DECL(0) GIC_ID_RD_DECL(1) GIC_ID_RD_DECL(2) GIC_ID_RD_DECL(3) GIC_ID_RD_DECL(4) GIC_ID_RD_DECL(5)
+GIC_ID_RD_DECL(6) GIC_ID_RD_DECL(7) GIC_ID_RD_DECL(8) GIC_ID_RD_DECL(9) GIC_ID_RD_DECL(10) GIC_ID_RD_DECL(11)
+#define GIC_ID_REG_ROWS(P)                                                \
+    {0xffd0, 1, 4, REG_F_RO, P "_PIDR4", 0x04, gic_rd_id0, NULL},      \
+    {0xffd4, 1, 4, REG_F_RO, P "_PIDR5", 0, gic_rd_id1, NULL},         \
+    {0xffd8, 1, 4, REG_F_RO, P "_PIDR6", 0, gic_rd_id2, NULL},         \
+    {0xffdc, 1, 4, REG_F_RO, P "_PIDR7", 0, gic_rd_id3, NULL},         \
+    {0xffe0, 1, 4, REG_F_RO, P "_PIDR0", 0x00, gic_rd_id4, NULL},      \
+    {0xffe4, 1, 4, REG_F_RO, P "_PIDR1", 0xb0, gic_rd_id5, NULL},      \
+    {0xffe8, 1, 4, REG_F_RO, P "_PIDR2", 0x3b, gic_rd_id6, NULL},      \
+    {0xffec, 1, 4, REG_F_RO, P "_PIDR3", 0, gic_rd_id7, NULL},         \
+    {0xfff0, 1, 4, REG_F_RO, P "_CIDR0", 0x0d, gic_rd_id8, NULL},      \
+    {0xfff4, 1, 4, REG_F_RO, P "_CIDR1", 0xf0, gic_rd_id9, NULL},      \
+    {0xfff8, 1, 4, REG_F_RO, P "_CIDR2", 0x05, gic_rd_id10, NULL},     \
+    {0xfffc, 1, 4, REG_F_RO, P "_CIDR3", 0xb1, gic_rd_id11, NULL}
 #endif

@@ -316,10 +316,6 @@ LPI_FWD(invlpir, 0xa0)
 LPI_FWD(invallr, 0xb0)
 LPI_FWD(syncr, 0xc0)
 
-#define ID_FN(k) \
-    static uint64_t rd_id##k(gic_t *g, void *b, unsigned n) { (void)b; (void)n; return gic_id_reg(g, k); }
-ID_FN(0) ID_FN(1) ID_FN(2) ID_FN(3) ID_FN(4) ID_FN(5) ID_FN(6) ID_FN(7) ID_FN(8) ID_FN(9) ID_FN(10) ID_FN(11)
-
 #define R(off, cnt, w, fl, nm, rs, rd, wr) {off, cnt, w, fl, nm, rs, rd, wr}
 static const gic_reg_t rd_regs[] = {
     R(0x0000, 1, 4, 0, "GICR_CTLR", 0, rd_ctlr, wr_ctlr),
@@ -334,18 +330,7 @@ static const gic_reg_t rd_regs[] = {
     R(0x00a0, 1, 8, REG_F_WO, "GICR_INVLPIR", 0, rd_invlpir, wr_invlpir),
     R(0x00b0, 1, 8, REG_F_WO, "GICR_INVALLR", 0, rd_invallr, wr_invallr),
     R(0x00c0, 1, 4, REG_F_RO, "GICR_SYNCR", 0, rd_syncr, wr_syncr),
-    R(0xffd0, 1, 4, REG_F_RO, "GICR_PIDR4", 0x04, rd_id0, NULL),
-    R(0xffd4, 1, 4, REG_F_RO, "GICR_PIDR5", 0, rd_id1, NULL),
-    R(0xffd8, 1, 4, REG_F_RO, "GICR_PIDR6", 0, rd_id2, NULL),
-    R(0xffdc, 1, 4, REG_F_RO, "GICR_PIDR7", 0, rd_id3, NULL),
-    R(0xffe0, 1, 4, REG_F_RO, "GICR_PIDR0", 0x00, rd_id4, NULL),
-    R(0xffe4, 1, 4, REG_F_RO, "GICR_PIDR1", 0xb0, rd_id5, NULL),
-    R(0xffe8, 1, 4, REG_F_RO, "GICR_PIDR2", 0x3b, rd_id6, NULL),
-    R(0xffec, 1, 4, REG_F_RO, "GICR_PIDR3", 0, rd_id7, NULL),
-    R(0xfff0, 1, 4, REG_F_RO, "GICR_CIDR0", 0x0d, rd_id8, NULL),
-    R(0xfff4, 1, 4, REG_F_RO, "GICR_CIDR1", 0xf0, rd_id9, NULL),
-    R(0xfff8, 1, 4, REG_F_RO, "GICR_CIDR2", 0x05, rd_id10, NULL),
-    R(0xfffc, 1, 4, REG_F_RO, "GICR_CIDR3", 0xb1, rd_id11, NULL),
+    GIC_ID_REG_ROWS("GICR"),
 };
 const gic_regmap_t redist_rd_regmap = {"GICR_RD", rd_regs, sizeof(rd_regs) / sizeof(rd_regs[0]),
                                        0x10000};
