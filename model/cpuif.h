@@ -29,8 +29,11 @@ typedef struct gic_ich {
 struct gic_cpuif {
     /* HCR_EL2.IMO / FMO (the CPU's, as far as the GIC sees it): EL1 accesses
      * of ICC_* go to ICV_*. Read on every system-register access: first, on
-     * the host cache line of the physical engine's hot fields. */
-    bool imo, fmo;
+     * the host cache line of the physical engine's hot fields. (64-byte
+     * aligned: each CPU's interface starts on a host cache line of its own;
+     * cpuif_create allocates them so.) */
+    _Alignas(64) bool imo;
+    bool fmo;
     gic_engine_t phys; /* ICC_*: the physical interface */
     gic_engine_t virt; /* ICV_*: the virtual interface */
     gic_ich_t ich;

@@ -91,7 +91,7 @@ void eng_init(gic_t *g, gic_engine_t *e, const gic_irq_source_t *src, uint32_t c
     e->pmr = 0;
     e->bpr0 = eng_bpr0_min(e);
     e->bpr1 = (uint8_t)(eng_bpr0_min(e) + 1);
-    e->st = *st;
+    e->st = st;
     e->ha_idx = -1;
     e->epoch = g->hppi_epoch - 1; /* stale until first computed */
 }
@@ -190,7 +190,7 @@ void eng_refresh(gic_t *g, gic_engine_t *e)
     set_line(g, e, 1, fiq);
     if (rise) {
         gic_time_t t0 = src_pending_time(g, e, h.intid);
-        hist_add(e->st.line_to_signal[eng_intid_type(h.intid)], g->now >= t0 ? g->now - t0 : 0);
+        hist_add(e->st->line_to_signal[eng_intid_type(h.intid)], g->now >= t0 ? g->now - t0 : 0);
     }
 }
 
@@ -204,7 +204,7 @@ uint64_t eng_iar(gic_t *g, gic_engine_t *e, unsigned group)
      * when nothing is signalled (priority mask, running priority). With DS = 1
      * the special INTIDs 1020..1022 are never returned. */
     if (h.intid == GIC_SPURIOUS || h.group != group || !eng_can_signal(e, h.prio, group)) {
-        gic_inc(e->st.spurious);
+        gic_inc(e->st->spurious);
         return GIC_SPURIOUS;
     }
     if (h.intid >= 1020 && h.intid < 1024) {
@@ -221,8 +221,8 @@ uint64_t eng_iar(gic_t *g, gic_engine_t *e, unsigned group)
     e->t_iar[group][idx] = g->now;
     gic_time_t t0 = src_ack(g, e, h.intid);
     unsigned t = eng_intid_type(h.intid);
-    gic_inc(e->st.delivered[t]);
-    hist_add(e->st.line_to_iar[t], g->now >= t0 ? g->now - t0 : 0);
+    gic_inc(e->st->delivered[t]);
+    hist_add(e->st->line_to_iar[t], g->now >= t0 ? g->now - t0 : 0);
     eng_update(g, e);
     return h.intid;
 }
@@ -250,7 +250,7 @@ void eng_eoi(gic_t *g, gic_engine_t *e, unsigned group, uint64_t v)
     /* Priority drop: clear the highest active priority bit. */
     e->apr[group][idx / 32] &= ~(1u << (idx % 32));
     eng_apr_changed(e);
-    hist_add(e->st.iar_to_eoi, g->now - e->t_iar[group][idx]);
+    hist_add(e->st->iar_to_eoi, g->now - e->t_iar[group][idx]);
     if (!e->eoimode) {
         eng_drop_t drop = {group, (unsigned)idx};
         src_deactivate(g, e, intid, via, &drop);

@@ -89,13 +89,14 @@ typedef struct gic_engine {
     uint32_t epoch;
     gic_cand_t hp;
     gic_time_t hp_until;
-    eng_stats_t st;
+    const eng_stats_t *st; /* one copy per kind of interface, shared by the CPUs (cpuif_create) */
     gic_time_t t_iar[2][128]; /* IAR time per active priority level, per group */
 } gic_engine_t;
 
 /* Statistics named "<irq>.delivered.<type>", "<irq>.spurious",
  * "<lat>.line_to_iar.<type>", "<lat>.line_to_signal.<type>", "<lat>.iar_to_eoi". */
 void eng_stats_init(gic_t *g, eng_stats_t *st, const char *irq, const char *lat);
+/* st is kept by pointer: it lives as long as the engine (cpuif_create: one per kind of interface). */
 void eng_init(gic_t *g, gic_engine_t *e, const gic_irq_source_t *src, uint32_t cpu, uint32_t slot,
               unsigned pri_bits, const eng_stats_t *st);
 

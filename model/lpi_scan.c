@@ -164,6 +164,7 @@ void lpi_rescan(gic_t *g, lpi_space_t *r, gic_time_t start)
                   "redist %u: table scan found LPI %u, pending state says LPI %u", r->cpu,
                   s.best.intid, m.intid);
     r->gate = tmax(r->gate, s.done + sig_lat(g));
+    r->gated = true;
     r->busy_until = tmax(r->busy_until, s.done);
     if (r->gate > g->now) lpi_space_notify(g, r, r->gate);
 }
@@ -248,6 +249,7 @@ void lpi_space_load(gic_t *g, lpi_space_t *r)
     }
     if (!r->ptz) hist_add(g->lpi->h_scan, done - start);
     r->gate = vis;
+    r->gated = true;
     r->busy_until = tmax(r->busy_until, done);
     r->rwp_until = tmax(r->rwp_until, done);
     gic_log(g, GIC_LOG_DEBUG, "lpi", "redist %u: LPIs enabled (%u INTID bits, PTZ=%d, %u pending)",
@@ -342,7 +344,7 @@ static void publish_all(lpi_space_t *r, gic_time_t vis, const uint32_t *slots, u
         return;
     }
     heap_ent_t *h = r->arrive.v;
-    size_t k = 0;
+    uint32_t k = 0;
     if (slots) {
         for (uint32_t j = 0; j < nslots; j++) {
             lpi_rec_t *e = &r->map[slots[j]];
@@ -438,6 +440,7 @@ gic_time_t lpi_space_load_resident(gic_t *g, lpi_space_t *r, bool idai, uint64_t
     gic_time_t vis = done + sig_lat(g);
     publish_all(r, vis, pub, npub); /* every record is published again */
     r->gate = vis;
+    r->gated = true;
     r->busy_until = tmax(r->busy_until, done);
     lpi_space_notify(g, r, vis);
     return done;

@@ -39,19 +39,40 @@
 #include "lpi_space.h"
 
 /* ---- heap ------------------------------------------------------------------ */
+/* Room for n entries: the inline entry first, then an array (the inline one
+ * copied into it), doubled as it fills. */
+static bool heap_grow(heap_t *h, uint32_t n)
+{
+    if (!h->v && n <= HEAP_INLINE) {
+        h->v = h->inl;
+        h->cap = HEAP_INLINE;
+        return true;
+    }
+    uint32_t nc = h->cap > HEAP_INLINE ? h->cap : 16;
+    while (nc < n) {
+        if (nc > UINT32_MAX / 2) return false;
+        nc *= 2;
+    }
+    heap_ent_t *nv;
+    if (h->v == h->inl || !h->v) {
+        nv = malloc((size_t)nc * sizeof(*nv));
+        if (nv && h->n) memcpy(nv, h->v, (size_t)h->n * sizeof(*nv));
+    } else {
+        nv = realloc(h->v, (size_t)nc * sizeof(*nv));
+    }
+    if (!nv) return false;
+    h->v = nv;
+    h->cap = nc;
+    return true;
+}
+
 bool lpi_heap_push(heap_t *h, uint64_t key, uint32_t intid, uint32_t gen)
 {
-    if (h->n == h->cap) {
-        size_t nc = h->cap ? h->cap * 2 : 16;
-        heap_ent_t *nv = realloc(h->v, nc * sizeof(*nv));
-        if (!nv) return false;
-        h->v = nv;
-        h->cap = nc;
-    }
-    size_t i = h->n++;
+    if (h->n == h->cap && !heap_grow(h, h->n + 1)) return false;
+    uint32_t i = h->n++;
     heap_ent_t e = {key, intid, gen};
     while (i > 0) {
-        size_t p = (i - 1) / 2;
+        uint32_t p = (i - 1) / 2;
         if (h->v[p].key <= key) break;
         h->v[i] = h->v[p];
         i = p;
@@ -60,25 +81,23 @@ bool lpi_heap_push(heap_t *h, uint64_t key, uint32_t intid, uint32_t gen)
     return true;
 }
 
-bool lpi_heap_reserve(heap_t *h, size_t n)
+bool lpi_heap_reserve(heap_t *h, uint32_t n) { return n <= h->cap || heap_grow(h, n); }
+
+/* Free a heap's array (not the heap: it stays valid and empty). */
+static void heap_free(heap_t *h)
 {
-    if (n <= h->cap) return true;
-    size_t nc = h->cap ? h->cap : 16;
-    while (nc < n) nc *= 2;
-    heap_ent_t *nv = realloc(h->v, nc * sizeof(*nv));
-    if (!nv) return false;
-    h->v = nv;
-    h->cap = nc;
-    return true;
+    if (h->v != h->inl) free(h->v);
+    h->v = NULL;
+    h->n = h->cap = 0;
 }
 
 static void lpi_heap_pop(heap_t *h)
 {
     if (!h->n) return;
     heap_ent_t last = h->v[--h->n];
-    size_t i = 0;
+    uint32_t i = 0;
     for (;;) {
-        size_t l = 2 * i + 1, rr = l + 1, m = i;
+        uint32_t l = 2 * i + 1, rr = l + 1, m = i;
         uint64_t best = last.key;
         if (l < h->n && h->v[l].key < best) { m = l; best = h->v[l].key; }
         if (rr < h->n && h->v[rr].key < best) m = rr;
@@ -93,14 +112,15 @@ static void lpi_heap_pop(heap_t *h)
 
 /* Occupancy bits: kept for vPE spaces only (walked at every residency load);
  * a physical space's map has none (occ NULL), so the physical LPI path pays
- * one test per insert or remove. */
+ * one test per insert or remove, of virt (on the space's first host cache
+ * line; occ is not). */
 static inline void occ_set(lpi_space_t *r, uint32_t i)
 {
-    if (r->occ) r->occ[i / 64] |= 1ull << (i % 64);
+    if (r->virt && r->occ) r->occ[i / 64] |= 1ull << (i % 64);
 }
 static inline void occ_clr(lpi_space_t *r, uint32_t i)
 {
-    if (r->occ) r->occ[i / 64] &= ~(1ull << (i % 64));
+    if (r->virt && r->occ) r->occ[i / 64] &= ~(1ull << (i % 64));
 }
 
 static bool lpi_map_grow(lpi_space_t *r)
@@ -234,8 +254,8 @@ void lpi_space_free(lpi_space_t *r)
 {
     free(r->map);
     free(r->occ);
-    free(r->prio.v);
-    free(r->arrive.v);
+    heap_free(&r->prio);
+    heap_free(&r->arrive);
 }
 
 /* The LPI statistics */
@@ -731,9 +751,12 @@ static inline __attribute__((always_inline)) void space_hppi(gic_t *g, lpi_space
         r->stale = false;
         lpi_rescan(g, r, tmax(r->stale_since, g->now));
     }
-    if (g->now < r->gate) {
-        if (r->gate < *until) *until = r->gate;
-        return;
+    if (r->gated) {
+        if (g->now < r->gate) {
+            if (r->gate < *until) *until = r->gate;
+            return;
+        }
+        r->gated = false; /* time only moves on: open until the gate is set again */
     }
     /* LPIs whose set-pending (or reconfiguration) has become visible */
     while (r->arrive.n && r->arrive.v[0].key <= g->now) {

@@ -34,9 +34,16 @@ typedef struct heap_ent {
     uint32_t intid, gen;
 } heap_ent_t;
 
+/* A binary min-heap. Its first entry lives in the heap itself (inl: on the
+ * space's host cache line, where a redistributor with one LPI pending at a
+ * time keeps it), more in an allocated array. v: inl or the array (NULL
+ * before the first push: a zero heap is empty and valid); a space holding
+ * one is not moved or copied. */
+#define HEAP_INLINE 1u
 typedef struct heap {
     heap_ent_t *v;
-    size_t n, cap;
+    uint32_t n, cap;
+    heap_ent_t inl[HEAP_INLINE];
 } heap_t;
 
 /* LPI cache entry value */
@@ -52,26 +59,35 @@ typedef struct lpi_cval {
  * cpu is the redistributor whose CPU interface its LPIs are signalled to and
  * whose memory agent and LPI cache it uses. */
 typedef struct lpi_space {
+    /* What setting an LPI pending, the HPPI and the acknowledge read, on the
+     * first two host cache lines of a redistributor's space (the array of
+     * them is 64-byte aligned and the struct a whole number of lines): with
+     * hundreds of CPUs each MSI finds its CPU's space cold. */
     uint32_t key;
     uint32_t cpu;
     bool virt; /* a vPE's vLPI space (vpe.c): signals the virtual CPU interface of cpu */
     bool enabled;
-    uint64_t propbaser, pendbaser;
-    bool ptz; /* last PTZ written */
-    gic_time_t rwp_until, busy_until, gate;
     bool stale;
-    gic_time_t stale_since;
+    bool gated; /* gate was set and may lie ahead: read it (else no scan gate) */
     /* pending map (open addressing, backward-shift deletion); occ (vPE spaces
      * only, else NULL): a bit per slot, set when it holds a record, so a walk
      * of the records takes time in proportion to them (lpi_map_next), not to
      * the map's size */
-    lpi_rec_t *map;
-    uint64_t *occ;
     uint32_t map_mask, npend;
     uint32_t gen_ctr;
-    heap_t prio, arrive;
+    lpi_rec_t *map;
     mem_agent_t *agent;
+    uint64_t propbaser, pendbaser;
+    gic_time_t busy_until;
+    heap_t prio, arrive; /* the second line */
+    /* seldom read */
+    gic_time_t gate; /* no LPI is seen before (a scan's end; read when gated) */
+    uint64_t *occ;
+    gic_time_t rwp_until, stale_since;
+    bool ptz; /* last PTZ written */
+    uint8_t pad_[31]; /* to 192 bytes */
 } lpi_space_t;
+_Static_assert(sizeof(lpi_space_t) % 64 == 0, "lpi_space_t: a whole number of host cache lines");
 
 struct gic_lpi {
     lpi_space_t *rd;     /* [num_cpus]: the physical LPI space of each redistributor */
@@ -154,7 +170,7 @@ static inline void lpi_space_notify(gic_t *g, const lpi_space_t *r, gic_time_t t
 void lpi_space_free(lpi_space_t *r);
 bool lpi_heap_push(heap_t *h, uint64_t key, uint32_t intid, uint32_t gen);
 /* Capacity for n entries (false: no host memory; nothing changed). */
-bool lpi_heap_reserve(heap_t *h, size_t n);
+bool lpi_heap_reserve(heap_t *h, uint32_t n);
 lpi_rec_t *lpi_map_insert(lpi_space_t *r, uint32_t intid);
 void lpi_map_remove(lpi_space_t *r, lpi_rec_t *e);
 /* Read-modify-write of one pending bit in the space's pending table. */

@@ -62,14 +62,17 @@ const char *mem_cls_name(mem_cls_t cls);
 typedef struct mem_agent {
     uint32_t max_reads, max_writes; /* 0 = unlimited */
     gic_time_t *rd_free;            /* [max_reads]: time each read slot is free */
-    gic_time_t *wr_free;            /* [max_writes] */
     gic_hist_t *queue_delay;        /* "<name>.mem.queue_delay" or NULL */
-    /* Up to MEM_AGENT_INLINE slots live here, beside the limits, so an access
-     * touches one host cache line of its agent (one agent per redistributor:
-     * 512 of them at 512 CPUs); rd_free/wr_free point into it. An initialised
-     * agent is not moved. */
+    /* Up to MEM_AGENT_INLINE slots live here, beside the limits, so a read
+     * touches one host cache line of its agent (the first 64 bytes, with the
+     * default 5 read slots; one agent per redistributor: 512 of them at 512
+     * CPUs, in an array whose elements are 64-byte aligned); rd_free/wr_free
+     * point into it. An initialised agent is not moved. */
     gic_time_t inl[MEM_AGENT_INLINE];
+    gic_time_t *wr_free; /* [max_writes] */
+    uint8_t pad_[48];    /* to 128 bytes: two whole host cache lines */
 } mem_agent_t;
+_Static_assert(sizeof(mem_agent_t) % 64 == 0, "mem_agent_t: a whole number of host cache lines");
 
 /* name: stat prefix such as "its0" or "redist3" (NULL = no per-agent histogram).
  * Returns false on allocation failure (the agent is then unlimited). */
