@@ -176,6 +176,9 @@ bool gic_stat_counter(const gic_t *g, const char *name, uint64_t *val)
 
 bool gic_stat_hist(const gic_t *g, const char *name, gic_hist_summary_t *out)
 {
+    /* the histograms complete (gic_core_stats_sync: what they show does not
+     * change, only where the model keeps it; the instance is never const) */
+    gic_core_stats_sync((gic_t *)g);
     const gic_stat_entry_t *e = stats_find(&g->stats, name);
     if (!e || e->kind != 1) return false;
     hist_summary(e->hist, out);
@@ -185,6 +188,7 @@ bool gic_stat_hist(const gic_t *g, const char *name, gic_hist_summary_t *out)
 void gic_stats_reset(gic_t *g)
 {
     OBSERVE(g, stats_reset, g->now);
+    gic_core_stats_sync(g); /* (the deferred counts go with the rest) */
     stats_reset_all(&g->stats);
 }
 

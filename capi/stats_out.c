@@ -2,6 +2,7 @@
  * Schema "gictlm-stats", version GICTLM_STATS_VERSION; see docs/stats-format.md. */
 #include "gictlm.h"
 
+#include "../model/gic_core.h"
 #include "../model/gic_internal.h"
 
 #include <cjson/cJSON.h>
@@ -19,6 +20,7 @@ static int by_name(const void *a, const void *b)
 /* Entries sorted by name (deterministic, readable). Caller frees. */
 static const gic_stat_entry_t **sorted(const gic_t *g)
 {
+    gic_core_stats_sync((gic_t *)g); /* the histograms complete (api.c gic_stat_hist) */
     const gic_stat_entry_t **v = malloc((g->stats.n + 1) * sizeof(*v));
     if (!v) return NULL;
     for (size_t i = 0; i < g->stats.n; i++) v[i] = g->stats.e[i];

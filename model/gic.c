@@ -85,6 +85,8 @@ static void ev_cpu_update(gic_t *g, const gic_event_t *ev)
     cpuif_refresh(g, ev->a);
 }
 
+void gic_core_stats_sync(gic_t *g) { mem_stats_sync(g); }
+
 void gic_cpu_update_at(gic_t *g, uint32_t cpu, gic_time_t t)
 {
     if (t <= g->now) t = g->now;

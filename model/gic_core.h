@@ -23,4 +23,7 @@ gic_status_t gic_core_set_ppi(gic_t *g, uint32_t cpu, uint32_t intid, bool level
 gic_status_t gic_core_sysreg(gic_t *g, uint32_t cpu, gic_sysreg_t reg, bool is_write, uint64_t *val);
 gic_status_t gic_core_mem(gic_t *g, bool is_write, uint64_t addr, void *buf, size_t len);
 size_t gic_core_mem_footprint(const gic_t *g);
+/* Before the statistics are read or reset: counts that the hot paths keep in
+ * place (mem_stats_sync) are added to their histograms. */
+void gic_core_stats_sync(gic_t *g);
 #endif

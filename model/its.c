@@ -109,14 +109,13 @@ struct gic_its *its_create(gic_t *g, uint32_t index)
 
 void its_destroy(gic_t *g, struct gic_its *its)
 {
-    (void)g;
     if (!its) return;
     if (its->c_dev) cache_destroy(its->c_dev);
     if (its->c_ev) cache_destroy(its->c_ev);
     if (its->c_coll) cache_destroy(its->c_coll);
     if (its->c_vpe) cache_destroy(its->c_vpe);
     free(its->vmsi);
-    mem_agent_free(&its->agent);
+    mem_agent_free(g, &its->agent);
     free(its->pipe_free);
     free(its->coll_hcc);
     free(its->release);

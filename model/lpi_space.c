@@ -313,7 +313,7 @@ void lpi_destroy(gic_t *g, struct gic_lpi *l)
     if (!l) return;
     for (uint32_t i = 0; l->rd && i < g->cfg.num_cpus; i++) {
         lpi_space_free(&l->rd[i]);
-        if (l->agents) mem_agent_free(&l->agents[i]);
+        if (l->agents) mem_agent_free(g, &l->agents[i]);
     }
     for (uint32_t i = 0; l->cache && i < l->ncache; i++) cache_destroy(l->cache[i]);
     free(l->cache);

@@ -41,6 +41,10 @@ struct gic_mem {
     host_arena_t big;
     mem_cls_stats_t cls[MEM_CLS_COUNT];
     gic_hist_t *queue_delay;
+    uint64_t zeros; /* zero samples of queue_delay not yet added (mem_stats_sync) */
+    /* the named agents, whose zero samples mem_stats_sync adds */
+    mem_agent_t **agents;
+    size_t nagents, cap_agents;
     mem_fault_t fault;
 };
 
@@ -172,15 +176,28 @@ static inline gic_status_t sparse_rw(struct gic_mem *m, bool is_write, uint64_t 
     return GIC_OK;
 }
 
-/* hist_add(h, 0) (an access that began when issued, the common case): the
- * same updates, without the bucket computation (a zero sample makes the
- * minimum 0 whatever came before). */
-static inline void hist_add_zero(gic_hist_t *h)
+/* n times hist_add(h, 0) (accesses that began when issued, the common case):
+ * the same updates, whenever they are made (a zero sample makes the minimum 0
+ * whatever came before or comes after; count and bucket 0 only add up). */
+static void hist_add_zeros(gic_hist_t *h, uint64_t n)
 {
-    if (!h) return;
+    if (!h || !n) return;
     h->min = 0;
-    h->count++;
-    h->buckets[0]++;
+    h->count += n;
+    h->buckets[0] += n;
+}
+
+void mem_stats_sync(gic_t *g)
+{
+    struct gic_mem *m = g->mem;
+    if (!m) return;
+    hist_add_zeros(m->queue_delay, m->zeros);
+    m->zeros = 0;
+    for (size_t i = 0; i < m->nagents; i++) {
+        mem_agent_t *a = m->agents[i];
+        hist_add_zeros(a->queue_delay, a->zeros);
+        a->zeros = 0;
+    }
 }
 
 static bool in_range(const gic_t *g, uint64_t addr, uint64_t len)
@@ -256,16 +273,43 @@ void mem_destroy(gic_t *g, struct gic_mem *m)
     (void)g;
     if (!m) return;
     free(m->slots);
+    free(m->agents);
     host_arena_free_all(&m->big); /* (the first pages: the instance's arena) */
     free(m);
 }
 
 /* ---- agents --------------------------------------------------------------------- */
+/* Put a named agent on the memory's list for mem_stats_sync. Without the
+ * memory or host memory for the list: no per-agent histogram (logged), rather
+ * than samples that would never reach it. */
+static void agent_register(gic_t *g, mem_agent_t *a, const char *name)
+{
+    struct gic_mem *m = g->mem;
+    if (m && m->nagents == m->cap_agents) {
+        size_t nc = m->cap_agents ? m->cap_agents * 2 : 16;
+        mem_agent_t **na = realloc(m->agents, nc * sizeof(*na));
+        if (na) {
+            m->agents = na;
+            m->cap_agents = nc;
+        }
+    }
+    if (m && m->nagents < m->cap_agents) {
+        m->agents[m->nagents++] = a;
+        return;
+    }
+    a->queue_delay = NULL;
+    gic_error(g, "mem_agent_alloc", "mem",
+              "%s: no host memory to register the agent: its queue-delay histogram stays empty", name);
+}
+
+static void agent_free_slots(mem_agent_t *a);
+
 bool mem_agent_init(gic_t *g, mem_agent_t *a, const char *name, uint32_t max_reads,
                     uint32_t max_writes)
 {
     memset(a, 0, sizeof(*a));
     if (name) a->queue_delay = gic_hist(g, "ps", "%s.mem.queue_delay", name);
+    if (a->queue_delay) agent_register(g, a, name);
     if ((uint64_t)max_reads + max_writes <= MEM_AGENT_INLINE) {
         a->rd_free = max_reads ? a->inl : NULL;
         a->wr_free = max_writes ? a->inl + max_reads : NULL;
@@ -273,7 +317,7 @@ bool mem_agent_init(gic_t *g, mem_agent_t *a, const char *name, uint32_t max_rea
         if (max_reads) a->rd_free = calloc(max_reads, sizeof(gic_time_t));
         if (max_writes) a->wr_free = calloc(max_writes, sizeof(gic_time_t));
         if ((max_reads && !a->rd_free) || (max_writes && !a->wr_free)) {
-            mem_agent_free(a);
+            agent_free_slots(a); /* (still registered: its histogram goes on) */
             gic_error(g, "mem_agent_alloc", "mem", "%s: cannot allocate outstanding-access slots: "
                       "unlimited", name ? name : "agent");
             return false;
@@ -289,12 +333,25 @@ static bool agent_owns(const mem_agent_t *a, const gic_time_t *v)
     return v && !(v >= a->inl && v < a->inl + MEM_AGENT_INLINE);
 }
 
-void mem_agent_free(mem_agent_t *a)
+static void agent_free_slots(mem_agent_t *a)
 {
     if (agent_owns(a, a->rd_free)) free(a->rd_free);
     if (agent_owns(a, a->wr_free)) free(a->wr_free);
     a->rd_free = a->wr_free = NULL;
     a->max_reads = a->max_writes = 0;
+}
+
+void mem_agent_free(gic_t *g, mem_agent_t *a)
+{
+    struct gic_mem *m = g->mem;
+    for (size_t i = 0; m && i < m->nagents; i++) {
+        if (m->agents[i] != a) continue;
+        hist_add_zeros(a->queue_delay, a->zeros); /* its samples stay in the statistics */
+        a->zeros = 0;
+        m->agents[i] = m->agents[--m->nagents];
+        break;
+    }
+    agent_free_slots(a);
 }
 
 void mem_agent_reset(mem_agent_t *a)
@@ -329,8 +386,8 @@ gic_status_t mem_access_agent(gic_t *g, mem_agent_t *a, mem_cls_t cls, gic_time_
     gic_time_t *slot = agent_slot(a, is_write);
     if (slot && *slot > begin) begin = *slot;
     if (begin == start) {
-        hist_add_zero(m->queue_delay);
-        if (a) hist_add_zero(a->queue_delay);
+        m->zeros++; /* zero samples of the queue-delay histograms, added by mem_stats_sync */
+        if (a) a->zeros++;
     } else {
         hist_add(m->queue_delay, begin - start);
         if (a && a->queue_delay) hist_add(a->queue_delay, begin - start);

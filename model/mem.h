@@ -62,15 +62,19 @@ const char *mem_cls_name(mem_cls_t cls);
 typedef struct mem_agent {
     uint32_t max_reads, max_writes; /* 0 = unlimited */
     gic_time_t *rd_free;            /* [max_reads]: time each read slot is free */
-    gic_hist_t *queue_delay;        /* "<name>.mem.queue_delay" or NULL */
+    /* Accesses that waited for no slot since the last mem_stats_sync: zero
+     * samples of queue_delay not yet added to it (an access then touches the
+     * agent's first line only, not its histogram's). */
+    uint64_t zeros;
     /* Up to MEM_AGENT_INLINE slots live here, beside the limits, so a read
      * touches one host cache line of its agent (the first 64 bytes, with the
      * default 5 read slots; one agent per redistributor: 512 of them at 512
      * CPUs, in an array whose elements are 64-byte aligned); rd_free/wr_free
      * point into it. An initialised agent is not moved. */
     gic_time_t inl[MEM_AGENT_INLINE];
-    gic_time_t *wr_free; /* [max_writes] */
-    uint8_t pad_[48];    /* to 128 bytes: two whole host cache lines */
+    gic_time_t *wr_free;     /* [max_writes] */
+    gic_hist_t *queue_delay; /* "<name>.mem.queue_delay" or NULL */
+    uint8_t pad_[40];        /* to 128 bytes: two whole host cache lines */
 } mem_agent_t;
 _Static_assert(sizeof(mem_agent_t) % 64 == 0, "mem_agent_t: a whole number of host cache lines");
 
@@ -78,9 +82,15 @@ _Static_assert(sizeof(mem_agent_t) % 64 == 0, "mem_agent_t: a whole number of ho
  * Returns false on allocation failure (the agent is then unlimited). */
 bool mem_agent_init(gic_t *g, mem_agent_t *a, const char *name, uint32_t max_reads,
                     uint32_t max_writes);
-void mem_agent_free(mem_agent_t *a);
+void mem_agent_free(gic_t *g, mem_agent_t *a);
 /* Forget outstanding accesses (all slots free at time 0). */
 void mem_agent_reset(mem_agent_t *a);
+
+/* Add the zero queueing delays that the accesses counted in place (the
+ * memory's and each named agent's) to their histograms. Called before the
+ * statistics are read or reset (capi: gic_core_stats_sync); the histograms
+ * then hold exactly what adding each sample at once would have left. */
+void mem_stats_sync(gic_t *g);
 
 struct gic_mem *mem_create(gic_t *g, const gic_mem_port_t *port);
 void mem_destroy(gic_t *g, struct gic_mem *m);
