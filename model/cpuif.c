@@ -33,6 +33,7 @@ struct gic_cpuif *cpuif_create(gic_t *g)
         eng_init(g, &c[i].phys, &cpuif_phys_source, i, i, g->cfg.pri_bits, st);
         eng_init(g, &c[i].virt, &cpuif_virt_source, i, n + i, g->cfg.virt_pri_bits, vst);
         virt_init(g, &c[i], i);
+        c[i].upd_at[0] = c[i].upd_at[1] = UINT64_MAX;
     }
     return c;
 }

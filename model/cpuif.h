@@ -34,6 +34,11 @@ struct gic_cpuif {
      * cpuif_create allocates them so.) */
     _Alignas(64) bool imo;
     bool fmo;
+    /* Times of the last two CPU-update events queued for this CPU
+     * (UINT64_MAX: none), so that many state changes at the same instants
+     * queue one update each (gic.c gic_cpu_update_at; kept here, on the
+     * line that the update reads next). */
+    gic_time_t upd_at[2];
     gic_engine_t phys; /* ICC_*: the physical interface */
     gic_engine_t virt; /* ICV_*: the virtual interface */
     gic_ich_t ich;

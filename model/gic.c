@@ -80,7 +80,7 @@ bool gic_schedule(gic_t *g, gic_time_t t, gic_ev_fn fn, uint32_t a, uint32_t b, 
 static void ev_cpu_update(gic_t *g, const gic_event_t *ev)
 {
     for (int i = 0; i < 2; i++)
-        if (g->upd_at[ev->a][i] == ev->time) g->upd_at[ev->a][i] = UINT64_MAX;
+        if (g->cpuif[ev->a].upd_at[i] == ev->time) g->cpuif[ev->a].upd_at[i] = UINT64_MAX;
     /* Re-evaluation through the HPPI cache: the callers marked what changed. */
     cpuif_refresh(g, ev->a);
 }
@@ -94,7 +94,7 @@ void gic_cpu_update_at(gic_t *g, uint32_t cpu, gic_time_t t)
     /* Callers announce a state change of this CPU: never answer the update
      * from a stale HPPI (belt and braces; the changes are marked at source). */
     gic_hppi_changed(g, cpu);
-    gic_time_t *u = g->upd_at[cpu];
+    gic_time_t *u = g->cpuif[cpu].upd_at;
     if (u[0] == t || u[1] == t) return; /* already queued for that instant */
     if (!gic_schedule(g, t, ev_cpu_update, cpu, 0, 0, 0)) return;
     /* remember it in a free slot, else replace the older entry */
@@ -147,14 +147,12 @@ gic_t *gic_core_create(const gic_config_t *cfg, const gic_callbacks_t *cb,
     evq_init(&g->evq);
     stats_init(&g->stats, &g->arena);
     g->cnt_errors = gic_counter(g, "errors.total");
-    g->upd_at = host_arena_calloc(&g->arena, cfg->num_cpus, sizeof(*g->upd_at));
     g->hppi_stale = host_arena_calloc(&g->arena, 2 * (size_t)cfg->num_cpus, 1); /* physical and virtual interfaces */
-    if (!g->upd_at || !g->hppi_stale) {
+    if (!g->hppi_stale) {
         if (err) snprintf(err, errlen, "out of memory");
         gic_core_destroy(g);
         return NULL;
     }
-    for (uint32_t i = 0; i < cfg->num_cpus; i++) g->upd_at[i][0] = g->upd_at[i][1] = UINT64_MAX;
     gic_hppi_changed_all(g);
     g->mem = mem_create(g, port);
     g->dist = dist_create(g);
@@ -187,7 +185,7 @@ void gic_core_destroy(gic_t *g)
     if (g->mem) mem_destroy(g, g->mem);
     evq_free(&g->evq);
     stats_free(&g->stats);
-    host_arena_free_all(&g->arena); /* upd_at, hppi_stale, the per-CPU blocks, statistics, memory pages */
+    host_arena_free_all(&g->arena); /* hppi_stale, the per-CPU blocks, statistics, memory pages */
     free(g);
 }
 

@@ -238,10 +238,6 @@ struct gic {
     struct gic_mem *mem;
 
     uint64_t *cnt_errors; /* "errors.total" */
-    /* Times of the last two CPU-update events queued for each CPU
-     * (UINT64_MAX: none), so that many state changes at the same instants
-     * queue one update each. [num_cpus] */
-    gic_time_t (*upd_at)[2];
     /* One flag per CPU interface (slot): set when its cached highest-priority
      * pending interrupt (cpuif_engine.c) must be recomputed. Every state
      * change that can alter what a CPU interface sees marks the interfaces it
