@@ -84,13 +84,19 @@ typedef struct gic_engine {
      * idle, and its group. Read on every signalling decision. */
     int ha_idx;
     uint8_t ha_grp;
+    /* t_iar[t_grp][t_idx] is t_last while t_held (eng_iar, eng_eoi): the last
+     * IAR's time, kept on the engine's hot lines; written back to t_iar when
+     * an IAR at another level replaces it. */
+    uint8_t t_grp, t_idx;
+    bool t_held;
     /* HPPI cache: the last source answer, valid while the engine's stale flag
      * is clear, its epoch is the instance's and g->now < hp_until. */
     uint32_t epoch;
     gic_cand_t hp;
     gic_time_t hp_until;
     const eng_stats_t *st; /* one copy per kind of interface, shared by the CPUs (cpuif_create) */
-    gic_time_t t_iar[2][128]; /* IAR time per active priority level, per group */
+    gic_time_t t_last;
+    gic_time_t t_iar[2][128]; /* IAR time per active priority level, per group (see t_held) */
 } gic_engine_t;
 
 /* Statistics named "<irq>.delivered.<type>", "<irq>.spurious",
