@@ -43,6 +43,7 @@ typedef struct run {
     gic_t *g;
     gic_time_t t;
     uint32_t pairs, ncpu;
+    uint32_t targets; /* the MSIs go to CPUs 0..targets-1 (ncpu unless --targets) */
     bool uncached;
     uint64_t x;     /* the pseudo-random sequence of pairs, continued across chunks */
     double host_ns; /* host time of the measured MSIs */
@@ -58,7 +59,7 @@ static void wr(run_t *r, gic_frame_t f, uint32_t i, uint64_t off, uint32_t size,
 /* Bring up CPUs, LPIs and the ITS with `pairs` mapped pairs. uncached: the
  * GIC has no ITS caches and no LPI cache, so every MSI makes the same modelled
  * table reads whatever the number of pairs (the cost of the host alone). */
-static run_t setup(uint32_t id_bits, uint32_t pairs, uint32_t ncpu, bool uncached)
+static run_t setup(uint32_t id_bits, uint32_t pairs, uint32_t ncpu, uint32_t targets, bool uncached)
 {
     gic_config_t cfg;
     gic_config_default(&cfg);
@@ -77,7 +78,7 @@ static run_t setup(uint32_t id_bits, uint32_t pairs, uint32_t ncpu, bool uncache
         cfg.its_device_cache.entries = cfg.its_event_cache.entries = cfg.its_collection_cache.entries =
             cfg.lpi_cache.entries = 0;
     char err[256];
-    run_t r = {gic_create(&cfg, NULL, NULL, err, sizeof err), 0, pairs, ncpu, uncached, 0x9e3779b97f4a7c15ull, 0, 0};
+    run_t r = {gic_create(&cfg, NULL, NULL, err, sizeof err), 0, pairs, ncpu, targets, uncached, 0x9e3779b97f4a7c15ull, 0, 0};
     if (!r.g) bench_die(err);
     gic_t *g = r.g;
     /* Property table: the mapped LPIs enabled, priority 0xa0, group 1. */
@@ -106,7 +107,7 @@ static run_t setup(uint32_t id_bits, uint32_t pairs, uint32_t ncpu, bool uncache
         bench_w64(g, DT + d * 8ull, (1ull << 63) | itt | 9); /* DTE: Valid, ITT, 10 EventID bits */
         for (uint32_t e = 0; e < EVENTS_PER_DEV && d * EVENTS_PER_DEV + e < pairs; e++) {
             uint32_t k = d * EVENTS_PER_DEV + e;
-            bench_w64(g, itt + e * 8ull, (1ull << 63) | ((uint64_t)(k % ncpu) << 32) | (8192u + k));
+            bench_w64(g, itt + e * 8ull, (1ull << 63) | ((uint64_t)(k % targets) << 32) | (8192u + k));
         }
     }
     bench_mapc_all(g, CMDQ, ncpu); /* MAPC c -> CPU c */
@@ -127,7 +128,7 @@ __attribute__((noinline)) static double msi_loop(run_t *r, uint32_t n, uint64_t 
         x ^= x >> 7;
         x ^= x << 17;
         uint32_t k = (uint32_t)(x % r->pairs);
-        uint32_t cpu = k % r->ncpu;
+        uint32_t cpu = k % r->targets;
         gic_msi(r->g, r->t, 0, k / EVENTS_PER_DEV, k % EVENTS_PER_DEV);
         r->t += 1000000; /* 1 us: translation + delivery to the CPU interface */
         uint64_t v = 0;
@@ -155,9 +156,9 @@ static void warm_up(run_t *r, uint32_t n, uint64_t *bad)
 
 /* A run with `pairs` mapped pairs on ncpu CPUs, warmed up by n MSIs (not
  * measured; the statistics start after them). */
-static run_t prepare(uint32_t pairs, uint32_t ncpu, bool uncached, uint32_t n, uint64_t *bad)
+static run_t prepare(uint32_t pairs, uint32_t ncpu, uint32_t targets, bool uncached, uint32_t n, uint64_t *bad)
 {
-    run_t r = setup(21, pairs, ncpu, uncached);
+    run_t r = setup(21, pairs, ncpu, targets, uncached);
     warm_up(&r, n, bad);
     gic_stats_reset(r.g);
     return r;
@@ -180,9 +181,11 @@ static double report(run_t *r, uint64_t bad)
         if (l > 7 && strcmp(name + l - 7, ".writes") == 0) writes += v;
     }
     double ns = r->msis ? r->host_ns / (double)r->msis : 0;
-    printf("msi_scale: %u CPUs, %u pairs%s: %.0f ns/MSI, %.2f modelled memory reads and %.2f writes "
+    char to[48] = "";
+    if (r->targets != r->ncpu) snprintf(to, sizeof to, " (MSIs to CPUs 0..%u)", r->targets - 1);
+    printf("msi_scale: %u CPUs%s, %u pairs%s: %.0f ns/MSI, %.2f modelled memory reads and %.2f writes "
            "per MSI, %llu of %llu delivered, %llu not acknowledged as expected, footprint %.1f MiB\n",
-           r->ncpu, r->pairs, r->uncached ? " (no GIC caches)" : "", ns, rx ? (double)reads / (double)rx : 0.0, rx ? (double)writes / (double)rx : 0.0,
+           r->ncpu, to, r->pairs, r->uncached ? " (no GIC caches)" : "", ns, rx ? (double)reads / (double)rx : 0.0, rx ? (double)writes / (double)rx : 0.0,
            (unsigned long long)del, (unsigned long long)rx, (unsigned long long)bad,
            (double)gic_mem_footprint(r->g) / (1 << 20));
     return ns;
@@ -199,16 +202,24 @@ int main(int argc, char **argv)
     if (argc >= 4 && strcmp(argv[1], "--case") == 0) {
         uint32_t pairs = (uint32_t)strtoul(argv[2], NULL, 0), cpus = (uint32_t)strtoul(argv[3], NULL, 0);
         uint32_t cn = argc >= 5 ? (uint32_t)strtoul(argv[4], NULL, 0) : n;
-        bool uncached = argc >= 6 && strcmp(argv[5], "uncached") == 0;
-        if (pairs < 1 || pairs > (1u << 20) || cpus < 1 || cpus > GIC_MAX_CPUS || cn < 1 ||
-            (argc >= 6 && !uncached) || argc > 6) {
-            fprintf(stderr, "bench_msi_scale: --case PAIRS(1..1048576) CPUS(1..%u) [N>0 [uncached]]\n",
-                    GIC_MAX_CPUS);
+        /* uncached: no GIC caches; --targets T: the MSIs go to CPUs 0..T-1 only
+         * (how the host cost grows with the CPUs an MSI stream reaches, docs/lpi.md) */
+        bool uncached = false, bad_arg = false;
+        uint32_t targets = cpus;
+        for (int i = 5; i < argc; i++) {
+            if (strcmp(argv[i], "uncached") == 0) uncached = true;
+            else if (strcmp(argv[i], "--targets") == 0 && i + 1 < argc) targets = (uint32_t)strtoul(argv[++i], NULL, 0);
+            else bad_arg = true;
+        }
+        if (pairs < 1 || pairs > (1u << 20) || cpus < 1 || cpus > GIC_MAX_CPUS || cn < 1 || targets < 1 ||
+            targets > cpus || bad_arg) {
+            fprintf(stderr, "bench_msi_scale: --case PAIRS(1..1048576) CPUS(1..%u) [N>0 [uncached] "
+                            "[--targets 1..CPUS]]\n", GIC_MAX_CPUS);
             return 2;
         }
         uint64_t bad = 0;
         const uint32_t warm = cn / 10 + 1;
-        run_t r = prepare(pairs, cpus, uncached, warm, &bad);
+        run_t r = prepare(pairs, cpus, targets, uncached, warm, &bad);
         bad = 0;
         msi_loop(&r, cn, &bad);
         report(&r, bad);
@@ -232,7 +243,7 @@ int main(int argc, char **argv)
     run_t r[C_N];
     uint64_t bad[C_N] = {0};
     for (int c = 0; c < C_N; c++) {
-        r[c] = prepare(pairs[c], cpus[c], uncached[c], n / 10 + 1, &bad[c]);
+        r[c] = prepare(pairs[c], cpus[c], cpus[c], uncached[c], n / 10 + 1, &bad[c]);
         bad[c] = 0;
     }
     double r64k[ROUNDS], r1m[ROUNDS], r512[ROUNDS], r1m_nc[ROUNDS];
@@ -274,7 +285,7 @@ int main(int argc, char **argv)
     /* Peak RSS of a 24-bit IDbits run, in a child so the runs above do not count. */
     pid_t pid = fork();
     if (pid == 0) {
-        run_t r = setup(24, 1024, 4, false);
+        run_t r = setup(24, 1024, 4, 4, false);
         uint64_t bad = 0;
         msi_loop(&r, 10000, &bad);
         gic_destroy(r.g);
