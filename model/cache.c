@@ -30,11 +30,13 @@
  * key -> slot (linear probing, backward-shift deletion) instead. Both give the
  * same answers; only the host work differs.
  *
- * Groups (cache_track_groups, used by the LPI caches): each valid slot is also
- * on the doubly linked list of its group (key >> 32), with a count per group,
- * so one LPI space's entries are found without walking the cache (a vPE's
- * residency change). Maintained in place() and drop_slot(): two list
- * operations per fill or drop, nothing on a lookup.
+ * Groups (cache_track_groups, used by the LPI caches): each valid slot of a
+ * tracked group (key >> 32 at least group_min) is also on the doubly linked
+ * list of its group, with a count per group, so one LPI space's entries are
+ * found without walking the cache (a vPE's residency change). Maintained in
+ * place() and drop_slot(): two list operations per fill or drop of a tracked
+ * group's entry, nothing on a lookup. The calls on an untracked group walk
+ * the whole cache, in the same slot order.
  */
 #include "cache.h"
 
@@ -78,6 +80,7 @@ struct gic_cache {
     struct cache_glink { uint32_t next, prev; } *glink;
     struct cache_group { uint32_t head, count; } *group;
     uint32_t ngroups;
+    uint32_t group_min; /* groups below it are not tracked (cache_track_groups) */
     bool groups;
     /* statistics */
     uint64_t *st_lookups, *st_hits, *st_misses, *st_fills, *st_evictions, *st_inval,
@@ -450,6 +453,12 @@ static void group_untrack(gic_cache_t *c)
     c->groups = false;
 }
 
+/* Is key's group on a list? */
+static inline bool group_tracked(const gic_cache_t *c, uint64_t key)
+{
+    return c->groups && group_of(key) >= c->group_min;
+}
+
 static inline void group_link(gic_cache_t *c, uint32_t s)
 {
     uint32_t gr = group_of(c->slot[s].key);
@@ -474,10 +483,11 @@ static inline void group_unlink(gic_cache_t *c, uint32_t s)
     c->group[gr].count--;
 }
 
-bool cache_track_groups(gic_cache_t *c)
+bool cache_track_groups(gic_cache_t *c, uint32_t group_min)
 {
     if (!cache_present(c)) return false;
     if (c->groups) return true;
+    c->group_min = group_min;
     size_t n = (size_t)c->sets * c->ways;
     c->glink = malloc(n * sizeof(*c->glink));
     if (!c->glink) {
@@ -486,14 +496,14 @@ bool cache_track_groups(gic_cache_t *c)
     }
     c->groups = true;
     for (size_t s = 0; s < n && c->groups; s++)
-        if (c->slot[s].valid) group_link(c, (uint32_t)s);
+        if (c->slot[s].valid && group_tracked(c, c->slot[s].key)) group_link(c, (uint32_t)s);
     return c->groups;
 }
 
 size_t cache_group_count(const gic_cache_t *c, uint32_t group)
 {
     if (!cache_present(c) || c->count == 0) return 0;
-    if (c->groups) return group < c->ngroups ? c->group[group].count : 0;
+    if (c->groups && group >= c->group_min) return group < c->ngroups ? c->group[group].count : 0;
     size_t n = 0, total = (size_t)c->sets * c->ways;
     for (size_t s = 0; s < total; s++) n += c->slot[s].valid && group_of(c->slot[s].key) == group;
     return n;
@@ -507,7 +517,7 @@ size_t cache_group_count(const gic_cache_t *c, uint32_t group)
  * (the caller walks the whole cache). */
 static size_t group_slots(const gic_cache_t *c, uint32_t group, uint32_t small[GROUP_SMALL], uint32_t **out)
 {
-    if (!c->groups) return SIZE_MAX;
+    if (!c->groups || group < c->group_min) return SIZE_MAX;
     *out = small;
     if (group >= c->ngroups || c->group[group].count == 0) return 0;
     size_t n = c->group[group].count;
@@ -522,7 +532,7 @@ static size_t group_slots(const gic_cache_t *c, uint32_t group, uint32_t small[G
 
 static inline void drop_slot(gic_cache_t *c, uint32_t s)
 {
-    if (c->groups) group_unlink(c, s);
+    if (group_tracked(c, c->slot[s].key)) group_unlink(c, s);
     if (c->use_idx) idx_remove(c, c->slot[s].key);
     c->slot[s].valid = 0;
     c->slot[s].locked = 0;
@@ -538,7 +548,7 @@ static inline void place(gic_cache_t *c, uint32_t s, uint64_t key, const void *v
     c->slot[s].valid = 1;
     c->slot[s].locked = lock ? 1 : 0;
     c->count++;
-    if (c->groups) group_link(c, s);
+    if (group_tracked(c, key)) group_link(c, s);
     if (c->use_idx) idx_insert(c, key, s);
     touch(c, s, true);
     gic_inc(c->st_fills);

@@ -72,7 +72,10 @@ uint32_t cache_ways(const gic_cache_t *c);
  * results are those of cache_foreach / cache_invalidate_if with a predicate
  * on the group. Without tracking (or if the host could not allocate the
  * lists) they walk the whole cache: same answers. */
-bool cache_track_groups(gic_cache_t *c); /* false: not tracked (absent cache or no memory) */
+/* Groups from group_min on are tracked; the calls on a group below it walk
+ * the whole cache (for groups whose calls are rare: no list to keep on every
+ * fill and eviction). */
+bool cache_track_groups(gic_cache_t *c, uint32_t group_min); /* false: not tracked (absent cache or no memory) */
 size_t cache_group_count(const gic_cache_t *c, uint32_t group);
 /* cache_invalidate_if restricted to group (pred NULL = all of the group). */
 size_t cache_invalidate_group_if(gic_cache_t *c, uint32_t group,

@@ -288,9 +288,14 @@ struct gic_lpi *lpi_create(gic_t *g)
     for (uint32_t i = 0; i < l->ncache; i++) {
         l->cache[i] = cache_create(g, &g->cfg.lpi_cache, sizeof(lpi_cval_t), "lpi.cache");
         ok = ok && l->cache[i];
-        /* one space's entries without a walk of the cache (a vPE's residency
-         * change, INVALL, the rescans); untracked (no memory) gives the same answers */
-        if (l->cache[i]) cache_track_groups(l->cache[i]);
+        /* one vPE space's entries without a walk of the cache (at every
+         * residency change); a redistributor's own space (keys below
+         * num_cpus) is walked for at INVALL, MOVALL, EnableLPIs 1 -> 0 and the
+         * full and summary policies' rescans, each of which costs more than a
+         * walk of the cache, while lists would cost every fill and eviction
+         * of the physical path a host cache line or two with hundreds of
+         * CPUs. Tracked or not, the same answers. */
+        if (l->cache[i]) cache_track_groups(l->cache[i], n);
     }
     for (uint32_t i = 0; i < n; i++) {
         char name[32];

@@ -209,7 +209,7 @@ struct gic_vpes *vpes_create(gic_t *g)
             vpes_destroy(g, v);
             return NULL;
         }
-        cache_track_groups(v->vcache); /* a vPE's entries without a walk of the cache */
+        cache_track_groups(v->vcache, 0); /* a vPE's entries without a walk of the cache */
     }
     return v;
 }

@@ -81,14 +81,16 @@ Visit group_by_walk(gic_cache_t *c, uint32_t gr)
 // same order, same group visits and counts, same statistics.
 // (RANDOM replacement draws from a generator seeded by the statistics prefix:
 // the twins then share the prefix, and so their counters, which are not compared.)
-void differential(CacheGroups &t, uint32_t entries, uint32_t ways, gic_repl_t repl, unsigned seed)
+// group_min: the groups below it are not tracked in a either (walked for).
+void differential(CacheGroups &t, uint32_t entries, uint32_t ways, gic_repl_t repl, unsigned seed,
+                  uint32_t group_min = 0)
 {
     bool shared = repl == GIC_REPL_RANDOM;
     gic_cache_t *a = t.make(entries, ways, repl, shared ? "gs" : "ga");
     gic_cache_t *b = t.make(entries, ways, repl, shared ? "gs" : "gb");
     ASSERT_NE(a, nullptr);
     ASSERT_NE(b, nullptr);
-    ASSERT_TRUE(cache_track_groups(a));
+    ASSERT_TRUE(cache_track_groups(a, group_min));
     uint64_t x = seed * 0x9e3779b97f4a7c15ull + 1;
     auto rnd = [&x]() {
         x ^= x << 13;
@@ -159,6 +161,13 @@ TEST_F(CacheGroups, LargeGroupIsVisitedInSlotOrder)
     // more than the 64 slots sorted on the stack: the allocated, qsorted path
     differential(*this, 512, 4, GIC_REPL_FIFO, 4);
 }
+TEST_F(CacheGroups, GroupsBelowTheMinimumAreWalkedWithTheSameAnswers)
+{
+    // groups 0..19 untracked (as a redistributor's own LPI space in the LPI
+    // cache), 20..40 on lists: fills and evictions across the two
+    differential(*this, 256, 2, GIC_REPL_LRU, 5, 20);
+    differential(*this, 100, 0, GIC_REPL_LRU, 6, 20);
+}
 
 TEST_F(CacheGroups, TrackingAfterFillsCountsTheEntriesAlreadyPresent)
 {
@@ -167,7 +176,7 @@ TEST_F(CacheGroups, TrackingAfterFillsCountsTheEntriesAlreadyPresent)
     uint32_t v = 1;
     for (uint32_t i = 0; i < 20; i++) cache_fill(c, ((uint64_t)(i % 3) << 32) | (8192 + i), &v, false, nullptr, nullptr);
     EXPECT_EQ(cache_group_count(c, 1), 7u); // untracked: by a walk
-    ASSERT_TRUE(cache_track_groups(c));
+    ASSERT_TRUE(cache_track_groups(c, 0));
     EXPECT_EQ(cache_group_count(c, 0), 7u);
     EXPECT_EQ(cache_group_count(c, 1), 7u);
     EXPECT_EQ(cache_group_count(c, 2), 6u);
@@ -177,7 +186,7 @@ TEST_F(CacheGroups, TrackingAfterFillsCountsTheEntriesAlreadyPresent)
     EXPECT_EQ(cache_count(c), 13u);
     cache_destroy(c);
     gic_cache_t *absent = make(0, 0, GIC_REPL_LRU, "gz");
-    EXPECT_FALSE(cache_track_groups(absent));
+    EXPECT_FALSE(cache_track_groups(absent, 0));
     EXPECT_EQ(cache_group_count(absent, 0), 0u);
     cache_destroy(absent);
 }
