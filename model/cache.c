@@ -453,10 +453,10 @@ static void group_untrack(gic_cache_t *c)
     c->groups = false;
 }
 
-/* Is key's group on a list? */
-static inline bool group_tracked(const gic_cache_t *c, uint64_t key)
+/* Is this group on lists (else its calls walk the whole cache)? */
+static inline bool group_tracked(const gic_cache_t *c, uint32_t group)
 {
-    return c->groups && group_of(key) >= c->group_min;
+    return c->groups && group >= c->group_min;
 }
 
 static inline void group_link(gic_cache_t *c, uint32_t s)
@@ -496,14 +496,14 @@ bool cache_track_groups(gic_cache_t *c, uint32_t group_min)
     }
     c->groups = true;
     for (size_t s = 0; s < n && c->groups; s++)
-        if (c->slot[s].valid && group_tracked(c, c->slot[s].key)) group_link(c, (uint32_t)s);
+        if (c->slot[s].valid && group_tracked(c, group_of(c->slot[s].key))) group_link(c, (uint32_t)s);
     return c->groups;
 }
 
 size_t cache_group_count(const gic_cache_t *c, uint32_t group)
 {
     if (!cache_present(c) || c->count == 0) return 0;
-    if (c->groups && group >= c->group_min) return group < c->ngroups ? c->group[group].count : 0;
+    if (group_tracked(c, group)) return group < c->ngroups ? c->group[group].count : 0;
     size_t n = 0, total = (size_t)c->sets * c->ways;
     for (size_t s = 0; s < total; s++) n += c->slot[s].valid && group_of(c->slot[s].key) == group;
     return n;
@@ -517,7 +517,7 @@ size_t cache_group_count(const gic_cache_t *c, uint32_t group)
  * (the caller walks the whole cache). */
 static size_t group_slots(const gic_cache_t *c, uint32_t group, uint32_t small[GROUP_SMALL], uint32_t **out)
 {
-    if (!c->groups || group < c->group_min) return SIZE_MAX;
+    if (!group_tracked(c, group)) return SIZE_MAX;
     *out = small;
     if (group >= c->ngroups || c->group[group].count == 0) return 0;
     size_t n = c->group[group].count;
@@ -532,7 +532,7 @@ static size_t group_slots(const gic_cache_t *c, uint32_t group, uint32_t small[G
 
 static inline void drop_slot(gic_cache_t *c, uint32_t s)
 {
-    if (group_tracked(c, c->slot[s].key)) group_unlink(c, s);
+    if (group_tracked(c, group_of(c->slot[s].key))) group_unlink(c, s);
     if (c->use_idx) idx_remove(c, c->slot[s].key);
     c->slot[s].valid = 0;
     c->slot[s].locked = 0;
@@ -548,7 +548,7 @@ static inline void place(gic_cache_t *c, uint32_t s, uint64_t key, const void *v
     c->slot[s].valid = 1;
     c->slot[s].locked = lock ? 1 : 0;
     c->count++;
-    if (group_tracked(c, key)) group_link(c, s);
+    if (group_tracked(c, group_of(key))) group_link(c, s);
     if (c->use_idx) idx_insert(c, key, s);
     touch(c, s, true);
     gic_inc(c->st_fills);

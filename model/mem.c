@@ -176,28 +176,27 @@ static inline gic_status_t sparse_rw(struct gic_mem *m, bool is_write, uint64_t 
     return GIC_OK;
 }
 
-/* n times hist_add(h, 0) (accesses that began when issued, the common case):
- * the same updates, whenever they are made (a zero sample makes the minimum 0
- * whatever came before or comes after; count and bucket 0 only add up). */
-static void hist_add_zeros(gic_hist_t *h, uint64_t n)
+/* The *n zero samples counted in place (accesses that began when issued, the
+ * common case) into their histogram h, and *n back to 0: the updates of *n
+ * times hist_add(h, 0), whenever they are made (a zero sample makes the
+ * minimum 0 whatever came before or comes after; count and bucket 0 only add
+ * up). */
+static void flush_zeros(gic_hist_t *h, uint64_t *n)
 {
-    if (!h || !n) return;
-    h->min = 0;
-    h->count += n;
-    h->buckets[0] += n;
+    if (h && *n) {
+        h->min = 0;
+        h->count += *n;
+        h->buckets[0] += *n;
+    }
+    *n = 0;
 }
 
 void mem_stats_sync(gic_t *g)
 {
     struct gic_mem *m = g->mem;
     if (!m) return;
-    hist_add_zeros(m->queue_delay, m->zeros);
-    m->zeros = 0;
-    for (size_t i = 0; i < m->nagents; i++) {
-        mem_agent_t *a = m->agents[i];
-        hist_add_zeros(a->queue_delay, a->zeros);
-        a->zeros = 0;
-    }
+    flush_zeros(m->queue_delay, &m->zeros);
+    for (size_t i = 0; i < m->nagents; i++) flush_zeros(m->agents[i]->queue_delay, &m->agents[i]->zeros);
 }
 
 static bool in_range(const gic_t *g, uint64_t addr, uint64_t len)
@@ -346,8 +345,7 @@ void mem_agent_free(gic_t *g, mem_agent_t *a)
     struct gic_mem *m = g->mem;
     for (size_t i = 0; m && i < m->nagents; i++) {
         if (m->agents[i] != a) continue;
-        hist_add_zeros(a->queue_delay, a->zeros); /* its samples stay in the statistics */
-        a->zeros = 0;
+        flush_zeros(a->queue_delay, &a->zeros); /* its samples stay in the statistics */
         m->agents[i] = m->agents[--m->nagents];
         break;
     }
