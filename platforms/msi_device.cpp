@@ -47,7 +47,13 @@ latency_samples::summary latency_samples::summarize() const
     s.count = n;
     s.min = min_;
     s.max = max_;
-    s.mean = (double)(((long double)sum_hi * 18446744073709551616.0L + (long double)sum_lo) / (long double)n);
+    /* The quotient and remainder in integers, then double arithmetic only
+     * (no long double: 80 bits on x86-64, 128 on aarch64, 64 elsewhere), so
+     * every host prints the same mean. sum = sum_hi * 2^64 + sum_lo. */
+    const double two64 = 18446744073709551616.0;
+    const uint64_t q_hi = sum_hi / n, r_hi = sum_hi % n;
+    const uint64_t q_lo = sum_lo / n, r_lo = sum_lo % n;
+    s.mean = (double)q_hi * two64 + (double)q_lo + ((double)r_hi * two64 + (double)r_lo) / (double)n;
     if (!exact) {
         /* nearest rank r = ceil(q n): the bucket holding the r-th sample */
         s.rel_error = kRelError;
