@@ -982,6 +982,26 @@ TEST(ScWrapper, DeviceIdSourceAndLogFamily)
     EXPECT_FALSE(gic_tlm::log_component_known("foo"));
 }
 
+/* The mean of the samples: their exact 128-bit sum divided as the IEEE double
+ * operations of summarize() do, so every host reports the same value (no long
+ * double); checked against values worked out by hand, one with a sum above 2^64. */
+TEST(ScTracker, MeanIsTheSameOnEveryHost)
+{
+    auto mean_of = [](std::initializer_list<uint64_t> v) {
+        latency_samples h;
+        for (uint64_t x : v) h.add(x);
+        return h.summarize().mean;
+    };
+    EXPECT_EQ(mean_of({1, 2}), 1.5);
+    EXPECT_EQ(mean_of({1, 1, 2}), 4.0 / 3.0);
+    EXPECT_EQ(mean_of({7}), 7.0);
+    /* sum 2^65 - 1 (sum_hi 1): 12297829382473034410.33..., nearest double
+     * (2048 apart there) 12297829382473033728 */
+    EXPECT_EQ(mean_of({UINT64_MAX, UINT64_MAX, 1}), 12297829382473033728.0);
+    /* sum 3 * 2^63 + 3: 2^63 + 1, nearest double 2^63 */
+    EXPECT_EQ(mean_of({(1ull << 63) + 1, (1ull << 63) + 1, (1ull << 63) + 1}), 9223372036854775808.0);
+}
+
 /* The MSI tracker's streaming histograms: every reported percentile within the
  * stated relative error of the exact nearest-rank value; count, min, max and
  * mean exact; fixed memory whatever the number of samples. */
