@@ -355,7 +355,12 @@ static void ev_maint(gic_t *g, const gic_event_t *ev)
 void virt_changed(gic_t *g, uint32_t cpu)
 {
     struct gic_cpuif *c = CI(g, cpu);
-    eng_refresh(g, &c->virt);
+    /* ICH_HCR_EL2.En clear: the list registers and vLPIs signal nothing
+     * (virt_hppi), so with vIRQ and vFIQ low already a refresh would change
+     * nothing; the HPPI stays marked stale until it is asked for. KVM's world
+     * switch writes ICH_VMCR_EL2, the APRs and the list registers with En
+     * clear (a few hundred host instructions per virtual MSI). */
+    if ((c->ich.hcr & HCR_EN) || c->virt.line[0] || c->virt.line[1]) eng_refresh(g, &c->virt);
     uint32_t m = misr(c);
     uint32_t rise = m & ~c->ich.misr;
     c->ich.misr = m;
