@@ -163,8 +163,7 @@ void lpi_rescan(gic_t *g, lpi_space_t *r, gic_time_t start)
         gic_error(g, "lpi_scan_mismatch", "lpi",
                   "redist %u: table scan found LPI %u, pending state says LPI %u", r->cpu,
                   s.best.intid, m.intid);
-    r->gate = tmax(r->gate, s.done + sig_lat(g));
-    r->gated = true;
+    lpi_space_set_gate(r, tmax(r->gate, s.done + sig_lat(g)));
     r->busy_until = tmax(r->busy_until, s.done);
     if (r->gate > g->now) lpi_space_notify(g, r, r->gate);
 }
@@ -248,8 +247,7 @@ void lpi_space_load(gic_t *g, lpi_space_t *r)
         lpi_heap_push(&r->arrive, e->t_vis, e->intid, e->gen);
     }
     if (!r->ptz) hist_add(g->lpi->h_scan, done - start);
-    r->gate = vis;
-    r->gated = true;
+    lpi_space_set_gate(r, vis);
     r->busy_until = tmax(r->busy_until, done);
     r->rwp_until = tmax(r->rwp_until, done);
     gic_log(g, GIC_LOG_DEBUG, "lpi", "redist %u: LPIs enabled (%u INTID bits, PTZ=%d, %u pending)",
@@ -439,8 +437,7 @@ gic_time_t lpi_space_load_resident(gic_t *g, lpi_space_t *r, bool idai, uint64_t
     }
     gic_time_t vis = done + sig_lat(g);
     publish_all(r, vis, pub, npub); /* every record is published again */
-    r->gate = vis;
-    r->gated = true;
+    lpi_space_set_gate(r, vis);
     r->busy_until = tmax(r->busy_until, done);
     lpi_space_notify(g, r, vis);
     return done;

@@ -155,6 +155,15 @@ static inline lpi_space_t *lpi_space_of_key(gic_t *g, uint32_t key)
 gic_status_t vpe_read_vprop(gic_t *g, lpi_space_t *r, uint32_t vintid, gic_time_t start, uint8_t *prop,
                             gic_time_t *done, bool *mem_read);
 
+/* No LPI of r is seen before t (a scan's end): the gate, and gated, which
+ * space_hppi tests before it reads the gate's line. Every write of the gate
+ * goes through here, so the two never disagree. */
+static inline void lpi_space_set_gate(lpi_space_t *r, gic_time_t t)
+{
+    r->gate = t;
+    r->gated = true;
+}
+
 /* Tell the CPU interface the space signals to that its LPI state changed (an
  * update at t): the physical interface of r->cpu, or for a vPE's space the
  * virtual interface where the vPE is resident (nothing when it is not). */

@@ -81,7 +81,8 @@ Visit group_by_walk(gic_cache_t *c, uint32_t gr)
 // same order, same group visits and counts, same statistics.
 // (RANDOM replacement draws from a generator seeded by the statistics prefix:
 // the twins then share the prefix, and so their counters, which are not compared.)
-// group_min: the groups below it are not tracked in a either (walked for).
+// group_min: a tracks the groups from group_min on only, and walks for the others
+// (b tracks none).
 void differential(CacheGroups &t, uint32_t entries, uint32_t ways, gic_repl_t repl, unsigned seed,
                   uint32_t group_min = 0)
 {
