@@ -34,7 +34,8 @@
  * recomputes; eng_refresh() (update events) and the register reads use the
  * cache. The virtual interface marks its flag where a list register,
  * ICH_HCR_EL2.En or a group enable changes (cpuif_virt.c) and refreshes
- * through the cache after every ICV_* and ICH_* access (virt_changed).
+ * through the cache after every ICV_* and ICH_* access (virt_changed), except
+ * while ICH_HCR_EL2.En is clear with vIRQ and vFIQ low (nothing to signal).
  * Build with -DGICTLM_CHECK_HPPI_CACHE to recompute on every use and
  * abort on a difference (used to validate the invalidation rules). */
 #include "cpuif_engine.h"
