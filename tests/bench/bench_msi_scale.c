@@ -11,6 +11,9 @@
  * formats of docs/its.md (8-byte DTE/ITE), which is what 1M MAPTI commands
  * would leave behind, without spending a minute on them. */
 #define _POSIX_C_SOURCE 200809L
+#if defined(__linux__)
+#define _DEFAULT_SOURCE /* madvise, MADV_HUGEPAGE */
+#endif
 #include "gictlm.h"
 #define BENCH_NAME "bench_msi_scale"
 #include "bench_util.h"
@@ -18,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -191,6 +195,67 @@ static double report(run_t *r, uint64_t bad)
     return ns;
 }
 
+/* ---- the host's memory latency ---------------------------------------------------------- */
+/* ns per load of a chain of dependent loads, each to a random 64-byte line of
+ * a `bytes` region laid out as the model lays out its tables (2 MiB pages
+ * where the host gives them, host_mem.c): what one read of a table entry that
+ * the host cannot predict costs when the tables are that large. The median of
+ * three passes over a single random cycle through every line (Sattolo's
+ * shuffle, a fixed seed). 0 when the host has no memory for the region. */
+static double host_load_ns(size_t bytes)
+{
+    const size_t huge = (size_t)2 << 20, line = 64;
+    const bool mapped = bytes >= huge; /* as host_mem.c: huge-page regions from this size on */
+    bytes = mapped ? (bytes + huge - 1) & ~(huge - 1) : (bytes < 4096 ? 4096 : (bytes + line - 1) & ~(line - 1));
+    const size_t n = bytes / line;
+    uint8_t *raw = NULL, *p = NULL;
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+    if (mapped) {
+        raw = mmap(NULL, bytes + huge, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (raw == MAP_FAILED) return 0;
+        p = (uint8_t *)(((uintptr_t)raw + huge - 1) & ~(uintptr_t)(huge - 1));
+        (void)madvise(p, bytes, MADV_HUGEPAGE);
+    }
+#endif
+    if (!p) {
+        p = malloc(bytes);
+        if (!p) return 0;
+    }
+    uint32_t *next = malloc(n * sizeof(uint32_t));
+    if (next) {
+        /* a single cycle through all n lines: Sattolo's shuffle of the identity */
+        for (size_t i = 0; i < n; i++) next[i] = (uint32_t)i;
+        uint64_t x = 0x2545f4914f6cdd1dull;
+        for (size_t i = n - 1; i > 0; i--) {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            size_t j = (size_t)(x % i);
+            uint32_t t = next[i];
+            next[i] = next[j];
+            next[j] = t;
+        }
+        for (size_t i = 0; i < n; i++) memcpy(p + i * line, &next[i], sizeof(uint32_t));
+        free(next);
+    }
+    double pass[3] = {0, 0, 0};
+    if (next) {
+        const size_t loads = n < 262144 ? 262144 : n; /* every line at least once per pass */
+        uint32_t at = 0;
+        for (size_t i = 0; i < n; i++) at = *(volatile uint32_t *)(p + (size_t)at * line); /* one whole cycle */
+        for (int k = 0; k < 3; k++) {
+            double t0 = now_s();
+            for (size_t i = 0; i < loads; i++) at = *(volatile uint32_t *)(p + (size_t)at * line);
+            pass[k] = (now_s() - t0) * 1e9 / (double)loads;
+        }
+        if (at >= n) printf("msi_scale: the load chain left its region\n"); /* (never; keeps the chain) */
+        qsort(pass, 3, sizeof(double), bench_cmp_double);
+    }
+    if (raw) munmap(raw, bytes + huge);
+    else free(p);
+    return pass[1];
+}
+
 /* Cases, in the order of every round */
 enum { C_1K, C_64K, C_1M, C_512CPU, C_1K_NC, C_1M_NC, C_N };
 
@@ -241,6 +306,7 @@ int main(int argc, char **argv)
                           cpus[C_N] = {4, 4, 4, 512, 4, 4};
     static const bool uncached[C_N] = {false, false, false, false, true, true};
     run_t r[C_N];
+    double ns_1k[ROUNDS];
     uint64_t bad[C_N] = {0};
     for (int c = 0; c < C_N; c++) {
         r[c] = prepare(pairs[c], cpus[c], cpus[c], uncached[c], n / 10 + 1, &bad[c]);
@@ -253,12 +319,19 @@ int main(int argc, char **argv)
             warm_up(&r[c], CHUNK_WARMUP, &bad[c]);
             ns[c] = msi_loop(&r[c], n / ROUNDS, &bad[c]);
         }
+        ns_1k[k] = ns[C_1K];
         r64k[k] = ns[C_64K] / ns[C_1K];
         r1m[k] = ns[C_1M] / ns[C_1K];
         r512[k] = ns[C_512CPU] / ns[C_64K];
         r1m_nc[k] = ns[C_1M_NC] / ns[C_1K_NC];
     }
     double mean[C_N];
+    /* for the memory floor below: the 1K and 1M cases' table footprints, and
+     * the 1M case's modelled ITT reads per MSI (each an ITE read at random) */
+    const size_t foot_1k = gic_mem_footprint(r[C_1K].g), foot_1m = gic_mem_footprint(r[C_1M].g);
+    uint64_t itt_reads = 0, received = 0;
+    gic_stat_counter(r[C_1M].g, "mem.itt.reads", &itt_reads);
+    gic_stat_counter(r[C_1M].g, "msi.received", &received);
     for (int c = 0; c < C_N; c++) {
         mean[c] = report(&r[c], bad[c]);
         gic_destroy(r[c].g);
@@ -280,6 +353,26 @@ int main(int argc, char **argv)
      * every MSI reads its DTE, ITE, CTE and LPI configuration at 1K as at 1M):
      * what is left is the host's own cost of a larger table set. */
     printf("BENCH msi_cost_1m_vs_1k_uncached %.2f x\n", r1m_nc[ROUNDS / 2]);
+    /* What the host's memory latency alone makes of the 1M/1K ratio
+     * (docs/lpi.md "The host's memory floor"): every MSI of the 1M case reads
+     * an ITE at random in 8 MiB of ITT, an address the host cannot know before
+     * the MSI arrives; the 1K case's tables stay in the host's caches. The
+     * floor is the 1K case's cost plus that one dependent load per ITT read at
+     * the latency of tables the size of the 1M case's, against the latency at
+     * the 1K case's size, over the 1K case's cost: the ratio that a model doing
+     * the same instructions at 1M as at 1K would still show on this host. */
+    qsort(ns_1k, ROUNDS, sizeof(double), bench_cmp_double);
+    const double lat_1k = host_load_ns(foot_1k), lat_1m = host_load_ns(foot_1m);
+    const double itt_per_msi = received ? (double)itt_reads / (double)received : 0;
+    const double extra = lat_1m > lat_1k ? lat_1m - lat_1k : 0;
+    printf("msi_scale: host memory: a dependent load at random costs %.1f ns over %.0f KiB (the 1K case's "
+           "tables), %.1f ns over %.0f KiB (the 1M case's); %.2f ITT reads per MSI at 1M\n",
+           lat_1k, (double)foot_1k / 1024, lat_1m, (double)foot_1m / 1024, itt_per_msi);
+    printf("BENCH host_load_ns_1k_tables %.1f ns\n", lat_1k);
+    printf("BENCH host_load_ns_1m_tables %.1f ns\n", lat_1m);
+    if (ns_1k[ROUNDS / 2] > 0 && lat_1k > 0 && lat_1m > 0)
+        printf("BENCH msi_cost_1m_vs_1k_memory_floor %.2f x\n",
+               (ns_1k[ROUNDS / 2] + itt_per_msi * extra) / ns_1k[ROUNDS / 2]);
     fflush(stdout);
 
     /* Peak RSS of a 24-bit IDbits run, in a child so the runs above do not count. */
