@@ -186,6 +186,11 @@ static const impdef_t impdef[] = {
      "GICD_TYPER: ESPI, RSS, No1N, A3V, SecurityExtn, MBIS, LPIS, DVIS, CPUNumber (ITLinesNumber and IDbits "
      "are configured from the log and compared)"},
     {GIC_FRAME_GICR, 0x0000, 0x0000, 1ull << 1, "GICR_CTLR.CES: whether EnableLPIs can be cleared"},
+    {GIC_FRAME_GICR, 0x20078, 0x20078, (7ull << 7) | (7ull << 56) | (3ull << 10) | (1ull << 61) | (1ull << 62),
+     "GICR_VPENDBASER: cacheability and shareability, PendingLast (UNKNOWN while Valid = 1; QEMU keeps the bit "
+     "software wrote) and GICv4.0 IDAI, which after a deschedule reports whether the GIC left valid "
+     "IMPLEMENTATION DEFINED information in the VPT (the model: 0 under the tracked and summary scan policies; "
+     "QEMU keeps the bit software wrote)"},
     {GIC_FRAME_GICR, 0x20070, 0x20078, (7ull << 7) | (7ull << 56) | (3ull << 10) | (1ull << 61),
      "GICR_VPROPBASER/GICR_VPENDBASER: cacheability and shareability (which values are kept is IMPLEMENTATION "
      "DEFINED) and VPENDBASER.PendingLast, UNKNOWN while Valid = 1 (QEMU keeps the bit software wrote)"},

@@ -59,10 +59,12 @@ struct gic_its *its_create(gic_t *g, uint32_t index)
     t |= (uint64_t)(cfg->its_cid_bits - 1) << 32;    /* CIDbits */
     t |= (uint64_t)(cfg->its_cid_bits != 16 ? 1 : 0) << 36; /* CIL */
     if (its->v4) t |= (uint64_t)(cfg->its_vmovp_single ? 1 : 0) << 37; /* VMOVP */
-    /* GICv4.1: VMAPP [40] (the GICv4.1 VMAPP layout, vSGIs, INVDB); SVPET
-     * [42:41] = 1: the vPE table is shared with every redistributor whose
-     * Aff3 is GITS_MPIDR's (all of them: the model's Aff3 is 0). */
-    if (its->v41) t |= (1ull << 40) | (1ull << 41);
+    /* GICv4.1: VSGI [39] (direct injection of vSGIs: the VSGI command and
+     * the ITS_SGI_base frame with GITS_SGIR), VMAPP [40] (the GICv4.1 VMAPP
+     * layout, INVDB); SVPET [42:41] = 1: the vPE table is shared with every
+     * redistributor whose Aff3 is GITS_MPIDR's (all of them: the model's Aff3
+     * is 0). */
+    if (its->v41) t |= (1ull << 39) | (1ull << 40) | (1ull << 41);
     its->typer = t;
     /* GITS_BASER0: Device table; GITS_BASER1: Collection table unless every
      * collection is held in the ITS (HCC >= 2^CIDbits). Entry_Size = 8 bytes. */

@@ -361,7 +361,7 @@ static void publish_all(lpi_space_t *r, gic_time_t vis, const uint32_t *slots, u
     r->arrive.n = k;
 }
 
-gic_time_t lpi_space_load_resident(gic_t *g, lpi_space_t *r, bool idai, uint64_t *reads)
+gic_time_t lpi_space_load_resident(gic_t *g, lpi_space_t *r, bool impdef_invalid, uint64_t *reads)
 {
     gic_time_t start = g->now, done = start;
     /* tracked: the map slots of the records, in slot order, when they are
@@ -373,8 +373,13 @@ gic_time_t lpi_space_load_resident(gic_t *g, lpi_space_t *r, bool idai, uint64_t
     uint64_t tb = table_bytes(bits);
     gic_scan_policy_t pol = g->cfg.lpi_scan_policy;
     const uint32_t sr = scan_read_bytes(g);
-    /* the summary lives in the IMPLEMENTATION DEFINED area: only valid with IDAI */
-    if (pol == GIC_SCAN_SUMMARY && !idai) pol = GIC_SCAN_FULL;
+    /* IHI0069 GICR_VPENDBASER.IDAI = 1: the IMPLEMENTATION DEFINED area is
+     * invalid and all pending information is in the architected part of the
+     * VPT. Neither the summary bitmap (kept in that area) nor the records
+     * the tracked policy kept since the last residency (the model's
+     * IMPLEMENTATION DEFINED knowledge of the table) may be used: the whole
+     * table is read. */
+    if (impdef_invalid) pol = GIC_SCAN_FULL;
     *reads = 0;
     r->enabled = true;
     r->stale = false;

@@ -257,8 +257,12 @@ void lpi_space_load(gic_t *g, lpi_space_t *r);
 /* A vPE becomes resident (GICR_VPENDBASER.Valid 0 -> 1): find its pending
  * vLPIs with the scan policy (full: the whole VPT; tracked: only the VPT
  * bytes of the vLPIs the GIC recorded; summary: the bitmap in the VPT's
- * IMPLEMENTATION DEFINED first KiB, then the non-empty regions; summary
- * needs IDAI, else full), read their configuration and publish them.
- * Returns the time the load completes; *reads = memory reads made. */
-gic_time_t lpi_space_load_resident(gic_t *g, lpi_space_t *r, bool idai, uint64_t *reads);
+ * IMPLEMENTATION DEFINED first KiB, then the non-empty regions), read their
+ * configuration and publish them. impdef_invalid (GICv4.0
+ * GICR_VPENDBASER.IDAI = 1; GICv4.1: a VPT the GIC has not parsed since it
+ * was mapped): the GIC's own information about the table (the summary
+ * bitmap, the tracked records) cannot be trusted, and every policy reads
+ * the whole table. Returns the time the load completes; *reads = memory
+ * reads made. */
+gic_time_t lpi_space_load_resident(gic_t *g, lpi_space_t *r, bool impdef_invalid, uint64_t *reads);
 #endif

@@ -266,8 +266,9 @@ static uint64_t rd_typer(gic_t *g, void *b, unsigned n)
                  ((uint64_t)(g->cfg.gic_version >= 4 && g->cfg.lpi_id_bits != 0) << 1) /* VLPIS */ |
                  (1ull << 3) /* DirectLPI */ |
                  /* GICv4.1: Dirty [2] (GICR_VPENDBASER.Dirty), RVPEID [7] (GICR_VPENDBASER names the
-                  * vPE by vPEID); CommonLPIAff [25:24] = 0: every redistributor shares the vPE table */
-                 (g->cfg.gicv4_1 ? (1ull << 2) | (1ull << 7) : 0) |
+                  * vPE by vPEID), VSGI [26] (direct injection of vSGIs: GICR_VSGIR/VSGIPENDR);
+                  * CommonLPIAff [25:24] = 0: every redistributor shares the vPE table */
+                 (g->cfg.gicv4_1 ? (1ull << 2) | (1ull << 7) | (1ull << 26) : 0) |
                  (1ull << 5) /* DPGS */ | ((uint64_t)(cpu & 0xffff) << 8) /* Processor_Number */;
     if (cpu == g->cfg.num_cpus - 1) v |= 1ull << 4; /* Last */
     v |= (uint64_t)gic_cpu_affinity(g, cpu) << 32;

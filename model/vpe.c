@@ -109,6 +109,7 @@ static vspace_t *space_get(gic_t *g, uint64_t pa, uint32_t rd)
     s->s.agent = &g->lpi->agents[rd];
     s->s.pendbaser = pa;
     s->v41.default_db = ITS_INTID_NONE;
+    s->vpt_unparsed = true;
     v->v[v->n++] = s;
     return s;
 }
@@ -415,7 +416,9 @@ gic_time_t vpe_sync(gic_t *g, const vpe_ref_t *ref)
 
 /* The vPE whose VPT is at pa becomes resident at cpu, its vLPI configuration
  * table described by propbaser (GICv4.0: GICR_VPROPBASER; GICv4.1: the vPE
- * table entry's VCONF address). Returns when the load is complete. */
+ * table entry's VCONF address). idai: GICv4.0 GICR_VPENDBASER.IDAI as
+ * written (1: the VPT's IMPLEMENTATION DEFINED area is invalid). Returns when
+ * the load is complete. */
 static gic_time_t make_resident(gic_t *g, uint32_t cpu, uint64_t pa, uint64_t propbaser, bool idai)
 {
     struct gic_vpes *v = V(g);
@@ -446,7 +449,12 @@ static gic_time_t make_resident(gic_t *g, uint32_t cpu, uint64_t pa, uint64_t pr
     s->s.pendbaser = pa;
     v->resident[cpu] = (uint32_t)(s->s.key - g->cfg.num_cpus) + 1;
     uint64_t reads = 0;
-    gic_time_t done = lpi_space_load_resident(g, &s->s, idai, &reads);
+    /* GICv4.0: the hypervisor says with IDAI whether the GIC's own
+     * information about the VPT holds; GICv4.1 has no IDAI: the GIC parses a
+     * VPT it has not read before and trusts its own information afterwards. */
+    bool impdef_invalid = vpe_is41(g) ? s->vpt_unparsed : idai;
+    gic_time_t done = lpi_space_load_resident(g, &s->s, impdef_invalid, &reads);
+    s->vpt_unparsed = false;
     gic_inc(v->c_sched);
     if (v->c_reads) *v->c_reads += reads;
     hist_add(v->h_sched, done - g->now);
@@ -455,6 +463,16 @@ static gic_time_t make_resident(gic_t *g, uint32_t cpu, uint64_t pa, uint64_t pr
         gic_log(g, GIC_LOG_DEBUG, "vpe", "redist %u: vPE %u (VPT 0x%llx) resident, %u pending, %llu reads", cpu,
                 s->vpeid, (unsigned long long)pa, s->s.npend, (unsigned long long)reads);
     return done;
+}
+
+/* Is a vLPI of the space pending and enabled (GICR_VPENDBASER.PendingLast)?
+ * A walk of the records up to the first enabled one. */
+static bool any_enabled_pending(const lpi_space_t *r)
+{
+    if (!r->npend || !r->map) return false;
+    for (uint32_t i = lpi_map_next(r, 0), end = r->map_mask + 1; i < end; i = lpi_map_next(r, i + 1))
+        if (r->map[i].enabled) return true;
+    return false;
 }
 
 static void make_non_resident(gic_t *g, uint32_t cpu)
@@ -472,8 +490,10 @@ static void make_non_resident(gic_t *g, uint32_t cpu)
      * reset here (no walk of the map at a put). */
     r->prio.n = r->arrive.n = 0;
     v->resident[cpu] = 0;
-    /* PendingLast: vLPIs remain pending for this vPE (IHI0069 GICR_VPENDBASER) */
-    if (r->npend) v->vpendbaser[cpu] |= VPENDBASER_PENDINGLAST;
+    /* PendingLast: vLPIs remain pending and enabled for this vPE (IHI0069
+     * GICR_VPENDBASER.PendingLast: "pending and enabled interrupts"; a
+     * pending vLPI disabled in the vLPI configuration table does not count) */
+    if (any_enabled_pending(r)) v->vpendbaser[cpu] |= VPENDBASER_PENDINGLAST;
     gic_inc(v->c_desched);
     hist_add(v->h_desched, done - g->now);
     gic_vhppi_changed(g, cpu);
@@ -537,8 +557,18 @@ static void wr_vpendbaser(gic_t *g, void *b, unsigned n, uint64_t val, uint64_t 
         return;
     }
     v->vpendbaser[cpu] = nv & ~VPENDBASER_PENDINGLAST;
-    if (!was && now) make_resident(g, cpu, nv & VPENDBASER_PA, v->vpropbaser[cpu], (nv & VPENDBASER_IDAI) != 0);
-    else if (was && !now) make_non_resident(g, cpu);
+    if (!was && now) {
+        make_resident(g, cpu, nv & VPENDBASER_PA, v->vpropbaser[cpu], (nv & VPENDBASER_IDAI) != 0);
+    } else if (was && !now) {
+        make_non_resident(g, cpu);
+        /* IDAI after the write-back says whether the GIC left valid
+         * information about the VPT in its IMPLEMENTATION DEFINED area (Linux
+         * reads it back and writes it at the next schedule, its_vpe_deschedule):
+         * the summary bitmap or the tracked records, yes (0); the full policy
+         * keeps none (1: all pending information is in the architected part). */
+        if (g->cfg.lpi_scan_policy == GIC_SCAN_FULL) v->vpendbaser[cpu] |= VPENDBASER_IDAI;
+        else v->vpendbaser[cpu] &= ~VPENDBASER_IDAI;
+    }
 }
 
 /* ---- GICv4.1 residency: GICR_VPENDBASER names the vPE by vPEID; the
@@ -616,7 +646,7 @@ static void deschedule41(gic_t *g, uint32_t cpu, uint64_t nv)
      * vSGIs); software may also write it 1 ("no doorbell wanted"). DB = 1 with
      * PendingLast = 0 arms the default doorbell (IHI0069 GICv4.1
      * GICR_VPENDBASER.DB; Linux its_vpe_4_1_deschedule). */
-    bool pending = s->s.npend != 0 || vsgi_any_pending_enabled(s);
+    bool pending = any_enabled_pending(&s->s) || vsgi_any_pending_enabled(s);
     if (pending) v->vpendbaser[cpu] |= VPENDBASER_PENDINGLAST;
     bool pl = (v->vpendbaser[cpu] & VPENDBASER_PENDINGLAST) != 0;
     s->v41.db_armed = (nv & VPEND41_DB) && !pl;

@@ -26,6 +26,10 @@ typedef struct vspace {
     uint64_t vpt_pa;
     uint32_t id_bits; /* VPT_size + 1 as the ITS's vPE table entry says */
     uint64_t vcache_prop; /* vLPI configuration table its vLPI cache entries came from (0 = none) */
+    /* GICv4.1: the VPT has not been read since the GIC first met it (VMAPP
+     * makes no promise about its contents unless PTZ = 1, and the model does
+     * not rely on PTZ): its first residency reads the whole table. */
+    bool vpt_unparsed;
     vpe41_t v41;
 } vspace_t;
 

@@ -36,7 +36,10 @@ struct hyp_vcpu {
     /* GICv4 vPE */
     uint64_t vpt = 0;
     uint32_t mapped_cpu = 0;    /* redistributor of the last VMAPP/VMOVP */
-    bool idai = false, pending_last = false;
+    /* GICR_VPENDBASER.IDAI for the next schedule: 1 for a new vPE (its VPT's
+     * IMPLEMENTATION DEFINED area is not valid: Linux its_alloc_vcpu_irqs),
+     * then what the GIC reports at each deschedule (its_vpe_deschedule) */
+    bool idai = true, pending_last = false;
     /* statistics */
     uint64_t loads = 0, migrations = 0, guest_acks = 0;
 };

@@ -160,6 +160,7 @@ TEST_F(V41, IdRegistersSayGicv41)
     boot();
     uint64_t typer = rd(GIC_FRAME_GITS, 0, 0x8);
     EXPECT_EQ((typer >> 1) & 1, 1u) << "Virtual";
+    EXPECT_EQ((typer >> 39) & 1, 1u) << "VSGI: direct injection of vSGIs (GITS_SGIR, VSGI)";
     EXPECT_EQ((typer >> 40) & 1, 1u) << "VMAPP";
     EXPECT_EQ((typer >> 41) & 3, 1u) << "SVPET";
     EXPECT_EQ(rd(GIC_FRAME_GITS, 0, 0x18, 4), 0u) << "GITS_MPIDR";
@@ -168,6 +169,7 @@ TEST_F(V41, IdRegistersSayGicv41)
     uint64_t rt = rr(t, 1, gictest::GICR_TYPER, 8);
     EXPECT_EQ(rt & 0x8f, 0x8fu) << "PLPIS VLPIS Dirty DirectLPI RVPEID";
     EXPECT_EQ((rt >> 24) & 3, 0u) << "CommonLPIAff";
+    EXPECT_EQ((rt >> 26) & 1, 1u) << "VSGI: GICR_VSGIR / GICR_VSGIPENDR";
     EXPECT_EQ(rr(t, 1, gictest::GICR_CTLR, 4) & 6, 6u) << "CES, IR";
     // the driver's probe shared the ITS's vPE table with every redistributor
     uint64_t vp = rr(t, 1, VPROPBASER, 8);
@@ -181,8 +183,8 @@ TEST_F(V41, Gicv40IsUnchanged)
 {
     cfg.gic_version = 4;
     create();
-    EXPECT_EQ((rd(GIC_FRAME_GITS, 0, 0x8) >> 40) & 7, 0u);
-    EXPECT_EQ(rr(0, 0, gictest::GICR_TYPER, 8) & 0x84, 0u);
+    EXPECT_EQ((rd(GIC_FRAME_GITS, 0, 0x8) >> 39) & 0xf, 0u) << "VSGI, VMAPP, SVPET";
+    EXPECT_EQ(rr(0, 0, gictest::GICR_TYPER, 8) & 0x4000084, 0u) << "Dirty, RVPEID, VSGI";
     EXPECT_EQ(rr(0, 0, gictest::GICR_CTLR, 4) & 6, 0u);
     EXPECT_EQ((rd(GIC_FRAME_GITS, 0, 0x110) >> 48) & 0x1f, 15u);
     // GICv4.1-only offsets are reserved there (RAZ/WI, counted)
@@ -523,6 +525,64 @@ TEST_F(V41, NoDoorbellWithoutDbOrWhenPendingLast)
     ASSERT_EQ(gic_msi(g, t, 0, DEV, 2), GIC_OK); // enabled: rings
     step(2000);
     EXPECT_EQ(counter("vpe41.default_doorbells"), 1u);
+}
+
+// IHI0069 GICv4.1 GICR_VPENDBASER.DB: treated as 0 only when interrupts are
+// pending *and enabled* at the deschedule (PendingLast); a pending vLPI that
+// is disabled in the VCONF table leaves the default doorbell armed.
+TEST_F(V41, DisabledPendingVlpiDoesNotDisarmTheDefaultDoorbell)
+{
+    boot();
+    load(0, 1);
+    uint8_t off = 0xa0;
+    gic_mem_write(g, vconf + 1, &off, 1); // vINTID 8193 disabled
+    cmd([&](uint64_t c[4]) { gic_cmd_devev(c, GITS_CMD_INV, DEV, 1); });
+    flush();
+    ASSERT_EQ(gic_msi(g, t, 0, DEV, 1), GIC_OK);
+    step(2000);
+    EXPECT_EQ(sr(t, 0, GIC_ICV_IAR1_EL1), GIC_SPURIOUS);
+    uint64_t v = put(0, true);
+    EXPECT_EQ(v & PENDINGLAST, 0u) << "only a disabled vLPI is pending";
+    ASSERT_EQ(gic_msi(g, t, 0, DEV, 2), GIC_OK); // enabled: rings the default doorbell
+    step(2000);
+    EXPECT_EQ(counter("vpe41.default_doorbells"), 1u);
+    EXPECT_EQ(sr(t, 0, GIC_ICC_IAR1_EL1), DB1);
+    sw(t, 0, GIC_ICC_EOIR1_EL1, DB1);
+}
+
+// GICv4.1 has no IDAI: a VPT the GIC meets for the first time may hold
+// pending vLPIs it never recorded (VMAPP with PTZ = 0, as Linux issues it), so
+// its first residency reads the whole table under every scan policy; later
+// ones use the GIC's own information.
+struct V41Run : V41 {
+    void TestBody() override {}
+};
+TEST(V41Policies, FirstResidencyReadsTheWholeVpt)
+{
+    const gic_scan_policy_t pol[3] = {GIC_SCAN_FULL, GIC_SCAN_TRACKED, GIC_SCAN_SUMMARY};
+    for (int p = 0; p < 3; p++) {
+        SCOPED_TRACE(p);
+        V41Run f;
+        f.cfg.lpi_scan_policy = pol[p];
+        f.boot();
+        uint8_t bit = 1u << (40000 % 8);
+        ASSERT_EQ(gic_mem_write(f.g, f.vpt[1] + 40000 / 8, &bit, 1), GIC_OK);
+        uint64_t r0 = f.counter("vpe.residency.scan_reads");
+        f.load(0, 1);
+        EXPECT_EQ(f.sr(f.t, 0, GIC_ICV_IAR1_EL1), 40000u);
+        f.sw(f.t, 0, GIC_ICV_EOIR1_EL1, 40000);
+        EXPECT_EQ(f.sr(f.t, 0, GIC_ICV_IAR1_EL1), GIC_SPURIOUS);
+        uint64_t first = f.counter("vpe.residency.scan_reads") - r0;
+        EXPECT_GE(first, 100u) << "the whole 8 KiB VPT past its first KiB";
+        f.put(0, false);
+        r0 = f.counter("vpe.residency.scan_reads");
+        f.load(0, 1);
+        uint64_t second = f.counter("vpe.residency.scan_reads") - r0;
+        if (pol[p] == GIC_SCAN_FULL) EXPECT_GE(second, 100u) << "full reads the whole VPT at every load";
+        else EXPECT_LT(second, first / 4) << "the GIC's own information afterwards";
+        f.put(0, false);
+        EXPECT_EQ(f.counter("errors.total"), 0u);
+    }
 }
 
 TEST_F(V41, SgirErrorsAreCountedAndLogged)
