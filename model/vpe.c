@@ -252,6 +252,14 @@ static void vcache_drop_space(gic_t *g, vspace_t *s)
     cache_invalidate_group_if(V(g)->vcache, s->s.key, NULL, NULL);
 }
 
+void vpe_vcache_inv(gic_t *g, vspace_t *s, uint32_t vintid, bool all)
+{
+    if (!V(g)->vcache) return;
+    if (all) vcache_drop_space(g, s);
+    else cache_invalidate(V(g)->vcache, ckey(s->s.key, vintid));
+}
+bool vpe_has_vcache(const gic_t *g) { return g->vpes && g->vpes->vcache; }
+
 gic_status_t vpe_read_vprop(gic_t *g, lpi_space_t *r, uint32_t vintid, gic_time_t start, uint8_t *prop,
                             gic_time_t *done, bool *mem_read)
 {

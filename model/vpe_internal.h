@@ -70,6 +70,10 @@ struct vpe41_rd {
 static inline struct gic_vpes *vpes_of(gic_t *g) { return g->vpes; }
 static inline bool vpe_is41(const gic_t *g) { return g->cfg.gicv4_1 != 0; }
 vspace_t *vpe_space_find(gic_t *g, uint64_t vpt_pa);
+/* The vLPI configuration cache's entries of a space: one vLPI's, or all
+ * (GICR_INVLPIR / GICR_INVALLR with V = 1); nothing without the cache. */
+void vpe_vcache_inv(gic_t *g, vspace_t *s, uint32_t vintid, bool all);
+bool vpe_has_vcache(const gic_t *g);
 vspace_t *vpe_space_get(gic_t *g, uint64_t vpt_pa, uint32_t rd);
 bool vpe_space_is_resident(gic_t *g, const vspace_t *s);
 vspace_t *vpe_resident(gic_t *g, uint32_t cpu);

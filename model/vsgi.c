@@ -235,10 +235,25 @@ gic_time_t vpe_direct_inv(gic_t *g, uint32_t cpu, uint32_t vpeid, uint32_t vinti
     gic_inc(v->c_dinv);
     vspace_t *s = vpe_resident(g, cpu);
     gic_time_t done = g->now;
-    /* only the redistributor where the vPE is resident holds its configuration;
-     * elsewhere it is read at the next residency anyway */
+    /* IHI0069 GICR_INVLPIR / GICR_INVALLR with V = 1: the cached configuration
+     * of the vLPI (every vLPI) of vPE vPEID goes, whether or not the vPE is
+     * resident here: the vLPI configuration cache is the GIC's, keyed by the
+     * vPE's space, which the vPE table entry names (one read of it). */
+    if (vpe_has_vcache(g)) {
+        its_vpete_t e;
+        gic_time_t t_entry = g->now;
+        const char *why = NULL;
+        if (vpe_table_read(g, cpu, vpeid, g->now, &e, &t_entry, &why)) {
+            vspace_t *vs = vpe_space_find(g, e.vpt_addr);
+            if (vs) vpe_vcache_inv(g, vs, vintid, all);
+        }
+        if (t_entry > done) done = t_entry;
+    }
+    /* the records of a vPE are re-read only where it is resident; elsewhere
+     * its configuration is read at the next residency anyway */
     if (s && s->vpeid == vpeid) {
-        done = all ? lpi_space_invall(g, &s->s) : lpi_space_inv(g, &s->s, vintid);
+        gic_time_t d = all ? lpi_space_invall(g, &s->s) : lpi_space_inv(g, &s->s, vintid);
+        if (d > done) done = d;
         gic_vhppi_changed(g, cpu);
     }
     if (done > v->rd41[cpu].dinv_busy) v->rd41[cpu].dinv_busy = done;

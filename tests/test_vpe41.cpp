@@ -585,6 +585,39 @@ TEST(V41Policies, FirstResidencyReadsTheWholeVpt)
     }
 }
 
+// IHI0069 GICR_INVLPIR / GICR_INVALLR with V = 1 invalidate the cached
+// configuration of the vPE's vLPIs whether or not it is resident: with the
+// vLPI configuration cache on, a vLPI disabled in VCONF while the vPE was away
+// is not presented at its next residency once GICR_SYNCR reads 0.
+TEST_F(V41, VirtualInvalidationReachesTheVlpiCacheOfANonResidentVpe)
+{
+    for (int how = 0; how < 2; how++) {
+        SCOPED_TRACE(how ? "GICR_INVALLR" : "GICR_INVLPIR");
+        if (drv) gic_driver_destroy(drv);
+        drv = nullptr;
+        destroy();
+        cfg.vpe_vlpi_cache.entries = 64;
+        boot();
+        ASSERT_EQ(gic_msi(g, t, 0, DEV, 0), GIC_OK); // 8192 recorded in the VPT
+        step(2000);
+        load(0, 1); // its configuration read (and cached) at the load
+        ASSERT_EQ(sr(t, 0, GIC_ICV_IAR1_EL1), 8192u);
+        sw(t, 0, GIC_ICV_EOIR1_EL1, 8192);
+        put(0, false);
+        uint8_t off = 0xa0;
+        gic_mem_write(g, vconf, &off, 1); // 8192 disabled
+        if (how == 0) rw(t, 0, GICR_INVLPIR, (1ull << 63) | (1ull << 32) | 8192, 8);
+        else rw(t, 0, GICR_INVALLR, (1ull << 63) | (1ull << 32), 8);
+        while (rr(t, 0, GICR_SYNCR, 4) & 1) step(100);
+        ASSERT_EQ(gic_msi(g, t, 0, DEV, 0), GIC_OK);
+        step(2000);
+        load(0, 1);
+        step(1000);
+        EXPECT_EQ(sr(t, 0, GIC_ICV_IAR1_EL1), GIC_SPURIOUS) << "the disabled vLPI is not presented";
+        EXPECT_EQ(counter("errors.total"), 0u);
+    }
+}
+
 TEST_F(V41, SgirErrorsAreCountedAndLogged)
 {
     boot();
