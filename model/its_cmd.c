@@ -333,6 +333,17 @@ static bool cmd_vmapp(gic_t *g, struct gic_its *its, const its_cmd_t *cmd, its_w
                       its_cmd_state_t *c)
 {
     if (!its_walk_vpe(g, its, w, cmd->vpeid, true)) return walk_error(c, w);
+    if (its->v41 && !cmd->valid && !cmd->alloc) {
+        /* GICv4.1 VMAPP V = 0 with Alloc = 0: not the last unmap (IHI0069
+         * VMAPP, Alloc: with V = 0 it says whether the vPE is deallocated;
+         * Linux its_build_vmapp_cmd sends Alloc = "last unmap"). The vPE
+         * stays mapped through another ITS and valid for the redistributors,
+         * which share the vPE table (GITS_TYPER.SVPET): the entry is left as
+         * it is, this ITS only drops its cached copy. V = 0 with Alloc = 1
+         * invalidates the entry (below). */
+        its_inval_vpe(its, cmd->vpeid);
+        return true;
+    }
     uint32_t cpu = 0;
     if (cmd->valid && !its_rdbase_cpu(g, cmd->vrdbase, &cpu)) return cmd_fail(c, E_RDBASE_OOR, "rdbase_oor");
     /* VPT_size: vINTID bits - 1; at least the 14 bits of an LPI INTID, at most

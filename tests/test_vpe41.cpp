@@ -390,6 +390,56 @@ TEST_F(V41, SingleVmovpRewritesEveryItsEntry)
     EXPECT_EQ(counter("errors.total"), 0u);
 }
 
+TEST_F(V41, VmappUnmapWithoutAllocKeepsTheSharedEntry)
+{
+    // Two ITSs sharing ITS 0's vPE table (GITS_TYPER.SVPET; Linux
+    // find_sibling_its): vPE 1 is mapped through both, then unmapped from
+    // ITS 1 with Alloc = 0 (not the last unmap, its_build_vmapp_cmd): the
+    // entry stays valid for ITS 0 and the redistributors. The last unmap
+    // (V = 0, Alloc = 1) invalidates it.
+    cfg.num_its = 2;
+    config41();
+    cfg.gicr_base = 0x08200000; // two ITSs of 256 KiB
+    create();
+    drv = gic_driver_create(g, 1000, 0x10000000);
+    ASSERT_EQ(gic_driver_init(drv), GIC_OK);
+    t = gic_driver_time(drv);
+    uint64_t baser2 = rd(GIC_FRAME_GITS, 0, 0x110);
+    ASSERT_EQ(gic_mmio_write(g, t, GIC_FRAME_GITS, 1, 0x0, 4, 0), GIC_OK); // ITS 1 off
+    step(1000000);
+    ASSERT_EQ(gic_mmio_write(g, t, GIC_FRAME_GITS, 1, 0x110, 8, baser2), GIC_OK);
+    ASSERT_EQ(gic_mmio_write(g, t, GIC_FRAME_GITS, 1, 0x0, 4, 1), GIC_OK);
+    step(1000);
+    ASSERT_EQ(rd(GIC_FRAME_GITS, 1, 0x110), baser2);
+    vconf = gic_driver_alloc(drv, 1u << 16, 0x10000);
+    vpt[1] = gic_driver_alloc(drv, 8192, 0x10000);
+    auto run = [&](uint32_t its, bool alloc, bool valid) {
+        cmd([&](uint64_t c[4]) { gic_cmd_vmapp41(c, 1, rdb(0), vpt[1], 15, vconf, 1023, alloc, false, valid); },
+            its);
+        flush(its);
+    };
+    run(0, true, true);   // first map
+    run(1, false, true);  // second ITS
+    run(1, false, false); // unmap from ITS 1 only
+    EXPECT_EQ(last_cmd_error(), 0u);
+    EXPECT_EQ(entry(1)[0] >> 63, 1u) << "Valid: the vPE is still mapped through ITS 0";
+    EXPECT_EQ(entry(1)[0] & 0x000fffffffff0000ull, vpt[1]);
+    // the vPE can still be scheduled, and ITS 0 still names it
+    load(0, 1);
+    EXPECT_EQ(rr(t, 0, VPENDBASER, 8) & (VALID | 0xffff), VALID | 1);
+    put(0, false);
+    vsgi(1, 2, 0x40, true, true);
+    EXPECT_EQ(last_cmd_error(), 0u) << "VSGI on ITS 0";
+    // the last unmap deallocates the vPE
+    run(0, true, false);
+    EXPECT_EQ(entry(1)[0], 0u);
+    rw(t, 0, VPENDBASER, VALID | 1, 8);
+    step(1000);
+    EXPECT_EQ(rr(t, 0, VPENDBASER, 8) & VALID, 0u);
+    EXPECT_EQ(counter("errors.vpe41_schedule_bad_vpe"), 1u);
+    EXPECT_EQ(counter("its0.cmd.errors") + counter("its1.cmd.errors"), 0u);
+}
+
 TEST_F(V41, SchedulingAnUnmappedVpeIsRefused)
 {
     boot();
