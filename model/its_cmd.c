@@ -439,12 +439,31 @@ static bool vmovp_update(gic_t *g, struct gic_its *its, its_walk_t *w, its_cmd_s
 
 static bool in_itslist(const struct gic_its *o, uint16_t list) { return (list >> o->its_number) & 1; }
 
+/* The held VMOVPs of an ITS (GITS_TYPER.VMOVP == 0): index of (seq, vPEID), or -1. */
+static int vmovp_find(const struct gic_its *its, uint16_t seq, uint32_t vpeid)
+{
+    for (uint32_t i = 0; i < its->vmovp_n; i++)
+        if (its->vmovp_held[i].seq == seq && its->vmovp_held[i].vpeid == vpeid) return (int)i;
+    return -1;
+}
+
+static void vmovp_drop(struct gic_its *its, uint16_t seq, uint32_t vpeid)
+{
+    int i = vmovp_find(its, seq, vpeid);
+    if (i < 0) return;
+    its->vmovp_n--;
+    memmove(&its->vmovp_held[i], &its->vmovp_held[i + 1], (its->vmovp_n - (uint32_t)i) * sizeof its->vmovp_held[0]);
+}
+
 /* VMOVP: the vPE is hosted by another redistributor. GITS_TYPER.VMOVP == 1
  * (its.vmovp_single): this one command updates the vPE table of every ITS
- * that maps the vPE. VMOVP == 0: software issues VMOVP with one
- * SequenceNumber and ITSList on every ITS of ITSList (IHI0069 VMOVP); each
- * updates its own table, and the redistributor move happens when the last
- * of them has executed it. */
+ * that maps the vPE. VMOVP == 0: software issues every VMOVP, with its
+ * SequenceNumber and ITSList, to every ITS of ITSList, in the same order on
+ * each ITS (IHI0069 VMOVP; Linux its_send_vmovp). The ITSs progress at
+ * their own speed, so one may execute several VMOVPs before another
+ * executes the first: each ITS updates its own table and holds the VMOVP
+ * (SequenceNumber, vPEID) until every ITS of ITSList has executed it; the
+ * one that completes the set does the redistributor move, once. */
 static bool cmd_vmovp(gic_t *g, struct gic_its *its, const its_cmd_t *cmd, its_walk_t *w,
                       its_cmd_state_t *c)
 {
@@ -467,6 +486,10 @@ static bool cmd_vmovp(gic_t *g, struct gic_its *its, const its_cmd_t *cmd, its_w
             e.default_db = cmd->vmovp_db;
         }
     }
+    /* An ITS holds at most ITS_VMOVP_HELD incomplete VMOVPs: one more (other
+     * ITSs of ITSList that far behind) is refused before any table write. */
+    if (!single && its->vmovp_n >= ITS_VMOVP_HELD && vmovp_find(its, cmd->seqnum, cmd->vpeid) < 0)
+        return cmd_fail(c, E_VMOVP_FULL, "vmovp_held_full");
     c->vpe = its_vpe_ref(cmd->vpeid, &e);
     if (!vmovp_update(g, its, w, c, cmd->vpeid, addr, e, cpu)) return false;
     c->vpe2 = c->vpe;
@@ -507,20 +530,18 @@ static bool cmd_vmovp(gic_t *g, struct gic_its *its, const its_cmd_t *cmd, its_w
         c->rd_phase = c->vpe.rd != cpu || c->cfg41;
         return true;
     }
-    its->vmovp_pending = true;
-    its->vmovp_seq = cmd->seqnum;
-    its->vmovp_list = cmd->itslist;
-    its->vmovp_vpeid = cmd->vpeid;
+    if (vmovp_find(its, cmd->seqnum, cmd->vpeid) < 0)
+        its->vmovp_held[its->vmovp_n++] = (its_vmovp_held_t){cmd->seqnum, cmd->vpeid};
     /* Complete when every ITS of ITSList (that exists) has executed this VMOVP. */
     for (uint32_t i = 0; i < g->cfg.num_its; i++) {
         struct gic_its *o = its_of(g, i);
         if (!o || !in_itslist(o, cmd->itslist)) continue;
-        if (!o->vmovp_pending || o->vmovp_seq != cmd->seqnum || o->vmovp_vpeid != cmd->vpeid)
+        if (vmovp_find(o, cmd->seqnum, cmd->vpeid) < 0)
             return true; /* others still to come: no redistributor move yet */
     }
     for (uint32_t i = 0; i < g->cfg.num_its; i++) {
         struct gic_its *o = its_of(g, i);
-        if (o && in_itslist(o, cmd->itslist)) o->vmovp_pending = false;
+        if (o && in_itslist(o, cmd->itslist)) vmovp_drop(o, cmd->seqnum, cmd->vpeid);
     }
     c->rd_phase = c->vpe.rd != cpu || c->cfg41;
     return true;

@@ -29,6 +29,7 @@ enum {
     E_VPT_SIZE_OOR = 0x13,   /* VMAPP: VPT_size + 1 beyond the LPI INTID bits */
     E_WRONG_TYPE = 0x14,     /* MOVI on a virtual event, VMOVI on a physical one */
     E_ITSLIST = 0x15,        /* VMOVP (GITS_TYPER.VMOVP == 0): this ITS is not in ITSList */
+    E_VMOVP_FULL = 0x16,     /* VMOVP (GITS_TYPER.VMOVP == 0): ITS_VMOVP_HELD incomplete VMOVPs held */
     E_TGT_OOR = 0x20,     /* MOVALL source RDbase */
     E_DST_TGT_OOR = 0x21, /* MOVALL destination RDbase */
     E_MEM = 0xb01,        /* walk marker: a table access failed (reported as ITS_ERR_MEM) */
@@ -110,6 +111,15 @@ typedef struct its_vmsi {
     uint32_t next_free; /* free list link */
 } its_vmsi_t;
 
+/* An executed VMOVP (GITS_TYPER.VMOVP == 0) waiting for the other ITSs of
+ * its ITSList: (SequenceNumber, vPEID). At most ITS_VMOVP_HELD per ITS; one
+ * more is a command error (E_VMOVP_FULL). */
+#define ITS_VMOVP_HELD 16u
+typedef struct its_vmovp_held {
+    uint16_t seq;
+    uint32_t vpeid;
+} its_vmovp_held_t;
+
 struct gic_its {
     uint32_t index;
     char name[8]; /* "its<i>" */
@@ -122,11 +132,12 @@ struct gic_its {
     bool v4;            /* GITS_TYPER.Virtual: GICv4.0 ITS (cfg.gic_version == 4) */
     bool v41;           /* GITS_TYPER.VMAPP: GICv4.1 ITS (cfg.gicv4_1) */
     uint32_t its_number; /* GITS_CTLR.ITS_Number (GICv4, GITS_TYPER.VMOVP == 0) */
-    /* the last VMOVP of this ITS (ITSList mode): the move at the redistributor
-     * happens when every ITS of ITSList has executed VMOVP with this SequenceNumber */
-    bool vmovp_pending;
-    uint16_t vmovp_seq, vmovp_list;
-    uint32_t vmovp_vpeid;
+    /* GITS_TYPER.VMOVP == 0: the VMOVPs this ITS has executed whose set is not
+     * complete (an ITS of their ITSList has not executed them yet), oldest
+     * first; the move at the redistributor happens when every ITS of ITSList
+     * holds the VMOVP (its_cmd.c cmd_vmovp) */
+    its_vmovp_held_t vmovp_held[ITS_VMOVP_HELD];
+    uint32_t vmovp_n;
     its_cte_t *coll_hcc; /* [hcc] collections held in the ITS */
     /* command engine */
     its_cmd_state_t cmd;

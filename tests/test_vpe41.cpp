@@ -440,6 +440,106 @@ TEST_F(V41, VmappUnmapWithoutAllocKeepsTheSharedEntry)
     EXPECT_EQ(counter("its0.cmd.errors") + counter("its1.cmd.errors"), 0u);
 }
 
+// GITS_TYPER.VMOVP == 0: software sends every VMOVP (SequenceNumber, ITSList)
+// to every ITS of ITSList in the same order (Linux its_send_vmovp); the ITSs
+// progress at their own speed. Two ITSs, each with its own vPE table, vPE 1
+// and 2 mapped on both at redistributor 0.
+struct V41Vmovp : V41 {
+    static constexpr uint32_t DB3 = 8302;
+    void boot2()
+    {
+        cfg.num_its = 2;
+        config41();
+        cfg.gicr_base = 0x08200000; // two ITSs of 256 KiB
+        cfg.its_vmovp_single = 0;
+        create();
+        drv = gic_driver_create(g, 1000, 0x10000000);
+        ASSERT_NE(drv, nullptr);
+        ASSERT_EQ(gic_driver_init(drv), GIC_OK);
+        t = gic_driver_time(drv);
+        vconf = gic_driver_alloc(drv, 1u << 16, 0x10000);
+        std::vector<uint8_t> p((1u << 16) - 8192, 0xa0 | 1);
+        ASSERT_EQ(gic_mem_write(g, vconf, p.data(), p.size()), GIC_OK);
+        for (auto &a : vpt) a = gic_driver_alloc(drv, (1u << 16) / 8, 0x10000);
+        uint8_t db = 0x80 | 1;
+        for (uint32_t d : {DB1, DB2, DB3}) gic_mem_write(g, gic_driver_prop_base(drv) + (d - 8192), &db, 1);
+        for (uint32_t i = 0; i < 2; i++) {
+            cmd([&](uint64_t c[4]) { gic_cmd_vmapp41(c, 1, rdb(0), vpt[1], 15, vconf, DB1, i == 0, false, true); }, i);
+            cmd([&](uint64_t c[4]) { gic_cmd_vmapp41(c, 2, rdb(0), vpt[2], 15, vconf, DB2, i == 0, false, true); }, i);
+            flush(i);
+        }
+        uint64_t itt = gic_driver_alloc(drv, 16 * 16, 256);
+        cmd([&](uint64_t c[4]) { gic_cmd_mapd(c, DEV, itt, 3, true); });
+        cmd([&](uint64_t c[4]) { gic_cmd_vmapti(c, DEV, 0, 1, 8192, 1023); });
+        cmd([&](uint64_t c[4]) { gic_cmd_vsync(c, 1); });
+        flush();
+        out.clear();
+    }
+    uint64_t entry_dw(uint32_t its, uint32_t vpeid, int dw)
+    {
+        uint64_t baser = rd(GIC_FRAME_GITS, its, 0x110);
+        uint64_t base = (baser & 0x0000ffffffff0000ull) | (((baser >> 12) & 0xf) << 48);
+        return r64(base + 32ull * vpeid + 8 * dw);
+    }
+    uint32_t vmovp(uint32_t its, uint32_t seq, uint32_t vpeid, uint32_t cpu, bool db, uint32_t dbid)
+    {
+        out.clear();
+        cmd([&](uint64_t c[4]) { gic_cmd_vmovp41(c, seq, 0x3, vpeid, rdb(cpu), db, dbid); }, its);
+        flush(its);
+        return last_cmd_error();
+    }
+};
+
+TEST_F(V41Vmovp, EveryVmovpCompletesWhenAnItsRunsAhead)
+{
+    boot2();
+    load(0, 1);
+    put(0, true); // non-resident, default doorbell requested
+    // issue order seq 1 (vPE 1 -> RD 1, new default doorbell DB3), seq 2
+    // (vPE 2 -> RD 1) on both ITSs; ITS 0 executes both before ITS 1 executes seq 1
+    EXPECT_EQ(vmovp(0, 1, 1, 1, true, DB3), 0u);
+    EXPECT_EQ(vmovp(0, 2, 2, 1, false, 1023), 0u);
+    EXPECT_EQ(vmovp(1, 1, 1, 1, true, DB3), 0u);
+    EXPECT_EQ(vmovp(1, 2, 2, 1, false, 1023), 0u);
+    for (uint32_t i = 0; i < 2; i++) {
+        cmd([&](uint64_t c[4]) { gic_cmd_vsync(c, 1); }, i);
+        cmd([&](uint64_t c[4]) { gic_cmd_vsync(c, 2); }, i);
+        flush(i);
+        EXPECT_EQ(entry_dw(i, 1, 1) & 0xffff, 1u) << "ITS " << i << ": vPE 1 target";
+        EXPECT_EQ(entry_dw(i, 1, 1) >> 32, (uint64_t)DB3) << "ITS " << i;
+        EXPECT_EQ(entry_dw(i, 2, 1) & 0xffff, 1u) << "ITS " << i << ": vPE 2 target";
+    }
+    // seq 1's redistributor phase ran: the vLPI rings the new default doorbell at RD 1
+    ASSERT_EQ(gic_msi(g, t, 0, DEV, 0), GIC_OK);
+    step(20000);
+    EXPECT_EQ(counter("vpe41.default_doorbells"), 1u);
+    EXPECT_EQ(sr(t, 1, GIC_ICC_IAR1_EL1), DB3);
+    sw(t, 1, GIC_ICC_EOIR1_EL1, DB3);
+    EXPECT_EQ(counter("errors.total"), 0u);
+}
+
+TEST_F(V41Vmovp, AnItsHoldsABoundedNumberOfIncompleteVmovps)
+{
+    boot2();
+    // ITS 0 runs ahead of ITS 1 by ITS_VMOVP_HELD (16) VMOVPs: the next one
+    // is refused with a command error, counted and logged, not lost silently
+    for (uint32_t s = 0; s < 16; s++) EXPECT_EQ(vmovp(0, s, 1 + s % 2, s % 2, false, 1023), 0u) << s;
+    EXPECT_EQ(vmovp(0, 16, 1, 0, false, 1023), 0x012216u);
+    EXPECT_EQ(counter("its0.cmd.errors"), 1u);
+    EXPECT_EQ(counter("errors.its_cmd_error"), 1u);
+    EXPECT_EQ(entry_dw(0, 1, 1) & 0xffff, 0u) << "the refused VMOVP wrote nothing";
+    // ITS 1 completes seq 0: one held VMOVP less on ITS 0, which now takes seq 16
+    EXPECT_EQ(vmovp(1, 0, 1, 0, false, 1023), 0u);
+    EXPECT_EQ(vmovp(0, 16, 1, 1, false, 1023), 0u);
+    EXPECT_EQ(entry_dw(0, 1, 1) & 0xffff, 1u);
+    // ITS 1 catches up: every set completes, nothing is held any more
+    for (uint32_t s = 1; s < 16; s++) EXPECT_EQ(vmovp(1, s, 1 + s % 2, s % 2, false, 1023), 0u) << s;
+    EXPECT_EQ(vmovp(1, 16, 1, 1, false, 1023), 0u);
+    for (uint32_t s = 17; s < 17 + 16; s++) EXPECT_EQ(vmovp(0, s, 2, 0, false, 1023), 0u) << s;
+    EXPECT_EQ(counter("its0.cmd.errors"), 1u);
+    EXPECT_EQ(counter("its0.cmd.VMOVP.count"), 16u + 2 + 16);
+}
+
 TEST_F(V41, SchedulingAnUnmappedVpeIsRefused)
 {
     boot();
