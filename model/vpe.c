@@ -721,7 +721,11 @@ void vpe_hppvlpi(gic_t *g, uint32_t cpu, gic_cand_t *out, gic_time_t *until)
 {
     cand_none(out);
     lpi_space_t *r = resident_space(g, cpu);
-    if (r) lpi_space_hppi(g, r, out, until);
+    /* vLPIs are Group 1: with the virtual Group 1 disabled (ICH_VMCR_EL2.VENG1
+     * = 0) none is a candidate, and none may hide an enabled Group 0 vSGI
+     * (IHI0069: the highest-priority pending virtual interrupt is chosen
+     * among the groups the virtual interface enables) */
+    if (r && g->cpuif[cpu].virt.igrpen[1]) lpi_space_hppi(g, r, out, until);
     /* GICv4.1: the resident vPE's vSGIs compete in the same source */
     if (r && vpe_is41(g)) vsgi_hppi(g, cpu, (vspace_t *)r, out, until);
 }

@@ -595,6 +595,34 @@ TEST_F(V41, VsgiToResidentVpeIsDeliveredDirectly)
     EXPECT_EQ(counter("errors.total"), 0u);
 }
 
+// IHI0069: the highest-priority pending virtual interrupt is chosen among the
+// enabled groups. A vLPI (Group 1) pending with VENG1 = 0 does not hide an
+// enabled Group 0 vSGI of lower priority.
+TEST_F(V41, DisabledGroupVlpiDoesNotHideAGroup0Vsgi)
+{
+    boot();
+    vsgi(1, 2, 0xc0, false, true); // vSGI 2: Group 0, priority 0xc0
+    load(0, 1, true);
+    sw(t, 0, GIC_ICH_VMCR_EL2, 0x1u | (0xf8u << 24)); // VENG0 = 1, VENG1 = 0
+    step(100);
+    ASSERT_EQ(gic_msi(g, t, 0, DEV, 0), GIC_OK); // vLPI 8192: Group 1, priority 0xa0
+    step(2000);
+    sgir(1, 2);
+    step(1000);
+    EXPECT_EQ(sr(t, 0, GIC_ICV_HPPIR0_EL1), 2u);
+    bool vfiq = false;
+    for (auto &o : outs(GIC_OUT_LINE, 0))
+        if (o.line == GIC_LINE_VFIQ) vfiq = o.level;
+    EXPECT_TRUE(vfiq) << "the Group 0 vSGI is signalled";
+    EXPECT_EQ(sr(t, 0, GIC_ICV_IAR0_EL1), 2u);
+    sw(t, 0, GIC_ICV_EOIR0_EL1, 2);
+    sw(t, 0, GIC_ICH_VMCR_EL2, 0x3u | (0xf8u << 24)); // VENG1 = 1: the vLPI was pending all along
+    step(100);
+    EXPECT_EQ(sr(t, 0, GIC_ICV_IAR1_EL1), 8192u);
+    sw(t, 0, GIC_ICV_EOIR1_EL1, 8192);
+    EXPECT_EQ(counter("errors.total"), 0u);
+}
+
 TEST_F(V41, Group0VsgiNeedsVeng0)
 {
     boot();
