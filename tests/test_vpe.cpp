@@ -86,6 +86,14 @@ struct Vpe : gictest::DriverTest {
         return b & (1u << (vintid % 8));
     }
     std::vector<gic_output_t> msis() const { return outs(GIC_OUT_MSI); }
+    // event ev's vLPI (8192 + ev) disabled in the configuration table at prop, INV of the event
+    void disable_event(uint64_t prop, uint32_t ev)
+    {
+        uint8_t off = 0xa0;
+        gic_mem_write(g, prop + ev, &off, 1);
+        cmd([&](uint64_t c[4]) { gic_cmd_devev(c, GITS_CMD_INV, DEV, ev); });
+        flush();
+    }
 };
 
 TEST_F(Vpe, Gicv4RedistributorFramesAndTyper)
@@ -210,10 +218,7 @@ TEST_F(Vpe, PendingLastCountsEnabledVlpisOnly)
 {
     boot();
     load(0, 1);
-    uint8_t off = 0xa0;
-    gic_mem_write(g, vprop + 1, &off, 1); // vINTID 8193 disabled
-    cmd([&](uint64_t c[4]) { gic_cmd_devev(c, GITS_CMD_INV, DEV, 1); });
-    flush();
+    disable_event(vprop, 1);
     msi(1);
     EXPECT_EQ(counter("vpe.vlpi.direct"), 1u);
     EXPECT_EQ(sr(t, 0, GIC_ICV_IAR1_EL1), GIC_SPURIOUS);
@@ -546,16 +551,23 @@ TEST(VpePolicies, ManyPendingVlpisAcrossPutsAgree)
 // a VM restored) is found by every scan policy; with IDAI = 0 the GIC may use
 // its own information (the tracked records, the summary bitmap), which says
 // nothing is pending.
+// vINTID 40000 set in vPE 1's VPT by software, then vPE 1 loaded on CPU 0
+// with idai; time for the whole VPT to be read (7 KiB)
+static void vpt_set_and_load(VpeRun &f, bool idai)
+{
+    uint8_t bit = 1u << (40000 % 8);
+    ASSERT_EQ(gic_mem_write(f.g, f.vpt[1] + 40000 / 8, &bit, 1), GIC_OK);
+    f.load_idai(0, 1, idai);
+    f.step(200000);
+}
+
 TEST(VpeIdai, Idai1ReadsTheWholeVptUnderEveryPolicy)
 {
     const gic_scan_policy_t pol[3] = {GIC_SCAN_FULL, GIC_SCAN_TRACKED, GIC_SCAN_SUMMARY};
     for (int p = 0; p < 3; p++) {
         VpeRun f;
         f.boot(pol[p]);
-        uint8_t bit = 1u << (40000 % 8);
-        ASSERT_EQ(gic_mem_write(f.g, f.vpt[1] + 40000 / 8, &bit, 1), GIC_OK);
-        f.load_idai(0, 1, true);
-        f.step(200000); // the whole VPT: 7 KiB of reads
+        vpt_set_and_load(f, true);
         EXPECT_EQ(f.sr(f.t, 0, GIC_ICV_IAR1_EL1), 40000u) << "policy " << p;
         f.sw(f.t, 0, GIC_ICV_EOIR1_EL1, 40000);
         EXPECT_EQ(f.sr(f.t, 0, GIC_ICV_IAR1_EL1), GIC_SPURIOUS);
@@ -569,10 +581,7 @@ TEST(VpeIdai, Idai1ReadsTheWholeVptUnderEveryPolicy)
     for (int p = 0; p < 3; p++) {
         VpeRun f;
         f.boot(pol[p]);
-        uint8_t bit = 1u << (40000 % 8);
-        ASSERT_EQ(gic_mem_write(f.g, f.vpt[1] + 40000 / 8, &bit, 1), GIC_OK);
-        f.load_idai(0, 1, false);
-        f.step(200000);
+        vpt_set_and_load(f, false);
         EXPECT_EQ(f.sr(f.t, 0, GIC_ICV_IAR1_EL1), pol[p] == GIC_SCAN_FULL ? 40000u : (uint64_t)GIC_SPURIOUS)
             << "policy " << p;
     }
