@@ -69,6 +69,18 @@ struct V41 : gictest::DriverTest {
         out.clear();
     }
     uint64_t rdb(uint32_t cpu) { return gic_driver_rdbase(drv, cpu); }
+    // A GICv4.1 GIC with two ITSs (of 256 KiB each) brought up by the driver
+    void create_two_its()
+    {
+        cfg.num_its = 2;
+        config41();
+        cfg.gicr_base = 0x08200000;
+        create();
+        drv = gic_driver_create(g, 1000, 0x10000000);
+        ASSERT_NE(drv, nullptr);
+        ASSERT_EQ(gic_driver_init(drv), GIC_OK);
+        t = gic_driver_time(drv);
+    }
     // Poll GICR_VPENDBASER until Dirty reads 0, 100 ns apart (Linux
     // its_wait_vpt_parse_complete / its_clear_vpend_valid); returns the value.
     uint64_t poll_dirty(uint32_t cpu)
@@ -367,14 +379,8 @@ TEST_F(V41, TwoLevelVpeTableThroughGicrVpropbaser)
 
 TEST_F(V41, SingleVmovpRewritesEveryItsEntry)
 {
-    cfg.num_its = 2;
     cfg.its_vmovp_single = 1;
-    config41();
-    cfg.gicr_base = 0x08200000; // two ITSs of 256 KiB
-    create();
-    drv = gic_driver_create(g, 1000, 0x10000000);
-    ASSERT_EQ(gic_driver_init(drv), GIC_OK);
-    t = gic_driver_time(drv);
+    create_two_its();
     vconf = gic_driver_alloc(drv, 1u << 16, 0x10000);
     vpt[1] = gic_driver_alloc(drv, 8192, 0x10000);
     uint64_t c[4];
@@ -408,13 +414,7 @@ TEST_F(V41, VmappUnmapWithoutAllocKeepsTheSharedEntry)
     // ITS 1 with Alloc = 0 (not the last unmap, its_build_vmapp_cmd): the
     // entry stays valid for ITS 0 and the redistributors. The last unmap
     // (V = 0, Alloc = 1) invalidates it.
-    cfg.num_its = 2;
-    config41();
-    cfg.gicr_base = 0x08200000; // two ITSs of 256 KiB
-    create();
-    drv = gic_driver_create(g, 1000, 0x10000000);
-    ASSERT_EQ(gic_driver_init(drv), GIC_OK);
-    t = gic_driver_time(drv);
+    create_two_its();
     uint64_t baser2 = rd(GIC_FRAME_GITS, 0, 0x110);
     ASSERT_EQ(gic_mmio_write(g, t, GIC_FRAME_GITS, 1, 0x0, 4, 0), GIC_OK); // ITS 1 off
     step(1000000);
@@ -459,15 +459,8 @@ struct V41Vmovp : V41 {
     static constexpr uint32_t DB3 = 8302;
     void boot2()
     {
-        cfg.num_its = 2;
-        config41();
-        cfg.gicr_base = 0x08200000; // two ITSs of 256 KiB
         cfg.its_vmovp_single = 0;
-        create();
-        drv = gic_driver_create(g, 1000, 0x10000000);
-        ASSERT_NE(drv, nullptr);
-        ASSERT_EQ(gic_driver_init(drv), GIC_OK);
-        t = gic_driver_time(drv);
+        create_two_its();
         vconf = gic_driver_alloc(drv, 1u << 16, 0x10000);
         std::vector<uint8_t> p((1u << 16) - 8192, 0xa0 | 1);
         ASSERT_EQ(gic_mem_write(g, vconf, p.data(), p.size()), GIC_OK);
