@@ -188,10 +188,12 @@ static gic_time_t virt_ack(gic_t *g, uint32_t cpu, uint32_t intid)
         }
     }
     if (i < 0) return g->now;
-    /* Pending -> active; an LPI (vINTID >= 8192) and a special INTID have no
-     * active state: the LR becomes invalid (IHI0069 VirtualReadIAR). */
+    /* Pending -> active, a vLPI (vINTID >= 8192) too: in a list register it
+     * has an active state until its EOIR (IHI0069 VirtualReadIAR0/1; QEMU
+     * icv_iar_read and KVM __vgic_v3_read_iar do the same). Only a special
+     * INTID (1020..1023) goes pending -> invalid. */
     uint64_t lr = c->ich.lr[i] & ~LR_STATE_MASK;
-    if (intid < 1020) lr |= LR_ACTIVE;
+    if (intid < 1020 || intid > 1023) lr |= LR_ACTIVE;
     lr_put(c, (unsigned)i, lr);
     return c->ich.lr_t[i];
 }
@@ -252,12 +254,17 @@ static void eoicount_inc(gic_t *g, struct gic_cpuif *c)
  * is deactivated when (for an EOIR) its group is the EOIR's and its group
  * priority is the one just dropped; with no active LR for it, a non-LPI
  * increments ICH_HCR_EL2.EOIcount (the hypervisor then deactivates it from
- * its own list: the LRENP maintenance interrupt). */
+ * its own list: the LRENP maintenance interrupt). A vLPI is deactivated by
+ * its EOIR whatever ICH_VMCR_EL2.VEOIM says (the engine calls this for it
+ * with VEOIM = 1 too): no DIR follows for an LPI, and a DIR of a vLPI
+ * deactivates nothing (IHI0069 VirtualWriteEOIR0/1, VirtualWriteDIR; QEMU
+ * icv_eoir_write/icv_dir_write, KVM __vgic_v3_write_eoir/_write_dir). */
 static void virt_deactivate(gic_t *g, uint32_t cpu, uint32_t intid, const char *via,
                             const eng_drop_t *drop)
 {
     (void)via;
     struct gic_cpuif *c = CI(g, cpu);
+    if (!drop && intid >= GIC_LPI_BASE) return; /* ICV_DIR_EL1 of a vLPI */
     int i = find_lr(c, intid, LR_ACTIVE);
     if (i < 0) {
         /* GICv4.1: a directly injected vSGI has no active state: nothing to

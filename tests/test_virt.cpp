@@ -157,12 +157,61 @@ TEST_F(Virt, EoiCountCountsEoisWithNoLr)
     sw(t, 0, ICH_LR(1), ich_lr(8200, 0x80));
     step();
     EXPECT_EQ(sr(t, 0, GIC_ICV_IAR1_EL1), 8200u);
-    EXPECT_EQ(sr(t, 0, ICH_LR(1)) >> ICH_LR_State_SHIFT, 0u); // an LPI has no active state
+    EXPECT_EQ(sr(t, 0, ICH_LR(1)) >> ICH_LR_State_SHIFT, ICH_LR_State_Active); // active in the LR until the EOIR
+    sw(t, 0, ICH_LR(1), 0); // taken out of the LR: its EOIR then finds no LR
     sw(t, 0, GIC_ICV_EOIR1_EL1, 8200);
     EXPECT_EQ((sr(t, 0, GIC_ICH_HCR_EL2) >> ICH_HCR_EOIcount_SHIFT) & 0x1f, 1u);
     // the hypervisor handles it and clears EOIcount
     sw(t, 0, GIC_ICH_HCR_EL2, ICH_HCR_En | ICH_HCR_LRENPIE);
     EXPECT_EQ(misr() & ICH_MISR_LRENP, 0u);
+}
+
+// A vLPI (vINTID >= 8192) in a list register goes pending -> active at
+// ICV_IAR1_EL1, and its ICV_EOIR1_EL1 deactivates it whatever VEOIM says (no
+// DIR follows for an LPI): the EOI maintenance interrupt (ICH_EISR_EL2,
+// MISR.EOI) and ICH_ELRSR_EL2 change at the EOIR, not at the acknowledge
+// (IHI0069 VirtualReadIAR1, VirtualWriteEOIR1). A DIR of a vLPI does nothing.
+TEST_F(Virt, LpiInListRegisterIsActiveUntilItsEoir)
+{
+    for (uint64_t veoim : {0ull, 1ull << 9}) {
+        SCOPED_TRACE(veoim ? "VEOIM = 1" : "VEOIM = 0");
+        enter(0, ICH_HCR_En, VMCR_G1 | veoim);
+        // LR0: vLPI 8192 with EOI = 1 (maintenance on deactivation); LR1: vLPI 8193 with EOI = 0
+        sw(t, 0, ICH_LR(0), ich_lr(LPI_FIRST, 0x80, ICH_LR_State_Pending, 1, false, 0, true));
+        sw(t, 0, ICH_LR(1), ich_lr(LPI_FIRST + 1, 0x90));
+        step();
+        out.clear();
+        EXPECT_EQ(sr(t, 0, GIC_ICV_IAR1_EL1), LPI_FIRST);
+        EXPECT_EQ(sr(t, 0, ICH_LR(0)) >> ICH_LR_State_SHIFT, ICH_LR_State_Active);
+        EXPECT_EQ(sr(t, 0, GIC_ICH_EISR_EL2), 0u);
+        EXPECT_EQ(misr() & ICH_MISR_EOI, 0u);
+        EXPECT_EQ(sr(t, 0, GIC_ICH_ELRSR_EL2) & 3u, 0u);
+        EXPECT_EQ(sr(t, 0, GIC_ICV_RPR_EL1), 0x80u);
+        if (veoim) {
+            sw(t, 0, GIC_ICV_DIR_EL1, LPI_FIRST); // before the EOIR: nothing to deactivate
+            EXPECT_EQ(sr(t, 0, ICH_LR(0)) >> ICH_LR_State_SHIFT, ICH_LR_State_Active);
+        }
+        sw(t, 0, GIC_ICV_EOIR1_EL1, LPI_FIRST);
+        EXPECT_EQ(sr(t, 0, ICH_LR(0)) >> ICH_LR_State_SHIFT, 0u);
+        EXPECT_EQ(sr(t, 0, GIC_ICH_EISR_EL2), 1u);
+        EXPECT_EQ(misr() & ICH_MISR_EOI, ICH_MISR_EOI);
+        EXPECT_EQ(sr(t, 0, GIC_ICV_RPR_EL1), 0xffu);
+        ASSERT_EQ(vdeacts().size(), 1u);
+        EXPECT_EQ(vdeacts()[0].intid, LPI_FIRST);
+        // EOI = 0: the LR is in use (ELRSR bit clear) until the EOIR
+        EXPECT_EQ(sr(t, 0, GIC_ICV_IAR1_EL1), LPI_FIRST + 1);
+        EXPECT_EQ(sr(t, 0, ICH_LR(1)) >> ICH_LR_State_SHIFT, ICH_LR_State_Active);
+        EXPECT_EQ(sr(t, 0, GIC_ICH_ELRSR_EL2) & 2u, 0u);
+        sw(t, 0, GIC_ICV_EOIR1_EL1, LPI_FIRST + 1);
+        EXPECT_EQ(sr(t, 0, ICH_LR(1)) >> ICH_LR_State_SHIFT, 0u);
+        EXPECT_EQ(sr(t, 0, GIC_ICH_ELRSR_EL2) & 2u, 2u);
+        if (veoim) sw(t, 0, GIC_ICV_DIR_EL1, LPI_FIRST + 1); // after the EOIR: nothing either
+        EXPECT_EQ(vdeacts().size(), 2u);
+        // an LPI never counts in EOIcount
+        EXPECT_EQ((sr(t, 0, GIC_ICH_HCR_EL2) >> ICH_HCR_EOIcount_SHIFT) & 0x1f, 0u);
+        sw(t, 0, ICH_LR(0), 0);
+    }
+    EXPECT_EQ(counter("errors.total"), 0u);
 }
 
 TEST_F(Virt, GroupEnablesGateLrsAndTheirMaintenanceBits)
