@@ -47,11 +47,15 @@
 #define HCR_VGRP0DIE (1u << 5)
 #define HCR_VGRP1EIE (1u << 6)
 #define HCR_VGRP1DIE (1u << 7)
+#define HCR_VSGIEOICOUNT (1u << 8) /* GICv4.1 only (FEAT_GICv4p1), else RES0 */
 #define HCR_EOICOUNT_SHIFT 27
 #define HCR_EOICOUNT (0x1fu << HCR_EOICOUNT_SHIFT)
 /* writable: En, UIE, LRENPIE, NPIE, VGrp*, TC [10], TALL0 [11], TALL1 [12],
- * TSEI [13] (RES0: no SEIs), TDIR [14], EOIcount [31:27] */
+ * TSEI [13] (RES0: no SEIs), TDIR [14], EOIcount [31:27]; vSGIEOICount [8]
+ * with GICv4.1 (hcr_mask) */
 #define HCR_MASK (0xffu | (0xfu << 10) | (1u << 14) | HCR_EOICOUNT)
+/* The ICH_HCR_EL2 bits this configuration implements. */
+static uint32_t hcr_mask(const gic_t *g) { return HCR_MASK | (g->cfg.gicv4_1 ? HCR_VSGIEOICOUNT : 0); }
 
 /* ICH_MISR_EL2 */
 #define MISR_EOI (1u << 0)
@@ -267,9 +271,16 @@ static void virt_deactivate(gic_t *g, uint32_t cpu, uint32_t intid, const char *
     if (!drop && intid >= GIC_LPI_BASE) return; /* ICV_DIR_EL1 of a vLPI */
     int i = find_lr(c, intid, LR_ACTIVE);
     if (i < 0) {
-        /* GICv4.1: a directly injected vSGI has no active state: nothing to
-         * deactivate, and no list register was involved */
-        if (g->cfg.gicv4_1 && vpe_vsgi_eoi(g, cpu, intid)) return;
+        /* GICv4.1: the deactivation of a virtual SGI (vINTID 0..15 in no
+         * LR, directly injected or held by the hypervisor) increments
+         * EOIcount only while ICH_HCR_EL2.vSGIEOICount is 0 (IHI0069
+         * ICH_HCR_EL2.vSGIEOICount; KVM sets it when no SGI of the vCPU is
+         * outside the vPE). A directly acknowledged vSGI has no active state:
+         * its episode ends here either way (vpe_vsgi_eoi). */
+        if (g->cfg.gicv4_1 && intid < 16) {
+            (void)vpe_vsgi_eoi(g, cpu, intid);
+            if (c->ich.hcr & HCR_VSGIEOICOUNT) return;
+        }
         if (intid < GIC_LPI_BASE) eoicount_inc(g, c);
         return;
     }
@@ -486,7 +497,7 @@ void virt_ich_write(gic_t *g, uint32_t cpu, gic_sysreg_t reg, uint64_t v)
     switch (reg) {
     case GIC_ICH_HCR_EL2:
         if ((c->ich.hcr ^ (uint32_t)v) & HCR_EN) gic_vhppi_changed(g, cpu);
-        c->ich.hcr = (uint32_t)v & HCR_MASK;
+        c->ich.hcr = (uint32_t)v & hcr_mask(g);
         break;
     case GIC_ICH_VMCR_EL2: {
         const bool en0 = c->virt.igrpen[0], en1 = c->virt.igrpen[1];

@@ -147,7 +147,8 @@ constexpr uint64_t HCR_EL2_FMO = 1u << 3, HCR_EL2_IMO = 1u << 4;
 // ICH_HCR_EL2
 constexpr uint32_t ICH_HCR_En = 1u << 0, ICH_HCR_UIE = 1u << 1, ICH_HCR_LRENPIE = 1u << 2,
                    ICH_HCR_NPIE = 1u << 3, ICH_HCR_VGrp0EIE = 1u << 4, ICH_HCR_VGrp0DIE = 1u << 5,
-                   ICH_HCR_VGrp1EIE = 1u << 6, ICH_HCR_VGrp1DIE = 1u << 7;
+                   ICH_HCR_VGrp1EIE = 1u << 6, ICH_HCR_VGrp1DIE = 1u << 7,
+                   ICH_HCR_vSGIEOICount = 1u << 8; // GICv4.1, else RES0
 constexpr unsigned ICH_HCR_EOIcount_SHIFT = 27;
 // ICH_MISR_EL2
 constexpr uint32_t ICH_MISR_EOI = 1u << 0, ICH_MISR_U = 1u << 1, ICH_MISR_LRENP = 1u << 2,

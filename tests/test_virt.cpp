@@ -214,6 +214,52 @@ TEST_F(Virt, LpiInListRegisterIsActiveUntilItsEoir)
     EXPECT_EQ(counter("errors.total"), 0u);
 }
 
+// GICv4.1: ICH_HCR_EL2.vSGIEOICount (bit 8) is writable; while it is 1 the
+// deactivation of a virtual SGI (vINTID 0..15 in no list register) does not
+// increment EOIcount, while it is 0 it does, as any vINTID < 8192 in no LR.
+// Without GICv4.1 the bit is RES0 (IHI0069 ICH_HCR_EL2.vSGIEOICount).
+TEST_F(Virt, VsgiEoiCountDecidesWhetherSgisInNoLrCountOnGicv41)
+{
+    auto eoicount = [&] { return (sr(t, 0, GIC_ICH_HCR_EL2) >> ICH_HCR_EOIcount_SHIFT) & 0x1f; };
+    // The guest acknowledges vINTID from LR0, the hypervisor takes the LR
+    // away (more interrupts than LRs), then the guest completes it.
+    auto ack_evict_complete = [&](uint32_t vintid, bool veoim) {
+        sw(t, 0, ICH_LR(0), ich_lr(vintid, 0x80));
+        step();
+        EXPECT_EQ(sr(t, 0, GIC_ICV_IAR1_EL1), vintid);
+        sw(t, 0, ICH_LR(0), 0);
+        sw(t, 0, GIC_ICV_EOIR1_EL1, vintid);
+        if (veoim) sw(t, 0, GIC_ICV_DIR_EL1, vintid);
+    };
+    // GICv3 (this fixture's configuration): RES0, an SGI in no LR counts
+    enter(0, ICH_HCR_En | ICH_HCR_vSGIEOICount);
+    EXPECT_EQ(sr(t, 0, GIC_ICH_HCR_EL2), ICH_HCR_En);
+    ack_evict_complete(5, false);
+    EXPECT_EQ(eoicount(), 1u);
+
+    destroy();
+    cfg.gic_version = 4;
+    cfg.gicv4_1 = 1;
+    cfg.gicr_base = 0x08100000; // the ITS is 256 KiB with ITS_SGI_base
+    create();
+    bringup(0);
+    t = ns(2000);
+    for (bool veoim : {false, true}) {
+        SCOPED_TRACE(veoim ? "VEOIM = 1 (DIR)" : "VEOIM = 0 (EOIR)");
+        const uint64_t vmcr = VMCR_G1 | (veoim ? 1u << 9 : 0);
+        enter(0, ICH_HCR_En | ICH_HCR_vSGIEOICount, vmcr);
+        EXPECT_EQ(sr(t, 0, GIC_ICH_HCR_EL2), ICH_HCR_En | ICH_HCR_vSGIEOICount);
+        ack_evict_complete(5, veoim);
+        EXPECT_EQ(eoicount(), 0u) << "vSGIEOICount = 1: a vSGI does not count";
+        ack_evict_complete(40, veoim);
+        EXPECT_EQ(eoicount(), 1u) << "an INTID >= 16 counts whatever vSGIEOICount is";
+        enter(0, ICH_HCR_En, vmcr);
+        ack_evict_complete(5, veoim);
+        EXPECT_EQ(eoicount(), 1u) << "vSGIEOICount = 0: a vSGI counts";
+    }
+    EXPECT_EQ(counter("errors.total"), 0u);
+}
+
 TEST_F(Virt, GroupEnablesGateLrsAndTheirMaintenanceBits)
 {
     enter(0, ICH_HCR_En | ICH_HCR_VGrp0EIE | ICH_HCR_VGrp0DIE | ICH_HCR_VGrp1EIE | ICH_HCR_VGrp1DIE, 0xf8ull << 24);

@@ -575,10 +575,17 @@ TEST_F(V41, VsgiToResidentVpeIsDeliveredDirectly)
     EXPECT_EQ(sr(t, 0, GIC_ICV_RPR_EL1), 0x40u);
     sw(t, 0, GIC_ICV_EOIR1_EL1, 3);
     EXPECT_EQ(sr(t, 0, GIC_ICV_RPR_EL1), 0xffu);
-    EXPECT_EQ((sr(t, 0, GIC_ICH_HCR_EL2) >> 27) & 0x1f, 0u) << "no active state, no EOIcount";
+    // no active state, but with ICH_HCR_EL2.vSGIEOICount = 0 the deactivation of a vSGI counts
+    EXPECT_EQ((sr(t, 0, GIC_ICH_HCR_EL2) >> 27) & 0x1f, 1u) << "vSGIEOICount = 0: EOIcount";
     EXPECT_EQ(sr(t, 0, GIC_ICV_IAR1_EL1), GIC_SPURIOUS);
     EXPECT_EQ(counter("vpe41.vsgi.acks"), 1u);
     EXPECT_EQ(hist("vpe41.vsgi.sgir_to_iar").count, 1u);
+    // vSGIEOICount = 1 (KVM: none of the vCPU's SGIs is outside the vPE): no EOIcount
+    sw(t, 0, GIC_ICH_HCR_EL2, 1u | (1u << 8));
+    sgir(1, 3);
+    EXPECT_EQ(sr(t, 0, GIC_ICV_IAR1_EL1), 3u);
+    sw(t, 0, GIC_ICV_EOIR1_EL1, 3);
+    EXPECT_EQ(sr(t, 0, GIC_ICH_HCR_EL2), 1u | (1u << 8)) << "vSGIEOICount = 1: no EOIcount";
     // the same vSGI twice before the acknowledge: coalesced
     sgir(1, 3);
     sgir(1, 3);
