@@ -27,16 +27,18 @@
 #define LR_PINTID(lr) ((uint32_t)((lr) >> 32) & 0x1fffu)
 #define LR_EOI (1ull << 41) /* HW = 0: maintenance interrupt on deactivation */
 #define LR_PRIO(lr) ((uint8_t)((lr) >> 48))
-#define LR_NMI (1ull << 59)
 #define LR_GROUP (1ull << 60)
 #define LR_HW (1ull << 61)
 #define LR_STATE_SHIFT 62
 #define LR_PENDING (1ull << 62)
 #define LR_ACTIVE (1ull << 63)
 #define LR_STATE_MASK (3ull << 62)
-/* writable bits: vINTID [31:0], pINTID [44:32] (HW = 1; HW = 0: EOI [41]),
- * Priority [55:48], NMI [59], Group [60], HW [61], State [63:62] */
-#define LR_MASK (0xffffffffull | (0x1fffull << 32) | (0xffull << 48) | LR_NMI | LR_GROUP | LR_HW | LR_STATE_MASK)
+/* writable bits: vINTID [31:0] up to ICH_VTR_EL2.IDbits, pINTID [44:32] (HW
+ * = 1; HW = 0: EOI [41]), Priority [55:48] down to PRIbits, Group [60], HW
+ * [61], State [63:62] (lr_mask). IHI0069 ICH_LR<n>_EL2: vINTID bits at or
+ * above the implemented ID bits are RES0, unimplemented priority bits are
+ * RES0, NMI [59] is RES0 without FEAT_GICv3_NMI (not implemented). */
+#define LR_MASK_FIXED ((0x1fffull << 32) | LR_GROUP | LR_HW | LR_STATE_MASK)
 
 /* ICH_HCR_EL2 */
 #define HCR_EN (1u << 0)
@@ -51,9 +53,10 @@
 #define HCR_EOICOUNT_SHIFT 27
 #define HCR_EOICOUNT (0x1fu << HCR_EOICOUNT_SHIFT)
 /* writable: En, UIE, LRENPIE, NPIE, VGrp*, TC [10], TALL0 [11], TALL1 [12],
- * TSEI [13] (RES0: no SEIs), TDIR [14], EOIcount [31:27]; vSGIEOICount [8]
- * with GICv4.1 (hcr_mask) */
-#define HCR_MASK (0xffu | (0xfu << 10) | (1u << 14) | HCR_EOICOUNT)
+ * EOIcount [31:27]; vSGIEOICount [8] with GICv4.1 (hcr_mask). TSEI [13] and
+ * TDIR [14] are RES0: IHI0069 ICH_HCR_EL2 makes them RES0 when
+ * ICH_VTR_EL2.SEIS resp. TDS is 0, as here (vtr). */
+#define HCR_MASK (0xffu | (0x7u << 10) | HCR_EOICOUNT)
 /* The ICH_HCR_EL2 bits this configuration implements. */
 static uint32_t hcr_mask(const gic_t *g) { return HCR_MASK | (g->cfg.gicv4_1 ? HCR_VSGIEOICOUNT : 0); }
 
@@ -408,10 +411,12 @@ void virt_update_at(gic_t *g, uint32_t cpu, gic_time_t t)
 
 /* ---- EL2 registers ---------------------------------------------------------------- */
 
+/* VFIQEn [3] reads 1: IHI0069 ICH_VMCR_EL2 makes it RES1 with the System
+ * register interface (ICC_SRE_EL1.SRE fixed at 1). */
 static uint64_t vmcr(const struct gic_cpuif *c)
 {
     const gic_engine_t *e = &c->virt;
-    return (e->igrpen[0] ? VMCR_VENG0 : 0) | (e->igrpen[1] ? VMCR_VENG1 : 0) | c->ich.vmcr_other |
+    return (e->igrpen[0] ? VMCR_VENG0 : 0) | (e->igrpen[1] ? VMCR_VENG1 : 0) | c->ich.vmcr_other | VMCR_VFIQEN |
            (e->cbpr ? VMCR_VCBPR : 0) | (e->eoimode ? VMCR_VEOIM : 0) | ((uint64_t)e->bpr1 << 18) |
            ((uint64_t)e->bpr0 << 21) | ((uint64_t)e->pmr << 24);
 }
@@ -421,7 +426,7 @@ static void vmcr_write(gic_t *g, struct gic_cpuif *c, uint64_t v)
     gic_engine_t *e = &c->virt;
     e->igrpen[0] = v & VMCR_VENG0;
     e->igrpen[1] = (v & VMCR_VENG1) != 0;
-    c->ich.vmcr_other = (uint32_t)v & (VMCR_VACKCTL | VMCR_VFIQEN);
+    c->ich.vmcr_other = (uint32_t)v & VMCR_VACKCTL;
     e->cbpr = (v & VMCR_VCBPR) != 0;
     e->eoimode = (v & VMCR_VEOIM) != 0;
     /* binary points below the minimum read as the minimum (IHI0069 ICH_VMCR_EL2) */
@@ -440,6 +445,13 @@ static uint64_t vtr(const gic_t *g)
     uint64_t nv4 = g->cfg.gic_version >= 4 ? 0 : 1;
     return (uint64_t)(nlr(g) - 1) | (nv4 << 20) | (1ull << 21) /* A3V */ | (idbits << 23) |
            (pre << 26) | (pri << 29);
+}
+
+/* The ICH_LR<n>_EL2 bits this configuration implements (LR_MASK_FIXED). */
+static uint64_t lr_mask(const gic_t *g, const struct gic_cpuif *c)
+{
+    const uint64_t vintid = g->cfg.lpi_id_bits > 16 ? 0xffffffull : 0xffffull; /* ICH_VTR_EL2.IDbits */
+    return LR_MASK_FIXED | vintid | ((uint64_t)c->virt.pri_mask << 48);
 }
 
 uint64_t virt_ich_read(gic_t *g, uint32_t cpu, gic_sysreg_t reg)
@@ -473,7 +485,8 @@ void virt_ich_write(gic_t *g, uint32_t cpu, gic_sysreg_t reg, uint64_t v)
         unsigned i = (unsigned)(reg - GIC_ICH_LR0_EL2);
         if (i >= nlr(g)) return; /* unimplemented LRs: RAZ/WI */
         uint64_t old = c->ich.lr[i];
-        lr_put(c, i, v & LR_MASK);
+        v &= lr_mask(g, c);
+        lr_put(c, i, v);
         gic_vhppi_changed(g, cpu);
         gic_inc(vs->lr_writes);
         /* a newly pending LR starts a pending episode and is seen after the

@@ -260,6 +260,39 @@ TEST_F(Virt, VsgiEoiCountDecidesWhetherSgisInNoLrCountOnGicv41)
     EXPECT_EQ(counter("errors.total"), 0u);
 }
 
+// Fields the configuration does not implement read as IHI0069 fixes them:
+// ICH_HCR_EL2.TSEI / TDIR RES0 (ICH_VTR_EL2.SEIS = TDS = 0), ICH_LR<n>_EL2
+// Priority bits below PRIbits RES0, vINTID bits at or above IDbits RES0, NMI
+// RES0 (no FEAT_GICv3_NMI), ICH_VMCR_EL2.VFIQEn RES1 (System registers).
+TEST_F(Virt, UnimplementedIchFieldsReadAsTheirFixedValue)
+{
+    const uint64_t vtr = sr(t, 0, GIC_ICH_VTR_EL2);
+    ASSERT_EQ((vtr >> 22) & 1, 0u); // SEIS
+    ASSERT_EQ((vtr >> 19) & 1, 0u); // TDS
+    sw(t, 0, GIC_ICH_HCR_EL2, ICH_HCR_En | (1u << 13) | (1u << 14));
+    EXPECT_EQ(sr(t, 0, GIC_ICH_HCR_EL2), ICH_HCR_En);
+    sw(t, 0, GIC_ICH_HCR_EL2, 0);
+
+    const uint8_t pri_mask = (uint8_t)(0xff00u >> cfg.virt_pri_bits);
+    ASSERT_LT(cfg.virt_pri_bits, 8u);
+    const unsigned idbits = ((vtr >> 23) & 7) ? 24 : 16;
+    ASSERT_EQ(idbits, cfg.lpi_id_bits > 16 ? 24u : 16u);
+    sw(t, 0, ICH_LR(0), ich_lr(40, 0xa7, ICH_LR_State_Active));
+    EXPECT_EQ(sr(t, 0, ICH_LR(0)), ich_lr(40, (uint8_t)(0xa7 & pri_mask), ICH_LR_State_Active));
+    sw(t, 0, ICH_LR(1), ich_lr((1u << idbits) | 41, 0x80, ICH_LR_State_Active));
+    EXPECT_EQ(sr(t, 0, ICH_LR(1)), ich_lr(41, 0x80, ICH_LR_State_Active));
+    sw(t, 0, ICH_LR(2), ich_lr(42, 0x80, ICH_LR_State_Active) | (1ull << 59)); // NMI
+    EXPECT_EQ(sr(t, 0, ICH_LR(2)), ich_lr(42, 0x80, ICH_LR_State_Active));
+    // the implemented fields are kept: HW, pINTID, Group 0
+    const uint64_t hw = ich_lr(27, 0x80, ICH_LR_State_Active, 0, true, 27);
+    sw(t, 0, ICH_LR(3), hw);
+    EXPECT_EQ(sr(t, 0, ICH_LR(3)), hw);
+
+    sw(t, 0, GIC_ICH_VMCR_EL2, VMCR_G1); // VFIQEn [3] written 0
+    EXPECT_EQ(sr(t, 0, GIC_ICH_VMCR_EL2) & (1u << 3), 1u << 3);
+    EXPECT_EQ(counter("errors.total"), 0u);
+}
+
 TEST_F(Virt, GroupEnablesGateLrsAndTheirMaintenanceBits)
 {
     enter(0, ICH_HCR_En | ICH_HCR_VGrp0EIE | ICH_HCR_VGrp0DIE | ICH_HCR_VGrp1EIE | ICH_HCR_VGrp1DIE, 0xf8ull << 24);
