@@ -270,11 +270,11 @@ void eng_eoi(gic_t *g, gic_engine_t *e, unsigned group, uint64_t v)
     e->apr[group][idx / 32] &= ~(1u << (idx % 32));
     eng_apr_changed(e);
     hist_add(e->st->iar_to_eoi, g->now - iar_time(e, group, (unsigned)idx));
-    /* EOImode = 0: the EOIR also deactivates. A vINTID >= 8192 in a list
-     * register is deactivated by its EOIR whatever EOImode says (IHI0069
-     * VirtualWriteEOIR0/1: no DIR follows for an LPI). Physical LPIs have no
-     * active state: the physical source is not asked. */
-    if (!e->eoimode || (intid >= GIC_LPI_BASE && e->src != &cpuif_phys_source)) {
+    /* EOImode = 0: the EOIR also deactivates; so does the EOIR of an LPI
+     * INTID for a source whose LPIs have an active state (the virtual
+     * interface's list registers: IHI0069 VirtualWriteEOIR0/1, no DIR follows
+     * for an LPI). */
+    if (!e->eoimode || (intid >= GIC_LPI_BASE && e->src->lpi_eoi_deactivates)) {
         eng_drop_t drop = {group, (unsigned)idx};
         src_deactivate(g, e, intid, via, &drop);
     }

@@ -14,8 +14,8 @@
  * Sources:
  *   physical  cpuif_phys.c: distributor (SPIs), redistributor (SGIs, PPIs)
  *             and the redistributor's LPI space; ICC_*_EL1 (cpuif.c)
- *   virtual   (next: the list registers and the resident vPE's LPI space,
- *             ICV_*_EL1 through the same engine)
+ *   virtual   cpuif_virt.c: the list registers and the resident vPE's LPI space,
+ *             ICV_*_EL1 through the same engine
  */
 #ifndef GIC_CPUIF_ENGINE_H
 #define GIC_CPUIF_ENGINE_H
@@ -40,6 +40,11 @@ typedef struct gic_irq_source {
     const char *name; /* register prefix in messages: "ICC", "ICV" */
     const char *eoir_name[2], *dir_name; /* "ICC_EOIR0_EL1", ... for messages */
     gic_line_t line_irq, line_fiq;
+    /* An EOIR of an LPI INTID (>= 8192) also deactivates it, whatever EOImode
+     * says: the virtual interface's list registers give a vLPI an active
+     * state that no DIR ends (IHI0069 VirtualWriteEOIR0/1); the physical
+     * interface's LPIs have no active state. */
+    bool lpi_eoi_deactivates;
     /* Highest-priority pending candidate for the groups enabled at the
      * interface (igrpen[group]); the source applies its own gates on top.
      * Returns the earliest later time at which the answer can change by time

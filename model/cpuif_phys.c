@@ -73,6 +73,7 @@ const gic_irq_source_t cpuif_phys_source = {
     .dir_name = "ICC_DIR_EL1",
     .line_irq = GIC_LINE_IRQ,
     .line_fiq = GIC_LINE_FIQ,
+    .lpi_eoi_deactivates = false,
     .hppi = phys_hppi,
     .ack = phys_ack,
     .deactivate = phys_deactivate,

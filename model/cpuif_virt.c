@@ -310,6 +310,7 @@ const gic_irq_source_t cpuif_virt_source = {
     .dir_name = "ICV_DIR_EL1",
     .line_irq = GIC_LINE_VIRQ,
     .line_fiq = GIC_LINE_VFIQ,
+    .lpi_eoi_deactivates = true,
     .hppi = virt_hppi,
     .ack = virt_ack,
     .deactivate = virt_deactivate,
