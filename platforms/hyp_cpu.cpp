@@ -25,7 +25,7 @@ constexpr uint64_t kGitsCwriter = 0x88, kGitsCreadr = 0x90;
 /* ICH_LR<n>_EL2: vINTID [31:0], EOI [41], Priority [55:48], Group [60], HW [61], State [63:62] */
 constexpr uint64_t kLrEoi = 1ull << 41, kLrGroup1 = 1ull << 60, kLrPending = 1ull << 62, kLrActive = 1ull << 63;
 constexpr uint64_t kLrState = kLrPending | kLrActive;
-constexpr uint64_t kIchHcrEn = 1, kIchHcrUie = 2;
+constexpr uint64_t kIchHcrEn = 1, kIchHcrUie = 2, kIchHcrVsgiEoiCount = 1u << 8;
 constexpr uint64_t kHcrImoFmo = (1u << 4) | (1u << 3);
 constexpr uint64_t kVmcrDefault = 0x2u | (0xf8ull << 24); /* VENG1, VPMR 0xf8 */
 } // namespace
@@ -654,6 +654,17 @@ bool hyp_cpu::vmovp(hyp_vcpu &v)
     HC_END(pc_vmovp_);
 }
 
+/* Is an SGI (vINTID 0..15) on the vCPU's software list (KVM's ap_list: the
+ * pending ones and those in list registers)? */
+bool hyp_cpu::sgi_listed(const hyp_vcpu &v) const
+{
+    for (uint32_t id : v.ap)
+        if (id < 16) return true;
+    for (uint64_t lr : v.lr)
+        if (lr && (lr & 0xffffffffu) < 16) return true;
+    return false;
+}
+
 /* Guest entry: the ap_list into free list registers (kvm_vgic_flush_hwstate;
  * the underflow maintenance interrupt when some did not fit), ICH_HCR_EL2,
  * HCR_EL2.IMO/FMO, ERET. */
@@ -668,7 +679,11 @@ bool hyp_cpu::enter(hyp_vcpu &v)
     charge(HC_LR, en_t0_);
     en_t0_ = t_;
     HC_AT(pc_enter_);
-    sw(GIC_ICH_HCR_EL2, kIchHcrEn | (en_uie_ ? kIchHcrUie : 0));
+    /* GICv4.1: vSGIEOICount while no SGI of the vCPU is on its software list
+     * (KVM vgic_v3_configure_hcr): the EOIs of directly injected vSGIs do not
+     * count in EOIcount. In this mode the guest's SGIs are all vSGIs. */
+    sw(GIC_ICH_HCR_EL2,
+       kIchHcrEn | (en_uie_ ? kIchHcrUie : 0) | (h_->mode().v41 && !sgi_listed(v) ? kIchHcrVsgiEoiCount : 0));
     HC_AT(pc_enter_);
     sw(GIC_HCR_EL2, kHcrImoFmo);
     add_ps(entry_ps_);

@@ -89,6 +89,7 @@ private:
     bool load(hyp_vcpu &v);
     bool put(hyp_vcpu &v, bool blocking);
     bool enter(hyp_vcpu &v);
+    bool sgi_listed(const hyp_vcpu &v) const;
     bool exit(hyp_vcpu &v, exit_why why);
     bool flush(hyp_vcpu &v);
     bool vmovp(hyp_vcpu &v);
