@@ -196,64 +196,79 @@ static double report(run_t *r, uint64_t bad)
 }
 
 /* ---- the host's memory latency ---------------------------------------------------------- */
-/* ns per load of a chain of dependent loads, each to a random 64-byte line of
- * a `bytes` region laid out as the model lays out its tables (2 MiB pages
- * where the host gives them, host_mem.c): what one read of a table entry that
- * the host cannot predict costs when the tables are that large. The median of
- * three passes over a single random cycle through every line (Sattolo's
- * shuffle, a fixed seed). 0 when the host has no memory for the region. */
-static double host_load_ns(size_t bytes)
+/* A region of host memory laid out as the model lays out its tables (2 MiB
+ * pages where the host gives them, host_mem.c), holding a single random cycle
+ * through its 64-byte lines (Sattolo's shuffle, a fixed seed): following it
+ * is a chain of dependent loads, each to a line the host cannot predict,
+ * which is what one read of a table entry costs when the tables are that
+ * large. */
+typedef struct probe {
+    uint8_t *raw, *p;
+    size_t bytes, n; /* region size, lines */
+    bool mapped;
+    uint32_t at; /* where the chain goes on */
+} probe_t;
+
+static bool probe_make(probe_t *pr, size_t bytes)
 {
     const size_t huge = (size_t)2 << 20, line = 64;
-    const bool mapped = bytes >= huge; /* as host_mem.c: huge-page regions from this size on */
-    bytes = mapped ? (bytes + huge - 1) & ~(huge - 1) : (bytes < 4096 ? 4096 : (bytes + line - 1) & ~(line - 1));
-    const size_t n = bytes / line;
-    uint8_t *raw = NULL, *p = NULL;
+    memset(pr, 0, sizeof *pr);
+    pr->mapped = bytes >= huge; /* as host_mem.c: huge-page regions from this size on */
+    bytes = pr->mapped ? (bytes + huge - 1) & ~(huge - 1) : (bytes < 4096 ? 4096 : (bytes + line - 1) & ~(line - 1));
+    pr->bytes = bytes;
+    pr->n = bytes / line;
 #if defined(__linux__) && defined(MADV_HUGEPAGE)
-    if (mapped) {
-        raw = mmap(NULL, bytes + huge, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-        if (raw == MAP_FAILED) return 0;
-        p = (uint8_t *)(((uintptr_t)raw + huge - 1) & ~(uintptr_t)(huge - 1));
-        (void)madvise(p, bytes, MADV_HUGEPAGE);
+    if (pr->mapped) {
+        uint8_t *raw = mmap(NULL, bytes + huge, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (raw == MAP_FAILED) return false;
+        pr->raw = raw;
+        pr->p = (uint8_t *)(((uintptr_t)raw + huge - 1) & ~(uintptr_t)(huge - 1));
+        (void)madvise(pr->p, bytes, MADV_HUGEPAGE);
     }
 #endif
-    if (!p) {
-        p = malloc(bytes);
-        if (!p) return 0;
+    if (!pr->p) {
+        pr->mapped = false;
+        pr->p = malloc(bytes);
+        if (!pr->p) return false;
     }
-    uint32_t *next = malloc(n * sizeof(uint32_t));
-    if (next) {
-        /* a single cycle through all n lines: Sattolo's shuffle of the identity */
-        for (size_t i = 0; i < n; i++) next[i] = (uint32_t)i;
-        uint64_t x = 0x2545f4914f6cdd1dull;
-        for (size_t i = n - 1; i > 0; i--) {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            size_t j = (size_t)(x % i);
-            uint32_t t = next[i];
-            next[i] = next[j];
-            next[j] = t;
-        }
-        for (size_t i = 0; i < n; i++) memcpy(p + i * line, &next[i], sizeof(uint32_t));
-        free(next);
+    uint32_t *next = malloc(pr->n * sizeof(uint32_t));
+    if (!next) return false;
+    for (size_t i = 0; i < pr->n; i++) next[i] = (uint32_t)i;
+    uint64_t x = 0x2545f4914f6cdd1dull;
+    for (size_t i = pr->n - 1; i > 0; i--) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        size_t j = (size_t)(x % i);
+        uint32_t t = next[i];
+        next[i] = next[j];
+        next[j] = t;
     }
-    double pass[3] = {0, 0, 0};
-    if (next) {
-        const size_t loads = n < 262144 ? 262144 : n; /* every line at least once per pass */
-        uint32_t at = 0;
-        for (size_t i = 0; i < n; i++) at = *(volatile uint32_t *)(p + (size_t)at * line); /* one whole cycle */
-        for (int k = 0; k < 3; k++) {
-            double t0 = now_s();
-            for (size_t i = 0; i < loads; i++) at = *(volatile uint32_t *)(p + (size_t)at * line);
-            pass[k] = (now_s() - t0) * 1e9 / (double)loads;
-        }
-        if (at >= n) printf("msi_scale: the load chain left its region\n"); /* (never; keeps the chain) */
-        qsort(pass, 3, sizeof(double), bench_cmp_double);
-    }
-    if (raw) munmap(raw, bytes + huge);
-    else free(p);
-    return pass[1];
+    for (size_t i = 0; i < pr->n; i++) memcpy(pr->p + i * line, &next[i], sizeof(uint32_t));
+    free(next);
+    return true;
+}
+
+/* ns per load of one pass through every line of the region (at least
+ * 65536 loads) */
+static double probe_run(probe_t *pr)
+{
+    const size_t loads = pr->n < 65536 ? 65536 : pr->n;
+    uint32_t at = pr->at;
+    double t0 = now_s();
+    for (size_t i = 0; i < loads; i++) at = *(volatile uint32_t *)(pr->p + (size_t)at * 64);
+    double ns = (now_s() - t0) * 1e9 / (double)loads;
+    pr->at = at;
+    return ns;
+}
+
+static void probe_free(probe_t *pr)
+{
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+    if (pr->mapped && pr->raw) munmap(pr->raw, pr->bytes + ((size_t)2 << 20));
+#endif
+    if (!pr->mapped) free(pr->p);
+    memset(pr, 0, sizeof *pr);
 }
 
 /* Cases, in the order of every round */
@@ -312,6 +327,17 @@ int main(int argc, char **argv)
         r[c] = prepare(pairs[c], cpus[c], cpus[c], uncached[c], n / 10 + 1, &bad[c]);
         bad[c] = 0;
     }
+    /* the host's memory latency at the 1K and 1M cases' table footprints,
+     * measured in every round (after its chunks) so that its median sees the
+     * host as the rounds saw it (docs/lpi.md "The host's memory floor") */
+    probe_t pr_1k = {0}, pr_1m = {0};
+    const bool probes = probe_make(&pr_1k, gic_mem_footprint(r[C_1K].g)) &&
+                        probe_make(&pr_1m, gic_mem_footprint(r[C_1M].g));
+    if (probes) {
+        probe_run(&pr_1k); /* one pass each to fault the pages in */
+        probe_run(&pr_1m);
+    }
+    double lat_1k_r[ROUNDS] = {0}, lat_1m_r[ROUNDS] = {0};
     double r64k[ROUNDS], r1m[ROUNDS], r512[ROUNDS], r1m_nc[ROUNDS];
     for (int k = 0; k < ROUNDS; k++) {
         double ns[C_N];
@@ -320,6 +346,10 @@ int main(int argc, char **argv)
             ns[c] = msi_loop(&r[c], n / ROUNDS, &bad[c]);
         }
         ns_1k[k] = ns[C_1K];
+        if (probes) {
+            lat_1k_r[k] = probe_run(&pr_1k);
+            lat_1m_r[k] = probe_run(&pr_1m);
+        }
         r64k[k] = ns[C_64K] / ns[C_1K];
         r1m[k] = ns[C_1M] / ns[C_1K];
         r512[k] = ns[C_512CPU] / ns[C_64K];
@@ -362,7 +392,11 @@ int main(int argc, char **argv)
      * the 1K case's size, over the 1K case's cost: the ratio that a model doing
      * the same instructions at 1M as at 1K would still show on this host. */
     qsort(ns_1k, ROUNDS, sizeof(double), bench_cmp_double);
-    const double lat_1k = host_load_ns(foot_1k), lat_1m = host_load_ns(foot_1m);
+    qsort(lat_1k_r, ROUNDS, sizeof(double), bench_cmp_double);
+    qsort(lat_1m_r, ROUNDS, sizeof(double), bench_cmp_double);
+    const double lat_1k = lat_1k_r[ROUNDS / 2], lat_1m = lat_1m_r[ROUNDS / 2];
+    probe_free(&pr_1k);
+    probe_free(&pr_1m);
     const double itt_per_msi = received ? (double)itt_reads / (double)received : 0;
     const double extra = lat_1m > lat_1k ? lat_1m - lat_1k : 0;
     printf("msi_scale: host memory: a dependent load at random costs %.1f ns over %.0f KiB (the 1K case's "
