@@ -250,7 +250,7 @@ void eng_eoi(gic_t *g, gic_engine_t *e, unsigned group, uint64_t v)
 {
     uint32_t intid = (uint32_t)(v & 0xffffff);
     const char *via = e->src->eoir_name[group ? 1 : 0];
-    if (intid >= 1020 && intid <= 1023) return; /* special INTIDs: write ignored (IHI0069) */
+    if (gic_intid_special(intid)) return; /* special INTIDs: write ignored (IHI0069) */
     int idx = e->ha_idx;
     unsigned ag = e->ha_grp;
     if (idx < 0) {
@@ -284,7 +284,7 @@ void eng_eoi(gic_t *g, gic_engine_t *e, unsigned group, uint64_t v)
 void eng_dir(gic_t *g, gic_engine_t *e, uint64_t v)
 {
     uint32_t intid = (uint32_t)(v & 0xffffff);
-    if (intid >= 1020 && intid <= 1023) return;
+    if (gic_intid_special(intid)) return;
     if (!e->eoimode) {
         /* DIR with EOImode = 0 is UNPREDICTABLE: ignored, counted. */
         gic_error(g, "dir_eoimode0", e->src->name, "%s(%u) on CPU %u with EOImode = 0: ignored",

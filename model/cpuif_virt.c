@@ -200,7 +200,7 @@ static gic_time_t virt_ack(gic_t *g, uint32_t cpu, uint32_t intid)
      * icv_iar_read and KVM __vgic_v3_read_iar do the same). Only a special
      * INTID (1020..1023) goes pending -> invalid. */
     uint64_t lr = c->ich.lr[i] & ~LR_STATE_MASK;
-    if (intid < 1020 || intid > 1023) lr |= LR_ACTIVE;
+    if (!gic_intid_special(intid)) lr |= LR_ACTIVE;
     lr_put(c, (unsigned)i, lr);
     return c->ich.lr_t[i];
 }
@@ -438,9 +438,13 @@ static void vmcr_write(gic_t *g, struct gic_cpuif *c, uint64_t v)
     (void)g;
 }
 
+/* ICH_VTR_EL2.IDbits: 24-bit virtual INTIDs when the LPI space needs more
+ * than 16 bits, else 16 */
+static bool vid24(const gic_t *g) { return g->cfg.lpi_id_bits > 16; }
+
 static uint64_t vtr(const gic_t *g)
 {
-    uint64_t idbits = g->cfg.lpi_id_bits > 16 ? 1 : 0;
+    uint64_t idbits = vid24(g) ? 1 : 0;
     uint64_t pri = g->cfg.virt_pri_bits - 1, pre = (g->cfg.virt_pri_bits > 7 ? 7 : g->cfg.virt_pri_bits) - 1;
     /* nV4 [20] = 0: direct injection of vLPIs is supported with GICv4 */
     uint64_t nv4 = g->cfg.gic_version >= 4 ? 0 : 1;
@@ -451,7 +455,7 @@ static uint64_t vtr(const gic_t *g)
 /* The ICH_LR<n>_EL2 bits this configuration implements (LR_MASK_FIXED). */
 static uint64_t lr_mask(const gic_t *g, const struct gic_cpuif *c)
 {
-    const uint64_t vintid = g->cfg.lpi_id_bits > 16 ? 0xffffffull : 0xffffull; /* ICH_VTR_EL2.IDbits */
+    const uint64_t vintid = vid24(g) ? 0xffffffull : 0xffffull; /* ICH_VTR_EL2.IDbits */
     return LR_MASK_FIXED | vintid | ((uint64_t)c->virt.pri_mask << 48);
 }
 

@@ -283,6 +283,8 @@ typedef struct gic_cand {
     uint8_t group;  /* 0 or 1 */
 } gic_cand_t;
 
+/* INTIDs 1020..1023 are special (IHI0069): never an interrupt, no state. */
+static inline bool gic_intid_special(uint32_t intid) { return intid >= 1020 && intid <= 1023; }
 static inline void cand_none(gic_cand_t *c) { c->intid = GIC_SPURIOUS; c->prio = 0xff; c->group = 1; }
 /* Better = lower priority value; ties: lower INTID wins (deterministic). */
 static inline bool cand_better(const gic_cand_t *a, const gic_cand_t *b)

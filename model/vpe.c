@@ -374,7 +374,7 @@ gic_time_t vpe_clear_pending(gic_t *g, const vpe_ref_t *ref, uint32_t vintid)
 gic_time_t vpe_inv(gic_t *g, const vpe_ref_t *ref, uint32_t vintid)
 {
     vspace_t *s = space_of_ref(g, ref);
-    if (s && V(g)->vcache) cache_invalidate(V(g)->vcache, ckey(s->s.key, vintid));
+    if (s) vpe_vcache_inv(g, s, vintid, false);
     if (!s || !is_resident(g, s)) return g->now; /* read at the next residency anyway */
     gic_time_t d = lpi_space_inv(g, &s->s, vintid);
     gic_vhppi_changed(g, s->s.cpu);
@@ -384,7 +384,7 @@ gic_time_t vpe_inv(gic_t *g, const vpe_ref_t *ref, uint32_t vintid)
 gic_time_t vpe_invall(gic_t *g, const vpe_ref_t *ref)
 {
     vspace_t *s = space_of_ref(g, ref);
-    if (s) vcache_drop_space(g, s);
+    if (s) vpe_vcache_inv(g, s, 0, true);
     if (!s || !is_resident(g, s)) return g->now;
     gic_time_t d = lpi_space_invall(g, &s->s);
     gic_vhppi_changed(g, s->s.cpu);
