@@ -64,6 +64,7 @@ struct gic_cache {
     bool sets_pow2;     /* set = hash & set_mask (same as hash % sets) */
     uint32_t set_mask;  /* sets - 1 when sets_pow2 */
     bool use_idx;       /* ways > SCAN_MAX_WAYS: lookups through idx */
+    bool fill_scan;     /* fills by fill_scan: scanned sets, LRU or FIFO, no locked ways */
     size_t val_size;
     cache_slot_t *slot; /* sets x ways, a set's ways adjacent (64-byte aligned) */
     uint8_t *plru;      /* sets x (plru_span - 1) tree bits */
@@ -174,6 +175,8 @@ gic_cache_t *cache_create(gic_t *g, const gic_cache_config_t *cfg, size_t val_si
     c->sets_pow2 = (c->sets & (c->sets - 1)) == 0;
     c->set_mask = c->sets - 1;
     c->use_idx = c->ways > SCAN_MAX_WAYS;
+    c->fill_scan = !c->use_idx && c->locked_ways == 0 &&
+                   (cfg->repl == GIC_REPL_LRU || cfg->repl == GIC_REPL_FIFO);
     c->idx_mask = isz - 1;
     size_t sbytes = ((size_t)n * sizeof(cache_slot_t) + 63) / 64 * 64;
     c->slot = aligned_alloc(64, sbytes);
@@ -273,6 +276,7 @@ static inline uint32_t slot_find(const gic_cache_t *c, uint64_t key)
 static inline void val_copy(void *dst, const void *src, size_t n)
 {
     if (n == 8) memcpy(dst, src, 8);
+    else if (n == 4) memcpy(dst, src, 4); /* (the LPI caches' entries) */
     else if (n) memcpy(dst, src, n);
 }
 
@@ -580,10 +584,50 @@ static cache_fill_result_t fill_evict(gic_cache_t *c, uint32_t v, uint64_t key, 
                                       uint64_t *ev_key, void *ev_val)
 {
     if (ev_key) *ev_key = c->slot[v].key;
-    if (ev_val) memcpy(ev_val, c->slot[v].val, c->val_size); /* (the caller's buffer: val_size bytes) */
+    if (ev_val) val_copy(ev_val, c->slot[v].val, c->val_size); /* (the caller's buffer: val_size bytes) */
     gic_inc(c->st_evictions);
     drop_slot(c, v);
     place(c, v, key, val, false);
+    return CACHE_FILL_EVICTED;
+}
+
+/* cache_fill_ex of a cache whose sets are scanned, with LRU or FIFO
+ * replacement and no locked ways (c->fill_scan): the common configuration.
+ * An invalid way has stamp 0 (drop_slot, cache_create) and a valid one at
+ * least 1 (touch: ++tick), so the first way with the smallest stamp is the
+ * first free way if the set has one, else the oldest way: the general path's
+ * choice, found in one comparison per way. */
+static cache_fill_result_t fill_scan(gic_cache_t *c, uint64_t key, const void *val, uint64_t *ev_key,
+                                     void *ev_val)
+{
+    uint32_t base = set_of(c, key) * c->ways, old_w = 0;
+    const cache_slot_t *sl = c->slot + base;
+    uint64_t old_stamp = UINT64_MAX;
+    for (uint32_t w = 0; w < c->ways; w++) {
+        if (sl[w].key == key && sl[w].valid) return fill_present(c, base + w, base, key, val, false);
+        if (sl[w].stamp < old_stamp) {
+            old_stamp = sl[w].stamp;
+            old_w = w;
+        }
+    }
+    if (old_stamp == 0) {
+        place(c, base + old_w, key, val, false);
+        return CACHE_FILL_INSERTED;
+    }
+    /* fill_evict in place: the slot stays valid and unlocked, the count the
+     * same; what changes is its key, value, stamp and group */
+    uint32_t v = base + old_w;
+    cache_slot_t *x = &c->slot[v];
+    if (ev_key) *ev_key = x->key;
+    if (ev_val) val_copy(ev_val, x->val, c->val_size); /* (the caller's buffer: val_size bytes) */
+    gic_inc(c->st_evictions);
+    if (c->groups && group_tracked(c, group_of(x->key))) group_unlink(c, v);
+    x->key = key;
+    if (val) val_copy(x->val, val, c->val_size);
+    else memset(x->val, 0, c->val_size);
+    x->stamp = ++c->tick; /* touch(c, v, true) under LRU and FIFO */
+    if (c->groups && group_tracked(c, group_of(key))) group_link(c, v);
+    gic_inc(c->st_fills);
     return CACHE_FILL_EVICTED;
 }
 
@@ -591,6 +635,7 @@ cache_fill_result_t cache_fill_ex(gic_cache_t *c, uint64_t key, const void *val,
                                   uint64_t *ev_key, void *ev_val)
 {
     if (!cache_present(c)) return CACHE_FILL_REJECTED;
+    if (c->fill_scan) return fill_scan(c, key, val, ev_key, ev_val);
     if (c->locked_ways == 0) lock = false;
     /* one hash for the look-up and the placement */
     uint32_t set = set_of(c, key), base = set * c->ways;

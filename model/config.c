@@ -123,6 +123,9 @@ gic_status_t gic_config_validate(const gic_config_t *c, char *err, size_t errlen
           c->its_eventid_bits);
     CHECK(c->its_cid_bits >= 1 && c->its_cid_bits <= 16, "its.cid_bits: %u not in 1..16",
           c->its_cid_bits);
+    CHECK(c->its_max_reads <= 1024 && c->its_max_writes <= 1024 && c->redist_max_reads <= 1024 &&
+              c->redist_max_writes <= 1024,
+          "its.max_reads/max_writes, redist.max_reads/max_writes: more than 1024 outstanding accesses");
     CHECK(c->its_hcc <= 255, "its.hcc: %u more than 255", c->its_hcc);
     CHECK(c->its_pipeline_depth >= 1 && c->its_pipeline_depth <= 64,
           "its.pipeline_depth: %u not in 1..64", c->its_pipeline_depth);

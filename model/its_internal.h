@@ -187,10 +187,30 @@ typedef struct its_walk {
     uint32_t cpu, intid; /* result of a complete walk */
 } its_walk_t;
 
-/* One 8-byte read or write of a table entry through the memory port at w->t
- * (w->t advances to its completion; a failure sets w->mem_err and is logged). */
-gic_status_t its_mem(gic_t *g, struct gic_its *its, its_walk_t *w, mem_cls_t cls, bool wr,
-                     uint64_t addr, uint64_t *v);
+/* A failed table access of a walk: sets w->mem_err and logs it. */
+void its_mem_failed(gic_t *g, struct gic_its *its, its_walk_t *w, mem_cls_t cls, bool wr, uint64_t addr);
+/* len bytes of a table through the memory port at w->t (w->t advances to its
+ * completion; a failure sets w->mem_err and is logged). Inline: the walks'
+ * table reads are the ITS's per-MSI work when its caches miss. */
+static inline gic_status_t its_mem_bytes(gic_t *g, struct gic_its *its, its_walk_t *w, mem_cls_t cls,
+                                         bool wr, uint64_t addr, uint8_t *b, unsigned len)
+{
+    gic_time_t done;
+    gic_status_t st = mem_access_agent(g, &its->agent, cls, w->t, wr, addr, b, len, &done);
+    w->t = done;
+    if (st != GIC_OK) its_mem_failed(g, its, w, cls, wr, addr);
+    return st;
+}
+/* One 8-byte read or write of a table entry (its_mem_bytes). */
+static inline gic_status_t its_mem(gic_t *g, struct gic_its *its, its_walk_t *w, mem_cls_t cls, bool wr,
+                                   uint64_t addr, uint64_t *v)
+{
+    uint8_t b[8];
+    if (wr) its_put_le64(b, *v);
+    gic_status_t st = its_mem_bytes(g, its, w, cls, wr, addr, b, 8);
+    if (!wr) *v = st == GIC_OK ? its_le64(b) : 0;
+    return st;
+}
 /* Write an ITE in the format of this ITS (its_ite_bytes(its->v4) bytes). */
 gic_status_t its_write_ite(gic_t *g, struct gic_its *its, its_walk_t *w, uint64_t addr,
                            const its_ite_t *e);
@@ -209,8 +229,6 @@ bool its_walk_cte(gic_t *g, struct gic_its *its, its_walk_t *w, uint32_t icid);
 bool its_walk_vpe(gic_t *g, struct gic_its *its, its_walk_t *w, uint32_t vpeid, bool need_addr);
 /* Address of vPE table entry vpeid of another ITS (VMOVP with GITS_TYPER.VMOVP == 1). */
 bool its_vpe_addr(gic_t *g, struct gic_its *its, its_walk_t *w, uint32_t vpeid, uint64_t *addr);
-gic_status_t its_mem_bytes(gic_t *g, struct gic_its *its, its_walk_t *w, mem_cls_t cls, bool wr,
-                           uint64_t addr, uint8_t *b, unsigned len);
 static inline vpe_ref_t its_vpe_ref(uint32_t vpeid, const its_vpete_t *e)
 {
     vpe_ref_t r = {vpeid, e->target, e->vpt_addr, e->vpt_id_bits};

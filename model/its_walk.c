@@ -12,30 +12,12 @@ const char *const its_reason_names[R_COUNT] = {
     "eventid_oor",   "unmapped_interrupt", "collection_oor",    "unmapped_collection",
     "mem_error",     "vpeid_oor",        "unmapped_vpe"};
 
-gic_status_t its_mem_bytes(gic_t *g, struct gic_its *its, its_walk_t *w, mem_cls_t cls, bool wr,
-                           uint64_t addr, uint8_t *b, unsigned len)
+void its_mem_failed(gic_t *g, struct gic_its *its, its_walk_t *w, mem_cls_t cls, bool wr, uint64_t addr)
 {
-    gic_time_t done;
-    gic_status_t st = mem_access_agent(g, &its->agent, cls, w->t, wr, addr, b, len, &done);
-    w->t = done;
-    if (st != GIC_OK) {
-        w->mem_err = true;
-        gic_log(g, GIC_LOG_WARN, its->name, "%s %s of 0x%llx failed", mem_cls_name(cls),
-                wr ? "write" : "read", (unsigned long long)addr);
-    }
-    return st;
+    w->mem_err = true;
+    gic_log(g, GIC_LOG_WARN, its->name, "%s %s of 0x%llx failed", mem_cls_name(cls), wr ? "write" : "read",
+            (unsigned long long)addr);
 }
-
-gic_status_t its_mem(gic_t *g, struct gic_its *its, its_walk_t *w, mem_cls_t cls, bool wr,
-                     uint64_t addr, uint64_t *v)
-{
-    uint8_t b[8];
-    if (wr) its_put_le64(b, *v);
-    gic_status_t st = its_mem_bytes(g, its, w, cls, wr, addr, b, 8);
-    if (!wr) *v = st == GIC_OK ? its_le64(b) : 0;
-    return st;
-}
-
 gic_status_t its_write_ite(gic_t *g, struct gic_its *its, its_walk_t *w, uint64_t addr,
                            const its_ite_t *e)
 {

@@ -322,8 +322,8 @@ bool mem_agent_init(gic_t *g, mem_agent_t *a, const char *name, uint32_t max_rea
             return false;
         }
     }
-    a->max_reads = max_reads;
-    a->max_writes = max_writes;
+    a->max_reads = (uint16_t)max_reads; /* (at most 1024: gic_config_validate) */
+    a->max_writes = (uint16_t)max_writes;
     return true;
 }
 
@@ -356,20 +356,38 @@ void mem_agent_reset(mem_agent_t *a)
 {
     for (uint32_t i = 0; i < a->max_reads; i++) a->rd_free[i] = 0;
     for (uint32_t i = 0; i < a->max_writes; i++) a->wr_free[i] = 0;
+    a->rd_head = a->wr_head = 0;
 }
 
-/* Slot that frees earliest (lowest index on ties), or NULL when unlimited. */
-static gic_time_t *agent_slot(mem_agent_t *a, bool is_write)
+/* The slot times of one direction are a ring sorted by time from *head, the
+ * slot that frees earliest. NULL (and *n 0) when unlimited. */
+static inline gic_time_t *agent_ring(mem_agent_t *a, bool is_write, uint32_t *n, uint16_t **head)
 {
+    *n = 0;
     if (!a) return NULL;
     gic_time_t *v = is_write ? a->wr_free : a->rd_free;
-    uint32_t n = is_write ? a->max_writes : a->max_reads;
-    if (!v || !n) return NULL;
-    uint32_t best = 0;
-    gic_time_t bv = v[0]; /* the earliest free slot (the first of equals) */
-    for (uint32_t i = 1; i < n; i++)
-        if (v[i] < bv) bv = v[best = i];
-    return &v[best];
+    *n = is_write ? a->max_writes : a->max_reads;
+    *head = is_write ? &a->wr_head : &a->rd_head;
+    return *n ? v : NULL;
+}
+
+/* The access took the earliest slot (v[*head]); it is busy until done. The
+ * ring stays sorted: done is usually the latest time, written where the
+ * earliest was (the head moves on); otherwise it is moved down past the later
+ * times. Only the set of free times decides when accesses begin, so this is
+ * the same as keeping an unordered array and taking its minimum each time. */
+static inline void agent_take(gic_time_t *v, uint32_t n, uint16_t *head, gic_time_t done)
+{
+    uint32_t h = *head, nh = h + 1 == n ? 0 : h + 1;
+    uint32_t j = h; /* the hole: the latest place of the ring without the earliest */
+    for (uint32_t k = 1; k < n; k++) {
+        uint32_t p = j == 0 ? n - 1 : j - 1;
+        if (v[p] <= done) break;
+        v[j] = v[p];
+        j = p;
+    }
+    v[j] = done;
+    *head = (uint16_t)nh;
 }
 
 /* ---- timed access ------------------------------------------------------------------ */
@@ -381,8 +399,10 @@ gic_status_t mem_access_agent(gic_t *g, mem_agent_t *a, mem_cls_t cls, gic_time_
     if ((unsigned)cls >= MEM_CLS_COUNT) cls = MEM_CLS_CMDQ;
     mem_cls_stats_t *s = &m->cls[cls];
     gic_time_t begin = start;
-    gic_time_t *slot = agent_slot(a, is_write);
-    if (slot && *slot > begin) begin = *slot;
+    uint32_t nslots;
+    uint16_t *head = NULL;
+    gic_time_t *ring = agent_ring(a, is_write, &nslots, &head);
+    if (ring && ring[*head] > begin) begin = ring[*head];
     if (begin == start) {
         m->zeros++; /* zero samples of the queue-delay histograms, added by mem_stats_sync */
         if (a) a->zeros++;
@@ -412,7 +432,7 @@ gic_status_t mem_access_agent(gic_t *g, mem_agent_t *a, mem_cls_t cls, gic_time_
     }
     if (st != GIC_OK && !is_write && buf) memset(buf, 0, len);
     *done = begin + lat;
-    if (slot) *slot = *done;
+    if (ring) agent_take(ring, nslots, head, *done);
     if (is_write) {
         gic_inc(s->writes);
         if (s->bytes_written) *s->bytes_written += len;

@@ -14,7 +14,7 @@
  * ITS, one per redistributor) that may have at most max_reads reads and
  * max_writes writes outstanding (0 = unlimited). Each agent keeps, per slot,
  * the time the slot becomes free. An access issued at `start` takes the slot
- * that frees earliest (lowest index on ties), begins at
+ * that frees earliest, begins at
  * max(start, slot free time), completes at begin + latency, and the slot is
  * busy until then. begin - start is added to histogram mem.queue_delay (ps,
  * also <agent>.mem.queue_delay when the agent has a name). Dependent accesses
@@ -60,7 +60,8 @@ const char *mem_cls_name(mem_cls_t cls);
  * mem_agent_free. A zero-initialised agent is valid and unlimited. */
 #define MEM_AGENT_INLINE 6 /* slots held in the agent itself (the defaults: 5 reads, 1 write) */
 typedef struct mem_agent {
-    uint32_t max_reads, max_writes; /* 0 = unlimited */
+    uint16_t max_reads, max_writes; /* 0 = unlimited; at most 1024 (gic_config_validate) */
+    uint16_t rd_head, wr_head;      /* the earliest slot of rd_free / wr_free (agent_take) */
     gic_time_t *rd_free;            /* [max_reads]: time each read slot is free */
     /* Accesses that waited for no slot since the last mem_stats_sync: zero
      * samples of queue_delay not yet added to it (an access then touches the

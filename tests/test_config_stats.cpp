@@ -57,6 +57,19 @@ TEST(Config, Errors)
         EXPECT_EQ(gic_config_validate(&c3, err, sizeof err), GIC_ERR_CONFIG);
         EXPECT_NE(std::string(err).find("not a power of two"), std::string::npos) << err;
     }
+    {
+        // set through the C struct, past the parameter table's bound: refused by validation
+        // (the memory agents keep at most 1024 outstanding accesses per direction)
+        gic_config_t c4 = cfg;
+        c4.its_max_reads = 1025;
+        EXPECT_EQ(gic_config_validate(&c4, err, sizeof err), GIC_ERR_CONFIG);
+        EXPECT_NE(std::string(err).find("more than 1024 outstanding"), std::string::npos) << err;
+        c4.its_max_reads = 1024;
+        c4.redist_max_writes = 70000;
+        EXPECT_EQ(gic_config_validate(&c4, err, sizeof err), GIC_ERR_CONFIG);
+        c4.redist_max_writes = 1024;
+        EXPECT_EQ(gic_config_validate(&c4, err, sizeof err), GIC_OK) << err;
+    }
     EXPECT_EQ(cfg.num_cpus, 4u) << "failed sets must not change the config";
     EXPECT_EQ(gic_config_load_json(&cfg, "{\"num_cpus\": ", err, sizeof err), GIC_ERR_CONFIG);
     EXPECT_NE(std::string(err).find("syntax error"), std::string::npos) << err;
