@@ -733,6 +733,32 @@ TEST_F(V41, DisabledPendingVlpiDoesNotDisarmTheDefaultDoorbell)
     sw(t, 0, GIC_ICC_EOIR1_EL1, DB1);
 }
 
+// IHI0069 GICv4.1 GICR_VPENDBASER.DB: a default doorbell is requested by the
+// write of Valid from 1 to 0 that makes the vPE non-resident, nothing else;
+// VMAPP's Default Doorbell only names the pINTID. A vPE mapped (with a default
+// doorbell) but never made resident has none requested: an enabled vLPI and an
+// enabled vSGI are recorded and wait for its first residency.
+TEST_F(V41, NeverResidentVpeRingsNoDefaultDoorbell)
+{
+    boot();
+    vsgi(1, 4, 0x50, true, true);
+    ASSERT_EQ(gic_msi(g, t, 0, DEV, 0), GIC_OK);
+    step(2000);
+    sgir(1, 4);
+    EXPECT_EQ(counter("vpe.vlpi.recorded"), 1u);
+    EXPECT_EQ(counter("vpe41.vsgi.recorded"), 1u);
+    EXPECT_EQ(counter("vpe41.default_doorbells"), 0u);
+    EXPECT_EQ(counter("vpe41.default_doorbells_not_raised"), 0u) << "not requested, so not suppressed either";
+    EXPECT_EQ(sr(t, 0, GIC_ICC_IAR1_EL1), GIC_SPURIOUS);
+    // the first residency presents both
+    load(0, 1);
+    EXPECT_EQ(sr(t, 0, GIC_ICV_IAR1_EL1), 4u);
+    sw(t, 0, GIC_ICV_EOIR1_EL1, 4);
+    EXPECT_EQ(sr(t, 0, GIC_ICV_IAR1_EL1), 8192u);
+    sw(t, 0, GIC_ICV_EOIR1_EL1, 8192);
+    EXPECT_EQ(counter("errors.total"), 0u);
+}
+
 // GICv4.1 has no IDAI: a VPT the GIC meets for the first time may hold
 // pending vLPIs it never recorded (VMAPP with PTZ = 0, as Linux issues it), so
 // its first residency reads the whole table under every scan policy; later
