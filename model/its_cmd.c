@@ -374,6 +374,7 @@ static bool cmd_vmapp(gic_t *g, struct gic_its *its, const its_cmd_t *cmd, its_w
         c->cfg41 = true;
         c->e41 = e;
         c->clear_vsgi = -1;
+        c->alloc41 = cmd->alloc;
         c->vpe = its_vpe_ref(cmd->vpeid, &e);
         c->virt = true;
         c->rd_phase = true;
@@ -663,12 +664,12 @@ static void ev_cmd_lpi(gic_t *g, const gic_event_t *ev)
         case ITS_RD_VMOVE: t = vpe_move_pending(g, &c->vpe, &c->vpe2, c->intid, c->db); break;
         case ITS_RD_VMOVP: t = vpe_moved(g, &c->vpe, &c->vpe2); break;
         case ITS_RD_VSYNC: t = vpe_sync(g, &c->vpe); break;
-        case ITS_RD_VCONFIG41: if (c->cfg41) t = vpe_config41(g, &c->vpe, &c->e41, c->clear_vsgi); break;
+        case ITS_RD_VCONFIG41: if (c->cfg41) t = vpe_config41(g, &c->vpe, &c->e41, c->clear_vsgi, c->alloc41); break;
         case ITS_RD_INVDB: t = vpe_invdb(g, &c->vpe); break;
         default: break;
         }
         /* GICv4.1 VMOVP: the default doorbell travels with the vPE */
-        if (c->cfg41 && cmd_desc(c->op)->rd == ITS_RD_VMOVP) vpe_config41(g, &c->vpe2, &c->e41, -1);
+        if (c->cfg41 && cmd_desc(c->op)->rd == ITS_RD_VMOVP) vpe_config41(g, &c->vpe2, &c->e41, -1, false);
         gic_schedule(g, t, ev_cmd_done, its->index, 0, 0, 0);
         return;
     }

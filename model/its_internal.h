@@ -86,10 +86,12 @@ typedef struct its_cmd_state {
     vpe_ref_t vpe, vpe2;
     uint32_t db;
     /* GICv4.1: the vPE table entry as the command left it (VMAPP, VMOVP, VSGI)
-     * for the redistributors' copy; VSGI's C = 1 (vSGI to clear, else -1) */
+     * for the redistributors' copy; VSGI's C = 1 (vSGI to clear, else -1);
+     * VMAPP with Alloc = 1 (the vPE is allocated afresh) */
     bool cfg41;
     its_vpete_t e41;
     int clear_vsgi;
+    bool alloc41;
     gic_time_t t_release;
 } its_cmd_state_t;
 

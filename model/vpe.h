@@ -61,8 +61,9 @@ gic_time_t vpe_sync(gic_t *g, const vpe_ref_t *v);
 /* ---- GICv4.1 (cfg.gicv4_1): the ITS's requests ---- */
 /* VMAPP / VMOVP / VSGI wrote the vPE table entry e (its GICv4.1 fields: default
  * doorbell, VCONF address, vSGI configuration): the redistributors' copy
- * follows. clear_vsgi >= 0: VSGI with C = 1 clears that vSGI's pending state. */
-gic_time_t vpe_config41(gic_t *g, const vpe_ref_t *v, const its_vpete_t *e, int clear_vsgi);
+ * follows. clear_vsgi >= 0: VSGI with C = 1 clears that vSGI's pending state.
+ * alloc: VMAPP with Alloc = 1 (the vPE is allocated afresh). */
+gic_time_t vpe_config41(gic_t *g, const vpe_ref_t *v, const its_vpete_t *e, int clear_vsgi, bool alloc);
 /* INVDB: the redistributor re-reads the configuration of the vPE's default
  * doorbell (a physical LPI) from its LPI configuration table. */
 gic_time_t vpe_invdb(gic_t *g, const vpe_ref_t *v);

@@ -16,7 +16,8 @@ typedef struct vpe41 {
     uint16_t vsgi_pend;       /* pending vSGIs (IMPLEMENTATION DEFINED storage: in the GIC) */
     gic_time_t vsgi_t[16];    /* arrival of each pending vSGI (GITS_SGIR write) */
     gic_time_t vsgi_vis[16];  /* when it is visible at the virtual CPU interface */
-    bool db_armed;            /* made non-resident with GICR_VPENDBASER.DB = 1 and PendingLast = 0 */
+    bool db_armed;            /* made non-resident with GICR_VPENDBASER.DB = 1 and PendingLast = 0
+                                 since VMAPP (Alloc = 1) last allocated it */
     bool grp0en, grp1en;      /* GICR_VPENDBASER.VGrp0En / VGrp1En as last scheduled */
 } vpe41_t;
 

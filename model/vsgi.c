@@ -101,10 +101,16 @@ gic_msi_outcome_t vpe_vsgi_set_pending(gic_t *g, const vpe_ref_t *ref, uint32_t 
     return GIC_MSI_DELIVERED;
 }
 
-gic_time_t vpe_config41(gic_t *g, const vpe_ref_t *ref, const its_vpete_t *e, int clear_vsgi)
+gic_time_t vpe_config41(gic_t *g, const vpe_ref_t *ref, const its_vpete_t *e, int clear_vsgi, bool alloc)
 {
     vspace_t *s = vpe_space_of_ref(g, ref);
     if (!s) return g->now;
+    /* IHI0069 GICv4.1 GICR_VPENDBASER.DB: a default doorbell is requested
+     * only by the Valid 1 -> 0 write that descheduled the vPE. VMAPP with
+     * Alloc = 1 initializes the vPE's entry: the vPE allocated afresh has
+     * none requested until it has been resident and descheduled with DB = 1,
+     * whatever an earlier vPE of this VPT had requested. */
+    if (alloc) s->v41.db_armed = false;
     s->v41.default_db = e->default_db;
     s->v41.vconf = e->vconf_addr;
     s->v41.vsgi_en = e->vsgi_en;

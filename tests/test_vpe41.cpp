@@ -759,6 +759,36 @@ TEST_F(V41, NeverResidentVpeRingsNoDefaultDoorbell)
     EXPECT_EQ(counter("errors.total"), 0u);
 }
 
+// The request belongs to the vPE that was descheduled: after the last unmap
+// (VMAPP V = 0, Alloc = 1) a VMAPP with Alloc = 1 allocates the vPE afresh
+// (on the same VPT here), and until it is made resident and descheduled with
+// DB = 1 it has no default doorbell requested.
+TEST_F(V41, ReallocatedVpeHasNoDefaultDoorbellRequested)
+{
+    boot();
+    load(0, 1);
+    EXPECT_EQ(put(0, true) & PENDINGLAST, 0u) << "a default doorbell is requested";
+    cmd([&](uint64_t c[4]) { gic_cmd_vmapp41(c, 1, rdb(0), vpt[1], 15, vconf, DB1, true, false, false); });
+    cmd([&](uint64_t c[4]) { gic_cmd_vmapp41(c, 1, rdb(0), vpt[1], 15, vconf, DB1, true, false, true); });
+    cmd([&](uint64_t c[4]) { gic_cmd_vsync(c, 1); });
+    flush();
+    EXPECT_EQ(last_cmd_error(), 0u);
+    vsgi(1, 4, 0x50, true, true);
+    ASSERT_EQ(gic_msi(g, t, 0, DEV, 0), GIC_OK);
+    step(2000);
+    sgir(1, 4);
+    EXPECT_EQ(counter("vpe41.default_doorbells"), 0u);
+    EXPECT_EQ(sr(t, 0, GIC_ICC_IAR1_EL1), GIC_SPURIOUS);
+    // made resident and descheduled with DB = 1, it rings again
+    load(0, 1);
+    EXPECT_EQ(sr(t, 0, GIC_ICV_IAR1_EL1), 4u);
+    sw(t, 0, GIC_ICV_EOIR1_EL1, 4);
+    EXPECT_EQ(sr(t, 0, GIC_ICV_IAR1_EL1), 8192u);
+    sw(t, 0, GIC_ICV_EOIR1_EL1, 8192);
+    put(0, true);
+    expect_default_doorbell(0, DB1, 2000);
+}
+
 // GICv4.1 has no IDAI: a VPT the GIC meets for the first time may hold
 // pending vLPIs it never recorded (VMAPP with PTZ = 0, as Linux issues it), so
 // its first residency reads the whole table under every scan policy; later
