@@ -13,7 +13,8 @@
  *    over both groups (0xFF when idle); RPR returns it.
  * An interrupt is signalled (group 0 -> FIQ, group 1 -> IRQ; DS = 1) when it
  * is the source's highest-priority pending interrupt, its priority is below
- * PMR and its group priority below the running priority.
+ * PMR and its group priority below the running priority masked with the
+ * same group priority mask (idle: always).
  * See docs/interrupt-delivery.md.
  *
  * HPPI cache. The highest-priority pending interrupt (HPPI) a source offers

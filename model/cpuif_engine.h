@@ -127,11 +127,15 @@ static inline unsigned eng_running_priority(const gic_engine_t *e)
     return e->ha_idx < 0 ? 0xffu : (unsigned)e->ha_idx << (8 - e->prebits);
 }
 /* Would this interface signal an interrupt of that priority and group now
- * (group enable, PMR, running priority)? */
+ * (group enable, PMR, running priority)? IHI0069 "Preemption": its group
+ * priority must be higher than that of the running priority, both taken
+ * with the pending group's binary point (the running priority, ICC_RPR_EL1,
+ * is kept at the finest one): a coarser BPR never lets a lower priority
+ * preempt. */
 static inline bool eng_can_signal(const gic_engine_t *e, uint8_t prio, unsigned group)
 {
-    return e->igrpen[group] && prio < e->pmr &&
-           (unsigned)(prio & eng_group_mask(e, group)) < eng_running_priority(e);
+    unsigned rp = eng_running_priority(e), mask = eng_group_mask(e, group);
+    return e->igrpen[group] && prio < e->pmr && (rp == 0xffu || (prio & mask) < (rp & mask));
 }
 static inline unsigned eng_napr(const gic_engine_t *e) { return 1u << (e->prebits - 5); }
 static inline uint8_t eng_bpr0_min(const gic_engine_t *e) { return (uint8_t)(7 - e->prebits); }

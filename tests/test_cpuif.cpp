@@ -157,6 +157,48 @@ TEST_F(Cpuif, CbprUsesBpr0ForGroup1)
     EXPECT_EQ(sr(ns(4000), 0, GIC_ICC_BPR1_EL1), 3u); // BPR1 kept its own value (minimum)
 }
 
+// IHI0069 "Preemption": a pending interrupt is signalled only if its group
+// priority is higher than the group priority of the running priority, both
+// under the binary point of the pending interrupt's group. A coarser BPR1 must
+// not let a lower-priority Group 1 interrupt preempt a Group 0 one.
+TEST_F(Cpuif, CoarserBinaryPointDoesNotLetALowerPriorityPreempt)
+{
+    create();
+    bringup(0, true);
+    spi(0, 40, 0x50, true, 0, 0); // Group 0
+    spi(0, 41, 0x70, true, 0, 1); // Group 1, lower priority
+    spi(0, 42, 0x10, true, 0, 1); // Group 1, higher priority
+    spi(0, 43, 0x90, true, 0, 0); // Group 0
+    sw(0, 0, GIC_ICC_BPR1_EL1, 7); // Group 1 group priority: bit [7] only
+    raise(ns(1000), 40);
+    EXPECT_EQ(sr(ns(2000), 0, GIC_ICC_IAR0_EL1), 40u);
+    EXPECT_EQ(sr(ns(2000), 0, GIC_ICC_RPR_EL1), 0x50u);
+    // 0x70 & 0x80 = 0x00 is not higher than 0x50 & 0x80 = 0x00
+    raise(ns(3000), 41);
+    gic_run_until(g, ns(4000));
+    EXPECT_EQ(lines(), fiq_up(ns(1000) + path_spi_wire(), 0) + fiq_down(ns(2000), 0));
+    EXPECT_EQ(sr(ns(4000), 0, GIC_ICC_HPPIR1_EL1), 41u);
+    EXPECT_EQ(sr(ns(4000), 0, GIC_ICC_IAR1_EL1), 1023u);
+    // nor does 0x10: same group priority 0x00 under BPR1 = 7
+    raise(ns(5000), 42);
+    gic_run_until(g, ns(6000));
+    EXPECT_EQ(lines(), fiq_up(ns(1000) + path_spi_wire(), 0) + fiq_down(ns(2000), 0));
+    EXPECT_EQ(sr(ns(6000), 0, GIC_ICC_IAR1_EL1), 1023u);
+    // the priority drop of 40 lets 42, then 41, through
+    sw(ns(7000), 0, GIC_ICC_EOIR0_EL1, 40);
+    EXPECT_EQ(sr(ns(7000), 0, GIC_ICC_IAR1_EL1), 42u);
+    sw(ns(7000), 0, GIC_ICC_EOIR1_EL1, 42);
+    EXPECT_EQ(sr(ns(7000), 0, GIC_ICC_IAR1_EL1), 41u);
+    sw(ns(7000), 0, GIC_ICC_EOIR1_EL1, 41);
+    // a higher group priority still preempts: 0x10 & 0x80 = 0x00 < 0x90 & 0x80
+    raise(ns(8000), 43);
+    EXPECT_EQ(sr(ns(9000), 0, GIC_ICC_IAR0_EL1), 43u);
+    raise(ns(10000), 42);
+    gic_run_until(g, ns(11000));
+    EXPECT_EQ(sr(ns(11000), 0, GIC_ICC_IAR1_EL1), 42u);
+    EXPECT_EQ(counter("irq.spurious"), 2u);
+}
+
 TEST_F(Cpuif, BinaryPointMinimumsAndAprCount)
 {
     cfg.pri_bits = 5;

@@ -122,6 +122,36 @@ TEST_F(Virt, PriorityAndPreemptionThroughLrs)
     EXPECT_EQ(counter("errors.total"), 0u);
 }
 
+// The virtual interface compares group priorities as the physical one does
+// (IHI0069 "Preemption"): with VBPR1 = 7 a Group 1 LR at 0x70 has the group
+// priority of the running 0x50 (0x00) and does not preempt it.
+TEST_F(Virt, CoarserVirtualBinaryPointDoesNotLetALowerPriorityPreempt)
+{
+    const uint64_t vbpr1_7 = 7ull << 18;
+    enter(0, ICH_HCR_En, VMCR_G1 | ICH_VMCR_VENG0 | vbpr1_7);
+    sw(t, 0, ICH_LR(0), ich_lr(40, 0x50, ICH_LR_State_Pending, 0));
+    step();
+    EXPECT_EQ(vline(0, GIC_LINE_VFIQ), 1);
+    EXPECT_EQ(sr(t, 0, GIC_ICV_IAR0_EL1), 40u);
+    EXPECT_EQ(sr(t, 0, GIC_ICV_RPR_EL1), 0x50u);
+    sw(t, 0, ICH_LR(1), ich_lr(41, 0x70));
+    step();
+    EXPECT_EQ(vline(0, GIC_LINE_VIRQ), 0);
+    EXPECT_EQ(sr(t, 0, GIC_ICV_HPPIR1_EL1), 41u);
+    EXPECT_EQ(sr(t, 0, GIC_ICV_IAR1_EL1), GIC_SPURIOUS);
+    // VCBPR = 1: Group 1 takes VBPR0 (the minimum, mask 0xf8): 0x70 still
+    // does not preempt, a Group 1 LR at 0x48 does
+    sw(t, 0, GIC_ICV_CTLR_EL1, 1);
+    sw(t, 0, ICH_LR(2), ich_lr(42, 0x48));
+    step();
+    EXPECT_EQ(vline(0, GIC_LINE_VIRQ), 1);
+    EXPECT_EQ(sr(t, 0, GIC_ICV_IAR1_EL1), 42u);
+    sw(t, 0, GIC_ICV_EOIR1_EL1, 42);
+    sw(t, 0, GIC_ICV_EOIR0_EL1, 40);
+    EXPECT_EQ(sr(t, 0, GIC_ICV_IAR1_EL1), 41u);
+    EXPECT_EQ(counter("errors.total"), 0u);
+}
+
 TEST_F(Virt, EoiMode1SplitsDropAndDeactivate)
 {
     enter(0, ICH_HCR_En, VMCR_G1 | (1u << 9)); // VEOIM
