@@ -15,7 +15,6 @@ typedef struct gic_ich {
     gic_time_t lr_vis[GIC_MAX_LR]; /* an LR written pending is seen from then on */
     gic_time_t lr_t[GIC_MAX_LR];   /* its pending episode started then (LR write) */
     uint32_t hcr;          /* ICH_HCR_EL2, EOIcount included */
-    uint32_t vmcr_other;   /* ICH_VMCR_EL2.VAckCtl (stored, no effect); VFIQEn reads 1 (RES1) */
     uint32_t misr;         /* last computed ICH_MISR_EL2 */
     bool maint_level;      /* maintenance line as last driven to the redistributor */
     bool maint_queued;     /* a maintenance-line event is scheduled */

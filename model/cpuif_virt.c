@@ -76,7 +76,6 @@ static const char *const misr_names[MISR_N] = {"eoi",    "u",      "lrenp",  "np
 /* ICH_VMCR_EL2 */
 #define VMCR_VENG0 (1u << 0)
 #define VMCR_VENG1 (1u << 1)
-#define VMCR_VACKCTL (1u << 2)
 #define VMCR_VFIQEN (1u << 3)
 #define VMCR_VCBPR (1u << 4)
 #define VMCR_VEOIM (1u << 9)
@@ -412,12 +411,13 @@ void virt_update_at(gic_t *g, uint32_t cpu, gic_time_t t)
 
 /* ---- EL2 registers ---------------------------------------------------------------- */
 
-/* VFIQEn [3] reads 1: IHI0069 ICH_VMCR_EL2 makes it RES1 with the System
+/* VFIQEn [3] reads 1 and VAckCtl [2] reads 0: IHI0069 ICH_VMCR_EL2 makes
+ * them RES1 and RES0 without legacy (GICv2) operation, with the System
  * register interface (ICC_SRE_EL1.SRE fixed at 1). */
 static uint64_t vmcr(const struct gic_cpuif *c)
 {
     const gic_engine_t *e = &c->virt;
-    return (e->igrpen[0] ? VMCR_VENG0 : 0) | (e->igrpen[1] ? VMCR_VENG1 : 0) | c->ich.vmcr_other | VMCR_VFIQEN |
+    return (e->igrpen[0] ? VMCR_VENG0 : 0) | (e->igrpen[1] ? VMCR_VENG1 : 0) | VMCR_VFIQEN |
            (e->cbpr ? VMCR_VCBPR : 0) | (e->eoimode ? VMCR_VEOIM : 0) | ((uint64_t)e->bpr1 << 18) |
            ((uint64_t)e->bpr0 << 21) | ((uint64_t)e->pmr << 24);
 }
@@ -427,7 +427,6 @@ static void vmcr_write(gic_t *g, struct gic_cpuif *c, uint64_t v)
     gic_engine_t *e = &c->virt;
     e->igrpen[0] = v & VMCR_VENG0;
     e->igrpen[1] = (v & VMCR_VENG1) != 0;
-    c->ich.vmcr_other = (uint32_t)v & VMCR_VACKCTL;
     e->cbpr = (v & VMCR_VCBPR) != 0;
     e->eoimode = (v & VMCR_VEOIM) != 0;
     /* binary points below the minimum read as the minimum (IHI0069 ICH_VMCR_EL2) */

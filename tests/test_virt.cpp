@@ -323,6 +323,20 @@ TEST_F(Virt, UnimplementedIchFieldsReadAsTheirFixedValue)
     EXPECT_EQ(counter("errors.total"), 0u);
 }
 
+// ICH_VMCR_EL2.VAckCtl [2] aliases GICV_CTLR.AckCtl, which only the GICv2
+// legacy interface has: with System registers only it is RES0 (as VFIQEn is
+// RES1), and ICV_CTLR_EL1 has no AckCtl bit either.
+TEST_F(Virt, VmcrVAckCtlIsRes0)
+{
+    sw(t, 0, GIC_ICH_VMCR_EL2, VMCR_G1 | (1u << 2));
+    EXPECT_EQ(sr(t, 0, GIC_ICH_VMCR_EL2) & (1u << 2), 0u);
+    EXPECT_EQ(sr(t, 0, GIC_ICH_VMCR_EL2) & ICH_VMCR_VENG1, ICH_VMCR_VENG1);
+    sw(t, 0, GIC_ICV_CTLR_EL1, 1u << 2);
+    EXPECT_EQ(sr(t, 0, GIC_ICV_CTLR_EL1) & (1u << 2), 0u);
+    EXPECT_EQ(sr(t, 0, GIC_ICH_VMCR_EL2) & (1u << 2), 0u);
+    EXPECT_EQ(counter("errors.total"), 0u);
+}
+
 TEST_F(Virt, GroupEnablesGateLrsAndTheirMaintenanceBits)
 {
     enter(0, ICH_HCR_En | ICH_HCR_VGrp0EIE | ICH_HCR_VGrp0DIE | ICH_HCR_VGrp1EIE | ICH_HCR_VGrp1DIE, 0xf8ull << 24);
