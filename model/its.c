@@ -56,8 +56,9 @@ struct gic_its *its_create(gic_t *g, uint32_t index)
     t |= (uint64_t)(cfg->its_devbits - 1) << 13;     /* Devbits */
     t |= (uint64_t)(cfg->its_pta ? 1 : 0) << 19;     /* PTA */
     t |= (uint64_t)(cfg->its_hcc & 0xff) << 24;      /* HCC */
-    t |= (uint64_t)(cfg->its_cid_bits - 1) << 32;    /* CIDbits */
-    t |= (uint64_t)(cfg->its_cid_bits != 16 ? 1 : 0) << 36; /* CIL */
+    /* CIL = 0: 16-bit Collection IDs, CIDbits RES0 (IHI0069 GITS_TYPER) */
+    if (cfg->its_cid_bits != 16)
+        t |= (uint64_t)(cfg->its_cid_bits - 1) << 32 | 1ull << 36; /* CIDbits, CIL */
     if (its->v4) t |= (uint64_t)(cfg->its_vmovp_single ? 1 : 0) << 37; /* VMOVP */
     /* GICv4.1: VSGI [39] (direct injection of vSGIs: the VSGI command and
      * the ITS_SGI_base frame with GITS_SGIR), VMAPP [40] (the GICv4.1 VMAPP

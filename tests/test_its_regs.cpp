@@ -31,6 +31,24 @@ TEST_F(ItsTest, TyperReflectsConfig)
     EXPECT_STREQ(gic_reg_name(g, GIC_FRAME_GITS, 0x10040), "GITS_TRANSLATER");
 }
 
+// 16-bit Collection IDs: GITS_TYPER.CIL = 0 and CIDbits RES0 (IHI0069
+// GITS_TYPER); fewer bits: CIL = 1 and CIDbits = bits - 1.
+TEST_F(ItsTest, CidbitsIsRes0WhenCilIsZero)
+{
+    cfg.its_cid_bits = 16;
+    create();
+    uint64_t ty = gits(GITS_TYPER);
+    EXPECT_EQ((ty >> 36) & 1, 0u);   // CIL
+    EXPECT_EQ((ty >> 32) & 0xf, 0u); // CIDbits
+    EXPECT_EQ(gits(0xc, 0, 4) & 0x1f, 0u);
+    destroy();
+    cfg.its_cid_bits = 15;
+    create();
+    ty = gits(GITS_TYPER);
+    EXPECT_EQ((ty >> 36) & 1, 1u);
+    EXPECT_EQ((ty >> 32) & 0xf, 14u);
+}
+
 TEST_F(ItsTest, BaserTypesSizesAndRazWi)
 {
     create();
