@@ -515,10 +515,12 @@ static const gic_reg_t dist_regs[] = {
     R(0x0008, 1, 4, REG_F_RO, "GICD_IIDR", GICTLM_IIDR, rd_iidr, NULL),
     R(0x000c, 1, 4, REG_F_RO, "GICD_TYPER2", 0, NULL, NULL),
     R(0x0010, 1, 4, 0, "GICD_STATUSR", 0, NULL, NULL),
-    R(0x0040, 1, 4, REG_F_WO, "GICD_SETSPI_NSR", 0, NULL, wr_setspi),
-    R(0x0048, 1, 4, REG_F_WO, "GICD_CLRSPI_NSR", 0, NULL, wr_clrspi),
-    R(0x0050, 1, 4, 0, "GICD_SETSPI_SR", 0, NULL, NULL),
-    R(0x0058, 1, 4, 0, "GICD_CLRSPI_SR", 0, NULL, NULL),
+    /* IHI0069 GICD_SETSPI_NSR and the others: "16-bit accesses to bits [15:0]
+     * of this register must be supported" (REG_F_HALF). */
+    R(0x0040, 1, 4, REG_F_WO | REG_F_HALF, "GICD_SETSPI_NSR", 0, NULL, wr_setspi),
+    R(0x0048, 1, 4, REG_F_WO | REG_F_HALF, "GICD_CLRSPI_NSR", 0, NULL, wr_clrspi),
+    R(0x0050, 1, 4, REG_F_HALF, "GICD_SETSPI_SR", 0, NULL, NULL),
+    R(0x0058, 1, 4, REG_F_HALF, "GICD_CLRSPI_SR", 0, NULL, NULL),
     R(0x0080, 32, 4, 0, "GICD_IGROUPR", 0, intid_rd_igroupr, intid_wr_igroupr),
     R(0x0100, 32, 4, 0, "GICD_ISENABLER", 0, intid_rd_enabler, intid_wr_isenabler),
     R(0x0180, 32, 4, 0, "GICD_ICENABLER", 0, intid_rd_enabler, intid_wr_icenabler),

@@ -178,6 +178,7 @@ uint64_t *gic_reason_counter(gic_t *g, gic_reason_memo_t *m, const char *prefix,
  * itself (gic_hppi_changed / the virtual interface's flag): regmap_access
  * does not invalidate every interface's HPPI after it (cpuif_engine.c). */
 #define REG_F_HPPI_OWN 0x08u
+#define REG_F_HALF 0x10u /* 16-bit accesses to bits [15:0] allowed (GICD_SETSPI_NSR, ...) */
 
 typedef uint64_t (*gic_reg_rd_fn)(gic_t *g, void *blk, unsigned n);
 /* val is the new register value in the bits selected by mask (mask covers the

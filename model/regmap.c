@@ -2,7 +2,9 @@
  *
  * Rules (IHI0069, "GIC memory-mapped register access"):
  *  - 32-bit registers take 32-bit accesses; byte accesses only where the
- *    architecture allows them (IPRIORITYR, ITARGETSR, ...: REG_F_BYTE).
+ *    architecture allows them (IPRIORITYR, ITARGETSR, ...: REG_F_BYTE);
+ *    16-bit accesses to bits [15:0] where the register description says
+ *    they must be supported (GICD_SETSPI_NSR, ...: REG_F_HALF).
  *  - 64-bit registers take 64-bit accesses or 32-bit accesses to either half.
  *  - Reserved offsets inside a frame are RAZ/WI.
  * Anything else is reported as GIC_ERR_SIZE (read returns 0, write ignored),
@@ -53,7 +55,8 @@ gic_status_t regmap_access(gic_t *g, const gic_regmap_t *map, void *blk, uint64_
     unsigned bo = (unsigned)(off - base);
     bool ok;
     if (r->width == 8) ok = size == 8 || size == 4;
-    else ok = size == 4 || (size == 1 && (r->flags & REG_F_BYTE));
+    else ok = size == 4 || (size == 1 && (r->flags & REG_F_BYTE)) ||
+              (size == 2 && bo == 0 && (r->flags & REG_F_HALF));
     if (!ok) {
         gic_error(g, "mmio_bad_size", map->name, "%s of size %u to %s (width %u) not supported",
                   is_write ? "write" : "read", size, r->name, r->width);

@@ -330,6 +330,35 @@ TEST_F(Dist, BadSizesAreRejectedAndCounted)
     EXPECT_EQ(gic_set_spi(g, 0, 31, true), GIC_ERR_ARG);
 }
 
+// IHI0069 GICD_SETSPI_NSR / GICD_CLRSPI_NSR (and the _SR forms): "16-bit
+// accesses to bits [15:0] of this register must be supported" (a 16-bit MSI
+// write carries the INTID).
+TEST_F(Dist, SetSpiTakesHalfwordWritesToBits15To0)
+{
+    create();
+    bringup(0);
+    spi(ns(1000), 42, 0x80, true, 0);
+    spi(ns(1000), 43, 0x80, false, 0);
+    EXPECT_EQ(gic_mmio_write(g, ns(3000), GIC_FRAME_GICD, 0, GICD_SETSPI_NSR, 2, 42), GIC_OK);
+    gic_run_until(g, ns(3100));
+    EXPECT_EQ(lines(), irq_up(ns(3000) + path_dist(), 0));
+    EXPECT_EQ(sr(ns(3100), 0, GIC_ICC_IAR1_EL1), 42u);
+    sw(ns(3200), 0, GIC_ICC_EOIR1_EL1, 42);
+    // a level SPI: 16-bit SETSPI asserts, 16-bit CLRSPI deasserts
+    EXPECT_EQ(gic_mmio_write(g, ns(4000), GIC_FRAME_GICD, 0, GICD_SETSPI_NSR, 2, 43), GIC_OK);
+    EXPECT_EQ(dr(ns(4000), GICD_ISPENDR + 4), 1u << 11);
+    EXPECT_EQ(gic_mmio_write(g, ns(4100), GIC_FRAME_GICD, 0, GICD_CLRSPI_NSR, 2, 43), GIC_OK);
+    EXPECT_EQ(dr(ns(4100), GICD_ISPENDR + 4), 0u);
+    // the Secure forms are WI with DS = 1, at 16 bits too
+    EXPECT_EQ(gic_mmio_write(g, ns(4200), GIC_FRAME_GICD, 0, GICD_SETSPI_SR, 2, 42), GIC_OK);
+    EXPECT_EQ(gic_mmio_write(g, ns(4200), GIC_FRAME_GICD, 0, GICD_CLRSPI_SR, 2, 42), GIC_OK);
+    EXPECT_EQ(dr(ns(4200), GICD_ISPENDR + 4), 0u);
+    EXPECT_EQ(counter("errors.total"), 0u);
+    // bits [31:16] alone are not a supported access: rejected and counted
+    EXPECT_EQ(gic_mmio_write(g, ns(4300), GIC_FRAME_GICD, 0, GICD_SETSPI_NSR + 2, 2, 0), GIC_ERR_SIZE);
+    EXPECT_EQ(counter("errors.mmio_bad_size"), 1u);
+}
+
 GIC_TIMING_TEST(Dist, GroupDisableInDistributorHoldsSpi)
 {
     create();
