@@ -73,11 +73,12 @@ static void wr_set_clear(gic_t *g, void *blk, unsigned n, uint64_t v, uint64_t m
             s->enabled = set;
             break;
         case F_PEND:
-            /* ISPENDR sets the software pending latch; ICPENDR clears it and
-             * a message-based level (a level interrupt whose line is
-             * asserted stays pending). */
+            /* ISPENDR sets the software pending latch; ICPENDR clears it only.
+             * IHI0069 GICD_ICPENDR<n>: no effect on a level-sensitive
+             * interrupt pending for another reason than ISPENDR, so a level
+             * SPI asserted by its wire or by GICD_SETSPI_NSR (deasserted only
+             * by GICD_CLRSPI_NSR) stays pending. */
             s->latch = set;
-            if (!set) s->msg = false;
             b->ops->pending_changed(g, b, intid, was);
             break;
         case F_ACTIVE:

@@ -359,6 +359,34 @@ TEST_F(Dist, SetSpiTakesHalfwordWritesToBits15To0)
     EXPECT_EQ(counter("errors.mmio_bad_size"), 1u);
 }
 
+// IHI0069 GICD_SETSPI_NSR: a level-sensitive SPI made pending by it "will
+// remain pending until it is deasserted by a write to GICD_CLRSPI_NSR or
+// GICD_CLRSPI_SR"; GICD_ICPENDR has no effect on a level-sensitive interrupt
+// pending for a reason other than a write to GICD_ISPENDR.
+TEST_F(Dist, IcpendrLeavesLevelSpiAssertedBySetSpi)
+{
+    create();
+    bringup(0);
+    spi(ns(1000), 43, 0x80, false, 0);
+    dw(ns(3000), GICD_SETSPI_NSR, 43);
+    gic_run_until(g, ns(3100));
+    EXPECT_EQ(lines(), irq_up(ns(3000) + path_dist(), 0));
+    dw(ns(3200), GICD_ICPENDR + 4, 1u << 11);
+    EXPECT_EQ(dr(ns(3200), GICD_ISPENDR + 4), 1u << 11); // still asserted by the message
+    EXPECT_EQ(lines(), irq_up(ns(3000) + path_dist(), 0));
+    EXPECT_EQ(sr(ns(3300), 0, GIC_ICC_IAR1_EL1), 43u);
+    EXPECT_EQ(dr(ns(3300), GICD_ISPENDR + 4), 1u << 11); // active and pending
+    dw(ns(3400), GICD_CLRSPI_NSR, 43);
+    EXPECT_EQ(dr(ns(3400), GICD_ISPENDR + 4), 0u);
+    sw(ns(3500), 0, GIC_ICC_EOIR1_EL1, 43);
+    // ISPENDR's latch on the same level SPI is what ICPENDR removes
+    dw(ns(4000), GICD_ISPENDR + 4, 1u << 11);
+    EXPECT_EQ(dr(ns(4000), GICD_ISPENDR + 4), 1u << 11);
+    dw(ns(4100), GICD_ICPENDR + 4, 1u << 11);
+    EXPECT_EQ(dr(ns(4100), GICD_ISPENDR + 4), 0u);
+    EXPECT_EQ(counter("errors.total"), 0u);
+}
+
 GIC_TIMING_TEST(Dist, GroupDisableInDistributorHoldsSpi)
 {
     create();
