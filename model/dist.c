@@ -388,9 +388,10 @@ static uint64_t rd_typer(gic_t *g, void *b, unsigned n)
     (void)b; (void)n;
     const gic_config_t *c = &g->cfg;
     uint32_t lines = (32 + c->num_spis + 31) / 32 - 1;
-    uint32_t cpus = c->num_cpus > 8 ? 8 : c->num_cpus;
     uint32_t idbits = (c->lpi_id_bits ? c->lpi_id_bits : 10) - 1;
-    return (uint64_t)(lines & 0x1f) | ((uint64_t)(cpus - 1) << 5) | (1ull << 16) /* MBIS */ |
+    /* CPUNumber [7:5] = 0: IHI0069 GICD_TYPER, "If the implementation does not
+     * support ARE being zero, this field is 0b000" (ARE is RAO/WI). */
+    return (uint64_t)(lines & 0x1f) | (1ull << 16) /* MBIS */ |
            ((uint64_t)(c->lpi_id_bits != 0) << 17) /* LPIS */ |
            ((uint64_t)(c->gic_version >= 4 && c->lpi_id_bits != 0) << 18) /* DVIS: GICv4 direct injection */ |
            ((uint64_t)idbits << 19) |

@@ -256,8 +256,8 @@ TEST_F(Dist, RegisterValues)
     EXPECT_EQ(dr(0, GICD_CTLR), 0x50u); // ARE and DS read as one
     dw(0, GICD_CTLR, 0xffffffff);
     EXPECT_EQ(dr(0, GICD_CTLR), 0x53u);
-    // ITLinesNumber 3 (128 INTIDs), CPUNumber 3, MBIS, LPIS, IDbits 15, A3V, RSS
-    EXPECT_EQ(dr(0, GICD_TYPER), 0x57b0063u);
+    // ITLinesNumber 3 (128 INTIDs), CPUNumber 0 (ARE RAO/WI), MBIS, LPIS, IDbits 15, A3V, RSS
+    EXPECT_EQ(dr(0, GICD_TYPER), 0x57b0003u);
     EXPECT_EQ(dr(0, GICD_IIDR), GIC_IIDR_ARM);
     EXPECT_EQ(dr(0, GICD_TYPER2), 0u);
     EXPECT_EQ(dr(0, GICD_PIDR2), PIDR2_GICv3);
@@ -295,6 +295,22 @@ TEST_F(Dist, RegisterValues)
     EXPECT_STREQ(gic_reg_name(g, GIC_FRAME_GICD, GICD_IROUTER + 8 * 32), "GICD_IROUTER");
     EXPECT_STREQ(gic_reg_name(g, GIC_FRAME_GICD, GICD_PIDR2), "GICD_PIDR2");
     EXPECT_EQ(counter("errors.total"), 0u);
+}
+
+// IHI0069 GICD_TYPER.CPUNumber: the number of PEs usable when affinity
+// routing is not enabled, minus 1; "If the implementation does not support
+// ARE being zero, this field is 0b000" (ARE is RAO/WI here).
+TEST_F(Dist, TyperCpuNumberIsZeroWhenAreCannotBeZero)
+{
+    cfg.num_cpus = 4;
+    create();
+    dw(0, GICD_CTLR, 0);
+    EXPECT_EQ(dr(0, GICD_CTLR) & GICD_CTLR_ARE, GICD_CTLR_ARE); // ARE cannot be cleared
+    EXPECT_EQ((dr(0, GICD_TYPER) >> 5) & 7, 0u);
+    destroy();
+    cfg.num_cpus = 12;
+    create();
+    EXPECT_EQ((dr(0, GICD_TYPER) >> 5) & 7, 0u);
 }
 
 TEST_F(Dist, EveryReservedOffsetReadsZero)
