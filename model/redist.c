@@ -236,11 +236,14 @@ static uint64_t rd_ctlr(gic_t *g, void *b, unsigned n)
     (void)n;
     struct gic_redist *r = BLK(b);
     /* EnableLPIs and RWP come from the LPI block; UWP (bit 31) reads 0.
-     * GICv4.1: CES [1] (EnableLPIs can be cleared once set: the model
-     * writes the pending state back) and IR [2] (GICR_INVLPIR, GICR_INVALLR
-     * and GICR_SYNCR are implemented, with their virtual forms). */
-    uint64_t v41 = g->cfg.gicv4_1 ? (1u << 1) | (1u << 2) : 0;
-    return (lpi_ctlr_bits(g, r->cpu) & 0x9u) | r->dpg | v41;
+     * CES [1] whenever LPIs are implemented: EnableLPIs can be cleared once
+     * set (the model writes the pending state back), in every version; IHI0069
+     * GICR_CTLR.CES deprecates a programmable EnableLPIs reported with CES 0.
+     * GICv4.1: IR [2] (GICR_INVLPIR, GICR_INVALLR and GICR_SYNCR are
+     * implemented, with their virtual forms). */
+    uint64_t ces = g->cfg.lpi_id_bits ? 1u << 1 : 0;
+    uint64_t ir = g->cfg.gicv4_1 ? 1u << 2 : 0;
+    return (lpi_ctlr_bits(g, r->cpu) & 0x9u) | r->dpg | ces | ir;
 }
 
 static void wr_ctlr(gic_t *g, void *b, unsigned n, uint64_t v, uint64_t m)

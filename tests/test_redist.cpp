@@ -128,6 +128,29 @@ TEST_F(Redist, RegisterValues)
     EXPECT_EQ(counter("errors.total"), 0u);
 }
 
+// IHI0069 GICR_CTLR.CES (Clear Enable Supported, RO): 1 = EnableLPIs is not
+// RES1 once set; "implementing GICR_CTLR.EnableLPIs as programmable and not
+// reporting GICR_CTLR.CES == 1 is deprecated". The model lets software clear
+// EnableLPIs in every configuration with LPIs, GICv3 included.
+TEST_F(Redist, CtlrCesReportsThatEnableLpisCanBeCleared)
+{
+    constexpr uint64_t CES = 1u << 1;
+    create(); // gic_version 3, LPIs
+    EXPECT_EQ(rr(0, 0, GICR_CTLR) & CES, CES);
+    rw(0, 0, GICR_CTLR, 0); // read-only: a write of 0 leaves it
+    EXPECT_EQ(rr(0, 0, GICR_CTLR) & CES, CES);
+    destroy();
+    cfg.gic_version = 4; // GICv4.0
+    create();
+    EXPECT_EQ(rr(0, 1, GICR_CTLR) & CES, CES);
+    destroy();
+    cfg.gic_version = 3;
+    cfg.lpi_id_bits = 0; // no LPIs: EnableLPIs is RES0, CES too
+    cfg.num_its = 0;
+    create();
+    EXPECT_EQ(rr(0, 0, GICR_CTLR) & CES, 0u);
+}
+
 TEST_F(Redist, EveryReservedOffsetReadsZero)
 {
     cfg.num_cpus = 2;

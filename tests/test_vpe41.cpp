@@ -213,7 +213,7 @@ TEST_F(V41, Gicv40IsUnchanged)
     create();
     EXPECT_EQ((rd(GIC_FRAME_GITS, 0, 0x8) >> 39) & 0xf, 0u) << "VSGI, VMAPP, SVPET";
     EXPECT_EQ(rr(0, 0, gictest::GICR_TYPER, 8) & 0x4000084, 0u) << "Dirty, RVPEID, VSGI";
-    EXPECT_EQ(rr(0, 0, gictest::GICR_CTLR, 4) & 6, 0u);
+    EXPECT_EQ(rr(0, 0, gictest::GICR_CTLR, 4) & 4, 0u) << "IR (CES is not a GICv4.1 field: Redist.CtlrCes*)";
     EXPECT_EQ((rd(GIC_FRAME_GITS, 0, 0x110) >> 48) & 0x1f, 15u);
     // GICv4.1-only offsets are reserved there (RAZ/WI, counted)
     EXPECT_EQ(rd(GIC_FRAME_GITS, 0, 0x18, 4), 0u);
