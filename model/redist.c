@@ -267,7 +267,9 @@ static uint64_t rd_typer(gic_t *g, void *b, unsigned n)
     uint32_t cpu = BLK(b)->cpu;
     uint64_t v = (uint64_t)(g->cfg.lpi_id_bits != 0) /* PLPIS */ |
                  ((uint64_t)(g->cfg.gic_version >= 4 && g->cfg.lpi_id_bits != 0) << 1) /* VLPIS */ |
-                 (1ull << 3) /* DirectLPI */ |
+                 /* DirectLPI: IHI0069, 1 = supports direct injection of LPIs (GICR_SETLPIR, ...):
+                  * only with LPIs (PLPIS) */
+                 ((uint64_t)(g->cfg.lpi_id_bits != 0) << 3) |
                  /* GICv4.1: Dirty [2] (GICR_VPENDBASER.Dirty), RVPEID [7] (GICR_VPENDBASER names the
                   * vPE by vPEID), VSGI [26] (direct injection of vSGIs: GICR_VSGIR/VSGIPENDR);
                   * CommonLPIAff [25:24] = 0: every redistributor shares the vPE table */

@@ -151,6 +151,21 @@ TEST_F(Redist, CtlrCesReportsThatEnableLpisCanBeCleared)
     EXPECT_EQ(rr(0, 0, GICR_CTLR) & CES, 0u);
 }
 
+// IHI0069 GICR_TYPER.DirectLPI = 1: "This Redistributor supports direct
+// injection of LPIs" (GICR_SETLPIR, ...). Without LPIs (PLPIS = 0) there is
+// nothing to inject: DirectLPI reads 0.
+TEST_F(Redist, TyperDirectLpiFollowsPlpis)
+{
+    create();
+    EXPECT_EQ(rr(0, 0, GICR_TYPER, 8) & 0x9, 0x9u); // PLPIS, DirectLPI
+    destroy();
+    cfg.lpi_id_bits = 0;
+    cfg.num_its = 0;
+    create();
+    EXPECT_EQ(rr(0, 0, GICR_TYPER, 8) & 0x9, 0u);
+    EXPECT_EQ(rr(0, 1, GICR_TYPER, 8) & 0x9, 0u);
+}
+
 TEST_F(Redist, EveryReservedOffsetReadsZero)
 {
     cfg.num_cpus = 2;
