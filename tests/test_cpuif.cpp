@@ -207,11 +207,36 @@ TEST_F(Cpuif, BinaryPointMinimumsAndAprCount)
     EXPECT_EQ(sr(0, 0, GIC_ICC_BPR0_EL1), 2u);
     sw(0, 0, GIC_ICC_BPR1_EL1, 0);
     EXPECT_EQ(sr(0, 0, GIC_ICC_BPR1_EL1), 3u);
-    sw(0, 0, GIC_ICC_AP1R1_EL1, 0xffffffff); // not implemented with 5 bits: RAZ/WI
+    sw(0, 0, GIC_ICC_AP1R1_EL1, 0xffffffff); // not implemented with 5 bits: UNDEFINED, RAZ/WI here
     EXPECT_EQ(sr(0, 0, GIC_ICC_AP1R1_EL1), 0u);
+    EXPECT_EQ(counter0("errors.sysreg_undefined"), 2u);
     // PRIbits = 4, IDbits = 0 (16 bits), A3V, RSS
     EXPECT_EQ(sr(0, 0, GIC_ICC_CTLR_EL1), 0x48400u);
     EXPECT_EQ(sr(0, 0, GIC_ICC_SRE_EL1), ICC_SRE_EL1_ALL);
+}
+
+// IHI0069 ICC_AP0R<n>_EL1 / ICC_AP1R<n>_EL1: AP<g>R1 exists only with 6 or
+// more priority bits, AP<g>R2 and AP<g>R3 only with 7 or more; the others are
+// UNDEFINED. The model cannot raise the exception: the access reads 0, the
+// write is ignored, and it is counted and logged (errors.sysreg_undefined).
+TEST_F(Cpuif, UnimplementedActivePriorityRegistersAreUndefined)
+{
+    cfg.pri_bits = 6;
+    create();
+    sw(0, 0, GIC_ICC_AP1R1_EL1, 0x1); // implemented with 6 bits
+    EXPECT_EQ(sr(0, 0, GIC_ICC_AP1R1_EL1), 1u);
+    sw(0, 0, GIC_ICC_AP1R1_EL1, 0);
+    EXPECT_EQ(counter0("errors.sysreg_undefined"), 0u);
+    sw(0, 0, GIC_ICC_AP0R2_EL1, 0xffffffff);
+    EXPECT_EQ(sr(0, 0, GIC_ICC_AP0R2_EL1), 0u);
+    EXPECT_EQ(sr(0, 0, GIC_ICC_AP1R3_EL1), 0u);
+    EXPECT_EQ(sr(0, 0, GIC_ICC_RPR_EL1), 0xffu);
+    EXPECT_EQ(counter0("errors.sysreg_undefined"), 3u);
+    // the virtual view follows the virtual preemption bits (virt.pri_bits 5)
+    ASSERT_EQ(cfg.virt_pri_bits, 5u);
+    EXPECT_EQ(sr(0, 0, GIC_ICV_AP1R1_EL1), 0u);
+    EXPECT_EQ(counter0("errors.sysreg_undefined"), 4u);
+    EXPECT_EQ(counter("errors.total"), 4u);
 }
 
 TEST_F(Cpuif, EightPriorityBits)
