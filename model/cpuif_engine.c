@@ -287,7 +287,8 @@ void eng_dir(gic_t *g, gic_engine_t *e, uint64_t v)
     uint32_t intid = (uint32_t)(v & 0xffffff);
     if (gic_intid_special(intid)) return;
     if (!e->eoimode) {
-        /* DIR with EOImode = 0 is UNPREDICTABLE: ignored, counted. */
+        /* DIR with EOImode = 0: IHI0069 ICC_DIR_EL1 (ICV_DIR_EL1 likewise)
+         * requires GICv3 to ignore the write; counted as a software error. */
         gic_error(g, "dir_eoimode0", e->src->name, "%s(%u) on CPU %u with EOImode = 0: ignored",
                   e->src->dir_name, intid, e->cpu);
         return;

@@ -285,6 +285,29 @@ TEST_F(Cpuif, EoiModeSplitsDropAndDeactivate)
     EXPECT_EQ(counter("errors.dir_eoimode0"), 1u);
 }
 
+// IHI0069 ICC_DIR_EL1: with EOImode = 0 GICv3 must ignore the write (the
+// interrupt stays active); with EOImode = 1 a DIR before the EOIR deactivates
+// the interrupt and leaves its active priority set.
+TEST_F(Cpuif, DirRulesOfEoiMode)
+{
+    create();
+    bringup(0);
+    spi(0, 40, 0x80, true, 0);
+    raise(ns(1000), 40);
+    EXPECT_EQ(sr(ns(2000), 0, GIC_ICC_IAR1_EL1), 40u);
+    sw(ns(3000), 0, GIC_ICC_DIR_EL1, 40); // EOImode = 0: ignored
+    EXPECT_EQ(dr(ns(3000), GICD_ISACTIVER + 4), 1u << 8);
+    EXPECT_EQ(counter("errors.dir_eoimode0"), 1u);
+    sw(ns(4000), 0, GIC_ICC_CTLR_EL1, ICC_CTLR_EL1_EOImode);
+    sw(ns(4000), 0, GIC_ICC_DIR_EL1, 40); // before the EOIR
+    EXPECT_EQ(dr(ns(4000), GICD_ISACTIVER + 4), 0u);
+    EXPECT_EQ(sr(ns(4000), 0, GIC_ICC_RPR_EL1), 0x80u);
+    ASSERT_EQ(outs(GIC_OUT_DEACTIVATE).size(), 1u);
+    sw(ns(5000), 0, GIC_ICC_EOIR1_EL1, 40);
+    EXPECT_EQ(sr(ns(5000), 0, GIC_ICC_RPR_EL1), 0xffu);
+    EXPECT_EQ(counter0("errors.deactivate_not_active"), 0u);
+}
+
 GIC_TIMING_TEST(Cpuif, Group0IsFiqGroup1IsIrq)
 {
     create();
