@@ -117,6 +117,14 @@ struct V41 : gictest::DriverTest {
         t += 1000;
         return poll_dirty(cpu);
     }
+    // The guest takes the highest-priority virtual Group 1 interrupt on CPU 0:
+    // ICV_IAR1_EL1, then ICV_EOIR1_EL1 of what it read. Returns the INTID read.
+    uint64_t take()
+    {
+        const uint64_t id = sr(t, 0, GIC_ICV_IAR1_EL1);
+        sw(t, 0, GIC_ICV_EOIR1_EL1, id);
+        return id;
+    }
     void sgir(uint32_t vpeid, uint32_t vintid)
     {
         ASSERT_EQ(gic_mmio_write(g, t, GIC_FRAME_GITS, 0, GIC_GITS_SGIR_OFFSET, 8, gic_gits_sgir_value(vpeid, vintid)),
@@ -583,8 +591,7 @@ TEST_F(V41, VsgiToResidentVpeIsDeliveredDirectly)
     // vSGIEOICount = 1 (KVM: none of the vCPU's SGIs is outside the vPE): no EOIcount
     sw(t, 0, GIC_ICH_HCR_EL2, 1u | (1u << 8));
     sgir(1, 3);
-    EXPECT_EQ(sr(t, 0, GIC_ICV_IAR1_EL1), 3u);
-    sw(t, 0, GIC_ICV_EOIR1_EL1, 3);
+    EXPECT_EQ(take(), 3u);
     EXPECT_EQ(sr(t, 0, GIC_ICH_HCR_EL2), 1u | (1u << 8)) << "vSGIEOICount = 1: no EOIcount";
     // the same vSGI twice before the acknowledge: coalesced
     sgir(1, 3);
@@ -596,8 +603,7 @@ TEST_F(V41, VsgiToResidentVpeIsDeliveredDirectly)
     EXPECT_EQ(sr(t, 0, GIC_ICV_IAR1_EL1), 3u);
     EXPECT_EQ(sr(t, 0, GIC_ICV_IAR1_EL1), GIC_SPURIOUS) << "0xa0 cannot preempt 0x40";
     sw(t, 0, GIC_ICV_EOIR1_EL1, 3);
-    EXPECT_EQ(sr(t, 0, GIC_ICV_IAR1_EL1), 8193u);
-    sw(t, 0, GIC_ICV_EOIR1_EL1, 8193);
+    EXPECT_EQ(take(), 8193u);
     EXPECT_EQ(counter("errors.total"), 0u);
 }
 
@@ -624,8 +630,7 @@ TEST_F(V41, DisabledGroupVlpiDoesNotHideAGroup0Vsgi)
     sw(t, 0, GIC_ICV_EOIR0_EL1, 2);
     sw(t, 0, GIC_ICH_VMCR_EL2, 0x3u | (0xf8u << 24)); // VENG1 = 1: the vLPI was pending all along
     step(100);
-    EXPECT_EQ(sr(t, 0, GIC_ICV_IAR1_EL1), 8192u);
-    sw(t, 0, GIC_ICV_EOIR1_EL1, 8192);
+    EXPECT_EQ(take(), 8192u);
     EXPECT_EQ(counter("errors.total"), 0u);
 }
 
@@ -672,10 +677,8 @@ TEST_F(V41, VsgiToNonResidentVpeIsRecordedWithTheDefaultDoorbell)
     EXPECT_EQ(rr(t, 0, VSGIR, 4), 1u);
     // the next load presents the enabled vSGI and the vLPI
     load(0, 1);
-    EXPECT_EQ(sr(t, 0, GIC_ICV_IAR1_EL1), 4u);
-    sw(t, 0, GIC_ICV_EOIR1_EL1, 4);
-    EXPECT_EQ(sr(t, 0, GIC_ICV_IAR1_EL1), 8192u);
-    sw(t, 0, GIC_ICV_EOIR1_EL1, 8192);
+    EXPECT_EQ(take(), 4u);
+    EXPECT_EQ(take(), 8192u);
     EXPECT_EQ(sr(t, 0, GIC_ICV_IAR1_EL1), GIC_SPURIOUS) << "vSGI 6 is disabled";
     // VSGI with C = 1 clears it
     vsgi(1, 6, 0x50, true, false, true);
@@ -697,8 +700,7 @@ TEST_F(V41, NoDoorbellWithoutDbOrWhenPendingLast)
     EXPECT_EQ(counter("vpe41.default_doorbells"), 0u);
     // a vLPI disabled in the VCONF table rings no doorbell either
     load(0, 1);
-    EXPECT_EQ(sr(t, 0, GIC_ICV_IAR1_EL1), 8192u);
-    sw(t, 0, GIC_ICV_EOIR1_EL1, 8192);
+    EXPECT_EQ(take(), 8192u);
     put(0, true);
     uint8_t off = 0xa0;
     gic_mem_write(g, vconf + 1, &off, 1); // vINTID 8193 disabled
@@ -752,10 +754,8 @@ TEST_F(V41, NeverResidentVpeRingsNoDefaultDoorbell)
     EXPECT_EQ(sr(t, 0, GIC_ICC_IAR1_EL1), GIC_SPURIOUS);
     // the first residency presents both
     load(0, 1);
-    EXPECT_EQ(sr(t, 0, GIC_ICV_IAR1_EL1), 4u);
-    sw(t, 0, GIC_ICV_EOIR1_EL1, 4);
-    EXPECT_EQ(sr(t, 0, GIC_ICV_IAR1_EL1), 8192u);
-    sw(t, 0, GIC_ICV_EOIR1_EL1, 8192);
+    EXPECT_EQ(take(), 4u);
+    EXPECT_EQ(take(), 8192u);
     EXPECT_EQ(counter("errors.total"), 0u);
 }
 
@@ -781,10 +781,8 @@ TEST_F(V41, ReallocatedVpeHasNoDefaultDoorbellRequested)
     EXPECT_EQ(sr(t, 0, GIC_ICC_IAR1_EL1), GIC_SPURIOUS);
     // made resident and descheduled with DB = 1, it rings again
     load(0, 1);
-    EXPECT_EQ(sr(t, 0, GIC_ICV_IAR1_EL1), 4u);
-    sw(t, 0, GIC_ICV_EOIR1_EL1, 4);
-    EXPECT_EQ(sr(t, 0, GIC_ICV_IAR1_EL1), 8192u);
-    sw(t, 0, GIC_ICV_EOIR1_EL1, 8192);
+    EXPECT_EQ(take(), 4u);
+    EXPECT_EQ(take(), 8192u);
     put(0, true);
     expect_default_doorbell(0, DB1, 2000);
 }
@@ -963,11 +961,9 @@ TEST_F(V41, RecordVcpuLoadPutTrace)
     load(0, 1);
     ASSERT_EQ(gic_msi(g, t, 0, DEV, 0), GIC_OK);
     step(2000);
-    EXPECT_EQ(sr(t, 0, GIC_ICV_IAR1_EL1), 8192u);
-    sw(t, 0, GIC_ICV_EOIR1_EL1, 8192);
+    EXPECT_EQ(take(), 8192u);
     sgir(1, 1);
-    EXPECT_EQ(sr(t, 0, GIC_ICV_IAR1_EL1), 1u);
-    sw(t, 0, GIC_ICV_EOIR1_EL1, 1);
+    EXPECT_EQ(take(), 1u);
     // put with a doorbell request (the vCPU blocks): its_vpe_4_1_deschedule(req_db)
     uint64_t v = put(0, true);
     EXPECT_FALSE(v & PENDINGLAST);
@@ -980,10 +976,8 @@ TEST_F(V41, RecordVcpuLoadPutTrace)
     sgir(1, 1);
     // the next load presents both
     load(0, 1);
-    EXPECT_EQ(sr(t, 0, GIC_ICV_IAR1_EL1), 1u);
-    sw(t, 0, GIC_ICV_EOIR1_EL1, 1);
-    EXPECT_EQ(sr(t, 0, GIC_ICV_IAR1_EL1), 8193u);
-    sw(t, 0, GIC_ICV_EOIR1_EL1, 8193);
+    EXPECT_EQ(take(), 1u);
+    EXPECT_EQ(take(), 8193u);
     put(0, false);
     gic_record_stop(g);
     EXPECT_EQ(counter("errors.total"), 0u);
