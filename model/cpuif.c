@@ -52,9 +52,13 @@ bool cpuif_group_enabled(const gic_t *g, uint32_t cpu, unsigned group)
     return phys(g, cpu)->igrpen[group ? 1 : 0];
 }
 
+/* IHI0069 ICC_CTLR_EL1.PMHE: the priority mask is a hint for distributing
+ * 1-of-N interrupts only while PMHE = 1. */
 bool cpuif_would_take(const gic_t *g, uint32_t cpu, uint8_t prio, unsigned group)
 {
-    return eng_can_signal(phys(g, cpu), prio, group ? 1 : 0);
+    const gic_engine_t *e = phys(g, cpu);
+    unsigned gr = group ? 1 : 0;
+    return g->cpuif[cpu].pmhe ? eng_can_signal(e, prio, gr) : eng_can_preempt(e, prio, gr);
 }
 
 void cpuif_update(gic_t *g, uint32_t cpu) { eng_update(g, phys(g, cpu)); }
@@ -119,19 +123,22 @@ static uint64_t r_apr(gic_t *g, uint32_t cpu, gic_engine_t *e, unsigned a) { ret
 static void w_apr(gic_t *g, uint32_t cpu, gic_engine_t *e, unsigned a, uint64_t v) { if (apr_implemented(g, cpu, e, a, true)) eng_apr_write(g, e, a >> 2, a & 3, v); }
 
 /* ICC_CTLR_EL1 / ICV_CTLR_EL1: CBPR [0], EOImode [1], PRIbits [10:8],
- * IDbits [13:11], A3V [15]; the physical one also RSS [18]. */
+ * IDbits [13:11], A3V [15]; the physical one also PMHE [6] and RSS [18].
+ * PMHE is read/write: without EL3 (GICD_CTLR.DS = 1) IHI0069 leaves it
+ * IMPLEMENTATION DEFINED whether it is, and this model uses it. */
 static uint64_t r_ctlr(gic_t *g, uint32_t cpu, gic_engine_t *e, unsigned a)
 {
     (void)a;
     uint64_t idbits = g->cfg.lpi_id_bits > 16 ? 1 : 0; /* 0: 16 INTID bits, 1: 24 */
-    uint64_t rss = e == phys(g, cpu) ? 1ull << 18 : 0;
-    return (uint64_t)e->cbpr | ((uint64_t)e->eoimode << 1) | ((uint64_t)(e->pri_bits - 1) << 8) |
+    bool is_phys = e == phys(g, cpu);
+    uint64_t rss = is_phys ? 1ull << 18 : 0, pmhe = is_phys && g->cpuif[cpu].pmhe ? 1ull << 6 : 0;
+    return (uint64_t)e->cbpr | ((uint64_t)e->eoimode << 1) | pmhe | ((uint64_t)(e->pri_bits - 1) << 8) |
            (idbits << 11) | (1ull << 15) /* A3V */ | rss;
 }
 static void w_ctlr(gic_t *g, uint32_t cpu, gic_engine_t *e, unsigned a, uint64_t v)
 {
-    (void)cpu;
     (void)a;
+    if (e == phys(g, cpu)) g->cpuif[cpu].pmhe = (v >> 6) & 1;
     eng_ctlr_write(g, e, v & 1, (v >> 1) & 1);
 }
 

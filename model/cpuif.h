@@ -33,6 +33,9 @@ struct gic_cpuif {
      * cpuif_create allocates them so.) */
     _Alignas(64) bool imo;
     bool fmo;
+    /* ICC_CTLR_EL1.PMHE: ICC_PMR_EL1 is a hint for 1-of-N distribution
+     * (cpuif_would_take) */
+    bool pmhe;
     /* Times of the last two CPU-update events queued for this CPU
      * (UINT64_MAX: none), so that many state changes at the same instants
      * queue one update each (gic.c gic_cpu_update_at; kept here, on the

@@ -132,10 +132,16 @@ static inline unsigned eng_running_priority(const gic_engine_t *e)
  * with the pending group's binary point (the running priority, ICC_RPR_EL1,
  * is kept at the finest one): a coarser BPR never lets a lower priority
  * preempt. */
-static inline bool eng_can_signal(const gic_engine_t *e, uint8_t prio, unsigned group)
+/* Group enabled and group priority higher than the running priority (IHI0069
+ * "Preemption"), whatever the priority mask says. */
+static inline bool eng_can_preempt(const gic_engine_t *e, uint8_t prio, unsigned group)
 {
     unsigned rp = eng_running_priority(e), mask = eng_group_mask(e, group);
-    return e->igrpen[group] && prio < e->pmr && (rp == 0xffu || (prio & mask) < (rp & mask));
+    return e->igrpen[group] && (rp == 0xffu || (prio & mask) < (rp & mask));
+}
+static inline bool eng_can_signal(const gic_engine_t *e, uint8_t prio, unsigned group)
+{
+    return prio < e->pmr && eng_can_preempt(e, prio, group);
 }
 static inline unsigned eng_napr(const gic_engine_t *e) { return 1u << (e->prebits - 5); }
 static inline uint8_t eng_bpr0_min(const gic_engine_t *e) { return (uint8_t)(7 - e->prebits); }

@@ -233,6 +233,36 @@ GIC_TIMING_TEST(Dist, OneOfNPrefersCpuThatWouldTakeIt)
               irq_up(ns(2000) + path_spi_wire(), 0) + irq_down(ns(2500), 0) + irq_up(ns(3000) + path_spi_wire(), 1));
 }
 
+// IHI0069 ICC_CTLR_EL1.PMHE: the priority mask is a hint for 1-of-N
+// distribution only while PMHE = 1 (read/write here, DS = 1). CPU 0, first
+// in the round-robin, masks the SPI's priority with its PMR: with PMHE = 0 it
+// is still chosen (and the SPI waits for its PMR), with PMHE = 1 CPU 1 is.
+TEST_F(Dist, OneOfNUsesThePriorityMaskAsAHintOnlyWithPmhe)
+{
+    for (bool pmhe : {false, true}) {
+        destroy();
+        cfg.num_cpus = 2;
+        create();
+        bringup(0);
+        spi(ns(1000), 40, 0x80, true, -1);
+        sw(ns(1000), 0, GIC_ICC_PMR_EL1, 0x40);
+        sw(ns(1000), 0, GIC_ICC_CTLR_EL1, pmhe ? 1u << 6 : 0);
+        EXPECT_EQ(sr(ns(1000), 0, GIC_ICC_CTLR_EL1) >> 6 & 1, pmhe ? 1u : 0u);
+        EXPECT_EQ(sr(ns(1000), 1, GIC_ICC_CTLR_EL1) >> 6 & 1, 0u) << "PMHE is per CPU interface";
+        gic_set_spi(g, ns(3000), 40, true);
+        gic_run_until(g, ns(4000));
+        EXPECT_EQ(lines(), pmhe ? irq_up(ns(3000) + path_spi_wire(), 1) : "") << "PMHE " << pmhe;
+        if (!pmhe) {
+            // the SPI waits at CPU 0 until its mask opens
+            sw(ns(5000), 0, GIC_ICC_PMR_EL1, 0xf0);
+            EXPECT_EQ(sr(ns(6000), 0, GIC_ICC_IAR1_EL1), 40u);
+        } else {
+            EXPECT_EQ(sr(ns(6000), 1, GIC_ICC_IAR1_EL1), 40u);
+        }
+    }
+    EXPECT_EQ(counter("errors.total"), 0u);
+}
+
 GIC_TIMING_TEST(Dist, OneOfNNoParticipantWaits)
 {
     cfg.num_cpus = 2;
