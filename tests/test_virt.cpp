@@ -54,10 +54,21 @@ TEST_F(Virt, VtrReportsTheConfiguration)
     EXPECT_EQ((vtr >> ICH_VTR_PREbits_SHIFT) & 7, cfg.virt_pri_bits - 1); // PREbits
     EXPECT_EQ((vtr >> ICH_VTR_A3V_SHIFT) & 1, 1u);                      // A3V
     EXPECT_EQ((vtr >> ICH_VTR_nV4_SHIFT) & 1, 1u);                      // nV4: GICv3 has no direct injection
-    // unimplemented LRs are RAZ/WI
+    // IHI0069: unimplemented LRs and ICH_AP<g>R<n>_EL2 are UNDEFINED: RAZ/WI
+    // here, each access counted and logged
     sw(t, 0, ICH_LR(cfg.virt_list_regs), ich_lr(40, 0x80));
     EXPECT_EQ(sr(t, 0, ICH_LR(cfg.virt_list_regs)), 0u);
     EXPECT_EQ(sr(t, 0, GIC_ICH_ELRSR_EL2), (1u << cfg.virt_list_regs) - 1);
+    EXPECT_EQ(counter("errors.sysreg_undefined"), 2u);
+    ASSERT_EQ(cfg.virt_pri_bits, 5u); // one ICH_AP<g>R<n>_EL2 per group
+    sw(t, 0, GIC_ICH_AP1R0_EL2, 1);
+    EXPECT_EQ(sr(t, 0, GIC_ICH_AP1R0_EL2), 1u);
+    sw(t, 0, GIC_ICH_AP1R0_EL2, 0);
+    sw(t, 0, GIC_ICH_AP0R1_EL2, 1);
+    EXPECT_EQ(sr(t, 0, GIC_ICH_AP0R1_EL2), 0u);
+    EXPECT_EQ(sr(t, 0, GIC_ICH_AP1R3_EL2), 0u);
+    EXPECT_EQ(counter("errors.sysreg_undefined"), 5u);
+    EXPECT_EQ(counter("errors.total"), 5u);
 }
 
 GIC_TIMING_TEST(Virt, LrPendingSignalsVirqAndAckThroughIcv)
