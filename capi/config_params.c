@@ -57,7 +57,7 @@ static const param_t params[] = {
     U32("its.eventid_bits", its_eventid_bits, 1, 32, "EventID bits (GITS_TYPER.ID_bits+1)"),
     U32("its.cid_bits", its_cid_bits, 1, 16, "collection ID bits"),
     U32("its.pta", its_pta, 0, 1, "GITS_TYPER.PTA: 1 = RDbase is a physical address, 0 = processor number"),
-    U32("its.hcc", its_hcc, 0, 255, "collections held in the ITS (GITS_TYPER.HCC)"),
+    U32("its.hcc", its_hcc, 0, 255, "collections held in the ITS (GITS_TYPER.HCC); at 2^its.cid_bits or more every collection is held, there is no collection table and the ITS supports its.hcc collections (GITS_TYPER.CIL = 0)"),
     U32("its.cmd_decode_cycles", its_cmd_decode_cycles, 0, 1000000, "cycles to decode one ITS command"),
     U32("its.translate_cycles", its_translate_cycles, 0, 1000000, "cycles of translation logic per MSI"),
     U32("its.pipeline_depth", its_pipeline_depth, 1, 64, "translations in flight per ITS"),

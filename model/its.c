@@ -56,8 +56,11 @@ struct gic_its *its_create(gic_t *g, uint32_t index)
     t |= (uint64_t)(cfg->its_devbits - 1) << 13;     /* Devbits */
     t |= (uint64_t)(cfg->its_pta ? 1 : 0) << 19;     /* PTA */
     t |= (uint64_t)(cfg->its_hcc & 0xff) << 24;      /* HCC */
-    /* CIL = 0: 16-bit Collection IDs, CIDbits RES0 (IHI0069 GITS_TYPER) */
-    if (cfg->its_cid_bits != 16)
+    /* CIL = 0: 16-bit Collection IDs, CIDbits RES0 (IHI0069 GITS_TYPER). With
+     * every collection held in the ITS (HCC >= 2^CIDbits, no collection
+     * table) CIL is RES0 too: the ITS supports HCC collections
+     * (its_icid_in_range). */
+    if (cfg->its_cid_bits != 16 && !its_colls_all_held(g))
         t |= (uint64_t)(cfg->its_cid_bits - 1) << 32 | 1ull << 36; /* CIDbits, CIL */
     if (its->v4) t |= (uint64_t)(cfg->its_vmovp_single ? 1 : 0) << 37; /* VMOVP */
     /* GICv4.1: VSGI [39] (direct injection of vSGIs: the VSGI command and
@@ -71,7 +74,7 @@ struct gic_its *its_create(gic_t *g, uint32_t index)
      * collection is held in the ITS (HCC >= 2^CIDbits). Entry_Size = 8 bytes. */
     its->baser[0] = (BASER_TYPE_DEVICE << BASER_TYPE_SHIFT) |
                     ((uint64_t)(ITS_DTE_BYTES - 1) << BASER_ESZ_SHIFT);
-    if (cfg->its_hcc < (1u << cfg->its_cid_bits))
+    if (!its_colls_all_held(g))
         its->baser[1] = (BASER_TYPE_COLLECTION << BASER_TYPE_SHIFT) |
                         ((uint64_t)(ITS_CTE_BYTES - 1) << BASER_ESZ_SHIFT);
     /* GITS_BASER2: vPE table (GICv4), Entry_Size = 16 bytes. */

@@ -241,6 +241,9 @@ static inline vpe_ref_t its_vpe_ref(uint32_t vpeid, const its_vpete_t *e)
 bool its_walk_full(gic_t *g, struct gic_its *its, its_walk_t *w, uint32_t devid, uint32_t eventid);
 /* ICID -> address of its CTE in memory; false if beyond the collection table. */
 bool its_cte_addr(gic_t *g, struct gic_its *its, its_walk_t *w, uint32_t icid, uint64_t *addr);
+/* Every collection held in the ITS (HCC >= 2^CIDbits): no collection table,
+ * GITS_TYPER.CIL = 0, HCC collections. */
+bool its_colls_all_held(const gic_t *g);
 bool its_icid_in_range(const gic_t *g, uint32_t icid);
 /* RDbase field -> processor number (GITS_TYPER.PTA selects the encoding). */
 bool its_rdbase_cpu(const gic_t *g, uint64_t field, uint32_t *cpu);

@@ -182,9 +182,15 @@ static inline bool walk_ite(gic_t *g, struct gic_its *its, its_walk_t *w, uint32
     return true;
 }
 
+bool its_colls_all_held(const gic_t *g)
+{
+    return g->cfg.its_hcc >= (1u << g->cfg.its_cid_bits);
+}
+/* IHI0069 GITS_TYPER.CIL: without collections in external memory the number
+ * of collections is HCC; otherwise 2^CIDbits. */
 bool its_icid_in_range(const gic_t *g, uint32_t icid)
 {
-    return icid < (1u << g->cfg.its_cid_bits);
+    return icid < (its_colls_all_held(g) ? g->cfg.its_hcc : (1u << g->cfg.its_cid_bits));
 }
 
 bool its_cte_addr(gic_t *g, struct gic_its *its, its_walk_t *w, uint32_t icid, uint64_t *addr)

@@ -84,6 +84,23 @@ TEST_F(ItsTest, HccCoveringAllCollectionsMakesBaser1RazWi)
     EXPECT_EQ(gits(GITS_BASERn(1)), 0u);
 }
 
+// IHI0069 GITS_TYPER.CIL: an ITS without collections in external memory
+// reports CIL = 0 (RES0; CIDbits RES0 with it) and supports HCC collections.
+TEST_F(ItsTest, CilIsRes0WhenEveryCollectionIsHeldInTheIts)
+{
+    cfg.its_cid_bits = 4;
+    cfg.its_hcc = 20;
+    FullBringUp();
+    const uint64_t ty = gits(GITS_TYPER);
+    EXPECT_EQ((ty >> 36) & 1, 0u);    // CIL
+    EXPECT_EQ((ty >> 32) & 0xf, 0u);  // CIDbits
+    EXPECT_EQ((ty >> 24) & 0xff, 20u); // HCC: the number of collections
+    Exec({mapc(19, rdbase(1), true), sync(rdbase(1))});
+    EXPECT_EQ(LastCmd().error, 0u) << "ICID 19 < HCC";
+    Exec({mapc(20, rdbase(1), true)});
+    EXPECT_EQ(LastCmd().error, 0x010903u) << "ICID 20 >= HCC: MAPC collection_oor";
+}
+
 TEST_F(ItsTest, CbaserOnlyWhileDisabledAndResetsCreadr)
 {
     create();
