@@ -106,21 +106,9 @@ static void w_bpr(gic_t *g, uint32_t cpu, gic_engine_t *e, unsigned a, uint64_t 
 static uint64_t r_pmr(gic_t *g, uint32_t cpu, gic_engine_t *e, unsigned a) { (void)g; (void)cpu; (void)a; return e->pmr; }
 static void w_pmr(gic_t *g, uint32_t cpu, gic_engine_t *e, unsigned a, uint64_t v) { (void)cpu; (void)a; eng_pmr_write(g, e, v); }
 static uint64_t r_rpr(gic_t *g, uint32_t cpu, gic_engine_t *e, unsigned a) { (void)g; (void)cpu; (void)a; return eng_running_priority(e); }
-/* arg: group * 4 + n. IHI0069 ICC_AP0R<n>_EL1 / ICC_AP1R<n>_EL1 (and the
- * ICV_* ones): AP<g>R1 exists with 6 or more preemption bits, AP<g>R2/3 with
- * 7; the others are UNDEFINED. No exception can be raised here: RAZ/WI,
- * counted and logged. */
-static bool apr_implemented(gic_t *g, uint32_t cpu, gic_engine_t *e, unsigned a, bool write)
-{
-    if ((a & 3) < eng_napr(e)) return true;
-    gic_error(g, "sysreg_undefined", e->src->name,
-              "%s of %s_AP%uR%u_EL1 on CPU %u: not implemented with %u priority bits (UNDEFINED): %s",
-              write ? "write" : "read", e->src->name, a >> 2, a & 3, cpu, e->pri_bits,
-              write ? "ignored" : "RAZ");
-    return false;
-}
-static uint64_t r_apr(gic_t *g, uint32_t cpu, gic_engine_t *e, unsigned a) { return apr_implemented(g, cpu, e, a, false) ? eng_apr_read(e, a >> 2, a & 3) : 0; }
-static void w_apr(gic_t *g, uint32_t cpu, gic_engine_t *e, unsigned a, uint64_t v) { if (apr_implemented(g, cpu, e, a, true)) eng_apr_write(g, e, a >> 2, a & 3, v); }
+/* arg: group * 4 + n (the unimplemented ones: eng_apr_read/_write) */
+static uint64_t r_apr(gic_t *g, uint32_t cpu, gic_engine_t *e, unsigned a) { (void)cpu; return eng_apr_read(g, e, false, a >> 2, a & 3); }
+static void w_apr(gic_t *g, uint32_t cpu, gic_engine_t *e, unsigned a, uint64_t v) { (void)cpu; eng_apr_write(g, e, false, a >> 2, a & 3, v); }
 
 /* ICC_CTLR_EL1 / ICV_CTLR_EL1: CBPR [0], EOImode [1], PRIbits [10:8],
  * IDbits [13:11], A3V [15]; the physical one also PMHE [6] and RSS [18].

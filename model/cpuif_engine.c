@@ -330,14 +330,27 @@ void eng_pmr_write(gic_t *g, gic_engine_t *e, uint64_t v)
     eng_refresh(g, e); /* HPPI unchanged: only whether it is signalled */
 }
 
-uint64_t eng_apr_read(const gic_engine_t *e, unsigned group, unsigned n)
+/* IHI0069 ICC_AP<g>R<n>_EL1, ICV_AP<g>R<n>_EL1 and ICH_AP<g>R<n>_EL2: AP<g>R1
+ * exists with 6 or more preemption bits, AP<g>R2/3 with 7; the others are
+ * UNDEFINED. No exception can be raised here: RAZ/WI, counted and logged. */
+static bool apr_implemented(gic_t *g, const gic_engine_t *e, bool el2, unsigned group, unsigned n, bool write)
 {
-    return n < eng_napr(e) ? e->apr[group][n] : 0;
+    if (n < eng_napr(e)) return true;
+    gic_error(g, "sysreg_undefined", e->src->name,
+              "%s of %s_AP%uR%u_EL%u on CPU %u: not implemented with %u priority bits (UNDEFINED): %s",
+              write ? "write" : "read", el2 ? "ICH" : e->src->name, group, n, el2 ? 2u : 1u, e->cpu,
+              e->pri_bits, write ? "ignored" : "RAZ");
+    return false;
 }
 
-void eng_apr_write(gic_t *g, gic_engine_t *e, unsigned group, unsigned n, uint64_t v)
+uint64_t eng_apr_read(gic_t *g, const gic_engine_t *e, bool el2, unsigned group, unsigned n)
 {
-    if (n >= eng_napr(e)) return; /* not implemented: RAZ/WI */
+    return apr_implemented(g, e, el2, group, n, false) ? e->apr[group][n] : 0;
+}
+
+void eng_apr_write(gic_t *g, gic_engine_t *e, bool el2, unsigned group, unsigned n, uint64_t v)
+{
+    if (!apr_implemented(g, e, el2, group, n, true)) return;
     e->apr[group][n] = (uint32_t)v;
     eng_apr_changed(e);
     eng_refresh(g, e); /* HPPI unchanged: only whether it is signalled */

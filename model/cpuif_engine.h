@@ -172,8 +172,10 @@ uint64_t eng_hppir(gic_t *g, gic_engine_t *e, unsigned group);
 uint64_t eng_bpr_read(const gic_engine_t *e, unsigned group);
 void eng_bpr_write(gic_t *g, gic_engine_t *e, unsigned group, uint64_t v);
 void eng_pmr_write(gic_t *g, gic_engine_t *e, uint64_t v);
-uint64_t eng_apr_read(const gic_engine_t *e, unsigned group, unsigned n);
-void eng_apr_write(gic_t *g, gic_engine_t *e, unsigned group, unsigned n, uint64_t v);
+/* AP<group>R<n>: through ICC_/ICV_*_EL1, or (el2) the engine's ICH_*_EL2 view;
+ * an unimplemented n is UNDEFINED: RAZ/WI, errors.sysreg_undefined. */
+uint64_t eng_apr_read(gic_t *g, const gic_engine_t *e, bool el2, unsigned group, unsigned n);
+void eng_apr_write(gic_t *g, gic_engine_t *e, bool el2, unsigned group, unsigned n, uint64_t v);
 /* CBPR and EOImode (the ICC_CTLR_EL1/ICV_CTLR_EL1 bits the engine owns). */
 void eng_ctlr_write(gic_t *g, gic_engine_t *e, bool cbpr, bool eoimode);
 #endif

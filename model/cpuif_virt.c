@@ -458,19 +458,15 @@ static uint64_t lr_mask(const gic_t *g, const struct gic_cpuif *c)
     return LR_MASK_FIXED | vintid | ((uint64_t)c->virt.pri_mask << 48);
 }
 
-/* IHI0069 ICH_LR<n>_EL2 (n >= ICH_VTR_EL2.ListRegs + 1) and ICH_AP0R<n>_EL2 /
- * ICH_AP1R<n>_EL2 (n = 1 needs 6 preemption bits, n = 2, 3 need 7): the
- * unimplemented registers are UNDEFINED. No exception can be raised here:
- * RAZ/WI, counted and logged, as for ICC_AP<g>R<n>_EL1. True if implemented. */
-static bool ich_implemented(gic_t *g, const struct gic_cpuif *c, uint32_t cpu, gic_sysreg_t reg, bool write)
+/* IHI0069 ICH_LR<n>_EL2: the list registers beyond ICH_VTR_EL2.ListRegs are
+ * UNDEFINED. No exception can be raised here: RAZ/WI, counted and logged, as
+ * the unimplemented ICH_AP<g>R<n>_EL2 are (eng_apr_read/_write). */
+static bool lr_implemented(gic_t *g, uint32_t cpu, unsigned i, bool write)
 {
-    bool ok;
-    if (reg >= GIC_ICH_LR0_EL2 && reg <= GIC_ICH_LR15_EL2) ok = (unsigned)(reg - GIC_ICH_LR0_EL2) < nlr(g);
-    else ok = (unsigned)(reg - GIC_ICH_AP0R0_EL2) % 4 < eng_napr(&c->virt);
-    if (!ok)
-        gic_error(g, "sysreg_undefined", "ICH", "%s of %s on CPU %u: not implemented (UNDEFINED): %s",
-                  write ? "write" : "read", gic_sysreg_name(reg), cpu, write ? "ignored" : "RAZ");
-    return ok;
+    if (i < nlr(g)) return true;
+    gic_error(g, "sysreg_undefined", "ICH", "%s of ICH_LR%u_EL2 on CPU %u: not implemented (UNDEFINED): %s",
+              write ? "write" : "read", i, cpu, write ? "ignored" : "RAZ");
+    return false;
 }
 
 uint64_t virt_ich_read(gic_t *g, uint32_t cpu, gic_sysreg_t reg)
@@ -478,11 +474,11 @@ uint64_t virt_ich_read(gic_t *g, uint32_t cpu, gic_sysreg_t reg)
     struct gic_cpuif *c = CI(g, cpu);
     if (reg >= GIC_ICH_LR0_EL2 && reg <= GIC_ICH_LR15_EL2) {
         unsigned i = (unsigned)(reg - GIC_ICH_LR0_EL2);
-        return ich_implemented(g, c, cpu, reg, false) ? c->ich.lr[i] : 0;
+        return lr_implemented(g, cpu, i, false) ? c->ich.lr[i] : 0;
     }
     if (reg >= GIC_ICH_AP0R0_EL2 && reg <= GIC_ICH_AP1R3_EL2) {
         unsigned n = (unsigned)(reg - GIC_ICH_AP0R0_EL2);
-        return ich_implemented(g, c, cpu, reg, false) ? eng_apr_read(&c->virt, n / 4, n % 4) : 0;
+        return eng_apr_read(g, &c->virt, true, n / 4, n % 4);
     }
     switch (reg) {
     case GIC_ICH_HCR_EL2: return c->ich.hcr;
@@ -502,7 +498,7 @@ void virt_ich_write(gic_t *g, uint32_t cpu, gic_sysreg_t reg, uint64_t v)
     const virt_stats_t *vs = g->virt_stats;
     if (reg >= GIC_ICH_LR0_EL2 && reg <= GIC_ICH_LR15_EL2) {
         unsigned i = (unsigned)(reg - GIC_ICH_LR0_EL2);
-        if (!ich_implemented(g, c, cpu, reg, true)) return;
+        if (!lr_implemented(g, cpu, i, true)) return;
         uint64_t old = c->ich.lr[i];
         v &= lr_mask(g, c);
         lr_put(c, i, v);
@@ -522,8 +518,7 @@ void virt_ich_write(gic_t *g, uint32_t cpu, gic_sysreg_t reg, uint64_t v)
     }
     if (reg >= GIC_ICH_AP0R0_EL2 && reg <= GIC_ICH_AP1R3_EL2) {
         unsigned n = (unsigned)(reg - GIC_ICH_AP0R0_EL2);
-        if (!ich_implemented(g, c, cpu, reg, true)) return;
-        eng_apr_write(g, &c->virt, n / 4, n % 4, v);
+        eng_apr_write(g, &c->virt, true, n / 4, n % 4, v);
         virt_changed(g, cpu);
         return;
     }
