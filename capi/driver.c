@@ -355,7 +355,7 @@ void gic_cmd_mapd(uint64_t c[4], uint32_t devid, uint64_t itt, uint32_t size, bo
 void gic_cmd_mapc(uint64_t c[4], uint32_t icid, uint64_t rdbase, bool valid)
 {
     cmd0(c, GITS_CMD_MAPC, 0);
-    c[2] = (icid & 0xffffu) | ((rdbase & 0x7ffffffffull) << 16) | (valid ? 1ull << 63 : 0);
+    c[2] = (icid & 0xffffu) | ((rdbase & 0xfffffffffull) << 16) | (valid ? 1ull << 63 : 0);
 }
 
 void gic_cmd_mapti(uint64_t c[4], uint32_t devid, uint32_t eventid, uint32_t intid, uint32_t icid)
@@ -394,14 +394,14 @@ void gic_cmd_invall(uint64_t c[4], uint32_t icid)
 void gic_cmd_sync(uint64_t c[4], uint64_t rdbase)
 {
     cmd0(c, GITS_CMD_SYNC, 0);
-    c[2] = (rdbase & 0x7ffffffffull) << 16;
+    c[2] = (rdbase & 0xfffffffffull) << 16;
 }
 
 void gic_cmd_movall(uint64_t c[4], uint64_t rdbase1, uint64_t rdbase2)
 {
     cmd0(c, GITS_CMD_MOVALL, 0);
-    c[2] = (rdbase1 & 0x7ffffffffull) << 16;
-    c[3] = (rdbase2 & 0x7ffffffffull) << 16;
+    c[2] = (rdbase1 & 0xfffffffffull) << 16;
+    c[3] = (rdbase2 & 0xfffffffffull) << 16;
 }
 
 /* GICv4.0 virtual commands (IHI0069 5.3): vPEID DW1[47:32], target RDbase

@@ -50,8 +50,10 @@ void its_cmd_decode(const uint8_t b[ITS_CMD_BYTES], its_cmd_t *c)
     c->size = (uint8_t)(dw[1] & 0x1f);
     c->itt_addr = dw[2] & ITS_DTE_ITT_MASK;
     c->icid = (uint32_t)(dw[2] & 0xffff);
-    c->rdbase = (dw[2] >> 16) & 0x7ffffffffull;
-    c->rdbase2 = (dw[3] >> 16) & 0x7ffffffffull;
+    /* IHI0069 MAPC, SYNC, MOVALL: RDbase is DW2[51:16] (RDbase2 DW3[51:16]),
+     * all 36 bits, as VMAPP's and VMOVP's: with PTA = 1 a 52-bit address. */
+    c->rdbase = (dw[2] >> 16) & 0xfffffffffull;
+    c->rdbase2 = (dw[3] >> 16) & 0xfffffffffull;
     c->valid = (dw[2] >> 63) & 1;
     c->vpeid = (uint32_t)((dw[1] >> 32) & 0xffff);
     c->vintid = (uint32_t)dw[2];

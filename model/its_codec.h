@@ -203,8 +203,8 @@ typedef struct its_cmd {
     uint8_t size;      /* DW1[4:0] (MAPD: EventID bits - 1) */
     uint64_t itt_addr; /* DW2[51:8] (MAPD) */
     uint32_t icid;     /* DW2[15:0] */
-    uint64_t rdbase;   /* DW2[50:16] (MAPC, SYNC, MOVALL RDbase1) */
-    uint64_t rdbase2;  /* DW3[50:16] (MOVALL) */
+    uint64_t rdbase;   /* DW2[51:16] (MAPC, SYNC, MOVALL RDbase1) */
+    uint64_t rdbase2;  /* DW3[51:16] (MOVALL) */
     bool valid;        /* DW2[63] (MAPD, MAPC, VMAPP) */
     /* GICv4.0 virtual commands (IHI0069 5.3, VMAPP .. VINVALL) */
     uint32_t vpeid;    /* DW1[47:32] (VMAPP, VMAPTI, VMAPI, VMOVI, VMOVP, VSYNC, VINVALL) */

@@ -299,7 +299,7 @@ bool its_walk_full(gic_t *g, struct gic_its *its, its_walk_t *w, uint32_t devid,
     return walk_cte(g, its, w, w->ite.icid);
 }
 
-/* RDbase field (DW[50:16]) -> processor number (GITS_TYPER.PTA selects the
+/* RDbase field (DW[51:16]) -> processor number (GITS_TYPER.PTA selects the
  * encoding: 0 = processor number, 1 = physical address of RD_base >> 16). */
 bool its_rdbase_cpu(const gic_t *g, uint64_t field, uint32_t *cpu)
 {

@@ -42,7 +42,7 @@ inline Cmd mapc(uint32_t icid, uint64_t rd, bool v)
 {
     Cmd c;
     c.d[0] = 0x09;
-    c.d[2] = icid | ((rd & 0x7ffffffffull) << 16) | ((uint64_t)v << 63);
+    c.d[2] = icid | ((rd & 0xfffffffffull) << 16) | ((uint64_t)v << 63);
     return c;
 }
 inline Cmd mapti(uint32_t dev, uint32_t ev, uint32_t intid, uint32_t icid)
@@ -85,15 +85,15 @@ inline Cmd sync(uint64_t rd)
 {
     Cmd c;
     c.d[0] = 0x05;
-    c.d[2] = (rd & 0x7ffffffffull) << 16;
+    c.d[2] = (rd & 0xfffffffffull) << 16;
     return c;
 }
 inline Cmd movall(uint64_t rd1, uint64_t rd2)
 {
     Cmd c;
     c.d[0] = 0x0e;
-    c.d[2] = (rd1 & 0x7ffffffffull) << 16;
-    c.d[3] = (rd2 & 0x7ffffffffull) << 16;
+    c.d[2] = (rd1 & 0xfffffffffull) << 16;
+    c.d[3] = (rd2 & 0xfffffffffull) << 16;
     return c;
 }
 constexpr uint8_t INT = 0x03, CLEAR = 0x04, INV = 0x0c, DISCARD = 0x0f;

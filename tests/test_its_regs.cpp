@@ -309,6 +309,36 @@ TEST_F(ItsTest, EveryCommandErrorCodeSkipPolicy)
     EXPECT_EQ(counter("errors.its_cmd_error"), errs + 1);
 }
 
+// IHI0069 MAPC, SYNC, MOVALL: RDbase is DW2[51:16] (MOVALL's RDbase2
+// DW3[51:16]). With GITS_TYPER.PTA = 1 it is bits [51:16] of the
+// redistributor's physical address: an address with bit 51 set names no
+// redistributor, so the command fails (it must not be read as the
+// redistributor at the same address without bit 51).
+TEST_F(ItsTest, RdbaseFieldIsBits51To16)
+{
+    cfg.its_pta = 1;
+    FullBringUp();
+    const uint64_t bit51 = 1ull << 35; // address bit 51 in the RDbase field
+    Cmd c = mapc(5, 0, true);
+    c.d[2] |= (rdbase(1) | bit51) << 16;
+    out.clear();
+    Exec({c});
+    EXPECT_EQ(LastCmd().error, 0x010902u) << "MAPC RDbase with PA bit 51";
+    EXPECT_EQ(r64(CT + 5 * 8), 0u);
+    Cmd s = sync(0);
+    s.d[2] |= (rdbase(0) | bit51) << 16;
+    Exec({s});
+    EXPECT_EQ(LastCmd().error, 0x010502u) << "SYNC RDbase with PA bit 51";
+    Cmd m = movall(rdbase(0), rdbase(1));
+    m.d[3] |= bit51 << 16;
+    Exec({m});
+    EXPECT_EQ(LastCmd().error, 0x010e21u) << "MOVALL RDbase2 with PA bit 51";
+    m = movall(rdbase(0), rdbase(1));
+    m.d[2] |= bit51 << 16;
+    Exec({m});
+    EXPECT_EQ(LastCmd().error, 0x010e20u) << "MOVALL RDbase1 with PA bit 51";
+}
+
 TEST_F(ItsTest, StallPolicyAndRetry)
 {
     cfg.its_error_policy = GIC_ITS_ERR_STALL;
