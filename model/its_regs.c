@@ -23,7 +23,11 @@ static uint64_t rd_ctlr(gic_t *g, void *blk, unsigned n)
 {
     (void)n;
     struct gic_its *its = blk;
-    uint64_t v = (its->enabled ? 1u : 0u) | (its_quiescent(its) ? (1u << 31) : 0u);
+    /* Quiescent: IHI0069 GITS_CTLR. While Enabled == 1 it is UNKNOWN in
+     * GICv3 and GICv4.0 (gictlm: the ITS is idle) and reads 0 in GICv4.1
+     * (the write to Enabled takes effect at once here). */
+    bool q = its_quiescent(its) && !(its->enabled && its->v41);
+    uint64_t v = (its->enabled ? 1u : 0u) | (q ? (1u << 31) : 0u);
     if (its_has_its_number(g, its)) v |= (uint64_t)its->its_number << 4; /* ITS_Number [7:4] */
     return v;
 }

@@ -117,6 +117,25 @@ TEST_F(ItsTest, CbaserOnlyWhileDisabledAndResetsCreadr)
     EXPECT_EQ(counter("errors.its_baser_write_enabled"), 1u);
 }
 
+// IHI0069 GITS_CTLR.Quiescent: in GICv4.1, while Enabled == 1 it reads 0
+// once the write to Enabled has taken effect (UNKNOWN in GICv3 and GICv4.0,
+// where gictlm reports whether the ITS is idle); disabled and idle: 1.
+TEST_F(ItsTest, QuiescentReadsZeroWhileEnabledOnGicv41)
+{
+    cfg.gic_version = 4;
+    cfg.gicv4_1 = 1;
+    cfg.gicr_base = 0x08100000; // the GICv4.1 ITS frame is 256 KiB
+    create();
+    EXPECT_EQ(gits(GITS_CTLR, 0, 4) & (GITS_CTLR_Quiescent | GITS_CTLR_Enabled), GITS_CTLR_Quiescent);
+    gits_w(GITS_CTLR, GITS_CTLR_Enabled, 0, 4);
+    EXPECT_EQ(gits(GITS_CTLR, 0, 4) & (GITS_CTLR_Quiescent | GITS_CTLR_Enabled), GITS_CTLR_Enabled);
+    t += 1000000;
+    gic_run_until(g, t);
+    EXPECT_EQ(gits(GITS_CTLR, 0, 4) & GITS_CTLR_Quiescent, 0u) << "idle but enabled";
+    gits_w(GITS_CTLR, 0, 0, 4);
+    EXPECT_EQ(gits(GITS_CTLR, 0, 4) & (GITS_CTLR_Quiescent | GITS_CTLR_Enabled), GITS_CTLR_Quiescent);
+}
+
 TEST_F(ItsTest, CwriterBeyondQueueIsIgnoredAndCounted)
 {
     create();
