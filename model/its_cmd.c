@@ -595,10 +595,14 @@ static bool cmd_vsgi(gic_t *g, struct gic_its *its, const its_cmd_t *cmd, its_wa
 uint64_t its_cmdq_bytes(const struct gic_its *its) { return ((its->cbaser & 0xff) + 1) * 0x1000; }
 static uint64_t cmdq_base(const struct gic_its *its) { return its->cbaser & 0x000ffffffffff000ull; }
 
+/* A GITS_CWRITER outside the queue (left there by a GITS_CBASER write that
+ * shrank the queue) makes the queue invalid until GITS_CWRITER is written in
+ * range: the first CONSTRAINED UNPREDICTABLE choice of IHI0069 GITS_CWRITER
+ * (CREADR would never reach it). */
 static bool cmdq_can_run(const struct gic_its *its)
 {
     return its->enabled && (its->cbaser & ITS_ENT_VALID) && !its->stalled && !its->cmd.active &&
-           its->creadr != its->cwriter;
+           its->creadr != its->cwriter && its->cwriter < its_cmdq_bytes(its);
 }
 
 static void cmd_start(gic_t *g, struct gic_its *its);

@@ -94,6 +94,11 @@ static void wr_cbaser(gic_t *g, void *blk, unsigned n, uint64_t val, uint64_t ma
     its->cbaser = merge(its->cbaser, val, mask) & 0xb8effffffffffcffull;
     its->creadr = 0; /* GITS_CREADR is cleared when GITS_CBASER is written */
     its->stalled = false;
+    if (its->cwriter >= its_cmdq_bytes(its))
+        gic_error(g, "its_cwriter_oor", its->name,
+                  "GITS_CWRITER offset 0x%llx beyond the %llu-byte command queue set by GITS_CBASER: "
+                  "no command is processed until GITS_CWRITER is written in range",
+                  (unsigned long long)its->cwriter, (unsigned long long)its_cmdq_bytes(its));
     size_t n_ent = (size_t)(its_cmdq_bytes(its) / 32);
     if (n_ent != its->release_n) {
         gic_time_t *r = realloc(its->release, n_ent * sizeof(*r));

@@ -146,6 +146,38 @@ TEST_F(ItsTest, CwriterBeyondQueueIsIgnoredAndCounted)
     EXPECT_EQ(creadr(), 0u);
 }
 
+// A GITS_CBASER write that shrinks the queue below GITS_CWRITER (not
+// changed by it) leaves CWRITER outside the queue. IHI0069 GITS_CWRITER: an
+// offset outside the queue is CONSTRAINED UNPREDICTABLE, the queue being
+// invalid until CWRITER is written in range, or the offset a valid UNKNOWN
+// one. gictlm takes the first: nothing runs (the ITS must not circle the
+// queue forever looking for an offset CREADR never reaches), counted.
+TEST_F(ItsTest, CbaserShrinkingBelowCwriterStopsTheQueue)
+{
+    create();
+    BringUpCpus();
+    qbytes = 0x2000;
+    gits_w(GITS_BASERn(0), GITS_BASER_Valid | DT | 15);
+    gits_w(GITS_BASERn(1), GITS_BASER_Valid | CT);
+    gits_w(GITS_CBASER, GITS_CBASER_Valid | CMDQ | 1); // 2 pages
+    gits_w(GITS_CWRITER, 0x1800);
+    EXPECT_EQ(gits(GITS_CWRITER), 0x1800u);
+    gits_w(GITS_CBASER, GITS_CBASER_Valid | CMDQ | 0); // 1 page: CWRITER now outside
+    EXPECT_EQ(counter("errors.its_cwriter_oor"), 1u);
+    gits_w(GITS_CTLR, GITS_CTLR_Enabled, 0, 4);
+    t += 10000000;
+    gic_run_until(g, t);
+    EXPECT_EQ(outs(GIC_OUT_CMD).size(), 0u) << "no command runs while CWRITER is outside the queue";
+    EXPECT_EQ(creadr(), 0u);
+    // CWRITER written in range: the queue runs again.
+    qbytes = 0x1000;
+    cwriter[0] = 0;
+    Exec({mapc(0, 0, true)});
+    EXPECT_EQ(outs(GIC_OUT_CMD).size(), 1u);
+    EXPECT_EQ(LastCmd().error, 0u);
+    EXPECT_EQ(creadr(), 32u);
+}
+
 // Exact command timing: each command = 32-byte queue read + decode + its
 // table accesses (1 write slot, 100 ns memory, 1 GHz, 4 decode cycles).
 GIC_TIMING_TEST(ItsTest, CreadrAdvancesOverTimeWithExactTimes)
