@@ -53,8 +53,10 @@ void lpi_ctlr_write(gic_t *g, uint32_t cpu, uint64_t val)
     bool en = val & 1;
     if (en == r->enabled) return;
     if (g->cfg.lpi_id_bits == 0) return; /* GICR_TYPER.PLPIS == 0: RES0 */
-    if (g->now < r->rwp_until) {
-        /* IHI0069: changing EnableLPIs while RWP == 1 is UNPREDICTABLE: ignored */
+    if (en && g->now < r->rwp_until) {
+        /* IHI0069 GICR_CTLR.RWP: setting EnableLPIs before RWP reads 0 after
+         * clearing it is UNPREDICTABLE: ignored. Clearing it needs no wait
+         * (also during the load of the pending table). */
         gic_error(g, "lpi_enable_while_rwp", "lpi",
                   "redist %u: GICR_CTLR.EnableLPIs write while RWP == 1 ignored", cpu);
         return;

@@ -435,6 +435,32 @@ TEST_F(Lpi, DisableWritesBackAndReenableReloads)
     EXPECT_EQ(iar(), GIC_SPURIOUS);
 }
 
+// IHI0069 GICR_CTLR.RWP: software must see RWP == 0 after clearing
+// EnableLPIs before it sets EnableLPIs again (else UNPREDICTABLE); nothing
+// asks it to wait after setting EnableLPIs. Clearing EnableLPIs while the
+// pending table is still being loaded takes effect.
+TEST_F(Lpi, DisableDuringPendingTableLoadTakesEffect)
+{
+    setup();
+    prop(8300, 0x41);
+    pendbit(8300);
+    t = 1000 * NS;
+    enable(false); // PTZ = 0: the load reads the table for a while
+    EXPECT_EQ(r(GICR_CTLR) & GICR_CTLR_EnableLPIs, 1u);
+    w(GIC_FRAME_GICR, GICR_CTLR, 0);
+    EXPECT_EQ(r(GICR_CTLR) & GICR_CTLR_EnableLPIs, 0u);
+    EXPECT_EQ(counter0("errors.lpi_enable_while_rwp"), 0u);
+    t += 100000 * NS;
+    EXPECT_EQ(r(GICR_CTLR) & (GICR_CTLR_EnableLPIs | GICR_CTLR_RWP), 0u);
+    EXPECT_EQ(iar(), GIC_SPURIOUS); // LPIs are off: nothing is signalled
+    EXPECT_TRUE(membit(8300));      // and the pending state stays in the table
+    // re-enabled once RWP reads 0: the LPI comes back from the table
+    w(GIC_FRAME_GICR, GICR_CTLR, GICR_CTLR_EnableLPIs);
+    t += 100000 * NS;
+    EXPECT_EQ(iar(), 8300u);
+    EXPECT_EQ(stat("errors.total"), 0u);
+}
+
 GIC_LATENCY_PROFILES(LpiLatencies);
 
 } // namespace
