@@ -297,13 +297,14 @@ static gic_time_t load_word(gic_t *g, lpi_space_t *r, uint64_t w, uint32_t first
 /* Read one chunk of the VPT at off (len <= LPI_CHUNK bytes: one read of the
  * scan read size) and take in every set bit (load_word). */
 static gic_time_t load_chunk(gic_t *g, lpi_space_t *r, uint64_t off, uint32_t len, gic_time_t start,
-                             uint64_t *reads)
+                             uint64_t *reads, bool *failed)
 {
     uint64_t buf[LPI_CHUNK / 8]; /* the line as words: a zero word costs one test */
     gic_time_t d, done = start;
     if (lpi_mem(g, r, MEM_CLS_PEND, start, false, pend_pa(r) + off, buf, len, &d) != GIC_OK) {
         gic_error(g, "vpe_vpt_read_failed", "vpe", "redist %u: reading the VPT at 0x%llx failed", r->cpu,
                   (unsigned long long)(pend_pa(r) + off));
+        if (failed) *failed = true;
         return d;
     }
     (*reads)++;
@@ -384,8 +385,25 @@ gic_time_t lpi_space_load_resident(gic_t *g, lpi_space_t *r, bool impdef_invalid
     r->enabled = true;
     r->stale = false;
     if (bits && pol == GIC_SCAN_FULL) {
+        /* With the IMPLEMENTATION DEFINED area invalid, a record kept from
+         * before is no knowledge either: the table is all there is (software
+         * may have reused the VPT zeroed). Each record whose pending state is
+         * in the table is marked (in_cache = 2), load_word unmarks those whose
+         * bit is set, and the load drops the others: a vLPI cleared in the
+         * table is not pending, and a new one is not taken for it. A table
+         * that could not be read whole drops nothing (the error is counted). */
+        bool failed = false;
+        if (impdef_invalid && r->map)
+            for (uint32_t i = lpi_map_next(r, 0), end = r->map_mask + 1; i < end; i = lpi_map_next(r, i + 1))
+                if (!r->map[i].in_cache) r->map[i].in_cache = 2;
         for (uint64_t off = LPI_IMPDEF; off < tb; off += sr)
-            done = tmax(done, load_chunk(g, r, off, read_len(off, tb, sr), start, reads));
+            done = tmax(done, load_chunk(g, r, off, read_len(off, tb, sr), start, reads, &failed));
+        if (impdef_invalid && r->map)
+            for (uint32_t i = lpi_map_next(r, 0), end = r->map_mask + 1; i < end; i = lpi_map_next(r, i)) {
+                if (r->map[i].in_cache != 2) i++;
+                else if (failed) r->map[i++].in_cache = 0;
+                else lpi_map_remove(r, &r->map[i]); /* (moves a later record into slot i: looked at again) */
+            }
     } else if (bits && pol == GIC_SCAN_SUMMARY) {
         uint64_t rint = region_intids(bits), rbytes = rint / 8;
         uint64_t sbytes = (((uint64_t)1 << bits) / rint + 7) / 8;
@@ -402,7 +420,7 @@ gic_time_t lpi_space_load_resident(gic_t *g, lpi_space_t *r, bool impdef_invalid
                     uint64_t from = ((soff + i) * 8 + b) * rbytes;
                     if (from < LPI_IMPDEF) continue;
                     for (uint64_t off = from; off < from + rbytes && off < tb; off += sr)
-                        done = tmax(done, load_chunk(g, r, off, sr, d, reads));
+                        done = tmax(done, load_chunk(g, r, off, sr, d, reads, NULL));
                 }
         }
     } else if (bits) {
@@ -430,7 +448,7 @@ gic_time_t lpi_space_load_resident(gic_t *g, lpi_space_t *r, bool impdef_invalid
             uint64_t off = (uint64_t)lines[i] * sr;
             if (off == last || off >= tb) continue;
             last = off;
-            done = tmax(done, load_chunk(g, r, off, read_len(off, tb, sr), start, reads));
+            done = tmax(done, load_chunk(g, r, off, read_len(off, tb, sr), start, reads, NULL));
         }
         /* the load found no vLPI set behind the GIC's back (no record added,
          * the map not rehashed): the slots listed are still every record */

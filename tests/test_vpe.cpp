@@ -229,6 +229,39 @@ TEST_F(Vpe, PendingLastCountsEnabledVlpisOnly)
     EXPECT_EQ(put(0) & PENDINGLAST, PENDINGLAST) << "an enabled vLPI is pending too";
 }
 
+// IHI0069 GICR_VPENDBASER.IDAI = 1: the IMPLEMENTATION DEFINED area of the
+// VPT is not valid and all pending information is in the architected part of
+// the table. A vPE whose VPT page is reused zeroed (the VM went, its vPE and
+// device unmapped, a new vPE mapped with the same VPT) has nothing pending:
+// what the GIC recorded for the old vPE must not come back.
+TEST_F(Vpe, Idai1LoadForgetsPendingStateTheVptNoLongerHolds)
+{
+    boot();
+    msi(4); // vINTID 8200 recorded in vPE 1's VPT (no doorbell)
+    EXPECT_TRUE(vpt_bit(1, 8200));
+    cmd([&](uint64_t c[4]) { gic_cmd_mapd(c, DEV, 0, 0, false); });
+    cmd([&](uint64_t c[4]) { gic_cmd_vmapp(c, 1, gic_driver_rdbase(drv, 0), vpt[1], 15, false); });
+    flush();
+    std::vector<uint8_t> zero((1u << 16) / 8, 0);
+    ASSERT_EQ(gic_mem_write(g, vpt[1], zero.data(), zero.size()), GIC_OK);
+    cmd([&](uint64_t c[4]) { gic_cmd_vmapp(c, 1, gic_driver_rdbase(drv, 0), vpt[1], 15, true); });
+    uint64_t itt = gic_driver_alloc(drv, 16 * 16, 256);
+    cmd([&](uint64_t c[4]) { gic_cmd_mapd(c, DEV, itt, 3, true); });
+    cmd([&](uint64_t c[4]) { gic_cmd_vmapti(c, DEV, 4, 1, 8200, 1023); });
+    flush();
+    load_idai(0, 1, true);
+    sw(t, 0, GIC_HCR_EL2, 1u << 4);
+    EXPECT_EQ(sr(t, 0, GIC_ICV_IAR1_EL1), GIC_SPURIOUS) << "nothing is pending in the zeroed VPT";
+    // the new vPE's vINTID 8200 comes: pending, and taken once
+    msi(4);
+    EXPECT_EQ(msis().back().outcome, (uint32_t)GIC_MSI_DELIVERED);
+    EXPECT_EQ(sr(t, 0, GIC_ICV_IAR1_EL1), 8200u);
+    sw(t, 0, GIC_ICV_EOIR1_EL1, 8200);
+    EXPECT_EQ(sr(t, 0, GIC_ICV_IAR1_EL1), GIC_SPURIOUS);
+    EXPECT_EQ(put(0) & PENDINGLAST, 0u);
+    EXPECT_EQ(counter("errors.total"), 0u);
+}
+
 TEST_F(Vpe, AnotherVpeIsNotResident)
 {
     boot();
