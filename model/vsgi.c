@@ -110,7 +110,15 @@ gic_time_t vpe_config41(gic_t *g, const vpe_ref_t *ref, const its_vpete_t *e, in
      * Alloc = 1 initializes the vPE's entry: the vPE allocated afresh has
      * none requested until it has been resident and descheduled with DB = 1,
      * whatever an earlier vPE of this VPT had requested. */
-    if (alloc) s->v41.db_armed = false;
+    if (alloc) {
+        s->v41.db_armed = false;
+        /* IHI0069 GICv4.1 VMAPP Alloc = 1: a new vPE, nothing of the one
+         * this VPT served before is its: no vSGI pending, and the VPT (PTZ is
+         * not relied on) is parsed at its first residency as a VPT the GIC
+         * never met (make_resident). */
+        s->v41.vsgi_pend = 0;
+        s->vpt_unparsed = true;
+    }
     s->v41.default_db = e->default_db;
     s->v41.vconf = e->vconf_addr;
     s->v41.vsgi_en = e->vsgi_en;

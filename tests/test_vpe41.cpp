@@ -787,6 +787,45 @@ TEST_F(V41, ReallocatedVpeHasNoDefaultDoorbellRequested)
     expect_default_doorbell(0, DB1, 2000);
 }
 
+// IHI0069 GICv4.1 VMAPP Alloc = 1: the vPE is allocated afresh. The VPT of a
+// vPE deallocated (VMAPP V = 0, Alloc = 1) and reused zeroed for a new vPE
+// holds nothing pending, and the new vPE has no pending vSGI: what the GIC
+// knew of the old vPE (its pending vLPIs and vSGIs) must not reach the new one
+// (the first residency after the allocation parses the VPT, as a VPT the GIC
+// never met), and a new vLPI is not lost in a stale record.
+TEST_F(V41, VmappAllocStartsTheVpeWithNothingPending)
+{
+    boot();
+    load(0, 1);
+    put(0, false);
+    ASSERT_EQ(gic_msi(g, t, 0, DEV, 1), GIC_OK); // vINTID 8193 recorded in the VPT
+    step(2000);
+    sgir(1, 3);
+    EXPECT_EQ(counter("vpe.vlpi.recorded"), 1u);
+    // the VM goes: its device and vPE unmapped; the same VPT, zeroed, for a new vPE
+    cmd([&](uint64_t c[4]) { gic_cmd_mapd(c, DEV, 0, 0, false); });
+    cmd([&](uint64_t c[4]) { gic_cmd_vmapp41(c, 1, rdb(0), vpt[1], 15, vconf, DB1, true, false, false); });
+    flush();
+    std::vector<uint8_t> zero((1u << 16) / 8, 0);
+    ASSERT_EQ(gic_mem_write(g, vpt[1], zero.data(), zero.size()), GIC_OK);
+    cmd([&](uint64_t c[4]) { gic_cmd_vmapp41(c, 1, rdb(0), vpt[1], 15, vconf, DB1, true, false, true); });
+    uint64_t itt = gic_driver_alloc(drv, 16 * 16, 256);
+    cmd([&](uint64_t c[4]) { gic_cmd_mapd(c, DEV, itt, 3, true); });
+    cmd([&](uint64_t c[4]) { gic_cmd_vmapti(c, DEV, 1, 1, 8193, 1023); });
+    cmd([&](uint64_t c[4]) { gic_cmd_vsync(c, 1); });
+    flush();
+    vsgi(1, 3, 0x40, true, true);
+    load(0, 1);
+    EXPECT_EQ(take(), (uint64_t)GIC_SPURIOUS) << "neither the old vLPI nor the old vSGI";
+    ASSERT_EQ(gic_msi(g, t, 0, DEV, 1), GIC_OK);
+    step(2000);
+    EXPECT_EQ(outs(GIC_OUT_MSI).back().outcome, (uint32_t)GIC_MSI_DELIVERED);
+    EXPECT_EQ(take(), 8193u);
+    EXPECT_EQ(take(), (uint64_t)GIC_SPURIOUS);
+    EXPECT_EQ(put(0, true) & PENDINGLAST, 0u);
+    EXPECT_EQ(counter("errors.total"), 0u);
+}
+
 // GICv4.1 has no IDAI: a VPT the GIC meets for the first time may hold
 // pending vLPIs it never recorded (VMAPP with PTZ = 0, as Linux issues it), so
 // its first residency reads the whole table under every scan policy; later
