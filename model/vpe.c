@@ -28,14 +28,14 @@
  * (RO: the residency change is in progress), VGrp0En [59], VGrp1En [58],
  * vPEID [15:0]. */
 #define VPEND41_DB (1ull << 62)
-#define VPEND41_DIRTY (1ull << 60)
 #define VPEND41_VGRP0EN (1ull << 59)
 #define VPEND41_VGRP1EN (1ull << 58)
 #define VPEND41_MASK ((1ull << 63) | VPEND41_DB | (1ull << 61) | VPEND41_VGRP0EN | VPEND41_VGRP1EN | 0xffffull)
 /* GICR_VPENDBASER: InnerCache [9:7], Shareability [11:10], PA [51:16],
- * OuterCache [58:56], PendingLast [61] (RO), IDAI [62], Valid [63]. */
+ * OuterCache [58:56], Dirty [60] (RO), PendingLast [61] (RO), IDAI [62], Valid [63]. */
 #define VPENDBASER_PA (0xfffffffffull << 16)
 #define VPENDBASER_MASK ((0x7ull << 7) | (0x3ull << 10) | VPENDBASER_PA | (0x7ull << 56) | (1ull << 62) | (1ull << 63))
+#define VPENDBASER_DIRTY (1ull << 60) /* RO (both layouts) */
 #define VPENDBASER_PENDINGLAST (1ull << 61)
 #define VPENDBASER_IDAI (1ull << 62)
 #define VPENDBASER_VALID (1ull << 63)
@@ -190,7 +190,8 @@ struct gic_vpes *vpes_create(gic_t *g)
     v->vpropbaser = calloc(n, sizeof(uint64_t));
     v->vpendbaser = calloc(n, sizeof(uint64_t));
     v->resident = calloc(n, sizeof(uint32_t));
-    if (!v->vpropbaser || !v->vpendbaser || !v->resident) {
+    v->dirty_until = calloc(n, sizeof(gic_time_t));
+    if (!v->vpropbaser || !v->vpendbaser || !v->resident || !v->dirty_until) {
         vpes_destroy(g, v);
         return NULL;
     }
@@ -229,6 +230,7 @@ void vpes_destroy(gic_t *g, struct gic_vpes *v)
     free(v->vpropbaser);
     free(v->vpendbaser);
     free(v->resident);
+    free(v->dirty_until);
     free(v->rd41);
     if (v->vcache) cache_destroy(v->vcache);
     free(v);
@@ -498,6 +500,8 @@ static void make_non_resident(gic_t *g, uint32_t cpu)
      * reset here (no walk of the map at a put). */
     r->prio.n = r->arrive.n = 0;
     v->resident[cpu] = 0;
+    /* GICR_VPENDBASER.Dirty (both layouts): 1 until the write-back is done */
+    v->dirty_until[cpu] = r->busy_until > g->now ? r->busy_until : g->now;
     /* PendingLast: vLPIs remain pending and enabled for this vPE (IHI0069
      * GICR_VPENDBASER.PendingLast: "pending and enabled interrupts"; a
      * pending vLPI disabled in the vLPI configuration table does not count) */
@@ -539,7 +543,8 @@ static uint64_t rd_vpendbaser(gic_t *g, void *b, unsigned n)
 {
     (void)n;
     if (vpe_is41(g)) return rd_vpendbaser41(g, cpu_of(b));
-    return V(g)->vpendbaser[cpu_of(b)];
+    uint32_t cpu = cpu_of(b);
+    return V(g)->vpendbaser[cpu] | (g->now < V(g)->dirty_until[cpu] ? VPENDBASER_DIRTY : 0);
 }
 
 static void wr_vpendbaser(gic_t *g, void *b, unsigned n, uint64_t val, uint64_t mask)
@@ -600,7 +605,7 @@ static void schedule41(gic_t *g, uint32_t cpu, uint64_t nv)
         gic_error(g, "vpe41_schedule_bad_vpe", "vpe", "redist %u: GICR_VPENDBASER.Valid with vPEID %u: %s: "
                   "no vPE made resident", cpu, vpeid, why ? why : "?");
         v->vpendbaser[cpu] &= ~VPENDBASER_VALID;
-        rd->dirty_until = t_entry;
+        v->dirty_until[cpu] = t_entry;
         return;
     }
     vspace_t *s = space_get(g, e.vpt_addr, cpu);
@@ -623,7 +628,7 @@ static void schedule41(gic_t *g, uint32_t cpu, uint64_t nv)
      * is not resident (its vLPIs go to the VPT, which the load reads) and
      * Dirty reads 1. Valid cannot change meanwhile (ignored while Dirty). */
     rd->sched_t = g->now;
-    rd->dirty_until = UINT64_MAX;
+    v->dirty_until[cpu] = UINT64_MAX;
     gic_schedule(g, t_entry, ev_schedule41, cpu, vpeid, e.vpt_addr, prop);
 }
 
@@ -635,7 +640,7 @@ static void ev_schedule41(gic_t *g, const gic_event_t *ev)
     struct vpe41_rd *rd = &v->rd41[cpu];
     gic_time_t done = make_resident(g, cpu, ev->c, ev->d, false);
     vspace_t *s = vpe_resident(g, cpu);
-    rd->dirty_until = done;
+    v->dirty_until[cpu] = done;
     hist_add(v->h_dirty_sched, done - rd->sched_t);
     if (s) vsgi_became_resident(g, cpu, s, g->now);
 }
@@ -643,13 +648,10 @@ static void ev_schedule41(gic_t *g, const gic_event_t *ev)
 static void deschedule41(gic_t *g, uint32_t cpu, uint64_t nv)
 {
     struct gic_vpes *v = V(g);
-    struct vpe41_rd *rd = &v->rd41[cpu];
     vspace_t *s = vpe_resident(g, cpu);
     make_non_resident(g, cpu);
     if (!s) return;
-    gic_time_t done = s->s.busy_until > g->now ? s->s.busy_until : g->now;
-    rd->dirty_until = done;
-    hist_add(v->h_dirty_desched, done - g->now);
+    hist_add(v->h_dirty_desched, v->dirty_until[cpu] - g->now);
     /* PendingLast: interrupts remain pending for the vPE (vLPIs or enabled
      * vSGIs); software may also write it 1 ("no doorbell wanted"). DB = 1 with
      * PendingLast = 0 arms the default doorbell (IHI0069 GICv4.1
@@ -667,8 +669,8 @@ static uint64_t rd_vpendbaser41(gic_t *g, uint32_t cpu)
 {
     struct gic_vpes *v = V(g);
     uint64_t r = v->vpendbaser[cpu];
-    if (g->now < v->rd41[cpu].dirty_until) {
-        r |= VPEND41_DIRTY;
+    if (g->now < v->dirty_until[cpu]) {
+        r |= VPENDBASER_DIRTY;
         gic_inc(v->c_dirty_polls);
     }
     return r;
@@ -680,7 +682,7 @@ static void wr_vpendbaser41(gic_t *g, uint32_t cpu, uint64_t val, uint64_t mask)
     uint64_t old = v->vpendbaser[cpu];
     uint64_t nv = ((old & ~mask) | (val & mask)) & VPEND41_MASK;
     bool was = old & VPENDBASER_VALID, now = nv & VPENDBASER_VALID;
-    if (g->now < v->rd41[cpu].dirty_until && (mask & VPENDBASER_VALID) && was != now) {
+    if (g->now < v->dirty_until[cpu] && (mask & VPENDBASER_VALID) && was != now) {
         /* IHI0069: changing Valid while Dirty == 1 is UNPREDICTABLE: ignored */
         gic_error(g, "vpe41_vpendbaser_while_dirty", "vpe",
                   "redist %u: GICR_VPENDBASER.Valid changed while Dirty == 1: ignored", cpu);

@@ -44,6 +44,7 @@ struct gic_vpes {
     /* per redistributor */
     uint64_t *vpropbaser, *vpendbaser;
     uint32_t *resident; /* index + 1 of the resident space, 0 = none */
+    gic_time_t *dirty_until; /* GICR_VPENDBASER.Dirty reads 1 before this time */
     gic_cache_t *vcache; /* vLPI configuration cache (cfg.vpe_vlpi_cache), NULL = none */
     /* statistics */
     uint64_t *c_direct, *c_recorded, *c_coal, *c_doorbells, *c_sched, *c_desched, *c_reads;
@@ -59,7 +60,6 @@ struct gic_vpes {
 
 /* Per redistributor, GICv4.1. */
 struct vpe41_rd {
-    gic_time_t dirty_until;  /* GICR_VPENDBASER.Dirty reads 1 before this time */
     gic_time_t sched_t;      /* time of the GICR_VPENDBASER write that started the schedule */
     gic_time_t vsgi_busy;    /* GICR_VSGIPENDR.Busy reads 1 before this time */
     int32_t vsgir_space;     /* space index named by the last GICR_VSGIR write (-1: none/invalid) */

@@ -212,6 +212,31 @@ TEST_F(Vpe, DescheduleWritesBackAndReportsPendingLast)
     EXPECT_EQ(put(0) & PENDINGLAST, 0u) << "nothing pending at the next put";
 }
 
+// IHI0069 GICR_VPENDBASER.Dirty (GICv4.0 layout too, RO): after Valid is
+// written 1 -> 0 it reads 1 until the redistributor has written the vPE's
+// pending state back to the VPT (Linux its_clear_vpend_valid polls it before
+// it trusts PendingLast and the table).
+TEST_F(Vpe, DirtyReadsOneUntilTheWriteBackIsDone)
+{
+    constexpr uint64_t DIRTY = 1ull << 60;
+    boot();
+    load(0, 1);
+    EXPECT_EQ(rr(t, 0, VPENDBASER, 8) & DIRTY, 0u);
+    msi(3);
+    sw(t, 0, GIC_ICH_HCR_EL2, 0);
+    rw(t, 0, VPENDBASER, rr(t, 0, VPENDBASER, 8) & ~VALID, 8);
+    uint64_t v = rr(t, 0, VPENDBASER, 8);
+    EXPECT_EQ(v & DIRTY, DIRTY) << "the vLPI is being written back";
+    unsigned polls = 0;
+    while ((v = rr(t, 0, VPENDBASER, 8)) & DIRTY) {
+        ASSERT_LT(++polls, 10000u);
+        step(10);
+    }
+    EXPECT_TRUE(vpt_bit(1, 8195)) << "written back once Dirty reads 0";
+    EXPECT_EQ(v & PENDINGLAST, PENDINGLAST);
+    EXPECT_EQ(counter("errors.total"), 0u);
+}
+
 // IHI0069 GICR_VPENDBASER.PendingLast: "pending and enabled" interrupts; a
 // vLPI pending but disabled in the vLPI configuration table does not count.
 TEST_F(Vpe, PendingLastCountsEnabledVlpisOnly)
