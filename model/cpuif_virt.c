@@ -151,8 +151,14 @@ static gic_time_t virt_hppi(gic_t *g, uint32_t cpu, const bool igrpen[2], gic_ca
      * DEFINED). */
     c->ich.hp_vlpi = GIC_SPURIOUS;
     /* GICv4.1: the resident vPE's vSGIs come from the same place (vpe.h),
-     * in the group their VSGI command gave them. */
-    if (g->cfg.gic_version >= 4 && (igrpen[1] || (g->cfg.gicv4_1 && igrpen[0]))) {
+     * in the group their VSGI command gave them. Both come through the
+     * redistributor, which forwards nothing while its PE is asleep (IHI0069
+     * GICR_WAKER.ProcessorSleep) nor before its wake-up path has settled:
+     * the list registers are the CPU interface's own and are not held. */
+    gic_time_t t_fwd = g->cfg.gic_version >= 4 ? redist_forward_time(g, cpu) : 0;
+    if (g->now < t_fwd) {
+        if (t_fwd < until) until = t_fwd;
+    } else if (g->cfg.gic_version >= 4 && (igrpen[1] || (g->cfg.gicv4_1 && igrpen[0]))) {
         gic_cand_t v;
         vpe_hppvlpi(g, cpu, &v, &until);
         v.prio &= mask;

@@ -301,6 +301,8 @@ static void wr_waker(gic_t *g, void *b, unsigned n, uint64_t v, uint64_t m)
     }
     dist_cpu_changed(g, r->cpu);
     cpuif_update(g, r->cpu);
+    /* GICv4: the resident vPE's vLPIs (and vSGIs) are held and released with the rest */
+    if (g->cfg.gic_version >= 4) virt_update_at(g, r->cpu, sleep ? g->now : r->t_fwd);
 }
 
 #define LPI_FWD(name, off)                                                                         \

@@ -175,6 +175,43 @@ TEST_F(Vpe, ResidentVlpiIsDirectWithoutDoorbell)
     EXPECT_EQ(counter("errors.total"), 0u);
 }
 
+// IHI0069 GICR_WAKER.ProcessorSleep: a redistributor whose PE is asleep
+// forwards no interrupt to the CPU interface, the vLPIs of its resident vPE
+// included; they are forwarded once the PE is awake again.
+TEST_F(Vpe, SleepingRedistributorHoldsTheResidentVpesVlpis)
+{
+    boot();
+    load(0, 1);
+    rw(t, 0, gictest::GICR_WAKER, gictest::GICR_WAKER_ProcessorSleep);
+    out.clear();
+    ASSERT_EQ(gic_msi(g, t, 0, DEV, 2), GIC_OK);
+    step(2000);
+    EXPECT_EQ(counter("vpe.vlpi.direct"), 1u);
+    for (auto &o : outs(GIC_OUT_LINE, 0)) EXPECT_FALSE(o.line == GIC_LINE_VIRQ && o.level) << "at " << o.time;
+    EXPECT_EQ(sr(t, 0, GIC_ICV_HPPIR1_EL1), GIC_SPURIOUS);
+    // awake: the vLPI reaches the virtual interface over the redistributor's path
+    const gic_time_t t_wake = t;
+    rw(t, 0, gictest::GICR_WAKER, 0);
+    step(2000);
+    auto up = outs(GIC_OUT_LINE, 0);
+    ASSERT_EQ(up.size(), 1u);
+    EXPECT_EQ(up[0].line, (uint32_t)GIC_LINE_VIRQ);
+    EXPECT_EQ(up[0].time, t_wake + path_redist());
+    EXPECT_EQ(sr(t, 0, GIC_ICV_IAR1_EL1), 8194u);
+    sw(t, 0, GIC_ICV_EOIR1_EL1, 8194);
+    // going to sleep again drops a vIRQ the redistributor's vLPI raised
+    ASSERT_EQ(gic_msi(g, t, 0, DEV, 3), GIC_OK);
+    step(2000);
+    out.clear();
+    rw(t, 0, gictest::GICR_WAKER, gictest::GICR_WAKER_ProcessorSleep);
+    step(100);
+    auto down = outs(GIC_OUT_LINE, 0);
+    ASSERT_EQ(down.size(), 1u);
+    EXPECT_EQ(down[0].line, (uint32_t)GIC_LINE_VIRQ);
+    EXPECT_EQ(down[0].level, 0u);
+    EXPECT_EQ(counter("errors.total"), 0u);
+}
+
 TEST_F(Vpe, ListRegistersAndVlpisShareTheVirtualEngine)
 {
     boot();
