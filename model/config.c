@@ -137,10 +137,6 @@ gic_status_t gic_config_validate(const gic_config_t *c, char *err, size_t errlen
     if (cache_validate(&c->its_event_cache, "its.event_cache", err, errlen)) return GIC_ERR_CONFIG;
     CHECK(c->gicv4_1 <= 1, "gicv4_1: %u not 0 or 1", c->gicv4_1);
     CHECK(!c->gicv4_1 || c->gic_version == 4, "gicv4_1 needs gic_version 4 (GICv4.1 reports ArchRev 4)");
-    CHECK(!c->gicv4_1 || c->num_its == 0 || c->gicr_base >= c->gits_base + (uint64_t)c->num_its * 0x40000u ||
-              c->gits_base >= c->gicr_base + (uint64_t)c->num_cpus * 0x40000u,
-          "gicv4_1: the ITS frames (256 KiB each with ITS_SGI_base) overlap the redistributors: move map.gicr_base "
-          "or map.gits_base");
     CHECK(c->its_vmovp_single <= 1, "its.vmovp_single: %u not 0 or 1", c->its_vmovp_single);
     if (cache_validate(&c->its_vpe_cache, "its.vpe_cache", err, errlen)) return GIC_ERR_CONFIG;
     if (cache_validate(&c->its_collection_cache, "its.collection_cache", err, errlen))
@@ -154,6 +150,27 @@ gic_status_t gic_config_validate(const gic_config_t *c, char *err, size_t errlen
           "virt.maint_intid: %u is not a PPI (16..31)", c->virt_maint_intid);
     CHECK((c->gicd_base & 0xffff) == 0 && (c->gicr_base & 0xffff) == 0 && (c->gits_base & 0xffff) == 0,
           "map: frame bases must be 64 KiB aligned");
+    /* IHI0069 memory map: GICD, the ITSs' and the redistributors' frames are
+     * distinct pages. Overlapping regions would decode one frame's accesses
+     * as another's (gic_decode_addr, GITS_TYPER.PTA = 1 RDbase). */
+    const struct { const char *name, *param; uint64_t base, size; } rg[3] = {
+        {"GICD", "map.gicd_base", c->gicd_base, GIC_GICD_SIZE},
+        {"GICR", "map.gicr_base", c->gicr_base, (uint64_t)c->num_cpus * gic_gicr_stride(c)},
+        {"GITS", "map.gits_base", c->gits_base, (uint64_t)c->num_its * gic_gits_stride(c)},
+    };
+    for (int i = 0; i < 3; i++) {
+        CHECK(rg[i].size == 0 || rg[i].base + rg[i].size - 1 >= rg[i].base,
+              "map: the %s frames from %s 0x%llx run past the top of the address space", rg[i].name,
+              rg[i].param, (unsigned long long)rg[i].base);
+        for (int j = i + 1; j < 3; j++)
+            CHECK(rg[i].size == 0 || rg[j].size == 0 || rg[i].base > rg[j].base + (rg[j].size - 1) ||
+                      rg[j].base > rg[i].base + (rg[i].size - 1),
+                  "map: the %s frames [0x%llx, 0x%llx) overlap the %s frames [0x%llx, 0x%llx)%s: move %s or %s",
+                  rg[i].name, (unsigned long long)rg[i].base, (unsigned long long)(rg[i].base + rg[i].size),
+                  rg[j].name, (unsigned long long)rg[j].base, (unsigned long long)(rg[j].base + rg[j].size),
+                  c->gicv4_1 && (i == 2 || j == 2) ? " (a GICv4.1 ITS is 256 KiB with ITS_SGI_base)" : "",
+                  rg[i].param, rg[j].param);
+    }
     const uint64_t est = gic_config_host_bytes_estimate(c);
     CHECK(est <= ((uint64_t)c->max_host_mb << 20),
           "estimated host memory of the GIC %.1f MiB exceeds max_host_mb=%u (caches: check "

@@ -58,6 +58,7 @@ std::string fuzz_run(uint64_t seed, int ops, gic_its_error_policy_t pol, uint64_
     gic_config_default(&cfg);
     cfg.num_cpus = 3;
     cfg.num_its = 2;
+    cfg.gicr_base = 0x08100000; // GICR after the two ITSs (128 KiB each from 0x08080000)
     cfg.lpi_id_bits = 14;
     cfg.its_devbits = 8;
     cfg.its_eventid_bits = 8;

@@ -328,6 +328,7 @@ INSTANTIATE_TEST_SUITE_P(AllPageSizes, ItsPageSize,
 TEST_F(ItsMsi, SeveralItsShareRedistributors)
 {
     cfg.num_its = 2;
+    cfg.gicr_base = 0x08100000; // GICR after the two ITSs (128 KiB each from 0x08080000)
     create();
     BringUpCpus();
     const uint64_t off = 0x8000000;

@@ -404,6 +404,7 @@ TEST_F(ItsV4Test, VmovpSingleUpdatesEveryItsThatMapsTheVpe)
 {
     cfg.its_vmovp_single = 1;
     cfg.num_its = 2;
+    cfg.gicr_base = 0x08100000; // GICR after the two ITSs (128 KiB each from 0x08080000)
     create();
     BringUpCpus();
     const uint64_t off1 = 0x10000000; // second ITS's tables
@@ -434,6 +435,7 @@ TEST_F(ItsV4Test, VmovpSingleUpdatesEveryItsThatMapsTheVpe)
 TEST_F(ItsV4Test, VmovpItsListNeedsEveryItsOfTheList)
 {
     cfg.num_its = 2;
+    cfg.gicr_base = 0x08100000; // GICR after the two ITSs (128 KiB each from 0x08080000)
     create();
     BringUpCpus();
     const uint64_t off1 = 0x10000000;

@@ -190,6 +190,41 @@ TEST_F(Redist, EveryReservedOffsetReadsZero)
     EXPECT_EQ(gic_set_ppi(g, 0, 2, 20, true), GIC_ERR_ARG);
 }
 
+// IHI0069 memory map: GICD, each ITS's frames and each redistributor's frames
+// are distinct 64 KiB pages. A map whose regions overlap (two ITSs at the
+// default GITS base run into GICR) would route one frame's accesses to
+// another: the configuration is refused.
+TEST_F(Redist, OverlappingFrameRegionsAreRefused)
+{
+    cfg.num_its = 2; // 2 x 128 KiB from 0x08080000 reaches GICR at 0x080a0000
+    EXPECT_NE(create_rejected().find("overlap"), std::string::npos);
+    cfg.num_its = 1;
+    cfg.gicr_base = cfg.gicd_base; // GICR on GICD
+    EXPECT_NE(create_rejected().find("overlap"), std::string::npos);
+    cfg.gicr_base = 0xfffffffffffe0000ull; // 4 redistributors past the top of the address space
+    EXPECT_NE(create_rejected().find("map"), std::string::npos);
+    // 512 GICv4 redistributors (128 MiB) after GICD and the ITS: accepted
+    gic_config_default(&cfg);
+    cfg.num_cpus = 512;
+    cfg.gic_version = 4;
+    char err[256] = "";
+    EXPECT_EQ(gic_config_validate(&cfg, err, sizeof err), GIC_OK) << err;
+    // two ITSs with GICR moved out of their way: each frame decodes to itself
+    gic_config_default(&cfg);
+    cfg.num_its = 2;
+    cfg.gicr_base = 0x08100000;
+    create();
+    gic_frame_t f;
+    uint32_t i;
+    uint64_t off;
+    ASSERT_EQ(gic_decode_addr(g, cfg.gits_base + GIC_GITS_SIZE, &f, &i, &off), GIC_OK);
+    EXPECT_EQ(f, GIC_FRAME_GITS);
+    EXPECT_EQ(i, 1u);
+    ASSERT_EQ(gic_decode_addr(g, cfg.gicr_base, &f, &i, &off), GIC_OK);
+    EXPECT_EQ(f, GIC_FRAME_GICR);
+    EXPECT_EQ(i, 0u);
+}
+
 // SGI path: lat_sgi 20 + redist_to_cpu 10 + cpu_signal 2 = 32 ns after the write.
 GIC_TIMING_TEST(Redist, SgiTargetListAff1)
 {

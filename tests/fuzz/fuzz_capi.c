@@ -110,10 +110,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     /* bits [6:5]: 0, 1 GICv3; 2 GICv4.0; 3 GICv4.1 */
     const unsigned version = (setup >> 5) & 3;
     if (version >= 2) cfg.gic_version = 4;
-    if (version == 3) {
-        cfg.gicv4_1 = 1;
-        cfg.gicr_base = 0x08200000; /* room for two ITSs of 256 KiB (ITS_SGI_base) */
-    }
+    if (version == 3) cfg.gicv4_1 = 1;
+    cfg.gicr_base = 0x08200000; /* room for two ITSs (of 256 KiB with ITS_SGI_base) */
     if (setup & 16) {
         cfg.lpi_cache.entries = 4;
         cfg.its_device_cache.entries = 2;
