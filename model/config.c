@@ -118,6 +118,10 @@ gic_status_t gic_config_validate(const gic_config_t *c, char *err, size_t errlen
           "lpi.scan_read_bytes: %u is not a power of two from 1 to 64", c->lpi_scan_read_bytes);
     CHECK(c->num_its <= GIC_MAX_ITS, "num_its: %u more than %u", c->num_its, GIC_MAX_ITS);
     CHECK(c->num_its == 0 || c->lpi_id_bits != 0, "an ITS needs LPIs (lpi_id_bits != 0)");
+    /* IHI0069: GICv4 adds direct injection of virtual LPIs to GICv3: ArchRev 4
+     * with DVIS and VLPIS 0 (no LPIs) is not a GICv4 */
+    CHECK(c->gic_version < 4 || c->lpi_id_bits != 0,
+          "gic_version 4 needs LPIs (lpi_id_bits != 0): GICv4 is the direct injection of virtual LPIs");
     CHECK(c->its_devbits >= 1 && c->its_devbits <= 32, "its.devbits: %u not in 1..32", c->its_devbits);
     CHECK(c->its_eventid_bits >= 1 && c->its_eventid_bits <= 32, "its.eventid_bits: %u not in 1..32",
           c->its_eventid_bits);

@@ -108,6 +108,20 @@ TEST_F(Vpe, Gicv4RedistributorFramesAndTyper)
     EXPECT_EQ((sr(t, 0, GIC_ICH_VTR_EL2) >> 20) & 1, 0u); // nV4 = 0: direct injection
 }
 
+// IHI0069: GICv4 (ArchRev 4) is GICv3 with direct injection of virtual LPIs;
+// without LPIs GICD_TYPER.DVIS and GICR_TYPER.VLPIS read 0 and the VLPI_base
+// registers would not exist, yet a vPE could be made resident through them.
+// The configuration is refused.
+TEST_F(Vpe, Gicv4WithoutLpisIsRefused)
+{
+    cfg.gic_version = 4;
+    cfg.lpi_id_bits = 0;
+    cfg.num_its = 0;
+    EXPECT_NE(create_rejected().find("gic_version 4 needs LPIs"), std::string::npos);
+    cfg.gic_version = 3;
+    create();
+}
+
 TEST_F(Vpe, NonResidentVlpiGoesToTheVptAndRingsTheDoorbell)
 {
     boot();
