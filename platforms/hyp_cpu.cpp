@@ -20,6 +20,7 @@ constexpr uint64_t kVpendDb = 1ull << 62, kVpendDirty = 1ull << 60, kVpendVgrp1E
 constexpr uint64_t kGitsBaser2 = 0x110;
 constexpr uint32_t kGuestIpi = 1; /* the guest's IPI: SGI 1 */
 constexpr uint64_t kGicrIsenabler0 = 0x10000 + 0x100;
+constexpr uint64_t kGicrClrlpir = 0x48, kGicrSyncr = 0xc0;
 constexpr uint64_t kGicdIsenabler = 0x100, kGicdIcenabler = 0x180;
 constexpr uint64_t kGitsCwriter = 0x88, kGitsCreadr = 0x90;
 /* ICH_LR<n>_EL2: vINTID [31:0], EOI [41], Priority [55:48], Group [60], HW [61], State [63:62] */
@@ -187,8 +188,31 @@ bool hyp_cpu::transact(tlm::tlm_command cmd, uint64_t addr, unsigned char *data,
     return false;
 }
 
+/* The name of an access for the access log (the registers the hypervisor uses). */
+void hyp_cpu::log_mmio(bool write, uint64_t addr)
+{
+    if (__builtin_expect(hp_.log_accesses == 0, 1)) return;
+    const gic_config_t &g = h_->gic_config();
+    const char *n = "MEM";
+    const uint64_t rd = h_->gicr(idx_);
+    if (addr == rd + kVpropbaser) n = "GICR_VPROPBASER";
+    else if (addr == rd + kVpendbaser) n = "GICR_VPENDBASER";
+    else if (addr == rd + kGicrClrlpir) n = "GICR_CLRLPIR";
+    else if (addr == rd + kGicrSyncr) n = "GICR_SYNCR";
+    else if (addr == rd + kGicrIsenabler0) n = "GICR_ISENABLER0";
+    else if (addr >= g.gicd_base && addr < g.gicd_base + 0x10000) n = "GICD";
+    else
+        for (uint32_t i = 0; i < g.num_its; i++)
+            if (addr >= h_->gits(i) && addr < h_->gits(i) + 0x20000)
+                n = addr == h_->gits(i) + kGitsCwriter  ? "GITS_CWRITER"
+                    : addr == h_->gits(i) + kGitsCreadr ? "GITS_CREADR"
+                                                         : "GITS";
+    log_step(std::string(write ? "W " : "R ") + n);
+}
+
 uint64_t hyp_cpu::mmio_read(uint64_t addr, unsigned size)
 {
+    log_mmio(false, addr);
     uint64_t v = 0;
     transact(tlm::TLM_READ_COMMAND, addr, reinterpret_cast<unsigned char *>(&v), size);
     return v;
@@ -196,6 +220,7 @@ uint64_t hyp_cpu::mmio_read(uint64_t addr, unsigned size)
 
 void hyp_cpu::mmio_write(uint64_t addr, unsigned size, uint64_t val)
 {
+    log_mmio(true, addr);
     transact(tlm::TLM_WRITE_COMMAND, addr, reinterpret_cast<unsigned char *>(&val), size);
 }
 
@@ -229,12 +254,17 @@ template <bool is_write> inline __attribute__((always_inline)) void hyp_cpu::sys
 
 uint64_t hyp_cpu::sr(gic_sysreg_t r)
 {
+    if (__builtin_expect(hp_.log_accesses != 0, 0)) log_step(std::string("R ") + gic_sysreg_name(r));
     uint64_t v = 0;
     sysreg_access<false>(r, v);
     return v;
 }
 
-void hyp_cpu::sw(gic_sysreg_t r, uint64_t v) { sysreg_access<true>(r, v); }
+void hyp_cpu::sw(gic_sysreg_t r, uint64_t v)
+{
+    if (__builtin_expect(hp_.log_accesses != 0, 0)) log_step(std::string("W ") + gic_sysreg_name(r));
+    sysreg_access<true>(r, v);
+}
 
 /* Write commands into ITS its's queue, publish GITS_CWRITER and poll
  * GITS_CREADR until the ITS has consumed them (its_wait_for_range_completion).
@@ -523,6 +553,7 @@ bool hyp_cpu::lr_busy(const hyp_vcpu &v) const
 bool hyp_cpu::load(hyp_vcpu &v)
 {
     HC_BEGIN(pc_load_);
+    log_step("load");
     if (h_->mode().direct && v.mapped_cpu != idx_) HC_CALL(pc_load_, vmovp(v));
     ld_t0_ = t_;
     add_ps(switch_restore_ps_);
@@ -570,6 +601,7 @@ bool hyp_cpu::poll_dirty(uint64_t vpendbaser)
 bool hyp_cpu::put(hyp_vcpu &v, bool blocking)
 {
     HC_BEGIN(pc_put_);
+    log_step(blocking ? "put blocking" : "put");
     pu_t0_ = t_;
     pu_blocking_ = blocking;
     add_ps(save_ps_);
@@ -674,6 +706,7 @@ bool hyp_cpu::enter(hyp_vcpu &v)
     /* IN_GUEST_MODE before the flush (kvm_arch_vcpu_ioctl_run's ordering):
      * an injection from now on kicks us, one before is flushed */
     h_->in_guest[idx_] = 1;
+    log_step("enter");
     en_t0_ = t_;
     HC_CALL(pc_enter_, flush(v));
     charge(HC_LR, en_t0_);
@@ -748,6 +781,7 @@ bool hyp_cpu::flush(hyp_vcpu &v)
 bool hyp_cpu::exit(hyp_vcpu &v, exit_why why)
 {
     HC_BEGIN(pc_exit_);
+    log_step("exit");
     ex_why_ = why;
     ex_t0_ = t_;
     h_->in_guest[idx_] = 0;
@@ -784,6 +818,7 @@ bool hyp_cpu::exit(hyp_vcpu &v, exit_why why)
 bool hyp_cpu::guest_irq(hyp_vcpu &v)
 {
     HC_BEGIN(pc_girq_);
+    log_step("guest irq");
     gi_t0_ = t_;
     add_ps(g_entry_ps_);
     HC_AT(pc_girq_);

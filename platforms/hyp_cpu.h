@@ -34,6 +34,7 @@
 #include <array>
 #include <cstdint>
 #include <vector>
+#include <string>
 
 namespace gictlm {
 
@@ -74,6 +75,14 @@ private:
     uint64_t mmio_read(uint64_t addr, unsigned size);
     void mmio_write(uint64_t addr, unsigned size, uint64_t val);
     void mem_write(uint64_t addr, const void *buf, unsigned len);
+    /* hyp.log_accesses (tests): CPU 0's accesses and world-switch steps */
+    void log_step(const std::string &s)
+    {
+        if (__builtin_expect(hp_.log_accesses != 0, 0) && idx_ == 0 && !thread_mode_ &&
+            h_->access_log.size() < hp_.log_accesses)
+            h_->access_log.push_back(s);
+    }
+    void log_mmio(bool write, uint64_t addr);
     uint64_t sr(gic_sysreg_t r);
     void sw(gic_sysreg_t r, uint64_t v);
     /* one system register access at t_ (both modes: in the bring-up thread

@@ -66,6 +66,7 @@ const param_desc kParams[] = {
     HU(level_devices, "level-triggered device lines (SPI 32 + k), assigned to VM k mod vms"),
     HD(level_period_us, "level lines: one assertion per period, us"),
     HD(level_high_us, "level lines: time the line stays high, us"),
+    HU(log_accesses, "tests: the report's access_log lists CPU 0's first N GIC accesses and world-switch steps after the bring-up (0: none)"),
 };
 
 const param_desc *find(const std::string &n) { return param_find(std::begin(kParams), std::end(kParams), n); }

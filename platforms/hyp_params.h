@@ -53,6 +53,9 @@ struct hyp_params {
     uint64_t level_devices = 0;
     double level_period_us = 200;    /* the line rises every period ... */
     double level_high_us = 3;        /* ... and stays high this long */
+    /* tests: the report lists CPU 0's first log_accesses GIC accesses and
+     * world-switch steps after the bring-up (access_log); 0: none */
+    uint64_t log_accesses = 0;
 };
 
 struct hyp_mode_info {

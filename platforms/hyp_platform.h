@@ -101,6 +101,7 @@ public:
     hyp_tracker ipis;
     static constexpr uint32_t kIpiKey = 0x10000;
     hyp_counters cnt;
+    std::vector<std::string> access_log; /* hyp.log_accesses: CPU 0's accesses and steps, in order */
     std::array<uint64_t, HC_COUNT> cost_ps{};
     latency_samples vmovp_latency, load_latency, put_latency;
     boot_state boot;
