@@ -26,7 +26,10 @@ constexpr uint64_t kGitsCwriter = 0x88, kGitsCreadr = 0x90;
 /* ICH_LR<n>_EL2: vINTID [31:0], EOI [41], Priority [55:48], Group [60], HW [61], State [63:62] */
 constexpr uint64_t kLrEoi = 1ull << 41, kLrGroup1 = 1ull << 60, kLrPending = 1ull << 62, kLrActive = 1ull << 63;
 constexpr uint64_t kLrState = kLrPending | kLrActive;
-constexpr uint64_t kIchHcrEn = 1, kIchHcrUie = 2, kIchHcrVsgiEoiCount = 1u << 8;
+constexpr uint64_t kIchHcrEn = 1, kIchHcrUie = 2, kIchHcrNpie = 1u << 3, kIchHcrVsgiEoiCount = 1u << 8;
+constexpr uint64_t kIchHcrVgrp0Eie = 1u << 4, kIchHcrVgrp0Die = 1u << 5, kIchHcrVgrp1Eie = 1u << 6,
+                   kIchHcrVgrp1Die = 1u << 7;
+constexpr uint64_t kVmcrVeng0 = 1u << 0, kVmcrVeng1 = 1u << 1;
 constexpr uint64_t kHcrImoFmo = (1u << 4) | (1u << 3);
 constexpr uint64_t kVmcrDefault = 0x2u | (0xf8ull << 24); /* VENG1, VPMR 0xf8 */
 } // namespace
@@ -87,7 +90,6 @@ hyp_cpu::hyp_cpu(sc_module_name name, uint32_t index, hyp_platform *hp)
     slice_ps_ = to_ps(sc_time(hp_.slice_us, SC_US));
     host_irq_half_ps_ = ns_ps(hp_.host_irq_ns / 2);
     lr_ps_ = ns_ps(hp_.lr_ns);
-    lr2_ps_ = ns_ps(2 * hp_.lr_ns);
     exit_ps_ = ns_ps(hp_.exit_ns);
     entry_ps_ = ns_ps(hp_.entry_ns);
     save_ps_ = ns_ps(hp_.save_ns);
@@ -697,9 +699,9 @@ bool hyp_cpu::sgi_listed(const hyp_vcpu &v) const
     return false;
 }
 
-/* Guest entry: the ap_list into free list registers (kvm_vgic_flush_hwstate;
- * the underflow maintenance interrupt when some did not fit), ICH_HCR_EL2,
- * HCR_EL2.IMO/FMO, ERET. */
+/* Guest entry (kvm_vgic_flush_hwstate): the ap_list into the list register
+ * shadow (vgic_flush_lr_state), then ICH_HCR_EL2 and the used list registers
+ * (__vgic_v3_restore_state), then HCR_EL2.IMO/FMO (__activate_traps), ERET. */
 bool hyp_cpu::enter(hyp_vcpu &v)
 {
     HC_BEGIN(pc_enter_);
@@ -712,12 +714,6 @@ bool hyp_cpu::enter(hyp_vcpu &v)
     charge(HC_LR, en_t0_);
     en_t0_ = t_;
     HC_AT(pc_enter_);
-    /* GICv4.1: vSGIEOICount while no SGI of the vCPU is on its software list
-     * (KVM vgic_v3_configure_hcr): the EOIs of directly injected vSGIs do not
-     * count in EOIcount. In this mode the guest's SGIs are all vSGIs. */
-    sw(GIC_ICH_HCR_EL2,
-       kIchHcrEn | (en_uie_ ? kIchHcrUie : 0) | (h_->mode().v41 && !sgi_listed(v) ? kIchHcrVsgiEoiCount : 0));
-    HC_AT(pc_enter_);
     sw(GIC_HCR_EL2, kHcrImoFmo);
     add_ps(entry_ps_);
     h_->cnt.entries++;
@@ -725,22 +721,28 @@ bool hyp_cpu::enter(hyp_vcpu &v)
     HC_END(pc_enter_);
 }
 
-/* The ap_list into the list register shadow, then the used list registers
- * written (en_uie_: some did not fit). */
+/* vgic_flush_lr_state: the interrupts already in list registers (pending or
+ * active after the last exit) and then the ap_list's pending ones fill the
+ * list registers from LR0 on (KVM rebuilds them in ap_list order, used_lrs
+ * of them); then __vgic_v3_restore_state: ICH_HCR_EL2 first, then
+ * ICH_LR0..used_lrs-1. */
 bool hyp_cpu::flush(hyp_vcpu &v)
 {
     HC_BEGIN(pc_flush_);
     en_uie_ = false;
+    {
+        /* what stayed in the list registers, packed from LR0 */
+        size_t n = 0;
+        for (size_t i = 0; i < v.lr.size(); i++)
+            if (v.lr[i] & kLrState) v.lr[n++] = v.lr[i];
+        for (size_t i = n; i < v.lr.size(); i++) v.lr[i] = 0;
+        v.lr_count = (uint32_t)n;
+    }
     for (auto it = v.ap.begin(); it != v.ap.end();) {
         const uint32_t vintid = *it;
-        int same = -1, free_lr = -1;
-        for (size_t i = 0; i < v.lr.size(); i++) {
-            if (!(v.lr[i] & kLrState)) {
-                if (free_lr < 0) free_lr = (int)i;
-            } else if ((uint32_t)v.lr[i] == vintid) {
-                same = (int)i;
-            }
-        }
+        int same = -1;
+        for (size_t i = 0; i < v.lr_count; i++)
+            if ((uint32_t)v.lr[i] == vintid) same = (int)i;
         if (same >= 0) {
             /* already in a list register: pending there (one interrupt for
              * the guest), or active: pending and active (vgic_v3_populate_lr) */
@@ -748,11 +750,11 @@ bool hyp_cpu::flush(hyp_vcpu &v)
                 h_->cnt.merged++;
             else
                 v.lr[same] |= kLrPending;
-        } else if (free_lr >= 0) {
+        } else if (v.lr_count < v.lr.size()) {
             const bool level = h_->level_of(v.vm, vintid) != nullptr;
-            v.lr[free_lr] = vintid | (0xa0ull << 48) | kLrGroup1 | kLrPending | (level ? kLrEoi : 0);
+            v.lr[v.lr_count++] = vintid | (0xa0ull << 48) | kLrGroup1 | kLrPending | (level ? kLrEoi : 0);
         } else {
-            en_uie_ = true; /* more than fit: underflow maintenance interrupt */
+            en_uie_ = true; /* more than fit: NPIE and UIE maintenance interrupts */
             ++it;
             continue;
         }
@@ -764,20 +766,33 @@ bool hyp_cpu::flush(hyp_vcpu &v)
         it = v.ap.erase(it);
     }
     if (en_uie_) h_->cnt.lr_overflow++;
-    v.lr_used = 0;
-    for (fl_i_ = 0; fl_i_ < v.lr.size(); fl_i_++) {
-        if (!(v.lr[fl_i_] & kLrState)) continue;
+    HC_AT(pc_flush_);
+    {
+        /* vgic_v3_configure_hcr: En; NPIE and UIE when pending interrupts are
+         * left outside the list registers; vSGIEOICount while no SGI of the
+         * vCPU is on its software list (GICv4.1: the EOIs of directly injected
+         * vSGIs do not count in EOIcount; in this mode the guest's SGIs are
+         * all vSGIs); VGrp0EIE / VGrp1DIE from ICH_VMCR_EL2's group enables
+         * (VENG0 = 0, VENG1 = 1: the interrupt on a change of either) */
+        const uint64_t vmcr = v.vmcr ? v.vmcr : kVmcrDefault;
+        sw(GIC_ICH_HCR_EL2, kIchHcrEn | (en_uie_ ? kIchHcrUie | kIchHcrNpie : 0) |
+                                (h_->mode().v41 && !sgi_listed(v) ? kIchHcrVsgiEoiCount : 0) |
+                                ((vmcr & kVmcrVeng0) ? kIchHcrVgrp0Die : kIchHcrVgrp0Eie) |
+                                ((vmcr & kVmcrVeng1) ? kIchHcrVgrp1Die : kIchHcrVgrp1Eie));
+    }
+    for (fl_i_ = 0; fl_i_ < v.lr_count; fl_i_++) {
         HC_AT(pc_flush_);
         sw((gic_sysreg_t)(GIC_ICH_LR0_EL2 + fl_i_), v.lr[fl_i_]);
         add_ps(lr_ps_);
-        v.lr_used |= 1u << fl_i_;
         h_->cnt.lr_writes++;
     }
     HC_END(pc_flush_);
 }
 
-/* Guest exit: HCR_EL2 and ICH_HCR_EL2 cleared, the used list registers read
- * back and cleared (vgic_v3_fold_lr_state, __vgic_v3_save_state). */
+/* Guest exit: HCR_EL2 cleared (__deactivate_traps), then
+ * kvm_vgic_sync_hwstate's __vgic_v3_save_state: with list registers in use,
+ * ICH_ELRSR_EL2, then for each of the used_lrs list registers a read unless
+ * ELRSR says it is empty, and a write of 0; ICH_HCR_EL2 = 0 last. */
 bool hyp_cpu::exit(hyp_vcpu &v, exit_why why)
 {
     HC_BEGIN(pc_exit_);
@@ -788,26 +803,33 @@ bool hyp_cpu::exit(hyp_vcpu &v, exit_why why)
     add_ps(exit_ps_);
     HC_AT(pc_exit_);
     sw(GIC_HCR_EL2, 0);
-    HC_AT(pc_exit_);
-    sw(GIC_ICH_HCR_EL2, 0);
     charge(ex_why_ == EXIT_IRQ ? HC_EXIT_IRQ : ex_why_ == EXIT_TRAP ? HC_IPI : HC_EXIT_OTHER, ex_t0_);
     (ex_why_ == EXIT_IRQ    ? h_->cnt.exits_irq
      : ex_why_ == EXIT_WFI  ? h_->cnt.exits_wfi
      : ex_why_ == EXIT_TRAP ? h_->cnt.exits_trap
                             : h_->cnt.exits_slice)++;
     ex_t1_ = t_;
-    /* every list register written at the entry (KVM's used_lrs), whatever
-     * the guest did with it since */
-    for (ex_i_ = 0; ex_i_ < v.lr.size(); ex_i_++) {
-        if (!(v.lr_used & (1u << ex_i_))) continue;
+    if (v.lr_count) {
         HC_AT(pc_exit_);
-        ex_val_ = sr((gic_sysreg_t)(GIC_ICH_LR0_EL2 + ex_i_));
+        ex_elrsr_ = (uint32_t)sr(GIC_ICH_ELRSR_EL2);
+        add_ps(lr_ps_);
+    }
+    for (ex_i_ = 0; ex_i_ < v.lr_count; ex_i_++) {
+        if (ex_elrsr_ & (1u << ex_i_)) {
+            v.lr[ex_i_] = 0; /* empty: not read */
+        } else {
+            HC_AT(pc_exit_);
+            ex_val_ = sr((gic_sysreg_t)(GIC_ICH_LR0_EL2 + ex_i_));
+            add_ps(lr_ps_);
+            v.lr[ex_i_] = (ex_val_ & kLrState) ? ex_val_ : 0;
+        }
         HC_AT(pc_exit_);
         sw((gic_sysreg_t)(GIC_ICH_LR0_EL2 + ex_i_), 0);
-        add_ps(lr2_ps_);
-        v.lr[ex_i_] = (ex_val_ & kLrState) ? ex_val_ : 0;
+        add_ps(lr_ps_);
     }
-    v.lr_used = 0;
+    v.lr_count = 0;
+    HC_AT(pc_exit_);
+    sw(GIC_ICH_HCR_EL2, 0);
     charge(HC_LR, ex_t1_);
     HC_CALL(pc_exit_, do_resamples());
     HC_END(pc_exit_);

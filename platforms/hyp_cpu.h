@@ -129,7 +129,7 @@ private:
     /* costs in ps (the parameters converted once) */
     uint64_t slice_ps_, host_irq_half_ps_, lr_ps_, exit_ps_, entry_ps_, save_ps_, switch_restore_ps_;
     uint64_t inject_ps_, wake_ps_, doorbell_ps_, vits_hit_ps_, vits_miss_ps_, its_cmd_ps_;
-    uint64_t g_entry_ps_, g_handler_ps_, g_exit_ps_, dirty_poll_ps_, lr2_ps_;
+    uint64_t g_entry_ps_, g_handler_ps_, g_exit_ps_, dirty_poll_ps_;
     bool pinned_ = true; /* hyp.sched = pinned */
 
     /* frames of the resumable functions: program counter and the locals
@@ -172,6 +172,7 @@ private:
     uint64_t ex_t0_ = 0, ex_t1_ = 0;
     size_t ex_i_ = 0;
     uint64_t ex_val_ = 0;
+    uint32_t ex_elrsr_ = 0;
     uint64_t gi_t0_ = 0;
     uint32_t gi_vintid_ = 0;
     hyp_vcpu *ip_t_ = nullptr;

@@ -29,7 +29,7 @@ struct hyp_vcpu {
     uint64_t vmcr = 0, ap1r0 = 0;
     /* list register shadow (0 = free), valid while not in the guest */
     std::vector<uint64_t> lr;
-    uint32_t lr_used = 0;       /* list registers written at the last entry */
+    uint32_t lr_count = 0;      /* list registers written at the last entry: LR0 .. lr_count-1 (KVM's used_lrs) */
     /* software-pending vINTIDs (latched, not in a list register), in order */
     std::deque<uint32_t> ap;
     std::unordered_set<uint32_t> ap_set;

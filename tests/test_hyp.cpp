@@ -23,6 +23,39 @@ namespace {
 
 std::string platform_exe() { return std::string(GICTLM_BINARY_DIR) + "/platforms/gictlm-platform"; }
 
+// The report's access_log (hyp.log_accesses) cut into world-switch steps:
+// each step ("load", "put", "put blocking", "enter", "exit", "guest irq")
+// with the accesses that follow it up to the next step.
+struct step_log {
+    std::string step;
+    std::vector<std::string> acc;
+};
+std::vector<step_log> steps_of(const json &r)
+{
+    std::vector<step_log> out;
+    for (const json &e : r["access_log"]) {
+        const std::string s = e.get<std::string>();
+        if (s.rfind("R ", 0) == 0 || s.rfind("W ", 0) == 0) {
+            if (!out.empty()) out.back().acc.push_back(s);
+        } else {
+            out.push_back({s, {}});
+        }
+    }
+    return out;
+}
+size_t index_of(const std::vector<std::string> &v, const std::string &s)
+{
+    for (size_t i = 0; i < v.size(); i++)
+        if (v[i] == s) return i;
+    return v.size();
+}
+size_t count_prefix(const std::vector<std::string> &v, const std::string &p)
+{
+    size_t n = 0;
+    for (const std::string &s : v) n += s.rfind(p, 0) == 0;
+    return n;
+}
+
 struct Hyp : ::testing::Test {
     std::string dir;
     void SetUp() override
@@ -279,6 +312,58 @@ TEST_F(Hyp, BusyGuestsOneVcpuPerCpuGetEveryMsiDirectly)
             EXPECT_EQ(r["host_irqs"].value("handled", 1), 0) << mode;
             EXPECT_EQ(r["doorbells"].value("gic_rung", 1), 0) << mode;
         }
+    }
+}
+
+// Guest entry and exit as KVM makes them: __vgic_v3_restore_state writes
+// ICH_HCR_EL2 and then ICH_LR0..used_lrs-1 (vgic_flush_lr_state packs them
+// from LR0); at the exit __vgic_v3_save_state reads ICH_ELRSR_EL2, reads
+// only the list registers that are not empty, clears every used one and
+// writes ICH_HCR_EL2 = 0 last.
+TEST_F(Hyp, EntryAndExitTouchListRegistersAsKvm)
+{
+    for (const char *mode : {"sw", "v4.0"}) {
+        json r;
+        ASSERT_EQ(run(std::string("--hyp -p hyp.mode=") + mode +
+                          " -p platform.sim_time_us=1500 -p hyp.log_accesses=20000 -p hyp.level_devices=1",
+                      r),
+                  0)
+            << log_text;
+        const std::vector<step_log> st = steps_of(r);
+        ASSERT_GT(st.size(), 50u) << mode;
+        size_t used = 0, exits_with_lrs = 0, lr_reads = 0, lr_clears = 0;
+        for (const step_log &s : st) {
+            if (s.step == "enter") {
+                ASSERT_FALSE(s.acc.empty()) << mode;
+                EXPECT_EQ(s.acc.front(), "W ICH_HCR_EL2") << mode << ": ICH_HCR_EL2 before the list registers";
+                EXPECT_EQ(s.acc.back(), "W HCR_EL2") << mode;
+                used = count_prefix(s.acc, "W ICH_LR");
+                for (size_t i = 0; i < used; i++)
+                    EXPECT_EQ(s.acc[1 + i], "W ICH_LR" + std::to_string(i) + "_EL2") << mode << ": packed from LR0";
+            } else if (s.step == "exit") {
+                ASSERT_FALSE(s.acc.empty()) << mode;
+                EXPECT_EQ(s.acc.front(), "W HCR_EL2") << mode;
+                // the save ends with ICH_HCR_EL2 = 0 (the host's own accesses follow)
+                const size_t end = index_of(s.acc, "W ICH_HCR_EL2");
+                ASSERT_LT(end, s.acc.size()) << mode;
+                const std::vector<std::string> save(s.acc.begin(), s.acc.begin() + (long)end);
+                EXPECT_EQ(count_prefix(save, "R ICH_ELRSR_EL2"), used ? 1u : 0u) << mode;
+                if (used) {
+                    EXPECT_EQ(save[1], "R ICH_ELRSR_EL2") << mode << ": ELRSR before the list registers";
+                }
+                EXPECT_EQ(count_prefix(save, "W ICH_LR"), used) << mode << ": every used list register cleared";
+                EXPECT_LE(count_prefix(save, "R ICH_LR"), used) << mode;
+                EXPECT_EQ(count_prefix(s.acc, "W ICH_LR") + count_prefix(s.acc, "R ICH_"), count_prefix(save, "W ICH_LR") + count_prefix(save, "R ICH_"))
+                    << mode << ": nothing of the save after ICH_HCR_EL2 = 0";
+                exits_with_lrs += used != 0;
+                lr_reads += count_prefix(save, "R ICH_LR");
+                lr_clears += count_prefix(save, "W ICH_LR");
+                used = 0;
+            }
+        }
+        EXPECT_GT(exits_with_lrs, 10u) << mode;
+        // the guest has taken and EOId most of them by the exit: not read
+        EXPECT_LT(lr_reads, lr_clears) << mode;
     }
 }
 
