@@ -543,6 +543,9 @@ bool hyp_cpu::requeue(hyp_vcpu &v)
     HC_END(pc_req_);
 }
 
+/* ICH_VTR_EL2.PREbits [28:26]: the number of ICH_AP<n>R<m>_EL2 per group */
+static uint32_t napr(uint64_t vtr) { return 1u << ((((vtr >> 26) & 7) + 1) - 5); }
+
 bool hyp_cpu::lr_busy(const hyp_vcpu &v) const
 {
     for (uint64_t lr : v.lr)
@@ -550,30 +553,55 @@ bool hyp_cpu::lr_busy(const hyp_vcpu &v) const
     return false;
 }
 
-/* vcpu_load: scheduler switch, vgic_v3_load (ICH_VMCR_EL2, APRs), GICv4:
- * VMOVP if the vPE moved (its_vpe_set_affinity), then its_vpe_schedule. */
+/* vcpu_load: scheduler switch; vgic_v3_load: ICH_VMCR_EL2 and the active
+ * priority registers (__vgic_v3_restore_vmcr_aprs: ICH_VTR_EL2 says how many
+ * are implemented), GICv4: ICH_HCR_EL2.En (__vgic_v3_activate_traps, a VM
+ * with vPEs); then vgic_v4_load: VMOVP if the vPE moved
+ * (its_vpe_set_affinity), then its_vpe_schedule / its_vpe_4_1_schedule.
+ * The VMOVP counts as VMOVP, not as load. */
 bool hyp_cpu::load(hyp_vcpu &v)
 {
     HC_BEGIN(pc_load_);
     log_step("load");
-    if (h_->mode().direct && v.mapped_cpu != idx_) HC_CALL(pc_load_, vmovp(v));
     ld_t0_ = t_;
     add_ps(switch_restore_ps_);
+    HC_AT(pc_load_);
+    sw(GIC_ICH_VMCR_EL2, v.vmcr ? v.vmcr : kVmcrDefault);
+    HC_AT(pc_load_);
+    ld_napr_ = napr(sr(GIC_ICH_VTR_EL2));
+    for (ld_i_ = ld_napr_; ld_i_-- > 0;) {
+        HC_AT(pc_load_);
+        sw((gic_sysreg_t)(GIC_ICH_AP0R0_EL2 + ld_i_), v.ap0r[ld_i_]);
+    }
+    for (ld_i_ = ld_napr_; ld_i_-- > 0;) {
+        HC_AT(pc_load_);
+        sw((gic_sysreg_t)(GIC_ICH_AP1R0_EL2 + ld_i_), v.ap1r[ld_i_]);
+    }
+    if (h_->mode().direct) {
+        HC_AT(pc_load_);
+        sw(GIC_ICH_HCR_EL2, kIchHcrEn);
+        if (v.mapped_cpu != idx_) {
+            ld_lat_ = t_ - ld_t0_;
+            charge(HC_LOAD, ld_t0_);
+            HC_CALL(pc_load_, vmovp(v));
+            ld_t0_ = t_ - ld_lat_;
+            h_->cost_ps[HC_LOAD] -= ld_lat_; /* charged again below with the rest */
+        }
+    }
     if (h_->mode().v41) {
         /* its_vpe_4_1_schedule: by vPEID; then its_wait_vpt_parse_complete */
         HC_AT(pc_load_);
         mmio_write(h_->gicr(idx_) + kVpendbaser, 8, kVpendValid | kVpendVgrp1En | v.vpeid);
         HC_CALL(pc_load_, poll_dirty(h_->gicr(idx_) + kVpendbaser));
     } else if (h_->mode().direct) {
+        /* its_vpe_schedule: PendingLast is written 1 (the VPT may hold
+         * pending vLPIs), IDAI as read at the last deschedule */
         HC_AT(pc_load_);
         mmio_write(h_->gicr(idx_) + kVpropbaser, 8, h_->vprop[v.vm] | (h_->vbits - 1));
         HC_AT(pc_load_);
-        mmio_write(h_->gicr(idx_) + kVpendbaser, 8, v.vpt | kVpendValid | (v.idai ? kVpendIdai : 0));
+        mmio_write(h_->gicr(idx_) + kVpendbaser, 8,
+                   v.vpt | kVpendValid | kVpendPendingLast | (v.idai ? kVpendIdai : 0));
     }
-    HC_AT(pc_load_);
-    sw(GIC_ICH_VMCR_EL2, v.vmcr ? v.vmcr : kVmcrDefault);
-    HC_AT(pc_load_);
-    sw(GIC_ICH_AP1R0_EL2, v.ap1r0);
     v.loaded_on = (int)idx_;
     h_->loaded[idx_] = (int)v.id;
     v.loads++;
@@ -598,8 +626,10 @@ bool hyp_cpu::poll_dirty(uint64_t vpendbaser)
     HC_END(pc_dirty_);
 }
 
-/* vcpu_put: vgic_v3_put (ICH_VMCR_EL2, APRs), GICv4: its_vpe_deschedule
- * (Valid = 0, PendingLast and IDAI read back). */
+/* vcpu_put: vgic_v3_put: the active priority registers and ICH_VMCR_EL2
+ * (__vgic_v3_save_vmcr_aprs), then vgic_v4_put (its_vpe_deschedule: Valid
+ * = 0, PendingLast and IDAI read back; GICv4.1: its_vpe_4_1_deschedule),
+ * then GICv4: ICH_HCR_EL2 = 0 (__vgic_v3_deactivate_traps). */
 bool hyp_cpu::put(hyp_vcpu &v, bool blocking)
 {
     HC_BEGIN(pc_put_);
@@ -608,9 +638,17 @@ bool hyp_cpu::put(hyp_vcpu &v, bool blocking)
     pu_blocking_ = blocking;
     add_ps(save_ps_);
     HC_AT(pc_put_);
-    v.vmcr = sr(GIC_ICH_VMCR_EL2);
+    pu_napr_ = napr(sr(GIC_ICH_VTR_EL2));
+    for (pu_i_ = pu_napr_; pu_i_-- > 0;) {
+        HC_AT(pc_put_);
+        v.ap0r[pu_i_] = (uint32_t)sr((gic_sysreg_t)(GIC_ICH_AP0R0_EL2 + pu_i_));
+    }
+    for (pu_i_ = pu_napr_; pu_i_-- > 0;) {
+        HC_AT(pc_put_);
+        v.ap1r[pu_i_] = (uint32_t)sr((gic_sysreg_t)(GIC_ICH_AP1R0_EL2 + pu_i_));
+    }
     HC_AT(pc_put_);
-    v.ap1r0 = sr(GIC_ICH_AP1R0_EL2);
+    v.vmcr = sr(GIC_ICH_VMCR_EL2);
     v.pending_last = false;
     if (h_->mode().v41) {
         /* its_vpe_4_1_deschedule: DB = 1 (a doorbell wanted: blocking) or
@@ -634,6 +672,10 @@ bool hyp_cpu::put(hyp_vcpu &v, bool blocking)
         pu_r_ = mmio_read(h_->gicr(idx_) + kVpendbaser, 8);
         v.pending_last = (pu_r_ & kVpendPendingLast) != 0;
         v.idai = (pu_r_ & kVpendIdai) != 0;
+    }
+    if (h_->mode().direct) {
+        HC_AT(pc_put_);
+        sw(GIC_ICH_HCR_EL2, 0);
     }
     v.loaded_on = -1;
     h_->loaded[idx_] = -1;

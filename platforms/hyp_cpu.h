@@ -153,7 +153,8 @@ private:
     uint64_t wk_t0_ = 0;
     uint32_t wk_home_ = 0;
     uint64_t sg_val_ = 0;
-    uint64_t ld_t0_ = 0;
+    uint64_t ld_t0_ = 0, ld_lat_ = 0;
+    uint32_t ld_napr_ = 0, ld_i_ = 0;
     uint64_t vm_t0_ = 0;
     uint32_t vm_i_ = 0, vm_n_ = 0, vm_itslist_ = 0, vm_seq_ = 0;
     std::vector<std::array<uint64_t, 4>> vm_cmds_;
@@ -164,6 +165,7 @@ private:
     int pd_i_ = 0;
     uint64_t pd_addr_ = 0;
     uint64_t pu_t0_ = 0, pu_r_ = 0;
+    uint32_t pu_napr_ = 0, pu_i_ = 0;
     bool pu_blocking_ = false;
     uint64_t en_t0_ = 0;
     bool en_uie_ = false;

@@ -26,7 +26,8 @@ struct hyp_vcpu {
     bool runnable = true;       /* false: blocked in WFI */
     bool queued = false;        /* in its home run queue */
     /* saved virtual interface (vgic_v3_put / vgic_v3_load) */
-    uint64_t vmcr = 0, ap1r0 = 0;
+    uint64_t vmcr = 0;
+    uint32_t ap0r[4] = {}, ap1r[4] = {};
     /* list register shadow (0 = free), valid while not in the guest */
     std::vector<uint64_t> lr;
     uint32_t lr_count = 0;      /* list registers written at the last entry: LR0 .. lr_count-1 (KVM's used_lrs) */

@@ -367,6 +367,66 @@ TEST_F(Hyp, EntryAndExitTouchListRegistersAsKvm)
     }
 }
 
+// vCPU load and put as KVM makes them (vgic_v3_load / vgic_v3_put): the load
+// restores ICH_VMCR_EL2, then the active priority registers (as many as
+// ICH_VTR_EL2.PREbits gives: AP0Rn then AP1Rn), GICv4: ICH_HCR_EL2.En
+// (__vgic_v3_activate_traps), and only then makes the vPE resident
+// (vgic_v4_load); the put saves the APRs, then ICH_VMCR_EL2, then makes the
+// vPE non-resident (vgic_v4_put), GICv4: ICH_HCR_EL2 = 0 last.
+TEST_F(Hyp, LoadAndPutFollowKvm)
+{
+    for (const char *mode : {"sw", "v4.0", "v4.1"}) {
+        json r;
+        ASSERT_EQ(run(std::string("--hyp -p hyp.mode=") + mode +
+                          " -p platform.sim_time_us=1000 -p hyp.log_accesses=5000 -p hyp.sched=rr -p hyp.slice_us=100 -p hyp.guest_wfi=0",
+                      r),
+                  0)
+            << log_text;
+        const bool direct = std::string(mode) != "sw";
+        size_t loads = 0, puts = 0, moves = 0;
+        for (const step_log &s : steps_of(r)) {
+            if (s.step == "load") {
+                loads++;
+                moves += index_of(s.acc, "W GITS_CWRITER") < s.acc.size();
+                ASSERT_GE(s.acc.size(), 4u) << mode;
+                EXPECT_EQ(s.acc[0], "W ICH_VMCR_EL2") << mode;
+                EXPECT_EQ(s.acc[1], "R ICH_VTR_EL2") << mode;
+                EXPECT_EQ(s.acc[2], "W ICH_AP0R0_EL2") << mode;
+                EXPECT_EQ(s.acc[3], "W ICH_AP1R0_EL2") << mode;
+                const size_t hcr = index_of(s.acc, "W ICH_HCR_EL2");
+                if (direct) {
+                    EXPECT_EQ(hcr, 4u) << mode;
+                    EXPECT_LT(hcr, index_of(s.acc, "W GICR_VPENDBASER")) << mode << ": vPE resident last";
+                    if (index_of(s.acc, "W GITS_CWRITER") < s.acc.size()) {
+                        EXPECT_LT(hcr, index_of(s.acc, "W GITS_CWRITER")) << mode << ": VMOVP after vgic_v3_load";
+                    }
+                } else {
+                    EXPECT_EQ(hcr, s.acc.size()) << mode;
+                }
+            } else if (s.step == "put" || s.step == "put blocking") {
+                puts++;
+                ASSERT_GE(s.acc.size(), 4u) << mode;
+                EXPECT_EQ(s.acc[0], "R ICH_VTR_EL2") << mode;
+                EXPECT_EQ(s.acc[1], "R ICH_AP0R0_EL2") << mode;
+                EXPECT_EQ(s.acc[2], "R ICH_AP1R0_EL2") << mode;
+                EXPECT_EQ(s.acc[3], "R ICH_VMCR_EL2") << mode;
+                const size_t hcr = index_of(s.acc, "W ICH_HCR_EL2");
+                if (direct) {
+                    ASSERT_LT(hcr, s.acc.size()) << mode;
+                    EXPECT_GT(hcr, index_of(s.acc, "W GICR_VPENDBASER")) << mode << ": ICH_HCR_EL2 = 0 after vgic_v4_put";
+                } else {
+                    EXPECT_EQ(hcr, s.acc.size()) << mode;
+                }
+            }
+        }
+        EXPECT_GT(loads, 10u) << mode;
+        EXPECT_GT(puts, 10u) << mode;
+        if (direct) {
+            EXPECT_GT(moves, 0u) << mode << ": loads with a VMOVP";
+        }
+    }
+}
+
 TEST_F(Hyp, BadConfigurationIsRefused)
 {
     json r;
