@@ -601,6 +601,16 @@ bool hyp_cpu::load(hyp_vcpu &v)
         HC_AT(pc_load_);
         mmio_write(h_->gicr(idx_) + kVpendbaser, 8,
                    v.vpt | kVpendValid | kVpendPendingLast | (v.idai ? kVpendIdai : 0));
+        /* vgic_v4_load, GICv4.0 only: a doorbell still pending is dropped now
+         * that the vPE is resident (its_vpe_set_irqchip_state with DirectLPI:
+         * GICR_CLRLPIR at the vPE's redistributor, then GICR_SYNCR polled
+         * until the redistributor is done) */
+        HC_AT(pc_load_);
+        mmio_write(h_->gicr(idx_) + kGicrClrlpir, 8, h_->db_base + v.vpeid);
+        for (;;) {
+            HC_AT(pc_load_);
+            if (!(mmio_read(h_->gicr(idx_) + kGicrSyncr, 4) & 1u)) break;
+        }
     }
     v.loaded_on = (int)idx_;
     h_->loaded[idx_] = (int)v.id;

@@ -427,6 +427,35 @@ TEST_F(Hyp, LoadAndPutFollowKvm)
     }
 }
 
+// GICv4.0: once the vPE is resident, vgic_v4_load drops a doorbell that may
+// still be pending (GICR_CLRLPIR, then GICR_SYNCR polled); GICv4.1 does not.
+TEST_F(Hyp, Gicv40LoadClearsThePendingDoorbell)
+{
+    for (const char *mode : {"v4.0", "v4.1"}) {
+        json r;
+        ASSERT_EQ(run(std::string("--hyp -p hyp.mode=") + mode + " -p platform.sim_time_us=1000 -p hyp.log_accesses=5000",
+                      r),
+                  0)
+            << log_text;
+        const bool v40 = std::string(mode) == "v4.0";
+        size_t loads = 0;
+        for (const step_log &s : steps_of(r)) {
+            if (s.step != "load") continue;
+            loads++;
+            const size_t clr = index_of(s.acc, "W GICR_CLRLPIR");
+            if (!v40) {
+                EXPECT_EQ(clr, s.acc.size()) << mode;
+                continue;
+            }
+            ASSERT_LT(clr, s.acc.size()) << mode;
+            EXPECT_GT(clr, index_of(s.acc, "W GICR_VPENDBASER")) << mode << ": after the schedule";
+            ASSERT_LT(clr + 1, s.acc.size()) << mode;
+            EXPECT_EQ(s.acc[clr + 1], "R GICR_SYNCR") << mode;
+        }
+        EXPECT_GT(loads, 10u) << mode;
+    }
+}
+
 TEST_F(Hyp, BadConfigurationIsRefused)
 {
     json r;
