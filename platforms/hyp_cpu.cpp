@@ -589,10 +589,11 @@ bool hyp_cpu::load(hyp_vcpu &v)
         }
     }
     if (h_->mode().v41) {
-        /* its_vpe_4_1_schedule: by vPEID; then its_wait_vpt_parse_complete */
+        /* its_vpe_4_1_schedule: by vPEID; the wait for the VPT parse comes
+         * at the next entry (vgic_v4_commit) */
         HC_AT(pc_load_);
         mmio_write(h_->gicr(idx_) + kVpendbaser, 8, kVpendValid | kVpendVgrp1En | v.vpeid);
-        HC_CALL(pc_load_, poll_dirty(h_->gicr(idx_) + kVpendbaser));
+        v.vpe_ready = false;
     } else if (h_->mode().direct) {
         /* its_vpe_schedule: PendingLast is written 1 (the VPT may hold
          * pending vLPIs), IDAI as read at the last deschedule */
@@ -621,14 +622,16 @@ bool hyp_cpu::load(hyp_vcpu &v)
     HC_END(pc_load_);
 }
 
-/* Poll GICR_VPENDBASER.Dirty until the redistributor is done (GICv4.1). */
+/* Poll GICR_VPENDBASER.Dirty until the redistributor is done (GICv4.1); the
+ * last value read in pd_last_. */
 bool hyp_cpu::poll_dirty(uint64_t vpendbaser)
 {
     HC_BEGIN(pc_dirty_);
     pd_addr_ = vpendbaser;
     for (pd_i_ = 0; pd_i_ < 100000; pd_i_++) {
         HC_AT(pc_dirty_);
-        if (!(mmio_read(pd_addr_, 8) & kVpendDirty)) HC_RETURN(pc_dirty_);
+        pd_last_ = mmio_read(pd_addr_, 8);
+        if (!(pd_last_ & kVpendDirty)) HC_RETURN(pc_dirty_);
         add_ps(dirty_poll_ps_);
     }
     SC_REPORT_WARNING(name(), "GICR_VPENDBASER.Dirty did not clear");
@@ -670,9 +673,11 @@ bool hyp_cpu::put(hyp_vcpu &v, bool blocking)
         mmio_write(h_->gicr(idx_) + kVpendbaser, 8,
                    (pu_r_ & ~(kVpendValid | kVpendDb | kVpendPendingLast)) |
                        (pu_blocking_ ? kVpendDb : kVpendPendingLast));
+        /* its_clear_vpend_valid polls Dirty and returns the last value read:
+         * PendingLast comes from it (no further read) */
         HC_CALL(pc_put_, poll_dirty(h_->gicr(idx_) + kVpendbaser));
-        HC_AT(pc_put_);
-        v.pending_last = pu_blocking_ && (mmio_read(h_->gicr(idx_) + kVpendbaser, 8) & kVpendPendingLast) != 0;
+        v.pending_last = pu_blocking_ && (pd_last_ & kVpendPendingLast) != 0;
+        v.vpe_ready = false;
     } else if (h_->mode().direct) {
         HC_AT(pc_put_);
         pu_r_ = mmio_read(h_->gicr(idx_) + kVpendbaser, 8);
@@ -764,6 +769,16 @@ bool hyp_cpu::enter(hyp_vcpu &v)
     en_t0_ = t_;
     HC_CALL(pc_enter_, flush(v));
     charge(HC_LR, en_t0_);
+    if (!v.vpe_ready) {
+        /* vgic_v4_commit -> its_commit_vpe: the first entry after a GICv4.1
+         * load waits until the redistributor has parsed the VPT
+         * (its_wait_vpt_parse_complete: GICR_VPENDBASER read until Dirty = 0,
+         * 1 us apart); later entries do not (vpe->ready). Counted as load. */
+        en_t0_ = t_;
+        HC_CALL(pc_enter_, poll_dirty(h_->gicr(idx_) + kVpendbaser));
+        v.vpe_ready = true;
+        charge(HC_LOAD, en_t0_);
+    }
     en_t0_ = t_;
     HC_AT(pc_enter_);
     sw(GIC_HCR_EL2, kHcrImoFmo);

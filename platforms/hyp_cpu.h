@@ -164,6 +164,7 @@ private:
     uint64_t su_deadline_ = 0;
     int pd_i_ = 0;
     uint64_t pd_addr_ = 0;
+    uint64_t pd_last_ = 0;
     uint64_t pu_t0_ = 0, pu_r_ = 0;
     uint32_t pu_napr_ = 0, pu_i_ = 0;
     bool pu_blocking_ = false;

@@ -41,6 +41,9 @@ struct hyp_vcpu {
      * IMPLEMENTATION DEFINED area is not valid: Linux its_alloc_vcpu_irqs),
      * then what the GIC reports at each deschedule (its_vpe_deschedule) */
     bool idai = true, pending_last = false;
+    /* GICv4.1: the VPT parse after the last schedule has been waited for
+     * (KVM's its_vpe.ready: vgic_v4_commit waits at the first entry) */
+    bool vpe_ready = true;
     /* statistics */
     uint64_t loads = 0, migrations = 0, guest_acks = 0;
 };

@@ -456,6 +456,40 @@ TEST_F(Hyp, Gicv40LoadClearsThePendingDoorbell)
     }
 }
 
+// GICv4.1: the load writes GICR_VPENDBASER and goes on; the wait for the VPT
+// parse (GICR_VPENDBASER read until Dirty = 0) comes at the first entry after
+// it, after the list registers and before HCR_EL2 (vgic_v4_commit), and not
+// at later entries (its_vpe.ready).
+TEST_F(Hyp, Gicv41WaitsForTheVptParseAtTheFirstEntry)
+{
+    json r;
+    ASSERT_EQ(run("--hyp -p hyp.mode=v4.1 -p platform.sim_time_us=1000 -p hyp.log_accesses=5000", r), 0) << log_text;
+    bool loaded = false;
+    size_t first_entries = 0, later_entries = 0;
+    for (const step_log &s : steps_of(r)) {
+        if (s.step == "load") {
+            EXPECT_EQ(count_prefix(s.acc, "R GICR_VPENDBASER"), 0u) << "no poll in the load";
+            loaded = true;
+        } else if (s.step == "enter") {
+            const size_t polls = count_prefix(s.acc, "R GICR_VPENDBASER");
+            if (loaded) {
+                first_entries++;
+                EXPECT_GE(polls, 1u);
+                EXPECT_LT(index_of(s.acc, "W ICH_HCR_EL2"), index_of(s.acc, "R GICR_VPENDBASER"));
+                EXPECT_LT(index_of(s.acc, "R GICR_VPENDBASER"), index_of(s.acc, "W HCR_EL2"));
+            } else {
+                later_entries++;
+                EXPECT_EQ(polls, 0u) << "only the first entry after a load waits";
+            }
+            loaded = false;
+        } else if (s.step == "put" || s.step == "put blocking") {
+            loaded = false;
+        }
+    }
+    EXPECT_GT(first_entries, 10u);
+    EXPECT_GT(later_entries, 10u);
+}
+
 TEST_F(Hyp, BadConfigurationIsRefused)
 {
     json r;
