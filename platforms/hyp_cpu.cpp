@@ -501,21 +501,39 @@ bool hyp_cpu::run_vcpu()
             slice_end_ = t_ + slice_ps_;
         }
         if (hp_.guest_wfi && v.ap.empty() && !lr_busy(v)) {
-            /* WFI: trap, and block unless something is pending (kvm_vcpu_block
-             * checks kvm_arch_vcpu_runnable: the vgic's pending interrupts,
-             * GICv4: the vPE's PendingLast) */
+            /* WFI traps; kvm_vcpu_wfi (current mainline): kvm_vgic_put
+             * with IN_WFI (the vPE non-resident with a doorbell), then
+             * kvm_vcpu_halt, which blocks only if kvm_arch_vcpu_runnable
+             * finds nothing pending (the vgic's ap_list and list registers,
+             * GICv4: the vPE's PendingLast), then kvm_vgic_load. A wake-up,
+             * an injection or a doorbell while the vgic put runs (other CPUs
+             * run between its accesses) makes it runnable (the check after
+             * kvm_vcpu_block's prepare) */
             HC_CALL(pc_vcpu_, exit(v, EXIT_WFI));
-            if (!v.ap.empty() || lr_busy(v)) {
+            v.runnable = false;
+            log_step("wfi put");
+            wf_t0_ = t_;
+            HC_CALL(pc_vcpu_, vgic_put(v, true, true));
+            charge(HC_PUT, wf_t0_);
+            if (v.pending_last) h_->cnt.pending_last++;
+            if (v.runnable || v.pending_last || !v.ap.empty() || lr_busy(v)) {
+                /* not blocked: no schedule(), no vcpu_put/vcpu_load */
+                v.runnable = true;
+                h_->cnt.wfi_no_block++;
+                log_step("wfi load");
+                wf_t0_ = t_;
+                HC_CALL(pc_vcpu_, vgic_load(v, true));
+                h_->cost_ps[HC_LOAD] += t_ - wf_t0_ - vl_vmovp_ps_;
                 HC_CALL(pc_vcpu_, enter(v));
                 continue;
             }
-            /* blocking from here on: a wake-up, an injection or a doorbell
-             * while the put runs (other CPUs run between its accesses) makes
-             * it runnable again (kvm_vcpu_block's check after prepare) */
-            v.runnable = false;
+            /* schedule(): kvm_sched_out -> kvm_arch_vcpu_put, whose
+             * kvm_vgic_put saves the virtual interface again (the vPE is
+             * already non-resident); the load after the wake-up restores it
+             * twice (see load) */
+            v.in_wfi = true;
             HC_CALL(pc_vcpu_, put(v, true));
-            if (v.pending_last) h_->cnt.pending_last++;
-            if (v.runnable || v.pending_last || !v.ap.empty())
+            if (v.runnable || !v.ap.empty())
                 h_->sched.requeue_front(v);
             else
                 h_->cnt.blocks++;
@@ -565,61 +583,83 @@ bool hyp_cpu::load(hyp_vcpu &v)
     log_step("load");
     ld_t0_ = t_;
     add_ps(switch_restore_ps_);
-    HC_AT(pc_load_);
+    if (v.in_wfi) {
+        /* woken from kvm_vcpu_wfi's halt: kvm_arch_vcpu_load runs with
+         * IN_WFI still set (vgic_v4_load does nothing), then kvm_vcpu_wfi
+         * clears it and calls kvm_vgic_load again, which makes the vPE
+         * resident */
+        HC_CALL(pc_load_, vgic_load(v, false));
+        v.in_wfi = false;
+    }
+    HC_CALL(pc_load_, vgic_load(v, true));
+    v.loaded_on = (int)idx_;
+    h_->loaded[idx_] = (int)v.id;
+    v.loads++;
+    h_->cnt.loads++;
+    ld_lat_ = t_ - ld_t0_ - vl_vmovp_ps_;
+    h_->load_latency.add(ld_lat_);
+    h_->cost_ps[HC_LOAD] += ld_lat_;
+    HC_END(pc_load_);
+}
+
+/* kvm_vgic_load (vgic_v3_load): ICH_VMCR_EL2, ICH_VTR_EL2 and the APRs,
+ * GICv4: ICH_HCR_EL2.En; with_vpe: vgic_v4_load (VMOVP if the vPE moved,
+ * the schedule, GICv4.0: the doorbell cleared). The VMOVP's time is in
+ * vl_vmovp_ps_ (counted as VMOVP, not by the caller). */
+bool hyp_cpu::vgic_load(hyp_vcpu &v, bool with_vpe)
+{
+    HC_BEGIN(pc_vload_);
+    vl_vpe_ = with_vpe;
+    vl_vmovp_ps_ = 0;
+    HC_AT(pc_vload_);
     sw(GIC_ICH_VMCR_EL2, v.vmcr ? v.vmcr : kVmcrDefault);
-    HC_AT(pc_load_);
+    HC_AT(pc_vload_);
     ld_napr_ = napr(sr(GIC_ICH_VTR_EL2));
     for (ld_i_ = ld_napr_; ld_i_-- > 0;) {
-        HC_AT(pc_load_);
+        HC_AT(pc_vload_);
         sw((gic_sysreg_t)(GIC_ICH_AP0R0_EL2 + ld_i_), v.ap0r[ld_i_]);
     }
     for (ld_i_ = ld_napr_; ld_i_-- > 0;) {
-        HC_AT(pc_load_);
+        HC_AT(pc_vload_);
         sw((gic_sysreg_t)(GIC_ICH_AP1R0_EL2 + ld_i_), v.ap1r[ld_i_]);
     }
     if (h_->mode().direct) {
-        HC_AT(pc_load_);
+        HC_AT(pc_vload_);
         sw(GIC_ICH_HCR_EL2, kIchHcrEn);
-        if (v.mapped_cpu != idx_) {
-            ld_lat_ = t_ - ld_t0_;
-            charge(HC_LOAD, ld_t0_);
-            HC_CALL(pc_load_, vmovp(v));
-            ld_t0_ = t_ - ld_lat_;
-            h_->cost_ps[HC_LOAD] -= ld_lat_; /* charged again below with the rest */
+        if (vl_vpe_ && v.mapped_cpu != idx_) {
+            vl_t0_ = t_;
+            HC_CALL(pc_vload_, vmovp(v));
+            vl_vmovp_ps_ = t_ - vl_t0_;
         }
     }
-    if (h_->mode().v41) {
+    if (!vl_vpe_) {
+        /* the vPE stays non-resident */
+    } else if (h_->mode().v41) {
         /* its_vpe_4_1_schedule: by vPEID; the wait for the VPT parse comes
          * at the next entry (vgic_v4_commit) */
-        HC_AT(pc_load_);
+        HC_AT(pc_vload_);
         mmio_write(h_->gicr(idx_) + kVpendbaser, 8, kVpendValid | kVpendVgrp1En | v.vpeid);
         v.vpe_ready = false;
     } else if (h_->mode().direct) {
         /* its_vpe_schedule: PendingLast is written 1 (the VPT may hold
          * pending vLPIs), IDAI as read at the last deschedule */
-        HC_AT(pc_load_);
+        HC_AT(pc_vload_);
         mmio_write(h_->gicr(idx_) + kVpropbaser, 8, h_->vprop[v.vm] | (h_->vbits - 1));
-        HC_AT(pc_load_);
+        HC_AT(pc_vload_);
         mmio_write(h_->gicr(idx_) + kVpendbaser, 8,
                    v.vpt | kVpendValid | kVpendPendingLast | (v.idai ? kVpendIdai : 0));
         /* vgic_v4_load, GICv4.0 only: a doorbell still pending is dropped now
          * that the vPE is resident (its_vpe_set_irqchip_state with DirectLPI:
          * GICR_CLRLPIR at the vPE's redistributor, then GICR_SYNCR polled
          * until the redistributor is done) */
-        HC_AT(pc_load_);
+        HC_AT(pc_vload_);
         mmio_write(h_->gicr(idx_) + kGicrClrlpir, 8, h_->db_base + v.vpeid);
         for (;;) {
-            HC_AT(pc_load_);
+            HC_AT(pc_vload_);
             if (!(mmio_read(h_->gicr(idx_) + kGicrSyncr, 4) & 1u)) break;
         }
     }
-    v.loaded_on = (int)idx_;
-    h_->loaded[idx_] = (int)v.id;
-    v.loads++;
-    h_->cnt.loads++;
-    h_->load_latency.add(t_ - ld_t0_);
-    charge(HC_LOAD, ld_t0_);
-    HC_END(pc_load_);
+    HC_END(pc_vload_);
 }
 
 /* Poll GICR_VPENDBASER.Dirty until the redistributor is done (GICv4.1); the
@@ -648,56 +688,72 @@ bool hyp_cpu::put(hyp_vcpu &v, bool blocking)
     HC_BEGIN(pc_put_);
     log_step(blocking ? "put blocking" : "put");
     pu_t0_ = t_;
-    pu_blocking_ = blocking;
     add_ps(save_ps_);
-    HC_AT(pc_put_);
-    pu_napr_ = napr(sr(GIC_ICH_VTR_EL2));
-    for (pu_i_ = pu_napr_; pu_i_-- > 0;) {
-        HC_AT(pc_put_);
-        v.ap0r[pu_i_] = (uint32_t)sr((gic_sysreg_t)(GIC_ICH_AP0R0_EL2 + pu_i_));
-    }
-    for (pu_i_ = pu_napr_; pu_i_-- > 0;) {
-        HC_AT(pc_put_);
-        v.ap1r[pu_i_] = (uint32_t)sr((gic_sysreg_t)(GIC_ICH_AP1R0_EL2 + pu_i_));
-    }
-    HC_AT(pc_put_);
-    v.vmcr = sr(GIC_ICH_VMCR_EL2);
-    v.pending_last = false;
-    if (h_->mode().v41) {
-        /* its_vpe_4_1_deschedule: DB = 1 (a doorbell wanted: blocking) or
-         * PendingLast = 1 (no doorbell: preempted, runnable);
-         * its_clear_vpend_valid: read-modify-write (VGrp1En and vPEID stay) */
-        HC_AT(pc_put_);
-        pu_r_ = mmio_read(h_->gicr(idx_) + kVpendbaser, 8);
-        HC_AT(pc_put_);
-        mmio_write(h_->gicr(idx_) + kVpendbaser, 8,
-                   (pu_r_ & ~(kVpendValid | kVpendDb | kVpendPendingLast)) |
-                       (pu_blocking_ ? kVpendDb : kVpendPendingLast));
-        /* its_clear_vpend_valid polls Dirty and returns the last value read:
-         * PendingLast comes from it (no further read) */
-        HC_CALL(pc_put_, poll_dirty(h_->gicr(idx_) + kVpendbaser));
-        v.pending_last = pu_blocking_ && (pd_last_ & kVpendPendingLast) != 0;
-        v.vpe_ready = false;
-    } else if (h_->mode().direct) {
-        HC_AT(pc_put_);
-        pu_r_ = mmio_read(h_->gicr(idx_) + kVpendbaser, 8);
-        HC_AT(pc_put_);
-        mmio_write(h_->gicr(idx_) + kVpendbaser, 8, pu_r_ & ~kVpendValid);
-        HC_AT(pc_put_);
-        pu_r_ = mmio_read(h_->gicr(idx_) + kVpendbaser, 8);
-        v.pending_last = (pu_r_ & kVpendPendingLast) != 0;
-        v.idai = (pu_r_ & kVpendIdai) != 0;
-    }
-    if (h_->mode().direct) {
-        HC_AT(pc_put_);
-        sw(GIC_ICH_HCR_EL2, 0);
-    }
+    /* a vCPU blocked in kvm_vcpu_wfi was already put by kvm_vgic_put there:
+     * its vPE is not resident any more */
+    HC_CALL(pc_put_, vgic_put(v, blocking, !v.in_wfi));
     v.loaded_on = -1;
     h_->loaded[idx_] = -1;
     h_->cnt.puts++;
     h_->put_latency.add(t_ - pu_t0_);
     charge(HC_PUT, pu_t0_);
     HC_END(pc_put_);
+}
+
+/* kvm_vgic_put (vgic_v3_put): the APRs and ICH_VMCR_EL2
+ * (__vgic_v3_save_vmcr_aprs), with_vpe: vgic_v4_put (a doorbell when
+ * blocking: IN_WFI), GICv4: ICH_HCR_EL2 = 0 (__vgic_v3_deactivate_traps). */
+bool hyp_cpu::vgic_put(hyp_vcpu &v, bool blocking, bool with_vpe)
+{
+    HC_BEGIN(pc_vput_);
+    pu_blocking_ = blocking;
+    pu_vpe_ = with_vpe;
+    HC_AT(pc_vput_);
+    pu_napr_ = napr(sr(GIC_ICH_VTR_EL2));
+    for (pu_i_ = pu_napr_; pu_i_-- > 0;) {
+        HC_AT(pc_vput_);
+        v.ap0r[pu_i_] = (uint32_t)sr((gic_sysreg_t)(GIC_ICH_AP0R0_EL2 + pu_i_));
+    }
+    for (pu_i_ = pu_napr_; pu_i_-- > 0;) {
+        HC_AT(pc_vput_);
+        v.ap1r[pu_i_] = (uint32_t)sr((gic_sysreg_t)(GIC_ICH_AP1R0_EL2 + pu_i_));
+    }
+    HC_AT(pc_vput_);
+    v.vmcr = sr(GIC_ICH_VMCR_EL2);
+    if (!pu_vpe_) {
+        /* the vPE is not resident */
+    } else if (h_->mode().v41) {
+        v.pending_last = false;
+        /* its_vpe_4_1_deschedule: DB = 1 (a doorbell wanted: blocking) or
+         * PendingLast = 1 (no doorbell: preempted, runnable);
+         * its_clear_vpend_valid: read-modify-write (VGrp1En and vPEID stay) */
+        HC_AT(pc_vput_);
+        pu_r_ = mmio_read(h_->gicr(idx_) + kVpendbaser, 8);
+        HC_AT(pc_vput_);
+        mmio_write(h_->gicr(idx_) + kVpendbaser, 8,
+                   (pu_r_ & ~(kVpendValid | kVpendDb | kVpendPendingLast)) |
+                       (pu_blocking_ ? kVpendDb : kVpendPendingLast));
+        /* its_clear_vpend_valid polls Dirty and returns the last value read:
+         * PendingLast comes from it (no further read) */
+        HC_CALL(pc_vput_, poll_dirty(h_->gicr(idx_) + kVpendbaser));
+        v.pending_last = pu_blocking_ && (pd_last_ & kVpendPendingLast) != 0;
+        v.vpe_ready = false;
+    } else if (h_->mode().direct) {
+        v.pending_last = false;
+        HC_AT(pc_vput_);
+        pu_r_ = mmio_read(h_->gicr(idx_) + kVpendbaser, 8);
+        HC_AT(pc_vput_);
+        mmio_write(h_->gicr(idx_) + kVpendbaser, 8, pu_r_ & ~kVpendValid);
+        HC_AT(pc_vput_);
+        pu_r_ = mmio_read(h_->gicr(idx_) + kVpendbaser, 8);
+        v.pending_last = (pu_r_ & kVpendPendingLast) != 0;
+        v.idai = (pu_r_ & kVpendIdai) != 0;
+    }
+    if (h_->mode().direct) {
+        HC_AT(pc_vput_);
+        sw(GIC_ICH_HCR_EL2, 0);
+    }
+    HC_END(pc_vput_);
 }
 
 /* VMOVP + VSYNC to every ITS (one ITS when GITS_TYPER.VMOVP = 1), waited

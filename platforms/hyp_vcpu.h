@@ -24,6 +24,7 @@ struct hyp_vcpu {
     uint32_t home = 0;          /* CPU whose run queue it belongs to */
     int loaded_on = -1;         /* CPU it is loaded on (vcpu_load .. vcpu_put), -1: none */
     bool runnable = true;       /* false: blocked in WFI */
+    bool in_wfi = false;        /* blocked in kvm_vcpu_wfi (IN_WFI): its next load makes the vPE resident only at the second kvm_vgic_load */
     bool queued = false;        /* in its home run queue */
     /* saved virtual interface (vgic_v3_put / vgic_v3_load) */
     uint64_t vmcr = 0;

@@ -467,7 +467,7 @@ TEST_F(Hyp, Gicv41WaitsForTheVptParseAtTheFirstEntry)
     bool loaded = false;
     size_t first_entries = 0, later_entries = 0;
     for (const step_log &s : steps_of(r)) {
-        if (s.step == "load") {
+        if (s.step == "load" || s.step == "wfi load") {
             EXPECT_EQ(count_prefix(s.acc, "R GICR_VPENDBASER"), 0u) << "no poll in the load";
             loaded = true;
         } else if (s.step == "enter") {
@@ -482,12 +482,68 @@ TEST_F(Hyp, Gicv41WaitsForTheVptParseAtTheFirstEntry)
                 EXPECT_EQ(polls, 0u) << "only the first entry after a load waits";
             }
             loaded = false;
-        } else if (s.step == "put" || s.step == "put blocking") {
+        } else if (s.step == "put" || s.step == "put blocking" || s.step == "wfi put") {
             loaded = false;
         }
     }
     EXPECT_GT(first_entries, 10u);
     EXPECT_GT(later_entries, 10u);
+}
+
+// WFI as mainline kvm_vcpu_wfi makes it: kvm_vgic_put with a doorbell
+// requested (the vPE non-resident, ICH_HCR_EL2 = 0), then, if something is
+// pending, kvm_vgic_load and back into the guest without a vcpu_put/load;
+// otherwise the vCPU thread sleeps: kvm_arch_vcpu_put saves the virtual
+// interface again (the vPE already non-resident), and the load after the
+// wake-up restores it twice, making the vPE resident only the second time
+// (IN_WFI).
+TEST_F(Hyp, WfiPutsAndLoadsTheVgicAsKvm)
+{
+    for (const char *mode : {"sw", "v4.0", "v4.1"}) {
+        json r;
+        ASSERT_EQ(run(std::string("--hyp -p hyp.mode=") + mode + " -p platform.sim_time_us=2000 -p hyp.log_accesses=20000",
+                      r),
+                  0)
+            << log_text;
+        const bool direct = std::string(mode) != "sw";
+        const std::vector<step_log> st = steps_of(r);
+        size_t wfi_puts = 0, wfi_loads = 0, blocking_puts = 0, double_loads = 0;
+        for (size_t i = 0; i < st.size(); i++) {
+            const step_log &s = st[i];
+            if (s.step == "wfi put") {
+                wfi_puts++;
+                ASSERT_GE(s.acc.size(), 4u) << mode;
+                EXPECT_EQ(s.acc[3], "R ICH_VMCR_EL2") << mode;
+                EXPECT_EQ(count_prefix(s.acc, "W GICR_VPENDBASER"), direct ? 1u : 0u) << mode << ": vgic_v4_put";
+                ASSERT_LT(i + 1, st.size());
+                EXPECT_TRUE(st[i + 1].step == "wfi load" || st[i + 1].step == "put blocking") << mode << ": " << st[i + 1].step;
+            } else if (s.step == "wfi load") {
+                wfi_loads++;
+                EXPECT_EQ(count_prefix(s.acc, "W ICH_VMCR_EL2"), 1u) << mode;
+                EXPECT_EQ(count_prefix(s.acc, "W GICR_VPENDBASER"), direct ? 1u : 0u) << mode << ": vgic_v4_load";
+                ASSERT_LT(i + 1, st.size());
+                EXPECT_EQ(st[i + 1].step, "enter") << mode << ": no vcpu_put/vcpu_load";
+            } else if (s.step == "put blocking") {
+                blocking_puts++;
+                EXPECT_EQ(count_prefix(s.acc, "R ICH_VMCR_EL2"), 1u) << mode;
+                EXPECT_EQ(count_prefix(s.acc, "W GICR_VPENDBASER") + count_prefix(s.acc, "R GICR_VPENDBASER"), 0u)
+                    << mode << ": the vPE is already non-resident";
+            } else if (s.step == "load" && count_prefix(s.acc, "W ICH_VMCR_EL2") == 2) {
+                double_loads++;
+                if (direct) {
+                    size_t second = 0;
+                    for (size_t k = 1; k < s.acc.size(); k++)
+                        if (s.acc[k] == "W ICH_VMCR_EL2") second = k;
+                    EXPECT_GT(index_of(s.acc, "W GICR_VPENDBASER"), second) << mode << ": resident at the second";
+                }
+            }
+        }
+        EXPECT_GT(wfi_puts, 10u) << mode;
+        EXPECT_GT(wfi_loads, 0u) << mode;
+        EXPECT_GT(blocking_puts, 10u) << mode;
+        EXPECT_GT(double_loads, 10u) << mode;
+        EXPECT_GT(r["world_switches"].value("wfi_no_block", 0), 0) << mode;
+    }
 }
 
 TEST_F(Hyp, BadConfigurationIsRefused)
