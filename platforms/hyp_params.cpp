@@ -62,7 +62,7 @@ const param_desc kParams[] = {
     HD(doorbell_ns, "GICv4: doorbell handler, ns"),
     HD(its_cmd_ns, "GICv4: building one ITS command, ns"),
     HD(dirty_poll_ns, "GICv4.1: wait between two reads of GICR_VPENDBASER while Dirty is 1 (Linux: udelay(1) = 1000), ns"),
-    HU(vits_cache_per_vcpu, "sw: emulated vITS translation cache entries per vCPU of the VM"),
+    HU(vits_cache_per_vcpu, "sw: emulated vITS translation cache: 0 = unbounded (Linux 6.10 on), N = an LRU of N entries per vCPU of the VM (earlier kernels: 16)"),
     HU(level_devices, "level-triggered device lines (SPI 32 + k), assigned to VM k mod vms"),
     HD(level_period_us, "level lines: one assertion per period, us"),
     HD(level_high_us, "level lines: time the line stays high, us"),
@@ -196,10 +196,6 @@ bool hyp_params_check(const gic_config_t &g, uint64_t devices, uint64_t vectors,
     }
     if (!(h.dirty_poll_ns > 0)) {
         err = "hyp.dirty_poll_ns must be > 0 (a poll that does not wait never sees Dirty clear)";
-        return false;
-    }
-    if (h.vits_cache_per_vcpu == 0) {
-        err = "hyp.vits_cache_per_vcpu must be >= 1";
         return false;
     }
     return true;

@@ -48,7 +48,7 @@ struct hyp_params {
     double doorbell_ns = 300;        /* GICv4 doorbell handler (kvm_arch_vcpu wakeup path) */
     double its_cmd_ns = 100;         /* building one ITS command in the queue */
     double dirty_poll_ns = 1000;     /* GICv4.1: wait between two GICR_VPENDBASER.Dirty polls (Linux: udelay(1)) */
-    uint64_t vits_cache_per_vcpu = 16; /* translation cache entries per vCPU of the VM */
+    uint64_t vits_cache_per_vcpu = 0;  /* translation cache: 0 unbounded (Linux 6.10 on), else LRU entries per vCPU */
     /* level-triggered device lines assigned to the VMs (SPI 32 + k) */
     uint64_t level_devices = 0;
     double level_period_us = 200;    /* the line rises every period ... */

@@ -1,4 +1,4 @@
-/* Emulated vITS translation with an LRU translation cache (hyp_vits.h). */
+/* Emulated vITS translation with its translation cache (hyp_vits.h). */
 #include "hyp_vits.h"
 
 namespace gictlm {
@@ -22,7 +22,7 @@ bool hyp_vits::translate(uint32_t devid, uint32_t eventid, vits_target &out, boo
         return false;
     }
     out = t->second;
-    if (lru_.size() >= cap_) {
+    if (cap_ && lru_.size() >= cap_) {
         cache_.erase(lru_.back().first);
         lru_.pop_back();
         evictions++;

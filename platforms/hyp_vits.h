@@ -1,10 +1,13 @@
 /*
  * The hypervisor's emulated ITS (software injection, "sw" mode), after KVM's
  * arch/arm64/kvm/vgic/vgic-its.c: the guest's (DeviceID, EventID) is
- * translated to (vCPU, vINTID) through a translation cache (LRU, as
- * vgic_its_check_cache / vgic_its_cache_translation before Linux 6.10); a
- * miss walks the emulated device table, ITT and collection table in guest
- * memory (vgic_its_resolve_lpi), which costs hyp.vits_miss_ns instead of
+ * translated to (vCPU, vINTID) through a translation cache: by default, as
+ * mainline (Linux 6.10 on), an unbounded per-ITS xarray that keeps every
+ * translation made until an ITS command invalidates it (vgic_its_check_cache,
+ * vgic_its_cache_translation; the guest issues none here); with a capacity
+ * (hyp.vits_cache_per_vcpu > 0) the LRU of earlier kernels. A miss walks the
+ * emulated device table, ITT and collection table in guest memory
+ * (vgic_its_resolve_lpi), which costs hyp.vits_miss_ns instead of
  * hyp.vits_hit_ns. One instance per VM.
  */
 #ifndef GICTLM_HYP_VITS_H
@@ -23,7 +26,8 @@ struct vits_target {
 
 class hyp_vits {
 public:
-    explicit hyp_vits(uint32_t cache_entries) : cap_(cache_entries ? cache_entries : 1) {}
+    /* cache_entries: 0 = unbounded (mainline), else an LRU of that many */
+    explicit hyp_vits(uint32_t cache_entries) : cap_(cache_entries) {}
     /* the guest's mapping (MAPD/MAPTI of the guest's ITS driver) */
     void map(uint32_t devid, uint32_t eventid, vits_target t) { table_[key(devid, eventid)] = t; }
     /* Translate; hit tells whether the cache had it. False: no mapping (the

@@ -546,6 +546,31 @@ TEST_F(Hyp, WfiPutsAndLoadsTheVgicAsKvm)
     }
 }
 
+// sw: the emulated vITS's translation cache is mainline's (Linux 6.10 on):
+// unbounded, so with more events than the old LRU held (16 per vCPU) a
+// translation misses only the first time; hyp.vits_cache_per_vcpu keeps the
+// LRU of earlier kernels.
+TEST_F(Hyp, VitsTranslationCacheIsUnboundedAsMainline)
+{
+    const std::string base = "--hyp -p hyp.mode=sw -p platform.sim_time_us=3000 -p platform.vectors=64 "
+                             "-p platform.msi_interval_ns=2000";
+    auto cache = [](const json &r) {
+        for (const json &c : r["caches"])
+            if (c.value("name", "") == "vits.translation_cache") return c;
+        return json();
+    };
+    json r;
+    ASSERT_EQ(run(base, r), 0) << log_text;
+    expect_conserved(r, "unbounded");
+    json c = cache(r);
+    ASSERT_FALSE(c.is_null());
+    EXPECT_EQ(c.value("evictions", 1), 0);
+    EXPECT_LE(c.value("misses", 1000), 4 * 64) << "at most one miss per event";
+    ASSERT_EQ(run(base + " -p hyp.vits_cache_per_vcpu=16", r, "lru"), 0) << log_text;
+    c = cache(r);
+    EXPECT_GT(c.value("evictions", 0), 0) << "LRU of 64 entries per VM, 128 events per VM";
+}
+
 TEST_F(Hyp, BadConfigurationIsRefused)
 {
     json r;
