@@ -818,13 +818,25 @@ bool hyp_cpu::sgi_listed(const hyp_vcpu &v) const
 bool hyp_cpu::enter(hyp_vcpu &v)
 {
     HC_BEGIN(pc_enter_);
-    /* IN_GUEST_MODE before the flush (kvm_arch_vcpu_ioctl_run's ordering):
-     * an injection from now on kicks us, one before is flushed */
-    h_->in_guest[idx_] = 1;
     log_step("enter");
-    en_t0_ = t_;
-    HC_CALL(pc_enter_, flush(v));
-    charge(HC_LR, en_t0_);
+    for (;;) {
+        en_seq_ = v.inject_seq;
+        en_t0_ = t_;
+        HC_CALL(pc_enter_, flush(v));
+        charge(HC_LR, en_t0_);
+        /* IN_GUEST_MODE after the flush (kvm_arch_vcpu_ioctl_run): an
+         * injection from now on kicks us; one queued since the flush began
+         * (KVM_REQ_IRQ_PENDING) aborts the entry (kvm_vcpu_exit_request):
+         * kvm_vgic_sync_hwstate, then the flush again */
+        h_->in_guest[idx_] = 1;
+        if (v.inject_seq == en_seq_) break;
+        h_->in_guest[idx_] = 0;
+        h_->cnt.entry_aborts++;
+        log_step("entry aborted");
+        en_t0_ = t_;
+        HC_CALL(pc_enter_, save_lrs(v));
+        charge(HC_LR, en_t0_);
+    }
     if (!v.vpe_ready) {
         /* vgic_v4_commit -> its_commit_vpe: the first entry after a GICv4.1
          * load waits until the redistributor has parsed the VPT
@@ -932,8 +944,20 @@ bool hyp_cpu::exit(hyp_vcpu &v, exit_why why)
      : ex_why_ == EXIT_TRAP ? h_->cnt.exits_trap
                             : h_->cnt.exits_slice)++;
     ex_t1_ = t_;
+    HC_CALL(pc_exit_, save_lrs(v));
+    charge(HC_LR, ex_t1_);
+    HC_CALL(pc_exit_, do_resamples());
+    HC_END(pc_exit_);
+}
+
+/* kvm_vgic_sync_hwstate's __vgic_v3_save_state: with list registers in use,
+ * ICH_ELRSR_EL2, then for each of the used_lrs a read unless ELRSR says it
+ * is empty, and a write of 0; ICH_HCR_EL2 = 0 last. */
+bool hyp_cpu::save_lrs(hyp_vcpu &v)
+{
+    HC_BEGIN(pc_save_);
     if (v.lr_count) {
-        HC_AT(pc_exit_);
+        HC_AT(pc_save_);
         ex_elrsr_ = (uint32_t)sr(GIC_ICH_ELRSR_EL2);
         add_ps(lr_ps_);
     }
@@ -941,21 +965,19 @@ bool hyp_cpu::exit(hyp_vcpu &v, exit_why why)
         if (ex_elrsr_ & (1u << ex_i_)) {
             v.lr[ex_i_] = 0; /* empty: not read */
         } else {
-            HC_AT(pc_exit_);
+            HC_AT(pc_save_);
             ex_val_ = sr((gic_sysreg_t)(GIC_ICH_LR0_EL2 + ex_i_));
             add_ps(lr_ps_);
             v.lr[ex_i_] = (ex_val_ & kLrState) ? ex_val_ : 0;
         }
-        HC_AT(pc_exit_);
+        HC_AT(pc_save_);
         sw((gic_sysreg_t)(GIC_ICH_LR0_EL2 + ex_i_), 0);
         add_ps(lr_ps_);
     }
     v.lr_count = 0;
-    HC_AT(pc_exit_);
+    HC_AT(pc_save_);
     sw(GIC_ICH_HCR_EL2, 0);
-    charge(HC_LR, ex_t1_);
-    HC_CALL(pc_exit_, do_resamples());
-    HC_END(pc_exit_);
+    HC_END(pc_save_);
 }
 
 /* The guest's interrupt handler: exception entry, ICC_IAR1_EL1 (to
@@ -1152,6 +1174,7 @@ bool hyp_cpu::inject(hyp_vcpu *v, uint32_t vintid)
     {
         const uint64_t t0 = t_;
         add_ps(inject_ps_);
+        in_v_->inject_seq++; /* KVM_REQ_IRQ_PENDING */
         if (in_v_->ap_set.count(in_vintid_)) {
             h_->cnt.merged++;
         } else {

@@ -67,7 +67,7 @@ struct hyp_counters {
     uint64_t kicks = 0, wakes = 0, vmovp = 0, vsync = 0, its_cmd_errors = 0;
     uint64_t lr_writes = 0, lr_overflow = 0, merged = 0, guest_acks = 0, guest_spurious = 0;
     uint64_t level_injections = 0, level_resamples = 0, level_acks = 0, level_masked = 0;
-    uint64_t pending_last = 0, blocks = 0, wfi_no_block = 0, unknown_lpis = 0, mmio_errors = 0, sysreg_errors = 0;
+    uint64_t pending_last = 0, blocks = 0, wfi_no_block = 0, entry_aborts = 0, unknown_lpis = 0, mmio_errors = 0, sysreg_errors = 0;
     uint64_t guest_ipis = 0, exits_trap = 0, traps_seen = 0;
 };
 

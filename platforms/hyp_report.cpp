@@ -142,7 +142,7 @@ json hyp_platform::report_json(double host_cpu_seconds) const
                            {"exits_wfi", cnt.exits_wfi},  {"exits_slice", cnt.exits_slice},
                            {"exits_trap", cnt.exits_trap},
                            {"load_latency", lat_json(load_latency)}, {"put_latency", lat_json(put_latency)},
-                           {"blocks", cnt.blocks}, {"wfi_no_block", cnt.wfi_no_block},        {"pending_last", cnt.pending_last},
+                           {"blocks", cnt.blocks}, {"wfi_no_block", cnt.wfi_no_block}, {"entry_aborts", cnt.entry_aborts},        {"pending_last", cnt.pending_last},
                            {"migrations", sched.migrations}};
     j["host_irqs"] = {{"handled", cnt.host_irqs},   {"spurious", cnt.host_spurious}, {"sgis", cnt.sgis},
                       {"maintenance", cnt.maint_irqs}, {"kicks", cnt.kicks}, {"wakes", cnt.wakes},

@@ -35,6 +35,7 @@ struct hyp_vcpu {
     /* software-pending vINTIDs (latched, not in a list register), in order */
     std::deque<uint32_t> ap;
     std::unordered_set<uint32_t> ap_set;
+    uint64_t inject_seq = 0;    /* injections so far (KVM_REQ_IRQ_PENDING: one since an entry's flush aborts it) */
     /* GICv4 vPE */
     uint64_t vpt = 0;
     uint32_t mapped_cpu = 0;    /* redistributor of the last VMAPP/VMOVP */
