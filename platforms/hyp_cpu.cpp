@@ -662,8 +662,8 @@ bool hyp_cpu::vgic_load(hyp_vcpu &v, bool with_vpe)
     HC_END(pc_vload_);
 }
 
-/* Poll GICR_VPENDBASER.Dirty until the redistributor is done (GICv4.1); the
- * last value read in pd_last_. */
+/* Poll GICR_VPENDBASER.Dirty until the redistributor is done (its_clear_vpend_valid,
+ * GICv4.0 and GICv4.1; GICv4.1 loads too); the last value read in pd_last_. */
 bool hyp_cpu::poll_dirty(uint64_t vpendbaser)
 {
     HC_BEGIN(pc_dirty_);
@@ -744,10 +744,13 @@ bool hyp_cpu::vgic_put(hyp_vcpu &v, bool blocking, bool with_vpe)
         pu_r_ = mmio_read(h_->gicr(idx_) + kVpendbaser, 8);
         HC_AT(pc_vput_);
         mmio_write(h_->gicr(idx_) + kVpendbaser, 8, pu_r_ & ~kVpendValid);
-        HC_AT(pc_vput_);
-        pu_r_ = mmio_read(h_->gicr(idx_) + kVpendbaser, 8);
-        v.pending_last = (pu_r_ & kVpendPendingLast) != 0;
-        v.idai = (pu_r_ & kVpendIdai) != 0;
+        /* its_vpe_deschedule: the same its_clear_vpend_valid as GICv4.1,
+         * which polls Dirty (GICv4.0 has it too: set until the write-back of
+         * the vPE's pending vLPIs is done); PendingLast and IDAI come from
+         * its last read */
+        HC_CALL(pc_vput_, poll_dirty(h_->gicr(idx_) + kVpendbaser));
+        v.pending_last = (pd_last_ & kVpendPendingLast) != 0;
+        v.idai = (pd_last_ & kVpendIdai) != 0;
     }
     if (h_->mode().direct) {
         HC_AT(pc_vput_);

@@ -61,7 +61,7 @@ const param_desc kParams[] = {
     HD(wake_ns, "waking a blocked vCPU, ns"),
     HD(doorbell_ns, "GICv4: doorbell handler, ns"),
     HD(its_cmd_ns, "GICv4: building one ITS command, ns"),
-    HD(dirty_poll_ns, "GICv4.1: wait between two reads of GICR_VPENDBASER while Dirty is 1 (Linux: udelay(1) = 1000), ns"),
+    HD(dirty_poll_ns, "GICv4: wait between two reads of GICR_VPENDBASER while Dirty is 1 (Linux: udelay(1) = 1000), ns"),
     HU(vits_cache_per_vcpu, "sw: emulated vITS translation cache: 0 = unbounded (Linux 6.10 on), N = an LRU of N entries per vCPU of the VM (earlier kernels: 16)"),
     HU(level_devices, "level-triggered device lines (SPI 32 + k), assigned to VM k mod vms"),
     HD(level_period_us, "level lines: one assertion per period, us"),

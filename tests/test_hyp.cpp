@@ -470,6 +470,34 @@ TEST_F(Hyp, Gicv40LoadClearsThePendingDoorbell)
     }
 }
 
+// GICv4.0 and GICv4.1 puts: its_clear_vpend_valid clears Valid and reads
+// GICR_VPENDBASER until Dirty is 0 (the GIC writes the vPE's pending vLPIs
+// back meanwhile), taking PendingLast from the last read. Every put reads at
+// least once after its write, and some find Dirty still 1 and read again.
+TEST_F(Hyp, PutsPollDirtyInBothGicv4Versions)
+{
+    for (const char *mode : {"v4.0", "v4.1"}) {
+        json r;
+        ASSERT_EQ(run(std::string("--hyp -p hyp.mode=") + mode + " -p platform.sim_time_us=2000 -p hyp.log_accesses=20000",
+                      r),
+                  0)
+            << log_text;
+        size_t puts = 0, polled_again = 0;
+        for (const step_log &s : steps_of(r)) {
+            if (s.step != "put" && s.step != "put blocking" && s.step != "wfi put") continue;
+            const size_t w = index_of(s.acc, "W GICR_VPENDBASER");
+            if (w == s.acc.size()) continue; /* the vPE was not resident (put after a WFI put) */
+            puts++;
+            size_t reads = 0;
+            for (size_t i = w + 1; i < s.acc.size(); i++) reads += s.acc[i] == "R GICR_VPENDBASER";
+            EXPECT_GE(reads, 1u) << mode;
+            polled_again += reads >= 2;
+        }
+        EXPECT_GT(puts, 10u) << mode;
+        EXPECT_GT(polled_again, 0u) << mode << ": no put saw Dirty = 1";
+    }
+}
+
 // GICv4.1: the load writes GICR_VPENDBASER and goes on; the wait for the VPT
 // parse (GICR_VPENDBASER read until Dirty = 0) comes at the first entry after
 // it, after the list registers and before HCR_EL2 (vgic_v4_commit), and not
