@@ -170,6 +170,10 @@ void hyp_cpu::gic_step(uint64_t t, uint32_t what)
         if (waiting_ == W_LINES && t == wait_until_) resume(t);
         return;
     }
+    if (what == kPoke) {
+        if (waiting_ == W_LINES && polling_) resume(t);
+        return;
+    }
     if (what == kStart) thread_mode_ = false;
     resume(t);
 }
@@ -508,7 +512,9 @@ bool hyp_cpu::run_vcpu()
              * GICv4: the vPE's PendingLast), then kvm_vgic_load. A wake-up,
              * an injection or a doorbell while the vgic put runs (other CPUs
              * run between its accesses) makes it runnable (the check after
-             * kvm_vcpu_block's prepare) */
+             * kvm_vcpu_block's prepare). With a poll window, kvm_vcpu_halt
+             * first polls (halt_poll): something pending before the window
+             * ends and the vCPU thread never leaves the CPU */
             HC_CALL(pc_vcpu_, exit(v, EXIT_WFI));
             v.runnable = false;
             log_step("wfi put");
@@ -516,7 +522,17 @@ bool hyp_cpu::run_vcpu()
             HC_CALL(pc_vcpu_, vgic_put(v, true, true));
             charge(HC_PUT, wf_t0_);
             if (v.pending_last) h_->cnt.pending_last++;
-            if (v.runnable || v.pending_last || !v.ap.empty() || lr_busy(v)) {
+            if (hp_.halt_poll_ns && !wfi_pending(v)) {
+                /* kvm_vcpu_halt: the window clamped to the maximum, a poll
+                 * if it is not 0 */
+                v.halt_start_ps = t_;
+                if (v.halt_poll_ns > hp_.halt_poll_ns) v.halt_poll_ns = hp_.halt_poll_ns;
+                if (v.halt_poll_ns) {
+                    HC_CALL(pc_vcpu_, halt_poll(v));
+                    if (hp_ok_) halt_adapt(v, t_ - v.halt_start_ps);
+                }
+            }
+            if (wfi_pending(v)) {
                 /* not blocked: no schedule(), no vcpu_put/vcpu_load */
                 v.runnable = true;
                 h_->cnt.wfi_no_block++;
@@ -552,6 +568,7 @@ bool hyp_cpu::requeue(hyp_vcpu &v)
 {
     HC_BEGIN(pc_req_);
     h_->sched.requeue_after_slice(v, idx_);
+    if (v.home != idx_) h_->cpus_[v.home]->poke(t_);
     if (v.home != idx_ && h_->idle[v.home]) {
         rq_t0_ = t_;
         HC_CALL(pc_req_, send_sgi(v.home, 0));
@@ -569,6 +586,90 @@ bool hyp_cpu::lr_busy(const hyp_vcpu &v) const
     for (uint64_t lr : v.lr)
         if (lr & kLrState) return true;
     return false;
+}
+
+/* kvm_vcpu_check_block for a vCPU in kvm_vcpu_wfi: kvm_arch_vcpu_runnable ->
+ * kvm_vgic_vcpu_pending_irq (its_vpe.pending_last, set at the put or by the
+ * doorbell handler; the ap_list; the list registers), or made runnable (a
+ * doorbell or a wake-up while it was being put) */
+bool hyp_cpu::wfi_pending(const hyp_vcpu &v) const
+{
+    return v.runnable || v.pending_last || !v.ap.empty() || lr_busy(v);
+}
+
+/* kvm_vcpu_halt's poll (virt/kvm/kvm_main.c): kvm_vcpu_check_block again and
+ * again, with interrupts enabled (the doorbell handler sets its_vpe.pending_last,
+ * an injection from another CPU puts the vINTID on the ap_list), for at most
+ * the vCPU's window, and only while the vCPU thread is the only task of the
+ * CPU (kvm_vcpu_can_poll: single_task_running, need_resched: a vCPU queued
+ * here ends it). hp_ok_: something became pending (the vCPU did not block).
+ * The spinning is host CPU time (halt_poll); the interrupts taken meanwhile
+ * are charged to their own categories. Other CPUs poke the poller when they
+ * change what it checks (inject, wake, requeue). */
+bool hyp_cpu::halt_poll(hyp_vcpu &v)
+{
+    HC_BEGIN(pc_poll_);
+    log_step("halt poll");
+    hp_ok_ = false;
+    hp_start_ = hp_seg_ = t_;
+    hp_stop_ = t_ + v.halt_poll_ns * 1000;
+    v.halt_polling = true;
+    polling_ = true;
+    h_->cnt.halt_polls++;
+    for (;;) {
+        HC_AT(pc_poll_);
+        if (line(GIC_LINE_IRQ)) {
+            charge(HC_HALT_POLL, hp_seg_);
+            HC_CALL(pc_poll_, host_irqs());
+            hp_seg_ = t_;
+            continue;
+        }
+        if (wfi_pending(v)) {
+            hp_ok_ = true;
+            break;
+        }
+        if (t_ >= hp_stop_ || h_->sched.has_runnable(idx_, t_)) break;
+        {
+            /* until an interrupt, a poke or the end of the window (or a held
+             * vCPU's release, which may queue it here) */
+            const uint64_t hold = h_->sched.hold_until();
+            wait_lines(1u << GIC_LINE_IRQ, hold > t_ && hold < hp_stop_ ? hold : hp_stop_);
+        }
+        HC_WAIT(pc_poll_);
+    }
+    charge(HC_HALT_POLL, hp_seg_);
+    polling_ = false;
+    v.halt_polling = false;
+    if (hp_ok_) {
+        h_->cnt.halt_poll_successes++;
+        h_->cnt.halt_poll_success_ps += t_ - hp_start_;
+    } else {
+        h_->cnt.halt_poll_fail_ps += t_ - hp_start_;
+    }
+    HC_END(pc_poll_);
+}
+
+/* kvm_vcpu_halt after the halt (halt_ps: from its start until the vCPU runs
+ * on): no change if the halt fit in the window; after a halt longer than the
+ * maximum a non-zero window shrinks (shrink_halt_poll_ns: divided by
+ * halt_poll_ns_shrink, 0 below halt_poll_ns_grow_start); after a shorter one
+ * a window below the maximum grows (grow_halt_poll_ns: times
+ * halt_poll_ns_grow, at least halt_poll_ns_grow_start; clamped to the
+ * maximum at the next halt). arm64 has no invalid wake-ups
+ * (vcpu_valid_wakeup is always true there). */
+void hyp_cpu::halt_adapt(hyp_vcpu &v, uint64_t halt_ps)
+{
+    const uint64_t max = hp_.halt_poll_ns, halt_ns = halt_ps / 1000;
+    if (halt_ns <= v.halt_poll_ns) return;
+    if (v.halt_poll_ns && halt_ns > max) {
+        uint64_t val = hp_.halt_poll_ns_shrink ? v.halt_poll_ns / hp_.halt_poll_ns_shrink : 0;
+        if (val < hp_.halt_poll_ns_grow_start) val = 0;
+        v.halt_poll_ns = val;
+    } else if (v.halt_poll_ns < max && halt_ns < max && hp_.halt_poll_ns_grow) {
+        uint64_t val = v.halt_poll_ns * hp_.halt_poll_ns_grow;
+        if (val < hp_.halt_poll_ns_grow_start) val = hp_.halt_poll_ns_grow_start;
+        v.halt_poll_ns = val;
+    }
 }
 
 /* vcpu_load: scheduler switch; vgic_v3_load: ICH_VMCR_EL2 and the active
@@ -590,6 +691,9 @@ bool hyp_cpu::load(hyp_vcpu &v)
          * resident */
         HC_CALL(pc_load_, vgic_load(v, false));
         v.in_wfi = false;
+        /* kvm_vcpu_block has returned: kvm_vcpu_halt adapts the window to
+         * the halt's length (from kvm_vcpu_halt's start to here) */
+        if (hp_.halt_poll_ns) halt_adapt(v, t_ - v.halt_start_ps);
     }
     HC_CALL(pc_load_, vgic_load(v, true));
     v.loaded_on = (int)idx_;
@@ -1129,7 +1233,7 @@ bool hyp_cpu::dispatch(uint32_t intid)
             charge(HC_DOORBELL, t0);
         }
         if (di_v_->loaded_on >= 0) {
-            h_->cnt.doorbells_runnable++;
+            (di_v_->halt_polling ? h_->cnt.doorbells_polling : h_->cnt.doorbells_runnable)++;
             di_v_->runnable = true; /* being put: it must not block (see run_vcpu) */
         } else if (di_v_->runnable) {
             h_->cnt.doorbells_runnable++;
@@ -1194,6 +1298,8 @@ bool hyp_cpu::inject(hyp_vcpu *v, uint32_t vintid)
             HC_CALL(pc_inj_, send_sgi(in_cpu_, 0));
             h_->cnt.kicks++;
             charge(HC_KICK, in_t1_);
+        } else if (in_v_->halt_polling) {
+            h_->cpus_[(uint32_t)in_v_->loaded_on]->poke(t_); /* its poll sees the ap_list */
         }
         HC_RETURN(pc_inj_);
     }
@@ -1214,6 +1320,7 @@ bool hyp_cpu::wake(hyp_vcpu *v)
     h_->sched.enqueue(*wk_v_);
     wk_home_ = wk_v_->home;
     if (h_->loaded[wk_home_] >= 0) h_->resched[wk_home_] = 1;
+    if (wk_home_ != idx_) h_->cpus_[wk_home_]->poke(t_); /* a halt poll there stops: need_resched */
     if (wk_home_ != idx_ && (h_->idle[wk_home_] || h_->in_guest[wk_home_])) {
         HC_CALL(pc_wake_, send_sgi(wk_home_, 0));
         h_->cnt.kicks++;

@@ -47,12 +47,18 @@ public:
     void gic_step(uint64_t t_ps, uint32_t what) override;
     /* the ITS lock (its->lock) was released at t_ps: try again */
     void lock_released(uint64_t t_ps) { h_->gic().schedule_step(this, t_ps, kResume); }
+    /* another CPU changed what this CPU's halt poll checks (an injection for
+     * the polling vCPU, a vCPU queued here) at t_ps: the poll looks again */
+    void poke(uint64_t t_ps)
+    {
+        if (polling_) h_->gic().schedule_step(this, t_ps, kPoke);
+    }
 
 private:
     enum exit_why { EXIT_IRQ, EXIT_WFI, EXIT_SLICE, EXIT_TRAP };
     /* agenda steps (what): start after the bring-up, resume at the local
      * time, the timer of a wait (ends a wait until its time) */
-    static constexpr uint32_t kStart = 1, kResume = 2, kTimer = 3;
+    static constexpr uint32_t kStart = 1, kResume = 2, kTimer = 3, kPoke = 4;
     enum wait_kind { W_NONE, W_LINES, W_LOCK };
 
     void boot_thread();
@@ -109,6 +115,9 @@ private:
     bool guest_ipi(hyp_vcpu &v);
     bool poll_dirty(uint64_t vpendbaser);
     bool lr_busy(const hyp_vcpu &v) const;
+    bool wfi_pending(const hyp_vcpu &v) const;
+    bool halt_poll(hyp_vcpu &v);
+    void halt_adapt(hyp_vcpu &v, uint64_t halt_ps);
     bool requeue(hyp_vcpu &v);
     bool host_irqs();
     bool dispatch(uint32_t intid);
@@ -187,6 +196,9 @@ private:
     uint64_t ip_send_ = 0, ip_t0_ = 0;
     bool ip_resident_ = false;
     uint64_t rq_t0_ = 0;
+    int pc_poll_ = 0;
+    bool polling_ = false, hp_ok_ = false;
+    uint64_t hp_start_ = 0, hp_seg_ = 0, hp_stop_ = 0;
     size_t rs_i_ = 0;
 };
 

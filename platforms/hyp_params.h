@@ -49,6 +49,14 @@ struct hyp_params {
     double its_cmd_ns = 100;         /* building one ITS command in the queue */
     double dirty_poll_ns = 1000;     /* GICv4.1: wait between two GICR_VPENDBASER.Dirty polls (Linux: udelay(1)) */
     uint64_t vits_cache_per_vcpu = 0;  /* translation cache: 0 unbounded (Linux 6.10 on), else LRU entries per vCPU */
+    /* halt polling (virt/kvm/kvm_main.c kvm_vcpu_halt): the most a vCPU's
+     * poll window may reach (KVM's halt_poll_ns, arm64
+     * KVM_HALT_POLL_NS_DEFAULT; 0: no polling), and how the window adapts
+     * (KVM's module parameters halt_poll_ns_grow_start, _grow, _shrink) */
+    uint64_t halt_poll_ns = 500000;
+    uint64_t halt_poll_ns_grow_start = 10000;
+    uint64_t halt_poll_ns_grow = 2;
+    uint64_t halt_poll_ns_shrink = 2;
     /* level-triggered device lines assigned to the VMs (SPI 32 + k) */
     uint64_t level_devices = 0;
     double level_period_us = 200;    /* the line rises every period ... */

@@ -16,14 +16,15 @@ const char *hyp_cost_name(int k)
 {
     static const char *const n[HC_COUNT] = {"exit_irq", "exit_other", "entry", "list_registers", "host_irq",
                                             "vits",     "inject",     "kick",  "wake",           "doorbell",
-                                            "load",     "put",        "vmovp", "guest_ipi"};
+                                            "load",     "put",        "vmovp", "guest_ipi",      "halt_poll"};
     return k >= 0 && k < HC_COUNT ? n[k] : "?";
 }
 
 bool hyp_cost_is_interrupt_work(int k)
 {
     /* exits and entries that interrupts cause, the host's handling of them
-     * and what it does for the guest; not the scheduler's own switches */
+     * and what it does for the guest; not the scheduler's own switches,
+     * nor halt polling (a vCPU waiting for an interrupt, not handling one) */
     return k == HC_EXIT_IRQ || k == HC_ENTRY || k == HC_LR || k == HC_HOST_IRQ || k == HC_VITS ||
            k == HC_INJECT || k == HC_KICK || k == HC_WAKE || k == HC_DOORBELL || k == HC_VMOVP || k == HC_IPI;
 }

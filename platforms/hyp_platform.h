@@ -54,6 +54,7 @@ enum hyp_cost : int {
     HC_PUT,        /* vCPU put: state save + GICR_VPENDBASER */
     HC_VMOVP,      /* GICv4: VMOVP + VSYNC issued and waited for */
     HC_IPI,        /* guest IPIs: the trapped ICC_SGI1R_EL1 write's exit and its emulation (v4.1: GITS_SGIR) */
+    HC_HALT_POLL,  /* halt polling: spinning in kvm_vcpu_halt (the interrupts taken meanwhile in their own categories) */
     HC_COUNT
 };
 const char *hyp_cost_name(int k);
@@ -69,6 +70,11 @@ struct hyp_counters {
     uint64_t level_injections = 0, level_resamples = 0, level_acks = 0, level_masked = 0;
     uint64_t pending_last = 0, blocks = 0, wfi_no_block = 0, entry_aborts = 0, unknown_lpis = 0, mmio_errors = 0, sysreg_errors = 0;
     uint64_t guest_ipis = 0, exits_trap = 0, traps_seen = 0;
+    /* halt polling: halts that polled (nothing pending at the first check),
+     * those that ended without a schedule, the poll times (ps, as KVM's
+     * halt_poll_success_ns / halt_poll_fail_ns), doorbells taken while polling */
+    uint64_t halt_polls = 0, halt_poll_successes = 0, halt_poll_success_ps = 0, halt_poll_fail_ps = 0;
+    uint64_t doorbells_polling = 0;
 };
 
 class hyp_platform : public sc_core::sc_module {

@@ -147,8 +147,14 @@ json hyp_platform::report_json(double host_cpu_seconds) const
     j["host_irqs"] = {{"handled", cnt.host_irqs},   {"spurious", cnt.host_spurious}, {"sgis", cnt.sgis},
                       {"maintenance", cnt.maint_irqs}, {"kicks", cnt.kicks}, {"wakes", cnt.wakes},
                       {"unknown", cnt.unknown_lpis}};
+    j["halt_poll"] = {{"polls", cnt.halt_polls},
+                      {"successful", cnt.halt_poll_successes},
+                      {"polled_ps", cnt.halt_poll_success_ps + cnt.halt_poll_fail_ps},
+                      {"success_ps", cnt.halt_poll_success_ps},
+                      {"fail_ps", cnt.halt_poll_fail_ps}};
     j["doorbells"] = {{"handled", cnt.doorbells},
                       {"while_runnable", cnt.doorbells_runnable},
+                      {"while_polling", cnt.doorbells_polling},
                       {"gic_rung", counter(g, "vpe.doorbells") + counter(g, "vpe41.default_doorbells")}};
     j["vmovp"] = {{"count", cnt.vmovp}, {"vsync", cnt.vsync}, {"latency", lat_json(vmovp_latency)},
                   {"its_cmd_errors", cnt.its_cmd_errors}};
@@ -246,7 +252,9 @@ void hyp_report_text(std::FILE *f, const json &r)
         if (it.value().value("ps", (uint64_t)0) == 0) continue;
         std::fprintf(f, "  %-16s %10.1f ns/MSI  %12.3f us total%s\n", it.key().c_str(),
                      it.value().value("per_msi_ns", 0.0), it.value().value("ps", (uint64_t)0) / 1e6,
-                     it.value().value("interrupt_work", false) ? "" : "   (scheduling, not interrupt work)");
+                     it.value().value("interrupt_work", false) ? ""
+                     : it.key() == "halt_poll"                  ? "   (halt polling, not interrupt work)"
+                                                                : "   (scheduling, not interrupt work)");
     }
     const json &w = r["world_switches"];
     std::fprintf(f, "\nWorld switches: %s loads, %s puts, %s entries; exits: %s irq, %s wfi, %s slice; %s blocks, "
@@ -256,6 +264,12 @@ void hyp_report_text(std::FILE *f, const json &r)
                  w["blocks"].dump().c_str(), w["migrations"].dump().c_str());
     lat_row(f, "vCPU load (incl. GICR_VPENDBASER)", w["load_latency"]);
     lat_row(f, "vCPU put", w["put_latency"]);
+    if (r.contains("halt_poll")) {
+        const json &hp = r["halt_poll"];
+        std::fprintf(f, "Halt polling (window up to %s ns): %s polls, %s successful (no schedule), %.3f us polled\n",
+                     c["hyp"].value("halt_poll_ns", json(0)).dump().c_str(), hp["polls"].dump().c_str(),
+                     hp["successful"].dump().c_str(), hp.value("polled_ps", (uint64_t)0) / 1e6);
+    }
     const json &hi = r["host_irqs"];
     std::fprintf(f, "Host interrupts: %s handled (%s SGIs, %s maintenance), %s kicks, %s wakes\n",
                  hi["handled"].dump().c_str(), hi["sgis"].dump().c_str(), hi["maintenance"].dump().c_str(),
@@ -263,6 +277,8 @@ void hyp_report_text(std::FILE *f, const json &r)
     std::fprintf(f, "Doorbells: %s handled (%s while the vCPU was runnable), %s rung by the GIC\n",
                  r["doorbells"]["handled"].dump().c_str(), r["doorbells"]["while_runnable"].dump().c_str(),
                  r["doorbells"]["gic_rung"].dump().c_str());
+    if (r["doorbells"].value("while_polling", (uint64_t)0))
+        std::fprintf(f, "  %s of them while the vCPU polled in its halt\n", r["doorbells"]["while_polling"].dump().c_str());
     std::fprintf(f, "VMOVP: %s (VSYNC %s)\n", r["vmovp"]["count"].dump().c_str(), r["vmovp"]["vsync"].dump().c_str());
     lat_row(f, "VMOVP + VSYNC (issued -> done)", r["vmovp"]["latency"]);
     const json &rs = r["residency"];
@@ -333,6 +349,9 @@ const std::vector<row> &rows()
         {"guest exits (IRQ)", {"world_switches", "exits_irq"}, 1, "%.0f"},
         {"vCPU loads", {"world_switches", "loads"}, 1, "%.0f"},
         {"vCPU load p50 ns", {"world_switches", "load_latency", "p50_ps"}, 1e-3, "%.1f"},
+        {"halt polls", {"halt_poll", "polls"}, 1, "%.0f"},
+        {"  successful", {"halt_poll", "successful"}, 1, "%.0f"},
+        {"  halt poll ns/MSI", {"host_cpu", "by_category", "halt_poll", "per_msi_ns"}, 1, "%.1f"},
         {"migrations", {"world_switches", "migrations"}, 1, "%.0f"},
         {"kicks (IPIs)", {"host_irqs", "kicks"}, 1, "%.0f"},
         {"doorbells", {"doorbells", "handled"}, 1, "%.0f"},

@@ -46,6 +46,11 @@ struct hyp_vcpu {
     /* GICv4.1: the VPT parse after the last schedule has been waited for
      * (KVM's its_vpe.ready: vgic_v4_commit waits at the first entry) */
     bool vpe_ready = true;
+    /* halt polling (kvm_vcpu_halt): KVM's vcpu->halt_poll_ns (0 at
+     * creation), the start of the current halt, polling now */
+    uint64_t halt_poll_ns = 0;
+    uint64_t halt_start_ps = 0;
+    bool halt_polling = false;
     /* statistics */
     uint64_t loads = 0, migrations = 0, guest_acks = 0;
 };

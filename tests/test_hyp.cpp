@@ -557,8 +557,10 @@ TEST_F(Hyp, WfiPutsAndLoadsTheVgicAsKvm)
                 ASSERT_GE(s.acc.size(), 4u) << mode;
                 EXPECT_EQ(s.acc[3], "R ICH_VMCR_EL2") << mode;
                 EXPECT_EQ(count_prefix(s.acc, "W GICR_VPENDBASER"), direct ? 1u : 0u) << mode << ": vgic_v4_put";
-                ASSERT_LT(i + 1, st.size());
-                EXPECT_TRUE(st[i + 1].step == "wfi load" || st[i + 1].step == "put blocking") << mode << ": " << st[i + 1].step;
+                // (a halt poll may come between: Hyp.HaltPoll*)
+                const size_t n = i + 1 < st.size() && st[i + 1].step == "halt poll" ? i + 2 : i + 1;
+                ASSERT_LT(n, st.size());
+                EXPECT_TRUE(st[n].step == "wfi load" || st[n].step == "put blocking") << mode << ": " << st[n].step;
             } else if (s.step == "wfi load") {
                 wfi_loads++;
                 EXPECT_EQ(count_prefix(s.acc, "W ICH_VMCR_EL2"), 1u) << mode;
@@ -586,6 +588,115 @@ TEST_F(Hyp, WfiPutsAndLoadsTheVgicAsKvm)
         EXPECT_GT(double_loads, 10u) << mode;
         EXPECT_GT(r["world_switches"].value("wfi_no_block", 0), 0) << mode;
     }
+}
+
+// Halt polling (kvm_vcpu_halt): after the WFI's vgic put, a vCPU with a poll
+// window spins until something is pending for it, the window ends or another
+// task is runnable on its CPU. A poll that sees an interrupt (a doorbell, an
+// injection) is followed by the vgic load and the entry, without the
+// scheduler's put ("put blocking") and the vCPU load; a failed one by the
+// blocking put. The poll touches the GIC only to take host interrupts.
+TEST_F(Hyp, HaltPollSuccessSkipsTheSchedulersPutAndLoad)
+{
+    for (const char *mode : {"sw", "v4.0", "v4.1"}) {
+        json r;
+        ASSERT_EQ(run(std::string("--hyp -p hyp.mode=") + mode + " -p platform.sim_time_us=3000 -p hyp.log_accesses=40000",
+                      r),
+                  0)
+            << log_text;
+        expect_conserved(r, mode);
+        const std::vector<step_log> st = steps_of(r);
+        size_t polls = 0, woken = 0, failed = 0;
+        for (size_t i = 0; i + 2 < st.size(); i++) {
+            if (st[i].step != "halt poll") continue;
+            polls++;
+            EXPECT_EQ(st[i - 1].step, "wfi put") << mode;
+            for (const std::string &a : st[i].acc)
+                EXPECT_TRUE(a == "R ICC_IAR1_EL1" || a == "W ICC_EOIR1_EL1" || a == "W ICC_SGI1R_EL1" ||
+                            a == "W GICD" || a == "W GITS")
+                    << mode << ": " << a << " while polling";
+            if (st[i + 1].step == "wfi load") {
+                woken++;
+                EXPECT_EQ(st[i + 2].step, "enter") << mode << ": no vcpu_put/vcpu_load after a successful poll";
+            } else {
+                failed++;
+                EXPECT_EQ(st[i + 1].step, "put blocking") << mode;
+            }
+        }
+        EXPECT_GT(polls, 10u) << mode;
+        EXPECT_GT(woken, 5u) << mode;
+        const json &hp = r["halt_poll"];
+        EXPECT_GT(hp.value("polls", 0), 0) << mode;
+        EXPECT_GT(hp.value("successful", 0), 0) << mode;
+        EXPECT_LE(hp.value("successful", 0), hp.value("polls", 0)) << mode;
+        EXPECT_LE(hp.value("successful", 0), r["world_switches"].value("wfi_no_block", 0)) << mode;
+        EXPECT_EQ(hp.value("polled_ps", (uint64_t)0), hp.value("success_ps", (uint64_t)0) + hp.value("fail_ps", (uint64_t)0)) << mode;
+        const json &c = r["host_cpu"]["by_category"]["halt_poll"];
+        EXPECT_GT(c.value("ps", (uint64_t)0), 0) << mode;
+        EXPECT_LE(c.value("ps", (uint64_t)0), hp.value("polled_ps", (uint64_t)0)) << mode << ": interrupts taken while polling are not polling";
+        EXPECT_FALSE(c.value("interrupt_work", true)) << mode;
+        if (std::string(mode) != "sw") EXPECT_GT(r["doorbells"].value("while_polling", 0), 0) << mode;
+    }
+}
+
+// hyp.halt_poll_ns=0 turns polling off (the WFI path of before: the same
+// world switches, no poll time); a window that never grows from 0
+// (hyp.halt_poll_ns_grow=0, KVM's grow_halt_poll_ns) never polls either.
+TEST_F(Hyp, HaltPollOffOrNeverGrownDoesNotPoll)
+{
+    for (const char *off : {"-p hyp.halt_poll_ns=0", "-p hyp.halt_poll_ns_grow=0"}) {
+        for (const char *mode : {"sw", "v4.0", "v4.1"}) {
+            const std::string what = std::string(mode) + " " + off;
+            json r;
+            ASSERT_EQ(run(std::string("--hyp -p hyp.mode=") + mode + " -p platform.sim_time_us=3000 " + off +
+                              " -p hyp.log_accesses=20000",
+                          r),
+                      0)
+                << log_text;
+            expect_conserved(r, what);
+            ASSERT_TRUE(r.contains("halt_poll")) << what;
+            EXPECT_EQ(r["halt_poll"].value("polls", 1), 0) << what;
+            EXPECT_EQ(r["halt_poll"].value("polled_ps", 1), 0) << what;
+            EXPECT_EQ(r["host_cpu"]["by_category"]["halt_poll"].value("ps", 1), 0) << what;
+            EXPECT_EQ(r["doorbells"].value("while_polling", 1), 0) << what;
+            for (const step_log &s : steps_of(r)) EXPECT_NE(s.step, "halt poll") << what;
+            EXPECT_GT(r["world_switches"].value("blocks", 0), 10) << what;
+        }
+    }
+}
+
+// With polling (the default window, and a small one that the adaptation
+// clamps below its grow start) every mode conserves MSIs and IPIs, also with
+// migrations, and a run is deterministic.
+TEST_F(Hyp, HaltPollingConservesAndIsDeterministic)
+{
+    const char *scenarios[] = {
+        "-p platform.sim_time_us=3000",
+        "-p platform.sim_time_us=3000 -p hyp.halt_poll_ns=5000",
+        "-p platform.sim_time_us=3000 -p hyp.sched=random -p hyp.migrate_rate=0.3",
+        "-p platform.sim_time_us=3000 -p hyp.vcpus=2 -p platform.arrival=bursty",
+    };
+    for (const char *mode : {"sw", "v4.0", "v4.1"}) {
+        int n = 0;
+        for (const char *sc : scenarios) {
+            const std::string what = std::string(mode) + " " + sc;
+            json a, b;
+            const std::string args = std::string("--hyp -p hyp.mode=") + mode + " " + sc;
+            ASSERT_EQ(run(args, a, "a" + std::to_string(n)), 0) << what << "\n" << log_text;
+            ASSERT_EQ(run(args, b, "b" + std::to_string(n)), 0) << what << "\n" << log_text;
+            n++;
+            expect_conserved(a, what);
+            EXPECT_GT(a["halt_poll"].value("polls", 0), 0) << what;
+            EXPECT_EQ(a, b) << what << ": same seed, same report";
+        }
+    }
+    // the 5 us maximum bounds every poll's spinning (the interrupts taken
+    // during a poll may make it end later)
+    json r;
+    ASSERT_EQ(run("--hyp -p hyp.mode=v4.0 -p platform.sim_time_us=3000 -p hyp.halt_poll_ns=5000", r), 0) << log_text;
+    const uint64_t polls = r["halt_poll"].value("polls", (uint64_t)0);
+    ASSERT_GT(polls, 0u);
+    EXPECT_LE(r["host_cpu"]["by_category"]["halt_poll"].value("ps", (uint64_t)0), polls * 5000000u);
 }
 
 // sw: the emulated vITS's translation cache is mainline's (Linux 6.10 on):
