@@ -20,7 +20,9 @@ constexpr uint64_t kVpendDb = 1ull << 62, kVpendDirty = 1ull << 60, kVpendVgrp1E
 constexpr uint64_t kGitsBaser2 = 0x110;
 constexpr uint32_t kGuestIpi = 1; /* the guest's IPI: SGI 1 */
 constexpr uint64_t kGicrIsenabler0 = 0x10000 + 0x100;
-constexpr uint64_t kGicrClrlpir = 0x48, kGicrSyncr = 0xc0;
+constexpr uint64_t kGicrClrlpir = 0x48, kGicrInvlpir = 0xa0, kGicrSyncr = 0xc0;
+/* LPI configuration byte (IHI0069 5.1.1): Priority [7:2], RES1 [1], Enable [0] */
+constexpr uint8_t kLpiPropDefault = 0xa0 | 0x2, kLpiPropEnabled = 0x1;
 constexpr uint64_t kGicdIsenabler = 0x100, kGicdIcenabler = 0x180;
 constexpr uint64_t kGitsCwriter = 0x88, kGitsCreadr = 0x90;
 /* ICH_LR<n>_EL2: vINTID [31:0], EOI [41], Priority [55:48], Group [60], HW [61], State [63:62] */
@@ -200,10 +202,15 @@ void hyp_cpu::log_mmio(bool write, uint64_t addr)
     if (__builtin_expect(hp_.log_accesses == 0, 1)) return;
     const gic_config_t &g = h_->gic_config();
     const char *n = "MEM";
-    const uint64_t rd = h_->gicr(idx_);
+    /* the frame of the redistributor addressed (its own or another CPU's) */
+    const uint64_t stride = gic_gicr_stride(&g);
+    const uint64_t rd = addr >= g.gicr_base && addr < g.gicr_base + g.num_cpus * stride
+                            ? g.gicr_base + (addr - g.gicr_base) / stride * stride
+                            : h_->gicr(idx_);
     if (addr == rd + kVpropbaser) n = "GICR_VPROPBASER";
     else if (addr == rd + kVpendbaser) n = "GICR_VPENDBASER";
     else if (addr == rd + kGicrClrlpir) n = "GICR_CLRLPIR";
+    else if (addr == rd + kGicrInvlpir) n = "GICR_INVLPIR";
     else if (addr == rd + kGicrSyncr) n = "GICR_SYNCR";
     else if (addr == rd + kGicrIsenabler0) n = "GICR_ISENABLER0";
     else if (addr >= g.gicd_base && addr < g.gicd_base + 0x10000) n = "GICD";
@@ -338,7 +345,11 @@ void hyp_cpu::hyp_boot()
     }
     /* GICv4: the vLPI configuration table of each VM (every vINTID enabled,
      * priority 0xa0), one VPT per vPE, one doorbell LPI per vPE
-     * (irq-gic-v4.c: its_vpe_init; doorbells enabled at the default priority) */
+     * (irq-gic-v4.c: its_vpe_init) at the default priority. GICv4.0: the
+     * doorbell stays disabled (vgic_v4_init requests it with IRQ_NOAUTOEN;
+     * the host's property table starts with every LPI disabled,
+     * gic_reset_prop_table) until the first blocking put unmasks it;
+     * GICv4.1: enabled (no IRQ_NOAUTOEN: request_irq starts it up) */
     const uint64_t nv = (1ull << h_->vbits) - 8192;
     std::vector<uint8_t> chunk(4096, 0xa0 | 1);
     for (uint64_t &vp : h_->vprop) {
@@ -348,7 +359,8 @@ void hyp_cpu::hyp_boot()
     }
     for (hyp_vcpu &v : h_->vcpus) {
         v.vpt = b.alloc((1ull << h_->vbits) / 8, 0x10000);
-        uint8_t db = 0xa0 | 0x2 | 0x1;
+        v.db_masked = !h_->mode().v41;
+        const uint8_t db = kLpiPropDefault | (v.db_masked ? 0 : kLpiPropEnabled);
         mem_write(b.prop_base + (h_->db_base + v.vpeid - 8192), &db, 1);
         v.mapped_cpu = v.home;
     }
@@ -745,6 +757,11 @@ bool hyp_cpu::vgic_load(hyp_vcpu &v, bool with_vpe)
         mmio_write(h_->gicr(idx_) + kVpendbaser, 8, kVpendValid | kVpendVgrp1En | v.vpeid);
         v.vpe_ready = false;
     } else if (h_->mode().direct) {
+        /* its_make_vpe_resident, GICv4.0: the doorbell disabled first
+         * ("as we're about to enter the guest": disable_irq_nosync, which
+         * masks it at once, IRQ_DISABLE_UNLAZY, unless the doorbell handler
+         * or an earlier load already did) */
+        if (!v.db_masked) HC_CALL(pc_vload_, db_mask(v, true));
         /* its_vpe_schedule: PendingLast is written 1 (the VPT may hold
          * pending vLPIs), IDAI as read at the last deschedule */
         HC_AT(pc_vload_);
@@ -781,6 +798,36 @@ bool hyp_cpu::poll_dirty(uint64_t vpendbaser)
     SC_REPORT_WARNING(name(), "GICR_VPENDBASER.Dirty did not clear");
     h_->cnt.mmio_errors++;
     HC_END(pc_dirty_);
+}
+
+/* GICv4.0: mask or unmask v's doorbell LPI (its_vpe_mask_irq /
+ * its_vpe_unmask_irq): lpi_write_config clears or sets the enable bit of its
+ * byte in the host's LPI property table (RAM), then its_vpe_send_inv ->
+ * __direct_lpi_inv (GICR_TYPER.DirectLPI): GICR_INVLPIR with the doorbell's
+ * INTID at the redistributor the vPE is mapped to (irq_to_cpuid_lock:
+ * vpe->col_idx), then GICR_SYNCR read until 0 (wait_for_syncr). The state
+ * changes first (genirq changes it under the descriptor lock, held across
+ * the accesses). The time is the accesses'; the caller charges it. */
+bool hyp_cpu::db_mask(hyp_vcpu &v, bool masked)
+{
+    HC_BEGIN(pc_dbm_);
+    v.db_masked = masked;
+    (masked ? h_->cnt.db_masks : h_->cnt.db_unmasks)++;
+    dm_rd_ = v.mapped_cpu;
+    dm_intid_ = h_->db_base + v.vpeid;
+    HC_AT(pc_dbm_);
+    {
+        const uint8_t p = kLpiPropDefault | (masked ? 0 : kLpiPropEnabled);
+        log_step(masked ? "W LPI_PROP doorbell disabled" : "W LPI_PROP doorbell enabled");
+        mem_write(h_->boot.prop_base + (dm_intid_ - 8192), &p, 1);
+    }
+    HC_AT(pc_dbm_);
+    mmio_write(h_->gicr(dm_rd_) + kGicrInvlpir, 8, dm_intid_);
+    for (;;) {
+        HC_AT(pc_dbm_);
+        if (!(mmio_read(h_->gicr(dm_rd_) + kGicrSyncr, 4) & 1u)) break;
+    }
+    HC_END(pc_dbm_);
 }
 
 /* vcpu_put: vgic_v3_put: the active priority registers and ICH_VMCR_EL2
@@ -844,6 +891,11 @@ bool hyp_cpu::vgic_put(hyp_vcpu &v, bool blocking, bool with_vpe)
         v.vpe_ready = false;
     } else if (h_->mode().direct) {
         v.pending_last = false;
+        /* its_make_vpe_non_resident, GICv4.0: a doorbell wanted (IN_WFI,
+         * vgic_v4_want_doorbell) enables the doorbell before the deschedule
+         * ("Undo the nested disable_irq() calls": enable_irq until enabled,
+         * the last one unmasks it); otherwise it stays masked */
+        if (pu_blocking_ && v.db_masked) HC_CALL(pc_vput_, db_mask(v, false));
         HC_AT(pc_vput_);
         pu_r_ = mmio_read(h_->gicr(idx_) + kVpendbaser, 8);
         HC_AT(pc_vput_);
@@ -864,7 +916,8 @@ bool hyp_cpu::vgic_put(hyp_vcpu &v, bool blocking, bool with_vpe)
 }
 
 /* VMOVP + VSYNC to every ITS (one ITS when GITS_TYPER.VMOVP = 1), waited
- * for under the ITS lock (its_send_vmovp). */
+ * for under the ITS lock (its_send_vmovp); GICv4.0: then the doorbell
+ * cleared at the old redistributor (its_vpe_db_proxy_move). */
 bool hyp_cpu::vmovp(hyp_vcpu &v)
 {
     HC_BEGIN(pc_vmovp_);
@@ -901,6 +954,19 @@ bool hyp_cpu::vmovp(hyp_vcpu &v)
         hyp_cpu *w = h_->its_waiters.front();
         h_->its_waiters.pop_front();
         w->lock_released(t_);
+    }
+    if (!h_->mode().v41) {
+        /* its_vpe_set_affinity -> its_vpe_db_proxy_move, GICv4.0 with
+         * DirectLPI: the doorbell may be pending (masked) at the old
+         * redistributor; it is dropped there (GICR_CLRLPIR, then GICR_SYNCR
+         * read until 0, wait_for_syncr) */
+        vm_from_ = v.mapped_cpu;
+        HC_AT(pc_vmovp_);
+        mmio_write(h_->gicr(vm_from_) + kGicrClrlpir, 8, h_->db_base + v.vpeid);
+        for (;;) {
+            HC_AT(pc_vmovp_);
+            if (!(mmio_read(h_->gicr(vm_from_) + kGicrSyncr, 4) & 1u)) break;
+        }
     }
     v.mapped_cpu = idx_;
     h_->vmovp_latency.add(t_ - vm_t0_);
@@ -1225,13 +1291,16 @@ bool hyp_cpu::dispatch(uint32_t intid)
         HC_RETURN(pc_disp_);
     }
     if (h_->mode().direct && di_intid_ >= h_->db_base && di_intid_ < h_->db_base + h_->vcpus.size()) {
-        {
-            const uint64_t t0 = t_;
-            add_ps(doorbell_ps_);
-            di_v_ = &h_->vcpus[di_intid_ - h_->db_base];
-            h_->cnt.doorbells++;
-            charge(HC_DOORBELL, t0);
-        }
+        log_step("doorbell");
+        di_t0_ = t_;
+        add_ps(doorbell_ps_);
+        di_v_ = &h_->vcpus[di_intid_ - h_->db_base];
+        h_->cnt.doorbells++;
+        /* vgic_v4_doorbell_handler, GICv4.0: "We got the message, no need
+         * to fire again": disable_irq_nosync masks the doorbell at once
+         * (IRQ_DISABLE_UNLAZY) unless it is already disabled */
+        if (!h_->mode().v41 && !di_v_->db_masked) HC_CALL(pc_disp_, db_mask(*di_v_, true));
+        charge(HC_DOORBELL, di_t0_);
         if (di_v_->loaded_on >= 0) {
             (di_v_->halt_polling ? h_->cnt.doorbells_polling : h_->cnt.doorbells_runnable)++;
             di_v_->runnable = true; /* being put: it must not block (see run_vcpu) */

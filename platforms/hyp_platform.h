@@ -64,7 +64,7 @@ bool hyp_cost_is_interrupt_work(int k);
 struct hyp_counters {
     uint64_t exits_irq = 0, exits_wfi = 0, exits_slice = 0, entries = 0, loads = 0, puts = 0;
     uint64_t host_irqs = 0, host_spurious = 0, sgis = 0, maint_irqs = 0;
-    uint64_t doorbells = 0, doorbells_runnable = 0;
+    uint64_t doorbells = 0, doorbells_runnable = 0, db_masks = 0, db_unmasks = 0; /* GICv4.0: doorbell masked/unmasked */
     uint64_t kicks = 0, wakes = 0, vmovp = 0, vsync = 0, its_cmd_errors = 0;
     uint64_t lr_writes = 0, lr_overflow = 0, merged = 0, guest_acks = 0, guest_spurious = 0;
     uint64_t level_injections = 0, level_resamples = 0, level_acks = 0, level_masked = 0;

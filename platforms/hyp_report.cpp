@@ -155,7 +155,9 @@ json hyp_platform::report_json(double host_cpu_seconds) const
     j["doorbells"] = {{"handled", cnt.doorbells},
                       {"while_runnable", cnt.doorbells_runnable},
                       {"while_polling", cnt.doorbells_polling},
-                      {"gic_rung", counter(g, "vpe.doorbells") + counter(g, "vpe41.default_doorbells")}};
+                      {"gic_rung", counter(g, "vpe.doorbells") + counter(g, "vpe41.default_doorbells")},
+                      {"masked", cnt.db_masks},
+                      {"unmasked", cnt.db_unmasks}};
     j["vmovp"] = {{"count", cnt.vmovp}, {"vsync", cnt.vsync}, {"latency", lat_json(vmovp_latency)},
                   {"its_cmd_errors", cnt.its_cmd_errors}};
     j["residency"] = {{"scheduled", counter(g, "vpe.residency.scheduled")},

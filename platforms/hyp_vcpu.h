@@ -51,6 +51,16 @@ struct hyp_vcpu {
     uint64_t halt_poll_ns = 0;
     uint64_t halt_start_ps = 0;
     bool halt_polling = false;
+    /* GICv4.0: the doorbell LPI is masked (its enable bit clear in the LPI
+     * property table). KVM requests it with IRQ_NOAUTOEN (vgic_v4_init:
+     * masked from the start), unmasks it only when the vPE is made
+     * non-resident with a doorbell wanted (its_make_vpe_non_resident),
+     * masks it when the vPE is made resident (its_make_vpe_resident) and in
+     * the doorbell handler (vgic_v4_doorbell_handler); IRQ_DISABLE_UNLAZY
+     * makes each transition a property write and an invalidation at once
+     * (its_vpe_mask_irq / its_vpe_unmask_irq). Linux's disable depth only
+     * counts calls; the hardware sees the masked state. */
+    bool db_masked = true;
     /* statistics */
     uint64_t loads = 0, migrations = 0, guest_acks = 0;
 };
