@@ -50,6 +50,14 @@ size_t index_of(const std::vector<std::string> &v, const std::string &s)
         if (v[i] == s) return i;
     return v.size();
 }
+// The step after st[i], past the host's doorbell handlers ("doorbell" steps:
+// taken as host interrupts in the middle of a WFI, a poll or a load).
+size_t next_step(const std::vector<step_log> &st, size_t i)
+{
+    size_t n = i + 1;
+    while (n < st.size() && st[n].step == "doorbell") n++;
+    return n;
+}
 size_t count_prefix(const std::vector<std::string> &v, const std::string &p)
 {
     size_t n = 0;
@@ -658,7 +666,8 @@ TEST_F(Hyp, WfiPutsAndLoadsTheVgicAsKvm)
                 EXPECT_EQ(s.acc[3], "R ICH_VMCR_EL2") << mode;
                 EXPECT_EQ(count_prefix(s.acc, "W GICR_VPENDBASER"), direct ? 1u : 0u) << mode << ": vgic_v4_put";
                 // (a halt poll may come between: Hyp.HaltPoll*)
-                const size_t n = i + 1 < st.size() && st[i + 1].step == "halt poll" ? i + 2 : i + 1;
+                size_t n = next_step(st, i);
+                if (n < st.size() && st[n].step == "halt poll") n = next_step(st, n);
                 ASSERT_LT(n, st.size());
                 EXPECT_TRUE(st[n].step == "wfi load" || st[n].step == "put blocking") << mode << ": " << st[n].step;
             } else if (s.step == "wfi load") {
@@ -707,20 +716,24 @@ TEST_F(Hyp, HaltPollSuccessSkipsTheSchedulersPutAndLoad)
         expect_conserved(r, mode);
         const std::vector<step_log> st = steps_of(r);
         size_t polls = 0, woken = 0, failed = 0;
-        for (size_t i = 0; i + 2 < st.size(); i++) {
+        for (size_t i = 0; i < st.size(); i++) {
             if (st[i].step != "halt poll") continue;
+            const size_t n1 = next_step(st, i), n2 = n1 < st.size() ? next_step(st, n1) : st.size();
+            if (n2 >= st.size()) break; /* the log ends here */
             polls++;
-            EXPECT_EQ(st[i - 1].step, "wfi put") << mode;
+            size_t p = i - 1;
+            while (p > 0 && st[p].step == "doorbell") p--;
+            EXPECT_EQ(st[p].step, "wfi put") << mode;
             for (const std::string &a : st[i].acc)
                 EXPECT_TRUE(a == "R ICC_IAR1_EL1" || a == "W ICC_EOIR1_EL1" || a == "W ICC_SGI1R_EL1" ||
                             a == "W GICD" || a == "W GITS")
                     << mode << ": " << a << " while polling";
-            if (st[i + 1].step == "wfi load") {
+            if (st[n1].step == "wfi load") {
                 woken++;
-                EXPECT_EQ(st[i + 2].step, "enter") << mode << ": no vcpu_put/vcpu_load after a successful poll";
+                EXPECT_EQ(st[n2].step, "enter") << mode << ": no vcpu_put/vcpu_load after a successful poll";
             } else {
                 failed++;
-                EXPECT_EQ(st[i + 1].step, "put blocking") << mode;
+                EXPECT_EQ(st[n1].step, "put blocking") << mode;
             }
         }
         EXPECT_GT(polls, 10u) << mode;
@@ -735,7 +748,9 @@ TEST_F(Hyp, HaltPollSuccessSkipsTheSchedulersPutAndLoad)
         EXPECT_GT(c.value("ps", (uint64_t)0), 0) << mode;
         EXPECT_LE(c.value("ps", (uint64_t)0), hp.value("polled_ps", (uint64_t)0)) << mode << ": interrupts taken while polling are not polling";
         EXPECT_FALSE(c.value("interrupt_work", true)) << mode;
-        if (std::string(mode) != "sw") EXPECT_GT(r["doorbells"].value("while_polling", 0), 0) << mode;
+        if (std::string(mode) != "sw") {
+            EXPECT_GT(r["doorbells"].value("while_polling", 0), 0) << mode;
+        }
     }
 }
 
