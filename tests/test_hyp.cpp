@@ -102,6 +102,13 @@ struct Hyp : ::testing::Test {
         if (want_json && j.is_discarded()) ADD_FAILURE() << "no JSON from: " << cmd << "\n" << log_text;
         return rc;
     }
+    // The arguments of a --hyp run in mode for sim_us simulated us that logs
+    // CPU 0's first log_n GIC accesses and world-switch steps (access_log).
+    static std::string logged(const std::string &mode, unsigned sim_us, unsigned log_n)
+    {
+        return "--hyp -p hyp.mode=" + mode + " -p platform.sim_time_us=" + std::to_string(sim_us) +
+               " -p hyp.log_accesses=" + std::to_string(log_n);
+    }
     static void expect_conserved(const json &r, const std::string &what)
     {
         const json &m = r["msi"];
@@ -458,10 +465,7 @@ TEST_F(Hyp, Gicv40LoadClearsThePendingDoorbell)
 {
     for (const char *mode : {"v4.0", "v4.1"}) {
         json r;
-        ASSERT_EQ(run(std::string("--hyp -p hyp.mode=") + mode + " -p platform.sim_time_us=1000 -p hyp.log_accesses=5000",
-                      r),
-                  0)
-            << log_text;
+        ASSERT_EQ(run(logged(mode, 1000, 5000), r), 0) << log_text;
         const bool v40 = std::string(mode) == "v4.0";
         size_t loads = 0;
         for (const step_log &s : steps_of(r)) {
@@ -586,10 +590,7 @@ TEST_F(Hyp, PutsPollDirtyInBothGicv4Versions)
 {
     for (const char *mode : {"v4.0", "v4.1"}) {
         json r;
-        ASSERT_EQ(run(std::string("--hyp -p hyp.mode=") + mode + " -p platform.sim_time_us=2000 -p hyp.log_accesses=20000",
-                      r),
-                  0)
-            << log_text;
+        ASSERT_EQ(run(logged(mode, 2000, 20000), r), 0) << log_text;
         size_t puts = 0, polled_again = 0;
         for (const step_log &s : steps_of(r)) {
             if (s.step != "put" && s.step != "put blocking" && s.step != "wfi put") continue;
@@ -651,10 +652,7 @@ TEST_F(Hyp, WfiPutsAndLoadsTheVgicAsKvm)
 {
     for (const char *mode : {"sw", "v4.0", "v4.1"}) {
         json r;
-        ASSERT_EQ(run(std::string("--hyp -p hyp.mode=") + mode + " -p platform.sim_time_us=2000 -p hyp.log_accesses=20000",
-                      r),
-                  0)
-            << log_text;
+        ASSERT_EQ(run(logged(mode, 2000, 20000), r), 0) << log_text;
         const bool direct = std::string(mode) != "sw";
         const std::vector<step_log> st = steps_of(r);
         size_t wfi_puts = 0, wfi_loads = 0, blocking_puts = 0, double_loads = 0;
@@ -709,10 +707,7 @@ TEST_F(Hyp, HaltPollSuccessSkipsTheSchedulersPutAndLoad)
 {
     for (const char *mode : {"sw", "v4.0", "v4.1"}) {
         json r;
-        ASSERT_EQ(run(std::string("--hyp -p hyp.mode=") + mode + " -p platform.sim_time_us=3000 -p hyp.log_accesses=40000",
-                      r),
-                  0)
-            << log_text;
+        ASSERT_EQ(run(logged(mode, 3000, 40000), r), 0) << log_text;
         expect_conserved(r, mode);
         const std::vector<step_log> st = steps_of(r);
         size_t polls = 0, woken = 0, failed = 0;
