@@ -107,6 +107,7 @@ hyp_cpu::hyp_cpu(sc_module_name name, uint32_t index, hyp_platform *hp)
     g_exit_ps_ = ns_ps(pp.exit_ns);
     dirty_poll_ps_ = ns_ps(hp_.dirty_poll_ns);
     pinned_ = hp_.sched == "pinned";
+    twi_policy_ = hp_.wfi_trap == "trap" ? TWI_TRAP : hp_.wfi_trap == "notrap" ? TWI_NOTRAP : TWI_SINGLE_TASK;
     h_->gic().add_line_listener(index, this);
     SC_THREAD(boot_thread);
 }
@@ -389,6 +390,7 @@ void hyp_cpu::hyp_boot()
                 h_->route(d, e, gv, vintid);
                 gic_cmd_devev(c.data(), GITS_CMD_DISCARD, devid, e);
                 cmds.push_back(c);
+                h_->vcpus[gv].vlpi_count++; /* its_vlpi_map: atomic_inc(&vpe->vlpi_count) */
                 /* GICv4.1: no per-event doorbell (1023), the vPE's default doorbell */
                 gic_cmd_vmapti(c.data(), devid, e, h_->vcpus[gv].vpeid, vintid,
                                v41 ? 1023 : h_->db_base + h_->vcpus[gv].vpeid);
@@ -486,6 +488,7 @@ bool hyp_cpu::run_vcpu()
     for (;;) {
         HC_AT(pc_vcpu_);
         if (line(GIC_LINE_IRQ)) {
+            v.native_wfi = false; /* a host interrupt ends a native WFI with an exit */
             HC_CALL(pc_vcpu_, exit(v, EXIT_IRQ));
             HC_CALL(pc_vcpu_, host_irqs());
             if ((h_->resched[idx_] || t_ >= slice_end_) && h_->sched.has_runnable(idx_, t_)) {
@@ -504,11 +507,13 @@ bool hyp_cpu::run_vcpu()
             continue;
         }
         if (line(GIC_LINE_VIRQ)) {
+            v.native_wfi = false; /* a vIRQ wakes a native WFI without an exit */
             HC_CALL(pc_vcpu_, guest_irq(v));
             continue;
         }
         if (t_ >= slice_end_) {
             if (h_->sched.has_runnable(idx_, t_) || !pinned_) {
+                v.native_wfi = false;
                 HC_CALL(pc_vcpu_, exit(v, EXIT_SLICE));
                 HC_CALL(pc_vcpu_, put(v, false));
                 HC_CALL(pc_vcpu_, requeue(v));
@@ -516,9 +521,22 @@ bool hyp_cpu::run_vcpu()
             }
             slice_end_ = t_ + slice_ps_;
         }
-        if (hp_.guest_wfi && v.ap.empty() && !lr_busy(v)) {
-            /* WFI traps; kvm_vcpu_wfi (current mainline): kvm_vgic_put
-             * with IN_WFI (the vPE non-resident with a doorbell), then
+        if (hp_.guest_wfi && v.ap.empty() && !lr_busy(v) && v.twi_clear) {
+            /* HCR_EL2.TWI clear (decided at the load): the WFI executes in
+             * the guest, no exit, the vPE stays resident. A vLPI or vSGI
+             * for it raises vIRQ and the guest takes it; a host interrupt
+             * (a doorbell for another vCPU, a kick, a reschedule SGI) exits
+             * as from a busy guest. One WFI until one of them (the slice's
+             * end without an exit leaves the guest in it). */
+            if (!v.native_wfi) {
+                v.native_wfi = true;
+                h_->cnt.wfi_native++;
+                log_step("wfi native");
+            }
+        } else if (hp_.guest_wfi && v.ap.empty() && !lr_busy(v)) {
+            /* WFI traps (HCR_EL2.TWI set at the load); kvm_vcpu_wfi
+             * (current mainline): kvm_vgic_put with IN_WFI (the vPE
+             * non-resident with a doorbell), then
              * kvm_vcpu_halt, which blocks only if kvm_arch_vcpu_runnable
              * finds nothing pending (the vgic's ap_list and list registers,
              * GICv4: the vPE's PendingLast), then kvm_vgic_load. A wake-up,
@@ -708,6 +726,16 @@ bool hyp_cpu::load(hyp_vcpu &v)
         if (hp_.halt_poll_ns) halt_adapt(v, t_ - v.halt_start_ps);
     }
     HC_CALL(pc_load_, vgic_load(v, true));
+    /* kvm_arch_vcpu_load -> kvm_vcpu_should_clear_twi: with the default
+     * policy TWI is cleared when single_task_running() (no other vCPU
+     * thread runnable on this CPU: a blocked one is in no run queue) and
+     * the vCPU has direct-injected interrupts (its_vpe.vlpi_count, or the
+     * VM's nassgireq: GICv4.1 vSGIs); kept until the next load */
+    v.twi_clear = twi_policy_ == TWI_NOTRAP ||
+                  (twi_policy_ == TWI_SINGLE_TASK && h_->mode().direct && (h_->mode().v41 || v.vlpi_count) &&
+                   !h_->sched.has_runnable(idx_, t_));
+    v.native_wfi = false;
+    if (v.twi_clear) h_->cnt.loads_twi_clear++;
     v.loaded_on = (int)idx_;
     h_->loaded[idx_] = (int)v.id;
     v.loads++;

@@ -144,6 +144,9 @@ private:
     uint64_t inject_ps_, wake_ps_, doorbell_ps_, vits_hit_ps_, vits_miss_ps_, its_cmd_ps_;
     uint64_t g_entry_ps_, g_handler_ps_, g_exit_ps_, dirty_poll_ps_;
     bool pinned_ = true; /* hyp.sched = pinned */
+    /* hyp.wfi_trap (kvm-arm.wfi_trap_policy) */
+    enum { TWI_SINGLE_TASK, TWI_TRAP, TWI_NOTRAP };
+    int twi_policy_ = TWI_SINGLE_TASK;
 
     /* frames of the resumable functions: program counter and the locals
      * that live across a suspension */

@@ -44,6 +44,7 @@ const param_desc kParams[] = {
     HD(slice_us, "scheduler time slice, us"),
     HD(migrate_rate, "random: probability of a migration at the end of a slice (0..1)"),
     HU(guest_wfi, "1: a vCPU with nothing to do executes WFI and blocks until an interrupt wakes it; 0: always runnable"),
+    HS(wfi_trap, "single_task,trap,notrap", "guest WFI trapping, decided at each vCPU load as KVM's kvm_vcpu_should_clear_twi (kvm-arm.wfi_trap_policy): single_task (KVM's default: no trap while the vCPU is the only runnable one of its CPU and has vLPIs mapped, or its VM has vSGIs), trap (always), notrap (never)"),
     HD(guest_ipi_rate, "probability that the guest's handler sends an IPI (SGI 1) to the next vCPU of its VM (0..1)"),
     HU(hold_vcpu, "a global vCPU index (vm * vcpus + i) that is not scheduled before hold_until_us (tests)"),
     HD(hold_until_us, "see hold_vcpu, us"),

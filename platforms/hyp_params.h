@@ -29,6 +29,11 @@ struct hyp_params {
     double slice_us = 1000;          /* scheduler time slice */
     double migrate_rate = 0.2;       /* random: probability that a vCPU moves at the end of a slice */
     uint64_t guest_wfi = 1;          /* 1: an idle vCPU executes WFI and blocks (KVM: kvm_vcpu_block) */
+    /* HCR_EL2.TWI as KVM sets it at each vcpu load (kvm_vcpu_should_clear_twi,
+     * module parameter kvm-arm.wfi_trap_policy): single_task (KVM's default:
+     * WFI does not trap when the vCPU thread is its CPU's only runnable task
+     * and the vCPU has vLPIs mapped or its VM uses vSGIs), trap, notrap */
+    std::string wfi_trap = "single_task";
     double guest_ipi_rate = 0.2;     /* probability that the guest's handler sends an IPI to the next vCPU */
     uint64_t hold_vcpu = 0xffffffff; /* global vCPU index kept off every CPU until hold_until_us (tests) */
     double hold_until_us = 0;

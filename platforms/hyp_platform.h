@@ -75,6 +75,9 @@ struct hyp_counters {
      * halt_poll_success_ns / halt_poll_fail_ns), doorbells taken while polling */
     uint64_t halt_polls = 0, halt_poll_successes = 0, halt_poll_success_ps = 0, halt_poll_fail_ps = 0;
     uint64_t doorbells_polling = 0;
+    /* WFI trapping (kvm_vcpu_should_clear_twi): loads that cleared
+     * HCR_EL2.TWI, WFIs executed natively (a trapped WFI is an exits_wfi) */
+    uint64_t loads_twi_clear = 0, wfi_native = 0;
 };
 
 class hyp_platform : public sc_core::sc_module {

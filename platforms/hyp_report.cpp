@@ -143,7 +143,9 @@ json hyp_platform::report_json(double host_cpu_seconds) const
                            {"exits_trap", cnt.exits_trap},
                            {"load_latency", lat_json(load_latency)}, {"put_latency", lat_json(put_latency)},
                            {"blocks", cnt.blocks}, {"wfi_no_block", cnt.wfi_no_block}, {"entry_aborts", cnt.entry_aborts},        {"pending_last", cnt.pending_last},
-                           {"migrations", sched.migrations}};
+                           {"migrations", sched.migrations},
+                           {"wfi_trapped", cnt.exits_wfi}, {"wfi_native", cnt.wfi_native},
+                           {"loads_twi_clear", cnt.loads_twi_clear}};
     j["host_irqs"] = {{"handled", cnt.host_irqs},   {"spurious", cnt.host_spurious}, {"sgis", cnt.sgis},
                       {"maintenance", cnt.maint_irqs}, {"kicks", cnt.kicks}, {"wakes", cnt.wakes},
                       {"unknown", cnt.unknown_lpis}};
@@ -264,6 +266,9 @@ void hyp_report_text(std::FILE *f, const json &r)
                  w["loads"].dump().c_str(), w["puts"].dump().c_str(), w["entries"].dump().c_str(),
                  w["exits_irq"].dump().c_str(), w["exits_wfi"].dump().c_str(), w["exits_slice"].dump().c_str(),
                  w["blocks"].dump().c_str(), w["migrations"].dump().c_str());
+    std::fprintf(f, "Guest WFIs: %s trapped, %s native (HCR_EL2.TWI clear at %s loads, hyp.wfi_trap=%s)\n",
+                 w["wfi_trapped"].dump().c_str(), w["wfi_native"].dump().c_str(),
+                 w["loads_twi_clear"].dump().c_str(), c["hyp"].value("wfi_trap", "?").c_str());
     lat_row(f, "vCPU load (incl. GICR_VPENDBASER)", w["load_latency"]);
     lat_row(f, "vCPU put", w["put_latency"]);
     if (r.contains("halt_poll")) {
@@ -349,6 +354,8 @@ const std::vector<row> &rows()
         {"IPI->ICV_IAR1 p99 ns", {"ipi", "latency", "send_to_iar", "p99_ps"}, 1e-3, "%.1f"},
         {"  IPI resident p50 ns", {"ipi", "latency", "send_to_iar_resident", "p50_ps"}, 1e-3, "%.1f"},
         {"guest exits (IRQ)", {"world_switches", "exits_irq"}, 1, "%.0f"},
+        {"WFIs trapped", {"world_switches", "wfi_trapped"}, 1, "%.0f"},
+        {"WFIs native", {"world_switches", "wfi_native"}, 1, "%.0f"},
         {"vCPU loads", {"world_switches", "loads"}, 1, "%.0f"},
         {"vCPU load p50 ns", {"world_switches", "load_latency", "p50_ps"}, 1e-3, "%.1f"},
         {"halt polls", {"halt_poll", "polls"}, 1, "%.0f"},

@@ -46,6 +46,11 @@ struct hyp_vcpu {
     /* GICv4.1: the VPT parse after the last schedule has been waited for
      * (KVM's its_vpe.ready: vgic_v4_commit waits at the first entry) */
     bool vpe_ready = true;
+    /* KVM's its_vpe.vlpi_count: the VMAPTIs that target this vPE (its_vlpi_map) */
+    uint32_t vlpi_count = 0;
+    /* HCR_EL2.TWI cleared at the last load (kvm_vcpu_should_clear_twi): the
+     * guest's WFI executes natively; native_wfi: the guest is in such a WFI */
+    bool twi_clear = false, native_wfi = false;
     /* halt polling (kvm_vcpu_halt): KVM's vcpu->halt_poll_ns (0 at
      * creation), the start of the current halt, polling now */
     uint64_t halt_poll_ns = 0;

@@ -703,11 +703,13 @@ TEST_F(Hyp, WfiPutsAndLoadsTheVgicAsKvm)
 // injection) is followed by the vgic load and the entry, without the
 // scheduler's put ("put blocking") and the vCPU load; a failed one by the
 // blocking put. The poll touches the GIC only to take host interrupts.
+// (Polling follows a trapped WFI; with KVM's default WFI trap policy a GICv4
+// vCPU alone on its CPU does not trap, so these runs set hyp.wfi_trap=trap.)
 TEST_F(Hyp, HaltPollSuccessSkipsTheSchedulersPutAndLoad)
 {
     for (const char *mode : {"sw", "v4.0", "v4.1"}) {
         json r;
-        ASSERT_EQ(run(logged(mode, 3000, 40000), r), 0) << log_text;
+        ASSERT_EQ(run(logged(mode, 3000, 40000) + " -p hyp.wfi_trap=trap", r), 0) << log_text;
         expect_conserved(r, mode);
         const std::vector<step_log> st = steps_of(r);
         size_t polls = 0, woken = 0, failed = 0;
@@ -777,7 +779,8 @@ TEST_F(Hyp, HaltPollOffOrNeverGrownDoesNotPoll)
 
 // With polling (the default window, and a small one that the adaptation
 // clamps below its grow start) every mode conserves MSIs and IPIs, also with
-// migrations, and a run is deterministic.
+// migrations, and a run is deterministic. (Every WFI traps here: see
+// HaltPollSuccessSkipsTheSchedulersPutAndLoad.)
 TEST_F(Hyp, HaltPollingConservesAndIsDeterministic)
 {
     const char *scenarios[] = {
@@ -791,7 +794,7 @@ TEST_F(Hyp, HaltPollingConservesAndIsDeterministic)
         for (const char *sc : scenarios) {
             const std::string what = std::string(mode) + " " + sc;
             json a, b;
-            const std::string args = std::string("--hyp -p hyp.mode=") + mode + " " + sc;
+            const std::string args = std::string("--hyp -p hyp.wfi_trap=trap -p hyp.mode=") + mode + " " + sc;
             ASSERT_EQ(run(args, a, "a" + std::to_string(n)), 0) << what << "\n" << log_text;
             ASSERT_EQ(run(args, b, "b" + std::to_string(n)), 0) << what << "\n" << log_text;
             n++;
@@ -803,7 +806,9 @@ TEST_F(Hyp, HaltPollingConservesAndIsDeterministic)
     // the 5 us maximum bounds every poll's spinning (the interrupts taken
     // during a poll may make it end later)
     json r;
-    ASSERT_EQ(run("--hyp -p hyp.mode=v4.0 -p platform.sim_time_us=3000 -p hyp.halt_poll_ns=5000", r), 0) << log_text;
+    ASSERT_EQ(run("--hyp -p hyp.mode=v4.0 -p platform.sim_time_us=3000 -p hyp.halt_poll_ns=5000 -p hyp.wfi_trap=trap", r),
+              0)
+        << log_text;
     const uint64_t polls = r["halt_poll"].value("polls", (uint64_t)0);
     ASSERT_GT(polls, 0u);
     EXPECT_LE(r["host_cpu"]["by_category"]["halt_poll"].value("ps", (uint64_t)0), polls * 5000000u);
@@ -846,6 +851,125 @@ TEST_F(Hyp, InjectionDuringTheFlushAbortsTheEntry)
     EXPECT_GT(r["world_switches"].value("entry_aborts", 0), 0);
 }
 
+// KVM's WFI trap policy (kvm_arch_vcpu_load -> kvm_vcpu_should_clear_twi,
+// default kvm-arm.wfi_trap_policy): HCR_EL2.TWI is cleared at the load when
+// the vCPU thread is its CPU's only runnable task and the vCPU has vLPIs
+// mapped (its_vpe.vlpi_count) or its VM uses vSGIs. One vCPU per CPU in the
+// GICv4 modes: every load clears it, the guests' WFIs execute natively (no
+// "wfi put", no blocking, no doorbell: the vPE stays resident and every MSI
+// finds it so), and every MSI is still delivered. hyp.wfi_trap=trap traps
+// them all again; sw has no vLPIs and always traps.
+TEST_F(Hyp, OnlyVcpuWithVlpisWaitsInTheGuest)
+{
+    const std::string one = " -p hyp.vms=2 -p hyp.vcpus=2 -p platform.sim_time_us=3000 -p hyp.log_accesses=20000";
+    for (const char *mode : {"sw", "v4.0", "v4.1"}) {
+        const bool direct = std::string(mode) != "sw";
+        for (const char *pol : {"", " -p hyp.wfi_trap=trap"}) {
+            const std::string what = std::string(mode) + pol;
+            const bool native = direct && !*pol;
+            json r;
+            ASSERT_EQ(run(std::string("--hyp -p hyp.mode=") + mode + one + pol, r), 0) << what << "\n" << log_text;
+            expect_conserved(r, what);
+            const json &w = r["world_switches"];
+            EXPECT_EQ(r["config"]["hyp"].value("wfi_trap", ""), *pol ? "trap" : "single_task") << what;
+            EXPECT_EQ(w.value("wfi_trapped", 1), w.value("exits_wfi", 2)) << what;
+            size_t wfi_puts = 0, wfi_native = 0;
+            for (const step_log &s : steps_of(r)) {
+                wfi_puts += s.step == "wfi put";
+                wfi_native += s.step == "wfi native";
+            }
+            if (native) {
+                EXPECT_EQ(w.value("loads_twi_clear", 0), w.value("loads", 1)) << what << ": every load clears TWI";
+                EXPECT_GT(w.value("wfi_native", 0), 100) << what;
+                EXPECT_EQ(w.value("exits_wfi", 1), 0) << what;
+                EXPECT_EQ(wfi_puts, 0u) << what;
+                EXPECT_GT(wfi_native, 10u) << what;
+                EXPECT_EQ(w.value("blocks", 1), 0) << what;
+                EXPECT_EQ(w.value("puts", 1), 0) << what;
+                EXPECT_EQ(r["halt_poll"].value("polls", 1), 0) << what;
+                EXPECT_EQ(r["doorbells"].value("gic_rung", 1), 0) << what << ": the vPEs stay resident";
+                EXPECT_EQ(r["latency"]["msi_to_iar_non_resident"].value("count", 1), 0) << what;
+                if (std::string(mode) == "v4.1") {
+                    EXPECT_EQ(w.value("exits_irq", 1), 0) << what << ": vLPIs and vSGIs wake the guests directly";
+                }
+            } else {
+                EXPECT_EQ(w.value("loads_twi_clear", 1), 0) << what;
+                EXPECT_EQ(w.value("wfi_native", 1), 0) << what;
+                EXPECT_GT(w.value("exits_wfi", 0), 100) << what;
+                EXPECT_GT(wfi_puts, 10u) << what;
+                EXPECT_EQ(wfi_native, 0u) << what;
+            }
+        }
+    }
+}
+
+// its_vpe.vlpi_count: with one device vector per VM (2 devices x 1 vector,
+// 2 VMs x 2 vCPUs), only vCPU 0 of each VM has a vLPI mapped; in v4.0 the
+// other one traps its WFIs (and blocks, woken by the guest IPIs), in v4.1
+// the VM's vSGIs (nassgireq) clear TWI for both.
+TEST_F(Hyp, WfiTrapFollowsVlpiCountAndVsgis)
+{
+    const std::string cfg = " -p hyp.vms=2 -p hyp.vcpus=2 -p platform.devices=2 -p platform.vectors=1"
+                            " -p platform.sim_time_us=3000";
+    json r;
+    ASSERT_EQ(run("--hyp -p hyp.mode=v4.0" + cfg, r), 0) << log_text;
+    expect_conserved(r, "v4.0");
+    EXPECT_EQ(r["world_switches"].value("loads_twi_clear", 0), 2) << "vCPUs 0 and 2, loaded once";
+    EXPECT_GT(r["world_switches"].value("loads", 0), 2);
+    EXPECT_GT(r["world_switches"].value("exits_wfi", 0), 0);
+    EXPECT_GT(r["world_switches"].value("wfi_native", 0), 0);
+    ASSERT_EQ(run("--hyp -p hyp.mode=v4.1" + cfg, r), 0) << log_text;
+    expect_conserved(r, "v4.1");
+    EXPECT_EQ(r["world_switches"].value("loads_twi_clear", 0), 4);
+    EXPECT_EQ(r["world_switches"].value("loads", 0), 4);
+    EXPECT_EQ(r["world_switches"].value("exits_wfi", 1), 0);
+}
+
+// The decision is taken at each load, from the CPU's run queue at that
+// moment (single_task_running: a blocked vCPU thread is in no queue). Two
+// vCPUs per CPU: CPU 0's first load has the other vCPU runnable, so its
+// first WFI traps; once that one has blocked, a load clears TWI and WFIs run
+// natively. hyp.wfi_trap=notrap clears TWI at every load, in sw too (the
+// vCPU is then kicked out of its WFI by the injection's IPI). Every policy
+// conserves MSIs and IPIs and a run is deterministic.
+TEST_F(Hyp, WfiTrapIsDecidedAtEachLoad)
+{
+    for (const char *mode : {"sw", "v4.0", "v4.1"}) {
+        const bool direct = std::string(mode) != "sw";
+        for (const char *pol : {"single_task", "notrap", "trap"}) {
+            const std::string what = std::string(mode) + " " + pol;
+            const std::string args = std::string("--hyp -p hyp.mode=") + mode + " -p hyp.wfi_trap=" + pol +
+                                     " -p platform.sim_time_us=3000 -p hyp.log_accesses=20000";
+            json a, b;
+            ASSERT_EQ(run(args, a, "a"), 0) << what << "\n" << log_text;
+            ASSERT_EQ(run(args, b, "b"), 0) << what << "\n" << log_text;
+            expect_conserved(a, what);
+            EXPECT_EQ(a, b) << what << ": same seed, same report";
+            const json &w = a["world_switches"];
+            const std::string p = pol;
+            std::string first_wfi;
+            for (const step_log &s : steps_of(a))
+                if (first_wfi.empty() && (s.step == "wfi put" || s.step == "wfi native")) first_wfi = s.step;
+            if (p == "trap" || (p == "single_task" && !direct)) {
+                EXPECT_EQ(w.value("loads_twi_clear", 1), 0) << what;
+                EXPECT_EQ(w.value("wfi_native", 1), 0) << what;
+                EXPECT_GT(w.value("exits_wfi", 0), 100) << what;
+            } else if (p == "notrap") {
+                EXPECT_EQ(w.value("loads_twi_clear", 0), w.value("loads", 1)) << what;
+                EXPECT_EQ(w.value("exits_wfi", 1), 0) << what;
+                EXPECT_GT(w.value("wfi_native", 0), 100) << what;
+                EXPECT_EQ(first_wfi, "wfi native") << what;
+            } else {
+                EXPECT_GT(w.value("loads_twi_clear", 0), 0) << what;
+                EXPECT_LT(w.value("loads_twi_clear", 0), w.value("loads", 0)) << what;
+                EXPECT_GT(w.value("wfi_native", 0), 100) << what;
+                EXPECT_GT(w.value("exits_wfi", 0), 100) << what;
+                EXPECT_EQ(first_wfi, "wfi put") << what << ": the other vCPU was runnable at the first load";
+            }
+        }
+    }
+}
+
 TEST_F(Hyp, BadConfigurationIsRefused)
 {
     json r;
@@ -856,6 +980,7 @@ TEST_F(Hyp, BadConfigurationIsRefused)
         {"-p hyp.migrate_rate=2", "probability"},
         {"-p hyp.nonsense=1", "unknown hypervisor parameter 'hyp.nonsense'"},
         {"-p hyp.mode=v4.1 -p hyp.dirty_poll_ns=0", "hyp.dirty_poll_ns must be > 0"},
+        {"-p hyp.wfi_trap=sometimes", "hyp.wfi_trap: 'sometimes' is not one of single_task,trap,notrap"},
     };
     for (const auto &b : bad) {
         EXPECT_EQ(run(std::string("--hyp ") + b.first, r, "bad", false), 1) << b.first;
