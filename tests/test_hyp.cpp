@@ -342,11 +342,7 @@ TEST_F(Hyp, EntryAndExitTouchListRegistersAsKvm)
 {
     for (const char *mode : {"sw", "v4.0"}) {
         json r;
-        ASSERT_EQ(run(std::string("--hyp -p hyp.mode=") + mode +
-                          " -p platform.sim_time_us=1500 -p hyp.log_accesses=20000 -p hyp.level_devices=1",
-                      r),
-                  0)
-            << log_text;
+        ASSERT_EQ(run(logged(mode, 1500, 20000) + " -p hyp.level_devices=1", r), 0) << log_text;
         const std::vector<step_log> st = steps_of(r);
         ASSERT_GT(st.size(), 50u) << mode;
         size_t used = 0, exits_with_lrs = 0, lr_reads = 0, lr_clears = 0;
@@ -409,11 +405,7 @@ TEST_F(Hyp, LoadAndPutFollowKvm)
 {
     for (const char *mode : {"sw", "v4.0", "v4.1"}) {
         json r;
-        ASSERT_EQ(run(std::string("--hyp -p hyp.mode=") + mode +
-                          " -p platform.sim_time_us=1000 -p hyp.log_accesses=5000 -p hyp.sched=rr -p hyp.slice_us=100 -p hyp.guest_wfi=0",
-                      r),
-                  0)
-            << log_text;
+        ASSERT_EQ(run(logged(mode, 1000, 5000) + " -p hyp.sched=rr -p hyp.slice_us=100 -p hyp.guest_wfi=0", r), 0) << log_text;
         const bool direct = std::string(mode) != "sw";
         size_t loads = 0, puts = 0, moves = 0;
         for (const step_log &s : steps_of(r)) {
@@ -503,11 +495,7 @@ TEST_F(Hyp, Gicv40MasksTheDoorbellAsLinux)
     };
     for (const char *mode : {"v4.0", "v4.1"}) {
         json r;
-        ASSERT_EQ(run(std::string("--hyp -p hyp.mode=") + mode +
-                          " -p platform.sim_time_us=2000 -p hyp.log_accesses=20000",
-                      r),
-                  0)
-            << log_text;
+        ASSERT_EQ(run(logged(mode, 2000, 20000), r), 0) << log_text;
         const bool v40 = std::string(mode) == "v4.0";
         size_t wfi_puts = 0, masking_loads = 0, masking_doorbells = 0, doorbells = 0;
         bool unmasked = false; // as CPU 0 saw its own vCPUs' doorbells
