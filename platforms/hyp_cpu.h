@@ -205,7 +205,6 @@ private:
     bool polling_ = false, hp_ok_ = false;
     uint64_t hp_start_ = 0, hp_seg_ = 0, hp_stop_ = 0;
     uint32_t dm_rd_ = 0, dm_intid_ = 0;
-    uint64_t dm_t0_ = 0;
     size_t rs_i_ = 0;
 };
 
