@@ -801,12 +801,7 @@ bool hyp_cpu::vgic_load(hyp_vcpu &v, bool with_vpe)
          * that the vPE is resident (its_vpe_set_irqchip_state with DirectLPI:
          * GICR_CLRLPIR at the vPE's redistributor, then GICR_SYNCR polled
          * until the redistributor is done) */
-        HC_AT(pc_vload_);
-        mmio_write(h_->gicr(idx_) + kGicrClrlpir, 8, h_->db_base + v.vpeid);
-        for (;;) {
-            HC_AT(pc_vload_);
-            if (!(mmio_read(h_->gicr(idx_) + kGicrSyncr, 4) & 1u)) break;
-        }
+        HC_CALL(pc_vload_, direct_lpi(idx_, kGicrClrlpir, h_->db_base + v.vpeid));
     }
     HC_END(pc_vload_);
 }
@@ -849,13 +844,27 @@ bool hyp_cpu::db_mask(hyp_vcpu &v, bool masked)
         log_step(masked ? "W LPI_PROP doorbell disabled" : "W LPI_PROP doorbell enabled");
         mem_write(h_->boot.prop_base + (dm_intid_ - 8192), &p, 1);
     }
-    HC_AT(pc_dbm_);
-    mmio_write(h_->gicr(dm_rd_) + kGicrInvlpir, 8, dm_intid_);
-    for (;;) {
-        HC_AT(pc_dbm_);
-        if (!(mmio_read(h_->gicr(dm_rd_) + kGicrSyncr, 4) & 1u)) break;
-    }
+    HC_CALL(pc_dbm_, direct_lpi(dm_rd_, kGicrInvlpir, dm_intid_));
     HC_END(pc_dbm_);
+}
+
+/* A DirectLPI operation at redistributor rd and its completion, as Linux
+ * makes them (__direct_lpi_inv, its_vpe_set_irqchip_state, its_vpe_db_proxy_move):
+ * intid written to the GICR register at off (GICR_INVLPIR, GICR_CLRLPIR),
+ * then GICR_SYNCR read until 0 (wait_for_syncr, without a delay). */
+bool hyp_cpu::direct_lpi(uint32_t rd, uint64_t off, uint32_t intid)
+{
+    HC_BEGIN(pc_dlpi_);
+    dl_rd_ = rd;
+    dl_off_ = off;
+    dl_intid_ = intid;
+    HC_AT(pc_dlpi_);
+    mmio_write(h_->gicr(dl_rd_) + dl_off_, 8, dl_intid_);
+    for (;;) {
+        HC_AT(pc_dlpi_);
+        if (!(mmio_read(h_->gicr(dl_rd_) + kGicrSyncr, 4) & 1u)) break;
+    }
+    HC_END(pc_dlpi_);
 }
 
 /* vcpu_put: vgic_v3_put: the active priority registers and ICH_VMCR_EL2
@@ -988,13 +997,7 @@ bool hyp_cpu::vmovp(hyp_vcpu &v)
          * DirectLPI: the doorbell may be pending (masked) at the old
          * redistributor; it is dropped there (GICR_CLRLPIR, then GICR_SYNCR
          * read until 0, wait_for_syncr) */
-        vm_from_ = v.mapped_cpu;
-        HC_AT(pc_vmovp_);
-        mmio_write(h_->gicr(vm_from_) + kGicrClrlpir, 8, h_->db_base + v.vpeid);
-        for (;;) {
-            HC_AT(pc_vmovp_);
-            if (!(mmio_read(h_->gicr(vm_from_) + kGicrSyncr, 4) & 1u)) break;
-        }
+        HC_CALL(pc_vmovp_, direct_lpi(v.mapped_cpu, kGicrClrlpir, h_->db_base + v.vpeid));
     }
     v.mapped_cpu = idx_;
     h_->vmovp_latency.add(t_ - vm_t0_);

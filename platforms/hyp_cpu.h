@@ -115,6 +115,7 @@ private:
     bool guest_ipi(hyp_vcpu &v);
     bool poll_dirty(uint64_t vpendbaser);
     bool db_mask(hyp_vcpu &v, bool masked);
+    bool direct_lpi(uint32_t rd, uint64_t off, uint32_t intid);
     bool lr_busy(const hyp_vcpu &v) const;
     bool wfi_pending(const hyp_vcpu &v) const;
     bool halt_poll(hyp_vcpu &v);
@@ -152,7 +153,7 @@ private:
      * that live across a suspension */
     int pc_main_ = 0, pc_vcpu_ = 0, pc_host_ = 0, pc_disp_ = 0, pc_inj_ = 0, pc_wake_ = 0, pc_sgi_ = 0;
     int pc_load_ = 0, pc_vload_ = 0, pc_vput_ = 0, pc_save_ = 0, pc_vmovp_ = 0, pc_submit_ = 0, pc_dirty_ = 0, pc_put_ = 0, pc_enter_ = 0;
-    int pc_flush_ = 0, pc_exit_ = 0, pc_girq_ = 0, pc_gipi_ = 0, pc_req_ = 0, pc_resamp_ = 0, pc_dbm_ = 0;
+    int pc_flush_ = 0, pc_exit_ = 0, pc_girq_ = 0, pc_gipi_ = 0, pc_req_ = 0, pc_resamp_ = 0, pc_dbm_ = 0, pc_dlpi_ = 0;
     hyp_vcpu *cur_ = nullptr;
     uint64_t slice_end_ = 0;
     bool wakeup_ = false;
@@ -175,7 +176,7 @@ private:
     bool vl_vpe_ = false, pu_vpe_ = false;
     uint64_t vl_t0_ = 0, vl_vmovp_ps_ = 0, wf_t0_ = 0, en_seq_ = 0;
     uint64_t vm_t0_ = 0;
-    uint32_t vm_i_ = 0, vm_n_ = 0, vm_itslist_ = 0, vm_seq_ = 0, vm_from_ = 0;
+    uint32_t vm_i_ = 0, vm_n_ = 0, vm_itslist_ = 0, vm_seq_ = 0;
     std::vector<std::array<uint64_t, 4>> vm_cmds_;
     uint32_t su_its_ = 0;
     const std::vector<std::array<uint64_t, 4>> *su_cmds_ = nullptr;
@@ -205,6 +206,8 @@ private:
     bool polling_ = false, hp_ok_ = false;
     uint64_t hp_start_ = 0, hp_seg_ = 0, hp_stop_ = 0;
     uint32_t dm_rd_ = 0, dm_intid_ = 0;
+    uint32_t dl_rd_ = 0, dl_intid_ = 0;
+    uint64_t dl_off_ = 0;
     size_t rs_i_ = 0;
 };
 
