@@ -191,6 +191,7 @@ struct gic_tlm_stats {
     uint64_t syncs_avoided = 0;     /* accesses applied at their local time without wait() */
     uint64_t line_changes = 0;
     uint64_t steps_continued = 0;   /* steps run at once instead of scheduled (schedule_step_or_continue) */
+    uint64_t agenda_peak = 0;       /* most steps on the agenda at once (a client leaving steps behind shows here) */
 };
 
 class gic_tlm : public sc_core::sc_module {
@@ -268,6 +269,13 @@ public:
      * time t (ps, not before the time being processed); steps of equal time
      * run in scheduling order, after the core's events of that time. */
     void schedule_step(gic_tlm_client *c, uint64_t t_ps, uint32_t what = 0);
+    /* A step's place in the order of equal-time steps, taken now for a step
+     * that the client may schedule later (schedule_step_seq) or never: a
+     * client that keeps one agenda step for several timers of its own takes
+     * the place each timer would have had, so that the order of everything
+     * is as if it had scheduled each of them. */
+    uint64_t take_step_seq() { return seq_++; }
+    void schedule_step_seq(gic_tlm_client *c, uint64_t t_ps, uint32_t what, uint64_t seq);
     /* From inside a step: schedule_step(c, t_ps, what), unless the step
      * would run next with nothing at all before it (no core event, posted
      * MSI or other step due at or before t_ps, no other SystemC process due

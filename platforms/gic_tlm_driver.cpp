@@ -133,7 +133,13 @@ void gic_tlm::work_at(uint64_t t, bool advance)
 
 void gic_tlm::schedule_step(gic_tlm_client *c, uint64_t t_ps, uint32_t what)
 {
-    agenda_.push(step{t_ps, seq_++, c, what});
+    schedule_step_seq(c, t_ps, what, seq_++);
+}
+
+void gic_tlm::schedule_step_seq(gic_tlm_client *c, uint64_t t_ps, uint32_t what, uint64_t seq)
+{
+    agenda_.push(step{t_ps, seq, c, what});
+    if (agenda_.size() > st_.agenda_peak) st_.agenda_peak = agenda_.size();
     if (!driving_ && t_ps < armed_ps_) arm(t_ps);
 }
 

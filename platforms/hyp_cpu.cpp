@@ -141,13 +141,38 @@ void hyp_cpu::wait_lines(uint32_t mask, uint64_t until_ps)
     wait_mask_ = mask;
     wait_until_ = until_ps;
     h_->gic().watch_lines(idx_, true);
-    /* one timer step per time: a guest that waits again and again until the
-     * same end of its slice reuses the step already on the agenda (ended
-     * waits leave their timer step behind; it ends only a wait until its time) */
-    if (until_ps != kNever && until_ps != timer_ps_) {
+    if (until_ps != kNever) timer_for_wait(until_ps);
+}
+
+/* The timer of a wait until until_ps (see armed_ in hyp_cpu.h): its place
+ * among the steps of that time, and a step on the agenda unless one that
+ * runs no later is there already. */
+void hyp_cpu::timer_for_wait(uint64_t until_ps)
+{
+    if (until_ps != timer_ps_ || timer_ps_ < step_t_) {
+        /* a new timer (one asked for at the same end before it and not run
+         * yet would run first: its place) */
+        uint64_t seq = h_->gic().take_step_seq();
+        timer_ask *a = nullptr;
+        for (auto &x : asks_)
+            if (x.t_ps == until_ps && until_ps > step_t_) a = &x;
+        if (a) {
+            seq = a->seq;
+        } else {
+            asks_[ask_next_] = timer_ask{until_ps, seq};
+            ask_next_ = (ask_next_ + 1) % asks_.size();
+        }
         timer_ps_ = until_ps;
-        h_->gic().schedule_step(this, until_ps, kTimer);
+        timer_seq_ = seq;
     }
+    wait_seq_ = timer_seq_;
+    if (armed_.empty() || armed_.back() > until_ps) arm_timer(until_ps, wait_seq_);
+}
+
+void hyp_cpu::arm_timer(uint64_t t_ps, uint64_t seq)
+{
+    armed_.push_back(t_ps); /* (earlier than every other: the latest first) */
+    h_->gic().schedule_step_seq(this, t_ps, kTimer, seq);
 }
 
 void hyp_cpu::resume(uint64_t t)
@@ -169,8 +194,15 @@ void hyp_cpu::gic_step(uint64_t t, uint32_t what)
         return;
     }
     if (what == kTimer) {
+        if (!armed_.empty() && armed_.back() == t) armed_.pop_back();
         if (t == timer_ps_) timer_ps_ = kNever;
-        if (waiting_ == W_LINES && t == wait_until_) resume(t);
+        if (waiting_ != W_LINES || wait_until_ == kNever) return;
+        if (t == wait_until_) {
+            resume(t);
+        } else if (wait_until_ > t && (armed_.empty() || armed_.back() > wait_until_)) {
+            /* the wait's own timer, deferred while this one was to run first */
+            arm_timer(wait_until_, wait_seq_);
+        }
         return;
     }
     if (what == kPoke) {

@@ -139,7 +139,33 @@ private:
     wait_kind waiting_ = W_NONE;
     uint32_t wait_mask_ = 0;  /* lines whose rise ends the wait (1u << GIC_LINE_*) */
     uint64_t wait_until_ = 0; /* end of the current wait (UINT64_MAX: none) */
-    uint64_t timer_ps_ = UINT64_MAX; /* time of the latest timer step on the agenda, not run yet */
+    /* Timers. Each wait with an end asks for a timer step at that end; one
+     * asked for at the same end as the one before reuses it (timer_ps_,
+     * timer_seq_: the end and the agenda place, take_step_seq, of the latest
+     * one asked for). A timer step that a later wait does not need would stay
+     * on the agenda until its time (a slice's end, a halt poll's: hundreds of
+     * them with the default workload, every agenda operation paying for
+     * them), so the agenda holds only the timer steps that can still end a
+     * wait: armed_, their times, the latest first. A wait whose end is at or
+     * after the earliest of them schedules nothing; when that one runs, the
+     * wait's own step is scheduled in the place it was given when asked for.
+     * So every wait ends at the same time and in the same order among the
+     * steps of that time as with one step per timer. */
+    uint64_t timer_ps_ = UINT64_MAX; /* end of the latest timer asked for, not run yet */
+    uint64_t timer_seq_ = 0;
+    uint64_t wait_seq_ = 0;          /* the current wait's timer place */
+    std::vector<uint64_t> armed_;
+    /* The first place given to each of the last few ends asked for: a wait
+     * that asks again for an end asked for before (a guest back in its slice
+     * after a halt poll asked for another), not reached yet, ends in the
+     * place of the first ask, as the first one's step would have run first. */
+    struct timer_ask {
+        uint64_t t_ps = UINT64_MAX, seq = 0;
+    };
+    std::array<timer_ask, 4> asks_{};
+    unsigned ask_next_ = 0;
+    void timer_for_wait(uint64_t until_ps);
+    void arm_timer(uint64_t t_ps, uint64_t seq);
     /* costs in ps (the parameters converted once) */
     uint64_t slice_ps_, host_irq_half_ps_, lr_ps_, exit_ps_, entry_ps_, save_ps_, switch_restore_ps_;
     uint64_t inject_ps_, wake_ps_, doorbell_ps_, vits_hit_ps_, vits_miss_ps_, its_cmd_ps_;

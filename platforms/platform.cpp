@@ -310,6 +310,7 @@ json platform::report_json(double host_seconds) const
                     {"mmio_errors", w.mmio_errors},   {"msis_posted", w.msis_posted},
                     {"sysreg_accesses", w.sysreg_accesses}, {"driver_activations", w.driver_activations},
                     {"driver_run_ahead", w.driver_run_ahead}, {"steps_continued", w.steps_continued},
+                    {"agenda_peak", w.agenda_peak},
                     {"syncs", w.syncs},
                     {"syncs_avoided", w.syncs_avoided},
                     {"line_changes", w.line_changes}, {"late_inputs", counter(g, "errors.late_input")}};

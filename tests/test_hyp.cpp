@@ -187,6 +187,26 @@ TEST_F(Hyp, ConservationOverSeeds)
             }
 }
 
+// A wait's timer leaves no step behind on the wrapper's agenda when the wait
+// ends early (an interrupt before the slice's or the halt poll's end): with
+// one step per timer, the default workload kept about 150 stale steps, which
+// every agenda operation paid for. The agenda now holds a few steps per CPU
+// and device (4 + 4 here) in every mode, with short slices and migrations too.
+TEST_F(Hyp, TimersLeaveNoStepsBehindOnTheAgenda)
+{
+    for (const char *mode : {"sw", "v4.0", "v4.1"})
+        for (const char *sc : {"", "-p hyp.sched=random -p hyp.migrate_rate=0.3 -p hyp.slice_us=300"}) {
+            json r;
+            const std::string what = std::string(mode) + " " + sc;
+            ASSERT_EQ(run(std::string("--hyp -p hyp.mode=") + mode + " -p platform.sim_time_us=5000 " + sc, r), 0)
+                << what;
+            expect_conserved(r, what);
+            const uint64_t peak = r["wrapper"].value("agenda_peak", uint64_t{0});
+            EXPECT_GT(peak, 0u) << what;
+            EXPECT_LE(peak, 4u * (4 + 4)) << what;
+        }
+}
+
 TEST_F(Hyp, CompareModesRunsEveryModeOnTheSameWorkload)
 {
     json c;
