@@ -146,6 +146,11 @@ static void w_sgi(gic_t *g, uint32_t cpu, gic_engine_t *e, unsigned a, uint64_t 
 
 static uint64_t r_ich(gic_t *g, uint32_t cpu, gic_engine_t *e, unsigned a) { (void)e; return virt_ich_read(g, cpu, (gic_sysreg_t)a); }
 static void w_ich(gic_t *g, uint32_t cpu, gic_engine_t *e, unsigned a, uint64_t v) { (void)e; virt_ich_write(g, cpu, (gic_sysreg_t)a, v); }
+/* arg: the LR number; group * 4 + n for the APRs */
+static uint64_t r_ich_lr(gic_t *g, uint32_t cpu, gic_engine_t *e, unsigned a) { (void)e; return virt_lr_read(g, cpu, a); }
+static void w_ich_lr(gic_t *g, uint32_t cpu, gic_engine_t *e, unsigned a, uint64_t v) { (void)e; virt_lr_write(g, cpu, a, v); }
+static uint64_t r_ich_apr(gic_t *g, uint32_t cpu, gic_engine_t *e, unsigned a) { (void)e; return virt_apr_read(g, cpu, a >> 2, a & 3); }
+static void w_ich_apr(gic_t *g, uint32_t cpu, gic_engine_t *e, unsigned a, uint64_t v) { (void)e; virt_apr_write(g, cpu, a >> 2, a & 3, v); }
 
 /* ---- the table ----------------------------------------------------------------------- */
 
@@ -174,6 +179,8 @@ typedef struct sysreg_desc {
 #define ICV(id, rd, wr, arg, fl) [GIC_##id] = {#id, rd, wr, arg, V_ICV, fl}
 #define ICH_RW(id) [GIC_##id] = {#id, r_ich, w_ich, GIC_##id, V_EL2, 0}
 #define ICH_RO(id) [GIC_##id] = {#id, r_ich, NULL, GIC_##id, V_EL2, 0}
+#define ICH_LR(n) [GIC_ICH_LR##n##_EL2] = {"ICH_LR" #n "_EL2", r_ich_lr, w_ich_lr, n, V_EL2, 0}
+#define ICH_APR(g, n) [GIC_ICH_AP##g##R##n##_EL2] = {"ICH_AP" #g "R" #n "_EL2", r_ich_apr, w_ich_apr, g * 4 + n, V_EL2, 0}
 static const sysreg_desc_t sysregs[GIC_SYSREG_COUNT] = {
     ICC(ICC_IAR0_EL1, r_iar, NULL, 0, RD_FMO | F_STATE), ICC(ICC_IAR1_EL1, r_iar, NULL, 1, RD_IMO | F_STATE),
     ICC(ICC_EOIR0_EL1, NULL, w_eoir, 0, RD_FMO),         ICC(ICC_EOIR1_EL1, NULL, w_eoir, 1, RD_IMO),
@@ -200,20 +207,20 @@ static const sysreg_desc_t sysregs[GIC_SYSREG_COUNT] = {
     ICV(ICV_AP1R1_EL1, r_apr, w_apr, 5, 0),              ICV(ICV_AP1R2_EL1, r_apr, w_apr, 6, 0),
     ICV(ICV_AP1R3_EL1, r_apr, w_apr, 7, 0),              ICV(ICV_CTLR_EL1, r_ctlr, w_ctlr, 0, 0),
     ICV(ICV_IGRPEN0_EL1, r_igrpen, w_igrpen, 0, 0),      ICV(ICV_IGRPEN1_EL1, r_igrpen, w_igrpen, 1, 0),
-    ICH_RW(ICH_AP0R0_EL2), ICH_RW(ICH_AP0R1_EL2), ICH_RW(ICH_AP0R2_EL2), ICH_RW(ICH_AP0R3_EL2),
-    ICH_RW(ICH_AP1R0_EL2), ICH_RW(ICH_AP1R1_EL2), ICH_RW(ICH_AP1R2_EL2), ICH_RW(ICH_AP1R3_EL2),
+    ICH_APR(0, 0), ICH_APR(0, 1), ICH_APR(0, 2), ICH_APR(0, 3),
+    ICH_APR(1, 0), ICH_APR(1, 1), ICH_APR(1, 2), ICH_APR(1, 3),
     ICH_RW(ICH_HCR_EL2),   ICH_RO(ICH_VTR_EL2),   ICH_RO(ICH_MISR_EL2),  ICH_RO(ICH_EISR_EL2),
     ICH_RO(ICH_ELRSR_EL2), ICH_RW(ICH_VMCR_EL2),
-    ICH_RW(ICH_LR0_EL2),  ICH_RW(ICH_LR1_EL2),  ICH_RW(ICH_LR2_EL2),  ICH_RW(ICH_LR3_EL2),
-    ICH_RW(ICH_LR4_EL2),  ICH_RW(ICH_LR5_EL2),  ICH_RW(ICH_LR6_EL2),  ICH_RW(ICH_LR7_EL2),
-    ICH_RW(ICH_LR8_EL2),  ICH_RW(ICH_LR9_EL2),  ICH_RW(ICH_LR10_EL2), ICH_RW(ICH_LR11_EL2),
-    ICH_RW(ICH_LR12_EL2), ICH_RW(ICH_LR13_EL2), ICH_RW(ICH_LR14_EL2), ICH_RW(ICH_LR15_EL2),
+    ICH_LR(0),  ICH_LR(1),  ICH_LR(2),  ICH_LR(3),  ICH_LR(4),  ICH_LR(5),  ICH_LR(6),  ICH_LR(7),
+    ICH_LR(8),  ICH_LR(9),  ICH_LR(10), ICH_LR(11), ICH_LR(12), ICH_LR(13), ICH_LR(14), ICH_LR(15),
     ICH_RW(HCR_EL2),
 };
 #undef ICC
 #undef ICV
 #undef ICH_RW
 #undef ICH_RO
+#undef ICH_LR
+#undef ICH_APR
 
 const char *gic_sysreg_name(gic_sysreg_t r)
 {
@@ -256,8 +263,12 @@ static void trap(gic_t *g, uint32_t cpu, gic_sysreg_t reg, uint64_t v)
 /* cpu and reg were checked by the caller (gic_core_sysreg). */
 gic_status_t cpuif_sysreg_read(gic_t *g, uint32_t cpu, gic_sysreg_t reg, uint64_t *val)
 {
-    *val = 0;
     const sysreg_desc_t *d = &sysregs[reg];
+    if (d->view == V_EL2) { /* every EL2 register is readable; no engine, no redirection */
+        *val = d->rd(g, cpu, NULL, d->arg);
+        return GIC_OK;
+    }
+    *val = 0;
     bool virt;
     gic_engine_t *e = target(g, cpu, d, &virt);
     if (!d->rd) {
@@ -274,6 +285,10 @@ gic_status_t cpuif_sysreg_read(gic_t *g, uint32_t cpu, gic_sysreg_t reg, uint64_
 gic_status_t cpuif_sysreg_write(gic_t *g, uint32_t cpu, gic_sysreg_t reg, uint64_t val)
 {
     const sysreg_desc_t *d = &sysregs[reg];
+    if (d->view == V_EL2 && d->wr) { /* no engine, no redirection, no trap */
+        d->wr(g, cpu, NULL, d->arg, val);
+        return GIC_OK;
+    }
     bool virt;
     gic_engine_t *e = target(g, cpu, d, &virt);
     if (!d->wr) {

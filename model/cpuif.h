@@ -81,6 +81,13 @@ gic_status_t virt_stats_create(gic_t *g);
 void virt_changed(gic_t *g, uint32_t cpu);
 /* The directly injected vLPIs of the CPU changed: re-evaluate at t (>= now). */
 void virt_update_at(gic_t *g, uint32_t cpu, gic_time_t t);
+/* ICH_LR<i>_EL2 (i < 16), ICH_AP<group>R<n>_EL2 (n < 4) and the other EL2
+ * registers (ICH_HCR_EL2, ICH_VTR_EL2, ICH_MISR_EL2, ICH_EISR_EL2,
+ * ICH_ELRSR_EL2, ICH_VMCR_EL2, HCR_EL2). */
+uint64_t virt_lr_read(gic_t *g, uint32_t cpu, unsigned i);
+void virt_lr_write(gic_t *g, uint32_t cpu, unsigned i, uint64_t v);
+uint64_t virt_apr_read(gic_t *g, uint32_t cpu, unsigned group, unsigned n);
+void virt_apr_write(gic_t *g, uint32_t cpu, unsigned group, unsigned n, uint64_t v);
 uint64_t virt_ich_read(gic_t *g, uint32_t cpu, gic_sysreg_t reg);
 void virt_ich_write(gic_t *g, uint32_t cpu, gic_sysreg_t reg, uint64_t v);
 #endif

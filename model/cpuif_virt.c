@@ -335,22 +335,27 @@ static uint32_t elrsr(const gic_t *g, const struct gic_cpuif *c)
     return ~(uint32_t)(c->ich.lr_valid | c->ich.lr_eoi) & ((1u << nlr(g)) - 1u);
 }
 
-/* ICH_MISR_EL2, every condition (IHI0069 ICH_MISR_EL2), from the LR summaries. */
-static uint32_t misr(const struct gic_cpuif *c)
+/* ICH_MISR_EL2, every condition (IHI0069 ICH_MISR_EL2), from the LR summaries.
+ * Each condition but EOI is enabled by the ICH_HCR_EL2 bit of the same
+ * position (UIE [1] .. VGrp1DIE [7] -> U [1] .. VGrp1D [7]): the conditions are
+ * computed unmasked and masked with those bits at once (branch-free: this runs
+ * after every ICV_* and ICH_* access). */
+_Static_assert(HCR_UIE == MISR_U && HCR_LRENPIE == MISR_LRENP && HCR_NPIE == MISR_NP &&
+                   HCR_VGRP0EIE == MISR_VGRP0E && HCR_VGRP0DIE == MISR_VGRP0D &&
+                   HCR_VGRP1EIE == MISR_VGRP1E && HCR_VGRP1DIE == MISR_VGRP1D,
+               "ICH_HCR_EL2 enables and ICH_MISR_EL2 conditions share their bit positions");
+static inline uint32_t misr(const struct gic_cpuif *c)
 {
-    uint32_t hcr = c->ich.hcr, m = 0;
-    if (eisr(c)) m |= MISR_EOI;
-    if ((hcr & HCR_UIE) && __builtin_popcount(c->ich.lr_valid) <= 1) m |= MISR_U;
-    if ((hcr & HCR_LRENPIE) && (hcr & HCR_EOICOUNT)) m |= MISR_LRENP;
-    if ((hcr & HCR_NPIE) && !c->ich.lr_pend) m |= MISR_NP;
-    bool veng0 = c->virt.igrpen[0], veng1 = c->virt.igrpen[1];
-    if ((hcr & HCR_VGRP0EIE) && veng0) m |= MISR_VGRP0E;
-    /* VGrp0D follows VENG0 (QEMU 7.2 tests VENG1 here: it differs from the
-     * architecture, docs/interrupt-delivery.md) */
-    if ((hcr & HCR_VGRP0DIE) && !veng0) m |= MISR_VGRP0D;
-    if ((hcr & HCR_VGRP1EIE) && veng1) m |= MISR_VGRP1E;
-    if ((hcr & HCR_VGRP1DIE) && !veng1) m |= MISR_VGRP1D;
-    return m;
+    const uint32_t hcr = c->ich.hcr, valid = c->ich.lr_valid;
+    const bool veng0 = c->virt.igrpen[0], veng1 = c->virt.igrpen[1];
+    uint32_t m = (c->ich.lr_eoi ? MISR_EOI : 0u) |
+                 ((valid & (valid - 1u)) == 0 ? MISR_U : 0u) | /* at most one valid LR */
+                 ((hcr & HCR_EOICOUNT) ? MISR_LRENP : 0u) | (c->ich.lr_pend ? 0u : MISR_NP) |
+                 /* VGrp0D follows VENG0 (QEMU 7.2 tests VENG1 here: it differs
+                  * from the architecture, docs/interrupt-delivery.md) */
+                 (veng0 ? MISR_VGRP0E : MISR_VGRP0D) | (veng1 ? MISR_VGRP1E : MISR_VGRP1D);
+    return m & (MISR_EOI | (hcr & (HCR_UIE | HCR_LRENPIE | HCR_NPIE | HCR_VGRP0EIE | HCR_VGRP0DIE |
+                                   HCR_VGRP1EIE | HCR_VGRP1DIE)));
 }
 
 static bool maint_level(const struct gic_cpuif *c) { return (c->ich.hcr & HCR_EN) && c->ich.misr; }
@@ -475,17 +480,50 @@ static bool lr_implemented(gic_t *g, uint32_t cpu, unsigned i, bool write)
     return false;
 }
 
+/* The EL2 registers, each register kind from its own entry of the
+ * system-register table (cpuif.c): ICH_LR<n>_EL2 (i = n) and
+ * ICH_AP<g>R<n>_EL2 (the group and n), the others by name. */
+uint64_t virt_lr_read(gic_t *g, uint32_t cpu, unsigned i)
+{
+    return lr_implemented(g, cpu, i, false) ? CI(g, cpu)->ich.lr[i] : 0;
+}
+
+void virt_lr_write(gic_t *g, uint32_t cpu, unsigned i, uint64_t v)
+{
+    if (!lr_implemented(g, cpu, i, true)) return;
+    struct gic_cpuif *c = CI(g, cpu);
+    const virt_stats_t *vs = g->virt_stats;
+    uint64_t old = c->ich.lr[i];
+    v &= lr_mask(g, c);
+    lr_put(c, i, v);
+    gic_vhppi_changed(g, cpu);
+    gic_inc(vs->lr_writes);
+    /* a newly pending LR starts a pending episode and is seen after the
+     * CPU interface's signalling stage */
+    if ((v & LR_PENDING) && (!(old & LR_PENDING) || LR_VINTID(old) != LR_VINTID(v))) {
+        c->ich.lr_t[i] = g->now;
+        c->ich.lr_vis[i] = g->now + gic_cycles(g, g->cfg.lat_cpu_signal);
+        if (c->ich.lr_vis[i] > g->now)
+            gic_schedule(g, c->ich.lr_vis[i], ev_virt_update, cpu, 0, 0, 0);
+    }
+    hist_add(vs->lr_occupancy, (uint64_t)__builtin_popcount(c->ich.lr_valid));
+    virt_changed(g, cpu);
+}
+
+uint64_t virt_apr_read(gic_t *g, uint32_t cpu, unsigned group, unsigned n)
+{
+    return eng_apr_read(g, &CI(g, cpu)->virt, true, group, n);
+}
+
+void virt_apr_write(gic_t *g, uint32_t cpu, unsigned group, unsigned n, uint64_t v)
+{
+    eng_apr_write(g, &CI(g, cpu)->virt, true, group, n, v);
+    virt_changed(g, cpu);
+}
+
 uint64_t virt_ich_read(gic_t *g, uint32_t cpu, gic_sysreg_t reg)
 {
     struct gic_cpuif *c = CI(g, cpu);
-    if (reg >= GIC_ICH_LR0_EL2 && reg <= GIC_ICH_LR15_EL2) {
-        unsigned i = (unsigned)(reg - GIC_ICH_LR0_EL2);
-        return lr_implemented(g, cpu, i, false) ? c->ich.lr[i] : 0;
-    }
-    if (reg >= GIC_ICH_AP0R0_EL2 && reg <= GIC_ICH_AP1R3_EL2) {
-        unsigned n = (unsigned)(reg - GIC_ICH_AP0R0_EL2);
-        return eng_apr_read(g, &c->virt, true, n / 4, n % 4);
-    }
     switch (reg) {
     case GIC_ICH_HCR_EL2: return c->ich.hcr;
     case GIC_ICH_VTR_EL2: return vtr(g);
@@ -501,33 +539,6 @@ uint64_t virt_ich_read(gic_t *g, uint32_t cpu, gic_sysreg_t reg)
 void virt_ich_write(gic_t *g, uint32_t cpu, gic_sysreg_t reg, uint64_t v)
 {
     struct gic_cpuif *c = CI(g, cpu);
-    const virt_stats_t *vs = g->virt_stats;
-    if (reg >= GIC_ICH_LR0_EL2 && reg <= GIC_ICH_LR15_EL2) {
-        unsigned i = (unsigned)(reg - GIC_ICH_LR0_EL2);
-        if (!lr_implemented(g, cpu, i, true)) return;
-        uint64_t old = c->ich.lr[i];
-        v &= lr_mask(g, c);
-        lr_put(c, i, v);
-        gic_vhppi_changed(g, cpu);
-        gic_inc(vs->lr_writes);
-        /* a newly pending LR starts a pending episode and is seen after the
-         * CPU interface's signalling stage */
-        if ((v & LR_PENDING) && (!(old & LR_PENDING) || LR_VINTID(old) != LR_VINTID(v))) {
-            c->ich.lr_t[i] = g->now;
-            c->ich.lr_vis[i] = g->now + gic_cycles(g, g->cfg.lat_cpu_signal);
-            if (c->ich.lr_vis[i] > g->now)
-                gic_schedule(g, c->ich.lr_vis[i], ev_virt_update, cpu, 0, 0, 0);
-        }
-        hist_add(vs->lr_occupancy, (uint64_t)__builtin_popcount(c->ich.lr_valid));
-        virt_changed(g, cpu);
-        return;
-    }
-    if (reg >= GIC_ICH_AP0R0_EL2 && reg <= GIC_ICH_AP1R3_EL2) {
-        unsigned n = (unsigned)(reg - GIC_ICH_AP0R0_EL2);
-        eng_apr_write(g, &c->virt, true, n / 4, n % 4, v);
-        virt_changed(g, cpu);
-        return;
-    }
     switch (reg) {
     case GIC_ICH_HCR_EL2:
         if ((c->ich.hcr ^ (uint32_t)v) & HCR_EN) gic_vhppi_changed(g, cpu);
