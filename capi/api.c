@@ -76,9 +76,7 @@ void gic_run_until(gic_t *g, gic_time_t t)
     gic_core_run_until(g, t);
 }
 
-/* Bring the model to time t before applying an input at t. With no event
- * due by t (most register accesses), only the time moves: what
- * gic_core_run_until does then, without the call. */
+/* Bring the model to time t before applying an input at t. */
 static inline void advance(gic_t *g, gic_time_t t)
 {
     if (t < g->now) {
@@ -86,9 +84,7 @@ static inline void advance(gic_t *g, gic_time_t t)
                   (unsigned long long)t, (unsigned long long)g->now);
         t = g->now;
     }
-    gic_time_t next;
-    if (evq_peek(&g->evq, &next) && next <= t) gic_core_run_until(g, t);
-    else g->now = t;
+    gic_core_advance(g, t);
 }
 
 gic_status_t gic_mmio_read(gic_t *g, gic_time_t t, gic_frame_t frame, uint32_t index,

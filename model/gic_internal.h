@@ -25,6 +25,7 @@
 #ifndef GIC_INTERNAL_H
 #define GIC_INTERNAL_H
 
+#include "gic_core.h"
 #include "gictlm.h"
 #include "host_mem.h"
 
@@ -254,6 +255,15 @@ struct gic {
     void *obs_ctx;
     void *virt_stats; /* statistics of the virtual CPU interfaces (cpuif_virt.c) */
 };
+
+/* Bring the model to time t (>= now): the events due by t (gic_core_run_until),
+ * or, with none due (most register accesses and inputs), only the time. */
+static inline void gic_core_advance(gic_t *g, gic_time_t t)
+{
+    gic_time_t next;
+    if (evq_peek(&g->evq, &next) && next <= t) gic_core_run_until(g, t);
+    else if (t > g->now) g->now = t;
+}
 
 /* Implementer identification, the one definition of the IIDR values:
  * ProductID 0x47 ('G'), Variant 0, Revision 0. GICD_IIDR/GICR_IIDR:
