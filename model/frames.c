@@ -20,32 +20,49 @@ const char *gic_frame_name(gic_frame_t f)
     return "?";
 }
 
-/* Resolve frame/index/offset to a register map and block. */
-static gic_status_t route(gic_t *g, gic_frame_t frame, uint32_t index, uint64_t *off,
-                          const gic_regmap_t **map, void **blk)
+/* The register maps, in the order of the instance's indexes (g->regidx). */
+enum { RM_GICD, RM_GICR_RD, RM_GICR_SGI, RM_GICR_VLPI, RM_GICR_RESERVED, RM_GITS, RM_GITS_SGI, RM_N };
+_Static_assert(RM_N == GIC_NREGMAPS, "GIC_NREGMAPS counts the maps of frames.c");
+static const gic_regmap_t *const regmaps[RM_N] = {
+    [RM_GICD] = &dist_regmap,           [RM_GICR_RD] = &redist_rd_regmap,
+    [RM_GICR_SGI] = &redist_sgi_regmap, [RM_GICR_VLPI] = &redist_vlpi_regmap,
+    [RM_GICR_RESERVED] = &redist_reserved_regmap, [RM_GITS] = &its_regmap,
+    [RM_GITS_SGI] = &its_sgi_regmap,
+};
+
+bool gic_frames_init(gic_t *g)
+{
+    for (unsigned i = 0; i < RM_N; i++)
+        if (!regidx_build(&g->arena, &g->regidx[i], regmaps[i])) return false;
+    return true;
+}
+
+/* Resolve frame/index/offset to a register map (its index) and block. */
+static gic_status_t route(const gic_t *g, gic_frame_t frame, uint32_t index, uint64_t *off,
+                          const gic_regidx_t **map, void **blk)
 {
     switch (frame) {
     case GIC_FRAME_GICD:
         if (index != 0) return GIC_ERR_ADDR;
-        *map = &dist_regmap;
+        *map = &g->regidx[RM_GICD];
         *blk = g->dist;
         return GIC_OK;
     case GIC_FRAME_GICR:
         /* RD_base, SGI_base; GICv4: VLPI_base at +0x20000 and a reserved
          * 64 KiB frame (RAZ/WI) at +0x30000 */
         if (index >= g->cfg.num_cpus || *off >= gic_gicr_stride(&g->cfg)) return GIC_ERR_ADDR;
-        *blk = redist_blk(g, index);
+        *blk = redist_blk((gic_t *)g, index);
         if (*off >= 0x30000) {
             *off -= 0x30000;
-            *map = &redist_reserved_regmap;
+            *map = &g->regidx[RM_GICR_RESERVED];
         } else if (*off >= 0x20000) {
             *off -= 0x20000;
-            *map = &redist_vlpi_regmap;
+            *map = &g->regidx[RM_GICR_VLPI];
         } else if (*off >= 0x10000) {
             *off -= 0x10000;
-            *map = &redist_sgi_regmap;
+            *map = &g->regidx[RM_GICR_SGI];
         } else {
-            *map = &redist_rd_regmap;
+            *map = &g->regidx[RM_GICR_RD];
         }
         return GIC_OK;
     case GIC_FRAME_GITS:
@@ -54,9 +71,9 @@ static gic_status_t route(gic_t *g, gic_frame_t frame, uint32_t index, uint64_t 
         /* GICv4.1: ITS_SGI_base (GITS_SGIR) after the control and translation frames */
         if (g->cfg.gicv4_1 && *off >= GITS_SGI_FRAME_OFF && *off < GITS_SGI_FRAME_OFF + 0x10000) {
             *off -= GITS_SGI_FRAME_OFF;
-            *map = &its_sgi_regmap;
+            *map = &g->regidx[RM_GITS_SGI];
         } else {
-            *map = &its_regmap;
+            *map = &g->regidx[RM_GITS];
         }
         return GIC_OK;
     }
@@ -66,7 +83,7 @@ static gic_status_t route(gic_t *g, gic_frame_t frame, uint32_t index, uint64_t 
 gic_status_t gic_core_mmio(gic_t *g, gic_frame_t frame, uint32_t index, uint64_t offset,
                            uint32_t size, bool is_write, uint64_t *val)
 {
-    const gic_regmap_t *map = NULL;
+    const gic_regidx_t *map = NULL;
     void *blk = NULL;
     uint64_t off = offset;
     gic_status_t st = route(g, frame, index, &off, &map, &blk);
@@ -114,9 +131,9 @@ gic_status_t gic_decode_addr(const gic_t *g, uint64_t addr, gic_frame_t *frame, 
 
 const char *gic_reg_name(const gic_t *g, gic_frame_t frame, uint64_t offset)
 {
-    const gic_regmap_t *map = NULL;
+    const gic_regidx_t *map = NULL;
     void *blk = NULL;
-    if (route((gic_t *)g, frame, 0, &offset, &map, &blk) != GIC_OK) return NULL;
-    const gic_reg_t *r = regmap_find(map, offset, NULL);
+    if (route(g, frame, 0, &offset, &map, &blk) != GIC_OK) return NULL;
+    const gic_reg_t *r = regmap_find(map->map, offset, NULL);
     return r ? r->name : NULL;
 }

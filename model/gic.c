@@ -148,7 +148,7 @@ gic_t *gic_core_create(const gic_config_t *cfg, const gic_callbacks_t *cb,
     stats_init(&g->stats, &g->arena);
     g->cnt_errors = gic_counter(g, "errors.total");
     g->hppi_stale = host_arena_calloc(&g->arena, 2 * (size_t)cfg->num_cpus, 1); /* physical and virtual interfaces */
-    if (!g->hppi_stale) {
+    if (!g->hppi_stale || !gic_frames_init(g)) {
         if (err) snprintf(err, errlen, "out of memory");
         gic_core_destroy(g);
         return NULL;

@@ -206,13 +206,29 @@ typedef struct gic_regmap {
     uint32_t size;        /* frame size in bytes */
 } gic_regmap_t;
 
+/* A register map's lookup index (regmap.c), built from the const table once
+ * per instance: the register at any offset in O(1) instead of a binary
+ * search. top == NULL: the map is not indexable, the binary search is used. */
+typedef struct gic_regidx {
+    const gic_regmap_t *map;
+    const uint8_t *top;          /* [map->size / 256] chunk numbers */
+    const uint8_t (*chunk)[64];  /* per 4-byte word: register entry + 1, 0 reserved */
+} gic_regidx_t;
+/* Build x for map in the instance's arena; false on allocation failure. */
+bool regidx_build(host_arena_t *a, gic_regidx_t *x, const gic_regmap_t *map);
+
 /* Access a register frame. Reserved offsets inside the frame are RAZ/WI
  * (IHI0069 "Reserved" register space), counted and logged; offsets outside
  * return GIC_ERR_ADDR; unsupported size/alignment returns GIC_ERR_SIZE
  * (read value 0, write ignored), counted and logged. */
-gic_status_t regmap_access(gic_t *g, const gic_regmap_t *map, void *blk, uint64_t off,
+gic_status_t regmap_access(gic_t *g, const gic_regidx_t *x, void *blk, uint64_t off,
                            uint32_t size, bool is_write, uint64_t *val);
 const gic_reg_t *regmap_find(const gic_regmap_t *map, uint64_t off, unsigned *n);
+
+/* The register maps of frames.c: GICD, GICR RD/SGI/VLPI/reserved, GITS, GITS_SGI */
+#define GIC_NREGMAPS 7
+/* Build the instance's register map indexes (frames.c); false on allocation failure. */
+bool gic_frames_init(gic_t *g);
 
 /* ---- instance --------------------------------------------------------------- */
 struct gic_dist;
@@ -254,6 +270,7 @@ struct gic {
     const gic_input_observer_t *obs;
     void *obs_ctx;
     void *virt_stats; /* statistics of the virtual CPU interfaces (cpuif_virt.c) */
+    gic_regidx_t regidx[GIC_NREGMAPS]; /* lookup indexes of the register maps (frames.c) */
 };
 
 /* Bring the model to time t (>= now): the events due by t (gic_core_run_until),
