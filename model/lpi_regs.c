@@ -82,6 +82,13 @@ uint64_t lpi_reg_read(gic_t *g, uint32_t cpu, uint32_t off)
     }
 }
 
+/* HPPI cache (cpuif_engine.c): GICR_CLRLPIR, GICR_INVLPIR and GICR_INVALLR
+ * are REG_F_HPPI_OWN (redist.c). IHI0069: they act on the LPIs of the
+ * redistributor written (GICR_INVLPIR/INVALLR V = 1: on the vPE, whose
+ * records are re-read only where it is resident here); lpi_clear_pending,
+ * lpi_inv, lpi_invall and vpe_direct_inv mark that CPU's physical or virtual
+ * interface, as they do for the ITS commands (DISCARD, INV, INVALL) that call
+ * them. No other interface's view depends on this redistributor's LPIs. */
 void lpi_reg_write(gic_t *g, uint32_t cpu, uint32_t off, uint64_t val, uint64_t mask)
 {
     if (cpu >= g->cfg.num_cpus || g->cfg.lpi_id_bits == 0) return;

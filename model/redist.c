@@ -332,11 +332,14 @@ static const gic_reg_t rd_regs[] = {
     R(0x0010, 1, 4, 0, "GICR_STATUSR", 0, NULL, NULL),
     R(0x0014, 1, 4, 0, "GICR_WAKER", 0x6, rd_waker, wr_waker),
     R(0x0040, 1, 8, REG_F_WO, "GICR_SETLPIR", 0, rd_setlpir, wr_setlpir),
-    R(0x0048, 1, 8, REG_F_WO, "GICR_CLRLPIR", 0, rd_clrlpir, wr_clrlpir),
+    /* CLRLPIR, INVLPIR, INVALLR act on this redistributor's physical LPIs
+     * (or, GICv4.1 V = 1, on the vPE resident here): what only this CPU's
+     * interfaces see; the handlers mark them (lpi_regs.c). */
+    R(0x0048, 1, 8, REG_F_WO | REG_F_HPPI_OWN, "GICR_CLRLPIR", 0, rd_clrlpir, wr_clrlpir),
     R(0x0070, 1, 8, 0, "GICR_PROPBASER", 0, rd_propbaser, wr_propbaser),
     R(0x0078, 1, 8, 0, "GICR_PENDBASER", 0, rd_pendbaser, wr_pendbaser),
-    R(0x00a0, 1, 8, REG_F_WO, "GICR_INVLPIR", 0, rd_invlpir, wr_invlpir),
-    R(0x00b0, 1, 8, REG_F_WO, "GICR_INVALLR", 0, rd_invallr, wr_invallr),
+    R(0x00a0, 1, 8, REG_F_WO | REG_F_HPPI_OWN, "GICR_INVLPIR", 0, rd_invlpir, wr_invlpir),
+    R(0x00b0, 1, 8, REG_F_WO | REG_F_HPPI_OWN, "GICR_INVALLR", 0, rd_invallr, wr_invallr),
     R(0x00c0, 1, 4, REG_F_RO, "GICR_SYNCR", 0, rd_syncr, wr_syncr),
     GIC_ID_REG_ROWS("GICR"),
 };
