@@ -8,6 +8,7 @@
 #include "gic_internal.h"
 #include "its.h"
 #include "redist.h"
+#include "regmap.h"
 #include "vpe.h"
 
 const char *gic_frame_name(gic_frame_t f)

@@ -5,7 +5,8 @@
  *   gic.c      instance, event loop, inputs, error/log helpers -> gic_core.h
  *   frames.c   frame routing (GICD, GICR RD/SGI/VLPI, GITS)
  *   evq.c      discrete-event queue (binary heap, FIFO among equal times)
- *   regmap.c   table-driven register access (sizes, RAZ/WI, halves)
+ *   regmap.c / regmap.h  table-driven register access (sizes, RAZ/WI, halves;
+ *              the per-instance lookup index of each map)
  *   stats.c    counters and log-linear histograms
  *   host_mem.c the instance's host memory arena        -> host_mem.h
  *   dist.c     GICD_* (SPIs)                          -> dist.h
@@ -217,12 +218,6 @@ typedef struct gic_regidx {
 /* Build x for map in the instance's arena; false on allocation failure. */
 bool regidx_build(host_arena_t *a, gic_regidx_t *x, const gic_regmap_t *map);
 
-/* Access a register frame. Reserved offsets inside the frame are RAZ/WI
- * (IHI0069 "Reserved" register space), counted and logged; offsets outside
- * return GIC_ERR_ADDR; unsupported size/alignment returns GIC_ERR_SIZE
- * (read value 0, write ignored), counted and logged. */
-gic_status_t regmap_access(gic_t *g, const gic_regidx_t *x, void *blk, uint64_t off,
-                           uint32_t size, bool is_write, uint64_t *val);
 const gic_reg_t *regmap_find(const gic_regmap_t *map, uint64_t off, unsigned *n);
 
 /* The register maps of frames.c: GICD, GICR RD/SGI/VLPI/reserved, GITS, GITS_SGI */
