@@ -12,6 +12,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <type_traits>
 #include <vector>
 
 namespace gictlm {
@@ -34,7 +35,22 @@ inline uint64_t to_ps(const sc_core::sc_time &t)
     const uint64_t u = sc_units_per_ps();
     return u == 1 ? t.value() : (u ? t.value() / u : 0);
 }
-inline sc_core::sc_time from_ps(uint64_t ps) { return sc_core::sc_time::from_value(ps * sc_units_per_ps()); }
+/* An sc_time of v time units, built inline: what sc_time::from_value(v) does
+ * (a library call, several per register access) once the time resolution is
+ * fixed, which it is from the first sc_units_per_ps() on (that constructs an
+ * sc_time in ps). sc_time is a standard-layout class whose only member is its
+ * value, so the object and that member are pointer-interconvertible. */
+static_assert(std::is_standard_layout<sc_core::sc_time>::value &&
+                  sizeof(sc_core::sc_time) == sizeof(sc_core::sc_time::value_type),
+              "sc_time is expected to hold its value only");
+inline sc_core::sc_time sc_time_units(sc_core::sc_time::value_type v)
+{
+    sc_units_per_ps(); /* (the resolution is fixed) */
+    sc_core::sc_time t;
+    *reinterpret_cast<sc_core::sc_time::value_type *>(&t) = v;
+    return t;
+}
+inline sc_core::sc_time from_ps(uint64_t ps) { return sc_time_units(ps * sc_units_per_ps()); }
 /* sc_time_stamp() without the call into the library (the kernel's current
  * time, inline in sc_simcontext.h): the register and memory paths ask it
  * once or twice per access. */

@@ -241,7 +241,7 @@ uint64_t msi_device::next_interval_units()
     return p_.mean_interval.value();
 }
 
-sc_time msi_device::next_interval() { return sc_time::from_value(next_interval_units()); }
+sc_time msi_device::next_interval() { return sc_time_units(next_interval_units()); }
 
 uint32_t msi_device::next_event()
 {
@@ -292,7 +292,7 @@ bool msi_device::post_next(uint64_t &t)
     t += next_interval_units() / sc_units_per_ps(); /* = to_ps(next_interval()) */
     if (t * sc_units_per_ps() >= p_.stop_time.value()) return false; /* from_ps(t) >= stop_time */
     /* from_ps(t) - sc_time_stamp(): agenda steps run at or ahead of SystemC time */
-    sc_time delay = sc_time::from_value(t * sc_units_per_ps() - sim_now().value());
+    sc_time delay = sc_time_units(t * sc_units_per_ps() - sim_now().value());
     send_msi(next_event(), t, delay);
     return true;
 }
