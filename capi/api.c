@@ -41,6 +41,7 @@ void gic_destroy(gic_t *g)
 const gic_config_t *gic_get_config(const gic_t *g) { return &g->cfg; }
 gic_time_t gic_now(const gic_t *g) { return g->now; }
 bool gic_next_event_time(const gic_t *g, gic_time_t *t) { return evq_peek(&g->evq, t); }
+const gic_time_t *gic_next_event_time_ptr(const gic_t *g) { return &g->evq.top; }
 
 gic_status_t gic_set_input_observer(gic_t *g, const gic_input_observer_t *obs, void *ctx)
 {

@@ -297,6 +297,11 @@ const gic_config_t *gic_get_config(const gic_t *g);
 gic_time_t gic_now(const gic_t *g);
 /* true and *t = time of the next internal event, false if none is scheduled */
 bool gic_next_event_time(const gic_t *g, gic_time_t *t);
+/* The same as a value to read instead of a call: the address of the time of
+ * the next internal event, which the core keeps up to date (UINT64_MAX while
+ * none is scheduled); valid until gic_destroy. For a wrapper that asks after
+ * every input (platforms/gic_tlm.h). */
+const gic_time_t *gic_next_event_time_ptr(const gic_t *g);
 /* process every event with time <= t; afterwards gic_now() == t */
 void gic_run_until(gic_t *g, gic_time_t t);
 

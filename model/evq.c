@@ -12,12 +12,17 @@ static bool ev_less(const gic_event_t *a, const gic_event_t *b)
     return a->seq < b->seq;
 }
 
-void evq_init(gic_evq_t *q) { memset(q, 0, sizeof(*q)); }
+void evq_init(gic_evq_t *q)
+{
+    memset(q, 0, sizeof(*q));
+    q->top = UINT64_MAX;
+}
 
 void evq_free(gic_evq_t *q)
 {
     free(q->heap);
     memset(q, 0, sizeof(*q));
+    q->top = UINT64_MAX;
 }
 
 bool evq_push(gic_evq_t *q, const gic_event_t *ev)
@@ -39,6 +44,7 @@ bool evq_push(gic_evq_t *q, const gic_event_t *ev)
         i = p;
     }
     q->heap[i] = e;
+    if (i == 0) q->top = e.time;
     return true;
 }
 
@@ -58,5 +64,6 @@ bool evq_pop(gic_evq_t *q, gic_event_t *out)
         i = m;
     }
     if (q->n > 0) q->heap[i] = last;
+    q->top = q->n > 0 ? q->heap[0].time : UINT64_MAX;
     return true;
 }

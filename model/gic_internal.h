@@ -62,6 +62,7 @@ typedef struct gic_evq {
     gic_event_t *heap;
     size_t n, cap;
     uint64_t next_seq;
+    gic_time_t top; /* heap[0].time, UINT64_MAX when empty (gic_next_event_time_ptr) */
 } gic_evq_t;
 
 void evq_init(gic_evq_t *q);

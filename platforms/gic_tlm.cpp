@@ -41,6 +41,7 @@ gic_tlm::gic_tlm(sc_module_name name, const gic_config_t &cfg, const gic_tlm_opt
     g_ = gic_create(&cfg, &cb, opt.use_builtin_memory ? nullptr : &port, err, sizeof err);
     if (!g_) throw std::runtime_error(std::string("gic_tlm: ") + err);
     cfg_ = *gic_get_config(g_);
+    core_next_ = gic_next_event_time_ptr(g_);
     gicr_stride_ = gic_gicr_stride(&cfg_);
     if (opt_.lines_passive) opt_.falling_edges_passive = true;
     sim_ = sc_get_curr_simcontext();

@@ -420,8 +420,7 @@ private:
      * continuation (schedule_step_or_continue) ask it. */
     bool next_work(uint64_t &next, uint64_t &core) const /* core: the core's next event (kNever: none) */
     {
-        gic_time_t t;
-        core = gic_next_event_time(g_, &t) ? t : kNever;
+        core = *core_next_; /* (kNever when none) */
         next = core;
         if (posted_.top_t() < next) next = posted_.top_t();
         if (agenda_.top_t() < next) next = agenda_.top_t();
@@ -462,10 +461,7 @@ private:
             flush_posted_now(t);
             core.reset();
         }
-        if (!advance && !core) {
-            gic_time_t ev;
-            core = gic_next_event_time(g_, &ev) ? ev : kNever;
-        }
+        if (!advance && !core) core = *core_next_;
         if (advance || *core <= t) {
             in_core_ = true;
             gic_run_until(g_, t);
@@ -515,8 +511,12 @@ private:
     gic_config_t cfg_;
     gic_tlm_options opt_;
     gic_t *g_ = nullptr;
+    /* the core's next event time, read without a call (gic_next_event_time_ptr;
+     * UINT64_MAX = kNever when none): every step continuation asks it */
+    const gic_time_t *core_next_ = nullptr;
     gic_tlm_stats st_;
     static constexpr uint64_t kNever = UINT64_MAX;
+    static_assert(sizeof(gic_time_t) == sizeof(uint64_t), "kNever is the core's none");
     sc_core::sc_simcontext *sim_ = nullptr; /* the kernel (queried once per activation) */
     uint64_t max_time_ = 0;                 /* sc_max_time().value() */
     sc_core::sc_event wake_;     /* driver: core events, posted MSIs, line writes */
