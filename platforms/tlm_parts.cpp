@@ -155,6 +155,7 @@ void router::add_entry(uint64_t base, uint64_t size, const std::string &name)
             throw std::runtime_error("router: " + name + " overlaps " + e.name);
     map_.push_back(entry{base, size, nports_++, name});
     std::sort(map_.begin(), map_.end(), [](const entry &x, const entry &y) { return x.base < y.base; });
+    routes_.clear();
 }
 
 void router::add_target(tlm::tlm_base_target_socket<> &t, uint64_t base, uint64_t size,
@@ -185,30 +186,45 @@ const router::entry *router::decode(uint64_t addr) const
     return addr - it->base < it->size ? &*it : nullptr;
 }
 
-/* An initiator usually accesses the same target as last time (a device its
- * ITS, a CPU the GIC): that entry is tried before the binary search. */
-const router::entry *router::decode(uint64_t addr, int initiator)
+/* The route of an access of initiator id to addr that is not its latest one:
+ * the one before (swapped to the front), else the entry from the map (null:
+ * no target there), which becomes the latest. */
+const router::route *router::route_miss(size_t id, uint64_t addr)
 {
-    size_t i = (size_t)initiator;
-    if (i >= last_.size()) last_.resize(i + 1, 0);
-    size_t &h = last_[i];
-    if (h < map_.size() && addr - map_[h].base < map_[h].size) return &map_[h];
+    if (id >= routes_.size()) routes_.resize(id + 1);
+    std::array<route, 2> &r = routes_[id];
+    if (addr - r[1].base < r[1].size) {
+        std::swap(r[0], r[1]);
+        return &r[0];
+    }
     const entry *e = decode(addr);
-    if (e) h = (size_t)(e - map_.data());
-    return e;
+    if (!e) return nullptr;
+    r[1] = r[0];
+    r[0] = route{e->base, e->size, initiator[(int)e->port]};
+    return &r[0];
 }
 
+/* An initiator usually accesses the same target as last time (a device its
+ * ITS, a CPU the GIC): that route is tried first, inline. */
 void router::b_transport(int id, tlm::tlm_generic_payload &gp, sc_time &delay)
 {
-    uint64_t a = gp.get_address();
-    const entry *e = decode(a, id);
-    if (!e) {
-        decode_errors++;
-        gp.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
-        return;
+    const uint64_t a = gp.get_address();
+    const size_t i = (size_t)id;
+    const route *r = i < routes_.size() ? &routes_[i][0] : nullptr;
+    if (!r || a - r->base >= r->size) {
+        r = route_miss(i, a);
+        if (!r) {
+            decode_errors++;
+            gp.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+            return;
+        }
     }
-    gp.set_address(a - e->base);
-    initiator[e->port]->b_transport(gp, delay);
+    /* (copied: the target may route another access through here, which can
+     * change routes_) */
+    const uint64_t base = r->base;
+    tlm::tlm_fw_transport_if<> *fw = r->fw;
+    gp.set_address(a - base);
+    fw->b_transport(gp, delay);
     gp.set_address(a);
 }
 

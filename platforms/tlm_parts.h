@@ -11,6 +11,7 @@
 #include <tlm_utils/multi_passthrough_target_socket.h>
 #include <tlm_utils/simple_target_socket.h>
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -114,7 +115,6 @@ private:
         std::string name;
     };
     const entry *decode(uint64_t addr) const;
-    const entry *decode(uint64_t addr, int initiator);
     void add_entry(uint64_t base, uint64_t size, const std::string &name);
     void b_transport(int id, tlm::tlm_generic_payload &gp, sc_core::sc_time &delay);
     unsigned transport_dbg(int id, tlm::tlm_generic_payload &gp);
@@ -122,8 +122,17 @@ private:
     void invalidate(int port, sc_dt::uint64 start, sc_dt::uint64 end);
 
     std::vector<entry> map_;
-    /* per initiator (target socket index): the entry it decoded last, tried first */
-    std::vector<size_t> last_;
+    /* An entry as b_transport forwards to it: its window and the target's
+     * interface (size 0: empty, never matches). */
+    struct route {
+        uint64_t base = 0, size = 0;
+        tlm::tlm_fw_transport_if<> *fw = nullptr;
+    };
+    /* per initiator (target socket index): the two entries it decoded last,
+     * the latest first, tried before the binary search (a CPU alternates
+     * between the GIC's frames and RAM) */
+    std::vector<std::array<route, 2>> routes_;
+    const route *route_miss(size_t id, uint64_t addr);
     unsigned nports_ = 0;
 };
 
