@@ -85,12 +85,13 @@ bool gic_tlm::quiet_through(const sc_time &delay)
  * offset (temporal decoupling without a context switch). */
 uint64_t gic_tlm::input_time(sc_time &delay)
 {
-    if (delay != SC_ZERO_TIME && opt_.sync_on_access) {
-        uint64_t target = to_ps(sim_->time_stamp() + delay);
+    /* the local time (catch_up moves neither SystemC time nor delay) */
+    uint64_t t = to_ps(sim_->time_stamp() + delay);
+    if (delay.value() != 0 && opt_.sync_on_access) {
         /* From a step inside a driving loop, catch_up comes down to this
          * (the wrapper's own wake-up is cancelled there: nothing to catch up) */
-        const bool quiet = driving_ ? opt_.run_ahead && activity() > target
-                                    : catch_up(target, !opt_.falling_edges_passive);
+        const bool quiet = driving_ ? opt_.run_ahead && activity() > t
+                                    : catch_up(t, !opt_.falling_edges_passive);
         if (quiet) {
             st_.syncs_avoided++;
         } else {
@@ -99,10 +100,10 @@ uint64_t gic_tlm::input_time(sc_time &delay)
                 wait(delay);
                 delay = SC_ZERO_TIME;
                 st_.syncs++;
+                t = to_ps(sim_->time_stamp());
             }
         }
     }
-    uint64_t t = to_ps(sim_->time_stamp() + delay);
     flush_posted(t);
     return t;
 }

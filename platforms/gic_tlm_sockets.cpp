@@ -168,12 +168,31 @@ void gic_tlm::frame_access(gic_frame_t frame, uint32_t index, uint64_t offset,
     gic_status_t st;
     in_core_ = true;
     if (wr) {
-        std::memcpy(&v, gp.get_data_ptr(), len); /* little-endian host, little-endian GIC */
+        /* little-endian host, little-endian GIC; (words and double words
+         * copied with a fixed size: no call) */
+        const unsigned char *d = gp.get_data_ptr();
+        if (len == 4) {
+            uint32_t w;
+            std::memcpy(&w, d, 4);
+            v = w;
+        } else if (len == 8) {
+            std::memcpy(&v, d, 8);
+        } else {
+            std::memcpy(&v, d, len);
+        }
         st = gic_mmio_write(g_, t, frame, index, offset, len, v);
         st_.mmio_writes++;
     } else {
         st = gic_mmio_read(g_, t, frame, index, offset, len, &v);
-        std::memcpy(gp.get_data_ptr(), &v, len);
+        unsigned char *d = gp.get_data_ptr();
+        if (len == 4) {
+            const uint32_t w = (uint32_t)v;
+            std::memcpy(d, &w, 4);
+        } else if (len == 8) {
+            std::memcpy(d, &v, 8);
+        } else {
+            std::memcpy(d, &v, len);
+        }
         st_.mmio_reads++;
     }
     in_core_ = false;
