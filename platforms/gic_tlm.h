@@ -385,7 +385,31 @@ private:
     void frame_access(gic_frame_t frame, uint32_t index, uint64_t offset, tlm::tlm_generic_payload &gp,
                       sc_core::sc_time *delay);
     bool check_payload(tlm::tlm_generic_payload &gp);
-    uint64_t input_time(sc_core::sc_time &delay);
+    /* Time at which a synchronous input is applied. With sync_on_access the
+     * input reaches the core in global time order: the calling thread waits
+     * until its local time, unless nothing else can happen before that time
+     * (catch_up), in which case the input is applied at once and the thread
+     * keeps its local time offset (temporal decoupling without a context
+     * switch). Inline: every register and system register access asks it;
+     * the wait is out of line (sync_input). */
+    uint64_t input_time(sc_core::sc_time &delay)
+    {
+        /* the local time (catch_up moves neither SystemC time nor delay) */
+        uint64_t t = to_ps(sim_->time_stamp() + delay);
+        if (delay.value() != 0 && opt_.sync_on_access) {
+            /* From a step inside a driving loop, catch_up comes down to this
+             * (the wrapper's own wake-up is cancelled there: nothing to catch up) */
+            const bool quiet = driving_ ? opt_.run_ahead && activity() > t
+                                        : catch_up(t, !opt_.falling_edges_passive);
+            if (quiet)
+                st_.syncs_avoided++;
+            else
+                t = sync_input(delay, t);
+        }
+        flush_posted(t);
+        return t;
+    }
+    uint64_t sync_input(sc_core::sc_time &delay, uint64_t t);
     /* True when no SystemC process can run before or at absolute time t (ps):
      * nothing runnable in the current delta, no pending update, and the next
      * timed event is strictly later than t. Then a wait() up to t would only

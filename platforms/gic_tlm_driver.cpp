@@ -78,33 +78,18 @@ bool gic_tlm::quiet_through(const sc_time &delay)
     return catch_up(to_ps(sim_now() + delay), true);
 }
 
-/* Time at which a synchronous input is applied. With sync_on_access the input
- * reaches the core in global time order: the calling thread waits until its
- * local time, unless nothing else can happen before that time (catch_up), in
- * which case the input is applied at once and the thread keeps its local time
- * offset (temporal decoupling without a context switch). */
-uint64_t gic_tlm::input_time(sc_time &delay)
+/* input_time (gic_tlm.h) when the access cannot be applied at its local
+ * time t at once: a thread waits until then (delay becomes zero); a method
+ * cannot, its input is applied at t. Returns the time of the input. */
+uint64_t gic_tlm::sync_input(sc_time &delay, uint64_t t)
 {
-    /* the local time (catch_up moves neither SystemC time nor delay) */
-    uint64_t t = to_ps(sim_->time_stamp() + delay);
-    if (delay.value() != 0 && opt_.sync_on_access) {
-        /* From a step inside a driving loop, catch_up comes down to this
-         * (the wrapper's own wake-up is cancelled there: nothing to catch up) */
-        const bool quiet = driving_ ? opt_.run_ahead && activity() > t
-                                    : catch_up(t, !opt_.falling_edges_passive);
-        if (quiet) {
-            st_.syncs_avoided++;
-        } else {
-            sc_process_handle h = sc_get_current_process_handle();
-            if (h.valid() && h.proc_kind() == SC_THREAD_PROC_) {
-                wait(delay);
-                delay = SC_ZERO_TIME;
-                st_.syncs++;
-                t = to_ps(sim_->time_stamp());
-            }
-        }
+    sc_process_handle h = sc_get_current_process_handle();
+    if (h.valid() && h.proc_kind() == SC_THREAD_PROC_) {
+        wait(delay);
+        delay = SC_ZERO_TIME;
+        st_.syncs++;
+        t = to_ps(sim_->time_stamp());
     }
-    flush_posted(t);
     return t;
 }
 
