@@ -114,17 +114,6 @@ hyp_cpu::hyp_cpu(sc_module_name name, uint32_t index, hyp_platform *hp)
 
 /* ---- time and accesses ------------------------------------------------------------ */
 
-/* May the CPU make an access (or look at its lines) at its local time t_
- * now? Yes in the bring-up thread (the wrapper synchronises it), and in a
- * step when nothing else can come before t_ (the step goes on as the step at
- * t_); otherwise a step at t_ is scheduled and the caller suspends. */
-bool hyp_cpu::at_now_check()
-{
-    if (h_->gic().schedule_step_or_continue(this, t_, kResume)) return false;
-    step_t_ = t_;
-    return true;
-}
-
 void hyp_cpu::thread_sync()
 {
     const uint64_t now = to_ps(sc_time_stamp());

@@ -65,9 +65,18 @@ private:
     void hyp_boot();
     void cpu_setup();
     /* time: the CPU's local time t_ (ps) */
-    /* the common case inline (at or before the step's time: nothing to check) */
-    bool at_now() { return thread_mode_ || t_ <= step_t_ || at_now_check(); }
-    bool at_now_check();
+    /* May the CPU make an access (or look at its lines) at its local time t_
+     * now? Yes in the bring-up thread (the wrapper synchronises it), and in a
+     * step when nothing else can come before t_ (the step goes on as the step
+     * at t_); otherwise a step at t_ is scheduled and the caller suspends.
+     * Inline, the continuation test included (about one per GIC access). */
+    bool at_now()
+    {
+        if (thread_mode_ || t_ <= step_t_) return true;
+        if (h_->gic().schedule_step_or_continue(this, t_, kResume)) return false;
+        step_t_ = t_;
+        return true;
+    }
     void thread_sync();
     bool line(uint32_t l) const;
     uint64_t now_ps() const { return t_; }
