@@ -276,8 +276,9 @@ gic_status_t cpuif_sysreg_read(gic_t *g, uint32_t cpu, gic_sysreg_t reg, uint64_
                   d->name, cpu);
         return GIC_OK;
     }
+    const uint32_t nref = e->refreshes;
     *val = d->rd(g, cpu, e, d->arg);
-    if (virt && (d->flags & F_STATE)) virt_changed(g, cpu);
+    if (virt && (d->flags & F_STATE)) virt_accessed(g, cpu, e->refreshes != nref);
     return GIC_OK;
 }
 
@@ -300,7 +301,8 @@ gic_status_t cpuif_sysreg_write(gic_t *g, uint32_t cpu, gic_sysreg_t reg, uint64
         trap(g, cpu, reg, val); /* EL1 SGI generation while running a guest: the hypervisor's */
         return GIC_OK;
     }
+    const uint32_t nref = e->refreshes;
     d->wr(g, cpu, e, d->arg, val);
-    if (virt) virt_changed(g, cpu);
+    if (virt) virt_accessed(g, cpu, e->refreshes != nref);
     return GIC_OK;
 }

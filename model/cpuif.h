@@ -15,7 +15,8 @@ typedef struct gic_ich {
     gic_time_t lr_vis[GIC_MAX_LR]; /* an LR written pending is seen from then on */
     gic_time_t lr_t[GIC_MAX_LR];   /* its pending episode started then (LR write) */
     uint32_t hcr;          /* ICH_HCR_EL2, EOIcount included */
-    uint32_t misr;         /* last computed ICH_MISR_EL2 */
+    uint32_t misr;         /* last computed ICH_MISR_EL2 (while !misr_lazy) */
+    bool misr_lazy;        /* En clear: misr is that of the current state, not computed (virt_changed) */
     bool maint_level;      /* maintenance line as last driven to the redistributor */
     bool maint_queued;     /* a maintenance-line event is scheduled */
     uint32_t hp_vlpi;      /* the cached HPPI is this directly injected vLPI (GIC_SPURIOUS: an LR) */
@@ -79,6 +80,10 @@ gic_status_t virt_stats_create(gic_t *g);
 /* After any change of the virtual interface's state: re-evaluate vIRQ/vFIQ
  * and the maintenance interrupt. */
 void virt_changed(gic_t *g, uint32_t cpu);
+/* The same after an ICV_* (or redirected ICC_*) access; refreshed: the
+ * access's handler ended with a re-evaluation of the virtual engine
+ * (eng_refresh), which is then not repeated. */
+void virt_accessed(gic_t *g, uint32_t cpu, bool refreshed);
 /* The directly injected vLPIs of the CPU changed: re-evaluate at t (>= now). */
 void virt_update_at(gic_t *g, uint32_t cpu, gic_time_t t);
 /* ICH_LR<i>_EL2 (i < 16), ICH_AP<group>R<n>_EL2 (n < 4) and the other EL2

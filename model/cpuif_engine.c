@@ -184,6 +184,7 @@ static void set_line(gic_t *g, gic_engine_t *e, unsigned line, bool level)
 void eng_refresh(gic_t *g, gic_engine_t *e)
 {
     gic_cand_t h;
+    e->refreshes++;
     eng_hppi(g, e, &h);
     bool sig = h.intid != GIC_SPURIOUS && eng_can_signal(e, h.prio, h.group);
     bool irq = sig && h.group == 1, fiq = sig && h.group == 0;
@@ -348,12 +349,34 @@ uint64_t eng_apr_read(gic_t *g, const gic_engine_t *e, bool el2, unsigned group,
     return apr_implemented(g, e, el2, group, n, false) ? e->apr[group][n] : 0;
 }
 
-void eng_apr_write(gic_t *g, gic_engine_t *e, bool el2, unsigned group, unsigned n, uint64_t v)
+void eng_apr_set(gic_t *g, gic_engine_t *e, bool el2, unsigned group, unsigned n, uint64_t v)
 {
     if (!apr_implemented(g, e, el2, group, n, true)) return;
     e->apr[group][n] = (uint32_t)v;
     eng_apr_changed(e);
+}
+
+void eng_apr_write(gic_t *g, gic_engine_t *e, bool el2, unsigned group, unsigned n, uint64_t v)
+{
+    eng_apr_set(g, e, el2, group, n, v);
     eng_refresh(g, e); /* HPPI unchanged: only whether it is signalled */
+}
+
+void eng_check_lines(gic_t *g, gic_engine_t *e)
+{
+#ifdef GICTLM_CHECK_HPPI_CACHE
+    gic_cand_t h;
+    eng_hppi(g, e, &h);
+    bool sig = h.intid != GIC_SPURIOUS && eng_can_signal(e, h.prio, h.group);
+    if (e->line[0] != (sig && h.group == 1) || e->line[1] != (sig && h.group == 0)) {
+        fprintf(stderr, "gictlm: %s CPU %u lines %u/%u out of date at %llu ps after a skipped refresh\n",
+                e->src->name, e->cpu, e->line[0], e->line[1], (unsigned long long)g->now);
+        abort();
+    }
+#else
+    (void)g;
+    (void)e;
+#endif
 }
 
 void eng_ctlr_write(gic_t *g, gic_engine_t *e, bool cbpr, bool eoimode)

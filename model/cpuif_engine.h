@@ -83,6 +83,7 @@ typedef struct gic_engine {
     bool cbpr, eoimode;
     bool igrpen[2];
     bool line[2]; /* [0] IRQ, [1] FIQ */
+    uint32_t refreshes; /* eng_refresh calls (wraps): did an access's handler end with one? */
     uint32_t apr[2][4];
     /* Highest active priority (lowest set APR bit over both groups), kept up
      * to date by eng_apr_changed() at every change of apr: index, -1 when
@@ -176,6 +177,10 @@ void eng_pmr_write(gic_t *g, gic_engine_t *e, uint64_t v);
  * an unimplemented n is UNDEFINED: RAZ/WI, errors.sysreg_undefined. */
 uint64_t eng_apr_read(gic_t *g, const gic_engine_t *e, bool el2, unsigned group, unsigned n);
 void eng_apr_write(gic_t *g, gic_engine_t *e, bool el2, unsigned group, unsigned n, uint64_t v);
+/* eng_apr_write without the re-evaluation (the caller's). */
+void eng_apr_set(gic_t *g, gic_engine_t *e, bool el2, unsigned group, unsigned n, uint64_t v);
+/* GICTLM_CHECK_HPPI_CACHE: abort unless eng_refresh would leave the lines as they are. */
+void eng_check_lines(gic_t *g, gic_engine_t *e);
 /* CBPR and EOImode (the ICC_CTLR_EL1/ICV_CTLR_EL1 bits the engine owns). */
 void eng_ctlr_write(gic_t *g, gic_engine_t *e, bool cbpr, bool eoimode);
 #endif

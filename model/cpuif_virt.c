@@ -384,7 +384,7 @@ static void ev_maint(gic_t *g, const gic_event_t *ev)
  * depends on (ICV_IAR1_EL1 right after the engine's own update,
  * ICH_AP1R0_EL2, an ICH_VMCR_EL2 with the same group enables) does not
  * recompute it. */
-void virt_changed(gic_t *g, uint32_t cpu)
+static inline __attribute__((always_inline)) void virt_changed_body(gic_t *g, uint32_t cpu, bool refreshed)
 {
     struct gic_cpuif *c = CI(g, cpu);
     /* ICH_HCR_EL2.En clear: the list registers and vLPIs signal nothing
@@ -392,20 +392,38 @@ void virt_changed(gic_t *g, uint32_t cpu)
      * nothing; the HPPI stays marked stale until it is asked for. KVM's world
      * switch writes ICH_VMCR_EL2, the APRs and the list registers with En
      * clear (a few hundred host instructions per virtual MSI). */
-    if ((c->ich.hcr & HCR_EN) || c->virt.line[0] || c->virt.line[1]) eng_refresh(g, &c->virt);
-    uint32_t m = misr(c);
-    uint32_t rise = m & ~c->ich.misr;
-    c->ich.misr = m;
-    if (rise && (c->ich.hcr & HCR_EN)) {
-        const virt_stats_t *vs = g->virt_stats;
-        for (unsigned b = 0; b < MISR_N; b++)
-            if (rise & (1u << b)) gic_inc(vs->maint[b]);
+    const bool en = c->ich.hcr & HCR_EN;
+    /* The handlers of the ICV_* registers end with the engine's own
+     * re-evaluation when they change anything (eng_iar, eng_eoi, ...): a
+     * second one would find the same HPPI in the cache and the same lines. */
+    if (refreshed) eng_check_lines(g, &c->virt);
+    else if (en || c->virt.line[0] || c->virt.line[1]) eng_refresh(g, &c->virt);
+    if (en) {
+        const uint32_t m = misr(c), rise = m & ~c->ich.misr;
+        c->ich.misr = m;
+        if (rise) {
+            const virt_stats_t *vs = g->virt_stats;
+            for (unsigned b = 0; b < MISR_N; b++)
+                if (rise & (1u << b)) gic_inc(vs->maint[b]);
+        }
+    } else {
+        /* En clear: no rising edge is counted and the maintenance level is
+         * low (IHI0069 ICH_MISR_EL2: the interrupt is asserted only while
+         * ICH_HCR_EL2.En is 1), so ICH_MISR_EL2 is not computed here. The
+         * value the next edge is taken against is that of the state before
+         * the ICH_HCR_EL2 write that sets En (virt_ich_write): every change
+         * of what misr() reads comes through here, so it is the one the
+         * last access while En was clear would have stored. */
+        c->ich.misr_lazy = true;
     }
-    if (maint_level(c) != c->ich.maint_level && !c->ich.maint_queued) {
+    if ((en && c->ich.misr) != c->ich.maint_level && !c->ich.maint_queued) {
         c->ich.maint_queued = true;
         gic_schedule(g, g->now + gic_cycles(g, g->cfg.lat_redist_to_cpu), ev_maint, cpu, 0, 0, 0);
     }
 }
+
+void virt_changed(gic_t *g, uint32_t cpu) { virt_changed_body(g, cpu, false); }
+void virt_accessed(gic_t *g, uint32_t cpu, bool refreshed) { virt_changed_body(g, cpu, refreshed); }
 
 /* An LR written pending (or a vLPI) becomes visible: re-evaluate vIRQ/vFIQ. */
 static void ev_virt_update(gic_t *g, const gic_event_t *ev) { eng_refresh(g, &CI(g, ev->a)->virt); }
@@ -517,7 +535,10 @@ uint64_t virt_apr_read(gic_t *g, uint32_t cpu, unsigned group, unsigned n)
 
 void virt_apr_write(gic_t *g, uint32_t cpu, unsigned group, unsigned n, uint64_t v)
 {
-    eng_apr_write(g, &CI(g, cpu)->virt, true, group, n, v);
+    /* the active priorities decide only whether the HPPI is signalled:
+     * virt_changed re-evaluates (not while ICH_HCR_EL2.En is clear with
+     * vIRQ and vFIQ low, when nothing can be signalled) */
+    eng_apr_set(g, &CI(g, cpu)->virt, true, group, n, v);
     virt_changed(g, cpu);
 }
 
@@ -542,6 +563,10 @@ void virt_ich_write(gic_t *g, uint32_t cpu, gic_sysreg_t reg, uint64_t v)
     switch (reg) {
     case GIC_ICH_HCR_EL2:
         if ((c->ich.hcr ^ (uint32_t)v) & HCR_EN) gic_vhppi_changed(g, cpu);
+        if (c->ich.misr_lazy && (v & HCR_EN)) { /* the edges of this write are taken against it */
+            c->ich.misr = misr(c);
+            c->ich.misr_lazy = false;
+        }
         c->ich.hcr = (uint32_t)v & hcr_mask(g);
         break;
     case GIC_ICH_VMCR_EL2: {

@@ -406,6 +406,40 @@ GIC_TIMING_TEST(Virt, MaintenanceInterruptTiming)
     EXPECT_EQ(counter("errors.total"), 0u);
 }
 
+// ICH_MISR_EL2 edges across a world switch: while ICH_HCR_EL2.En is clear
+// the model does not compute ICH_MISR_EL2 after each access; the write that
+// sets En takes its edges against the conditions of the state just before it
+// (the last access with En clear), not against those of the last time En was
+// set, nor against the conditions after the write (EOIcount is written too).
+TEST_F(Virt, MaintenanceEdgesAcrossEnClear)
+{
+    // NP already true before En is set again: no rising edge, but the level
+    // (En && MISR) goes up and asserts the maintenance interrupt
+    sw(t, 0, ICH_LR(0), ich_lr(40, 0x80));
+    enter(0, ICH_HCR_En | ICH_HCR_NPIE);
+    EXPECT_EQ(misr(), 0u);
+    sw(t, 0, GIC_ICH_HCR_EL2, ICH_HCR_NPIE); // vCPU put: En clear
+    sw(t, 0, ICH_LR(0), 0);                  // no pending LR: NP, with En clear
+    step(1000);
+    EXPECT_EQ(counter("virt.maint.asserted"), 0u);
+    sw(t, 0, GIC_ICH_HCR_EL2, ICH_HCR_En | ICH_HCR_NPIE);
+    EXPECT_EQ(misr(), (uint64_t)ICH_MISR_NP);
+    step(1000);
+    EXPECT_EQ(counter("virt.maint.np"), 0u);
+    EXPECT_EQ(counter("virt.maint.asserted"), 1u);
+    // LRENP was true the last time En was set, false while En was clear, and
+    // the write that sets En sets EOIcount: a rising edge
+    const uint32_t eoicount1 = 1u << ICH_HCR_EOIcount_SHIFT;
+    sw(t, 0, GIC_ICH_HCR_EL2, ICH_HCR_En | ICH_HCR_LRENPIE | eoicount1);
+    EXPECT_EQ(counter("virt.maint.lrenp"), 1u);
+    sw(t, 0, GIC_ICH_HCR_EL2, ICH_HCR_LRENPIE | eoicount1);
+    sw(t, 0, GIC_ICH_HCR_EL2, ICH_HCR_LRENPIE);
+    sw(t, 0, GIC_ICH_HCR_EL2, ICH_HCR_En | ICH_HCR_LRENPIE | eoicount1);
+    EXPECT_EQ(misr(), (uint64_t)ICH_MISR_LRENP);
+    EXPECT_EQ(counter("virt.maint.lrenp"), 2u);
+    EXPECT_EQ(counter("errors.total"), 0u);
+}
+
 TEST_F(Virt, EveryMaintenanceConditionAndTheTimedPpi)
 {
     // The maintenance PPI 25 is delivered to the host like any PPI.
