@@ -416,7 +416,7 @@ static inline __attribute__((always_inline)) void virt_changed_body(gic_t *g, ui
          * last access while En was clear would have stored. */
         c->ich.misr_lazy = true;
     }
-    if ((en && c->ich.misr) != c->ich.maint_level && !c->ich.maint_queued) {
+    if (maint_level(c) != c->ich.maint_level && !c->ich.maint_queued) {
         c->ich.maint_queued = true;
         gic_schedule(g, g->now + gic_cycles(g, g->cfg.lat_redist_to_cpu), ev_maint, cpu, 0, 0, 0);
     }
