@@ -220,9 +220,8 @@ void gic_tlm::on_output(void *ctx, const gic_output_t *out)
         }
         self->level_[(size_t)out->cpu * 4 + out->line] = out->level != 0;
         if (self->watching_[out->cpu] && self->listeners_[out->cpu])
-            self->agenda_.push(step{c.t, self->seq_++, self->listeners_[out->cpu],
-                                    gic_tlm_client::kLineStep | out->line << 1 | (out->level ? 1u : 0u)});
-        if (self->agenda_.size() > self->st_.agenda_peak) self->st_.agenda_peak = self->agenda_.size();
+            self->agenda_add(step{c.t, self->seq_++, self->listeners_[out->cpu],
+                                  gic_tlm_client::kLineStep | out->line << 1 | (out->level ? 1u : 0u)});
     }
     const unsigned bit = 1u << (out->kind & 31);
     if (self->observed_kinds_ & bit)

@@ -548,6 +548,11 @@ private:
     small_pq<posted> posted_;
     std::deque<line_change> lines_; /* pending line writes, in (time, output) order */
     small_pq<step> agenda_;
+    GICTLM_ALWAYS_INLINE void agenda_add(const step &s) /* every step goes on the agenda here: its peak counted */
+    {
+        agenda_.push(s);
+        if (agenda_.size() > st_.agenda_peak) st_.agenda_peak = agenda_.size();
+    }
     bool agenda_pop_due(uint64_t t, step &s) /* pop the earliest step if its time is <= t */
     {
         if (agenda_.top_t() > t) return false;

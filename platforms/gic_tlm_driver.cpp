@@ -124,8 +124,7 @@ void gic_tlm::schedule_step(gic_tlm_client *c, uint64_t t_ps, uint32_t what)
 
 void gic_tlm::schedule_step_seq(gic_tlm_client *c, uint64_t t_ps, uint32_t what, uint64_t seq)
 {
-    agenda_.push(step{t_ps, seq, c, what});
-    if (agenda_.size() > st_.agenda_peak) st_.agenda_peak = agenda_.size();
+    agenda_add(step{t_ps, seq, c, what});
     if (!driving_ && t_ps < armed_ps_) arm(t_ps);
 }
 

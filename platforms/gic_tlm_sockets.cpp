@@ -153,6 +153,34 @@ bool gic_tlm::check_payload(tlm::tlm_generic_payload &gp)
     return false;
 }
 
+/* A register access's data (len <= 8) to and from the value: little-endian
+ * host, little-endian GIC; words and double words copied with a fixed size
+ * (no call). */
+static inline uint64_t data_load(const unsigned char *d, unsigned len)
+{
+    if (len == 4) {
+        uint32_t w;
+        std::memcpy(&w, d, 4);
+        return w;
+    }
+    uint64_t v = 0;
+    if (len == 8) std::memcpy(&v, d, 8);
+    else std::memcpy(&v, d, len);
+    return v;
+}
+
+static inline void data_store(unsigned char *d, uint64_t v, unsigned len)
+{
+    if (len == 4) {
+        const uint32_t w = (uint32_t)v;
+        std::memcpy(d, &w, 4);
+    } else if (len == 8) {
+        std::memcpy(d, &v, 8);
+    } else {
+        std::memcpy(d, &v, len);
+    }
+}
+
 void gic_tlm::frame_access(gic_frame_t frame, uint32_t index, uint64_t offset,
                            tlm::tlm_generic_payload &gp, sc_time *delay)
 {
@@ -168,31 +196,12 @@ void gic_tlm::frame_access(gic_frame_t frame, uint32_t index, uint64_t offset,
     gic_status_t st;
     in_core_ = true;
     if (wr) {
-        /* little-endian host, little-endian GIC; (words and double words
-         * copied with a fixed size: no call) */
-        const unsigned char *d = gp.get_data_ptr();
-        if (len == 4) {
-            uint32_t w;
-            std::memcpy(&w, d, 4);
-            v = w;
-        } else if (len == 8) {
-            std::memcpy(&v, d, 8);
-        } else {
-            std::memcpy(&v, d, len);
-        }
+        v = data_load(gp.get_data_ptr(), len);
         st = gic_mmio_write(g_, t, frame, index, offset, len, v);
         st_.mmio_writes++;
     } else {
         st = gic_mmio_read(g_, t, frame, index, offset, len, &v);
-        unsigned char *d = gp.get_data_ptr();
-        if (len == 4) {
-            const uint32_t w = (uint32_t)v;
-            std::memcpy(d, &w, 4);
-        } else if (len == 8) {
-            std::memcpy(d, &v, 8);
-        } else {
-            std::memcpy(d, &v, len);
-        }
+        data_store(gp.get_data_ptr(), v, len);
         st_.mmio_reads++;
     }
     in_core_ = false;
