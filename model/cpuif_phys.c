@@ -47,7 +47,10 @@ GIC_INLINE_EXTERN void phys_deactivate(gic_t *g, uint32_t cpu, uint32_t intid, c
     bool ok;
     if (intid < 32) ok = redist_deactivate(g, cpu, intid);
     else if (dist_spi_valid(g, intid)) ok = dist_deactivate(g, cpu, intid);
-    else if (intid >= GIC_LPI_BASE) return; /* LPIs have no active state */
+    /* LPIs have no active state: deactivating one has no effect. An INTID
+     * >= 8192 beyond GICD_TYPER.IDbits (any, without LPIs) is not
+     * implemented: counted below like an unimplemented SPI. */
+    else if (lpi_valid_intid(g, intid)) return;
     else {
         gic_error(g, "deactivate_bad_intid", "ICC", "%s on CPU %u: INTID %u is not implemented", via,
                   cpu, intid);

@@ -34,7 +34,11 @@ gic_time_t lpi_ack(gic_t *g, uint32_t cpu, uint32_t intid);
  * redistributor). Functions returning gic_time_t return the time at which the
  * operation (including its memory accesses) has completed. ---- */
 /* INTID is an LPI that GICD_TYPER.IDbits can represent (8192..2^lpi_id_bits-1). */
-bool lpi_valid_intid(const gic_t *g, uint32_t intid);
+static inline bool lpi_valid_intid(const gic_t *g, uint32_t intid)
+{
+    return g->cfg.lpi_id_bits && intid >= GIC_LPI_BASE &&
+           (uint64_t)intid < ((uint64_t)1 << g->cfg.lpi_id_bits);
+}
 /* The ITS has translated an MSI to intid at cpu; it will be set pending
  * when the walk's modelled time has passed. A host hint (no effect on the
  * model): the LPI's property byte and pending byte in the built-in memory

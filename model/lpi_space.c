@@ -325,12 +325,6 @@ void lpi_destroy(gic_t *g, struct gic_lpi *l)
     free(l); /* (rd and agents: the arena's) */
 }
 
-bool lpi_valid_intid(const gic_t *g, uint32_t intid)
-{
-    return g->cfg.lpi_id_bits && intid >= GIC_LPI_BASE &&
-           (uint64_t)intid < ((uint64_t)1 << g->cfg.lpi_id_bits);
-}
-
 bool lpi_space_valid_intid(const gic_t *g, const lpi_space_t *r, uint32_t intid)
 {
     uint32_t b = lpi_id_bits_of(g, r);

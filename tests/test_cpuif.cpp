@@ -308,6 +308,31 @@ TEST_F(Cpuif, DirRulesOfEoiMode)
     EXPECT_EQ(counter0("errors.deactivate_not_active"), 0u);
 }
 
+// ICC_DIR_EL1 (EOImode = 1) of an INTID that is not implemented is ignored,
+// counted and logged: an SPI beyond GICD_TYPER.ITLinesNumber, an LPI INTID
+// beyond GICD_TYPER.IDbits, any INTID >= 8192 without LPIs. A DIR of an
+// implemented LPI has no effect (LPIs have no active state) and no error.
+TEST_F(Cpuif, DirOfUnimplementedIntidIsCounted)
+{
+    for (uint32_t bits : {16u, 0u}) {
+        cfg.lpi_id_bits = bits;
+        cfg.num_spis = 64; // SPIs 32..95
+        cfg.num_its = bits ? 1 : 0;
+        create();
+        bringup(0);
+        sw(0, 0, GIC_ICC_CTLR_EL1, ICC_CTLR_EL1_EOImode);
+        sw(ns(1000), 0, GIC_ICC_DIR_EL1, 96); // beyond the SPIs
+        EXPECT_EQ(counter0("errors.deactivate_bad_intid"), 1u) << bits;
+        sw(ns(2000), 0, GIC_ICC_DIR_EL1, 1u << 16); // beyond IDbits
+        EXPECT_EQ(counter0("errors.deactivate_bad_intid"), 2u) << bits;
+        sw(ns(3000), 0, GIC_ICC_DIR_EL1, 8192); // an LPI if there are LPIs
+        EXPECT_EQ(counter0("errors.deactivate_bad_intid"), bits ? 2u : 3u) << bits;
+        EXPECT_EQ(counter0("errors.deactivate_not_active"), 0u) << bits;
+        EXPECT_EQ(outs(GIC_OUT_DEACTIVATE).size(), 0u) << bits;
+        destroy();
+    }
+}
+
 GIC_TIMING_TEST(Cpuif, Group0IsFiqGroup1IsIrq)
 {
     create();
