@@ -358,6 +358,19 @@ TEST_F(ItsTest, EveryCommandErrorCodeSkipPolicy)
     EXPECT_EQ(LastCmd().error, 0u);
     EXPECT_EQ(r64(ITT + 0x1000 + 16), (1ull << 63) | 8194);
     EXPECT_EQ(counter("errors.its_cmd_error"), errs + 1);
+    // IHI0069 MAPD: Size is checked only with V = 1 (an unmap ignores it).
+    out.clear();
+    Exec({mapd(3, ITT, 8, false)});
+    EXPECT_EQ(LastCmd().error, 0u) << "MAPD V = 0 with Size+1 > ID_bits";
+    // DISCARD of an event whose collection is not mapped removes the mapping
+    // without an error (docs/its.md; the GIC-600's DISCARD errors are the
+    // device, EventID and ITE ones only): no redistributor is named, so no
+    // pending state is cleared.
+    out.clear();
+    Exec({devev(DISCARD, 1, 1)});
+    EXPECT_EQ(LastCmd().error, 0u) << "DISCARD, collection 7 unmapped";
+    EXPECT_EQ(r64(ITT + 0x1000 + 8), 0u);
+    EXPECT_EQ(counter("errors.its_cmd_error"), errs + 1);
 }
 
 // IHI0069 MAPC, SYNC, MOVALL: RDbase is DW2[51:16] (MOVALL's RDbase2
