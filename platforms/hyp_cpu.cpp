@@ -512,6 +512,14 @@ bool hyp_cpu::run_vcpu()
             v.native_wfi = false; /* a host interrupt ends a native WFI with an exit */
             HC_CALL(pc_vcpu_, exit(v, EXIT_IRQ));
             HC_CALL(pc_vcpu_, host_irqs());
+            /* one exception per interrupt: the next one before the re-entry
+             * while IRQ stays high (KVM takes them with interrupts enabled
+             * after the exit) */
+            while (!h_->params().irq_loop) {
+                HC_AT(pc_vcpu_);
+                if (!line(GIC_LINE_IRQ)) break;
+                HC_CALL(pc_vcpu_, host_irqs());
+            }
             if ((h_->resched[idx_] || t_ >= slice_end_) && h_->sched.has_runnable(idx_, t_)) {
                 /* preempted by a woken vCPU or at the end of the slice */
                 wakeup_ = h_->resched[idx_] && t_ < slice_end_;
@@ -1283,7 +1291,12 @@ bool hyp_cpu::guest_ipi(hyp_vcpu &v)
 
 /* ---- host ------------------------------------------------------------------------------ */
 
-/* Physical interrupts in host context (HCR_EL2 = 0): acknowledge until none. */
+/* Physical interrupts in host context (HCR_EL2 = 0): one IRQ exception, as
+ * mainline Linux takes it (gic_handle_irq -> __gic_handle_irq_from_irqson:
+ * one ICC_IAR1_EL1 read; another pending interrupt is another exception,
+ * which the callers take while IRQ stays high), the physical platform's
+ * `platform.irq_loop` = 0; with irq_loop = 1 (Linux 4.x), acknowledge until
+ * 1023 within the exception. */
 bool hyp_cpu::host_irqs()
 {
     HC_BEGIN(pc_host_);
@@ -1306,6 +1319,7 @@ bool hyp_cpu::host_irqs()
         sw(GIC_ICC_EOIR1_EL1, hi_intid_);
         add_ps(host_irq_half_ps_);
         charge(HC_HOST_IRQ, hi_t0_);
+        if (!h_->params().irq_loop) HC_RETURN(pc_host_);
     }
     HC_END(pc_host_);
 }
