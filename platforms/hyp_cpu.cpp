@@ -1296,7 +1296,9 @@ bool hyp_cpu::guest_ipi(hyp_vcpu &v)
  * one ICC_IAR1_EL1 read; another pending interrupt is another exception,
  * which the callers take while IRQ stays high), the physical platform's
  * `platform.irq_loop` = 0; with irq_loop = 1 (Linux 4.x), acknowledge until
- * 1023 within the exception. */
+ * 1023 within the exception. `platform.eoi_mode` as on the physical
+ * platform: 0, ICC_EOIR1_EL1 after the handler; 1, ICC_EOIR1_EL1 before it
+ * and ICC_DIR_EL1 after it. */
 bool hyp_cpu::host_irqs()
 {
     HC_BEGIN(pc_host_);
@@ -1312,11 +1314,24 @@ bool hyp_cpu::host_irqs()
             HC_RETURN(pc_host_);
         }
         h_->cnt.host_irqs++;
+        if (h_->params().eoi_mode) {
+            /* EOImode = 1 (Linux at EL2): gic_complete_ack drops the
+             * priority before the handler */
+            HC_AT(pc_host_);
+            sw(GIC_ICC_EOIR1_EL1, hi_intid_);
+        }
         charge(HC_HOST_IRQ, hi_t0_);
         HC_CALL(pc_host_, dispatch(hi_intid_));
         hi_t0_ = t_;
-        HC_AT(pc_host_);
-        sw(GIC_ICC_EOIR1_EL1, hi_intid_);
+        if (!h_->params().eoi_mode) {
+            HC_AT(pc_host_);
+            sw(GIC_ICC_EOIR1_EL1, hi_intid_); /* priority drop and deactivation */
+        } else if (hi_intid_ < 8192) {
+            /* gic_eoimode1_eoi_irq: the deactivation after the handler,
+             * none for an LPI (it has no active state) */
+            HC_AT(pc_host_);
+            sw(GIC_ICC_DIR_EL1, hi_intid_);
+        }
         add_ps(host_irq_half_ps_);
         charge(HC_HOST_IRQ, hi_t0_);
         if (!h_->params().irq_loop) HC_RETURN(pc_host_);

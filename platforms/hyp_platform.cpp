@@ -58,7 +58,7 @@ hyp_platform::hyp_platform(sc_module_name name, const gic_config_t &gcfg, const 
     for (uint32_t i = 0; i < c.num_spis; i++) gic_->spi_in[i].bind(spi_[i]);
 
     platform_boot_map(boot, c, pp);
-    boot.eoi_mode = false; /* the host's handler: EOImode 0 whatever platform.eoi_mode says */
+    boot.eoi_mode = pp.eoi_mode != 0; /* the host's ICC_CTLR_EL1.EOImode (hyp_cpu::host_irqs) */
 
     /* VMs and vCPUs */
     const uint32_t nv = (uint32_t)(hp.vms * hp.vcpus);

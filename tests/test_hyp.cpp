@@ -366,6 +366,33 @@ TEST_F(Hyp, BusyGuestsOneVcpuPerCpuGetEveryMsiDirectly)
     }
 }
 
+TEST_F(Hyp, HostHonoursEoiModeAsThePhysicalPlatform)
+{
+    // platform.eoi_mode = 1 (Linux at EL2): ICC_EOIR1_EL1 before the
+    // handler, ICC_DIR_EL1 after it for SGIs and SPIs. A DIR of an inactive
+    // interrupt, or one under EOImode 0, would be a GIC error
+    // (errors.deactivate_not_active, errors.dir_eoimode0: expect_conserved
+    // wants none). EOImode 0 (the default) writes no DIR.
+    for (const char *mode : {"sw", "v4.0"}) {
+        for (int eoi : {0, 1}) {
+            json r;
+            const std::string what = std::string(mode) + " eoi_mode=" + std::to_string(eoi);
+            ASSERT_EQ(run(logged(mode, 10000, 4000) + " -p platform.eoi_mode=" + std::to_string(eoi) +
+                              " -p hyp.level_devices=1",
+                          r),
+                      0)
+                << what << "\n" << log_text;
+            expect_conserved(r, what);
+            size_t dirs = 0;
+            for (const json &e : r["access_log"]) dirs += e.get<std::string>() == "W ICC_DIR_EL1";
+            if (eoi)
+                EXPECT_GT(dirs, 0u) << what;
+            else
+                EXPECT_EQ(dirs, 0u) << what;
+        }
+    }
+}
+
 TEST_F(Hyp, HostTakesOneInterruptPerExceptionAsMainlineLinux)
 {
     // Mainline Linux reads ICC_IAR1_EL1 once per IRQ exception
