@@ -205,7 +205,7 @@ json hyp_platform::report_json(double host_cpu_seconds) const
     j["boot"] = {{"host_done_ps", to_ps(boot.done_time)}, {"hypervisor_done_ps", ready_ps},
                  {"devices_start_ps", start_ps}, {"its_commands", boot.commands}};
     if (!access_log.empty()) j["access_log"] = access_log;
-    j["wrapper"] = {{"agenda_peak", gic_->stats().agenda_peak}, {"steps_continued", gic_->stats().steps_continued}};
+    j["wrapper"] = platform_wrapper_json(gic_->stats(), g);
     j["simulated_ps"] = to_ps(sc_time_stamp());
     j["host"] = {{"cpu_seconds", host_cpu_seconds},
                  {"virtual_msis_per_host_second", host_cpu_seconds > 0 ? (double)t.sent / host_cpu_seconds : 0.0}};

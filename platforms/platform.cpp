@@ -224,6 +224,23 @@ uint64_t platform_gic_counter(gic_t *g, const char *name, bool *found)
 }
 static uint64_t counter(gic_t *g, const char *name, bool *found = nullptr) { return platform_gic_counter(g, name, found); }
 
+nlohmann::json platform_wrapper_json(const gic_tlm_stats &w, gic_t *g)
+{
+    return {{"mmio_reads", w.mmio_reads},
+            {"mmio_writes", w.mmio_writes},
+            {"mmio_errors", w.mmio_errors},
+            {"msis_posted", w.msis_posted},
+            {"sysreg_accesses", w.sysreg_accesses},
+            {"driver_activations", w.driver_activations},
+            {"driver_run_ahead", w.driver_run_ahead},
+            {"steps_continued", w.steps_continued},
+            {"agenda_peak", w.agenda_peak},
+            {"syncs", w.syncs},
+            {"syncs_avoided", w.syncs_avoided},
+            {"line_changes", w.line_changes},
+            {"late_inputs", counter(g, "errors.late_input")}};
+}
+
 std::vector<platform_hit_count> platform_gic_hit_counts(gic_t *g)
 {
     std::vector<platform_hit_count> rows;
@@ -306,14 +323,7 @@ json platform::report_json(double host_seconds) const
                    {"gic_bytes", w.mem_bytes},          {"gic_latency_ps_total", w.mem_latency_ps},
                    {"gic_errors", w.mem_errors},        {"ram_reads", mem_->reads},
                    {"ram_writes", mem_->writes},        {"ram_footprint_bytes", mem_->footprint()}};
-    j["wrapper"] = {{"mmio_reads", w.mmio_reads},     {"mmio_writes", w.mmio_writes},
-                    {"mmio_errors", w.mmio_errors},   {"msis_posted", w.msis_posted},
-                    {"sysreg_accesses", w.sysreg_accesses}, {"driver_activations", w.driver_activations},
-                    {"driver_run_ahead", w.driver_run_ahead}, {"steps_continued", w.steps_continued},
-                    {"agenda_peak", w.agenda_peak},
-                    {"syncs", w.syncs},
-                    {"syncs_avoided", w.syncs_avoided},
-                    {"line_changes", w.line_changes}, {"late_inputs", counter(g, "errors.late_input")}};
+    j["wrapper"] = platform_wrapper_json(w, g);
     j["boot"] = {{"done", boot_.finished}, {"done_ps", to_ps(boot_.done_time)},
                  {"its_commands", boot_.commands}, {"errors", boot_.errors}};
     j["simulated_ps"] = to_ps(sc_time_stamp());

@@ -42,6 +42,9 @@ void platform_boot_map(boot_state &b, const gic_config_t &c, const platform_para
 /* Value of the GIC's statistics counter name; 0 when there is none (*found
  * says which). */
 uint64_t platform_gic_counter(gic_t *g, const char *name, bool *found = nullptr);
+/* The wrapper's own counters (gic_tlm_stats) and the core's late inputs: the
+ * report's "wrapper" object, the same in the physical and hypervisor reports. */
+nlohmann::json platform_wrapper_json(const gic_tlm_stats &w, gic_t *g);
 /* Every GIC statistic pair <name>.hits / <name>.misses with at least one
  * access (the caches of the ITSs, the LPIs and the vPEs), in the order of the
  * statistics, for the reports of both platforms. */
