@@ -125,7 +125,9 @@ const char *hyp_default_config()
 {
     /* gic: platforms/configs/gic700.json (GICv4.0) on 4 CPUs, the ITS at
      * 0x8040000 (room for a GICv4.1 ITS's 256 KiB); platform: 4
-     * devices x 8 vectors, Poisson, 10 us mean interval each, 20 ms */
+     * devices x 8 vectors, Poisson, 10 us mean interval each, 20 ms; the
+     * host is Linux at EL2 (KVM), which splits EOI and deactivation
+     * (supports_deactivate_key: EOImode 1) */
     return R"({
   "gic": {
     "num_cpus": 4, "gic_version": 4, "lpi.id_bits": 16, "lpi.scan_policy": "tracked",
@@ -139,7 +141,7 @@ const char *hyp_default_config()
   },
   "platform": {
     "devices": 4, "vectors": 8, "arrival": "poisson", "msi_interval_ns": 10000,
-    "sim_time_us": 20000, "drain_time_us": 2000
+    "sim_time_us": 20000, "drain_time_us": 2000, "eoi_mode": 1
   },
   "hyp": { "version": 1, "mode": "v4.0", "vms": 2, "vcpus": 4, "sched": "pinned" }
 })";

@@ -788,8 +788,8 @@ TEST_F(Hyp, HaltPollSuccessSkipsTheSchedulersPutAndLoad)
             while (p > 0 && st[p].step == "doorbell") p--;
             EXPECT_EQ(st[p].step, "wfi put") << mode;
             for (const std::string &a : st[i].acc)
-                EXPECT_TRUE(a == "R ICC_IAR1_EL1" || a == "W ICC_EOIR1_EL1" || a == "W ICC_SGI1R_EL1" ||
-                            a == "W GICD" || a == "W GITS")
+                EXPECT_TRUE(a == "R ICC_IAR1_EL1" || a == "W ICC_EOIR1_EL1" || a == "W ICC_DIR_EL1" ||
+                            a == "W ICC_SGI1R_EL1" || a == "W GICD" || a == "W GITS")
                     << mode << ": " << a << " while polling";
             if (st[n1].step == "wfi load") {
                 woken++;
