@@ -735,6 +735,32 @@ TEST_F(V41, DisabledPendingVlpiDoesNotDisarmTheDefaultDoorbell)
     sw(t, 0, GIC_ICC_EOIR1_EL1, DB1);
 }
 
+// The default doorbell rings when an interrupt that could be signalled
+// becomes pending. A vLPI that became pending while disabled and is enabled
+// later (VCONF write and INV of its event) while its vPE is not resident
+// rings none: it is presented at the next residency (docs/gicv41.md; QEMU's
+// INV of a non-resident vPE's vLPI does nothing either).
+TEST_F(V41, EnablingAPendingVlpiOfANonResidentVpeRingsNoDefaultDoorbell)
+{
+    boot();
+    load(0, 1);
+    put(0, true); // blocking: the default doorbell armed
+    uint8_t off = 0xa0, on = 0xa1;
+    gic_mem_write(g, vconf + 1, &off, 1); // vINTID 8193 disabled
+    inv(DEV, 1);
+    ASSERT_EQ(gic_msi(g, t, 0, DEV, 1), GIC_OK);
+    step(2000);
+    EXPECT_EQ(counter("vpe41.default_doorbells_not_raised"), 1u);
+    gic_mem_write(g, vconf + 1, &on, 1); // enabled while pending and non-resident
+    inv(DEV, 1);
+    step(2000);
+    EXPECT_EQ(counter("vpe41.default_doorbells"), 0u);
+    EXPECT_EQ(sr(t, 0, GIC_ICC_IAR1_EL1), GIC_SPURIOUS);
+    load(0, 1);
+    EXPECT_EQ(take(), 8193u);
+    EXPECT_EQ(counter("errors.total"), 0u);
+}
+
 // IHI0069 GICv4.1 GICR_VPENDBASER.DB: a default doorbell is requested by the
 // write of Valid from 1 to 0 that makes the vPE non-resident, nothing else;
 // VMAPP's Default Doorbell only names the pINTID. A vPE mapped (with a default
