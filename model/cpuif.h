@@ -15,8 +15,8 @@ typedef struct gic_ich {
     gic_time_t lr_vis[GIC_MAX_LR]; /* an LR written pending is seen from then on */
     gic_time_t lr_t[GIC_MAX_LR];   /* its pending episode started then (LR write) */
     uint32_t hcr;          /* ICH_HCR_EL2, EOIcount included */
-    uint32_t misr;         /* last computed ICH_MISR_EL2 (while !misr_lazy) */
-    bool misr_lazy;        /* En clear: misr is that of the current state, not computed (virt_changed) */
+    uint32_t misr;         /* last computed ICH_MISR_EL2 (while En is set; with En clear, computed
+                            * at the ICH_HCR_EL2 write that sets it: virt_ich_write) */
     bool maint_level;      /* maintenance line as last driven to the redistributor */
     bool maint_queued;     /* a maintenance-line event is scheduled */
     uint32_t hp_vlpi;      /* the cached HPPI is this directly injected vLPI (GIC_SPURIOUS: an LR) */

@@ -398,6 +398,13 @@ static inline __attribute__((always_inline)) void virt_changed_body(gic_t *g, ui
      * second one would find the same HPPI in the cache and the same lines. */
     if (refreshed) eng_check_lines(g, &c->virt);
     else if (en || c->virt.line[0] || c->virt.line[1]) eng_refresh(g, &c->virt);
+    /* En clear: no rising edge is counted and the maintenance level is low
+     * (IHI0069 ICH_MISR_EL2: the interrupt is asserted only while
+     * ICH_HCR_EL2.En is 1), so ICH_MISR_EL2 is not computed here. The value
+     * the next edge is taken against is that of the state before the
+     * ICH_HCR_EL2 write that sets En (virt_ich_write): every change of what
+     * misr() reads comes through here, so it is the one the last access
+     * while En was clear would have stored. */
     if (en) {
         const uint32_t m = misr(c), rise = m & ~c->ich.misr;
         c->ich.misr = m;
@@ -406,15 +413,6 @@ static inline __attribute__((always_inline)) void virt_changed_body(gic_t *g, ui
             for (unsigned b = 0; b < MISR_N; b++)
                 if (rise & (1u << b)) gic_inc(vs->maint[b]);
         }
-    } else {
-        /* En clear: no rising edge is counted and the maintenance level is
-         * low (IHI0069 ICH_MISR_EL2: the interrupt is asserted only while
-         * ICH_HCR_EL2.En is 1), so ICH_MISR_EL2 is not computed here. The
-         * value the next edge is taken against is that of the state before
-         * the ICH_HCR_EL2 write that sets En (virt_ich_write): every change
-         * of what misr() reads comes through here, so it is the one the
-         * last access while En was clear would have stored. */
-        c->ich.misr_lazy = true;
     }
     if (maint_level(c) != c->ich.maint_level && !c->ich.maint_queued) {
         c->ich.maint_queued = true;
@@ -563,10 +561,8 @@ void virt_ich_write(gic_t *g, uint32_t cpu, gic_sysreg_t reg, uint64_t v)
     switch (reg) {
     case GIC_ICH_HCR_EL2:
         if ((c->ich.hcr ^ (uint32_t)v) & HCR_EN) gic_vhppi_changed(g, cpu);
-        if (c->ich.misr_lazy && (v & HCR_EN)) { /* the edges of this write are taken against it */
-            c->ich.misr = misr(c);
-            c->ich.misr_lazy = false;
-        }
+        if (!(c->ich.hcr & HCR_EN) && (v & HCR_EN))
+            c->ich.misr = misr(c); /* the edges of this write are taken against it (virt_changed) */
         c->ich.hcr = (uint32_t)v & hcr_mask(g);
         break;
     case GIC_ICH_VMCR_EL2: {
