@@ -29,6 +29,7 @@ typedef struct mem_fault {
 
 struct gic_mem {
     bool external;
+    bool plain; /* the built-in memory without injected faults (mem_access_agent's common path) */
     gic_mem_port_t port;
     /* built-in sparse memory: open addressing, linear probing, power-of-two
      * capacity, grown at 1/2 load. Keyed by page number only (deterministic). */
@@ -249,6 +250,7 @@ void mem_fault_set(gic_t *g, uint64_t lo, uint64_t hi, uint32_t rate_ppm, uint32
     z ^= z >> 31;
     f->rng = z ? z : 1;
     f->on = (hi > lo) || f->rate_ppm > 0;
+    m->plain = !m->external && !f->on;
 }
 
 /* true when this access is to fail (advances the random draw). */
@@ -359,26 +361,15 @@ void mem_agent_reset(mem_agent_t *a)
     a->rd_head = a->wr_head = 0;
 }
 
-/* The slot times of one direction are a ring sorted by time from *head, the
- * slot that frees earliest. NULL (and *n 0) when unlimited. */
-static inline gic_time_t *agent_ring(mem_agent_t *a, bool is_write, uint32_t *n, uint16_t **head)
+/* The slot times of one direction are a ring sorted by time from its head,
+ * the slot that frees earliest. The access took the earliest slot (v[h]); it
+ * is busy until done. The ring stays sorted: done is usually the latest time
+ * (the common path of mem_access_agent), written where the earliest was (the
+ * head moves on); otherwise agent_insert moves it down past the later times.
+ * Only the set of free times decides when accesses begin, so this is the same
+ * as keeping an unordered array and taking its minimum each time. */
+static void agent_insert(gic_time_t *v, uint32_t n, uint32_t h, gic_time_t done)
 {
-    *n = 0;
-    if (!a) return NULL;
-    gic_time_t *v = is_write ? a->wr_free : a->rd_free;
-    *n = is_write ? a->max_writes : a->max_reads;
-    *head = is_write ? &a->wr_head : &a->rd_head;
-    return *n ? v : NULL;
-}
-
-/* The access took the earliest slot (v[*head]); it is busy until done. The
- * ring stays sorted: done is usually the latest time, written where the
- * earliest was (the head moves on); otherwise it is moved down past the later
- * times. Only the set of free times decides when accesses begin, so this is
- * the same as keeping an unordered array and taking its minimum each time. */
-static inline void agent_take(gic_time_t *v, uint32_t n, uint16_t *head, gic_time_t done)
-{
-    uint32_t h = *head, nh = h + 1 == n ? 0 : h + 1;
     uint32_t j = h; /* the hole: the latest place of the ring without the earliest */
     for (uint32_t k = 1; k < n; k++) {
         uint32_t p = j == 0 ? n - 1 : j - 1;
@@ -387,43 +378,47 @@ static inline void agent_take(gic_time_t *v, uint32_t n, uint16_t *head, gic_tim
         j = p;
     }
     v[j] = done;
-    *head = (uint16_t)nh;
 }
 
 /* ---- timed access ------------------------------------------------------------------ */
-gic_status_t mem_access_agent(gic_t *g, mem_agent_t *a, mem_cls_t cls, gic_time_t start,
-                              bool is_write, uint64_t addr, void *buf, uint32_t len,
-                              gic_time_t *done)
+/* A wait for a slot: its delay into the queue-delay histograms (rare: the
+ * common access begins when issued and counts a zero sample in place). */
+static GIC_COLD void queue_wait(struct gic_mem *m, mem_agent_t *a, gic_time_t delay)
 {
-    struct gic_mem *m = g->mem;
-    if ((unsigned)cls >= MEM_CLS_COUNT) cls = MEM_CLS_CMDQ;
-    mem_cls_stats_t *s = &m->cls[cls];
-    gic_time_t begin = start;
-    uint32_t nslots;
-    uint16_t *head = NULL;
-    gic_time_t *ring = agent_ring(a, is_write, &nslots, &head);
-    if (ring && ring[*head] > begin) begin = ring[*head];
-    if (begin == start) {
-        m->zeros++; /* zero samples of the queue-delay histograms, added by mem_stats_sync */
-        if (a) a->zeros++;
-    } else {
-        hist_add(m->queue_delay, begin - start);
-        if (a && a->queue_delay) hist_add(a->queue_delay, begin - start);
-    }
+    hist_add(m->queue_delay, delay);
+    if (a && a->queue_delay) hist_add(a->queue_delay, delay);
+}
 
+/* An access through the external port (*lat: its latency); a failure is
+ * GIC_ERR_MEM, and a failed read returns zeros. Apart from the common path
+ * of the built-in memory, whose registers it would otherwise take. */
+static __attribute__((noinline)) gic_status_t port_access(struct gic_mem *m, gic_time_t begin, bool is_write,
+                                                          uint64_t addr, uint8_t *buf, uint32_t len, uint64_t *lat)
+{
+    *lat = 0;
+    if (m->port.access(m->port.ctx, begin, is_write, addr, buf, len, lat) == GIC_OK) return GIC_OK;
+    if (!is_write && buf) memset(buf, 0, len);
+    return GIC_ERR_MEM;
+}
+
+/* The data of an access off the common path of mem_access_agent: an
+ * injected fault, an external port, an address out of range, an access
+ * across pages or a write that allocates a page. *lat: the port's latency
+ * (in: the built-in memory's); *injected: the access failed by injection. */
+static GIC_COLD gic_status_t access_other(gic_t *g, struct gic_mem *m, mem_cls_t cls, gic_time_t begin,
+                                          bool is_write, uint64_t addr, uint8_t *buf, uint32_t len,
+                                          uint64_t *lat, bool *injected)
+{
     gic_status_t st;
-    uint64_t lat = g->cfg.mem_latency_ps;
-    bool injected = m->fault.on && fault_hit(&m->fault, cls, addr, len);
-    if (injected) {
+    *injected = m->fault.on && fault_hit(&m->fault, cls, addr, len);
+    if (*injected) {
         st = GIC_ERR_MEM; /* as if the port had answered with an error */
     } else if (m->external) {
-        lat = 0;
-        st = m->port.access(m->port.ctx, begin, is_write, addr, buf, len, &lat);
-        if (st != GIC_OK) st = GIC_ERR_MEM;
+        return port_access(m, begin, is_write, addr, buf, len, lat);
     } else if (!in_range(g, addr, len)) {
         st = GIC_ERR_MEM;
     } else {
-        st = sparse_rw(m, is_write, addr, buf, len);
+        st = sparse_rw_pages(m, is_write, addr, buf, len);
         if (st == GIC_ERR_NOMEM) {
             gic_error(g, "mem_alloc", "mem", "host allocation failed writing 0x%llx",
                       (unsigned long long)addr);
@@ -431,8 +426,60 @@ gic_status_t mem_access_agent(gic_t *g, mem_agent_t *a, mem_cls_t cls, gic_time_
         }
     }
     if (st != GIC_OK && !is_write && buf) memset(buf, 0, len);
-    *done = begin + lat;
-    if (ring) agent_take(ring, nslots, head, *done);
+    return st;
+}
+
+/* Every access the GIC makes. The common one (the built-in memory without
+ * injected faults, within one page that is present, or a read) is inline
+ * here; the others go through access_other. */
+gic_status_t mem_access_agent(gic_t *g, mem_agent_t *a, mem_cls_t cls, gic_time_t start,
+                              bool is_write, uint64_t addr, void *buf, uint32_t len,
+                              gic_time_t *done)
+{
+    struct gic_mem *m = g->mem;
+    if ((unsigned)cls >= MEM_CLS_COUNT) cls = MEM_CLS_CMDQ;
+    gic_time_t begin = start;
+    gic_time_t *ring = NULL; /* the agent's slots of this direction (none: unlimited) */
+    uint32_t nslots = 0, h = 0;
+    if (a) {
+        ring = is_write ? a->wr_free : a->rd_free;
+        nslots = is_write ? a->max_writes : a->max_reads;
+        h = is_write ? a->wr_head : a->rd_head;
+        if (nslots && ring[h] > begin) begin = ring[h];
+    }
+    if (begin == start) {
+        m->zeros++; /* zero samples of the queue-delay histograms, added by mem_stats_sync */
+        if (a) a->zeros++;
+    } else {
+        queue_wait(m, a, begin - start);
+    }
+
+    uint64_t lat = g->cfg.mem_latency_ps;
+    bool injected = false;
+    gic_status_t st = GIC_OK;
+    uint8_t *b = buf, *p = NULL;
+    const size_t off = (size_t)(addr & (PAGE_SIZE - 1));
+    if (m->plain && off + len <= PAGE_SIZE && in_range(g, addr, len) &&
+        ((p = page_find(m, addr >> PAGE_SHIFT)) || !is_write)) {
+        if (is_write) copy_small(p + off, b, len);
+        else if (p) copy_small(b, p + off, len);
+        else if (len == 1) *b = 0;
+        else memset(b, 0, len);
+    } else if (m->external && !m->fault.on) {
+        st = port_access(m, begin, is_write, addr, b, len, &lat);
+    } else {
+        st = access_other(g, m, cls, begin, is_write, addr, b, len, &lat, &injected);
+    }
+    const gic_time_t end = begin + lat;
+    *done = end;
+    if (nslots) {
+        if (ring[h == 0 ? nslots - 1 : h - 1] <= end) ring[h] = end; /* the latest: in the head's place */
+        else agent_insert(ring, nslots, h, end);
+        uint16_t nh = (uint16_t)(h + 1 == nslots ? 0 : h + 1);
+        if (is_write) a->wr_head = nh;
+        else a->rd_head = nh;
+    }
+    mem_cls_stats_t *s = &m->cls[cls];
     if (is_write) {
         gic_inc(s->writes);
         if (s->bytes_written) *s->bytes_written += len;
@@ -440,8 +487,10 @@ gic_status_t mem_access_agent(gic_t *g, mem_agent_t *a, mem_cls_t cls, gic_time_
         gic_inc(s->reads);
         if (s->bytes_read) *s->bytes_read += len;
     }
-    if (st != GIC_OK) gic_inc(s->errors);
-    if (injected) gic_inc(s->injected);
+    if (st != GIC_OK) {
+        gic_inc(s->errors);
+        if (injected) gic_inc(s->injected);
+    }
     return st;
 }
 
