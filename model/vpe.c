@@ -302,6 +302,20 @@ static vspace_t *space_of_ref(gic_t *g, const vpe_ref_t *ref)
 }
 vspace_t *vpe_space_of_ref(gic_t *g, const vpe_ref_t *ref) { return space_of_ref(g, ref); }
 
+/* The GICv4.0 doorbell of a vLPI for a vPE that is not resident: the
+ * physical LPI doorbell (1023: none) made pending at redistributor rd. */
+static void ring_doorbell(gic_t *g, const vspace_t *s, uint32_t rd, uint32_t doorbell, gic_time_t t_src)
+{
+    if (doorbell == 1023) return;
+    const char *why = NULL;
+    gic_msi_outcome_t db = lpi_set_pending(g, rd, doorbell, t_src, &why);
+    gic_cpu_update_at(g, rd, g->now);
+    if (db == GIC_MSI_DELIVERED) gic_inc(V(g)->c_doorbells);
+    else if (db == GIC_MSI_DROPPED)
+        gic_error(g, "vpe_doorbell_dropped", "vpe", "vPE %u: doorbell LPI %u at redist %u dropped: %s", s->vpeid,
+                  doorbell, rd, why ? why : "?");
+}
+
 gic_msi_outcome_t vpe_set_pending(gic_t *g, const vpe_ref_t *ref, uint32_t vintid, uint32_t doorbell,
                                   gic_time_t t_src, const char **reason)
 {
@@ -321,9 +335,13 @@ gic_msi_outcome_t vpe_set_pending(gic_t *g, const vpe_ref_t *ref, uint32_t vinti
         return oc;
     }
     /* Not resident: the pending bit goes into the VPT; the doorbell (if the
-     * ITE names one) is made pending at the vPE's redistributor. */
+     * ITE names one) is made pending at the vPE's redistributor, also for
+     * a vLPI already pending there (IHI0069: a vLPI for a vPE that is not
+     * scheduled generates the doorbell; QEMU's gicv3_redist_process_vlpi
+     * does so whatever the VPT bit was). */
     if (lpi_map_find(&s->s, vintid)) {
         gic_inc(v->c_coal);
+        ring_doorbell(g, s, ref->rd, doorbell, t_src);
         return GIC_MSI_COALESCED;
     }
     gic_time_t done;
@@ -341,15 +359,7 @@ gic_msi_outcome_t vpe_set_pending(gic_t *g, const vpe_ref_t *ref, uint32_t vinti
     e->t_vis = UINT64_MAX;
     s->s.busy_until = done > s->s.busy_until ? done : s->s.busy_until;
     gic_inc(v->c_recorded);
-    if (doorbell != 1023) {
-        const char *why = NULL;
-        gic_msi_outcome_t db = lpi_set_pending(g, ref->rd, doorbell, t_src, &why);
-        gic_cpu_update_at(g, ref->rd, g->now);
-        if (db == GIC_MSI_DELIVERED) gic_inc(v->c_doorbells);
-        else if (db == GIC_MSI_DROPPED)
-            gic_error(g, "vpe_doorbell_dropped", "vpe", "vPE %u: doorbell LPI %u at redist %u dropped: %s",
-                      s->vpeid, doorbell, ref->rd, why ? why : "?");
-    }
+    ring_doorbell(g, s, ref->rd, doorbell, t_src);
     if (vpe_is41(g)) vpe_default_doorbell(g, s, "vLPI", vintid);
     return GIC_MSI_DELIVERED;
 }
