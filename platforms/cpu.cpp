@@ -296,24 +296,28 @@ void cpu_model::handle_irqs()
      * return; otherwise (EOImode = 1: ICC_EOIR1_EL1 first, the priority drop
      * of gic_complete_ack()) run the handler, then ICC_EOIR1_EL1 (EOImode = 0)
      * or ICC_DIR_EL1 (EOImode = 1). With irq_loop, again until 1023. */
+    sc_time start = qk_.get_current_time(); /* busy: exception entry + handler + exception return */
     qk_.inc(p_.entry_latency);
     bool any = false;
-    sc_time start = qk_.get_current_time();
     while (true) {
+        /* the tracker's times are those of the accesses (the GIC's
+         * acknowledge and deactivation), as the report's stages use */
+        const uint64_t t_iar = to_ps(qk_.get_current_time());
         uint64_t iar = sysreg_read(GIC_ICC_IAR1_EL1);
         uint32_t intid = (uint32_t)(iar & 0xffffff);
         if (intid >= 1020 && intid < 1024) break;
         any = true;
         handled++;
-        if (tracker_) tracker_->on_ack(p_.index, intid, to_ps(qk_.get_current_time()));
+        if (tracker_) tracker_->on_ack(p_.index, intid, t_iar);
         if (b_->eoi_mode) sysreg_write(GIC_ICC_EOIR1_EL1, intid); /* priority drop */
         qk_.inc(p_.handler_time);
         if (p_.touch_addr) mmio_read(p_.touch_addr, 4);
+        const uint64_t t_eoi = to_ps(qk_.get_current_time());
         if (b_->eoi_mode)
             sysreg_write(GIC_ICC_DIR_EL1, intid); /* deactivate */
         else
             sysreg_write(GIC_ICC_EOIR1_EL1, intid); /* priority drop and deactivate */
-        if (tracker_) tracker_->on_eoi(p_.index, intid, to_ps(qk_.get_current_time()));
+        if (tracker_) tracker_->on_eoi(p_.index, intid, t_eoi);
         if (!p_.irq_loop) break;
     }
     qk_.inc(p_.exit_latency);
@@ -364,8 +368,8 @@ uint64_t cpu_model::begin_irq(uint64_t t)
     gic_->watch_lines(p_.index, false); /* the handler reads the line when it returns */
     irqs++;
     any_ = false;
+    start_ps_ = t; /* busy: exception entry + handler + exception return */
     t += entry_ps_;
-    start_ps_ = t;
     return t;
 }
 
@@ -437,6 +441,7 @@ void cpu_model::gic_step(uint64_t t, uint32_t what)
         case S_IAR: {
             uint64_t iar = 0;
             if (gic_->sysreg_read_at(p_.index, GIC_ICC_IAR1_EL1, iar, t) != GIC_OK) sysreg_errors++;
+            const uint64_t t_iar = t; /* (the tracker's time: the access's, as handle_irqs) */
             t += lat;
             uint32_t intid = (uint32_t)(iar & 0xffffff);
             if (intid >= 1020 && intid < 1024) {
@@ -447,7 +452,7 @@ void cpu_model::gic_step(uint64_t t, uint32_t what)
             any_ = true;
             handled++;
             intid_ = intid;
-            if (tracker_) tracker_->on_ack(p_.index, intid, t);
+            if (tracker_) tracker_->on_ack(p_.index, intid, t_iar);
             if (b_->eoi_mode) {
                 what = S_DROP; /* ICC_EOIR1_EL1 now, the handler after it */
                 break;
@@ -466,8 +471,8 @@ void cpu_model::gic_step(uint64_t t, uint32_t what)
             if (gic_->sysreg_write_at(p_.index, what == S_DIR ? GIC_ICC_DIR_EL1 : GIC_ICC_EOIR1_EL1, intid_, t) !=
                 GIC_OK)
                 sysreg_errors++;
-            t += lat;
             if (tracker_) tracker_->on_eoi(p_.index, intid_, t);
+            t += lat;
             if (p_.irq_loop) {
                 what = S_IAR;
             } else {

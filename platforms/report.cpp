@@ -85,6 +85,7 @@ architect_report::window &architect_report::win(uint64_t t)
 {
     size_t i = (size_t)(t / window_ps_);
     if (i >= windows_.size()) windows_.resize(i + 1);
+    if (t > last_ps_) last_ps_ = t;
     return windows_[i];
 }
 
@@ -97,6 +98,7 @@ void architect_report::on_input(const gic_tlm_input &in)
         k.t.push_back(in.t);
         dev_sent_[in.devid]++;
         win(in.t).offered++;
+        if (in.t < first_offered_ps_) first_offered_ps_ = in.t;
         break;
     }
     case gic_tlm_input::SYSREG_READ: {
@@ -208,7 +210,11 @@ architect_report::saturation_info architect_report::saturation() const
     }
     s.backlog_end = backlog;
     s.offered = off;
-    const double us = (double)(nw - first) * (double)window_ps_ / 1e6;
+    /* the rates over the traffic's time: from the first MSI to the end of
+     * the traffic, or of what the run saw (a window longer than the run, a
+     * run stopped early), not over whole windows */
+    const uint64_t end = std::min(traffic_end_ps_, last_ps_);
+    const double us = end > first_offered_ps_ ? (double)(end - first_offered_ps_) / 1e6 : 0;
     s.offered_per_us = us > 0 ? (double)off / us : 0;
     s.retired_per_us = us > 0 ? (double)ret / us : 0;
     s.acks_per_us = us > 0 ? (double)acks / us : 0;

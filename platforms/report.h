@@ -101,6 +101,7 @@ private:
 
     gic_tlm &gic_;
     uint64_t window_ps_, traffic_end_ps_;
+    uint64_t first_offered_ps_ = UINT64_MAX, last_ps_ = 0; /* the first MSI's time, the latest event's */
     uint32_t ncpus_;
     log_hist stage_[S_COUNT];
     std::map<uint32_t, log_hist> dev_ack_;       /* DeviceID -> MSI -> acknowledged */
