@@ -98,6 +98,7 @@ hyp_cpu::hyp_cpu(sc_module_name name, uint32_t index, hyp_platform *hp)
     switch_restore_ps_ = ns_ps(hp_.switch_ns + hp_.restore_ns);
     inject_ps_ = ns_ps(hp_.inject_ns);
     wake_ps_ = ns_ps(hp_.wake_ns);
+    kick_ps_ = ns_ps(hp_.kick_ns);
     doorbell_ps_ = ns_ps(hp_.doorbell_ns);
     vits_hit_ps_ = ns_ps(hp_.vits_hit_ns);
     vits_miss_ps_ = ns_ps(hp_.vits_miss_ns);
@@ -106,6 +107,7 @@ hyp_cpu::hyp_cpu(sc_module_name name, uint32_t index, hyp_platform *hp)
     g_handler_ps_ = ns_ps(pp.handler_ns);
     g_exit_ps_ = ns_ps(pp.exit_ns);
     dirty_poll_ps_ = ns_ps(hp_.dirty_poll_ns);
+    its_poll_ps_ = ns_ps(hp_.its_poll_ns);
     pinned_ = hp_.sched == "pinned";
     twi_policy_ = hp_.wfi_trap == "trap" ? TWI_TRAP : hp_.wfi_trap == "notrap" ? TWI_NOTRAP : TWI_SINGLE_TASK;
     h_->gic().add_line_listener(index, this);
@@ -304,11 +306,20 @@ void hyp_cpu::sw(gic_sysreg_t r, uint64_t v)
 /* Write commands into ITS its's queue, publish GITS_CWRITER and poll
  * GITS_CREADR until the ITS has consumed them (its_wait_for_range_completion).
  * The command memory is written ahead (RAM, not the GIC). */
-bool hyp_cpu::its_submit(uint32_t its, const std::vector<std::array<uint64_t, 4>> *cmds)
+/* Post cmds to ITS its and wait until it has read them (Linux's
+ * BUILD_SINGLE_CMD_FUNC: GITS_CREADR read and GITS_CWRITER written under
+ * its->lock, then its_wait_for_range_completion polls GITS_CREADR).
+ * release_lock: the ITS lock (h_->its_owner) is released once the last
+ * command is posted, before the wait, as its->lock is; the boot holds no
+ * lock. poll_ps: the wait between two reads. */
+bool hyp_cpu::its_submit(uint32_t its, const std::vector<std::array<uint64_t, 4>> *cmds, bool release_lock,
+                         uint64_t poll_ps)
 {
     HC_BEGIN(pc_submit_);
     su_its_ = its;
     su_cmds_ = cmds;
+    su_release_ = release_lock;
+    su_poll_ps_ = poll_ps;
     su_i_ = 0;
     while (su_i_ < su_cmds_->size()) {
         {
@@ -325,7 +336,13 @@ bool hyp_cpu::its_submit(uint32_t its, const std::vector<std::array<uint64_t, 4>
             }
         }
         HC_AT(pc_submit_);
+        (void)mmio_read(h_->gits(su_its_) + kGitsCreadr, 8); /* rd_idx, where the wait starts from */
+        HC_AT(pc_submit_);
         mmio_write(h_->gits(su_its_) + kGitsCwriter, 8, h_->boot.its[su_its_].cwriter);
+        if (su_release_ && su_i_ == su_cmds_->size()) {
+            su_release_ = false;
+            its_unlock();
+        }
         su_deadline_ = t_ + to_ps(h_->boot.cmd_timeout);
         for (;;) {
             HC_AT(pc_submit_);
@@ -338,10 +355,22 @@ bool hyp_cpu::its_submit(uint32_t its, const std::vector<std::array<uint64_t, 4>
                     break;
                 }
             }
-            t_ += to_ps(h_->boot.poll_interval);
+            t_ += su_poll_ps_;
         }
     }
+    if (su_release_) its_unlock(); /* (no command to post) */
     HC_END(pc_submit_);
+}
+
+/* Release the ITS lock; the first CPU waiting for it tries again now. */
+void hyp_cpu::its_unlock()
+{
+    h_->its_owner = -1;
+    if (!h_->its_waiters.empty()) {
+        hyp_cpu *w = h_->its_waiters.front();
+        h_->its_waiters.pop_front();
+        w->lock_released(t_);
+    }
 }
 /* ---- bring-up ------------------------------------------------------------------------ */
 
@@ -426,7 +455,7 @@ void hyp_cpu::hyp_boot()
             gic_cmd_sync(c.data(), h_->rdbase(cpu));
             cmds.push_back(c);
         }
-        its_submit(i, &cmds);
+        its_submit(i, &cmds, false, to_ps(b.poll_interval));
     }
 }
 
@@ -812,6 +841,7 @@ bool hyp_cpu::vgic_load(hyp_vcpu &v, bool with_vpe)
          * at the next entry (vgic_v4_commit) */
         HC_AT(pc_vload_);
         mmio_write(h_->gicr(idx_) + kVpendbaser, 8, kVpendValid | kVpendVgrp1En | v.vpeid);
+        v.vpe_resident = true;
         v.vpe_ready = false;
     } else if (h_->mode().direct) {
         /* its_make_vpe_resident, GICv4.0: the doorbell disabled first
@@ -826,6 +856,7 @@ bool hyp_cpu::vgic_load(hyp_vcpu &v, bool with_vpe)
         HC_AT(pc_vload_);
         mmio_write(h_->gicr(idx_) + kVpendbaser, 8,
                    v.vpt | kVpendValid | kVpendPendingLast | (v.idai ? kVpendIdai : 0));
+        v.vpe_resident = true;
         /* vgic_v4_load, GICv4.0 only: a doorbell still pending is dropped now
          * that the vPE is resident (its_vpe_set_irqchip_state with DirectLPI:
          * GICR_CLRLPIR at the vPE's redistributor, then GICR_SYNCR polled
@@ -950,6 +981,7 @@ bool hyp_cpu::vgic_put(hyp_vcpu &v, bool blocking, bool with_vpe)
         mmio_write(h_->gicr(idx_) + kVpendbaser, 8,
                    (pu_r_ & ~(kVpendValid | kVpendDb | kVpendPendingLast)) |
                        (pu_blocking_ ? kVpendDb : kVpendPendingLast));
+        v.vpe_resident = false;
         /* its_clear_vpend_valid polls Dirty and returns the last value read:
          * PendingLast comes from it (no further read) */
         HC_CALL(pc_vput_, poll_dirty(h_->gicr(idx_) + kVpendbaser));
@@ -966,6 +998,7 @@ bool hyp_cpu::vgic_put(hyp_vcpu &v, bool blocking, bool with_vpe)
         pu_r_ = mmio_read(h_->gicr(idx_) + kVpendbaser, 8);
         HC_AT(pc_vput_);
         mmio_write(h_->gicr(idx_) + kVpendbaser, 8, pu_r_ & ~kVpendValid);
+        v.vpe_resident = false;
         /* its_vpe_deschedule: the same its_clear_vpend_valid as GICv4.1,
          * which polls Dirty (GICv4.0 has it too: set until the write-back of
          * the vPE's pending vLPIs is done); PendingLast and IDAI come from
@@ -1010,17 +1043,15 @@ bool hyp_cpu::vmovp(hyp_vcpu &v)
         else
             gic_cmd_vmovp(vm_cmds_[0].data(), vm_seq_, vm_itslist_, v.vpeid, h_->rdbase(idx_));
         gic_cmd_vsync(vm_cmds_[1].data(), v.vpeid);
-        HC_CALL(pc_vmovp_, its_submit(vm_i_, &vm_cmds_));
+        /* its_send_vmovp: to one ITS (GITS_TYPER.VMOVP, no its_list_map),
+         * its_send_single_vcommand, whose its->lock is released before the
+         * wait; to every ITS, all under vmovp_lock, held to the end */
+        HC_CALL(pc_vmovp_, its_submit(vm_i_, &vm_cmds_, vm_n_ == 1, its_poll_ps_));
         h_->cnt.vmovp++;
         h_->cnt.vsync++;
     }
     HC_AT(pc_vmovp_);
-    h_->its_owner = -1;
-    if (!h_->its_waiters.empty()) {
-        hyp_cpu *w = h_->its_waiters.front();
-        h_->its_waiters.pop_front();
-        w->lock_released(t_);
-    }
+    if (vm_n_ != 1) its_unlock();
     if (!h_->mode().v41) {
         /* its_vpe_set_affinity -> its_vpe_db_proxy_move, GICv4.0 with
          * DirectLPI: the doorbell may be pending (masked) at the old
@@ -1268,7 +1299,7 @@ bool hyp_cpu::guest_ipi(hyp_vcpu &v)
     h_->cnt.guest_ipis++;
     HC_CALL(pc_gipi_, exit(v, EXIT_TRAP)); /* the trap is a full exit (vgic state saved: __vgic_v3_save_state) */
     ip_t0_ = t_;
-    ip_resident_ = ip_t_->loaded_on >= 0;
+    ip_resident_ = h_->resident(*ip_t_, h_->mode().v41); /* (v4.1: a vSGI; otherwise injected) */
     if (h_->mode().v41) {
         HC_AT(pc_gipi_);
         mmio_write(h_->gits(0) + GIC_GITS_SGIR_OFFSET, 8, gic_gits_sgir_value(ip_t_->vpeid, kGuestIpi));
@@ -1479,9 +1510,12 @@ bool hyp_cpu::wake(hyp_vcpu *v)
     HC_END(pc_wake_);
 }
 
+/* An IPI (smp_send_reschedule, kvm_vcpu_kick): hyp.kick_ns of the host's
+ * own work (the IPI's bookkeeping), then the ICC_SGI1R_EL1 write. */
 bool hyp_cpu::send_sgi(uint32_t cpu, uint32_t intid)
 {
     HC_BEGIN(pc_sgi_);
+    add_ps(kick_ps_);
     {
         const uint32_t n = h_->gic_config().cpus_per_cluster ? h_->gic_config().cpus_per_cluster : 16;
         const uint64_t aff0 = cpu % n, aff1 = cpu / n;

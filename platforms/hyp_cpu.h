@@ -108,7 +108,9 @@ private:
     /* resumable functions: true when done, false when suspended (called
      * again with the same arguments to go on) */
     bool main_loop();
-    bool its_submit(uint32_t its, const std::vector<std::array<uint64_t, 4>> *cmds);
+    bool its_submit(uint32_t its, const std::vector<std::array<uint64_t, 4>> *cmds, bool release_lock,
+                    uint64_t poll_ps);
+    void its_unlock();
     bool run_vcpu();
     bool load(hyp_vcpu &v);
     bool put(hyp_vcpu &v, bool blocking);
@@ -177,8 +179,8 @@ private:
     void arm_timer(uint64_t t_ps, uint64_t seq);
     /* costs in ps (the parameters converted once) */
     uint64_t slice_ps_, host_irq_half_ps_, lr_ps_, exit_ps_, entry_ps_, save_ps_, switch_restore_ps_;
-    uint64_t inject_ps_, wake_ps_, doorbell_ps_, vits_hit_ps_, vits_miss_ps_, its_cmd_ps_;
-    uint64_t g_entry_ps_, g_handler_ps_, g_exit_ps_, dirty_poll_ps_;
+    uint64_t inject_ps_, wake_ps_, kick_ps_, doorbell_ps_, vits_hit_ps_, vits_miss_ps_, its_cmd_ps_;
+    uint64_t g_entry_ps_, g_handler_ps_, g_exit_ps_, dirty_poll_ps_, its_poll_ps_;
     bool pinned_ = true; /* hyp.sched = pinned */
     /* hyp.wfi_trap (kvm-arm.wfi_trap_policy) */
     enum { TWI_SINGLE_TASK, TWI_TRAP, TWI_NOTRAP };
@@ -216,7 +218,8 @@ private:
     uint32_t su_its_ = 0;
     const std::vector<std::array<uint64_t, 4>> *su_cmds_ = nullptr;
     size_t su_i_ = 0;
-    uint64_t su_deadline_ = 0;
+    uint64_t su_deadline_ = 0, su_poll_ps_ = 0;
+    bool su_release_ = false;
     int pd_i_ = 0;
     uint64_t pd_addr_ = 0;
     uint64_t pd_last_ = 0;

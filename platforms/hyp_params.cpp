@@ -58,11 +58,12 @@ const param_desc kParams[] = {
     HD(vits_hit_ns, "sw: emulated vITS translation cache hit, ns"),
     HD(vits_miss_ns, "sw: emulated vITS table walk on a cache miss, ns"),
     HD(inject_ns, "sw: queueing a virtual interrupt on the vCPU's ap_list, ns"),
-    HD(kick_ns, "sw: IPI to the CPU that runs the target vCPU, ns"),
+    HD(kick_ns, "host cost of an IPI it sends besides its ICC_SGI1R_EL1 write (a kick of a running vCPU, a reschedule IPI), ns"),
     HD(wake_ns, "waking a blocked vCPU, ns"),
     HD(doorbell_ns, "GICv4: doorbell handler, ns"),
     HD(its_cmd_ns, "GICv4: building one ITS command, ns"),
     HD(dirty_poll_ns, "GICv4: wait between two reads of GICR_VPENDBASER while Dirty is 1 (Linux: udelay(1) = 1000), ns"),
+    HD(its_poll_ns, "GICv4: wait between two reads of GITS_CREADR while a VMOVP completes (its_wait_for_range_completion: udelay(1) = 1000), ns"),
     HU(vits_cache_per_vcpu, "sw: emulated vITS translation cache: 0 = unbounded (Linux 6.10 on), N = an LRU of N entries per vCPU of the VM (earlier kernels: 16)"),
     HU(halt_poll_ns, "halt polling: the largest poll window of a vCPU in WFI before its thread sleeps (KVM's halt_poll_ns; arm64 default 500000), ns; 0: no polling"),
     HU(halt_poll_ns_grow_start, "halt polling: the window a vCPU's first growth starts from (KVM's halt_poll_ns_grow_start), ns"),
@@ -203,6 +204,10 @@ bool hyp_params_check(const gic_config_t &g, uint64_t devices, uint64_t vectors,
     }
     if (!(h.dirty_poll_ns > 0)) {
         err = "hyp.dirty_poll_ns must be > 0 (a poll that does not wait never sees Dirty clear)";
+        return false;
+    }
+    if (!(h.its_poll_ns > 0)) {
+        err = "hyp.its_poll_ns must be > 0 (a poll that does not wait never sees GITS_CREADR move)";
         return false;
     }
     return true;

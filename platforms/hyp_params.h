@@ -48,11 +48,12 @@ struct hyp_params {
     double vits_hit_ns = 150;        /* emulated vITS: translation cache hit */
     double vits_miss_ns = 1500;      /* emulated vITS: table walk in guest memory */
     double inject_ns = 200;          /* queue on the vCPU's ap_list (locks, sort) */
-    double kick_ns = 200;            /* IPI to the CPU running the target vCPU */
+    double kick_ns = 200;            /* an IPI the host sends: kick of a running vCPU, reschedule IPI */
     double wake_ns = 800;            /* waking a blocked vCPU thread */
     double doorbell_ns = 300;        /* GICv4 doorbell handler (kvm_arch_vcpu wakeup path) */
     double its_cmd_ns = 100;         /* building one ITS command in the queue */
     double dirty_poll_ns = 1000;     /* GICv4.1: wait between two GICR_VPENDBASER.Dirty polls (Linux: udelay(1)) */
+    double its_poll_ns = 1000;       /* GICv4: wait between two GITS_CREADR reads after a VMOVP (Linux: udelay(1)) */
     uint64_t vits_cache_per_vcpu = 0;  /* translation cache: 0 unbounded (Linux 6.10 on), else LRU entries per vCPU */
     /* halt polling (virt/kvm/kvm_main.c kvm_vcpu_halt): the most a vCPU's
      * poll window may reach (KVM's halt_poll_ns, arm64

@@ -141,7 +141,7 @@ hyp_platform::hyp_platform(sc_module_name name, const gic_config_t &gcfg, const 
         [this, direct](const gic_output_t &out) {
             if (out.kind == GIC_OUT_MSI) {
                 uint32_t vm, vintid, gv;
-                bool res = tracker.routed(out.devid, out.eventid, vm, vintid, gv) && vcpus[gv].loaded_on >= 0;
+                bool res = tracker.routed(out.devid, out.eventid, vm, vintid, gv) && resident(vcpus[gv], direct);
                 tracker.on_outcome(out, direct, res);
             } else if (out.kind == GIC_OUT_VDEACTIVATE && out.cpu < loaded.size() && loaded[out.cpu] >= 0) {
                 const level_src *l = level_of(vcpus[(size_t)loaded[out.cpu]].vm, out.intid);

@@ -25,6 +25,11 @@ struct hyp_vcpu {
     int loaded_on = -1;         /* CPU it is loaded on (vcpu_load .. vcpu_put), -1: none */
     bool runnable = true;       /* false: blocked in WFI */
     bool in_wfi = false;        /* blocked in kvm_vcpu_wfi (IN_WFI): its next load makes the vPE resident only at the second kvm_vgic_load */
+    /* GICv4 modes: its vPE is resident, as the host made it: from its
+     * GICR_VPENDBASER write with Valid = 1 to the one with Valid = 0
+     * (loaded_on alone is wider: a vCPU in kvm_vcpu_wfi's put and halt poll
+     * is loaded and its vPE not resident) */
+    bool vpe_resident = false;
     bool queued = false;        /* in its home run queue */
     /* saved virtual interface (vgic_v3_put / vgic_v3_load) */
     uint64_t vmcr = 0;

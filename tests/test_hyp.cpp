@@ -905,6 +905,40 @@ TEST_F(Hyp, VitsTranslationCacheIsUnboundedAsMainline)
     EXPECT_GT(c.value("evictions", 0), 0) << "LRU of 64 entries per VM, 128 events per VM";
 }
 
+// Every IPI the host sends (a kick of a running vCPU, the reschedule IPI of
+// a wake-up or of a requeue to an idle CPU) costs hyp.kick_ns of host work
+// besides its ICC_SGI1R_EL1 write, charged to the kick and wake categories.
+TEST_F(Hyp, EveryHostIpiCostsKickNs)
+{
+    const std::string base = "--hyp -p hyp.mode=sw -p platform.sim_time_us=3000";
+    json r;
+    ASSERT_EQ(run(base + " -p hyp.kick_ns=5000", r), 0) << log_text;
+    expect_conserved(r, "kick_ns 5000");
+    const uint64_t kicks = r["host_irqs"].value("kicks", 0);
+    ASSERT_GT(kicks, 10u);
+    const json &c = r["host_cpu"]["by_category"];
+    const uint64_t ps = c["kick"].value("ps", 0) + c["wake"].value("ps", 0);
+    EXPECT_GE(ps, kicks * 5000000ull) << kicks << " IPIs";
+}
+
+// The report's resident / non-resident split of the GICv4 modes follows the
+// vPE's residency, not the vCPU's load: a vCPU in kvm_vcpu_wfi's put and
+// halt poll is loaded while its vPE is not resident (every WFI trapping
+// makes that window wide). In GICv4.0 the split is then the GIC's own
+// direct / VPT count.
+TEST_F(Hyp, ResidentSplitFollowsVpeResidency)
+{
+    json r;
+    ASSERT_EQ(run("--hyp -p hyp.mode=v4.0 -p hyp.wfi_trap=trap -p platform.sim_time_us=5000", r), 0) << log_text;
+    expect_conserved(r, "v4.0 trap");
+    const json &lat = r["latency"];
+    const uint64_t res = lat["msi_to_iar_resident"].value("count", 0),
+                   non = lat["msi_to_iar_non_resident"].value("count", 0);
+    ASSERT_GT(res, 50u);
+    EXPECT_EQ(res, r["residency"].value("vlpi_direct", 0));
+    EXPECT_EQ(non, r["residency"].value("vlpi_recorded", 0));
+}
+
 // An injection queued while the host flushes the list registers does not
 // kick the vCPU after it has entered: IN_GUEST_MODE is set after the flush,
 // and the pending request aborts the entry (kvm_vcpu_exit_request), which
