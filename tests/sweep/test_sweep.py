@@ -141,6 +141,14 @@ class Spec(unittest.TestCase):
 
     def test_bad_descriptions_name_the_key(self):
         cases = [({"version": 2}, "version 2"),
+                 ({"version": 1.0}, "version 1.0 not supported"),  # 1.0 == 1 in Python
+                 ({"version": True}, "version true not supported"),  # True == 1 in Python
+                 ({"version": "1"}, 'version "1" not supported'),
+                 ({"parameters": {EVENT: {"geometric": [4, 64, 2], "integer": "yes"}}},
+                  r"parameters\.gic\.its\.event_cache\.entries\.integer: true or false"),
+                 ({"parameters": {EVENT: {"range": [4, 64, 4], "integer": 1}}}, r"integer: true or false, got 1"),
+                 ({"repetitions": True}, "repetitions"),
+                 ({"first_seed": 1.0}, "first_seed"),
                  ({"parameters": {"its.x": [1]}}, r"parameters\.its\.x"),
                  ({"parameters": {EVENT: []}}, "empty list"),
                  ({"parameters": {EVENT: {"uniform": [1, 4]}}}, "need sampling.method 'random'"),
@@ -153,6 +161,9 @@ class Spec(unittest.TestCase):
             with self.subTest(over=over):
                 with self.assertRaisesRegex(S.SpecError, msg):
                     S.validate(tiny_spec(**over))
+        # the boolean flag itself is accepted
+        S.validate(tiny_spec(parameters={EVENT: {"geometric": [4, 64, 2], "integer": True}}))
+        S.validate(tiny_spec(parameters={EVENT: {"geometric": [4, 64, 2], "integer": False}}))
 
     def test_metric_paths_and_expressions(self):
         rep = {"a": {"b.c": 6, "d": [1, {"e": 4}]}, "s": "9007199254740993"}
