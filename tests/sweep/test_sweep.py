@@ -192,6 +192,69 @@ class Spec(unittest.TestCase):
         (_, best, _), = T.smallest(summary, EVENT, "p", 1000)
         self.assertEqual(best, 128)
 
+    def test_smallest_refuses_what_does_not_exist(self):
+        """--where of a parameter that is not varied, or of a value no point has, is an error
+        (not an empty table); so are an unknown --param or --metric."""
+        summary = [{"workload": "w", "params": {EVENT: e, "gic.lpi.cache.entries": l},
+                    "metrics": {"p": {"mean": 900.0, "ci95": 10.0}}} for e in (16, 32) for l in (64, 256)]
+        for where, msg in [({"foo": "1"}, r"--where foo=1: 'foo' is not a varied parameter"),
+                           ({"platform.sim_time_us": "200"}, "is not a varied parameter"),
+                           ({"gic.lpi.cache.entries": "999"},
+                            r"--where gic.lpi.cache.entries=999: no point has this value "
+                            r"\(gic.lpi.cache.entries has 64, 256\)"),
+                           ({"workload": "x"}, r"workload has w")]:
+            with self.subTest(where=where):
+                with self.assertRaisesRegex(ValueError, msg):
+                    T.smallest(summary, EVENT, "p", 1000, where)
+        with self.assertRaisesRegex(ValueError, "--param gic.nope: not a varied parameter"):
+            T.smallest(summary, "gic.nope", "p", 1000)
+        with self.assertRaisesRegex(ValueError, r"--metric q: not a metric of the sweep \(metrics: p\)"):
+            T.smallest(summary, EVENT, "q", 1000)
+        # an existing value, also written as a float, selects its points
+        for v in ("256", "256.0"):
+            rows = T.smallest(summary, EVENT, "p", 1000, {"gic.lpi.cache.entries": v})
+            self.assertEqual([(o["gic.lpi.cache.entries"], best) for o, best, _ in rows], [(256, 16)])
+
+
+class Cli(Base):
+    """Exit codes of docs/sweep.md: 1 for a usage, sweep-file or tool error (argparse's own
+    would be 2), 3 for failed or missing points; smallest refuses an unknown --where."""
+
+    def test_usage_errors_exit_1(self):
+        p = self.write_spec(tiny_spec())
+        for args in ([], ["bogus"], ["run"], ["run", p], ["run", p, "-o", self.out, "-j", "0"],
+                     ["run", p, "-o", self.out, "--no-such-option"],
+                     ["smallest", p, "-o", self.out, "--param", EVENT, "--metric", "msis"],
+                     ["smallest", p, "-o", self.out, "--param", EVENT, "--metric", "msis", "--below", "x"],
+                     ["slurm", p, "-o", self.out, "--per-task", "0"]):
+            with self.subTest(args=args):
+                r = self.sweep(*args, expect=1)
+                self.assertIn("error:", r.stderr)
+        self.assertIn("usage:", self.sweep("--help", expect=0).stdout)
+        # a sweep-file error, and a sweep that cannot find its binary
+        self.sweep("list", self.write_spec(tiny_spec(version=1.0), "v.json"), expect=1)
+        r = self.sweep("run", p, "-o", self.out, "--bin-dir", self.tmp, expect=1)
+        self.assertIn("not found", r.stderr)
+        # nothing merged yet: status says pending (3), smallest has no results (1)
+        self.sweep("status", p, "-o", self.out, expect=3)
+        self.sweep("smallest", p, "-o", self.out, "--param", EVENT, "--metric", "msis", "--below", "1", expect=1)
+
+    def test_smallest_where_must_exist(self):
+        p = self.write_spec(tiny_spec())
+        self.run_sweep(p)
+        base = ["smallest", p, "-o", self.out, "--param", EVENT, "--metric", "iar_p99_ns", "--below", "100000"]
+        r = self.sweep(*base, "--where", "platform.msi_interval_ns=4000")
+        self.assertEqual(len(r.stdout.strip().splitlines()), 3)  # head, rule, one row
+        for where, msg in [("foo=1", "'foo' is not a varied parameter"),
+                           ("platform.sim_time_us=200", "'platform.sim_time_us' is not a varied parameter"),
+                           ("platform.msi_interval_ns=999",
+                            r"no point has this value \(platform.msi_interval_ns has 2000, 4000\)"),
+                           ("platform.msi_interval_ns", "expects NAME=VALUE")]:
+            with self.subTest(where=where):
+                r = self.sweep(*base, "--where", where, expect=1)
+                self.assertRegex(r.stderr, msg)
+                self.assertEqual(r.stdout, "")  # no empty table
+
 
 class TinySweep(Base):
     """A tiny sweep through GNU parallel on all local cores: the merged CSV holds the expected rows."""
