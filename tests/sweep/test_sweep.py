@@ -415,6 +415,34 @@ class Plots(Base):
         self.assertEqual(data[-1][1], 1.0)
         self.assertEqual([y for _, y in data], sorted(y for _, y in data))
 
+    def test_plot_scripts_run_from_their_own_folder(self):
+        """docs/sweep.md: 'cd OUT/plots && gnuplot NAME.gp' re-draws a plot, wherever OUT is
+        and whichever folder the sweep was started from (a relative -o here)."""
+        s = tiny_spec()
+        s["plots"] = [{"name": "hit", "kind": "xy", "x": EVENT, "y": ["event_hit_rate"], "logx": 2},
+                      {"name": "cdf", "kind": "cdf", "histogram": 'gic_stats.histograms["latency.line_to_iar.lpi"]',
+                       "scale": 0.001, "select": [{EVENT: 16, "platform.msi_interval_ns": 2000}]}]
+        p = self.write_spec(s)
+        env = dict(os.environ, SYSTEMC_DISABLE_COPYRIGHT_MESSAGE="1")
+        r = subprocess.run([sys.executable, SWEEP, "run", p, "-o", "rel-out", "--bin-dir", BUILD],
+                           cwd=self.tmp, capture_output=True, text=True, env=env, timeout=120)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        moved = os.path.join(self.tmp, "elsewhere")
+        shutil.move(os.path.join(self.tmp, "rel-out"), moved)
+        plots = os.path.join(moved, "plots")
+        for name in ("hit", "cdf"):
+            gp = read(os.path.join(plots, name + ".gp"))
+            self.assertNotIn("rel-out", gp)
+            self.assertNotIn(self.tmp, gp)
+            self.assertIn(f"set output '{name}.png'", gp)
+            self.assertIn(f"'data/{name}.0", gp)
+            for ext in (".png", ".svg"):
+                os.remove(os.path.join(plots, name + ext))
+            r = subprocess.run(["gnuplot", name + ".gp"], cwd=plots, capture_output=True, text=True, timeout=60)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertEqual(read(os.path.join(plots, name + ".png"), "rb")[:4], b"\x89PNG")
+            self.assertIn("<svg", read(os.path.join(plots, name + ".svg"))[:400])
+
 
 if __name__ == "__main__":
     if len(sys.argv) < 2:
