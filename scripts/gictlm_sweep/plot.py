@@ -149,6 +149,11 @@ def _xy(p, spec, summary, d):
     if "yrange" in p:
         lo, hi = p["yrange"]
         cmds.append(f"set yrange [{'' if lo is None else lo}:{'' if hi is None else hi}]")
+    # A point on the left or right border of the graph may lose its error bar (gnuplot skips
+    # a bar whose x is outside the range by a rounding error; a log axis is autoscaled exactly
+    # to the first and last x, a linear one often to a tic at a data point): x autoscaled to
+    # the data (no extension to the next tic), plus a margin of 3% of the width on both sides.
+    cmds += ["set autoscale xfix", "set offsets graph 0.03, graph 0.03, 0, 0"]
     plots = [f"{_q(_rel(fn, d))} using 1:2:3 with yerrorlines lw 1.5 pt 7 ps 0.6 title {_q(t)}" for fn, t in files]
     if "hline" in p:
         plots.append(f"{float(p['hline'])} with lines dt 2 lc rgb 'black' title {_q(p.get('hline_title', 'target'))}")
