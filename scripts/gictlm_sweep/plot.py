@@ -85,6 +85,12 @@ def _q(s):
     return "'" + str(s).replace("'", "''") + "'"
 
 
+def _rel(fn, d):
+    """A data file as the plot script names it: relative to the script's folder
+    (OUT/plots), so that 'cd OUT/plots && gnuplot NAME.gp' works from anywhere OUT is."""
+    return os.path.relpath(fn, os.path.dirname(d))
+
+
 def gnuplot_binary():
     return shutil.which("gnuplot")
 
@@ -143,7 +149,12 @@ def _xy(p, spec, summary, d):
     if "yrange" in p:
         lo, hi = p["yrange"]
         cmds.append(f"set yrange [{'' if lo is None else lo}:{'' if hi is None else hi}]")
-    plots = [f"{_q(fn)} using 1:2:3 with yerrorlines lw 1.5 pt 7 ps 0.6 title {_q(t)}" for fn, t in files]
+    # A point on the left or right border of the graph may lose its error bar (gnuplot skips
+    # a bar whose x is outside the range by a rounding error; a log axis is autoscaled exactly
+    # to the first and last x, a linear one often to a tic at a data point): x autoscaled to
+    # the data (no extension to the next tic), plus a margin of 3% of the width on both sides.
+    cmds += ["set autoscale xfix", "set offsets graph 0.03, graph 0.03, 0, 0"]
+    plots = [f"{_q(_rel(fn, d))} using 1:2:3 with yerrorlines lw 1.5 pt 7 ps 0.6 title {_q(t)}" for fn, t in files]
     if "hline" in p:
         plots.append(f"{float(p['hline'])} with lines dt 2 lc rgb 'black' title {_q(p.get('hline_title', 'target'))}")
     return cmds, plots
@@ -188,7 +199,7 @@ def _cdf(p, spec, runs, out, d):
             f"set ylabel {_q(p.get('ylabel', 'fraction of samples <= x'))}", "set yrange [0:1.02]"]
     if p.get("logx"):
         cmds.append("set logscale x")
-    plots = [f"{_q(fn)} using 1:2 with steps lw 1.5 title {_q(t)}" for fn, t in files]
+    plots = [f"{_q(_rel(fn, d))} using 1:2 with steps lw 1.5 title {_q(t)}" for fn, t in files]
     return cmds, plots
 
 
@@ -214,16 +225,18 @@ def make_plots(spec, runs, summary, out, only=None):
             continue
         cmds, lines = body
         base = os.path.join(d, p["name"])
+        name = p["name"]  # the script names its outputs and data relative to its own folder
         script = [f"set title {_q(p.get('title', p['name']))} noenhanced", "set key below noenhanced",
                   "set grid", "set xlabel noenhanced", "set ylabel noenhanced"] + cmds
         plot = "plot " + ", \\\n     ".join(lines)
-        text = "\n".join([f"set terminal {png} size 960,540 font ',10'", f"set output {_q(base + '.png')}"]
+        text = "\n".join([f"# gictlm-sweep plot '{name}': re-run by hand in this folder with 'gnuplot {name}.gp'",
+                          f"set terminal {png} size 960,540 font ',10'", f"set output {_q(name + '.png')}"]
                          + script + [plot, "set output",
                                      "set terminal svg size 960,540 font 'sans,10' background '#ffffff'",
-                                     f"set output {_q(base + '.svg')}", "replot", "set output"]) + "\n"
+                                     f"set output {_q(name + '.svg')}", "replot", "set output"]) + "\n"
         with open(base + ".gp", "w", encoding="utf-8") as f:
             f.write(text)
-        r = subprocess.run([gp, base + ".gp"], capture_output=True, text=True)
+        r = subprocess.run([gp, name + ".gp"], cwd=d, capture_output=True, text=True)
         if r.returncode != 0:
             raise RuntimeError(f"gnuplot failed on {base}.gp: {r.stderr.strip()}")
         written += [base + ".png", base + ".svg"]

@@ -26,6 +26,11 @@ def _is_num(v):
     return isinstance(v, (int, float)) and not isinstance(v, bool)
 
 
+def _is_int(v):
+    """A JSON integer: not a float (1.0 == 1 in Python) and not a boolean (True == 1)."""
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
 def _fmt(v):
     """Value as written on the command line (-p NAME=VALUE): integers without '.0'."""
     if isinstance(v, bool):
@@ -57,6 +62,8 @@ def _finite_values(name, d):
         raise SpecError(f"parameters.{name}: expected a list or one of "
                         "{\"range\": [from, to, step]}, {\"geometric\": [from, to, factor]}, "
                         "{\"uniform\": [lo, hi]}, {\"log_uniform\": [lo, hi]}")
+    if "integer" in d and not isinstance(d["integer"], bool):
+        raise SpecError(f"parameters.{name}.integer: true or false, got {json.dumps(d['integer'])}")
     kind = next(k for k in d if k != "integer")
     arg = d[kind]
     if kind in ("range", "geometric"):
@@ -136,8 +143,9 @@ def validate(spec):
         raise SpecError("the sweep description must be a JSON object")
     if spec.get("schema") != SCHEMA:
         raise SpecError(f"schema must be \"{SCHEMA}\"")
-    if spec.get("version") != VERSION:
-        raise SpecError(f"version {spec.get('version')!r} not supported (this runner reads version {VERSION})")
+    if not (_is_int(spec.get("version")) and spec["version"] == VERSION):
+        raise SpecError(f"version {json.dumps(spec.get('version'))} not supported "
+                        f"(this runner reads the integer version {VERSION})")
     unknown = set(spec) - TOP_KEYS
     if unknown:
         raise SpecError(f"unknown key(s): {', '.join(sorted(unknown))}")
@@ -161,9 +169,9 @@ def validate(spec):
                 raise SpecError(f"parameters.{k}: uniform/log_uniform need sampling.method 'random'")
     else:
         n = samp.get("points")
-        if not (isinstance(n, int) and n > 0):
+        if not (_is_int(n) and n > 0):
             raise SpecError("sampling.points: a positive integer")
-        if not isinstance(samp.get("seed", 1), int):
+        if not _is_int(samp.get("seed", 1)):
             raise SpecError("sampling.seed: an integer")
     wls = spec.get("workloads", [{"name": "default"}])
     if not isinstance(wls, list) or not wls:
@@ -181,14 +189,14 @@ def validate(spec):
             raise SpecError(f"workloads[{i}]: 'config' (platform run) or 'trace' (replay), not both")
         _check_params(f"workloads[{i}].fixed", w.get("fixed", {}))
     reps = spec.get("repetitions", 1)
-    if not (isinstance(reps, int) and 1 <= reps <= 10000):
+    if not (_is_int(reps) and 1 <= reps <= 10000):
         raise SpecError("repetitions: an integer from 1 to 10000")
     sp = spec.get("seed_parameter", "platform.seed")
     if not isinstance(sp, str) or not (sp.startswith("gic.") or sp.startswith("platform.")):
         raise SpecError("seed_parameter: a parameter name (gic.* or platform.*)")
     if sp in params:
         raise SpecError(f"seed_parameter {sp} is also in parameters (repetitions vary it)")
-    if not isinstance(spec.get("first_seed", 1), int):
+    if not _is_int(spec.get("first_seed", 1)):
         raise SpecError("first_seed: an integer")
     mets = spec.get("metrics", {})
     if not isinstance(mets, dict) or not mets:

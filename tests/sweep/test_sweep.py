@@ -141,6 +141,14 @@ class Spec(unittest.TestCase):
 
     def test_bad_descriptions_name_the_key(self):
         cases = [({"version": 2}, "version 2"),
+                 ({"version": 1.0}, "version 1.0 not supported"),  # 1.0 == 1 in Python
+                 ({"version": True}, "version true not supported"),  # True == 1 in Python
+                 ({"version": "1"}, 'version "1" not supported'),
+                 ({"parameters": {EVENT: {"geometric": [4, 64, 2], "integer": "yes"}}},
+                  r"parameters\.gic\.its\.event_cache\.entries\.integer: true or false"),
+                 ({"parameters": {EVENT: {"range": [4, 64, 4], "integer": 1}}}, r"integer: true or false, got 1"),
+                 ({"repetitions": True}, "repetitions"),
+                 ({"first_seed": 1.0}, "first_seed"),
                  ({"parameters": {"its.x": [1]}}, r"parameters\.its\.x"),
                  ({"parameters": {EVENT: []}}, "empty list"),
                  ({"parameters": {EVENT: {"uniform": [1, 4]}}}, "need sampling.method 'random'"),
@@ -153,6 +161,9 @@ class Spec(unittest.TestCase):
             with self.subTest(over=over):
                 with self.assertRaisesRegex(S.SpecError, msg):
                     S.validate(tiny_spec(**over))
+        # the boolean flag itself is accepted
+        S.validate(tiny_spec(parameters={EVENT: {"geometric": [4, 64, 2], "integer": True}}))
+        S.validate(tiny_spec(parameters={EVENT: {"geometric": [4, 64, 2], "integer": False}}))
 
     def test_metric_paths_and_expressions(self):
         rep = {"a": {"b.c": 6, "d": [1, {"e": 4}]}, "s": "9007199254740993"}
@@ -180,6 +191,69 @@ class Spec(unittest.TestCase):
         summary[2]["metrics"]["p"]["ci95"] = 60  # 950 + 60 >= 1000
         (_, best, _), = T.smallest(summary, EVENT, "p", 1000)
         self.assertEqual(best, 128)
+
+    def test_smallest_refuses_what_does_not_exist(self):
+        """--where of a parameter that is not varied, or of a value no point has, is an error
+        (not an empty table); so are an unknown --param or --metric."""
+        summary = [{"workload": "w", "params": {EVENT: e, "gic.lpi.cache.entries": l},
+                    "metrics": {"p": {"mean": 900.0, "ci95": 10.0}}} for e in (16, 32) for l in (64, 256)]
+        for where, msg in [({"foo": "1"}, r"--where foo=1: 'foo' is not a varied parameter"),
+                           ({"platform.sim_time_us": "200"}, "is not a varied parameter"),
+                           ({"gic.lpi.cache.entries": "999"},
+                            r"--where gic.lpi.cache.entries=999: no point has this value "
+                            r"\(gic.lpi.cache.entries has 64, 256\)"),
+                           ({"workload": "x"}, r"workload has w")]:
+            with self.subTest(where=where):
+                with self.assertRaisesRegex(ValueError, msg):
+                    T.smallest(summary, EVENT, "p", 1000, where)
+        with self.assertRaisesRegex(ValueError, "--param gic.nope: not a varied parameter"):
+            T.smallest(summary, "gic.nope", "p", 1000)
+        with self.assertRaisesRegex(ValueError, r"--metric q: not a metric of the sweep \(metrics: p\)"):
+            T.smallest(summary, EVENT, "q", 1000)
+        # an existing value, also written as a float, selects its points
+        for v in ("256", "256.0"):
+            rows = T.smallest(summary, EVENT, "p", 1000, {"gic.lpi.cache.entries": v})
+            self.assertEqual([(o["gic.lpi.cache.entries"], best) for o, best, _ in rows], [(256, 16)])
+
+
+class Cli(Base):
+    """Exit codes of docs/sweep.md: 1 for a usage, sweep-file or tool error (argparse's own
+    would be 2), 3 for failed or missing points; smallest refuses an unknown --where."""
+
+    def test_usage_errors_exit_1(self):
+        p = self.write_spec(tiny_spec())
+        for args in ([], ["bogus"], ["run"], ["run", p], ["run", p, "-o", self.out, "-j", "0"],
+                     ["run", p, "-o", self.out, "--no-such-option"],
+                     ["smallest", p, "-o", self.out, "--param", EVENT, "--metric", "msis"],
+                     ["smallest", p, "-o", self.out, "--param", EVENT, "--metric", "msis", "--below", "x"],
+                     ["slurm", p, "-o", self.out, "--per-task", "0"]):
+            with self.subTest(args=args):
+                r = self.sweep(*args, expect=1)
+                self.assertIn("error:", r.stderr)
+        self.assertIn("usage:", self.sweep("--help", expect=0).stdout)
+        # a sweep-file error, and a sweep that cannot find its binary
+        self.sweep("list", self.write_spec(tiny_spec(version=1.0), "v.json"), expect=1)
+        r = self.sweep("run", p, "-o", self.out, "--bin-dir", self.tmp, expect=1)
+        self.assertIn("not found", r.stderr)
+        # nothing merged yet: status says pending (3), smallest has no results (1)
+        self.sweep("status", p, "-o", self.out, expect=3)
+        self.sweep("smallest", p, "-o", self.out, "--param", EVENT, "--metric", "msis", "--below", "1", expect=1)
+
+    def test_smallest_where_must_exist(self):
+        p = self.write_spec(tiny_spec())
+        self.run_sweep(p)
+        base = ["smallest", p, "-o", self.out, "--param", EVENT, "--metric", "iar_p99_ns", "--below", "100000"]
+        r = self.sweep(*base, "--where", "platform.msi_interval_ns=4000")
+        self.assertEqual(len(r.stdout.strip().splitlines()), 3)  # head, rule, one row
+        for where, msg in [("foo=1", "'foo' is not a varied parameter"),
+                           ("platform.sim_time_us=200", "'platform.sim_time_us' is not a varied parameter"),
+                           ("platform.msi_interval_ns=999",
+                            r"no point has this value \(platform.msi_interval_ns has 2000, 4000\)"),
+                           ("platform.msi_interval_ns", "expects NAME=VALUE")]:
+            with self.subTest(where=where):
+                r = self.sweep(*base, "--where", where, expect=1)
+                self.assertRegex(r.stderr, msg)
+                self.assertEqual(r.stdout, "")  # no empty table
 
 
 class TinySweep(Base):
@@ -340,6 +414,39 @@ class Plots(Base):
                 .splitlines() if not ln.startswith("#")]
         self.assertEqual(data[-1][1], 1.0)
         self.assertEqual([y for _, y in data], sorted(y for _, y in data))
+
+    def test_plot_scripts_run_from_their_own_folder(self):
+        """docs/sweep.md: 'cd OUT/plots && gnuplot NAME.gp' re-draws a plot, wherever OUT is
+        and whichever folder the sweep was started from (a relative -o here)."""
+        s = tiny_spec()
+        s["plots"] = [{"name": "hit", "kind": "xy", "x": EVENT, "y": ["event_hit_rate"], "logx": 2},
+                      {"name": "cdf", "kind": "cdf", "histogram": 'gic_stats.histograms["latency.line_to_iar.lpi"]',
+                       "scale": 0.001, "select": [{EVENT: 16, "platform.msi_interval_ns": 2000}]}]
+        p = self.write_spec(s)
+        env = dict(os.environ, SYSTEMC_DISABLE_COPYRIGHT_MESSAGE="1")
+        r = subprocess.run([sys.executable, SWEEP, "run", p, "-o", "rel-out", "--bin-dir", BUILD],
+                           cwd=self.tmp, capture_output=True, text=True, env=env, timeout=120)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        moved = os.path.join(self.tmp, "elsewhere")
+        shutil.move(os.path.join(self.tmp, "rel-out"), moved)
+        plots = os.path.join(moved, "plots")
+        for name in ("hit", "cdf"):
+            gp = read(os.path.join(plots, name + ".gp"))
+            self.assertNotIn("rel-out", gp)
+            self.assertNotIn(self.tmp, gp)
+            self.assertIn(f"set output '{name}.png'", gp)
+            self.assertIn(f"'data/{name}.0", gp)
+            for ext in (".png", ".svg"):
+                os.remove(os.path.join(plots, name + ext))
+            r = subprocess.run(["gnuplot", name + ".gp"], cwd=plots, capture_output=True, text=True, timeout=60)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertEqual(read(os.path.join(plots, name + ".png"), "rb")[:4], b"\x89PNG")
+            self.assertIn("<svg", read(os.path.join(plots, name + ".svg"))[:400])
+        # error bars at the first and last x: gnuplot drops the bar of a point that rounding puts
+        # outside an x range autoscaled exactly to the data (a log axis), so the range has a margin
+        gp = read(os.path.join(plots, "hit.gp"))
+        self.assertIn("set autoscale xfix", gp)
+        self.assertIn("set offsets graph 0.03, graph 0.03", gp)
 
 
 if __name__ == "__main__":
