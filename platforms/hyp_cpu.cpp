@@ -610,15 +610,24 @@ bool hyp_cpu::run_vcpu()
             HC_CALL(pc_vcpu_, vgic_put(v, true, true));
             charge(HC_PUT, wf_t0_);
             if (v.pending_last) h_->cnt.pending_last++;
-            if (hp_.halt_poll_ns && !wfi_pending(v)) {
-                /* kvm_vcpu_halt: the window clamped to the maximum, a poll
-                 * if it is not 0 */
+            if (hp_.halt_poll_ns) {
+                /* kvm_vcpu_halt (polling allowed: a maximum window): the
+                 * window clamped to the maximum, a poll if it is not 0 (its
+                 * first kvm_vcpu_check_block may end it at once) */
                 v.halt_start_ps = t_;
                 if (v.halt_poll_ns > hp_.halt_poll_ns) v.halt_poll_ns = hp_.halt_poll_ns;
-                if (v.halt_poll_ns) {
-                    HC_CALL(pc_vcpu_, halt_poll(v));
-                    if (hp_ok_) halt_adapt(v, t_ - v.halt_start_ps);
-                }
+                if (v.halt_poll_ns) HC_CALL(pc_vcpu_, halt_poll(v));
+                /* kvm_vcpu_block then waits unless something is pending
+                 * (waited = false): the poll counts as successful
+                 * (update_halt_poll_stats with !waited, even when what is
+                 * pending came after the poll), and the window adapts to
+                 * the halt now, which takes some time even when nothing
+                 * waits (the kernel's clock reads around kvm_vcpu_block:
+                 * taken as 1 ns, so a window of 0 grows as in Linux); after
+                 * a wait it adapts at the load (load) */
+                const bool waited = !wfi_pending(v);
+                if (v.halt_poll_ns) halt_poll_done(!waited);
+                if (!waited) halt_adapt(v, std::max<uint64_t>(t_ - v.halt_start_ps, 1000));
             }
             if (wfi_pending(v)) {
                 /* not blocked: no schedule(), no vcpu_put/vcpu_load */
@@ -690,7 +699,7 @@ bool hyp_cpu::wfi_pending(const hyp_vcpu &v) const
  * an injection from another CPU puts the vINTID on the ap_list), for at most
  * the vCPU's window, and only while the vCPU thread is the only task of the
  * CPU (kvm_vcpu_can_poll: single_task_running, need_resched: a vCPU queued
- * here ends it). hp_ok_: something became pending (the vCPU did not block).
+ * here ends it), or until something is pending; hp_len_: how long it polled.
  * The spinning is host CPU time (halt_poll); the interrupts taken meanwhile
  * are charged to their own categories. Other CPUs poke the poller when they
  * change what it checks (inject, wake, requeue). */
@@ -698,7 +707,6 @@ bool hyp_cpu::halt_poll(hyp_vcpu &v)
 {
     HC_BEGIN(pc_poll_);
     log_step("halt poll");
-    hp_ok_ = false;
     hp_start_ = hp_seg_ = t_;
     hp_stop_ = t_ + v.halt_poll_ns * 1000;
     v.halt_polling = true;
@@ -712,10 +720,7 @@ bool hyp_cpu::halt_poll(hyp_vcpu &v)
             hp_seg_ = t_;
             continue;
         }
-        if (wfi_pending(v)) {
-            hp_ok_ = true;
-            break;
-        }
+        if (wfi_pending(v)) break;
         if (t_ >= hp_stop_ || h_->sched.has_runnable(idx_, t_)) break;
         {
             /* until an interrupt, a poke or the end of the window (or a held
@@ -728,13 +733,20 @@ bool hyp_cpu::halt_poll(hyp_vcpu &v)
     charge(HC_HALT_POLL, hp_seg_);
     polling_ = false;
     v.halt_polling = false;
-    if (hp_ok_) {
-        h_->cnt.halt_poll_successes++;
-        h_->cnt.halt_poll_success_ps += t_ - hp_start_;
-    } else {
-        h_->cnt.halt_poll_fail_ps += t_ - hp_start_;
-    }
+    hp_len_ = t_ - hp_start_;
     HC_END(pc_poll_);
+}
+
+/* A poll's statistics (update_halt_poll_stats): successful when the vCPU
+ * thread did not wait after it. */
+void hyp_cpu::halt_poll_done(bool success)
+{
+    if (success) {
+        h_->cnt.halt_poll_successes++;
+        h_->cnt.halt_poll_success_ps += hp_len_;
+    } else {
+        h_->cnt.halt_poll_fail_ps += hp_len_;
+    }
 }
 
 /* kvm_vcpu_halt after the halt (halt_ps: from its start until the vCPU runs

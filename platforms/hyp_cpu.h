@@ -241,8 +241,9 @@ private:
     bool ip_resident_ = false;
     uint64_t rq_t0_ = 0;
     int pc_poll_ = 0;
-    bool polling_ = false, hp_ok_ = false;
-    uint64_t hp_start_ = 0, hp_seg_ = 0, hp_stop_ = 0;
+    bool polling_ = false;
+    uint64_t hp_start_ = 0, hp_seg_ = 0, hp_stop_ = 0, hp_len_ = 0;
+    void halt_poll_done(bool success);
     uint32_t dm_rd_ = 0, dm_intid_ = 0;
     uint32_t dl_rd_ = 0, dl_intid_ = 0;
     uint64_t dl_off_ = 0;
