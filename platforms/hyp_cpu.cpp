@@ -240,10 +240,11 @@ void hyp_cpu::log_mmio(bool write, uint64_t addr)
     else if (addr >= g.gicd_base && addr < g.gicd_base + 0x10000) n = "GICD";
     else
         for (uint32_t i = 0; i < g.num_its; i++)
-            if (addr >= h_->gits(i) && addr < h_->gits(i) + 0x20000)
-                n = addr == h_->gits(i) + kGitsCwriter  ? "GITS_CWRITER"
-                    : addr == h_->gits(i) + kGitsCreadr ? "GITS_CREADR"
-                                                         : "GITS";
+            if (addr >= h_->gits(i) && addr < h_->gits(i) + gic_gits_stride(&g))
+                n = addr == h_->gits(i) + kGitsCwriter                ? "GITS_CWRITER"
+                    : addr == h_->gits(i) + kGitsCreadr               ? "GITS_CREADR"
+                    : addr == h_->gits(i) + GIC_GITS_SGIR_OFFSET      ? "GITS_SGIR"
+                                                                      : "GITS";
     log_step(std::string(write ? "W " : "R ") + n);
 }
 
