@@ -365,6 +365,7 @@ int sc_main(int argc, char **argv)
     if (progress < 0) progress = isatty(STDERR_FILENO) ? 1 : 0;
     auto t0 = std::chrono::steady_clock::now();
     run_status rs = run_sliced(*top, progress != 0, t0);
+    if (rs.partial) top->mark_partial();
     auto t1 = std::chrono::steady_clock::now();
     double host = std::chrono::duration<double>(t1 - t0).count();
     if (rs.partial)

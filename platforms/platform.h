@@ -82,9 +82,13 @@ public:
     /* true when every MSI sent is delivered, coalesced or dropped, and the
      * GIC's own counters agree; why explains a violation. */
     bool conservation_ok(std::string &why) const;
+    /* The run was stopped early (a signal): MSIs still on their way are
+     * accounted for as in flight, not a violation (conservation_ok). */
+    void mark_partial() { partial_ = true; }
     void trace_lines(sc_core::sc_trace_file *tf);
 
 private:
+    bool partial_ = false;
     gic_config_t gcfg_;
     platform_params pp_;
     msi_tracker tracker_;
