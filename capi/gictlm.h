@@ -223,8 +223,11 @@ typedef enum gic_msi_outcome {
     GIC_MSI_DROPPED = 2    /* see reason */
 } gic_msi_outcome_t;
 /* GIC_OUT_MSI of a GICv4 vLPI: value = GIC_MSI_VALUE_VIRTUAL | vPEID, intid =
- * vINTID, cpu = the redistributor hosting the vPE (physical LPIs: value = 0). */
+ * vINTID, cpu = the redistributor hosting the vPE (physical LPIs: value = 0);
+ * GIC_MSI_VALUE_RESIDENT set when the vPE was resident (the vLPI was made
+ * pending at its virtual CPU interface), clear when it went into the VPT. */
 #define GIC_MSI_VALUE_VIRTUAL (1ull << 32)
+#define GIC_MSI_VALUE_RESIDENT (1ull << 33)
 
 typedef enum gic_output_kind {
     GIC_OUT_LINE,       /* cpu, line, level */

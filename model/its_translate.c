@@ -95,12 +95,13 @@ static void ev_vmsi_deliver(gic_t *g, const gic_event_t *ev)
     its->vmsi_free = ev->b;
     uint32_t devid = (uint32_t)(ev->c >> 32), eventid = (uint32_t)ev->c;
     const char *reason = NULL;
+    const bool resident = vpe_ref_is_resident(g, &m.vpe); /* (for the output: set_pending leaves it so) */
     gic_msi_outcome_t oc = vpe_set_pending(g, &m.vpe, m.vintid, m.db, ev->d, &reason);
     if (oc != GIC_MSI_DROPPED) hist_add(its->lat_translate, g->now - ev->d);
     gic_inc(its->msi_virt);
     if (m.db != ITS_INTID_NONE) gic_inc(its->doorbells_named);
     msi_outcome_v(g, its, devid, eventid, m.vintid, m.vpe.rd, oc, reason,
-                  GIC_MSI_VALUE_VIRTUAL | m.vpe.vpeid);
+                  GIC_MSI_VALUE_VIRTUAL | (resident ? GIC_MSI_VALUE_RESIDENT : 0) | m.vpe.vpeid);
 }
 
 /* Event at the time the walk completed: deliver (or drop) at the redistributor.

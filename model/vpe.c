@@ -301,6 +301,11 @@ static vspace_t *space_of_ref(gic_t *g, const vpe_ref_t *ref)
     return s;
 }
 vspace_t *vpe_space_of_ref(gic_t *g, const vpe_ref_t *ref) { return space_of_ref(g, ref); }
+bool vpe_ref_is_resident(gic_t *g, const vpe_ref_t *ref)
+{
+    const vspace_t *s = space_of_ref(g, ref);
+    return s && is_resident(g, s);
+}
 
 /* The GICv4.0 doorbell of a vLPI for a vPE that is not resident: the
  * physical LPI doorbell (1023: none) made pending at redistributor rd. */

@@ -40,6 +40,8 @@ void vpes_destroy(gic_t *g, struct gic_vpes *v);
  * (ITS_INTID_NONE = 1023: none). Returns DELIVERED (pending in the resident
  * vPE's virtual interface, or recorded in its VPT), COALESCED (already
  * pending) or DROPPED with *reason (vINTID outside the VPT, VPT write failed). */
+/* The vPE of ref is resident at its redistributor now. */
+bool vpe_ref_is_resident(gic_t *g, const vpe_ref_t *ref);
 gic_msi_outcome_t vpe_set_pending(gic_t *g, const vpe_ref_t *v, uint32_t vintid, uint32_t doorbell,
                                   gic_time_t t_src, const char **reason);
 /* CLEAR / DISCARD of a virtual event: the vLPI is no longer pending. */

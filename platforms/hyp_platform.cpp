@@ -141,7 +141,9 @@ hyp_platform::hyp_platform(sc_module_name name, const gic_config_t &gcfg, const 
         [this, direct](const gic_output_t &out) {
             if (out.kind == GIC_OUT_MSI) {
                 uint32_t vm, vintid, gv;
-                bool res = tracker.routed(out.devid, out.eventid, vm, vintid, gv) && resident(vcpus[gv], direct);
+                /* GICv4: as the GIC delivered it; sw: the target vCPU loaded */
+                bool res = tracker.routed(out.devid, out.eventid, vm, vintid, gv) &&
+                           (direct ? (out.value & GIC_MSI_VALUE_RESIDENT) != 0 : vcpus[gv].loaded_on >= 0);
                 tracker.on_outcome(out, direct, res);
             } else if (out.kind == GIC_OUT_VDEACTIVATE && out.cpu < loaded.size() && loaded[out.cpu] >= 0) {
                 const level_src *l = level_of(vcpus[(size_t)loaded[out.cpu]].vm, out.intid);

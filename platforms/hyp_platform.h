@@ -143,10 +143,10 @@ public:
     };
     std::vector<level_src> levels;
     const level_src *level_of(uint32_t vm, uint32_t vintid) const;
-    /* The report's resident / non-resident split of an interrupt for v:
-     * delivered by the GIC directly (a vLPI, a GICv4.1 vSGI), whether v's vPE
-     * was resident; injected by the host (list registers), whether v was
-     * loaded on a CPU. */
+    /* The report's resident / non-resident split of a guest IPI for v
+     * (vMSIs: the GIC's GIC_MSI_VALUE_RESIDENT): a GICv4.1 vSGI, whether v's
+     * vPE was resident as the host made it; injected by the host (list
+     * registers), whether v was loaded on a CPU. */
     static bool resident(const hyp_vcpu &v, bool direct) { return direct ? v.vpe_resident : v.loaded_on >= 0; }
     uint64_t rdbase(uint32_t cpu) const;
     uint64_t gicr(uint32_t cpu) const { return gcfg_.gicr_base + (uint64_t)cpu * gic_gicr_stride(&gcfg_); }

@@ -694,6 +694,7 @@ TEST_F(ItsV4E2E, ResidentVpeTakesTheVlpiDirectlyWithoutDoorbell)
     auto m = Msis();
     ASSERT_EQ(m.size(), 1u);
     EXPECT_EQ(m[0].outcome, (uint32_t)GIC_MSI_DELIVERED);
+    EXPECT_EQ(m[0].value, GIC_MSI_VALUE_VIRTUAL | GIC_MSI_VALUE_RESIDENT | 5u); // at the resident vPE 5
     EXPECT_EQ(counter("vpe.vlpi.direct"), 1u);
     EXPECT_EQ(counter("vpe.doorbells"), 0u);
     EXPECT_EQ(sr(2, GIC_ICV_IAR1_EL1), VLPI + 70);
@@ -701,6 +702,7 @@ TEST_F(ItsV4E2E, ResidentVpeTakesTheVlpiDirectlyWithoutDoorbell)
     // Descheduled: the next MSI rings the doorbell at CPU 2.
     Deschedule(2);
     Msi(1, 7);
+    EXPECT_EQ(Msis().back().value, GIC_MSI_VALUE_VIRTUAL | 5u); // into the VPT
     EXPECT_EQ(counter("vpe.doorbells"), 1u);
     EXPECT_EQ(Ack(2), 8301u);
     ExpectConservation();
