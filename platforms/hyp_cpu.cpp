@@ -20,6 +20,10 @@ constexpr uint64_t kVpendDb = 1ull << 62, kVpendDirty = 1ull << 60, kVpendVgrp1E
 constexpr uint64_t kGitsBaser2 = 0x110;
 constexpr uint32_t kGuestIpi = 1; /* the guest's IPI: SGI 1 */
 constexpr uint64_t kGicrIsenabler0 = 0x10000 + 0x100;
+constexpr uint64_t kGicrIcactiver0 = 0x10000 + 0x380;
+/* the host's timer PPIs that a VHE host hands to a guest: the EL1 virtual
+ * timer (guest vtimer) and the EL1 physical timer (guest ptimer) */
+constexpr uint32_t kVtimerPpi = 27, kPtimerPpi = 30;
 constexpr uint64_t kGicrClrlpir = 0x48, kGicrInvlpir = 0xa0, kGicrSyncr = 0xc0;
 /* LPI configuration byte (IHI0069 5.1.1): Priority [7:2], RES1 [1], Enable [0] */
 constexpr uint8_t kLpiPropDefault = 0xa0 | 0x2, kLpiPropEnabled = 0x1;
@@ -237,6 +241,7 @@ void hyp_cpu::log_mmio(bool write, uint64_t addr)
     else if (addr == rd + kGicrInvlpir) n = "GICR_INVLPIR";
     else if (addr == rd + kGicrSyncr) n = "GICR_SYNCR";
     else if (addr == rd + kGicrIsenabler0) n = "GICR_ISENABLER0";
+    else if (addr == rd + kGicrIcactiver0) n = "GICR_ICACTIVER0";
     else if (addr >= g.gicd_base && addr < g.gicd_base + 0x10000) n = "GICD";
     else
         for (uint32_t i = 0; i < g.num_its; i++)
@@ -784,6 +789,7 @@ bool hyp_cpu::load(hyp_vcpu &v)
     HC_BEGIN(pc_load_);
     log_step("load");
     ld_t0_ = t_;
+    ld_timer_ = v.in_wfi; /* (a vCPU woken from kvm_vcpu_wfi: the timer's writes come between its two vgic loads) */
     add_ps(switch_restore_ps_);
     if (v.in_wfi) {
         /* woken from kvm_vcpu_wfi's halt: kvm_arch_vcpu_load runs with
@@ -791,12 +797,14 @@ bool hyp_cpu::load(hyp_vcpu &v)
          * clears it and calls kvm_vgic_load again, which makes the vPE
          * resident */
         HC_CALL(pc_load_, vgic_load(v, false));
+        HC_CALL(pc_load_, timer_load());
         v.in_wfi = false;
         /* kvm_vcpu_block has returned: kvm_vcpu_halt adapts the window to
          * the halt's length (from kvm_vcpu_halt's start to here) */
         if (hp_.halt_poll_ns) halt_adapt(v, t_ - v.halt_start_ps);
     }
     HC_CALL(pc_load_, vgic_load(v, true));
+    if (!ld_timer_) HC_CALL(pc_load_, timer_load());
     /* kvm_arch_vcpu_load -> kvm_vcpu_should_clear_twi: with the default
      * policy TWI is cleared when single_task_running() (no other vCPU
      * thread runnable on this CPU: a blocked one is in no run queue) and
@@ -877,6 +885,21 @@ bool hyp_cpu::vgic_load(hyp_vcpu &v, bool with_vpe)
         HC_CALL(pc_vload_, direct_lpi(idx_, kGicrClrlpir, h_->db_base + v.vpeid));
     }
     HC_END(pc_vload_);
+}
+
+/* kvm_arch_vcpu_load -> kvm_timer_vcpu_load (VHE, a GIC with an active
+ * state): kvm_timer_vcpu_load_gic for the guest's virtual and physical
+ * timers, each set_timer_irq_phys_active -> irq_set_irqchip_state(ACTIVE)
+ * -> gic_poke_irq: a GICR_ICACTIVER0 write for the host PPI, inactive as the
+ * model has no guest timer firing (GICR_ISACTIVER0 when it is). */
+bool hyp_cpu::timer_load()
+{
+    HC_BEGIN(pc_timer_);
+    HC_AT(pc_timer_);
+    mmio_write(h_->gicr(idx_) + kGicrIcactiver0, 4, 1u << kVtimerPpi);
+    HC_AT(pc_timer_);
+    mmio_write(h_->gicr(idx_) + kGicrIcactiver0, 4, 1u << kPtimerPpi);
+    HC_END(pc_timer_);
 }
 
 /* Poll GICR_VPENDBASER.Dirty until the redistributor is done (its_clear_vpend_valid,

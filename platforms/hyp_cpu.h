@@ -115,6 +115,7 @@ private:
     bool load(hyp_vcpu &v);
     bool put(hyp_vcpu &v, bool blocking);
     bool vgic_load(hyp_vcpu &v, bool with_vpe);
+    bool timer_load();
     bool save_lrs(hyp_vcpu &v);
     bool vgic_put(hyp_vcpu &v, bool blocking, bool with_vpe);
     bool enter(hyp_vcpu &v);
@@ -188,7 +189,7 @@ private:
 
     /* frames of the resumable functions: program counter and the locals
      * that live across a suspension */
-    int pc_main_ = 0, pc_vcpu_ = 0, pc_host_ = 0, pc_disp_ = 0, pc_inj_ = 0, pc_wake_ = 0, pc_sgi_ = 0;
+    int pc_main_ = 0, pc_vcpu_ = 0, pc_host_ = 0, pc_disp_ = 0, pc_inj_ = 0, pc_wake_ = 0, pc_sgi_ = 0, pc_timer_ = 0;
     int pc_load_ = 0, pc_vload_ = 0, pc_vput_ = 0, pc_save_ = 0, pc_vmovp_ = 0, pc_submit_ = 0, pc_dirty_ = 0, pc_put_ = 0, pc_enter_ = 0;
     int pc_flush_ = 0, pc_exit_ = 0, pc_girq_ = 0, pc_gipi_ = 0, pc_req_ = 0, pc_resamp_ = 0, pc_dbm_ = 0, pc_dlpi_ = 0;
     hyp_vcpu *cur_ = nullptr;
@@ -210,7 +211,7 @@ private:
     uint64_t sg_val_ = 0;
     uint64_t ld_t0_ = 0, ld_lat_ = 0;
     uint32_t ld_napr_ = 0, ld_i_ = 0;
-    bool vl_vpe_ = false, pu_vpe_ = false;
+    bool vl_vpe_ = false, pu_vpe_ = false, ld_timer_ = false;
     uint64_t vl_t0_ = 0, vl_vmovp_ps_ = 0, wf_t0_ = 0, en_seq_ = 0;
     uint64_t vm_t0_ = 0;
     uint32_t vm_i_ = 0, vm_n_ = 0, vm_itslist_ = 0, vm_seq_ = 0;
