@@ -465,6 +465,7 @@ int sc_replay_cli(int argc, char **argv, const char *prog)
         replay_usage(stderr, prog);
         return 2;
     }
+    const size_t ovs_cmd = ovs.size(); // ovs[0..ovs_cmd) from -p, then the environment's
     if (const char *env = std::getenv("GICTLM_REPLAY_OVERRIDES")) {
         std::string e = env;
         size_t p = 0;
@@ -477,6 +478,24 @@ int sc_replay_cli(int argc, char **argv, const char *prog)
         }
         if (!quiet && !e.empty()) std::fprintf(stderr, "%s: GICTLM_REPLAY_OVERRIDES=\"%s\" applied\n", prog, env);
     }
+    // the overrides are checked before the trace is read: an error names the option, not a trace line
+    bool ov_ok = true;
+    for (size_t i = 0; i < ovs.size(); i++) {
+        const char *what = i < ovs_cmd ? "-p" : "GICTLM_REPLAY_OVERRIDES";
+        size_t eq = ovs[i].find('=');
+        char err[200] = "";
+        gic_config_t cfg;
+        gic_config_default(&cfg);
+        if (eq == std::string::npos || eq == 0) {
+            std::fprintf(stderr, "%s: %s: '%s' is not NAME=VALUE\n", prog, what, ovs[i].c_str());
+            ov_ok = false;
+        } else if (gic_config_set(&cfg, ovs[i].substr(0, eq).c_str(), ovs[i].c_str() + eq + 1, err, sizeof err) !=
+                   GIC_OK) {
+            std::fprintf(stderr, "%s: %s %s: %s\n", prog, what, ovs[i].c_str(), err[0] ? err : "rejected");
+            ov_ok = false;
+        }
+    }
+    if (!ov_ok) return 2;
     std::vector<const char *> ov;
     for (const auto &s : ovs) ov.push_back(s.c_str());
     gic_replay_opts_t o;

@@ -193,7 +193,15 @@ TEST(TraceParse, HeaderAndOrderingErrors)
     }
     {
         Replay p(std::string(kHdr) + "@0 run\n", true, {"num_cpus"});
-        EXPECT_STREQ(p.r.message, "t.trace:2: override 'num_cpus': expected name=value");
+        // an override is not a trace line: no "file:line:" blamed
+        EXPECT_STREQ(p.r.message, "override 'num_cpus': expected name=value");
+    }
+    {
+        Replay p(std::string(kHdr) + "config num_cpus 2\n@0 run\n", true, {"foo=1", "num_cpus=abc"});
+        EXPECT_EQ(p.rc, 2);
+        EXPECT_EQ(p.r.parse_errors, 2u);
+        EXPECT_STREQ(p.r.message, "override 'foo=1': unknown parameter 'foo'");
+        EXPECT_EQ(p.diags.find("t.trace:"), std::string::npos) << p.diags;
     }
     {
         // all errors are reported, not only the first; nothing runs

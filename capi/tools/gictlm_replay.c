@@ -150,6 +150,27 @@ static void view_read(void *ctx, int kind, uint32_t index, uint32_t reg, uint64_
     gic_tl_ack(v->tl, v->tr.stim[v->by_line[line] - 1].time, index, (uint32_t)(value & 0xffffff));
 }
 
+/* An override checked before the trace is read, so that its error names where it comes from
+ * (what: "-p" or "GICTLM_REPLAY_OVERRIDES"), not a trace line. */
+static bool override_ok(const char *what, const char *ov)
+{
+    const char *eq = strchr(ov, '=');
+    char name[128], err[200] = "";
+    if (!eq || eq == ov || (size_t)(eq - ov) >= sizeof name) {
+        fprintf(stderr, "gictlm-replay: %s: '%s' is not NAME=VALUE\n", what, ov);
+        return false;
+    }
+    memcpy(name, ov, (size_t)(eq - ov));
+    name[eq - ov] = 0;
+    gic_config_t cfg;
+    gic_config_default(&cfg);
+    if (gic_config_set(&cfg, name, eq + 1, err, sizeof err) != GIC_OK) {
+        fprintf(stderr, "gictlm-replay: %s %s: %s\n", what, ov, err[0] ? err : "rejected");
+        return false;
+    }
+    return true;
+}
+
 int main(int argc, char **argv)
 {
     const char *trace = NULL, *tl_path = NULL, *stats_path = NULL, *golden = NULL, *view_path = NULL;
@@ -157,7 +178,7 @@ int main(int argc, char **argv)
     gic_tl_opts_t vo;
     memset(&vo, 0, sizeof vo);
     const char *ov[256];
-    size_t nov = 0;
+    size_t nov = 0, nov_cmd = 0; /* ov[0..nov_cmd) from -p, then the environment's */
     enum { OPT_WINDOW = 1000, OPT_MAX_EVENTS };
     static const struct option longopts[] = {
         {"output", required_argument, NULL, 'o'},
@@ -235,6 +256,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "gictlm-replay: --update-golden needs --golden FILE\n");
         return 2;
     }
+    nov_cmd = nov;
     /* Environment overrides: a space-separated list (copied: tokens point into it). */
     char *envcopy = NULL;
     const char *env = getenv("GICTLM_REPLAY_OVERRIDES");
@@ -250,6 +272,13 @@ int main(int argc, char **argv)
             }
             if (!quiet) fprintf(stderr, "gictlm-replay: GICTLM_REPLAY_OVERRIDES=\"%s\" applied\n", env);
         }
+    }
+    bool ov_ok = true;
+    for (size_t i = 0; i < nov; i++)
+        ov_ok = override_ok(i < nov_cmd ? "-p" : "GICTLM_REPLAY_OVERRIDES", ov[i]) && ov_ok;
+    if (!ov_ok) {
+        free(envcopy);
+        return 2;
     }
 
     FILE *tlf = NULL, *stf = NULL;
