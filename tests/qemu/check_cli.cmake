@@ -27,6 +27,8 @@ expect(2 "one LOG only" ${WORK}/tiny.log ${WORK}/tiny.log)
 expect(2 "size5.log:1: malformed line" --strict ${WORK}/size5.log)
 expect(0 "malformed=1" -o ${WORK}/size5.trace ${WORK}/size5.log)
 expect(0 "mmio_writes=1" --step 1000 -o ${WORK}/tiny.trace ${WORK}/tiny.log)
+expect(2 "gictlm-qemu-import: cannot write ${WORK}/no-such-dir/tiny.trace: No such file or directory"
+       -o ${WORK}/no-such-dir/tiny.trace ${WORK}/tiny.log)
 # a gzip log cut short is unreadable input, not a shorter log
 find_program(GZIP gzip)
 find_program(HEAD head)
