@@ -175,6 +175,11 @@ bool gic_stat_counter(const gic_t *g, const char *name, uint64_t *val)
     return true;
 }
 
+bool gic_stat_counter_family(const gic_t *g, const char *name)
+{
+    return !stats_find(&g->stats, name) && stats_in_family(&g->stats, name);
+}
+
 bool gic_stat_hist(const gic_t *g, const char *name, gic_hist_summary_t *out)
 {
     /* the histograms complete (gic_core_stats_sync: what they show does not

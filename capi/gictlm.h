@@ -496,6 +496,11 @@ typedef struct gic_hist_summary {
 
 /* Counter by name ("msi.delivered", "irq.delivered.spi", "its0.cache.device.hits", ...). */
 bool gic_stat_counter(const gic_t *g, const char *name, uint64_t *val);
+/* true if name is not a counter yet but becomes one on its first count: a per-reason family
+ * created lazily ("errors.<id>", "msi.dropped.<reason>", "its<i>.msi.dropped.<reason>",
+ * "its<i>.sgir.dropped.<reason>", "lpi.dropped.<reason>", "vpe.vlpi.dropped.<reason>";
+ * reason of [a-z0-9_]), for the blocks this instance has. Such a counter reads as 0. */
+bool gic_stat_counter_family(const gic_t *g, const char *name);
 bool gic_stat_hist(const gic_t *g, const char *name, gic_hist_summary_t *out);
 /* Versioned JSON (schema "gictlm-stats", version GICTLM_STATS_VERSION). */
 void gic_stats_write_json(const gic_t *g, FILE *f);

@@ -16,24 +16,31 @@
 
 #define MAX_TOK 80
 
-void trace_diag(rp_t *s, const char *fmt, ...)
+/* where: "file:line: " of a trace line, or "" for what is not in the trace (overrides) */
+static void diag_at(rp_t *s, const char *where, const char *msg)
 {
     unsigned max = s->o->max_diags ? s->o->max_diags : 50;
-    char msg[400];
+    if (s->message && !s->message[0]) { /* 256 bytes, cut if longer */
+        size_t a = strlen(where), b = strlen(msg);
+        if (a > 255) a = 255;
+        if (b > 255 - a) b = 255 - a;
+        memcpy(s->message, where, a);
+        memcpy(s->message + a, msg, b);
+        s->message[a + b] = 0;
+    }
+    if (s->o->diag && s->ndiags < max) fprintf(s->o->diag, "%s%s\n", where, msg);
+    s->ndiags++;
+}
+
+void trace_diag(rp_t *s, const char *fmt, ...)
+{
+    char msg[400], where[1100];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    if (s->message && !s->message[0]) {
-        char full[800];
-        snprintf(full, sizeof full, "%s:%u: %s", s->name, s->line, msg);
-        size_t k = strlen(full);
-        if (k >= 256) k = 255;
-        memcpy(s->message, full, k);
-        s->message[k] = 0;
-    }
-    if (s->o->diag && s->ndiags < max) fprintf(s->o->diag, "%s:%u: %s\n", s->name, s->line, msg);
-    s->ndiags++;
+    snprintf(where, sizeof where, "%s:%u: ", s->name, s->line);
+    diag_at(s, where, msg);
 }
 
 /* A syntax error: counted, reported, the trace will not run. Returns false
@@ -214,15 +221,19 @@ static bool freeze_config(rp_t *s)
         const char *ov = s->o->overrides[i];
         const char *eq = ov ? strchr(ov, '=') : NULL;
         char name[128], err[200] = "";
+        /* an override is not a trace line: the message names the override, not the line */
+        char msg[400];
         if (!eq || (size_t)(eq - ov) >= sizeof name) {
-            trace_diag(s, "override '%s': expected name=value", ov ? ov : "(null)");
+            snprintf(msg, sizeof msg, "override '%s': expected name=value", ov ? ov : "(null)");
+            diag_at(s, "", msg);
             s->tr->parse_errors++;
             continue;
         }
         memcpy(name, ov, (size_t)(eq - ov));
         name[eq - ov] = 0;
         if (gic_config_set(cfg, name, eq + 1, err, sizeof err) != GIC_OK) {
-            trace_diag(s, "override '%s': %s", ov, err[0] ? err : "rejected");
+            snprintf(msg, sizeof msg, "override '%s': %s", ov, err[0] ? err : "rejected");
+            diag_at(s, "", msg);
             s->tr->parse_errors++;
         }
     }

@@ -18,7 +18,8 @@ struct qsrc {
     size_t len, pos;
     /* file */
     gzFile gz;
-    uint64_t total;
+    char *path;
+    uint64_t total, lines; /* lines read since the last rewind */
     bool failed;
     char err[200];
     /* current line */
@@ -53,8 +54,13 @@ qsrc_t *qsrc_file(const char *path, char *err, size_t errlen)
         return NULL;
     }
     s->gz = gzopen(path, "rb");
-    if (!s->gz) {
-        snprintf(err, errlen, "cannot open %s", path);
+    size_t pl = strlen(path) + 1;
+    s->path = malloc(pl);
+    if (s->path) memcpy(s->path, path, pl);
+    if (!s->gz || !s->path) {
+        snprintf(err, errlen, s->gz ? "out of memory" : "cannot open %s", path);
+        if (s->gz) gzclose(s->gz);
+        free(s->path);
         free(s);
         return NULL;
     }
@@ -79,6 +85,22 @@ static bool room(qsrc_t *s, size_t need)
     return true;
 }
 
+/* A zlib error at the end of the data read: Z_BUF_ERROR is "unexpected end of file", a gzip stream cut short. */
+static bool gz_failed(qsrc_t *s)
+{
+    int e;
+    const char *m = gzerror(s->gz, &e);
+    if (e == Z_OK) return false;
+    s->failed = true;
+    if (e == Z_BUF_ERROR)
+        snprintf(s->err, sizeof s->err, "cannot read %s: truncated gzip stream (unexpected end of file after line %llu)",
+                 s->path, (unsigned long long)s->lines);
+    else
+        snprintf(s->err, sizeof s->err, "cannot read %s: %s (after line %llu)", s->path, m && *m ? m : "zlib error",
+                 (unsigned long long)s->lines);
+    return true;
+}
+
 bool qsrc_next(qsrc_t *s, const char **line, size_t *len)
 {
     if (s->failed) return false;
@@ -100,13 +122,7 @@ bool qsrc_next(qsrc_t *s, const char **line, size_t *len)
         if (!room(s, n + 2)) return false;
         /* gzgets reads up to cap - n - 1 bytes and stops after '\n' */
         if (!gzgets(s->gz, s->buf + n, (int)(s->cap - n > (size_t)1 << 30 ? (size_t)1 << 30 : s->cap - n))) {
-            int e;
-            const char *m = gzerror(s->gz, &e);
-            if (e != Z_OK && e != Z_BUF_ERROR) {
-                s->failed = true;
-                snprintf(s->err, sizeof s->err, "read error: %s", m ? m : "zlib");
-                return false;
-            }
+            if (gz_failed(s)) return false;
             if (n == 0) return false;
             break;
         }
@@ -117,10 +133,14 @@ bool qsrc_next(qsrc_t *s, const char **line, size_t *len)
             n--;
             break;
         }
-        if (gzeof(s->gz)) break;
+        if (gzeof(s->gz)) {
+            if (gz_failed(s)) return false; /* the partial last line of a truncated stream is dropped */
+            break;
+        }
         if (k == 0) break; /* a NUL byte inside the line: the rest is cut here */
     }
     s->buf[n] = 0;
+    s->lines++;
     *line = s->buf;
     *len = n;
     return true;
@@ -132,6 +152,7 @@ bool qsrc_rewind(qsrc_t *s)
         s->pos = 0;
         return true;
     }
+    s->lines = 0;
     return gzrewind(s->gz) == 0;
 }
 
@@ -155,6 +176,7 @@ void qsrc_close(qsrc_t *s)
 {
     if (!s) return;
     if (s->gz) gzclose(s->gz);
+    free(s->path);
     free(s->buf);
     free(s);
 }

@@ -147,6 +147,7 @@ gic_t *gic_core_create(const gic_config_t *cfg, const gic_callbacks_t *cb,
     evq_init(&g->evq);
     stats_init(&g->stats, &g->arena);
     g->cnt_errors = gic_counter(g, "errors.total");
+    gic_reason_family(g, "errors.");
     g->hppi_stale = host_arena_calloc(&g->arena, 2 * (size_t)cfg->num_cpus, 1); /* physical and virtual interfaces */
     if (!g->hppi_stale || !gic_frames_init(g)) {
         if (err) snprintf(err, errlen, "out of memory");

@@ -109,6 +109,8 @@ typedef struct gic_stats {
     gic_stat_entry_t **e;
     size_t n, cap;
     struct host_arena *arena; /* where entries, names and histograms live (host_mem.h) */
+    char **family;            /* prefixes of the counters created on first count ("msi.dropped.", ...) */
+    size_t nfamily;
 } gic_stats_t;
 
 void stats_init(gic_stats_t *s, struct host_arena *arena);
@@ -118,6 +120,10 @@ void stats_free(gic_stats_t *s);
 uint64_t *stats_counter(gic_stats_t *s, const char *name);
 gic_hist_t *stats_hist(gic_stats_t *s, const char *name, const char *unit);
 const gic_stat_entry_t *stats_find(const gic_stats_t *s, const char *name);
+/* A family of counters "<prefix><reason>" created on first count (gic_reason_counter), and
+ * whether name is one of them: the prefix of a family, then a reason of [a-z0-9_]. */
+bool stats_family(gic_stats_t *s, const char *prefix);
+bool stats_in_family(const gic_stats_t *s, const char *name);
 void stats_reset_all(gic_stats_t *s);
 void hist_summary(const gic_hist_t *h, gic_hist_summary_t *out);
 uint64_t hist_bucket_low(unsigned idx);
@@ -179,6 +185,9 @@ typedef struct gic_reason_memo {
     unsigned n;
 } gic_reason_memo_t;
 uint64_t *gic_reason_counter(gic_t *g, gic_reason_memo_t *m, const char *prefix, const char *reason);
+/* Declares the family "<prefix><reason>" when its block is created, before any count, so that
+ * gic_stat_counter_family knows the names (prefix formatted printf-style). */
+void gic_reason_family(gic_t *g, const char *fmt, ...);
 
 /* ---- register maps -------------------------------------------------------- */
 #define REG_F_BYTE 0x01u /* byte accesses allowed (IPRIORITYR, ...) */

@@ -98,6 +98,8 @@ struct gic_its *its_create(gic_t *g, uint32_t index)
     its->g_msi_del = gic_counter(g, "msi.delivered");
     its->g_msi_coal = gic_counter(g, "msi.coalesced");
     its->g_msi_drop = gic_counter(g, "msi.dropped");
+    gic_reason_family(g, "msi.dropped.");
+    gic_reason_family(g, "%s", its->drop_prefix);
     its->lat_translate = gic_hist(g, "ps", "msi.latency.translate");
     its->msi_qdelay = gic_hist(g, "ps", "%s.msi.queue_delay", its->name);
     if (its->v41) {
@@ -105,6 +107,7 @@ struct gic_its *its_create(gic_t *g, uint32_t index)
         its->sgir_del = gic_counter(g, "%s.sgir.delivered", its->name);
         its->sgir_coal = gic_counter(g, "%s.sgir.coalesced", its->name);
         its->sgir_drop = gic_counter(g, "%s.sgir.dropped", its->name);
+        gic_reason_family(g, "%s.sgir.dropped.", its->name);
     }
     if (its->v4) {
         its->msi_virt = gic_counter(g, "%s.msi.virtual", its->name);

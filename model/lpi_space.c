@@ -306,6 +306,7 @@ struct gic_lpi *lpi_create(gic_t *g)
         mem_agent_init(g, &l->agents[i], name, g->cfg.redist_max_reads, g->cfg.redist_max_writes);
     }
     gic_stats_define(g, l, lpi_stats, sizeof lpi_stats / sizeof lpi_stats[0]);
+    gic_reason_family(g, "lpi.dropped.");
     if (!ok) {
         lpi_destroy(g, l);
         return NULL;

@@ -19,8 +19,9 @@ void stats_init(gic_stats_t *s, struct host_arena *arena)
 
 void stats_free(gic_stats_t *s)
 {
-    /* entries, their names and histograms are the arena's (freed with it) */
+    /* entries, their names, histograms and family prefixes are the arena's (freed with it) */
     free(s->e);
+    free(s->family);
     memset(s, 0, sizeof(*s));
 }
 
@@ -29,6 +30,33 @@ const gic_stat_entry_t *stats_find(const gic_stats_t *s, const char *name)
     for (size_t i = 0; i < s->n; i++)
         if (strcmp(s->e[i]->name, name) == 0) return s->e[i];
     return NULL;
+}
+
+bool stats_family(gic_stats_t *s, const char *prefix)
+{
+    for (size_t i = 0; i < s->nfamily; i++)
+        if (strcmp(s->family[i], prefix) == 0) return true;
+    char **nf = realloc(s->family, (s->nfamily + 1) * sizeof(*nf));
+    if (!nf) return false;
+    s->family = nf;
+    size_t len = strlen(prefix);
+    char *p = host_arena_alloc(s->arena, len + 1, 1);
+    if (!p) return false;
+    memcpy(p, prefix, len + 1);
+    s->family[s->nfamily++] = p;
+    return true;
+}
+
+bool stats_in_family(const gic_stats_t *s, const char *name)
+{
+    for (size_t i = 0; i < s->nfamily; i++) {
+        size_t len = strlen(s->family[i]);
+        if (strncmp(name, s->family[i], len) != 0 || !name[len]) continue;
+        const char *r = name + len;
+        while ((*r >= 'a' && *r <= 'z') || (*r >= '0' && *r <= '9') || *r == '_') r++;
+        if (!*r) return true;
+    }
+    return false;
 }
 
 static gic_stat_entry_t *stats_add(gic_stats_t *s, const char *name, int kind)
@@ -141,6 +169,16 @@ uint64_t *gic_reason_counter(gic_t *g, gic_reason_memo_t *m, const char *prefix,
         m->cnt[m->n++] = c;
     }
     return c;
+}
+
+void gic_reason_family(gic_t *g, const char *fmt, ...)
+{
+    char prefix[128];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(prefix, sizeof(prefix), fmt, ap);
+    va_end(ap);
+    stats_family(&g->stats, prefix);
 }
 
 uint64_t *gic_counter(gic_t *g, const char *fmt, ...)

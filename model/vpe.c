@@ -196,6 +196,7 @@ struct gic_vpes *vpes_create(gic_t *g)
         return NULL;
     }
     gic_stats_define(g, v, vpe_stats, sizeof vpe_stats / sizeof vpe_stats[0]);
+    gic_reason_family(g, "vpe.vlpi.dropped.");
     if (vpe_is41(g)) {
         v->rd41 = calloc(n, sizeof(*v->rd41));
         if (!v->rd41) {

@@ -3,6 +3,7 @@
 #include "platform.h"
 #include "timeline.h"
 
+#include <cerrno>
 #include <cstdarg>
 #include <cstdlib>
 #include <cstring>
@@ -465,6 +466,7 @@ int sc_replay_cli(int argc, char **argv, const char *prog)
         replay_usage(stderr, prog);
         return 2;
     }
+    const size_t ovs_cmd = ovs.size(); // ovs[0..ovs_cmd) from -p, then the environment's
     if (const char *env = std::getenv("GICTLM_REPLAY_OVERRIDES")) {
         std::string e = env;
         size_t p = 0;
@@ -477,6 +479,24 @@ int sc_replay_cli(int argc, char **argv, const char *prog)
         }
         if (!quiet && !e.empty()) std::fprintf(stderr, "%s: GICTLM_REPLAY_OVERRIDES=\"%s\" applied\n", prog, env);
     }
+    // the overrides are checked before the trace is read: an error names the option, not a trace line
+    bool ov_ok = true;
+    for (size_t i = 0; i < ovs.size(); i++) {
+        const char *what = i < ovs_cmd ? "-p" : "GICTLM_REPLAY_OVERRIDES";
+        size_t eq = ovs[i].find('=');
+        char err[200] = "";
+        gic_config_t cfg;
+        gic_config_default(&cfg);
+        if (eq == std::string::npos || eq == 0) {
+            std::fprintf(stderr, "%s: %s: '%s' is not NAME=VALUE\n", prog, what, ovs[i].c_str());
+            ov_ok = false;
+        } else if (gic_config_set(&cfg, ovs[i].substr(0, eq).c_str(), ovs[i].c_str() + eq + 1, err, sizeof err) !=
+                   GIC_OK) {
+            std::fprintf(stderr, "%s: %s %s: %s\n", prog, what, ovs[i].c_str(), err[0] ? err : "rejected");
+            ov_ok = false;
+        }
+    }
+    if (!ov_ok) return 2;
     std::vector<const char *> ov;
     for (const auto &s : ovs) ov.push_back(s.c_str());
     gic_replay_opts_t o;
@@ -505,6 +525,7 @@ int sc_replay_cli(int argc, char **argv, const char *prog)
     std::FILE *vf = nullptr;
     if (!view_path.empty()) {
         vf = std::fopen(view_path.c_str(), "w");
+        if (!vf) std::fprintf(stderr, "%s: cannot write %s: %s\n", prog, view_path.c_str(), std::strerror(errno));
         gic_tl_opts_t vo{};
         vo.num_cpus = tr.cfg.num_cpus;
         vo.num_its = tr.cfg.num_its;
@@ -522,29 +543,36 @@ int sc_replay_cli(int argc, char **argv, const char *prog)
         gic_tl_counts_t c{};
         bool ok = view && view->close(c);
         if (vf && std::fclose(vf) != 0) ok = false;
-        if (!ok) {
-            std::fprintf(stderr, "%s: cannot write the timeline view %s\n", prog, view_path.c_str());
-            rc = 2;
-        }
+        if (!ok && vf) std::fprintf(stderr, "%s: cannot write the timeline view %s\n", prog, view_path.c_str());
+        if (!ok) rc = 2;
     }
     if (!tl_path.empty() || (golden.empty() && view_path.empty())) {
         std::FILE *f = (tl_path.empty() || tl_path == "-") ? stdout : std::fopen(tl_path.c_str(), "w");
         if (!f) {
-            std::perror(tl_path.c_str());
+            std::fprintf(stderr, "%s: cannot write %s: %s\n", prog, tl_path.c_str(), std::strerror(errno));
             rc = 2;
         } else {
-            std::fwrite(r.timeline.data(), 1, r.timeline.size(), f);
-            if (f != stdout) std::fclose(f);
+            bool ok = std::fwrite(r.timeline.data(), 1, r.timeline.size(), f) == r.timeline.size();
+            if (f != stdout && std::fclose(f) != 0) ok = false;
+            if (!ok) {
+                std::fprintf(stderr, "%s: cannot write %s\n", prog, f == stdout ? "standard output" : tl_path.c_str());
+                rc = 2;
+            }
         }
     }
     if (!stats_path.empty()) {
         std::FILE *f = std::fopen(stats_path.c_str(), "w");
         if (!f) {
-            std::perror(stats_path.c_str());
+            std::fprintf(stderr, "%s: cannot write %s: %s\n", prog, stats_path.c_str(), std::strerror(errno));
             rc = 2;
         } else {
             gic_stats_write_json(top->gic().core(), f);
-            std::fclose(f);
+            bool bad = std::ferror(f) != 0;
+            if (std::fclose(f) != 0) bad = true;
+            if (bad) {
+                std::fprintf(stderr, "%s: cannot write %s\n", prog, stats_path.c_str());
+                rc = 2;
+            }
         }
     }
     unsigned hunks = 0;

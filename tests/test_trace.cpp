@@ -193,7 +193,15 @@ TEST(TraceParse, HeaderAndOrderingErrors)
     }
     {
         Replay p(std::string(kHdr) + "@0 run\n", true, {"num_cpus"});
-        EXPECT_STREQ(p.r.message, "t.trace:2: override 'num_cpus': expected name=value");
+        // an override is not a trace line: no "file:line:" blamed
+        EXPECT_STREQ(p.r.message, "override 'num_cpus': expected name=value");
+    }
+    {
+        Replay p(std::string(kHdr) + "config num_cpus 2\n@0 run\n", true, {"foo=1", "num_cpus=abc"});
+        EXPECT_EQ(p.rc, 2);
+        EXPECT_EQ(p.r.parse_errors, 2u);
+        EXPECT_STREQ(p.r.message, "override 'foo=1': unknown parameter 'foo'");
+        EXPECT_EQ(p.diags.find("t.trace:"), std::string::npos) << p.diags;
     }
     {
         // all errors are reported, not only the first; nothing runs
@@ -231,7 +239,7 @@ TEST(TraceReplay, ExpectationsFailClearly)
                                  "@8 expect-counter no.such.counter 0\n");
     EXPECT_EQ(p.rc, 1);
     EXPECT_EQ(p.r.parse_errors, 0u);
-    EXPECT_EQ(p.r.expect_failures, 7u) << p.diags;
+    EXPECT_EQ(p.r.expect_failures, 8u) << p.diags;
     EXPECT_NE(p.diags.find("t.trace:2: expect failed: mmio-read gicd0 0x0004 returned 0x"), std::string::npos) << p.diags;
     EXPECT_NE(p.diags.find("t.trace:3: expect failed: sysreg-read cpu0 ICC_IAR1_EL1 returned 1023 (0x3ff), expected 40 (0x28)"),
               std::string::npos) << p.diags;
@@ -240,6 +248,46 @@ TEST(TraceReplay, ExpectationsFailClearly)
     EXPECT_NE(p.diags.find("t.trace:6: expect failed: no MSI outcome for its0 dev 0x1 ev 1 by 4 ps"), std::string::npos);
     EXPECT_NE(p.diags.find("t.trace:7: expect failed: cpu0 irq is 0 at 5 ps, expected 1"), std::string::npos);
     EXPECT_NE(p.diags.find("t.trace:9: expect failed: mem-expect byte at 0x100 is 0xab, expected 0xac"), std::string::npos);
+    // a name that is not a counter fails whatever the value (a misspelling never passes)
+    EXPECT_NE(p.diags.find("t.trace:10: expect failed: counter no.such.counter does not exist, expected 0"),
+              std::string::npos) << p.diags;
+}
+
+// The per-reason counters (errors.<id>, msi.dropped.<reason>, ...) are created on their
+// first count: 0 is expected of one that never fired; a name outside those families,
+// or a reason that cannot be one, does not exist.
+TEST(TraceReplay, ExpectCounterOfPerReasonFamilies)
+{
+    Replay p(std::string(kHdr) + "@0 expect-counter errors.total 0\n"
+                                 "@0 expect-counter errors.bad_spi 0\n"
+                                 "@0 expect-counter msi.dropped.its_disabled 0\n"
+                                 "@0 expect-counter its0.msi.dropped.its_disabled 0\n"
+                                 "@0 expect-counter lpi.dropped.lpis_disabled 0\n"
+                                 "@1 spi 5 1\n"
+                                 "@2 expect-counter errors.bad_spi 1\n"
+                                 "@2 expect-counter msi.droped.its_disabled 0\n"   // 9: misspelt family
+                                 "@2 expect-counter msi.dropped. 0\n"              // 10: no reason
+                                 "@2 expect-counter msi.dropped.Its-Disabled 0\n"  // 11: not a reason
+                                 "@2 expect-counter its9.msi.dropped.its_disabled 0\n" // 12: no such ITS
+                                 "@2 expect-counter msi.delivered.x 0\n");         // 13: not a family
+    EXPECT_EQ(p.rc, 1);
+    EXPECT_EQ(p.r.parse_errors, 0u);
+    EXPECT_EQ(p.r.expect_failures, 5u) << p.diags;
+    for (int line : {9, 10, 11, 12, 13})
+        EXPECT_NE(p.diags.find("t.trace:" + std::to_string(line) + ": expect failed: counter "), std::string::npos)
+            << line << "\n" << p.diags;
+    EXPECT_EQ(p.diags.find("t.trace:3:"), std::string::npos) << p.diags;
+    // a family exists with the block that counts it: GITS_SGIR's only on a GICv4.1 ITS
+    const std::string v4 = "@0 expect-counter vpe.vlpi.dropped.vpt_error 0\n"
+                           "@0 expect-counter its0.sgir.dropped.bad_redistributor 0\n";
+    Replay v3(std::string(kHdr) + "config gic_version 3\n" + v4);
+    EXPECT_EQ(v3.r.expect_failures, 1u) << v3.diags;
+    EXPECT_NE(v3.diags.find("t.trace:4: expect failed: counter its0.sgir.dropped.bad_redistributor does not exist"),
+              std::string::npos) << v3.diags;
+    Replay v41(std::string(kHdr) + "config num_cpus 2\nconfig gic_version 4\nconfig gicv4_1 1\n"
+                                   "config map.gicr_base 0x8100000\n" + v4);
+    EXPECT_EQ(v41.rc, 0) << v41.diags;
+    EXPECT_EQ(v41.r.expect_failures, 0u) << v41.diags;
 }
 
 TEST(TraceReplay, RejectedInputsAppearInTimeline)

@@ -12,6 +12,7 @@
 #include <cstring>
 #include <string>
 #include <unistd.h>
+#include <zlib.h>
 
 namespace {
 
@@ -420,6 +421,52 @@ TEST(TraceQemu, UnknownAndMalformedLinesAreCounted)
     EXPECT_EQ(gic_qemu_import_file("/nonexistent/qemu.log.gz", nullptr, &imp), 2);
     EXPECT_NE(std::string(imp.message).find("no such file"), std::string::npos) << imp.message;
     gic_qemu_import_free(&imp);
+}
+
+// A gzip log cut short (a download or copy that stopped) is unreadable input,
+// not a shorter log: zlib's "unexpected end of file" is an error naming the file.
+TEST(TraceQemu, TruncatedGzipLogIsAnError)
+{
+    std::string log;
+    for (int i = 0; i < 20000; i++)
+        log += "gicv3_dist_set_irq GICv3 distributor interrupt " + std::to_string(32 + i % 64) + " level changed to " +
+               std::to_string(i & 1) + "\n";
+    char path[] = "/tmp/gictlm-qemu-gz-XXXXXX";
+    int fd = mkstemp(path);
+    ASSERT_GE(fd, 0);
+    close(fd);
+    gzFile gz = gzopen(path, "wb");
+    ASSERT_NE(gz, nullptr);
+    ASSERT_EQ(gzwrite(gz, log.data(), (unsigned)log.size()), (int)log.size());
+    ASSERT_EQ(gzclose(gz), Z_OK);
+    std::string whole;
+    {
+        FILE *f = fopen(path, "rb");
+        ASSERT_NE(f, nullptr);
+        char buf[4096];
+        size_t k;
+        while ((k = fread(buf, 1, sizeof buf, f)) > 0) whole.append(buf, k);
+        fclose(f);
+    }
+    ASSERT_GT(whole.size(), 200u);
+    gic_qemu_import_t imp;
+    // the whole file imports every line
+    ASSERT_EQ(gic_qemu_import_file(path, nullptr, &imp), 0) << imp.message;
+    EXPECT_EQ(imp.counts.lines, 20000u);
+    gic_qemu_import_free(&imp);
+    // cut in the middle of the deflate stream, just after the 10-byte gzip header,
+    // and just before the 8-byte trailer (CRC and length)
+    for (size_t keep : {whole.size() / 2, (size_t)10, whole.size() - 4}) {
+        FILE *f = fopen(path, "wb");
+        ASSERT_NE(f, nullptr);
+        ASSERT_EQ(fwrite(whole.data(), 1, keep, f), keep);
+        fclose(f);
+        EXPECT_EQ(gic_qemu_import_file(path, nullptr, &imp), 2) << "kept " << keep << " bytes";
+        EXPECT_NE(std::string(imp.message).find("truncated gzip stream"), std::string::npos) << imp.message;
+        EXPECT_NE(std::string(imp.message).find(path), std::string::npos) << imp.message;
+        gic_qemu_import_free(&imp);
+    }
+    unlink(path);
 }
 
 } // namespace

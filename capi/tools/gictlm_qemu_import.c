@@ -226,13 +226,19 @@ int main(int argc, char **argv)
     if (outp || !compare) {
         FILE *f = outp && strcmp(outp, "-") != 0 ? fopen(outp, "w") : stdout;
         if (!f) {
-            perror(outp);
+            fprintf(stderr, "gictlm-qemu-import: cannot write %s: %s\n", outp, strerror(errno));
             gic_qemu_import_free(&imp);
             return 2;
         }
-        fwrite(imp.trace, 1, imp.trace_len, f);
+        bool wrote = fwrite(imp.trace, 1, imp.trace_len, f) == imp.trace_len;
+        int e = errno;
         if (f != stdout && fclose(f) != 0) {
-            perror(outp);
+            wrote = false;
+            e = errno;
+        }
+        if (!wrote) {
+            fprintf(stderr, "gictlm-qemu-import: cannot write %s: %s\n", f == stdout ? "standard output" : outp,
+                    strerror(e ? e : EIO));
             gic_qemu_import_free(&imp);
             return 2;
         }

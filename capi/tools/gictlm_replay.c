@@ -5,7 +5,7 @@
  *
  * Exit status: 0 = replayed, every expectation held, timeline equals the
  * golden; 1 = an expectation failed or the timeline differs; 2 = usage,
- * parse or configuration error.
+ * parse or configuration error, or an output that cannot be written.
  */
 #define _POSIX_C_SOURCE 200809L /* getopt_long (with _DEFAULT_SOURCE below) */
 #define _DEFAULT_SOURCE
@@ -43,16 +43,37 @@ static void usage(FILE *f)
             "Environment: GICTLM_REPLAY_OVERRIDES=\"NAME=VALUE ...\" adds overrides (used to\n"
             "check that a golden comparison fails when the model changes).\n"
             "Exit status: 0 replayed, expectations held, timeline equals the golden; 1 an\n"
-            "expectation failed or the timeline differs; 2 usage, parse or configuration error.\n");
+            "expectation failed or the timeline differs; 2 usage, parse or configuration error,\n"
+            "or an output that cannot be written.\n");
 }
 
-static int write_file(const char *path, const char *text, size_t len)
+/* An output file; NULL after "gictlm-replay: cannot write PATH: reason". */
+static FILE *open_out(const char *path)
 {
-    FILE *f = fopen(path, "wb");
-    if (!f) return -1;
-    size_t k = fwrite(text, 1, len, f);
-    int rc = fclose(f);
-    return (k == len && rc == 0) ? 0 : -1;
+    FILE *f = fopen(path, "w");
+    if (!f) fprintf(stderr, "gictlm-replay: cannot write %s: %s\n", path, strerror(errno));
+    return f;
+}
+
+/* Close an output file; false after "gictlm-replay: cannot write PATH: reason" (full disk, ...). */
+static bool close_out(FILE *f, const char *path)
+{
+    bool ok = !ferror(f);
+    int e = errno;
+    if (fclose(f) != 0) {
+        ok = false;
+        e = errno;
+    }
+    if (!ok) fprintf(stderr, "gictlm-replay: cannot write %s: %s\n", path, strerror(e ? e : EIO));
+    return ok;
+}
+
+static bool write_file(const char *path, const char *text, size_t len)
+{
+    FILE *f = open_out(path);
+    if (!f) return false;
+    fwrite(text, 1, len, f);
+    return close_out(f, path);
 }
 
 /* A whole non-negative decimal number of microseconds ("12", "12.5"), in ps. */
@@ -150,6 +171,27 @@ static void view_read(void *ctx, int kind, uint32_t index, uint32_t reg, uint64_
     gic_tl_ack(v->tl, v->tr.stim[v->by_line[line] - 1].time, index, (uint32_t)(value & 0xffffff));
 }
 
+/* An override checked before the trace is read, so that its error names where it comes from
+ * (what: "-p" or "GICTLM_REPLAY_OVERRIDES"), not a trace line. */
+static bool override_ok(const char *what, const char *ov)
+{
+    const char *eq = strchr(ov, '=');
+    char name[128], err[200] = "";
+    if (!eq || eq == ov || (size_t)(eq - ov) >= sizeof name) {
+        fprintf(stderr, "gictlm-replay: %s: '%s' is not NAME=VALUE\n", what, ov);
+        return false;
+    }
+    memcpy(name, ov, (size_t)(eq - ov));
+    name[eq - ov] = 0;
+    gic_config_t cfg;
+    gic_config_default(&cfg);
+    if (gic_config_set(&cfg, name, eq + 1, err, sizeof err) != GIC_OK) {
+        fprintf(stderr, "gictlm-replay: %s %s: %s\n", what, ov, err[0] ? err : "rejected");
+        return false;
+    }
+    return true;
+}
+
 int main(int argc, char **argv)
 {
     const char *trace = NULL, *tl_path = NULL, *stats_path = NULL, *golden = NULL, *view_path = NULL;
@@ -157,7 +199,7 @@ int main(int argc, char **argv)
     gic_tl_opts_t vo;
     memset(&vo, 0, sizeof vo);
     const char *ov[256];
-    size_t nov = 0;
+    size_t nov = 0, nov_cmd = 0; /* ov[0..nov_cmd) from -p, then the environment's */
     enum { OPT_WINDOW = 1000, OPT_MAX_EVENTS };
     static const struct option longopts[] = {
         {"output", required_argument, NULL, 'o'},
@@ -235,6 +277,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "gictlm-replay: --update-golden needs --golden FILE\n");
         return 2;
     }
+    nov_cmd = nov;
     /* Environment overrides: a space-separated list (copied: tokens point into it). */
     char *envcopy = NULL;
     const char *env = getenv("GICTLM_REPLAY_OVERRIDES");
@@ -251,12 +294,18 @@ int main(int argc, char **argv)
             if (!quiet) fprintf(stderr, "gictlm-replay: GICTLM_REPLAY_OVERRIDES=\"%s\" applied\n", env);
         }
     }
+    bool ov_ok = true;
+    for (size_t i = 0; i < nov; i++)
+        ov_ok = override_ok(i < nov_cmd ? "-p" : "GICTLM_REPLAY_OVERRIDES", ov[i]) && ov_ok;
+    if (!ov_ok) {
+        free(envcopy);
+        return 2;
+    }
 
     FILE *tlf = NULL, *stf = NULL;
     if (tl_path && strcmp(tl_path, "-") != 0) {
-        tlf = fopen(tl_path, "w");
+        tlf = open_out(tl_path);
         if (!tlf) {
-            perror(tl_path);
             free(envcopy);
             return 2;
         }
@@ -264,10 +313,19 @@ int main(int argc, char **argv)
         tlf = stdout;
     }
     if (stats_path) {
-        stf = fopen(stats_path, "w");
+        stf = open_out(stats_path);
         if (!stf) {
-            perror(stats_path);
             if (tlf && tlf != stdout) fclose(tlf);
+            free(envcopy);
+            return 2;
+        }
+    }
+    FILE *vf = NULL;
+    if (view_path && !check) {
+        vf = open_out(view_path);
+        if (!vf) {
+            if (tlf && tlf != stdout) fclose(tlf);
+            if (stf) fclose(stf);
             free(envcopy);
             return 2;
         }
@@ -279,6 +337,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "gictlm-replay: cannot read %s\n", strcmp(trace, "-") == 0 ? "standard input" : trace);
         if (tlf && tlf != stdout) fclose(tlf);
         if (stf) fclose(stf);
+        if (vf) fclose(vf);
         free(envcopy);
         return 2;
     }
@@ -294,13 +353,10 @@ int main(int argc, char **argv)
     /* the timeline view: the parsed stimuli give the inputs and their times */
     view_t view;
     memset(&view, 0, sizeof view);
-    FILE *vf = NULL;
-    if (view_path && !check) {
+    if (vf) {
         gic_replay_opts_t po = o;
         po.diag = NULL;
-        vf = fopen(view_path, "w");
-        if (!vf) perror(view_path);
-        if (vf && gic_trace_parse(name, text, tlen, &po, &view.tr) == 0) {
+        if (gic_trace_parse(name, text, tlen, &po, &view.tr) == 0) {
             size_t maxl = 0;
             for (size_t i = 0; i < view.tr.n_stim; i++)
                 if (view.tr.stim[i].line > maxl) maxl = view.tr.stim[i].line;
@@ -321,8 +377,9 @@ int main(int argc, char **argv)
     gic_replay_result_t r;
     int rc = gic_trace_replay(name, text, tlen, &o, &r);
     free(text);
-    if (tlf && tlf != stdout) fclose(tlf);
-    if (stf) fclose(stf);
+    bool out_ok = true;
+    if (tlf && tlf != stdout) out_ok = close_out(tlf, tl_path) && out_ok;
+    if (stf) out_ok = close_out(stf, stats_path) && out_ok;
     free(envcopy);
     int view_err = 0;
     if (view_path && !check) {
@@ -340,8 +397,8 @@ int main(int argc, char **argv)
         } else {
             view_err = -1;
         }
-        if (vf && fclose(vf) != 0) view_err = -1;
-        if (view_err) fprintf(stderr, "gictlm-replay: cannot write the timeline view %s\n", view_path);
+        if (!close_out(vf, view_path)) view_err = -1;
+        else if (view_err) fprintf(stderr, "gictlm-replay: cannot write the timeline view %s\n", view_path);
         gic_trace_free(&view.tr);
         free(view.by_line);
     }
@@ -357,8 +414,7 @@ int main(int argc, char **argv)
     }
     unsigned hunks = 0;
     if (golden && update) {
-        if (write_file(golden, r.timeline, r.timeline_len) != 0) {
-            perror(golden);
+        if (!write_file(golden, r.timeline, r.timeline_len)) {
             gic_replay_result_free(&r);
             return 2;
         }
@@ -387,7 +443,7 @@ int main(int argc, char **argv)
                 (unsigned long long)r.end_time, r.expect_failures, r.input_errors,
                 golden && !update ? (hunks ? ", golden MISMATCH" : ", golden match") : "");
     int status = (r.expect_failures || hunks) ? 1 : 0;
-    if (view_err && !status) status = 2;
+    if ((view_err || !out_ok) && !status) status = 2;
     gic_replay_result_free(&r);
     return status;
 }

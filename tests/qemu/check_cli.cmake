@@ -27,6 +27,17 @@ expect(2 "one LOG only" ${WORK}/tiny.log ${WORK}/tiny.log)
 expect(2 "size5.log:1: malformed line" --strict ${WORK}/size5.log)
 expect(0 "malformed=1" -o ${WORK}/size5.trace ${WORK}/size5.log)
 expect(0 "mmio_writes=1" --step 1000 -o ${WORK}/tiny.trace ${WORK}/tiny.log)
+expect(2 "gictlm-qemu-import: cannot write ${WORK}/no-such-dir/tiny.trace: No such file or directory"
+       -o ${WORK}/no-such-dir/tiny.trace ${WORK}/tiny.log)
+# a gzip log cut short is unreadable input, not a shorter log
+find_program(GZIP gzip)
+find_program(HEAD head)
+if(GZIP AND HEAD)
+  string(REPEAT "gicv3_dist_set_irq GICv3 distributor interrupt 40 level changed to 1\n" 2000 many)
+  file(WRITE ${WORK}/many.log "${many}")
+  execute_process(COMMAND ${GZIP} -c ${WORK}/many.log COMMAND ${HEAD} -c 100 OUTPUT_FILE ${WORK}/cut.log.gz)
+  expect(2 "cannot read [^\n]*cut.log.gz: truncated gzip stream" -o ${WORK}/cut.trace ${WORK}/cut.log.gz)
+endif()
 
 set(v3 ${SAMPLES}/qemu-gicv3/linux-virt-2cpu.log.gz)
 set(v4 ${SAMPLES}/qemu-gicv4/linux-kvm-nested-3cpu.log.gz)
