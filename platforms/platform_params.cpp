@@ -23,6 +23,7 @@ namespace gictlm {
 namespace {
 #define PU(n, d) {#n, d, param_kind::u64, offsetof(platform_params, n), nullptr}
 #define PD(n, d) {#n, d, param_kind::dbl, offsetof(platform_params, n), nullptr}
+#define PF(n, d) {#n, d, param_kind::flag, offsetof(platform_params, n), nullptr}
 #define PS(n, c, d) {#n, d, param_kind::str, offsetof(platform_params, n), c}
 const param_desc kParams[] = {
     PU(devices, "number of MSI devices"),
@@ -39,23 +40,23 @@ const param_desc kParams[] = {
     PD(drain_time_us, "extra simulated time for in-flight work, us"),
     PD(quantum_ns, "TLM global quantum (temporal decoupling), ns"),
     PD(mem_latency_ns, "memory latency per access (GIC tables, command queue), ns"),
-    PU(mem_dmi, "1: memory grants DMI per 4 KiB page (the GIC then bypasses the memory socket: ram_reads/ram_writes count only the other accesses); 0: every access a transaction"),
+    PF(mem_dmi, "1: memory grants DMI per 4 KiB page (the GIC then bypasses the memory socket: ram_reads/ram_writes count only the other accesses); 0: every access a transaction"),
     PU(ram_base, "physical base of RAM (GIC tables are allocated here)"),
     PU(ram_size, "RAM size in bytes (sparse)"),
     PU(dev_base, "physical base of the device register frames (4 KiB each)"),
     PD(entry_ns, "CPU: exception entry latency before ICC_IAR1_EL1, ns"),
     PD(handler_ns, "CPU: handler run time per interrupt, ns"),
     PD(exit_ns, "CPU: exception return latency, ns"),
-    PU(eoi_mode, "ICC_CTLR_EL1.EOImode: 1 = EOIR drops priority, DIR deactivates"),
-    PU(touch_device, "1: the handler reads a device register"),
-    PU(irq_loop, "CPU: 0 = one interrupt per exception (Linux >= 5.x); 1 = acknowledge until 1023 (Linux 4.x)"),
+    PF(eoi_mode, "ICC_CTLR_EL1.EOImode: 1 = EOIR drops priority, DIR deactivates"),
+    PF(touch_device, "1: the handler reads a device register"),
+    PF(irq_loop, "CPU: 0 = one interrupt per exception (Linux >= 5.x); 1 = acknowledge until 1023 (Linux 4.x)"),
     PD(device_latency_ns, "latency of a device register read, ns"),
     PD(mmio_latency_ns, "GIC register access latency annotated by the wrapper, ns"),
     PD(msi_latency_ns, "GITS_TRANSLATER write latency annotated by the wrapper, ns"),
     PD(its_poll_ns, "boot: interval between GITS_CREADR polls, ns"),
     PD(its_timeout_us, "boot: give up waiting for the ITS after this, us"),
-    PU(sync_on_access, "1: GIC accesses synchronise the caller first (no late inputs)"),
-    PU(run_ahead, "1: skip wait()/wake-ups when no other process is due first (same results, faster)"),
+    PF(sync_on_access, "1: GIC accesses synchronise the caller first (no late inputs)"),
+    PF(run_ahead, "1: skip wait()/wake-ups when no other process is due first (same results, faster)"),
     PD(run_ahead_limit_us, "run-ahead: the GIC's driver works at most this far beyond SystemC time, us (0: one quantum)"),
     PU(max_host_mb, "refuse a run whose estimated host memory exceeds this, MiB (raise it to run anyway)"),
     PS(latency_stats, "hist,exact", "latency percentiles: hist = streaming histogram (bounded memory, <= 0.4% relative error), exact = every sample kept"),
