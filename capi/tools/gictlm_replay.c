@@ -153,6 +153,7 @@ static void view_read(void *ctx, int kind, uint32_t index, uint32_t reg, uint64_
 int main(int argc, char **argv)
 {
     const char *trace = NULL, *tl_path = NULL, *stats_path = NULL, *golden = NULL, *view_path = NULL;
+    bool view_opts = false; /* --timeline-window or --timeline-max-events given */
     bool update = false, check = false, quiet = false;
     gic_tl_opts_t vo;
     memset(&vo, 0, sizeof vo);
@@ -196,6 +197,7 @@ int main(int argc, char **argv)
             ov[nov++] = optarg;
             break;
         case OPT_WINDOW: {
+            view_opts = true;
             char buf[128];
             snprintf(buf, sizeof buf, "%s", optarg);
             char *colon = strchr(buf, ':');
@@ -209,6 +211,7 @@ int main(int argc, char **argv)
             break;
         }
         case OPT_MAX_EVENTS:
+            view_opts = true;
             if (!parse_u64(optarg, &vo.max_events) || vo.max_events == 0) {
                 fprintf(stderr, "gictlm-replay: --timeline-max-events expects a positive number, got '%s'\n", optarg);
                 return 2;
@@ -233,6 +236,11 @@ int main(int argc, char **argv)
     }
     if (update && !golden) {
         fprintf(stderr, "gictlm-replay: --update-golden needs --golden FILE\n");
+        return 2;
+    }
+    if (view_opts && !view_path) {
+        fprintf(stderr, "gictlm-replay: --timeline-window and --timeline-max-events shape the timeline view: "
+                        "they need --timeline FILE\n");
         return 2;
     }
     /* Environment overrides: a space-separated list (copied: tokens point into it). */
