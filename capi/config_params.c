@@ -276,9 +276,13 @@ gic_status_t gic_config_load_json(gic_config_t *cfg, const char *text, char *err
     }
     const cJSON *ver = cJSON_GetObjectItemCaseSensitive(root, "version");
     if (st == GIC_OK && ver && (!cJSON_IsNumber(ver) || ver->valuedouble != GICTLM_CONFIG_VERSION)) {
-        if (err && errlen)
-            snprintf(err, errlen, "configuration version %g not supported (expected %d)",
-                     cJSON_IsNumber(ver) ? ver->valuedouble : -1.0, GICTLM_CONFIG_VERSION);
+        if (err && errlen) {
+            /* the value as the file has it: a string "1" or true is not the number 1 */
+            char *txt = cJSON_PrintUnformatted(ver);
+            snprintf(err, errlen, "configuration version %s not supported (expected the number %d)",
+                     txt ? txt : "?", GICTLM_CONFIG_VERSION);
+            cJSON_free(txt);
+        }
         st = GIC_ERR_CONFIG;
     }
     /* A platform file keeps the GIC under "gic": accept both layouts. */

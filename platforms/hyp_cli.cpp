@@ -4,6 +4,7 @@
 #include "cli_args.h"
 
 #include "hyp_platform.h"
+#include "platform.h"
 #include "hyp_report.h"
 
 #include <algorithm>
@@ -13,6 +14,7 @@
 #include <cstring>
 #include <ctime>
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -51,7 +53,8 @@ void usage(const cfg_t &c)
         "(--dump-config shows it): 2 VMs x 4 vCPUs on 4 CPUs, 4 devices x 8 vectors.\n\n"
         "options:\n"
         "  --config FILE     JSON {\"gic\": {...}, \"platform\": {...}, \"hyp\": {...}} on top of the default\n"
-        "  -p NAME=VALUE     gic.NAME, platform.NAME or hyp.NAME; repeatable, after --config, in order\n"
+        "  -p NAME=VALUE     gic.NAME, platform.NAME or hyp.NAME; repeatable, after every --config\n"
+        "                    (wherever it stands), in order\n"
         "  --json FILE       the report as JSON (gictlm-hyp-report v%d; with --compare-modes\n"
         "                    gictlm-hyp-compare: every run and the side-by-side table)\n"
         "  --no-host-time    omit host timing from the JSON (bit-identical reruns)\n"
@@ -65,13 +68,10 @@ void usage(const cfg_t &c)
     std::printf("\nexit status: 0 ok, 1 usage/configuration error, 2 MSI conservation violated\n");
 }
 
-bool apply_json(const std::string &text, cfg_t &c, std::string &err)
+bool apply_json(const std::string &text, cfg_t &c, std::string &err, std::set<std::string> *gic_names = nullptr)
 {
-    json j = json::parse(text, nullptr, false);
-    if (j.is_discarded() || !j.is_object()) {
-        err = "configuration is not a JSON object";
-        return false;
-    }
+    json j;
+    if (!config_json_parse(text, j, err) || !config_json_version_ok(j, err)) return false;
     if (j.contains("hyp")) {
         const json &h = j["hyp"];
         if (!h.is_object()) {
@@ -93,13 +93,14 @@ bool apply_json(const std::string &text, cfg_t &c, std::string &err)
         j.erase("hyp");
     }
     if (j.empty()) return true;
-    return load_config_json(j.dump(), c.g, c.p, err);
+    return load_config_json(j.dump(), c.g, c.p, err, gic_names);
 }
 
-bool set_param(cfg_t &c, const std::string &kv, std::string &err)
+bool set_param(cfg_t &c, const std::string &kv, std::set<std::string> &gic_names, std::string &err)
 {
     std::string name, value;
     int r = platform_set_kv(c.g, c.p, kv, name, value, err);
+    if (r > 0 && name.rfind("gic.", 0) == 0) gic_names.insert(name);
     if (r >= 0) return r > 0;
     if (name.rfind("hyp.", 0) == 0) return hyp_param_set(c.h, name.substr(4), value, err);
     err = "parameter '" + name + "' must start with gic., platform. or hyp.";
@@ -175,9 +176,16 @@ int hyp_cli(int argc, char **argv)
             return 1;
         }
     }
-    if (!args.apply([&](const std::string &text, std::string &e) { return apply_json(text, c, e); },
-                    [&](const std::string &kv, std::string &e) { return set_param(c, kv, e); }))
+    std::set<std::string> gic_names; /* the GIC parameters the user set */
+    if (!args.apply([&](const std::string &text, std::string &e) { return apply_json(text, c, e, &gic_names); },
+                    [&](const std::string &kv, std::string &e) { return set_param(c, kv, gic_names, e); }))
         return 1;
+    /* gic.mem.latency_ps and gic.mem.size come from the platform's RAM */
+    if (!platform_gic_config_check(c.g, c.p, gic_names, err)) {
+        std::fprintf(stderr, "gictlm-platform: %s\n", err.c_str());
+        return 1;
+    }
+    c.g = platform_gic_config(c.g, c.p);
     char verr[512] = "";
     if (gic_config_validate(&c.g, verr, sizeof verr) != GIC_OK) {
         std::fprintf(stderr, "gictlm-platform: invalid GIC configuration: %s\n", verr);

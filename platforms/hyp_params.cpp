@@ -35,6 +35,7 @@ const hyp_mode_info *hyp_mode_find(const std::string &name)
 namespace {
 #define HU(n, d) {#n, d, param_kind::u64, offsetof(hyp_params, n), nullptr}
 #define HD(n, d) {#n, d, param_kind::dbl, offsetof(hyp_params, n), nullptr}
+#define HF(n, d) {#n, d, param_kind::flag, offsetof(hyp_params, n), nullptr}
 #define HS(n, c, d) {#n, d, param_kind::str, offsetof(hyp_params, n), c}
 const param_desc kParams[] = {
     HS(mode, nullptr, "injection mode: sw (software, KVM's vgic path), v4.0 (GICv4.0 direct injection), v4.1 (GICv4.1: default doorbells, vSGIs)"),
@@ -43,7 +44,7 @@ const param_desc kParams[] = {
     HS(sched, "pinned,rr,random", "vCPU placement: pinned (vCPU i on CPU i mod N), rr (each slice's vCPU moves to the next CPU), random (moves to a random CPU with probability migrate_rate per slice)"),
     HD(slice_us, "scheduler time slice, us"),
     HD(migrate_rate, "random: probability of a migration at the end of a slice (0..1)"),
-    HU(guest_wfi, "1: a vCPU with nothing to do executes WFI and blocks until an interrupt wakes it; 0: always runnable"),
+    HF(guest_wfi, "1: a vCPU with nothing to do executes WFI and blocks until an interrupt wakes it; 0: always runnable"),
     HS(wfi_trap, "single_task,trap,notrap", "guest WFI trapping, decided at each vCPU load as KVM's kvm_vcpu_should_clear_twi (kvm-arm.wfi_trap_policy): single_task (KVM's default: no trap while the vCPU is the only runnable one of its CPU and has vLPIs mapped, or its VM has vSGIs), trap (always), notrap (never)"),
     HD(guest_ipi_rate, "probability that the guest's handler sends an IPI (SGI 1) to the next vCPU of its VM (0..1)"),
     HU(hold_vcpu, "a global vCPU index (vm * vcpus + i) that is not scheduled before hold_until_us (tests)"),

@@ -22,6 +22,7 @@
 #include <cstring>
 #include <fstream>
 #include <iostream>
+#include <set>
 #include <sstream>
 
 #include <unistd.h>
@@ -39,8 +40,11 @@ static void usage(const gic_config_t &g, const platform_params &p)
         "options:\n"
         "  --config FILE        JSON configuration {\"gic\": {...}, \"platform\": {...}}\n"
         "  -p NAME=VALUE        set a parameter (gic.NAME or platform.NAME); repeatable,\n"
-        "                       applied after --config in command-line order\n"
-        "  --dump-config        print the effective configuration as JSON and exit\n"
+        "                       applied after every --config (wherever it stands), in\n"
+        "                       command-line order; gic.mem.latency_ps and gic.mem.size\n"
+        "                       come from platform.mem_latency_ns, ram_base + ram_size\n"
+        "  --dump-config        print the effective configuration (what the run uses) as\n"
+        "                       JSON and exit\n"
         "  --json FILE          write the report as JSON (schema gictlm-platform-report v1)\n"
         "  --gic-stats          also print the full GIC statistics table\n"
         "  --vcd FILE           write the IRQ/FIQ/vIRQ/vFIQ lines as VCD (FILE.vcd)\n"
@@ -59,7 +63,8 @@ static void usage(const gic_config_t &g, const platform_params &p)
         "  --timeline-window START_US:END_US\n"
         "                       only events starting in this window (default 0:2000;\n"
         "                       END_US empty = to the end)\n"
-        "  --timeline-max-events N  at most N events in the timeline (default 2000000)\n"
+        "  --timeline-max-events N  at most N events in the timeline (default 2000000);\n"
+        "                       both need --timeline\n"
         "  --report-window US   time window of the architect's report (default: 1/20 of\n"
         "                       the run, at least 10 us)\n"
         "  --csv FILE           append one line with this run's results to FILE (a header\n"
@@ -83,7 +88,9 @@ static void usage(const gic_config_t &g, const platform_params &p)
     std::printf("\nSIGINT/SIGTERM stop the simulation at the next safe point (a slice boundary);\n"
                 "the report and the JSON are still written, marked partial.\n");
     std::printf("\nexit status: 0 ok, 1 usage/configuration error, 2 MSI conservation violated,\n"
-                "128+signal when interrupted (partial report)\n");
+                "3 the boot did not complete (not finished within platform.sim_time_us, or boot errors;\n"
+                "the report is written, marked BOOT NOT DONE / BOOT FAILED), 128+signal when\n"
+                "interrupted (partial report)\n");
 }
 
 static bool parse_level(const std::string &s, gic_log_level_t &l)
@@ -96,11 +103,13 @@ static bool parse_level(const std::string &s, gic_log_level_t &l)
     return true;
 }
 
-static bool set_param(gic_config_t &g, platform_params &p, const std::string &kv, std::string &err)
+static bool set_param(gic_config_t &g, platform_params &p, const std::string &kv, std::set<std::string> &gic_names,
+                      std::string &err)
 {
     std::string name, value;
     int r = platform_set_kv(g, p, kv, name, value, err);
     if (r < 0) err = "parameter '" + name + "' must start with gic. or platform.";
+    if (r > 0 && name.rfind("gic.", 0) == 0) gic_names.insert(name);
     return r > 0;
 }
 
@@ -202,6 +211,7 @@ int sc_main(int argc, char **argv)
     int progress = -1; /* -1: when stderr is a terminal */
     gic_log_level_t gic_level = GIC_LOG_WARN;
     std::map<std::string, gic_log_level_t> comp_levels;
+    bool timeline_opts = false; /* --timeline-window or --timeline-max-events given */
     cli_args args(argc, argv);
     std::string a;
     while (args.next(a)) {
@@ -224,6 +234,7 @@ int sc_main(int argc, char **argv)
         } else if (a == "--timeline-window" || a == "--timeline-max-events" || a == "--report-window") {
             std::string v = need(a.c_str()), err;
             char *end = nullptr;
+            if (a != "--report-window") timeline_opts = true;
             errno = 0;
             if (a == "--timeline-window") {
                 if (!parse_us_window(v, tlo.window_start, tlo.window_end, err)) {
@@ -283,9 +294,42 @@ int sc_main(int argc, char **argv)
             return 1;
         }
     }
-    if (!args.apply([&](const std::string &text, std::string &err) { return load_config_json(text, gcfg, pp, err); },
-                    [&](const std::string &kv, std::string &err) { return set_param(gcfg, pp, kv, err); }))
+    if (timeline_opts && timeline_path.empty()) {
+        std::fprintf(stderr, "gictlm-platform: --timeline-window and --timeline-max-events shape the timeline view: "
+                             "they need --timeline FILE\n");
         return 1;
+    }
+    std::set<std::string> gic_names; /* the GIC parameters the user set */
+    if (!args.apply([&](const std::string &text, std::string &err) {
+                        return load_config_json(text, gcfg, pp, err, &gic_names);
+                    },
+                    [&](const std::string &kv, std::string &err) { return set_param(gcfg, pp, kv, gic_names, err); }))
+        return 1;
+    {
+        /* gic.mem.latency_ps and gic.mem.size come from the platform's RAM */
+        std::string err;
+        if (!platform_gic_config_check(gcfg, pp, gic_names, err)) {
+            std::fprintf(stderr, "gictlm-platform: %s\n", err.c_str());
+            return 1;
+        }
+        gcfg = platform_gic_config(gcfg, pp);
+    }
+    for (const auto &cl : comp_levels) {
+        /* an instance (its<N>) must exist in this configuration */
+        const std::string &m = cl.first;
+        const std::string fam = gic_tlm::log_family(m);
+        if (fam == m) continue;
+        const unsigned long n = std::strtoul(m.c_str() + fam.size(), nullptr, 10);
+        if (fam != "its" || n >= gcfg.num_its) {
+            std::string its;
+            for (uint32_t i = 0; i < gcfg.num_its; i++) its += (i ? ", its" : "its") + std::to_string(i);
+            std::fprintf(stderr, "gictlm-platform: --verbose: no component '%s' in this configuration (ITS "
+                                 "instances: %s; modules: gic, sc, its, its<N>, lpi, api, icc, gicd, gicr, gits, "
+                                 "mem, core)\n",
+                         m.c_str(), its.empty() ? "none" : its.c_str());
+            return 1;
+        }
+    }
     char verr[512] = "";
     if (gic_config_validate(&gcfg, verr, sizeof verr) != GIC_OK) {
         std::fprintf(stderr, "gictlm-platform: invalid GIC configuration: %s\n", verr);
@@ -423,6 +467,11 @@ int sc_main(int argc, char **argv)
     if (tf) sc_close_vcd_trace_file(tf);
     std::string why;
     int rc = rs.partial ? 128 + rs.signal : top->conservation_ok(why) ? 0 : 2;
+    if (!rs.partial && !top->boot_ok(why)) {
+        std::fprintf(stderr, "gictlm-platform: boot %s: %s\n", top->boot().finished ? "failed" : "not done",
+                     why.c_str());
+        rc = 3;
+    }
     std::fflush(stdout);
     return rc;
 }

@@ -19,7 +19,8 @@
 
 namespace gictlm {
 
-enum class param_kind { u64, dbl, str };
+/* flag: a uint64_t field that is 0 or 1 (an on/off switch; also true/false) */
+enum class param_kind { u64, dbl, str, flag };
 
 struct param_desc {
     const char *name;
@@ -48,7 +49,8 @@ template <typename T, typename P> const T &param_field(const P &p, size_t off)
 
 /* Parse value into d's field of p. label names the parameter in messages
  * ("platform.devices"); numbers: unsigned integers (decimal, 0x, octal) with
- * no sign or leading space, doubles in [0, max_dbl]; strings one of d.choices. */
+ * no sign or leading space, doubles in [0, max_dbl]; flags 0, 1, false or
+ * true; strings one of d.choices. */
 template <typename P>
 bool param_set_value(const param_desc &d, P &p, const std::string &label, const std::string &value, double max_dbl,
                      std::string &err)
@@ -65,6 +67,14 @@ bool param_set_value(const param_desc &d, P &p, const std::string &label, const 
         }
         param_field<uint64_t>(p, d.off) = v;
         return true;
+    }
+    case param_kind::flag: {
+        if (value == "0" || value == "false" || value == "1" || value == "true") {
+            param_field<uint64_t>(p, d.off) = value == "1" || value == "true";
+            return true;
+        }
+        err = label + ": '" + value + "' is not 0 or 1 (an on/off switch)";
+        return false;
     }
     case param_kind::dbl: {
         double v = std::strtod(s, &end);
@@ -94,7 +104,8 @@ bool param_set_value(const param_desc &d, P &p, const std::string &label, const 
 template <typename P> std::string param_get_value(const param_desc &d, const P &p)
 {
     switch (d.kind) {
-    case param_kind::u64: return std::to_string(param_field<uint64_t>(p, d.off));
+    case param_kind::u64:
+    case param_kind::flag: return std::to_string(param_field<uint64_t>(p, d.off));
     case param_kind::dbl: {
         char b[64];
         std::snprintf(b, sizeof b, "%.17g", param_field<double>(p, d.off));
@@ -110,7 +121,8 @@ template <typename P> void param_table_json(const param_desc *b, const param_des
 {
     for (const param_desc *d = b; d != e; d++) {
         switch (d->kind) {
-        case param_kind::u64: j[d->name] = param_field<uint64_t>(p, d->off); break;
+        case param_kind::u64:
+        case param_kind::flag: j[d->name] = param_field<uint64_t>(p, d->off); break;
         case param_kind::dbl: j[d->name] = param_field<double>(p, d->off); break;
         case param_kind::str: j[d->name] = param_field<std::string>(p, d->off); break;
         }

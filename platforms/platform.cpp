@@ -21,14 +21,43 @@ namespace gictlm {
 
 static sc_time ns(double v) { return sc_time(v, SC_NS); }
 
-void platform_make_gic(const gic_config_t &gcfg, const platform_params &pp, const gic_tlm_options &o,
-                       std::unique_ptr<gic_tlm> &gic, std::unique_ptr<sparse_memory> &mem,
-                       std::unique_ptr<router> &bus)
+gic_config_t platform_gic_config(const gic_config_t &gcfg, const platform_params &pp)
 {
     gic_config_t gc = gcfg;
     gc.mem_latency_ps = to_ps(ns(pp.mem_latency_ns));
     gc.mem_size = pp.ram_base + pp.ram_size;
-    gic = std::make_unique<gic_tlm>("gic", gc, o);
+    return gc;
+}
+
+bool platform_gic_config_check(const gic_config_t &gcfg, const platform_params &pp, const std::set<std::string> &set,
+                               std::string &err)
+{
+    const gic_config_t d = platform_gic_config(gcfg, pp);
+    char buf[512];
+    if (set.count("gic.mem.latency_ps") && gcfg.mem_latency_ps != d.mem_latency_ps) {
+        std::snprintf(buf, sizeof buf,
+                      "gic.mem.latency_ps = %" PRIu64 " is set by the platform from platform.mem_latency_ns (%.17g ns "
+                      "= %" PRIu64 " ps): set platform.mem_latency_ns instead (e.g. -p platform.mem_latency_ns=%.17g)",
+                      gcfg.mem_latency_ps, pp.mem_latency_ns, d.mem_latency_ps, (double)gcfg.mem_latency_ps / 1000);
+        err = buf;
+        return false;
+    }
+    if (set.count("gic.mem.size") && gcfg.mem_size != d.mem_size) {
+        std::snprintf(buf, sizeof buf,
+                      "gic.mem.size = %" PRIu64 " is set by the platform to platform.ram_base + platform.ram_size "
+                      "(0x%" PRIx64 " + %" PRIu64 " = %" PRIu64 "): set platform.ram_size (and platform.ram_base) instead",
+                      gcfg.mem_size, pp.ram_base, pp.ram_size, d.mem_size);
+        err = buf;
+        return false;
+    }
+    return true;
+}
+
+void platform_make_gic(const gic_config_t &gcfg, const platform_params &pp, const gic_tlm_options &o,
+                       std::unique_ptr<gic_tlm> &gic, std::unique_ptr<sparse_memory> &mem,
+                       std::unique_ptr<router> &bus)
+{
+    gic = std::make_unique<gic_tlm>("gic", platform_gic_config(gcfg, pp), o);
     mem = std::make_unique<sparse_memory>("ram", pp.ram_size, ns(pp.mem_latency_ns), ns(pp.mem_latency_ns),
                                           pp.mem_dmi != 0);
     bus = std::make_unique<router>("bus");
@@ -289,6 +318,45 @@ bool platform::conservation_ok(std::string &why) const
     return ok;
 }
 
+bool platform::boot_ok(std::string &why) const
+{
+    const boot_state &b = boot_;
+    char buf[1024];
+    if (!b.finished) {
+        const double sim_us = sc_time_stamp().to_seconds() * 1e6;
+        std::string stage;
+        if (b.turn == 0)
+            stage = "the primary CPU was still setting up the distributor, the LPI property table (" +
+                    std::to_string(gcfg_.lpi_id_bits ? (1ull << gcfg_.lpi_id_bits) - 8192 : 0) +
+                    " bytes) and the ITSs";
+        else if (b.turn < b.num_cpus)
+            stage = std::to_string(b.turn) + " of " + std::to_string(b.num_cpus) +
+                    " CPUs had brought up their redistributor (pending table, MAPC, SYNC)";
+        else
+            stage = "every CPU was up; the devices' MSIs were being mapped (" + std::to_string(b.commands) +
+                    " ITS commands so far)";
+        std::snprintf(buf, sizeof buf,
+                      "the Linux-like boot did not finish within the %.3f us simulated (%s); the devices send MSIs "
+                      "only after it, so this run measured nothing. The boot of %u CPUs with gic.lpi.id_bits=%u and "
+                      "%" PRIu64 " devices x %" PRIu64 " vectors takes more than %.3f us (the default configuration's "
+                      "about 65 us; every CPU, every vector's ITS commands and a large LPI property table add to it): "
+                      "raise platform.sim_time_us",
+                      sim_us, stage.c_str(), gcfg_.num_cpus, gcfg_.lpi_id_bits, pp_.devices, pp_.vectors, sim_us);
+        why = buf;
+        return false;
+    }
+    if (b.errors) {
+        std::snprintf(buf, sizeof buf,
+                      "%" PRIu64 " errors during the boot (ITS command queue timeouts or stalls, RAM for the GIC "
+                      "tables exhausted: see the warnings above); MSIs of devices the boot did not map are dropped",
+                      b.errors);
+        why = buf;
+        return false;
+    }
+    why.clear();
+    return true;
+}
+
 static json lat_json(const latency_samples &s)
 {
     auto m = s.summarize();
@@ -329,6 +397,8 @@ json platform::report_json(double host_seconds) const
     j["wrapper"] = platform_wrapper_json(w, g);
     j["boot"] = {{"done", boot_.finished}, {"done_ps", to_ps(boot_.done_time)},
                  {"its_commands", boot_.commands}, {"errors", boot_.errors}};
+    std::string boot_why;
+    if (!boot_ok(boot_why)) j["boot"]["failure"] = boot_why; /* only on a failed boot */
     j["simulated_ps"] = to_ps(sc_time_stamp());
     j["gic_stats"] = gic_stats_json(g);
     /* the only host-dependent part of the report */
@@ -354,9 +424,16 @@ void platform::report(FILE *f, double host_seconds) const
                  pp_.msi_interval_ns);
     std::fprintf(f, "simulated %.3f us (MSIs during the first %.3f us)\n", sc_time_stamp().to_seconds() * 1e6,
                  pp_.sim_time_us);
-    std::fprintf(f, "boot: %s at %.3f us, %" PRIu64 " ITS commands, %" PRIu64 " errors\n",
-                 boot_.finished ? "done" : "NOT DONE", boot_.done_time.to_seconds() * 1e6, boot_.commands,
-                 boot_.errors);
+    if (boot_.finished)
+        std::fprintf(f, "boot: done at %.3f us, %" PRIu64 " ITS commands, %" PRIu64 " errors\n",
+                     boot_.done_time.to_seconds() * 1e6, boot_.commands, boot_.errors);
+    else
+        std::fprintf(f, "boot: NOT DONE at the end of the run, %" PRIu64 " ITS commands, %" PRIu64 " errors\n",
+                     boot_.commands, boot_.errors);
+    std::string boot_why;
+    const bool booted = boot_ok(boot_why);
+    if (!booted)
+        std::fprintf(f, "BOOT %s: %s\n", boot_.finished ? "FAILED" : "NOT DONE", boot_why.c_str());
     std::fprintf(f, "\nMSIs\n  sent %" PRIu64 "  delivered %" PRIu64 "  coalesced %" PRIu64 "  dropped %" PRIu64
                     "  in flight %" PRIu64 "\n",
                  t.sent, t.delivered, t.coalesced, t.dropped, t.in_flight());
@@ -364,7 +441,8 @@ void platform::report(FILE *f, double host_seconds) const
         std::fprintf(f, "    dropped: %-30s %" PRIu64 "\n", r.first.c_str(), r.second);
     std::string why;
     bool cons = conservation_ok(why);
-    std::fprintf(f, "  conservation: %s%s\n", cons ? "OK" : "VIOLATED: ", why.c_str());
+    std::fprintf(f, "  conservation: %s%s%s\n", cons ? "OK" : "VIOLATED: ", why.c_str(),
+                 booted ? "" : " (MSI accounting only: this run is not valid, its boot did not complete; see BOOT above)");
     std::fprintf(f, "\nLatency (ns)                    count        min        p50        p90        p99        max       mean\n");
     lat_line(f, "MSI -> LPI pending", t.msi_to_pending);
     lat_line(f, "MSI -> ICC_IAR1 (ack)", t.msi_to_iar);

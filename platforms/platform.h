@@ -18,6 +18,7 @@
 #include <cstdio>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,19 @@ namespace gictlm {
 /* The GIC's register frames (GICD, the GICR frames, each ITS's frames at
  * gic_gits_stride() apart) at the configuration's addresses on bus. */
 void platform_map_gic(router &bus, gic_tlm &gic);
+
+/* The GIC configuration a platform runs (what --dump-config and the reports
+ * show): gcfg with gic.mem.latency_ps from platform.mem_latency_ns and
+ * gic.mem.size = platform.ram_base + platform.ram_size. The GIC's built-in
+ * memory is bypassed (its memory port is bound to the platform's RAM), but a
+ * recording (--record) carries them and replays with the same timing. */
+gic_config_t platform_gic_config(const gic_config_t &gcfg, const platform_params &pp);
+/* false with err when a parameter that platform_gic_config sets was set by
+ * the user (set: the dotted names given by -p or a configuration file) to
+ * another value than the platform's: the message names the platform
+ * parameter to use instead. */
+bool platform_gic_config_check(const gic_config_t &gcfg, const platform_params &pp, const std::set<std::string> &set,
+                               std::string &err);
 
 /* What both platforms build first: the GIC (its configuration given the
  * platform's memory latency and size, so that a recording carries them and
@@ -85,6 +99,10 @@ public:
     /* The run was stopped early (a signal): MSIs still on their way are
      * accounted for as in flight, not a violation (conservation_ok). */
     void mark_partial() { partial_ = true; }
+    /* true when the boot finished without errors; otherwise why says what
+     * happened (not finished within the simulated time: how far it got and
+     * what to raise; errors) and the run measured nothing valid. */
+    bool boot_ok(std::string &why) const;
     void trace_lines(sc_core::sc_trace_file *tf);
 
 private:

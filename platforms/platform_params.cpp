@@ -12,6 +12,7 @@
 #include <cctype>
 #include <cstring>
 #include <functional>
+#include <set>
 #include <sstream>
 
 using nlohmann::json;
@@ -23,6 +24,7 @@ namespace gictlm {
 namespace {
 #define PU(n, d) {#n, d, param_kind::u64, offsetof(platform_params, n), nullptr}
 #define PD(n, d) {#n, d, param_kind::dbl, offsetof(platform_params, n), nullptr}
+#define PF(n, d) {#n, d, param_kind::flag, offsetof(platform_params, n), nullptr}
 #define PS(n, c, d) {#n, d, param_kind::str, offsetof(platform_params, n), c}
 const param_desc kParams[] = {
     PU(devices, "number of MSI devices"),
@@ -39,23 +41,23 @@ const param_desc kParams[] = {
     PD(drain_time_us, "extra simulated time for in-flight work, us"),
     PD(quantum_ns, "TLM global quantum (temporal decoupling), ns"),
     PD(mem_latency_ns, "memory latency per access (GIC tables, command queue), ns"),
-    PU(mem_dmi, "1: memory grants DMI per 4 KiB page (the GIC then bypasses the memory socket: ram_reads/ram_writes count only the other accesses); 0: every access a transaction"),
+    PF(mem_dmi, "1: memory grants DMI per 4 KiB page (the GIC then bypasses the memory socket: ram_reads/ram_writes count only the other accesses); 0: every access a transaction"),
     PU(ram_base, "physical base of RAM (GIC tables are allocated here)"),
     PU(ram_size, "RAM size in bytes (sparse)"),
     PU(dev_base, "physical base of the device register frames (4 KiB each)"),
     PD(entry_ns, "CPU: exception entry latency before ICC_IAR1_EL1, ns"),
     PD(handler_ns, "CPU: handler run time per interrupt, ns"),
     PD(exit_ns, "CPU: exception return latency, ns"),
-    PU(eoi_mode, "ICC_CTLR_EL1.EOImode: 1 = EOIR drops priority, DIR deactivates"),
-    PU(touch_device, "1: the handler reads a device register"),
-    PU(irq_loop, "CPU: 0 = one interrupt per exception (Linux >= 5.x); 1 = acknowledge until 1023 (Linux 4.x)"),
+    PF(eoi_mode, "ICC_CTLR_EL1.EOImode: 1 = EOIR drops priority, DIR deactivates"),
+    PF(touch_device, "1: the handler reads a device register"),
+    PF(irq_loop, "CPU: 0 = one interrupt per exception (Linux >= 5.x); 1 = acknowledge until 1023 (Linux 4.x)"),
     PD(device_latency_ns, "latency of a device register read, ns"),
     PD(mmio_latency_ns, "GIC register access latency annotated by the wrapper, ns"),
     PD(msi_latency_ns, "GITS_TRANSLATER write latency annotated by the wrapper, ns"),
     PD(its_poll_ns, "boot: interval between GITS_CREADR polls, ns"),
     PD(its_timeout_us, "boot: give up waiting for the ITS after this, us"),
-    PU(sync_on_access, "1: GIC accesses synchronise the caller first (no late inputs)"),
-    PU(run_ahead, "1: skip wait()/wake-ups when no other process is due first (same results, faster)"),
+    PF(sync_on_access, "1: GIC accesses synchronise the caller first (no late inputs)"),
+    PF(run_ahead, "1: skip wait()/wake-ups when no other process is due first (same results, faster)"),
     PD(run_ahead_limit_us, "run-ahead: the GIC's driver works at most this far beyond SystemC time, us (0: one quantum)"),
     PU(max_host_mb, "refuse a run whose estimated host memory exceeds this, MiB (raise it to run anyway)"),
     PS(latency_stats, "hist,exact", "latency percentiles: hist = streaming histogram (bounded memory, <= 0.4% relative error), exact = every sample kept"),
@@ -145,14 +147,60 @@ json gic_stats_json(gic_t *g)
     return json::parse(s, nullptr, false);
 }
 
-bool load_config_json(const std::string &text, gic_config_t &gcfg, platform_params &pp,
-                      std::string &err)
+bool config_json_parse(const std::string &text, json &j, std::string &err)
 {
-    json j = json::parse(text, nullptr, false);
-    if (j.is_discarded() || !j.is_object()) {
+    try {
+        j = json::parse(text);
+    } catch (const json::parse_error &e) {
+        /* e.byte: 1-based position of the offending character */
+        size_t line = 1, col = 1;
+        for (size_t i = 0; i + 1 < e.byte && i < text.size(); i++) {
+            if (text[i] == '\n') {
+                line++;
+                col = 1;
+            } else {
+                col++;
+            }
+        }
+        err = "JSON syntax error at line " + std::to_string(line) + ", column " + std::to_string(col);
+        return false;
+    }
+    if (!j.is_object()) {
         err = "configuration is not a JSON object";
         return false;
     }
+    return true;
+}
+
+bool config_json_version_ok(const json &j, std::string &err)
+{
+    auto v = j.find("version");
+    if (v == j.end()) return true;
+    if (v->is_number_integer() && v->get<int64_t>() == GICTLM_CONFIG_VERSION) return true;
+    err = "\"version\": " + v->dump() + " is not supported: this build reads configuration version " +
+          std::to_string(GICTLM_CONFIG_VERSION) + " (the number " + std::to_string(GICTLM_CONFIG_VERSION) + ")";
+    return false;
+}
+
+/* The dotted names of every parameter in the GIC object o (nested objects and
+ * dotted keys alike); at the top level, the metadata keys are left out. */
+static void gic_names_of(const json &o, const std::string &prefix, std::set<std::string> &names)
+{
+    for (auto it = o.begin(); it != o.end(); ++it) {
+        const std::string &k = it.key();
+        if (prefix.empty() && (k == "schema" || k == "version" || k == "comment" || (!k.empty() && k[0] == '_')))
+            continue;
+        const std::string n = prefix.empty() ? k : prefix + "." + k;
+        if (it.value().is_object()) gic_names_of(it.value(), n, names);
+        else names.insert("gic." + n);
+    }
+}
+
+bool load_config_json(const std::string &text, gic_config_t &gcfg, platform_params &pp,
+                      std::string &err, std::set<std::string> *gic_names)
+{
+    json j;
+    if (!config_json_parse(text, j, err) || !config_json_version_ok(j, err)) return false;
     if (!j.contains("gic") && !j.contains("platform")) {
         /* a plain GIC configuration file (e.g. platforms/configs/ *.json) */
         char e[512] = "";
@@ -160,6 +208,7 @@ bool load_config_json(const std::string &text, gic_config_t &gcfg, platform_para
             err = std::string("gic: ") + e;
             return false;
         }
+        if (gic_names) gic_names_of(j, "", *gic_names);
         return true;
     }
     for (auto it = j.begin(); it != j.end(); ++it) {
@@ -171,6 +220,7 @@ bool load_config_json(const std::string &text, gic_config_t &gcfg, platform_para
                 err = std::string("gic: ") + e;
                 return false;
             }
+            if (gic_names && it.value().is_object()) gic_names_of(it.value(), "", *gic_names);
         } else if (it.key() == "platform") {
             if (!it.value().is_object()) {
                 err = "platform: not an object";
@@ -219,6 +269,52 @@ uint64_t platform_host_bytes_estimate(const gic_config_t &g, const platform_para
         b = bytes >= 1.8e19 ? UINT64_MAX : add(b, (uint64_t)bytes);
     }
     return b;
+}
+
+uint64_t platform_boot_ram_bytes(const gic_config_t &g, const platform_params &p)
+{
+    if (!g.lpi_id_bits) return 0; /* no LPIs: the boot allocates nothing */
+    /* saturating: absurd sizes must not wrap around */
+    auto add = [](uint64_t a, uint64_t b) { return a + b < a ? UINT64_MAX : a + b; };
+    auto mul = [](uint64_t a, uint64_t b) { return b && a > UINT64_MAX / b ? UINT64_MAX : a * b; };
+    uint64_t next = p.ram_base; /* boot_state::alloc: a bump allocator, aligned in absolute addresses */
+    auto alloc = [&](uint64_t size, uint64_t align) {
+        uint64_t a = add(next, align - 1) & ~(align - 1);
+        next = add(a, size);
+    };
+    const uint64_t page = 0x10000; /* the boot's 64 KiB table pages */
+    const uint32_t bits = g.lpi_id_bits;
+    alloc((1ull << bits) - 8192, page); /* LPI property table */
+    /* GITS_BASER<n> as the model reports them (model/its.c): device table
+     * (2^devbits entries of 8 bytes), collection table unless every
+     * collection is held in the ITS (one 8-byte entry per CPU), vPE table
+     * with GICv4 (2^16 entries of 16 bytes, 32 with GICv4.1); at most 256
+     * pages each (the boot's flat tables), then a 64 KiB command queue */
+    const bool v4 = g.gic_version == 4, v41 = v4 && g.gicv4_1;
+    const bool colls_held = g.its_cid_bits < 32 && g.its_hcc >= (1ull << g.its_cid_bits);
+    auto table = [&](uint64_t entries, uint64_t esz) {
+        uint64_t pages = (mul(entries, esz) + page - 1) / page;
+        if (pages == 0) pages = 1;
+        if (pages > 256) pages = 256;
+        alloc(pages * page, page);
+    };
+    for (uint32_t i = 0; i < g.num_its; i++) {
+        table(1ull << g.its_devbits, 8);
+        if (!colls_held) table(g.num_cpus, 8);
+        if (v4) table(1ull << 16, v41 ? 32 : 16);
+        alloc(0x10000, page); /* command queue */
+    }
+    for (uint32_t c = 0; c < g.num_cpus; c++) alloc((1ull << bits) / 8, page); /* pending tables */
+    if (p.devices && g.num_its) {
+        /* one ITT per device: 2^bits entries (bits >= 1, 2^bits >= vectors), 256-byte aligned */
+        uint32_t vb = 1;
+        while (vb < 63 && (1ull << vb) < p.vectors) vb++;
+        const uint64_t itt = mul(1ull << vb, v4 ? 16 : 8);
+        alloc(0, 256);
+        const uint64_t stride = add(itt, 255) & ~255ull;
+        next = add(next, add(mul(p.devices - 1, stride), itt));
+    }
+    return next - p.ram_base;
 }
 
 bool platform_params_check(const gic_config_t &g, const platform_params &p, std::string &err,
@@ -285,6 +381,18 @@ bool platform_params_check(const gic_config_t &g, const platform_params &p, std:
     if (p.ram_size < (1ull << 20)) {
         std::snprintf(buf, sizeof buf, "platform.ram_size = %" PRIu64 " bytes: at least 1 MiB is needed for the GIC's tables",
                       p.ram_size);
+        err = buf;
+        return false;
+    }
+    const uint64_t boot_ram = platform_boot_ram_bytes(g, p);
+    if (boot_ram > p.ram_size) {
+        const uint64_t nlpi = 1ull << g.lpi_id_bits;
+        std::snprintf(buf, sizeof buf,
+                      "platform.ram_size = %" PRIu64 " bytes cannot hold the GIC tables the boot allocates: %" PRIu64
+                      " bytes are needed (LPI property table %" PRIu64 " bytes for gic.lpi.id_bits=%u, %u pending "
+                      "tables of %" PRIu64 " bytes, ITS tables, command queues and ITTs); raise platform.ram_size to "
+                      "at least %" PRIu64 " or lower gic.lpi.id_bits",
+                      p.ram_size, boot_ram, nlpi - 8192, g.lpi_id_bits, g.num_cpus, nlpi / 8, boot_ram);
         err = buf;
         return false;
     }

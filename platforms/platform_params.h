@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -69,14 +70,24 @@ bool platform_param_set(platform_params &p, const std::string &name, const std::
                         std::string &err);
 std::string platform_param_get(const platform_params &p, const std::string &name);
 nlohmann::json platform_params_json(const platform_params &p);
-/* Apply {"gic": {...}, "platform": {...}} on top of both. */
+/* Apply {"gic": {...}, "platform": {...}} on top of both (or a plain GIC
+ * configuration). A top-level "version" must be GICTLM_CONFIG_VERSION. The
+ * dotted names of the GIC parameters the text sets ("gic.mem.size", ...) are
+ * added to *gic_names when given. */
 bool load_config_json(const std::string &text, gic_config_t &gcfg, platform_params &pp,
-                      std::string &err);
+                      std::string &err, std::set<std::string> *gic_names = nullptr);
+/* text as a JSON object into j; false with err ("JSON syntax error at line
+ * N, column C", "configuration is not a JSON object") otherwise. */
+bool config_json_parse(const std::string &text, nlohmann::json &j, std::string &err);
+/* false with err when j has a top-level "version" other than the number
+ * GICTLM_CONFIG_VERSION. */
+bool config_json_version_ok(const nlohmann::json &j, std::string &err);
 nlohmann::json gic_config_json(const gic_config_t &c);
 nlohmann::json gic_stats_json(gic_t *g);
 
 /* Check that a parameter set makes a run: errors (a zero MSI interval, no
- * vectors, an empty RAM, devices x vectors beyond the LPIs or overflowing,
+ * vectors, an empty RAM or one too small for the boot's GIC tables
+ * (platform_boot_ram_bytes), devices x vectors beyond the LPIs or overflowing,
  * DeviceIDs beyond gic.its.devbits, times that do not fit the 64-bit
  * picosecond clock, an estimated host memory above platform.max_host_mb)
  * return false with err; suspicious but legal values add a warning. */
@@ -86,6 +97,14 @@ bool platform_params_check(const gic_config_t &g, const platform_params &p, std:
  * state, LPI tables in the sparse RAM, ITTs, the MSI tracker's per-vector
  * state, latency histograms. An estimate (docs/robustness.md). */
 uint64_t platform_host_bytes_estimate(const gic_config_t &g, const platform_params &p);
+/* RAM (bytes from platform.ram_base) that the Linux-like boot (cpu.cpp,
+ * boot_state::alloc) allocates for the GIC's tables: the LPI property table
+ * (2^gic.lpi.id_bits - 8192 bytes), one pending table per CPU (2^id_bits / 8
+ * bytes), per ITS its BASER tables (device, collection, vPE) and command
+ * queue, then one ITT per device; with the boot's alignments. Exact for the
+ * physical platform (ScPlatform.BootRam*); the hypervisor platform allocates
+ * more after it. */
+uint64_t platform_boot_ram_bytes(const gic_config_t &g, const platform_params &p);
 
 } // namespace gictlm
 #endif

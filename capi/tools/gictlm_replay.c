@@ -195,6 +195,7 @@ static bool override_ok(const char *what, const char *ov)
 int main(int argc, char **argv)
 {
     const char *trace = NULL, *tl_path = NULL, *stats_path = NULL, *golden = NULL, *view_path = NULL;
+    bool view_opts = false; /* --timeline-window or --timeline-max-events given */
     bool update = false, check = false, quiet = false;
     gic_tl_opts_t vo;
     memset(&vo, 0, sizeof vo);
@@ -238,6 +239,7 @@ int main(int argc, char **argv)
             ov[nov++] = optarg;
             break;
         case OPT_WINDOW: {
+            view_opts = true;
             char buf[128];
             snprintf(buf, sizeof buf, "%s", optarg);
             char *colon = strchr(buf, ':');
@@ -251,6 +253,7 @@ int main(int argc, char **argv)
             break;
         }
         case OPT_MAX_EVENTS:
+            view_opts = true;
             if (!parse_u64(optarg, &vo.max_events) || vo.max_events == 0) {
                 fprintf(stderr, "gictlm-replay: --timeline-max-events expects a positive number, got '%s'\n", optarg);
                 return 2;
@@ -278,6 +281,11 @@ int main(int argc, char **argv)
         return 2;
     }
     nov_cmd = nov;
+    if (view_opts && !view_path) {
+        fprintf(stderr, "gictlm-replay: --timeline-window and --timeline-max-events shape the timeline view: "
+                        "they need --timeline FILE\n");
+        return 2;
+    }
     /* Environment overrides: a space-separated list (copied: tokens point into it). */
     char *envcopy = NULL;
     const char *env = getenv("GICTLM_REPLAY_OVERRIDES");

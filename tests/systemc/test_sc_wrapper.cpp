@@ -672,6 +672,77 @@ TEST(ScPlatform, ConservationAndLatencies)
     EXPECT_LE(w.driver_activations, limits + t.sent / 20);
 }
 
+/* ---- the boot's RAM ------------------------------------------------------------------------ */
+
+/* platform_boot_ram_bytes (what platform_params_check compares with
+ * platform.ram_size) is exactly what the boot's allocator uses: the run of
+ * this configuration ends its allocations there, with no error. A RAM one
+ * byte smaller would make the boot fail ("out of RAM for GIC tables"). */
+static void boot_ram_is_estimated_exactly(const gic_config_t &g, const platform_params &pp)
+{
+    std::string err;
+    std::vector<std::string> warnings;
+    ASSERT_TRUE(platform_params_check(g, pp, err, warnings)) << err;
+    platform top("top", g, pp);
+    sc_start(top.total_time());
+    ASSERT_TRUE(top.boot().finished);
+    EXPECT_EQ(top.boot().errors, 0u);
+    EXPECT_EQ(top.boot().alloc_next - pp.ram_base, platform_boot_ram_bytes(g, pp));
+    EXPECT_LE(platform_boot_ram_bytes(g, pp), pp.ram_size);
+}
+
+TEST(ScPlatform, BootRamGicv3)
+{
+    ONE_ELABORATION();
+    gic_config_t g;
+    gic_config_default(&g);
+    g.num_cpus = 3;
+    g.lpi_id_bits = 15;
+    platform_params pp;
+    pp.devices = 5;
+    pp.vectors = 3;
+    pp.sim_time_us = 200;
+    pp.drain_time_us = 20;
+    pp.ram_base = 0x40008000; /* not 64 KiB aligned: the allocator aligns absolute addresses */
+    boot_ram_is_estimated_exactly(g, pp);
+}
+
+TEST(ScPlatform, BootRamGicv4TwoIts)
+{
+    ONE_ELABORATION();
+    gic_config_t g;
+    gic_config_default(&g);
+    g.gic_version = 4;
+    g.num_its = 2;
+    g.gicr_base = 0x9000000;
+    g.its_devbits = 20;
+    platform_params pp;
+    pp.devices = 4;
+    pp.vectors = 17;
+    pp.sim_time_us = 300;
+    pp.drain_time_us = 20;
+    boot_ram_is_estimated_exactly(g, pp);
+}
+
+TEST(ScPlatform, BootRamGicv41CollectionsHeld)
+{
+    ONE_ELABORATION();
+    gic_config_t g;
+    gic_config_default(&g);
+    g.gic_version = 4;
+    g.gicv4_1 = 1;
+    g.gicr_base = 0x9000000;
+    g.its_cid_bits = 4;
+    g.its_hcc = 16; /* every collection held: no collection table */
+    g.lpi_id_bits = 17;
+    platform_params pp;
+    pp.devices = 2;
+    pp.vectors = 64;
+    pp.sim_time_us = 300;
+    pp.drain_time_us = 20;
+    boot_ram_is_estimated_exactly(g, pp);
+}
+
 /* ---- record -> replay round trip ------------------------------------------------------- */
 
 namespace {
