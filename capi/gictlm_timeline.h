@@ -75,6 +75,12 @@ void gic_tl_mmio_write(gic_tl_t *tl, gic_time_t t, gic_frame_t frame, uint32_t i
 void gic_tl_ack(gic_tl_t *tl, gic_time_t t, uint32_t cpu, uint32_t intid);
 /* cpu wrote intid to ICC_EOIR0/1_EL1 at t. */
 void gic_tl_eoi(gic_tl_t *tl, gic_time_t t, uint32_t cpu, uint32_t intid);
+/* Any system-register access of cpu at t (value: read or written): the
+ * acknowledges (ICC_IAR0/1_EL1, ICV_IAR0/1_EL1) and EOIs (ICC_EOIR0/1_EL1,
+ * ICV_EOIR0/1_EL1), and HCR_EL2 writes, after which EL1's ICC_* accesses are
+ * the guest's (IMO: Group 1, FMO: Group 0): its handler slices are named
+ * "vLPI 8192" etc. (category "virq", args.virtual), apart from the host's. */
+void gic_tl_sysreg(gic_tl_t *tl, gic_time_t t, uint32_t cpu, gic_sysreg_t reg, bool is_write, uint64_t value);
 /* A sample of counter series `name` (a track of its own). */
 void gic_tl_counter(gic_tl_t *tl, gic_time_t t, const char *name, double value);
 /* Finish the JSON (with the counts in "otherData"), free tl. Slices still

@@ -32,6 +32,7 @@ typedef struct ack {
     uint32_t intid;
     gic_time_t t;
     uint8_t state; /* ACK_WRITE, or why its slice is not written */
+    bool virt;     /* at the virtual CPU interface (a guest's ICV_IAR) */
 } ack_t;
 enum { ACK_WRITE, ACK_OUTSIDE, ACK_OVER };
 
@@ -40,6 +41,7 @@ typedef struct cpu_state {
     size_t n, cap;
     int64_t pending_lpis;
     bool named;
+    uint64_t hcr; /* the CPU's HCR_EL2 as written (IMO [4], FMO [3]: EL1's ICC_* go to ICV_*) */
 } cpu_state_t;
 
 typedef struct its_state {
@@ -595,7 +597,7 @@ void gic_tl_mmio_write(gic_tl_t *tl, gic_time_t t, gic_frame_t frame, uint32_t i
     }
 }
 
-void gic_tl_ack(gic_tl_t *tl, gic_time_t t, uint32_t cpu, uint32_t intid)
+static void tl_ack(gic_tl_t *tl, gic_time_t t, uint32_t cpu, uint32_t intid, bool virt)
 {
     if (!tl || (intid >= 1020 && intid <= 1023)) return;
     cpu_state_t *c = cpu_of(tl, cpu);
@@ -612,7 +614,8 @@ void gic_tl_ack(gic_tl_t *tl, gic_time_t t, uint32_t cpu, uint32_t intid)
     }
     const bool inside = t >= tl->o.window_start && (!tl->o.window_end || t < tl->o.window_end);
     const bool w = inside && !full(tl);
-    c->stack[c->n++] = (ack_t){intid, t, (uint8_t)(w ? ACK_WRITE : inside ? ACK_OVER : ACK_OUTSIDE)};
+    c->stack[c->n++] = (ack_t){intid, t, (uint8_t)(w ? ACK_WRITE : inside ? ACK_OVER : ACK_OUTSIDE), virt};
+    if (virt) return; /* (the MSI arrows and the pending-LPI counter are the physical INTIDs') */
     /* the MSIs this acknowledge serves: their arrows end here */
     if (intid < tl->nint && tl->head[intid]) {
         char ts[32];
@@ -642,13 +645,15 @@ void gic_tl_ack(gic_tl_t *tl, gic_time_t t, uint32_t cpu, uint32_t intid)
     }
 }
 
-void gic_tl_eoi(gic_tl_t *tl, gic_time_t t, uint32_t cpu, uint32_t intid)
+void gic_tl_ack(gic_tl_t *tl, gic_time_t t, uint32_t cpu, uint32_t intid) { tl_ack(tl, t, cpu, intid, false); }
+
+static void tl_eoi(gic_tl_t *tl, gic_time_t t, uint32_t cpu, uint32_t intid, bool virt)
 {
     if (!tl || (intid >= 1020 && intid <= 1023)) return;
     cpu_state_t *c = cpu_of(tl, cpu);
     if (!c) return;
     size_t i = c->n;
-    while (i > 0 && c->stack[i - 1].intid != intid) i--;
+    while (i > 0 && (c->stack[i - 1].intid != intid || c->stack[i - 1].virt != virt)) i--;
     if (!i) {
         tl->c.unmatched_eoi++;
         return;
@@ -665,7 +670,7 @@ void gic_tl_eoi(gic_tl_t *tl, gic_time_t t, uint32_t cpu, uint32_t intid)
     const char *kind = intid < 16 ? "SGI " : intid < 32 ? "PPI " : intid < GIC_LPI_BASE ? "SPI " : "LPI ";
     ob_str(tl, "{\"ph\":\"X\",\"pid\":1,\"tid\":");
     ob_u64(tl, TID_CPU + cpu);
-    ob_str(tl, ",\"cat\":\"irq\",\"name\":\"");
+    ob_str(tl, a.virt ? ",\"cat\":\"virq\",\"name\":\"v" : ",\"cat\":\"irq\",\"name\":\"");
     ob_str(tl, kind);
     ob_u64(tl, intid);
     ob_str(tl, "\",\"ts\":");
@@ -674,8 +679,32 @@ void gic_tl_eoi(gic_tl_t *tl, gic_time_t t, uint32_t cpu, uint32_t intid)
     ob_ts(tl, t - a.t);
     ob_str(tl, ",\"args\":{\"intid\":");
     ob_u64(tl, intid);
+    if (a.virt) ob_str(tl, ",\"virtual\":true");
     ob_str(tl, "}}");
     tl->c.handler_slices++;
+}
+
+void gic_tl_eoi(gic_tl_t *tl, gic_time_t t, uint32_t cpu, uint32_t intid) { tl_eoi(tl, t, cpu, intid, false); }
+
+void gic_tl_sysreg(gic_tl_t *tl, gic_time_t t, uint32_t cpu, gic_sysreg_t reg, bool is_write, uint64_t value)
+{
+    cpu_state_t *c = tl ? cpu_of(tl, cpu) : NULL;
+    if (!c) return;
+    const uint32_t intid = (uint32_t)(value & 0xffffff);
+    /* IHI0069: an EL1 access to ICC_*1 goes to ICV_*1 while HCR_EL2.IMO is
+     * set, to ICC_*0 while FMO is */
+    const bool imo = (c->hcr >> 4) & 1, fmo = (c->hcr >> 3) & 1;
+    if (is_write) {
+        if (reg == GIC_HCR_EL2) c->hcr = value;
+        else if (reg == GIC_ICC_EOIR1_EL1 || reg == GIC_ICC_EOIR0_EL1)
+            tl_eoi(tl, t, cpu, intid, reg == GIC_ICC_EOIR1_EL1 ? imo : fmo);
+        else if (reg == GIC_ICV_EOIR1_EL1 || reg == GIC_ICV_EOIR0_EL1)
+            tl_eoi(tl, t, cpu, intid, true);
+    } else if (reg == GIC_ICC_IAR1_EL1 || reg == GIC_ICC_IAR0_EL1) {
+        tl_ack(tl, t, cpu, intid, reg == GIC_ICC_IAR1_EL1 ? imo : fmo);
+    } else if (reg == GIC_ICV_IAR1_EL1 || reg == GIC_ICV_IAR0_EL1) {
+        tl_ack(tl, t, cpu, intid, true);
+    }
 }
 
 void gic_tl_counter(gic_tl_t *tl, gic_time_t t, const char *name, double value)

@@ -29,12 +29,9 @@ void timeline_view::on_input(const gic_tlm_input &in)
         if (in.status == GIC_OK) gic_tl_mmio_write(tl_, in.t, in.frame, in.index, in.offset, in.value);
         break;
     case gic_tlm_input::SYSREG_READ:
-        if (in.status == GIC_OK && (in.reg == GIC_ICC_IAR1_EL1 || in.reg == GIC_ICC_IAR0_EL1))
-            gic_tl_ack(tl_, in.t, in.cpu, (uint32_t)(in.value & 0xffffff));
-        break;
     case gic_tlm_input::SYSREG_WRITE:
-        if (in.status == GIC_OK && (in.reg == GIC_ICC_EOIR1_EL1 || in.reg == GIC_ICC_EOIR0_EL1))
-            gic_tl_eoi(tl_, in.t, in.cpu, (uint32_t)(in.value & 0xffffff));
+        if (in.status == GIC_OK)
+            gic_tl_sysreg(tl_, in.t, in.cpu, (gic_sysreg_t)in.reg, in.kind == gic_tlm_input::SYSREG_WRITE, in.value);
         break;
     default: break;
     }

@@ -170,3 +170,33 @@ TEST(Timeline, DroppedMsiHasItsReasonEscapedAndNoFlow)
             EXPECT_EQ(e["args"]["reason"], "unmapped \"device\"");
         }
 }
+
+// With HCR_EL2.IMO set, EL1's ICC_IAR1/EOIR1 are the guest's (ICV_*): their
+// slices are virtual ("vSPI 48", category virq) and do not close the host's
+// slice of the same INTID; ICV_* names are virtual whatever HCR_EL2 says.
+TEST(Timeline, GuestAcknowledgesAreVirtualSlices)
+{
+    tl_run r;
+    gic_tl_sysreg(r.tl, 1000000, 0, GIC_ICC_IAR1_EL1, false, 48);    /* the host's SPI 48 */
+    gic_tl_sysreg(r.tl, 1100000, 0, GIC_HCR_EL2, true, 1u << 4);     /* guest entry: IMO */
+    gic_tl_sysreg(r.tl, 1200000, 0, GIC_ICC_IAR1_EL1, false, 48);    /* the guest's vINTID 48 */
+    gic_tl_sysreg(r.tl, 1300000, 0, GIC_ICC_EOIR1_EL1, true, 48);
+    gic_tl_sysreg(r.tl, 1400000, 0, GIC_ICV_IAR1_EL1, false, 8192);
+    gic_tl_sysreg(r.tl, 1500000, 0, GIC_ICV_EOIR1_EL1, true, 8192);
+    gic_tl_sysreg(r.tl, 1600000, 0, GIC_HCR_EL2, true, 0);           /* exit */
+    gic_tl_sysreg(r.tl, 1700000, 0, GIC_ICC_EOIR1_EL1, true, 48);    /* the host's EOI */
+    json j = r.finish();
+    EXPECT_EQ(count(j, "X", "irq"), 1u);
+    EXPECT_EQ(count(j, "X", "virq"), 2u);
+    EXPECT_EQ(r.c.unmatched_eoi, 0u);
+    for (const json &e : j["traceEvents"]) {
+        if (e["ph"] != "X") continue;
+        if (e["cat"] == "irq") {
+            EXPECT_EQ(e["name"], "SPI 48");
+            EXPECT_EQ(e["dur"].get<double>(), 0.7);
+        } else {
+            EXPECT_TRUE(e["name"] == "vSPI 48" || e["name"] == "vLPI 8192") << e.dump();
+            EXPECT_TRUE(e["args"].value("virtual", false));
+        }
+    }
+}

@@ -146,9 +146,8 @@ static void view_feed(view_t *v, unsigned line)
             gic_tl_msi(v->tl, s->time, s->index, s->devid, s->eventid);
         } else if (s->kind == GIC_STIM_MMIO_WRITE) {
             gic_tl_mmio_write(v->tl, s->time, s->frame, s->index, s->offset, s->value);
-        } else if (s->kind == GIC_STIM_SYSREG_WRITE &&
-                   (s->sysreg == GIC_ICC_EOIR1_EL1 || s->sysreg == GIC_ICC_EOIR0_EL1)) {
-            gic_tl_eoi(v->tl, s->time, s->cpu, (uint32_t)(s->value & 0xffffff));
+        } else if (s->kind == GIC_STIM_SYSREG_WRITE) {
+            gic_tl_sysreg(v->tl, s->time, s->cpu, s->sysreg, true, s->value);
         }
     }
 }
@@ -166,9 +165,9 @@ static void view_read(void *ctx, int kind, uint32_t index, uint32_t reg, uint64_
     view_t *v = ctx;
     (void)offset;
     view_feed(v, line);
-    if (kind != 1 || (reg != GIC_ICC_IAR1_EL1 && reg != GIC_ICC_IAR0_EL1)) return;
+    if (kind != 1) return; /* (system-register reads: acknowledges) */
     if (line >= v->nlines || !v->by_line[line]) return;
-    gic_tl_ack(v->tl, v->tr.stim[v->by_line[line] - 1].time, index, (uint32_t)(value & 0xffffff));
+    gic_tl_sysreg(v->tl, v->tr.stim[v->by_line[line] - 1].time, index, (gic_sysreg_t)reg, false, value);
 }
 
 /* An override checked before the trace is read, so that its error names where it comes from
