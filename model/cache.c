@@ -584,7 +584,7 @@ static cache_fill_result_t fill_evict(gic_cache_t *c, uint32_t v, uint64_t key, 
                                       uint64_t *ev_key, void *ev_val)
 {
     if (ev_key) *ev_key = c->slot[v].key;
-    if (ev_val) val_copy(ev_val, c->slot[v].val, c->val_size); /* (the caller's buffer: val_size bytes) */
+    if (ev_val) memcpy(ev_val, c->slot[v].val, c->val_size); /* (the caller's buffer: val_size bytes) */
     gic_inc(c->st_evictions);
     drop_slot(c, v);
     place(c, v, key, val, false);
@@ -619,7 +619,7 @@ static cache_fill_result_t fill_scan(gic_cache_t *c, uint64_t key, const void *v
     uint32_t v = base + old_w;
     cache_slot_t *x = &c->slot[v];
     if (ev_key) *ev_key = x->key;
-    if (ev_val) val_copy(ev_val, x->val, c->val_size); /* (the caller's buffer: val_size bytes) */
+    if (ev_val) memcpy(ev_val, x->val, c->val_size); /* (the caller's buffer: val_size bytes) */
     gic_inc(c->st_evictions);
     if (c->groups && group_tracked(c, group_of(x->key))) group_unlink(c, v);
     x->key = key;
