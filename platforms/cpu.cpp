@@ -133,10 +133,12 @@ void cpu_model::boot_primary()
         b.lpi_bits = ((typer >> 19) & 0x1f) + 1;
         uint64_t nlpi = (1ull << b.lpi_bits) - 8192;
         b.prop_base = b.alloc(nlpi, 0x10000);
-        std::vector<uint8_t> chunk(4096, 0xa0 | 0x2);
-        for (uint64_t off = 0; off < nlpi; off += chunk.size())
-            mem_write(b.prop_base + off, chunk.data(),
-                      (unsigned)std::min<uint64_t>(chunk.size(), nlpi - off));
+        /* (on the thread's stack, not the heap: a boot cut short by the end
+         * of the run leaves its thread suspended here, and nothing leaks) */
+        uint8_t chunk[4096];
+        std::memset(chunk, 0xa0 | 0x2, sizeof chunk);
+        for (uint64_t off = 0; off < nlpi; off += sizeof chunk)
+            mem_write(b.prop_base + off, chunk, (unsigned)std::min<uint64_t>(sizeof chunk, nlpi - off));
     }
 
     /* its_probe_one / its_alloc_tables / its_alloc_collections */
