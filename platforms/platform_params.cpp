@@ -164,6 +164,10 @@ bool config_json_parse(const std::string &text, json &j, std::string &err)
         }
         err = "JSON syntax error at line " + std::to_string(line) + ", column " + std::to_string(col);
         return false;
+    } catch (const json::exception &e) {
+        /* not a syntax error: a number out of range (1e999) and the like */
+        err = std::string("JSON error: ") + e.what();
+        return false;
     }
     if (!j.is_object()) {
         err = "configuration is not a JSON object";
