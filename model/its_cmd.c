@@ -658,7 +658,7 @@ static void ev_cmd_lpi(gic_t *g, const gic_event_t *ev)
         /* GICv4: the event's vLPI at its vPE (vpe.h) */
         switch (cmd_desc(c->op)->rd) {
         case ITS_RD_SET_PENDING:
-            if (vpe_set_pending(g, &c->vpe, c->intid, c->db, g->now, &reason) == GIC_MSI_DROPPED)
+            if (vpe_set_pending(g, &c->vpe, c->intid, c->db, g->now, &reason, NULL) == GIC_MSI_DROPPED)
                 gic_log(g, GIC_LOG_WARN, its->name, "INT: vLPI %u of vPE %u not made pending: %s",
                         c->intid, c->vpe.vpeid, reason ? reason : "?");
             break;

@@ -95,8 +95,8 @@ static void ev_vmsi_deliver(gic_t *g, const gic_event_t *ev)
     its->vmsi_free = ev->b;
     uint32_t devid = (uint32_t)(ev->c >> 32), eventid = (uint32_t)ev->c;
     const char *reason = NULL;
-    const bool resident = vpe_ref_is_resident(g, &m.vpe); /* (for the output: set_pending leaves it so) */
-    gic_msi_outcome_t oc = vpe_set_pending(g, &m.vpe, m.vintid, m.db, ev->d, &reason);
+    bool resident;
+    gic_msi_outcome_t oc = vpe_set_pending(g, &m.vpe, m.vintid, m.db, ev->d, &reason, &resident);
     if (oc != GIC_MSI_DROPPED) hist_add(its->lat_translate, g->now - ev->d);
     gic_inc(its->msi_virt);
     if (m.db != ITS_INTID_NONE) gic_inc(its->doorbells_named);

@@ -302,11 +302,6 @@ static vspace_t *space_of_ref(gic_t *g, const vpe_ref_t *ref)
     return s;
 }
 vspace_t *vpe_space_of_ref(gic_t *g, const vpe_ref_t *ref) { return space_of_ref(g, ref); }
-bool vpe_ref_is_resident(gic_t *g, const vpe_ref_t *ref)
-{
-    const vspace_t *s = space_of_ref(g, ref);
-    return s && is_resident(g, s);
-}
 
 /* The GICv4.0 doorbell of a vLPI for a vPE that is not resident: the
  * physical LPI doorbell (1023: none) made pending at redistributor rd. */
@@ -323,10 +318,11 @@ static void ring_doorbell(gic_t *g, const vspace_t *s, uint32_t rd, uint32_t doo
 }
 
 gic_msi_outcome_t vpe_set_pending(gic_t *g, const vpe_ref_t *ref, uint32_t vintid, uint32_t doorbell,
-                                  gic_time_t t_src, const char **reason)
+                                  gic_time_t t_src, const char **reason, bool *resident)
 {
     if (reason) *reason = NULL;
     vspace_t *s = space_of_ref(g, ref);
+    if (resident) *resident = s && is_resident(g, s);
     if (!s) return drop(g, ref->rd >= g->cfg.num_cpus ? "bad_redistributor" : "host_alloc", reason);
     if (vintid < GIC_LPI_BASE || s->id_bits > 32 || (s->id_bits < 32 && (uint64_t)vintid >> s->id_bits))
         return drop(g, "vintid_out_of_range", reason);
@@ -419,7 +415,7 @@ gic_time_t vpe_move_pending(gic_t *g, const vpe_ref_t *from, const vpe_ref_t *to
     gic_time_t t_src = e->t_src;
     gic_time_t d = vpe_clear_pending(g, from, vintid);
     const char *why = NULL;
-    if (vpe_set_pending(g, to, vintid, doorbell, t_src, &why) == GIC_MSI_DROPPED)
+    if (vpe_set_pending(g, to, vintid, doorbell, t_src, &why, NULL) == GIC_MSI_DROPPED)
         gic_error(g, "vpe_move_dropped", "vpe", "VMOVI of pending vLPI %u from vPE %u to vPE %u: %s", vintid,
                   from->vpeid, to->vpeid, why ? why : "?");
     return d;

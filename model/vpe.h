@@ -39,11 +39,11 @@ void vpes_destroy(gic_t *g, struct gic_vpes *v);
  * INTID to make pending at v->rd when the vPE is not resident there
  * (ITS_INTID_NONE = 1023: none). Returns DELIVERED (pending in the resident
  * vPE's virtual interface, or recorded in its VPT), COALESCED (already
- * pending) or DROPPED with *reason (vINTID outside the VPT, VPT write failed). */
-/* The vPE of ref is resident at its redistributor now. */
-bool vpe_ref_is_resident(gic_t *g, const vpe_ref_t *ref);
+ * pending) or DROPPED with *reason (vINTID outside the VPT, VPT write failed).
+ * *resident (may be NULL): the vPE was resident (the vLPI goes to its virtual
+ * interface, not into the VPT). */
 gic_msi_outcome_t vpe_set_pending(gic_t *g, const vpe_ref_t *v, uint32_t vintid, uint32_t doorbell,
-                                  gic_time_t t_src, const char **reason);
+                                  gic_time_t t_src, const char **reason, bool *resident);
 /* CLEAR / DISCARD of a virtual event: the vLPI is no longer pending. */
 gic_time_t vpe_clear_pending(gic_t *g, const vpe_ref_t *v, uint32_t vintid);
 /* INV of a virtual event / VINVALL: the vLPI configuration (GICR_VPROPBASER's
