@@ -309,12 +309,10 @@ void hyp_cpu::sw(gic_sysreg_t r, uint64_t v)
     sysreg_access<true>(r, v);
 }
 
-/* Write commands into ITS its's queue, publish GITS_CWRITER and poll
- * GITS_CREADR until the ITS has consumed them (its_wait_for_range_completion).
- * The command memory is written ahead (RAM, not the GIC). */
 /* Post cmds to ITS its and wait until it has read them (Linux's
- * BUILD_SINGLE_CMD_FUNC: GITS_CREADR read and GITS_CWRITER written under
- * its->lock, then its_wait_for_range_completion polls GITS_CREADR).
+ * BUILD_SINGLE_CMD_FUNC: the commands written into the queue in RAM, then
+ * GITS_CREADR read and GITS_CWRITER written under its->lock, then
+ * its_wait_for_range_completion polls GITS_CREADR).
  * release_lock: the ITS lock (h_->its_owner) is released once the last
  * command is posted, before the wait, as its->lock is; the boot holds no
  * lock. poll_ps: the wait between two reads. */
@@ -789,7 +787,6 @@ bool hyp_cpu::load(hyp_vcpu &v)
     HC_BEGIN(pc_load_);
     log_step("load");
     ld_t0_ = t_;
-    ld_timer_ = v.in_wfi; /* (a vCPU woken from kvm_vcpu_wfi: the timer's writes come between its two vgic loads) */
     add_ps(switch_restore_ps_);
     if (v.in_wfi) {
         /* woken from kvm_vcpu_wfi's halt: kvm_arch_vcpu_load runs with
@@ -797,14 +794,16 @@ bool hyp_cpu::load(hyp_vcpu &v)
          * clears it and calls kvm_vgic_load again, which makes the vPE
          * resident */
         HC_CALL(pc_load_, vgic_load(v, false));
-        HC_CALL(pc_load_, timer_load());
+        HC_CALL(pc_load_, timer_load()); /* (kvm_arch_vcpu_load's, before kvm_vcpu_wfi's vgic load) */
         v.in_wfi = false;
         /* kvm_vcpu_block has returned: kvm_vcpu_halt adapts the window to
          * the halt's length (from kvm_vcpu_halt's start to here) */
         if (hp_.halt_poll_ns) halt_adapt(v, t_ - v.halt_start_ps);
+        HC_CALL(pc_load_, vgic_load(v, true));
+    } else {
+        HC_CALL(pc_load_, vgic_load(v, true));
+        HC_CALL(pc_load_, timer_load());
     }
-    HC_CALL(pc_load_, vgic_load(v, true));
-    if (!ld_timer_) HC_CALL(pc_load_, timer_load());
     /* kvm_arch_vcpu_load -> kvm_vcpu_should_clear_twi: with the default
      * policy TWI is cleared when single_task_running() (no other vCPU
      * thread runnable on this CPU: a blocked one is in no run queue) and

@@ -211,7 +211,7 @@ private:
     uint64_t sg_val_ = 0;
     uint64_t ld_t0_ = 0, ld_lat_ = 0;
     uint32_t ld_napr_ = 0, ld_i_ = 0;
-    bool vl_vpe_ = false, pu_vpe_ = false, ld_timer_ = false;
+    bool vl_vpe_ = false, pu_vpe_ = false;
     uint64_t vl_t0_ = 0, vl_vmovp_ps_ = 0, wf_t0_ = 0, en_seq_ = 0;
     uint64_t vm_t0_ = 0;
     uint32_t vm_i_ = 0, vm_n_ = 0, vm_itslist_ = 0, vm_seq_ = 0;
