@@ -146,6 +146,19 @@ static void param_put(gic_config_t *cfg, const param_t *p, uint64_t v)
     }
 }
 
+gic_status_t gic_config_set_kv(gic_config_t *cfg, const char *name_value, char *err, size_t errlen)
+{
+    const char *eq = name_value ? strchr(name_value, '=') : NULL;
+    char name[128];
+    if (!eq || eq == name_value || (size_t)(eq - name_value) >= sizeof name) {
+        if (err && errlen) snprintf(err, errlen, "expected name=value");
+        return GIC_ERR_CONFIG;
+    }
+    memcpy(name, name_value, (size_t)(eq - name_value));
+    name[eq - name_value] = 0;
+    return gic_config_set(cfg, name, eq + 1, err, errlen);
+}
+
 gic_status_t gic_config_set(gic_config_t *cfg, const char *name, const char *value, char *err,
                             size_t errlen)
 {

@@ -198,6 +198,9 @@ uint64_t gic_config_host_bytes_estimate(const gic_config_t *cfg);
 /* Set a parameter by dotted name from a string value ("64", "0x1000", "lru", "tracked"). */
 gic_status_t gic_config_set(gic_config_t *cfg, const char *name, const char *value, char *err,
                             size_t errlen);
+/* The same from one "NAME=VALUE" (an override: -p, GICTLM_REPLAY_OVERRIDES);
+ * without '=' or with an empty NAME: GIC_ERR_CONFIG, "expected name=value". */
+gic_status_t gic_config_set_kv(gic_config_t *cfg, const char *name_value, char *err, size_t errlen);
 /* Get a parameter as a string (for --dump-config). */
 gic_status_t gic_config_get(const gic_config_t *cfg, const char *name, char *buf, size_t buflen);
 /* Apply a JSON document (nested objects or dotted keys) on top of cfg. */

@@ -219,20 +219,11 @@ static bool freeze_config(rp_t *s)
     bool ok = true;
     for (size_t i = 0; i < s->o->n_overrides; i++) {
         const char *ov = s->o->overrides[i];
-        const char *eq = ov ? strchr(ov, '=') : NULL;
-        char name[128], err[200] = "";
-        /* an override is not a trace line: the message names the override, not the line */
-        char msg[400];
-        if (!eq || (size_t)(eq - ov) >= sizeof name) {
-            snprintf(msg, sizeof msg, "override '%s': expected name=value", ov ? ov : "(null)");
-            diag_at(s, "", msg);
-            s->tr->parse_errors++;
-            continue;
-        }
-        memcpy(name, ov, (size_t)(eq - ov));
-        name[eq - ov] = 0;
-        if (gic_config_set(cfg, name, eq + 1, err, sizeof err) != GIC_OK) {
-            snprintf(msg, sizeof msg, "override '%s': %s", ov, err[0] ? err : "rejected");
+        char err[200] = "";
+        if (gic_config_set_kv(cfg, ov, err, sizeof err) != GIC_OK) {
+            /* an override is not a trace line: the message names the override, not the line */
+            char msg[400];
+            snprintf(msg, sizeof msg, "override '%s': %s", ov ? ov : "(null)", err[0] ? err : "rejected");
             diag_at(s, "", msg);
             s->tr->parse_errors++;
         }

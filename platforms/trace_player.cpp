@@ -483,15 +483,10 @@ int sc_replay_cli(int argc, char **argv, const char *prog)
     bool ov_ok = true;
     for (size_t i = 0; i < ovs.size(); i++) {
         const char *what = i < ovs_cmd ? "-p" : "GICTLM_REPLAY_OVERRIDES";
-        size_t eq = ovs[i].find('=');
         char err[200] = "";
         gic_config_t cfg;
         gic_config_default(&cfg);
-        if (eq == std::string::npos || eq == 0) {
-            std::fprintf(stderr, "%s: %s: '%s' is not NAME=VALUE\n", prog, what, ovs[i].c_str());
-            ov_ok = false;
-        } else if (gic_config_set(&cfg, ovs[i].substr(0, eq).c_str(), ovs[i].c_str() + eq + 1, err, sizeof err) !=
-                   GIC_OK) {
+        if (gic_config_set_kv(&cfg, ovs[i].c_str(), err, sizeof err) != GIC_OK) {
             std::fprintf(stderr, "%s: %s %s: %s\n", prog, what, ovs[i].c_str(), err[0] ? err : "rejected");
             ov_ok = false;
         }

@@ -174,17 +174,10 @@ static void view_read(void *ctx, int kind, uint32_t index, uint32_t reg, uint64_
  * (what: "-p" or "GICTLM_REPLAY_OVERRIDES"), not a trace line. */
 static bool override_ok(const char *what, const char *ov)
 {
-    const char *eq = strchr(ov, '=');
-    char name[128], err[200] = "";
-    if (!eq || eq == ov || (size_t)(eq - ov) >= sizeof name) {
-        fprintf(stderr, "gictlm-replay: %s: '%s' is not NAME=VALUE\n", what, ov);
-        return false;
-    }
-    memcpy(name, ov, (size_t)(eq - ov));
-    name[eq - ov] = 0;
+    char err[200] = "";
     gic_config_t cfg;
     gic_config_default(&cfg);
-    if (gic_config_set(&cfg, name, eq + 1, err, sizeof err) != GIC_OK) {
+    if (gic_config_set_kv(&cfg, ov, err, sizeof err) != GIC_OK) {
         fprintf(stderr, "gictlm-replay: %s %s: %s\n", what, ov, err[0] ? err : "rejected");
         return false;
     }
