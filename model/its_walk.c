@@ -92,15 +92,11 @@ static gic_time_t hit_time(gic_t *g, const gic_cache_config_t *c) { return gic_c
 
 /* Host hint, no effect on the model: when a translation misses the device
  * cache, its ITE is likely cold in the host's caches as well (a large ITT
- * read at random). Its address is known from the DTE, which is peeked through
- * the software view of memory (no modelled access, no statistics) before the
- * modelled DTE read, so that the host fetches the ITE while the walk reads
- * the DTE, fills the device cache and looks the event up. */
-static void prefetch_ite(gic_t *g, const struct gic_its *its, uint64_t dte_addr, uint32_t eventid)
+ * read at random). Its address is known as soon as the DTE is read, so the
+ * host fetches the ITE while the walk fills the device cache and looks the
+ * event up. */
+static inline void prefetch_ite(gic_t *g, const struct gic_its *its, its_dte_t d, uint32_t eventid)
 {
-    const uint8_t *b = mem_sw_peek(g, dte_addr, ITS_DTE_BYTES);
-    if (!b) return; /* (an absent page, or an external port: no view) */
-    its_dte_t d = its_dte_unpack(its_le64(b));
     if (d.valid) mem_prefetch(g, d.itt_addr + (uint64_t)eventid * its_ite_bytes(its->v4));
 }
 
@@ -126,12 +122,12 @@ static inline bool walk_dte(gic_t *g, struct gic_its *its, its_walk_t *w, uint32
         return false;
     }
     if (need_addr) return true;
-    if (pf_event != ITS_NO_PREFETCH) prefetch_ite(g, its, w->dte_addr, pf_event);
     if (its_mem(g, its, w, MEM_CLS_DEVICE, false, w->dte_addr, &raw) != GIC_OK) {
         walk_fail(w, 0, 0);
         return false;
     }
     w->dte = its_dte_unpack(raw);
+    if (pf_event != ITS_NO_PREFETCH) prefetch_ite(g, its, w->dte, pf_event);
     cache_fill(its->c_dev, devid, &raw, false, NULL, NULL);
     return true;
 }

@@ -35,6 +35,7 @@ struct gic_mem {
      * capacity, grown at 1/2 load. Keyed by page number only (deterministic). */
     mem_slot_t *slots;
     size_t cap, used;
+    unsigned hash_shift; /* 64 - log2(cap) (page_hash) */
     /* The pages (host_mem.h): the first SMALL_PAGES from the instance's arena
      * (a test's or a fuzz input's few tables stay small), the rest from
      * huge-page slabs of their own (large tables read at random). */
@@ -58,17 +59,18 @@ const char *mem_cls_name(mem_cls_t cls)
 }
 
 /* ---- sparse page store ------------------------------------------------------- */
-static size_t page_hash(uint64_t pn, size_t cap)
+/* Fibonacci hashing: the top log2(cap) bits of pn times 2^64 / phi (shift =
+ * 64 - log2(cap)). Consecutive pages, the usual table layout, land spread
+ * over the whole slot array, so a look-up probes about once. */
+static inline size_t page_hash(uint64_t pn, unsigned shift)
 {
-    uint64_t h = pn * 0x9e3779b97f4a7c15ull;
-    h ^= h >> 29;
-    return (size_t)(h & (cap - 1));
+    return (size_t)((pn * 0x9e3779b97f4a7c15ull) >> shift);
 }
 
 static inline uint8_t *page_find(const struct gic_mem *m, uint64_t pn)
 {
     if (!m->cap) return NULL;
-    size_t i = page_hash(pn, m->cap);
+    size_t i = page_hash(pn, m->hash_shift);
     for (;;) {
         const mem_slot_t *s = &m->slots[i];
         if (s->pn == 0) return NULL;
@@ -80,17 +82,19 @@ static inline uint8_t *page_find(const struct gic_mem *m, uint64_t pn)
 static bool page_table_grow(struct gic_mem *m)
 {
     size_t ncap = m->cap ? m->cap * 2 : 64;
+    unsigned nshift = m->cap ? m->hash_shift - 1 : 64 - 6;
     mem_slot_t *ns = calloc(ncap, sizeof(*ns));
     if (!ns) return false;
     for (size_t j = 0; j < m->cap; j++) {
         if (!m->slots[j].pn) continue;
-        size_t i = page_hash(m->slots[j].pn - 1, ncap);
+        size_t i = page_hash(m->slots[j].pn - 1, nshift);
         while (ns[i].pn) i = (i + 1) & (ncap - 1);
         ns[i] = m->slots[j];
     }
     free(m->slots);
     m->slots = ns;
     m->cap = ncap;
+    m->hash_shift = nshift;
     return true;
 }
 
@@ -101,7 +105,7 @@ static uint8_t *page_get(struct gic_mem *m, uint64_t pn)
     if ((m->used + 1) * 2 > m->cap && !page_table_grow(m)) return NULL;
     p = host_arena_alloc(m->used < SMALL_PAGES ? m->arena : &m->big, PAGE_SIZE, PAGE_SIZE); /* zero-filled */
     if (!p) return NULL;
-    size_t i = page_hash(pn, m->cap);
+    size_t i = page_hash(pn, m->hash_shift);
     while (m->slots[i].pn) i = (i + 1) & (m->cap - 1);
     m->slots[i].pn = pn + 1;
     m->slots[i].page = p;
