@@ -281,6 +281,12 @@ typedef struct gic_callbacks {
     gic_log_level_t log_level; /* messages above this level are not formatted */
 } gic_callbacks_t;
 
+/* The families of log components, i = 0, 1, ... (NULL after the last): the
+ * `component` of a log message is one of them, in lower or upper case,
+ * possibly followed by an instance number ("its1") or by '_' and a frame part
+ * ("GICR_RD"). docs/robustness.md lists them. */
+const char *gic_log_component_family(size_t i);
+
 /*
  * Memory port: every memory access the GIC makes (command queue, ITS tables,
  * LPI property and pending tables) goes through it. Returns GIC_OK or

@@ -26,6 +26,29 @@ __attribute__((format(printf, 4, 0))) static void vlog(gic_t *g, gic_log_level_t
     g->cb.log(g->cb.ctx, g->now, lvl, component, msg);
 }
 
+/* The families of the log components the core names (the `component` of
+ * gic_callbacks_t.log, and of gic_error): a component is a family, in lower
+ * or upper case, possibly followed by an instance number ("its1") or by "_"
+ * and a frame part ("GICR_RD"). Every gic_log / gic_error of the core uses
+ * one (test Logs.EveryComponentIsAKnownFamily checks it on every test's logs). */
+static const char *const log_families[] = {
+    "api",  /* the C API's argument checks */
+    "core", /* the instance and its event loop */
+    "mem",  /* the memory port */
+    "lpi",  /* LPI spaces, property and pending tables */
+    "vpe",  /* vPEs, residency, doorbells, GICv4.1 vSGIs */
+    "its",  /* an ITS instance: its<N> */
+    "gicd", "gicr", "gits", /* register frames */
+    "icc",  /* the physical CPU interface */
+    "icv",  /* the virtual CPU interface */
+    "ich",  /* the hypervisor control registers */
+};
+
+const char *gic_core_log_family(size_t i)
+{
+    return i < sizeof log_families / sizeof log_families[0] ? log_families[i] : NULL;
+}
+
 void gic_log(gic_t *g, gic_log_level_t lvl, const char *component, const char *fmt, ...)
 {
     if (!gic_log_on(g, lvl)) return;

@@ -8,6 +8,8 @@
 gic_t *gic_core_create(const gic_config_t *cfg, const gic_callbacks_t *cb,
                        const gic_mem_port_t *port, char *err, size_t errlen);
 void gic_core_destroy(gic_t *g);
+/* The i-th family of log components (NULL past the last; model/gic.c). */
+const char *gic_core_log_family(size_t i);
 /* Process every event with time <= t; afterwards now == t (if t > now). */
 void gic_core_run_until(gic_t *g, gic_time_t t);
 

@@ -294,6 +294,7 @@ static vspace_t *space_of_ref(gic_t *g, const vpe_ref_t *ref)
     vspace_t *s = space_get(g, ref->vpt_pa, ref->rd);
     if (!s) return NULL;
     s->vpeid = ref->vpeid;
+    s->vpeid_named = true;
     s->id_bits = ref->vpt_id_bits;
     if (!is_resident(g, s)) {
         s->s.cpu = ref->rd;
@@ -481,9 +482,13 @@ static gic_time_t make_resident(gic_t *g, uint32_t cpu, uint64_t pa, uint64_t pr
     if (v->c_reads) *v->c_reads += reads;
     hist_add(v->h_sched, done - g->now);
     gic_vhppi_changed(g, cpu);
-    if (gic_log_on(g, GIC_LOG_DEBUG))
-        gic_log(g, GIC_LOG_DEBUG, "vpe", "redist %u: vPE %u (VPT 0x%llx) resident, %u pending, %llu reads", cpu,
-                s->vpeid, (unsigned long long)pa, s->s.npend, (unsigned long long)reads);
+    if (gic_log_on(g, GIC_LOG_DEBUG)) {
+        /* (GICv4.0: the redistributor knows a vPE by its VPT; its vPEID once an ITS command named it) */
+        char who[32] = "the vPE";
+        if (s->vpeid_named) snprintf(who, sizeof who, "vPE %u", s->vpeid);
+        gic_log(g, GIC_LOG_DEBUG, "vpe", "redist %u: %s of VPT 0x%llx resident, %u pending, %llu reads", cpu, who,
+                (unsigned long long)pa, s->s.npend, (unsigned long long)reads);
+    }
     return done;
 }
 
@@ -627,6 +632,7 @@ static void schedule41(gic_t *g, uint32_t cpu, uint64_t nv)
         return;
     }
     s->vpeid = vpeid;
+    s->vpeid_named = true;
     s->id_bits = e.vpt_id_bits;
     s->v41.default_db = e.default_db;
     s->v41.vconf = e.vconf_addr;

@@ -24,6 +24,7 @@ typedef struct vpe41 {
 typedef struct vspace {
     lpi_space_t s;
     uint32_t vpeid; /* last vPEID the ITS named for this VPT (messages, statistics) */
+    bool vpeid_named; /* vpeid is one: an ITS command or (GICv4.1) GICR_VPENDBASER named it */
     uint64_t vpt_pa;
     uint32_t id_bits; /* VPT_size + 1 as the ITS's vPE table entry says */
     uint64_t vcache_prop; /* vLPI configuration table its vLPI cache entries came from (0 = none) */

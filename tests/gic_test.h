@@ -11,6 +11,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <cstdio>
 #include <cstring>
 #include <ostream>
@@ -25,6 +26,20 @@ namespace gictest {
 
 constexpr gic_time_t NS = 1000; // ps
 constexpr gic_time_t US = 1000 * NS;
+
+// A log component ("its1", "GICR_RD", "ICV") of a family that
+// gic_log_component_family lists: lower case, up to '_', without a trailing
+// instance number.
+inline bool log_component_known(const char *component)
+{
+    if (!component) return false;
+    std::string f;
+    for (const char *p = component; *p && *p != '_'; p++) f += (char)std::tolower((unsigned char)*p);
+    while (!f.empty() && std::isdigit((unsigned char)f.back())) f.pop_back();
+    for (size_t i = 0; const char *k = gic_log_component_family(i); i++)
+        if (f == k) return true;
+    return false;
+}
 
 // "t:cpu:LINE:level;" as GicTest::lines() writes it.
 inline const char *line_name(uint32_t l)
@@ -92,6 +107,16 @@ public:
     ~GicTest() override { destroy(); }
 
     static void on_output(void *ctx, const gic_output_t *o) { static_cast<GicTest *>(ctx)->out.push_back(*o); }
+    // Every message the core logs (at every level) names a component of a
+    // family the API lists (gic_log_component_family): checked for every
+    // test of the fixture, on destroy().
+    std::vector<std::string> unknown_log_components;
+    static void on_log(void *ctx, gic_time_t, gic_log_level_t, const char *component, const char *msg)
+    {
+        if (!log_component_known(component))
+            static_cast<GicTest *>(ctx)->unknown_log_components.push_back(std::string(component ? component : "(null)") +
+                                                                          ": " + msg);
+    }
 
     // ---- instance ----
     void create()
@@ -101,6 +126,8 @@ public:
         std::memset(&cb, 0, sizeof cb);
         cb.ctx = this;
         cb.output = on_output;
+        cb.log = on_log;
+        cb.log_level = GIC_LOG_DEBUG;
         char err[256] = "";
         g = gic_create(&cfg, &cb, nullptr, err, sizeof err);
         ASSERT_NE(g, nullptr) << err;
@@ -117,6 +144,9 @@ public:
     // Back to before create(): no instance, no outputs, time 0 (cfg is kept).
     void destroy()
     {
+        for (const std::string &u : unknown_log_components)
+            ADD_FAILURE() << "log component of no family of gic_log_component_family: " << u;
+        unknown_log_components.clear();
         if (g) gic_destroy(g);
         g = nullptr;
         out.clear();
