@@ -244,9 +244,8 @@ std::string gic_tlm::log_family(const std::string &component)
 
 bool gic_tlm::log_component_known(const std::string &name)
 {
-    static const char *const known[] = {"api", "core", "lpi", "mem", "icc", "gicd", "gicr", "gits", "its"};
-    std::string f = log_family(name);
-    for (const char *k : known)
+    const std::string f = log_family(name);
+    for (size_t i = 0; const char *k = gic_log_component_family(i); i++)
         if (f == k) return true;
     return false;
 }

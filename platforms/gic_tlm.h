@@ -152,8 +152,8 @@ struct gic_tlm_options {
     gic_log_level_t log_level = GIC_LOG_WARN;
     bool use_builtin_memory = false;       /* true: the core's built-in memory, mem_socket unused */
     /* per core component log level; others use log_level. Keys in lower
-     * case: a family ("its", "lpi", "api", "icc", "gicd", "gicr", "gits",
-     * "mem", "core") or one instance ("its1") */
+     * case: a family (gic_log_component_family: "its", "lpi", "vpe", "icc",
+     * "icv", "ich", "gicd", ...) or one instance ("its1") */
     std::map<std::string, gic_log_level_t> component_log_level;
     /* DeviceID of MSI writes (see device_id_source_fn); empty: the
      * device_id_extension (the default, inlined on the MSI path) */
@@ -335,8 +335,9 @@ public:
     void set_drive_pins(bool on);
     bool drive_pins() const { return opt_.drive_pins; }
 
-    /* Log component families the core uses (for checking user input):
-     * log_component_known("its") / ("its1") / ("icc") are true. */
+    /* Log component families the core uses (gic_log_component_family; for
+     * checking user input): log_component_known("its") / ("its1") / ("icc")
+     * are true. */
     static bool log_component_known(const std::string &name);
     static std::string log_family(const std::string &component);
 

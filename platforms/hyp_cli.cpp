@@ -2,6 +2,7 @@
 #include "hyp_cli.h"
 
 #include "cli_args.h"
+#include "log_options.h"
 
 #include "hyp_platform.h"
 #include "platform.h"
@@ -40,6 +41,7 @@ struct cfg_t {
     gic_config_t g;
     platform_params p;
     hyp_params h;
+    log_options logs; /* --verbose */
 };
 
 void usage(const cfg_t &c)
@@ -59,13 +61,19 @@ void usage(const cfg_t &c)
         "                    gictlm-hyp-compare: every run and the side-by-side table)\n"
         "  --no-host-time    omit host timing from the JSON (bit-identical reruns)\n"
         "  --dump-config     print the effective configuration and exit\n"
+        "  --verbose MOD=LEVEL  log level per module, as without --hyp: MOD is 'gic', 'sc'\n"
+        "                    or a core component (vpe, its, its<N>, icv, ich, lpi, ...);\n"
+        "                    LEVEL is error, warn, info, debug\n"
         "  -h, --help        this help\n\nhyp parameters (default):\n",
         kHypReportVersion);
     for (const auto &pi : hyp_param_list())
         std::printf("  hyp.%-22s %-10s %s\n", pi.name, hyp_param_get(c.h, pi.name).c_str(), pi.doc);
     std::printf("\nmodes:\n");
     for (const auto &m : hyp_modes()) std::printf("  %-6s %s\n", m.name, m.what);
-    std::printf("\nexit status: 0 ok, 1 usage/configuration error, 2 MSI conservation violated\n");
+    std::printf("\nexit status: 0 ok, 1 usage/configuration error, 2 MSI conservation violated, 3 the boot\n"
+                "did not complete (the host's boot or the hypervisor's set-up not finished, boot errors, or the\n"
+                "devices not started within platform.sim_time_us; the report is written, marked BOOT NOT DONE /\n"
+                "BOOT FAILED)\n");
 }
 
 bool apply_json(const std::string &text, cfg_t &c, std::string &err, std::set<std::string> *gic_names = nullptr)
@@ -119,7 +127,7 @@ int run_one(const cfg_t &c, json &out, bool host_time)
 {
     std::unique_ptr<hyp_platform> top;
     try {
-        top = std::make_unique<hyp_platform>("hyp", c.g, c.p, c.h);
+        top = std::make_unique<hyp_platform>("hyp", c.g, c.p, c.h, c.logs.gic_level, c.logs.components);
     } catch (const std::exception &e) {
         std::fprintf(stderr, "gictlm-platform: %s\n", e.what());
         return 1;
@@ -130,6 +138,11 @@ int run_one(const cfg_t &c, json &out, bool host_time)
     out = top->report_json(host_time ? host : 0.0);
     if (!host_time) out.erase("host");
     std::string why;
+    if (!top->boot_ok(why)) {
+        std::fprintf(stderr, "gictlm-platform: mode %s: boot %s: %s\n", c.h.mode.c_str(),
+                     top->boot.finished && top->boot.errors ? "failed" : "not done", why.c_str());
+        return 3;
+    }
     return top->conservation_ok(why) ? 0 : 2;
 }
 
@@ -171,6 +184,11 @@ int hyp_cli(int argc, char **argv)
         } else if (a == "--dump-config") {
             dump = true;
         } else if (a == "--progress" || a == "--no-progress") {
+        } else if (a == "--verbose") {
+            if (!c.logs.parse(args.value("--verbose"), err)) {
+                std::fprintf(stderr, "gictlm-platform: %s\n", err.c_str());
+                return 1;
+            }
         } else {
             std::fprintf(stderr, "gictlm-platform: unknown option '%s' with --hyp (see --hyp --help)\n", a.c_str());
             return 1;
@@ -186,6 +204,10 @@ int hyp_cli(int argc, char **argv)
         return 1;
     }
     c.g = platform_gic_config(c.g, c.p);
+    if (!c.logs.check_instances(c.g, err)) {
+        std::fprintf(stderr, "gictlm-platform: %s\n", err.c_str());
+        return 1;
+    }
     char verr[512] = "";
     if (gic_config_validate(&c.g, verr, sizeof verr) != GIC_OK) {
         std::fprintf(stderr, "gictlm-platform: invalid GIC configuration: %s\n", verr);
@@ -198,6 +220,14 @@ int hyp_cli(int argc, char **argv)
             return 1;
         }
         for (const auto &w : warnings) std::fprintf(stderr, "gictlm-platform: warning: %s\n", w.c_str());
+    }
+    if (c.p.sim_time_us <= c.h.start_us) {
+        std::fprintf(stderr,
+                     "gictlm-platform: platform.sim_time_us = %g: the devices of the virtualization platform start "
+                     "at hyp.start_us = %g us at the earliest (or after the host's boot and the hypervisor's set-up), "
+                     "so no MSI would be sent; give more (the default is 20000)\n",
+                     c.p.sim_time_us, c.h.start_us);
+        return 1;
     }
     std::vector<std::string> modes;
     if (compare) {
@@ -295,7 +325,7 @@ int hyp_cli(int argc, char **argv)
             std::fprintf(stderr, "gictlm-platform: the %s run failed (status %d)\n", modes[i].c_str(), crc);
             return 1;
         }
-        if (crc == 2) rc = 2;
+        if (crc == 3 || (crc == 2 && rc != 3)) rc = crc; /* a run without a valid boot first */
         runs.push_back(r);
     }
     const json &c0 = runs[0]["config"];

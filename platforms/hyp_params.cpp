@@ -47,6 +47,7 @@ const param_desc kParams[] = {
     HF(guest_wfi, "1: a vCPU with nothing to do executes WFI and blocks until an interrupt wakes it; 0: always runnable"),
     HS(wfi_trap, "single_task,trap,notrap", "guest WFI trapping, decided at each vCPU load as KVM's kvm_vcpu_should_clear_twi (kvm-arm.wfi_trap_policy): single_task (KVM's default: no trap while the vCPU is the only runnable one of its CPU and has vLPIs mapped, or its VM has vSGIs), trap (always), notrap (never)"),
     HD(guest_ipi_rate, "probability that the guest's handler sends an IPI (SGI 1) to the next vCPU of its VM (0..1)"),
+    HD(start_us, "the devices and level lines start at this time, or when the hypervisor's set-up is done if that is later; the same in every mode so that --compare-modes compares the same MSIs while every boot is shorter, us"),
     HU(hold_vcpu, "a global vCPU index (vm * vcpus + i) that is not scheduled before hold_until_us (tests)"),
     HD(hold_until_us, "see hold_vcpu, us"),
     HD(exit_ns, "host cost: guest exit (trap to EL2, guest context save), ns"),

@@ -54,6 +54,7 @@ struct hyp_params {
     double its_cmd_ns = 100;         /* building one ITS command in the queue */
     double dirty_poll_ns = 1000;     /* GICv4.1: wait between two GICR_VPENDBASER.Dirty polls (Linux: udelay(1)) */
     double its_poll_ns = 1000;       /* GICv4: wait between two GITS_CREADR reads after a VMOVP (Linux: udelay(1)) */
+    double start_us = 300;           /* the devices start (or at the end of the set-up if later) */
     uint64_t vits_cache_per_vcpu = 0;  /* translation cache: 0 unbounded (Linux 6.10 on), else LRU entries per vCPU */
     /* halt polling (virt/kvm/kvm_main.c kvm_vcpu_halt): the most a vCPU's
      * poll window may reach (KVM's halt_poll_ns, arm64

@@ -30,7 +30,8 @@ bool hyp_cost_is_interrupt_work(int k)
 }
 
 hyp_platform::hyp_platform(sc_module_name name, const gic_config_t &gcfg, const platform_params &pp,
-                           const hyp_params &hp, gic_log_level_t gic_log)
+                           const hyp_params &hp, gic_log_level_t gic_log,
+                           const std::map<std::string, gic_log_level_t> &component_log)
     : sc_module(name), sched((uint32_t)gcfg.num_cpus, hp.sched, hp.migrate_rate, pp.seed),
       gcfg_(gcfg), pp_(pp), hp_(hp), mode_(hyp_mode_find(hp.mode)),
       spi_("spi", gcfg.num_spis),
@@ -51,6 +52,7 @@ hyp_platform::hyp_platform(sc_module_name name, const gic_config_t &gcfg, const 
     o.drive_pins = false;
     o.run_ahead_limit = pp.run_ahead_limit_us > 0 ? sc_time(pp.run_ahead_limit_us, SC_US) : ns(pp.quantum_ns);
     o.log_level = gic_log;
+    o.component_log_level = component_log;
     platform_make_gic(gcfg, pp, o, gic_, mem_, bus_);
     const gic_config_t &c = gic_->config();
     gcfg_ = c;
@@ -165,7 +167,7 @@ void hyp_platform::on_ready()
     ready_done = true;
     ready_ps = to_ps(sc_time_stamp());
     ready.notify(SC_ZERO_TIME);
-    const sc_time s(kStartUs, SC_US);
+    const sc_time s(hp_.start_us, SC_US);
     const sc_time now = sc_time_stamp();
     start_ps = to_ps(now < s ? s : now);
     start.notify(now < s ? s - now : SC_ZERO_TIME);

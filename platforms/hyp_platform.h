@@ -83,7 +83,8 @@ struct hyp_counters {
 class hyp_platform : public sc_core::sc_module {
 public:
     hyp_platform(sc_core::sc_module_name name, const gic_config_t &gcfg, const platform_params &pp,
-                 const hyp_params &hp, gic_log_level_t gic_log = GIC_LOG_WARN);
+                 const hyp_params &hp, gic_log_level_t gic_log = GIC_LOG_WARN,
+                 const std::map<std::string, gic_log_level_t> &component_log = {});
     ~hyp_platform() override;
 
     gic_tlm &gic() { return *gic_; }
@@ -94,6 +95,11 @@ public:
     sc_core::sc_time total_time() const;
     nlohmann::json report_json(double host_cpu_seconds) const;
     bool conservation_ok(std::string &why) const;
+    /* The host's boot and the hypervisor's set-up finished without errors,
+     * and the devices started before the end of the MSI window
+     * (platform.sim_time_us); otherwise why, and the run measured nothing:
+     * gictlm-platform --hyp exits with status 3. */
+    bool boot_ok(std::string &why) const;
     /* guest IPIs: sent, delivered, coalesced, dropped, in flight (v4.1: the
      * GIC's vSGI counters give coalesced and dropped) */
     struct ipi_balance {
@@ -119,8 +125,7 @@ public:
     uint64_t ready_ps = 0;
     /* the devices and level lines start at the same time in every mode (the
      * boots differ: GICv4 maps vPEs and vLPIs) so that every mode sees the
-     * same MSIs: kStartUs, or when the boot is done if that is later */
-    static constexpr double kStartUs = 300;
+     * same MSIs: hyp.start_us, or when the boot is done if that is later */
     sc_core::sc_event start;
     uint64_t start_ps = 0;
     void on_ready();

@@ -6,6 +6,7 @@
 #include "platform.h"
 
 #include <cinttypes>
+#include <cmath>
 #include <cstring>
 #include <sstream>
 #include <string>
@@ -50,6 +51,40 @@ hyp_platform::ipi_balance hyp_platform::ipi_counts() const
         b.in_flight = b.delivered > ipis.acks ? b.delivered - ipis.acks : 0;
     }
     return b;
+}
+
+bool hyp_platform::boot_ok(std::string &why) const
+{
+    char buf[768];
+    const double sim_us = sc_core::sc_time_stamp().to_seconds() * 1e6;
+    if (!boot.finished) {
+        std::snprintf(buf, sizeof buf,
+                      "the host's Linux-like boot (%u CPUs, gic.lpi.id_bits=%u) did not finish within the %.3f us "
+                      "simulated, so the hypervisor never set up its VMs and this run measured nothing: raise "
+                      "platform.sim_time_us",
+                      gcfg_.num_cpus, gcfg_.lpi_id_bits, sim_us);
+    } else if (boot.errors) {
+        std::snprintf(buf, sizeof buf,
+                      "the host's boot made %" PRIu64 " errors (the warnings above say which): its GIC set-up is not "
+                      "the one the hypervisor model expects, so this run is not valid",
+                      boot.errors);
+    } else if (!ready_done) {
+        std::snprintf(buf, sizeof buf,
+                      "the hypervisor's set-up (vPEs and device mappings, or the vITS) did not finish within the %.3f "
+                      "us simulated (the host's boot was done at %.3f us), so this run measured nothing: raise "
+                      "platform.sim_time_us",
+                      sim_us, boot.done_time.to_seconds() * 1e6);
+    } else if ((double)start_ps >= pp_.sim_time_us * 1e6) {
+        std::snprintf(buf, sizeof buf,
+                      "the devices started at %.3f us (after the boot), not before the end of the MSI window "
+                      "(platform.sim_time_us = %.3f us): no MSI was sent; raise platform.sim_time_us",
+                      start_ps / 1e6, pp_.sim_time_us);
+    } else {
+        why.clear();
+        return true;
+    }
+    why = buf;
+    return false;
 }
 
 bool hyp_platform::conservation_ok(std::string &why) const
@@ -125,7 +160,8 @@ json hyp_platform::report_json(double host_cpu_seconds) const
                              {"send_to_iar_non_resident", lat_json(ipis.non_resident)}}}};
     uint64_t work = 0;
     json cats = json::object();
-    const double msis = t.sent ? (double)t.sent : 1.0;
+    /* per MSI: 0 when none was sent (the text report says so) */
+    const double msis = t.sent ? (double)t.sent : HUGE_VAL;
     for (int k = 0; k < HC_COUNT; k++) {
         if (hyp_cost_is_interrupt_work(k)) work += cost_ps[k];
         cats[hyp_cost_name(k)] = {{"ps", cost_ps[k]}, {"per_msi_ns", (double)cost_ps[k] / 1e3 / msis},
@@ -202,8 +238,15 @@ json hyp_platform::report_json(double host_cpu_seconds) const
                   {"lr_overflow", cnt.lr_overflow}, {"merged", cnt.merged}};
     j["errors"] = {{"gic_total", counter(g, "errors.total")}, {"mmio", cnt.mmio_errors},
                    {"sysreg", cnt.sysreg_errors}, {"boot", boot.errors}, {"late_inputs", counter(g, "errors.late_input")}};
-    j["boot"] = {{"host_done_ps", to_ps(boot.done_time)}, {"hypervisor_done_ps", ready_ps},
-                 {"devices_start_ps", start_ps}, {"its_commands", boot.commands}};
+    std::string boot_why;
+    const bool booted = boot_ok(boot_why);
+    j["boot"] = {{"ok", booted},
+                 {"state", booted ? "done" : boot.finished && boot.errors ? "failed" : "not_done"},
+                 {"host_done_ps", boot.finished ? to_ps(boot.done_time) : 0},
+                 {"hypervisor_done_ps", ready_ps},
+                 {"devices_start_ps", start_ps},
+                 {"its_commands", boot.commands}};
+    if (!booted) j["boot"]["failure"] = boot_why; /* only when not ok */
     if (!access_log.empty()) j["access_log"] = access_log;
     j["wrapper"] = platform_wrapper_json(gic_->stats(), g);
     j["simulated_ps"] = to_ps(sc_time_stamp());
@@ -223,6 +266,12 @@ static void lat_row(std::FILE *f, const char *what, const json &l)
                  ns_of(l, "max_ps"), ns_of(l, "mean_ps"));
 }
 
+/* The run's boot was done in time (boot.ok; a report without it: yes). */
+static bool boot_valid(const json &r)
+{
+    return !r.contains("boot") || r["boot"].value("ok", true);
+}
+
 void hyp_report_text(std::FILE *f, const json &r)
 {
     const json &c = r["config"];
@@ -232,6 +281,9 @@ void hyp_report_text(std::FILE *f, const json &r)
                  c["hyp"]["vms"].dump().c_str(), c["hyp"]["vcpus"].dump().c_str(), c["gic"]["num_cpus"].dump().c_str(),
                  c["platform"]["devices"].dump().c_str(), c["platform"]["vectors"].dump().c_str(),
                  c["hyp"].value("sched", "").c_str(), r.value("simulated_ps", (uint64_t)0) / 1e6);
+    if (!boot_valid(r))
+        std::fprintf(f, "BOOT %s: %s\n", r["boot"].value("state", "") == "failed" ? "FAILED" : "NOT DONE",
+                     r["boot"].value("failure", "").c_str());
     const json &m = r["msi"];
     std::fprintf(f, "\nVirtual MSIs\n  sent %" PRIu64 "  delivered %" PRIu64 "  coalesced %" PRIu64 "  dropped %" PRIu64
                     "  in flight %" PRIu64 "  duplicates %" PRIu64 "\n",
@@ -239,8 +291,9 @@ void hyp_report_text(std::FILE *f, const json &r)
                  m.value("dropped", (uint64_t)0), m.value("in_flight", (uint64_t)0), m.value("duplicates", (uint64_t)0));
     for (auto it = m["dropped_reasons"].begin(); it != m["dropped_reasons"].end(); ++it)
         std::fprintf(f, "    dropped: %-30s %s\n", it.key().c_str(), it.value().dump().c_str());
-    std::fprintf(f, "  conservation: %s%s\n", m.value("conservation_ok", false) ? "OK" : "VIOLATED: ",
-                 m.value("conservation_detail", "").c_str());
+    std::fprintf(f, "  conservation: %s%s%s\n", m.value("conservation_ok", false) ? "OK" : "VIOLATED: ",
+                 m.value("conservation_detail", "").c_str(),
+                 boot_valid(r) ? "" : " (MSI accounting only: this run is not valid, see BOOT above)");
     std::fprintf(f, "\nLatency (ns)                             count        p50        p90        p99        max       mean\n");
     lat_row(f, "MSI -> guest ICV_IAR1 (all)", r["latency"]["msi_to_iar"]);
     lat_row(f, "  vCPU resident", r["latency"]["msi_to_iar_resident"]);
@@ -252,7 +305,8 @@ void hyp_report_text(std::FILE *f, const json &r)
     lat_row(f, "  target resident", ip["latency"]["send_to_iar_resident"]);
     lat_row(f, "  target not resident", ip["latency"]["send_to_iar_non_resident"]);
     const json &h = r["host_cpu"];
-    std::fprintf(f, "\nHost CPU time on interrupt work: %.1f ns per MSI\n", h.value("interrupt_work_per_msi_ns", 0.0));
+    std::fprintf(f, "\nHost CPU time on interrupt work: %.1f ns per MSI%s\n", h.value("interrupt_work_per_msi_ns", 0.0),
+                 m.value("sent", (uint64_t)0) ? "" : " (no MSI was sent: the per-MSI figures are 0)");
     for (auto it = h["by_category"].begin(); it != h["by_category"].end(); ++it) {
         if (it.value().value("ps", (uint64_t)0) == 0) continue;
         std::fprintf(f, "  %-16s %10.1f ns/MSI  %12.3f us total%s\n", it.key().c_str(),
@@ -394,6 +448,9 @@ void hyp_compare_text(std::FILE *f, const std::vector<json> &runs)
     }
     std::fprintf(f, "  %-30s", "conservation");
     for (const json &r : runs) std::fprintf(f, " %14s", r["msi"].value("conservation_ok", false) ? "OK" : "VIOLATED");
+    std::fprintf(f, "\n  %-30s", "boot");
+    for (const json &r : runs)
+        std::fprintf(f, " %14s", boot_valid(r) ? "done" : r["boot"].value("state", "") == "failed" ? "FAILED" : "NOT DONE");
     std::fprintf(f, "\n  %-30s", "cache hit rates");
     std::fprintf(f, "\n");
     std::vector<std::string> names;
@@ -414,6 +471,25 @@ void hyp_compare_text(std::FILE *f, const std::vector<json> &runs)
         }
         std::fprintf(f, "\n");
     }
+    /* every mode's devices start at hyp.start_us unless a set-up ends later */
+    std::string starts;
+    bool same_start = true;
+    for (const json &r : runs) {
+        const uint64_t s0 = runs[0]["boot"].value("devices_start_ps", (uint64_t)0);
+        const uint64_t si = r["boot"].value("devices_start_ps", (uint64_t)0);
+        same_start = same_start && si == s0;
+        char b[64];
+        std::snprintf(b, sizeof b, "%s%s %.3f us", starts.empty() ? "" : ", ", r.value("mode", "?").c_str(), si / 1e6);
+        starts += b;
+    }
+    if (!same_start)
+        std::fprintf(f, "NOTE: the devices started at different times (%s): a mode's set-up ended after "
+                        "hyp.start_us, so the modes did not see the same MSIs; raise hyp.start_us above the latest\n",
+                     starts.c_str());
+    for (const json &r : runs)
+        if (!boot_valid(r))
+            std::fprintf(f, "BOOT %s (%s): %s\n", r["boot"].value("state", "") == "failed" ? "FAILED" : "NOT DONE",
+                         r.value("mode", "?").c_str(), r["boot"].value("failure", "").c_str());
 }
 
 json hyp_compare_json(const std::vector<json> &runs)

@@ -4,6 +4,7 @@
  */
 #include "cli_args.h"
 #include "hyp_cli.h"
+#include "log_options.h"
 #include "platform.h"
 #include "report.h"
 #include "timeline.h"
@@ -15,7 +16,6 @@
 #include <cctype>
 #include <cerrno>
 #include <chrono>
-#include <cerrno>
 #include <csignal>
 #include <cstdlib>
 #include <cstdio>
@@ -55,8 +55,9 @@ static void usage(const gic_config_t &g, const platform_params &p)
         "  --replay TRACE       replay a gictlm trace through SystemC instead (see\n"
         "                       gictlm-platform --replay TRACE --help)\n"
         "  --verbose MOD=LEVEL  log level per module: MOD is 'gic' (all core components),\n"
-        "                       a core component (its, lpi, api, ...) or 'sc' (SystemC\n"
-        "                       info verbosity); LEVEL is error, warn, info, debug\n"
+        "                       a core component (its, its<N>, lpi, vpe, icc, icv, ich,\n"
+        "                       gicd, gicr, gits, mem, api, core) or 'sc' (SystemC info\n"
+        "                       verbosity); LEVEL is error, warn, info, debug\n"
         "  --no-host-time       omit host timing from the JSON (bit-identical reruns)\n"
         "  --timeline FILE      write a timeline view (Chrome trace-event JSON; open it in\n"
         "                       ui.perfetto.dev or chrome://tracing)\n"
@@ -91,16 +92,6 @@ static void usage(const gic_config_t &g, const platform_params &p)
                 "3 the boot did not complete (not finished within platform.sim_time_us, or boot errors;\n"
                 "the report is written, marked BOOT NOT DONE / BOOT FAILED), 128+signal when\n"
                 "interrupted (partial report)\n");
-}
-
-static bool parse_level(const std::string &s, gic_log_level_t &l)
-{
-    if (s == "error") l = GIC_LOG_ERROR;
-    else if (s == "warn") l = GIC_LOG_WARN;
-    else if (s == "info") l = GIC_LOG_INFO;
-    else if (s == "debug") l = GIC_LOG_DEBUG;
-    else return false;
-    return true;
 }
 
 static bool set_param(gic_config_t &g, platform_params &p, const std::string &kv, std::set<std::string> &gic_names,
@@ -209,8 +200,7 @@ int sc_main(int argc, char **argv)
     double report_window_us = 0;
     bool dump = false, gic_table = false, host_time = true;
     int progress = -1; /* -1: when stderr is a terminal */
-    gic_log_level_t gic_level = GIC_LOG_WARN;
-    std::map<std::string, gic_log_level_t> comp_levels;
+    log_options logs; /* --verbose */
     bool timeline_opts = false; /* --timeline-window or --timeline-max-events given */
     cli_args args(argc, argv);
     std::string a;
@@ -266,28 +256,10 @@ int sc_main(int argc, char **argv)
         } else if (a == "--no-progress") {
             progress = 0;
         } else if (a == "--verbose") {
-            std::string kv = need("--verbose");
-            size_t eq = kv.find('=');
-            gic_log_level_t l;
-            if (eq == std::string::npos || !parse_level(kv.substr(eq + 1), l)) {
-                std::fprintf(stderr, "gictlm-platform: --verbose expects MODULE=error|warn|info|debug\n");
+            std::string err;
+            if (!logs.parse(need("--verbose"), err)) {
+                std::fprintf(stderr, "gictlm-platform: %s\n", err.c_str());
                 return 1;
-            }
-            std::string m = kv.substr(0, eq);
-            if (m == "gic") {
-                gic_level = l;
-            } else if (m == "sc") {
-                sc_report_handler::set_verbosity_level(l == GIC_LOG_DEBUG ? SC_DEBUG
-                                                       : l == GIC_LOG_INFO ? SC_HIGH
-                                                                           : SC_LOW);
-            } else {
-                for (char &ch : m) ch = (char)std::tolower((unsigned char)ch);
-                if (!gic_tlm::log_component_known(m)) {
-                    std::fprintf(stderr, "gictlm-platform: --verbose: unknown module '%s' (gic, sc, its, its<N>, "
-                                         "lpi, api, icc, gicd, gicr, gits, mem, core)\n", m.c_str());
-                    return 1;
-                }
-                comp_levels[m] = l;
             }
         } else {
             std::fprintf(stderr, "gictlm-platform: unknown option '%s' (see --help)\n", a.c_str());
@@ -314,19 +286,10 @@ int sc_main(int argc, char **argv)
         }
         gcfg = platform_gic_config(gcfg, pp);
     }
-    for (const auto &cl : comp_levels) {
-        /* an instance (its<N>) must exist in this configuration */
-        const std::string &m = cl.first;
-        const std::string fam = gic_tlm::log_family(m);
-        if (fam == m) continue;
-        const unsigned long n = std::strtoul(m.c_str() + fam.size(), nullptr, 10);
-        if (fam != "its" || n >= gcfg.num_its) {
-            std::string its;
-            for (uint32_t i = 0; i < gcfg.num_its; i++) its += (i ? ", its" : "its") + std::to_string(i);
-            std::fprintf(stderr, "gictlm-platform: --verbose: no component '%s' in this configuration (ITS "
-                                 "instances: %s; modules: gic, sc, its, its<N>, lpi, api, icc, gicd, gicr, gits, "
-                                 "mem, core)\n",
-                         m.c_str(), its.empty() ? "none" : its.c_str());
+    {
+        std::string err;
+        if (!logs.check_instances(gcfg, err)) {
+            std::fprintf(stderr, "gictlm-platform: %s\n", err.c_str());
             return 1;
         }
     }
@@ -371,7 +334,7 @@ int sc_main(int argc, char **argv)
 
     std::unique_ptr<platform> top;
     try {
-        top = std::make_unique<platform>("top", gcfg, pp, gic_level, comp_levels);
+        top = std::make_unique<platform>("top", gcfg, pp, logs.gic_level, logs.components);
     } catch (const std::exception &e) {
         std::fprintf(stderr, "gictlm-platform: %s\n", e.what());
         return 1;
