@@ -255,6 +255,10 @@ int hyp_cli(int argc, char **argv)
             std::fprintf(stderr, "gictlm-platform: invalid hypervisor configuration: %s\n", err.c_str());
             return 1;
         }
+        if (!hyp_ram_check(x.g, x.p, x.h, err)) {
+            std::fprintf(stderr, "gictlm-platform: invalid platform configuration: %s\n", err.c_str());
+            return 1;
+        }
     }
     if (dump) {
         json j = {{"gic", gic_config_json(c.g)}, {"platform", platform_params_json(c.p)}, {"hyp", hyp_params_json(c.h)}};

@@ -408,12 +408,12 @@ void hyp_cpu::hyp_boot()
     const uint64_t nv = (1ull << h_->vbits) - 8192;
     std::vector<uint8_t> chunk(4096, 0xa0 | 1);
     for (uint64_t &vp : h_->vprop) {
-        vp = b.alloc(1ull << h_->vbits, 0x10000);
+        vp = b.alloc(hyp_vprop_bytes(h_->vbits), kHypTableAlign);
         for (uint64_t off = 0; off < nv; off += chunk.size())
             mem_write(vp + off, chunk.data(), (unsigned)std::min<uint64_t>(chunk.size(), nv - off));
     }
     for (hyp_vcpu &v : h_->vcpus) {
-        v.vpt = b.alloc((1ull << h_->vbits) / 8, 0x10000);
+        v.vpt = b.alloc(hyp_vpt_bytes(h_->vbits), kHypTableAlign);
         v.db_masked = !h_->mode().v41;
         const uint8_t db = kLpiPropDefault | (v.db_masked ? 0 : kLpiPropEnabled);
         mem_write(b.prop_base + (h_->db_base + v.vpeid - 8192), &db, 1);

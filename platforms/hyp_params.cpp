@@ -215,4 +215,35 @@ bool hyp_params_check(const gic_config_t &g, uint64_t devices, uint64_t vectors,
     return true;
 }
 
+uint64_t hyp_ram_bytes(const gic_config_t &g, const platform_params &p, const hyp_params &h)
+{
+    const uint64_t boot = platform_boot_ram_bytes(g, p);
+    const hyp_mode_info *m = hyp_mode_find(h.mode);
+    if (!m || !m->direct || !g.lpi_id_bits) return boot; /* sw: the vITS lives in the host model */
+    auto add = [](uint64_t a, uint64_t b) { return a + b < a ? UINT64_MAX : a + b; };
+    /* the boot's bump allocator goes on (boot_state::alloc): vLPI
+     * configuration tables first, then the VPTs (hyp_cpu::boot_thread) */
+    uint64_t next = add(p.ram_base, boot);
+    auto alloc = [&](uint64_t size) { next = add(add(next, kHypTableAlign - 1) & ~(kHypTableAlign - 1), size); };
+    for (uint64_t i = 0; i < h.vms; i++) alloc(hyp_vprop_bytes(g.lpi_id_bits));
+    for (uint64_t i = 0; i < (uint64_t)h.vms * h.vcpus; i++) alloc(hyp_vpt_bytes(g.lpi_id_bits));
+    return next == UINT64_MAX ? UINT64_MAX : next - p.ram_base;
+}
+
+bool hyp_ram_check(const gic_config_t &g, const platform_params &p, const hyp_params &h, std::string &err)
+{
+    const uint64_t need = hyp_ram_bytes(g, p, h);
+    if (need <= p.ram_size) return true;
+    char buf[512];
+    std::snprintf(buf, sizeof buf,
+                  "platform.ram_size = %" PRIu64 " bytes cannot hold the tables the host's boot and the hypervisor "
+                  "(hyp.mode=%s) allocate: %" PRIu64 " bytes are needed (the boot's %" PRIu64 ", then %" PRIu64 " vLPI "
+                  "configuration tables of %" PRIu64 " bytes and %" PRIu64 " VPTs of %" PRIu64 " bytes, 64 KiB aligned, for "
+                  "gic.lpi.id_bits=%u); raise platform.ram_size to at least %" PRIu64 " or lower gic.lpi.id_bits",
+                  p.ram_size, h.mode.c_str(), need, platform_boot_ram_bytes(g, p), h.vms,
+                  hyp_vprop_bytes(g.lpi_id_bits), h.vms * h.vcpus, hyp_vpt_bytes(g.lpi_id_bits), g.lpi_id_bits, need);
+    err = buf;
+    return false;
+}
+
 } // namespace gictlm

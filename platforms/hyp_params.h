@@ -8,6 +8,7 @@
 #define GICTLM_HYP_PARAMS_H
 
 #include "gictlm.h"
+#include "platform_params.h"
 
 #include <nlohmann/json.hpp>
 
@@ -96,6 +97,20 @@ nlohmann::json hyp_params_json(const hyp_params &p);
  * platform and hyp sections: 2 VMs x 4 vCPUs on 4 CPUs, 4 assigned devices). */
 const char *hyp_default_config();
 /* Checks the combination; false with err on an impossible run. */
+/* GICv4 modes: the tables the hypervisor allocates in the platform's RAM after
+ * the host's boot (hyp_cpu::boot_thread, as irq-gic-v4.c / vgic-v4.c do): per
+ * VM a vLPI configuration table, per vPE a VPT, for vINTIDs of vbits bits
+ * (gic.lpi.id_bits), each at a 64 KiB boundary. One rule for the allocation
+ * and for the RAM check. */
+constexpr uint64_t kHypTableAlign = 0x10000;
+inline uint64_t hyp_vprop_bytes(uint32_t vbits) { return 1ull << vbits; }
+inline uint64_t hyp_vpt_bytes(uint32_t vbits) { return (1ull << vbits) / 8; }
+/* RAM (bytes from platform.ram_base) that the host's boot and the
+ * hypervisor's set-up of mode h.mode allocate, saturating at UINT64_MAX. */
+uint64_t hyp_ram_bytes(const gic_config_t &g, const platform_params &p, const hyp_params &h);
+/* platform.ram_size holds them; otherwise false and err. */
+bool hyp_ram_check(const gic_config_t &g, const platform_params &p, const hyp_params &h, std::string &err);
+
 bool hyp_params_check(const gic_config_t &g, uint64_t devices, uint64_t vectors, const hyp_params &h,
                       std::string &err);
 
