@@ -1,6 +1,8 @@
 /* CPU model: Linux-like GIC bring-up and interrupt handling loop. */
 #include "cpu.h"
 
+#include "boot_layout.h"
+
 #include "gictlm_driver.h"
 #include "tlm_parts.h"
 
@@ -131,8 +133,8 @@ void cpu_model::boot_primary()
     /* LPI property table: every LPI at LPI_PROP_DEFAULT_PRIO | group 1, disabled */
     if (typer & (1u << 17)) {
         b.lpi_bits = ((typer >> 19) & 0x1f) + 1;
-        uint64_t nlpi = (1ull << b.lpi_bits) - 8192;
-        b.prop_base = b.alloc(nlpi, 0x10000);
+        const uint64_t nlpi = boot_layout::prop_bytes(b.lpi_bits);
+        b.prop_base = b.alloc(nlpi, boot_layout::kPage);
         /* (on the thread's stack, not the heap: a boot cut short by the end
          * of the run leaves its thread suspended here, and nothing leaks) */
         uint8_t chunk[4096];
@@ -160,16 +162,14 @@ void cpu_model::boot_primary()
             uint32_t esz = (uint32_t)((baser >> 48) & 0x1f) + 1;
             if (type == 0) continue;
             uint64_t entries = type == 1 ? (1ull << s.devbits) : (type == 4 ? b.num_cpus : 1u << 16);
-            uint64_t page = 0x10000, psz = 2; /* 64 KiB pages */
-            uint64_t pages = (entries * esz + page - 1) / page;
-            if (pages == 0) pages = 1;
-            if (pages > 256) pages = 256; /* flat table: devices with small IDs only */
+            const uint64_t page = boot_layout::kPage, psz = 2; /* 64 KiB pages */
+            const uint64_t pages = boot_layout::its_table_pages(entries, esz); /* flat: small IDs only beyond it */
             uint64_t base = b.alloc(pages * page, page);
             /* Valid | InnerCache RaWaWb | base | InnerShareable | PageSize | Size */
             uint64_t v = (1ull << 63) | (7ull << 59) | base | (1u << 10) | (psz << 8) | (pages - 1);
             mmio_write(I + off, 8, v);
         }
-        s.cmdq = b.alloc(s.cmdq_size, 0x10000);
+        s.cmdq = b.alloc(s.cmdq_size, boot_layout::kPage);
         mmio_write(I + GITS_CBASER, 8,
                    (1ull << 63) | (7ull << 59) | s.cmdq | (1u << 10) | (s.cmdq_size / 4096 - 1));
         mmio_write(I + GITS_CWRITER, 8, 0);
@@ -238,7 +238,7 @@ void cpu_model::boot_secondary()
     sysreg_write(GIC_ICC_IGRPEN1_EL1, 1);
     if (!b.lpi_bits) return;
     /* its_cpu_init_lpis: pending table (zeroed: PTZ), PROPBASER, PENDBASER, EnableLPIs */
-    b.pend_base[cpu] = b.alloc((1ull << b.lpi_bits) / 8, 0x10000);
+    b.pend_base[cpu] = b.alloc(boot_layout::pend_bytes(b.lpi_bits), boot_layout::kPage);
     mmio_write(R + GICR_PROPBASER, 8, b.prop_base | (7u << 7) | (1u << 10) | (b.lpi_bits - 1));
     mmio_write(R + GICR_PENDBASER, 8, b.pend_base[cpu] | (1ull << 62) | (7u << 7) | (1u << 10));
     mmio_write(R + GICR_CTLR, 4, mmio_read(R + GICR_CTLR, 4) | 1u);
@@ -262,9 +262,8 @@ void cpu_model::boot_devices()
     for (const boot_device &d : b.devices) {
         if (d.its >= b.num_its) continue;
         boot_state::its_state &s = b.its[d.its];
-        uint32_t bits = 1;
-        while ((1u << bits) < d.vectors) bits++;
-        uint64_t itt = b.alloc((1ull << bits) * s.itt_esz, 256);
+        const uint32_t bits = boot_layout::itt_event_bits(d.vectors);
+        uint64_t itt = b.alloc((1ull << bits) * s.itt_esz, boot_layout::kIttAlign);
         uint64_t c[4];
         gic_cmd_mapd(c, d.devid, itt, bits - 1, true);
         its_cmd(d.its, c);

@@ -2,6 +2,8 @@
  * validation and the host-memory estimate (platform_params.h). */
 #include "platform_params.h"
 
+#include "boot_layout.h"
+
 #include "param_table.h"
 
 #include <cerrno>
@@ -277,6 +279,7 @@ uint64_t platform_host_bytes_estimate(const gic_config_t &g, const platform_para
 
 uint64_t platform_boot_ram_bytes(const gic_config_t &g, const platform_params &p)
 {
+    using namespace boot_layout;
     if (!g.lpi_id_bits) return 0; /* no LPIs: the boot allocates nothing */
     /* saturating: absurd sizes must not wrap around */
     auto add = [](uint64_t a, uint64_t b) { return a + b < a ? UINT64_MAX : a + b; };
@@ -286,36 +289,28 @@ uint64_t platform_boot_ram_bytes(const gic_config_t &g, const platform_params &p
         uint64_t a = add(next, align - 1) & ~(align - 1);
         next = add(a, size);
     };
-    const uint64_t page = 0x10000; /* the boot's 64 KiB table pages */
     const uint32_t bits = g.lpi_id_bits;
-    alloc((1ull << bits) - 8192, page); /* LPI property table */
-    /* GITS_BASER<n> as the model reports them (model/its.c): device table
-     * (2^devbits entries of 8 bytes), collection table unless every
+    alloc(prop_bytes(bits), kPage);
+    /* GITS_BASER<n> as the model reports them (model/its_regs.c): device
+     * table (2^devbits entries of 8 bytes), collection table unless every
      * collection is held in the ITS (one 8-byte entry per CPU), vPE table
-     * with GICv4 (2^16 entries of 16 bytes, 32 with GICv4.1); at most 256
-     * pages each (the boot's flat tables), then a 64 KiB command queue */
+     * with GICv4 (2^16 entries of 16 bytes, 32 with GICv4.1), then the
+     * command queue */
     const bool v4 = g.gic_version == 4, v41 = v4 && g.gicv4_1;
     const bool colls_held = g.its_cid_bits < 32 && g.its_hcc >= (1ull << g.its_cid_bits);
-    auto table = [&](uint64_t entries, uint64_t esz) {
-        uint64_t pages = (mul(entries, esz) + page - 1) / page;
-        if (pages == 0) pages = 1;
-        if (pages > 256) pages = 256;
-        alloc(pages * page, page);
-    };
+    auto table = [&](uint64_t entries, uint64_t esz) { alloc(its_table_pages(entries, esz) * kPage, kPage); };
     for (uint32_t i = 0; i < g.num_its; i++) {
         table(1ull << g.its_devbits, 8);
         if (!colls_held) table(g.num_cpus, 8);
         if (v4) table(1ull << 16, v41 ? 32 : 16);
-        alloc(0x10000, page); /* command queue */
+        alloc(kCmdqBytes, kPage);
     }
-    for (uint32_t c = 0; c < g.num_cpus; c++) alloc((1ull << bits) / 8, page); /* pending tables */
+    for (uint32_t c = 0; c < g.num_cpus; c++) alloc(pend_bytes(bits), kPage);
     if (p.devices && g.num_its) {
-        /* one ITT per device: 2^bits entries (bits >= 1, 2^bits >= vectors), 256-byte aligned */
-        uint32_t vb = 1;
-        while (vb < 63 && (1ull << vb) < p.vectors) vb++;
-        const uint64_t itt = mul(1ull << vb, v4 ? 16 : 8);
-        alloc(0, 256);
-        const uint64_t stride = add(itt, 255) & ~255ull;
+        /* one ITT per device (GITS_TYPER.ITT_entry_size: 16 bytes with GICv4), aligned */
+        const uint64_t itt = mul(1ull << itt_event_bits(p.vectors), v4 ? 16 : 8);
+        alloc(0, kIttAlign);
+        const uint64_t stride = add(itt, kIttAlign - 1) & ~(kIttAlign - 1);
         next = add(next, add(mul(p.devices - 1, stride), itt));
     }
     return next - p.ram_base;
