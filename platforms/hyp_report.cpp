@@ -65,8 +65,8 @@ bool hyp_platform::boot_ok(std::string &why) const
                       gcfg_.num_cpus, gcfg_.lpi_id_bits, sim_us);
     } else if (boot.errors) {
         std::snprintf(buf, sizeof buf,
-                      "the host's boot made %" PRIu64 " errors (the warnings above say which): its GIC set-up is not "
-                      "the one the hypervisor model expects, so this run is not valid",
+                      "the host's boot or the hypervisor's set-up made %" PRIu64 " errors (the warnings above say which): the GIC is not set up "
+                      "as the hypervisor model expects, so this run is not valid",
                       boot.errors);
     } else if (!ready_done) {
         std::snprintf(buf, sizeof buf,
