@@ -231,9 +231,13 @@ static bool cmd_event(gic_t *g, struct gic_its *its, const its_cmd_t *cmd, its_w
 static bool cmd_movi(gic_t *g, struct gic_its *its, const its_cmd_t *cmd, its_walk_t *w,
                      its_cmd_state_t *c)
 {
-    if (!its_walk_full(g, its, w, cmd->devid, cmd->eventid)) return walk_error(c, w);
-    /* MOVI moves a physical LPI between collections; a virtual event moves with VMOVI. */
-    if (w->virt) return cmd_fail(c, E_WRONG_TYPE, "virtual_event");
+    if (!its_walk_dte(g, its, w, cmd->devid, false) || !its_walk_ite(g, its, w, cmd->devid, cmd->eventid, true))
+        return walk_error(c, w);
+    /* MOVI moves a physical LPI between collections; a virtual event moves
+     * with VMOVI: an error whatever its vPE's mapping, so checked before the
+     * collection (or vPE) look-up, as QEMU's process_movi does. */
+    if (w->ite.type == ITS_ITE_VIRTUAL) return cmd_fail(c, E_WRONG_TYPE, "virtual_event");
+    if (!its_walk_cte(g, its, w, w->ite.icid)) return walk_error(c, w);
     uint32_t from = w->cpu;
     its_ite_t ite = w->ite;
     uint64_t ite_addr = w->ite_addr;

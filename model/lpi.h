@@ -51,6 +51,10 @@ void lpi_prefetch(gic_t *g, uint32_t cpu, uint32_t intid);
  * redistributor or INTID beyond GICR_PROPBASER.IDbits. */
 gic_msi_outcome_t lpi_set_pending(gic_t *g, uint32_t cpu, uint32_t intid, gic_time_t t_src,
                                   const char **reason);
+/* lpi_set_pending with the redistributor's work starting at start >= now
+ * instead of now (a request whose decision waited for a memory read). */
+gic_msi_outcome_t lpi_set_pending_at(gic_t *g, uint32_t cpu, uint32_t intid, gic_time_t start,
+                                     gic_time_t t_src, const char **reason);
 /* CLEAR / DISCARD: remove pending state. */
 gic_time_t lpi_clear_pending(gic_t *g, uint32_t cpu, uint32_t intid);
 /* INV / INVALL: reload configuration (priority, enable) from the property table. */

@@ -452,6 +452,15 @@ void lpi_prefetch(gic_t *g, uint32_t cpu, uint32_t intid)
     mem_prefetch(g, pend_pa(r) + intid / 8);
 }
 
+gic_msi_outcome_t lpi_set_pending_at(gic_t *g, uint32_t cpu, uint32_t intid, gic_time_t start,
+                                     gic_time_t t_src, const char **reason)
+{
+    if (cpu >= g->cfg.num_cpus) return drop(g, "bad_redistributor", reason);
+    gic_msi_outcome_t oc = lpi_space_set_pending(g, PHYS(g, cpu), intid, start < g->now ? g->now : start, t_src, reason);
+    gic_hppi_changed(g, cpu);
+    return oc;
+}
+
 gic_msi_outcome_t lpi_set_pending(gic_t *g, uint32_t cpu, uint32_t intid, gic_time_t t_src,
                                   const char **reason)
 {
@@ -754,6 +763,18 @@ static inline __attribute__((always_inline)) void space_hppi(gic_t *g, lpi_space
     if (r->gated) {
         if (g->now < r->gate) {
             if (r->gate < *until) *until = r->gate;
+            /* A scan shows nothing new until it ends; what the redistributor
+             * presented before it stays presented while its record is
+             * current (a rescan after INV/INVALL that did not change it: no
+             * reason in IHI0069 to withdraw a pending LPI). After an
+             * acknowledge, or when INV changed it, or after a load (every
+             * record published again), it is not. */
+            lpi_rec_t *e = r->shown_intid ? lpi_map_find(r, r->shown_intid) : NULL;
+            if (e && e->gen == r->shown_gen && e->enabled) {
+                out->intid = e->intid;
+                out->prio = e->prio;
+                out->group = 1;
+            }
             return;
         }
         r->gated = false; /* time only moves on: open until the gate is set again */
@@ -775,6 +796,10 @@ static inline __attribute__((always_inline)) void space_hppi(gic_t *g, lpi_space
             out->intid = e->intid;
             out->prio = e->prio;
             out->group = 1;
+            if (g->cfg.lpi_scan_policy != GIC_SCAN_TRACKED) { /* (only these rescan) */
+                r->shown_intid = e->intid;
+                r->shown_gen = e->gen;
+            }
             return;
         }
         lpi_heap_pop(&r->prio);

@@ -84,8 +84,12 @@ typedef struct lpi_space {
     gic_time_t gate; /* no LPI is seen before (a scan's end; read when gated) */
     uint64_t *occ;
     gic_time_t rwp_until, stale_since;
+    /* full / summary scan policies: the record (INTID, generation) space_hppi
+     * last presented, which a rescan's gate keeps presenting while it is
+     * current (0: none) */
+    uint32_t shown_intid, shown_gen;
     bool ptz; /* last PTZ written */
-    uint8_t pad_[31]; /* to 192 bytes */
+    uint8_t pad_[23]; /* to 192 bytes */
 } lpi_space_t;
 _Static_assert(sizeof(lpi_space_t) % 64 == 0, "lpi_space_t: a whole number of host cache lines");
 
@@ -155,7 +159,7 @@ static inline lpi_space_t *lpi_space_of_key(gic_t *g, uint32_t key)
 gic_status_t vpe_read_vprop(gic_t *g, lpi_space_t *r, uint32_t vintid, gic_time_t start, uint8_t *prop,
                             gic_time_t *done, bool *mem_read);
 
-/* No LPI of r is seen before t (a scan's end): the gate, and gated, which
+/* No new LPI of r is seen before t (a scan's end): the gate, and gated, which
  * space_hppi tests before it reads the gate's line. Every write of the gate
  * goes through here, so the two never disagree. */
 static inline void lpi_space_set_gate(lpi_space_t *r, gic_time_t t)

@@ -674,12 +674,18 @@ static void deschedule41(gic_t *g, uint32_t cpu, uint64_t nv)
      * vSGIs); software may also write it 1 ("no doorbell wanted"). DB = 1 with
      * PendingLast = 0 arms the default doorbell (IHI0069 GICv4.1
      * GICR_VPENDBASER.DB; Linux its_vpe_4_1_deschedule). */
-    bool pending = any_enabled_pending(&s->s) || vsgi_any_pending_enabled(s);
+    s->v41.grp0en = (nv & VPEND41_VGRP0EN) != 0;
+    s->v41.grp1en = (nv & VPEND41_VGRP1EN) != 0;
+    /* "Outstanding enabled pending interrupts" are those the doorbell rule
+     * would signal (vpe_default_doorbell): enabled, in a group the vPE has
+     * enabled with the VGrp<n>En of this write (vLPIs are Group 1). A pending
+     * interrupt of a disabled group neither rings a doorbell nor keeps one
+     * from being armed. */
+    bool pending = (s->v41.grp1en && any_enabled_pending(&s->s)) ||
+                   vsgi_any_pending_enabled(s, s->v41.grp0en, s->v41.grp1en);
     if (pending) v->vpendbaser[cpu] |= VPENDBASER_PENDINGLAST;
     bool pl = (v->vpendbaser[cpu] & VPENDBASER_PENDINGLAST) != 0;
     s->v41.db_armed = (nv & VPEND41_DB) && !pl;
-    s->v41.grp0en = (nv & VPEND41_VGRP0EN) != 0;
-    s->v41.grp1en = (nv & VPEND41_VGRP1EN) != 0;
     v->rd41[cpu].vsgi_acked = 0;
 }
 

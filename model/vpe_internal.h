@@ -99,7 +99,8 @@ void vpe_default_doorbell(gic_t *g, vspace_t *s, const char *what, uint32_t id);
 /* vSGIs of the resident vPE as candidates of the virtual interface. */
 void vsgi_hppi(gic_t *g, uint32_t cpu, vspace_t *s, gic_cand_t *out, gic_time_t *until);
 gic_time_t vsgi_ack(gic_t *g, uint32_t cpu, vspace_t *s, uint32_t intid);
-bool vsgi_any_pending_enabled(const vspace_t *s);
+/* A vSGI pending, enabled, and in a group enabled by grp0en / grp1en. */
+bool vsgi_any_pending_enabled(const vspace_t *s, bool grp0en, bool grp1en);
 void vsgi_became_resident(gic_t *g, uint32_t cpu, vspace_t *s, gic_time_t vis);
 /* GICR_VSGIR / GICR_VSGIPENDR (VLPI frame, GICv4.1; RAZ/WI on GICv4.0) */
 uint64_t vsgi_rd_vsgir(gic_t *g, void *blk, unsigned n);

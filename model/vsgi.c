@@ -36,6 +36,7 @@ void vpe_default_doorbell(gic_t *g, vspace_t *s, const char *what, uint32_t id)
     if (!s->v41.db_armed || s->v41.default_db == ITS_INTID_NONE) return;
     bool enabled;
     unsigned grp;
+    gic_time_t t = g->now; /* when the rule's inputs are known */
     if (id < 16) {
         enabled = (s->v41.vsgi_en >> id) & 1;
         grp = (s->v41.vsgi_grp >> id) & 1;
@@ -51,6 +52,7 @@ void vpe_default_doorbell(gic_t *g, vspace_t *s, const char *what, uint32_t id)
         }
         enabled = cfg & 1;
         grp = 1;
+        t = done; /* the doorbell cannot be decided before the byte is read */
     }
     bool grp_en = grp ? s->v41.grp1en : s->v41.grp0en;
     if (!enabled || !grp_en) {
@@ -58,7 +60,7 @@ void vpe_default_doorbell(gic_t *g, vspace_t *s, const char *what, uint32_t id)
         return;
     }
     const char *why = NULL;
-    gic_msi_outcome_t oc = lpi_set_pending(g, s->s.cpu, s->v41.default_db, g->now, &why);
+    gic_msi_outcome_t oc = lpi_set_pending_at(g, s->s.cpu, s->v41.default_db, t, g->now, &why);
     gic_cpu_update_at(g, s->s.cpu, g->now);
     s->v41.db_armed = false;
     if (oc == GIC_MSI_DROPPED) {
@@ -179,7 +181,11 @@ bool vpe_vsgi_eoi(gic_t *g, uint32_t cpu, uint32_t intid)
     return true;
 }
 
-bool vsgi_any_pending_enabled(const vspace_t *s) { return (s->v41.vsgi_pend & s->v41.vsgi_en) != 0; }
+bool vsgi_any_pending_enabled(const vspace_t *s, bool grp0en, bool grp1en)
+{
+    const uint32_t groups = (grp1en ? s->v41.vsgi_grp : 0) | (grp0en ? ~s->v41.vsgi_grp : 0);
+    return (s->v41.vsgi_pend & s->v41.vsgi_en & groups & 0xffffu) != 0;
+}
 
 void vsgi_became_resident(gic_t *g, uint32_t cpu, vspace_t *s, gic_time_t vis)
 {

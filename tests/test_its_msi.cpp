@@ -257,6 +257,53 @@ TEST_F(ItsMsi, InvallAndSyncComplete)
     EXPECT_GE(counter("its0.cmd.SYNC.count"), 2u);
 }
 
+// Full and summary scan policies: a rescan (here the one after INVALL: IHI0069
+// says every LPI's configuration may have changed) shows nothing new until it
+// ends, but an LPI the redistributor already presented, whose configuration
+// did not change, stays presented: the IRQ line neither drops nor rises again,
+// and the line-to-signal latency counts it once. (Before, the line dropped for
+// the 2.4 us of the scan and rose again.) An INVALL after the LPI was disabled
+// in the property table withdraws it.
+TEST_F(ItsMsi, RescanKeepsPresentingAnUnchangedLpi)
+{
+    for (gic_scan_policy_t pol : {GIC_SCAN_FULL, GIC_SCAN_SUMMARY}) {
+        SCOPED_TRACE(pol == GIC_SCAN_FULL ? "full" : "summary");
+        destroy();
+        cfg.lpi_scan_policy = pol;
+        FullBringUp();
+        Map(1, 2, 1, 8192, true); // event 0 -> LPI 8192 -> CPU 0
+        t = 50000000;
+        out.clear();
+        Msi(1, 0);
+        ASSERT_EQ(outs(GIC_OUT_LINE).size(), 1u);
+        const uint64_t scans = counter("lpi.scans");
+        Exec({invall(0), sync(rdbase(0))});
+        t += 10000000;
+        gic_run_until(g, t);
+        EXPECT_GT(counter("lpi.scans"), scans); // it did rescan
+        EXPECT_EQ(outs(GIC_OUT_LINE).size(), 1u) << "the IRQ line dropped during the rescan";
+        EXPECT_EQ(hist("latency.line_to_signal.lpi").count, 1u);
+        EXPECT_EQ(Ack(0), 8192u);
+
+        // disabled in the property table, then INVALL: withdrawn once the scan ends
+        t += 10000000; // (the rescan after the acknowledge)
+        gic_run_until(g, t);
+        out.clear();
+        Msi(1, 0);
+        ASSERT_EQ(outs(GIC_OUT_LINE).size(), 1u);
+        out.clear();
+        const uint8_t disabled = 0xa0 | 0x2; // priority 0xa0, group 1, Enable = 0
+        ASSERT_EQ(gic_mem_write(g, PROP, &disabled, 1), GIC_OK);
+        Exec({invall(0), sync(rdbase(0))});
+        t += 10000000;
+        gic_run_until(g, t);
+        auto lines = outs(GIC_OUT_LINE);
+        ASSERT_EQ(lines.size(), 1u);
+        EXPECT_EQ(lines[0].level, 0u);
+        EXPECT_EQ(Ack(0), GIC_SPURIOUS);
+    }
+}
+
 TEST_F(ItsMsi, PhysicalAddressRdbase)
 {
     cfg.its_pta = 1;

@@ -342,6 +342,11 @@ TEST_F(ItsV4Test, EventCommandsOnVirtualEvents)
     EXPECT_EQ(ite_dw(1, 2, 0), 0u);
     EXPECT_EQ(ite_dw(1, 2, 1), 0u);
     EXPECT_EQ(Run(devev(INT, 1, 2)), 0x010307u); // UNMAPPED_INTERRUPT
+    // MOVI of a virtual event is an error whatever its vPE's mapping: the type
+    // is checked before the vPE (or collection) look-up (as QEMU's
+    // process_movi; before, an unmapped vPE gave UNMAPPED_VPE, 0x010111)
+    Exec({vmapti(1, 3, 6, VLPI + 3, NODB)}); // vPE 6 never mapped
+    EXPECT_EQ(Run(movi(1, 3, 1)), 0x010114u);
 }
 
 TEST_F(ItsV4Test, EventCommandsOnAVirtualEventOfAnUnmappedVpe)

@@ -713,6 +713,63 @@ TEST_F(V41, NoDoorbellWithoutDbOrWhenPendingLast)
     EXPECT_EQ(counter("vpe41.default_doorbells"), 1u);
 }
 
+// PendingLast counts the interrupts the default doorbell rule would signal:
+// enabled and in a group the vPE has enabled (GICR_VPENDBASER.VGrp<n>En). A
+// pending Group 0 vSGI while VGrp0En = 0 leaves the doorbell armed, and a
+// later Group 1 vLPI rings it (before, PendingLast read 1 and the vCPU was
+// never woken).
+TEST_F(V41, PendingVsgiOfADisabledGroupDoesNotDisarmTheDefaultDoorbell)
+{
+    boot();
+    vsgi(1, 3, 0x40, /*grp1*/ false, /*en*/ true); // vSGI 3: Group 0, enabled
+    load(0, 1, /*g0*/ false);                      // VGrp1En only
+    sgir(1, 3);                                    // pending, in a group the vPE has off
+    uint64_t v = put(0, true);
+    EXPECT_EQ(v & PENDINGLAST, 0u) << "only a vSGI of a disabled group is pending";
+    ASSERT_EQ(gic_msi(g, t, 0, DEV, 0), GIC_OK); // Group 1 vLPI 8192, enabled
+    step(2000);
+    EXPECT_EQ(counter("vpe41.default_doorbells"), 1u);
+    EXPECT_EQ(sr(t, 0, GIC_ICC_IAR1_EL1), DB1);
+    sw(t, 0, GIC_ICC_EOIR1_EL1, DB1);
+    // the vLPI taken (Group 0 off: the vSGI stays pending, unseen), then with
+    // VGrp0En the same vSGI alone keeps the doorbell from being armed
+    load(0, 1, /*g0*/ false);
+    EXPECT_EQ(take(), 8192u);
+    EXPECT_EQ(put(0, true) & PENDINGLAST, 0u);
+    load(0, 1, /*g0*/ true);
+    v = put(0, true);
+    EXPECT_NE(v & PENDINGLAST, 0u) << "an enabled vSGI of an enabled group is pending";
+}
+
+// The default doorbell of a vLPI is decided by the enable bit of its byte in
+// the VCONF table: the doorbell LPI becomes pending only once that read has
+// completed (before, the host's IRQ could rise before the read had), whether
+// the doorbell LPI's configuration is in the LPI cache or not.
+TEST_F(V41, DefaultDoorbellWaitsForItsVconfRead)
+{
+    boot();
+    for (uint32_t ev : {0u, 1u}) { // the doorbell LPI's configuration: first read, then cached
+        SCOPED_TRACE(ev);
+        load(0, 1);
+        put(0, true);
+        out.clear();
+        ASSERT_EQ(gic_msi(g, t, 0, DEV, ev), GIC_OK);
+        step(3000);
+        auto m = outs(GIC_OUT_MSI);
+        auto l = outs(GIC_OUT_LINE);
+        ASSERT_EQ(m.size(), 1u);
+        ASSERT_GE(l.size(), 1u);
+        EXPECT_EQ(l[0].cpu, 0u);
+        EXPECT_GE(l[0].time - m[0].time, mem() + cyc(cfg.lat_redist_to_cpu))
+            << "the doorbell rose before its vLPI's configuration byte was read";
+        EXPECT_EQ(sr(t, 0, GIC_ICC_IAR1_EL1), DB1);
+        sw(t, 0, GIC_ICC_EOIR1_EL1, DB1);
+        load(0, 1);
+        EXPECT_EQ(take(), 8192u + ev);
+        put(0, false);
+    }
+}
+
 // IHI0069 GICv4.1 GICR_VPENDBASER.DB: treated as 0 only when interrupts are
 // pending *and enabled* at the deschedule (PendingLast); a pending vLPI that
 // is disabled in the VCONF table leaves the default doorbell armed.
