@@ -49,6 +49,24 @@ const char *gic_core_log_family(size_t i)
     return i < sizeof log_families / sizeof log_families[0] ? log_families[i] : NULL;
 }
 
+/* The family of component (lower case, up to '_', without a trailing
+ * instance number) is one of log_families. */
+bool gic_core_log_component_known(const char *component)
+{
+    if (!component) return false;
+    char f[16];
+    size_t n = 0;
+    for (const char *p = component; *p && *p != '_'; p++) {
+        if (n + 1 >= sizeof f) return false;
+        f[n++] = (char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
+    }
+    while (n && f[n - 1] >= '0' && f[n - 1] <= '9') n--;
+    f[n] = 0;
+    for (size_t i = 0; i < sizeof log_families / sizeof log_families[0]; i++)
+        if (strcmp(f, log_families[i]) == 0) return true;
+    return false;
+}
+
 void gic_log(gic_t *g, gic_log_level_t lvl, const char *component, const char *fmt, ...)
 {
     if (!gic_log_on(g, lvl)) return;

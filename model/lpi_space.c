@@ -452,22 +452,26 @@ void lpi_prefetch(gic_t *g, uint32_t cpu, uint32_t intid)
     mem_prefetch(g, pend_pa(r) + intid / 8);
 }
 
+/* Both physical entry points: the body inlined into the per-MSI one. */
+static inline __attribute__((always_inline)) gic_msi_outcome_t
+phys_set_pending(gic_t *g, uint32_t cpu, uint32_t intid, gic_time_t start, gic_time_t t_src, const char **reason)
+{
+    if (cpu >= g->cfg.num_cpus) return drop(g, "bad_redistributor", reason);
+    gic_msi_outcome_t oc = space_set_pending(g, PHYS(g, cpu), intid, start, t_src, reason);
+    gic_hppi_changed(g, cpu);
+    return oc;
+}
+
 gic_msi_outcome_t lpi_set_pending_at(gic_t *g, uint32_t cpu, uint32_t intid, gic_time_t start,
                                      gic_time_t t_src, const char **reason)
 {
-    if (cpu >= g->cfg.num_cpus) return drop(g, "bad_redistributor", reason);
-    gic_msi_outcome_t oc = lpi_space_set_pending(g, PHYS(g, cpu), intid, start < g->now ? g->now : start, t_src, reason);
-    gic_hppi_changed(g, cpu);
-    return oc;
+    return phys_set_pending(g, cpu, intid, start < g->now ? g->now : start, t_src, reason);
 }
 
 gic_msi_outcome_t lpi_set_pending(gic_t *g, uint32_t cpu, uint32_t intid, gic_time_t t_src,
                                   const char **reason)
 {
-    if (cpu >= g->cfg.num_cpus) return drop(g, "bad_redistributor", reason);
-    gic_msi_outcome_t oc = space_set_pending(g, PHYS(g, cpu), intid, g->now, t_src, reason);
-    gic_hppi_changed(g, cpu);
-    return oc;
+    return phys_set_pending(g, cpu, intid, g->now, t_src, reason);
 }
 
 /* Remove the pending state of intid at r (ack, CLEAR, DISCARD, move-out).
@@ -770,7 +774,7 @@ static inline __attribute__((always_inline)) void space_hppi(gic_t *g, lpi_space
              * acknowledge, or when INV changed it, or after a load (every
              * record published again), it is not. */
             lpi_rec_t *e = r->shown_intid ? lpi_map_find(r, r->shown_intid) : NULL;
-            if (e && e->gen == r->shown_gen && e->enabled) {
+            if (e && e->gen == r->shown_gen) { /* (a new priority or enable is a new generation) */
                 out->intid = e->intid;
                 out->prio = e->prio;
                 out->group = 1;

@@ -519,10 +519,6 @@ static void make_non_resident(gic_t *g, uint32_t cpu)
     v->resident[cpu] = 0;
     /* GICR_VPENDBASER.Dirty (both layouts): 1 until the write-back is done */
     v->dirty_until[cpu] = r->busy_until > g->now ? r->busy_until : g->now;
-    /* PendingLast: vLPIs remain pending and enabled for this vPE (IHI0069
-     * GICR_VPENDBASER.PendingLast: "pending and enabled interrupts"; a
-     * pending vLPI disabled in the vLPI configuration table does not count) */
-    if (any_enabled_pending(r)) v->vpendbaser[cpu] |= VPENDBASER_PENDINGLAST;
     gic_inc(v->c_desched);
     hist_add(v->h_desched, done - g->now);
     gic_vhppi_changed(g, cpu);
@@ -590,6 +586,12 @@ static void wr_vpendbaser(gic_t *g, void *b, unsigned n, uint64_t val, uint64_t 
     if (!was && now) {
         make_resident(g, cpu, nv & VPENDBASER_PA, v->vpropbaser[cpu], (nv & VPENDBASER_IDAI) != 0);
     } else if (was && !now) {
+        /* PendingLast: vLPIs remain pending and enabled for this vPE (IHI0069
+         * GICR_VPENDBASER.PendingLast: "pending and enabled interrupts"; a
+         * pending vLPI disabled in the vLPI configuration table does not
+         * count; GICv4.0 has no group enables here; GICv4.1: deschedule41) */
+        lpi_space_t *r = resident_space(g, cpu);
+        if (r && any_enabled_pending(r)) v->vpendbaser[cpu] |= VPENDBASER_PENDINGLAST;
         make_non_resident(g, cpu);
         /* IDAI after the write-back says whether the GIC left valid
          * information about the VPT in its IMPLEMENTATION DEFINED area (Linux

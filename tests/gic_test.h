@@ -11,7 +11,6 @@
 
 #include <gtest/gtest.h>
 
-#include <cctype>
 #include <cstdio>
 #include <cstring>
 #include <ostream>
@@ -26,20 +25,6 @@ namespace gictest {
 
 constexpr gic_time_t NS = 1000; // ps
 constexpr gic_time_t US = 1000 * NS;
-
-// A log component ("its1", "GICR_RD", "ICV") of a family that
-// gic_log_component_family lists: lower case, up to '_', without a trailing
-// instance number.
-inline bool log_component_known(const char *component)
-{
-    if (!component) return false;
-    std::string f;
-    for (const char *p = component; *p && *p != '_'; p++) f += (char)std::tolower((unsigned char)*p);
-    while (!f.empty() && std::isdigit((unsigned char)f.back())) f.pop_back();
-    for (size_t i = 0; const char *k = gic_log_component_family(i); i++)
-        if (f == k) return true;
-    return false;
-}
 
 // "t:cpu:LINE:level;" as GicTest::lines() writes it.
 inline const char *line_name(uint32_t l)
@@ -113,7 +98,7 @@ public:
     std::vector<std::string> unknown_log_components;
     static void on_log(void *ctx, gic_time_t, gic_log_level_t, const char *component, const char *msg)
     {
-        if (!log_component_known(component))
+        if (!gic_log_component_known(component))
             static_cast<GicTest *>(ctx)->unknown_log_components.push_back(std::string(component ? component : "(null)") +
                                                                           ": " + msg);
     }

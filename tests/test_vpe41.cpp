@@ -741,6 +741,30 @@ TEST_F(V41, PendingVsgiOfADisabledGroupDoesNotDisarmTheDefaultDoorbell)
     EXPECT_NE(v & PENDINGLAST, 0u) << "an enabled vSGI of an enabled group is pending";
 }
 
+// The same for vLPIs (Group 1): an enabled vLPI pending while the deschedule
+// write has VGrp1En = 0 leaves the default doorbell armed, and a Group 0
+// vSGI (VGrp0En = 1) rings it.
+TEST_F(V41, PendingVlpiOfADisabledGroupDoesNotDisarmTheDefaultDoorbell)
+{
+    boot();
+    vsgi(1, 3, 0x40, /*grp1*/ false, /*en*/ true); // vSGI 3: Group 0, enabled
+    rw(t, 0, VPENDBASER, VALID | VGRP0EN | 1, 8);  // resident with VGrp0En only
+    t += 1000;
+    poll_dirty(0);
+    step(100);
+    ASSERT_EQ(gic_msi(g, t, 0, DEV, 0), GIC_OK);   // vLPI 8192: pending, enabled, Group 1 off
+    step(2000);
+    EXPECT_EQ(counter("vpe.vlpi.direct"), 1u);
+    uint64_t v = put(0, true);
+    EXPECT_EQ(v & VGRP1EN, 0u);
+    EXPECT_EQ(v & PENDINGLAST, 0u) << "only a vLPI of a disabled group is pending";
+    sgir(1, 3);
+    EXPECT_EQ(counter("vpe41.default_doorbells"), 1u);
+    step(2000);
+    EXPECT_EQ(sr(t, 0, GIC_ICC_IAR1_EL1), DB1);
+    sw(t, 0, GIC_ICC_EOIR1_EL1, DB1);
+}
+
 // The default doorbell of a vLPI is decided by the enable bit of its byte in
 // the VCONF table: the doorbell LPI becomes pending only once that read has
 // completed (before, the host's IRQ could rise before the read had), whether
