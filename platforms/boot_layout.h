@@ -18,6 +18,12 @@ constexpr uint64_t kMaxTablePages = 256; /* a flat GITS_BASER<n> table: Size is 
 constexpr uint64_t kCmdqBytes = 0x10000; /* the ITS command queue */
 constexpr uint64_t kIttAlign = 256;      /* ITT_addr is bits [51:8] */
 
+/* The bump allocator's step (boot_state::alloc, and the RAM checks that
+ * follow it: platform_boot_ram_bytes, hyp_ram_bytes): saturating, so absurd
+ * sizes do not wrap around; align is a power of two. */
+inline uint64_t sat_add(uint64_t a, uint64_t b) { return a + b < a ? UINT64_MAX : a + b; }
+inline uint64_t align_up(uint64_t a, uint64_t align) { return sat_add(a, align - 1) & ~(align - 1); }
+
 /* LPI property table: one byte per LPI, from INTID 8192 */
 inline uint64_t prop_bytes(uint32_t lpi_bits) { return (1ull << lpi_bits) - 8192; }
 /* LPI pending table of one redistributor: one bit per INTID */

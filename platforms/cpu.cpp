@@ -29,8 +29,8 @@ enum : uint64_t {
 uint64_t boot_state::alloc(uint64_t size, uint64_t align)
 {
     if (alloc_next < ram_base) alloc_next = ram_base;
-    uint64_t a = (alloc_next + align - 1) & ~(align - 1);
-    alloc_next = a + size;
+    const uint64_t a = boot_layout::align_up(alloc_next, align);
+    alloc_next = boot_layout::sat_add(a, size);
     if (alloc_next > ram_base + ram_size) {
         SC_REPORT_WARNING("gictlm/boot", "out of RAM for GIC tables");
         errors++;

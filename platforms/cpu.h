@@ -5,6 +5,7 @@
 #ifndef GICTLM_CPU_H
 #define GICTLM_CPU_H
 
+#include "boot_layout.h"
 #include "gic_tlm.h"
 #include "msi_device.h"
 
@@ -46,7 +47,7 @@ struct boot_state {
     uint64_t prop_base = 0;
     std::vector<uint64_t> pend_base;
     struct its_state {
-        uint64_t cmdq = 0, cmdq_size = 0x10000 /* boot_layout::kCmdqBytes */, cwriter = 0;
+        uint64_t cmdq = 0, cmdq_size = boot_layout::kCmdqBytes, cwriter = 0;
         uint32_t itt_esz = 8, devbits = 16;
         bool pta = false;
     };

@@ -244,10 +244,7 @@ std::string gic_tlm::log_family(const std::string &component)
 
 bool gic_tlm::log_component_known(const std::string &name)
 {
-    const std::string f = log_family(name);
-    for (size_t i = 0; const char *k = gic_log_component_family(i); i++)
-        if (f == k) return true;
-    return false;
+    return gic_log_component_known(name.c_str());
 }
 
 void gic_tlm::on_log(void *ctx, gic_time_t t, gic_log_level_t level, const char *component,

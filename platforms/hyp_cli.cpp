@@ -140,7 +140,10 @@ int run_one(const cfg_t &c, json &out, bool host_time)
     std::string why;
     if (!top->boot_ok(why)) {
         std::fprintf(stderr, "gictlm-platform: mode %s: boot %s: %s\n", c.h.mode.c_str(),
-                     top->boot.finished && top->boot.errors ? "failed" : "not done", why.c_str());
+                     top->boot.finished && top->boot.errors ? "failed"
+                     : top->boot.finished && top->ready_done ? "done too late"
+                                                             : "not done",
+                     why.c_str());
         return 3;
     }
     return top->conservation_ok(why) ? 0 : 2;
@@ -215,19 +218,11 @@ int hyp_cli(int argc, char **argv)
     }
     {
         std::vector<std::string> warnings;
-        if (!platform_params_check(c.g, c.p, err, warnings)) {
+        if (!platform_params_check(c.g, c.p, err, warnings, c.h.start_us)) {
             std::fprintf(stderr, "gictlm-platform: invalid platform configuration: %s\n", err.c_str());
             return 1;
         }
         for (const auto &w : warnings) std::fprintf(stderr, "gictlm-platform: warning: %s\n", w.c_str());
-    }
-    if (c.p.sim_time_us <= c.h.start_us) {
-        std::fprintf(stderr,
-                     "gictlm-platform: platform.sim_time_us = %g: the devices of the virtualization platform start "
-                     "at hyp.start_us = %g us at the earliest (or after the host's boot and the hypervisor's set-up), "
-                     "so no MSI would be sent; give more (the default is 20000)\n",
-                     c.p.sim_time_us, c.h.start_us);
-        return 1;
     }
     std::vector<std::string> modes;
     if (compare) {
@@ -264,6 +259,15 @@ int hyp_cli(int argc, char **argv)
         json j = {{"gic", gic_config_json(c.g)}, {"platform", platform_params_json(c.p)}, {"hyp", hyp_params_json(c.h)}};
         std::printf("%s\n", j.dump(2).c_str());
         return 0;
+    }
+    if (c.p.sim_time_us <= c.h.start_us) {
+        std::fprintf(stderr,
+                     "gictlm-platform: platform.sim_time_us = %g is not above hyp.start_us = %g: the devices of the "
+                     "virtualization platform start at hyp.start_us at the earliest (later if the host's boot and "
+                     "the hypervisor's set-up take longer), so no MSI would be sent; raise platform.sim_time_us "
+                     "above %g or lower hyp.start_us\n",
+                     c.p.sim_time_us, c.h.start_us, c.h.start_us);
+        return 1;
     }
     if (!json_path.empty()) {
         FILE *f = std::fopen(json_path.c_str(), "a");

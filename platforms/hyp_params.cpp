@@ -1,6 +1,8 @@
 /* Hypervisor model parameters: table, parsing, JSON, checks, modes (hyp_params.h). */
 #include "hyp_params.h"
 
+#include "boot_layout.h"
+
 #include "param_table.h"
 
 #include <cerrno>
@@ -220,11 +222,12 @@ uint64_t hyp_ram_bytes(const gic_config_t &g, const platform_params &p, const hy
     const uint64_t boot = platform_boot_ram_bytes(g, p);
     const hyp_mode_info *m = hyp_mode_find(h.mode);
     if (!m || !m->direct || !g.lpi_id_bits) return boot; /* sw: the vITS lives in the host model */
-    auto add = [](uint64_t a, uint64_t b) { return a + b < a ? UINT64_MAX : a + b; };
+    using boot_layout::align_up;
+    using boot_layout::sat_add;
     /* the boot's bump allocator goes on (boot_state::alloc): vLPI
      * configuration tables first, then the VPTs (hyp_cpu::boot_thread) */
-    uint64_t next = add(p.ram_base, boot);
-    auto alloc = [&](uint64_t size) { next = add(add(next, kHypTableAlign - 1) & ~(kHypTableAlign - 1), size); };
+    uint64_t next = sat_add(p.ram_base, boot);
+    auto alloc = [&](uint64_t size) { next = sat_add(align_up(next, kHypTableAlign), size); };
     for (uint64_t i = 0; i < h.vms; i++) alloc(hyp_vprop_bytes(g.lpi_id_bits));
     for (uint64_t i = 0; i < (uint64_t)h.vms * h.vcpus; i++) alloc(hyp_vpt_bytes(g.lpi_id_bits));
     return next == UINT64_MAX ? UINT64_MAX : next - p.ram_base;

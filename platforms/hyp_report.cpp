@@ -76,9 +76,10 @@ bool hyp_platform::boot_ok(std::string &why) const
                       sim_us, boot.done_time.to_seconds() * 1e6);
     } else if ((double)start_ps >= pp_.sim_time_us * 1e6) {
         std::snprintf(buf, sizeof buf,
-                      "the devices started at %.3f us (after the boot), not before the end of the MSI window "
-                      "(platform.sim_time_us = %.3f us): no MSI was sent; raise platform.sim_time_us",
-                      start_ps / 1e6, pp_.sim_time_us);
+                      "the host's boot and the hypervisor's set-up were done at %.3f us, so the devices started "
+                      "only after the end of the MSI window (platform.sim_time_us = %.3f us): no MSI was sent; "
+                      "raise platform.sim_time_us above %.3f us",
+                      start_ps / 1e6, pp_.sim_time_us, start_ps / 1e6);
     } else {
         why.clear();
         return true;
@@ -241,7 +242,10 @@ json hyp_platform::report_json(double host_cpu_seconds) const
     std::string boot_why;
     const bool booted = boot_ok(boot_why);
     j["boot"] = {{"ok", booted},
-                 {"state", booted ? "done" : boot.finished && boot.errors ? "failed" : "not_done"},
+                 {"state", booted                         ? "done"
+                           : boot.finished && boot.errors   ? "failed"
+                           : boot.finished && ready_done    ? "late_start"
+                                                            : "not_done"},
                  {"host_done_ps", boot.finished ? to_ps(boot.done_time) : 0},
                  {"hypervisor_done_ps", ready_ps},
                  {"devices_start_ps", start_ps},
@@ -272,6 +276,13 @@ static bool boot_valid(const json &r)
     return !r.contains("boot") || r["boot"].value("ok", true);
 }
 
+/* What went wrong with a boot that is not valid, for the report's text. */
+static const char *boot_label(const json &r)
+{
+    const std::string s = r["boot"].value("state", "");
+    return s == "failed" ? "FAILED" : s == "late_start" ? "DONE TOO LATE" : "NOT DONE";
+}
+
 void hyp_report_text(std::FILE *f, const json &r)
 {
     const json &c = r["config"];
@@ -282,7 +293,7 @@ void hyp_report_text(std::FILE *f, const json &r)
                  c["platform"]["devices"].dump().c_str(), c["platform"]["vectors"].dump().c_str(),
                  c["hyp"].value("sched", "").c_str(), r.value("simulated_ps", (uint64_t)0) / 1e6);
     if (!boot_valid(r))
-        std::fprintf(f, "BOOT %s: %s\n", r["boot"].value("state", "") == "failed" ? "FAILED" : "NOT DONE",
+        std::fprintf(f, "BOOT %s: %s\n", boot_label(r),
                      r["boot"].value("failure", "").c_str());
     const json &m = r["msi"];
     std::fprintf(f, "\nVirtual MSIs\n  sent %" PRIu64 "  delivered %" PRIu64 "  coalesced %" PRIu64 "  dropped %" PRIu64
@@ -450,7 +461,7 @@ void hyp_compare_text(std::FILE *f, const std::vector<json> &runs)
     for (const json &r : runs) std::fprintf(f, " %14s", r["msi"].value("conservation_ok", false) ? "OK" : "VIOLATED");
     std::fprintf(f, "\n  %-30s", "boot");
     for (const json &r : runs)
-        std::fprintf(f, " %14s", boot_valid(r) ? "done" : r["boot"].value("state", "") == "failed" ? "FAILED" : "NOT DONE");
+        std::fprintf(f, " %14s", boot_valid(r) ? "done" : boot_label(r));
     std::fprintf(f, "\n  %-30s", "cache hit rates");
     std::fprintf(f, "\n");
     std::vector<std::string> names;
@@ -472,11 +483,14 @@ void hyp_compare_text(std::FILE *f, const std::vector<json> &runs)
         std::fprintf(f, "\n");
     }
     /* every mode's devices start at hyp.start_us unless a set-up ends later */
+    /* (over the modes whose set-up was done: the others started nothing, BOOT below) */
     std::string starts;
     bool same_start = true;
+    uint64_t s0 = 0;
     for (const json &r : runs) {
-        const uint64_t s0 = runs[0]["boot"].value("devices_start_ps", (uint64_t)0);
+        if (!r.contains("boot") || !r["boot"].value("hypervisor_done_ps", (uint64_t)0)) continue;
         const uint64_t si = r["boot"].value("devices_start_ps", (uint64_t)0);
+        if (starts.empty()) s0 = si;
         same_start = same_start && si == s0;
         char b[64];
         std::snprintf(b, sizeof b, "%s%s %.3f us", starts.empty() ? "" : ", ", r.value("mode", "?").c_str(), si / 1e6);
@@ -488,7 +502,7 @@ void hyp_compare_text(std::FILE *f, const std::vector<json> &runs)
                      starts.c_str());
     for (const json &r : runs)
         if (!boot_valid(r))
-            std::fprintf(f, "BOOT %s (%s): %s\n", r["boot"].value("state", "") == "failed" ? "FAILED" : "NOT DONE",
+            std::fprintf(f, "BOOT %s (%s): %s\n", boot_label(r),
                          r.value("mode", "?").c_str(), r["boot"].value("failure", "").c_str());
 }
 

@@ -54,11 +54,18 @@ bool log_options::parse(const std::string &kv, std::string &err)
 bool log_options::check_instances(const gic_config_t &g, std::string &err) const
 {
     for (const auto &cl : components) {
+        /* a family ("gicr"), a family and a frame part ("gicr_rd", as the
+         * core names register-map messages), or an ITS instance ("its1",
+         * decimal without leading zeros, one of the configuration's) */
         const std::string &m = cl.first;
         const std::string fam = gic_tlm::log_family(m);
-        if (fam == m) continue;
-        const unsigned long n = std::strtoul(m.c_str() + fam.size(), nullptr, 10);
-        if (fam == "its" && n < g.num_its) continue;
+        const size_t us = m.find('_');
+        const std::string inst = m.substr(fam.size(), us == std::string::npos ? std::string::npos : us - fam.size());
+        if (inst.empty() && (us == std::string::npos || us + 1 < m.size())) continue;
+        const unsigned long n = std::strtoul(inst.c_str(), nullptr, 10);
+        if (fam == "its" && us == std::string::npos && !inst.empty() && (inst == "0" || inst[0] != '0') &&
+            inst.size() <= 4 && n < g.num_its)
+            continue;
         std::string its;
         for (uint32_t i = 0; i < g.num_its; i++) its += (i ? ", its" : "its") + std::to_string(i);
         err = "--verbose: no component '" + m + "' in this configuration (ITS instances: " +

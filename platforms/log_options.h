@@ -26,7 +26,9 @@ struct log_options {
     /* One --verbose value: false and err for an unknown module or level.
      * 'sc' sets SystemC's verbosity at once. */
     bool parse(const std::string &kv, std::string &err);
-    /* Once the configuration is known: every instance named (its<N>) exists. */
+    /* Once the configuration is known: every instance named (its<N>) exists,
+     * written without leading zeros; a family may have a frame part
+     * (gicr_rd: the core's register-map messages of that frame). */
     bool check_instances(const gic_config_t &g, std::string &err) const;
     /* "gic, sc, api, core, ..., its<N>": what MODULE may be. */
     static std::string modules();

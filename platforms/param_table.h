@@ -78,8 +78,14 @@ bool param_set_value(const param_desc &d, P &p, const std::string &label, const 
     }
     case param_kind::dbl: {
         double v = std::strtod(s, &end);
-        if (!*s || *end || !(v >= 0) || v > max_dbl || std::isspace((unsigned char)s[0])) {
+        if (!*s || *end || !(v >= 0) || std::isinf(v) || std::isspace((unsigned char)s[0])) {
             err = label + ": '" + value + "' is not a non-negative number";
+            return false;
+        }
+        if (v > max_dbl) {
+            char m[32];
+            std::snprintf(m, sizeof m, "%g", max_dbl);
+            err = label + ": '" + value + "' exceeds its maximum " + m;
             return false;
         }
         param_field<double>(p, d.off) = v;

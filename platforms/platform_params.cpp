@@ -282,13 +282,10 @@ uint64_t platform_boot_ram_bytes(const gic_config_t &g, const platform_params &p
     using namespace boot_layout;
     if (!g.lpi_id_bits) return 0; /* no LPIs: the boot allocates nothing */
     /* saturating: absurd sizes must not wrap around */
-    auto add = [](uint64_t a, uint64_t b) { return a + b < a ? UINT64_MAX : a + b; };
+    auto add = sat_add;
     auto mul = [](uint64_t a, uint64_t b) { return b && a > UINT64_MAX / b ? UINT64_MAX : a * b; };
     uint64_t next = p.ram_base; /* boot_state::alloc: a bump allocator, aligned in absolute addresses */
-    auto alloc = [&](uint64_t size, uint64_t align) {
-        uint64_t a = add(next, align - 1) & ~(align - 1);
-        next = add(a, size);
-    };
+    auto alloc = [&](uint64_t size, uint64_t align) { next = sat_add(align_up(next, align), size); };
     const uint32_t bits = g.lpi_id_bits;
     alloc(prop_bytes(bits), kPage);
     /* GITS_BASER<n> as the model reports them (model/its_regs.c): device
@@ -310,14 +307,14 @@ uint64_t platform_boot_ram_bytes(const gic_config_t &g, const platform_params &p
         /* one ITT per device (GITS_TYPER.ITT_entry_size: 16 bytes with GICv4), aligned */
         const uint64_t itt = mul(1ull << itt_event_bits(p.vectors), v4 ? 16 : 8);
         alloc(0, kIttAlign);
-        const uint64_t stride = add(itt, kIttAlign - 1) & ~(kIttAlign - 1);
+        const uint64_t stride = align_up(itt, kIttAlign);
         next = add(next, add(mul(p.devices - 1, stride), itt));
     }
     return next - p.ram_base;
 }
 
 bool platform_params_check(const gic_config_t &g, const platform_params &p, std::string &err,
-                           std::vector<std::string> &warnings)
+                           std::vector<std::string> &warnings, double msi_from_us)
 {
     char buf[512];
     /* SystemC time and the GIC's clock are 64-bit picoseconds: about 213 days */
@@ -404,7 +401,8 @@ bool platform_params_check(const gic_config_t &g, const platform_params &p, std:
         return false;
     }
     if (p.devices && p.msi_interval_ns > 0) {
-        const double msis = (double)p.devices * p.sim_time_us * 1000.0 / p.msi_interval_ns;
+        const double window_us = p.sim_time_us > msi_from_us ? p.sim_time_us - msi_from_us : 0.0;
+        const double msis = (double)p.devices * window_us * 1000.0 / p.msi_interval_ns;
         if (msis > 1e12) {
             std::snprintf(buf, sizeof buf, "about %.3g MSIs would be simulated (more than 1e12): a run of years", msis);
             err = buf;

@@ -90,9 +90,12 @@ nlohmann::json gic_stats_json(gic_t *g);
  * (platform_boot_ram_bytes), devices x vectors beyond the LPIs or overflowing,
  * DeviceIDs beyond gic.its.devbits, times that do not fit the 64-bit
  * picosecond clock, an estimated host memory above platform.max_host_mb)
- * return false with err; suspicious but legal values add a warning. */
+ * return false with err; suspicious but legal values add a warning.
+ * msi_from_us: the devices send from then to platform.sim_time_us (the
+ * virtualization platform's hyp.start_us; 0: from the start), for the
+ * number of MSIs to simulate. */
 bool platform_params_check(const gic_config_t &g, const platform_params &p, std::string &err,
-                           std::vector<std::string> &warnings);
+                           std::vector<std::string> &warnings, double msi_from_us = 0);
 /* Host memory the run is expected to need (bytes): GIC caches and per-CPU
  * state, LPI tables in the sparse RAM, ITTs, the MSI tracker's per-vector
  * state, latency histograms. An estimate (docs/robustness.md). */
