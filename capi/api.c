@@ -40,7 +40,7 @@ void gic_destroy(gic_t *g)
 }
 const gic_config_t *gic_get_config(const gic_t *g) { return &g->cfg; }
 const char *gic_log_component_family(size_t i) { return gic_core_log_family(i); }
-bool gic_log_component_known(const char *component) { return gic_core_log_component_known(component); }
+const char *gic_log_component_family_of(const char *component) { return gic_core_log_family_of(component); }
 gic_time_t gic_now(const gic_t *g) { return g->now; }
 bool gic_next_event_time(const gic_t *g, gic_time_t *t) { return evq_peek(&g->evq, t); }
 const gic_time_t *gic_next_event_time_ptr(const gic_t *g) { return &g->evq.top; }

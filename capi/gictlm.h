@@ -286,9 +286,10 @@ typedef struct gic_callbacks {
  * possibly followed by an instance number ("its1") or by '_' and a frame part
  * ("GICR_RD"). docs/robustness.md lists them. */
 const char *gic_log_component_family(size_t i);
-/* A component name of one of those families: its family (lower case, up to
- * '_', without a trailing instance number) is listed. */
-bool gic_log_component_known(const char *component);
+/* The family of a component name (lower case, up to '_', without a trailing
+ * instance number: "its1" -> "its", "GICR_RD" -> "gicr"), NULL when that is
+ * none of the listed families. */
+const char *gic_log_component_family_of(const char *component);
 
 /*
  * Memory port: every memory access the GIC makes (command queue, ITS tables,

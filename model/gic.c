@@ -30,7 +30,8 @@ __attribute__((format(printf, 4, 0))) static void vlog(gic_t *g, gic_log_level_t
  * gic_callbacks_t.log, and of gic_error): a component is a family, in lower
  * or upper case, possibly followed by an instance number ("its1") or by "_"
  * and a frame part ("GICR_RD"). Every gic_log / gic_error of the core uses
- * one (test Logs.EveryComponentIsAKnownFamily checks it on every test's logs). */
+ * one (the common GoogleTest fixture, tests/gic_test.h, checks it on every
+ * message its tests log). */
 static const char *const log_families[] = {
     "api",  /* the C API's argument checks */
     "core", /* the instance and its event loop */
@@ -49,22 +50,22 @@ const char *gic_core_log_family(size_t i)
     return i < sizeof log_families / sizeof log_families[0] ? log_families[i] : NULL;
 }
 
-/* The family of component (lower case, up to '_', without a trailing
- * instance number) is one of log_families. */
-bool gic_core_log_component_known(const char *component)
+/* The entry of log_families that is component's family (lower case, up to
+ * '_', without a trailing instance number), or NULL. */
+const char *gic_core_log_family_of(const char *component)
 {
-    if (!component) return false;
+    if (!component) return NULL;
     char f[16];
     size_t n = 0;
     for (const char *p = component; *p && *p != '_'; p++) {
-        if (n + 1 >= sizeof f) return false;
+        if (n + 1 >= sizeof f) return NULL;
         f[n++] = (char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
     }
     while (n && f[n - 1] >= '0' && f[n - 1] <= '9') n--;
     f[n] = 0;
     for (size_t i = 0; i < sizeof log_families / sizeof log_families[0]; i++)
-        if (strcmp(f, log_families[i]) == 0) return true;
-    return false;
+        if (strcmp(f, log_families[i]) == 0) return log_families[i];
+    return NULL;
 }
 
 void gic_log(gic_t *g, gic_log_level_t lvl, const char *component, const char *fmt, ...)

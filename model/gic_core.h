@@ -10,8 +10,9 @@ gic_t *gic_core_create(const gic_config_t *cfg, const gic_callbacks_t *cb,
 void gic_core_destroy(gic_t *g);
 /* The i-th family of log components (NULL past the last; model/gic.c). */
 const char *gic_core_log_family(size_t i);
-/* component ("its1", "GICR_RD", "ICV") is of one of those families. */
-bool gic_core_log_component_known(const char *component);
+/* The family of component ("its1" -> "its", "GICR_RD" -> "gicr"), NULL if
+ * it is of none of them. */
+const char *gic_core_log_family_of(const char *component);
 /* Process every event with time <= t; afterwards now == t (if t > now). */
 void gic_core_run_until(gic_t *g, gic_time_t t);
 

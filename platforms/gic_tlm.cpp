@@ -229,22 +229,17 @@ void gic_tlm::on_output(void *ctx, const gic_output_t *out)
             if (o.kinds & bit) o.fn(*out);
 }
 
-/* Log components of the core ("its0", "GICR_RD", "ICC", ...) by family:
- * lower case, without the instance number or the frame part. */
+/* Log components of the core ("its0", "GICR_RD", "ICC", ...) by family
+ * (gic_log_component_family_of); "" for a name of no family. */
 std::string gic_tlm::log_family(const std::string &component)
 {
-    std::string f;
-    for (char ch : component) {
-        if (ch == '_') break;
-        f += (char)std::tolower((unsigned char)ch);
-    }
-    while (!f.empty() && std::isdigit((unsigned char)f.back())) f.pop_back();
-    return f;
+    const char *f = gic_log_component_family_of(component.c_str());
+    return f ? f : "";
 }
 
 bool gic_tlm::log_component_known(const std::string &name)
 {
-    return gic_log_component_known(name.c_str());
+    return gic_log_component_family_of(name.c_str()) != nullptr;
 }
 
 void gic_tlm::on_log(void *ctx, gic_time_t t, gic_log_level_t level, const char *component,

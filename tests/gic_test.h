@@ -98,7 +98,7 @@ public:
     std::vector<std::string> unknown_log_components;
     static void on_log(void *ctx, gic_time_t, gic_log_level_t, const char *component, const char *msg)
     {
-        if (!gic_log_component_known(component))
+        if (!gic_log_component_family_of(component))
             static_cast<GicTest *>(ctx)->unknown_log_components.push_back(std::string(component ? component : "(null)") +
                                                                           ": " + msg);
     }
