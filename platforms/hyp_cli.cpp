@@ -9,6 +9,7 @@
 #include "hyp_report.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -72,8 +73,8 @@ void usage(const cfg_t &c)
     for (const auto &m : hyp_modes()) std::printf("  %-6s %s\n", m.name, m.what);
     std::printf("\nexit status: 0 ok, 1 usage/configuration error, 2 MSI conservation violated, 3 the boot\n"
                 "did not complete (the host's boot or the hypervisor's set-up not finished, boot errors, or the\n"
-                "devices not started within platform.sim_time_us; the report is written, marked BOOT NOT DONE /\n"
-                "BOOT FAILED)\n");
+                "devices not started within platform.sim_time_us; the report is written, marked BOOT NOT DONE,\n"
+                "BOOT FAILED or BOOT DONE TOO LATE)\n");
 }
 
 bool apply_json(const std::string &text, cfg_t &c, std::string &err, std::set<std::string> *gic_names = nullptr)
@@ -138,12 +139,11 @@ int run_one(const cfg_t &c, json &out, bool host_time)
     out = top->report_json(host_time ? host : 0.0);
     if (!host_time) out.erase("host");
     std::string why;
-    if (!top->boot_ok(why)) {
-        std::fprintf(stderr, "gictlm-platform: mode %s: boot %s: %s\n", c.h.mode.c_str(),
-                     top->boot.finished && top->boot.errors ? "failed"
-                     : top->boot.finished && top->ready_done ? "done too late"
-                                                             : "not done",
-                     why.c_str());
+    const std::string state = top->boot_outcome(why);
+    if (state != "done") {
+        std::string label = hyp_boot_label(state);
+        for (char &ch : label) ch = (char)std::tolower((unsigned char)ch);
+        std::fprintf(stderr, "gictlm-platform: mode %s: boot %s: %s\n", c.h.mode.c_str(), label.c_str(), why.c_str());
         return 3;
     }
     return top->conservation_ok(why) ? 0 : 2;

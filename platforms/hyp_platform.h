@@ -95,11 +95,14 @@ public:
     sc_core::sc_time total_time() const;
     nlohmann::json report_json(double host_cpu_seconds) const;
     bool conservation_ok(std::string &why) const;
-    /* The host's boot and the hypervisor's set-up finished without errors,
-     * and the devices started before the end of the MSI window
-     * (platform.sim_time_us); otherwise why, and the run measured nothing:
-     * gictlm-platform --hyp exits with status 3. */
-    bool boot_ok(std::string &why) const;
+    /* "done": the host's boot and the hypervisor's set-up finished without
+     * errors, and the devices started before the end of the MSI window
+     * (platform.sim_time_us). Otherwise what went wrong, and why: "not_done"
+     * (the host's boot or the set-up did not finish), "failed" (boot
+     * errors), "late_start" (done after the MSI window); the run measured
+     * nothing and gictlm-platform --hyp exits with status 3. The report's
+     * boot.state. */
+    const char *boot_outcome(std::string &why) const;
     /* guest IPIs: sent, delivered, coalesced, dropped, in flight (v4.1: the
      * GIC's vSGI counters give coalesced and dropped) */
     struct ipi_balance {

@@ -6,7 +6,6 @@
 #include "platform.h"
 
 #include <cinttypes>
-#include <cmath>
 #include <cstring>
 #include <sstream>
 #include <string>
@@ -53,9 +52,15 @@ hyp_platform::ipi_balance hyp_platform::ipi_counts() const
     return b;
 }
 
-bool hyp_platform::boot_ok(std::string &why) const
+const char *hyp_boot_label(const std::string &state)
+{
+    return state == "failed" ? "FAILED" : state == "late_start" ? "DONE TOO LATE" : "NOT DONE";
+}
+
+const char *hyp_platform::boot_outcome(std::string &why) const
 {
     char buf[768];
+    const char *state = "not_done";
     const double sim_us = sc_core::sc_time_stamp().to_seconds() * 1e6;
     if (!boot.finished) {
         std::snprintf(buf, sizeof buf,
@@ -64,6 +69,7 @@ bool hyp_platform::boot_ok(std::string &why) const
                       "platform.sim_time_us",
                       gcfg_.num_cpus, gcfg_.lpi_id_bits, sim_us);
     } else if (boot.errors) {
+        state = "failed";
         std::snprintf(buf, sizeof buf,
                       "the host's boot or the hypervisor's set-up made %" PRIu64 " errors (the warnings above say which): the GIC is not set up "
                       "as the hypervisor model expects, so this run is not valid",
@@ -75,6 +81,7 @@ bool hyp_platform::boot_ok(std::string &why) const
                       "platform.sim_time_us",
                       sim_us, boot.done_time.to_seconds() * 1e6);
     } else if ((double)start_ps >= pp_.sim_time_us * 1e6) {
+        state = "late_start";
         std::snprintf(buf, sizeof buf,
                       "the host's boot and the hypervisor's set-up were done at %.3f us, so the devices started "
                       "only after the end of the MSI window (platform.sim_time_us = %.3f us): no MSI was sent; "
@@ -82,10 +89,10 @@ bool hyp_platform::boot_ok(std::string &why) const
                       start_ps / 1e6, pp_.sim_time_us, start_ps / 1e6);
     } else {
         why.clear();
-        return true;
+        return "done";
     }
     why = buf;
-    return false;
+    return state;
 }
 
 bool hyp_platform::conservation_ok(std::string &why) const
@@ -161,17 +168,17 @@ json hyp_platform::report_json(double host_cpu_seconds) const
                              {"send_to_iar_non_resident", lat_json(ipis.non_resident)}}}};
     uint64_t work = 0;
     json cats = json::object();
-    /* per MSI: 0 when none was sent (the text report says so) */
-    const double msis = t.sent ? (double)t.sent : HUGE_VAL;
+    /* ns per MSI: 0 when none was sent (the text report says so) */
+    auto per_msi_ns = [&](uint64_t ps) { return t.sent ? (double)ps / 1e3 / (double)t.sent : 0.0; };
     for (int k = 0; k < HC_COUNT; k++) {
         if (hyp_cost_is_interrupt_work(k)) work += cost_ps[k];
-        cats[hyp_cost_name(k)] = {{"ps", cost_ps[k]}, {"per_msi_ns", (double)cost_ps[k] / 1e3 / msis},
+        cats[hyp_cost_name(k)] = {{"ps", cost_ps[k]}, {"per_msi_ns", per_msi_ns(cost_ps[k])},
                                   {"interrupt_work", hyp_cost_is_interrupt_work(k)}};
     }
     uint64_t guest = 0;
     for (const auto &c : cpus_) guest += c->guest_busy_ps;
     j["host_cpu"] = {{"interrupt_work_ps", work},
-                     {"interrupt_work_per_msi_ns", (double)work / 1e3 / msis},
+                     {"interrupt_work_per_msi_ns", per_msi_ns(work)},
                      {"by_category", cats},
                      {"guest_handler_ps", guest}};
     j["world_switches"] = {{"loads", cnt.loads},          {"puts", cnt.puts},
@@ -240,12 +247,10 @@ json hyp_platform::report_json(double host_cpu_seconds) const
     j["errors"] = {{"gic_total", counter(g, "errors.total")}, {"mmio", cnt.mmio_errors},
                    {"sysreg", cnt.sysreg_errors}, {"boot", boot.errors}, {"late_inputs", counter(g, "errors.late_input")}};
     std::string boot_why;
-    const bool booted = boot_ok(boot_why);
+    const std::string state = boot_outcome(boot_why);
+    const bool booted = state == "done";
     j["boot"] = {{"ok", booted},
-                 {"state", booted                         ? "done"
-                           : boot.finished && boot.errors   ? "failed"
-                           : boot.finished && ready_done    ? "late_start"
-                                                            : "not_done"},
+                 {"state", state},
                  {"host_done_ps", boot.finished ? to_ps(boot.done_time) : 0},
                  {"hypervisor_done_ps", ready_ps},
                  {"devices_start_ps", start_ps},
@@ -277,11 +282,7 @@ static bool boot_valid(const json &r)
 }
 
 /* What went wrong with a boot that is not valid, for the report's text. */
-static const char *boot_label(const json &r)
-{
-    const std::string s = r["boot"].value("state", "");
-    return s == "failed" ? "FAILED" : s == "late_start" ? "DONE TOO LATE" : "NOT DONE";
-}
+static const char *boot_label(const json &r) { return hyp_boot_label(r["boot"].value("state", "")); }
 
 void hyp_report_text(std::FILE *f, const json &r)
 {

@@ -10,11 +10,14 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
+#include <string>
 #include <vector>
 
 namespace gictlm {
 
 void hyp_report_text(std::FILE *f, const nlohmann::json &r);
+/* The report's words for boot.state: FAILED, DONE TOO LATE or NOT DONE. */
+const char *hyp_boot_label(const std::string &state);
 void hyp_compare_text(std::FILE *f, const std::vector<nlohmann::json> &runs);
 nlohmann::json hyp_compare_json(const std::vector<nlohmann::json> &runs);
 
