@@ -743,11 +743,19 @@ gic_time_t lpi_sync(gic_t *g, uint32_t cpu)
 }
 
 /* ---- highest-priority pending LPI ----------------------------------------------------- */
-static bool rec_current(lpi_space_t *r, const heap_ent_t *h, lpi_rec_t **out)
+/* The pending record of intid if it is still generation gen (a heap entry or
+ * what was shown was not superseded by a later publication), else NULL. */
+static lpi_rec_t *rec_current(lpi_space_t *r, uint32_t intid, uint32_t gen)
 {
-    lpi_rec_t *e = lpi_map_find(r, h->intid);
-    *out = e;
-    return e && e->gen == h->gen;
+    lpi_rec_t *e = lpi_map_find(r, intid);
+    return e && e->gen == gen ? e : NULL;
+}
+
+static void present(gic_cand_t *out, const lpi_rec_t *e)
+{
+    out->intid = e->intid;
+    out->prio = e->prio;
+    out->group = 1;
 }
 
 void lpi_hppi(gic_t *g, uint32_t cpu, gic_cand_t *out)
@@ -773,12 +781,8 @@ static inline __attribute__((always_inline)) void space_hppi(gic_t *g, lpi_space
              * reason in IHI0069 to withdraw a pending LPI). After an
              * acknowledge, or when INV changed it, or after a load (every
              * record published again), it is not. */
-            lpi_rec_t *e = r->shown_intid ? lpi_map_find(r, r->shown_intid) : NULL;
-            if (e && e->gen == r->shown_gen) { /* (a new priority or enable is a new generation) */
-                out->intid = e->intid;
-                out->prio = e->prio;
-                out->group = 1;
-            }
+            lpi_rec_t *e = r->shown_intid ? rec_current(r, r->shown_intid, r->shown_gen) : NULL;
+            if (e) present(out, e); /* (a new priority or enable is a new generation) */
             return;
         }
         r->gated = false; /* time only moves on: open until the gate is set again */
@@ -787,19 +791,17 @@ static inline __attribute__((always_inline)) void space_hppi(gic_t *g, lpi_space
     while (r->arrive.n && r->arrive.v[0].key <= g->now) {
         heap_ent_t h = r->arrive.v[0];
         lpi_heap_pop(&r->arrive);
-        lpi_rec_t *e;
-        if (rec_current(r, &h, &e) && e->enabled)
+        lpi_rec_t *e = rec_current(r, h.intid, h.gen);
+        if (e && e->enabled)
             lpi_heap_push(&r->prio, ((uint64_t)e->prio << 32) | e->intid, e->intid, e->gen);
     }
     /* the next arrival (possibly of a superseded record: conservative) */
     if (r->arrive.n && r->arrive.v[0].key < *until) *until = r->arrive.v[0].key;
     while (r->prio.n) {
         heap_ent_t h = r->prio.v[0];
-        lpi_rec_t *e;
-        if (rec_current(r, &h, &e) && e->enabled) {
-            out->intid = e->intid;
-            out->prio = e->prio;
-            out->group = 1;
+        lpi_rec_t *e = rec_current(r, h.intid, h.gen);
+        if (e && e->enabled) {
+            present(out, e);
             if (g->cfg.lpi_scan_policy != GIC_SCAN_TRACKED) { /* (only these rescan) */
                 r->shown_intid = e->intid;
                 r->shown_gen = e->gen;
