@@ -684,7 +684,7 @@ static void deschedule41(gic_t *g, uint32_t cpu, uint64_t nv)
      * interrupt of a disabled group neither rings a doorbell nor keeps one
      * from being armed. */
     bool pending = (s->v41.grp1en && any_enabled_pending(&s->s)) ||
-                   vsgi_any_pending_enabled(s, s->v41.grp0en, s->v41.grp1en);
+                   (s->v41.vsgi_pend & vsgi_signal_mask(s)) != 0;
     if (pending) v->vpendbaser[cpu] |= VPENDBASER_PENDINGLAST;
     bool pl = (v->vpendbaser[cpu] & VPENDBASER_PENDINGLAST) != 0;
     s->v41.db_armed = (nv & VPEND41_DB) && !pl;

@@ -99,8 +99,11 @@ void vpe_default_doorbell(gic_t *g, vspace_t *s, const char *what, uint32_t id);
 /* vSGIs of the resident vPE as candidates of the virtual interface. */
 void vsgi_hppi(gic_t *g, uint32_t cpu, vspace_t *s, gic_cand_t *out, gic_time_t *until);
 gic_time_t vsgi_ack(gic_t *g, uint32_t cpu, vspace_t *s, uint32_t intid);
-/* A vSGI pending, enabled, and in a group enabled by grp0en / grp1en. */
-bool vsgi_any_pending_enabled(const vspace_t *s, bool grp0en, bool grp1en);
+/* The vSGIs that a GICv4.1 redistributor signals for a non-resident vPE when
+ * pending (a default doorbell, PendingLast): enabled, and in a group enabled
+ * by the VGrp<n>En of its last deschedule (v41.grp0en / grp1en). The one
+ * statement of the vSGI half of that rule. */
+uint16_t vsgi_signal_mask(const vspace_t *s);
 void vsgi_became_resident(gic_t *g, uint32_t cpu, vspace_t *s, gic_time_t vis);
 /* GICR_VSGIR / GICR_VSGIPENDR (VLPI frame, GICv4.1; RAZ/WI on GICv4.0) */
 uint64_t vsgi_rd_vsgir(gic_t *g, void *blk, unsigned n);

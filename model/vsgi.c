@@ -34,12 +34,10 @@ void vpe_default_doorbell(gic_t *g, vspace_t *s, const char *what, uint32_t id)
 {
     struct gic_vpes *v = vpes_of(g);
     if (!s->v41.db_armed || s->v41.default_db == ITS_INTID_NONE) return;
-    bool enabled;
-    unsigned grp;
+    bool signalled;
     gic_time_t t = g->now; /* when the rule's inputs are known */
     if (id < 16) {
-        enabled = (s->v41.vsgi_en >> id) & 1;
-        grp = (s->v41.vsgi_grp >> id) & 1;
+        signalled = (vsgi_signal_mask(s) >> id) & 1;
     } else {
         /* the vLPI's configuration byte in the VCONF table (one read) */
         uint8_t cfg = 0;
@@ -50,12 +48,10 @@ void vpe_default_doorbell(gic_t *g, vspace_t *s, const char *what, uint32_t id)
                       "no default doorbell", s->vpeid, id);
             return;
         }
-        enabled = cfg & 1;
-        grp = 1;
+        signalled = (cfg & 1) && s->v41.grp1en; /* vLPIs are Group 1 */
         t = done; /* the doorbell cannot be decided before the byte is read */
     }
-    bool grp_en = grp ? s->v41.grp1en : s->v41.grp0en;
-    if (!enabled || !grp_en) {
+    if (!signalled) {
         gic_inc(v->c_defdb_suppressed);
         return;
     }
@@ -181,10 +177,10 @@ bool vpe_vsgi_eoi(gic_t *g, uint32_t cpu, uint32_t intid)
     return true;
 }
 
-bool vsgi_any_pending_enabled(const vspace_t *s, bool grp0en, bool grp1en)
+uint16_t vsgi_signal_mask(const vspace_t *s)
 {
-    const uint32_t groups = (grp1en ? s->v41.vsgi_grp : 0) | (grp0en ? ~s->v41.vsgi_grp : 0);
-    return (s->v41.vsgi_pend & s->v41.vsgi_en & groups & 0xffffu) != 0;
+    const uint32_t groups = (s->v41.grp1en ? s->v41.vsgi_grp : 0) | (s->v41.grp0en ? ~s->v41.vsgi_grp : 0);
+    return (uint16_t)(s->v41.vsgi_en & groups);
 }
 
 void vsgi_became_resident(gic_t *g, uint32_t cpu, vspace_t *s, gic_time_t vis)

@@ -741,6 +741,27 @@ TEST_F(V41, PendingVsgiOfADisabledGroupDoesNotDisarmTheDefaultDoorbell)
     EXPECT_NE(v & PENDINGLAST, 0u) << "an enabled vSGI of an enabled group is pending";
 }
 
+// The doorbell half of the same rule (vsgi_signal_mask): a vSGI that becomes
+// pending while its group's VGrp<n>En of the deschedule is 0 rings no default
+// doorbell and leaves it armed; an enabled vSGI of an enabled group then rings it.
+TEST_F(V41, VsgiOfADisabledGroupRingsNoDefaultDoorbell)
+{
+    boot();
+    vsgi(1, 3, 0x40, /*grp1*/ false, /*en*/ true); // vSGI 3: Group 0, enabled
+    vsgi(1, 5, 0x40, /*grp1*/ true, /*en*/ true);  // vSGI 5: Group 1, enabled
+    load(0, 1, /*g0*/ false);                      // VGrp1En only
+    EXPECT_EQ(put(0, true) & PENDINGLAST, 0u);
+    sgir(1, 3);
+    EXPECT_EQ(counter("vpe41.default_doorbells"), 0u) << "Group 0 is off for this vPE";
+    EXPECT_EQ(counter("vpe41.default_doorbells_not_raised"), 1u);
+    sgir(1, 5);
+    EXPECT_EQ(counter("vpe41.default_doorbells"), 1u) << "the doorbell stayed armed";
+    step(2000);
+    EXPECT_EQ(sr(t, 0, GIC_ICC_IAR1_EL1), DB1);
+    sw(t, 0, GIC_ICC_EOIR1_EL1, DB1);
+    EXPECT_EQ(counter("errors.total"), 0u);
+}
+
 // The same for vLPIs (Group 1): an enabled vLPI pending while the deschedule
 // write has VGrp1En = 0 leaves the default doorbell armed, and a Group 0
 // vSGI (VGrp0En = 1) rings it.
