@@ -250,10 +250,7 @@ static gic_engine_t *target(gic_t *g, uint32_t cpu, const sysreg_desc_t *d, bool
 
 static void trap(gic_t *g, uint32_t cpu, gic_sysreg_t reg, uint64_t v)
 {
-    gic_output_t o;
-    memset(&o, 0, sizeof(o));
-    o.kind = GIC_OUT_TRAP;
-    o.time = g->now;
+    gic_output_t o = gic_output_now(g, GIC_OUT_TRAP);
     o.cpu = cpu;
     o.code = (uint32_t)reg;
     o.value = v;

@@ -166,10 +166,7 @@ static void set_line(gic_t *g, gic_engine_t *e, unsigned line, bool level)
 {
     if (e->line[line] == level) return;
     e->line[line] = level;
-    gic_output_t o;
-    memset(&o, 0, sizeof(o));
-    o.kind = GIC_OUT_LINE;
-    o.time = g->now;
+    gic_output_t o = gic_output_now(g, GIC_OUT_LINE);
     o.cpu = e->cpu;
     o.line = line ? e->src->line_fiq : e->src->line_irq;
     o.level = level;

@@ -212,10 +212,7 @@ static gic_time_t virt_ack(gic_t *g, uint32_t cpu, uint32_t intid)
 
 static void emit_vdeact(gic_t *g, uint32_t cpu, unsigned i, uint64_t lr)
 {
-    gic_output_t o;
-    memset(&o, 0, sizeof(o));
-    o.kind = GIC_OUT_VDEACTIVATE;
-    o.time = g->now;
+    gic_output_t o = gic_output_now(g, GIC_OUT_VDEACTIVATE);
     o.cpu = cpu;
     o.intid = LR_VINTID(lr);
     o.level = (lr & LR_HW) ? 1 : 0;

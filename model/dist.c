@@ -298,13 +298,7 @@ static bool deactivate(gic_t *g, uint32_t cpu, uint32_t intid)
     gic_spi_t *p = spi_get(g, intid);
     if (!p->s.active) return false;
     p->s.active = false;
-    gic_output_t o;
-    memset(&o, 0, sizeof(o));
-    o.kind = GIC_OUT_DEACTIVATE;
-    o.time = g->now;
-    o.intid = intid;
-    o.cpu = cpu;
-    gic_emit(g, &o);
+    gic_emit_deactivate(g, cpu, intid);
     if (gic_irq_pending(&p->s)) {
         /* Pending again after deactivation: forwarded again from the
          * distributor. A level source that stayed asserted starts a new

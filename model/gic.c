@@ -92,10 +92,7 @@ void gic_error(gic_t *g, const char *id, const char *component, const char *fmt,
         vlog(g, GIC_LOG_WARN, component, fmt, ap);
         va_end(ap);
     }
-    gic_output_t o;
-    memset(&o, 0, sizeof(o));
-    o.kind = GIC_OUT_ERROR;
-    o.time = g->now;
+    gic_output_t o = gic_output_now(g, GIC_OUT_ERROR);
     o.reason = id;
     gic_emit(g, &o);
 }

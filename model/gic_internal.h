@@ -32,6 +32,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <string.h>
 
 /* An extern function small enough that its callers in other files should
  * have it inlined (a link-time-optimised build does; a plain build calls it).
@@ -311,6 +312,24 @@ void gic_log(gic_t *g, gic_log_level_t lvl, const char *component, const char *f
 void gic_error(gic_t *g, const char *id, const char *component, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 void gic_emit(gic_t *g, const gic_output_t *out);
+/* An output of this kind at the current time, every other field zero (the
+ * caller fills in its own and passes it to gic_emit). */
+static inline gic_output_t gic_output_now(const gic_t *g, gic_output_kind_t kind)
+{
+    gic_output_t o;
+    memset(&o, 0, sizeof(o));
+    o.kind = kind;
+    o.time = g->now;
+    return o;
+}
+/* GIC_OUT_DEACTIVATE of a PPI or SPI (a level source's resample point). */
+static inline void gic_emit_deactivate(gic_t *g, uint32_t cpu, uint32_t intid)
+{
+    gic_output_t o = gic_output_now(g, GIC_OUT_DEACTIVATE);
+    o.intid = intid;
+    o.cpu = cpu;
+    gic_emit(g, &o);
+}
 static inline bool gic_log_on(const gic_t *g, gic_log_level_t lvl)
 {
     return g->cb.log && lvl <= g->cb.log_level;

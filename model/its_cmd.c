@@ -635,10 +635,7 @@ static void ev_cmd_done(gic_t *g, const gic_event_t *ev)
         its->creadr += ITS_CMD_BYTES;
         if (its->creadr >= its_cmdq_bytes(its)) its->creadr = 0; /* wrap-around */
     }
-    gic_output_t o;
-    memset(&o, 0, sizeof(o));
-    o.kind = GIC_OUT_CMD;
-    o.time = g->now;
+    gic_output_t o = gic_output_now(g, GIC_OUT_CMD);
     o.its = its->index;
     o.code = c->op;
     o.value = its->creadr | (its->stalled ? 1u : 0u);

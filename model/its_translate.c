@@ -49,10 +49,7 @@ static void msi_outcome_v(gic_t *g, struct gic_its *its, uint32_t devid, uint32_
         break;
     }
     if (its->inflight) its->inflight--;
-    gic_output_t o;
-    memset(&o, 0, sizeof(o));
-    o.kind = GIC_OUT_MSI;
-    o.time = g->now;
+    gic_output_t o = gic_output_now(g, GIC_OUT_MSI);
     o.its = its->index;
     o.devid = devid;
     o.eventid = eventid;

@@ -192,15 +192,7 @@ static bool deactivate(gic_t *g, uint32_t cpu, uint32_t intid)
     gic_irq_t *s = irq_mut(g, rd_of(g, cpu), intid);
     if (!s->active) return false;
     s->active = false;
-    if (intid >= 16) {
-        gic_output_t o;
-        memset(&o, 0, sizeof(o));
-        o.kind = GIC_OUT_DEACTIVATE;
-        o.time = g->now;
-        o.intid = intid;
-        o.cpu = cpu;
-        gic_emit(g, &o);
-    }
+    if (intid >= 16) gic_emit_deactivate(g, cpu, intid);
     if (gic_irq_pending(s)) {
         if (s->repend) s->t_pend = g->now;
         gic_time_t tv = g->now + gic_cycles(g, lat_local(g));
