@@ -19,7 +19,7 @@ typedef struct gic_ich {
                             * at the ICH_HCR_EL2 write that sets it: virt_ich_write) */
     bool maint_level;      /* maintenance line as last driven to the redistributor */
     bool maint_queued;     /* a maintenance-line event is scheduled */
-    uint32_t hp_vlpi;      /* the cached HPPI is this directly injected vLPI (GIC_SPURIOUS: an LR) */
+    uint32_t hp_vlpi;      /* the cached HPPI is this directly injected vLPI (GIC_CAND_NONE: an LR) */
     /* summaries of lr[] (one bit per LR, kept by every write of lr[] in
      * cpuif_virt.c): State != invalid; State = pending (not active); the
      * ICH_EISR_EL2 condition (State = invalid, HW = 0, EOI = 1) */

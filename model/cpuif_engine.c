@@ -183,7 +183,7 @@ void eng_refresh(gic_t *g, gic_engine_t *e)
     gic_cand_t h;
     e->refreshes++;
     eng_hppi(g, e, &h);
-    bool sig = h.intid != GIC_SPURIOUS && eng_can_signal(e, h.prio, h.group);
+    bool sig = !cand_is_none(&h) && eng_can_signal(e, h.prio, h.group);
     bool irq = sig && h.group == 1, fiq = sig && h.group == 0;
     bool rise = (irq && !e->line[0]) || (fiq && !e->line[1]);
     set_line(g, e, 0, irq);
@@ -221,7 +221,7 @@ uint64_t eng_iar(gic_t *g, gic_engine_t *e, unsigned group)
     /* IAR0 returns 1023 when the HPPI is Group 1, IAR1 when it is Group 0; both
      * when nothing is signalled (priority mask, running priority). With DS = 1
      * the special INTIDs 1020..1022 are never returned. */
-    if (h.intid == GIC_SPURIOUS || h.group != group || !eng_can_signal(e, h.prio, group)) {
+    if (cand_is_none(&h) || h.group != group || !eng_can_signal(e, h.prio, group)) {
         gic_inc(e->st->spurious);
         return GIC_SPURIOUS;
     }
@@ -301,7 +301,7 @@ uint64_t eng_hppir(gic_t *g, gic_engine_t *e, unsigned group)
 {
     gic_cand_t h;
     eng_hppi(g, e, &h);
-    return h.intid != GIC_SPURIOUS && h.group == group ? h.intid : GIC_SPURIOUS;
+    return !cand_is_none(&h) && h.group == group ? h.intid : GIC_SPURIOUS;
 }
 
 uint64_t eng_bpr_read(const gic_engine_t *e, unsigned group)
@@ -364,7 +364,7 @@ void eng_check_lines(gic_t *g, gic_engine_t *e)
 #ifdef GICTLM_CHECK_HPPI_CACHE
     gic_cand_t h;
     eng_hppi(g, e, &h);
-    bool sig = h.intid != GIC_SPURIOUS && eng_can_signal(e, h.prio, h.group);
+    bool sig = !cand_is_none(&h) && eng_can_signal(e, h.prio, h.group);
     if (e->line[0] != (sig && h.group == 1) || e->line[1] != (sig && h.group == 0)) {
         fprintf(stderr, "gictlm: %s CPU %u lines %u/%u out of date at %llu ps after a skipped refresh\n",
                 e->src->name, e->cpu, e->line[0], e->line[1], (unsigned long long)g->now);

@@ -139,7 +139,7 @@ static gic_time_t virt_hppi(gic_t *g, uint32_t cpu, const bool igrpen[2], gic_ca
         }
         uint8_t prio = LR_PRIO(lr) & mask;
         if (prio == 0xff) continue;
-        if (out->intid == GIC_SPURIOUS || prio < out->prio) {
+        if (cand_is_none(out) || prio < out->prio) {
             out->intid = LR_VINTID(lr);
             out->prio = prio;
             out->group = (uint8_t)grp;
@@ -149,7 +149,7 @@ static gic_time_t virt_hppi(gic_t *g, uint32_t cpu, const bool igrpen[2], gic_ca
      * Group 1) competes with the list registers and wins only with a
      * strictly higher priority (as QEMU; IHI0069 leaves ties IMPLEMENTATION
      * DEFINED). */
-    c->ich.hp_vlpi = GIC_SPURIOUS;
+    c->ich.hp_vlpi = GIC_CAND_NONE;
     /* GICv4.1: the resident vPE's vSGIs come from the same place (vpe.h),
      * in the group their VSGI command gave them. Both come through the
      * redistributor, which forwards nothing while its PE is asleep (IHI0069
@@ -162,8 +162,8 @@ static gic_time_t virt_hppi(gic_t *g, uint32_t cpu, const bool igrpen[2], gic_ca
         gic_cand_t v;
         vpe_hppvlpi(g, cpu, &v, &until);
         v.prio &= mask;
-        if (v.intid != GIC_SPURIOUS && igrpen[v.group] && v.prio != 0xff &&
-            (out->intid == GIC_SPURIOUS || v.prio < out->prio)) {
+        if (!cand_is_none(&v) && igrpen[v.group] && v.prio != 0xff &&
+            (cand_is_none(out) || v.prio < out->prio)) {
             *out = v;
             c->ich.hp_vlpi = v.intid;
         }
@@ -186,7 +186,7 @@ static gic_time_t virt_ack(gic_t *g, uint32_t cpu, uint32_t intid)
     struct gic_cpuif *c = CI(g, cpu);
     if (intid == c->ich.hp_vlpi) {
         /* a directly injected vLPI: no longer pending, no active state */
-        c->ich.hp_vlpi = GIC_SPURIOUS;
+        c->ich.hp_vlpi = GIC_CAND_NONE;
         const virt_stats_t *vs = g->virt_stats;
         gic_inc(vs->direct_acks);
         return vpe_ack(g, cpu, intid);
@@ -588,7 +588,7 @@ void virt_init(gic_t *g, struct gic_cpuif *c, uint32_t cpu)
     (void)g;
     (void)cpu;
     memset(&c->ich, 0, sizeof(c->ich));
-    c->ich.hp_vlpi = GIC_SPURIOUS;
+    c->ich.hp_vlpi = GIC_CAND_NONE;
 }
 
 gic_status_t virt_stats_create(gic_t *g)

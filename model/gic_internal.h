@@ -336,20 +336,25 @@ static inline bool gic_log_on(const gic_t *g, gic_log_level_t lvl)
 }
 
 /* ---- interrupt candidates (shared by dist/redist/lpi/cpuif) ------------------ */
+/* No candidate: a value outside every INTID space. Not 1023, which a list
+ * register may hold as a vINTID (IHI0069 VirtualReadIAR: a special vINTID is
+ * chosen, returned and dropped like any other). */
+#define GIC_CAND_NONE UINT32_MAX
 typedef struct gic_cand {
-    uint32_t intid; /* GIC_SPURIOUS = none */
+    uint32_t intid; /* GIC_CAND_NONE = none */
     uint8_t prio;   /* 8-bit priority, already masked to implemented bits */
     uint8_t group;  /* 0 or 1 */
 } gic_cand_t;
 
 /* INTIDs 1020..1023 are special (IHI0069): never an interrupt, no state. */
 static inline bool gic_intid_special(uint32_t intid) { return intid >= 1020 && intid <= 1023; }
-static inline void cand_none(gic_cand_t *c) { c->intid = GIC_SPURIOUS; c->prio = 0xff; c->group = 1; }
+static inline void cand_none(gic_cand_t *c) { c->intid = GIC_CAND_NONE; c->prio = 0xff; c->group = 1; }
+static inline bool cand_is_none(const gic_cand_t *c) { return c->intid == GIC_CAND_NONE; }
 /* Better = lower priority value; ties: lower INTID wins (deterministic). */
 static inline bool cand_better(const gic_cand_t *a, const gic_cand_t *b)
 {
-    if (a->intid == GIC_SPURIOUS) return false;
-    if (b->intid == GIC_SPURIOUS) return true;
+    if (cand_is_none(a)) return false;
+    if (cand_is_none(b)) return true;
     if (a->prio != b->prio) return a->prio < b->prio;
     return a->intid < b->intid;
 }

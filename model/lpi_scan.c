@@ -115,7 +115,7 @@ void lpi_mirror_best(gic_t *g, lpi_space_t *r, gic_cand_t *out)
 /* Rescan the pending table (full) or its non-empty regions (summary). */
 void lpi_rescan(gic_t *g, lpi_space_t *r, gic_time_t start)
 {
-    scan_ctx_t s = {g, r, {GIC_SPURIOUS, 0xff, 1}, start};
+    scan_ctx_t s = {g, r, {GIC_CAND_NONE, 0xff, 1}, start};
     uint32_t bits = lpi_id_bits_of(g, r);
     uint64_t tb = table_bytes(bits);
     if (bits && g->cfg.lpi_scan_policy == GIC_SCAN_SUMMARY) {
@@ -159,7 +159,7 @@ void lpi_rescan(gic_t *g, lpi_space_t *r, gic_time_t start)
     hist_add(g->lpi->h_scan, s.done - start);
     gic_cand_t m;
     lpi_mirror_best(g, r, &m);
-    if (m.intid != s.best.intid || (m.intid != GIC_SPURIOUS && m.prio != s.best.prio))
+    if (m.intid != s.best.intid || (!cand_is_none(&m) && m.prio != s.best.prio))
         gic_error(g, "lpi_scan_mismatch", "lpi",
                   "redist %u: table scan found LPI %u, pending state says LPI %u", r->cpu,
                   s.best.intid, m.intid);

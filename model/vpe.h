@@ -89,7 +89,7 @@ extern const gic_regmap_t redist_vlpi_regmap; /* VLPI_base, at +0x20000 of a GIC
 
 /* ---- the virtual CPU interface's directly injected source (cpuif_virt.c) ---- */
 /* Highest-priority pending vLPI of the vPE resident at cpu (none: intid
- * GIC_SPURIOUS); *until lowered as for lpi_hppi_until. */
+ * GIC_CAND_NONE); *until lowered as for lpi_hppi_until. */
 void vpe_hppvlpi(gic_t *g, uint32_t cpu, gic_cand_t *out, gic_time_t *until);
 /* Acknowledge of a directly injected vLPI (ICV_IAR): no longer pending;
  * returns the start of its pending episode (MSI arrival). */
