@@ -214,6 +214,15 @@ void dist_set_spi_msg(gic_t *g, uint32_t intid, bool set)
     }
     gic_spi_t *p = spi_get(g, intid);
     bool was = gic_irq_pending(&p->s);
+    /* IHI0069 GICD_SETSPI_NSR: "Writes to this register have no effect if
+     * [...] the SPI is already pending" (whatever made it pending: wire,
+     * GICD_ISPENDR, an earlier SETSPI). A level SPI's message line is then
+     * not asserted: a GICD_ICPENDR, or its wire going low, ends it. */
+    if (set && was) {
+        if (gic_log_on(g, GIC_LOG_DEBUG))
+            gic_log(g, GIC_LOG_DEBUG, "GICD", "GICD_SETSPI_NSR of SPI %u: already pending, no effect", intid);
+        return;
+    }
     /* IHI0069 "Message-based SPIs": for an edge-triggered SPI SETSPI sets the
      * pending state and CLRSPI removes it; for a level-sensitive SPI the pair
      * behaves as an asserted/deasserted wire. */
