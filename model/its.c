@@ -90,6 +90,7 @@ struct gic_its *its_create(gic_t *g, uint32_t index)
         its->cmd_lat[s] = gic_hist(g, "ps", "%s.cmd.%s.latency", its->name, nm);
     }
     its->cmd_errors = gic_counter(g, "%s.cmd.errors", its->name);
+    its->cmd_drain_waits = gic_counter(g, "%s.cmd.drain_waits", its->name);
     its->msi_rx = gic_counter(g, "%s.msi.received", its->name);
     its->msi_del = gic_counter(g, "%s.msi.delivered", its->name);
     its->msi_coal = gic_counter(g, "%s.msi.coalesced", its->name);

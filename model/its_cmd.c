@@ -609,7 +609,7 @@ static bool cmdq_can_run(const struct gic_its *its)
            its->creadr != its->cwriter && its->cwriter < its_cmdq_bytes(its);
 }
 
-static void cmd_start(gic_t *g, struct gic_its *its);
+static void cmd_start_drained(gic_t *g, struct gic_its *its);
 
 /* Command completion: CREADR passes the command (or stalls on it). */
 static void ev_cmd_done(gic_t *g, const gic_event_t *ev)
@@ -644,7 +644,7 @@ static void ev_cmd_done(gic_t *g, const gic_event_t *ev)
     gic_emit(g, &o);
     c->active = false;
     its_release_waiting_msis(g, its);
-    if (cmdq_can_run(its)) cmd_start(g, its);
+    if (cmdq_can_run(its)) cmd_start_drained(g, its);
 }
 
 /* Phase B: the request reaches the redistributor(s); the table names the action. */
@@ -729,7 +729,39 @@ static void cmd_start(gic_t *g, struct gic_its *its)
     else gic_schedule(g, w.t, ev_cmd_done, its->index, 0, 0, 0);
 }
 
+/* A ready command starts once the translations accepted before it have left
+ * the pipeline (their LPIs pending, or their drops decided). Commands and
+ * translations share the pipeline, so a command is not overtaken by an
+ * earlier MSI: a DISCARD, MOVI or MAPD that follows an MSI acts on the
+ * pending state that MSI made, and a SYNC completes after it (IHI0069 SYNC:
+ * "all outstanding ITS operations associated with physical interrupts for
+ * the Redistributor ... are globally observed"). */
+static void ev_cmd_drained(gic_t *g, const gic_event_t *ev)
+{
+    struct gic_its *its = its_of(g, ev->a);
+    if (!its || !its->cmd_draining) return;
+    its->cmd_draining = false;
+    if (cmdq_can_run(its)) cmd_start(g, its);
+    else its_release_waiting_msis(g, its); /* (the queue was stopped meanwhile) */
+}
+
+static void cmd_start_drained(gic_t *g, struct gic_its *its)
+{
+    if (its->cmd_draining) return; /* ev_cmd_drained starts it */
+    gic_time_t t = its_pipeline_drained(g, its);
+    if (t <= g->now) {
+        cmd_start(g, its);
+        return;
+    }
+    its->cmd_draining = true;
+    gic_inc(its->cmd_drain_waits);
+    if (!gic_schedule(g, t, ev_cmd_drained, its->index, 0, 0, 0)) {
+        its->cmd_draining = false; /* (no event: start now rather than never) */
+        cmd_start(g, its);
+    }
+}
+
 void its_cmdq_kick(gic_t *g, struct gic_its *its)
 {
-    if (cmdq_can_run(its)) cmd_start(g, its);
+    if (cmdq_can_run(its)) cmd_start_drained(g, its);
 }

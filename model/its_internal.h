@@ -148,6 +148,10 @@ struct gic_its {
     /* translation pipeline */
     gic_time_t *pipe_free; /* [pipeline_depth] */
     uint64_t inflight;     /* MSIs accepted and not yet resolved */
+    /* A command is ready and waits for the translations accepted before it
+     * to leave the pipeline (its_cmd.c cmd_start_drained); MSIs arriving
+     * meanwhile wait for the command, as they do while it runs. */
+    bool cmd_draining;
     its_msi_wait_t *wait;  /* MSIs waiting for the current command (FIFO) */
     size_t wait_n, wait_cap;
     mem_agent_t agent;
@@ -164,6 +168,7 @@ struct gic_its {
     uint64_t *cmd_count[ITS_NSLOTS];
     gic_hist_t *cmd_lat[ITS_NSLOTS];
     uint64_t *cmd_errors;
+    uint64_t *cmd_drain_waits; /* <its>.cmd.drain_waits: commands that waited for earlier MSIs */
     uint64_t *msi_rx, *msi_del, *msi_coal, *msi_drop;       /* its<i>.msi.* */
     uint64_t *g_msi_rx, *g_msi_del, *g_msi_coal, *g_msi_drop; /* msi.* */
     gic_hist_t *lat_translate, *msi_qdelay;
@@ -277,6 +282,15 @@ void its_release_waiting_msis(gic_t *g, struct gic_its *its);
 
 static inline bool its_quiescent(const struct gic_its *its)
 {
-    return !its->cmd.active && its->inflight == 0;
+    return !its->cmd.active && !its->cmd_draining && its->inflight == 0;
+}
+/* The time the translation pipeline is empty: the last accepted
+ * translation's walk is complete (and its result delivered). */
+static inline gic_time_t its_pipeline_drained(const gic_t *g, const struct gic_its *its)
+{
+    gic_time_t t = 0;
+    for (uint32_t i = 0; i < g->cfg.its_pipeline_depth; i++)
+        if (its->pipe_free[i] > t) t = its->pipe_free[i];
+    return t;
 }
 #endif

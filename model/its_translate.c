@@ -180,8 +180,9 @@ void its_translate(gic_t *g, uint32_t i, uint32_t devid, uint32_t eventid)
     gic_inc(its->msi_rx);
     gic_inc(its->g_msi_rx);
     its->inflight++;
-    if (its->cmd.active && its->enabled) {
-        /* Commands and translations share the pipeline: wait for the command. */
+    if ((its->cmd.active || its->cmd_draining) && its->enabled) {
+        /* Commands and translations share the pipeline: wait for the command
+         * (running, or ready and waiting for the pipeline to drain). */
         if (its->wait_n == its->wait_cap) {
             size_t nc = its->wait_cap ? its->wait_cap * 2 : 16;
             its_msi_wait_t *nw = realloc(its->wait, nc * sizeof(*nw));
