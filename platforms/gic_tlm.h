@@ -8,7 +8,7 @@
  * Sockets (all loosely-timed, b_transport + transport_dbg):
  *   gicd_socket        GICD frame, 64 KiB; address = offset in the frame
  *   gicr_socket        redistributors, num_cpus x 128 KiB (256 KiB with GICv4: gic_gicr_stride())
- *   gits_socket[i]     ITS i, 128 KiB; a write to GITS_TRANSLATER
+ *   gits_socket[i]     ITS i, 128 KiB (256 KiB with GICv4.1: gic_gits_stride()); a write to GITS_TRANSLATER
  *                      (GIC_GITS_TRANSLATER_OFFSET) needs a DeviceID: by
  *                      default from a gictlm::device_id_extension, or from
  *                      the platform's own gic_tlm_options::device_id_source

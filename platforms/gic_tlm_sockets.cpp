@@ -191,7 +191,13 @@ void gic_tlm::frame_access(gic_frame_t frame, uint32_t index, uint64_t offset,
     if (!check_payload(gp)) return;
     unsigned len = gp.get_data_length();
     bool wr = gp.is_write();
-    uint64_t t = delay ? input_time(*delay) : gic_now(g_);
+    /* A debug access (transport_dbg: no delay) does not advance the core: a
+     * read sees the state at the core's last input. A write changes state,
+     * so it acts at the current SystemC time (never before the core's last
+     * input): its outputs are stamped with the time they happen, and the
+     * pins follow those stamps. */
+    sc_time now_offset = SC_ZERO_TIME;
+    uint64_t t = delay ? input_time(*delay) : wr ? std::max(gic_now(g_), input_time(now_offset)) : gic_now(g_);
     uint64_t v = 0;
     gic_status_t st;
     in_core_ = true;
@@ -228,11 +234,19 @@ void gic_tlm::gicd_b_transport(tlm::tlm_generic_payload &gp, sc_time &delay)
     frame_access(GIC_FRAME_GICD, 0, gp.get_address(), gp, &delay);
 }
 
+/* Redistributor of a GICR offset; UINT32_MAX (no such CPU: the core answers
+ * GIC_ERR_ADDR) for an index that does not fit (no truncation to CPU 0..). */
+static inline uint32_t gicr_index(uint64_t a, uint64_t stride)
+{
+    const uint64_t i = a / stride;
+    return i > UINT32_MAX ? UINT32_MAX : (uint32_t)i;
+}
+
 void gic_tlm::gicr_b_transport(tlm::tlm_generic_payload &gp, sc_time &delay)
 {
     uint64_t a = gp.get_address();
     const uint64_t rs = gicr_stride_; /* 128 KiB, or 256 KiB with GICv4 */
-    frame_access(GIC_FRAME_GICR, (uint32_t)(a / rs), a % rs, gp, &delay);
+    frame_access(GIC_FRAME_GICR, gicr_index(a, rs), a % rs, gp, &delay);
 }
 
 void gic_tlm::gits_b_transport(int id, tlm::tlm_generic_payload &gp, sc_time &delay)
@@ -294,7 +308,7 @@ unsigned gic_tlm::gicr_dbg(tlm::tlm_generic_payload &gp)
 {
     uint64_t a = gp.get_address();
     const uint64_t rs = gicr_stride_;
-    frame_access(GIC_FRAME_GICR, (uint32_t)(a / rs), a % rs, gp, nullptr);
+    frame_access(GIC_FRAME_GICR, gicr_index(a, rs), a % rs, gp, nullptr);
     return gp.is_response_ok() ? gp.get_data_length() : 0;
 }
 

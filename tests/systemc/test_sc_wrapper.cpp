@@ -1109,3 +1109,92 @@ TEST(ScTracker, StreamingHistogramPercentilesWithinStatedBound)
         EXPECT_GT(x.footprint(), 200000u * sizeof(uint64_t) - 1);
     }
 }
+
+
+/* ---- review findings (docs/..., IEEE 1666-2011 TLM-2.0) ----------------------------------- */
+
+/* IEEE 1666-2011 14.17 (response status): a target that cannot act on the
+ * address answers TLM_ADDRESS_ERROR_RESPONSE; docs/platform.md maps "no such
+ * CPU" to it. Until 2026-12-08 gicr_b_transport/gicr_dbg computed the
+ * redistributor index as (uint32_t)(address / stride): an offset 2^32 frames
+ * up wrapped to CPU 0 and read CPU 0's GICR_TYPER with TLM_OK_RESPONSE. */
+TEST(ScWrapperRules, GicrOffsetBeyondLastFrameIsAnAddressError)
+{
+    ONE_ELABORATION();
+    rig *r = nullptr;
+    tlm::tlm_response_status st_near = tlm::TLM_INCOMPLETE_RESPONSE, st_far = tlm::TLM_INCOMPLETE_RESPONSE;
+    unsigned dbg_far = 99;
+    uint64_t v_far = 0;
+    rig rr([&](bench &) {
+        auto access = [&](uint64_t a, uint64_t &v) {
+            tlm::tlm_generic_payload gp;
+            gp.set_command(tlm::TLM_READ_COMMAND);
+            gp.set_address(a);
+            gp.set_data_ptr(reinterpret_cast<unsigned char *>(&v));
+            gp.set_data_length(4);
+            gp.set_streaming_width(4);
+            gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+            sc_time d = SC_ZERO_TIME;
+            r->gic->gicr_socket.get_base_export()->b_transport(gp, d);
+            return gp.get_response_status();
+        };
+        const uint64_t stride = gic_gicr_stride(&r->gic->config());
+        uint64_t v = 0;
+        st_near = access(4 * stride + 8, v);                    /* CPU 4 of 4: no such CPU */
+        st_far = access((1ull << 32) * stride + 8, v_far);      /* CPU 2^32: wraps to CPU 0 */
+        tlm::tlm_generic_payload gp;
+        uint64_t w = 0;
+        gp.set_command(tlm::TLM_READ_COMMAND);
+        gp.set_address((1ull << 32) * stride + 8);
+        gp.set_data_ptr(reinterpret_cast<unsigned char *>(&w));
+        gp.set_data_length(4);
+        gp.set_streaming_width(4);
+        dbg_far = r->gic->gicr_socket.get_base_export()->transport_dbg(gp);
+    });
+    r = &rr;
+    sc_start(1, SC_US);
+    EXPECT_EQ(st_near, tlm::TLM_ADDRESS_ERROR_RESPONSE);
+    EXPECT_EQ(st_far, tlm::TLM_ADDRESS_ERROR_RESPONSE) << "read GICR_TYPER 0x" << std::hex << v_far;
+    EXPECT_EQ(dbg_far, 0u);
+}
+
+/* docs/platform.md (Lines): irq/fiq/virq/vfiq are written "at exactly the
+ * time stamped on each GIC_OUT_LINE output"; "the core's clock follows
+ * SystemC time". A transport_dbg write (here GICD_ISPENDR1, SPI 32 pending)
+ * acts at sc_time_stamp() (5 us). Until 2026-12-08 it was applied at
+ * gic_now(), the time of the core's last input (12 ns here): the IRQ output
+ * was stamped 34 ns, 5 us in the past, while the pin rose at 5 us. (The TLM-2.0 debug
+ * interface, tlm_fw_bw_ifs.h: "No side effects, waits or event
+ * notifications must happen in the course of the method"; the wrapper's
+ * debug write both changes the interrupt state and notifies its driver.) */
+TEST(ScWrapperRules, DebugWriteOutputIsNotStampedInThePast)
+{
+    ONE_ELABORATION();
+    rig *r = nullptr;
+    std::vector<gic_output_t> lines;
+    uint64_t t_dbg = 0;
+    unsigned n = 0;
+    rig rr([&](bench &b) {
+        r->setup_spi32_cpu0(b);
+        wait(5, SC_US);
+        uint32_t v = 1; /* GICD_ISPENDR1: SPI 32 */
+        tlm::tlm_generic_payload gp;
+        gp.set_command(tlm::TLM_WRITE_COMMAND);
+        gp.set_address(r->D(0x200 + 4));
+        gp.set_data_ptr(reinterpret_cast<unsigned char *>(&v));
+        gp.set_data_length(4);
+        gp.set_streaming_width(4);
+        t_dbg = to_ps(sc_time_stamp());
+        n = b.socket->transport_dbg(gp);
+    });
+    r = &rr;
+    rr.gic->add_output_observer([&](const gic_output_t &o) { lines.push_back(o); }, 1u << GIC_OUT_LINE);
+    pin_probe probe("probe");
+    probe.in.bind(rr.irq[0]);
+    sc_start(10, SC_US);
+    ASSERT_EQ(n, 4u);
+    ASSERT_EQ(lines.size(), 1u);
+    ASSERT_EQ(probe.edges.size(), 1u);
+    EXPECT_GE(lines[0].time, t_dbg) << "IRQ output stamped before the SystemC time of the access";
+    EXPECT_EQ(probe.edges[0].first, lines[0].time) << "pin not written at the output's time";
+}
