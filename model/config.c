@@ -110,18 +110,18 @@ gic_status_t gic_config_validate(const gic_config_t *c, char *err, size_t errlen
     CHECK(c->clock_period_ps >= 1 && c->clock_period_ps <= 1000000000ull,
           "clock_period_ps: %llu not in 1..1e9", (unsigned long long)c->clock_period_ps);
     CHECK(c->lpi_id_bits == 0 || (c->lpi_id_bits >= 14 && c->lpi_id_bits <= 24),
-          "lpi_id_bits: %u not 0 or 14..24", c->lpi_id_bits);
-    CHECK((unsigned)c->lpi_scan_policy <= GIC_SCAN_SUMMARY, "lpi_scan_policy: unknown value %u",
+          "lpi.id_bits: %u not 0 or 14..24", c->lpi_id_bits);
+    CHECK((unsigned)c->lpi_scan_policy <= GIC_SCAN_SUMMARY, "lpi.scan_policy: unknown value %u",
           (unsigned)c->lpi_scan_policy);
     CHECK(c->lpi_scan_read_bytes >= 1 && c->lpi_scan_read_bytes <= 64 &&
               (c->lpi_scan_read_bytes & (c->lpi_scan_read_bytes - 1)) == 0,
           "lpi.scan_read_bytes: %u is not a power of two from 1 to 64", c->lpi_scan_read_bytes);
-    CHECK(c->num_its <= GIC_MAX_ITS, "num_its: %u more than %u", c->num_its, GIC_MAX_ITS);
-    CHECK(c->num_its == 0 || c->lpi_id_bits != 0, "an ITS needs LPIs (lpi_id_bits != 0)");
+    CHECK(c->num_its <= GIC_MAX_ITS, "its.count: %u more than %u", c->num_its, GIC_MAX_ITS);
+    CHECK(c->num_its == 0 || c->lpi_id_bits != 0, "an ITS needs LPIs (lpi.id_bits != 0)");
     /* IHI0069: GICv4 adds direct injection of virtual LPIs to GICv3: ArchRev 4
      * with DVIS and VLPIS 0 (no LPIs) is not a GICv4 */
     CHECK(c->gic_version < 4 || c->lpi_id_bits != 0,
-          "gic_version 4 needs LPIs (lpi_id_bits != 0): GICv4 is the direct injection of virtual LPIs");
+          "gic_version 4 needs LPIs (lpi.id_bits != 0): GICv4 is the direct injection of virtual LPIs");
     CHECK(c->its_devbits >= 1 && c->its_devbits <= 32, "its.devbits: %u not in 1..32", c->its_devbits);
     CHECK(c->its_eventid_bits >= 1 && c->its_eventid_bits <= 32, "its.eventid_bits: %u not in 1..32",
           c->its_eventid_bits);
