@@ -374,6 +374,35 @@ public:
     }
 };
 
+// A guest on CPU 0's virtual CPU interface (test_virt.cpp, test_icv_rules.cpp):
+// enter() is a vCPU entry as KVM's vgic_v3_load restores it. ICH_VMCR_EL2
+// VMCR_G1: VENG1, VPMR 0xf8, VBPR1 = VBPR0 = 0 (-> their minimum).
+constexpr uint64_t VMCR_G1 = ICH_VMCR_VENG1 | (0xf8ull << ICH_VMCR_VPMR_SHIFT);
+struct VirtTest : GicTest {
+    void SetUp() override
+    {
+        create();
+        bringup(0);
+        t = ns(2000);
+    }
+    void enter(uint32_t cpu, uint32_t hcr = ICH_HCR_En, uint64_t vmcr = VMCR_G1)
+    {
+        sw(t, cpu, GIC_HCR_EL2, HCR_EL2_IMO | HCR_EL2_FMO);
+        sw(t, cpu, GIC_ICH_VMCR_EL2, vmcr);
+        sw(t, cpu, GIC_ICH_HCR_EL2, hcr);
+    }
+    void step(uint64_t d = 100) { t += ns(d); gic_run_until(g, t); }
+    uint64_t misr(uint32_t cpu = 0) { return sr(t, cpu, GIC_ICH_MISR_EL2); }
+    // the last level of a line of cpu among the outputs
+    int vline(uint32_t cpu, gic_line_t l) const
+    {
+        int v = 0;
+        for (auto &o : out)
+            if (o.kind == GIC_OUT_LINE && o.cpu == cpu && o.line == (uint32_t)l) v = (int)o.level;
+        return v;
+    }
+};
+
 // Fixture F (derived from GicTest) under a latency profile: the parameter is
 // applied to cfg when the test object is built, before the test creates the GIC.
 template <class F> struct Latencies : F, ::testing::WithParamInterface<LatencyProfile> {

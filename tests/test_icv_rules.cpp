@@ -16,30 +16,7 @@ using namespace gictest;
 
 namespace {
 
-constexpr uint64_t VMCR_G1 = ICH_VMCR_VENG1 | (0xf8ull << ICH_VMCR_VPMR_SHIFT);
-
-struct IcvRules : GicTest {
-    void SetUp() override
-    {
-        create();
-        bringup(0);
-        t = ns(2000);
-    }
-    void enter(uint32_t cpu, uint32_t hcr = ICH_HCR_En, uint64_t vmcr = VMCR_G1)
-    {
-        sw(t, cpu, GIC_HCR_EL2, HCR_EL2_IMO | HCR_EL2_FMO);
-        sw(t, cpu, GIC_ICH_VMCR_EL2, vmcr);
-        sw(t, cpu, GIC_ICH_HCR_EL2, hcr);
-    }
-    void step(uint64_t d = 100) { t += ns(d); gic_run_until(g, t); }
-    uint64_t misr(uint32_t cpu = 0) { return sr(t, cpu, GIC_ICH_MISR_EL2); }
-    int vline(uint32_t cpu, gic_line_t l) const
-    {
-        int v = 0;
-        for (auto &o : out)
-            if (o.kind == GIC_OUT_LINE && o.cpu == cpu && o.line == (uint32_t)l) v = (int)o.level;
-        return v;
-    }
+struct IcvRules : VirtTest {
     uint64_t eoicount() { return (sr(t, 0, GIC_ICH_HCR_EL2) >> ICH_HCR_EOIcount_SHIFT) & 0x1f; }
     unsigned lr_state(unsigned n) { return (unsigned)(sr(t, 0, ICH_LR(n)) >> ICH_LR_State_SHIFT); }
 };

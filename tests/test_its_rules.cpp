@@ -25,6 +25,25 @@ protected:
         }
         return s;
     }
+    // With a one-deep translation pipeline (translations in GITS_TRANSLATER
+    // order, one at a time), device 1: event 0 -> LPI 8192 at CPU 1, events
+    // 1..8 -> LPIs 8193.. at CPU 2. Nine MSIs are accepted at t0 (event 0
+    // last), and time moves on 1 ns: the MSIs are still in the ITS.
+    void NineMsisInTheQueue()
+    {
+        cfg.its_pipeline_depth = 1;
+        FullBringUp();
+        Exec({mapd(1, ITT + 0x1000, 3, true), mapti(1, 0, 8192, 1)});
+        for (uint32_t e = 1; e <= 8; e++) Exec({mapti(1, e, 8192 + e, 2)});
+        Exec({sync(rdbase(1))});
+        ASSERT_EQ(counter("its0.cmd.errors"), 0u);
+        out.clear();
+        gic_time_t t0 = t;
+        for (uint32_t e = 1; e <= 8; e++) ASSERT_EQ(gic_msi(g, t0, 0, 1, e), GIC_OK);
+        ASSERT_EQ(gic_msi(g, t0, 0, 1, 0), GIC_OK);
+        t = t0 + 1000;
+        gic_run_until(g, t);
+    }
 };
 
 // ---- SYNC / DISCARD ordering with a translation already accepted ---------------------
@@ -37,21 +56,8 @@ protected:
 // SYNC have completed, the LPI must not become pending afterwards.
 TEST_F(ItsRules, DiscardAndSyncOrderAfterAnAcceptedTranslation)
 {
-    cfg.its_pipeline_depth = 1; // translations in GITS_TRANSLATER order, one at a time
-    FullBringUp();
-    // Device 1: event 0 -> LPI 8192 at CPU 1; events 1..8 -> LPIs 8193.. at CPU 2.
-    Exec({mapd(1, ITT + 0x1000, 3, true), mapti(1, 0, 8192, 1)});
-    for (uint32_t e = 1; e <= 8; e++) Exec({mapti(1, e, 8192 + e, 2)});
-    Exec({sync(rdbase(1))});
-    ASSERT_EQ(counter("its0.cmd.errors"), 0u);
-    out.clear();
-    // Nine MSIs are accepted at t0 (event 0 last); DISCARD of event 0 and
-    // SYNC are released 1 ns later.
-    gic_time_t t0 = t;
-    for (uint32_t e = 1; e <= 8; e++) ASSERT_EQ(gic_msi(g, t0, 0, 1, e), GIC_OK);
-    ASSERT_EQ(gic_msi(g, t0, 0, 1, 0), GIC_OK);
-    t = t0 + 1000;
-    gic_run_until(g, t);
+    NineMsisInTheQueue();
+    // DISCARD of event 0 and SYNC are released 1 ns after the MSIs.
     Queue(devev(DISCARD, 1, 0));
     Queue(sync(rdbase(1)));
     Release();
@@ -82,18 +88,7 @@ TEST_F(ItsRules, DiscardAndSyncOrderAfterAnAcceptedTranslation)
 // Redistributor once MOVI and a SYNC of the old Redistributor have completed.
 TEST_F(ItsRules, MoviAndSyncOrderAfterAnAcceptedTranslation)
 {
-    cfg.its_pipeline_depth = 1;
-    FullBringUp();
-    Exec({mapd(1, ITT + 0x1000, 3, true), mapti(1, 0, 8192, 1)});
-    for (uint32_t e = 1; e <= 8; e++) Exec({mapti(1, e, 8192 + e, 2)});
-    Exec({sync(rdbase(1))});
-    ASSERT_EQ(counter("its0.cmd.errors"), 0u);
-    out.clear();
-    gic_time_t t0 = t;
-    for (uint32_t e = 1; e <= 8; e++) ASSERT_EQ(gic_msi(g, t0, 0, 1, e), GIC_OK);
-    ASSERT_EQ(gic_msi(g, t0, 0, 1, 0), GIC_OK);
-    t = t0 + 1000;
-    gic_run_until(g, t);
+    NineMsisInTheQueue();
     Queue(movi(1, 0, 3)); // collection 3 -> CPU 3
     Queue(sync(rdbase(1)));
     Queue(sync(rdbase(3)));

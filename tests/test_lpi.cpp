@@ -463,4 +463,96 @@ TEST_F(Lpi, DisableDuringPendingTableLoadTakesEffect)
 
 GIC_LATENCY_PROFILES(LpiLatencies);
 
+
+// The LPI rules cross-check (below) on the Lpi fixture: a pending-table bit set
+// or cleared by software, EnableLPIs cleared and RWP waited for, GICR_CLRLPIR.
+struct LpiRules : Lpi {
+    void pendbit(uint32_t intid, bool on)
+    {
+        uint8_t b = 0;
+        gic_mem_read(g, PEND + intid / 8, &b, 1);
+        if (on) b |= (uint8_t)(1u << (intid % 8));
+        else b &= (uint8_t)~(1u << (intid % 8));
+        gic_mem_write(g, PEND + intid / 8, &b, 1);
+    }
+    void disable_and_wait()
+    {
+        w(GIC_FRAME_GICR, GICR_CTLR, 0);
+        for (int i = 0; i < 1000 && (r(GICR_CTLR) & GICR_CTLR_RWP); i++) t += 100 * NS;
+        ASSERT_EQ(r(GICR_CTLR) & (GICR_CTLR_RWP | GICR_CTLR_EnableLPIs), 0u);
+    }
+    void clr(uint32_t intid) { w(GIC_FRAME_GICR, GICR_CLRLPIR, intid); }
+};
+
+// IHI0069 LPI rules cross-checked against a reference of the pending state:
+// GICR_SETLPIR sets it ("no effect if already pending"), GICR_CLRLPIR clears it,
+// ICC_IAR1_EL1 returns the highest-priority enabled pending LPI and clears it,
+// GICR_INVLPIR/GICR_INVALLR make a changed configuration byte effective,
+// EnableLPIs 1 -> 0 leaves the pending state in the pending table (which
+// software may then edit) and 0 -> 1 with PTZ = 0 loads it. Every policy, with
+// a large, a tiny and no LPI cache.
+TEST_F(LpiRules, PendingStateMatchesReference)
+{
+    for (auto pol : {GIC_SCAN_TRACKED, GIC_SCAN_FULL, GIC_SCAN_SUMMARY}) {
+    for (uint32_t entries : {256u, 4u, 0u}) {
+        setup(pol, entries, entries ? 2 : 0, 14);
+        const uint32_t N = 64;
+        auto id = [](uint32_t k) { return 8192 + k * 97 % 8000; };
+        std::vector<int> ref(N, 0);
+        std::vector<uint32_t> pr(N), en(N, 1);
+        for (uint32_t k = 0; k < N; k++) { pr[k] = (k % 31) << 3; prop(id(k), (uint8_t)(pr[k] | 1)); }
+        enable(true);
+        uint64_t x = 7 + pol * 3 + entries;
+        auto rnd = [&](uint32_t n) { x = x * 6364136223846793005ull + 1442695040888963407ull; return (uint32_t)((x >> 33) % n); };
+        int bad = 0;
+        for (int op = 0; op < 4000 && bad < 5; op++) {
+            t += 100 * US;
+            uint32_t k = rnd(N);
+            switch (rnd(12)) {
+            case 0: clr(id(k)); ref[k] = 0; break;
+            case 1: case 2: case 3: {
+                uint32_t v = iar();
+                // expected: highest priority (lowest value), then lowest INTID
+                int best = -1;
+                for (uint32_t q = 0; q < N; q++) if (ref[q] && en[q]) {
+                    if (best < 0 || pr[q] < pr[best] || (pr[q] == pr[best] && id(q) < id(best))) best = (int)q;
+                }
+                uint32_t exp = best < 0 ? GIC_SPURIOUS : id(best);
+                if (v != exp) { bad++; ADD_FAILURE() << "pol " << pol << " entries " << entries << " op " << op << " iar " << v << " expected " << exp; }
+                if (best >= 0 && v == exp) ref[best] = 0;
+                else if (v != GIC_SPURIOUS) for (uint32_t q = 0; q < N; q++) if (id(q) == v) ref[q] = 0;
+                break;
+            }
+            case 4: {
+                disable_and_wait();
+                // software owns the table now: it may change some bits
+                for (int m = 0; m < 3; m++) {
+                    uint32_t q = rnd(N);
+                    bool on = rnd(2);
+                    // (several k can map to one INTID? no: 97 is coprime and k < 64)
+                    pendbit(id(q), on);
+                    ref[q] = on;
+                }
+                for (uint32_t q = 0; q < N; q++)
+                    if (membit(id(q)) != (ref[q] != 0)) { bad++; ADD_FAILURE() << "table bit of " << id(q) << " " << membit(id(q)) << " ref " << ref[q]; }
+                enable(false);
+                t += 1000 * US;
+                break;
+            }
+            case 5: case 6: {
+                pr[k] = rnd(31) << 3;
+                en[k] = rnd(4) != 0;
+                prop(id(k), (uint8_t)(pr[k] | en[k]));
+                if (rnd(2)) w(GIC_FRAME_GICR, GICR_INVALLR, 0);
+                else w(GIC_FRAME_GICR, GICR_INVLPIR, id(k));
+                break;
+            }
+            default: set(id(k)); ref[k] = 1; break;
+            }
+        }
+        EXPECT_EQ(counter0("errors.lpi_scan_mismatch"), 0u);
+    }
+    }
+}
+
 } // namespace

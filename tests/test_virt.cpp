@@ -13,32 +13,7 @@ using namespace gictest;
 
 namespace {
 
-// ICH_VMCR_EL2: VENG1, VPMR 0xf8, VBPR1 = 0 (-> minimum), VBPR0 = 0 (-> minimum)
-constexpr uint64_t VMCR_G1 = ICH_VMCR_VENG1 | (0xf8ull << ICH_VMCR_VPMR_SHIFT);
-
-struct Virt : GicTest {
-    void SetUp() override
-    {
-        create();
-        bringup(0);
-        t = ns(2000);
-    }
-    // A vCPU entry on cpu: HCR_EL2.IMO/FMO, VMCR, HCR (as KVM's vgic_v3_load / restore)
-    void enter(uint32_t cpu, uint32_t hcr = ICH_HCR_En, uint64_t vmcr = VMCR_G1)
-    {
-        sw(t, cpu, GIC_HCR_EL2, HCR_EL2_IMO | HCR_EL2_FMO);
-        sw(t, cpu, GIC_ICH_VMCR_EL2, vmcr);
-        sw(t, cpu, GIC_ICH_HCR_EL2, hcr);
-    }
-    void step(uint64_t d = 100) { t += ns(d); gic_run_until(g, t); }
-    uint64_t misr(uint32_t cpu = 0) { return sr(t, cpu, GIC_ICH_MISR_EL2); }
-    int vline(uint32_t cpu, gic_line_t l) const
-    {
-        int v = 0;
-        for (auto &o : out)
-            if (o.kind == GIC_OUT_LINE && o.cpu == cpu && o.line == (uint32_t)l) v = (int)o.level;
-        return v;
-    }
+struct Virt : VirtTest {
     std::vector<gic_output_t> vdeacts() const { return outs(GIC_OUT_VDEACTIVATE); }
     // scenarios with expected times from the latency parameters (GIC_TIMING_TEST)
     void LrPendingSignalsVirqAndAckThroughIcv();
