@@ -44,6 +44,16 @@ protected:
         t = t0 + 1000;
         gic_run_until(g, t);
     }
+    // 5 us later: the MSI outcomes of event 0 (GIC_OUT_MSI).
+    std::vector<gic_output_t> OutcomesOfEvent0()
+    {
+        t += 5000000;
+        gic_run_until(g, t);
+        std::vector<gic_output_t> m;
+        for (auto &o : outs(GIC_OUT_MSI))
+            if (o.eventid == 0) m.push_back(o);
+        return m;
+    }
 };
 
 // ---- SYNC / DISCARD ordering with a translation already accepted ---------------------
@@ -65,11 +75,7 @@ TEST_F(ItsRules, DiscardAndSyncOrderAfterAnAcceptedTranslation)
     auto cmds = outs(GIC_OUT_CMD);
     ASSERT_EQ(cmds.size(), 2u);
     gic_time_t sync_done = cmds[1].time;
-    t += 5000000;
-    gic_run_until(g, t);
-    std::vector<gic_output_t> m;
-    for (auto &o : outs(GIC_OUT_MSI))
-        if (o.eventid == 0) m.push_back(o);
+    std::vector<gic_output_t> m = OutcomesOfEvent0();
     ASSERT_EQ(m.size(), 1u);
     // Either the MSI is dropped (translated after the DISCARD), or the LPI it
     // made pending is removed by the DISCARD: in both cases nothing is
@@ -95,11 +101,7 @@ TEST_F(ItsRules, MoviAndSyncOrderAfterAnAcceptedTranslation)
     Release();
     Drain();
     ASSERT_EQ(LastCmd().error, 0u);
-    t += 5000000;
-    gic_run_until(g, t);
-    std::vector<gic_output_t> m;
-    for (auto &o : outs(GIC_OUT_MSI))
-        if (o.eventid == 0) m.push_back(o);
+    std::vector<gic_output_t> m = OutcomesOfEvent0();
     ASSERT_EQ(m.size(), 1u);
     EXPECT_EQ(Ack(1), GIC_SPURIOUS) << "LPI 8192 left pending at the old redistributor (CPU 1) after MOVI + SYNC";
     EXPECT_EQ(Ack(3), 8192u) << "LPI 8192 not pending at the new redistributor (CPU 3)";
