@@ -106,15 +106,24 @@ bool param_set_value(const param_desc &d, P &p, const std::string &label, const 
     return false;
 }
 
-/* d's field of p as text (doubles with 17 digits: they read back the same). */
+/* d's field of p as text (doubles with the fewest digits, at most 17, that
+ * read back the same: 0.2, not 0.20000000000000001). */
 template <typename P> std::string param_get_value(const param_desc &d, const P &p)
 {
     switch (d.kind) {
     case param_kind::u64:
     case param_kind::flag: return std::to_string(param_field<uint64_t>(p, d.off));
     case param_kind::dbl: {
+        const double v = param_field<double>(p, d.off);
         char b[64];
-        std::snprintf(b, sizeof b, "%.17g", param_field<double>(p, d.off));
+        if (v == static_cast<double>(static_cast<long long>(v)) && v > -1e15 && v < 1e15) {
+            std::snprintf(b, sizeof b, "%.0f", v); /* a whole number as such: 2000, not 2e+03 */
+            return b;
+        }
+        for (int prec = 1; prec <= 17; prec++) {
+            std::snprintf(b, sizeof b, "%.*g", prec, v);
+            if (std::strtod(b, nullptr) == v) break;
+        }
         return b;
     }
     case param_kind::str: return param_field<std::string>(p, d.off);

@@ -32,7 +32,7 @@ const param_desc kParams[] = {
     PU(devices, "number of MSI devices"),
     PU(vectors, "MSI vectors (EventIDs) per device"),
     PU(first_devid, "DeviceID of device 0 (device i has first_devid + i)"),
-    PS(arrival, "periodic,poisson,bursty", "arrival process of each device's MSIs"),
+    PS(arrival, "periodic,poisson,bursty", "arrival process of each device's MSIs: periodic, poisson or bursty"),
     PD(msi_interval_ns, "mean interval between two MSIs of one device, ns"),
     PU(burst_len, "bursty: MSIs per burst"),
     PD(burst_gap_ns, "bursty: interval inside a burst, ns"),
