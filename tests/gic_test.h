@@ -306,6 +306,14 @@ public:
             if (o.kind == k && (cpu < 0 || o.cpu == (uint32_t)cpu)) v.push_back(o);
         return v;
     }
+    // The level of line l of cpu as the outputs last set it (0 if never).
+    int line_level(uint32_t cpu, gic_line_t l) const
+    {
+        int v = 0;
+        for (auto &o : out)
+            if (o.kind == GIC_OUT_LINE && o.cpu == cpu && o.line == (uint32_t)l) v = (int)o.level;
+        return v;
+    }
     // The line timeline: line_event() of every line change, in order.
     std::string lines() const
     {
@@ -393,14 +401,6 @@ struct VirtTest : GicTest {
     }
     void step(uint64_t d = 100) { t += ns(d); gic_run_until(g, t); }
     uint64_t misr(uint32_t cpu = 0) { return sr(t, cpu, GIC_ICH_MISR_EL2); }
-    // the last level of a line of cpu among the outputs
-    int vline(uint32_t cpu, gic_line_t l) const
-    {
-        int v = 0;
-        for (auto &o : out)
-            if (o.kind == GIC_OUT_LINE && o.cpu == cpu && o.line == (uint32_t)l) v = (int)o.level;
-        return v;
-    }
 };
 
 // Fixture F (derived from GicTest) under a latency profile: the parameter is

@@ -29,12 +29,13 @@ struct IccRules : GicTest {
         t += ns(d);
         gic_run_until(g, t);
     }
-    int line(uint32_t cpu, gic_line_t l) const
+    // The last of CPUs 0..n-1 whose IRQ line is high, -1 if none is.
+    int irq_cpu(uint32_t n) const
     {
-        int v = 0;
-        for (auto &o : out)
-            if (o.kind == GIC_OUT_LINE && o.cpu == cpu && o.line == (uint32_t)l) v = (int)o.level;
-        return v;
+        int who = -1;
+        for (uint32_t c = 0; c < n; c++)
+            if (line_level(c, GIC_LINE_IRQ)) who = (int)c;
+        return who;
     }
     uint64_t errors(const char *id) { return counter0(std::string("errors.") + id); }
 };
@@ -286,9 +287,7 @@ TEST_F(IccRules, CrossCheckRandomSequencesAgainstAReference)
     EXPECT_GT(nops, 50000u);
 }
 
-} // namespace
 
-namespace {
 // ---- targeted rules of the physical path ----
 TEST_F(IccRules, LevelSpiPendingFollowsWireIspendrLatchIcpendrAndAck)
 {
@@ -296,7 +295,7 @@ TEST_F(IccRules, LevelSpiPendingFollowsWireIspendrLatchIcpendrAndAck)
     step();
     gic_set_spi(g, t, 40, true);
     step();
-    EXPECT_EQ(line(0, GIC_LINE_IRQ), 1);
+    EXPECT_EQ(line_level(0, GIC_LINE_IRQ), 1);
     EXPECT_EQ(dr(t, GICD_ISPENDR + 4) >> 8 & 1, 1u);
     dw(t, GICD_ICPENDR + 4, 1u << 8);
     step();
@@ -304,7 +303,7 @@ TEST_F(IccRules, LevelSpiPendingFollowsWireIspendrLatchIcpendrAndAck)
     gic_set_spi(g, t, 40, false);
     step();
     EXPECT_EQ(dr(t, GICD_ISPENDR + 4) >> 8 & 1, 0u);
-    EXPECT_EQ(line(0, GIC_LINE_IRQ), 0);
+    EXPECT_EQ(line_level(0, GIC_LINE_IRQ), 0);
     dw(t, GICD_ISPENDR + 4, 1u << 8);
     step();
     gic_set_spi(g, t, 40, true);
@@ -320,7 +319,7 @@ TEST_F(IccRules, LevelSpiPendingFollowsWireIspendrLatchIcpendrAndAck)
     EXPECT_EQ(dr(t, GICD_ISPENDR + 4) >> 8 & 1, 1u);
     sw(t, 0, GIC_ICC_EOIR1_EL1, 40);
     step();
-    EXPECT_EQ(line(0, GIC_LINE_IRQ), 1);
+    EXPECT_EQ(line_level(0, GIC_LINE_IRQ), 1);
     EXPECT_EQ(sr(t, 0, GIC_ICC_IAR1_EL1), 40u);
 }
 
@@ -337,10 +336,10 @@ TEST_F(IccRules, Sgi1rTargetListAcrossAff1ClustersAndIrmAllButSelf)
     out.clear();
     sw(t, 0, GIC_ICC_SGI1R_EL1, icc_sgir(3, 0x2, 1)); // Aff1=1, Aff0=1 -> CPU 3
     step();
-    for (uint32_t c = 0; c < 6; c++) EXPECT_EQ(line(c, GIC_LINE_IRQ), c == 3 ? 1 : 0) << c;
+    for (uint32_t c = 0; c < 6; c++) EXPECT_EQ(line_level(c, GIC_LINE_IRQ), c == 3 ? 1 : 0) << c;
     sw(t, 4, GIC_ICC_SGI1R_EL1, icc_sgir(3, 0, 0, 0, true));
     step();
-    for (uint32_t c = 0; c < 6; c++) EXPECT_EQ(line(c, GIC_LINE_IRQ), c == 4 ? 0 : 1) << c;
+    for (uint32_t c = 0; c < 6; c++) EXPECT_EQ(line_level(c, GIC_LINE_IRQ), c == 4 ? 0 : 1) << c;
 }
 
 TEST_F(IccRules, WakerProcessorSleepHoldsForwarding)
@@ -351,10 +350,10 @@ TEST_F(IccRules, WakerProcessorSleepHoldsForwarding)
     EXPECT_EQ(rr(t, 1, GICR_WAKER), (uint64_t)(GICR_WAKER_ProcessorSleep | GICR_WAKER_ChildrenAsleep));
     gic_set_ppi(g, t, 1, 20, true);
     step();
-    EXPECT_EQ(line(1, GIC_LINE_IRQ), 0);
+    EXPECT_EQ(line_level(1, GIC_LINE_IRQ), 0);
     rw(t, 1, GICR_WAKER, 0);
     step();
-    EXPECT_EQ(line(1, GIC_LINE_IRQ), 1);
+    EXPECT_EQ(line_level(1, GIC_LINE_IRQ), 1);
 }
 
 TEST_F(IccRules, IrmSpiGoesToExactlyOneCpu)
@@ -364,31 +363,27 @@ TEST_F(IccRules, IrmSpiGoesToExactlyOneCpu)
     dw(t, GICD_ISPENDR + 4, 1u << 18);
     step();
     int n = 0;
-    for (uint32_t c = 0; c < 4; c++) n += line(c, GIC_LINE_IRQ);
+    for (uint32_t c = 0; c < 4; c++) n += line_level(c, GIC_LINE_IRQ);
     EXPECT_EQ(n, 1);
     EXPECT_EQ(dr(t, GICD_IROUTER + 8 * 50, 8), GICD_IROUTER_IRM);
 }
-} // namespace
-namespace {
+
 TEST_F(IccRules, IrmSpiMovesWhenTargetSleepsOrSetsDpg)
 {
     spi(t, 50, 0x80, true, -1);
     step();
     dw(t, GICD_ISPENDR + 4, 1u << 18);
     step();
-    int who = -1;
-    for (uint32_t c = 0; c < 4; c++) if (line(c, GIC_LINE_IRQ)) who = (int)c;
+    int who = irq_cpu(4);
     ASSERT_GE(who, 0);
     rw(t, (uint32_t)who, GICR_WAKER, GICR_WAKER_ProcessorSleep);
     step();
-    int who2 = -1;
-    for (uint32_t c = 0; c < 4; c++) if (line(c, GIC_LINE_IRQ)) who2 = (int)c;
+    int who2 = irq_cpu(4);
     EXPECT_GE(who2, 0);
     EXPECT_NE(who2, who);
     rw(t, (uint32_t)who2, GICR_CTLR, GICR_CTLR_DPG1NS);
     step();
-    int who3 = -1;
-    for (uint32_t c = 0; c < 4; c++) if (line(c, GIC_LINE_IRQ)) who3 = (int)c;
+    int who3 = irq_cpu(4);
     EXPECT_GE(who3, 0);
     EXPECT_NE(who3, who2);
     EXPECT_EQ(sr(t, (uint32_t)who3, GIC_ICC_IAR1_EL1), 50u);
@@ -402,23 +397,21 @@ TEST_F(IccRules, GicdEnableGrp1ClearHoldsPendingSpiAndSgi)
     dw(t, GICD_ISPENDR + 4, 1u << 8);
     rw(t, 1, GICR_ISPENDR0, 1u << 5);
     step();
-    EXPECT_EQ(line(1, GIC_LINE_IRQ), 1);
+    EXPECT_EQ(line_level(1, GIC_LINE_IRQ), 1);
     dw(t, GICD_CTLR, GICD_CTLR_EnableGrp0);
     step();
-    EXPECT_EQ(line(1, GIC_LINE_IRQ), 0);
+    EXPECT_EQ(line_level(1, GIC_LINE_IRQ), 0);
     EXPECT_EQ(sr(t, 1, GIC_ICC_IAR1_EL1), 1023u);
     EXPECT_EQ(dr(t, GICD_ISPENDR + 4) >> 8 & 1, 1u);
     dw(t, GICD_CTLR, GICD_CTLR_EnableGrp0 | GICD_CTLR_EnableGrp1NS);
     step();
-    EXPECT_EQ(line(1, GIC_LINE_IRQ), 1);
+    EXPECT_EQ(line_level(1, GIC_LINE_IRQ), 1);
     EXPECT_EQ(sr(t, 1, GIC_ICC_IAR1_EL1), 40u);
     EXPECT_EQ(sr(t, 1, GIC_ICC_IAR1_EL1), 1023u) << "SGI 5 at 0x90 cannot preempt 0x80";
     sw(t, 1, GIC_ICC_EOIR1_EL1, 40);
     EXPECT_EQ(sr(t, 1, GIC_ICC_IAR1_EL1), 5u);
 }
-} // namespace
 
-namespace {
 // IHI0069 GICD_SETSPI_NSR: "Writes to this register have no effect if: [...]
 // The SPI is already pending." A level-sensitive SPI made pending by
 // GICD_ISPENDR is already pending, so a GICD_SETSPI_NSR write then must not
@@ -442,7 +435,7 @@ TEST_F(IccRules, SetspiOnAlreadyPendingLevelSpiHasNoEffect)
     step();
     EXPECT_EQ(dr(t, GICD_ISPENDR + 4) >> 8 & 1, 0u)
         << "GICD_SETSPI_NSR on an already pending SPI must have no effect: GICD_ICPENDR then clears it";
-    EXPECT_EQ(line(0, GIC_LINE_IRQ), 0);
+    EXPECT_EQ(line_level(0, GIC_LINE_IRQ), 0);
     EXPECT_EQ(sr(t, 0, GIC_ICC_IAR1_EL1), 1023u);
 }
 
@@ -463,6 +456,6 @@ TEST_F(IccRules, SetspiWhileWireHoldsLevelSpiPendingHasNoEffect)
     step();
     EXPECT_EQ(dr(t, GICD_ISPENDR + 4) >> 9 & 1, 0u)
         << "the SETSPI written while already pending must not keep the SPI pending after the wire drops";
-    EXPECT_EQ(line(0, GIC_LINE_IRQ), 0);
+    EXPECT_EQ(line_level(0, GIC_LINE_IRQ), 0);
 }
 } // namespace

@@ -55,7 +55,7 @@ TEST_F(IcvRules, Lr1023AloneIsSignalledAndEmptiedLikeTheOtherSpecialIds)
         out.clear();
         sw(t, 0, ICH_LR(0), ich_lr(id, 0x80));
         step();
-        EXPECT_EQ(vline(0, GIC_LINE_VIRQ), 1) << "a pending LR of an enabled group below VPMR is signalled";
+        EXPECT_EQ(line_level(0, GIC_LINE_VIRQ), 1) << "a pending LR of an enabled group below VPMR is signalled";
         EXPECT_EQ(misr() & ICH_MISR_NP, 0u);
         EXPECT_EQ(sr(t, 0, GIC_ICV_IAR1_EL1), (uint64_t)id);
         EXPECT_EQ(lr_state(0), 0u) << "Pending -> Invalid at the acknowledge";
@@ -65,8 +65,7 @@ TEST_F(IcvRules, Lr1023AloneIsSignalledAndEmptiedLikeTheOtherSpecialIds)
         step();
     }
 }
-} // namespace
-namespace {
+
 struct RefVif {
     uint64_t lr[4] = {};
     uint32_t hcr = 0;

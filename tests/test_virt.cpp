@@ -63,7 +63,7 @@ GIC_TIMING_TEST(Virt, LrPendingSignalsVirqAndAckThroughIcv)
     EXPECT_EQ(sr(t, 0, GIC_ICC_HPPIR1_EL1), 40u);
     EXPECT_EQ(sr(t, 0, GIC_ICC_IAR1_EL1), 40u);
     EXPECT_EQ(sr(t, 0, ICH_LR(0)) >> ICH_LR_State_SHIFT, ICH_LR_State_Active);
-    EXPECT_EQ(vline(0, GIC_LINE_VIRQ), 0);
+    EXPECT_EQ(line_level(0, GIC_LINE_VIRQ), 0);
     EXPECT_EQ(sr(t, 0, GIC_ICV_RPR_EL1), 0x80u);
     EXPECT_EQ(sr(t, 0, GIC_ICH_AP1R0_EL2), 1u << (0x80 >> 3));
     sw(t, 0, GIC_ICC_EOIR1_EL1, 40);
@@ -86,11 +86,11 @@ TEST_F(Virt, PriorityAndPreemptionThroughLrs)
     EXPECT_EQ(sr(t, 0, GIC_ICV_IAR1_EL1), 41u);
     // 40 and 42 (0xa0) cannot preempt 41 (0x90)
     EXPECT_EQ(sr(t, 0, GIC_ICV_IAR1_EL1), GIC_SPURIOUS);
-    EXPECT_EQ(vline(0, GIC_LINE_VIRQ), 0);
+    EXPECT_EQ(line_level(0, GIC_LINE_VIRQ), 0);
     // a higher-priority LR preempts
     sw(t, 0, ICH_LR(3), ich_lr(43, 0x80));
     step();
-    EXPECT_EQ(vline(0, GIC_LINE_VIRQ), 1);
+    EXPECT_EQ(line_level(0, GIC_LINE_VIRQ), 1);
     EXPECT_EQ(sr(t, 0, GIC_ICV_IAR1_EL1), 43u);
     sw(t, 0, GIC_ICV_EOIR1_EL1, 43);
     sw(t, 0, GIC_ICV_EOIR1_EL1, 41);
@@ -117,12 +117,12 @@ TEST_F(Virt, CoarserVirtualBinaryPointDoesNotLetALowerPriorityPreempt)
     enter(0, ICH_HCR_En, VMCR_G1 | ICH_VMCR_VENG0 | vbpr1_7);
     sw(t, 0, ICH_LR(0), ich_lr(40, 0x50, ICH_LR_State_Pending, 0));
     step();
-    EXPECT_EQ(vline(0, GIC_LINE_VFIQ), 1);
+    EXPECT_EQ(line_level(0, GIC_LINE_VFIQ), 1);
     EXPECT_EQ(sr(t, 0, GIC_ICV_IAR0_EL1), 40u);
     EXPECT_EQ(sr(t, 0, GIC_ICV_RPR_EL1), 0x50u);
     sw(t, 0, ICH_LR(1), ich_lr(41, 0x70));
     step();
-    EXPECT_EQ(vline(0, GIC_LINE_VIRQ), 0);
+    EXPECT_EQ(line_level(0, GIC_LINE_VIRQ), 0);
     EXPECT_EQ(sr(t, 0, GIC_ICV_HPPIR1_EL1), 41u);
     EXPECT_EQ(sr(t, 0, GIC_ICV_IAR1_EL1), GIC_SPURIOUS);
     // VCBPR = 1: Group 1 takes VBPR0 (the minimum, mask 0xf8): 0x70 still
@@ -130,7 +130,7 @@ TEST_F(Virt, CoarserVirtualBinaryPointDoesNotLetALowerPriorityPreempt)
     sw(t, 0, GIC_ICV_CTLR_EL1, 1);
     sw(t, 0, ICH_LR(2), ich_lr(42, 0x48));
     step();
-    EXPECT_EQ(vline(0, GIC_LINE_VIRQ), 1);
+    EXPECT_EQ(line_level(0, GIC_LINE_VIRQ), 1);
     EXPECT_EQ(sr(t, 0, GIC_ICV_IAR1_EL1), 42u);
     sw(t, 0, GIC_ICV_EOIR1_EL1, 42);
     sw(t, 0, GIC_ICV_EOIR0_EL1, 40);
@@ -330,25 +330,25 @@ TEST_F(Virt, GroupEnablesGateLrsAndTheirMaintenanceBits)
     sw(t, 0, ICH_LR(0), ich_lr(40, 0x80, ICH_LR_State_Pending, 1));
     sw(t, 0, ICH_LR(1), ich_lr(41, 0x70, ICH_LR_State_Pending, 0));
     step();
-    EXPECT_EQ(vline(0, GIC_LINE_VIRQ), 0);
-    EXPECT_EQ(vline(0, GIC_LINE_VFIQ), 0);
+    EXPECT_EQ(line_level(0, GIC_LINE_VIRQ), 0);
+    EXPECT_EQ(line_level(0, GIC_LINE_VFIQ), 0);
     sw(t, 0, GIC_ICV_IGRPEN1_EL1, 1);
     EXPECT_EQ(misr(), (uint64_t)(ICH_MISR_VGrp0D | ICH_MISR_VGrp1E));
     step();
-    EXPECT_EQ(vline(0, GIC_LINE_VIRQ), 1);
+    EXPECT_EQ(line_level(0, GIC_LINE_VIRQ), 1);
     sw(t, 0, GIC_ICV_IGRPEN0_EL1, 1);
     EXPECT_EQ(misr(), (uint64_t)(ICH_MISR_VGrp0E | ICH_MISR_VGrp1E));
     step();
     // Group 0 LR (0x70) wins and is signalled as vFIQ
-    EXPECT_EQ(vline(0, GIC_LINE_VFIQ), 1);
-    EXPECT_EQ(vline(0, GIC_LINE_VIRQ), 0);
+    EXPECT_EQ(line_level(0, GIC_LINE_VFIQ), 1);
+    EXPECT_EQ(line_level(0, GIC_LINE_VIRQ), 0);
     EXPECT_EQ(sr(t, 0, GIC_ICV_IAR1_EL1), GIC_SPURIOUS);
     EXPECT_EQ(sr(t, 0, GIC_ICV_IAR0_EL1), 41u);
     EXPECT_EQ((sr(t, 0, GIC_ICH_VMCR_EL2) & 3), 3u);
     // En = 0: nothing is signalled, no maintenance interrupt
     sw(t, 0, GIC_ICH_HCR_EL2, ICH_HCR_VGrp1EIE);
     step();
-    EXPECT_EQ(vline(0, GIC_LINE_VIRQ), 0);
+    EXPECT_EQ(line_level(0, GIC_LINE_VIRQ), 0);
 }
 
 // The maintenance interrupt is timed: an ICH_MISR_EL2 condition reaches the
