@@ -28,7 +28,7 @@ GIC_INLINE_EXTERN gic_time_t phys_hppi(gic_t *g, uint32_t cpu, const bool igrpen
         /* called whatever the enables: it also runs pending-table rescans */
         lpi_hppi_until(g, cpu, &c, &until);
         /* LPIs are Group 1; gated by GICD_CTLR.EnableGrp1 and ICC_IGRPEN1_EL1. */
-        if (!cand_is_none(&c) && en[c.group] && cand_better(&c, out)) *out = c;
+        if (en[c.group] && cand_better(&c, out)) *out = c; /* (none is never better) */
     }
     return until;
 }
